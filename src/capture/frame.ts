@@ -1,0 +1,58 @@
+/**
+ * One captured packet, the unit every capture reader yields (pcap, pcapng, live).
+ *
+ * Timestamps are kept as whole seconds plus nanoseconds so that nanosecond
+ * captures lose nothing; `tsSeconds()` gives the float the JSON contract uses.
+ */
+export interface Frame {
+  /** 1-based frame number in its capture, as Wireshark numbers them. */
+  no: number;
+  /** Whole seconds since the epoch. */
+  sec: number;
+  /** Nanoseconds within the second (0..999,999,999). */
+  nsec: number;
+  /** LINKTYPE_* value of the interface the frame was captured on. */
+  linkType: number;
+  /** Captured bytes (may be shorter than origLen when the snaplen cut it). */
+  data: Uint8Array;
+  /** Length of the packet on the wire. */
+  origLen: number;
+  /** pcapng interface index (0 for classic pcap). */
+  iface: number;
+  /** Byte offset of the record in its file (for error messages and exports). */
+  fileOffset: number;
+}
+
+export function tsSeconds(f: Pick<Frame, 'sec' | 'nsec'>): number {
+  return f.sec + f.nsec / 1e9;
+}
+
+/** A problem with the capture file itself: names the file and the byte offset. */
+export class CaptureError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason} at byte offset ${offset}`);
+    this.name = 'CaptureError';
+  }
+}
+
+/** Something recoverable about the file: reported, the good frames are kept. */
+export interface CaptureWarning {
+  offset: number;
+  message: string;
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+/** What a reader learns about the file as it goes. */
+export interface CaptureInfo {
+  format: CaptureFormat;
+  /** Distinct link types seen (one per interface for pcapng). */
+  linkTypes: number[];
+  frames: number;
+  bytes: number;
+  warnings: CaptureWarning[];
+}

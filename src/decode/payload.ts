@@ -1,0 +1,43 @@
+/**
+ * What the decode stage gives the SIP stage: transport payload bytes with the
+ * endpoints and the frames they came from.
+ */
+export type Transport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss' | 'sctp';
+
+export interface Endpoint {
+  /** Printable address: dotted IPv4 or RFC 5952 IPv6 (no brackets). */
+  ip: string;
+  port: number;
+}
+
+export function endpointString(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+export interface Payload {
+  transport: 'udp' | 'tcp' | 'sctp';
+  src: Endpoint;
+  dst: Endpoint;
+  /**
+   * udp/sctp: one whole datagram / DATA chunk user data (after IP reassembly).
+   * tcp: the next in-order bytes of the stream in this direction (a view).
+   */
+  bytes: Uint8Array;
+  /** Frame that completed this payload (last fragment / the segment). */
+  frame: number;
+  /** Every frame that contributed bytes (all fragments), ascending. */
+  frames: number[];
+  /** Capture time (seconds, float) of the completing frame. */
+  ts: number;
+  /** tcp only: bytes are missing before this chunk (capture loss or mid-stream start). */
+  gap?: boolean;
+  /** tcp only: the connection was closed (FIN/RST) after this chunk. */
+  fin?: boolean;
+}
+
+/** A frame the decoders could not take apart: kept as a counted issue, never a throw. */
+export interface DecodeIssue {
+  frame: number;
+  layer: string;
+  message: string;
+}
