@@ -1,0 +1,345 @@
+/**
+ * The decode stage: Frame in, transport payloads out (DESIGN.md "Data flow").
+ *
+ * Stateless layers are walked through the registries (registry.ts); the
+ * stateful parts — IP fragment reassembly, TCP stream reassembly, SCTP
+ * message reassembly — are bounded and keep the frame numbers the bytes came
+ * from. Bad input never throws: it is counted in `stats` and described in
+ * `issues` (a bounded list).
+ *
+ * Delivered `Payload.bytes` may be views into `frame.data` (UDP, in-order
+ * TCP, unfragmented SCTP); a consumer that keeps bytes beyond the next `push`
+ * must copy them if its frame source reuses buffers. Held bytes (fragments,
+ * out-of-order segments) are always copied here.
+ */
+import type { Frame } from '../capture/frame.js';
+import { ipv4ToString, ipv6ToString } from './address.js';
+import { DecodeLog, type DecoderStats, emptyStats } from './decoder-stats.js';
+import { type FragmentOptions, IpFragmentReassembler } from './ip-fragments.js';
+import { decodeIpv4, isIpv4Fragment } from './ipv4.js';
+import { decodeIpv6, walkIpv6Extensions } from './ipv6.js';
+import { hex16, NEXT_NONE } from './layer.js';
+import type { DecodeIssue, Endpoint, Payload } from './payload.js';
+import { ETHER_TYPES, IP_PROTOCOLS, LINK_TYPES, UDP_TUNNELS } from './registry.js';
+import { decodeSctp } from './sctp.js';
+import { SctpReassembler, type SctpReassemblyOptions } from './sctp-reassembly.js';
+import { decodeTcp } from './tcp.js';
+import { TcpReassembler, type TcpReassemblyOptions } from './tcp-reassembly.js';
+import { decodeUdp } from './udp.js';
+
+export interface DecoderOptions {
+  /** IP fragment reassembly bounds (defaults: 30 s, 16 MiB held, 65543-byte datagrams, 4096 in flight). */
+  fragments?: FragmentOptions;
+  /** TCP reassembly bounds (defaults: 65536 flows, 300 s idle, 256 KiB / 256 segments / 10 s per hole, 32 MiB held). */
+  tcp?: TcpReassemblyOptions;
+  /** SCTP reassembly bounds (defaults: 4096 flows, 256 KiB messages, 64 partials, 1024 TSNs remembered). */
+  sctp?: SctpReassemblyOptions;
+  /** Issues kept in `issues`; further ones are only counted (`stats.issuesDropped`). Default 1000. */
+  maxIssues?: number;
+  /** Nested layers followed in one frame before giving up (tunnel loops, crafted input). Default 24. */
+  maxDepth?: number;
+}
+
+export interface PacketDecoder {
+  /** Decode one frame; returns the payloads it completed (possibly none, possibly several). */
+  push(frame: Frame): Payload[];
+  /** End of input: releases held TCP data (holes skipped) and drops incomplete fragments. */
+  flush(): Payload[];
+  readonly stats: DecoderStats;
+  readonly issues: DecodeIssue[];
+}
+
+export type { DecoderStats } from './decoder-stats.js';
+
+export function createDecoder(opts: DecoderOptions = {}): PacketDecoder {
+  return new Decoder(opts);
+}
+
+const ETHER = 0;
+const IP = 1;
+const V4_CACHE_MAX = 65536;
+
+class Decoder implements PacketDecoder {
+  readonly stats: DecoderStats;
+  private readonly log: DecodeLog;
+  private readonly frags: IpFragmentReassembler;
+  private readonly tcp: TcpReassembler;
+  private readonly sctp: SctpReassembler;
+  private readonly maxDepth: number;
+  private readonly v4names = new Map<number, string>();
+
+  constructor(opts: DecoderOptions) {
+    this.frags = new IpFragmentReassembler(opts.fragments);
+    this.tcp = new TcpReassembler(opts.tcp);
+    this.sctp = new SctpReassembler(opts.sctp);
+    this.maxDepth = opts.maxDepth ?? 24;
+    this.stats = emptyStats(this.frags.stats, this.tcp.stats, this.sctp.stats);
+    this.log = new DecodeLog(this.stats, opts.maxIssues ?? 1000);
+  }
+
+  get issues(): DecodeIssue[] {
+    return this.log.issues;
+  }
+
+  push(frame: Frame): Payload[] {
+    const out: Payload[] = [];
+    const no = frame.no;
+    const ts = frame.sec + frame.nsec / 1e9;
+    this.stats.frames++;
+    if (this.frags.pending > 0) {
+      const issue = this.frags.expire(ts);
+      if (issue !== undefined) this.log.report(no, 'ip-fragments', issue, false);
+    }
+    const link = LINK_TYPES.get(frame.linkType);
+    if (link === undefined) {
+      this.log.report(no, 'link', `unsupported link type ${frame.linkType}`, true);
+    } else {
+      const r = link.decode(frame.data, 0);
+      if (this.log.check(no, link.name, r)) this.walk(no, ts, r.payload, r.next, out);
+    }
+    this.sync(out.length);
+    return out;
+  }
+
+  flush(): Payload[] {
+    const out: Payload[] = [];
+    this.tcp.flush(out);
+    this.sctp.flush();
+    const dropped = this.frags.flush();
+    if (dropped > 0)
+      this.log.report(0, 'ip-fragments', `${dropped} incomplete IP datagram(s) at end of input`, false);
+    this.sync(out.length);
+    return out;
+  }
+
+  /** Follow the layers of one frame from a link-layer payload down to a transport. */
+  private walk(no: number, ts: number, bytes: Uint8Array, type: number, out: Payload[]): void {
+    let space = ETHER;
+    let frames: number[] | null = null;
+    let v6 = false;
+    let src4 = 0;
+    let dst4 = 0;
+    let src6: Uint8Array | null = null;
+    let dst6: Uint8Array | null = null;
+    for (let depth = 0; depth < this.maxDepth; depth++) {
+      if (space === ETHER) {
+        const h = type === NEXT_NONE ? undefined : ETHER_TYPES.get(type);
+        if (h === undefined) {
+          this.log.ignore(type === NEXT_NONE ? 'non-ip' : `ethertype ${hex16(type)}`);
+          return;
+        }
+        if (h.kind === 'layer') {
+          const r = h.decode(bytes, 0);
+          if (!this.log.check(no, h.name, r)) return;
+          bytes = r.payload;
+          type = r.next;
+          continue;
+        }
+        if (h.kind === 'ipv4') {
+          const r = decodeIpv4(bytes, 0);
+          if (!this.log.check(no, 'ipv4', r)) return;
+          const f = r.fields;
+          v6 = false;
+          src4 = f.src;
+          dst4 = f.dst;
+          if (isIpv4Fragment(f)) {
+            this.stats.ipFragments++;
+            const key = `4 ${f.src} ${f.dst} ${f.id} ${f.protocol}`;
+            const res = this.frags.push(key, f.fragmentOffset, f.moreFragments, r.payload, no, ts, 'ipv4');
+            if (res.issue !== undefined) this.log.report(no, 'ip-fragments', res.issue, false);
+            if (res.done === undefined) {
+              this.stats.decoded++;
+              return;
+            }
+            this.stats.ipReassembled++;
+            bytes = res.done.bytes;
+            frames = mergeFrames(frames, res.done.frames);
+          } else {
+            bytes = r.payload;
+          }
+          type = f.protocol;
+          space = IP;
+          continue;
+        }
+        // IPv6
+        const r = decodeIpv6(bytes, 0);
+        if (!this.log.check(no, 'ipv6', r)) return;
+        const f = r.fields;
+        v6 = true;
+        src6 = f.src;
+        dst6 = f.dst;
+        const frag = f.fragment;
+        if (frag === undefined) {
+          bytes = r.payload;
+          type = f.protocol;
+          space = IP;
+          continue;
+        }
+        this.stats.ipFragments++;
+        // RFC 8200 §4.5: fragments are reassembled by "Source Address, Destination Address, and Fragment Identification".
+        const key = `6 ${ipv6ToString(f.src, 0)} ${ipv6ToString(f.dst, 0)} ${frag.id}`;
+        const res = this.frags.push(key, frag.offset, frag.more, r.payload, no, ts, 'ipv6');
+        if (res.issue !== undefined) this.log.report(no, 'ip-fragments', res.issue, false);
+        if (res.done === undefined) {
+          this.stats.decoded++;
+          return;
+        }
+        this.stats.ipReassembled++;
+        frames = mergeFrames(frames, res.done.frames);
+        const whole = res.done.bytes;
+        const walked = walkIpv6Extensions(whole, 0, frag.nextHeader, whole.length);
+        if (typeof walked === 'string' || walked.fragment !== undefined) {
+          this.log.report(
+            no,
+            'ipv6',
+            typeof walked === 'string' ? walked : 'fragment header inside a reassembled datagram',
+            true,
+          );
+          return;
+        }
+        bytes = whole.subarray(walked.offset);
+        type = walked.protocol;
+        space = IP;
+        continue;
+      }
+
+      const h = IP_PROTOCOLS.get(type);
+      if (h === undefined) {
+        this.log.ignore(`ip protocol ${type}`);
+        return;
+      }
+      switch (h.kind) {
+        case 'ip':
+          type = h.etherType;
+          space = ETHER;
+          continue;
+        case 'layer': {
+          const r = h.decode(bytes, 0);
+          if (!this.log.check(no, h.name, r)) return;
+          bytes = r.payload;
+          type = r.next;
+          space = ETHER;
+          continue;
+        }
+        case 'terminal':
+          if (h.decode !== undefined && !this.log.check(no, h.name, h.decode(bytes, 0))) return;
+          this.log.ignore(h.name);
+          return;
+        case 'udp': {
+          const r = decodeUdp(bytes, 0);
+          if (!this.log.check(no, 'udp', r)) return;
+          const { srcPort, dstPort } = r.fields;
+          let tunnel = UDP_TUNNELS.get(dstPort);
+          if (tunnel === undefined) {
+            const t = UDP_TUNNELS.get(srcPort);
+            if (t?.eitherPort) tunnel = t;
+          }
+          if (tunnel !== undefined) {
+            const t = tunnel.decode(r.payload, 0);
+            if (t.ok) {
+              if (t.issue !== undefined) this.log.report(no, tunnel.name, t.issue, false);
+              if (t.next === NEXT_NONE) {
+                this.log.ignore(tunnel.name);
+                return;
+              }
+              bytes = t.payload;
+              type = t.next;
+              space = ETHER;
+              continue;
+            }
+            // Not the tunnel after all: an ordinary datagram on that port.
+          }
+          this.stats.decoded++;
+          out.push({
+            transport: 'udp',
+            src: this.endpoint(v6, src4, src6, srcPort),
+            dst: this.endpoint(v6, dst4, dst6, dstPort),
+            bytes: r.payload,
+            frame: no,
+            frames: frames ?? [no],
+            ts,
+          });
+          return;
+        }
+        case 'tcp': {
+          const r = decodeTcp(bytes, 0);
+          if (!this.log.check(no, 'tcp', r)) return;
+          const f = r.fields;
+          this.stats.decoded++;
+          const src = this.endpoint(v6, src4, src6, f.srcPort);
+          const dst = this.endpoint(v6, dst4, dst6, f.dstPort);
+          const gapBytes = this.tcp.stats.gapBytes;
+          this.tcp.push(
+            {
+              key: `${src.ip} ${src.port} ${dst.ip} ${dst.port}`,
+              src,
+              dst,
+              seq: f.seq,
+              flags: f.flags,
+              data: r.payload,
+              frame: no,
+              frames: frames ?? [no],
+              ts,
+            },
+            out,
+          );
+          const skipped = this.tcp.stats.gapBytes - gapBytes;
+          if (skipped > 0)
+            this.log.report(
+              no,
+              'tcp',
+              `${skipped} bytes never captured; TCP stream resumed after the hole`,
+              false,
+            );
+          return;
+        }
+        case 'sctp': {
+          const r = decodeSctp(bytes, 0);
+          if (!this.log.check(no, 'sctp', r)) return;
+          const f = r.fields;
+          this.stats.decoded++;
+          const src = this.endpoint(v6, src4, src6, f.srcPort);
+          const dst = this.endpoint(v6, dst4, dst6, f.dstPort);
+          // The verification tag names the association (RFC 9260 §8.5), so a new one on the same ports starts afresh.
+          const key = `${src.ip} ${src.port} ${dst.ip} ${dst.port} ${f.verificationTag}`;
+          const issue = this.sctp.push(key, src, dst, f.chunks, frames ?? [no], ts, out);
+          if (issue !== undefined) this.log.report(no, 'sctp', issue, false);
+          return;
+        }
+      }
+    }
+    this.log.report(no, 'decoder', `more than ${this.maxDepth} nested layers`, true);
+  }
+
+  private endpoint(v6: boolean, a4: number, a6: Uint8Array | null, port: number): Endpoint {
+    if (v6 && a6 !== null) return { ip: ipv6ToString(a6, 0), port };
+    let ip = this.v4names.get(a4);
+    if (ip === undefined) {
+      if (this.v4names.size >= V4_CACHE_MAX) this.v4names.clear();
+      ip = ipv4ToString(a4);
+      this.v4names.set(a4, ip);
+    }
+    return { ip, port };
+  }
+
+  private sync(delivered: number): void {
+    const s = this.stats;
+    s.payloads += delivered;
+    s.fragmentSetsDropped = this.frags.stats.dropped;
+    s.tcpGaps = this.tcp.stats.gaps;
+    s.tcpRetransmissions = this.tcp.stats.retransmissions;
+  }
+}
+
+/** Union of two ascending frame lists, ascending and without repeats. */
+function mergeFrames(a: number[] | null, b: number[]): number[] {
+  if (a === null) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
+}
