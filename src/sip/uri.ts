@@ -1,0 +1,339 @@
+/**
+ * URIs in SIP (RFC 3261 §19.1, §25.1; tel: RFC 3966):
+ *
+ *   SIP-URI  = "sip:" [ userinfo ] hostport uri-parameters [ headers ]
+ *   userinfo = ( user / telephone-subscriber ) [ ":" password ] "@"
+ *   hostport = host [ ":" port ]
+ *   host     = hostname / IPv4address / IPv6reference
+ *
+ * `parseUri` never throws: what is wrong becomes an issue, offsets counted
+ * from `base` (the URI's byte offset in the message, 0 by default). Other
+ * schemes are kept as written (RFC 4475 §3.3.2: unknown schemes must not
+ * break a parser).
+ */
+
+import { isIpv6 } from './ip-literal.js';
+import { addIssue } from './issue.js';
+import type { SipIssue } from './message.js';
+import { type Params, paramName, setParam } from './params.js';
+
+export interface SipUri {
+  kind: 'sip';
+  scheme: 'sip' | 'sips';
+  /** User part, %-escapes decoded (each escape becomes the latin1 char of its byte). */
+  user?: string;
+  password?: string;
+  /** Host without IPv6 brackets, case kept. */
+  host: string;
+  port?: number;
+  /** uri-parameters, names lowercased, escapes decoded; `true` for a name without value. */
+  params: Params;
+  /** `?name=value&...` headers, escapes decoded. */
+  headers: Record<string, string>;
+  raw: string;
+  issues: SipIssue[];
+}
+
+export interface TelUri {
+  kind: 'tel';
+  scheme: 'tel';
+  /** telephone-subscriber number as written, e.g. `+1-201-555-0123`. */
+  number: string;
+  params: Params;
+  raw: string;
+  issues: SipIssue[];
+}
+
+export interface OtherUri {
+  kind: 'other';
+  /** Lowercase scheme; empty when the text has none. */
+  scheme: string;
+  raw: string;
+  issues: SipIssue[];
+}
+
+export type Uri = SipUri | TelUri | OtherUri;
+
+/**
+ * RFC 3261 §19.1.2 escaped = "%" HEXDIG HEXDIG. Each escape becomes the latin1
+ * char of its byte, like the rest of the model (index = byte). A "%" not
+ * followed by two hex digits is kept as written.
+ */
+export function pctDecode(s: string): string {
+  if (s.indexOf('%') < 0) return s;
+  return s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+
+/** Length of `scheme ":"` at the start of `s` (scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or 0. */
+function schemeLength(s: string): number {
+  const n = s.length;
+  const c0 = s.charCodeAt(0) | 0x20;
+  if (n === 0 || c0 < 0x61 || c0 > 0x7a) return 0;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3a) return i + 1;
+    const l = c | 0x20;
+    if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e))
+      return 0;
+  }
+  return 0;
+}
+
+/** Index of the first whitespace, "<", ">" or DQUOTE (chars a URI must escape), or -1. */
+function firstUnsafe(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x7f) return i;
+  }
+  return -1;
+}
+
+/** hostname / IPv4address chars (alphanum "-" "."), plus "_" seen in the wild. */
+function isHostChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const l = c | 0x20;
+    if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f))
+      return false;
+  }
+  return true;
+}
+
+export function parseUri(s: string, base = 0): Uri {
+  const issues: SipIssue[] = [];
+  const sl = schemeLength(s);
+  if (sl === 0) {
+    addIssue(
+      issues,
+      'syntax.uri',
+      'error',
+      `"${s.slice(0, 40)}" is not a URI: no scheme (RFC 3261 §25.1)`,
+      base,
+      s.length,
+    );
+    return { kind: 'other', scheme: '', raw: s, issues };
+  }
+  const scheme = s.slice(0, sl - 1).toLowerCase();
+  const bad = firstUnsafe(s);
+  if (bad >= 0) {
+    addIssue(
+      issues,
+      'syntax.uri',
+      'error',
+      `URI contains a char that must be escaped: ${JSON.stringify(s[bad])} (RFC 3261 §25.1)`,
+      base + bad,
+      1,
+    );
+  }
+  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, sl, base, issues);
+  if (scheme === 'tel') return parseTelUri(s, sl, base, issues);
+  return { kind: 'other', scheme, raw: s, issues };
+}
+
+function parseSipUri(
+  s: string,
+  scheme: 'sip' | 'sips',
+  from: number,
+  base: number,
+  issues: SipIssue[],
+): SipUri {
+  // All fields present (undefined when absent) so every SipUri has one shape.
+  const uri: SipUri = {
+    kind: 'sip',
+    scheme,
+    user: undefined,
+    password: undefined,
+    host: '',
+    port: undefined,
+    params: {},
+    headers: {},
+    raw: s,
+    issues,
+  };
+  const n = s.length;
+  let i = from;
+  // The user part may hold ";", "?", "," and ":" (RFC 4475 §3.1.1.2, §3.1.1.9), never
+  // an unescaped "@": the first "@" ends the userinfo.
+  const at = s.indexOf('@', i);
+  if (at >= 0) {
+    const colon = s.indexOf(':', i);
+    if (colon >= 0 && colon < at) {
+      uri.user = pctDecode(s.slice(i, colon));
+      uri.password = pctDecode(s.slice(colon + 1, at));
+    } else {
+      uri.user = pctDecode(s.slice(i, at));
+    }
+    if (at === i)
+      addIssue(issues, 'syntax.uri', 'error', 'empty user part before "@" (RFC 3261 §25.1)', base + i, 1);
+    i = at + 1;
+  }
+  const hostStart = i;
+  let hostChecked = false;
+  if (i < n && s.charCodeAt(i) === 0x5b) {
+    hostChecked = true;
+    const close = s.indexOf(']', i);
+    if (close < 0) {
+      addIssue(
+        issues,
+        'syntax.ipv6-address',
+        'error',
+        'IPv6 reference without "]" (RFC 3261 §25.1)',
+        base + i,
+        n - i,
+      );
+      uri.host = s.slice(i + 1);
+      return uri;
+    }
+    uri.host = s.slice(i + 1, close);
+    if (!isIpv6(uri.host)) {
+      addIssue(
+        issues,
+        'syntax.ipv6-address',
+        'error',
+        `"${uri.host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
+        base + i,
+        close + 1 - i,
+      );
+    }
+    i = close + 1;
+  } else {
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c === 0x3a || c === 0x3b || c === 0x3f) break; // : ; ?
+      i++;
+    }
+    uri.host = s.slice(hostStart, i);
+    if (i < n && s.charCodeAt(i) === 0x3a) {
+      let j = i + 1;
+      while (j < n && s.charCodeAt(j) !== 0x3b && s.charCodeAt(j) !== 0x3f) j++;
+      if (s.slice(i + 1, j).indexOf(':') >= 0) {
+        // RFC 5118 §4.2: "sip:2001:db8::10" – an IPv6 address must be in brackets.
+        uri.host = s.slice(hostStart, j);
+        addIssue(
+          issues,
+          'syntax.ipv6-unbracketed',
+          'error',
+          `IPv6 address "${uri.host}" must be enclosed in "[]" (RFC 3261 §25.1, RFC 5118 §4.2)`,
+          base + hostStart,
+          j - hostStart,
+        );
+        hostChecked = true;
+        i = j;
+      }
+    }
+  }
+  if (uri.host === '') {
+    addIssue(issues, 'syntax.uri-host', 'error', 'URI has no host (RFC 3261 §25.1)', base + hostStart, 0);
+  } else if (!hostChecked && !isHostChars(uri.host)) {
+    addIssue(
+      issues,
+      'syntax.uri-host',
+      'error',
+      `"${uri.host}" is not a valid host (RFC 3261 §25.1)`,
+      base + hostStart,
+      uri.host.length,
+    );
+  }
+  if (i < n && s.charCodeAt(i) === 0x3a) {
+    let j = i + 1;
+    let port = 0;
+    while (j < n) {
+      const c = s.charCodeAt(j);
+      if (c < 0x30 || c > 0x39) break;
+      port = port * 10 + (c - 0x30);
+      j++;
+    }
+    const end = j;
+    while (j < n && s.charCodeAt(j) !== 0x3b && s.charCodeAt(j) !== 0x3f) j++;
+    if (end === i + 1 || j !== end || port > 65535) {
+      addIssue(
+        issues,
+        'syntax.uri-port',
+        'error',
+        `bad port "${s.slice(i + 1, j)}" (RFC 3261 §25.1: port = 1*DIGIT, at most 65535)`,
+        base + i + 1,
+        j - i - 1,
+      );
+    }
+    if (end > i + 1 && port <= 65535) uri.port = port;
+    i = j;
+  }
+  // uri-parameters = *( ";" uri-parameter )
+  while (i < n && s.charCodeAt(i) === 0x3b) {
+    let j = i + 1;
+    let eq = -1;
+    let pct = false;
+    for (; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 0x3b || c === 0x3f) break;
+      if (c === 0x3d && eq < 0) eq = j;
+      else if (c === 0x25) pct = true;
+    }
+    const nameEnd = eq < 0 ? j : eq;
+    if (nameEnd === i + 1) {
+      addIssue(
+        issues,
+        'syntax.uri-param',
+        'error',
+        'empty URI parameter (RFC 3261 §19.1.1)',
+        base + i,
+        j - i,
+      );
+    } else {
+      const name = pct ? pctDecode(s.slice(i + 1, nameEnd)).toLowerCase() : paramName(s, i + 1, nameEnd);
+      setParam(uri.params, name, eq < 0 ? true : pct ? pctDecode(s.slice(eq + 1, j)) : s.slice(eq + 1, j));
+    }
+    i = j;
+  }
+  // headers = "?" header *( "&" header )
+  if (i < n && s.charCodeAt(i) === 0x3f) {
+    for (const h of s.slice(i + 1).split('&')) {
+      const eq = h.indexOf('=');
+      if (h === '' || eq <= 0) {
+        addIssue(
+          issues,
+          'syntax.uri-header',
+          'error',
+          `malformed URI header "${h}" (RFC 3261 §19.1.1)`,
+          base + i,
+          n - i,
+        );
+        continue;
+      }
+      const name = pctDecode(h.slice(0, eq));
+      if (!Object.hasOwn(uri.headers, name)) {
+        Object.defineProperty(uri.headers, name, {
+          value: pctDecode(h.slice(eq + 1)),
+          enumerable: true,
+          writable: true,
+        });
+      }
+    }
+  }
+  return uri;
+}
+
+function parseTelUri(s: string, from: number, base: number, issues: SipIssue[]): TelUri {
+  const semi = s.indexOf(';', from);
+  const number = s.slice(from, semi < 0 ? s.length : semi);
+  const uri: TelUri = { kind: 'tel', scheme: 'tel', number, params: {}, raw: s, issues };
+  // RFC 3966 §3: global-number-digits = "+" *phonedigit DIGIT *phonedigit, or a local number.
+  if (!/^\+?[0-9A-Fa-f*#().-]*[0-9A-Fa-f*#][0-9A-Fa-f*#().-]*$/.test(number)) {
+    addIssue(
+      issues,
+      'syntax.uri',
+      'error',
+      `"${number}" is not a telephone number (RFC 3966 §3)`,
+      base + from,
+      number.length,
+    );
+  }
+  if (semi >= 0) {
+    for (const p of s.slice(semi + 1).split(';')) {
+      const eq = p.indexOf('=');
+      const name = (eq < 0 ? p : p.slice(0, eq)).toLowerCase();
+      if (name !== '') setParam(uri.params, name, eq < 0 ? true : pctDecode(p.slice(eq + 1)));
+    }
+  }
+  return uri;
+}

@@ -1,0 +1,349 @@
+/**
+ * The validation pass run by `parseSip`: checks the well-known headers so that
+ * `message.issues` is complete without anyone calling an accessor, and leaves
+ * what it parsed in the message cache for the accessors.
+ *
+ * Checked: Request-URI, Via, From, To, Call-ID, CSeq (and its method against
+ * the request's), Max-Forwards, Contact, Route, Record-Route, Expires,
+ * Min-Expires, Retry-After, Content-Type, Date, Warning, RSeq, and
+ * duplicates of headers that may appear only once.
+ */
+import { WORD } from './chars.js';
+import { addIssue } from './issue.js';
+import type { HeaderField, SipIssue, SipMessage } from './message.js';
+import { cacheOf } from './message-cache.js';
+import type { NameAddr } from './name-addr.js';
+import {
+  allFields,
+  cseqOfField,
+  firstField,
+  mediaTypeOf,
+  nameAddrListOf,
+  nameAddrOfField,
+  numberOf,
+  valueEnd,
+  viasOf,
+} from './typed-headers.js';
+import { parseUri } from './uri.js';
+
+const MAX_U32 = 2 ** 32 - 1;
+
+/** The headers this pass looks at, found in one walk over the header list. */
+interface Seen {
+  via: boolean;
+  contact: boolean;
+  route: boolean;
+  recordRoute: boolean;
+  from?: HeaderField;
+  to?: HeaderField;
+  callId?: HeaderField;
+  cseq?: HeaderField;
+  maxForwards?: HeaderField;
+  contentLength?: HeaderField;
+  contentType?: HeaderField;
+  expires?: HeaderField;
+  minExpires?: HeaderField;
+  rseq?: HeaderField;
+  retryAfter?: HeaderField;
+  date?: HeaderField;
+  warning: boolean;
+}
+
+/**
+ * RFC 3261 §7.3.1: only list headers may repeat. Call-ID, CSeq, From, To,
+ * Max-Forwards, Content-Length and Content-Type twice is an error
+ * (RFC 4475 §3.3.8 multi01, §3.3.9 mcl01).
+ */
+function once(issues: SipIssue[], f: HeaderField): void {
+  addIssue(
+    issues,
+    'syntax.duplicate-header',
+    'error',
+    `${f.name} appears more than once; it is not a list header (RFC 3261 §7.3.1)`,
+    f.offset,
+    f.length,
+  );
+}
+
+function scan(m: SipMessage, issues: SipIssue[]): Seen {
+  const seen: Seen = { via: false, contact: false, route: false, recordRoute: false, warning: false };
+  const h = m.headers;
+  for (let i = 0; i < h.length; i++) {
+    const f = h[i];
+    switch (f.key) {
+      case 'via':
+        seen.via = true;
+        break;
+      case 'contact':
+        seen.contact = true;
+        break;
+      case 'route':
+        seen.route = true;
+        break;
+      case 'record-route':
+        seen.recordRoute = true;
+        break;
+      case 'warning':
+        seen.warning = true;
+        break;
+      case 'from':
+        if (seen.from) once(issues, f);
+        else seen.from = f;
+        break;
+      case 'to':
+        if (seen.to) once(issues, f);
+        else seen.to = f;
+        break;
+      case 'call-id':
+        if (seen.callId) once(issues, f);
+        else seen.callId = f;
+        break;
+      case 'cseq':
+        if (seen.cseq) once(issues, f);
+        else seen.cseq = f;
+        break;
+      case 'max-forwards':
+        if (seen.maxForwards) once(issues, f);
+        else seen.maxForwards = f;
+        break;
+      case 'content-length':
+        if (seen.contentLength) once(issues, f);
+        else seen.contentLength = f;
+        break;
+      case 'content-type':
+        if (seen.contentType) once(issues, f);
+        else seen.contentType = f;
+        break;
+      case 'expires':
+        seen.expires ??= f;
+        break;
+      case 'min-expires':
+        seen.minExpires ??= f;
+        break;
+      case 'rseq':
+        seen.rseq ??= f;
+        break;
+      case 'retry-after':
+        seen.retryAfter ??= f;
+        break;
+      case 'date':
+        seen.date ??= f;
+        break;
+      default:
+        break;
+    }
+  }
+  return seen;
+}
+
+/** Where the start line is, for issues about the message as a whole. */
+export interface StartLinePosition {
+  lineOffset: number;
+  lineLength: number;
+  /** Byte offset of the Request-URI (requests). */
+  uriOffset: number;
+}
+
+export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLinePosition): void {
+  const c = cacheOf(m);
+  const isReq = m.kind === 'request';
+  const text = m.text;
+
+  if (isReq && m.uri !== '') checkRequestUri(m.uri, at.uriOffset, issues);
+  const seen = scan(m, issues);
+
+  // RFC 3261 §8.1.1: "A valid SIP request formulated by a UAC MUST, at a minimum,
+  // contain the following header fields: To, From, CSeq, Call-ID, Max-Forwards,
+  // and Via". Responses copy all but Max-Forwards (§8.2.6.2). Max-Forwards missing
+  // is only a warning: RFC 2543 did not have it (RFC 4475 §3.4.1).
+  if (!seen.via) missing(issues, 'Via', 'error', at);
+  if (seen.from === undefined) missing(issues, 'From', 'error', at);
+  if (seen.to === undefined) missing(issues, 'To', 'error', at);
+  if (seen.callId === undefined) missing(issues, 'Call-ID', 'error', at);
+  if (seen.cseq === undefined) missing(issues, 'CSeq', 'error', at);
+  if (isReq && seen.maxForwards === undefined) missing(issues, 'Max-Forwards', 'warning', at);
+
+  c.vias = seen.via ? viasOf(m, issues) : [];
+  c.from = seen.from ? nameAddrOfField(m, seen.from, issues) : null;
+  c.to = seen.to ? nameAddrOfField(m, seen.to, issues) : null;
+  if (seen.callId) checkCallId(text, seen.callId.valueOffset, valueEnd(seen.callId), issues);
+  c.cseq = seen.cseq ? cseqOfField(m, seen.cseq, issues) : null;
+  if (isReq && c.cseq !== null && c.cseq.method !== m.method) {
+    // RFC 3261 §8.1.1.5: "The method MUST match that of the request." RFC 4475 §3.1.2.17/18.
+    const f = seen.cseq!;
+    addIssue(
+      issues,
+      'syntax.cseq-method-mismatch',
+      'error',
+      `CSeq method ${c.cseq.method} does not match the request method ${m.method} (RFC 3261 §8.1.1.5)`,
+      f.offset,
+      f.length,
+    );
+  }
+  // RFC 3261 §20.22: "The Max-Forwards value is an integer in the range 0-255".
+  numberOf(m, seen.maxForwards, issues, 255, 'RFC 3261 §20.22');
+
+  const contacts = seen.contact ? nameAddrListOf(m, 'contact', issues, true) : [];
+  c.contacts = contacts;
+  let star = false;
+  for (let i = 0; i < contacts.length; i++) {
+    const ct = contacts[i];
+    if (ct === '*') star = true;
+    else if (ct.params.expires !== undefined) checkDeltaParam(ct, 'expires', issues, 'RFC 3261 §20.10');
+  }
+  if (star && contacts.length > 1) {
+    const f = firstField(m, 'contact')!;
+    addIssue(
+      issues,
+      'syntax.header-value',
+      'error',
+      'Contact "*" must be the only Contact value (RFC 3261 §10.2.2)',
+      f.offset,
+      f.length,
+    );
+  }
+  c.routes = seen.route ? (nameAddrListOf(m, 'route', issues, false) as NameAddr[]) : [];
+  c.recordRoutes = seen.recordRoute ? (nameAddrListOf(m, 'record-route', issues, false) as NameAddr[]) : [];
+
+  // RFC 3261 §20.19: Expires "between 0 and (2**32)-1"; §20.23 Min-Expires.
+  numberOf(m, seen.expires, issues, MAX_U32, 'RFC 3261 §20.19');
+  numberOf(m, seen.minExpires, issues, MAX_U32, 'RFC 3261 §20.23');
+  // RFC 3262 §3, §7.1: RSeq starts between 1 and 2**31 - 1 and counts up by one; a value
+  // beyond 32 bits cannot come from a conforming UAS.
+  numberOf(m, seen.rseq, issues, MAX_U32, 'RFC 3262 §7.1');
+  if (seen.retryAfter) checkRetryAfter(seen.retryAfter, issues);
+  if (seen.contentType) mediaTypeOf(text, seen.contentType.valueOffset, valueEnd(seen.contentType), issues);
+  if (seen.date) checkDate(seen.date.value, seen.date.offset, seen.date.length, issues);
+  if (seen.warning)
+    for (const w of allFields(m, 'warning')) checkWarning(w.value, w.offset, w.length, issues);
+}
+
+function missing(
+  issues: SipIssue[],
+  name: string,
+  severity: 'error' | 'warning',
+  at: StartLinePosition,
+): void {
+  addIssue(
+    issues,
+    'syntax.missing-header',
+    severity,
+    `required header ${name} is missing (RFC 3261 §8.1.1)`,
+    at.lineOffset,
+    at.lineLength,
+  );
+}
+
+/**
+ * RFC 3261 §19.1.1 table: headers are "not allowed" in a Request-URI (RFC
+ * 4475 §3.1.2.11 escruri); the URI must parse.
+ */
+function checkRequestUri(uri: string, offset: number, issues: SipIssue[]): void {
+  const u = parseUri(uri, offset);
+  for (let i = 0; i < u.issues.length; i++) issues.push(u.issues[i]);
+  // The user part may hold "?" (RFC 4475 §3.1.1.2 intmeth): headers start after the host.
+  const q = uri.indexOf('?', uri.indexOf('@') + 1);
+  if (u.kind === 'sip' && q >= 0) {
+    addIssue(
+      issues,
+      'syntax.request-uri-headers',
+      'error',
+      'a Request-URI must not contain URI headers ("?...") (RFC 3261 §19.1.1)',
+      offset + q,
+      uri.length - q,
+    );
+  }
+}
+
+/** callid = word [ "@" word ] (RFC 3261 §25.1). */
+function checkCallId(s: string, start: number, end: number, issues: SipIssue[]): void {
+  let at = 0;
+  let ok = end > start && s.charCodeAt(start) !== 0x40 && s.charCodeAt(end - 1) !== 0x40;
+  for (let i = start; ok && i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x40) ok = ++at === 1;
+    else if (c > 0xff || WORD[c] === 0) ok = false;
+  }
+  if (!ok) {
+    addIssue(
+      issues,
+      'syntax.header-value',
+      'error',
+      'Call-ID is not word["@"word] (RFC 3261 §25.1)',
+      start,
+      end - start,
+    );
+  }
+}
+
+/** A delta-seconds header parameter (Contact expires, RFC 3261 §20.10). */
+function checkDeltaParam(na: NameAddr, name: string, issues: SipIssue[], rfc: string): void {
+  const v = na.params[name];
+  if (v === undefined) return;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) > MAX_U32) {
+    addIssue(
+      issues,
+      'syntax.header-value',
+      'error',
+      `${name}=${v === true ? '' : v} is not delta-seconds 0..2**32-1 (${rfc})`,
+      na.offset,
+      na.length,
+    );
+  }
+}
+
+/** Retry-After = delta-seconds [ comment ] *( SEMI retry-param ) (RFC 3261 §20.33). */
+function checkRetryAfter(f: HeaderField, issues: SipIssue[]): void {
+  const d = /^\d+/.exec(f.value);
+  if (d === null || Number(d[0]) > MAX_U32) {
+    addIssue(
+      issues,
+      'syntax.header-value',
+      'error',
+      `Retry-After "${f.value}" is not delta-seconds 0..2**32-1 (RFC 3261 §20.33)`,
+      f.offset,
+      f.length,
+    );
+  }
+}
+
+const DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/i;
+
+/**
+ * RFC 3261 §20.17: "SIP only supports the most recent RFC 1123 format for
+ * dates [...] SIP restricts the time zone in SIP-date to "GMT""; RFC 4475
+ * §3.1.2.12 (baddate: "EST").
+ */
+function checkDate(value: string, offset: number, length: number, issues: SipIssue[]): void {
+  const d = DATE.exec(value);
+  if (d === null || Number(d[2]) > 31 || Number(d[5]) > 23 || Number(d[6]) > 59 || Number(d[7]) > 60) {
+    addIssue(
+      issues,
+      'syntax.date',
+      'error',
+      `Date "${value}" is not an RFC 1123 date in GMT, e.g. "Sat, 13 Nov 2010 23:29:00 GMT" (RFC 3261 §20.17)`,
+      offset,
+      length,
+    );
+  }
+}
+
+/**
+ * warning-value = warn-code SP warn-agent SP warn-text; warn-code = 3DIGIT
+ * (RFC 3261 §20.43; RFC 4475 §3.1.2.5 scalarlg: "1812").
+ */
+function checkWarning(value: string, offset: number, length: number, issues: SipIssue[]): void {
+  // One header may hold several comma-separated warnings; each must start with 3 digits.
+  const ok = /^\d{3} \S+ "(?:[^"\\]|\\.)*"(?:\s*,\s*\d{3} \S+ "(?:[^"\\]|\\.)*")*$/.test(value);
+  if (!ok) {
+    addIssue(
+      issues,
+      'syntax.header-value',
+      'error',
+      `Warning "${value}" is not warn-code(3 digits) SP warn-agent SP "warn-text" (RFC 3261 §20.43)`,
+      offset,
+      length,
+    );
+  }
+}
