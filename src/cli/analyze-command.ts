@@ -1,0 +1,97 @@
+/** `sipscope analyze FILE [--json]`: the text report or the JSON contract document. */
+import { parseArgs } from 'node:util';
+import { CaptureError } from '../capture/frame.js';
+import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
+import type { MessageRecord } from '../report/message-record.js';
+import { writeJsonReport } from './json-output.js';
+
+export async function runAnalyze(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (e) {
+    process.stderr.write(`sipscope analyze: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    process.stderr.write('sipscope analyze: expects exactly one capture FILE (see sipscope --help)\n');
+    return 2;
+  }
+  const file = positionals[0];
+  const json = values.json === true;
+  const out = new LineWriter();
+  let t0: number | undefined;
+  let result: AnalysisResult;
+  try {
+    result = await analyzeCapture(file, {
+      onMessage: json
+        ? undefined
+        : (msg, rec) => {
+            t0 ??= rec.ts;
+            out.line(textLine(rec, msg.startLine, t0));
+          },
+    });
+  } catch (e) {
+    if (e instanceof CaptureError) {
+      process.stderr.write(`sipscope: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  for (const w of result.warnings) process.stderr.write(`sipscope: warning: ${w}\n`);
+  if (json) writeJsonReport(result, (s) => out.write(s));
+  else out.write(summary(result));
+  out.flush();
+  return 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+}
+
+function textLine(r: MessageRecord, startLine: string, t0: number): string {
+  const t = (r.ts - t0).toFixed(6).padStart(12);
+  const line = startLine.length > 80 ? `${startLine.slice(0, 77)}...` : startLine;
+  return `${String(r.frame).padStart(7)} ${t}  ${r.src} -> ${r.dst}  ${r.transport.toUpperCase()}  ${line}  ${r.callId ?? '-'}${r.malformed ? '  [malformed]' : ''}`;
+}
+
+function summary(r: AnalysisResult): string {
+  const s = r.stats;
+  const methods = Object.entries(s.requests)
+    .sort((a, b) => b[1] - a[1])
+    .map(([m, n]) => `${m} ${n}`)
+    .join(', ');
+  const codes = Object.entries(s.responses)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
+  return [
+    '',
+    `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
+    `SIP messages: ${s.sipMessages} (${s.malformed} malformed), decode errors: ${s.decodeErrors}`,
+    `requests: ${methods || '-'}`,
+    `responses: ${codes || '-'}`,
+    '',
+  ].join('\n');
+}
+
+/** Buffers output and writes it in large chunks (one write per line is slow on big captures). */
+class LineWriter {
+  private parts: string[] = [];
+  private size = 0;
+  line(s: string): void {
+    this.write(`${s}\n`);
+  }
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length === 0) return;
+    process.stdout.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}

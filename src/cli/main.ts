@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The `sipscope` command. Each sub-command lives in its own file; this one
+ * only dispatches.
+ */
+import { runAnalyze } from './analyze-command.js';
+import { HELP } from './help.js';
+import { runLint } from './lint-command.js';
+import { runRules } from './rules-command.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'analyze':
+      return runAnalyze(rest);
+    case 'lint':
+      return runLint(rest);
+    case 'rules':
+      return runRules(rest);
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      process.stderr.write(`sipscope: unknown command '${cmd}' (see sipscope --help)\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `sipscope: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,72 @@
+/**
+ * The one place that wires the stages together (DESIGN.md "Data flow"):
+ * capture frames → decode → SIP framing → SIP parse → (correlate → analyze).
+ *
+ * Push-driven and environment-neutral: a file, stdin, a live capture or a test
+ * feeds frames in; messages come out through `onMessage` as soon as they are
+ * complete, so memory follows what is in flight, not the file size.
+ */
+import type { Frame } from './capture/frame.js';
+import { createDecoder, type DecoderOptions } from './decode/decoder.js';
+import type { DecodeIssue } from './decode/payload.js';
+import { createSipExtractor, type FramedMessage } from './sip/extractor.js';
+import type { SipMessage } from './sip/message.js';
+import { parseSip } from './sip/parse.js';
+
+export interface PipelineOptions {
+  decoder?: DecoderOptions;
+  /** Called for every SIP message, in the order they became complete. `id` is 0-based. */
+  onMessage: (msg: SipMessage, id: number) => void;
+}
+
+export interface PipelineStats {
+  frames: number;
+  sipMessages: number;
+  /** Framed candidates that turned out not to be SIP. */
+  notSip: number;
+  decodeErrors: number;
+}
+
+export interface Pipeline {
+  push(frame: Frame): void;
+  /** End of input: releases what the reassemblers still hold. */
+  end(): void;
+  readonly stats: PipelineStats;
+  /** Undecodable frames (bounded list; the count is in stats.decodeErrors). */
+  readonly issues: readonly DecodeIssue[];
+}
+
+export function createPipeline(opts: PipelineOptions): Pipeline {
+  const decoder = createDecoder(opts.decoder);
+  const extractor = createSipExtractor();
+  const stats: PipelineStats = { frames: 0, sipMessages: 0, notSip: 0, decodeErrors: 0 };
+
+  const emit = (framed: FramedMessage[]): void => {
+    for (const f of framed) {
+      const msg = parseSip(f.bytes);
+      if (!msg) {
+        stats.notSip++;
+        continue;
+      }
+      msg.source = f.source;
+      opts.onMessage(msg, stats.sipMessages++);
+    }
+  };
+
+  return {
+    push(frame) {
+      stats.frames++;
+      const payloads = decoder.push(frame);
+      for (let i = 0; i < payloads.length; i++) emit(extractor.push(payloads[i]));
+    },
+    end() {
+      for (const p of decoder.flush()) emit(extractor.push(p));
+      emit(extractor.flush());
+      stats.decodeErrors = decoder.stats.undecodable;
+    },
+    stats,
+    get issues() {
+      return decoder.issues;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// npm run bench: sipscope side by side with sngrep and tshark on the same
+// SIPp capture, as ratios. Makes the capture once (SIPp + tcpdump on loopback,
+// as root) and reuses it from .bench/.
+//
+//   node test/bench/bench.mjs [--calls 20000] [--runs 3] [--no-tshark]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '3' },
+    'no-tshark': { type: 'boolean', default: false },
+  },
+});
+const calls = Number(values.calls);
+const runs = Number(values.runs);
+const benchDir = join(root, '.bench');
+mkdirSync(benchDir, { recursive: true });
+const capture = join(benchDir, `sipp-${calls}.pcap`);
+
+if (!existsSync(capture)) {
+  const gen = resolve(root, '../shared/tools/gen-sipp-pcap.sh');
+  const script = existsSync(gen) ? gen : join(root, 'test/bench/gen-sipp-pcap.sh');
+  console.log(`making ${capture} (${calls} calls with SIPp on loopback)…`);
+  execFileSync('bash', [script, capture, String(calls), String(Math.min(1000, calls))], { stdio: 'inherit' });
+}
+const cli = join(root, 'dist/src/cli/main.js');
+if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+
+const measure = (cmd) => {
+  const r = spawnSync('python3', [join(root, 'test/bench/measure.py'), ...cmd], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`measure failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const tools = [
+  { name: 'sipscope', cmd: ['node', cli, 'analyze', capture, '--json'], runs },
+  { name: 'sngrep', cmd: ['sngrep', '-I', capture, '-N', '-q', '-O', '/dev/null'], runs },
+];
+if (!values['no-tshark'])
+  tools.push({ name: 'tshark', cmd: ['tshark', '-r', capture, '-q', '-z', 'sip,stat'], runs: 1 });
+
+console.log(`capture: ${capture} (${(statSync(capture).size / 1e6).toFixed(1)} MB, ${calls} calls)`);
+const results = {};
+for (const t of tools) {
+  const ms = [];
+  for (let i = 0; i < t.runs; i++) ms.push(measure(t.cmd));
+  if (ms.some((m) => m.rc !== 0)) console.log(`warning: ${t.name} exited ${ms.map((m) => m.rc).join(',')}`);
+  results[t.name] = { wall: median(ms.map((m) => m.wall)), rss: Math.max(...ms.map((m) => m.rssKiB)) };
+}
+const base = results.sngrep.wall;
+console.log(['tool', 'wall s (median)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'));
+for (const [name, r] of Object.entries(results)) {
+  console.log([name, r.wall.toFixed(3), (r.rss / 1024).toFixed(1), (r.wall / base).toFixed(2)].join('\t'));
+}
