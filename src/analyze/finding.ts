@@ -1,0 +1,76 @@
+/**
+ * What the analyze stage gives (DESIGN.md "Model": Finding): one protocol
+ * violation or fact worth knowing, tied to the rule that found it, the RFC
+ * section it breaks, the messages involved and, where it applies, the byte
+ * range of the offending header.
+ */
+
+/**
+ * `error` breaks a MUST; `warning` breaks a SHOULD or shows a fault in the
+ * network (a missing ACK, a request never answered); `info` is worth knowing.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** True when `s` is at least as severe as `min` (`atLeast('error', 'warning')` is true). */
+export function atLeast(s: Severity, min: Severity): boolean {
+  return RANK[s] >= RANK[min];
+}
+
+/** The less severe of the two. */
+export function milder(a: Severity, b: Severity): Severity {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+export function isSeverity(s: string): s is Severity {
+  return s === 'error' || s === 'warning' || s === 'info';
+}
+
+/** Byte range of the offending text in one message's raw bytes. */
+export interface FindingRange {
+  /** Message id the offsets are relative to. */
+  message: number;
+  offset: number;
+  length: number;
+}
+
+/** A finding as the JSON contract and the store see it. */
+export interface Finding {
+  /** Stable dotted rule id, e.g. `cseq.method-mismatch`. */
+  rule: string;
+  severity: Severity;
+  /** The RFC reference of the rule, e.g. `RFC 3261 §8.1.1.5`. */
+  rfc: string;
+  /** Message ids involved (capture order, 0-based), ascending. */
+  messages: number[];
+  /** Call id from the correlator, null when not known (lint, no correlation). */
+  call: number | null;
+  /** Specific to this occurrence: names the values seen. */
+  text: string;
+  range?: FindingRange;
+}
+
+/** What a rule's check returns; the engine adds rule id, rfc, severity and call. */
+export interface FindingDraft {
+  text: string;
+  /** Message ids; message-scope rules default to the message checked. */
+  messages?: number[];
+  /**
+   * Byte range of the offending header; `message` defaults to the message
+   * checked (message scope) or the first of `messages`.
+   */
+  range?: { offset: number; length: number; message?: number };
+  /**
+   * Lower than the rule's severity for this occurrence only (for example an
+   * RFC 2543 element that is not bound by a RFC 3261 MUST). Never raises it.
+   */
+  severity?: Severity;
+  /** Call the finding belongs to, when the rule knows better than the message's correlation. */
+  call?: number | null;
+}
+
+/** Returned by checks that found nothing: shared, frozen, never mutated. */
+export const NONE: readonly FindingDraft[] = Object.freeze([]);

@@ -1,0 +1,130 @@
+/**
+ * The rule registry (DESIGN.md convention 7): every rule, one file each under
+ * `rules/`, listed once here. The catalogue (`sipscope rules`, `GET
+ * /api/rules`, the README table) is generated from this list, so it cannot
+ * drift from the code.
+ */
+import type { Severity } from './finding.js';
+import type { Rule } from './rule.js';
+import { bodyMultipartMalformed } from './rules/body-multipart-malformed.js';
+import { contactMissing } from './rules/contact-missing.js';
+import { contentLengthInvalid } from './rules/content-length-invalid.js';
+import { contentLengthMismatch } from './rules/content-length-mismatch.js';
+import { contentLengthMissingOnStream } from './rules/content-length-missing-on-stream.js';
+import { contentTypeMissing } from './rules/content-type-missing.js';
+import { cseqMethodMismatch } from './rules/cseq-method-mismatch.js';
+import { framingBareLf } from './rules/framing-bare-lf.js';
+import { framingNoEmptyLine } from './rules/framing-no-empty-line.js';
+import { fromTagMissing } from './rules/from-tag-missing.js';
+import { headerDateInvalid } from './rules/header-date-invalid.js';
+import { headerDuplicate } from './rules/header-duplicate.js';
+import { headerEmptyListElement } from './rules/header-empty-list-element.js';
+import { headerLineMalformed } from './rules/header-line-malformed.js';
+import { headerMandatoryMissing } from './rules/header-mandatory-missing.js';
+import { headerParamMalformed } from './rules/header-param-malformed.js';
+import { headerValueInvalid } from './rules/header-value-invalid.js';
+import { headerWithoutColon } from './rules/header-without-colon.js';
+import { ipv6Invalid } from './rules/ipv6-invalid.js';
+import { ipv6Unbracketed } from './rules/ipv6-unbracketed.js';
+import { nameAddrMalformed } from './rules/name-addr-malformed.js';
+import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
+import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
+import { requestUriHeaders } from './rules/request-uri-headers.js';
+import { requestUriMalformed } from './rules/request-uri-malformed.js';
+import { sdpMalformed } from './rules/sdp-malformed.js';
+import { sipVersionUnsupported } from './rules/sip-version-unsupported.js';
+import { startLineMalformed } from './rules/start-line-malformed.js';
+import { statusCodeInvalid } from './rules/status-code-invalid.js';
+import { toTagMissing } from './rules/to-tag-missing.js';
+import { uriMalformed } from './rules/uri-malformed.js';
+import { viaBranchNoCookie } from './rules/via-branch-no-cookie.js';
+import { viaMalformed } from './rules/via-malformed.js';
+
+/** Every rule, in catalogue order (grouped by what they look at, start line first). */
+export const RULES: readonly Rule[] = [
+  // The start line
+  startLineMalformed,
+  sipVersionUnsupported,
+  statusCodeInvalid,
+  requestUriMalformed,
+  requestUriHeaders,
+  // Framing and body
+  framingBareLf,
+  framingNoEmptyLine,
+  contentLengthInvalid,
+  contentLengthMismatch,
+  contentLengthMissingOnStream,
+  contentTypeMissing,
+  bodyMultipartMalformed,
+  sdpMalformed,
+  // Header lines and values
+  headerWithoutColon,
+  headerLineMalformed,
+  headerMandatoryMissing,
+  headerDuplicate,
+  headerValueInvalid,
+  headerEmptyListElement,
+  headerParamMalformed,
+  headerDateInvalid,
+  quotedStringUnterminated,
+  nameAddrMalformed,
+  nameAddrUriNotEnclosed,
+  uriMalformed,
+  ipv6Unbracketed,
+  ipv6Invalid,
+  // Specific headers
+  viaMalformed,
+  viaBranchNoCookie,
+  cseqMethodMismatch,
+  fromTagMissing,
+  toTagMissing,
+  contactMissing,
+];
+
+const BY_ID = new Map<string, Rule>();
+for (const r of RULES) {
+  if (BY_ID.has(r.id)) throw new Error(`rule registry: duplicate id ${r.id}`);
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/.test(r.id)) {
+    throw new Error(`rule registry: id ${r.id} is not dotted kebab-case`);
+  }
+  BY_ID.set(r.id, r);
+}
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
+
+/**
+ * Rules whose id starts with one of `prefixes` (`cseq.` selects every CSeq
+ * rule; a full id selects that rule). An empty list selects every rule.
+ */
+export function selectRules(prefixes: readonly string[], rules: readonly Rule[] = RULES): Rule[] {
+  if (prefixes.length === 0) return rules.slice();
+  return rules.filter((r) => prefixes.some((p) => r.id.startsWith(p)));
+}
+
+/** One catalogue entry: the rule without its check, as JSON-ready data. */
+export interface RuleInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  scope: Rule['scope'];
+  rfc: { ref: string; text: string };
+  explanation: string;
+}
+
+export function ruleInfo(r: Rule): RuleInfo {
+  return {
+    id: r.id,
+    title: r.title,
+    severity: r.severity,
+    scope: r.scope,
+    rfc: { ref: r.rfc.ref, text: r.rfc.text },
+    explanation: r.explanation,
+  };
+}
+
+/** The catalogue (`sipscope rules --json`, `GET /api/rules`). */
+export function catalogue(rules: readonly Rule[] = RULES): RuleInfo[] {
+  return rules.map(ruleInfo);
+}

@@ -1,0 +1,118 @@
+/**
+ * A rule is data plus a check (DESIGN.md convention 12): a stable dotted id,
+ * a title, a severity, the RFC sentence it enforces, an explanation a student
+ * can read, and a pure function that looks at one message (scope `message`)
+ * or at the correlator's records (scope `correlated`).
+ *
+ * Rules never throw on bad input: what they cannot read they skip (the
+ * parser has already reported it as an issue, which an issue rule turns
+ * into a finding).
+ */
+import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
+import type { SipMessage } from '../sip/message.js';
+import type { FindingDraft, Severity } from './finding.js';
+
+export interface RfcQuote {
+  /** e.g. `RFC 3261 §8.1.1.5` (several sections comma-separated). */
+  ref: string;
+  /** The normative sentence(s), quoted exactly; ABNF where the grammar is the rule. */
+  text: string;
+}
+
+export interface RuleBase {
+  /** Stable dotted id: `area.what`, lowercase, kebab-case words. */
+  id: string;
+  /** One line, no final period. */
+  title: string;
+  /** The severity of a typical occurrence; a draft may lower it, never raise it. */
+  severity: Severity;
+  rfc: RfcQuote;
+  /** 2–4 sentences: what it means, why it matters, what usually causes it. */
+  explanation: string;
+  /**
+   * Parser issue codes (`SipIssue.code`) this rule answers for: it reports
+   * them, or its own check makes them redundant. Every code the parser can
+   * emit is claimed by exactly one rule (checked by a test).
+   */
+  issues?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------
+// Message scope
+
+/** What a message-scope check knows besides the message itself. */
+export interface MessageContext {
+  /** Message id (0-based capture order; lint: index in the file). */
+  readonly id: number;
+  /** What the correlator said about the message, when there is a correlator. */
+  readonly correlation: MessageCorrelation | null;
+}
+
+export interface MessageRule extends RuleBase {
+  scope: 'message';
+  /** The check only reads `msg.issues`: the engine does not call it for a message without issues. */
+  issuesOnly?: boolean;
+  /** Looks at one parsed message. Returns `NONE` when there is nothing to say. */
+  check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[];
+}
+
+// ---------------------------------------------------------------------------
+// Correlated scope
+
+/**
+ * What wakes a correlated rule. Findings must be certain when emitted: a
+ * rule about a missing message waits for the record to be final (the
+ * correlator hands out final records once capture time has passed the
+ * relevant timer) or for a `tick` past its own deadline.
+ */
+export type CorrelatedEvent =
+  /** A message arrived (with what the correlator decided about it). */
+  | { kind: 'message'; id: number; msg: SipMessage; correlation: MessageCorrelation | null }
+  /** A transaction record is final: no message will join it any more. */
+  | { kind: 'transaction'; record: TransactionRecord }
+  | { kind: 'dialog'; record: DialogRecord }
+  | { kind: 'call'; record: CallRecord }
+  /** Capture time advanced to `now` (or the input ended: `ended`). */
+  | { kind: 'tick' };
+
+export type CorrelatedTrigger = CorrelatedEvent['kind'];
+
+/**
+ * Read access to the correlated model, supplied by whoever wires the stages
+ * (the pipeline, a store, a test). Lookups return undefined for what is not
+ * (or no longer) held.
+ */
+export interface ModelLookup {
+  message?(id: number): SipMessage | undefined;
+  transaction?(id: number): TransactionRecord | undefined;
+  dialog?(id: number): DialogRecord | undefined;
+  call?(id: number): CallRecord | undefined;
+}
+
+/** The model as a correlated check sees it: the lookups plus the event being handled. */
+export interface CorrelatedModel extends ModelLookup {
+  readonly event: CorrelatedEvent;
+}
+
+/** Per analyzer, per rule: time and the rule's own state. */
+export interface CorrelatedContext<S> {
+  /** Capture time (s) the analyzer has reached. */
+  readonly now: number;
+  /** True during the final tick sent by `end()`. */
+  readonly ended: boolean;
+  /** This rule's state in this analyzer (from `init`), e.g. pending deadlines. */
+  readonly state: S;
+}
+
+export interface CorrelatedRule<S = unknown> extends RuleBase {
+  scope: 'correlated';
+  /** Events this rule is called for; the engine dispatches nothing else to it. */
+  on: readonly CorrelatedTrigger[];
+  /** Creates the rule's state for one analyzer (state lives in the analyzer, never in the rule). */
+  init?(): S;
+  /** Drafts must name their `messages`. */
+  check(model: CorrelatedModel, ctx: CorrelatedContext<S>): readonly FindingDraft[];
+}
+
+/** Any rule (method syntax keeps `CorrelatedRule<S>` assignable to `CorrelatedRule<unknown>`). */
+export type Rule = MessageRule | CorrelatedRule<unknown>;

@@ -1,0 +1,163 @@
+/**
+ * `sipscope lint FILE [--json] [--severity S] [--rule ID]... [--datagram]`:
+ * raw SIP messages pasted in a text file (CRLF or bare LF) → each message
+ * (start line and headers) followed by its findings.
+ *
+ * Exit codes: 0 no error-level finding; 1 at least one (after the filters);
+ * 2 bad usage or unreadable file (one line on stderr, nothing on stdout).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Finding, isSeverity, type Severity } from '../analyze/finding.js';
+import { type LintMessage, type LintResult, lineOfOffset, lintText } from '../analyze/lint.js';
+import { selectRules } from '../analyze/registry.js';
+import type { SipMessage } from '../sip/message.js';
+
+export async function runLint(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) return usage('expects exactly one FILE ("-" for standard input)');
+  const severity = values.severity ?? 'info';
+  if (!isSeverity(severity)) return usage(`--severity must be error, warning or info, not '${severity}'`);
+  const prefixes = values.rule ?? [];
+  for (const p of prefixes) {
+    if (selectRules([p]).length === 0)
+      return usage(`no rule matches --rule '${p}' (run sipscope rules for the list)`);
+  }
+  const file = positionals[0];
+  let bytes: Uint8Array;
+  try {
+    bytes = file === '-' ? readFileSync(0) : readFileSync(file);
+  } catch (e) {
+    process.stderr.write(
+      `sipscope lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
+    return 2;
+  }
+  const result = lintText(bytes, {
+    rules: selectRules(prefixes),
+    minSeverity: severity as Severity,
+    datagram: values.datagram === true,
+  });
+  process.stdout.write(
+    values.json === true ? `${JSON.stringify(lintJson(result), null, 2)}\n` : lintReport(file, result),
+  );
+  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      severity: { type: 'string' },
+      rule: { type: 'string', multiple: true },
+      datagram: { type: 'boolean' },
+    },
+  });
+}
+
+function usage(why: string): number {
+  process.stderr.write(`sipscope lint: ${why} (see sipscope --help)\n`);
+  return 2;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Message text is latin1 (one char per byte) while our own words are plain
+ * strings ("§"): each run of chars 0x80–0xFF that is valid UTF-8 is decoded
+ * (what the sender meant), any other run is kept as it is.
+ */
+function text(s: string): string {
+  return s.replace(/[\x80-\xff]+/g, (run) => {
+    try {
+      return utf8.decode(Uint8Array.from(run, (c) => c.charCodeAt(0)));
+    } catch {
+      return run;
+    }
+  });
+}
+
+/** `text`, with control chars made visible for a terminal. */
+function show(s: string): string {
+  return text(s).replace(
+    /[\x00-\x08\x0b-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** The text report: every message, its headers, then its findings; a summary line at the end. */
+export function lintReport(file: string, r: LintResult): string {
+  const byMessage = new Map<number, Finding[]>();
+  for (const f of r.findings) {
+    const k = f.messages[0];
+    const list = byMessage.get(k);
+    if (list) list.push(f);
+    else byMessage.set(k, [f]);
+  }
+  const out: string[] = [];
+  const note = r.normalisedLineEnds ? ' (no CR in the file: LF line ends read as CRLF)' : '';
+  out.push(`${file}: ${r.messages.length} message${r.messages.length === 1 ? '' : 's'}${note}`);
+  for (const lm of r.messages) {
+    out.push('');
+    out.push(`#${lm.index + 1}  line ${lm.line}  ${show(lm.firstLine)}`);
+    if (lm.message !== null) out.push(...messageLines(lm.message));
+    for (const f of byMessage.get(lm.index) ?? []) out.push(findingLine(lm, f));
+  }
+  const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 || what === 'info' ? '' : 's'}`;
+  out.push('');
+  out.push(`${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('info'), 'info')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function messageLines(m: SipMessage): string[] {
+  const lines = m.headers.map((h) => `    ${show(h.name)}: ${show(h.value)}`);
+  if (m.body.length > 0) {
+    const ct = m.headers.find((h) => h.key === 'content-type')?.value;
+    lines.push(`    [body: ${m.body.length} bytes${ct ? `, ${show(ct)}` : ''}]`);
+  }
+  return lines;
+}
+
+function findingLine(lm: LintMessage, f: Finding): string {
+  const where = f.range !== undefined ? `line ${lineOfOffset(lm, f.range.offset)}: ` : '';
+  return `  ${f.severity.padEnd(7)} ${f.rule}  [${f.rfc}]  ${where}${show(f.text)}`;
+}
+
+/** `--json`: `{ messages, findings }`; message ids in findings are the `index` of `messages`. */
+export function lintJson(r: LintResult): { messages: unknown[]; findings: Finding[] } {
+  return {
+    messages: r.messages.map((lm) => {
+      const m = lm.message;
+      const base = { index: lm.index, line: lm.line };
+      if (m === null) return { ...base, kind: null, startLine: text(lm.firstLine) };
+      const head =
+        m.kind === 'request'
+          ? { kind: m.kind, method: text(m.method), uri: text(m.uri) }
+          : { kind: m.kind, status: m.status, reason: text(m.reason) };
+      return {
+        ...base,
+        ...head,
+        startLine: text(m.startLine),
+        headers: m.headers.map((h) => ({
+          name: text(h.name),
+          value: text(h.value),
+          offset: h.offset,
+          length: h.length,
+        })),
+        bodyOffset: m.bodyOffset,
+        bodyLength: m.body.length,
+        malformed: m.malformed,
+      };
+    }),
+    findings: r.findings.map((f) => ({ ...f, text: text(f.text) })),
+  };
+}
