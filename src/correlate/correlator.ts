@@ -1,0 +1,349 @@
+/**
+ * The correlator: a stream of SIP messages in, transactions, dialogs and calls
+ * out (DESIGN.md "Model"), passively, as RFC 3261 defines them, driven by
+ * capture timestamps only (no Node timers, no wall clock).
+ *
+ * `push` answers at once (transaction, retransmission, duplicate); `advance`
+ * runs the timers that capture time has passed (transactions terminate, hot
+ * indexes shrink, finished calls are finalised and handed to `onCallFinal`);
+ * `end` finalises everything at the end of input. State a message can still
+ * reach lives in hot indexes sized by concurrency; the records are kept for
+ * `snapshot()` only when `retain` is on (the default).
+ */
+import type { Endpoint } from '../decode/payload.js';
+import { callId, cseq, fromHeader, toHeader, topVia, userAgent } from '../sip/accessors.js';
+import type { SipMessage, SipResponse } from '../sip/message.js';
+import { computeOutcome } from './call-outcome.js';
+import { CallTable } from './call-table.js';
+import { detach, Interner } from './detach.js';
+import { dialogForRequest, dialogForResponse } from './dialog-rules.js';
+import { DialogTable, insertSorted } from './dialog-table.js';
+import { linkEvidence } from './evidence.js';
+import {
+  type CallNode,
+  type CallRecord,
+  type Dialog,
+  type DialogRecord,
+  type MessageCorrelation,
+  NONE,
+  type TransactionRecord,
+  type Tx,
+} from './model.js';
+import { type CopyVerdict, sameEndpoint } from './retransmission.js';
+import { TimerQueue } from './timer-queue.js';
+import { isReliable, resolveTimers, type TimerOptions, type TimerValues } from './timers.js';
+import type { KeyFields } from './transaction-key.js';
+import { type TransactionContext, TransactionLayer } from './transaction-layer.js';
+import { addAnomaly } from './transaction-state.js';
+import { TransactionTable } from './transaction-table.js';
+
+export interface CallFinalDetail {
+  transactions: TransactionRecord[];
+  dialogs: DialogRecord[];
+}
+
+export interface CorrelatorOptions extends TimerOptions {
+  /** Keep every record for `snapshot()` (default true). Off: records live only until `onCallFinal`. */
+  retain?: boolean;
+  /** Most Call-IDs one call may join through evidence (default 16). */
+  maxLegs?: number;
+  /** A call is over: nothing of it is hot any more. Called in capture-time order, and for all the rest by `end()`. */
+  onCallFinal?: (call: CallRecord, detail: CallFinalDetail) => void;
+}
+
+export interface CorrelatorSnapshot {
+  transactions: TransactionRecord[];
+  dialogs: DialogRecord[];
+  calls: CallRecord[];
+}
+
+export interface CorrelatorStats {
+  messages: number;
+  retransmissions: number;
+  duplicates: number;
+  transactions: number;
+  dialogs: number;
+  calls: number;
+}
+
+/** Sizes of the hot state (what memory follows), for tests and /metrics. */
+export interface HotStats {
+  transactions: number;
+  dialogs: number;
+  calls: number;
+  callIds: number;
+  evidence: number;
+  timers: number;
+}
+
+export interface Correlator {
+  push(msg: SipMessage, id: number): MessageCorrelation;
+  advance(ts: number): void;
+  end(): void;
+  snapshot(): CorrelatorSnapshot;
+  stats(): CorrelatorStats;
+  hotStats(): HotStats;
+}
+
+export function createCorrelator(opts: CorrelatorOptions = {}): Correlator {
+  return new CorrelatorImpl(opts);
+}
+
+const NO_ENDPOINT: Endpoint = { ip: '', port: 0 };
+
+export class CorrelatorImpl implements Correlator, TransactionContext {
+  readonly v: TimerValues;
+  readonly timers = new TimerQueue<Tx | Dialog | CallNode>();
+  readonly table = new TransactionTable();
+  readonly calls: CallTable;
+  readonly dialogs: DialogTable;
+  /** Recurring strings kept in records: sent-by values, methods, IP addresses. */
+  readonly strings = new Interner();
+  private readonly txs: TransactionLayer;
+  private clock = Number.NEGATIVE_INFINITY;
+  private readonly retain: boolean;
+  private readonly txRecords: TransactionRecord[] = [];
+  private readonly dialogRecords: DialogRecord[] = [];
+  private readonly callRecords = new Map<number, CallRecord>();
+  private readonly counts: CorrelatorStats = {
+    messages: 0,
+    retransmissions: 0,
+    duplicates: 0,
+    transactions: 0,
+    dialogs: 0,
+    calls: 0,
+  };
+
+  constructor(private readonly opts: CorrelatorOptions) {
+    this.v = resolveTimers(opts);
+    this.retain = opts.retain !== false;
+    this.calls = new CallTable(opts.maxLegs ?? 16, {
+      created: (n) => {
+        this.counts.calls++;
+        if (this.retain) this.callRecords.set(n.rec.id, n.rec);
+      },
+      merged: (_s, x) => {
+        this.timers.cancel(x);
+        this.callRecords.delete(x.rec.id);
+        this.counts.calls--;
+      },
+    });
+    this.txs = new TransactionLayer(this);
+    this.dialogs = new DialogTable(this.timers, this.v, {
+      root: (n) => this.calls.find(n),
+      closed: (root) => this.scheduleCheck(root),
+      created: (rec) => {
+        this.counts.dialogs++;
+        if (this.retain) this.dialogRecords.push(rec);
+      },
+    });
+  }
+
+  push(msg: SipMessage, id: number): MessageCorrelation {
+    const s = msg.source;
+    const ts = s !== null ? s.ts : Math.max(this.clock, 0);
+    this.advance(ts);
+    const cid = callId(msg);
+    const cs = cseq(msg);
+    const via = topVia(msg);
+    const fromTag = fromHeader(msg)?.tag;
+    const toTag = toHeader(msg)?.tag;
+    const f: KeyFields = { branch: via?.branch, sentBy: via?.sentBy, callId: cid, cseq: cs?.seq, fromTag };
+    const src = s !== null ? s.src : NO_ENDPOINT;
+    const dst = s !== null ? s.dst : NO_ENDPOINT;
+    const reliable = isReliable(s?.transport);
+    const step =
+      msg.kind === 'request'
+        ? this.txs.request(msg, id, ts, f, toTag, src, dst, reliable)
+        : this.txs.response(msg, id, ts, f, toTag, cs?.method ?? '', src, dst, reliable);
+    const { tx, verdict } = step;
+    const rec = tx.rec;
+    insertSorted(rec.messages, id);
+    if (ts > rec.end) rec.end = ts;
+    if (cid !== undefined && cid !== rec.callId) addAnomaly(rec, 'call-id-mismatch');
+    const first = !verdict.retransmission && !verdict.duplicate;
+    if (verdict.retransmission) rec.retransmissions++;
+    if (verdict.duplicate) rec.duplicates++;
+
+    // Evidence first: a link may merge this call into an older one.
+    if (first && cid !== undefined) {
+      const evs = linkEvidence(msg);
+      if (evs !== null) for (const ev of evs) this.calls.link(tx.call, ev, cid);
+    }
+    step.root = this.calls.find(tx.call);
+    const d =
+      msg.kind === 'request'
+        ? dialogForRequest(this, msg, step)
+        : dialogForResponse(this, msg as SipResponse, step);
+    if (d !== undefined) this.dialogs.addMessage(d, id, ts);
+    else if (msg.kind === 'request' && toTag === undefined)
+      for (const x of tx.dialogs) this.dialogs.addMessage(x, id, ts);
+
+    const root = this.calls.find(tx.call);
+    this.callMessage(root, msg, id, ts, src, dst, verdict, first);
+    if (root.active === 0) this.scheduleCheck(root);
+    this.counts.messages++;
+    if (verdict.retransmission) this.counts.retransmissions++;
+    if (verdict.duplicate) this.counts.duplicates++;
+    const out: MessageCorrelation = {
+      transaction: rec.id,
+      retransmission: verdict.retransmission,
+      duplicate: verdict.duplicate,
+      dialog:
+        d !== undefined
+          ? d.rec.id
+          : tx.dialogs.length > 0 && toTag === undefined
+            ? tx.dialogs[0].rec.id
+            : null,
+      call: root.rec.id,
+    };
+    if (verdict.interval !== undefined) out.interval = verdict.interval;
+    return out;
+  }
+
+  advance(ts: number): void {
+    if (!(ts > this.clock)) return;
+    this.clock = ts;
+    for (let t = this.timers.popDue(ts); t !== undefined; t = this.timers.popDue(ts)) {
+      const at = this.timers.lastTime;
+      if (t.tk === 0) this.txs.onTimer(t, at);
+      else if (t.tk === 1) this.dialogs.onTimer(t, at);
+      else this.callTimer(t, at);
+    }
+  }
+
+  end(): void {
+    // Everything is over: hand the calls out, then drop the hot state at once
+    // rather than unlinking each transaction, dialog and timer.
+    const hot = [...this.calls.hot.values()];
+    for (const n of hot) this.finalize(n, false);
+    this.table.clear();
+    this.timers.clear();
+    this.dialogs.clear();
+    this.calls.clear();
+  }
+
+  snapshot(): CorrelatorSnapshot {
+    for (const n of this.calls.hot.values()) computeOutcome(n);
+    if (this.retain) {
+      return {
+        transactions: this.txRecords.slice(),
+        dialogs: this.dialogRecords.slice(),
+        calls: [...this.callRecords.values()],
+      };
+    }
+    const hot = [...this.calls.hot.values()];
+    return {
+      transactions: hot.flatMap((n) => n.txs.map((t) => t.rec)).sort((a, b) => a.id - b.id),
+      dialogs: hot.flatMap((n) => n.dialogs.map((d) => d.rec)).sort((a, b) => a.id - b.id),
+      calls: hot.map((n) => n.rec),
+    };
+  }
+
+  stats(): CorrelatorStats {
+    return { ...this.counts };
+  }
+
+  hotStats(): HotStats {
+    const c = this.calls.stats();
+    return {
+      transactions: this.table.size,
+      dialogs: this.dialogs.hot,
+      calls: c.calls,
+      callIds: c.callIds,
+      evidence: c.evidence,
+      timers: this.timers.size,
+    };
+  }
+
+  // -------------------------------------------------------------------------
+  // Calls
+
+  // TransactionContext
+
+  callOf(cid: string | undefined, ts: number): CallNode {
+    const hot = cid !== undefined ? this.calls.get(cid) : undefined;
+    return hot ?? this.calls.find(this.calls.create(cid, ts));
+  }
+
+  root(n: CallNode): CallNode {
+    return this.calls.find(n);
+  }
+
+  txCreated(rec: TransactionRecord): void {
+    this.counts.transactions++;
+    if (this.retain) this.txRecords.push(rec);
+  }
+
+  private callMessage(
+    root: CallNode,
+    msg: SipMessage,
+    id: number,
+    ts: number,
+    src: Endpoint,
+    dst: Endpoint,
+    verdict: CopyVerdict,
+    first: boolean,
+  ): void {
+    const r = root.rec;
+    insertSorted(r.messages, id);
+    if (ts < r.start) r.start = ts;
+    if (ts > r.end) r.end = ts;
+    if (ts > root.lastActivity) root.lastActivity = ts;
+    if (verdict.retransmission) r.retransmissions++;
+    if (verdict.duplicate) r.duplicates++;
+    if (r.from === null && r.to === null) {
+      r.from = detach(fromHeader(msg)?.uri) ?? null;
+      r.to = detach(toHeader(msg)?.uri) ?? null;
+    }
+    if (msg.source === null) return;
+    const s = endpointAcc(root, src);
+    endpointAcc(root, dst);
+    if (first && s.label === null && s.tries < 3) {
+      s.tries++;
+      s.label = detach(userAgent(msg)) ?? null;
+    }
+  }
+
+  /** Arms the finalisation check of a call with nothing live left. */
+  scheduleCheck(root: CallNode): void {
+    if (root.active === 0 && !root.released && root.parent === null)
+      this.timers.schedule(root, root.lastActivity + this.v.callLinger);
+  }
+
+  private callTimer(n: CallNode, at: number): void {
+    if (n.parent !== null || n.released || n.active !== 0) return;
+    if (n.lastActivity + this.v.callLinger > at) this.scheduleCheck(n);
+    else this.finalize(n);
+  }
+
+  /** Hands a call out; `unlink` false when `end()` drops all hot state afterwards anyway. */
+  private finalize(n: CallNode, unlink = true): void {
+    computeOutcome(n);
+    n.rec.final = true;
+    if (unlink) {
+      for (const tx of n.txs) {
+        this.table.remove(tx);
+        this.timers.cancel(tx);
+        tx.copies = NONE;
+      }
+      for (const d of [...n.hotDialogs]) this.dialogs.release(d);
+      this.timers.cancel(n);
+      this.calls.release(n);
+    }
+    const cb = this.opts.onCallFinal;
+    if (cb !== undefined)
+      cb(n.rec, { transactions: n.txs.map((t) => t.rec), dialogs: n.dialogs.map((d) => d.rec) });
+    n.txs = NONE;
+    n.dialogs = NONE;
+    n.endpoints = NONE;
+  }
+}
+
+function endpointAcc(root: CallNode, ep: Endpoint) {
+  const eps = root.endpoints;
+  for (let i = 0; i < eps.length; i++) if (sameEndpoint(eps[i].ep, ep)) return eps[i];
+  const e = { ep, label: null as string | null, tries: 0 };
+  eps.push(e);
+  return e;
+}

@@ -1,0 +1,38 @@
+/**
+ * Strings kept in long-lived records, without keeping their source alive.
+ *
+ * Header values come out of the parser as slices of the whole message text,
+ * and V8 keeps a slice's parent string alive: one Call-ID kept in a record
+ * would keep the entire message text in memory for as long as the record
+ * lives. Strings stored for long go through `detach` (a flat copy of their
+ * own) or, when few distinct values recur (hosts, sent-by, IP addresses),
+ * through an `Interner` that hands out one shared copy per value.
+ */
+
+/** A copy of `s` that references nothing but its own characters. */
+export function detach(s: string): string;
+export function detach(s: string | null): string | null;
+export function detach(s: string | undefined): string | undefined;
+export function detach(s: string | null | undefined): string | null | undefined {
+  // V8 copies slices shorter than 13 characters anyway.
+  if (s === null || s === undefined || s.length < 13) return s;
+  // Concatenation flattens into a new string; the slice of it pins only that.
+  return ` ${s}`.slice(1);
+}
+
+/** One shared detached copy per distinct value; bounded (cleared when full). */
+export class Interner {
+  private readonly map = new Map<string, string>();
+
+  constructor(private readonly max = 4096) {}
+
+  get(s: string): string {
+    let v = this.map.get(s);
+    if (v === undefined) {
+      if (this.map.size >= this.max) this.map.clear();
+      v = detach(s);
+      this.map.set(v, v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Retransmissions and mirror duplicates within one transaction.
+ *
+ * A retransmission is another copy of the same message sent again by the same
+ * element: the same request, or the same response (same status, same To tag),
+ * on the same src→dst (RFC 3261 §17.1.1.2 Timer A, §17.1.2.2 Timer E,
+ * §17.2.1 Timer G, §13.3.1.4 2xx retransmission). Over TCP the stream layer
+ * has already removed TCP retransmissions, so a copy seen here over TCP is a
+ * SIP-level resend, and is a retransmission too.
+ *
+ * The same message on another src→dst pair is the message on another hop (or
+ * seen on both sides of a NAT), not a retransmission.
+ *
+ * A byte-identical copy on the same src→dst within `window` seconds of the
+ * previous one is a duplicate made by the capture (a mirror port or two taps
+ * copying the same frame), not something an element sent twice: no SIP timer
+ * is that short. "Byte-identical" is checked on the length and a sampled
+ * FNV-1a fingerprint, so that no message bytes are kept alive for it.
+ */
+import type { Endpoint } from '../decode/payload.js';
+import { detach, type Interner } from './detach.js';
+import type { Copy } from './model.js';
+
+export interface CopyVerdict {
+  retransmission: boolean;
+  duplicate: boolean;
+  /** Seconds since the previous copy. */
+  interval?: number;
+}
+
+const ORIGINAL: CopyVerdict = { retransmission: false, duplicate: false };
+
+/**
+ * Classifies a copy against the copies already seen in its transaction and
+ * records it. `code` is -1 for the request, -2 for the ACK of a non-2xx
+ * response, else the status code.
+ */
+export function classifyCopy(
+  copies: Copy[],
+  src: Endpoint,
+  dst: Endpoint,
+  code: number,
+  toTag: string | undefined,
+  ts: number,
+  raw: Uint8Array,
+  window: number,
+  ips: Interner,
+): CopyVerdict {
+  const len = raw.length;
+  const fp = fingerprint(raw);
+  for (let i = 0; i < copies.length; i++) {
+    const c = copies[i];
+    if (c.code !== code || c.toTag !== toTag || !fromTo(c, src, dst)) continue;
+    // Capture times are ~1.7e9 s: round the difference to the microsecond so
+    // 0.5 s reads 0.5, not 0.49999976.
+    const interval = Math.round((ts - c.ts) * 1e6) / 1e6;
+    if (Math.abs(interval) <= window && c.len === len && c.fp === fp) {
+      // The previous copy stays the reference: a duplicate was not sent by anyone.
+      return { retransmission: false, duplicate: true, interval };
+    }
+    c.ts = ts;
+    c.len = len;
+    c.fp = fp;
+    return { retransmission: true, duplicate: false, interval };
+  }
+  // Kept while the transaction is hot: the tag must not pin the message text
+  // (reuse the copy another message of the transaction already made).
+  let tag = toTag;
+  if (tag !== undefined) {
+    let own: string | undefined;
+    for (let i = 0; i < copies.length && own === undefined; i++)
+      if (copies[i].toTag === tag) own = copies[i].toTag;
+    tag = own ?? detach(tag);
+  }
+  copies.push({
+    srcIp: ips.get(src.ip),
+    srcPort: src.port,
+    dstIp: ips.get(dst.ip),
+    dstPort: dst.port,
+    code,
+    toTag: tag,
+    ts,
+    len,
+    fp,
+  });
+  return ORIGINAL;
+}
+
+/** The copy went from `src` to `dst`. */
+export function fromTo(c: Copy, src: Endpoint, dst: Endpoint): boolean {
+  return c.srcPort === src.port && c.dstPort === dst.port && c.srcIp === src.ip && c.dstIp === dst.ip;
+}
+
+export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.port === b.port && a.ip === b.ip;
+}
+
+/** FNV-1a over at most ~256 bytes spread over the message (every byte of a short one). */
+export function fingerprint(b: Uint8Array): number {
+  const n = b.length;
+  const step = n > 256 ? Math.floor(n / 256) : 1;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ b[i], 0x01000193);
+  // The last bytes always count (bodies differ at the end).
+  for (let i = Math.max(0, n - 16); i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}

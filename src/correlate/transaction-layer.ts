@@ -1,0 +1,418 @@
+/**
+ * The transaction layer of the correlator (RFC 3261 §17): matches each
+ * message to its transaction, classifies copies (retransmission, duplicate,
+ * another hop), drives the state table and the RFC timers, and links
+ * transactions to each other (CANCEL → INVITE, proxied hop → upstream).
+ */
+import type { Endpoint } from '../decode/payload.js';
+import { headerValue, vias } from '../sip/accessors.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
+import { isFinal, isProvisional, isSuccess } from '../sip/status.js';
+import { kindOfMethod, mergeKind } from './call-outcome.js';
+import { detach, type Interner } from './detach.js';
+import type { Step } from './dialog-rules.js';
+import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
+import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx } from './model.js';
+import { classifyCopy, fromTo } from './retransmission.js';
+import type { TimerQueue } from './timer-queue.js';
+import { type TimerValues, timerI, timerJ } from './timers.js';
+import {
+  emptyKey,
+  fillKey,
+  isRfc3261Branch,
+  type KeyFields,
+  type TransactionKey,
+} from './transaction-key.js';
+import {
+  addAnomaly,
+  conflictingFinal,
+  initialState,
+  NO_ANOMALIES,
+  type TransactionEvent,
+  type TransactionKind,
+  transition,
+} from './transaction-state.js';
+import type { TransactionTable } from './transaction-table.js';
+
+/** What the transaction layer needs from the correlator around it. */
+export interface TransactionContext {
+  readonly v: TimerValues;
+  readonly timers: TimerQueue<Tx | Dialog | CallNode>;
+  readonly table: TransactionTable;
+  readonly dialogs: DialogTable;
+  /** Recurring strings kept in records: sent-by values, methods, IP addresses. */
+  readonly strings: Interner;
+  /** The hot call of a Call-ID (a root), created when there is none. */
+  callOf(callId: string | undefined, ts: number): CallNode;
+  root(n: CallNode): CallNode;
+  txCreated(rec: TransactionRecord): void;
+  /** A call may have nothing live left. */
+  scheduleCheck(root: CallNode): void;
+}
+
+export class TransactionLayer {
+  /** The key of the message being pushed (filled in place, copied only for a new transaction). */
+  private readonly probe = emptyKey();
+  private nextTx = 0;
+
+  constructor(private readonly ctx: TransactionContext) {}
+
+  request(
+    m: SipRequest,
+    id: number,
+    ts: number,
+    f: KeyFields,
+    toTag: string | undefined,
+    src: Endpoint,
+    dst: Endpoint,
+    reliable: boolean,
+  ): Step {
+    const method = m.method;
+    const key = fillKey(this.probe, m, f, method);
+    let tx: Tx | undefined;
+    let code = -1;
+    let event: TransactionEvent | null = 'request';
+    if (method === 'ACK') {
+      // RFC 3261 §17.1.1.3: the ACK for a non-2xx response "MUST contain a
+      // single Via header field, and this MUST be equal to the top Via header
+      // field of the original request" — it is part of the INVITE
+      // transaction. §17: "If the response was a 2xx, the ACK is not
+      // considered part of the transaction."
+      const inv = this.findAs(key, 'INVITE');
+      if (inv !== undefined && (inv.rec.finalStatus === null || !isSuccess(inv.rec.finalStatus))) {
+        tx = inv;
+        code = -2;
+        event = 'ack';
+      } else {
+        tx = this.ctx.table.find(key);
+        event = null;
+        if (tx === undefined) {
+          tx = this.newTx(key, 'ack', id, ts, toTag !== undefined, reliable, false, m);
+          if (inv !== undefined && !key.rfc2543) addAnomaly(tx.rec, 'ack-reuses-invite-branch');
+        }
+      }
+    } else {
+      tx = this.ctx.table.find(key);
+      if (tx === undefined) {
+        tx = this.newTx(
+          key,
+          method === 'INVITE' ? 'invite' : 'non-invite',
+          id,
+          ts,
+          toTag !== undefined,
+          reliable,
+          false,
+          m,
+        );
+        if (method === 'CANCEL') {
+          // RFC 3261 §9.2: the CANCEL matches the transaction it cancels by the
+          // same rules, with the method INVITE; it is a transaction of its own.
+          const inv = this.findAs(key, 'INVITE');
+          if (inv !== undefined) {
+            tx.rec.cancels = inv.rec.id;
+            inv.rec.cancelledBy ??= tx.rec.id;
+          }
+        }
+      }
+    }
+    const verdict = this.copy(tx, src, dst, code, toTag, ts, m.raw);
+    if (event !== null && !verdict.duplicate) this.apply(tx, event, ts);
+    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+  }
+
+  response(
+    m: SipResponse,
+    id: number,
+    ts: number,
+    f: KeyFields,
+    toTag: string | undefined,
+    method: string,
+    src: Endpoint,
+    dst: Endpoint,
+    reliable: boolean,
+  ): Step {
+    const key = fillKey(this.probe, m, f, method);
+    let tx = this.ctx.table.find(key);
+    if (tx === undefined) {
+      // Only the response was captured (capture started late, or asymmetric
+      // capture): a transaction is made from it so its retransmissions group.
+      const kind: TransactionKind = method === 'INVITE' ? 'invite' : 'non-invite';
+      tx = this.newTx(key, kind, id, ts, false, reliable, true, null);
+      if (method === 'ACK') addAnomaly(tx.rec, 'response-to-ack');
+    }
+    const rec = tx.rec;
+    const st = m.status;
+    // A capture with several taps sees one hop's responses after another
+    // hop's (same top Via, other src→dst): out-of-order events are anomalies
+    // only on the path that already carried a final response.
+    const finalHere = finalOnPath(tx, src, dst);
+    const verdict = this.copy(tx, src, dst, st, toTag, ts, m.raw);
+    rec.responses.push(id);
+    rec.responseTimes.push(Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3);
+    rec.firstResponseAt ??= ts;
+    if (verdict.duplicate)
+      return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    if (isProvisional(st)) {
+      if (st > tx.provisional) tx.provisional = st;
+      if (Math.floor(st / 10) === 18 && Number.isNaN(tx.first18xAt)) tx.first18xAt = ts;
+      this.apply(tx, '1xx', ts, !finalHere);
+    } else if (isFinal(st)) {
+      if (rec.finalStatus === null) {
+        rec.finalStatus = st;
+        rec.finalAt = ts;
+        if (rec.kind === 'invite' || rec.method === 'BYE')
+          tx.reason = detach(headerValue(m, 'reason')) ?? tx.reason;
+        tx.finalToTag = detach(toTag);
+      } else if (
+        finalHere &&
+        !verdict.retransmission &&
+        conflictingFinal(rec.kind, rec.finalStatus, st, tx.finalToTag, toTag)
+      ) {
+        addAnomaly(rec, 'conflicting-final');
+      }
+      this.apply(tx, isSuccess(st) ? '2xx' : 'non-2xx', ts, !finalHere);
+    } else addAnomaly(rec, 'invalid-status');
+    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+  }
+
+  /** Classifies and records a copy (retransmission.ts). */
+  private copy(
+    tx: Tx,
+    src: Endpoint,
+    dst: Endpoint,
+    code: number,
+    toTag: string | undefined,
+    ts: number,
+    raw: Uint8Array,
+  ) {
+    return classifyCopy(
+      tx.copies,
+      src,
+      dst,
+      code,
+      toTag,
+      ts,
+      raw,
+      this.ctx.v.duplicateWindow,
+      this.ctx.strings,
+    );
+  }
+
+  /** Looks `key` up with another method (ACK → INVITE, CANCEL → INVITE). */
+  private findAs(key: TransactionKey, method: string): Tx | undefined {
+    const own = key.method;
+    key.method = method;
+    const tx = this.ctx.table.find(key);
+    key.method = own;
+    return tx;
+  }
+
+  private newTx(
+    probe: TransactionKey,
+    kind: TransactionKind,
+    id: number,
+    ts: number,
+    inDialog: boolean,
+    reliable: boolean,
+    orphan: boolean,
+    req: SipRequest | null,
+  ): Tx {
+    const cid = probe.callId === '' ? undefined : probe.callId;
+    const root = this.ctx.callOf(cid, ts);
+    // Strings kept for the transaction's life: one Call-ID string per call,
+    // interned sent-by and methods, the branch detached from the message text.
+    const ownCid = cid === undefined ? '' : (root.rec.callIds.find((c) => c === cid) ?? detach(cid));
+    const branch = detach(probe.branch);
+    const sentBy = this.ctx.strings.get(probe.sentBy);
+    const method = this.ctx.strings.get(probe.method);
+    const rfc2543 = probe.rfc2543;
+    const rec: TransactionRecord = {
+      id: this.nextTx++,
+      kind,
+      method,
+      branch,
+      sentBy,
+      rfc2543,
+      state: initialState(kind),
+      callId: ownCid,
+      cseq: probe.cseq >= 0 ? probe.cseq : null,
+      inDialog,
+      messages: [],
+      request: orphan ? null : id,
+      responses: [],
+      responseTimes: [],
+      finalStatus: null,
+      finalAt: null,
+      firstResponseAt: null,
+      start: ts,
+      end: ts,
+      retransmissions: 0,
+      duplicates: 0,
+      timedOut: false,
+      orphan,
+      anomalies: NO_ANOMALIES,
+    };
+    // One literal with every field (a stable hidden class for all transactions).
+    const tx: Tx = {
+      rfc2543,
+      branch,
+      sentBy,
+      method,
+      callId: ownCid,
+      cseq: probe.cseq,
+      fromTag: rfc2543 || method === 'SUBSCRIBE' || method === 'REFER' ? detach(probe.fromTag) : '',
+      uri: rfc2543 ? detach(probe.uri) : null,
+      tk: 0,
+      timerIndex: -1,
+      rec,
+      call: root,
+      reliable,
+      hot: false,
+      next: null,
+      copies: [],
+      requestTs: orphan ? Number.NaN : ts,
+      dialogs: NO_DIALOGS,
+      reason: null,
+      provisional: 0,
+      first18xAt: Number.NaN,
+      finalToTag: undefined,
+    };
+    if (sentBy !== '') this.ctx.table.add(tx);
+    root.txs.push(tx);
+    root.rec.transactions.push(rec.id);
+    root.rec.kind = mergeKind(root.rec.kind, kindOfMethod(method));
+    this.ctx.txCreated(rec);
+    if (kind === 'ack') this.ctx.timers.schedule(tx, ts + this.ctx.v.l);
+    else {
+      root.active++;
+      this.ctx.timers.schedule(tx, ts + (kind === 'invite' ? this.ctx.v.b : this.ctx.v.f));
+    }
+    if (req !== null) {
+      if (req.method === 'CANCEL' || req.method === 'BYE')
+        tx.reason = detach(headerValue(req, 'reason')) ?? null;
+      this.linkUpstream(tx, req);
+    }
+    return tx;
+  }
+
+  /**
+   * A proxy forwards a request with its own Via on top and the previous hop's
+   * below it (RFC 3261 §16.6 step 8): the second Via names the upstream
+   * transaction.
+   */
+  private linkUpstream(tx: Tx, req: SipRequest): void {
+    const vs = vias(req);
+    if (vs.length < 2) return;
+    const v2 = vs[1];
+    const k2 = this.probe;
+    k2.rfc2543 = !isRfc3261Branch(v2.branch);
+    k2.branch = v2.branch ?? null;
+    k2.sentBy = v2.sentBy;
+    k2.method = tx.method;
+    k2.callId = tx.callId;
+    k2.cseq = tx.cseq;
+    k2.fromTag = tx.fromTag;
+    k2.uri = null;
+    const up = this.ctx.table.find(k2);
+    if (up !== undefined && up !== tx) tx.rec.upstream = up.rec.id;
+  }
+
+  /**
+   * Applies an event through the transition table and arms the timer of the
+   * new state. `quiet`: an impossible event is not recorded (it came from
+   * another capture point, see `response`).
+   */
+  private apply(tx: Tx, ev: TransactionEvent, ts: number, quiet = false): void {
+    const rec = tx.rec;
+    const prev = rec.state;
+    const t = transition(rec.kind, prev, ev);
+    if (t.anomaly !== undefined && !quiet) addAnomaly(rec, t.anomaly);
+    if (t.state === prev) {
+      // Timer C restarts with every provisional response (RFC 3261 §16.7 step 2).
+      if (ev === '1xx' && prev === 'proceeding' && rec.kind === 'invite')
+        this.ctx.timers.schedule(tx, ts + this.ctx.v.c);
+      return;
+    }
+    rec.state = t.state;
+    const v = this.ctx.v;
+    switch (t.state) {
+      case 'proceeding':
+        if (rec.kind === 'invite') this.ctx.timers.schedule(tx, ts + v.c);
+        break;
+      case 'completed':
+        // INVITE: Timer H (server waits for the ACK) ≥ Timer D; non-INVITE:
+        // Timer J (server absorbs request retransmissions) ≥ Timer K.
+        this.ctx.timers.schedule(tx, ts + (rec.kind === 'invite' ? v.h : timerJ(v, tx.reliable)));
+        break;
+      case 'confirmed':
+        this.ctx.timers.schedule(tx, ts + timerI(v, tx.reliable));
+        break;
+      case 'accepted':
+        this.ctx.timers.schedule(tx, ts + v.l);
+        break;
+      case 'terminated':
+        this.terminate(tx, ts);
+        break;
+    }
+    if (t.state === 'completed' && rec.kind === 'invite' && !rec.inDialog) {
+      // RFC 3261 §12.3: "Independent of the method, if a request outside of a
+      // dialog generates a non-2xx final response, any early dialogs created
+      // through provisional responses to that request are terminated."
+      for (const d of tx.dialogs)
+        if (d.rec.state === 'early') this.ctx.dialogs.event(d, 'terminate', ts, 'non-2xx-final');
+    }
+  }
+
+  /** A transaction's timer expired at capture time `at`. */
+  onTimer(tx: Tx, at: number): void {
+    const rec = tx.rec;
+    if (rec.kind === 'ack') {
+      this.ctx.table.remove(tx);
+      tx.copies = NONE;
+      return;
+    }
+    switch (rec.state) {
+      case 'calling':
+      case 'trying':
+      case 'proceeding':
+        rec.timedOut = true;
+        this.apply(tx, 'timeout', at);
+        break;
+      case 'completed':
+        if (rec.kind === 'invite') addAnomaly(rec, 'no-ack');
+        this.apply(tx, 'timer', at);
+        break;
+      case 'confirmed':
+      case 'accepted':
+        this.apply(tx, 'timer', at);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private terminate(tx: Tx, at: number): void {
+    this.ctx.table.remove(tx);
+    this.ctx.timers.cancel(tx);
+    tx.copies = NONE;
+    const root = this.ctx.root(tx.call);
+    root.active--;
+    if (tx.rec.kind === 'invite') {
+      // Early dialogs that were never confirmed end with their INVITE transaction.
+      for (const d of tx.dialogs)
+        if (d.rec.state === 'early') this.ctx.dialogs.event(d, 'terminate', at, 'transaction-ended');
+    } else if (tx.rec.method === 'BYE' && tx.rec.timedOut) {
+      // RFC 3261 §15.1.1: the UAC "MUST consider the session terminated ... as
+      // soon as the BYE request is passed to the client transaction"; an
+      // unanswered BYE ends the dialog when the transaction times out.
+      for (const d of tx.dialogs) this.ctx.dialogs.event(d, 'terminate', at, 'bye-timeout');
+    }
+    this.ctx.scheduleCheck(root);
+  }
+}
+
+/** A final response was already seen on this src→dst in the transaction. */
+function finalOnPath(tx: Tx, src: Endpoint, dst: Endpoint): boolean {
+  for (const c of tx.copies) if (c.code >= 200 && fromTo(c, src, dst)) return true;
+  return false;
+}
