@@ -4,9 +4,13 @@
  * reduced to records as they complete.
  */
 
+import { createAnalyzer } from '../analyze/analyzer.js';
+import type { Finding } from '../analyze/finding.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
 import { openCapture } from '../capture/read-file.js';
+import { createCorrelator } from '../correlate/correlator.js';
+import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
 import { type MessageRecord, messageRecord } from './message-record.js';
@@ -29,10 +33,10 @@ export interface AnalysisResult {
   source: { file: string; format: CaptureFormat; linkTypes: string[]; frames: number; bytes: number };
   stats: AnalysisStats;
   messages: MessageRecord[];
-  transactions: unknown[];
-  dialogs: unknown[];
-  calls: unknown[];
-  findings: unknown[];
+  transactions: TransactionRecord[];
+  dialogs: DialogRecord[];
+  calls: CallRecord[];
+  findings: Finding[];
   /** Recoverable problems with the file (a truncated last record, …). */
   warnings: string[];
 }
@@ -48,10 +52,20 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const requests: Record<string, number> = {};
   const responses: Record<string, number> = {};
   let malformed = 0;
+  let retransmissions = 0;
+  const correlator = createCorrelator();
+  const analyzer = createAnalyzer();
   const pipeline = createPipeline({
     decoder: opts.decoder,
     onMessage(msg, id) {
       const rec = messageRecord(msg, id);
+      const c = correlator.push(msg, id);
+      rec.transaction = c.transaction;
+      rec.retransmission = c.retransmission;
+      rec.dialog = c.dialog;
+      rec.call = c.call;
+      if (c.retransmission) retransmissions++;
+      analyzer.onMessage(msg, id, c);
       messages.push(rec);
       if (msg.kind === 'request') requests[msg.method] = (requests[msg.method] ?? 0) + 1;
       else responses[msg.status] = (responses[msg.status] ?? 0) + 1;
@@ -62,6 +76,11 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const reader = openCapture(file);
   for await (const frame of reader) pipeline.push(frame);
   pipeline.end();
+  correlator.end();
+  analyzer.end();
+  const model = correlator.snapshot();
+  assignFinal(messages, model.dialogs, model.calls);
+  const findings = [...analyzer.findings];
   const info = reader.info;
   return {
     source: {
@@ -76,19 +95,39 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       sipMessages: messages.length,
       requests,
       responses,
-      retransmissions: 0,
-      transactions: 0,
-      dialogs: 0,
-      calls: 0,
-      findings: 0,
+      retransmissions,
+      transactions: model.transactions.length,
+      dialogs: model.dialogs.length,
+      calls: model.calls.length,
+      findings: findings.length,
       decodeErrors: pipeline.stats.decodeErrors,
       malformed,
     },
     messages,
-    transactions: [],
-    dialogs: [],
-    calls: [],
-    findings: [],
+    transactions: model.transactions,
+    dialogs: model.dialogs,
+    calls: model.calls,
+    findings,
     warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
   };
+}
+
+/**
+ * The correlator answers at push time; later messages can still merge two
+ * calls (a linking header) or reveal the dialog a request created (its 2xx).
+ * The records are authoritative: copy their view onto the messages.
+ */
+function assignFinal(messages: MessageRecord[], dialogs: DialogRecord[], calls: CallRecord[]): void {
+  for (const c of calls) for (const m of c.messages) messages[m].call = c.id;
+  // A forked INVITE belongs to every early dialog it created: name the confirmed one.
+  for (const d of dialogs) {
+    for (const m of d.messages) {
+      const r = messages[m];
+      if (
+        r.dialog === null ||
+        (d.state !== 'early' && d.confirmedAt !== null && dialogs[r.dialog]?.confirmedAt === null)
+      )
+        r.dialog = d.id;
+    }
+  }
 }

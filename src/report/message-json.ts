@@ -14,7 +14,6 @@ export function jsonString(s: string): string {
 
 const str = (s: string | null): string => (s === null ? 'null' : jsonString(s));
 const num = (n: number | null): string => (n === null || !Number.isFinite(n) ? 'null' : String(n));
-const idOrNull = (v: number | string | null): string => (typeof v === 'string' ? jsonString(v) : num(v));
 
 export function messageRecordJson(r: MessageRecord): string {
   let s = `{"id":${r.id},"frame":${r.frame},"ts":${num(r.ts)},"src":${jsonString(r.src)},"dst":${jsonString(r.dst)},"transport":${jsonString(r.transport)}`;
@@ -22,6 +21,6 @@ export function messageRecordJson(r: MessageRecord): string {
   if (r.status !== undefined) s += `,"status":${num(r.status)}`;
   if (r.reason !== undefined) s += `,"reason":${jsonString(r.reason)}`;
   s += `,"callId":${str(r.callId)},"cseq":${num(r.cseq)},"cseqMethod":${str(r.cseqMethod)},"fromTag":${str(r.fromTag)},"toTag":${str(r.toTag)},"branch":${str(r.branch)}`;
-  s += `,"transaction":${idOrNull(r.transaction)},"dialog":${idOrNull(r.dialog)},"call":${idOrNull(r.call)},"retransmission":${r.retransmission},"malformed":${r.malformed},"frames":[${r.frames.join(',')}]}`;
+  s += `,"transaction":${num(r.transaction)},"dialog":${num(r.dialog)},"call":${num(r.call)},"retransmission":${r.retransmission},"malformed":${r.malformed},"frames":[${r.frames.join(',')}]}`;
   return s;
 }

@@ -23,9 +23,9 @@ export interface MessageRecord {
   fromTag: string | null;
   toTag: string | null;
   branch: string | null;
-  transaction: string | null;
-  dialog: string | null;
-  call: string | null;
+  transaction: number | null;
+  dialog: number | null;
+  call: number | null;
   retransmission: boolean;
   /** Extension of the contract: the message has syntax errors (kept, shown raw, flagged). */
   malformed: boolean;
