@@ -15,7 +15,7 @@ import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
 import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx } from './model.js';
 import { classifyCopy, fromTo } from './retransmission.js';
 import type { TimerQueue } from './timer-queue.js';
-import { type TimerValues, timerI, timerJ } from './timers.js';
+import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
 import {
   emptyKey,
   fillKey,
@@ -340,9 +340,17 @@ export class TransactionLayer {
         if (rec.kind === 'invite') this.ctx.timers.schedule(tx, ts + v.c);
         break;
       case 'completed':
-        // INVITE: Timer H (server waits for the ACK) ≥ Timer D; non-INVITE:
-        // Timer J (server absorbs request retransmissions) ≥ Timer K.
-        this.ctx.timers.schedule(tx, ts + (rec.kind === 'invite' ? v.h : timerJ(v, tx.reliable)));
+        // The longer of the two sides: INVITE, Timer H (the server waits for
+        // the ACK) and Timer D (the client absorbs final retransmissions);
+        // non-INVITE, Timer J (the server absorbs request retransmissions) and
+        // Timer K (the client absorbs response retransmissions).
+        this.ctx.timers.schedule(
+          tx,
+          ts +
+            (rec.kind === 'invite'
+              ? Math.max(v.h, timerD(v, tx.reliable))
+              : Math.max(timerJ(v, tx.reliable), timerK(v, tx.reliable))),
+        );
         break;
       case 'confirmed':
         this.ctx.timers.schedule(tx, ts + timerI(v, tx.reliable));

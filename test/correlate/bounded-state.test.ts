@@ -78,6 +78,32 @@ describe('bounded state: hot indexes follow concurrent calls, not capture size',
     ]);
   });
 
+  it('a confirmed dialog whose BYE never comes is released after dialogIdle, and its call handed out as in-call', () => {
+    const finals: CallRecord[] = [];
+    const c = createCorrelator({ dialogIdle: 600, onCallFinal: (call) => finals.push(call) });
+    for (const [i, m] of basicCall().slice(0, 5).entries()) c.push(m, i);
+    c.advance(T0 + 2.01 + 599);
+    expect(finals).toHaveLength(0);
+    expect(c.hotStats().dialogs).toBe(1);
+    c.advance(T0 + 2.01 + 600 + 33);
+    expect(finals).toHaveLength(1);
+    expect(finals[0].state).toBe('in-call');
+    expect(c.snapshot().dialogs[0]).toMatchObject({ state: 'confirmed', idle: true, end: null });
+    expect(c.hotStats()).toMatchObject({ dialogs: 0, calls: 0, transactions: 0 });
+  });
+
+  it('over TCP, Timer J is zero: a completed non-INVITE transaction leaves the hot index at once (§17.2.2)', () => {
+    const udp = createCorrelator();
+    const tcp = createCorrelator();
+    for (const [i, m] of basicCall().entries()) udp.push(m, i);
+    for (const [i, m] of basicCall({ transport: 'tcp' }).entries()) tcp.push(m, i);
+    udp.advance(T0 + 12.02);
+    tcp.advance(T0 + 12.02);
+    // UDP: the INVITE (Timer L), its ACK and the BYE (Timer J) are still hot; TCP: the BYE is gone.
+    expect(udp.hotStats().transactions).toBe(3);
+    expect(tcp.hotStats().transactions).toBe(2);
+  });
+
   it('retain: false keeps no records beyond what is still live', () => {
     const c = createCorrelator({ retain: false });
     for (const [i, m] of basicCall().entries()) c.push(m, i);

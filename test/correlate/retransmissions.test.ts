@@ -5,6 +5,7 @@ import {
   ep,
   lostAckRetransmissions,
   optionsUnanswered,
+  parsed,
   prackCall,
   rfc2543Call,
 } from '../fixtures/flows/index.js';
@@ -59,6 +60,16 @@ describe('retransmissions (same transaction, same src→dst)', () => {
     expect(r.txOf(0).duplicates).toBe(1);
     expect(r.txOf(0).retransmissions).toBe(0);
     expect(r.calls[0].duplicates).toBe(1);
+  });
+
+  it('a copy with other bytes within the window is not a duplicate', () => {
+    const msgs = basicCall();
+    const ok = msgs[3];
+    const text = Buffer.from(ok.raw).toString('latin1').replace('m=audio 3456', 'm=audio 3458');
+    const other = parsed(text);
+    other.source = ok.source && { ...ok.source, ts: ok.source.ts + 0.002, frame: 99, frames: [99] };
+    const r = run([...msgs.slice(0, 4), other]);
+    expect(r.out[4]).toMatchObject({ duplicate: false, retransmission: true, interval: 0.002 });
   });
 
   it('the duplicate window is an option; beyond it an identical copy is a retransmission', () => {
