@@ -4,16 +4,17 @@
  */
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import { messageRecordJson } from '../report/message-json.js';
+import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 
 export function writeJsonReport(r: AnalysisResult, write: (s: string) => void): void {
   write(`{"source":${JSON.stringify(r.source)},\n"stats":${JSON.stringify(r.stats)},\n`);
   writeArray('messages', r.messages, write, messageRecordJson);
   write(',\n');
-  writeArray('transactions', r.transactions, write);
+  writeArray('transactions', r.transactions, write, transactionJson);
   write(',\n');
-  writeArray('dialogs', r.dialogs, write);
+  writeArray('dialogs', r.dialogs, write, dialogJson);
   write(',\n');
-  writeArray('calls', r.calls, write);
+  writeArray('calls', r.calls, write, callJson);
   write(',\n');
   writeArray('findings', r.findings, write);
   write(`,\n"warnings":${JSON.stringify(r.warnings)}}\n`);

@@ -5,11 +5,29 @@
  */
 import type { MessageRecord } from './message-record.js';
 
-// Characters JSON must escape; latin1-decoded text has no lone surrogates.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+// Characters JSON must escape, and bytes ≥ 0x80 of latin1-decoded header text.
+const SLOW_PATH = /["\\\u0000-\u001f\u0080-\uffff]/;
+const HIGH_BYTES = /[\u0080-\u00ff]/;
+const NOT_LATIN1 = /[^\u0000-\u00ff]/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * A JSON string literal. Header text is decoded as latin1 (one char per byte,
+ * so offsets are byte offsets); here, on the way out, text whose bytes are
+ * valid UTF-8 becomes the characters they encode (RFC 3261 §7.3.1: header
+ * text is UTF-8), so a display name reads as its sender wrote it.
+ */
 export function jsonString(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  if (!SLOW_PATH.test(s)) return `"${s}"`;
+  return JSON.stringify(HIGH_BYTES.test(s) && !NOT_LATIN1.test(s) ? fromUtf8Bytes(s) : s);
+}
+
+function fromUtf8Bytes(s: string): string {
+  try {
+    return utf8.decode(Buffer.from(s, 'latin1'));
+  } catch {
+    return s;
+  }
 }
 
 const str = (s: string | null): string => (s === null ? 'null' : jsonString(s));
