@@ -4,6 +4,7 @@ import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
 import { writeJsonReport } from './json-output.js';
+import { callLadder, callList, findCall, findingsByCall } from './text-report.js';
 
 export async function runAnalyze(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -20,12 +21,14 @@ export async function runAnalyze(args: string[]): Promise<number> {
   }
   const file = positionals[0];
   const json = values.json === true;
+  const callId = values.call;
+  const listMessages = !json && callId === undefined;
   const out = new LineWriter();
   let t0: number | undefined;
   let result: AnalysisResult;
   try {
     result = await analyzeCapture(file, {
-      onMessage: json
+      onMessage: !listMessages
         ? undefined
         : (msg, rec) => {
             t0 ??= rec.ts;
@@ -40,14 +43,29 @@ export async function runAnalyze(args: string[]): Promise<number> {
     throw e;
   }
   for (const w of result.warnings) process.stderr.write(`sipscope: warning: ${w}\n`);
-  if (json) writeJsonReport(result, (s) => out.write(s));
-  else out.write(summary(result));
+  if (callId !== undefined) {
+    const call = findCall(result, callId);
+    if (!call) {
+      process.stderr.write(
+        `sipscope analyze: no call '${callId}' in ${file} (give our call id or a Call-ID)\n`,
+      );
+      return 2;
+    }
+    if (json)
+      out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages[m]) })}\n`);
+    else out.write(callLadder(result, call));
+  } else if (json) writeJsonReport(result, (s) => out.write(s));
+  else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);
   out.flush();
   return 0;
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, call: { type: 'string' } },
+  });
 }
 
 function textLine(r: MessageRecord, startLine: string, t0: number): string {
@@ -69,7 +87,8 @@ function summary(r: AnalysisResult): string {
   return [
     '',
     `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
-    `SIP messages: ${s.sipMessages} (${s.malformed} malformed), decode errors: ${s.decodeErrors}`,
+    `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
+    `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}`,
     `requests: ${methods || '-'}`,
     `responses: ${codes || '-'}`,
     '',

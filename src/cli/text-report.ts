@@ -1,0 +1,97 @@
+/**
+ * The terminal views of an analysis: the call list (as sngrep's), the
+ * findings grouped by call, and one call's ladder.
+ */
+import type { Finding } from '../analyze/finding.js';
+import { type LadderMessage, renderLadder } from '../correlate/ascii-ladder.js';
+import type { CallRecord } from '../correlate/model.js';
+import type { AnalysisResult } from '../report/analyze-capture.js';
+import type { MessageRecord } from '../report/message-record.js';
+
+const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('T', ' ').slice(0, 23);
+const secs = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(3));
+const cut = (s: string | null, n: number): string => {
+  const v = s ?? '-';
+  return v.length > n ? `${v.slice(0, n - 1)}…` : v;
+};
+
+export function callList(r: AnalysisResult): string {
+  if (r.calls.length === 0) return 'calls: none\n';
+  const rows = [['call', 'start', 'from', 'to', 'kind', 'state', 'msgs', 'duration s', 'findings']];
+  const findings = findingsPerCall(r.findings);
+  for (const c of r.calls) {
+    rows.push([
+      String(c.id),
+      iso(c.start),
+      cut(c.from, 36),
+      cut(c.to, 36),
+      c.kind,
+      c.finalStatus !== null && c.state !== 'completed' && c.state !== 'in-call'
+        ? `${c.state} ${c.finalStatus}`
+        : c.state,
+      String(c.messages.length),
+      secs(c.durationMs),
+      String(findings.get(c.id)?.length ?? 0),
+    ]);
+  }
+  return table(rows);
+}
+
+export function findingsByCall(r: AnalysisResult): string {
+  if (r.findings.length === 0) return 'findings: none\n';
+  const out: string[] = [`findings: ${r.findings.length}`];
+  const byCall = findingsPerCall(r.findings);
+  const keys = [...byCall.keys()].sort((a, b) => (a ?? -1) - (b ?? -1));
+  for (const k of keys) {
+    const call = k === null ? undefined : r.calls.find((c) => c.id === k);
+    out.push(k === null ? '  not tied to a call' : `  call ${k}${call ? ` (${call.callIds[0]})` : ''}`);
+    for (const f of byCall.get(k) ?? []) {
+      const frames = f.messages.map((m) => r.messages[m]?.frame).filter((x) => x !== undefined);
+      out.push(`    ${f.severity.padEnd(7)} ${f.rule}  ${f.rfc}  frames ${frames.join(',') || '-'}`);
+      out.push(`            ${f.text}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Our call id (a number) or one of its Call-IDs. */
+export function findCall(r: AnalysisResult, id: string): CallRecord | undefined {
+  if (/^\d+$/.test(id)) {
+    const byId = r.calls.find((c) => c.id === Number(id));
+    if (byId) return byId;
+  }
+  return r.calls.find((c) => c.callIds.includes(id));
+}
+
+export function callLadder(r: AnalysisResult, call: CallRecord): string {
+  const msgs: LadderMessage[] = call.messages.map((id) => ladderOf(r.messages[id]));
+  const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}`;
+  return `${head}\n${renderLadder(msgs, { showIds: false })}\n`;
+}
+
+function ladderOf(m: MessageRecord): LadderMessage {
+  const label = m.method ?? (m.reason ? `${m.status} ${m.reason}` : String(m.status));
+  return { ts: m.ts, src: m.src, dst: m.dst, label, retransmission: m.retransmission, id: m.id };
+}
+
+function findingsPerCall(findings: readonly Finding[]): Map<number | null, Finding[]> {
+  const m = new Map<number | null, Finding[]>();
+  for (const f of findings) {
+    const list = m.get(f.call);
+    if (list) list.push(f);
+    else m.set(f.call, [f]);
+  }
+  return m;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return `${rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
+}

@@ -1,0 +1,129 @@
+/**
+ * `sipscope analyze`: the text report (messages, call list, findings,
+ * summary), the JSON document of DESIGN.md, the --call ladder, and the exit
+ * codes (2 with one line on stderr and nothing on stdout for a file that is
+ * not a capture, a corrupt one, or bad usage).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runAnalyze } from '../../src/cli/analyze-command.js';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-analyze-'));
+
+describe('sipscope analyze FILE (text)', () => {
+  it('prints a line per message (frame, time, src -> dst, transport, start line, Call-ID), the call list and a summary', async () => {
+    expect(await runAnalyze([sample('basic-call.pcap')])).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(
+      /^\s+1\s+0\.000000\s+10\.0\.0\.1:5060 -> 10\.0\.0\.2:5060\s+UDP\s+INVITE sip:bob@10\.0\.0\.2 SIP\/2\.0\s+basic-1@10\.0\.0\.1$/,
+    );
+    expect(lines.filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l))).toHaveLength(7);
+    expect(out).toMatch(
+      /^0\s+2023-11-14 22:13:20\.000\s+sip:alice@example\.com\s+sip:bob@example\.com\s+call\s+completed\s+7\s+9\.990\s+0$/m,
+    );
+    expect(out).toContain('SIP messages: 7 (0 malformed, 0 retransmissions), decode errors: 0');
+    expect(out).toContain('transactions: 3, dialogs: 1, calls: 1, findings: 0');
+    expect(err).toBe('');
+  });
+
+  it('--call ID prints the ASCII ladder of that call (our id or its Call-ID)', async () => {
+    expect(await runAnalyze([sample('basic-call.pcap'), '--call', 'basic-1@10.0.0.1'])).toBe(0);
+    expect(out).toContain('call 0: call, completed (200), Call-ID basic-1@10.0.0.1');
+    expect(out).toMatch(/^0\.000\s+│─+INVITE─+>│$/m);
+    expect(out).toMatch(/^12\.010\s+│<─+200 OK─+│$/m);
+    out = '';
+    expect(await runAnalyze([sample('basic-call.pcap'), '--call', '7'])).toBe(2);
+    expect(err).toContain("no call '7'");
+  });
+});
+
+describe('sipscope analyze FILE --json (the DESIGN.md contract)', () => {
+  it('prints one JSON document with every section, messages tied to their transaction, dialog and call', async () => {
+    expect(await runAnalyze([sample('register-digest-auth.pcap'), '--json'])).toBe(0);
+    const doc = JSON.parse(out);
+    expect(Object.keys(doc)).toEqual([
+      'source',
+      'stats',
+      'messages',
+      'transactions',
+      'dialogs',
+      'calls',
+      'findings',
+      'warnings',
+    ]);
+    expect(doc.source).toMatchObject({ format: 'pcap', linkTypes: ['ETHERNET'], frames: 4 });
+    expect(doc.stats).toMatchObject({
+      sipMessages: 4,
+      requests: { REGISTER: 2 },
+      responses: { 401: 1, 200: 1 },
+      transactions: 2,
+      calls: 1,
+    });
+    expect(doc.messages.map((m: { id: number }) => m.id)).toEqual([0, 1, 2, 3]);
+    expect(doc.messages[1]).toMatchObject({
+      frame: 2,
+      status: 401,
+      cseqMethod: 'REGISTER',
+      transaction: 0,
+      call: 0,
+      retransmission: false,
+    });
+    expect(doc.calls[0]).toMatchObject({ kind: 'registration', state: 'completed', messages: [0, 1, 2, 3] });
+    expect(doc.transactions[0]).toMatchObject({ kind: 'non-invite', method: 'REGISTER', finalStatus: 401 });
+  });
+});
+
+describe('sipscope analyze: unreadable input exits 2, one line on stderr, nothing on stdout', () => {
+  it('a file that is not a capture names the file and offset 0', async () => {
+    const p = join(dir, 'notes.txt');
+    writeFileSync(p, 'hello, this is text\n');
+    expect(await runAnalyze([p, '--json'])).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(`sipscope: ${p}: not a pcap or pcapng capture (magic 0x68656c6c) at byte offset 0\n`);
+  });
+
+  it('a record with an impossible length names its byte offset', async () => {
+    const bytes = Buffer.alloc(24 + 16);
+    bytes.writeUInt32LE(0xa1b2c3d4, 0);
+    bytes.writeUInt16LE(2, 4);
+    bytes.writeUInt16LE(4, 6);
+    bytes.writeUInt32LE(65535, 16);
+    bytes.writeUInt32LE(1, 20);
+    bytes.writeUInt32LE(0x23010000, 24 + 8); // incl_len 587,268,096
+    bytes.writeUInt32LE(0x23010000, 24 + 12);
+    const p = join(dir, 'corrupt.pcap');
+    writeFileSync(p, bytes);
+    expect(await runAnalyze([p])).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(/corrupt\.pcap: impossible record length \d+ .* at byte offset 24\n$/);
+    expect(err.split('\n')).toHaveLength(2);
+  });
+
+  it('bad usage', async () => {
+    expect(await runAnalyze([])).toBe(2);
+    expect(await runAnalyze(['a', 'b'])).toBe(2);
+    expect(await runAnalyze(['--bogus', 'x'])).toBe(2);
+    expect(out).toBe('');
+  });
+});
