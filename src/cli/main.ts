@@ -8,6 +8,12 @@ import { HELP } from './help.js';
 import { runLint } from './lint-command.js';
 import { runRules } from './rules-command.js';
 
+// A reader that stops early (`| head`) closes the pipe: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {

@@ -3,6 +3,7 @@
  * (DESIGN.md "The analyze command's JSON"). Correlation fields are filled by
  * the correlator; they stay null where it has not run.
  */
+import { detach } from '../correlate/detach.js';
 import { endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
@@ -46,13 +47,14 @@ export function messageRecord(m: SipMessage, id: number): MessageRecord {
     // Keys in the contract's order; undefined ones are left out of the JSON.
     method: m.kind === 'request' ? m.method : undefined,
     status: m.kind === 'response' ? m.status : undefined,
-    reason: m.kind === 'response' ? m.reason : undefined,
-    callId: callId(m) ?? null,
+    reason: m.kind === 'response' ? detach(m.reason) : undefined,
+    // Records outlive their message: keep copies, not slices of its text.
+    callId: detach(callId(m)) ?? null,
     cseq: cs ? cs.seq : null,
-    cseqMethod: cs ? cs.method : null,
-    fromTag: fromHeader(m)?.tag ?? null,
-    toTag: toHeader(m)?.tag ?? null,
-    branch: topVia(m)?.branch ?? null,
+    cseqMethod: cs ? detach(cs.method) : null,
+    fromTag: detach(fromHeader(m)?.tag) ?? null,
+    toTag: detach(toHeader(m)?.tag) ?? null,
+    branch: detach(topVia(m)?.branch) ?? null,
     transaction: null,
     dialog: null,
     call: null,
