@@ -39,6 +39,9 @@ export function messageRecordJson(r: MessageRecord): string {
   if (r.status !== undefined) s += `,"status":${num(r.status)}`;
   if (r.reason !== undefined) s += `,"reason":${jsonString(r.reason)}`;
   s += `,"callId":${str(r.callId)},"cseq":${num(r.cseq)},"cseqMethod":${str(r.cseqMethod)},"fromTag":${str(r.fromTag)},"toTag":${str(r.toTag)},"branch":${str(r.branch)}`;
-  s += `,"transaction":${num(r.transaction)},"dialog":${num(r.dialog)},"call":${num(r.call)},"retransmission":${r.retransmission},"malformed":${r.malformed},"frames":[${r.frames.join(',')}]}`;
-  return s;
+  s += `,"transaction":${num(r.transaction)},"dialog":${num(r.dialog)},"call":${num(r.call)},"retransmission":${r.retransmission}`;
+  // Extensions of the contract, written only when they say something.
+  if (r.malformed) s += ',"malformed":true';
+  if (r.frames.length !== 1 || r.frames[0] !== r.frame) s += `,"frames":[${r.frames.join(',')}]`;
+  return `${s}}`;
 }
