@@ -13,6 +13,7 @@
  * and every drop is counted in `stats`.
  */
 import type { Payload } from '../decode/payload.js';
+import { copyBytes } from './byte-pool.js';
 import {
   findHeaderEnd,
   isTokenByte,
@@ -206,7 +207,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     stats[transport]++;
     return [
       {
-        bytes: b.slice(start),
+        bytes: copyBytes(b, start),
         source: { transport, src: p.src, dst: p.dst, frame: p.frame, frames: p.frames.slice(), ts: p.ts },
       },
     ];

@@ -12,6 +12,7 @@
  * frames it came from and the one that completed it.
  */
 import type { Endpoint, Payload, Transport } from '../decode/payload.js';
+import { copyBytes } from './byte-pool.js';
 import type { MessageSource } from './message.js';
 import {
   afterLineEnd,
@@ -449,7 +450,7 @@ export class StreamFramer {
     const cb = this.cb;
     const i = cb.pos;
     const source = cb.sourceOf(i, i + len, this.transport, this.src, this.dst);
-    const msg: FramedMessage = { bytes: cb.bytes.slice(i, i + len), source };
+    const msg: FramedMessage = { bytes: copyBytes(cb.bytes, i, i + len), source };
     if (issue !== undefined) msg.framingIssue = issue;
     out.push(msg);
     this.stats.framed++;
