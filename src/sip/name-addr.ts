@@ -17,7 +17,7 @@
 import { LWS, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams, scanQuoted, unquote } from './params.js';
-import { parseUri } from './uri.js';
+import { checkUri } from './uri.js';
 
 export interface NameAddr {
   /** Display name, unquoted (quoted-pairs resolved); absent when none was written. */
@@ -218,9 +218,6 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       offset,
       end - offset,
     );
-  if (issues !== null && uri !== '') {
-    const u = parseUri(uri, uriStart);
-    for (let k = 0; k < u.issues.length; k++) issues.push(u.issues[k]);
-  }
+  if (issues !== null && uri !== '') checkUri(uri, uriStart, issues);
   return na;
 }

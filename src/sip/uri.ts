@@ -88,9 +88,9 @@ function firstUnsafe(s: string): number {
   return -1;
 }
 
-/** hostname / IPv4address chars (alphanum "-" "."), plus "_" seen in the wild. */
-function isHostChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
+/** hostname / IPv4address chars (alphanum "-" "."), plus "_" seen in the wild, in `s[start, end)`. */
+function isHostChars(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     const l = c | 0x20;
     if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f))
@@ -99,8 +99,33 @@ function isHostChars(s: string): boolean {
   return true;
 }
 
-export function parseUri(s: string, base = 0): Uri {
-  const issues: SipIssue[] = [];
+/** True when `s[start, end)` holds `c`. */
+function hasChar(s: string, start: number, end: number, c: number): boolean {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === c) return true;
+  return false;
+}
+
+const SIP = 1;
+const SIPS = 2;
+const TEL = 3;
+const OTHER = 0;
+
+/** The scheme of `s` (whose `scheme ":"` is `sl` chars long) as one of the constants above, without slicing. */
+function schemeId(s: string, sl: number): number {
+  const c0 = s.charCodeAt(0) | 0x20;
+  const c1 = s.charCodeAt(1) | 0x20;
+  const c2 = s.charCodeAt(2) | 0x20;
+  if (sl === 4) {
+    if (c0 === 0x73 && c1 === 0x69 && c2 === 0x70) return SIP; // sip
+    if (c0 === 0x74 && c1 === 0x65 && c2 === 0x6c) return TEL; // tel
+  } else if (sl === 5 && c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && (s.charCodeAt(3) | 0x20) === 0x73) {
+    return SIPS;
+  }
+  return OTHER;
+}
+
+/** The checks every scheme gets; returns the scheme id, or -1 when `s` has no scheme at all. */
+function checkCommon(s: string, base: number, issues: SipIssue[]): number {
   const sl = schemeLength(s);
   if (sl === 0) {
     addIssue(
@@ -111,9 +136,8 @@ export function parseUri(s: string, base = 0): Uri {
       base,
       s.length,
     );
-    return { kind: 'other', scheme: '', raw: s, issues };
+    return -1;
   }
-  const scheme = s.slice(0, sl - 1).toLowerCase();
   const bad = firstUnsafe(s);
   if (bad >= 0) {
     addIssue(
@@ -125,52 +149,80 @@ export function parseUri(s: string, base = 0): Uri {
       1,
     );
   }
-  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, sl, base, issues);
-  if (scheme === 'tel') return parseTelUri(s, sl, base, issues);
-  return { kind: 'other', scheme, raw: s, issues };
+  return schemeId(s, sl);
 }
 
-function parseSipUri(
-  s: string,
-  scheme: 'sip' | 'sips',
-  from: number,
-  base: number,
-  issues: SipIssue[],
-): SipUri {
-  // All fields present (undefined when absent) so every SipUri has one shape.
-  const uri: SipUri = {
-    kind: 'sip',
-    scheme,
-    user: undefined,
-    password: undefined,
-    host: '',
-    port: undefined,
-    params: {},
-    headers: {},
-    raw: s,
-    issues,
-  };
+export function parseUri(s: string, base = 0): Uri {
+  const issues: SipIssue[] = [];
+  const id = checkCommon(s, base, issues);
+  if (id < 0) return { kind: 'other', scheme: '', raw: s, issues };
+  const sl = schemeLength(s);
+  if (id === SIP || id === SIPS) {
+    // All fields present (undefined when absent) so every SipUri has one shape.
+    const uri: SipUri = {
+      kind: 'sip',
+      scheme: id === SIP ? 'sip' : 'sips',
+      user: undefined,
+      password: undefined,
+      host: '',
+      port: undefined,
+      params: {},
+      headers: {},
+      raw: s,
+      issues,
+    };
+    scanSipUri(s, sl, base, issues, uri);
+    return uri;
+  }
+  if (id === TEL) return parseTelUri(s, sl, base, issues);
+  return { kind: 'other', scheme: s.slice(0, sl - 1).toLowerCase(), raw: s, issues };
+}
+
+/**
+ * What `parseUri(s, base)` would report, pushed onto `issues` in the same
+ * order, without building the URI (the parser's validation pass wants only
+ * the issues). Returns the kind `parseUri` would answer.
+ */
+export function checkUri(s: string, base: number, issues: SipIssue[]): Uri['kind'] {
+  const id = checkCommon(s, base, issues);
+  if (id === SIP || id === SIPS) {
+    scanSipUri(s, schemeLength(s), base, issues, null);
+    return 'sip';
+  }
+  if (id === TEL) {
+    parseTelUri(s, schemeLength(s), base, issues);
+    return 'tel';
+  }
+  return 'other';
+}
+
+/**
+ * The part of a SIP-URI after `scheme ":"` (starting at `from`): issues always,
+ * fields into `uri` when it is not null.
+ */
+function scanSipUri(s: string, from: number, base: number, issues: SipIssue[], uri: SipUri | null): void {
   const n = s.length;
   let i = from;
   // The user part may hold ";", "?", "," and ":" (RFC 4475 §3.1.1.2, §3.1.1.9), never
   // an unescaped "@": the first "@" ends the userinfo.
   const at = s.indexOf('@', i);
   if (at >= 0) {
-    const colon = s.indexOf(':', i);
-    if (colon >= 0 && colon < at) {
-      uri.user = pctDecode(s.slice(i, colon));
-      uri.password = pctDecode(s.slice(colon + 1, at));
-    } else {
-      uri.user = pctDecode(s.slice(i, at));
+    if (uri !== null) {
+      const colon = s.indexOf(':', i);
+      if (colon >= 0 && colon < at) {
+        uri.user = pctDecode(s.slice(i, colon));
+        uri.password = pctDecode(s.slice(colon + 1, at));
+      } else {
+        uri.user = pctDecode(s.slice(i, at));
+      }
     }
     if (at === i)
       addIssue(issues, 'syntax.uri', 'error', 'empty user part before "@" (RFC 3261 §25.1)', base + i, 1);
     i = at + 1;
   }
   const hostStart = i;
-  let hostChecked = false;
+  let hostLength: number;
   if (i < n && s.charCodeAt(i) === 0x5b) {
-    hostChecked = true;
     const close = s.indexOf(']', i);
     if (close < 0) {
       addIssue(
@@ -181,20 +233,22 @@ function parseSipUri(
         base + i,
         n - i,
       );
-      uri.host = s.slice(i + 1);
-      return uri;
+      if (uri !== null) uri.host = s.slice(i + 1);
+      return;
     }
-    uri.host = s.slice(i + 1, close);
-    if (!isIpv6(uri.host)) {
+    const host = s.slice(i + 1, close);
+    if (uri !== null) uri.host = host;
+    if (!isIpv6(host)) {
       addIssue(
         issues,
         'syntax.ipv6-address',
         'error',
-        `"${uri.host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
+        `"${host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
         base + i,
         close + 1 - i,
       );
     }
+    hostLength = host.length;
     i = close + 1;
   } else {
     while (i < n) {
@@ -202,18 +256,19 @@ function parseSipUri(
       if (c === 0x3a || c === 0x3b || c === 0x3f) break; // : ; ?
       i++;
     }
-    uri.host = s.slice(hostStart, i);
+    let hostEnd = i;
+    let hostChecked = false;
     if (i < n && s.charCodeAt(i) === 0x3a) {
       let j = i + 1;
       while (j < n && s.charCodeAt(j) !== 0x3b && s.charCodeAt(j) !== 0x3f) j++;
-      if (s.slice(i + 1, j).indexOf(':') >= 0) {
+      if (hasChar(s, i + 1, j, 0x3a)) {
         // RFC 5118 §4.2: "sip:2001:db8::10" – an IPv6 address must be in brackets.
-        uri.host = s.slice(hostStart, j);
+        hostEnd = j;
         addIssue(
           issues,
           'syntax.ipv6-unbracketed',
           'error',
-          `IPv6 address "${uri.host}" must be enclosed in "[]" (RFC 3261 §25.1, RFC 5118 §4.2)`,
+          `IPv6 address "${s.slice(hostStart, j)}" must be enclosed in "[]" (RFC 3261 §25.1, RFC 5118 §4.2)`,
           base + hostStart,
           j - hostStart,
         );
@@ -221,18 +276,21 @@ function parseSipUri(
         i = j;
       }
     }
+    if (uri !== null) uri.host = s.slice(hostStart, hostEnd);
+    hostLength = hostEnd - hostStart;
+    if (hostLength !== 0 && !hostChecked && !isHostChars(s, hostStart, hostEnd)) {
+      addIssue(
+        issues,
+        'syntax.uri-host',
+        'error',
+        `"${s.slice(hostStart, hostEnd)}" is not a valid host (RFC 3261 §25.1)`,
+        base + hostStart,
+        hostLength,
+      );
+    }
   }
-  if (uri.host === '') {
+  if (hostLength === 0) {
     addIssue(issues, 'syntax.uri-host', 'error', 'URI has no host (RFC 3261 §25.1)', base + hostStart, 0);
-  } else if (!hostChecked && !isHostChars(uri.host)) {
-    addIssue(
-      issues,
-      'syntax.uri-host',
-      'error',
-      `"${uri.host}" is not a valid host (RFC 3261 §25.1)`,
-      base + hostStart,
-      uri.host.length,
-    );
   }
   if (i < n && s.charCodeAt(i) === 0x3a) {
     let j = i + 1;
@@ -255,7 +313,7 @@ function parseSipUri(
         j - i - 1,
       );
     }
-    if (end > i + 1 && port <= 65535) uri.port = port;
+    if (uri !== null && end > i + 1 && port <= 65535) uri.port = port;
     i = j;
   }
   // uri-parameters = *( ";" uri-parameter )
@@ -279,7 +337,7 @@ function parseSipUri(
         base + i,
         j - i,
       );
-    } else {
+    } else if (uri !== null) {
       const name = pct ? pctDecode(s.slice(i + 1, nameEnd)).toLowerCase() : paramName(s, i + 1, nameEnd);
       setParam(uri.params, name, eq < 0 ? true : pct ? pctDecode(s.slice(eq + 1, j)) : s.slice(eq + 1, j));
     }
@@ -300,6 +358,7 @@ function parseSipUri(
         );
         continue;
       }
+      if (uri === null) continue;
       const name = pctDecode(h.slice(0, eq));
       if (!Object.hasOwn(uri.headers, name)) {
         Object.defineProperty(uri.headers, name, {
@@ -310,7 +369,6 @@ function parseSipUri(
       }
     }
   }
-  return uri;
 }
 
 function parseTelUri(s: string, from: number, base: number, issues: SipIssue[]): TelUri {

@@ -24,7 +24,7 @@ import {
   valueEnd,
   viasOf,
 } from './typed-headers.js';
-import { parseUri } from './uri.js';
+import { checkUri } from './uri.js';
 
 const MAX_U32 = 2 ** 32 - 1;
 
@@ -239,11 +239,10 @@ function missing(
  * 4475 §3.1.2.11 escruri); the URI must parse.
  */
 function checkRequestUri(uri: string, offset: number, issues: SipIssue[]): void {
-  const u = parseUri(uri, offset);
-  for (let i = 0; i < u.issues.length; i++) issues.push(u.issues[i]);
+  const kind = checkUri(uri, offset, issues);
   // The user part may hold "?" (RFC 4475 §3.1.1.2 intmeth): headers start after the host.
-  const q = uri.indexOf('?', uri.indexOf('@') + 1);
-  if (u.kind === 'sip' && q >= 0) {
+  const q = kind === 'sip' ? uri.indexOf('?', uri.indexOf('@') + 1) : -1;
+  if (q >= 0) {
     addIssue(
       issues,
       'syntax.request-uri-headers',
