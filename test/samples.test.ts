@@ -26,7 +26,7 @@ describe('bundled samples', () => {
 
   it('fragmented-invite.pcap: a reassembled message is reported in the frame that completed it (the first fragment, sent last)', async () => {
     const r = await analyzeCapture(new URL('fragmented-invite.pcap', dir).pathname);
-    const invite = r.messages[0];
+    const invite = r.messages.get(0);
     expect(invite.method).toBe('INVITE');
     expect(invite.frames).toEqual([1, 2]);
     expect(invite.frame).toBe(2);

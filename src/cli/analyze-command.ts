@@ -30,7 +30,8 @@ export async function runAnalyze(args: string[]): Promise<number> {
     result = await analyzeCapture(file, {
       onMessage: !listMessages
         ? undefined
-        : (msg, rec) => {
+        : (msg, id, table) => {
+            const rec = table.get(id);
             t0 ??= rec.ts;
             out.line(textLine(rec, msg.startLine, t0));
           },
@@ -52,7 +53,7 @@ export async function runAnalyze(args: string[]): Promise<number> {
       return 2;
     }
     if (json)
-      out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages[m]) })}\n`);
+      out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages.get(m)) })}\n`);
     else out.write(callLadder(result, call));
   } else if (json) writeJsonReport(result, (s) => out.write(s));
   else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);

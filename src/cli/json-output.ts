@@ -3,12 +3,13 @@
  * line so a big capture is never one giant string in memory.
  */
 import type { AnalysisResult } from '../report/analyze-capture.js';
-import { messageRecordJson } from '../report/message-json.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 
 export function writeJsonReport(r: AnalysisResult, write: (s: string) => void): void {
   write(`{"source":${JSON.stringify(r.source)},\n"stats":${JSON.stringify(r.stats)},\n`);
-  writeArray('messages', r.messages, write, messageRecordJson);
+  write('"messages":[');
+  for (let i = 0; i < r.messages.length; i++) write(`${i ? ',\n' : '\n'}${r.messages.json(i)}`);
+  write(r.messages.length ? '\n]' : ']');
   write(',\n');
   writeArray('transactions', r.transactions, write, transactionJson);
   write(',\n');

@@ -46,7 +46,7 @@ export function findingsByCall(r: AnalysisResult): string {
     const call = k === null ? undefined : r.calls.find((c) => c.id === k);
     out.push(k === null ? '  not tied to a call' : `  call ${k}${call ? ` (${call.callIds[0]})` : ''}`);
     for (const f of byCall.get(k) ?? []) {
-      const frames = f.messages.map((m) => r.messages[m]?.frame).filter((x) => x !== undefined);
+      const frames = f.messages.filter((m) => m < r.messages.length).map((m) => r.messages.frameOf(m));
       out.push(`    ${f.severity.padEnd(7)} ${f.rule}  ${f.rfc}  frames ${frames.join(',') || '-'}`);
       out.push(`            ${f.text}`);
     }
@@ -64,7 +64,7 @@ export function findCall(r: AnalysisResult, id: string): CallRecord | undefined 
 }
 
 export function callLadder(r: AnalysisResult, call: CallRecord): string {
-  const msgs: LadderMessage[] = call.messages.map((id) => ladderOf(r.messages[id]));
+  const msgs: LadderMessage[] = call.messages.map((id) => ladderOf(r.messages.get(id)));
   const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}`;
   return `${head}\n${renderLadder(msgs, { showIds: false })}\n`;
 }

@@ -13,7 +13,7 @@ import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
-import { type MessageRecord, messageRecord } from './message-record.js';
+import { MessageTable } from './message-table.js';
 
 export interface AnalysisStats {
   frames: number;
@@ -32,7 +32,7 @@ export interface AnalysisStats {
 export interface AnalysisResult {
   source: { file: string; format: CaptureFormat; linkTypes: string[]; frames: number; bytes: number };
   stats: AnalysisStats;
-  messages: MessageRecord[];
+  messages: MessageTable;
   transactions: TransactionRecord[];
   dialogs: DialogRecord[];
   calls: CallRecord[];
@@ -43,12 +43,12 @@ export interface AnalysisResult {
 
 export interface AnalyzeOptions {
   decoder?: PipelineOptions['decoder'];
-  /** Called with each parsed message before it is reduced to a record (for callers that keep more). */
-  onMessage?: (msg: SipMessage, rec: MessageRecord) => void;
+  /** Called with each parsed message once it is in the table (for callers that keep or show more). */
+  onMessage?: (msg: SipMessage, id: number, table: MessageTable) => void;
 }
 
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
-  const messages: MessageRecord[] = [];
+  const messages = new MessageTable();
   const requests: Record<string, number> = {};
   const responses: Record<string, number> = {};
   let malformed = 0;
@@ -58,19 +58,15 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const pipeline = createPipeline({
     decoder: opts.decoder,
     onMessage(msg, id) {
-      const rec = messageRecord(msg, id);
+      messages.add(msg);
       const c = correlator.push(msg, id);
-      rec.transaction = c.transaction;
-      rec.retransmission = c.retransmission;
-      rec.dialog = c.dialog;
-      rec.call = c.call;
+      messages.setCorrelation(id, c.transaction, c.dialog, c.call, c.retransmission);
       if (c.retransmission) retransmissions++;
       analyzer.onMessage(msg, id, c);
-      messages.push(rec);
       if (msg.kind === 'request') requests[msg.method] = (requests[msg.method] ?? 0) + 1;
       else responses[msg.status] = (responses[msg.status] ?? 0) + 1;
       if (msg.malformed) malformed++;
-      opts.onMessage?.(msg, rec);
+      opts.onMessage?.(msg, id, messages);
     },
   });
   const reader = openCapture(file);
@@ -117,17 +113,17 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
  * calls (a linking header) or reveal the dialog a request created (its 2xx).
  * The records are authoritative: copy their view onto the messages.
  */
-function assignFinal(messages: MessageRecord[], dialogs: DialogRecord[], calls: CallRecord[]): void {
-  for (const c of calls) for (const m of c.messages) messages[m].call = c.id;
+function assignFinal(messages: MessageTable, dialogs: DialogRecord[], calls: CallRecord[]): void {
+  for (const c of calls) for (const m of c.messages) messages.setCall(m, c.id);
   // A forked INVITE belongs to every early dialog it created: name the confirmed one.
   for (const d of dialogs) {
     for (const m of d.messages) {
-      const r = messages[m];
+      const cur = messages.dialogOf(m);
       if (
-        r.dialog === null ||
-        (d.state !== 'early' && d.confirmedAt !== null && dialogs[r.dialog]?.confirmedAt === null)
+        cur === null ||
+        (d.state !== 'early' && d.confirmedAt !== null && dialogs[cur]?.confirmedAt === null)
       )
-        r.dialog = d.id;
+        messages.setDialog(m, d.id);
     }
   }
 }

@@ -1,0 +1,204 @@
+/**
+ * Every message record of an analysis, stored column by column: typed arrays
+ * for the numbers and one interned string table for the text (a Call-ID, a
+ * tag, a branch recur across a call's messages). A 200k-call capture has over
+ * a million messages; as objects, their records were most of what the
+ * garbage collector copied and traced. `get(i)` gives the MessageRecord of
+ * the JSON contract; `json(i)` writes it without building it.
+ */
+import { detach } from '../correlate/detach.js';
+import { endpointString } from '../decode/payload.js';
+import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
+import type { SipMessage } from '../sip/message.js';
+import { jsonString } from './message-json.js';
+import type { MessageRecord } from './message-record.js';
+
+const NONE = -1;
+const RETRANSMISSION = 1;
+const MALFORMED = 2;
+
+export class MessageTable {
+  length = 0;
+  private cap = 0;
+  private frame = new Int32Array(0);
+  private ts = new Float64Array(0);
+  private cseq = new Float64Array(0);
+  /** Indexes into `strings` (NONE for null / absent). */
+  private src = new Int32Array(0);
+  private dst = new Int32Array(0);
+  private transport = new Int32Array(0);
+  private method = new Int32Array(0);
+  private reason = new Int32Array(0);
+  private callId = new Int32Array(0);
+  private cseqMethod = new Int32Array(0);
+  private fromTag = new Int32Array(0);
+  private toTag = new Int32Array(0);
+  private branch = new Int32Array(0);
+  private status = new Int32Array(0);
+  private transaction = new Int32Array(0);
+  private dialog = new Int32Array(0);
+  private call = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  /** Messages carried by more than their completing frame. */
+  private readonly frameLists = new Map<number, number[]>();
+  private readonly strings: string[] = [];
+  /** The JSON literal of each string, made once. */
+  private readonly literals: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** Adds a message (its id is its position) and returns that id. */
+  add(m: SipMessage): number {
+    const i = this.length;
+    if (i === this.cap) this.grow();
+    const s = m.source;
+    const cs = cseq(m);
+    this.frame[i] = s ? s.frame : 0;
+    this.ts[i] = s ? s.ts : 0;
+    this.src[i] = s ? this.intern(endpointString(s.src)) : this.intern('');
+    this.dst[i] = s ? this.intern(endpointString(s.dst)) : this.intern('');
+    this.transport[i] = this.intern(s ? s.transport : '');
+    if (m.kind === 'request') {
+      this.method[i] = this.intern(m.method);
+      this.status[i] = 0;
+      this.reason[i] = NONE;
+    } else {
+      this.method[i] = NONE;
+      this.status[i] = m.status;
+      this.reason[i] = this.intern(m.reason);
+    }
+    this.callId[i] = this.internOrNone(callId(m));
+    this.cseq[i] = cs ? cs.seq : Number.NaN;
+    this.cseqMethod[i] = cs ? this.intern(cs.method) : NONE;
+    this.fromTag[i] = this.internOrNone(fromHeader(m)?.tag);
+    this.toTag[i] = this.internOrNone(toHeader(m)?.tag);
+    this.branch[i] = this.internOrNone(topVia(m)?.branch);
+    this.transaction[i] = NONE;
+    this.dialog[i] = NONE;
+    this.call[i] = NONE;
+    this.flags[i] = m.malformed ? MALFORMED : 0;
+    if (s && (s.frames.length !== 1 || s.frames[0] !== s.frame)) this.frameLists.set(i, s.frames.slice());
+    this.length++;
+    return i;
+  }
+
+  setCorrelation(
+    i: number,
+    transaction: number,
+    dialog: number | null,
+    call: number,
+    retransmission: boolean,
+  ): void {
+    this.transaction[i] = transaction;
+    this.dialog[i] = dialog ?? NONE;
+    this.call[i] = call;
+    if (retransmission) this.flags[i] |= RETRANSMISSION;
+  }
+
+  setCall(i: number, call: number): void {
+    this.call[i] = call;
+  }
+
+  dialogOf(i: number): number | null {
+    return this.dialog[i] === NONE ? null : this.dialog[i];
+  }
+
+  setDialog(i: number, dialog: number): void {
+    this.dialog[i] = dialog;
+  }
+
+  frameOf(i: number): number {
+    return this.frame[i];
+  }
+
+  get(i: number): MessageRecord {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no message ${i}`);
+    const str = (k: number): string | null => (k === NONE ? null : this.strings[k]);
+    const isRequest = this.method[i] !== NONE;
+    return {
+      id: i,
+      frame: this.frame[i],
+      ts: this.ts[i],
+      src: this.strings[this.src[i]],
+      dst: this.strings[this.dst[i]],
+      transport: this.strings[this.transport[i]],
+      method: isRequest ? this.strings[this.method[i]] : undefined,
+      status: isRequest ? undefined : this.status[i],
+      reason: isRequest ? undefined : this.strings[this.reason[i]],
+      callId: str(this.callId[i]),
+      cseq: Number.isNaN(this.cseq[i]) ? null : this.cseq[i],
+      cseqMethod: str(this.cseqMethod[i]),
+      fromTag: str(this.fromTag[i]),
+      toTag: str(this.toTag[i]),
+      branch: str(this.branch[i]),
+      transaction: this.transaction[i] === NONE ? null : this.transaction[i],
+      dialog: this.dialog[i] === NONE ? null : this.dialog[i],
+      call: this.call[i] === NONE ? null : this.call[i],
+      retransmission: (this.flags[i] & RETRANSMISSION) !== 0,
+      malformed: (this.flags[i] & MALFORMED) !== 0,
+      frames: this.frameLists.get(i) ?? [this.frame[i]],
+    };
+  }
+
+  /** The record as JSON, byte for byte what messageRecordJson(get(i)) writes. */
+  json(i: number): string {
+    const lit = this.literals;
+    const opt = (k: number): string => (k === NONE ? 'null' : lit[k]);
+    const num = (n: number): string => (n === NONE ? 'null' : String(n));
+    let s = `{"id":${i},"frame":${this.frame[i]},"ts":${this.ts[i]},"src":${lit[this.src[i]]},"dst":${lit[this.dst[i]]},"transport":${lit[this.transport[i]]}`;
+    if (this.method[i] !== NONE) s += `,"method":${lit[this.method[i]]}`;
+    else s += `,"status":${this.status[i]},"reason":${lit[this.reason[i]]}`;
+    const c = this.cseq[i];
+    s += `,"callId":${opt(this.callId[i])},"cseq":${Number.isNaN(c) ? 'null' : c},"cseqMethod":${opt(this.cseqMethod[i])},"fromTag":${opt(this.fromTag[i])},"toTag":${opt(this.toTag[i])},"branch":${opt(this.branch[i])}`;
+    s += `,"transaction":${num(this.transaction[i])},"dialog":${num(this.dialog[i])},"call":${num(this.call[i])},"retransmission":${(this.flags[i] & RETRANSMISSION) !== 0}`;
+    if ((this.flags[i] & MALFORMED) !== 0) s += ',"malformed":true';
+    const frames = this.frameLists.get(i);
+    if (frames !== undefined) s += `,"frames":[${frames.join(',')}]`;
+    return `${s}}`;
+  }
+
+  private internOrNone(v: string | undefined): number {
+    return v === undefined ? NONE : this.intern(v);
+  }
+
+  private intern(v: string): number {
+    let k = this.index.get(v);
+    if (k === undefined) {
+      k = this.strings.length;
+      // Kept for the whole analysis: a copy, not a slice of the message text.
+      const own = detach(v);
+      this.strings.push(own);
+      this.literals.push(jsonString(own));
+      this.index.set(own, k);
+    }
+    return k;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, this.cap * 2);
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (n: number) => new Int32Array(n);
+    this.frame = g(this.frame, i32);
+    this.ts = g(this.ts, (n) => new Float64Array(n));
+    this.cseq = g(this.cseq, (n) => new Float64Array(n));
+    this.src = g(this.src, i32);
+    this.dst = g(this.dst, i32);
+    this.transport = g(this.transport, i32);
+    this.method = g(this.method, i32);
+    this.reason = g(this.reason, i32);
+    this.callId = g(this.callId, i32);
+    this.cseqMethod = g(this.cseqMethod, i32);
+    this.fromTag = g(this.fromTag, i32);
+    this.toTag = g(this.toTag, i32);
+    this.branch = g(this.branch, i32);
+    this.status = g(this.status, i32);
+    this.transaction = g(this.transaction, i32);
+    this.dialog = g(this.dialog, i32);
+    this.call = g(this.call, i32);
+    this.flags = g(this.flags, (n) => new Uint8Array(n));
+    this.cap = cap;
+  }
+}
