@@ -9,13 +9,14 @@ import type { MessageRecord } from './message-record.js';
 const SLOW_PATH = /["\\\u0000-\u001f\u0080-\uffff]/;
 const HIGH_BYTES = /[\u0080-\u00ff]/;
 const NOT_LATIN1 = /[^\u0000-\u00ff]/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 
 /**
  * A JSON string literal. Header text is decoded as latin1 (one char per byte,
- * so offsets are byte offsets); here, on the way out, text whose bytes are
- * valid UTF-8 becomes the characters they encode (RFC 3261 §7.3.1: header
- * text is UTF-8), so a display name reads as its sender wrote it.
+ * so offsets are byte offsets); here, on the way out, its bytes are read as
+ * the UTF-8 they should be (RFC 3261 §7.3.1), so a display name reads as its
+ * sender wrote it, and a byte that is not valid UTF-8 becomes U+FFFD, as
+ * Wireshark shows it. The raw bytes stay available in the message itself.
  */
 export function jsonString(s: string): string {
   if (!SLOW_PATH.test(s)) return `"${s}"`;
@@ -23,11 +24,9 @@ export function jsonString(s: string): string {
 }
 
 function fromUtf8Bytes(s: string): string {
-  try {
-    return utf8.decode(Buffer.from(s, 'latin1'));
-  } catch {
-    return s;
-  }
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return utf8.decode(bytes);
 }
 
 const str = (s: string | null): string => (s === null ? 'null' : jsonString(s));

@@ -73,7 +73,7 @@ describe('the message record serializer writes what JSON.stringify writes', () =
   it('header bytes that are valid UTF-8 come out as the characters they encode (RFC 3261 §7.3.1)', () => {
     // "Jos\u00e9" sent as UTF-8 is the bytes 4a 6f 73 c3 a9, read as latin1 "Jos\u00c3\u00a9".
     expect(jsonString('Jos\u00c3\u00a9')).toBe('"Jos\u00e9"');
-    // Not valid UTF-8 (a lone 0xe9): kept as the latin1 character.
-    expect(jsonString('caf\u00e9')).toBe('"caf\u00e9"');
+    // Not valid UTF-8 (a lone 0xe9): U+FFFD, as Wireshark shows it.
+    expect(jsonString('caf\u00e9')).toBe('"caf\ufffd"');
   });
 });
