@@ -7,6 +7,7 @@
  * application to answer (416, 420, 415...) — so none either), with the
  * exceptions below, each justified.
  */
+import '../helpers/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/analyze/lint.js';

@@ -2,6 +2,7 @@
  * Differential test against the `pcap-parser` npm package (classic µs pcap
  * only, either byte order): same frame count, timestamps, lengths and bytes.
  */
+import '../helpers/corpus.js';
 import { Buffer } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -2,6 +2,7 @@
  * Correlation on real captures from the shared corpus (skipped when absent),
  * through the whole pipeline: capture → decode → SIP → correlate.
  */
+import '../helpers/corpus.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

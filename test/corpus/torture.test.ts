@@ -5,6 +5,7 @@
  * error (the one their RFC section is about); files marked valid must give
  * none, except the two listed in VALID_BUT_BROKEN_ARCHIVE.
  */
+import '../helpers/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

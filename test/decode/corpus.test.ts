@@ -4,6 +4,7 @@
  * the payloads that start with a SIP start line are counted (counts checked
  * against tshark's `sip,stat`, see the notes per file).
  */
+import '../helpers/corpus.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -7,6 +7,7 @@
  * TCP/UDP apart, and delivers TCP bytes in sequence order (retransmitted bytes
  * dropped, a forward jump flagged as a gap). It is test scaffolding only.
  */
+import '../helpers/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

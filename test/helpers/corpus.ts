@@ -1,0 +1,16 @@
+/**
+ * The optional corpus suites read real captures from ../shared/corpus (beside
+ * the checkout) and skip when it is absent: the project's own tests pass on a
+ * fresh clone. Importing this says so once when they are skipped.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const corpusPresent = existsSync(CORPUS_DIR);
+
+if (!corpusPresent) {
+  console.warn(
+    `optional corpus suite skipped: ${CORPUS_DIR} not found (real captures are not part of the repo)`,
+  );
+}
