@@ -148,9 +148,12 @@ export function expires(m: SipMessage): number | undefined {
 
 /** Lowercased `type/subtype` of Content-Type, parameters dropped. */
 export function contentType(m: SipMessage): string | undefined {
-  const f = firstField(m, 'content-type');
-  if (f === undefined) return undefined;
-  return mediaTypeOf(m.text, f.valueOffset, valueEnd(f), null);
+  const c = cacheOf(m);
+  if (c.contentType === undefined) {
+    const f = firstField(m, 'content-type');
+    c.contentType = f === undefined ? null : (mediaTypeOf(m.text, f.valueOffset, valueEnd(f), null) ?? null);
+  }
+  return c.contentType ?? undefined;
 }
 
 /** User-Agent, or Server for responses from servers that only send that. */

@@ -40,20 +40,44 @@ export function splitList(s: string, start: number, end: number, issues: IssueSi
 /** `splitList` without the strings: element bounds as flat [start, end, start, end...] pairs. */
 export function splitRanges(s: string, start: number, end: number, issues: IssueSink): number[] {
   const out: number[] = [];
+  splitInto(s, start, end, issues, out);
+  return out;
+}
+
+/** Above this much text after a value, `hasCommaOrQuote` scans by hand rather than with indexOf. */
+const INDEXOF_SPAN = 4096;
+
+/** True when `s[start, end)` holds a comma or a DQUOTE. */
+function hasCommaOrQuote(s: string, start: number, end: number): boolean {
+  if (s.length - start <= INDEXOF_SPAN) {
+    // indexOf runs natively and much faster than a loop; it may look past `end`, bounded above.
+    const comma = s.indexOf(',', start);
+    if (comma >= 0 && comma < end) return true;
+    const quote = s.indexOf('"', start);
+    return quote >= 0 && quote < end;
+  }
+  for (let k = start; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0x2c || c === 0x22) return true;
+  }
+  return false;
+}
+
+/**
+ * `splitRanges` writing into `out` from index 0 (a scratch array the caller
+ * reuses); returns how many numbers it wrote (twice the element count).
+ */
+export function splitInto(s: string, start: number, end: number, issues: IssueSink, out: number[]): number {
+  let n = 0;
   start = skipLws(s, start, end);
   end = trimLwsEnd(s, start, end);
-  if (start >= end) return out;
+  if (start >= end) return n;
   // Fast path for the common single value: no comma and no quote means one element
   // (an unclosed "<" there is left to the element's own parser to report).
-  let k = start;
-  while (k < end) {
-    const c = s.charCodeAt(k);
-    if (c === 0x2c || c === 0x22) break;
-    k++;
-  }
-  if (k === end) {
-    out.push(start, end);
-    return out;
+  if (!hasCommaOrQuote(s, start, end)) {
+    out[n++] = start;
+    out[n++] = end;
+    return n;
   }
   let elemStart = start;
   let i = start;
@@ -97,7 +121,8 @@ export function splitRanges(s: string, start: number, end: number, issues: Issue
       const es = skipLws(s, elemStart, i);
       const ee = trimLwsEnd(s, es, i);
       if (ee > es) {
-        out.push(es, ee);
+        out[n++] = es;
+        out[n++] = ee;
       } else {
         addIssue(
           issues,
@@ -112,5 +137,5 @@ export function splitRanges(s: string, start: number, end: number, issues: Issue
     }
     i++;
   }
-  return out;
+  return n;
 }

@@ -206,6 +206,23 @@ export function lookupHeader(s: string, start: number, end: number): HeaderDef |
 }
 
 /**
+ * The table row of a header name written exactly in its canonical spelling
+ * (`name` is a slice of the message); undefined otherwise, including for
+ * other spellings of known headers, which `lookupHeader` finds. Comparing the
+ * slice with the few canonical names of its length and first letter runs
+ * natively, faster than comparing chars in a loop or hashing the slice.
+ */
+export function exactHeader(name: string): HeaderDef | undefined {
+  const n = name.length;
+  // Length 1 holds compact forms, whose canonical spelling is longer.
+  if (n > MAX_NAME || n <= 1) return undefined;
+  const list = BUCKETS[bucketId(n, name.charCodeAt(0))];
+  if (list === undefined) return undefined;
+  for (let d = 0; d < list.length; d++) if (list[d].name === name) return list[d];
+  return undefined;
+}
+
+/**
  * Canonical key of a header name in any case or compact form: `v` → `via`,
  * `CALL-ID` → `call-id`. Unknown names map to their lowercase spelling.
  * RFC 3261 §7.3.1: "field names are always case-insensitive".

@@ -22,6 +22,8 @@ export interface MessageCache {
   contacts?: Array<NameAddr | '*'>;
   routes?: NameAddr[];
   recordRoutes?: NameAddr[];
+  /** Lowercased `type/subtype` of the first Content-Type; `null`: absent or unparseable. */
+  contentType?: string | null;
   /** sdp.ts's memo (typed there; `null` when the message has no SDP). */
   sdp?: unknown;
   /** headerValues results by key. */

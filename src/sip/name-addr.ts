@@ -17,7 +17,7 @@
 import { LWS, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams, scanQuoted, unquote } from './params.js';
-import { checkUri } from './uri.js';
+import { checkFresh, cleanUriKind, firstUnsafe } from './uri.js';
 
 export interface NameAddr {
   /** Display name, unquoted (quoted-pairs resolved); absent when none was written. */
@@ -111,7 +111,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
     if (laquot > i) {
       const dEnd = trimLwsEnd(s, i, laquot);
       // RFC 4475 §3.1.2.15 (baddn): an unquoted display name is tokens and LWS only.
-      for (let k = i; k < dEnd; k++) {
+      for (let k = issues === null ? dEnd : i; k < dEnd; k++) {
         const c = s.charCodeAt(k);
         if (!isLws(c) && (c > 0xff || TOKEN[c] === 0)) {
           addIssue(
@@ -130,6 +130,11 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
   }
   let uriStart: number;
   let uriEnd: number;
+  let uri: string;
+  /** The URI's kind when `checkUri` already found it clean (then it has no char to escape). */
+  let clean: string | undefined;
+  /** First char of the URI that must be escaped (only looked for when issues are wanted). */
+  let unsafe = -1;
   if (laquot >= 0) {
     const gt = s.indexOf('>', laquot + 1);
     const close = gt < 0 || gt >= end ? end : gt;
@@ -145,8 +150,14 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
     }
     uriStart = skipLws(s, laquot + 1, close);
     uriEnd = trimLwsEnd(s, uriStart, close);
+    uri = s.slice(uriStart, uriEnd);
+    // Whitespace is among the chars a URI must escape: look for it only after the first of those.
+    if (issues !== null) {
+      clean = cleanUriKind(uri);
+      if (clean === undefined) unsafe = firstUnsafe(s, uriStart, uriEnd);
+    }
     let inner = -1;
-    for (let k = uriStart; k < uriEnd; k++) {
+    for (let k = unsafe < 0 ? uriEnd : unsafe; k < uriEnd; k++) {
       if (isLws(s.charCodeAt(k))) {
         inner = k;
         break;
@@ -172,6 +183,11 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       i++;
     }
     uriEnd = i;
+    uri = s.slice(uriStart, uriEnd);
+    if (issues !== null) {
+      clean = cleanUriKind(uri);
+      if (clean === undefined) unsafe = firstUnsafe(s, uriStart, uriEnd);
+    }
     const q = s.indexOf('?', uriStart);
     if (q >= 0 && q < uriEnd) {
       // RFC 4475 §3.1.2.13 (regbadct): a URI with headers must be in "<>".
@@ -185,7 +201,6 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       );
     }
   }
-  const uri = s.slice(uriStart, uriEnd);
   // All fields present (undefined when absent) so every NameAddr has one shape.
   const na: NameAddr = {
     display,
@@ -218,6 +233,6 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       offset,
       end - offset,
     );
-  if (issues !== null && uri !== '') checkUri(uri, uriStart, issues);
+  if (issues !== null && uri !== '' && clean === undefined) checkFresh(uri, uriStart, issues, unsafe < 0);
   return na;
 }

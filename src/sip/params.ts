@@ -58,8 +58,26 @@ const COMMON = [
   'gr',
 ];
 const COMMON_SET = new Set(COMMON);
-const COMMON_BY_LENGTH: string[][] = [];
-for (const n of COMMON) (COMMON_BY_LENGTH[n.length] ??= []).push(n);
+/** Indexes into COMMON by name length. */
+const COMMON_BY_LENGTH: number[][] = [];
+for (let k = 0; k < COMMON.length; k++) (COMMON_BY_LENGTH[COMMON[k].length] ??= []).push(k);
+
+/** Index in COMMON of the name written at `s[start, end)` in any case, or -1. */
+function commonIndex(s: string, start: number, end: number): number {
+  const list = COMMON_BY_LENGTH[end - start];
+  if (list === undefined) return -1;
+  for (let k = 0; k < list.length; k++) {
+    const name = COMMON[list[k]];
+    let i = 0;
+    for (; i < name.length; i++) {
+      let c = s.charCodeAt(start + i);
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (c !== name.charCodeAt(i)) break;
+    }
+    if (i === name.length) return list[k];
+  }
+  return -1;
+}
 
 /**
  * Lowercased name of the parameter written at `s[start, end)`. Common names
@@ -67,20 +85,8 @@ for (const n of COMMON) (COMMON_BY_LENGTH[n.length] ??= []).push(n);
  * the property store on the params object cheap (no string internalisation).
  */
 export function paramName(s: string, start: number, end: number): string {
-  const list = COMMON_BY_LENGTH[end - start];
-  if (list !== undefined) {
-    for (let k = 0; k < list.length; k++) {
-      const name = list[k];
-      let i = 0;
-      for (; i < name.length; i++) {
-        let c = s.charCodeAt(start + i);
-        if (c >= 0x41 && c <= 0x5a) c |= 0x20;
-        if (c !== name.charCodeAt(i)) break;
-      }
-      if (i === name.length) return name;
-    }
-  }
-  return s.slice(start, end).toLowerCase();
+  const k = commonIndex(s, start, end);
+  return k >= 0 ? COMMON[k] : s.slice(start, end).toLowerCase();
 }
 
 /** Adds a parameter unless already there (first wins); safe for any name, `__proto__` included. */
@@ -90,10 +96,41 @@ export function setParam(out: Params, name: string, value: string | true): void 
   else out[name] = value;
 }
 
-/** Chars that end an unquoted parameter value inside a header. */
-function endsValue(c: number): boolean {
-  return c < 0x100 && (LWS[c] === 1 || c === 0x3b || c === 0x2c || c === 0x22 || c === 0x3c || c === 0x3e);
+/**
+ * `setParam` for COMMON[k], with a store of a constant property name: V8
+ * handles those with a cheap map transition instead of a generic keyed store.
+ */
+function setCommon(out: Params, k: number, value: string | true): void {
+  switch (k) {
+    case 0:
+      if (out.tag === undefined) out.tag = value;
+      return;
+    case 1:
+      if (out.branch === undefined) out.branch = value;
+      return;
+    case 2:
+      if (out.received === undefined) out.received = value;
+      return;
+    case 3:
+      if (out.rport === undefined) out.rport = value;
+      return;
+    case 4:
+      if (out.lr === undefined) out.lr = value;
+      return;
+    case 5:
+      if (out.transport === undefined) out.transport = value;
+      return;
+    default: {
+      const name = COMMON[k];
+      if (out[name] === undefined) out[name] = value;
+    }
+  }
 }
+
+/** Chars that end an unquoted parameter value inside a header: LWS ; , " < > */
+const VALUE_END = new Uint8Array(256);
+for (let c = 0; c < 256; c++) VALUE_END[c] = LWS[c];
+for (const c of ';,"<>') VALUE_END[c.charCodeAt(0)] = 1;
 
 /**
  * Parses `*( SEMI generic-param )` from `i`, adding each parameter to `out`
@@ -125,7 +162,8 @@ export function parseParams(s: string, i: number, end: number, out: Params, issu
       }
       continue;
     }
-    const name = paramName(s, nameStart, i);
+    const k = commonIndex(s, nameStart, i);
+    const name = k >= 0 ? COMMON[k] : s.slice(nameStart, i).toLowerCase();
     let j = skipLws(s, i, end);
     if (j < end && s.charCodeAt(j) === 0x3d) {
       j = skipLws(s, j + 1, end);
@@ -154,7 +192,11 @@ export function parseParams(s: string, i: number, end: number, out: Params, issu
           const close = s.indexOf(']', j);
           j = close < 0 || close >= end ? end : close + 1;
         }
-        while (j < end && !endsValue(s.charCodeAt(j))) j++;
+        while (j < end) {
+          const c = s.charCodeAt(j);
+          if (c < 0x100 && VALUE_END[c] === 1) break;
+          j++;
+        }
         if (j === vs) {
           addIssue(
             issues,
@@ -168,9 +210,9 @@ export function parseParams(s: string, i: number, end: number, out: Params, issu
         value = s.slice(vs, j);
         i = j;
       }
-      setParam(out, name, value);
-    } else {
-      setParam(out, name, true);
-    }
+      if (k >= 0) setCommon(out, k, value);
+      else setParam(out, name, value);
+    } else if (k >= 0) setCommon(out, k, true);
+    else setParam(out, name, true);
   }
 }

@@ -8,7 +8,7 @@
  * streams the framer cuts messages by Content-Length before calling this.
  */
 import { parseDigits, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
-import { lookupHeader } from './header-table.js';
+import { exactHeader, lookupHeader } from './header-table.js';
 import { addIssue, hasError } from './issue.js';
 import type { HeaderField, MessageSource, SipIssue, SipMessage, SipRequest, SipResponse } from './message.js';
 import { Memo } from './message-cache.js';
@@ -257,8 +257,11 @@ function headerLine(
     );
     return null;
   }
-  // Known names answer with the table's strings (no slice, no hashing) when written canonically.
-  const def = lookupHeader(s, start, nameEnd);
+  // Names written canonically answer with the table's strings; other spellings of known
+  // names are found without case; unknown names must be tokens.
+  const written = s.slice(start, nameEnd);
+  const exact = exactHeader(written);
+  const def = exact ?? lookupHeader(s, start, nameEnd);
   if (def === undefined) {
     for (let i = start; i < nameEnd; i++) {
       const c = s.charCodeAt(i);
@@ -275,10 +278,7 @@ function headerLine(
       }
     }
   }
-  const name =
-    def !== undefined && def.name.length === nameEnd - start && s.startsWith(def.name, start)
-      ? def.name
-      : s.slice(start, nameEnd);
+  const name = exact !== undefined ? exact.name : written;
   const vs = skipLws(s, colon + 1, extEnd);
   const ve = trimLwsEnd(s, vs, extEnd);
   const raw = s.slice(vs, ve);

@@ -101,34 +101,152 @@ export interface Sdp {
   issues: SipIssue[];
 }
 
-const DIRECTIONS = new Set(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
-
 function sdpIssue(issues: SipIssue[], code: string, message: string, line: SdpLine | null, at: number): void {
   addIssue(issues, code, 'error', message, line ? line.offset : at, line ? line.length : 0);
 }
 
-/** c=<nettype> <addrtype> <connection-address> (RFC 8866 §5.7). */
-function connection(l: SdpLine, issues: SipIssue[]): SdpConnection | undefined {
-  const f = l.value.split(' ');
-  if (f.length !== 3 || f[2] === '') {
+const DIRECTIONS: readonly SdpDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
+
+/** The direction attribute called `name` as its constant; undefined for any other name. */
+function directionOf(name: string): SdpDirection | undefined {
+  if (name.length !== 8) return undefined;
+  for (let k = 0; k < DIRECTIONS.length; k++) if (name === DIRECTIONS[k]) return DIRECTIONS[k];
+  return undefined;
+}
+
+/** Above this much text after `from`, `indexIn` loops by hand rather than letting indexOf run past `end`. */
+const INDEXOF_SPAN = 4096;
+
+/** Index of the first `c` (one char) in `s[from, end)`, or `end`. */
+function indexIn(s: string, c: string, from: number, end: number): number {
+  if (s.length - from <= INDEXOF_SPAN) {
+    // Native and much faster than a loop; what it finds past `end` does not count.
+    const i = s.indexOf(c, from);
+    return i < 0 || i > end ? end : i;
+  }
+  const code = c.charCodeAt(0);
+  for (let i = from; i < end; i++) if (s.charCodeAt(i) === code) return i;
+  return end;
+}
+
+/** Number of `c` (one char) in `s[from, end)`. */
+function countIn(s: string, c: string, from: number, end: number): number {
+  let n = 0;
+  for (let i = indexIn(s, c, from, end); i < end; i = indexIn(s, c, i + 1, end)) n++;
+  return n;
+}
+
+/**
+ * The value of the decimal digits `s[start, end)` (all digits, at least one),
+ * as `Number()` reads them; -1 when the range is empty or holds a non-digit.
+ */
+function digitsValue(s: string, start: number, end: number): number {
+  if (end <= start) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  // Beyond 15 digits the running sum may round differently from Number()'s.
+  return end - start > 15 ? Number(s.slice(start, end)) : n;
+}
+
+/** Index after the digits from `i`. */
+function skipDigits(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    i++;
+  }
+  return i;
+}
+
+/** `\s` of a JavaScript regular expression, restricted to latin1: HT LF VT FF CR SP NBSP. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+function skipSpace(s: string, i: number, end: number): number {
+  while (i < end && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** c=<nettype> <addrtype> <connection-address> (RFC 8866 §5.7); the value is `s[vs, ve)`. */
+function connection(
+  s: string,
+  vs: number,
+  ve: number,
+  l: SdpLine,
+  issues: SipIssue[],
+): SdpConnection | undefined {
+  const sp1 = indexIn(s, ' ', vs, ve);
+  const sp2 = sp1 < ve ? indexIn(s, ' ', sp1 + 1, ve) : ve;
+  // Exactly three fields split at single spaces, the last one not empty.
+  if (sp2 >= ve || sp2 + 1 >= ve || indexIn(s, ' ', sp2 + 1, ve) < ve) {
     sdpIssue(issues, 'sdp.connection', `c= is not "<nettype> <addrtype> <address>" (RFC 8866 §5.7)`, l, 0);
     return undefined;
   }
-  const [address, a, b] = f[2].split('/');
-  const c: SdpConnection = { netType: f[0], addrType: f[1], address, offset: l.offset };
-  if (f[1].toUpperCase() === 'IP4' && a !== undefined) {
-    c.ttl = Number(a);
-    if (b !== undefined) c.count = Number(b);
-  } else if (a !== undefined) {
-    c.count = Number(a);
+  const as = sp2 + 1;
+  const slash1 = indexIn(s, '/', as, ve);
+  const c: SdpConnection = {
+    netType: s.slice(vs, sp1),
+    addrType: s.slice(sp1 + 1, sp2),
+    address: s.slice(as, slash1),
+    offset: l.offset,
+  };
+  if (slash1 < ve) {
+    // <base multicast address>[/<ttl>]/<number of addresses>
+    const slash2 = indexIn(s, '/', slash1 + 1, ve);
+    const a = Number(s.slice(slash1 + 1, slash2));
+    const ip4 =
+      sp2 - sp1 === 4 &&
+      (s.charCodeAt(sp1 + 1) | 0x20) === 0x69 &&
+      (s.charCodeAt(sp1 + 2) | 0x20) === 0x70 &&
+      s.charCodeAt(sp1 + 3) === 0x34;
+    if (ip4) {
+      c.ttl = a;
+      if (slash2 < ve) c.count = Number(s.slice(slash2 + 1, indexIn(s, '/', slash2 + 1, ve)));
+    } else {
+      c.count = a;
+    }
   }
   return c;
 }
 
-/** a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>] (RFC 8866 §6.6). */
-function rtpmap(a: SdpAttribute, l: SdpLine, issues: SipIssue[]): [string, SdpRtpMap] | undefined {
-  const m = /^(\d+)\s+([^/\s]+)\/(\d+)(?:\/(\d+))?\s*$/.exec(a.value ?? '');
-  if (m === null) {
+/**
+ * a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>]
+ * (RFC 8866 §6.6), read from `s[vs, ve)` (the attribute value) as the pattern
+ * `^(\d+)\s+([^/\s]+)\/(\d+)(?:\/(\d+))?\s*$` would. Returns the entry, or
+ * undefined after an issue.
+ */
+function rtpmap(s: string, vs: number, ve: number, l: SdpLine, issues: SipIssue[]): SdpRtpMap | undefined {
+  const pe = skipDigits(s, vs, ve);
+  let i = skipSpace(s, pe, ve);
+  const es = i;
+  while (i < ve) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2f || isSpace(c)) break;
+    i++;
+  }
+  const ee = i;
+  let ok = pe > vs && es > pe && ee > es && i < ve && s.charCodeAt(i) === 0x2f;
+  let cs = 0;
+  let ce = 0;
+  let ns = -1;
+  let ne = -1;
+  if (ok) {
+    cs = i + 1;
+    ce = skipDigits(s, cs, ve);
+    i = ce;
+    if (i < ve && s.charCodeAt(i) === 0x2f) {
+      ns = i + 1;
+      ne = skipDigits(s, ns, ve);
+      i = ne;
+    }
+    ok = ce > cs && (ns < 0 || ne > ns) && skipSpace(s, i, ve) === ve;
+  }
+  if (!ok) {
     sdpIssue(
       issues,
       'sdp.attribute',
@@ -139,20 +257,59 @@ function rtpmap(a: SdpAttribute, l: SdpLine, issues: SipIssue[]): [string, SdpRt
     return undefined;
   }
   const r: SdpRtpMap = {
-    payloadType: Number(m[1]),
-    encoding: m[2],
-    clockRate: Number(m[3]),
+    payloadType: digitsValue(s, vs, pe),
+    encoding: s.slice(es, ee),
+    clockRate: digitsValue(s, cs, ce),
     offset: l.offset,
   };
-  if (m[4] !== undefined) r.channels = Number(m[4]);
-  return [m[1], r];
+  if (ns >= 0) r.channels = digitsValue(s, ns, ne);
+  return r;
 }
 
-/** m=<media> <port>[/<number of ports>] <proto> <fmt> ... (RFC 8866 §5.14). */
-function mediaLine(l: SdpLine, issues: SipIssue[], session: Sdp): SdpMedia {
-  const f = l.value.split(' ').filter((x) => x !== '');
-  const pm = /^(\d+)(?:\/(\d+))?$/.exec(f[1] ?? '');
-  if (f.length < 3 || pm === null || Number(pm[1]) > 65535) {
+/** m=<media> <port>[/<number of ports>] <proto> <fmt> ... (RFC 8866 §5.14); the value is `s[vs, ve)`. */
+function mediaLine(
+  s: string,
+  vs: number,
+  ve: number,
+  l: SdpLine,
+  issues: SipIssue[],
+  session: Sdp,
+): SdpMedia {
+  // Fields are separated by SP; runs of SP count as one (empty fields are dropped).
+  let media = '';
+  let proto = '';
+  let ps = -1;
+  let pe = -1;
+  let fields = 0;
+  const formats: string[] = [];
+  let i = vs;
+  while (i < ve) {
+    const sp = indexIn(s, ' ', i, ve);
+    if (sp > i) {
+      if (fields === 0) media = s.slice(i, sp);
+      else if (fields === 1) {
+        ps = i;
+        pe = sp;
+      } else if (fields === 2) proto = s.slice(i, sp);
+      else formats.push(s.slice(i, sp));
+      fields++;
+    }
+    i = sp + 1;
+  }
+  // <port>[/<count>]: /^(\d+)(?:\/(\d+))?$/
+  let port = -1;
+  let count = -1;
+  if (ps >= 0) {
+    const de = skipDigits(s, ps, pe);
+    if (de > ps) {
+      if (de === pe) port = digitsValue(s, ps, de);
+      else if (s.charCodeAt(de) === 0x2f && skipDigits(s, de + 1, pe) === pe && pe > de + 1) {
+        port = digitsValue(s, ps, de);
+        count = digitsValue(s, de + 1, pe);
+      }
+    }
+  }
+  if (fields < 3 || port < 0 || port > 65535) {
     sdpIssue(
       issues,
       'sdp.media',
@@ -162,10 +319,10 @@ function mediaLine(l: SdpLine, issues: SipIssue[], session: Sdp): SdpMedia {
     );
   }
   const md: SdpMedia = {
-    media: f[0] ?? '',
-    port: pm ? Number(pm[1]) : 0,
-    proto: f[2] ?? '',
-    formats: f.slice(3),
+    media,
+    port: Math.max(port, 0),
+    proto,
+    formats,
     attributes: [],
     rtpmap: {},
     fmtp: {},
@@ -173,8 +330,36 @@ function mediaLine(l: SdpLine, issues: SipIssue[], session: Sdp): SdpMedia {
     offset: l.offset,
     length: l.length,
   };
-  if (pm?.[2] !== undefined) md.portCount = Number(pm[2]);
+  if (count >= 0) md.portCount = count;
   return md;
+}
+
+/** t=<start time> <stop time>, both decimal (RFC 8866 §5.9): /^(\d+) (\d+)$/. */
+function timing(s: string, vs: number, ve: number): { start: number; stop: number } | undefined {
+  const a = skipDigits(s, vs, ve);
+  if (a === vs || a >= ve || s.charCodeAt(a) !== 0x20) return undefined;
+  const b = skipDigits(s, a + 1, ve);
+  if (b === a + 1 || b !== ve) return undefined;
+  return { start: digitsValue(s, vs, a), stop: digitsValue(s, a + 1, b) };
+}
+
+/** The attribute `a=<name>[:<value>]` with its value at `s[vs, ve)`. */
+function attribute(s: string, vs: number, ve: number, value: string, offset: number): SdpAttribute {
+  const colon = indexIn(s, ':', vs, ve);
+  if (colon === ve) return { name: value, offset };
+  return { name: attributeName(s, vs, colon), value: value.slice(colon + 1 - vs), offset };
+}
+
+/** Attribute names seen in nearly every SDP, handed out as constants. */
+const ATTRIBUTE_NAMES = ['rtpmap', 'fmtp', 'ptime', 'maxptime', 'rtcp', 'sendrecv', 'sendonly', 'recvonly'];
+
+function attributeName(s: string, start: number, end: number): string {
+  const n = end - start;
+  for (let k = 0; k < ATTRIBUTE_NAMES.length; k++) {
+    const a = ATTRIBUTE_NAMES[k];
+    if (a.length === n && s.startsWith(a, start)) return a;
+  }
+  return s.slice(start, end);
 }
 
 /**
@@ -182,67 +367,89 @@ function mediaLine(l: SdpLine, issues: SipIssue[], session: Sdp): SdpMedia {
  * (so offsets are message offsets); lines may end in CRLF or LF.
  */
 export function parseSdp(text: string, baseOffset = 0): Sdp {
+  return parseSdpRange(text, 0, text.length, baseOffset);
+}
+
+/**
+ * `parseSdp` of `s[start, end)` without slicing it out first; offsets are
+ * `base + index in s` (so `base` is 0 when `s` is the whole message text).
+ */
+function parseSdpRange(s: string, start: number, end: number, base: number): Sdp {
   const sdp: Sdp = { times: [], attributes: [], direction: 'sendrecv', media: [], lines: [], issues: [] };
   const issues = sdp.issues;
   let sessionDir: SdpDirection | undefined;
   let cur: SdpMedia | undefined;
-  let pos = 0;
-  const n = text.length;
-  while (pos < n) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl < 0 ? n : nl;
-    const ce = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+  /** Media whose own attributes include a direction. */
+  let ownDirection: SdpMedia[] | undefined;
+  let seenO = false;
+  let seenS = false;
+  let seenT = false;
+  let pos = start;
+  while (pos < end) {
+    const lineEnd = indexIn(s, '\n', pos, end);
+    const ce = lineEnd > pos && s.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
     const lineStart = pos;
-    pos = nl < 0 ? n : nl + 1;
+    pos = lineEnd < end ? lineEnd + 1 : end;
     if (ce === lineStart) continue; // blank line (often a trailing CRLF)
-    if (ce - lineStart < 2 || text.charCodeAt(lineStart + 1) !== 0x3d) {
+    if (ce - lineStart < 2 || s.charCodeAt(lineStart + 1) !== 0x3d) {
       addIssue(
         issues,
         'sdp.line',
         'error',
         'line is not "<type>=<value>" (RFC 8866 §5)',
-        baseOffset + lineStart,
+        base + lineStart,
         ce - lineStart,
       );
       continue;
     }
+    const vs = lineStart + 2;
+    const type = s.charCodeAt(lineStart);
     const l: SdpLine = {
-      type: text[lineStart],
-      value: text.slice(lineStart + 2, ce),
-      offset: baseOffset + lineStart,
+      type: s[lineStart],
+      value: s.slice(vs, ce),
+      offset: base + lineStart,
       length: ce - lineStart,
     };
-    if (sdp.lines.length === 0 && l.type !== 'v') {
+    if (sdp.lines.length === 0 && type !== 0x76) {
       sdpIssue(issues, 'sdp.version', 'an SDP description starts with "v=" (RFC 8866 §5)', l, 0);
     }
     sdp.lines.push(l);
-    switch (l.type) {
-      case 'v':
-        sdp.version = Number(l.value);
+    switch (type) {
+      case 0x76: // v
+        sdp.version = ce - vs === 1 && s.charCodeAt(vs) === 0x30 ? 0 : Number(l.value);
         if (l.value !== '0')
           sdpIssue(issues, 'sdp.version', `v=${l.value}: only version 0 exists (RFC 8866 §5.1)`, l, 0);
         break;
-      case 'o': {
-        const f = l.value.split(' ');
-        if (f.length !== 6) sdpIssue(issues, 'sdp.origin', 'o= needs 6 fields (RFC 8866 §5.2)', l, 0);
+      case 0x6f: {
+        // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>
+        seenO = true;
+        if (countIn(s, ' ', vs, ce) !== 5)
+          sdpIssue(issues, 'sdp.origin', 'o= needs 6 fields (RFC 8866 §5.2)', l, 0);
         else {
+          const e1 = indexIn(s, ' ', vs, ce);
+          const e2 = indexIn(s, ' ', e1 + 1, ce);
+          const e3 = indexIn(s, ' ', e2 + 1, ce);
+          const e4 = indexIn(s, ' ', e3 + 1, ce);
+          const e5 = indexIn(s, ' ', e4 + 1, ce);
           sdp.origin = {
-            username: f[0],
-            sessionId: f[1],
-            sessionVersion: f[2],
-            netType: f[3],
-            addrType: f[4],
-            address: f[5],
+            username: s.slice(vs, e1),
+            sessionId: s.slice(e1 + 1, e2),
+            sessionVersion: s.slice(e2 + 1, e3),
+            netType: s.slice(e3 + 1, e4),
+            addrType: s.slice(e4 + 1, e5),
+            address: s.slice(e5 + 1, ce),
             offset: l.offset,
           };
         }
         break;
       }
-      case 's':
+      case 0x73: // s
+        seenS = true;
         sdp.sessionName = l.value;
         break;
-      case 'c': {
-        const c = connection(l, issues);
+      case 0x63: {
+        // c
+        const c = connection(s, vs, ce, l, issues);
         if (c === undefined) break;
         if (cur !== undefined) {
           cur.connection = c;
@@ -250,25 +457,28 @@ export function parseSdp(text: string, baseOffset = 0): Sdp {
         } else sdp.connection = c;
         break;
       }
-      case 't': {
-        const t = /^(\d+) (\d+)$/.exec(l.value);
-        if (t === null) sdpIssue(issues, 'sdp.time', 't= is not "<start> <stop>" (RFC 8866 §5.9)', l, 0);
-        else sdp.times.push({ start: Number(t[1]), stop: Number(t[2]) });
+      case 0x74: {
+        // t
+        seenT = true;
+        const t = timing(s, vs, ce);
+        if (t === undefined) sdpIssue(issues, 'sdp.time', 't= is not "<start> <stop>" (RFC 8866 §5.9)', l, 0);
+        else sdp.times.push(t);
         break;
       }
-      case 'm':
-        cur = mediaLine(l, issues, sdp);
+      case 0x6d: // m
+        cur = mediaLine(s, vs, ce, l, issues, sdp);
         sdp.media.push(cur);
         break;
-      case 'a': {
-        const colon = l.value.indexOf(':');
-        const a: SdpAttribute =
-          colon < 0
-            ? { name: l.value, offset: l.offset }
-            : { name: l.value.slice(0, colon), value: l.value.slice(colon + 1), offset: l.offset };
-        if (DIRECTIONS.has(a.name)) {
-          if (cur !== undefined) cur.direction = a.name as SdpDirection;
-          else sessionDir = a.name as SdpDirection;
+      case 0x61: {
+        // a
+        const a = attribute(s, vs, ce, l.value, l.offset);
+        const direction = directionOf(a.name);
+        if (direction !== undefined) {
+          if (cur !== undefined) {
+            cur.direction = direction;
+            if (ownDirection === undefined) ownDirection = [cur];
+            else ownDirection.push(cur);
+          } else sessionDir = direction;
         }
         if (cur === undefined) {
           sdp.attributes.push(a);
@@ -276,11 +486,14 @@ export function parseSdp(text: string, baseOffset = 0): Sdp {
         }
         cur.attributes.push(a);
         if (a.name === 'rtpmap') {
-          const r = rtpmap(a, l, issues);
-          if (r !== undefined) cur.rtpmap[r[0]] = r[1];
+          // Without a value (no ":") it is checked as an empty one.
+          const from = a.value === undefined ? ce : vs + 7;
+          const r = rtpmap(s, from, ce, l, issues);
+          if (r !== undefined) cur.rtpmap[s.slice(from, skipDigits(s, from, ce))] = r;
         } else if (a.name === 'fmtp' && a.value !== undefined) {
-          const sp = a.value.indexOf(' ');
-          cur.fmtp[sp < 0 ? a.value : a.value.slice(0, sp)] = sp < 0 ? '' : a.value.slice(sp + 1).trim();
+          const v = a.value;
+          const sp = v.indexOf(' ');
+          cur.fmtp[sp < 0 ? v : v.slice(0, sp)] = sp < 0 ? '' : v.slice(sp + 1).trim();
         }
         break;
       }
@@ -289,14 +502,17 @@ export function parseSdp(text: string, baseOffset = 0): Sdp {
     }
     if (cur !== undefined) cur.length = l.offset + l.length - cur.offset;
   }
+  const media = sdp.media;
   if (sessionDir !== undefined) {
     // Media without their own direction attribute inherit the session's.
-    for (const md of sdp.media) {
-      if (!md.attributes.some((a) => DIRECTIONS.has(a.name))) md.direction = sessionDir;
+    for (let k = 0; k < media.length; k++) {
+      const md = media[k];
+      if (ownDirection === undefined || ownDirection.indexOf(md) < 0) md.direction = sessionDir;
     }
     sdp.direction = sessionDir;
   }
-  for (const md of sdp.media) {
+  for (let k = 0; k < media.length; k++) {
+    const md = media[k];
     if (md.connection === undefined && sdp.connection !== undefined) {
       md.connection = sdp.connection;
       md.connectionLevel = 'session';
@@ -315,20 +531,15 @@ export function parseSdp(text: string, baseOffset = 0): Sdp {
     }
   }
   if (sdp.lines.length > 0) {
-    for (const t of ['o', 's', 't']) {
-      if (!sdp.lines.some((l) => l.type === t)) {
-        addIssue(
-          issues,
-          'sdp.missing-field',
-          'error',
-          `required "${t}=" line is missing (RFC 8866 §5)`,
-          baseOffset,
-          0,
-        );
-      }
-    }
+    if (!seenO) missingLine(issues, 'o', base + start);
+    if (!seenS) missingLine(issues, 's', base + start);
+    if (!seenT) missingLine(issues, 't', base + start);
   }
   return sdp;
+}
+
+function missingLine(issues: SipIssue[], t: string, offset: number): void {
+  addIssue(issues, 'sdp.missing-field', 'error', `required "${t}=" line is missing (RFC 8866 §5)`, offset, 0);
 }
 
 function findSdpPart(parts: MimePart[]): MimePart | undefined {
@@ -357,7 +568,7 @@ export function sdpOf(m: SipMessage): Sdp | undefined {
   // (knowingly lenient: the analysis reports the missing header, the SDP still counts).
   const bare = type === undefined && m.body.length > 3 && m.text.startsWith('v=0', m.bodyOffset);
   if ((type === 'application/sdp' || bare) && m.body.length > 0) {
-    sdp = parseSdp(m.text.slice(m.bodyOffset, m.bodyOffset + m.body.length), m.bodyOffset);
+    sdp = parseSdpRange(m.text, m.bodyOffset, m.bodyOffset + m.body.length, 0);
   } else if (type?.startsWith('multipart/')) {
     const mp = multipartOf(m);
     const part = mp ? findSdpPart(mp.parts) : undefined;

@@ -51,6 +51,7 @@ function startsWithSipSlash(s: string, i: number, end: number): boolean {
  * else would be answered 505 Version Not Supported (RFC 3261 §21.5.7).
  */
 function checkVersion(s: string, start: number, end: number, issues: IssueSink): void {
+  if (isSip20(s, start, end)) return;
   const v = s.slice(start, end);
   if (/^sip\/2\.0$/i.test(v)) return;
   const well = /^sip\/\d+\.\d+$/i.test(v);
@@ -66,6 +67,67 @@ function checkVersion(s: string, start: number, end: number, issues: IssueSink):
   );
 }
 
+/** `s[start, end)` is "SIP/2.0" in any case, compared in place. */
+function isSip20(s: string, start: number, end: number): boolean {
+  return (
+    end - start === 7 &&
+    startsWithSipSlash(s, start, end) &&
+    s.charCodeAt(start + 4) === 0x32 &&
+    s.charCodeAt(start + 5) === 0x2e &&
+    s.charCodeAt(start + 6) === 0x30
+  );
+}
+
+const SIP_2_0 = 'SIP/2.0';
+
+/** The version as written: the constant when it is exactly "SIP/2.0" (no allocation), else a slice. */
+function versionString(s: string, start: number, end: number): string {
+  return end - start === 7 && s.startsWith(SIP_2_0, start) ? SIP_2_0 : s.slice(start, end);
+}
+
+/** Methods handed out as constants when written exactly so (RFC 3261 §7.1 and extensions). */
+const METHODS = [
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'PRACK',
+  'UPDATE',
+  'INFO',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'REFER',
+  'MESSAGE',
+  'PUBLISH',
+];
+
+/** The method written at `s[start, end)`: one of METHODS when it is exactly that, else a slice. */
+export function methodString(s: string, start: number, end: number): string {
+  const n = end - start;
+  for (let k = 0; k < METHODS.length; k++) {
+    const m = METHODS[k];
+    if (m.length === n && s.startsWith(m, start)) return m;
+  }
+  return s.slice(start, end);
+}
+
+/** Reason-Phrases handed out as constants when written exactly so. */
+const REASONS = ['Trying', 'Ringing', 'OK', 'Session Progress', 'Unauthorized', 'Request Terminated'];
+
+function reasonString(s: string, start: number, end: number): string {
+  const n = end - start;
+  for (let k = 0; k < REASONS.length; k++) {
+    const r = REASONS[k];
+    if (r.length === n && s.startsWith(r, start)) return r;
+  }
+  return s.slice(start, end);
+}
+
+/** Start/end pairs of the words of a Request-Line (reused: parsing is not re-entrant). */
+const PARTS = new Int32Array(516);
+
 /** Parses the start line `s[start, end)` (line end excluded). */
 export function parseStartLine(s: string, start: number, end: number, issues: IssueSink): StartLine | null {
   if (startsWithSipSlash(s, start, end)) return parseStatusLine(s, start, end, issues);
@@ -75,7 +137,7 @@ export function parseStartLine(s: string, start: number, end: number, issues: Is
 function parseStatusLine(s: string, start: number, end: number, issues: IssueSink): StatusLine {
   let i = start;
   while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== HT) i++;
-  const version = s.slice(start, i);
+  const version = versionString(s, start, i);
   checkVersion(s, start, i, issues);
   const sepStart = i;
   while (i < end && (s.charCodeAt(i) === SP || s.charCodeAt(i) === HT)) i++;
@@ -135,7 +197,12 @@ function parseStatusLine(s: string, start: number, end: number, issues: IssueSin
     }
     return { kind: 'response', version, status, reason: '' };
   }
-  return { kind: 'response', version, status, reason: s.slice(i + 1, end) };
+  return { kind: 'response', version, status, reason: reasonString(s, i + 1, end) };
+}
+
+/** The separator `s[a, b)` is exactly one SP. */
+function singleSp(s: string, a: number, b: number): boolean {
+  return b - a === 1 && s.charCodeAt(a) === SP;
 }
 
 function looksLikeUri(s: string, start: number, end: number): boolean {
@@ -152,18 +219,20 @@ function parseRequestLine(s: string, start: number, end: number, issues: IssueSi
     i++;
   }
   if (i === start || i === end || s.charCodeAt(i) !== SP) return null;
-  const method = s.slice(start, i);
+  const method = methodString(s, start, i);
   // Split the rest on SP/HTAB, remembering where each part is.
-  const parts: number[] = []; // start, end pairs
+  const parts = PARTS; // start, end pairs
+  let count = 0;
   while (i < end) {
     while (i < end && (s.charCodeAt(i) === SP || s.charCodeAt(i) === HT)) i++;
     if (i === end) break;
     const ps = i;
     while (i < end && s.charCodeAt(i) !== SP && s.charCodeAt(i) !== HT) i++;
-    parts.push(ps, i);
-    if (parts.length > 512) break; // a very long line of words is not a request line
+    parts[count++] = ps;
+    parts[count++] = i;
+    if (count > 512) break; // a very long line of words is not a request line
   }
-  const n = parts.length / 2;
+  const n = count / 2;
   if (n === 0) return null;
   let v = -1; // index of the part holding the version
   for (let k = n - 1; k >= 0; k--) {
@@ -189,7 +258,7 @@ function parseRequestLine(s: string, start: number, end: number, issues: IssueSi
     uriStart = parts[0];
     uriEnd = parts[1];
   } else {
-    version = s.slice(parts[2 * v], parts[2 * v + 1]);
+    version = versionString(s, parts[2 * v], parts[2 * v + 1]);
     checkVersion(s, parts[2 * v], parts[2 * v + 1], issues);
     if (v === 0) {
       addIssue(
@@ -241,9 +310,8 @@ function parseRequestLine(s: string, start: number, end: number, issues: IssueSi
     );
   }
   const method1 = start + method.length;
-  const sepOk = (a: number, b: number): boolean => b - a === 1 && s.charCodeAt(a) === SP;
-  let badSep = !sepOk(method1, parts[0]);
-  if (v > 0 && !sepOk(parts[2 * v - 1], parts[2 * v])) badSep = true;
+  let badSep = !singleSp(s, method1, parts[0]);
+  if (v > 0 && !singleSp(s, parts[2 * v - 1], parts[2 * v])) badSep = true;
   if (badSep) {
     addIssue(
       issues,

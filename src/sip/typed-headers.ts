@@ -5,11 +5,12 @@
  * its end, so positions in results and issues are byte offsets in `raw`.
  */
 import { isTokenRange, parseDigits, scanToken, skipLws } from './chars.js';
-import { splitRanges } from './header-split.js';
+import { splitInto } from './header-split.js';
 import { addIssue, type IssueSink } from './issue.js';
 import type { HeaderField, SipMessage } from './message.js';
 import type { CSeq } from './message-cache.js';
 import { type NameAddr, parseNameAddr } from './name-addr.js';
+import { methodString } from './start-line.js';
 import { parseVia, type Via } from './via.js';
 
 /** End offset (exclusive) of a field's value in `raw`. */
@@ -29,22 +30,29 @@ export function allFields(m: SipMessage, key: string): HeaderField[] {
   return out;
 }
 
+/** Element bounds of the list header being parsed (reused: nothing here is re-entrant). */
+const RANGES: number[] = [];
+
 export function viasOf(m: SipMessage, issues: IssueSink): Via[] {
-  const out: Via[] = [];
+  let out: Via[] | undefined;
   const h = m.headers;
+  const r = RANGES;
   for (let i = 0; i < h.length; i++) {
     const f = h[i];
     if (f.key !== 'via') continue;
-    const r = splitRanges(m.text, f.valueOffset, valueEnd(f), issues);
-    if (r.length === 0) {
+    const n = splitInto(m.text, f.valueOffset, valueEnd(f), issues, r);
+    if (n === 0) {
       addIssue(issues, 'syntax.via', 'error', 'empty Via header (RFC 3261 §20.42)', f.offset, f.length);
     }
-    for (let k = 0; k < r.length; k += 2) {
+    for (let k = 0; k < n; k += 2) {
       const v = parseVia(m.text, r[k], r[k + 1], issues);
-      if (v !== null) out.push(v);
+      if (v === null) continue;
+      // A literal for the first hop: `[]` then push would reserve room for 16.
+      if (out === undefined) out = [v];
+      else out.push(v);
     }
   }
-  return out;
+  return out ?? [];
 }
 
 /** A single name-addr header (From, To, Reply-To, Refer-To...): its first occurrence. */
@@ -66,22 +74,23 @@ export function nameAddrListOf(
   issues: IssueSink,
   allowStar: boolean,
 ): Array<NameAddr | '*'> {
-  const out: Array<NameAddr | '*'> = [];
+  let out: Array<NameAddr | '*'> | undefined;
   const h = m.headers;
+  const r = RANGES;
   for (let i = 0; i < h.length; i++) {
     const f = h[i];
     if (f.key !== key) continue;
-    const r = splitRanges(m.text, f.valueOffset, valueEnd(f), issues);
-    for (let k = 0; k < r.length; k += 2) {
-      if (allowStar && r[k + 1] - r[k] === 1 && m.text.charCodeAt(r[k]) === 0x2a) {
-        out.push('*');
-        continue;
-      }
-      const na = parseNameAddr(m.text, r[k], r[k + 1], issues);
-      if (na !== null) out.push(na);
+    const n = splitInto(m.text, f.valueOffset, valueEnd(f), issues, r);
+    for (let k = 0; k < n; k += 2) {
+      let v: NameAddr | '*' | null;
+      if (allowStar && r[k + 1] - r[k] === 1 && m.text.charCodeAt(r[k]) === 0x2a) v = '*';
+      else v = parseNameAddr(m.text, r[k], r[k + 1], issues);
+      if (v === null) continue;
+      if (out === undefined) out = [v];
+      else out.push(v);
     }
   }
-  return out;
+  return out ?? [];
 }
 
 /**
@@ -126,24 +135,32 @@ export function cseqOfField(m: SipMessage, f: HeaderField, issues: IssueSink): C
       de - ds,
     );
   }
-  return { seq, method: s.slice(ms, me) };
+  return { seq, method: methodString(s, ms, me) };
 }
 
 /**
  * A malformed CSeq (already flagged) read the way Wireshark reads it, so a
  * damaged message still correlates and compares: the leading digits (0 when
  * there are none), then the method from the first letter to the end of the
- * value, stopping at a NUL byte. We knowingly depart from strict parsing here.
+ * value (a NUL, CR or LF ends it), none when that is longer than 16 bytes.
+ * We knowingly depart from strict parsing here.
  */
 function recoverCseq(s: string, ds: number, de: number, end: number): CSeq {
-  const nul = s.indexOf('\0', ds);
-  const stop = nul >= 0 && nul < end ? nul : end;
+  let stop = ds;
+  while (stop < end) {
+    const c = s.charCodeAt(stop);
+    if (c === 0 || c === 0x0d || c === 0x0a) break;
+    stop++;
+  }
   let k = de;
   while (k < stop && !isAsciiLetter(s.charCodeAt(k))) k++;
   let e = stop;
   while (e > k && (s.charCodeAt(e - 1) === 0x20 || s.charCodeAt(e - 1) === 0x09)) e--;
-  return { seq: de === ds ? 0 : parseDigits(s, ds, de), method: s.slice(k, e) };
+  return { seq: de === ds ? 0 : parseDigits(s, ds, de), method: e - k > MAX_METHOD ? '' : s.slice(k, e) };
 }
+
+/** Wireshark's MAX_CSEQ_METHOD_SIZE: a longer "method" is garbage. */
+const MAX_METHOD = 16;
 
 const isAsciiLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
@@ -226,5 +243,40 @@ export function mediaTypeOf(s: string, start: number, end: number, issues: Issue
       end - j,
     );
   }
-  return `${s.slice(ts, te)}/${s.slice(ss, i)}`.toLowerCase();
+  return knownMediaType(s, ts, te, ss, i) ?? `${s.slice(ts, te)}/${s.slice(ss, i)}`.toLowerCase();
+}
+
+/** Media types common in SIP, handed out as constants (no string building for them). */
+const MEDIA_TYPES = [
+  'application/sdp',
+  'multipart/mixed',
+  'multipart/alternative',
+  'multipart/related',
+  'application/pidf+xml',
+  'application/dtmf-relay',
+  'application/isup',
+  'application/simple-message-summary',
+  'message/sipfrag',
+  'text/plain',
+];
+
+/** `type/subtype` lowercased when it is one of MEDIA_TYPES, compared in place; else undefined. */
+function knownMediaType(s: string, ts: number, te: number, ss: number, se: number): string | undefined {
+  for (let k = 0; k < MEDIA_TYPES.length; k++) {
+    const t = MEDIA_TYPES[k];
+    const slash = t.indexOf('/');
+    if (te - ts !== slash || se - ss !== t.length - slash - 1) continue;
+    if (sameLower(s, ts, t, 0, slash) && sameLower(s, ss, t, slash + 1, t.length)) return t;
+  }
+  return undefined;
+}
+
+/** `s` from `at` equals `t[from, to)` (lowercase ASCII) ignoring ASCII case. */
+function sameLower(s: string, at: number, t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    let c = s.charCodeAt(at + i - from);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== t.charCodeAt(i)) return false;
+  }
+  return true;
 }

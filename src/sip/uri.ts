@@ -79,31 +79,27 @@ function schemeLength(s: string): number {
   return 0;
 }
 
-/** Index of the first whitespace, "<", ">" or DQUOTE (chars a URI must escape), or -1. */
-function firstUnsafe(s: string): number {
-  for (let i = 0; i < s.length; i++) {
+/** Index of the first whitespace, "<", ">" or DQUOTE (chars a URI must escape) in `s[start, end)`, or -1. */
+export function firstUnsafe(s: string, start = 0, end = s.length): number {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c <= 0x20 || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x7f) return i;
   }
   return -1;
 }
 
-/** hostname / IPv4address chars (alphanum "-" "."), plus "_" seen in the wild, in `s[start, end)`. */
-function isHostChars(s: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    const l = c | 0x20;
-    if (!((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f))
-      return false;
-  }
-  return true;
+/** hostname / IPv4address chars (alphanum "-" "."), plus "_" seen in the wild; and the chars ending a host. */
+const HOST_CHAR = 1;
+const HOST_END = 2;
+const HOST = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const l = c | 0x20;
+  if ((l >= 0x61 && l <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f)
+    HOST[c] = HOST_CHAR;
 }
-
-/** True when `s[start, end)` holds `c`. */
-function hasChar(s: string, start: number, end: number, c: number): boolean {
-  for (let i = start; i < end; i++) if (s.charCodeAt(i) === c) return true;
-  return false;
-}
+HOST[0x3a] = HOST_END;
+HOST[0x3b] = HOST_END;
+HOST[0x3f] = HOST_END;
 
 const SIP = 1;
 const SIPS = 2;
@@ -124,8 +120,11 @@ function schemeId(s: string, sl: number): number {
   return OTHER;
 }
 
-/** The checks every scheme gets; returns the scheme id, or -1 when `s` has no scheme at all. */
-function checkCommon(s: string, base: number, issues: SipIssue[]): number {
+/**
+ * The checks every scheme gets; returns the scheme id, or -1 when `s` has no
+ * scheme at all. `safe`: the caller has already found no char to escape.
+ */
+function checkCommon(s: string, base: number, issues: SipIssue[], safe: boolean): number {
   const sl = schemeLength(s);
   if (sl === 0) {
     addIssue(
@@ -138,7 +137,7 @@ function checkCommon(s: string, base: number, issues: SipIssue[]): number {
     );
     return -1;
   }
-  const bad = firstUnsafe(s);
+  const bad = safe ? -1 : firstUnsafe(s);
   if (bad >= 0) {
     addIssue(
       issues,
@@ -154,7 +153,7 @@ function checkCommon(s: string, base: number, issues: SipIssue[]): number {
 
 export function parseUri(s: string, base = 0): Uri {
   const issues: SipIssue[] = [];
-  const id = checkCommon(s, base, issues);
+  const id = checkCommon(s, base, issues, false);
   if (id < 0) return { kind: 'other', scheme: '', raw: s, issues };
   const sl = schemeLength(s);
   if (id === SIP || id === SIPS) {
@@ -181,20 +180,50 @@ export function parseUri(s: string, base = 0): Uri {
 /**
  * What `parseUri(s, base)` would report, pushed onto `issues` in the same
  * order, without building the URI (the parser's validation pass wants only
- * the issues). Returns the kind `parseUri` would answer.
+ * the issues). Returns the kind `parseUri` would answer. `safe`: the caller
+ * knows `firstUnsafe(s)` is -1.
  */
-export function checkUri(s: string, base: number, issues: SipIssue[]): Uri['kind'] {
-  const id = checkCommon(s, base, issues);
+export function checkUri(s: string, base: number, issues: SipIssue[], safe = false): Uri['kind'] {
+  const known = CLEAN.get(s);
+  if (known !== undefined) return known;
+  return checkFresh(s, base, issues, safe);
+}
+
+/**
+ * The kind of a URI that `checkUri` has already seen without issues (so it
+ * has none now either, and no char to escape); undefined when not known clean.
+ */
+export function cleanUriKind(s: string): Uri['kind'] | undefined {
+  return CLEAN.get(s);
+}
+
+/** `checkUri` for a URI not known clean: checks it and remembers it when clean. */
+export function checkFresh(s: string, base: number, issues: SipIssue[], safe: boolean): Uri['kind'] {
+  const before = issues.length;
+  let kind: Uri['kind'] = 'other';
+  const id = checkCommon(s, base, issues, safe);
   if (id === SIP || id === SIPS) {
     scanSipUri(s, schemeLength(s), base, issues, null);
-    return 'sip';
-  }
-  if (id === TEL) {
+    kind = 'sip';
+  } else if (id === TEL) {
     parseTelUri(s, schemeLength(s), base, issues);
-    return 'tel';
+    kind = 'tel';
   }
-  return 'other';
+  if (issues.length === before) {
+    if (CLEAN.size >= CLEAN_MAX) CLEAN.clear();
+    // A copy of its own as the key: a slice would keep the whole message text alive.
+    CLEAN.set(` ${s}`.slice(1), kind);
+  }
+  return kind;
 }
+
+/**
+ * URIs already checked and found clean, with their kind. The same URIs come
+ * back in every message of a dialog (Request-URI, From, To, Contact), and a
+ * clean URI has no issue at any offset. Bounded: cleared when full.
+ */
+const CLEAN = new Map<string, Uri['kind']>();
+const CLEAN_MAX = 4096;
 
 /**
  * The part of a SIP-URI after `scheme ":"` (starting at `from`): issues always,
@@ -251,17 +280,26 @@ function scanSipUri(s: string, from: number, base: number, issues: SipIssue[], u
     hostLength = host.length;
     i = close + 1;
   } else {
+    // The host runs to ":", ";" or "?"; on the way, note whether it is all host chars.
+    let hostChars = true;
     while (i < n) {
       const c = s.charCodeAt(i);
-      if (c === 0x3a || c === 0x3b || c === 0x3f) break; // : ; ?
+      const t = c < 0x100 ? HOST[c] : 0;
+      if (t === HOST_END) break;
+      if (t === 0) hostChars = false;
       i++;
     }
     let hostEnd = i;
     let hostChecked = false;
     if (i < n && s.charCodeAt(i) === 0x3a) {
       let j = i + 1;
-      while (j < n && s.charCodeAt(j) !== 0x3b && s.charCodeAt(j) !== 0x3f) j++;
-      if (hasChar(s, i + 1, j, 0x3a)) {
+      let colon = false;
+      for (; j < n; j++) {
+        const c = s.charCodeAt(j);
+        if (c === 0x3b || c === 0x3f) break;
+        if (c === 0x3a) colon = true;
+      }
+      if (colon) {
         // RFC 5118 §4.2: "sip:2001:db8::10" – an IPv6 address must be in brackets.
         hostEnd = j;
         addIssue(
@@ -278,7 +316,7 @@ function scanSipUri(s: string, from: number, base: number, issues: SipIssue[], u
     }
     if (uri !== null) uri.host = s.slice(hostStart, hostEnd);
     hostLength = hostEnd - hostStart;
-    if (hostLength !== 0 && !hostChecked && !isHostChars(s, hostStart, hostEnd)) {
+    if (hostLength !== 0 && !hostChecked && !hostChars) {
       addIssue(
         issues,
         'syntax.uri-host',

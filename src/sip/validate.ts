@@ -66,68 +66,80 @@ function once(issues: SipIssue[], f: HeaderField): void {
 }
 
 function scan(m: SipMessage, issues: SipIssue[]): Seen {
-  const seen: Seen = { via: false, contact: false, route: false, recordRoute: false, warning: false };
+  // Every field present from the start: one object shape whatever the header order.
+  const seen: Seen = {
+    via: false,
+    contact: false,
+    route: false,
+    recordRoute: false,
+    from: undefined,
+    to: undefined,
+    callId: undefined,
+    cseq: undefined,
+    maxForwards: undefined,
+    contentLength: undefined,
+    contentType: undefined,
+    expires: undefined,
+    minExpires: undefined,
+    rseq: undefined,
+    retryAfter: undefined,
+    date: undefined,
+    warning: false,
+  };
   const h = m.headers;
   for (let i = 0; i < h.length; i++) {
     const f = h[i];
-    switch (f.key) {
-      case 'via':
-        seen.via = true;
+    const k = f.key;
+    // By length first: a few string comparisons per header instead of one per case.
+    switch (k.length) {
+      case 2:
+        if (k === 'to') {
+          if (seen.to) once(issues, f);
+          else seen.to = f;
+        }
         break;
-      case 'contact':
-        seen.contact = true;
+      case 3:
+        if (k === 'via') seen.via = true;
         break;
-      case 'route':
-        seen.route = true;
+      case 4:
+        if (k === 'from') {
+          if (seen.from) once(issues, f);
+          else seen.from = f;
+        } else if (k === 'cseq') {
+          if (seen.cseq) once(issues, f);
+          else seen.cseq = f;
+        } else if (k === 'rseq') seen.rseq ??= f;
+        else if (k === 'date') seen.date ??= f;
         break;
-      case 'record-route':
-        seen.recordRoute = true;
+      case 5:
+        if (k === 'route') seen.route = true;
         break;
-      case 'warning':
-        seen.warning = true;
+      case 7:
+        if (k === 'contact') seen.contact = true;
+        else if (k === 'call-id') {
+          if (seen.callId) once(issues, f);
+          else seen.callId = f;
+        } else if (k === 'warning') seen.warning = true;
+        else if (k === 'expires') seen.expires ??= f;
         break;
-      case 'from':
-        if (seen.from) once(issues, f);
-        else seen.from = f;
+      case 11:
+        if (k === 'min-expires') seen.minExpires ??= f;
+        else if (k === 'retry-after') seen.retryAfter ??= f;
         break;
-      case 'to':
-        if (seen.to) once(issues, f);
-        else seen.to = f;
+      case 12:
+        if (k === 'max-forwards') {
+          if (seen.maxForwards) once(issues, f);
+          else seen.maxForwards = f;
+        } else if (k === 'content-type') {
+          if (seen.contentType) once(issues, f);
+          else seen.contentType = f;
+        } else if (k === 'record-route') seen.recordRoute = true;
         break;
-      case 'call-id':
-        if (seen.callId) once(issues, f);
-        else seen.callId = f;
-        break;
-      case 'cseq':
-        if (seen.cseq) once(issues, f);
-        else seen.cseq = f;
-        break;
-      case 'max-forwards':
-        if (seen.maxForwards) once(issues, f);
-        else seen.maxForwards = f;
-        break;
-      case 'content-length':
-        if (seen.contentLength) once(issues, f);
-        else seen.contentLength = f;
-        break;
-      case 'content-type':
-        if (seen.contentType) once(issues, f);
-        else seen.contentType = f;
-        break;
-      case 'expires':
-        seen.expires ??= f;
-        break;
-      case 'min-expires':
-        seen.minExpires ??= f;
-        break;
-      case 'rseq':
-        seen.rseq ??= f;
-        break;
-      case 'retry-after':
-        seen.retryAfter ??= f;
-        break;
-      case 'date':
-        seen.date ??= f;
+      case 14:
+        if (k === 'content-length') {
+          if (seen.contentLength) once(issues, f);
+          else seen.contentLength = f;
+        }
         break;
       default:
         break;
@@ -212,7 +224,8 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
   // beyond 32 bits cannot come from a conforming UAS.
   numberOf(m, seen.rseq, issues, MAX_U32, 'RFC 3262 §7.1');
   if (seen.retryAfter) checkRetryAfter(seen.retryAfter, issues);
-  if (seen.contentType) mediaTypeOf(text, seen.contentType.valueOffset, valueEnd(seen.contentType), issues);
+  const ct = seen.contentType;
+  c.contentType = ct ? (mediaTypeOf(text, ct.valueOffset, valueEnd(ct), issues) ?? null) : null;
   if (seen.date) checkDate(seen.date.value, seen.date.offset, seen.date.length, issues);
   if (seen.warning)
     for (const w of allFields(m, 'warning')) checkWarning(w.value, w.offset, w.length, issues);

@@ -60,6 +60,22 @@ function isSip20(s: string, ns: number, ne: number, vs: number, ve: number): boo
   );
 }
 
+/** Chars that end a sent-by host: ":" ";" "," and LWS. */
+const HOST_END = new Uint8Array(256);
+for (const c of ':;, \t\r\n') HOST_END[c.charCodeAt(0)] = 1;
+
+/** The value of 1 to `maxDigits` decimal digits and nothing else; -1 for anything else. */
+function smallNumber(v: string, maxDigits: number): number {
+  if (v.length === 0 || v.length > maxDigits) return -1;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
+}
+
 const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'SCTP', 'WS', 'WSS', 'TLS-SCTP'];
 
 /** The transport as one of the constant strings above when it is one (any case), else undefined. */
@@ -145,8 +161,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
   } else {
     while (i < end) {
       const c = s.charCodeAt(i);
-      if (c === 0x3a || c === 0x3b || c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a)
-        break;
+      if (c < 0x100 && HOST_END[c] === 1) break;
       i++;
     }
     host = s.slice(hostStart, i);
@@ -191,7 +206,11 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
     transport,
     host,
     port,
-    sentBy: s.slice(hostStart, hostEnd),
+    // Without brackets or port, sent-by is the host as written: share the string.
+    sentBy:
+      hostEnd - hostStart === host.length && s.charCodeAt(hostStart) !== 0x5b
+        ? host
+        : s.slice(hostStart, hostEnd),
     branch: undefined,
     received: undefined,
     rport: undefined,
@@ -225,7 +244,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
   const rport = pr.rport;
   if (rport === true) via.rport = true;
   else if (typeof rport === 'string') {
-    const n = /^\d{1,5}$/.test(rport) ? Number(rport) : -1;
+    const n = smallNumber(rport, 5);
     if (n < 0 || n > 65535)
       bad(issues, `Via rport="${rport}" is not a port (RFC 3581 §4)`, start, end - start);
     else via.rport = n;
@@ -233,7 +252,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
   if (typeof pr.maddr === 'string') via.maddr = unbracket(pr.maddr);
   const ttl = pr.ttl;
   if (typeof ttl === 'string') {
-    const n = /^\d{1,3}$/.test(ttl) ? Number(ttl) : -1;
+    const n = smallNumber(ttl, 3);
     if (n < 0 || n > 255) bad(issues, `Via ttl="${ttl}" is not in 0..255`, start, end - start);
     else via.ttl = n;
   }

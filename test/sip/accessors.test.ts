@@ -193,6 +193,15 @@ describe('accessors: a damaged CSeq is read the way Wireshark reads it (and flag
     });
     expect(cseq(parse(wire(['SIP/2.0 200 OK', 'CSeq:%s\0 REGISTER'])))).toEqual({ seq: 0, method: 's' });
     expect(cseq(parse(wire(['SIP/2.0 200 OK', 'CSeq: \x11 INVITE'])))).toEqual({ seq: 0, method: 'INVITE' });
+    // A bare CR ends the value; a "method" longer than 16 bytes is none.
+    expect(cseq(parse(wire(['SIP/2.0 200 OK', 'CSeq: 1 CANCEL\rContent-Length: 0'])))).toEqual({
+      seq: 1,
+      method: 'CANCEL',
+    });
+    expect(cseq(parse(wire(['SIP/2.0 200 OK', `CSeq: 2 /EGIS${'\xaa'.repeat(40)}`])))).toEqual({
+      seq: 2,
+      method: '',
+    });
   });
 
   it('a Call-ID is cut at a NUL byte', () => {

@@ -66,6 +66,15 @@ describe('splitList: comma-separated header values (RFC 3261 §7.3.1)', () => {
     expect(issues).toMatchObject([{ code: 'syntax.unterminated-quote', offset: 11 }]);
   });
 
+  it('commas and quotes after the value do not count, however much text follows', () => {
+    for (const rest of [',"x', `,"${'y'.repeat(5000)}`]) {
+      const s = `a;b=c${rest}`;
+      expect(splitList(s, 0, 5, null).map((e) => e.value)).toEqual(['a;b=c']);
+      const t = `a, b${rest}`;
+      expect(splitList(t, 0, 4, null).map((e) => e.value)).toEqual(['a', 'b']);
+    }
+  });
+
   it('an unterminated "<" is an issue', () => {
     expect(split('<sip:a@b, <sip:c@d').codes).toEqual(['syntax.unterminated-angle']);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exactHeader,
   HEADER_TABLE,
   headerDef,
   headerKey,
@@ -107,6 +108,13 @@ describe('the header table (single source of truth)', () => {
       'Allow-Events',
     ])
       expect(headerDef(n)?.name).toBe(n);
+  });
+
+  it('exactHeader knows a name only in its canonical spelling (others go to lookupHeader)', () => {
+    for (const d of HEADER_TABLE) expect(exactHeader(d.name)).toBe(d);
+    for (const n of ['Call-Id', 'call-id', 'CALL-ID', 'i', 'v', 'X-Call-ID', 'Vía', '']) {
+      expect(exactHeader(n)).toBeUndefined();
+    }
   });
 
   it('lookupHeader finds a name inside a larger string without slicing', () => {

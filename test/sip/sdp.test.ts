@@ -132,6 +132,79 @@ describe('parseSdp (RFC 8866 / RFC 4566)', () => {
   });
 });
 
+describe('parseSdp: field syntax at the edges (RFC 8866 §5)', () => {
+  const session = 'v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\n';
+
+  it('a=rtpmap: any whitespace (HTAB, NBSP) after the payload type, optional channels, nothing after', () => {
+    const s = parseSdp(
+      `${session}m=audio 1 RTP/AVP 0 8 9 97 98\r\nc=IN IP4 h\r\n` +
+        'a=rtpmap:0\tPCMU/8000\r\n' +
+        'a=rtpmap:8\xa0PCMA/8000/1 \r\n' +
+        'a=rtpmap:9 G722/8000/\r\n' +
+        'a=rtpmap:97 x/\r\n' +
+        'a=rtpmap:98 a b/8000\r\n' +
+        'a=rtpmap\r\n',
+    );
+    expect(s.media[0].rtpmap).toEqual({
+      '0': { payloadType: 0, encoding: 'PCMU', clockRate: 8000, offset: expect.any(Number) },
+      '8': { payloadType: 8, encoding: 'PCMA', clockRate: 8000, channels: 1, offset: expect.any(Number) },
+    });
+    expect(s.issues.map((i) => i.code)).toEqual([
+      'sdp.attribute',
+      'sdp.attribute',
+      'sdp.attribute',
+      'sdp.attribute',
+    ]);
+  });
+
+  it('c=: TTL and count for IP4 (any case), count only for IP6; three fields exactly', () => {
+    const c = (v: string) => parseSdp(`${session}c=${v}\r\n`);
+    expect(c('IN ip4 233.252.0.1/127/3').connection).toEqual({
+      netType: 'IN',
+      addrType: 'ip4',
+      address: '233.252.0.1',
+      ttl: 127,
+      count: 3,
+      offset: session.length,
+    });
+    expect(c('IN IP6 ff15::101/3').connection).toMatchObject({ address: 'ff15::101', count: 3 });
+    expect(c('IN IP6 ff15::101/3').connection?.ttl).toBeUndefined();
+    for (const bad of ['IN IP4', 'IN  IP4 h', 'IN IP4 h x', 'IN IP4 ']) {
+      expect(c(bad).issues.map((i) => i.code)).toEqual(['sdp.connection']);
+    }
+  });
+
+  it('m=: runs of spaces separate fields; port count after "/"; a port above 65535 is an issue', () => {
+    const s = parseSdp(
+      `${session}c=IN IP4 h\r\nm=audio  49170/2  RTP/AVP  0 8\r\nm=video 70000 RTP/AVP 31\r\n`,
+    );
+    expect(s.media.map((m) => [m.media, m.port, m.portCount, m.proto, m.formats])).toEqual([
+      ['audio', 49170, 2, 'RTP/AVP', ['0', '8']],
+      ['video', 70000, undefined, 'RTP/AVP', ['31']],
+    ]);
+    expect(s.issues.map((i) => i.code)).toEqual(['sdp.media']);
+  });
+
+  it('numbers read as Number() reads them, beyond 2**53 too', () => {
+    const s = parseSdp('v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=12345678901234567890 3946982400\r\n');
+    expect(s.times).toEqual([{ start: Number('12345678901234567890'), stop: 3946982400 }]);
+    expect(parseSdp(`${session}t=1  2\r\n`).issues.map((i) => i.code)).toEqual(['sdp.time']);
+  });
+
+  it('a direction attribute with a value still sets the direction', () => {
+    expect(parseSdp(`${session}a=recvonly:x\r\n`).direction).toBe('recvonly');
+  });
+
+  it('a long description (beyond 4 KiB) parses like a short one', () => {
+    const pad = `a=x-pad:${'p'.repeat(5000)}\r\n`;
+    const short = parseSdp(`${session}c=IN IP4 h/1\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`);
+    const long = parseSdp(`${session}${pad}c=IN IP4 h/1\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`);
+    expect(long.connection).toEqual({ ...short.connection, offset: short.connection!.offset + pad.length });
+    expect(long.media[0].rtpmap['0'].encoding).toBe('PCMU');
+    expect(long.issues).toEqual(short.issues);
+  });
+});
+
 describe('sdpOf(message)', () => {
   it('gives the body when Content-Type is application/sdp, with message offsets', () => {
     const m = parse(

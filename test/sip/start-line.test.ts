@@ -96,6 +96,16 @@ describe('Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §
     expect(issues).toEqual([]);
   });
 
+  it('version and Reason-Phrase are kept as written, whatever their case', () => {
+    expect(line('sip/2.0 200 ok').r).toEqual({
+      kind: 'response',
+      version: 'sip/2.0',
+      status: 200,
+      reason: 'ok',
+    });
+    expect(line('SIP/2.0 200 OK ').r).toMatchObject({ reason: 'OK ' });
+  });
+
   it('an empty Reason-Phrase after the SP is valid (RFC 4475 §3.1.1.13 noreason)', () => {
     const { r, issues } = line('SIP/2.0 100 ');
     expect(r).toMatchObject({ status: 100, reason: '' });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isIpv4, isIpv6 } from '../../src/sip/ip-literal.js';
-import { parseUri, pctDecode, type SipUri } from '../../src/sip/uri.js';
+import type { SipIssue } from '../../src/sip/message.js';
+import { checkUri, parseUri, pctDecode, type SipUri } from '../../src/sip/uri.js';
 
 function sip(s: string, base = 0): SipUri {
   const u = parseUri(s, base);
@@ -137,6 +138,61 @@ describe('other schemes', () => {
         parseUri(`sip:[${s}`);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('checkUri: the issues of parseUri without building the URI (validation pass)', () => {
+  const samples = [
+    'sip:alice@atlanta.example.com:5060;transport=tcp',
+    'sips:[2001:db8::10]:5061',
+    'sip:2001:db8::10',
+    'sip:h:70000',
+    'sip:a b@h',
+    'sip:@h;;lr?&x',
+    'sip:u@ex_ample.com;%6C%72',
+    'sip:u@[2001:db8:::1]',
+    'sip:u@[::1',
+    'sip:',
+    'tel:+1-201-555-0123;ext=1',
+    'tel:abc',
+    'mailto:bob@example.org',
+    'alice@example.com',
+  ];
+
+  it.each(samples)('%s: same issues, same order, same kind', (u) => {
+    const issues: SipIssue[] = [];
+    const kind = checkUri(u, 40, issues);
+    const parsed = parseUri(u, 40);
+    expect(kind).toBe(parsed.kind);
+    expect(issues).toEqual(parsed.issues);
+  });
+
+  it('a URI found clean once stays clean; a broken one is reported every time at its own offset', () => {
+    const clean: SipIssue[] = [];
+    checkUri('sip:bob@biloxi.example.com', 10, clean);
+    checkUri('sip:bob@biloxi.example.com', 500, clean);
+    expect(clean).toEqual([]);
+    const first: SipIssue[] = [];
+    const second: SipIssue[] = [];
+    checkUri('sip:bob@biloxi.example.com:99999', 10, first);
+    checkUri('sip:bob@biloxi.example.com:99999', 500, second);
+    expect(first).toMatchObject([{ code: 'syntax.uri-port', offset: 37 }]);
+    expect(second).toMatchObject([{ code: 'syntax.uri-port', offset: 527 }]);
+  });
+
+  it('agrees with parseUri on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.nat(1000), (s, base) => {
+        for (const u of [s, `sip:${s}`, `sips:u@[${s}`, `tel:${s}`]) {
+          const issues: SipIssue[] = [];
+          const kind = checkUri(u, base, issues);
+          const parsed = parseUri(u, base);
+          expect(kind).toBe(parsed.kind);
+          expect(issues).toEqual(parsed.issues);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });
