@@ -14,6 +14,7 @@
  */
 import type { Payload } from '../decode/payload.js';
 import { copyBytes } from './byte-pool.js';
+import { ChunkBuffer } from './chunk-buffer.js';
 import {
   findHeaderEnd,
   isTokenByte,
@@ -23,7 +24,6 @@ import {
   sipMessageStart,
 } from './sniff.js';
 import {
-  ChunkBuffer,
   DEFAULT_GIVE_UP_BYTES,
   DEFAULT_MAX_HEADER_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,

@@ -9,14 +9,13 @@
  * message candidate, and no Content-Length framing is needed (or flagged).
  */
 import type { Endpoint, Payload } from '../decode/payload.js';
+import { ChunkBuffer, mergeSources } from './chunk-buffer.js';
 import type { MessageSource } from './message.js';
 import { matchSipStartLine, START_LINE_NEED_MORE, sipMessageStart } from './sniff.js';
 import {
-  ChunkBuffer,
   DEFAULT_MAX_MESSAGE_BYTES,
   type FramedMessage,
   type FramingStats,
-  mergeSources,
   newFramingStats,
 } from './stream-framer.js';
 
