@@ -4,9 +4,10 @@ import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
 import { writeJsonReport } from './json-output.js';
+import { Output } from './output.js';
 import { callLadder, callList, findCall, findingsByCall } from './text-report.js';
 
-export async function runAnalyze(args: string[]): Promise<number> {
+export async function runAnalyze(args: string[], out = new Output()): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -23,7 +24,6 @@ export async function runAnalyze(args: string[]): Promise<number> {
   const json = values.json === true;
   const callId = values.call;
   const listMessages = !json && callId === undefined;
-  const out = new LineWriter();
   let t0: number | undefined;
   let result: AnalysisResult;
   try {
@@ -94,24 +94,4 @@ function summary(r: AnalysisResult): string {
     `responses: ${codes || '-'}`,
     '',
   ].join('\n');
-}
-
-/** Buffers output and writes it in large chunks (one write per line is slow on big captures). */
-class LineWriter {
-  private parts: string[] = [];
-  private size = 0;
-  line(s: string): void {
-    this.write(`${s}\n`);
-  }
-  write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length === 0) return;
-    process.stdout.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
 }

@@ -8,10 +8,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runAnalyze } from '../../src/cli/analyze-command.js';
+import { runAnalyze as run } from '../../src/cli/analyze-command.js';
+import { Output } from '../../src/cli/output.js';
 
 let out = '';
 let err = '';
+/** Runs the command with its output collected in `out`. */
+const runAnalyze = (args: string[]) =>
+  run(
+    args,
+    new Output((b) => {
+      out += Buffer.from(b).toString('utf8');
+    }),
+  );
 beforeEach(() => {
   out = '';
   err = '';
