@@ -11,10 +11,16 @@
  *   correlator: a.onTransactionFinal(rec) …         records that will not change any more
  *   a.advance(ts)                                    capture time moved on (idle periods, live)
  *   a.end()                                          input ended: last chance for pending rules
+ *
+ * Capture time moves with each message too: a message later than the clock
+ * first ticks the correlated rules (deadlines that passed before it fire
+ * before it is seen), then is dispatched.
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
+import { resolveTimers, type TimerValues } from '../correlate/timers.js';
 import type { SipMessage } from '../sip/message.js';
 import { atLeast, type Finding, type FindingDraft, milder, type Severity } from './finding.js';
+import { accepts, KEYS, messageKey } from './message-routing.js';
 import { RULES } from './registry.js';
 import type {
   CorrelatedContext,
@@ -39,6 +45,8 @@ export interface AnalyzerOptions {
   model?: ModelLookup;
   /** Most findings kept in `findings` when there is no `onFinding` (default 1,000,000); the rest are counted in `stats.dropped`. */
   maxFindings?: number;
+  /** RFC 3261 timer values the rules judge by (default: `resolveTimers()`, T1 = 500 ms, the correlator's defaults). */
+  timers?: TimerValues;
 }
 
 export interface AnalyzerStats {
@@ -65,9 +73,53 @@ export interface Analyzer {
   readonly stats: AnalyzerStats;
 }
 
-interface Slot {
-  rule: CorrelatedRule<unknown>;
-  ctx: { now: number; ended: boolean; state: unknown };
+/** Capture time as the analyzer knows it, read by every rule context. */
+interface Clock {
+  now: number;
+  ended: boolean;
+  /** Earliest capture time a `wakes` rule asked a tick for. */
+  nextWake: number;
+}
+
+/** One correlated rule in one analyzer. */
+class Slot implements CorrelatedContext<unknown> {
+  /** `wakes` rules: capture time after which the next tick is wanted. */
+  wake = Number.POSITIVE_INFINITY;
+  /** The rule's check and `wakes`, held here so the hot loop does not read them from rule objects of many shapes. */
+  readonly check: CorrelatedRule<unknown>['check'];
+  readonly wakes: boolean;
+
+  constructor(
+    readonly rule: CorrelatedRule<unknown>,
+    private readonly clock: Clock,
+    readonly timers: TimerValues,
+    readonly state: unknown,
+    readonly shared: <T>(key: string, make: () => T) => T,
+  ) {
+    this.check = rule.check;
+    this.wakes = rule.wakes === true;
+  }
+
+  get now(): number {
+    return this.clock.now;
+  }
+
+  get ended(): boolean {
+    return this.clock.ended;
+  }
+
+  wakeAt(at: number): void {
+    if (at < this.wake) this.wake = at;
+    if (at < this.clock.nextWake) this.clock.nextWake = at;
+  }
+}
+
+/** The message event, reused for every message (rules must not keep events: see rule.ts). */
+interface MessageEvent {
+  kind: 'message';
+  id: number;
+  msg: SipMessage;
+  correlation: MessageCorrelation | null;
 }
 
 const TRIGGERS: readonly CorrelatedTrigger[] = ['message', 'transaction', 'dialog', 'call', 'tick'];
@@ -78,6 +130,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   const maxFindings = opts.maxFindings ?? 1_000_000;
   const lookup: ModelLookup = opts.model ?? {};
   const onFinding = opts.onFinding;
+  const timers = opts.timers ?? resolveTimers();
 
   const messageRules: MessageRule[] = [];
   /** Rules that only report parser issues: skipped for the (usual) message without any. */
@@ -89,21 +142,54 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     call: [],
     tick: [],
   };
+  const sharedState = new Map<string, unknown>();
+  // Rules of one family ask one after the other: the last answer is kept.
+  let lastKey = '';
+  let lastShared: unknown;
+  const shared = <T>(key: string, make: () => T): T => {
+    if (key === lastKey) return lastShared as T;
+    let v = sharedState.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      sharedState.set(key, v);
+    }
+    lastKey = key;
+    lastShared = v;
+    return v;
+  };
+  const clock: Clock = { now: 0, ended: false, nextWake: Number.NEGATIVE_INFINITY };
   for (const r of rules) {
     if (r.scope === 'message') {
       (r.issuesOnly === true ? issueRules : messageRules).push(r);
       continue;
     }
-    const slot: Slot = { rule: r, ctx: { now: 0, ended: false, state: r.init ? r.init() : undefined } };
+    const slot = new Slot(r, clock, timers, r.init ? r.init() : undefined, shared);
     for (const t of TRIGGERS) if (r.on.includes(t)) slots[t].push(slot);
   }
+  /** Every ticked rule wakes on demand: a tick before the earliest requested time can be skipped whole. */
+  const allWake = slots.tick.every((s) => s.wakes);
+  if (allWake) clock.nextWake = Number.POSITIVE_INFINITY;
+  /** Message rules by message class (see message-routing.ts), built on first use. */
+  const routes: Array<Slot[] | undefined> = new Array(KEYS).fill(undefined);
+  const routeOf = (key: number): Slot[] =>
+    (routes[key] ??= slots.message.filter((s) => accepts(s.rule.only, key)));
 
   const findings: Finding[] = [];
   const stats: AnalyzerStats = { findings: 0, byRule: {}, dropped: 0 };
-  let now = 0;
-  let ended = false;
   // One context object per message, mutated: no allocation per rule call.
   const mctx: { id: number; correlation: MessageCorrelation | null } = { id: 0, correlation: null };
+  // The model and the frequent events are reused too (one object each per analyzer).
+  const model: { -readonly [K in keyof CorrelatedModel]: CorrelatedModel[K] } = {
+    ...lookup,
+    event: { kind: 'tick' },
+  };
+  const TICK: CorrelatedEvent = { kind: 'tick' };
+  const msgEvent: MessageEvent = {
+    kind: 'message',
+    id: 0,
+    msg: null as unknown as SipMessage,
+    correlation: null,
+  };
 
   function emit(rule: Rule, d: FindingDraft, messages: number[], call: number | null): void {
     const severity = d.severity === undefined ? rule.severity : milder(rule.severity, d.severity);
@@ -139,12 +225,16 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
 
   function dispatch(list: Slot[], event: CorrelatedEvent, call: number | null): void {
     if (list.length === 0) return;
-    const model: CorrelatedModel = { ...lookup, event };
+    model.event = event;
+    const ticking = event.kind === 'tick';
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
-      s.ctx.now = now;
-      s.ctx.ended = ended;
-      const drafts = s.rule.check(model, s.ctx as CorrelatedContext<unknown>);
+      if (ticking && s.wakes) {
+        // On-demand ticks: only once capture time has passed what the rule asked for (and at the end).
+        if (!clock.ended && !(clock.now > s.wake)) continue;
+        s.wake = Number.POSITIVE_INFINITY;
+      }
+      const drafts = s.check(model, s);
       for (let k = 0; k < drafts.length; k++) {
         const d = drafts[k];
         if (d.messages === undefined || d.messages.length === 0) {
@@ -160,16 +250,39 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     }
   }
 
+  /** Capture time moved (or the input ended): the correlated rules' tick, skipped while no one is due. */
+  function tick(): void {
+    const list = slots.tick;
+    if (list.length === 0) return;
+    if (allWake && !clock.ended && !(clock.now > clock.nextWake)) return;
+    dispatch(list, TICK, null);
+    if (!allWake) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < list.length; i++) if (list[i].wake < next) next = list[i].wake;
+    clock.nextWake = next;
+  }
+
   return {
     onMessage(msg, id, correlation = null) {
       const ts = msg.source?.ts;
-      if (ts !== undefined && ts > now) now = ts;
+      if (ts !== undefined && ts > clock.now && !clock.ended) {
+        clock.now = ts;
+        tick();
+      }
       mctx.id = id;
       mctx.correlation = correlation;
       const call = correlation?.call ?? null;
       runMessageRules(messageRules, msg, id, call);
       if (msg.issues.length > 0) runMessageRules(issueRules, msg, id, call);
-      if (slots.message.length > 0) dispatch(slots.message, { kind: 'message', id, msg, correlation }, call);
+      if (slots.message.length > 0) {
+        const list = routeOf(messageKey(msg, correlation));
+        if (list.length === 0) return;
+        msgEvent.id = id;
+        msgEvent.msg = msg;
+        msgEvent.correlation = correlation;
+        dispatch(list, msgEvent, call);
+        msgEvent.msg = null as unknown as SipMessage;
+      }
     },
     onTransactionFinal(record) {
       dispatch(slots.transaction, { kind: 'transaction', record }, null);
@@ -181,14 +294,14 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
       dispatch(slots.call, { kind: 'call', record }, record.id);
     },
     advance(ts) {
-      if (ended || !(ts > now)) return;
-      now = ts;
-      dispatch(slots.tick, { kind: 'tick' }, null);
+      if (clock.ended || !(ts > clock.now)) return;
+      clock.now = ts;
+      tick();
     },
     end() {
-      if (ended) return;
-      ended = true;
-      dispatch(slots.tick, { kind: 'tick' }, null);
+      if (clock.ended) return;
+      clock.ended = true;
+      tick();
     },
     findings,
     stats,

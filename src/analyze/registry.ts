@@ -6,13 +6,26 @@
  */
 import type { Severity } from './finding.js';
 import type { Rule } from './rule.js';
+import { ack2xxNotAcked } from './rules/ack-2xx-not-acked.js';
+import { ackAnswered } from './rules/ack-answered.js';
+import { ackNon2xxNotAcked } from './rules/ack-non-2xx-not-acked.js';
+import { ackReusesInviteBranch } from './rules/ack-reuses-invite-branch.js';
+import { authFailed } from './rules/auth-failed.js';
 import { bodyMultipartMalformed } from './rules/body-multipart-malformed.js';
+import { cancelAfterFinal } from './rules/cancel-after-final.js';
 import { contactMissing } from './rules/contact-missing.js';
 import { contentLengthInvalid } from './rules/content-length-invalid.js';
 import { contentLengthMismatch } from './rules/content-length-mismatch.js';
 import { contentLengthMissingOnStream } from './rules/content-length-missing-on-stream.js';
 import { contentTypeMissing } from './rules/content-type-missing.js';
+import { cseqAckMismatch } from './rules/cseq-ack-mismatch.js';
+import { cseqCancelMismatch } from './rules/cseq-cancel-mismatch.js';
 import { cseqMethodMismatch } from './rules/cseq-method-mismatch.js';
+import { cseqNotIncreasing } from './rules/cseq-not-increasing.js';
+import { cseqResponseMismatch } from './rules/cseq-response-mismatch.js';
+import { dialogRequestAfterEnd } from './rules/dialog-request-after-end.js';
+import { dialogToTagChanged } from './rules/dialog-to-tag-changed.js';
+import { dialogUnknownRequest } from './rules/dialog-unknown-request.js';
 import { framingBareLf } from './rules/framing-bare-lf.js';
 import { framingNoEmptyLine } from './rules/framing-no-empty-line.js';
 import { fromTagMissing } from './rules/from-tag-missing.js';
@@ -26,16 +39,36 @@ import { headerValueInvalid } from './rules/header-value-invalid.js';
 import { headerWithoutColon } from './rules/header-without-colon.js';
 import { ipv6Invalid } from './rules/ipv6-invalid.js';
 import { ipv6Unbracketed } from './rules/ipv6-unbracketed.js';
+import { loop482Returned } from './rules/loop-482-returned.js';
+import { loop483Returned } from './rules/loop-483-returned.js';
+import { loopHopRepeated } from './rules/loop-hop-repeated.js';
+import { loopMaxForwardsNotDecremented } from './rules/loop-max-forwards-not-decremented.js';
+import { loopMaxForwardsZeroForwarded } from './rules/loop-max-forwards-zero-forwarded.js';
+import { loopViaRepeated } from './rules/loop-via-repeated.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
 import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
+import { registerFlood } from './rules/register-flood.js';
 import { requestUriHeaders } from './rules/request-uri-headers.js';
 import { requestUriMalformed } from './rules/request-uri-malformed.js';
+import { retransmissionBeyondTimerB } from './rules/retransmission-beyond-timer-b.js';
+import { retransmissionInterval } from './rules/retransmission-interval.js';
+import { retransmissionOverReliableTransport } from './rules/retransmission-over-reliable-transport.js';
+import { routeSetMissing } from './rules/route-set-missing.js';
+import { routeStrictRouting } from './rules/route-strict-routing.js';
+import { scanSweep } from './rules/scan-sweep.js';
+import { scanUserAgent } from './rules/scan-user-agent.js';
+import { sdpAnswerCodecNotOffered } from './rules/sdp-answer-codec-not-offered.js';
+import { sdpAnswerMissing } from './rules/sdp-answer-missing.js';
+import { sdpAnswerMlinesMismatch } from './rules/sdp-answer-mlines-mismatch.js';
 import { sdpMalformed } from './rules/sdp-malformed.js';
+import { sdpPortZeroMisuse } from './rules/sdp-port-zero-misuse.js';
+import { sdpPrivateAddress } from './rules/sdp-private-address.js';
 import { sipVersionUnsupported } from './rules/sip-version-unsupported.js';
 import { startLineMalformed } from './rules/start-line-malformed.js';
 import { statusCodeInvalid } from './rules/status-code-invalid.js';
 import { toTagMissing } from './rules/to-tag-missing.js';
+import { transactionNoFinalResponse } from './rules/transaction-no-final-response.js';
 import { uriMalformed } from './rules/uri-malformed.js';
 import { viaBranchNoCookie } from './rules/via-branch-no-cookie.js';
 import { viaMalformed } from './rules/via-malformed.js';
@@ -79,6 +112,47 @@ export const RULES: readonly Rule[] = [
   fromTagMissing,
   toTagMissing,
   contactMissing,
+  // Loops (RFC 3261 §16.3, §16.6)
+  loopViaRepeated,
+  loopHopRepeated,
+  loop482Returned,
+  loop483Returned,
+  loopMaxForwardsNotDecremented,
+  loopMaxForwardsZeroForwarded,
+  // CSeq across messages
+  cseqResponseMismatch,
+  cseqNotIncreasing,
+  cseqAckMismatch,
+  cseqCancelMismatch,
+  // Dialogs and tags
+  dialogToTagChanged,
+  dialogUnknownRequest,
+  dialogRequestAfterEnd,
+  // ACK, CANCEL and completion
+  ack2xxNotAcked,
+  ackNon2xxNotAcked,
+  ackReusesInviteBranch,
+  ackAnswered,
+  cancelAfterFinal,
+  transactionNoFinalResponse,
+  // Retransmissions
+  retransmissionInterval,
+  retransmissionOverReliableTransport,
+  retransmissionBeyondTimerB,
+  // Routing
+  routeSetMissing,
+  routeStrictRouting,
+  // SDP offer/answer (RFC 3264)
+  sdpAnswerMissing,
+  sdpAnswerMlinesMismatch,
+  sdpAnswerCodecNotOffered,
+  sdpPortZeroMisuse,
+  sdpPrivateAddress,
+  // Registration and security
+  authFailed,
+  registerFlood,
+  scanSweep,
+  scanUserAgent,
 ];
 
 const BY_ID = new Map<string, Rule>();

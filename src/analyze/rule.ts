@@ -9,6 +9,7 @@
  * into a finding).
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
+import type { TimerValues } from '../correlate/timers.js';
 import type { SipMessage } from '../sip/message.js';
 import type { FindingDraft, Severity } from './finding.js';
 
@@ -64,6 +65,15 @@ export interface MessageRule extends RuleBase {
  * rule about a missing message waits for the record to be final (the
  * correlator hands out final records once capture time has passed the
  * relevant timer) or for a `tick` past its own deadline.
+ *
+ * A tick comes whenever capture time moves forward: a message with a later
+ * timestamp (before that message is dispatched), `advance(ts)`, and once more
+ * from `end()` with `ctx.ended` set. At the end, a wait whose deadline
+ * capture time never reached is not a finding: the capture stopped, the
+ * message may still have come.
+ *
+ * The engine reuses event objects between calls: a rule must not keep a
+ * reference to an event (or to the model) after its check returns.
  */
 export type CorrelatedEvent =
   /** A message arrived (with what the correlator decided about it). */
@@ -87,6 +97,12 @@ export interface ModelLookup {
   transaction?(id: number): TransactionRecord | undefined;
   dialog?(id: number): DialogRecord | undefined;
   call?(id: number): CallRecord | undefined;
+  /**
+   * The live transaction created by a request with this top Via branch,
+   * sent-by and method (RFC 3261 §17.2.3 matching), if the correlator still
+   * holds it.
+   */
+  liveTransaction?(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
 }
 
 /** The model as a correlated check sees it: the lookups plus the event being handled. */
@@ -100,17 +116,63 @@ export interface CorrelatedContext<S> {
   readonly now: number;
   /** True during the final tick sent by `end()`. */
   readonly ended: boolean;
+  /** RFC 3261 timer values (T1, T2, 64·T1, Timer C…) the capture is judged by. */
+  readonly timers: TimerValues;
   /** This rule's state in this analyzer (from `init`), e.g. pending deadlines. */
   readonly state: S;
+  /**
+   * State shared by the rules of one analyzer under `key`, made by `make` on
+   * first use: a helper several rules feed from the same events (the SDP
+   * offer/answer tracker), so the work is done once per message, not once
+   * per rule. The helper must tolerate being fed by any one of its rules.
+   */
+  shared<T>(key: string, make: () => T): T;
+  /**
+   * For a rule with `wakes: true`: ask for a tick once capture time passes
+   * `at` (the earliest deadline it holds). Each tick cancels the request; the
+   * rule asks again for its next deadline. The final tick of `end()` always
+   * comes.
+   */
+  wakeAt(at: number): void;
+}
+
+/**
+ * Which messages a correlated rule looks at, so the engine does not call it
+ * for the others (a call per rule per message is what the engine costs). All
+ * fields narrow; a rule without a filter sees every message.
+ */
+export interface MessageFilter {
+  /** Request methods (as sent, upper case) or '*' for every request; absent: no requests. */
+  requests?: '*' | readonly string[];
+  /** Request methods left out of `requests: '*'`. */
+  except?: readonly string[];
+  /** Requests only with (true) or without (false) a To tag, i.e. inside or outside a dialog. */
+  inDialog?: boolean;
+  /** Only messages with a body. */
+  withBody?: boolean;
+  /** Response status classes (2 for 2xx…); absent: no responses. */
+  responses?: readonly number[];
+  /** Responses only to these methods (their CSeq method). */
+  responseTo?: readonly string[];
+  /**
+   * `first`: first copies only (no retransmission, no mirror duplicate; every
+   * message when there is no correlator); `retransmissions`: retransmissions
+   * only; `all` (default): every copy.
+   */
+  copies?: 'first' | 'retransmissions' | 'all';
 }
 
 export interface CorrelatedRule<S = unknown> extends RuleBase {
   scope: 'correlated';
   /** Events this rule is called for; the engine dispatches nothing else to it. */
   on: readonly CorrelatedTrigger[];
+  /** Message events only for these messages (see MessageFilter); default every message. */
+  only?: MessageFilter;
+  /** Ticks only when asked for with `ctx.wakeAt` (plus the final one); default every tick. */
+  wakes?: boolean;
   /** Creates the rule's state for one analyzer (state lives in the analyzer, never in the rule). */
   init?(): S;
-  /** Drafts must name their `messages`. */
+  /** Drafts must name their `messages`. Called as a plain function (not with the rule as `this`). */
   check(model: CorrelatedModel, ctx: CorrelatedContext<S>): readonly FindingDraft[];
 }
 

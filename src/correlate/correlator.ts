@@ -32,7 +32,7 @@ import {
 import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
 import { isReliable, resolveTimers, type TimerOptions, type TimerValues } from './timers.js';
-import type { KeyFields } from './transaction-key.js';
+import { emptyKey, isRfc3261Branch, type KeyFields } from './transaction-key.js';
 import { type TransactionContext, TransactionLayer } from './transaction-layer.js';
 import { addAnomaly } from './transaction-state.js';
 import { TransactionTable } from './transaction-table.js';
@@ -83,6 +83,16 @@ export interface Correlator {
   snapshot(): CorrelatorSnapshot;
   stats(): CorrelatorStats;
   hotStats(): HotStats;
+  /**
+   * Read-only lookups for the analyze stage (the records as they are now).
+   * With `retain` every record is found; without it only the transaction and
+   * dialog of the last pushed message and the hot calls are.
+   */
+  transaction(id: number): TransactionRecord | undefined;
+  dialog(id: number): DialogRecord | undefined;
+  call(id: number): CallRecord | undefined;
+  /** The hot transaction created by a request with this top Via branch, sent-by and method (RFC 3261 §17.2.3). */
+  liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
 }
 
 export function createCorrelator(opts: CorrelatorOptions = {}): Correlator {
@@ -102,6 +112,10 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   private readonly txs: TransactionLayer;
   private clock = Number.NEGATIVE_INFINITY;
   private readonly retain: boolean;
+  /** Records of the last pushed message (lookups without `retain`). */
+  private lastTx: TransactionRecord | undefined;
+  private lastDialog: DialogRecord | undefined;
+  private readonly lookupKey = emptyKey();
   private readonly txRecords: TransactionRecord[] = [];
   private readonly dialogRecords: DialogRecord[] = [];
   private readonly callRecords = new Map<number, CallRecord>();
@@ -158,6 +172,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
         : this.txs.response(msg, id, ts, f, toTag, cs?.method ?? '', src, dst, reliable);
     const { tx, verdict } = step;
     const rec = tx.rec;
+    this.lastTx = rec;
     insertSorted(rec.messages, id);
     if (ts > rec.end) rec.end = ts;
     if (cid !== undefined && cid !== rec.callId) addAnomaly(rec, 'call-id-mismatch');
@@ -175,6 +190,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       msg.kind === 'request'
         ? dialogForRequest(this, msg, step)
         : dialogForResponse(this, msg as SipResponse, step);
+    this.lastDialog = d?.rec;
     if (d !== undefined) this.dialogs.addMessage(d, id, ts);
     else if (msg.kind === 'request' && toTag === undefined)
       for (const x of tx.dialogs) this.dialogs.addMessage(x, id, ts);
@@ -242,6 +258,29 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
 
   stats(): CorrelatorStats {
     return { ...this.counts };
+  }
+
+  transaction(id: number): TransactionRecord | undefined {
+    if (this.retain) return this.txRecords[id];
+    return this.lastTx?.id === id ? this.lastTx : undefined;
+  }
+
+  dialog(id: number): DialogRecord | undefined {
+    if (this.retain) return this.dialogRecords[id];
+    return this.lastDialog?.id === id ? this.lastDialog : undefined;
+  }
+
+  call(id: number): CallRecord | undefined {
+    return this.callRecords.get(id) ?? this.calls.hot.get(id)?.rec;
+  }
+
+  liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined {
+    const k = this.lookupKey;
+    k.rfc2543 = !isRfc3261Branch(branch);
+    k.branch = branch;
+    k.sentBy = sentBy;
+    k.method = method;
+    return k.rfc2543 ? undefined : this.table.find(k)?.rec;
   }
 
   hotStats(): HotStats {

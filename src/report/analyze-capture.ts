@@ -54,7 +54,15 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   let malformed = 0;
   let retransmissions = 0;
   const correlator = createCorrelator();
-  const analyzer = createAnalyzer();
+  // The correlated rules read the records the correlator keeps (`retain`, the default).
+  const analyzer = createAnalyzer({
+    model: {
+      transaction: (id) => correlator.transaction(id),
+      dialog: (id) => correlator.dialog(id),
+      call: (id) => correlator.call(id),
+      liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
+    },
+  });
   const pipeline = createPipeline({
     decoder: opts.decoder,
     onMessage(msg, id) {

@@ -10,8 +10,9 @@ import type { Transport } from '../../src/decode/payload.js';
 import { findingsOf, INVITE, OK_INVITE, OPTIONS, RINGING, rangeText, sip } from './fixtures.js';
 import { MESSAGE_CASES } from './rule-cases.js';
 import { HEADER_CASES } from './rule-cases-headers.js';
+import { ROUTING_CASES } from './rule-cases-routing.js';
 
-const CASES = [...MESSAGE_CASES, ...HEADER_CASES];
+const CASES = [...MESSAGE_CASES, ...HEADER_CASES, ...ROUTING_CASES];
 
 const ids = (text: string, transport?: Transport) => findingsOf(text, transport).map((f) => f.rule);
 
