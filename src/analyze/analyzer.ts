@@ -170,9 +170,16 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   const allWake = slots.tick.every((s) => s.wakes);
   if (allWake) clock.nextWake = Number.POSITIVE_INFINITY;
   /** Message rules by message class (see message-routing.ts), built on first use. */
-  const routes: Array<Slot[] | undefined> = new Array(KEYS).fill(undefined);
-  const routeOf = (key: number): Slot[] =>
-    (routes[key] ??= slots.message.filter((s) => accepts(s.rule.only, key)));
+  const routes: Array<Slot[] | null> = new Array(KEYS).fill(null);
+  const routeOf = (key: number): Slot[] => {
+    const r = routes[key];
+    if (r !== null) return r;
+    // A loop, not filter(callback): a callback capturing `key` would make every call allocate a context.
+    const made: Slot[] = [];
+    for (const s of slots.message) if (accepts(s.rule.only, key)) made.push(s);
+    routes[key] = made;
+    return made;
+  };
 
   const findings: Finding[] = [];
   const stats: AnalyzerStats = { findings: 0, byRule: {}, dropped: 0 };

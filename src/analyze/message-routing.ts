@@ -45,14 +45,15 @@ export function messageKey(m: SipMessage, c: MessageCorrelation | null): number 
   if (m.kind === 'request') {
     cls = methodIndex(m.method) * 2 + (toHeader(m)?.tag !== undefined ? 1 : 0);
   } else {
-    const sc = Math.floor(m.status / 100);
+    const sc = (m.status / 100) | 0;
     const method = cseq(m)?.method;
     cls =
       RESPONSES +
       (sc < 1 ? 0 : sc > 6 ? 7 : sc) * (OTHER + 1) +
       (method === undefined ? OTHER : methodIndex(method));
   }
-  return (cls * COPIES + copy) * 2 + (m.body.length > 0 ? 1 : 0);
+  // `| 0`: an integer the engine can index with (a float key would be converted to a string on every lookup).
+  return ((cls * COPIES + copy) * 2 + (m.body.length > 0 ? 1 : 0)) | 0;
 }
 
 function methodIndex(method: string): number {

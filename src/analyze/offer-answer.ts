@@ -109,6 +109,11 @@ export class OfferAnswerTracker {
     return this.expiry.firstAt;
   }
 
+  /** Pending exchanges waiting to expire (1: the queue was just armed). */
+  get expiring(): number {
+    return this.expiry.size;
+  }
+
   clear(): void {
     this.byTx.clear();
     this.byDialog.clear();
@@ -190,7 +195,10 @@ export function offerAnswerStep(
     if (ctx.ended) tracker.clear();
     else tracker.expire(ctx.now);
   } else if (ev.kind === 'message') step = tracker.step(ev.id, ev.msg, ev.correlation, model, ctx.timers);
-  const next = tracker.nextExpiry;
-  if (next !== undefined) ctx.wakeAt(next);
+  // Expiries come in order: the wake-up time moves only after a tick or when the queue was just armed.
+  if (ev.kind === 'tick' || tracker.expiring === 1) {
+    const next = tracker.nextExpiry;
+    if (next !== undefined) ctx.wakeAt(next);
+  }
   return step;
 }

@@ -27,6 +27,11 @@ export class TimerBWatch {
     this.q.push(at, tx, id, call);
   }
 
+  /** Waits still running. */
+  get size(): number {
+    return this.q.size;
+  }
+
   /** Capture time of the earliest wait still running. */
   get next(): number | undefined {
     return this.q.firstAt;

@@ -81,7 +81,8 @@ export const ack2xxNotAcked: CorrelatedRule<State> = {
       memo.v[r + ACKED] = 0;
       memo.v[r + CALL] = c.call;
       waits.push(tsOf(m) + 64 * ctx.timers.t1, c.dialog, cs.seq);
-      ctx.wakeAt(waits.firstAt as number);
+      // Deadlines come in order: only the first one of an empty queue moves the wake-up time.
+      if (waits.size === 1) ctx.wakeAt(waits.firstAt as number);
       return NONE;
     }
     // A 2xx ACK is a transaction of its own (kind `ack`); the non-2xx ACK joins the INVITE's.

@@ -78,7 +78,8 @@ export const ackNon2xxNotAcked: CorrelatedRule<State> = {
       memo.v[r + ACKED] = 0;
       memo.v[r + CALL] = c.call;
       waits.push(tsOf(m) + 64 * ctx.timers.t1, c.transaction);
-      ctx.wakeAt(waits.firstAt as number);
+      // Deadlines come in order: only the first one of an empty queue moves the wake-up time.
+      if (waits.size === 1) ctx.wakeAt(waits.firstAt as number);
       return NONE;
     }
     if (m.method === 'ACK' && memo.get(c.transaction, ACKED) === 0) memo.set(c.transaction, ACKED, 1);

@@ -101,7 +101,7 @@ export const retransmissionBeyondTimerB: CorrelatedRule<State> = {
       const tx = txOf(model, c);
       if (tx === undefined || tx.request !== ev.id) return NONE;
       watch.add(ev.id, now + 64 * t1, c.transaction, c.call);
-      ctx.wakeAt(watch.next as number);
+      if (watch.size === 1) ctx.wakeAt(watch.next as number);
       // A "new" transaction with the branch of one that timed out: the old request, still being resent.
       if (s.timedOut.size === 0) return NONE;
       const v = topVia(m);

@@ -126,7 +126,7 @@ export const scanSweep: CorrelatedRule<State> = {
       e.queued = true;
       s.windows.push(e.start + WINDOW, s.order.length, e.start);
       s.order.push(src.src.ip);
-      ctx.wakeAt(s.windows.firstAt as number);
+      if (s.windows.size === 1) ctx.wakeAt(s.windows.firstAt as number);
     }
     return NONE;
   },

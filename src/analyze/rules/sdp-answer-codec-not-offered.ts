@@ -21,14 +21,15 @@ const STATIC: Record<string, Codec> = {
   '18': { encoding: 'G729', clockRate: 8000 },
 };
 
-const isRtp = (m: SdpMedia): boolean => m.proto.toUpperCase().includes('RTP');
+const isRtp = (m: SdpMedia): boolean => m.proto.includes('RTP') || m.proto.toUpperCase().includes('RTP');
 
 /** The codec a format names: its rtpmap, else a static payload type; undefined for anything else. */
 function codecOf(m: SdpMedia, fmt: string): Codec | undefined {
   return m.rtpmap[fmt] ?? (isRtp(m) ? STATIC[fmt] : undefined);
 }
 
-const sameName = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();
+const sameName = (a: string, b: string): boolean =>
+  a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 
 function same(a: SdpMedia, fa: string, b: SdpMedia, fb: string): boolean {
   const ca = codecOf(a, fa);
@@ -39,7 +40,9 @@ function same(a: SdpMedia, fa: string, b: SdpMedia, fb: string): boolean {
 
 function isAuxiliary(m: SdpMedia, fmt: string): boolean {
   const c = codecOf(m, fmt);
-  return c !== undefined && AUXILIARY.some((x) => sameName(x, c.encoding));
+  if (c === undefined) return false;
+  for (const x of AUXILIARY) if (sameName(x, c.encoding)) return true;
+  return false;
 }
 
 /** `PCMU/8000` or the format as written, for texts. */
@@ -65,6 +68,13 @@ function hasCommonCodec(o: SdpMedia, a: SdpMedia): boolean {
     commonAux = true;
   }
   return !real && commonAux;
+}
+
+/** The finding's text (its own function: closures in the check's loop would cost a context per stream). */
+function textOf(a: SdpMedia, o: SdpMedia, i: number): string {
+  const mine = a.formats.map((f) => nameOf(a, f));
+  const have = o.formats.map((f) => nameOf(o, f));
+  return `m=${a.media} (line ${i + 1}) of the answer lists ${mine.join(', ')}; the offer had ${have.join(', ')}`;
 }
 
 export const sdpAnswerCodecNotOffered: CorrelatedRule = {
@@ -99,20 +109,9 @@ export const sdpAnswerCodecNotOffered: CorrelatedRule = {
     for (let i = 0; i < Math.min(offered.length, answered.length); i++) {
       const o = offered[i];
       const a = answered[i];
-      if (
-        o.port === 0 ||
-        a.port === 0 ||
-        o.media.toLowerCase() !== a.media.toLowerCase() ||
-        a.formats.length === 0
-      )
-        continue;
+      if (o.port === 0 || a.port === 0 || !sameName(o.media, a.media) || a.formats.length === 0) continue;
       if (hasCommonCodec(o, a)) continue;
-      const mine = a.formats.map((f) => nameOf(a, f));
-      const have = o.formats.map((f) => nameOf(o, f));
-      (out ??= []).push({
-        text: `m=${a.media} (line ${i + 1}) of the answer lists ${mine.join(', ')}; the offer had ${have.join(', ')}`,
-        messages: [step.offer.msg, step.msg],
-      });
+      (out ??= []).push({ text: textOf(a, o, i), messages: [step.offer.msg, step.msg] });
     }
     return out ?? NONE;
   },

@@ -38,7 +38,9 @@ export const sdpAnswerMlinesMismatch: CorrelatedRule = {
       ];
     }
     for (let i = 0; i < offered.length; i++) {
-      if (offered[i].media.toLowerCase() === answered[i].media.toLowerCase()) continue;
+      const x = offered[i].media;
+      const y = answered[i].media;
+      if (x === y || (x.length === y.length && x.toLowerCase() === y.toLowerCase())) continue;
       return [
         {
           text: `m= line ${i + 1} is ${answered[i].media} in the answer but ${offered[i].media} in the offer`,

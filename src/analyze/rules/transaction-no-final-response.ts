@@ -46,7 +46,9 @@ export const transactionNoFinalResponse: CorrelatedRule<State> = {
       let out: FindingDraft[] | undefined;
       const n = watch.expire(ctx.now);
       for (let i = 0; i < n; i++) {
-        const [tx, msg, call] = [watch.tx[i], watch.msg[i], watch.call[i]];
+        const tx = watch.tx[i];
+        const msg = watch.msg[i];
+        const call = watch.call[i];
         const f = afterTimerB(model, ctx.timers.t1, tx, msg, call);
         // Timer C runs from the transaction's last response (the queue keeps deadlines in order: never earlier
         // than one already queued).
@@ -79,7 +81,8 @@ export const transactionNoFinalResponse: CorrelatedRule<State> = {
     const tx = txOf(model, c);
     if (tx === undefined || tx.request !== ev.id || tx.kind === 'ack') return NONE;
     watch.add(ev.id, tsOf(m) + 64 * ctx.timers.t1, c.transaction, c.call);
-    wake(s, watch, ctx);
+    // Deadlines come in order: only the first one of an empty queue moves the wake-up time.
+    if (watch.size === 1) wake(s, watch, ctx);
     return NONE;
   },
 };
