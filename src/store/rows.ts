@@ -1,0 +1,121 @@
+/**
+ * The rows a store keeps and the API sends (server/API.md): the JSON
+ * contract's records as plain data, plus the extensions the UI needs. Text
+ * from a capture is already read as UTF-8 here (report/message-json.ts), so a
+ * row can go to JSON.stringify or a database column as it is.
+ */
+import type { Finding, Severity } from '../analyze/finding.js';
+import type { AnalysisStats } from '../report/analyze-capture.js';
+
+/** The session description of a message, as the ladder labels it. */
+export interface SdpSummary {
+  /** The session c= address, else the first media's. */
+  addr: string | null;
+  media: Array<{
+    media: string;
+    port: number;
+    proto: string;
+    addr: string | null;
+    /** `PCMU/8000` where an rtpmap (or a static payload type) names it, else the format as written. */
+    codecs: string[];
+    direction: string | null;
+  }>;
+}
+
+/** A message as the JSON contract writes it (report/message-table.ts `json`). */
+export interface MessageJson {
+  id: number;
+  frame: number;
+  ts: number;
+  src: string;
+  dst: string;
+  transport: string;
+  method?: string;
+  status?: number;
+  reason?: string;
+  callId: string | null;
+  cseq: number | null;
+  cseqMethod: string | null;
+  fromTag: string | null;
+  toTag: string | null;
+  branch: string | null;
+  transaction: number | null;
+  dialog: number | null;
+  call: number | null;
+  retransmission: boolean;
+  /** Only when true. */
+  malformed?: boolean;
+  /** Only when the message was carried by more than its completing frame. */
+  frames?: number[];
+}
+
+export interface MessageRow extends MessageJson {
+  sdp: SdpSummary | null;
+}
+
+/** A transaction as report/model-json.ts `transactionJson` writes it. */
+export interface TransactionRow {
+  id: number;
+  kind: string;
+  method: string;
+  branch: string | null;
+  state: string;
+  messages: number[];
+  finalStatus: number | null;
+  sentBy: string;
+  callId: string;
+  cseq: number | null;
+  retransmissions: number;
+  timedOut: boolean;
+  rfc2543?: boolean;
+  upstream?: number;
+  cancels?: number;
+  acks?: number;
+  anomalies?: string[];
+}
+
+/** A dialog as `dialogJson` writes it. */
+export interface DialogRow {
+  id: number;
+  callId: string;
+  tags: [string, string];
+  state: string;
+  messages: number[];
+  kind: string;
+  createdBy: number;
+  start: number | null;
+  end: number | null;
+  endReason: string | null;
+}
+
+/** A call as `callJson` writes it. */
+export interface CallJson {
+  id: number;
+  callIds: string[];
+  from: string | null;
+  to: string | null;
+  start: number | null;
+  end: number | null;
+  state: string;
+  setupMs: number | null;
+  durationMs: number | null;
+  dialogs: number[];
+  messages: number[];
+  links: Array<{ callId: string; evidence: string }>;
+  kind: string;
+  finalStatus: number | null;
+  reason: string | null;
+  pddMs: number | null;
+  hangupBy: 'caller' | 'callee' | null;
+  retransmissions: number;
+  transactions: number[];
+  endpoints: Array<{ addr: string; label: string | null }>;
+}
+
+/** A call of the call list: the contract's call and what the store knows of its findings. */
+export interface CallRow extends CallJson {
+  findingCount: number;
+  worstSeverity: Severity | null;
+}
+
+export type { AnalysisStats, Finding, Severity };

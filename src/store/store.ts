@@ -1,0 +1,184 @@
+/**
+ * The store (DESIGN.md "Data flow": analyze → store → server): where the
+ * results of an analysis live and the queries the API asks of them
+ * (server/API.md). Every method is async so that an embedded database, a
+ * server process or a distributed engine can implement it; the in-memory
+ * store (memory-store.ts) is the reference the shared test suite pins down.
+ *
+ * Ownership: the store keeps records only. The capture file named by `path`
+ * belongs to whoever created the capture (the server's upload directory):
+ * deleting a capture here forgets its records, it never touches the file.
+ *
+ * Writing: an analysis opens one writer per capture and hands it its output in
+ * batches, in any order (messages, transactions, dialogs, calls, findings may
+ * interleave, as a streaming analysis finishes calls), then `finish(stats)`.
+ * Until then the capture is `analyzing` and the query methods may see part of
+ * it; after `finish` it is `ready` and complete. `fail(error)` ends a writer
+ * without results (the capture becomes `failed` and its partial rows go).
+ */
+import type { CaptureFormat } from '../capture/frame.js';
+import type { CallQuery } from './call-query.js';
+import type {
+  AnalysisStats,
+  CallJson,
+  CallRow,
+  DialogRow,
+  Finding,
+  MessageRow,
+  TransactionRow,
+} from './rows.js';
+
+export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
+
+/** What the analysis learnt about the file (the JSON contract's `source`). */
+export interface CaptureSource {
+  file: string;
+  format: CaptureFormat;
+  linkTypes: string[];
+  frames: number;
+  bytes: number;
+}
+
+/** A capture as `GET /api/captures` lists it. */
+export interface CaptureInfo {
+  /** Chosen by the store: short, URL-safe, never reused by this store. */
+  id: string;
+  /** The name the user gave it (the uploaded file's name): display text only. */
+  name: string;
+  /** Bytes of the capture file. */
+  size: number;
+  status: CaptureStatus;
+  /** 0..1 while analysing; 1 when ready. */
+  progress: number;
+  /** Why it failed: the CLI's one line (`<file>: <reason> at byte offset N`). */
+  error?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** Null until ready. */
+  stats: AnalysisStats | null;
+  source?: CaptureSource;
+}
+
+/** A capture with what the server needs and the API does not show. */
+export interface CaptureRecord extends CaptureInfo {
+  /** The capture file on disk (for re-reading frames: the pcap export). */
+  path: string;
+}
+
+export interface NewCapture {
+  name: string;
+  size: number;
+  path: string;
+  /** Default `analyzing`. */
+  status?: CaptureStatus;
+}
+
+/** Fields an update may set; `error: null` clears it. */
+export interface CaptureUpdate {
+  status?: CaptureStatus;
+  progress?: number;
+  error?: string | null;
+  stats?: AnalysisStats | null;
+  source?: CaptureSource;
+  size?: number;
+}
+
+/** A message as the analysis hands it over: its row and its bytes. */
+export interface MessageInput {
+  row: MessageRow;
+  /** The message's bytes as framed (the input of `parseSip`); header offsets are offsets into them. */
+  raw: Uint8Array;
+  /** User-Agent or Server header value, for the call search (null when absent). */
+  agent: string | null;
+}
+
+/** One message read back: its row and bytes. */
+export interface StoredMessage {
+  row: MessageRow;
+  raw: Uint8Array;
+}
+
+/** Everything about one call (`GET /api/captures/:id/calls/:callId`). */
+export interface CallDetail {
+  call: CallRow;
+  /** Every message of the call, in capture order. */
+  messages: MessageRow[];
+  /** The transactions and dialogs its messages belong to, by id. */
+  transactions: TransactionRow[];
+  dialogs: DialogRow[];
+  /** Findings whose `call` is this call. */
+  findings: Finding[];
+}
+
+/** What the statistics view plots (`GET /api/captures/:id/stats`). */
+export interface CaptureStatsView {
+  requests: Record<string, number>;
+  responses: Record<string, number>;
+  callsByState: Record<string, number>;
+  callsByKind: Record<string, number>;
+  /** Answered INVITE calls / INVITE calls (kind `call`); null without any. */
+  asr: number | null;
+  /** One value per call that has it, in call order. */
+  pddMs: number[];
+  setupMs: number[];
+  durationMs: number[];
+}
+
+export interface CallPage {
+  /** Calls matching the filters (all pages). */
+  total: number;
+  calls: CallRow[];
+}
+
+export interface FindingFilter {
+  /** Findings naming this message. */
+  message?: number;
+  /** Findings of this call. */
+  call?: number;
+  /** Rule id, or a prefix ending in `.` (`cseq.`). */
+  rule?: string;
+}
+
+/** Takes one capture's analysis output. Not safe for concurrent use: await each call. */
+export interface CaptureWriter {
+  readonly captureId: string;
+  addMessages(batch: readonly MessageInput[]): Promise<void>;
+  addTransactions(batch: readonly TransactionRow[]): Promise<void>;
+  addDialogs(batch: readonly DialogRow[]): Promise<void>;
+  /** A call given again (a live capture updates calls) replaces the earlier row. */
+  addCalls(batch: readonly CallJson[]): Promise<void>;
+  addFindings(batch: readonly Finding[]): Promise<void>;
+  /** All output written: the capture becomes `ready` with these stats. */
+  finish(stats: AnalysisStats, source?: CaptureSource): Promise<void>;
+  /** The analysis failed: the capture becomes `failed` with `error`, its rows are dropped. */
+  fail(error: string): Promise<void>;
+}
+
+export interface Store {
+  createCapture(c: NewCapture): Promise<CaptureRecord>;
+  /** Undefined when there is no such capture. */
+  updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined>;
+  /** Newest first. */
+  listCaptures(): Promise<CaptureRecord[]>;
+  getCapture(id: string): Promise<CaptureRecord | undefined>;
+  /** Forgets the capture and everything written for it; false when there was none. */
+  deleteCapture(id: string): Promise<boolean>;
+
+  /** Throws when there is no such capture or it already has an open writer. */
+  openWriter(captureId: string): Promise<CaptureWriter>;
+
+  /** One page of calls; undefined when there is no such capture. */
+  queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined>;
+  getCall(captureId: string, callId: number): Promise<CallDetail | undefined>;
+  getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined>;
+  /** In the order the analysis gave them; undefined when there is no such capture. */
+  findings(captureId: string, filter?: FindingFilter): Promise<Finding[] | undefined>;
+  stats(captureId: string): Promise<CaptureStatsView | undefined>;
+  /**
+   * The frame numbers of every message of the call (all frames of a
+   * reassembled message), ascending, without repeats: what the pcap export keeps.
+   */
+  callFrames(captureId: string, callId: number): Promise<number[] | undefined>;
+
+  close(): Promise<void>;
+}
