@@ -1,0 +1,259 @@
+/**
+ * The payloads of server/API.md, as the browser receives them. Field names are
+ * those of `sipscope analyze --json` (the JSON contract); `(ext)` marks the
+ * server's extensions. Everything in here came from a capture unless it is a
+ * number or one of the closed unions: treat every string as attacker text.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
+
+export interface Stats {
+  frames: number;
+  sipMessages: number;
+  requests: Record<string, number>;
+  responses: Record<string, number>;
+  retransmissions: number;
+  transactions: number;
+  dialogs: number;
+  calls: number;
+  findings: number;
+  decodeErrors: number;
+  malformed?: number;
+}
+
+export interface CaptureSource {
+  file: string;
+  format: string;
+  linkTypes: string[];
+  frames: number;
+  bytes: number;
+}
+
+export interface CaptureInfo {
+  id: string;
+  name: string;
+  size: number;
+  status: CaptureStatus;
+  progress: number;
+  error?: string;
+  createdAt: string;
+  stats: Stats | null;
+  source?: CaptureSource;
+}
+
+export interface CallLink {
+  callId: string;
+  evidence: string;
+}
+
+export interface CallEndpoint {
+  addr: string;
+  label: string | null;
+}
+
+export interface CallRow {
+  id: number;
+  callIds: string[];
+  from: string | null;
+  to: string | null;
+  start: number;
+  end: number;
+  state: string;
+  setupMs: number | null;
+  durationMs: number | null;
+  dialogs: number[];
+  messages: number[];
+  links: CallLink[];
+  kind: string;
+  finalStatus: number | null;
+  reason: string | null;
+  pddMs: number | null;
+  hangupBy: 'caller' | 'callee' | null;
+  retransmissions: number;
+  transactions: number[];
+  endpoints: CallEndpoint[];
+  /** (ext) */
+  findingCount: number;
+  /** (ext) */
+  worstSeverity: Severity | null;
+}
+
+export interface CallPage {
+  total: number;
+  calls: CallRow[];
+}
+
+export interface SdpSummaryMedia {
+  media: string;
+  port: number;
+  proto: string;
+  addr: string | null;
+  codecs: string[];
+  direction: string | null;
+}
+
+export interface SdpSummary {
+  addr: string | null;
+  media: SdpSummaryMedia[];
+}
+
+export interface MessageRow {
+  id: number;
+  frame: number;
+  ts: number;
+  src: string;
+  dst: string;
+  transport: string;
+  method?: string;
+  status?: number;
+  reason?: string;
+  callId: string | null;
+  cseq: number | null;
+  cseqMethod: string | null;
+  fromTag: string | null;
+  toTag: string | null;
+  branch: string | null;
+  transaction: number | null;
+  dialog: number | null;
+  call: number | null;
+  retransmission: boolean;
+  malformed?: boolean;
+  frames?: number[];
+  /** (ext) */
+  sdp?: SdpSummary | null;
+}
+
+export interface Transaction {
+  id: number;
+  kind: string;
+  method: string;
+  branch: string | null;
+  state: string;
+  messages: number[];
+  finalStatus: number | null;
+  sentBy?: string;
+  callId?: string;
+  cseq?: number | null;
+  retransmissions?: number;
+  timedOut?: boolean;
+  upstream?: number;
+  cancels?: number;
+  acks?: number;
+  anomalies?: string[];
+}
+
+export interface Dialog {
+  id: number;
+  callId: string;
+  tags: string[];
+  state: string;
+  messages: number[];
+  kind?: string;
+  createdBy?: number;
+  start?: number | null;
+  end?: number | null;
+  endReason?: string | null;
+}
+
+export interface FindingRange {
+  message: number;
+  offset: number;
+  length: number;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  rfc: string;
+  messages: number[];
+  call: number | null;
+  text: string;
+  range?: FindingRange;
+}
+
+export interface CallDetail {
+  call: CallRow;
+  messages: MessageRow[];
+  transactions: Transaction[];
+  dialogs: Dialog[];
+  findings: Finding[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface HeaderSpan extends Span {
+  name: string;
+  value: string;
+  nameEnd: number;
+}
+
+export interface SdpLine {
+  type: string;
+  value: string;
+  offset: number;
+  length: number;
+}
+
+export interface SdpMediaFull {
+  media: string;
+  port: number;
+  proto: string;
+  formats: string[];
+  connection?: { address: string; addrType?: string };
+  rtpmap: Record<string, { payloadType: number; encoding: string; clockRate: number; channels?: number }>;
+  fmtp?: Record<string, string>;
+  direction: string;
+  attributes?: Array<{ name: string; value?: string }>;
+}
+
+export interface SdpFull {
+  version?: number;
+  origin?: { username: string; address: string; sessionId?: string; sessionVersion?: string };
+  sessionName?: string;
+  connection?: { address: string; addrType?: string };
+  direction?: string;
+  media: SdpMediaFull[];
+  lines?: SdpLine[];
+}
+
+export interface ParseIssue {
+  code: string;
+  message: string;
+  severity: string;
+  start?: number;
+  end?: number;
+}
+
+export interface MessageDetail extends Omit<MessageRow, 'sdp'> {
+  raw: string;
+  startLine: Span;
+  headers: HeaderSpan[];
+  body: Span | null;
+  sdp: SdpFull | null;
+  issues: ParseIssue[];
+  findings: Finding[];
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  scope: string;
+  rfc: { ref: string; text: string };
+  explanation: string;
+}
+
+export interface CaptureStats {
+  requests: Record<string, number>;
+  responses: Record<string, number>;
+  callsByState: Record<string, number>;
+  callsByKind: Record<string, number>;
+  asr: number | null;
+  pddMs: number[];
+  setupMs: number[];
+  durationMs: number[];
+}

@@ -1,0 +1,72 @@
+/**
+ * Number and time formatting shared by the views. Pure: no DOM, no locale
+ * surprises (fixed decimals, UTC), so tests and screenshots are stable.
+ */
+
+/** Seconds relative to a start, 3 decimals: `12.010`. */
+export function relTime(seconds: number): string {
+  return seconds.toFixed(3);
+}
+
+/** A gap between two messages: `+0 ms`, `+10 ms`, `+1.990 s`, `+2 min 3.0 s`. */
+export function deltaText(seconds: number): string {
+  const ms = seconds * 1000;
+  if (ms < 1000) return `+${ms < 10 ? ms.toFixed(1).replace(/\.0$/, '') : Math.round(ms)} ms`;
+  if (seconds < 120) return `+${seconds.toFixed(3)} s`;
+  const min = Math.floor(seconds / 60);
+  return `+${min} min ${(seconds - min * 60).toFixed(1)} s`;
+}
+
+/** Milliseconds as a compact duration, or an en dash for null: `20 ms`, `9.99 s`, `1 h 02 min`. */
+export function durationText(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(2)} s`;
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
+  }
+  const h = Math.floor(s / 3600);
+  return `${h} h ${String(Math.floor((s - h * 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Capture time (epoch seconds) as `2023-11-14 22:13:20.000` UTC. */
+export function wallClock(epochSeconds: number): string {
+  if (!Number.isFinite(epochSeconds)) return '–';
+  const d = new Date(Math.round(epochSeconds * 1000));
+  if (Number.isNaN(d.getTime())) return '–';
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Bytes as `2.5 kB`, `55.2 MB`. */
+export function bytesText(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** A count with thin grouping: `100 000`. */
+export function countText(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+}
+
+/** A ratio 0..1 as a percentage, `–` for null. */
+export function percentText(r: number | null): string {
+  return r === null || !Number.isFinite(r) ? '–' : `${(r * 100).toFixed(1)} %`;
+}
+
+/** `text` cut to `max` characters with an ellipsis. */
+export function ellipsis(text: string, max: number): string {
+  if (max <= 0) return '';
+  if (text.length <= max) return text;
+  if (max === 1) return '…';
+  return `${text.slice(0, max - 1)}…`;
+}
