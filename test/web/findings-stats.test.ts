@@ -1,0 +1,59 @@
+/** The findings view's groups and the statistics view's bars and distributions. */
+import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../src/analyze/registry.js';
+import type { Finding, Rule } from '../../web/src/api/types.js';
+import { groupFindings } from '../../web/src/findings/group.js';
+import { bars, distribution } from '../../web/src/stats/distribution.js';
+import { rfc2543Call } from '../fixtures/flows/index.js';
+import { contractOfFlow } from './contract.js';
+
+describe('findings grouped by rule', () => {
+  it('counts each rule once, most severe first, with the title from the catalogue', async () => {
+    const doc = await contractOfFlow(rfc2543Call());
+    const rules: Rule[] = catalogue();
+    const groups = groupFindings(doc.findings, rules);
+    expect(groups.reduce((n, g) => n + g.count, 0)).toBe(doc.findings.length);
+    expect(new Set(groups.map((g) => g.rule)).size).toBe(groups.length);
+    for (const g of groups) {
+      expect(g.findings.every((f) => f.rule === g.rule)).toBe(true);
+      expect(g.title).toBe(rules.find((r) => r.id === g.rule)?.title);
+    }
+    const rank = { error: 0, warning: 1, info: 2 };
+    for (let i = 1; i < groups.length; i++) {
+      expect(rank[groups[i].severity]).toBeGreaterThanOrEqual(rank[groups[i - 1].severity]);
+    }
+  });
+
+  it('keeps a finding of a rule missing from the catalogue', () => {
+    const f: Finding = {
+      rule: 'x.unknown',
+      severity: 'info',
+      rfc: 'RFC 1',
+      messages: [1],
+      call: 0,
+      text: 't',
+    };
+    const [g] = groupFindings([f, { ...f, severity: 'error' }], []);
+    expect([g.title, g.count, g.severity]).toEqual(['x.unknown', 2, 'error']);
+  });
+});
+
+describe('statistics', () => {
+  it('sorts bars by count, or response codes by code', () => {
+    expect(bars({ INVITE: 3, ACK: 5, BYE: 3 }).map((b) => b.key)).toEqual(['ACK', 'BYE', 'INVITE']);
+    expect(bars({ '486': 1, '100': 9, '200': 4 }, true).map((b) => b.key)).toEqual(['100', '200', '486']);
+    expect(bars(null)).toEqual([]);
+  });
+
+  it('bins a distribution and gives its median and 95th percentile', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i * 10);
+    const d = distribution(values, 10);
+    expect(d.n).toBe(100);
+    expect(d.bins.reduce((n, b) => n + b.count, 0)).toBe(100);
+    expect(d.median).toBeCloseTo(495, 6);
+    expect(d.p95).toBeCloseTo(940.5, 6);
+    expect(d.max).toBe(990);
+    expect(distribution([]).bins).toEqual([]);
+    expect(distribution([Number.NaN, 5]).n).toBe(1);
+  });
+});
