@@ -1,0 +1,371 @@
+/**
+ * The Store kept in process memory: for tests, the CLI and captures that fit
+ * in RAM. Rows are kept as the writer gives them; the call list's indexes
+ * (search text, methods, finding counts, sorted orders) are built on the
+ * first query after a write and reused until the next write.
+ */
+import { atLeast, type Severity } from '../analyze/finding.js';
+import {
+  type CallFacts,
+  type CallQuery,
+  type CallSortKey,
+  callMatcher,
+  compareCalls,
+  pageOf,
+  searchText,
+} from './call-query.js';
+import type {
+  AnalysisStats,
+  CallJson,
+  CallRow,
+  DialogRow,
+  Finding,
+  MessageRow,
+  TransactionRow,
+} from './rows.js';
+import type {
+  CallDetail,
+  CallPage,
+  CaptureRecord,
+  CaptureSource,
+  CaptureStatsView,
+  CaptureUpdate,
+  CaptureWriter,
+  FindingFilter,
+  MessageInput,
+  NewCapture,
+  Store,
+  StoredMessage,
+} from './store.js';
+
+interface Data {
+  messages: MessageInput[];
+  transactions: Map<number, TransactionRow>;
+  dialogs: Map<number, DialogRow>;
+  calls: Map<number, CallJson>;
+  findings: Finding[];
+  /** Derived; undefined after a write. */
+  index?: Index;
+}
+
+interface Index {
+  /** Call list facts in call-id order. */
+  facts: CallFacts[];
+  byId: Map<number, CallFacts>;
+  findingsByCall: Map<number, Finding[]>;
+  /** Orders made so far, by `sort:order`. */
+  sorted: Map<string, CallFacts[]>;
+}
+
+export interface MemoryStoreOptions {
+  /** First capture id number (default 1: ids are c1, c2, …). */
+  firstId?: number;
+}
+
+export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
+  return new MemoryStore(opts);
+}
+
+const worse = (a: Severity | null, b: Severity): Severity => (a === null || atLeast(b, a) ? b : a);
+
+class MemoryStore implements Store {
+  private seq: number;
+  private readonly captures = new Map<string, CaptureRecord>();
+  private readonly data = new Map<string, Data>();
+  private readonly writers = new Set<string>();
+
+  constructor(opts: MemoryStoreOptions) {
+    this.seq = (opts.firstId ?? 1) - 1;
+  }
+
+  async createCapture(c: NewCapture): Promise<CaptureRecord> {
+    const id = `c${++this.seq}`;
+    const rec: CaptureRecord = {
+      id,
+      name: c.name,
+      size: c.size,
+      path: c.path,
+      status: c.status ?? 'analyzing',
+      progress: 0,
+      createdAt: new Date().toISOString(),
+      stats: null,
+    };
+    this.captures.set(id, rec);
+    this.data.set(id, emptyData());
+    return { ...rec };
+  }
+
+  async updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined> {
+    const rec = this.captures.get(id);
+    if (rec === undefined) return undefined;
+    apply(rec, patch);
+    return { ...rec };
+  }
+
+  async listCaptures(): Promise<CaptureRecord[]> {
+    // Newest first: ids grow, createdAt may tie within a millisecond.
+    return [...this.captures.values()].reverse().map((c) => ({ ...c }));
+  }
+
+  async getCapture(id: string): Promise<CaptureRecord | undefined> {
+    const rec = this.captures.get(id);
+    return rec === undefined ? undefined : { ...rec };
+  }
+
+  async deleteCapture(id: string): Promise<boolean> {
+    this.data.delete(id);
+    this.writers.delete(id);
+    return this.captures.delete(id);
+  }
+
+  async openWriter(captureId: string): Promise<CaptureWriter> {
+    if (!this.captures.has(captureId)) throw new Error(`no capture ${captureId}`);
+    if (this.writers.has(captureId)) throw new Error(`capture ${captureId} already has a writer`);
+    this.writers.add(captureId);
+    return new MemoryWriter(this, captureId);
+  }
+
+  /** The data a writer may change; throws once the capture is gone or the writer ended. */
+  dataFor(w: MemoryWriter): Data {
+    const d = this.data.get(w.captureId);
+    if (d === undefined || !this.writers.has(w.captureId) || w.ended)
+      throw new Error(`capture ${w.captureId} is deleted or its writer has ended`);
+    d.index = undefined;
+    return d;
+  }
+
+  endWriter(w: MemoryWriter, patch: CaptureUpdate, drop: boolean): void {
+    this.dataFor(w);
+    this.writers.delete(w.captureId);
+    if (drop) this.data.set(w.captureId, emptyData());
+    apply(this.captures.get(w.captureId)!, patch);
+  }
+
+  async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
+    const index = this.indexOf(captureId);
+    if (index === undefined) return undefined;
+    const sort: CallSortKey = query.sort ?? 'start';
+    const order = query.order ?? 'asc';
+    const key = `${sort}:${order}`;
+    let sorted = index.sorted.get(key);
+    if (sorted === undefined) {
+      const cmp = compareCalls(sort, order);
+      sorted = index.facts.slice().sort((a, b) => cmp(a.row, b.row));
+      index.sorted.set(key, sorted);
+    }
+    const match = callMatcher(query);
+    const { offset, limit } = pageOf(query);
+    const calls: CallRow[] = [];
+    let total = 0;
+    for (const f of sorted) {
+      if (!match(f)) continue;
+      if (total >= offset && calls.length < limit) calls.push(f.row);
+      total++;
+    }
+    return { total, calls };
+  }
+
+  async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
+    const index = this.indexOf(captureId);
+    const d = this.data.get(captureId);
+    const facts = index?.byId.get(callId);
+    if (d === undefined || index === undefined || facts === undefined) return undefined;
+    const call = facts.row;
+    const messages: MessageRow[] = [];
+    const txIds = new Set<number>(call.transactions);
+    const dialogIds = new Set<number>(call.dialogs);
+    for (const m of call.messages) {
+      const row = d.messages[m]?.row;
+      if (row === undefined) continue;
+      messages.push(row);
+      if (row.transaction !== null) txIds.add(row.transaction);
+      if (row.dialog !== null) dialogIds.add(row.dialog);
+    }
+    const pick = <T>(ids: Set<number>, map: Map<number, T>): T[] =>
+      [...ids]
+        .sort((a, b) => a - b)
+        .map((i) => map.get(i))
+        .filter((x): x is T => x !== undefined);
+    return {
+      call,
+      messages,
+      transactions: pick(txIds, d.transactions),
+      dialogs: pick(dialogIds, d.dialogs),
+      findings: index.findingsByCall.get(callId) ?? [],
+    };
+  }
+
+  async getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined> {
+    const m = this.data.get(captureId)?.messages[messageId];
+    return m === undefined ? undefined : { row: m.row, raw: m.raw };
+  }
+
+  async findings(captureId: string, filter: FindingFilter = {}): Promise<Finding[] | undefined> {
+    const d = this.data.get(captureId);
+    if (d === undefined) return undefined;
+    const rule = filter.rule;
+    return d.findings.filter(
+      (f) =>
+        (filter.call === undefined || f.call === filter.call) &&
+        (filter.message === undefined || f.messages.includes(filter.message)) &&
+        (rule === undefined || f.rule === rule || (rule.endsWith('.') && f.rule.startsWith(rule))),
+    );
+  }
+
+  async stats(captureId: string): Promise<CaptureStatsView | undefined> {
+    const d = this.data.get(captureId);
+    const index = this.indexOf(captureId);
+    if (d === undefined || index === undefined) return undefined;
+    const v: CaptureStatsView = {
+      requests: {},
+      responses: {},
+      callsByState: {},
+      callsByKind: {},
+      asr: null,
+      pddMs: [],
+      setupMs: [],
+      durationMs: [],
+    };
+    for (const m of d.messages) {
+      if (m === undefined) continue;
+      if (m.row.method !== undefined) v.requests[m.row.method] = (v.requests[m.row.method] ?? 0) + 1;
+      else if (m.row.status !== undefined) v.responses[m.row.status] = (v.responses[m.row.status] ?? 0) + 1;
+    }
+    let inviteCalls = 0;
+    let answered = 0;
+    for (const { row: c } of index.facts) {
+      v.callsByState[c.state] = (v.callsByState[c.state] ?? 0) + 1;
+      v.callsByKind[c.kind] = (v.callsByKind[c.kind] ?? 0) + 1;
+      if (c.kind === 'call') {
+        inviteCalls++;
+        if (isAnswered(c)) answered++;
+      }
+      if (c.pddMs !== null) v.pddMs.push(c.pddMs);
+      if (c.setupMs !== null) v.setupMs.push(c.setupMs);
+      if (c.durationMs !== null) v.durationMs.push(c.durationMs);
+    }
+    v.asr = inviteCalls === 0 ? null : answered / inviteCalls;
+    return v;
+  }
+
+  async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
+    const d = this.data.get(captureId);
+    const call = d?.calls.get(callId);
+    if (d === undefined || call === undefined) return undefined;
+    const frames = new Set<number>();
+    for (const m of call.messages) {
+      const row = d.messages[m]?.row;
+      if (row === undefined) continue;
+      for (const f of row.frames ?? [row.frame]) frames.add(f);
+    }
+    return [...frames].sort((a, b) => a - b);
+  }
+
+  async close(): Promise<void> {
+    this.captures.clear();
+    this.data.clear();
+    this.writers.clear();
+  }
+
+  private indexOf(captureId: string): Index | undefined {
+    const d = this.data.get(captureId);
+    if (d === undefined) return undefined;
+    d.index ??= buildIndex(d);
+    return d.index;
+  }
+}
+
+/** An INVITE call that got a 2xx: RFC 3261 §13.2.2.4, the 2xx establishes the session. */
+function isAnswered(c: CallRow): boolean {
+  return c.state === 'in-call' || c.state === 'completed' || c.setupMs !== null;
+}
+
+function emptyData(): Data {
+  return { messages: [], transactions: new Map(), dialogs: new Map(), calls: new Map(), findings: [] };
+}
+
+function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
+  if (patch.status !== undefined) rec.status = patch.status;
+  if (patch.progress !== undefined) rec.progress = Math.min(1, Math.max(0, patch.progress));
+  if (patch.error === null) delete rec.error;
+  else if (patch.error !== undefined) rec.error = patch.error;
+  if (patch.stats !== undefined) rec.stats = patch.stats;
+  if (patch.source !== undefined) rec.source = patch.source;
+  if (patch.size !== undefined) rec.size = patch.size;
+}
+
+function buildIndex(d: Data): Index {
+  const findingsByCall = new Map<number, Finding[]>();
+  for (const f of d.findings) {
+    if (f.call === null) continue;
+    let list = findingsByCall.get(f.call);
+    if (list === undefined) findingsByCall.set(f.call, (list = []));
+    list.push(f);
+  }
+  const facts: CallFacts[] = [];
+  const byId = new Map<number, CallFacts>();
+  const ids = [...d.calls.keys()].sort((a, b) => a - b);
+  for (const id of ids) {
+    const c = d.calls.get(id)!;
+    const fs = findingsByCall.get(id) ?? [];
+    let worst: Severity | null = null;
+    for (const f of fs) worst = worse(worst, f.severity);
+    const row: CallRow = { ...c, findingCount: fs.length, worstSeverity: worst };
+    const methods = new Set<string>();
+    const agents = new Set<string>();
+    for (const m of c.messages) {
+      const msg = d.messages[m];
+      if (msg === undefined) continue;
+      if (msg.row.method !== undefined) methods.add(msg.row.method);
+      if (msg.agent !== null) agents.add(msg.agent);
+    }
+    const f: CallFacts = { row, methods: [...methods], text: searchText(row, agents) };
+    facts.push(f);
+    byId.set(id, f);
+  }
+  return { facts, byId, findingsByCall, sorted: new Map() };
+}
+
+class MemoryWriter implements CaptureWriter {
+  ended = false;
+
+  constructor(
+    private readonly store: MemoryStore,
+    readonly captureId: string,
+  ) {}
+
+  async addMessages(batch: readonly MessageInput[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const m of batch) d.messages[m.row.id] = m;
+  }
+
+  async addTransactions(batch: readonly TransactionRow[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const t of batch) d.transactions.set(t.id, t);
+  }
+
+  async addDialogs(batch: readonly DialogRow[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const x of batch) d.dialogs.set(x.id, x);
+  }
+
+  async addCalls(batch: readonly CallJson[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const c of batch) d.calls.set(c.id, c);
+  }
+
+  async addFindings(batch: readonly Finding[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const f of batch) d.findings.push(f);
+  }
+
+  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
+    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source }, false);
+    this.ended = true;
+  }
+
+  async fail(error: string): Promise<void> {
+    this.store.endWriter(this, { status: 'failed', error, stats: null }, true);
+    this.ended = true;
+  }
+}

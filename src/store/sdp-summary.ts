@@ -1,0 +1,69 @@
+/**
+ * The one-line view of a session description the ladder draws beside an
+ * arrow: where the media goes and with which codecs (server/API.md
+ * SdpSummary). Text is read as UTF-8, like every string a row holds.
+ */
+import { jsonString } from '../report/message-json.js';
+import type { Sdp, SdpMedia } from '../sip/sdp.js';
+import type { SdpSummary } from './rows.js';
+
+/**
+ * RFC 3551 §6, Tables 4 and 5: "payload types 0-95 are statically assigned";
+ * a static format may appear in m= without an a=rtpmap line.
+ */
+const STATIC_PAYLOAD_TYPES: Record<string, string> = {
+  '0': 'PCMU/8000',
+  '3': 'GSM/8000',
+  '4': 'G723/8000',
+  '5': 'DVI4/8000',
+  '6': 'DVI4/16000',
+  '7': 'LPC/8000',
+  '8': 'PCMA/8000',
+  '9': 'G722/8000',
+  '10': 'L16/44100/2',
+  '11': 'L16/44100',
+  '12': 'QCELP/8000',
+  '13': 'CN/8000',
+  '14': 'MPA/90000',
+  '15': 'G728/8000',
+  '16': 'DVI4/11025',
+  '17': 'DVI4/22050',
+  '18': 'G729/8000',
+  '25': 'CelB/90000',
+  '26': 'JPEG/90000',
+  '28': 'nv/90000',
+  '31': 'H261/90000',
+  '32': 'MPV/90000',
+  '33': 'MP2T/90000',
+  '34': 'H263/90000',
+};
+
+/** Latin1 header text (one char per byte) read as the UTF-8 it should be. */
+export function utf8Text(s: string): string {
+  return JSON.parse(jsonString(s)) as string;
+}
+
+function codecOf(m: SdpMedia, format: string): string {
+  const map = m.rtpmap[format];
+  if (map !== undefined) {
+    const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
+    return utf8Text(`${map.encoding}/${map.clockRate}${ch}`);
+  }
+  if (m.proto.toUpperCase().startsWith('RTP/')) return STATIC_PAYLOAD_TYPES[format] ?? utf8Text(format);
+  return utf8Text(format);
+}
+
+export function sdpSummary(sdp: Sdp): SdpSummary {
+  const media = sdp.media.map((m) => ({
+    media: utf8Text(m.media),
+    port: m.port,
+    proto: utf8Text(m.proto),
+    addr: m.connection ? utf8Text(m.connection.address) : null,
+    codecs: m.formats.map((f) => codecOf(m, f)),
+    direction: m.direction ?? null,
+  }));
+  const addr = sdp.connection
+    ? utf8Text(sdp.connection.address)
+    : (media.find((m) => m.addr !== null)?.addr ?? null);
+  return { addr, media };
+}

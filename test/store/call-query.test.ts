@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_LIMIT, MAX_PATTERN_LENGTH, parseCallQuery, textMatcher } from '../../src/store/call-query.js';
+
+const parse = (s: string) => parseCallQuery(new URLSearchParams(s));
+
+describe('call list query parameters', () => {
+  it('reads lists with ! exclusions, booleans, sort, order and paging', () => {
+    expect(parse('kind=call,!Options, !registration&state=completed&method=invite&hasFindings=true')).toEqual(
+      {
+        ok: true,
+        query: {
+          kind: { include: ['call'], exclude: ['options', 'registration'] },
+          state: { include: ['completed'], exclude: [] },
+          method: { include: ['invite'], exclude: [] },
+          hasFindings: true,
+        },
+      },
+    );
+    expect(parse('sort=pddMs&order=desc&offset=20&limit=50')).toEqual({
+      ok: true,
+      query: { sort: 'pddMs', order: 'desc', offset: 20, limit: 50 },
+    });
+    expect(parse('q=&kind=&sort=')).toEqual({ ok: true, query: {} });
+  });
+
+  it('refuses values it cannot read, naming the parameter', () => {
+    for (const [qs, name] of [
+      ['sort=color', 'sort'],
+      ['order=up', 'order'],
+      ['hasFindings=yes', 'hasFindings'],
+      ['offset=-1', 'offset'],
+      [`limit=${MAX_LIMIT + 1}`, 'limit'],
+      ['limit=0', 'limit'],
+      ['q=/(/', 'regular expression'],
+      [`q=${'a'.repeat(MAX_PATTERN_LENGTH + 1)}`, 'q'],
+    ]) {
+      const r = parse(qs);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toContain(name);
+    }
+  });
+
+  it('matches free text case-insensitively and /re/ as a regular expression', () => {
+    const text = textMatcher('ALICE@');
+    const re = textMatcher('/^sip:[a-c]lice@/');
+    if (typeof text === 'string' || typeof re === 'string') throw new Error('valid patterns refused');
+    expect(text('sip:alice@example.com')).toBe(true);
+    expect(text('sip:bob@example.com')).toBe(false);
+    expect(re('SIP:Alice@example.com')).toBe(true);
+    expect(re('tel:alice@')).toBe(false);
+    // A slash alone, or at one end only, is plain text.
+    const slash = textMatcher('/');
+    if (typeof slash === 'string') throw new Error('refused');
+    expect(slash('a/b')).toBe(true);
+  });
+});

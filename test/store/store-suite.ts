@@ -1,0 +1,371 @@
+/**
+ * The behaviour every Store implementation must have, as one suite: each
+ * implementation's test file calls `describeStore(name, makeStore)`. The data
+ * is real analysis output (the bundled samples and a mixed capture built from
+ * the named flows), and every expectation is derived from that analysis.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
+import { callId } from '../../src/sip/accessors.js';
+import { parseSip } from '../../src/sip/parse.js';
+import {
+  analysisBatches,
+  collectMessageExtras,
+  type MessageExtras,
+  writeAnalysis,
+  writeBatch,
+} from '../../src/store/analysis-batches.js';
+import { CALL_SORT_KEYS, type CallQuery, listFilter } from '../../src/store/call-query.js';
+import type { CallRow } from '../../src/store/rows.js';
+import type { Store } from '../../src/store/store.js';
+import { writeFixtureCaptures } from './fixture-captures.js';
+
+export const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
+export const SAMPLE_FILES = [
+  'basic-call.pcap',
+  'fragmented-invite.pcap',
+  'proxied-call-two-interfaces.pcapng',
+  'register-digest-auth.pcap',
+  'sipp-10-calls.pcap',
+  'tcp-call.pcap',
+];
+
+interface Analysed {
+  file: string;
+  result: AnalysisResult;
+  extras: MessageExtras;
+}
+
+async function analyse(file: string): Promise<Analysed> {
+  const extras = collectMessageExtras();
+  const result = await analyzeCapture(file, { onMessage: extras.onMessage });
+  return { file, result, extras };
+}
+
+const findingsOf = (r: AnalysisResult, call: number) => r.findings.filter((f) => f.call === call);
+const methodsOf = (r: AnalysisResult, call: number): string[] => {
+  const c = r.calls.find((x) => x.id === call)!;
+  return c.messages.map((m) => r.messages.get(m).method).filter((m): m is string => m !== undefined);
+};
+
+export function describeStore(name: string, makeStore: () => Store | Promise<Store>): void {
+  describe(`Store: ${name}`, () => {
+    let dir: string;
+    let samples: Analysed[];
+    let mixed: Analysed;
+    let store: Store;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'sipscope-store-'));
+      const fx = writeFixtureCaptures(dir);
+      samples = await Promise.all(SAMPLE_FILES.map((f) => analyse(join(SAMPLES_DIR, f))));
+      mixed = await analyse(fx.mixed);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function load(a: Analysed, batchSize?: number): Promise<string> {
+      const c = await store.createCapture({ name: a.file, size: a.result.source.bytes, path: a.file });
+      await writeAnalysis(await store.openWriter(c.id), a.result, a.extras, batchSize);
+      return c.id;
+    }
+
+    async function allCalls(id: string, q: CallQuery = {}): Promise<CallRow[]> {
+      const page = await store.queryCalls(id, { ...q, limit: 1000 });
+      expect(page).toBeDefined();
+      expect(page!.total).toBe(page!.calls.length);
+      return page!.calls;
+    }
+
+    it('creates captures with distinct ids, lists them newest first and gets one by id', async () => {
+      const a = await store.createCapture({ name: 'a.pcap', size: 10, path: '/x/a.pcap' });
+      const b = await store.createCapture({ name: 'b.pcap', size: 20, path: '/x/b.pcap' });
+      expect(a.id).not.toBe(b.id);
+      expect(a).toMatchObject({
+        name: 'a.pcap',
+        size: 10,
+        path: '/x/a.pcap',
+        status: 'analyzing',
+        stats: null,
+      });
+      expect(Number.isNaN(Date.parse(a.createdAt))).toBe(false);
+      expect((await store.listCaptures()).map((c) => c.id)).toEqual([b.id, a.id]);
+      expect(await store.getCapture(a.id)).toEqual(a);
+      expect(await store.getCapture('nope')).toBeUndefined();
+    });
+
+    it('updates status, progress and error, and clears the error with null', async () => {
+      const a = await store.createCapture({ name: 'a.pcap', size: 10, path: '/x/a.pcap' });
+      await store.updateCapture(a.id, { progress: 0.5 });
+      expect((await store.getCapture(a.id))?.progress).toBe(0.5);
+      await store.updateCapture(a.id, { status: 'failed', error: 'a.pcap: bad at byte offset 0' });
+      expect(await store.getCapture(a.id)).toMatchObject({
+        status: 'failed',
+        error: 'a.pcap: bad at byte offset 0',
+      });
+      const cleared = await store.updateCapture(a.id, { status: 'analyzing', error: null });
+      expect(cleared?.error).toBeUndefined();
+      expect(await store.updateCapture('nope', { progress: 1 })).toBeUndefined();
+    });
+
+    it('a finished writer leaves the capture ready with the analysis stats and source', async () => {
+      const id = await load(samples[0]);
+      const c = await store.getCapture(id);
+      expect(c).toMatchObject({ status: 'ready', progress: 1 });
+      expect(c?.stats).toEqual(samples[0].result.stats);
+      expect(c?.source).toEqual(samples[0].result.source);
+    });
+
+    it('lists every call of every sample with the contract fields and its finding count', async () => {
+      for (const a of [...samples, mixed]) {
+        const id = await load(a);
+        const rows = await allCalls(id);
+        expect(rows.map((r) => r.id).sort((x, y) => x - y)).toEqual(a.result.calls.map((c) => c.id));
+        for (const row of rows) {
+          const rec = a.result.calls.find((c) => c.id === row.id)!;
+          expect(row.messages).toEqual(rec.messages);
+          expect(row.callIds).toEqual(rec.callIds);
+          expect(row.state).toBe(rec.state);
+          expect(row.kind).toBe(rec.kind);
+          const fs = findingsOf(a.result, row.id);
+          expect(row.findingCount).toBe(fs.length);
+          const sev = fs.map((f) => f.severity);
+          expect(row.worstSeverity).toBe(
+            sev.includes('error')
+              ? 'error'
+              : sev.includes('warning')
+                ? 'warning'
+                : sev.length
+                  ? 'info'
+                  : null,
+          );
+        }
+      }
+    });
+
+    it('gives a call with every message in capture order, its transactions, dialogs and findings', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      for (const rec of r.calls) {
+        const d = await store.getCall(id, rec.id);
+        expect(d).toBeDefined();
+        expect(d!.messages.map((m) => m.id)).toEqual(rec.messages);
+        expect(d!.messages.every((m) => m.call === rec.id)).toBe(true);
+        const tx = new Set(d!.transactions.map((t) => t.id));
+        const dl = new Set(d!.dialogs.map((x) => x.id));
+        for (const m of d!.messages) {
+          if (m.transaction !== null) expect(tx.has(m.transaction)).toBe(true);
+          if (m.dialog !== null) expect(dl.has(m.dialog)).toBe(true);
+        }
+        expect(d!.findings).toEqual(findingsOf(r, rec.id));
+      }
+      expect(await store.getCall(id, 9999)).toBeUndefined();
+      expect(await store.getCall('nope', 0)).toBeUndefined();
+    });
+
+    it('gives a message back with the bytes that were analysed and its SDP summary', async () => {
+      const id = await load(samples[0]);
+      const r = samples[0].result;
+      for (let i = 0; i < r.messages.length; i++) {
+        const m = await store.getMessage(id, i);
+        expect(m).toBeDefined();
+        expect(m!.row.id).toBe(i);
+        expect(m!.row.frame).toBe(r.messages.get(i).frame);
+        const again = parseSip(m!.raw);
+        expect(again && callId(again)).toBe(m!.row.callId);
+        // The basic call's INVITE and 200 carry SDP, the others none.
+        expect(m!.row.sdp !== null).toBe(again!.body.length > 0);
+      }
+      const invite = (await store.getMessage(id, 0))!.row;
+      expect(invite.sdp?.media[0]).toMatchObject({
+        media: 'audio',
+        codecs: expect.arrayContaining(['PCMU/8000']),
+      });
+      expect(await store.getMessage(id, r.messages.length)).toBeUndefined();
+    });
+
+    it('filters calls by kind and state, a ! excluding a value', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      const count = (p: (k: string, s: string) => boolean) =>
+        r.calls.filter((c) => p(c.kind, c.state)).length;
+      const calls = await allCalls(id, { kind: listFilter('call') });
+      expect(calls.length).toBe(count((k) => k === 'call'));
+      expect(calls.length).toBeGreaterThan(0);
+      const noNoise = await allCalls(id, { kind: listFilter('!options,!registration') });
+      expect(noNoise.length).toBe(count((k) => k !== 'options' && k !== 'registration'));
+      expect(noNoise.some((c) => c.kind === 'options' || c.kind === 'registration')).toBe(false);
+      const ended = await allCalls(id, { state: listFilter('completed,cancelled') });
+      expect(ended.length).toBe(count((_k, s) => s === 'completed' || s === 'cancelled'));
+      const both = await allCalls(id, { kind: listFilter('call'), state: listFilter('!completed') });
+      expect(both.length).toBe(count((k, s) => k === 'call' && s !== 'completed'));
+    });
+
+    it('filters calls by the methods of their requests and by having findings', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      for (const method of ['REGISTER', 'CANCEL', 'OPTIONS', 'BYE']) {
+        const rows = await allCalls(id, { method: listFilter(method.toLowerCase()) });
+        const want = r.calls.filter((c) => methodsOf(r, c.id).includes(method)).map((c) => c.id);
+        expect(rows.map((c) => c.id).sort((a, b) => a - b)).toEqual(want);
+        expect(want.length).toBeGreaterThan(0);
+      }
+      const withF = await allCalls(id, { hasFindings: true });
+      const withoutF = await allCalls(id, { hasFindings: false });
+      expect(withF.length).toBe(new Set(r.findings.map((f) => f.call).filter((c) => c !== null)).size);
+      expect(withF.length + withoutF.length).toBe(r.calls.length);
+      expect(withF.every((c) => c.findingCount > 0) && withoutF.every((c) => c.findingCount === 0)).toBe(
+        true,
+      );
+    });
+
+    it('searches From, To, every Call-ID and User-Agent as text or /regex/, ignoring case', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      const ids = async (q: string) => (await allCalls(id, { q })).map((c) => c.id);
+      const lostAck = r.calls.find((c) => c.callIds[0].startsWith('lostack-'))!;
+      expect(await ids('LOSTACK-1')).toEqual([lostAck.id]);
+      // The B2BUA's second leg is linked into the first: its Call-ID finds the call.
+      const linked = r.calls.find((c) => c.callIds.length > 1)!;
+      expect(await ids(`/^${linked.callIds[1].replace(/[.@]/g, '\\$&')}$/`)).toEqual([linked.id]);
+      expect((await ids('sip:CAROL@')).length).toBe(r.calls.filter((c) => c.to?.includes('carol')).length);
+      expect((await ids('<script>')).length).toBe(1);
+      expect(await ids('/no-such-thing-anywhere/')).toEqual([]);
+    });
+
+    it('sorts by every key in both orders with nulls last and pages through the same list', async () => {
+      const id = await load(mixed);
+      for (const sort of CALL_SORT_KEYS) {
+        for (const order of ['asc', 'desc'] as const) {
+          const rows = await allCalls(id, { sort, order });
+          const value = (c: CallRow): number | string | null =>
+            sort === 'messages'
+              ? c.messages.length
+              : sort === 'findings'
+                ? c.findingCount
+                : sort === 'from' || sort === 'to'
+                  ? (c[sort]?.toLowerCase() ?? null)
+                  : c[sort];
+          const vals = rows.map(value);
+          const firstNull = vals.indexOf(null);
+          if (firstNull >= 0) expect(vals.slice(firstNull).every((v) => v === null)).toBe(true);
+          const present = vals.filter((v) => v !== null) as Array<number | string>;
+          for (let i = 1; i < present.length; i++) {
+            if (order === 'asc') expect(present[i - 1] <= present[i]).toBe(true);
+            else expect(present[i - 1] >= present[i]).toBe(true);
+          }
+          const pages: CallRow[] = [];
+          for (let offset = 0; offset < rows.length; offset += 3) {
+            const p = await store.queryCalls(id, { sort, order, offset, limit: 3 });
+            expect(p!.total).toBe(rows.length);
+            pages.push(...p!.calls);
+          }
+          expect(pages.map((c) => c.id)).toEqual(rows.map((c) => c.id));
+        }
+      }
+      const past = await store.queryCalls(id, { offset: 1000 });
+      expect(past).toEqual({ total: mixed.result.calls.length, calls: [] });
+    });
+
+    it('gives the statistics view: requests, responses, calls by state and kind, ASR and timings', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      const s = await store.stats(id);
+      expect(s!.requests).toEqual(r.stats.requests);
+      expect(s!.responses).toEqual(r.stats.responses);
+      const byState: Record<string, number> = {};
+      for (const c of r.calls) byState[c.state] = (byState[c.state] ?? 0) + 1;
+      expect(s!.callsByState).toEqual(byState);
+      const invites = r.calls.filter((c) => c.kind === 'call');
+      const answered = invites.filter((c) => c.setupMs !== null);
+      expect(s!.asr).toBeCloseTo(answered.length / invites.length, 10);
+      expect(s!.setupMs).toEqual(r.calls.map((c) => c.setupMs).filter((v) => v !== null));
+      expect(s!.durationMs).toEqual(r.calls.map((c) => c.durationMs).filter((v) => v !== null));
+      expect(await store.stats('nope')).toBeUndefined();
+    });
+
+    it('gives every frame of every message of a call, reassembled ones included', async () => {
+      const frag = samples.find((a) => a.file.endsWith('fragmented-invite.pcap'))!;
+      const id = await load(frag);
+      const call = frag.result.calls[0];
+      const frames = await store.callFrames(id, call.id);
+      const want = new Set(call.messages.flatMap((m) => frag.result.messages.get(m).frames));
+      expect(frames).toEqual([...want].sort((a, b) => a - b));
+      expect(frames!.length).toBeGreaterThan(call.messages.length);
+      expect(await store.callFrames(id, 9999)).toBeUndefined();
+    });
+
+    it('lists findings by capture, call, message and rule prefix', async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      expect(await store.findings(id)).toEqual(r.findings);
+      const f = r.findings[0];
+      expect(await store.findings(id, { call: f.call! })).toEqual(findingsOf(r, f.call!));
+      expect(await store.findings(id, { message: f.messages[0] })).toEqual(
+        r.findings.filter((x) => x.messages.includes(f.messages[0])),
+      );
+      const prefix = `${f.rule.split('.')[0]}.`;
+      expect(await store.findings(id, { rule: prefix })).toEqual(
+        r.findings.filter((x) => x.rule.startsWith(prefix)),
+      );
+      expect(await store.findings('nope')).toBeUndefined();
+    });
+
+    it('takes batches in any order and size and answers the same', async () => {
+      const inOrder = await load(mixed);
+      const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });
+      const w = await store.openWriter(c.id);
+      const batches = [...analysisBatches(mixed.result, mixed.extras, 5)].reverse();
+      for (const b of batches) await writeBatch(w, b);
+      await w.finish(mixed.result.stats, mixed.result.source);
+      expect(await allCalls(c.id)).toEqual(await allCalls(inOrder));
+      expect(await store.getCall(c.id, 3)).toEqual(await store.getCall(inOrder, 3));
+    });
+
+    it('a failed writer marks the capture failed with its error and keeps no rows', async () => {
+      const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });
+      const w = await store.openWriter(c.id);
+      const [first] = analysisBatches(mixed.result, mixed.extras);
+      await writeBatch(w, first);
+      await w.fail('mixed: not a pcap or pcapng capture at byte offset 0');
+      expect(await store.getCapture(c.id)).toMatchObject({
+        status: 'failed',
+        error: 'mixed: not a pcap or pcapng capture at byte offset 0',
+        stats: null,
+      });
+      expect(await store.queryCalls(c.id, {})).toEqual({ total: 0, calls: [] });
+      expect(await store.getMessage(c.id, 0)).toBeUndefined();
+      await expect(w.addFindings([])).rejects.toThrow();
+    });
+
+    it('refuses a second writer for a capture and a writer for an unknown capture', async () => {
+      const c = await store.createCapture({ name: 'x', size: 1, path: '/x' });
+      await store.openWriter(c.id);
+      await expect(store.openWriter(c.id)).rejects.toThrow();
+      await expect(store.openWriter('nope')).rejects.toThrow();
+    });
+
+    it('deleting a capture forgets it and its rows; a writer left open then fails', async () => {
+      const id = await load(samples[0]);
+      const c = await store.createCapture({ name: 'x', size: 1, path: '/x' });
+      const w = await store.openWriter(c.id);
+      expect(await store.deleteCapture(id)).toBe(true);
+      expect(await store.deleteCapture(id)).toBe(false);
+      expect(await store.getCapture(id)).toBeUndefined();
+      expect(await store.queryCalls(id, {})).toBeUndefined();
+      expect(await store.getMessage(id, 0)).toBeUndefined();
+      expect(await store.deleteCapture(c.id)).toBe(true);
+      await expect(w.addCalls([])).rejects.toThrow();
+      expect((await store.listCaptures()).length).toBe(0);
+    });
+  });
+}
