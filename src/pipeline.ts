@@ -8,7 +8,7 @@
  */
 import type { Frame } from './capture/frame.js';
 import { createDecoder, type DecoderOptions } from './decode/decoder.js';
-import type { DecodeIssue } from './decode/payload.js';
+import type { DecodeIssue, HepMeta, Payload } from './decode/payload.js';
 import { createSipExtractor, type FramedMessage } from './sip/extractor.js';
 import type { SipMessage } from './sip/message.js';
 import { parseSip } from './sip/parse.js';
@@ -29,6 +29,12 @@ export interface PipelineStats {
 
 export interface Pipeline {
   push(frame: Frame): void;
+  /**
+   * A transport payload that did not come in a frame (a HEP collector): it
+   * joins the SIP stage as the decoder's payloads do. Its bytes must stay
+   * unchanged until the call returns (they are copied where kept).
+   */
+  pushPayload(payload: Payload): void;
   /** End of input: releases what the reassemblers still hold. */
   end(): void;
   readonly stats: PipelineStats;
@@ -41,13 +47,15 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const extractor = createSipExtractor();
   const stats: PipelineStats = { frames: 0, sipMessages: 0, notSip: 0, decodeErrors: 0 };
 
-  const emit = (framed: FramedMessage[]): void => {
+  const emit = (framed: FramedMessage[], hep?: HepMeta): void => {
     for (const f of framed) {
       const msg = parseSip(f.bytes);
       if (!msg) {
         stats.notSip++;
         continue;
       }
+      // A HEP agent's details go with the messages of its payload (one per datagram; a stream's come from its flow).
+      if (hep !== undefined) f.source.hep = hep;
       msg.source = f.source;
       opts.onMessage(msg, stats.sipMessages++);
     }
@@ -57,7 +65,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     push(frame) {
       stats.frames++;
       const payloads = decoder.push(frame);
-      for (let i = 0; i < payloads.length; i++) emit(extractor.push(payloads[i]));
+      for (let i = 0; i < payloads.length; i++) {
+        const p = payloads[i];
+        emit(extractor.push(p), p.hep);
+      }
+    },
+    pushPayload(p) {
+      emit(extractor.push(p), p.hep);
     },
     end() {
       for (const p of decoder.flush()) emit(extractor.push(p));

@@ -20,7 +20,7 @@ import { decodeIpv4, isIpv4Fragment } from './ipv4.js';
 import { decodeIpv6, walkIpv6Extensions } from './ipv6.js';
 import { hex16, NEXT_NONE } from './layer.js';
 import type { DecodeIssue, Endpoint, Payload } from './payload.js';
-import { ETHER_TYPES, IP_PROTOCOLS, LINK_TYPES, UDP_TUNNELS } from './registry.js';
+import { ETHER_TYPES, IP_PROTOCOLS, LINK_TYPES, UDP_CARRIERS, UDP_TUNNELS } from './registry.js';
 import { decodeSctp } from './sctp.js';
 import { SctpReassembler, type SctpReassemblyOptions } from './sctp-reassembly.js';
 import { decodeTcp } from './tcp.js';
@@ -248,6 +248,21 @@ class Decoder implements PacketDecoder {
               continue;
             }
             // Not the tunnel after all: an ordinary datagram on that port.
+          }
+          const carrier = UDP_CARRIERS.get(dstPort);
+          if (carrier !== undefined) {
+            const c = carrier.decode(r.payload, no, frames ?? [no], ts);
+            if (c.kind === 'payload') {
+              if (c.issue !== undefined) this.log.report(no, carrier.name, c.issue, false);
+              this.stats.decoded++;
+              out.push(c.payload);
+              return;
+            }
+            if (c.kind === 'ignore') {
+              this.log.ignore(carrier.name);
+              return;
+            }
+            // Not the carrier: an ordinary datagram on that port.
           }
           this.stats.decoded++;
           out.push({

@@ -33,6 +33,7 @@
  */
 import { ipv4BytesToString, ipv6ToString } from './address.js';
 import { fail, type LayerResult, NEXT_NONE, u16, u32, u32le } from './layer.js';
+import type { HepMeta, Payload } from './payload.js';
 
 /** IANA UDP/TCP port of HEP collectors (Homer, heplify-server). */
 export const HEP_PORT = 9060;
@@ -325,4 +326,47 @@ function decodeHep12(b: Uint8Array, offset: number, version: 1 | 2): LayerResult
 
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
+}
+
+/** Why a decoded HEP packet gives no SIP payload (`null` when it does). */
+export function hepNotSip(f: HepFields): string | null {
+  if (f.protocolType !== HEP_PROTO_SIP) return `HEP protocol type ${f.protocolType} (not SIP)`;
+  if (f.compressed) return 'HEP compressed payload (chunk 0x0010) not supported';
+  if (f.srcIp === null || f.dstIp === null) return 'HEP packet without source or destination address';
+  if (f.srcPort === null || f.dstPort === null) return 'HEP packet without source or destination port';
+  return null;
+}
+
+/**
+ * The transport payload a HEP packet carries, as the decode stage hands it
+ * to the SIP stage: the agent's endpoints and transport, the agent's capture
+ * time when it gave one (else `arrival`), and the agent's id, node name and
+ * correlation id in `hep`. IP protocol 6 is a TCP stream (framed by
+ * Content-Length downstream: agents send whole messages or segments), 132
+ * SCTP, anything else a datagram. `undefined` when `hepNotSip` says why not.
+ */
+export function hepToPayload(
+  f: HepFields,
+  payload: Uint8Array,
+  frame: number,
+  frames: number[],
+  arrival: number,
+): Payload | undefined {
+  if (hepNotSip(f) !== null) return undefined;
+  const hep: HepMeta = {
+    version: f.version,
+    agentId: f.agentId,
+    node: f.node,
+    correlationId: f.correlationId,
+  };
+  return {
+    transport: f.ipProtocol === 6 ? 'tcp' : f.ipProtocol === 132 ? 'sctp' : 'udp',
+    src: { ip: f.srcIp as string, port: f.srcPort as number },
+    dst: { ip: f.dstIp as string, port: f.dstPort as number },
+    bytes: payload,
+    frame,
+    frames,
+    ts: f.ts ?? arrival,
+    hep,
+  };
 }

@@ -33,6 +33,19 @@ export interface Payload {
   gap?: boolean;
   /** tcp only: the connection was closed (FIN/RST) after this chunk. */
   fin?: boolean;
+  /** Delivered by a HEP agent (collector or HEP inside a capture): what the agent said about it. */
+  hep?: HepMeta;
+}
+
+/** What a HEP agent tells about a message besides its endpoints and time (HEP3 chunks 0x000c, 0x0011, 0x0013). */
+export interface HepMeta {
+  version: 1 | 2 | 3;
+  /** Capture agent id. */
+  agentId: number | null;
+  /** Node name of the agent. */
+  node: string | null;
+  /** Correlation id the agent attached (often the Call-ID of the other leg, or a session id). */
+  correlationId: string | null;
 }
 
 /** A frame the decoders could not take apart: kept as a counted issue, never a throw. */

@@ -51,9 +51,11 @@ import { decodeErspanII, decodeErspanIII } from './erspan.js';
 import { decodeEthernet } from './ethernet.js';
 import { decodeGre } from './gre.js';
 import { decodeGtpU } from './gtp-u.js';
+import { decodeHep, HEP_PORT, hepNotSip, hepToPayload } from './hep.js';
 import { decodeIcmp, decodeIcmpv6 } from './icmp.js';
 import type { LayerResult } from './layer.js';
 import { decodeNullLoopback } from './null-loopback.js';
+import type { Payload } from './payload.js';
 import { decodePpp } from './ppp.js';
 import { decodePppoe } from './pppoe.js';
 import { decodeRawIp, decodeRawIpv4, decodeRawIpv6 } from './raw-ip.js';
@@ -149,4 +151,42 @@ export interface UdpTunnel extends NamedDecoder {
 export const UDP_TUNNELS: ReadonlyMap<number, UdpTunnel> = new Map<number, UdpTunnel>([
   [UDP_PORT_GTP_U, { name: 'gtp-u', decode: decodeGtpU, eitherPort: true }],
   [UDP_PORT_VXLAN, { name: 'vxlan', decode: decodeVxlan, eitherPort: false }],
+]);
+
+/** What a carrier made of a datagram. */
+export type CarrierResult =
+  /** The message it carries, with the endpoints and time the carrier gives. */
+  | { kind: 'payload'; payload: Payload; issue?: string }
+  /** A packet of the carrier with nothing for us (another protocol type, …): counted as ignored. */
+  | { kind: 'ignore'; reason: string }
+  /** Not the carrier after all: the datagram stays a plain UDP payload. */
+  | { kind: 'not'; issue: string };
+
+export interface UdpCarrier {
+  name: string;
+  decode(bytes: Uint8Array, frame: number, frames: number[], ts: number): CarrierResult;
+}
+
+/**
+ * UDP ports (destination) whose datagrams carry a message captured
+ * elsewhere, with its own endpoints: HEP sent by an agent to a collector on
+ * port 9060 (Homer, heplify-server). Unlike a tunnel, what comes out is not
+ * a packet to walk but the transport payload itself.
+ */
+export const UDP_CARRIERS: ReadonlyMap<number, UdpCarrier> = new Map<number, UdpCarrier>([
+  [
+    HEP_PORT,
+    {
+      name: 'hep',
+      decode(bytes, frame, frames, ts) {
+        const r = decodeHep(bytes, 0);
+        if (!r.ok) return { kind: 'not', issue: r.issue };
+        const p = hepToPayload(r.fields, r.payload, frame, frames, ts);
+        if (p === undefined) return { kind: 'ignore', reason: hepNotSip(r.fields) ?? 'hep' };
+        return r.issue === undefined
+          ? { kind: 'payload', payload: p }
+          : { kind: 'payload', payload: p, issue: r.issue };
+      },
+    },
+  ],
 ]);

@@ -6,7 +6,7 @@
  * `text` is the raw bytes decoded as latin1, so that a string index is a byte
  * offset; decode UTF-8 only for display.
  */
-import type { Endpoint, Transport } from '../decode/payload.js';
+import type { Endpoint, HepMeta, Transport } from '../decode/payload.js';
 
 export type IssueSeverity = 'error' | 'warning';
 
@@ -47,6 +47,8 @@ export interface MessageSource {
   frames: number[];
   /** Capture time, seconds (float), of the completing frame. */
   ts: number;
+  /** Delivered by a HEP agent: its id, node name and correlation id. */
+  hep?: HepMeta;
 }
 
 interface SipMessageBase {
