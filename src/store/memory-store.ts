@@ -14,6 +14,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
+import { readRange } from './file-range.js';
 import type {
   AnalysisStats,
   CallJson,
@@ -197,7 +198,13 @@ class MemoryStore implements Store {
 
   async getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined> {
     const m = this.data.get(captureId)?.messages[messageId];
-    return m === undefined ? undefined : { row: m.row, raw: m.raw };
+    if (m === undefined) return undefined;
+    if (m.raw.length === 0 && m.fileRange !== undefined) {
+      // Given by place only: read from the capture file (empty when it is gone or changed).
+      const path = this.captures.get(captureId)?.path;
+      return { row: m.row, raw: path === undefined ? new Uint8Array(0) : await readRange(path, m.fileRange) };
+    }
+    return { row: m.row, raw: m.raw };
   }
 
   async findings(captureId: string, filter: FindingFilter = {}): Promise<Finding[] | undefined> {

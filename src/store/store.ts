@@ -90,6 +90,18 @@ export interface MessageInput {
   raw: Uint8Array;
   /** User-Agent or Server header value, for the call search (null when absent). */
   agent: string | null;
+  /**
+   * The message's bytes are the capture file's bytes [offset, offset + length)
+   * (one frame's contiguous bytes, checked when the analysis found them). A
+   * store may keep only this and read the bytes back from `path` when asked;
+   * `raw` may then be empty, so that a big analysis holds no message bytes.
+   */
+  fileRange?: FileRange;
+}
+
+export interface FileRange {
+  offset: number;
+  length: number;
 }
 
 /** One message read back: its row and bytes. */

@@ -1,0 +1,113 @@
+/**
+ * The REST calls of server/API.md, same origin. Errors come back as
+ * `ApiError` with the server's one-sentence message (`{error}`), so a view
+ * can show it as text.
+ */
+import type {
+  CallDetail,
+  CallPage,
+  CaptureInfo,
+  CaptureStats,
+  Finding,
+  MessageDetail,
+  Rule,
+} from './types.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const cap = (id: string) => `/api/captures/${encodeURIComponent(id)}`;
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let text = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: unknown };
+    if (typeof body?.error === 'string' && body.error) text = body.error;
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  return new ApiError(res.status, text);
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  if (!res.ok) throw await errorOf(res);
+  return (await res.json()) as T;
+}
+
+export const api = {
+  captures: (signal?: AbortSignal) => getJson<CaptureInfo[]>('/api/captures', signal),
+  capture: (id: string, signal?: AbortSignal) => getJson<CaptureInfo>(cap(id), signal),
+  async deleteCapture(id: string): Promise<void> {
+    const res = await fetch(cap(id), { method: 'DELETE' });
+    if (!res.ok && res.status !== 404) throw await errorOf(res);
+  },
+  calls: (id: string, query: string, signal?: AbortSignal) =>
+    getJson<CallPage>(`${cap(id)}/calls?${query}`, signal),
+  call: (id: string, call: number, signal?: AbortSignal) =>
+    getJson<CallDetail>(`${cap(id)}/calls/${call}`, signal),
+  message: (id: string, message: number, signal?: AbortSignal) =>
+    getJson<MessageDetail>(`${cap(id)}/messages/${message}`, signal),
+  findings: (id: string, signal?: AbortSignal) => getJson<Finding[]>(`${cap(id)}/findings`, signal),
+  stats: (id: string, signal?: AbortSignal) => getJson<CaptureStats>(`${cap(id)}/stats`, signal),
+  pcapUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/pcap`,
+  rules: (() => {
+    let cached: Promise<Rule[]> | null = null;
+    return (): Promise<Rule[]> => {
+      cached ??= getJson<Rule[]>('/api/rules').catch((e) => {
+        cached = null;
+        throw e;
+      });
+      return cached;
+    };
+  })(),
+};
+
+export interface UploadHandle {
+  /** Resolves with the new capture's id once the server has the whole file (202). */
+  done: Promise<string>;
+  abort(): void;
+}
+
+/**
+ * Sends a file as `multipart/form-data` field `file` (the file name travels in
+ * the part, whatever characters it has) with XMLHttpRequest, whose upload
+ * events give the progress that fetch cannot.
+ */
+export function uploadCapture(file: File, onProgress: (sent: number, total: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<string>((resolve, reject) => {
+    xhr.upload.addEventListener('progress', (e) => {
+      onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    });
+    xhr.addEventListener('load', () => {
+      let body: { id?: unknown; error?: unknown } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        // handled below
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && typeof body.id === 'string') resolve(body.id);
+      else {
+        const msg =
+          typeof body.error === 'string' ? body.error : `upload failed: ${xhr.status} ${xhr.statusText}`;
+        reject(new ApiError(xhr.status, msg));
+      }
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'upload failed: the connection was lost')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'upload cancelled')));
+  });
+  const form = new FormData();
+  form.append('file', file, file.name);
+  xhr.open('POST', '/api/captures');
+  xhr.setRequestHeader('accept', 'application/json');
+  xhr.send(form);
+  return { done, abort: () => xhr.abort() };
+}

@@ -1,0 +1,90 @@
+/**
+ * Uploads in progress, shared by the drop target (anywhere on the page), the
+ * file picker and the captures view that shows them: bytes sent (XHR upload
+ * progress), then the capture id the server gave, after which the capture's
+ * own analysis progress (socket.io) takes over. Finished uploads are kept a
+ * short while so their outcome can be read; the list is bounded.
+ */
+import { ApiError, uploadCapture } from './api/client.js';
+
+export interface Upload {
+  key: number;
+  name: string;
+  size: number;
+  sent: number;
+  /** Set once the server has answered 202. */
+  captureId: string | null;
+  error: string | null;
+}
+
+const MAX_KEPT = 20;
+let nextKey = 1;
+const uploads: Upload[] = [];
+const listeners = new Set<() => void>();
+
+function changed(): void {
+  for (const l of listeners) l();
+}
+
+export function currentUploads(): readonly Upload[] {
+  return uploads;
+}
+
+export function onUploads(l: () => void): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+/** Starts uploading each file; resolves with the ids of those the server accepted. */
+export async function uploadFiles(files: Iterable<File>): Promise<string[]> {
+  const jobs: Promise<string | null>[] = [];
+  for (const file of files) {
+    const u: Upload = {
+      key: nextKey++,
+      name: file.name,
+      size: file.size,
+      sent: 0,
+      captureId: null,
+      error: null,
+    };
+    uploads.unshift(u);
+    if (uploads.length > MAX_KEPT) uploads.length = MAX_KEPT;
+    changed();
+    let last = 0;
+    const handle = uploadCapture(file, (sent, total) => {
+      u.sent = sent;
+      u.size = total || u.size;
+      // At most about one redraw per percent.
+      if (sent - last >= u.size / 100 || sent === u.size) {
+        last = sent;
+        changed();
+      }
+    });
+    jobs.push(
+      handle.done.then(
+        (id) => {
+          u.captureId = id;
+          u.sent = u.size;
+          changed();
+          return id;
+        },
+        (e: unknown) => {
+          u.error = e instanceof ApiError || e instanceof Error ? e.message : String(e);
+          changed();
+          return null;
+        },
+      ),
+    );
+  }
+  const ids = await Promise.all(jobs);
+  return ids.filter((x): x is string => x !== null);
+}
+
+/** Forgets an upload row (after its capture appears in the list, or when dismissed). */
+export function dismissUpload(key: number): void {
+  const i = uploads.findIndex((u) => u.key === key);
+  if (i >= 0) {
+    uploads.splice(i, 1);
+    changed();
+  }
+}

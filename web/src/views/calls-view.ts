@@ -1,0 +1,438 @@
+/**
+ * The call list of one capture: virtualised (only the rows in view are in the
+ * DOM, fetched a page at a time), sortable by clicking a header, filtered by
+ * kind (OPTIONS/REGISTER hidden in one click), state, method, has-findings
+ * and a free-text or /regex/ search; all through the API's query parameters.
+ */
+import { ApiError, api } from '../api/client.js';
+import { onLive } from '../api/live.js';
+import type { CallRow, CaptureInfo } from '../api/types.js';
+import { PageCache } from '../calls/page-cache.js';
+import {
+  type CallFilter,
+  callQuery,
+  DEFAULT_FILTER,
+  KINDS,
+  regexError,
+  type SortKey,
+  STATES,
+  toggleSort,
+} from '../calls/query.js';
+import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtual-window.js';
+import { clear, h } from '../dom.js';
+import { countText, durationText, wallClock } from '../format.js';
+import type { View, ViewContext } from './view.js';
+
+const ROW_HEIGHT = 30;
+
+interface Column {
+  title: string;
+  sort: SortKey;
+  cls: string;
+  cell(c: CallRow): string;
+}
+
+const COLUMNS: Column[] = [
+  { title: 'Start', sort: 'start', cls: 'c-start', cell: (c) => wallClock(c.start) },
+  { title: 'From', sort: 'from', cls: 'c-from', cell: (c) => c.from ?? '' },
+  { title: 'To', sort: 'to', cls: 'c-to', cell: (c) => c.to ?? '' },
+  { title: 'Kind', sort: 'kind', cls: 'c-kind', cell: (c) => c.kind },
+  { title: 'State', sort: 'state', cls: 'c-state', cell: (c) => c.state },
+  { title: 'Duration', sort: 'durationMs', cls: 'c-num', cell: (c) => durationText(c.durationMs) },
+  { title: 'PDD', sort: 'pddMs', cls: 'c-num', cell: (c) => durationText(c.pddMs) },
+  { title: 'Msgs', sort: 'messages', cls: 'c-num', cell: (c) => String(c.messages.length) },
+  { title: 'Findings', sort: 'findings', cls: 'c-num c-findings', cell: (c) => String(c.findingCount ?? 0) },
+];
+
+/** What the list remembers per capture while the page lives: back from a ladder lands where you were. */
+interface Memory {
+  filter: CallFilter;
+  scrollTop: number;
+  selected: number;
+}
+const memory = new Map<string, Memory>();
+
+function chip(label: string, pressed: boolean, attrs: Record<string, string>): HTMLButtonElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `chip${pressed ? ' on' : ''}`,
+      'aria-pressed': pressed ? 'true' : 'false',
+      ...attrs,
+    },
+    label,
+  );
+}
+
+function select(name: string, options: Array<[string, string]>, value: string): HTMLSelectElement {
+  const s = h('select', { 'data-filter': name, 'aria-label': name });
+  for (const [v, label] of options) {
+    const o = h('option', { value: v }, label);
+    if (v === value) o.selected = true;
+    s.appendChild(o);
+  }
+  return s;
+}
+
+export function callsView(ctx: ViewContext, captureId: string): View {
+  const mem: Memory = memory.get(captureId) ?? { filter: { ...DEFAULT_FILTER }, scrollTop: 0, selected: -1 };
+  memory.set(captureId, mem);
+  const cache = new PageCache<CallRow>({ pageSize: 200, maxPages: 100 });
+  const abort = new AbortController();
+  let total = 0;
+  let capture: CaptureInfo | null = null;
+  let loadError: string | null = null;
+
+  // Toolbar
+  const search = h('input', {
+    type: 'search',
+    class: 'search',
+    'data-search': true,
+    placeholder: 'Search From, To, Call-ID, User-Agent — or /regex/   ( / )',
+    'aria-label': 'search calls',
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
+  search.value = mem.filter.q;
+  const searchError = h('span', { class: 'error-text search-error' });
+  const kindBox = h('span', { class: 'chips', 'data-filter': 'kind' });
+  const hideOR = h('button', { type: 'button', class: 'chip', 'data-filter': 'hide-options-register' });
+  const methodBox = h('span');
+  const stateBox = h('span');
+  const findingsSel = select(
+    'hasFindings',
+    [
+      ['any', 'with or without findings'],
+      ['yes', 'with findings'],
+      ['no', 'without findings'],
+    ],
+    mem.filter.hasFindings,
+  );
+  const count = h('span', { class: 'count', 'data-total': '' });
+  const toolbar = h(
+    'div',
+    { class: 'toolbar' },
+    search,
+    hideOR,
+    kindBox,
+    stateBox,
+    methodBox,
+    findingsSel,
+    count,
+    searchError,
+  );
+
+  // Table
+  const header = h('div', { class: 'call-grid call-head', role: 'row' });
+  const spacer = h('div', { class: 'spacer' });
+  const scroller = h('div', { class: 'call-scroller', role: 'rowgroup', tabindex: '0' }, spacer);
+  const message = h('p', { class: 'list-message' });
+  const table = h('div', { class: 'call-table', role: 'grid', 'aria-label': 'calls' }, header, scroller);
+  clear(ctx.root);
+  ctx.root.appendChild(h('section', { class: 'calls-view' }, toolbar, message, table));
+
+  function renderToolbar(): void {
+    const f = mem.filter;
+    clear(kindBox);
+    for (const k of KINDS) {
+      const b = chip(k, f.kinds.includes(k), { 'data-kind': k });
+      b.addEventListener('click', () => {
+        const kinds = f.kinds.includes(k) ? f.kinds.filter((x) => x !== k) : [...f.kinds, k];
+        apply({ ...f, kinds });
+      });
+      kindBox.appendChild(b);
+    }
+    hideOR.textContent = f.hideOptionsRegister ? 'OPTIONS/REGISTER hidden' : 'Hide OPTIONS/REGISTER';
+    hideOR.classList.toggle('on', f.hideOptionsRegister);
+    hideOR.setAttribute('aria-pressed', String(f.hideOptionsRegister));
+    clear(stateBox);
+    const st = select(
+      'state',
+      [['', 'any state'], ...STATES.map((s): [string, string] => [s, s])],
+      f.states[0] ?? '',
+    );
+    st.addEventListener('change', () => apply({ ...mem.filter, states: st.value ? [st.value] : [] }));
+    stateBox.appendChild(st);
+    clear(methodBox);
+    const methods = Object.keys(capture?.stats?.requests ?? {}).sort();
+    if (f.method && !methods.includes(f.method)) methods.push(f.method);
+    const me = select(
+      'method',
+      [['', 'any method'], ...methods.map((m): [string, string] => [m, m])],
+      f.method,
+    );
+    me.addEventListener('change', () => apply({ ...mem.filter, method: me.value }));
+    methodBox.appendChild(me);
+    findingsSel.value = f.hasFindings;
+  }
+
+  function renderHeader(): void {
+    clear(header);
+    for (const col of COLUMNS) {
+      const active = mem.filter.sort === col.sort;
+      const b = h(
+        'button',
+        {
+          type: 'button',
+          class: `head-cell ${col.cls}${active ? ' sorted' : ''}`,
+          'data-sort': col.sort,
+          role: 'columnheader',
+          'aria-sort': active ? (mem.filter.order === 'asc' ? 'ascending' : 'descending') : 'none',
+        },
+        col.title,
+        active ? (mem.filter.order === 'asc' ? ' ▲' : ' ▼') : '',
+      );
+      b.addEventListener('click', () => apply(toggleSort(mem.filter, col.sort)));
+      header.appendChild(b);
+    }
+  }
+
+  hideOR.addEventListener('click', () =>
+    apply({ ...mem.filter, hideOptionsRegister: !mem.filter.hideOptionsRegister }),
+  );
+  findingsSel.addEventListener('change', () =>
+    apply({ ...mem.filter, hasFindings: findingsSel.value as CallFilter['hasFindings'] }),
+  );
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    const err = regexError(search.value);
+    searchError.textContent = err ? `invalid regular expression: ${err}` : '';
+    if (err) return;
+    searchTimer = setTimeout(() => apply({ ...mem.filter, q: search.value }), 250);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      clearTimeout(searchTimer);
+      if (!regexError(search.value)) apply({ ...mem.filter, q: search.value });
+      search.blur();
+      e.preventDefault();
+    }
+  });
+
+  // Rows
+  const drawn = new Map<number, HTMLElement>();
+
+  function windowInput(): WindowInput {
+    return {
+      scrollTop: scroller.scrollTop,
+      viewportHeight: scroller.clientHeight || 600,
+      rowHeight: ROW_HEIGHT,
+      total,
+      overscan: 10,
+    };
+  }
+
+  function fillRow(el: HTMLElement, index: number, c: CallRow | undefined): void {
+    clear(el);
+    el.className = `call-grid call-row${index === mem.selected ? ' selected' : ''}${c ? '' : ' loading'}`;
+    el.setAttribute('aria-selected', String(index === mem.selected));
+    el.dataset.index = String(index);
+    if (!c) {
+      el.removeAttribute('data-call-id');
+      el.appendChild(h('span', { class: 'cell loading-cell' }, '…'));
+      return;
+    }
+    el.dataset.callId = String(c.id);
+    el.dataset.state = c.state;
+    el.dataset.kind = c.kind;
+    for (const col of COLUMNS) {
+      const text = col.cell(c);
+      const cell = h('span', { class: `cell ${col.cls}`, title: text }, text);
+      if (col.sort === 'state') cell.classList.add(`state-${c.state}`);
+      if (col.sort === 'findings' && c.worstSeverity) cell.classList.add(`sev-${c.worstSeverity}`);
+      el.appendChild(cell);
+    }
+  }
+
+  let frame = 0;
+  function schedule(): void {
+    if (!frame) frame = requestAnimationFrame(draw);
+  }
+
+  function draw(): void {
+    frame = 0;
+    const wi = windowInput();
+    const w = rowWindow(wi);
+    spacer.style.height = `${w.scrollHeight}px`;
+    for (const [i, el] of drawn) {
+      if (i < w.first || i >= w.last) {
+        el.remove();
+        drawn.delete(i);
+      }
+    }
+    for (let i = w.first; i < w.last; i++) {
+      let el = drawn.get(i);
+      const c = cache.get(i);
+      if (!el) {
+        el = h('div', { role: 'row' });
+        drawn.set(i, el);
+        spacer.appendChild(el);
+        fillRow(el, i, c);
+      } else if (
+        el.dataset.callId !== (c ? String(c.id) : undefined) ||
+        el.classList.contains('loading') !== !c
+      ) {
+        fillRow(el, i, c);
+      } else {
+        el.classList.toggle('selected', i === mem.selected);
+        el.setAttribute('aria-selected', String(i === mem.selected));
+      }
+      el.style.transform = `translateY(${rowTop(wi, w, i)}px)`;
+    }
+    fetchMissing(w.first, w.last);
+    mem.scrollTop = scroller.scrollTop;
+  }
+
+  function fetchMissing(first: number, last: number): void {
+    for (const page of cache.claimMissing(first, Math.max(last, first + 1))) void fetchPage(page);
+  }
+
+  async function fetchPage(page: number): Promise<void> {
+    const gen = cache.generation;
+    try {
+      const res = await api.calls(
+        captureId,
+        callQuery(mem.filter, page * cache.pageSize, cache.pageSize),
+        abort.signal,
+      );
+      if (gen !== cache.generation) return;
+      cache.put(gen, page, res.calls);
+      loadError = null;
+      if (res.total !== total) {
+        total = res.total;
+        renderCount();
+      }
+      schedule();
+    } catch (e) {
+      cache.release(gen, page);
+      if (abort.signal.aborted || gen !== cache.generation) return;
+      loadError =
+        e instanceof ApiError && e.status === 409
+          ? 'This capture is still being analysed…'
+          : (e as Error).message;
+      renderCount();
+    }
+  }
+
+  function renderCount(): void {
+    count.textContent = `${countText(total)} call${total === 1 ? '' : 's'}`;
+    count.dataset.total = String(total);
+    message.textContent =
+      loadError ?? (total === 0 && cache.size > 0 ? 'No call matches these filters.' : '');
+    message.classList.toggle('error-text', loadError !== null && !loadError.endsWith('…'));
+  }
+
+  /** A new filter or sort: forget the rows, go back to the top, fetch the first page. */
+  function apply(f: CallFilter): void {
+    mem.filter = f;
+    mem.selected = -1;
+    cache.reset();
+    for (const el of drawn.values()) el.remove();
+    drawn.clear();
+    scroller.scrollTop = 0;
+    renderToolbar();
+    renderHeader();
+    void fetchPage0();
+  }
+
+  async function fetchPage0(): Promise<void> {
+    cache.claimMissing(0, 1);
+    await fetchPage(0);
+    renderCount();
+    schedule();
+  }
+
+  scroller.addEventListener('scroll', schedule, { passive: true });
+  const resize = new ResizeObserver(schedule);
+  resize.observe(scroller);
+  scroller.addEventListener('click', (e) => {
+    const row = (e.target as Element).closest<HTMLElement>('.call-row');
+    if (!row?.dataset.callId) return;
+    mem.selected = Number(row.dataset.index);
+    open(Number(row.dataset.callId));
+  });
+
+  function open(call: number): void {
+    ctx.navigate({ view: 'ladder', capture: captureId, call, message: null });
+  }
+
+  function move(by: number): void {
+    if (total === 0) return;
+    mem.selected = Math.max(0, Math.min(total - 1, (mem.selected < 0 ? -1 : mem.selected) + by));
+    scroller.scrollTop = scrollToRow(windowInput(), mem.selected);
+    schedule();
+  }
+
+  // Live captures: rows change while we look; refetch what is in view, at most every 2 s.
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  const offs = [
+    onLive('call:update', ({ captureId: id }) => {
+      if (id !== captureId || liveTimer) return;
+      liveTimer = setTimeout(() => {
+        liveTimer = undefined;
+        cache.reset();
+        schedule();
+      }, 2000);
+    }),
+    onLive('capture:ready', ({ id }) => {
+      if (id === captureId) void start();
+    }),
+  ];
+
+  async function start(): Promise<void> {
+    try {
+      capture = await api.capture(captureId, abort.signal);
+      ctx.setTitle({ capture: capture.name, call: null });
+    } catch (e) {
+      if (!abort.signal.aborted) {
+        loadError = (e as Error).message;
+        renderCount();
+      }
+      return;
+    }
+    renderToolbar();
+    renderHeader();
+    cache.reset();
+    await fetchPage0();
+    scroller.scrollTop = mem.scrollTop;
+    schedule();
+  }
+
+  renderToolbar();
+  renderHeader();
+  void start();
+
+  return {
+    key(e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        move(e.key === 'ArrowDown' ? 1 : -1);
+        return true;
+      }
+      if (e.key === 'PageDown' || e.key === 'PageUp') {
+        const page = Math.max(1, Math.floor((scroller.clientHeight || 600) / ROW_HEIGHT) - 1);
+        move(e.key === 'PageDown' ? page : -page);
+        return true;
+      }
+      if (e.key === 'Home' || e.key === 'End') {
+        move(e.key === 'Home' ? -total : total);
+        return true;
+      }
+      if (e.key === 'Enter' && mem.selected >= 0) {
+        const c = cache.get(mem.selected);
+        if (c) open(c.id);
+        return true;
+      }
+      return false;
+    },
+    destroy() {
+      abort.abort();
+      clearTimeout(searchTimer);
+      clearTimeout(liveTimer);
+      cancelAnimationFrame(frame);
+      resize.disconnect();
+      for (const off of offs) off();
+    },
+  };
+}

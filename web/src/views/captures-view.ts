@@ -1,0 +1,288 @@
+/**
+ * The captures page: upload (file picker here, drop anywhere on the page),
+ * upload and analysis progress, the list with status and stats, delete, and
+ * the error of a capture that failed (the same sentence the CLI prints).
+ */
+import { api } from '../api/client.js';
+import { onLive } from '../api/live.js';
+import type { CaptureInfo } from '../api/types.js';
+import { clear, h, replace } from '../dom.js';
+import { bytesText, countText, percentText } from '../format.js';
+import { formatRoute } from '../router.js';
+import { currentUploads, dismissUpload, onUploads, uploadFiles } from '../uploads.js';
+import type { View, ViewContext } from './view.js';
+
+function progressBar(fraction: number, label: string): HTMLElement {
+  const fill = h('div', { class: 'progress-fill' });
+  fill.style.width = `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+  return h(
+    'div',
+    {
+      class: 'progress',
+      role: 'progressbar',
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+      'aria-valuenow': Math.round(fraction * 100),
+    },
+    fill,
+    h('span', { class: 'progress-label' }, label),
+  );
+}
+
+export function capturesView(ctx: ViewContext): View {
+  ctx.setTitle({ capture: null, call: null });
+  const input = h('input', {
+    type: 'file',
+    multiple: true,
+    accept: '.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap',
+    'data-upload': true,
+    id: 'file-input',
+  });
+  const uploadsList = h('ul', { class: 'uploads' });
+  const tbody = h('tbody');
+  const empty = h('p', { class: 'empty' });
+  const table = h(
+    'table',
+    { class: 'capture-list' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ...['Capture', 'Status', 'Size', 'Frames', 'SIP messages', 'Calls', 'Findings', 'Added', ''].map(
+          (t) => h('th', null, t),
+        ),
+      ),
+    ),
+    tbody,
+  );
+  replace(
+    ctx.root,
+    h(
+      'section',
+      { class: 'captures-view' },
+      h(
+        'div',
+        { class: 'upload-box' },
+        h('h1', null, 'Captures'),
+        h(
+          'p',
+          null,
+          'Drop a pcap or pcapng file anywhere on this page, or ',
+          h('label', { class: 'button primary', for: 'file-input' }, 'choose a file…'),
+          input,
+        ),
+        uploadsList,
+      ),
+      table,
+      empty,
+    ),
+  );
+
+  input.addEventListener('change', () => {
+    const files = input.files ? [...input.files] : [];
+    input.value = '';
+    if (files.length) void uploadFiles(files).then(() => refresh());
+  });
+
+  let captures: CaptureInfo[] = [];
+  let selected = -1;
+  const armedDelete = new Set<string>();
+  const abort = new AbortController();
+
+  function statusCell(c: CaptureInfo): HTMLElement {
+    if (c.status === 'analyzing') return progressBar(c.progress, `analysing ${percentText(c.progress)}`);
+    return h('span', { class: `status status-${c.status}` }, c.status);
+  }
+
+  function row(c: CaptureInfo, i: number): HTMLElement[] {
+    const s = c.stats;
+    const ready = c.status === 'ready' || c.status === 'live';
+    const open = `${formatRoute({ view: 'calls', capture: c.id })}`;
+    const del = h(
+      'button',
+      {
+        class: `button danger${armedDelete.has(c.id) ? ' armed' : ''}`,
+        type: 'button',
+        'data-action': 'delete',
+      },
+      armedDelete.has(c.id) ? 'Really delete?' : 'Delete',
+    );
+    del.addEventListener('click', (e) => {
+      e.stopPropagation();
+      if (!armedDelete.has(c.id)) {
+        armedDelete.add(c.id);
+        render();
+        setTimeout(() => {
+          if (armedDelete.delete(c.id)) render();
+        }, 4000);
+        return;
+      }
+      armedDelete.delete(c.id);
+      api.deleteCapture(c.id).then(
+        () => {
+          captures = captures.filter((x) => x.id !== c.id);
+          render();
+        },
+        (err: Error) => ctx.notify(err.message, 'error'),
+      );
+    });
+    const name = ready ? h('a', { href: open, class: 'capture-name' }, c.name) : h('span', null, c.name);
+    const tr = h(
+      'tr',
+      {
+        'data-capture-id': c.id,
+        'data-status': c.status,
+        class: `capture-row${i === selected ? ' selected' : ''}`,
+      },
+      h('td', null, name),
+      h('td', null, statusCell(c)),
+      h('td', { class: 'num' }, bytesText(c.size)),
+      h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
+      h('td', { class: 'num' }, s ? countText(s.sipMessages) : '–'),
+      h('td', { class: 'num' }, s ? countText(s.calls) : '–'),
+      h('td', { class: `num${s && s.findings > 0 ? ' has-findings' : ''}` }, s ? countText(s.findings) : '–'),
+      h('td', null, c.createdAt ? c.createdAt.replace('T', ' ').slice(0, 19) : ''),
+      h(
+        'td',
+        { class: 'actions' },
+        ready ? h('a', { class: 'button', href: open }, 'Calls') : null,
+        ready
+          ? h('a', { class: 'button', href: formatRoute({ view: 'findings', capture: c.id }) }, 'Findings')
+          : null,
+        ready
+          ? h('a', { class: 'button', href: formatRoute({ view: 'stats', capture: c.id }) }, 'Statistics')
+          : null,
+        del,
+      ),
+    );
+    tr.addEventListener('click', () => {
+      selected = i;
+      render();
+    });
+    tr.addEventListener('dblclick', () => {
+      if (ready) ctx.navigate({ view: 'calls', capture: c.id });
+    });
+    const out = [tr];
+    if (c.status === 'failed') {
+      out.push(
+        h(
+          'tr',
+          { class: 'capture-error', 'data-error-for': c.id },
+          h('td', { colspan: 9 }, h('span', { class: 'error-text' }, c.error ?? 'analysis failed')),
+        ),
+      );
+    }
+    return out;
+  }
+
+  function render(): void {
+    clear(tbody);
+    captures.forEach((c, i) => {
+      for (const tr of row(c, i)) tbody.appendChild(tr);
+    });
+    empty.textContent = captures.length ? '' : 'No captures yet.';
+  }
+
+  function renderUploads(): void {
+    clear(uploadsList);
+    for (const u of currentUploads()) {
+      // Once the capture is in the list its row shows the analysis; the upload row has done its job.
+      if (u.captureId && captures.some((c) => c.id === u.captureId)) {
+        dismissUpload(u.key);
+        continue;
+      }
+      const close = h('button', { class: 'button small', type: 'button' }, '×');
+      close.addEventListener('click', () => dismissUpload(u.key));
+      uploadsList.appendChild(
+        h(
+          'li',
+          { class: `upload${u.error ? ' failed' : ''}`, 'data-upload-name': u.name },
+          h('span', { class: 'upload-name' }, u.name),
+          u.error
+            ? h('span', { class: 'error-text' }, u.error)
+            : progressBar(
+                u.size ? u.sent / u.size : 0,
+                u.captureId
+                  ? 'uploaded, analysing…'
+                  : `uploading ${bytesText(u.sent)} of ${bytesText(u.size)} (${percentText(u.size ? u.sent / u.size : 0)})`,
+              ),
+          close,
+        ),
+      );
+    }
+  }
+
+  let refreshing = false;
+  let again = false;
+  async function refresh(): Promise<void> {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      captures = await api.captures(abort.signal);
+      if (selected >= captures.length) selected = captures.length - 1;
+      render();
+      renderUploads();
+    } catch (e) {
+      if (!abort.signal.aborted) ctx.notify(`cannot list captures: ${(e as Error).message}`, 'error');
+    } finally {
+      refreshing = false;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    }
+  }
+
+  const offs = [
+    onUploads(renderUploads),
+    onLive('capture:new', () => void refresh()),
+    onLive('capture:ready', () => void refresh()),
+    onLive('capture:failed', () => void refresh()),
+    onLive('capture:deleted', () => void refresh()),
+    onLive('capture:progress', ({ id, progress }) => {
+      const c = captures.find((x) => x.id === id);
+      if (c && c.status === 'analyzing') {
+        c.progress = progress;
+        render();
+      } else if (!c) void refresh();
+    }),
+  ];
+  // Fallback when the socket is down: poll while something is being analysed.
+  const poll = setInterval(() => {
+    if (captures.some((c) => c.status === 'analyzing') || currentUploads().some((u) => u.captureId)) {
+      void refresh();
+    }
+  }, 2000);
+
+  renderUploads();
+  void refresh();
+
+  return {
+    key(e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        if (!captures.length) return true;
+        selected = Math.max(0, Math.min(captures.length - 1, selected + (e.key === 'ArrowDown' ? 1 : -1)));
+        render();
+        tbody.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+        return true;
+      }
+      if (e.key === 'Enter' && selected >= 0) {
+        const c = captures[selected];
+        if (c && (c.status === 'ready' || c.status === 'live'))
+          ctx.navigate({ view: 'calls', capture: c.id });
+        return true;
+      }
+      return false;
+    },
+    destroy() {
+      abort.abort();
+      clearInterval(poll);
+      for (const off of offs) off();
+    },
+  };
+}

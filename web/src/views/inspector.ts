@@ -1,0 +1,243 @@
+/**
+ * The message inspector: the raw message with the header under the cursor
+ * highlighted (from the parser's offsets), the parsed headers, the decoded
+ * SDP, frame numbers, transport, the transaction and dialog it belongs to,
+ * and its findings with the rule's RFC sentence and explanation.
+ */
+import { api } from '../api/client.js';
+import type { CallDetail, Finding, MessageDetail, Rule, SdpFull } from '../api/types.js';
+import { h, replace } from '../dom.js';
+import { wallClock } from '../format.js';
+import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
+import { messageLabel } from '../ladder/layout.js';
+
+export interface Inspector {
+  show(messageId: number): void;
+  destroy(): void;
+}
+
+function kv(rows: Array<[string, Node | string | null]>): HTMLElement {
+  const dl = h('dl', { class: 'kv' });
+  for (const [k, v] of rows) {
+    if (v === null || v === '') continue;
+    dl.append(h('dt', null, k), h('dd', null, v));
+  }
+  return dl;
+}
+
+function findingBlock(f: Finding, rule: Rule | undefined): HTMLElement {
+  return h(
+    'div',
+    { class: `finding sev-${f.severity}`, 'data-finding-rule': f.rule },
+    h(
+      'div',
+      { class: 'finding-head' },
+      h('span', { class: `badge sev-${f.severity}` }, f.severity),
+      h('code', null, f.rule),
+      h('span', { class: 'rfc' }, rule?.rfc.ref ?? f.rfc),
+    ),
+    h('p', { class: 'finding-text' }, f.text),
+    rule ? h('p', { class: 'rule-title' }, rule.title) : null,
+    rule?.rfc.text ? h('blockquote', { class: 'rfc-text' }, rule.rfc.text) : null,
+    rule?.explanation ? h('p', { class: 'explanation' }, rule.explanation) : null,
+  );
+}
+
+function sdpBlock(sdp: SdpFull): HTMLElement {
+  const table = h(
+    'table',
+    { class: 'sdp-media' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ...['media', 'address', 'port', 'proto', 'codecs', 'direction'].map((t) => h('th', null, t)),
+      ),
+    ),
+  );
+  const tbody = h('tbody');
+  for (const m of sdp.media ?? []) {
+    const codecs = (m.formats ?? []).map((f) => {
+      const r = m.rtpmap?.[f];
+      return r ? `${f} ${r.encoding}/${r.clockRate}${r.channels ? `/${r.channels}` : ''}` : f;
+    });
+    tbody.appendChild(
+      h(
+        'tr',
+        null,
+        h('td', null, m.media),
+        h('td', null, m.connection?.address ?? sdp.connection?.address ?? ''),
+        h('td', { class: 'num' }, String(m.port)),
+        h('td', null, m.proto),
+        h('td', null, codecs.join(', ')),
+        h('td', null, m.direction ?? ''),
+      ),
+    );
+  }
+  table.appendChild(tbody);
+  return h(
+    'div',
+    { class: 'sdp' },
+    kv([
+      ['origin', sdp.origin ? `${sdp.origin.username} ${sdp.origin.address}` : null],
+      ['session', sdp.sessionName ?? null],
+      ['connection', sdp.connection?.address ?? null],
+      ['direction', sdp.direction ?? null],
+    ]),
+    table,
+  );
+}
+
+export function createInspector(
+  container: HTMLElement,
+  captureId: string,
+  detail: CallDetail,
+  onClose: () => void,
+): Inspector {
+  let abort = new AbortController();
+  let shown: number | null = null;
+
+  function render(m: MessageDetail, rules: Rule[]): void {
+    const catalogue = new Map(rules.map((r) => [r.id, r]));
+    const tx = detail.transactions.find((t) => t.id === m.transaction);
+    const dialog = detail.dialogs.find((d) => d.id === m.dialog);
+    const t0 = detail.messages.length ? Math.min(...detail.messages.map((x) => x.ts)) : m.ts;
+
+    // Raw message, one span per header; hover a span or a parsed header row to light both.
+    const segments = rawSegments(m.raw, m.startLine, m.headers ?? [], m.body);
+    const pre = h('pre', { class: 'raw', 'data-raw': '' });
+    const spans: HTMLElement[] = [];
+    const headerRows: HTMLElement[] = [];
+    const marks = (m.findings ?? [])
+      .filter((f) => f.range && f.range.message === m.id)
+      .map((f) => {
+        const start = byteToIndex(m.raw, f.range!.offset);
+        return { start, end: byteToIndex(m.raw, f.range!.offset + f.range!.length), rule: f.rule };
+      });
+    segments.forEach((s: Segment) => {
+      const text = m.raw.slice(s.start, s.end);
+      const marked = marks.find((k) => k.start < s.end && k.end > s.start);
+      const span = h('span', { class: `seg seg-${s.kind}${marked ? ' flagged' : ''}` }, text);
+      if (marked) span.title = marked.rule;
+      if (s.header !== undefined) span.dataset.header = String(s.header);
+      spans.push(span);
+      pre.appendChild(span);
+    });
+    let lit: number | null = null;
+    const light = (i: number | null) => {
+      if (lit === i) return;
+      for (const el of [...spans, ...headerRows]) {
+        if (el.dataset.header === String(lit)) el.classList.remove('lit');
+        if (i !== null && el.dataset.header === String(i)) el.classList.add('lit');
+      }
+      lit = i;
+    };
+    pre.addEventListener('mousemove', (e) => {
+      const el = (e.target as Element).closest<HTMLElement>('[data-header]');
+      light(el ? Number(el.dataset.header) : null);
+    });
+    pre.addEventListener('mouseleave', () => light(null));
+
+    const headers = h('table', { class: 'headers' });
+    (m.headers ?? []).forEach((hd, i) => {
+      const tr = h('tr', { 'data-header': String(i) }, h('th', null, hd.name), h('td', null, hd.value));
+      tr.addEventListener('mouseenter', () => light(i));
+      tr.addEventListener('mouseleave', () => light(null));
+      headerRows.push(tr);
+      headers.appendChild(tr);
+    });
+
+    const close = h(
+      'button',
+      { type: 'button', class: 'button small', 'aria-label': 'close inspector' },
+      '×',
+    );
+    close.addEventListener('click', onClose);
+    const label = messageLabel(m);
+    replace(
+      container,
+      h(
+        'div',
+        { class: 'inspector', 'data-inspected': String(m.id) },
+        h('header', null, h('h2', null, `#${m.id} `, h('span', { class: 'msg-label' }, label)), close),
+        kv([
+          ['time', `${wallClock(m.ts)} (+${(m.ts - t0).toFixed(3)} s)`],
+          [
+            'frame',
+            m.frames && m.frames.length > 1 ? `${m.frame} (frames ${m.frames.join(', ')})` : String(m.frame),
+          ],
+          ['transport', m.transport.toUpperCase()],
+          ['from → to', `${m.src} → ${m.dst}`],
+          ['Call-ID', m.callId],
+          ['CSeq', m.cseq !== null ? `${m.cseq} ${m.cseqMethod ?? ''}` : null],
+          [
+            'transaction',
+            tx
+              ? `#${tx.id} ${tx.kind} ${tx.method}, ${tx.state}${tx.finalStatus ? `, final ${tx.finalStatus}` : ''}${tx.branch ? `, branch ${tx.branch}` : ''}`
+              : m.transaction !== null
+                ? `#${m.transaction}`
+                : null,
+          ],
+          [
+            'dialog',
+            dialog
+              ? `#${dialog.id} ${dialog.state}, tags ${dialog.tags.join(' / ')}`
+              : m.dialog !== null
+                ? `#${m.dialog}`
+                : 'none',
+          ],
+          ['retransmission', m.retransmission ? 'yes' : null],
+          ['malformed', m.malformed ? 'yes' : null],
+        ]),
+        m.findings?.length
+          ? h(
+              'section',
+              { class: 'inspector-findings' },
+              h('h3', null, `Findings (${m.findings.length})`),
+              ...m.findings.map((f) => findingBlock(f, catalogue.get(f.rule))),
+            )
+          : null,
+        m.issues?.length
+          ? h(
+              'section',
+              null,
+              h('h3', null, 'Parser issues'),
+              h(
+                'ul',
+                { class: 'issues' },
+                ...m.issues.map((i) => h('li', null, `${i.severity} ${i.code}: ${i.message}`)),
+              ),
+            )
+          : null,
+        h('section', null, h('h3', null, 'Raw message'), pre),
+        h('section', null, h('h3', null, `Headers (${(m.headers ?? []).length})`), headers),
+        m.sdp ? h('section', null, h('h3', null, 'SDP'), sdpBlock(m.sdp)) : null,
+      ),
+    );
+  }
+
+  return {
+    show(messageId) {
+      if (shown === messageId) return;
+      shown = messageId;
+      abort.abort();
+      abort = new AbortController();
+      const signal = abort.signal;
+      replace(container, h('div', { class: 'inspector loading' }, `Loading message #${messageId}…`));
+      Promise.all([api.message(captureId, messageId, signal), api.rules().catch(() => [] as Rule[])]).then(
+        ([m, rules]) => {
+          if (!signal.aborted) render(m, rules);
+        },
+        (e: Error) => {
+          if (!signal.aborted) replace(container, h('div', { class: 'inspector error-text' }, e.message));
+        },
+      );
+    },
+    destroy() {
+      abort.abort();
+      replace(container);
+    },
+  };
+}

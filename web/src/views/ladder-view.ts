@@ -1,0 +1,336 @@
+/**
+ * One call: its summary, the ladder (legend, zoom, hover highlight, finding
+ * markers, linked legs), column renames and merges, the message inspector
+ * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
+ */
+import { api } from '../api/client.js';
+import type { CallDetail } from '../api/types.js';
+import { h, replace } from '../dom.js';
+import { durationText, wallClock } from '../format.js';
+import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases.js';
+import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
+import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
+import { type LadderDrawing, renderLadder } from '../ladder/render.js';
+import type { Route } from '../router.js';
+import { createInspector, type Inspector } from './inspector.js';
+import type { View, ViewContext } from './view.js';
+
+const ALIAS_KEY = 'sipscope.aliases';
+
+function loadAliases(): Aliases {
+  try {
+    return parseAliases(localStorage.getItem(ALIAS_KEY));
+  } catch {
+    return {};
+  }
+}
+
+function saveAliases(a: Aliases): void {
+  try {
+    localStorage.setItem(ALIAS_KEY, JSON.stringify(a));
+  } catch {
+    // Private mode or full storage: the names last for this page only.
+  }
+}
+
+function legend(l: LadderLayout): HTMLElement {
+  const items = ARROW_CLASSES.map(({ cls, name }) =>
+    h('span', { class: `legend-item ${cls}` }, h('span', { class: 'swatch' }), name),
+  );
+  items.push(h('span', { class: 'legend-item retrans' }, h('span', { class: 'swatch' }), '↻ retransmission'));
+  for (const sev of ['error', 'warning', 'info']) {
+    items.push(
+      h('span', { class: `legend-item marker sev-${sev}` }, h('span', { class: 'dot' }), `${sev} finding`),
+    );
+  }
+  items.push(
+    h('span', { class: 'legend-item hint' }, 'hover: transaction (bold) and dialog; ctrl+wheel: zoom'),
+  );
+  const legs =
+    l.legs.length > 1
+      ? h(
+          'div',
+          { class: 'legs' },
+          ...l.legs.map((g) =>
+            h(
+              'span',
+              { class: `leg leg-${Math.min(g.index, 5)}`, 'data-leg': String(g.index) },
+              h('span', { class: 'leg-swatch' }),
+              g.name,
+            ),
+          ),
+        )
+      : null;
+  return h('div', { class: 'legend' }, ...items, legs);
+}
+
+function summary(d: CallDetail): HTMLElement {
+  const c = d.call;
+  const chip = (k: string, v: string | null, cls = '') =>
+    v === null || v === ''
+      ? null
+      : h('span', { class: `fact ${cls}` }, h('span', { class: 'fact-key' }, k), ' ', v);
+  return h(
+    'div',
+    { class: 'call-summary' },
+    h(
+      'h1',
+      null,
+      `Call ${c.id}  `,
+      h('span', { class: 'from' }, c.from ?? '?'),
+      ' → ',
+      h('span', { class: 'to' }, c.to ?? '?'),
+    ),
+    h(
+      'div',
+      { class: 'facts' },
+      chip('kind', c.kind),
+      chip('state', c.state, `state-${c.state}`),
+      chip('final', c.finalStatus !== null ? String(c.finalStatus) : null),
+      chip('start', wallClock(c.start)),
+      chip('PDD', c.pddMs !== null ? durationText(c.pddMs) : null),
+      chip('setup', c.setupMs !== null ? durationText(c.setupMs) : null),
+      chip('duration', c.durationMs !== null ? durationText(c.durationMs) : null),
+      chip('hang-up by', c.hangupBy),
+      chip('reason', c.reason),
+      chip('messages', String(d.messages.length)),
+      chip('findings', String(d.findings.length), d.findings.length ? 'has-findings' : ''),
+    ),
+    h(
+      'div',
+      { class: 'call-ids' },
+      'Call-ID ',
+      ...c.callIds.flatMap((id, i) => [i ? ', ' : '', h('code', null, id)]),
+    ),
+    c.links.length
+      ? h(
+          'div',
+          { class: 'links' },
+          ...c.links.map((l) =>
+            h('span', { class: 'link' }, 'linked ', h('code', null, l.callId), ` by ${l.evidence}`),
+          ),
+        )
+      : null,
+  );
+}
+
+export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladder' }>): View {
+  const captureId = route.capture;
+  const callId = route.call;
+  let message = route.message;
+  let detail: CallDetail | null = null;
+  let layout: LadderLayout | null = null;
+  let drawing: LadderDrawing | null = null;
+  let inspector: Inspector | null = null;
+  let selectedRow = -1;
+  let aliases = loadAliases();
+  const abort = new AbortController();
+
+  const top = h('div', { class: 'ladder-top' }, h('p', { class: 'loading' }, `Loading call ${callId}…`));
+  const pane = h('div', { class: 'ladder-pane' });
+  const side = h('aside', { class: 'inspector-pane' });
+  const split = h('div', { class: 'ladder-split' }, pane, side);
+  const renameBox = h('div', { class: 'rename-box' });
+  const root = h('section', { class: 'ladder-view' }, top, renameBox, split);
+  replace(ctx.root, root);
+
+  function toolbar(d: CallDetail): HTMLElement {
+    const btn = (label: string, title: string, fn: () => void, attrs: Record<string, string> = {}) => {
+      const b = h('button', { type: 'button', class: 'button', title, ...attrs }, label);
+      b.addEventListener('click', fn);
+      return b;
+    };
+    return h(
+      'div',
+      { class: 'toolbar ladder-toolbar' },
+      btn('−', 'zoom out', () => drawing?.zoomBy(1 / 1.25)),
+      btn('+', 'zoom in', () => drawing?.zoomBy(1.25)),
+      btn('1:1', 'reset zoom', () => drawing?.resetZoom()),
+      h('span', { class: 'sep' }),
+      h('span', { class: 'toolbar-label' }, 'Export'),
+      h(
+        'a',
+        {
+          class: 'button',
+          href: api.pcapUrl(captureId, callId),
+          download: `call-${callId}.pcap`,
+          'data-export': 'pcap',
+        },
+        'pcap',
+      ),
+      btn(
+        'SVG',
+        'the ladder as SVG',
+        () => {
+          if (drawing && layout) {
+            download(
+              new Blob([ladderSvgText(drawing.svg, layout)], { type: 'image/svg+xml' }),
+              `call-${callId}.svg`,
+            );
+          }
+        },
+        { 'data-export': 'svg' },
+      ),
+      btn(
+        'PNG',
+        'the ladder as PNG',
+        () => {
+          if (drawing && layout) {
+            ladderPng(drawing.svg, layout).then(
+              (b) => download(b, `call-${callId}.png`),
+              (e: Error) => ctx.notify(e.message, 'error'),
+            );
+          }
+        },
+        { 'data-export': 'png' },
+      ),
+      btn(
+        'JSON',
+        'the call, its messages, transactions, dialogs and findings as JSON',
+        () =>
+          download(
+            new Blob([`${JSON.stringify(d, null, 2)}\n`], { type: 'application/json' }),
+            `call-${callId}.json`,
+          ),
+        { 'data-export': 'json' },
+      ),
+      h('span', { class: 'toolbar-hint' }, 'click a column header to rename it; equal names merge columns'),
+    );
+  }
+
+  function draw(): void {
+    if (!detail) return;
+    drawing?.destroy();
+    layout = layoutLadder(detail.call, detail.messages, detail.findings, { aliases });
+    drawing = renderLadder(pane, layout, {
+      onSelect: (id) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }),
+      onColumn: rename,
+    });
+    replace(top, summary(detail), toolbar(detail), legend(layout));
+    if (message !== null) focusMessage(message);
+  }
+
+  function rename(c: Column): void {
+    const addr = c.addrs[0];
+    const input = h('input', { type: 'text', class: 'rename-input', 'aria-label': 'column name' });
+    input.value = c.key.startsWith('alias:') ? c.title : '';
+    input.placeholder = addr;
+    const scope = h('select', { 'aria-label': 'applies to' });
+    scope.append(
+      h('option', { value: addr }, `this address (${addr})`),
+      h('option', { value: hostOf(addr) }, `every port of ${hostOf(addr)}`),
+    );
+    const save = h('button', { type: 'submit', class: 'button primary' }, 'Save');
+    const clearBtn = h('button', { type: 'button', class: 'button' }, 'Remove names');
+    const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
+    const form = h(
+      'form',
+      { class: 'rename-form' },
+      h('span', null, 'Name column '),
+      h('code', null, c.addrs.join(', ')),
+      input,
+      scope,
+      save,
+      clearBtn,
+      cancel,
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      aliases = withAlias(aliases, scope.value, input.value);
+      saveAliases(aliases);
+      replace(renameBox);
+      draw();
+    });
+    clearBtn.addEventListener('click', () => {
+      for (const a of c.addrs) {
+        aliases = withAlias(withAlias(aliases, a, ''), hostOf(a), '');
+      }
+      saveAliases(aliases);
+      replace(renameBox);
+      draw();
+    });
+    cancel.addEventListener('click', () => replace(renameBox));
+    replace(renameBox, form);
+    input.focus();
+  }
+
+  function focusMessage(id: number | null): void {
+    message = id;
+    if (!layout || !detail) return;
+    selectedRow = id === null ? selectedRow : layout.arrows.findIndex((a) => a.messageId === id);
+    drawing?.select(id);
+    if (id === null) {
+      inspector?.destroy();
+      inspector = null;
+      split.classList.remove('inspecting');
+      return;
+    }
+    split.classList.add('inspecting');
+    inspector ??= createInspector(side, captureId, detail, () =>
+      ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: null }),
+    );
+    inspector.show(id);
+  }
+
+  function move(by: number): void {
+    if (!layout || layout.arrows.length === 0) return;
+    const i = Math.max(0, Math.min(layout.arrows.length - 1, (selectedRow < 0 ? -1 : selectedRow) + by));
+    selectedRow = i;
+    const id = layout.arrows[i].messageId;
+    if (message !== null) {
+      ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }, { replace: true });
+    } else drawing?.select(id);
+  }
+
+  api.call(captureId, callId, abort.signal).then(
+    (d) => {
+      detail = d;
+      ctx.setTitle({ call: `call ${callId}` });
+      draw();
+    },
+    (e: Error) => {
+      if (!abort.signal.aborted) replace(top, h('p', { class: 'error-text' }, e.message));
+    },
+  );
+  api.capture(captureId, abort.signal).then(
+    (c) => ctx.setTitle({ capture: c.name }),
+    () => undefined,
+  );
+
+  return {
+    update(r) {
+      if (r.view !== 'ladder' || r.capture !== captureId || r.call !== callId) return false;
+      focusMessage(r.message);
+      return true;
+    },
+    key(e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        move(e.key === 'ArrowDown' ? 1 : -1);
+        return true;
+      }
+      if (e.key === 'Enter' && layout && selectedRow >= 0) {
+        ctx.navigate({
+          view: 'ladder',
+          capture: captureId,
+          call: callId,
+          message: layout.arrows[selectedRow].messageId,
+        });
+        return true;
+      }
+      if (e.key === '+' || e.key === '=') {
+        drawing?.zoomBy(1.25);
+        return true;
+      }
+      if (e.key === '-') {
+        drawing?.zoomBy(1 / 1.25);
+        return true;
+      }
+      return false;
+    },
+    destroy() {
+      abort.abort();
+      inspector?.destroy();
+      drawing?.destroy();
+    },
+  };
+}
