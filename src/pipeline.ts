@@ -69,6 +69,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         const p = payloads[i];
         emit(extractor.push(p), p.hep);
       }
+      stats.decodeErrors = decoder.stats.undecodable;
     },
     pushPayload(p) {
       emit(extractor.push(p), p.hep);

@@ -1,0 +1,310 @@
+/**
+ * The live pipeline: frames (a live capture) and payloads (a HEP collector)
+ * in; messages, findings and finished calls out as events, as they happen.
+ * The same stages as a file (src/pipeline.ts → correlator → analyzer), run
+ * for as long as the traffic lasts with memory that follows the traffic in
+ * flight, not the traffic seen:
+ *
+ * - the correlator runs without `retain`: a call lives in its hot indexes
+ *   until it is over, is handed out once (`call` event) and forgotten;
+ * - the analyzer reports to `finding` listeners instead of collecting;
+ * - messages are handed out (`message` event) and not kept: keeping a
+ *   window of them is the consumer's business (the store, the CLI);
+ * - the records the correlated rules look up by id (a CANCEL's INVITE, a
+ *   forwarded request's upstream) are kept while their call is hot and for
+ *   `retireAfter` seconds of capture time after it was handed out.
+ *
+ * Time is capture time (DESIGN.md "Time is data"), which a packet moves
+ * forward. When none comes, `tick()` moves it on with the wall clock — from
+ * the last packet's capture time plus the wall time since it arrived, less
+ * `idleLag` for packets still on their way through the capture pipe — so
+ * the timers of a quiet link still fire: an unanswered INVITE fails after
+ * Timer B, a 2xx without ACK becomes a finding 64·T1 after it, a finished
+ * call is handed out 32 s after its last message. The pipeline has no
+ * timer of its own; whoever runs it calls `tick()` (live-session.ts every
+ * 250 ms).
+ */
+import { createAnalyzer } from '../analyze/analyzer.js';
+import type { Finding, Severity } from '../analyze/finding.js';
+import type { Rule } from '../analyze/rule.js';
+import type { Frame } from '../capture/frame.js';
+import {
+  type CallFinalDetail,
+  type CorrelatorOptions,
+  createCorrelator,
+  type HotStats,
+} from '../correlate/correlator.js';
+import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
+import { resolveTimers } from '../correlate/timers.js';
+import type { DecoderOptions } from '../decode/decoder.js';
+import type { Payload } from '../decode/payload.js';
+import { createPipeline } from '../pipeline.js';
+import type { SipMessage } from '../sip/message.js';
+import { Emitter } from './emitter.js';
+
+export interface LivePipelineOptions {
+  decoder?: DecoderOptions;
+  /** Correlator timers and limits (`retain` is always off here). */
+  correlator?: Omit<CorrelatorOptions, 'retain' | 'onCallFinal'>;
+  /** Rules to run (default all) and the mildest severity kept (default info). */
+  rules?: readonly Rule[];
+  minSeverity?: Severity;
+  /** Wall clock in seconds (default `Date.now() / 1000`). */
+  clock?: () => number;
+  /** Seconds capture time is held behind the wall clock when it advances without packets (default 1). */
+  idleLag?: number;
+  /** Seconds of capture time the records of a handed-out call stay findable by id (default 64·T1). */
+  retireAfter?: number;
+}
+
+export interface LiveMessage {
+  /** 0-based, in the order messages completed, across every source. */
+  id: number;
+  msg: SipMessage;
+  correlation: MessageCorrelation;
+}
+
+export interface LiveEvents {
+  /** A SIP message, correlated as far as is known when it arrives. */
+  message: [LiveMessage];
+  finding: [Finding];
+  /** A call is over (nothing of it can change any more): its final record, transactions and dialogs. */
+  call: [CallRecord, CallFinalDetail];
+}
+
+export interface LiveStats {
+  frames: number;
+  /** Bytes of the frames and payloads taken. */
+  bytes: number;
+  /** Payloads pushed directly (HEP). */
+  payloads: number;
+  messages: number;
+  requests: number;
+  responses: number;
+  retransmissions: number;
+  malformed: number;
+  /** Framed candidates that were not SIP. */
+  notSip: number;
+  decodeErrors: number;
+  /** Calls handed out, and how many by final state. */
+  calls: number;
+  callsByState: Record<string, number>;
+  /** Calls still hot (in progress or lingering). */
+  activeCalls: number;
+  findings: number;
+  findingsByRule: Record<string, number>;
+  /** Capture time reached (seconds), null before the first packet. */
+  captureTime: number | null;
+  /** Sizes of the hot state: what memory follows. */
+  hot: HotStats & { records: number };
+}
+
+export class LivePipeline extends Emitter<LiveEvents> {
+  private readonly pipeline;
+  private readonly correlator;
+  private readonly analyzer;
+  private readonly clock: () => number;
+  private readonly idleLag: number;
+  private readonly retireAfter: number;
+  /** Records the correlated rules may look up by id: hot calls' and recently handed-out ones. */
+  private readonly txs = new Map<number, TransactionRecord>();
+  private readonly dialogs = new Map<number, DialogRecord>();
+  /** Handed-out calls waiting for `retireAfter` before their records go: [capture time, tx ids, dialog ids]. */
+  private readonly retiring: Array<[number, number[], number[]]> = [];
+  private retireHead = 0;
+  /** Latest capture time of a packet, and the wall time it arrived. */
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private lastWall = 0;
+  private now = Number.NEGATIVE_INFINITY;
+  private ended = false;
+  private readonly counts = {
+    frames: 0,
+    bytes: 0,
+    payloads: 0,
+    requests: 0,
+    responses: 0,
+    retransmissions: 0,
+    malformed: 0,
+    calls: 0,
+  };
+  private readonly callsByState: Record<string, number> = {};
+  /** Calls a message touched since the last `takeUpdatedCalls()`. */
+  private readonly touched = new Set<number>();
+
+  constructor(opts: LivePipelineOptions = {}) {
+    super();
+    this.clock = opts.clock ?? (() => Date.now() / 1000);
+    this.idleLag = opts.idleLag ?? 1;
+    const timers = resolveTimers(opts.correlator);
+    this.retireAfter = opts.retireAfter ?? timers.b;
+    this.correlator = createCorrelator({
+      ...opts.correlator,
+      retain: false,
+      onCallFinal: (call, detail) => this.callFinal(call, detail),
+    });
+    const c = this.correlator;
+    this.analyzer = createAnalyzer({
+      rules: opts.rules,
+      minSeverity: opts.minSeverity,
+      timers,
+      onFinding: (f) => this.emit('finding', f),
+      model: {
+        transaction: (id) => this.txs.get(id),
+        dialog: (id) => this.dialogs.get(id),
+        call: (id) => c.call(id),
+        liveTransaction: (branch, sentBy, method) => c.liveTransaction(branch, sentBy, method),
+      },
+    });
+    this.pipeline = createPipeline({ decoder: opts.decoder, onMessage: (msg, id) => this.message(msg, id) });
+  }
+
+  /** A captured frame (numbered by the caller, in arrival order). */
+  pushFrame(frame: Frame): void {
+    if (this.ended) return;
+    this.counts.frames++;
+    this.counts.bytes += frame.data.length;
+    this.arrived(frame.sec + frame.nsec / 1e9);
+    this.pipeline.push(frame);
+  }
+
+  /** A transport payload from a HEP collector. */
+  pushPayload(p: Payload): void {
+    if (this.ended) return;
+    this.counts.payloads++;
+    this.counts.bytes += p.bytes.length;
+    this.arrived(p.ts);
+    this.pipeline.pushPayload(p);
+  }
+
+  /** The wall clock moved: capture time follows it when no packet came (see the file comment). */
+  tick(): void {
+    if (this.ended || this.lastTs === Number.NEGATIVE_INFINITY) return;
+    const est = this.lastTs + (this.clock() - this.lastWall) - this.idleLag;
+    if (est > this.now) this.advance(est);
+  }
+
+  /** End of input: every hot call is handed out, pending rules decide. Later pushes are ignored. */
+  end(): void {
+    if (this.ended) return;
+    this.pipeline.end();
+    this.correlator.end();
+    this.analyzer.end();
+    this.ended = true;
+    this.txs.clear();
+    this.dialogs.clear();
+    this.retiring.length = 0;
+    this.retireHead = 0;
+  }
+
+  /**
+   * The hot calls that messages touched since the last call, with their
+   * state as of now (for batched UI updates). Costs a pass over the hot
+   * calls, so call it a few times a second, not per message.
+   */
+  takeUpdatedCalls(): CallRecord[] {
+    if (this.touched.size === 0) return [];
+    const out: CallRecord[] = [];
+    for (const rec of this.correlator.snapshot().calls) if (this.touched.has(rec.id)) out.push(rec);
+    this.touched.clear();
+    return out;
+  }
+
+  /** Every hot call with its state as of now. */
+  activeCalls(): CallRecord[] {
+    return this.correlator.snapshot().calls;
+  }
+
+  stats(): LiveStats {
+    const p = this.pipeline.stats;
+    const a = this.analyzer.stats;
+    const hot = this.correlator.hotStats();
+    const k = this.counts;
+    return {
+      frames: k.frames,
+      bytes: k.bytes,
+      payloads: k.payloads,
+      messages: p.sipMessages,
+      requests: k.requests,
+      responses: k.responses,
+      retransmissions: k.retransmissions,
+      malformed: k.malformed,
+      notSip: p.notSip,
+      decodeErrors: p.decodeErrors,
+      calls: k.calls,
+      callsByState: { ...this.callsByState },
+      activeCalls: hot.calls,
+      findings: a.findings,
+      findingsByRule: { ...a.byRule },
+      captureTime: Number.isFinite(this.now) ? this.now : null,
+      hot: { ...hot, records: this.txs.size + this.dialogs.size },
+    };
+  }
+
+  private arrived(ts: number): void {
+    if (ts >= this.lastTs) {
+      this.lastTs = ts;
+      this.lastWall = this.clock();
+    }
+  }
+
+  private message(msg: SipMessage, id: number): void {
+    const ts = msg.source?.ts;
+    if (ts !== undefined && ts > this.now) {
+      this.now = ts;
+      this.retire();
+    }
+    const c = this.correlator.push(msg, id);
+    // Without `retain` the correlator answers lookups for the last message only: keep what the rules may ask later.
+    const tx = this.correlator.transaction(c.transaction);
+    if (tx !== undefined) this.txs.set(tx.id, tx);
+    if (c.dialog !== null) {
+      const d = this.correlator.dialog(c.dialog);
+      if (d !== undefined) this.dialogs.set(d.id, d);
+    }
+    const k = this.counts;
+    if (msg.kind === 'request') k.requests++;
+    else k.responses++;
+    if (c.retransmission) k.retransmissions++;
+    if (msg.malformed) k.malformed++;
+    this.touched.add(c.call);
+    this.analyzer.onMessage(msg, id, c);
+    if (this.has('message')) this.emit('message', { id, msg, correlation: c });
+  }
+
+  private advance(ts: number): void {
+    this.now = ts;
+    this.correlator.advance(ts);
+    this.analyzer.advance(ts);
+    this.retire();
+  }
+
+  private callFinal(call: CallRecord, detail: CallFinalDetail): void {
+    const k = this.counts;
+    k.calls++;
+    this.callsByState[call.state] = (this.callsByState[call.state] ?? 0) + 1;
+    this.touched.delete(call.id);
+    for (const t of detail.transactions) this.analyzer.onTransactionFinal(t);
+    for (const d of detail.dialogs) this.analyzer.onDialogFinal(d);
+    this.analyzer.onCallFinal(call);
+    this.retiring.push([this.now, detail.transactions.map((t) => t.id), detail.dialogs.map((d) => d.id)]);
+    this.emit('call', call, detail);
+  }
+
+  /** Forgets the records of calls handed out more than `retireAfter` ago. */
+  private retire(): void {
+    const q = this.retiring;
+    while (this.retireHead < q.length && q[this.retireHead][0] + this.retireAfter < this.now) {
+      const [, txs, dialogs] = q[this.retireHead++];
+      for (const id of txs) this.txs.delete(id);
+      for (const id of dialogs) this.dialogs.delete(id);
+    }
+    if (this.retireHead > 1024 && this.retireHead * 2 > q.length) {
+      q.splice(0, this.retireHead);
+      this.retireHead = 0;
+    }
+  }
+}
+
+export function createLivePipeline(opts: LivePipelineOptions = {}): LivePipeline {
+  return new LivePipeline(opts);
+}
