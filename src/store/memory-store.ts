@@ -299,6 +299,7 @@ function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
   if (patch.stats !== undefined) rec.stats = patch.stats;
   if (patch.source !== undefined) rec.source = patch.source;
   if (patch.size !== undefined) rec.size = patch.size;
+  if (patch.warnings !== undefined) rec.warnings = patch.warnings;
 }
 
 function buildIndex(d: Data): Index {

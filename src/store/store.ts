@@ -57,6 +57,8 @@ export interface CaptureInfo {
   /** Null until ready. */
   stats: AnalysisStats | null;
   source?: CaptureSource;
+  /** Recoverable problems with the file (a truncated last record, …), as the CLI prints them. */
+  warnings?: string[];
 }
 
 /** A capture with what the server needs and the API does not show. */
@@ -81,6 +83,7 @@ export interface CaptureUpdate {
   stats?: AnalysisStats | null;
   source?: CaptureSource;
   size?: number;
+  warnings?: string[];
 }
 
 /** A message as the analysis hands it over: its row and its bytes. */

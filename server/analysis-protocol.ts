@@ -1,0 +1,34 @@
+/**
+ * What the analysis worker and the thread that owns the store say to each
+ * other. The worker posts progress, then the analysis as batches, each
+ * acknowledged once written, with at most MAX_BATCHES_IN_FLIGHT unacknowledged
+ * (so a slow store holds the worker back instead of queueing the capture).
+ */
+import type { AnalysisStats } from '../src/report/analyze-capture.js';
+import type { AnalysisBatch } from '../src/store/analysis-batches.js';
+import type { CaptureSource } from '../src/store/store.js';
+
+export interface WorkerInput {
+  /** The capture file to read. */
+  file: string;
+  /** What error messages call it (the name the user gave it). */
+  name: string;
+  /** Items per batch. */
+  batchSize: number;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: number }
+  | { type: 'batch'; batch: AnalysisBatch }
+  | { type: 'done'; stats: AnalysisStats; source: CaptureSource; warnings: string[] }
+  | { type: 'failed'; error: string };
+
+/** Main thread → worker: one batch written. */
+export interface WorkerAck {
+  type: 'ack';
+}
+
+export const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** Progress posts at most this often (ms). */
+export const PROGRESS_INTERVAL_MS = 100;

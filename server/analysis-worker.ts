@@ -1,0 +1,119 @@
+/**
+ * The analysis of one capture file in a worker thread, so the server keeps
+ * answering while a big file is read. Started by analysis-job.ts with a
+ * WorkerInput; posts WorkerMessages (analysis-protocol.ts).
+ *
+ * Progress: a first pass only walks the file's records to count frames
+ * (cheap next to SIP parsing, and a file that is not a capture fails there at
+ * once); the analysis then reports the frame it has reached of that count.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaptureError } from '../src/capture/frame.js';
+import { openCapture } from '../src/capture/read-file.js';
+import { analyzeCapture } from '../src/report/analyze-capture.js';
+import { analysisBatches, collectMessageExtras } from '../src/store/analysis-batches.js';
+import {
+  MAX_BATCHES_IN_FLIGHT,
+  PROGRESS_INTERVAL_MS,
+  type WorkerInput,
+  type WorkerMessage,
+} from './analysis-protocol.js';
+
+const COUNT_SHARE = 0.1;
+const ANALYSE_SHARE = 0.8;
+
+const port = parentPort;
+if (port === null) throw new Error('analysis-worker.ts runs as a worker thread');
+const input = workerData as WorkerInput;
+
+let inFlight = 0;
+let wake: (() => void) | null = null;
+port.on('message', (m: { type: string }) => {
+  if (m.type !== 'ack') return;
+  inFlight--;
+  wake?.();
+  wake = null;
+});
+
+const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+let lastProgress = 0;
+function progress(p: number, force = false): void {
+  const now = Date.now();
+  if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+  lastProgress = now;
+  post({ type: 'progress', progress: Math.min(1, Math.max(0, p)) });
+}
+
+/** The CLI's line (`<file>: <reason> at byte offset N`) naming the file as the user knows it. */
+function errorLine(e: CaptureError): string {
+  return e.message.startsWith(e.file) ? input.name + e.message.slice(e.file.length) : e.message;
+}
+
+async function countFrames(size: number): Promise<number> {
+  const reader = openCapture(input.file);
+  let n = 0;
+  for await (const _ of reader) {
+    if (++n % 4096 === 0) progress((COUNT_SHARE * reader.info.bytes) / Math.max(1, size));
+  }
+  return n;
+}
+
+async function run(): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  let size = 0;
+  try {
+    size = (await stat(input.file)).size;
+  } catch {
+    // openCapture names the problem below.
+  }
+  const total = await countFrames(size);
+  progress(COUNT_SHARE, true);
+  const extras = collectMessageExtras();
+  const result = await analyzeCapture(input.file, {
+    onMessage(msg, id, table) {
+      extras.onMessage(msg, id, table);
+      if (msg.source !== null)
+        progress(COUNT_SHARE + (ANALYSE_SHARE * msg.source.frame) / Math.max(1, total));
+    },
+  });
+  progress(COUNT_SHARE + ANALYSE_SHARE, true);
+  const size_ = input.batchSize;
+  const parts = (n: number) => Math.ceil(n / size_);
+  const batches =
+    parts(result.messages.length) +
+    parts(result.transactions.length) +
+    parts(result.dialogs.length) +
+    parts(result.calls.length) +
+    parts(result.findings.length);
+  let sent = 0;
+  for (const batch of analysisBatches(result, extras, size_)) {
+    while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((r) => (wake = r));
+    inFlight++;
+    const transfer = batch.kind === 'messages' ? batch.items.map((m) => m.raw.buffer as ArrayBuffer) : [];
+    post({ type: 'batch', batch }, transfer);
+    sent++;
+    progress(COUNT_SHARE + ANALYSE_SHARE + ((1 - COUNT_SHARE - ANALYSE_SHARE) * sent) / Math.max(1, batches));
+  }
+  while (inFlight > 0) await new Promise<void>((r) => (wake = r));
+  post({
+    type: 'done',
+    stats: result.stats,
+    source: { ...result.source, file: input.name },
+    warnings: result.warnings.map((w) =>
+      w.startsWith(input.file) ? input.name + w.slice(input.file.length) : w,
+    ),
+  });
+}
+
+run().then(
+  () => port.close(),
+  (e: unknown) => {
+    const error =
+      e instanceof CaptureError
+        ? errorLine(e)
+        : `internal error while analysing ${input.name}: ${e instanceof Error ? e.message : String(e)}`;
+    post({ type: 'failed', error });
+    port.close();
+  },
+);

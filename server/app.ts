@@ -1,0 +1,121 @@
+/**
+ * The server's app factory (DESIGN.md "The server's contract"): an express 5
+ * app with the routes of server/API.md, and `attach(httpServer)` for
+ * socket.io. No `listen` in here: start.ts (or a test) owns the HTTP server.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { createMemoryStore } from '../src/store/memory-store.js';
+import type { Store } from '../src/store/store.js';
+import { CaptureService } from './capture-service.js';
+import { HttpError } from './http-error.js';
+import { Metrics } from './metrics.js';
+import { packageRoot } from './package-root.js';
+import { callsRouter } from './routes/calls.js';
+import { capturesRouter } from './routes/captures.js';
+import { findingsRouter, rulesRouter } from './routes/findings.js';
+import { messagesRouter } from './routes/messages.js';
+import { allowSocket, guard, SECURITY_HEADERS, securityHeaders } from './security.js';
+import { staticWeb } from './static-web.js';
+
+export interface ServerOptions {
+  /** Default: a new in-memory store. */
+  store?: Store;
+  /** Where uploads go (`<dataDir>/uploads`). */
+  dataDir: string;
+  /** The built web UI (default `<package root>/dist/web`). */
+  webRoot?: string;
+  /** Largest upload in bytes (default 1 GiB). */
+  uploadLimit?: number;
+  /** Analyses run at once (default 2). */
+  concurrency?: number;
+}
+
+export const DEFAULT_UPLOAD_LIMIT = 1024 ** 3;
+
+export interface SipscopeServer {
+  app: Express;
+  /** socket.io on `httpServer`, broadcasting the capture events of server/API.md. */
+  attach(httpServer: HttpServer): SocketServer;
+  service: CaptureService;
+  /** Stops the analyses and socket.io (which closes the HTTP server it was attached to); the store is closed when this created it. */
+  close(): Promise<void>;
+}
+
+export async function createServer(opts: ServerOptions): Promise<SipscopeServer> {
+  const ownStore = opts.store === undefined;
+  const store = opts.store ?? createMemoryStore();
+  const service = new CaptureService({ store, dataDir: opts.dataDir, concurrency: opts.concurrency });
+  await service.init();
+  const webRoot = opts.webRoot ?? join(packageRoot(), 'dist', 'web');
+  const uploadLimit = opts.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+  const metrics = new Metrics(store, service);
+
+  const app = express();
+  app.disable('x-powered-by');
+  // JSON with <, > and & as \u escapes: capture text never reads as markup, whatever sniffs it.
+  app.set('json escape', true);
+  app.set('etag', false);
+  app.use(securityHeaders);
+  app.use(guard);
+  app.use('/api/captures/:id/calls', callsRouter(service));
+  app.use('/api/captures/:id/messages', messagesRouter(service));
+  app.use('/api/captures/:id/findings', findingsRouter(service));
+  app.use('/api/captures', capturesRouter(service, uploadLimit));
+  app.use('/api/rules', rulesRouter());
+  app.get('/metrics', async (_req, res) => {
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.text());
+  });
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, `no route ${req.method} ${req.baseUrl}${req.path}`)),
+  );
+  app.use(staticWeb(webRoot));
+  app.use((req: Request, _res: Response, next: NextFunction) =>
+    next(new HttpError(404, `no such page: ${req.path}`)),
+  );
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status =
+      err instanceof HttpError
+        ? err.status
+        : typeof (err as { status?: unknown })?.status === 'number'
+          ? (err as { status: number }).status
+          : 500;
+    const message =
+      err instanceof HttpError || status < 500
+        ? (err as Error).message
+        : 'internal server error (see the server log)';
+    if (status >= 500) console.error('sipscope server:', err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json({ error: message });
+  });
+
+  const sockets: SocketServer[] = [];
+  let unsubscribe: Array<() => void> = [];
+
+  return {
+    app,
+    service,
+    attach(httpServer) {
+      const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocket });
+      io.engine.on('initial_headers', (headers: Record<string, string>) =>
+        Object.assign(headers, SECURITY_HEADERS),
+      );
+      io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, SECURITY_HEADERS));
+      unsubscribe.push(service.subscribe((event, payload) => io.emit(event, payload)));
+      sockets.push(io);
+      return io;
+    },
+    async close() {
+      for (const u of unsubscribe) u();
+      unsubscribe = [];
+      await service.close();
+      await Promise.all(sockets.map((io) => new Promise<void>((r) => io.close(() => r()))));
+      if (ownStore) await store.close();
+    },
+  };
+}

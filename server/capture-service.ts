@@ -1,0 +1,201 @@
+/**
+ * The server's captures: files in the data directory (uploads) or given by
+ * path (the bundled samples), each analysed once in a worker and kept in the
+ * store. Routes call this; it owns the analysis queue, the events and the
+ * counters /metrics shows.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
+import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
+import { EventBatcher, type EventSink } from './event-batcher.js';
+
+export interface CaptureServiceOptions {
+  store: Store;
+  dataDir: string;
+  /** Analyses run at once (default 2); the others wait in order. */
+  concurrency?: number;
+  /** Items per batch written to the store (default 2000). */
+  batchSize?: number;
+}
+
+/** Running totals for /metrics. */
+export interface ServiceCounters {
+  uploads: number;
+  uploadBytes: number;
+  uploadsRejected: number;
+  analysesDone: number;
+  analysesFailed: number;
+}
+
+/** A capture as the API shows it: the record without its path on disk. */
+export function publicInfo(c: CaptureRecord): CaptureInfo {
+  const { path: _path, ...info } = c;
+  return info;
+}
+
+export class CaptureService {
+  readonly store: Store;
+  readonly dataDir: string;
+  readonly uploadDir: string;
+  readonly counters: ServiceCounters = {
+    uploads: 0,
+    uploadBytes: 0,
+    uploadsRejected: 0,
+    analysesDone: 0,
+    analysesFailed: 0,
+  };
+  readonly events: EventBatcher;
+  private readonly sinks = new Set<EventSink>();
+  private readonly queue: Array<{ id: string; name: string }> = [];
+  private readonly jobs = new Map<string, AnalysisJob>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private closed = false;
+
+  constructor(opts: CaptureServiceOptions) {
+    this.store = opts.store;
+    this.dataDir = resolve(opts.dataDir);
+    this.uploadDir = join(this.dataDir, 'uploads');
+    this.concurrency = Math.max(1, opts.concurrency ?? 2);
+    this.batchSize = opts.batchSize ?? 2000;
+    this.events = new EventBatcher((event, payload) => {
+      for (const s of this.sinks) s(event, payload);
+    });
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.uploadDir, { recursive: true });
+  }
+
+  /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */
+  subscribe(sink: EventSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  get running(): number {
+    return this.jobs.size;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Registers a capture file (an upload already on disk, or a sample) and queues its analysis. */
+  async add(file: { path: string; name: string; size: number }): Promise<CaptureInfo> {
+    const rec = await this.store.createCapture({ name: file.name, size: file.size, path: file.path });
+    const info = publicInfo(rec);
+    this.events.now(rec.id, 'capture:new', { capture: info });
+    this.queue.push({ id: rec.id, name: rec.name });
+    this.pump();
+    return info;
+  }
+
+  /** Resolves once the capture is ready or failed (or gone). */
+  async settled(id: string): Promise<CaptureInfo | undefined> {
+    const c = await this.store.getCapture(id);
+    if (c === undefined || (c.status !== 'analyzing' && !this.isPending(id))) return c && publicInfo(c);
+    await new Promise<void>((r) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(r);
+      this.waiters.set(id, list);
+    });
+    const after = await this.store.getCapture(id);
+    return after && publicInfo(after);
+  }
+
+  /** Forgets the capture, stops its analysis and removes its file when it is an upload. */
+  async delete(id: string): Promise<boolean> {
+    const c = await this.store.getCapture(id);
+    if (c === undefined) return false;
+    const q = this.queue.findIndex((x) => x.id === id);
+    if (q >= 0) this.queue.splice(q, 1);
+    const job = this.jobs.get(id);
+    this.jobs.delete(id);
+    await job?.cancel();
+    await this.store.deleteCapture(id);
+    if (this.ownsFile(c.path)) await rm(c.path, { force: true });
+    this.wakeWaiters(id);
+    this.events.now(id, 'capture:deleted', { id });
+    this.pump();
+    return true;
+  }
+
+  /** True for files inside the upload directory (the samples are only read). */
+  ownsFile(path: string): boolean {
+    const r = relative(this.uploadDir, resolve(path));
+    return r !== '' && !r.startsWith('..') && !r.startsWith('/');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
+    await Promise.all(jobs.map((j) => j.cancel()));
+    this.events.close();
+    for (const id of [...this.waiters.keys()]) this.wakeWaiters(id);
+  }
+
+  private isPending(id: string): boolean {
+    return this.jobs.has(id) || this.queue.some((x) => x.id === id);
+  }
+
+  private wakeWaiters(id: string): void {
+    const list = this.waiters.get(id);
+    this.waiters.delete(id);
+    for (const w of list ?? []) w();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.jobs.size < this.concurrency && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      void this.run(next.id, next.name);
+    }
+  }
+
+  private async run(id: string, name: string): Promise<void> {
+    const rec = await this.store.getCapture(id);
+    if (rec === undefined || this.closed) return this.pump();
+    let job: AnalysisJob;
+    try {
+      const writer = await this.store.openWriter(id);
+      job = startAnalysisJob({ file: rec.path, name, batchSize: this.batchSize }, writer, {
+        onProgress: (p) => {
+          void this.store.updateCapture(id, { progress: p });
+          this.events.progress(id, p);
+        },
+      });
+    } catch (e) {
+      await this.finishFailed(id, `cannot start the analysis of ${name}: ${(e as Error).message}`);
+      return;
+    }
+    this.jobs.set(id, job);
+    const outcome = await job.done;
+    if (this.jobs.get(id) === job) this.jobs.delete(id);
+    if ('cancelled' in outcome) {
+      this.pump();
+      return;
+    }
+    if (outcome.ok) {
+      this.counters.analysesDone++;
+      const c = await this.store.updateCapture(id, { warnings: outcome.warnings });
+      if (c !== undefined) this.events.now(id, 'capture:ready', { id, stats: c.stats });
+    } else {
+      this.counters.analysesFailed++;
+      this.events.now(id, 'capture:failed', { id, error: outcome.error });
+    }
+    this.wakeWaiters(id);
+    this.pump();
+  }
+
+  private async finishFailed(id: string, error: string): Promise<void> {
+    this.counters.analysesFailed++;
+    await this.store.updateCapture(id, { status: 'failed', error });
+    this.events.now(id, 'capture:failed', { id, error });
+    this.wakeWaiters(id);
+    this.pump();
+  }
+}

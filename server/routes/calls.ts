@@ -1,0 +1,52 @@
+/** `/api/captures/:id/calls`: the call list, one call, its pcap (server/API.md "Calls"). */
+import { Router } from 'express';
+import { parseCallQuery } from '../../src/store/call-query.js';
+import type { CaptureService } from '../capture-service.js';
+import { HttpError } from '../http-error.js';
+import { collectFrames, exportFrames } from '../pcap-export.js';
+import { captureIdOf, idParam, readableCapture } from './common.js';
+
+export function callsRouter(service: CaptureService): Router {
+  const r = Router({ mergeParams: true });
+
+  r.get('/', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
+    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    res.json(await service.store.queryCalls(c.id, parsed.query));
+  });
+
+  r.get('/:callId', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const callId = idParam(req.params.callId, 'call');
+    const detail = await service.store.getCall(c.id, callId);
+    if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    res.json(detail);
+  });
+
+  r.get('/:callId/pcap', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const callId = idParam(req.params.callId, 'call');
+    const wanted = await service.store.callFrames(c.id, callId);
+    if (wanted === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    let out: ReturnType<typeof exportFrames>;
+    try {
+      out = exportFrames(await collectFrames(c.path, wanted));
+    } catch (e) {
+      throw new HttpError(
+        410,
+        `the capture file of ${c.id} cannot be read any more: ${(e as Error).message}`,
+      );
+    }
+    const ext = out.format;
+    res.setHeader('Content-Type', ext === 'pcap' ? 'application/vnd.tcpdump.pcap' : 'application/x-pcapng');
+    res.setHeader('Content-Disposition', `attachment; filename="call-${callId}.${ext}"`);
+    res.setHeader('Content-Length', String(out.chunks.reduce((n, b) => n + b.length, 0)));
+    for (const chunk of out.chunks) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  });
+
+  return r;
+}

@@ -1,0 +1,45 @@
+/** `/api/captures`: upload, list, one capture, delete, statistics (server/API.md "Captures"). */
+import { Router } from 'express';
+import { type CaptureService, publicInfo } from '../capture-service.js';
+import { HttpError } from '../http-error.js';
+import { receiveUpload } from '../upload.js';
+import { captureOr404, readableCapture } from './common.js';
+
+export function capturesRouter(service: CaptureService, uploadLimit: number): Router {
+  const r = Router();
+
+  r.post('/', async (req, res) => {
+    let file: Awaited<ReturnType<typeof receiveUpload>>;
+    try {
+      file = await receiveUpload(req, { dir: service.uploadDir, limit: uploadLimit });
+    } catch (e) {
+      service.counters.uploadsRejected++;
+      throw e;
+    }
+    service.counters.uploads++;
+    service.counters.uploadBytes += file.size;
+    const info = await service.add(file);
+    res.status(202).json({ id: info.id });
+  });
+
+  r.get('/', async (_req, res) => {
+    res.json((await service.store.listCaptures()).map(publicInfo));
+  });
+
+  r.get('/:id', async (req, res) => {
+    res.json(publicInfo(await captureOr404(service, req.params.id)));
+  });
+
+  r.delete('/:id', async (req, res) => {
+    if (!(await service.delete(req.params.id)))
+      throw new HttpError(404, `no capture ${JSON.stringify(req.params.id)}`);
+    res.status(204).end();
+  });
+
+  r.get('/:id/stats', async (req, res) => {
+    const c = await readableCapture(service, req.params.id);
+    res.json(await service.store.stats(c.id));
+  });
+
+  return r;
+}

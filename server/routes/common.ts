@@ -1,0 +1,33 @@
+/** What the capture-scoped routes share: finding the capture and reading numeric ids. */
+import type { Request } from 'express';
+import type { CaptureRecord } from '../../src/store/store.js';
+import type { CaptureService } from '../capture-service.js';
+import { HttpError } from '../http-error.js';
+
+/** The capture, or 404. */
+export async function captureOr404(service: CaptureService, id: string): Promise<CaptureRecord> {
+  const c = await service.store.getCapture(id);
+  if (c === undefined) throw new HttpError(404, `no capture ${JSON.stringify(id)}`);
+  return c;
+}
+
+/** A capture whose results can be read: ready or live; 409 while analysing or after a failure. */
+export async function readableCapture(service: CaptureService, id: string): Promise<CaptureRecord> {
+  const c = await captureOr404(service, id);
+  if (c.status === 'analyzing') throw new HttpError(409, `capture ${c.id} is still being analysed`);
+  if (c.status === 'failed')
+    throw new HttpError(409, `capture ${c.id} failed: ${c.error ?? 'unknown error'}`);
+  return c;
+}
+
+/** A whole number id from the path, or 404 naming what was not found. */
+export function idParam(value: string | undefined, what: string): number {
+  if (value === undefined || !/^\d{1,9}$/.test(value))
+    throw new HttpError(404, `no ${what} ${JSON.stringify(value ?? '')}`);
+  return Number(value);
+}
+
+/** The `:id` of a router mounted under `/api/captures/:id/…` (mergeParams). */
+export function captureIdOf(req: Request): string {
+  return String((req.params as Record<string, string>).id);
+}
