@@ -23,7 +23,7 @@ import { staticWeb } from './static-web.js';
 export interface ServerOptions {
   /** Default: a new in-memory store. */
   store?: Store;
-  /** Where uploads go (`<dataDir>/uploads`). */
+  /** Uploaded files go to `<dataDir>/captures` (the layout the SQLite store uses too). */
   dataDir: string;
   /** The built web UI (default `<package root>/dist/web`). */
   webRoot?: string;

@@ -57,7 +57,7 @@ export class CaptureService {
   constructor(opts: CaptureServiceOptions) {
     this.store = opts.store;
     this.dataDir = resolve(opts.dataDir);
-    this.uploadDir = join(this.dataDir, 'uploads');
+    this.uploadDir = join(this.dataDir, 'captures');
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.batchSize = opts.batchSize ?? 2000;
     this.events = new EventBatcher((event, payload) => {

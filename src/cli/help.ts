@@ -5,6 +5,7 @@ Usage:
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
+  sipscope serve [options]           the web UI and its API, samples loaded
   sipscope --help                    this text
 
 analyze
@@ -30,4 +31,15 @@ rules
   Lists every rule (id, severity, RFC, title); with an ID or a prefix, the
   full explanation and the RFC sentence it checks.
     --json          the catalogue as JSON
+
+serve
+  Starts the web UI and its HTTP API (server/API.md) with the bundled sample
+  captures analysed and listed; upload more from the page. Ctrl-C stops it.
+    --host H             address to listen on (default 127.0.0.1: this
+                         machine only)
+    --port P             port (default $SIPSCOPE_PORT, else 8060; 0: any free)
+    --data DIR           where uploads are kept (default $SIPSCOPE_DATA, else
+                         ~/.local/share/sipscope)
+    --upload-limit SIZE  largest upload, bytes or with k, M, G (default 1G)
+    --no-samples         start with no captures
 `;

@@ -23,6 +23,9 @@ async function main(argv: string[]): Promise<number> {
       return runLint(rest);
     case 'rules':
       return runRules(rest);
+    case 'serve':
+      // Loaded on demand: the other commands do not pay for express and socket.io.
+      return (await import('./serve-command.js')).runServe(rest);
     case undefined:
     case 'help':
     case '-h':

@@ -1,0 +1,107 @@
+/**
+ * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]`:
+ * the web UI and its API (server/), with the bundled samples analysed and
+ * listed. Runs until SIGINT or SIGTERM, then closes cleanly.
+ */
+import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
+import { packageRoot } from '../../server/package-root.js';
+import { DEFAULT_HOST, defaultPort, startServer } from '../../server/start.js';
+
+/** `$SIPSCOPE_DATA`, else `~/.local/share/sipscope` (the XDG data home when set). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SIPSCOPE_DATA) return env.SIPSCOPE_DATA;
+  const xdg = env.XDG_DATA_HOME;
+  return join(xdg ? xdg : join(homedir(), '.local', 'share'), 'sipscope');
+}
+
+/** The captures in the package's samples/ directory. */
+export function bundledSamples(): string[] {
+  const dir = join(packageRoot(), 'samples');
+  try {
+    return readdirSync(dir)
+      .filter((f) => /\.(pcap|pcapng|cap)$/i.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/** `1073741824`, `512k`, `100M`, `1G` (powers of 1024) → bytes; undefined when unreadable. */
+export function parseSize(s: string): number | undefined {
+  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(s.trim());
+  if (m === null) return undefined;
+  const unit = (m[2] ?? '').charAt(0).toLowerCase();
+  const n = Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    const parsed = parse(args);
+    if (parsed.positionals.length > 0) throw new Error(`unexpected argument '${parsed.positionals[0]}'`);
+    values = parsed.values;
+  } catch (e) {
+    process.stderr.write(`sipscope serve: ${(e as Error).message} (see sipscope --help)\n`);
+    return 2;
+  }
+  const port = values.port === undefined ? defaultPort() : Number(values.port);
+  if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) {
+    process.stderr.write(`sipscope serve: --port must be a number from 0 to 65535, got '${values.port}'\n`);
+    return 2;
+  }
+  const uploadLimit =
+    values['upload-limit'] === undefined ? DEFAULT_UPLOAD_LIMIT : parseSize(values['upload-limit']);
+  if (uploadLimit === undefined) {
+    process.stderr.write(
+      `sipscope serve: --upload-limit must be a size in bytes (or with k, M, G), got '${values['upload-limit']}'\n`,
+    );
+    return 2;
+  }
+  const host = values.host ?? DEFAULT_HOST;
+  const dataDir = values.data ?? defaultDataDir();
+  const samples = values['no-samples'] ? [] : bundledSamples();
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ host, port, dataDir, uploadLimit, samples });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EADDRINUSE' ? 'the address is in use' : err.message;
+    process.stderr.write(`sipscope serve: cannot serve on ${host}:${port}: ${why}\n`);
+    return 2;
+  }
+  process.stdout.write(
+    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${samples.length} sample captures; Ctrl-C stops)\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await server.close();
+  process.stdout.write('sipscope: stopped\n');
+  return 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'upload-limit': { type: 'string' },
+      'no-samples': { type: 'boolean' },
+    },
+  });
+}
