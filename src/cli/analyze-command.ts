@@ -55,7 +55,7 @@ export async function runAnalyze(args: string[], out = new Output()): Promise<nu
     if (json)
       out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages.get(m)) })}\n`);
     else out.write(callLadder(result, call));
-  } else if (json) writeJsonReport(result, (s) => out.write(s));
+  } else if (json) writeJsonReport(result, out);
   else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);
   out.flush();
   return 0;

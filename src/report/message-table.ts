@@ -10,7 +10,7 @@ import { detach } from '../correlate/detach.js';
 import { endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
-import { jsonString } from './message-json.js';
+import { type JsonBytes, renderJson } from './json-bytes.js';
 import type { MessageRecord } from './message-record.js';
 
 const NONE = -1;
@@ -42,8 +42,6 @@ export class MessageTable {
   /** Messages carried by more than their completing frame. */
   private readonly frameLists = new Map<number, number[]>();
   private readonly strings: string[] = [];
-  /** The JSON literal of each string, made once. */
-  private readonly literals: string[] = [];
   private readonly index = new Map<string, number>();
 
   /** Adds a message (its id is its position) and returns that id. */
@@ -141,19 +139,75 @@ export class MessageTable {
 
   /** The record as JSON, byte for byte what messageRecordJson(get(i)) writes. */
   json(i: number): string {
-    const lit = this.literals;
-    const opt = (k: number): string => (k === NONE ? 'null' : lit[k]);
-    const num = (n: number): string => (n === NONE ? 'null' : String(n));
-    let s = `{"id":${i},"frame":${this.frame[i]},"ts":${this.ts[i]},"src":${lit[this.src[i]]},"dst":${lit[this.dst[i]]},"transport":${lit[this.transport[i]]}`;
-    if (this.method[i] !== NONE) s += `,"method":${lit[this.method[i]]}`;
-    else s += `,"status":${this.status[i]},"reason":${lit[this.reason[i]]}`;
+    return renderJson(i, (w, k) => this.writeJson(k, w));
+  }
+
+  /** `json(i)`, written into `w`. */
+  writeJson(i: number, w: JsonBytes): void {
+    const str = this.strings;
+    w.ascii('{"id":');
+    w.plain(i);
+    w.ascii(',"frame":');
+    w.plain(this.frame[i]);
+    w.ascii(',"ts":');
+    w.plain(this.ts[i]);
+    w.ascii(',"src":');
+    w.str(str[this.src[i]]);
+    w.ascii(',"dst":');
+    w.str(str[this.dst[i]]);
+    w.ascii(',"transport":');
+    w.str(str[this.transport[i]]);
+    if (this.method[i] !== NONE) {
+      w.ascii(',"method":');
+      w.str(str[this.method[i]]);
+    } else {
+      w.ascii(',"status":');
+      w.plain(this.status[i]);
+      w.ascii(',"reason":');
+      w.str(str[this.reason[i]]);
+    }
+    w.ascii(',"callId":');
+    this.opt(w, this.callId[i]);
+    w.ascii(',"cseq":');
     const c = this.cseq[i];
-    s += `,"callId":${opt(this.callId[i])},"cseq":${Number.isNaN(c) ? 'null' : c},"cseqMethod":${opt(this.cseqMethod[i])},"fromTag":${opt(this.fromTag[i])},"toTag":${opt(this.toTag[i])},"branch":${opt(this.branch[i])}`;
-    s += `,"transaction":${num(this.transaction[i])},"dialog":${num(this.dialog[i])},"call":${num(this.call[i])},"retransmission":${(this.flags[i] & RETRANSMISSION) !== 0}`;
-    if ((this.flags[i] & MALFORMED) !== 0) s += ',"malformed":true';
+    if (Number.isNaN(c)) w.ascii('null');
+    else w.plain(c);
+    w.ascii(',"cseqMethod":');
+    this.opt(w, this.cseqMethod[i]);
+    w.ascii(',"fromTag":');
+    this.opt(w, this.fromTag[i]);
+    w.ascii(',"toTag":');
+    this.opt(w, this.toTag[i]);
+    w.ascii(',"branch":');
+    this.opt(w, this.branch[i]);
+    w.ascii(',"transaction":');
+    this.id(w, this.transaction[i]);
+    w.ascii(',"dialog":');
+    this.id(w, this.dialog[i]);
+    w.ascii(',"call":');
+    this.id(w, this.call[i]);
+    w.ascii((this.flags[i] & RETRANSMISSION) !== 0 ? ',"retransmission":true' : ',"retransmission":false');
+    if ((this.flags[i] & MALFORMED) !== 0) w.ascii(',"malformed":true');
     const frames = this.frameLists.get(i);
-    if (frames !== undefined) s += `,"frames":[${frames.join(',')}]`;
-    return `${s}}`;
+    if (frames !== undefined) {
+      w.ascii(',"frames":[');
+      for (let k = 0; k < frames.length; k++) {
+        if (k > 0) w.ascii(',');
+        w.plain(frames[k]);
+      }
+      w.ascii(']');
+    }
+    w.ascii('}');
+  }
+
+  private opt(w: JsonBytes, k: number): void {
+    if (k === NONE) w.ascii('null');
+    else w.str(this.strings[k]);
+  }
+
+  private id(w: JsonBytes, n: number): void {
+    if (n === NONE) w.ascii('null');
+    else w.plain(n);
   }
 
   private internOrNone(v: string | undefined): number {
@@ -167,7 +221,6 @@ export class MessageTable {
       // Kept for the whole analysis: a copy, not a slice of the message text.
       const own = detach(v);
       this.strings.push(own);
-      this.literals.push(jsonString(own));
       this.index.set(own, k);
     }
     return k;

@@ -1,0 +1,193 @@
+/**
+ * JSON written straight into bytes. A big capture's document is tens of
+ * megabytes made of millions of small pieces; building each record as a
+ * string and then encoding it to UTF-8 allocated and copied every byte twice
+ * (concatenations flatten on the way out), which was most of the output
+ * time. Here keys, numbers and the usual all-ASCII strings are stored byte by
+ * byte into one reused buffer; anything else takes the exact string path
+ * (`jsonString`), so the bytes are always those of the string serializers.
+ *
+ * The buffer is handed to `drain` when it fills (subclasses: stdout, a
+ * string); a piece longer than the buffer goes to `drain` on its own.
+ */
+import { jsonString } from './message-json.js';
+
+const QUOTE = 0x22;
+const ZERO = 0x30;
+
+type Utf8Write = (this: Uint8Array, s: string, offset: number, length: number) => number;
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
+const proto = Buffer.prototype as unknown as { utf8Write: Utf8Write; latin1Slice: Latin1Slice };
+/** Node's native encoders; they accept any Uint8Array as `this`. */
+const utf8Write = proto.utf8Write;
+const latin1Slice = proto.latin1Slice;
+
+/** The latin1 string (one char per byte) of `bytes[start, end)`. */
+export function latin1Of(bytes: Uint8Array, start: number, end: number): string {
+  return latin1Slice.call(bytes, start, end);
+}
+
+export abstract class JsonBytes {
+  protected buf: Uint8Array;
+  protected pos = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+  }
+
+  /** Receives the filled part of the buffer (a view: copy what you keep). */
+  protected abstract drain(bytes: Uint8Array): void;
+
+  flush(): void {
+    if (this.pos === 0) return;
+    this.drain(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
+  /** Any text, as UTF-8 (lone surrogates become U+FFFD). */
+  text(s: string): void {
+    // Up to 3 bytes per UTF-16 unit in UTF-8.
+    if (this.pos + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        this.drain(Buffer.from(s, 'utf8'));
+        return;
+      }
+    }
+    this.pos += utf8Write.call(this.buf, s, this.pos, this.buf.length - this.pos);
+  }
+
+  /** Text known to be ASCII (keys, punctuation, number text). */
+  ascii(s: string): void {
+    const n = s.length;
+    if (this.pos + n > this.buf.length) {
+      this.text(s);
+      return;
+    }
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** A number as JSON.stringify writes it; NaN, ±Infinity, null and undefined as `null`. */
+  num(n: number | null | undefined): void {
+    if (n === null || n === undefined || !Number.isFinite(n)) this.ascii('null');
+    else if (n >= 0 && n <= 0x7fffffff && n === (n | 0)) this.uint(n);
+    else this.ascii(String(n));
+  }
+
+  /** A number as `String(n)` writes it (NaN as `NaN`: for counters and ids, which are never NaN). */
+  plain(n: number): void {
+    if (n >= 0 && n <= 0x7fffffff && n === (n | 0)) this.uint(n);
+    else this.ascii(String(n));
+  }
+
+  /** A non-negative integer below 2^31. */
+  uint(n: number): void {
+    if (this.pos + 10 > this.buf.length) this.flush();
+    const b = this.buf;
+    if (n < 10) {
+      b[this.pos++] = ZERO + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    for (let x = n; x > 0; x = (x / 10) | 0) b[--p] = ZERO + (x % 10);
+  }
+
+  /** `true` / `false`. */
+  bool(v: boolean): void {
+    this.ascii(v ? 'true' : 'false');
+  }
+
+  /** A JSON string literal, byte for byte what `jsonString(s)` gives. */
+  str(s: string): void {
+    const n = s.length;
+    if (this.pos + n + 2 > this.buf.length) {
+      this.text(jsonString(s));
+      return;
+    }
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      // jsonString's fast path: no quote, backslash, control character or non-ASCII.
+      if (c < 0x20 || c === QUOTE || c === 0x5c || c > 0x7f) {
+        this.text(jsonString(s));
+        return;
+      }
+      b[p++] = c;
+    }
+    b[p++] = QUOTE;
+    this.pos = p;
+  }
+
+  /** `str(s)`, or `null`. */
+  strOrNull(s: string | null | undefined): void {
+    if (s === null || s === undefined) this.ascii('null');
+    else this.str(s);
+  }
+
+  /**
+   * A JSON string literal of latin1 text held as bytes (`src[start, end)`),
+   * what `jsonString(latin1Of(src, start, end))` gives.
+   */
+  latin1Str(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.pos + n + 2 > this.buf.length) {
+      this.text(jsonString(latin1Of(src, start, end)));
+      return;
+    }
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const c = src[i];
+      if (c < 0x20 || c === QUOTE || c === 0x5c || c > 0x7f) {
+        this.text(jsonString(latin1Of(src, start, end)));
+        return;
+      }
+      b[p++] = c;
+    }
+    b[p++] = QUOTE;
+    this.pos = p;
+  }
+}
+
+/** Renders into a growing buffer and gives the text back (for callers that want strings). */
+export class JsonText extends JsonBytes {
+  private readonly parts: Uint8Array[] = [];
+
+  constructor() {
+    super(1 << 16);
+  }
+
+  protected drain(bytes: Uint8Array): void {
+    this.parts.push(bytes.slice());
+  }
+
+  /** The text written since the last call, and starts afresh. */
+  take(): string {
+    let s: string;
+    if (this.parts.length === 0) s = Buffer.from(this.buf.buffer, 0, this.pos).toString('utf8');
+    else {
+      this.flush();
+      s = Buffer.concat(this.parts).toString('utf8');
+      this.parts.length = 0;
+    }
+    this.pos = 0;
+    return s;
+  }
+}
+
+const scratch = new JsonText();
+
+/** What `write` puts into a JsonBytes, as a string. Not re-entrant. */
+export function renderJson<T>(item: T, write: (w: JsonBytes, item: T) => void): string {
+  write(scratch, item);
+  return scratch.take();
+}

@@ -1,0 +1,96 @@
+/**
+ * The byte writer behind the JSON output writes exactly what the string
+ * serializers write: JSON string literals as `jsonString` (attacker text
+ * escaped, latin1 header bytes read as UTF-8), numbers as `String(n)` or
+ * `null`, across buffer boundaries and for pieces larger than the buffer.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JsonBytes, JsonText, renderJson } from '../../src/report/json-bytes.js';
+import { jsonString } from '../../src/report/message-json.js';
+
+/** A writer with a tiny buffer, so every piece crosses a boundary somewhere. */
+class Tiny extends JsonBytes {
+  readonly parts: Buffer[] = [];
+  constructor() {
+    super(16);
+  }
+  protected drain(bytes: Uint8Array): void {
+    this.parts.push(Buffer.from(bytes));
+  }
+  done(): string {
+    this.flush();
+    return Buffer.concat(this.parts).toString('utf8');
+  }
+}
+
+const latin1Text = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)) });
+const anyText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  latin1Text,
+  fc.constant('x'.repeat(70)),
+);
+
+describe('JsonBytes', () => {
+  it('writes string literals byte for byte as jsonString, whatever the buffer size', () => {
+    fc.assert(
+      fc.property(fc.array(anyText), (parts) => {
+        const w = new Tiny();
+        for (const p of parts) w.str(p);
+        expect(w.done()).toBe(parts.map(jsonString).join(''));
+        expect(
+          renderJson(parts, (x, ps) => {
+            for (const p of ps) x.str(p);
+          }),
+        ).toBe(parts.map(jsonString).join(''));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes latin1 bytes as the literal of their latin1 text', () => {
+    fc.assert(
+      fc.property(latin1Text, (s) => {
+        const bytes = Buffer.from(`..${s}..`, 'latin1');
+        const w = new Tiny();
+        w.latin1Str(bytes, 2, bytes.length - 2);
+        expect(w.done()).toBe(jsonString(s));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes numbers as String(n) (plain) and as JSON (num: null when not finite)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(fc.double(), fc.integer(), fc.nat(), fc.constantFrom(0, -0, 9, 10, 2 ** 31 - 1, 2 ** 31)),
+        ),
+        (ns) => {
+          const w = new Tiny();
+          for (const n of ns) {
+            w.plain(n);
+            w.ascii(',');
+            w.num(n);
+            w.ascii(';');
+          }
+          w.num(null);
+          w.num(undefined);
+          const want = ns.map((n) => `${String(n)},${Number.isFinite(n) ? String(n) : 'null'};`).join('');
+          expect(w.done()).toBe(`${want}nullnull`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives back the text written so far and starts afresh (JsonText)', () => {
+    const t = new JsonText();
+    t.text('é'.repeat(40000));
+    t.strOrNull(null);
+    expect(t.take()).toBe(`${'é'.repeat(40000)}null`);
+    t.bool(true);
+    expect(t.take()).toBe('true');
+  });
+});
