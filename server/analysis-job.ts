@@ -6,6 +6,10 @@
  * loader, registered inside the worker: on Node 20 an `--import tsx` in the
  * worker's execArgv does not reach the worker's module loader.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { writeBatch } from '../src/store/analysis-batches.js';
 import type { CaptureWriter } from '../src/store/store.js';
@@ -27,12 +31,27 @@ export interface AnalysisJob {
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
+
+/**
+ * tsx's ESM loader API as a file URL, read from tsx's export map
+ * (import.meta.resolve is missing under vitest, and require.resolve gives the
+ * CommonJS build, which cannot register the ESM hooks).
+ */
+function tsxApi(): string {
+  const req = createRequire(import.meta.url);
+  const pkgFile = req.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
+}
+
 const WORKER_URL = new URL(fromSource ? './analysis-worker.ts' : './analysis-worker.js', import.meta.url);
 
 export function startAnalysisJob(input: WorkerInput, writer: CaptureWriter, cb: JobCallbacks): AnalysisJob {
   const worker = fromSource
     ? new Worker(
-        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+        `import(${JSON.stringify(tsxApi())})` +
           `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
         { eval: true, workerData: input },
       )

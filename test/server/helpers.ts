@@ -1,0 +1,74 @@
+/**
+ * Test helpers for the server: a real server on a free port with a fresh
+ * data directory, uploads through HTTP, and waiting for an analysis to end by
+ * asking the API (no timing assumptions: it polls until the status changes).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { type StartedServer, type StartOptions, startServer } from '../../server/start.js';
+import type { CaptureInfo } from '../../src/store/store.js';
+
+export interface TestServer extends StartedServer {
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+export async function testServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-server-'));
+  const s = await startServer({ dataDir, port: 0, webRoot: join(dataDir, 'no-web'), ...opts });
+  return {
+    ...s,
+    dataDir,
+    async dispose() {
+      await s.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T; res: Response }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, res };
+}
+
+/** Uploads `file` as the raw body; returns the capture id. */
+export async function uploadRaw(s: StartedServer, file: string, name = basename(file)): Promise<string> {
+  const res = await fetch(`${s.url}/api/captures`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream', 'X-Filename': encodeURIComponent(name) },
+    body: readFileSync(file),
+  });
+  if (res.status !== 202) throw new Error(`upload of ${file}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Uploads `file` as the field `file` of a multipart form; returns the capture id. */
+export async function uploadMultipart(
+  s: StartedServer,
+  file: string,
+  name = basename(file),
+): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(file)]), name);
+  const res = await fetch(`${s.url}/api/captures`, { method: 'POST', body: form });
+  if (res.status !== 202) throw new Error(`upload of ${file}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Polls the capture until it is no longer analysing. */
+export async function settled(s: StartedServer, id: string): Promise<CaptureInfo> {
+  for (;;) {
+    const { status, body } = await getJson<CaptureInfo>(`${s.url}/api/captures/${id}`);
+    if (status !== 200) throw new Error(`capture ${id}: ${status}`);
+    if (body.status !== 'analyzing') return body;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function uploadReady(s: StartedServer, file: string): Promise<CaptureInfo> {
+  const info = await settled(s, await uploadRaw(s, file));
+  if (info.status !== 'ready') throw new Error(`${file}: ${info.status} ${info.error}`);
+  return info;
+}
