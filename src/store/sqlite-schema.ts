@@ -1,0 +1,174 @@
+/**
+ * The SQLite store's schema, as a list of migrations. `PRAGMA user_version`
+ * holds how many have run; opening a database runs the missing ones in one
+ * transaction each, in order, and refuses a database written by a newer
+ * sipscope (more migrations than this one knows) instead of guessing.
+ *
+ * Layout (every table is per capture, keyed by the capture's number `cap`):
+ *
+ * - captures: one row per capture; its id is `c<n>`, AUTOINCREMENT so that a
+ *   deleted capture's id is never handed out again.
+ * - messages: a message's contract fields as columns, its SDP summary as
+ *   JSON, and where its bytes are: `raw` (a blob) or, when the bytes are one
+ *   frame's contiguous bytes in the capture file, `raw_off`/`raw_len` into it.
+ * - calls: the columns the call list filters and sorts by, plus the call's
+ *   JSON; `call_search` the text `q` looks in, lower-cased (substring) and as
+ *   written (regular expressions).
+ * - transactions, dialogs: their JSON. findings: rule, call, the message ids
+ *   as `,1,5,` (for `instr`) and the JSON, in the order the analysis gave them.
+ *
+ * Never edit a migration that has shipped: add one.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** What it changes, for the error message when it fails. */
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'captures, messages, transactions, dialogs, calls, call search, findings',
+    up: `
+CREATE TABLE captures (
+  n          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  path       TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  progress   REAL NOT NULL DEFAULT 0,
+  error      TEXT,
+  created_at TEXT NOT NULL,
+  stats      TEXT,
+  source     TEXT,
+  warnings   TEXT
+);
+CREATE TABLE messages (
+  cap         INTEGER NOT NULL,
+  id          INTEGER NOT NULL,
+  frame       INTEGER NOT NULL,
+  ts          REAL NOT NULL,
+  src         TEXT NOT NULL,
+  dst         TEXT NOT NULL,
+  transport   TEXT NOT NULL,
+  method      TEXT,
+  status      INTEGER,
+  reason      TEXT,
+  call_id     TEXT,
+  cseq        REAL,
+  cseq_method TEXT,
+  from_tag    TEXT,
+  to_tag      TEXT,
+  branch      TEXT,
+  tx          INTEGER,
+  dialog      INTEGER,
+  call        INTEGER,
+  flags       INTEGER NOT NULL,
+  frames      TEXT,
+  sdp         TEXT,
+  agent       TEXT,
+  raw         BLOB,
+  raw_off     INTEGER,
+  raw_len     INTEGER NOT NULL,
+  PRIMARY KEY (cap, id)
+) WITHOUT ROWID;
+CREATE TABLE transactions (
+  cap  INTEGER NOT NULL,
+  id   INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (cap, id)
+) WITHOUT ROWID;
+CREATE TABLE dialogs (
+  cap  INTEGER NOT NULL,
+  id   INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (cap, id)
+) WITHOUT ROWID;
+CREATE TABLE calls (
+  cap           INTEGER NOT NULL,
+  id            INTEGER NOT NULL,
+  kind          TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  start         REAL,
+  from_l        TEXT,
+  to_l          TEXT,
+  duration_ms   REAL,
+  pdd_ms        REAL,
+  setup_ms      REAL,
+  msg_count     INTEGER NOT NULL,
+  finding_count INTEGER NOT NULL DEFAULT 0,
+  worst         INTEGER NOT NULL DEFAULT 0,
+  methods       TEXT NOT NULL,
+  complete      INTEGER NOT NULL,
+  json          TEXT NOT NULL,
+  PRIMARY KEY (cap, id)
+);
+CREATE INDEX calls_start ON calls (cap, start, id);
+CREATE TABLE call_search (
+  cap   INTEGER NOT NULL,
+  id    INTEGER NOT NULL,
+  lower TEXT NOT NULL,
+  texts TEXT NOT NULL,
+  PRIMARY KEY (cap, id)
+) WITHOUT ROWID;
+CREATE TABLE findings (
+  cap      INTEGER NOT NULL,
+  seq      INTEGER NOT NULL,
+  call     INTEGER,
+  rule     TEXT NOT NULL,
+  severity INTEGER NOT NULL,
+  messages TEXT NOT NULL,
+  json     TEXT NOT NULL,
+  PRIMARY KEY (cap, seq)
+) WITHOUT ROWID;
+CREATE INDEX findings_call ON findings (cap, call);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Connection settings, then the missing migrations. WAL: readers (the
+ * server's queries) never wait for the writer (an analysis) nor it for them.
+ * Incremental auto-vacuum (must be chosen before the first table exists):
+ * pages a deleted capture freed can be given back to the file system.
+ */
+export function openSchema(db: Database.Database, file: string): void {
+  db.pragma('busy_timeout = 10000');
+  if (db.pragma('user_version', { simple: true }) === 0 && countTables(db) === 0)
+    db.pragma('auto_vacuum = INCREMENTAL');
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  // WAL with synchronous=NORMAL is durable against a process kill (the WAL is
+  // in the OS's hands once written); only a power cut may lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = OFF');
+  db.pragma('temp_store = MEMORY');
+  migrate(db, file);
+}
+
+function countTables(db: Database.Database): number {
+  return (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number })
+    .n;
+}
+
+export function migrate(db: Database.Database, file: string, migrations = MIGRATIONS): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length)
+    throw new Error(
+      `${file}: database schema version ${version} is newer than this sipscope knows (${migrations.length}); upgrade sipscope or use another data directory`,
+    );
+  for (let v = version; v < migrations.length; v++) {
+    const m = migrations[v];
+    const run = db.transaction(() => {
+      db.exec(m.up);
+      db.pragma(`user_version = ${v + 1}`);
+    });
+    try {
+      run.immediate();
+    } catch (e) {
+      throw new Error(`${file}: schema migration ${v + 1} (${m.name}) failed: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,415 @@
+/**
+ * The Store in an embedded SQLite database (better-sqlite3): what an analysis
+ * wrote survives the process, several connections (the server, its analysis
+ * worker) share one file in WAL mode, and memory stays flat whatever the
+ * captures' sizes. Schema and migrations: sqlite-schema.ts; the call list as
+ * SQL: sqlite-call-list.ts; the writer: sqlite-writer.ts.
+ *
+ * better-sqlite3 is synchronous: each method does its work at once and
+ * returns a settled promise, except those that delete a capture's rows,
+ * which work in chunks and yield to the event loop between them so that a
+ * server keeps answering while a big capture goes.
+ */
+import Database from 'better-sqlite3';
+import type { CallQuery } from './call-query.js';
+import { readRange } from './file-range.js';
+import type { DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
+import { callListSql, registerSearchFunction } from './sqlite-call-list.js';
+import {
+  type CaptureDbRow,
+  callRow,
+  captureNumber,
+  captureRecord,
+  MESSAGE_ROW_COLUMNS,
+  type MessageDbRow,
+  messageRow,
+} from './sqlite-rows.js';
+import { openSchema } from './sqlite-schema.js';
+import {
+  prepareWriterStatements,
+  SqliteWriter,
+  type WriterHost,
+  type WriterStatements,
+} from './sqlite-writer.js';
+import type {
+  CallDetail,
+  CallPage,
+  CaptureRecord,
+  CaptureStatsView,
+  CaptureUpdate,
+  CaptureWriter,
+  FindingFilter,
+  NewCapture,
+  Store,
+  StoredMessage,
+} from './store.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its directory's permissions), or `:memory:`. */
+  file: string;
+  /** Rows deleted per transaction when a capture goes (default 20,000). */
+  deleteChunk?: number;
+}
+
+/** The tables holding a capture's analysis, each keyed (cap, …). */
+const ROW_TABLES = ['messages', 'transactions', 'dialogs', 'calls', 'call_search', 'findings'] as const;
+
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(opts);
+}
+
+export class SqliteStore implements Store, WriterHost {
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly writers = new Set<SqliteWriter>();
+  private readonly deleteChunk: number;
+  private readonly wst: WriterStatements;
+  private readonly st;
+  private readonly listCache = new Map<string, Database.Statement>();
+  private closed = false;
+
+  constructor(opts: SqliteStoreOptions) {
+    this.file = opts.file;
+    this.deleteChunk = opts.deleteChunk ?? 20_000;
+    try {
+      this.db = new Database(opts.file);
+    } catch (e) {
+      throw new Error(`${opts.file}: cannot open the database: ${(e as Error).message}`);
+    }
+    try {
+      openSchema(this.db, opts.file);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    registerSearchFunction(this.db);
+    this.wst = prepareWriterStatements(this.db);
+    const db = this.db;
+    this.st = {
+      insertCapture: db.prepare(
+        'INSERT INTO captures (name, size, path, status, progress, created_at) VALUES (?, ?, ?, ?, 0, ?)',
+      ),
+      capture: db.prepare('SELECT * FROM captures WHERE n = ?'),
+      captures: db.prepare('SELECT * FROM captures ORDER BY n DESC'),
+      deleteCapture: db.prepare('DELETE FROM captures WHERE n = ?'),
+      call: db.prepare('SELECT json, finding_count, worst FROM calls WHERE cap = ? AND id = ?'),
+      callMessages: db.prepare(
+        `SELECT ${MESSAGE_ROW_COLUMNS} FROM messages WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      ),
+      callFrames: db.prepare(
+        'SELECT frame, frames FROM messages WHERE cap = ? AND id IN (SELECT value FROM json_each(?))',
+      ),
+      message: db.prepare(
+        `SELECT ${MESSAGE_ROW_COLUMNS}, raw, raw_off, raw_len FROM messages WHERE cap = ? AND id = ?`,
+      ),
+      transactions: db.prepare(
+        'SELECT json FROM transactions WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      ),
+      dialogs: db.prepare(
+        'SELECT json FROM dialogs WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      ),
+      requests: db.prepare(
+        'SELECT method AS k, count(*) AS n FROM messages WHERE cap = ? AND method IS NOT NULL GROUP BY method',
+      ),
+      responses: db.prepare(
+        'SELECT status AS k, count(*) AS n FROM messages WHERE cap = ? AND method IS NULL GROUP BY status',
+      ),
+      byState: db.prepare('SELECT state AS k, count(*) AS n FROM calls WHERE cap = ? GROUP BY state'),
+      byKind: db.prepare('SELECT kind AS k, count(*) AS n FROM calls WHERE cap = ? GROUP BY kind'),
+      asr: db.prepare(
+        `SELECT count(*) AS calls, coalesce(sum(state IN ('in-call', 'completed') OR setup_ms IS NOT NULL), 0) AS answered
+         FROM calls WHERE cap = ? AND kind = 'call'`,
+      ),
+      timings: db.prepare('SELECT pdd_ms, setup_ms, duration_ms FROM calls WHERE cap = ? ORDER BY id'),
+    };
+    this.purgeOrphans();
+  }
+
+  // -------------------------------------------------------------------------
+  // Captures
+
+  async createCapture(c: NewCapture): Promise<CaptureRecord> {
+    const info = this.st.insertCapture.run(
+      c.name,
+      c.size,
+      c.path,
+      c.status ?? 'analyzing',
+      new Date().toISOString(),
+    );
+    return this.record(Number(info.lastInsertRowid))!;
+  }
+
+  async updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined> {
+    const n = captureNumber(id);
+    if (n === undefined) return undefined;
+    const sets: string[] = [];
+    const params: Array<string | number | null> = [];
+    const set = (col: string, v: string | number | null) => {
+      sets.push(`${col} = ?`);
+      params.push(v);
+    };
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.progress !== undefined) set('progress', Math.min(1, Math.max(0, patch.progress)));
+    if (patch.error !== undefined) set('error', patch.error);
+    if (patch.stats !== undefined) set('stats', patch.stats === null ? null : JSON.stringify(patch.stats));
+    if (patch.source !== undefined) set('source', JSON.stringify(patch.source));
+    if (patch.size !== undefined) set('size', patch.size);
+    if (patch.warnings !== undefined) set('warnings', JSON.stringify(patch.warnings));
+    if (sets.length > 0)
+      this.db.prepare(`UPDATE captures SET ${sets.join(', ')} WHERE n = ?`).run(...params, n);
+    return this.record(n);
+  }
+
+  async listCaptures(): Promise<CaptureRecord[]> {
+    return (this.st.captures.all() as CaptureDbRow[]).map(captureRecord);
+  }
+
+  async getCapture(id: string): Promise<CaptureRecord | undefined> {
+    const n = captureNumber(id);
+    return n === undefined ? undefined : this.record(n);
+  }
+
+  private record(n: number): CaptureRecord | undefined {
+    const r = this.st.capture.get(n) as CaptureDbRow | undefined;
+    return r === undefined ? undefined : captureRecord(r);
+  }
+
+  async deleteCapture(id: string): Promise<boolean> {
+    const n = captureNumber(id);
+    if (n === undefined) return false;
+    for (const w of this.writers) if (w.cap === n) this.writers.delete(w);
+    // The capture row first: from then on it is gone for every reader and
+    // writer; its rows go after, chunk by chunk.
+    const gone = this.st.deleteCapture.run(n).changes > 0;
+    if (gone) {
+      await this.dropRows(n);
+      await this.reclaim();
+    }
+    return gone;
+  }
+
+  /** Deletes every row of capture `cap`'s analysis, a chunk per transaction. */
+  async dropRows(cap: number): Promise<void> {
+    for (const table of ROW_TABLES) {
+      const key = table === 'findings' ? 'seq' : 'id';
+      const del = this.db.prepare(
+        `DELETE FROM ${table} WHERE cap = ? AND ${key} IN (SELECT ${key} FROM ${table} WHERE cap = ? LIMIT ?)`,
+      );
+      while (!this.closed && del.run(cap, cap, this.deleteChunk).changes > 0) await yieldToLoop();
+    }
+  }
+
+  /** Gives the pages deleted rows freed back to the file system, and empties the WAL. */
+  async reclaim(): Promise<void> {
+    if (this.closed) return;
+    // SQLite: "The incremental_vacuum pragma causes up to N pages to be removed from the freelist."
+    const step = this.db.prepare('PRAGMA incremental_vacuum(2000)');
+    const free = this.db.prepare('PRAGMA freelist_count').pluck();
+    while (!this.closed && (free.get() as number) > 0) {
+      step.all();
+      await yieldToLoop();
+    }
+    if (!this.closed && this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Rows whose capture is gone (a delete cut short by a crash) are deleted at open. */
+  private purgeOrphans(): void {
+    for (const table of ROW_TABLES)
+      this.db.prepare(`DELETE FROM ${table} WHERE cap NOT IN (SELECT n FROM captures)`).run();
+  }
+
+  /** Bytes the database takes on disk (the file and its WAL). */
+  diskBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return pages * size;
+  }
+
+  // -------------------------------------------------------------------------
+  // Writers
+
+  async openWriter(captureId: string): Promise<CaptureWriter> {
+    const n = captureNumber(captureId);
+    const rec = n === undefined ? undefined : this.record(n);
+    if (n === undefined || rec === undefined) throw new Error(`no capture ${captureId}`);
+    for (const w of this.writers)
+      if (w.cap === n) throw new Error(`capture ${captureId} already has a writer`);
+    // An analysis starts from nothing: rows left by one that was cut short go first.
+    if (rec.status === 'analyzing') await this.dropRows(n);
+    const w = new SqliteWriter(this, this.wst, captureId, n);
+    this.writers.add(w);
+    return w;
+  }
+
+  writerEnded(w: SqliteWriter): boolean {
+    return this.closed || !this.writers.has(w);
+  }
+
+  endWriter(w: SqliteWriter): void {
+    this.writers.delete(w);
+  }
+
+  // -------------------------------------------------------------------------
+  // Queries
+
+  private statement(sql: string): Database.Statement {
+    let s = this.listCache.get(sql);
+    if (s === undefined) {
+      if (this.listCache.size >= 64) this.listCache.clear();
+      s = this.db.prepare(sql);
+      this.listCache.set(sql, s);
+    }
+    return s;
+  }
+
+  async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
+    const q = callListSql(n, query);
+    const total = this.statement(`SELECT count(*) ${q.where}`)
+      .pluck()
+      .get(...q.params) as number;
+    if (q.offset >= total) return { total, calls: [] };
+    const rows = this.statement(
+      `SELECT json, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
+    ).all(...q.params, q.limit, q.offset) as Array<{ json: string; finding_count: number; worst: number }>;
+    return { total, calls: rows.map((r) => callRow(r.json, r.finding_count, r.worst)) };
+  }
+
+  async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || !Number.isSafeInteger(callId)) return undefined;
+    const r = this.st.call.get(n, callId) as
+      | { json: string; finding_count: number; worst: number }
+      | undefined;
+    if (r === undefined) return undefined;
+    const call = callRow(r.json, r.finding_count, r.worst);
+    const messages = (this.st.callMessages.all(n, JSON.stringify(call.messages)) as MessageDbRow[]).map(
+      messageRow,
+    );
+    const txIds = new Set<number>(call.transactions);
+    const dialogIds = new Set<number>(call.dialogs);
+    for (const m of messages) {
+      if (m.transaction !== null) txIds.add(m.transaction);
+      if (m.dialog !== null) dialogIds.add(m.dialog);
+    }
+    const json = <T>(st: Database.Statement, ids: Set<number>): T[] =>
+      (st.pluck().all(n, JSON.stringify([...ids])) as string[]).map((s) => JSON.parse(s) as T);
+    return {
+      call,
+      messages,
+      transactions: json<TransactionRow>(this.st.transactions, txIds),
+      dialogs: json<DialogRow>(this.st.dialogs, dialogIds),
+      findings: (await this.findings(captureId, { call: callId })) ?? [],
+    };
+  }
+
+  async getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || !Number.isSafeInteger(messageId)) return undefined;
+    const d = this.st.message.get(n, messageId) as
+      | (MessageDbRow & { raw: Uint8Array | null; raw_off: number | null; raw_len: number })
+      | undefined;
+    if (d === undefined) return undefined;
+    const row: MessageRow = messageRow(d);
+    if (d.raw !== null) return { row, raw: new Uint8Array(d.raw.buffer, d.raw.byteOffset, d.raw.byteLength) };
+    const path = (this.st.capture.get(n) as CaptureDbRow | undefined)?.path;
+    const raw =
+      path === undefined || d.raw_off === null
+        ? new Uint8Array(0)
+        : await readRange(path, { offset: d.raw_off, length: d.raw_len });
+    return { row, raw };
+  }
+
+  async findings(captureId: string, filter: FindingFilter = {}): Promise<Finding[] | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
+    const conds = ['cap = ?'];
+    const params: Array<string | number> = [n];
+    if (filter.call !== undefined) {
+      conds.push('call = ?');
+      params.push(filter.call);
+    }
+    if (filter.message !== undefined) {
+      conds.push('instr(messages, ?) > 0');
+      params.push(`,${filter.message},`);
+    }
+    const rule = filter.rule;
+    if (rule !== undefined) {
+      if (rule.endsWith('.')) {
+        conds.push('(rule = ? OR substr(rule, 1, ?) = ?)');
+        params.push(rule, rule.length, rule);
+      } else {
+        conds.push('rule = ?');
+        params.push(rule);
+      }
+    }
+    const sql = `SELECT json FROM findings WHERE ${conds.join(' AND ')} ORDER BY seq`;
+    return (
+      this.statement(sql)
+        .pluck()
+        .all(...params) as string[]
+    ).map((s) => JSON.parse(s) as Finding);
+  }
+
+  async stats(captureId: string): Promise<CaptureStatsView | undefined> {
+    const n = captureNumber(captureId);
+    const rec = n === undefined ? undefined : this.record(n);
+    if (n === undefined || rec === undefined) return undefined;
+    const counts = (st: Database.Statement): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const r of st.all(n) as Array<{ k: string | number; n: number }>) out[String(r.k)] = r.n;
+      return out;
+    };
+    // A finished analysis counted requests and responses: no need to count a million messages again.
+    const done = rec.status === 'ready' && rec.stats !== null;
+    const asr = this.st.asr.get(n) as { calls: number; answered: number };
+    const v: CaptureStatsView = {
+      requests: done ? { ...rec.stats!.requests } : counts(this.st.requests),
+      responses: done ? { ...rec.stats!.responses } : counts(this.st.responses),
+      callsByState: counts(this.st.byState),
+      callsByKind: counts(this.st.byKind),
+      asr: asr.calls === 0 ? null : asr.answered / asr.calls,
+      pddMs: [],
+      setupMs: [],
+      durationMs: [],
+    };
+    for (const t of this.st.timings.iterate(n) as Iterable<{
+      pdd_ms: number | null;
+      setup_ms: number | null;
+      duration_ms: number | null;
+    }>) {
+      if (t.pdd_ms !== null) v.pddMs.push(t.pdd_ms);
+      if (t.setup_ms !== null) v.setupMs.push(t.setup_ms);
+      if (t.duration_ms !== null) v.durationMs.push(t.duration_ms);
+    }
+    return v;
+  }
+
+  async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || !Number.isSafeInteger(callId)) return undefined;
+    const r = this.st.call.get(n, callId) as { json: string } | undefined;
+    if (r === undefined) return undefined;
+    const ids = (JSON.parse(r.json) as { messages: number[] }).messages;
+    const frames = new Set<number>();
+    for (const m of this.st.callFrames.all(n, JSON.stringify(ids)) as Array<{
+      frame: number;
+      frames: string | null;
+    }>) {
+      if (m.frames === null) frames.add(m.frame);
+      else if (m.frames !== '') for (const f of m.frames.split(',')) frames.add(Number(f));
+    }
+    return [...frames].sort((a, b) => a - b);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.writers.clear();
+    this.listCache.clear();
+    this.db.close();
+  }
+}

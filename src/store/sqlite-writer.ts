@@ -1,0 +1,230 @@
+/**
+ * The CaptureWriter of the SQLite store: each batch is one transaction of
+ * prepared inserts. A batch first checks that its capture still exists (a
+ * delete from this or another connection ends the writer: the next batch
+ * throws, and no row lands after the delete).
+ *
+ * The call list needs per call what its messages say (the methods of its
+ * requests, the User-Agents for the search): the writer sums that up per call
+ * as messages arrive (bounded), and reads it back from the stored messages
+ * when a call comes before its messages were summed; a call written before
+ * all of its messages is marked incomplete and redone by `finish`.
+ */
+import type Database from 'better-sqlite3';
+import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
+import {
+  callParams,
+  MESSAGE_COLUMNS,
+  messageParams,
+  methodsColumn,
+  SEVERITY_RANK,
+  searchColumns,
+} from './sqlite-rows.js';
+import type { CaptureSource, CaptureWriter, MessageInput } from './store.js';
+
+/** Calls whose message summaries the writer holds at most; past it, summaries are read back from the database. */
+export const MAX_SUMMARIES = 100_000;
+
+interface CallSummary {
+  messages: number;
+  methods: Set<string>;
+  agents: Set<string>;
+}
+
+/** What the store lends its writers. */
+export interface WriterHost {
+  readonly db: Database.Database;
+  /** The writer ended (finished, failed, or its capture was deleted here). */
+  writerEnded(w: SqliteWriter): boolean;
+  endWriter(w: SqliteWriter): void;
+  /** Deletes every row of the capture's analysis, in chunks (yields between them). */
+  dropRows(cap: number): Promise<void>;
+}
+
+export function prepareWriterStatements(db: Database.Database) {
+  const cols = MESSAGE_COLUMNS.join(', ');
+  return {
+    exists: db.prepare('SELECT 1 FROM captures WHERE n = ?').pluck(),
+    message: db.prepare(
+      `INSERT OR REPLACE INTO messages (${cols}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})`,
+    ),
+    transaction: db.prepare('INSERT OR REPLACE INTO transactions (cap, id, json) VALUES (?, ?, ?)'),
+    dialog: db.prepare('INSERT OR REPLACE INTO dialogs (cap, id, json) VALUES (?, ?, ?)'),
+    // A call given again replaces its row but keeps the finding counts the findings made.
+    call: db.prepare(
+      `INSERT INTO calls (cap, id, kind, state, start, from_l, to_l, duration_ms, pdd_ms, setup_ms, msg_count, methods, complete, json, finding_count, worst)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         (SELECT count(*) FROM findings WHERE cap = ? AND call = ?),
+         (SELECT coalesce(max(severity), 0) FROM findings WHERE cap = ? AND call = ?))
+       ON CONFLICT (cap, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, start = excluded.start,
+         from_l = excluded.from_l, to_l = excluded.to_l, duration_ms = excluded.duration_ms,
+         pdd_ms = excluded.pdd_ms, setup_ms = excluded.setup_ms, msg_count = excluded.msg_count,
+         methods = excluded.methods, complete = excluded.complete, json = excluded.json`,
+    ),
+    search: db.prepare('INSERT OR REPLACE INTO call_search (cap, id, lower, texts) VALUES (?, ?, ?, ?)'),
+    summary: db.prepare(
+      'SELECT method, agent FROM messages WHERE cap = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    incomplete: db.prepare('SELECT json FROM calls WHERE cap = ? AND complete = 0').pluck(),
+    finding: db.prepare(
+      'INSERT INTO findings (cap, seq, call, rule, severity, messages, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    findingCall: db.prepare(
+      'UPDATE calls SET finding_count = finding_count + 1, worst = max(worst, ?) WHERE cap = ? AND id = ?',
+    ),
+    nextSeq: db.prepare('SELECT coalesce(max(seq) + 1, 0) FROM findings WHERE cap = ?').pluck(),
+    end: db.prepare(
+      'UPDATE captures SET status = ?, progress = ?, error = ?, stats = ?, source = coalesce(?, source) WHERE n = ?',
+    ),
+  };
+}
+
+export type WriterStatements = ReturnType<typeof prepareWriterStatements>;
+
+export class SqliteWriter implements CaptureWriter {
+  private readonly summaries = new Map<number, CallSummary>();
+  private seq: number;
+
+  constructor(
+    private readonly host: WriterHost,
+    private readonly st: WriterStatements,
+    readonly captureId: string,
+    readonly cap: number,
+  ) {
+    this.seq = st.nextSeq.get(cap) as number;
+  }
+
+  /** Runs `fn` in one write transaction after checking that the writer may still write. */
+  private batch(fn: () => void): void {
+    if (this.host.writerEnded(this))
+      throw new Error(`capture ${this.captureId} is deleted or its writer has ended`);
+    this.host.db
+      .transaction(() => {
+        if (this.st.exists.get(this.cap) === undefined) {
+          this.host.endWriter(this);
+          throw new Error(`capture ${this.captureId} is deleted`);
+        }
+        fn();
+      })
+      .immediate();
+  }
+
+  async addMessages(batch: readonly MessageInput[]): Promise<void> {
+    this.batch(() => {
+      for (const m of batch) {
+        this.st.message.run(messageParams(this.cap, m));
+        this.summarise(m);
+      }
+    });
+  }
+
+  private summarise(m: MessageInput): void {
+    const call = m.row.call;
+    if (call === null) return;
+    let s = this.summaries.get(call);
+    if (s === undefined) {
+      if (this.summaries.size >= MAX_SUMMARIES) this.summaries.clear();
+      s = { messages: 0, methods: new Set(), agents: new Set() };
+      this.summaries.set(call, s);
+    }
+    s.messages++;
+    if (m.row.method !== undefined) s.methods.add(m.row.method);
+    if (m.agent !== null) s.agents.add(m.agent);
+  }
+
+  async addTransactions(batch: readonly TransactionRow[]): Promise<void> {
+    this.batch(() => {
+      for (const t of batch) this.st.transaction.run(this.cap, t.id, JSON.stringify(t));
+    });
+  }
+
+  async addDialogs(batch: readonly DialogRow[]): Promise<void> {
+    this.batch(() => {
+      for (const d of batch) this.st.dialog.run(this.cap, d.id, JSON.stringify(d));
+    });
+  }
+
+  async addCalls(batch: readonly CallJson[]): Promise<void> {
+    this.batch(() => {
+      for (const c of batch) this.writeCall(c);
+    });
+  }
+
+  private writeCall(c: CallJson): void {
+    let s = this.summaries.get(c.id);
+    if (s !== undefined) this.summaries.delete(c.id);
+    if (s === undefined || s.messages !== c.messages.length) s = this.readSummary(c);
+    const complete = s.messages === c.messages.length;
+    this.st.call.run(
+      callParams(this.cap, c, methodsColumn(s.methods), complete),
+      this.cap,
+      c.id,
+      this.cap,
+      c.id,
+    );
+    const { lower, texts } = searchColumns(c, s.agents);
+    this.st.search.run(this.cap, c.id, lower, texts);
+  }
+
+  /** The summary of a call's messages from the stored messages. */
+  private readSummary(c: CallJson): CallSummary {
+    const s: CallSummary = { messages: 0, methods: new Set(), agents: new Set() };
+    const rows = this.st.summary.all(this.cap, JSON.stringify(c.messages)) as Array<{
+      method: string | null;
+      agent: string | null;
+    }>;
+    for (const r of rows) {
+      s.messages++;
+      if (r.method !== null) s.methods.add(r.method);
+      if (r.agent !== null) s.agents.add(r.agent);
+    }
+    return s;
+  }
+
+  async addFindings(batch: readonly Finding[]): Promise<void> {
+    this.batch(() => {
+      for (const f of batch) {
+        const rank = SEVERITY_RANK[f.severity] ?? 0;
+        this.st.finding.run(
+          this.cap,
+          this.seq++,
+          f.call,
+          f.rule,
+          rank,
+          `,${f.messages.join(',')},`,
+          JSON.stringify(f),
+        );
+        if (f.call !== null) this.st.findingCall.run(rank, this.cap, f.call);
+      }
+    });
+  }
+
+  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
+    this.batch(() => {
+      // Calls written before some of their messages: their summaries again, now that all are in.
+      for (const json of this.st.incomplete.all(this.cap) as string[]) {
+        this.summaries.clear();
+        this.writeCall(JSON.parse(json) as CallJson);
+      }
+      this.st.end.run(
+        'ready',
+        1,
+        null,
+        JSON.stringify(stats),
+        source ? JSON.stringify(source) : null,
+        this.cap,
+      );
+      this.host.endWriter(this);
+    });
+    this.summaries.clear();
+  }
+
+  async fail(error: string): Promise<void> {
+    this.batch(() => {
+      this.st.end.run('failed', 0, error, null, null, this.cap);
+      this.host.endWriter(this);
+    });
+    this.summaries.clear();
+    await this.host.dropRows(this.cap);
+  }
+}
