@@ -1,21 +1,32 @@
 /**
  * Every message record of an analysis, stored column by column: typed arrays
- * for the numbers and one interned string table for the text (a Call-ID, a
- * tag, a branch recur across a call's messages). A 200k-call capture has over
- * a million messages; as objects, their records were most of what the
- * garbage collector copied and traced. `get(i)` gives the MessageRecord of
- * the JSON contract; `json(i)` writes it without building it.
+ * for the numbers, an interned string table for the text of few values
+ * (addresses, transports, methods, reasons), and a byte arena for the text
+ * that is new with almost every call (Call-ID, tags, branch). A 200k-call
+ * capture has over a million messages; as objects, their records were most
+ * of what the garbage collector copied and traced, and interning every
+ * Call-ID, tag and branch in one big hash table cost more than the bytes it
+ * saved. `get(i)` gives the MessageRecord of the JSON contract; `writeJson(i)`
+ * writes it without building it (the arena's bytes go out as they are).
  */
 import { detach } from '../correlate/detach.js';
-import { endpointString } from '../decode/payload.js';
+import { type Endpoint, endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
-import { type JsonBytes, renderJson } from './json-bytes.js';
+import { type JsonBytes, latin1Of, renderJson } from './json-bytes.js';
 import type { MessageRecord } from './message-record.js';
 
 const NONE = -1;
+/** Span length of a string that is not latin1 (held in `wide`). */
+const WIDE = -2;
 const RETRANSMISSION = 1;
 const MALFORMED = 2;
+/** Arena text fields, as span numbers: each message has SPANS (start, length) pairs. */
+const CALL_ID = 0;
+const FROM_TAG = 1;
+const TO_TAG = 2;
+const BRANCH = 3;
+const SPANS = 4;
 
 export class MessageTable {
   length = 0;
@@ -29,20 +40,25 @@ export class MessageTable {
   private transport = new Int32Array(0);
   private method = new Int32Array(0);
   private reason = new Int32Array(0);
-  private callId = new Int32Array(0);
   private cseqMethod = new Int32Array(0);
-  private fromTag = new Int32Array(0);
-  private toTag = new Int32Array(0);
-  private branch = new Int32Array(0);
   private status = new Int32Array(0);
   private transaction = new Int32Array(0);
   private dialog = new Int32Array(0);
   private call = new Int32Array(0);
   private flags = new Uint8Array(0);
+  /** Per message SPANS pairs (start in `arena`, length; length NONE for null, WIDE for `wide`). */
+  private spans = new Int32Array(0);
+  /** latin1 bytes of the span fields (header text is latin1: one char per byte). */
+  private arena = new Uint8Array(0);
+  private used = 0;
+  /** Span values with characters above 0xff (only from messages not made by parseSip). */
+  private readonly wide = new Map<number, string>();
   /** Messages carried by more than their completing frame. */
   private readonly frameLists = new Map<number, number[]>();
   private readonly strings: string[] = [];
   private readonly index = new Map<string, number>();
+  /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
+  private readonly endpoints = new Map<string, Map<number, number>>();
 
   /** Adds a message (its id is its position) and returns that id. */
   add(m: SipMessage): number {
@@ -52,8 +68,8 @@ export class MessageTable {
     const cs = cseq(m);
     this.frame[i] = s ? s.frame : 0;
     this.ts[i] = s ? s.ts : 0;
-    this.src[i] = s ? this.intern(endpointString(s.src)) : this.intern('');
-    this.dst[i] = s ? this.intern(endpointString(s.dst)) : this.intern('');
+    this.src[i] = s ? this.endpoint(s.src) : this.intern('');
+    this.dst[i] = s ? this.endpoint(s.dst) : this.intern('');
     this.transport[i] = this.intern(s ? s.transport : '');
     if (m.kind === 'request') {
       this.method[i] = this.intern(m.method);
@@ -64,12 +80,13 @@ export class MessageTable {
       this.status[i] = m.status;
       this.reason[i] = this.intern(m.reason);
     }
-    this.callId[i] = this.internOrNone(callId(m));
+    const at = i * SPANS;
+    this.span(at + CALL_ID, callId(m));
     this.cseq[i] = cs ? cs.seq : Number.NaN;
     this.cseqMethod[i] = cs ? this.intern(cs.method) : NONE;
-    this.fromTag[i] = this.internOrNone(fromHeader(m)?.tag);
-    this.toTag[i] = this.internOrNone(toHeader(m)?.tag);
-    this.branch[i] = this.internOrNone(topVia(m)?.branch);
+    this.span(at + FROM_TAG, fromHeader(m)?.tag);
+    this.span(at + TO_TAG, toHeader(m)?.tag);
+    this.span(at + BRANCH, topVia(m)?.branch);
     this.transaction[i] = NONE;
     this.dialog[i] = NONE;
     this.call[i] = NONE;
@@ -122,12 +139,12 @@ export class MessageTable {
       method: isRequest ? this.strings[this.method[i]] : undefined,
       status: isRequest ? undefined : this.status[i],
       reason: isRequest ? undefined : this.strings[this.reason[i]],
-      callId: str(this.callId[i]),
+      callId: this.spanText(i * SPANS + CALL_ID),
       cseq: Number.isNaN(this.cseq[i]) ? null : this.cseq[i],
       cseqMethod: str(this.cseqMethod[i]),
-      fromTag: str(this.fromTag[i]),
-      toTag: str(this.toTag[i]),
-      branch: str(this.branch[i]),
+      fromTag: this.spanText(i * SPANS + FROM_TAG),
+      toTag: this.spanText(i * SPANS + TO_TAG),
+      branch: this.spanText(i * SPANS + BRANCH),
       transaction: this.transaction[i] === NONE ? null : this.transaction[i],
       dialog: this.dialog[i] === NONE ? null : this.dialog[i],
       call: this.call[i] === NONE ? null : this.call[i],
@@ -166,8 +183,9 @@ export class MessageTable {
       w.ascii(',"reason":');
       w.str(str[this.reason[i]]);
     }
+    const at = i * SPANS;
     w.ascii(',"callId":');
-    this.opt(w, this.callId[i]);
+    this.writeSpan(w, at + CALL_ID);
     w.ascii(',"cseq":');
     const c = this.cseq[i];
     if (Number.isNaN(c)) w.ascii('null');
@@ -175,11 +193,11 @@ export class MessageTable {
     w.ascii(',"cseqMethod":');
     this.opt(w, this.cseqMethod[i]);
     w.ascii(',"fromTag":');
-    this.opt(w, this.fromTag[i]);
+    this.writeSpan(w, at + FROM_TAG);
     w.ascii(',"toTag":');
-    this.opt(w, this.toTag[i]);
+    this.writeSpan(w, at + TO_TAG);
     w.ascii(',"branch":');
-    this.opt(w, this.branch[i]);
+    this.writeSpan(w, at + BRANCH);
     w.ascii(',"transaction":');
     this.id(w, this.transaction[i]);
     w.ascii(',"dialog":');
@@ -210,8 +228,66 @@ export class MessageTable {
     else w.plain(n);
   }
 
-  private internOrNone(v: string | undefined): number {
-    return v === undefined ? NONE : this.intern(v);
+  private writeSpan(w: JsonBytes, k: number): void {
+    const len = this.spans[2 * k + 1];
+    if (len === NONE) w.ascii('null');
+    else if (len === WIDE) w.str(this.wide.get(k)!);
+    else {
+      const start = this.spans[2 * k];
+      w.latin1Str(this.arena, start, start + len);
+    }
+  }
+
+  private spanText(k: number): string | null {
+    const len = this.spans[2 * k + 1];
+    if (len === NONE) return null;
+    if (len === WIDE) return this.wide.get(k)!;
+    const start = this.spans[2 * k];
+    return latin1Of(this.arena, start, start + len);
+  }
+
+  /** Stores `v` as span `k`: its latin1 bytes appended to the arena. */
+  private span(k: number, v: string | undefined): void {
+    if (v === undefined) {
+      this.spans[2 * k + 1] = NONE;
+      return;
+    }
+    const n = v.length;
+    if (this.used + n > this.arena.length) this.growArena(n);
+    const a = this.arena;
+    const start = this.used;
+    for (let j = 0; j < n; j++) {
+      const c = v.charCodeAt(j);
+      if (c > 0xff) {
+        this.wide.set(k, detach(v));
+        this.spans[2 * k + 1] = WIDE;
+        return;
+      }
+      a[start + j] = c;
+    }
+    this.used = start + n;
+    this.spans[2 * k] = start;
+    this.spans[2 * k + 1] = n;
+  }
+
+  private growArena(need: number): void {
+    const b = new Uint8Array(Math.max(64 * 1024, this.arena.length * 2, this.used + need));
+    b.set(this.arena.subarray(0, this.used));
+    this.arena = b;
+  }
+
+  private endpoint(ep: Endpoint): number {
+    let ports = this.endpoints.get(ep.ip);
+    if (ports === undefined) {
+      ports = new Map();
+      this.endpoints.set(detach(ep.ip), ports);
+    }
+    let k = ports.get(ep.port);
+    if (k === undefined) {
+      k = this.intern(endpointString(ep));
+      ports.set(ep.port, k);
+    }
+    return k;
   }
 
   private intern(v: string): number {
@@ -242,16 +318,15 @@ export class MessageTable {
     this.transport = g(this.transport, i32);
     this.method = g(this.method, i32);
     this.reason = g(this.reason, i32);
-    this.callId = g(this.callId, i32);
     this.cseqMethod = g(this.cseqMethod, i32);
-    this.fromTag = g(this.fromTag, i32);
-    this.toTag = g(this.toTag, i32);
-    this.branch = g(this.branch, i32);
     this.status = g(this.status, i32);
     this.transaction = g(this.transaction, i32);
     this.dialog = g(this.dialog, i32);
     this.call = g(this.call, i32);
     this.flags = g(this.flags, (n) => new Uint8Array(n));
+    const spans = new Int32Array(cap * SPANS * 2);
+    spans.set(this.spans);
+    this.spans = spans;
     this.cap = cap;
   }
 }

@@ -45,4 +45,24 @@ describe('MessageTable', () => {
     expect(JSON.parse(t.json(0)).frames).toEqual([5, 7]);
     expect(() => t.get(1)).toThrow(RangeError);
   });
+
+  it('keeps attacker-controlled Call-ID, tag and branch text exactly and escapes it in JSON', () => {
+    const t = new MessageTable();
+    const callId = 'q"b\\s\u0001@h\u00c3\u00a9';
+    for (const m of basicCall({ callId })) t.add(m);
+    expect(t.get(0).callId).toBe(callId);
+    expect(JSON.parse(t.json(0)).callId).toBe('q"b\\s\u0001@h\u00e9');
+    expect(t.json(3)).toBe(messageRecordJson(t.get(3)));
+  });
+
+  it('keeps header text that is not latin1 (messages not made by the parser)', () => {
+    const t = new MessageTable();
+    const m = basicCall()[0];
+    const headers = m.headers.map((h) => (h.key === 'call-id' ? { ...h, value: 'call\u260e@x' } : h));
+    t.add({ ...m, headers });
+    t.add(basicCall()[1]);
+    expect(t.get(0).callId).toBe('call\u260e@x');
+    expect(JSON.parse(t.json(0)).callId).toBe('call\u260e@x');
+    expect(t.get(1).callId).toBe('basic-1@10.0.0.1');
+  });
 });
