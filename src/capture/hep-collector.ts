@@ -70,6 +70,8 @@ export interface HepCollector extends EventEmitter<HepCollectorEvents> {
   /** Ports actually bound (useful with port 0). */
   addresses(): { udp: number | null; tcp: number | null };
   readonly stats: HepCollectorStats;
+  /** The last listener failure after start (also kept when nobody listens for `error`). */
+  readonly lastError: Error | null;
 }
 
 const MAX_REASONS = 64;
@@ -92,6 +94,7 @@ class Collector extends EventEmitter<HepCollectorEvents> implements HepCollector
     tcpRefused: 0,
     reasons: {},
   };
+  lastError: Error | null = null;
   private udp: UdpSocket | null = null;
   private tcp: Server | null = null;
   private readonly conns = new Set<Socket>();
@@ -167,6 +170,12 @@ class Collector extends EventEmitter<HepCollectorEvents> implements HepCollector
     this.emit('payload', p);
   }
 
+  private fail(e: Error): void {
+    this.lastError = e;
+    // An 'error' event nobody listens to would throw: the failure is kept in `lastError` then.
+    if (this.listenerCount('error') > 0) this.emit('error', e);
+  }
+
   private reason(text: string): void {
     // Reasons name byte counts and offsets: keep the shape, not every number.
     const key = text.replace(/\b\d+\b/g, 'N');
@@ -206,7 +215,7 @@ class Collector extends EventEmitter<HepCollectorEvents> implements HepCollector
       // The kernel may cap it (net.core.rmem_max): the default buffer still works.
     }
     sock.on('message', (msg) => this.packet(msg, 'udp'));
-    sock.on('error', (e) => this.emit('error', e));
+    sock.on('error', (e) => this.fail(e));
     return sock;
   }
 
@@ -238,7 +247,7 @@ class Collector extends EventEmitter<HepCollectorEvents> implements HepCollector
       server.once('error', (e: NodeJS.ErrnoException) => reject(bindError(e, 'TCP', this.opts.port)));
       server.listen({ port: this.opts.port, host, exclusive: true }, () => {
         server.removeAllListeners('error');
-        server.on('error', (e) => this.emit('error', e));
+        server.on('error', (e) => this.fail(e));
         resolve(server);
       });
     });
