@@ -28,13 +28,19 @@ import {
 
 export const IMG_PAYLOAD = '<img src=x onerror=alert(1)>';
 export const SCRIPT_PAYLOAD = '<script>alert(1)</script>';
+/** A To display name in UTF-8 (RFC 3261 §25.1: TEXT-UTF8): string indexes and byte offsets differ after it. */
+export const UTF8_NAME = 'Jürgen Weiß 📞';
 
-/** The basic call with markup in the From display name, the User-Agent and a Subject header. */
+/**
+ * The basic call with markup in the From display name, the User-Agent and a
+ * Subject header, and a UTF-8 display name in To.
+ */
 export function hostileCall(): SipMessage[] {
   return basicCall({ n: 66, callId: 'hostile-1@10.0.0.1' }).map((m) => {
     const text = Buffer.from(m.raw)
       .toString('latin1')
       .replace('"Alice"', `"${IMG_PAYLOAD}"`)
+      .replace('To: <sip:bob@', `To: "${Buffer.from(UTF8_NAME, 'utf8').toString('latin1')}" <sip:bob@`)
       .replace('User-Agent: AliceUA/1.0', `User-Agent: ${SCRIPT_PAYLOAD}\r\nSubject: ${IMG_PAYLOAD}`);
     const c = parsed(text);
     c.source = m.source;
