@@ -1,0 +1,321 @@
+/**
+ * A capture file analysed straight into a store, for files of any size: the
+ * file is read once, and a call goes to the store as soon as the correlator
+ * hands it out as final (`onCallFinal`), with its messages, transactions and
+ * dialogs; findings go as they are found. What stays in memory is the
+ * concurrent state: the hot calls and their messages' rows, not the file.
+ *
+ * The answers are those of report/analyze-capture.ts + analysis-batches.ts
+ * (tests compare the two on every sample): the same correlator and rules,
+ * the same message rows, and the same final view of each message's call and
+ * dialog (analyze-capture.ts `assignFinal`), applied per call when it is final.
+ *
+ * Message bytes: when a message is one frame's contiguous bytes (UDP, a
+ * single TCP segment, HEP inside UDP), the analysis checks where they lie in
+ * the file and hands the store that place (store.ts `FileRange`) instead of
+ * the bytes; others (reassembled, unmasked WebSocket) are copied.
+ */
+import { Buffer } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { createAnalyzer } from '../analyze/analyzer.js';
+import type { Finding } from '../analyze/finding.js';
+import { CaptureError } from '../capture/frame.js';
+import { linkTypeName } from '../capture/link-types.js';
+import { CaptureOpenError, readCaptureStream } from '../capture/read-file.js';
+import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
+import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
+import { resolveTimers } from '../correlate/timers.js';
+import { createPipeline } from '../pipeline.js';
+import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
+import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
+import { messageFields } from './message-fields.js';
+import type { CallJson, DialogRow, TransactionRow } from './rows.js';
+import type { CaptureSource, CaptureWriter, MessageInput } from './store.js';
+
+export interface AnalyzeToStoreOptions {
+  /** What error lines call the file (default its path). */
+  name?: string;
+  /** Rows per batch handed to the writer (default 5000 messages' worth). */
+  batchSize?: number;
+  /** Bytes read per chunk (default 1 MiB). */
+  chunkSize?: number;
+  /** Fraction of the file read (0..1), after each chunk. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface AnalyzeToStoreResult {
+  stats: AnalysisStats;
+  source: CaptureSource;
+  warnings: string[];
+  /** Most messages held in memory at once waiting for their call to be final (what memory follows). */
+  peakPendingMessages: number;
+}
+
+export const DEFAULT_STREAM_BATCH = 5000;
+
+/**
+ * Analyses `file` into `writer` and finishes it. On any error the writer is
+ * failed with the error's line (`<name>: <reason> at byte offset N` for a bad
+ * capture) and the error is thrown again.
+ */
+export async function analyzeToStore(
+  file: string,
+  writer: CaptureWriter,
+  opts: AnalyzeToStoreOptions = {},
+): Promise<AnalyzeToStoreResult> {
+  const name = opts.name ?? file;
+  try {
+    const r = await analyse(file, writer, opts);
+    const source = { ...r.source, file: name };
+    await writer.finish(r.stats, source);
+    const warnings = r.warnings.map((w) => (w.startsWith(file) ? name + w.slice(file.length) : w));
+    return { ...r, source, warnings };
+  } catch (e) {
+    const line =
+      e instanceof CaptureError
+        ? e.message.startsWith(e.file)
+          ? name + e.message.slice(e.file.length)
+          : e.message
+        : `internal error while analysing ${name}: ${e instanceof Error ? e.message : String(e)}`;
+    try {
+      await writer.fail(line);
+    } catch {
+      // The capture was deleted meanwhile: nothing left to mark.
+    }
+    throw e;
+  }
+}
+
+/** File chunks, each remembered with its position so that a frame's bytes can be placed in the file. */
+async function* placedChunks(
+  path: string,
+  chunkSize: number,
+  base: WeakMap<ArrayBufferLike, number>,
+  read: { bytes: number; size: number },
+): AsyncGenerator<Uint8Array> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new CaptureOpenError(path, 0, `cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const st = await fh.stat();
+    read.size = st.isFile() ? st.size : 0;
+    let pos = 0;
+    for (;;) {
+      const raw = Buffer.allocUnsafeSlow(chunkSize);
+      const buf = new Uint8Array(raw.buffer, raw.byteOffset, chunkSize);
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
+      if (bytesRead === 0) return;
+      base.set(buf.buffer, pos - buf.byteOffset);
+      pos += bytesRead;
+      read.bytes = pos;
+      yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Where `needle` lies inside `hay` (-1: not as one run of bytes). */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  if (needle.length === 0 || needle.length > hay.length) return -1;
+  const h = Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength);
+  return h.indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
+}
+
+async function analyse(
+  file: string,
+  writer: CaptureWriter,
+  opts: AnalyzeToStoreOptions,
+): Promise<Omit<AnalyzeToStoreResult, 'source'> & { source: AnalysisResult['source'] }> {
+  const batchSize = opts.batchSize ?? DEFAULT_STREAM_BATCH;
+  const base = new WeakMap<ArrayBufferLike, number>();
+  const read = { bytes: 0, size: 0 };
+  const reader = readCaptureStream(placedChunks(file, opts.chunkSize ?? 1024 * 1024, base, read), file);
+
+  const requests: Record<string, number> = {};
+  const responses: Record<string, number> = {};
+  let messages = 0;
+  let retransmissions = 0;
+  let malformed = 0;
+  let peak = 0;
+
+  /** Rows of messages whose call is not final yet, by message id. */
+  const pending = new Map<number, MessageInput>();
+  const out = {
+    messages: [] as MessageInput[],
+    transactions: [] as TransactionRow[],
+    dialogs: [] as DialogRow[],
+    calls: [] as CallJson[],
+    findings: [] as Finding[],
+  };
+  const queued = () =>
+    out.messages.length +
+    out.transactions.length +
+    out.dialogs.length +
+    out.calls.length +
+    out.findings.length;
+
+  // Records the correlated rules may look up by id (a CANCEL's INVITE, a
+  // forwarded request's upstream): kept while their call is hot and for
+  // Timer B of capture time after it is final, as the live pipeline does.
+  const txs = new Map<number, TransactionRecord>();
+  const dialogs = new Map<number, DialogRecord>();
+  const retireAfter = resolveTimers().b;
+  const retiring: Array<{ at: number; txs: number[]; dialogs: number[] }> = [];
+  let retireHead = 0;
+  let now = Number.NEGATIVE_INFINITY;
+  const retire = (): void => {
+    while (retireHead < retiring.length && retiring[retireHead].at + retireAfter < now) {
+      const r = retiring[retireHead++];
+      for (const id of r.txs) txs.delete(id);
+      for (const id of r.dialogs) dialogs.delete(id);
+    }
+    if (retireHead > 1024 && retireHead * 2 > retiring.length) {
+      retiring.splice(0, retireHead);
+      retireHead = 0;
+    }
+  };
+
+  const callFinal = (call: CallRecord, detail: CallFinalDetail): void => {
+    for (const t of detail.transactions) rules.onTransactionFinal(t);
+    for (const d of detail.dialogs) rules.onDialogFinal(d);
+    rules.onCallFinal(call);
+    // analyze-capture.ts assignFinal, for this call: the records are authoritative.
+    const byId = new Map<number, DialogRecord>();
+    for (const d of detail.dialogs) byId.set(d.id, d);
+    const ds = [...detail.dialogs].sort((a, b) => a.id - b.id);
+    for (const id of call.messages) {
+      const m = pending.get(id);
+      if (m !== undefined) m.row.call = call.id;
+    }
+    for (const d of ds) {
+      for (const id of d.messages) {
+        const m = pending.get(id);
+        if (m === undefined) continue;
+        const cur = m.row.dialog;
+        if (
+          cur === null ||
+          (d.state !== 'early' && d.confirmedAt !== null && byId.get(cur)?.confirmedAt === null)
+        )
+          m.row.dialog = d.id;
+      }
+    }
+    for (const id of call.messages) {
+      const m = pending.get(id);
+      if (m === undefined) continue;
+      pending.delete(id);
+      out.messages.push(m);
+    }
+    for (const t of detail.transactions)
+      out.transactions.push(JSON.parse(transactionJson(t)) as TransactionRow);
+    for (const d of detail.dialogs) out.dialogs.push(JSON.parse(dialogJson(d)) as DialogRow);
+    out.calls.push(JSON.parse(callJson(call)) as CallJson);
+    retiring.push({
+      at: now,
+      txs: detail.transactions.map((t) => t.id),
+      dialogs: detail.dialogs.map((d) => d.id),
+    });
+  };
+
+  const correlator = createCorrelator({ retain: false, onCallFinal: (c, d) => callFinal(c, d) });
+  const rules = createAnalyzer({
+    onFinding: (f) => out.findings.push(f),
+    model: {
+      transaction: (id) => txs.get(id),
+      dialog: (id) => dialogs.get(id),
+      call: (id) => correlator.call(id),
+      liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
+    },
+  });
+  let frame: { no: number; data: Uint8Array; at: number } | null = null;
+  const pipeline = createPipeline({
+    onMessage(msg, id) {
+      const ts = msg.source?.ts;
+      if (ts !== undefined && ts > now) {
+        now = ts;
+        retire();
+      }
+      const c = correlator.push(msg, id);
+      const tx = correlator.transaction(c.transaction);
+      if (tx !== undefined) txs.set(tx.id, tx);
+      if (c.dialog !== null) {
+        const d = correlator.dialog(c.dialog);
+        if (d !== undefined) dialogs.set(d.id, d);
+      }
+      messages++;
+      if (c.retransmission) retransmissions++;
+      if (msg.kind === 'request') requests[msg.method] = (requests[msg.method] ?? 0) + 1;
+      else responses[msg.status] = (responses[msg.status] ?? 0) + 1;
+      if (msg.malformed) malformed++;
+      rules.onMessage(msg, id, c);
+
+      const input = messageFields(msg, id, c);
+      const s = msg.source;
+      let at = -1;
+      if (frame !== null && frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
+        at = indexOfBytes(frame.data, msg.raw);
+      if (at >= 0) input.fileRange = { offset: frame!.at + at, length: msg.raw.length };
+      else input.raw = msg.raw.slice();
+      pending.set(id, input);
+      if (pending.size > peak) peak = pending.size;
+    },
+  });
+
+  const flush = async (): Promise<void> => {
+    if (out.messages.length > 0) await writer.addMessages(out.messages.splice(0));
+    if (out.transactions.length > 0) await writer.addTransactions(out.transactions.splice(0));
+    if (out.dialogs.length > 0) await writer.addDialogs(out.dialogs.splice(0));
+    if (out.calls.length > 0) await writer.addCalls(out.calls.splice(0));
+    if (out.findings.length > 0) await writer.addFindings(out.findings.splice(0));
+  };
+
+  let lastBytes = -1;
+  for await (const f of reader) {
+    const b = base.get(f.data.buffer);
+    frame = { no: f.no, data: f.data, at: b === undefined ? -1 : b + f.data.byteOffset };
+    pipeline.push(f);
+    frame = null;
+    if (queued() >= batchSize) await flush();
+    if (opts.onProgress !== undefined && read.bytes !== lastBytes) {
+      lastBytes = read.bytes;
+      opts.onProgress(read.size > 0 ? Math.min(1, read.bytes / read.size) : 0);
+    }
+  }
+  pipeline.end();
+  correlator.end();
+  rules.end();
+  // Every message belongs to a call the correlator handed out; a row left here would be a bug upstream, but is kept.
+  for (const m of pending.values()) out.messages.push(m);
+  pending.clear();
+  await flush();
+
+  const cs = correlator.stats();
+  const info = reader.info;
+  return {
+    stats: {
+      frames: info.frames,
+      sipMessages: messages,
+      requests,
+      responses,
+      retransmissions,
+      transactions: cs.transactions,
+      dialogs: cs.dialogs,
+      calls: cs.calls,
+      findings: rules.stats.findings,
+      decodeErrors: pipeline.stats.decodeErrors,
+      malformed,
+    },
+    source: {
+      file,
+      format: info.format,
+      linkTypes: info.linkTypes.map(linkTypeName),
+      frames: info.frames,
+      bytes: info.bytes,
+    },
+    warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+    peakPendingMessages: peak,
+  };
+}
