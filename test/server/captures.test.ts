@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo } from '../../src/store/store.js';
+import { manyCallsCaptureBytes } from '../store/fixture-captures.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import { getJson, settled, type TestServer, testServer, uploadMultipart, uploadRaw } from './helpers.js';
 
@@ -206,5 +207,65 @@ describe('upload limit', () => {
   it('takes a file under the limit', async () => {
     const id = await uploadRaw(s, BASIC);
     expect((await settled(s, id)).status).toBe('ready');
+  });
+});
+
+describe('analysis in a worker thread', () => {
+  let s: TestServer;
+  let dir: string;
+  let big: string;
+
+  beforeAll(async () => {
+    s = await testServer();
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-big-'));
+    big = join(dir, 'many-calls.pcap');
+    writeFileSync(big, manyCallsCaptureBytes(2000));
+  });
+  afterAll(async () => {
+    await s.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers other requests while a capture is analysed, and reports growing progress', async () => {
+    const socket: Socket = io(s.url, { transports: ['websocket'], forceNew: true });
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    const progress: number[] = [];
+    let answeredMidway = false;
+    const id = await uploadRaw(s, big);
+    await new Promise<void>((resolve) => {
+      socket.on('capture:progress', async (p: { id: string; progress: number }) => {
+        if (p.id !== id) return;
+        progress.push(p.progress);
+        if (answeredMidway || p.progress <= 0.1 || p.progress >= 0.9) return;
+        // Mid-analysis: the server answers, and says the capture is still being analysed.
+        const r = await getJson<CaptureInfo>(`${s.url}/api/captures/${id}`);
+        if (r.body.status === 'analyzing')
+          answeredMidway = (await fetch(`${s.url}/api/rules`)).status === 200;
+      });
+      socket.on('capture:ready', (p: { id: string }) => (p.id === id ? resolve() : undefined));
+    });
+    socket.close();
+    expect(answeredMidway).toBe(true);
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
+    const info = await settled(s, id);
+    expect(info.stats?.calls).toBe(2000);
+    expect((await getJson<{ total: number }>(`${s.url}/api/captures/${id}/calls?limit=1`)).body.total).toBe(
+      2000,
+    );
+  });
+
+  it('stops the analysis of a capture deleted while it runs and keeps nothing of it', async () => {
+    const id = await uploadRaw(s, big);
+    const res = await fetch(`${s.url}/api/captures/${id}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect((await getJson(`${s.url}/api/captures/${id}`)).status).toBe(404);
+    const left = readdirSync(join(s.dataDir, 'captures'));
+    const list = (await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body;
+    // One upload kept: the capture of the previous test.
+    expect(left.length).toBe(list.length);
+    expect(list.some((c) => c.id === id)).toBe(false);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/^sipscope_analyses_running 0$/m);
   });
 });

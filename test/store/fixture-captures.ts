@@ -72,6 +72,17 @@ export function hostileCaptureBytes(): Uint8Array {
   return writePcap(flowToFrames(hostileCall()), { linkType: LinkType.ETHERNET });
 }
 
+/** `n` basic calls a second apart, each with its own Call-ID, tags and branches (7 messages each). */
+export function manyCallsCaptureBytes(n: number): Uint8Array {
+  const frames: TimedFrame[] = [];
+  for (let i = 0; i < n; i++)
+    frames.push(
+      ...flowToFrames(basicCall({ n: 1000 + i, callId: `many-${i}@10.0.0.1`, t0: 1_700_000_000 + i })),
+    );
+  frames.sort((a, b) => a.sec - b.sec || a.nsec - b.nsec);
+  return writePcap(frames, { linkType: LinkType.ETHERNET });
+}
+
 /** Writes both captures into `dir`; returns their paths. */
 export function writeFixtureCaptures(dir: string): { mixed: string; hostile: string } {
   mkdirSync(dir, { recursive: true });
