@@ -4,7 +4,7 @@
  * a capture, deletion, and the errors of server/API.md.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,17 @@ describe('captures API', () => {
     const calls = await getJson<{ error: string }>(`${s.url}/api/captures/${id}/calls`);
     expect(calls.status).toBe(409);
     expect(calls.body.error).toContain('failed');
+  });
+
+  it('analyses a capture cut short and lists it ready with the warning the CLI prints', async () => {
+    const bytes = readFileSync(BASIC);
+    const cut = join(dir, 'cut.pcap');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const info = await settled(s, await uploadRaw(s, cut));
+    expect(info.status).toBe('ready');
+    expect(info.stats?.sipMessages).toBe(6);
+    expect(info.warnings).toHaveLength(1);
+    expect(info.warnings?.[0]).toMatch(/^cut\.pcap: .* at byte offset \d+$/);
   });
 
   it('deletes a capture (204), forgets it and removes the uploaded file', async () => {

@@ -114,6 +114,8 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       });
       const cleared = await store.updateCapture(a.id, { status: 'analyzing', error: null });
       expect(cleared?.error).toBeUndefined();
+      const warned = await store.updateCapture(a.id, { warnings: ['a.pcap: truncated at byte offset 9'] });
+      expect(warned?.warnings).toEqual(['a.pcap: truncated at byte offset 9']);
       expect(await store.updateCapture('nope', { progress: 1 })).toBeUndefined();
     });
 
