@@ -6,6 +6,8 @@ Usage:
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
   sipscope serve [options]           the web UI and its API, samples loaded
+  sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
+                                     watch live traffic: a capture, HEP, or both
   sipscope --help                    this text
 
 analyze
@@ -42,4 +44,23 @@ serve
                          ~/.local/share/sipscope)
     --upload-limit SIZE  largest upload, bytes or with k, M, G (default 1G)
     --no-samples         start with no captures
+
+live
+  Captures on one or more interfaces (dumpcap, else tcpdump: needs root or
+  the wireshark group) and/or collects HEP, and prints each message, each
+  finding and each finished call as a line. Ctrl-C (or SIGTERM) flushes the
+  calls in progress and prints a summary (packets, messages, calls,
+  findings, drops).
+    -i, --interface IFACE  capture on IFACE (repeatable)
+    -f, --filter BPF       capture filter, e.g. 'udp port 5060'
+    --hep PORT             collect HEP v1/v2/v3 on UDP and TCP PORT (e.g. 9060)
+    --hep-key KEY          accept only HEP packets with this auth key
+    --hep-host ADDR        address for the HEP listeners (default all)
+    --tool dumpcap|tcpdump which capture tool (default: dumpcap when found)
+    --json                 NDJSON events {"type":"message"|"call"|"finding"|
+                           "stats", …}, shapes as in analyze --json
+    --stats SECONDS        with --json, a stats event this often (default 10;
+                           0: only at the end)
+  Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or
+  the capture could not start (one line on stderr).
 `;

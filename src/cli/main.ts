@@ -26,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       // Loaded on demand: the other commands do not pay for express and socket.io.
       return (await import('./serve-command.js')).runServe(rest);
+    case 'live':
+      return (await import('./live-command.js')).runLive(rest);
     case undefined:
     case 'help':
     case '-h':

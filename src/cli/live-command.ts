@@ -1,0 +1,231 @@
+/**
+ * `sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT] [--json]`:
+ * watch a SIP port without the UI. Prints each message and each finished
+ * call as a line (findings too); `--json` prints NDJSON events for scripts:
+ *
+ *   {"type":"message","message":{…}}   a message as in `analyze --json` (+ "hep" when a HEP agent sent it)
+ *   {"type":"call","call":{…}}         a finished call as in `analyze --json`
+ *   {"type":"finding","finding":{…}}   as in `analyze --json`
+ *   {"type":"stats","stats":{…}}       every --stats seconds and once at the end
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops the capture, flushes (every call still
+ * in progress is handed out) and prints a summary.
+ */
+import { parseArgs } from 'node:util';
+import type { Finding } from '../analyze/finding.js';
+import type { CallRecord } from '../correlate/model.js';
+import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
+import type { LiveMessage } from '../live/live-pipeline.js';
+import { createLiveSession, type LiveSession, type LiveSessionStats } from '../live/live-session.js';
+import { callJson } from '../report/model-json.js';
+import { Output } from './output.js';
+
+const USAGE = 'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json]';
+
+export async function runLive(args: string[], out = new Output()): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    ({ values } = parse(args));
+  } catch (e) {
+    process.stderr.write(`sipscope live: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const interfaces = values.interface ?? [];
+  const hepPort = values.hep === undefined ? undefined : Number(values.hep);
+  if (hepPort !== undefined && !(Number.isInteger(hepPort) && hepPort > 0 && hepPort < 65536)) {
+    process.stderr.write(`sipscope live: --hep expects a port number, got '${values.hep}'\n`);
+    return 2;
+  }
+  if (interfaces.length === 0 && hepPort === undefined) {
+    process.stderr.write(`sipscope live: name an interface (-i) or a HEP port (--hep)\n${USAGE}\n`);
+    return 2;
+  }
+  const tool = values.tool;
+  if (tool !== undefined && tool !== 'auto' && tool !== 'dumpcap' && tool !== 'tcpdump') {
+    process.stderr.write(`sipscope live: --tool is dumpcap, tcpdump or auto, got '${tool}'\n`);
+    return 2;
+  }
+  const statsEvery = values.stats === undefined ? 10 : Number(values.stats);
+  if (!(statsEvery >= 0)) {
+    process.stderr.write(`sipscope live: --stats expects seconds, got '${values.stats}'\n`);
+    return 2;
+  }
+  const json = values.json === true;
+
+  let session: LiveSession;
+  try {
+    session = createLiveSession({
+      interfaces,
+      filter: values.filter,
+      tool,
+      hep:
+        hepPort === undefined
+          ? undefined
+          : { port: hepPort, host: values['hep-host'], authKey: values['hep-key'] },
+    });
+  } catch (e) {
+    process.stderr.write(`sipscope live: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  // Lines are gathered and written once per turn of the event loop: one system call for a burst, not one per message.
+  let flushQueued = false;
+  const flushSoon = () => {
+    if (flushQueued) return;
+    flushQueued = true;
+    setImmediate(() => {
+      flushQueued = false;
+      out.flush();
+    });
+  };
+  const live = session.pipeline;
+  if (json) {
+    live.on('message', (m) => {
+      out.line(`{"type":"message","message":${liveMessageJson(m)}}`);
+      flushSoon();
+    });
+    live.on('call', (c) => {
+      out.line(`{"type":"call","call":${callJson(c)}}`);
+      flushSoon();
+    });
+    live.on('finding', (f) => {
+      out.line(`{"type":"finding","finding":${JSON.stringify(f)}}`);
+      flushSoon();
+    });
+  } else {
+    live.on('message', (m) => {
+      out.line(messageLine(m));
+      flushSoon();
+    });
+    live.on('call', (c) => {
+      out.line(callLine(c));
+      flushSoon();
+    });
+    live.on('finding', (f) => {
+      out.line(findingLine(f));
+      flushSoon();
+    });
+  }
+  session.on('error', (e) => process.stderr.write(`sipscope live: ${e.message}\n`));
+
+  try {
+    await session.start();
+  } catch (e) {
+    process.stderr.write(`sipscope live: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const what = [
+    interfaces.length > 0
+      ? `capturing on ${interfaces.join(', ')}${values.filter ? ` (${values.filter})` : ''}`
+      : '',
+    hepPort !== undefined ? `HEP on UDP/TCP ${hepPort}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  process.stderr.write(`sipscope live: ${what}; Ctrl-C to stop\n`);
+
+  const statsTimer =
+    json && statsEvery > 0
+      ? setInterval(() => {
+          out.line(`{"type":"stats","stats":${JSON.stringify(session.stats())}}`);
+          flushSoon();
+        }, statsEvery * 1000)
+      : null;
+
+  const ended = new Promise<LiveSessionStats>((resolve) => session.on('end', resolve));
+  let signals = 0;
+  const onSignal = () => {
+    // A second Ctrl-C does not wait for the flush.
+    if (++signals > 1) process.exit(130);
+    void session.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stats = await ended;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (statsTimer !== null) clearInterval(statsTimer);
+  if (json) out.line(`{"type":"stats","stats":${JSON.stringify(stats)}}`);
+  else out.write(summary(stats));
+  out.flush();
+  const failed = session.capture?.lastError ?? session.hep?.lastError ?? null;
+  return failed !== null ? 1 : 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      interface: { type: 'string', short: 'i', multiple: true },
+      filter: { type: 'string', short: 'f' },
+      hep: { type: 'string' },
+      'hep-host': { type: 'string' },
+      'hep-key': { type: 'string' },
+      tool: { type: 'string' },
+      json: { type: 'boolean' },
+      stats: { type: 'string' },
+    },
+  });
+}
+
+/**
+ * Text from the wire, made safe for a terminal: control characters (escape
+ * sequences could rewrite the screen) become `\xNN`.
+ */
+export function termSafe(s: string): string {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+const clock = (ts: number): string => {
+  const d = new Date(ts * 1000);
+  const us = Math.round((ts - Math.floor(ts)) * 1e6) % 1e6;
+  return `${d.toISOString().slice(11, 19)}.${String(us).padStart(6, '0')}`;
+};
+
+export function messageLine(m: LiveMessage): string {
+  const r = liveMessageRecord(m);
+  const start = m.msg.startLine.length > 80 ? `${m.msg.startLine.slice(0, 77)}...` : m.msg.startLine;
+  const node = m.msg.source?.hep?.node;
+  return termSafe(
+    `${String(r.frame).padStart(7)} ${clock(r.ts)}  ${r.src} -> ${r.dst}  ${r.transport.toUpperCase()}  ${start}  ${r.callId ?? '-'}${r.retransmission ? '  [retrans]' : ''}${r.malformed ? '  [malformed]' : ''}${node ? `  [${node}]` : ''}`,
+  );
+}
+
+export function callLine(c: CallRecord): string {
+  const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(3)} s`);
+  const state =
+    c.finalStatus !== null && c.state !== 'completed' && c.state !== 'in-call'
+      ? `${c.state} ${c.finalStatus}`
+      : c.state;
+  return termSafe(
+    `== call ${c.id} ${c.kind} ${state}: ${c.from ?? '-'} -> ${c.to ?? '-'}, ${c.messages.length} messages, setup ${secs(c.setupMs)}, duration ${secs(c.durationMs)}, Call-ID ${c.callIds.join(', ')}`,
+  );
+}
+
+export function findingLine(f: Finding): string {
+  return termSafe(
+    `!! ${f.severity} ${f.rule} (${f.rfc})${f.call !== null ? ` call ${f.call}` : ''}: ${f.text}`,
+  );
+}
+
+export function summary(s: LiveSessionStats): string {
+  const p = s.pipeline;
+  const states = Object.entries(p.callsByState)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const lines = [
+    '',
+    `packets: ${s.packets}${s.capture ? ` (captured ${s.capture.frames}, ${s.capture.bytes} bytes)` : ''}${s.hep ? ` (HEP ${s.hep.packets}: ${s.hep.sip} SIP, ${s.hep.ignored} other, ${s.hep.bad} bad, ${s.hep.authFailed} failed auth)` : ''}`,
+    `dropped: ${s.dropped}${s.capture ? ` (kernel/tool ${s.capture.kernelDropped})` : ''}`,
+    `SIP messages: ${p.messages} (${p.requests} requests, ${p.responses} responses, ${p.retransmissions} retransmissions, ${p.malformed} malformed), decode errors: ${p.decodeErrors}`,
+    `calls: ${p.calls}${states ? ` (${states})` : ''}`,
+    `findings: ${p.findings}`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,214 @@
+/**
+ * `sipscope live`, run from the TypeScript sources in a child process (it
+ * handles SIGINT itself): HEP in (no privileges needed) and, with root and
+ * SIPp, a capture on lo; NDJSON events out; the summary on Ctrl-C; the text
+ * lines made safe for a terminal; usage errors.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createRequire } from 'node:module';
+import { connect } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/analyze/finding.js';
+import { callLine, findingLine, messageLine, termSafe } from '../../src/cli/live-command.js';
+import type { CallRecord } from '../../src/correlate/model.js';
+import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeline.js';
+import { hep3 } from '../capture/hep-build.js';
+import { basicCall } from '../fixtures/flows/index.js';
+import { freePort, liveSkipReason, runSipp } from './sipp.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves when stderr says the capture runs (or the process exits first). */
+  ready: Promise<void>;
+  exit: Promise<number | null>;
+}
+
+const running: Run[] = [];
+afterEach(() => {
+  for (const r of running.splice(0)) r.child.kill('SIGKILL');
+});
+
+function live(args: string[]): Run {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'live', ...args], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    out += s;
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve) => {
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      err += s;
+      if (err.includes('Ctrl-C to stop')) resolve();
+    });
+    void exit.then(() => resolve());
+  });
+  const r = { child, stdout: () => out, stderr: () => err, ready, exit };
+  running.push(r);
+  return r;
+}
+
+const events = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('sipscope live --hep (HEP only: runs without privileges)', () => {
+  it('prints NDJSON message, call and stats events, and flushes the calls in progress on SIGINT', async () => {
+    const port = await freePort();
+    const r = live(['--hep', String(port), '--json', '--stats', '0']);
+    await r.ready;
+    const msgs = basicCall();
+    const pkts = msgs.map((m) => {
+      const s = m.source;
+      if (s === null) throw new Error('flow messages have sources');
+      return hep3({
+        src: s.src.ip,
+        dst: s.dst.ip,
+        sport: s.src.port,
+        dport: s.dst.port,
+        ts: s.ts,
+        node: 'edge-1',
+        payload: m.raw,
+      });
+    });
+    // The first four over UDP, the rest over one TCP connection.
+    const udp = createSocket('udp4');
+    for (const p of pkts.slice(0, 4))
+      await new Promise<void>((res) => udp.send(p, port, '127.0.0.1', () => res()));
+    udp.close();
+    await until(() => events(r.stdout()).length >= 4);
+    const tcp = connect(port, '127.0.0.1');
+    await new Promise<void>((res) => tcp.once('connect', () => res()));
+    tcp.write(Buffer.concat(pkts.slice(4)));
+    await until(() => events(r.stdout()).length >= 7);
+    tcp.destroy();
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+    const ev = events(r.stdout());
+    const messages = ev.filter((e) => e.type === 'message').map((e) => e.message as Record<string, unknown>);
+    expect(messages.map((m) => m.method ?? m.status)).toEqual(['INVITE', 100, 180, 200, 'ACK', 'BYE', 200]);
+    expect(messages.map((m) => m.frame)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The transport the agent saw (UDP), not how HEP reached the collector.
+    expect(messages.every((m) => m.transport === 'udp')).toBe(true);
+    expect(messages[0]).toMatchObject({
+      callId: 'basic-1@10.0.0.1',
+      src: '10.0.0.1:5060',
+      hep: { node: 'edge-1' },
+    });
+    const calls = ev.filter((e) => e.type === 'call').map((e) => e.call as Record<string, unknown>);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      state: 'completed',
+      callIds: ['basic-1@10.0.0.1'],
+      messages: [0, 1, 2, 3, 4, 5, 6],
+    });
+    const last = ev[ev.length - 1];
+    expect(last.type).toBe('stats');
+    expect(last.stats).toMatchObject({
+      packets: 7,
+      dropped: 0,
+      pipeline: { messages: 7, calls: 1, callsByState: { completed: 1 } },
+      hep: { udpPackets: 4, tcpPackets: 3, sip: 7, bad: 0 },
+    });
+  }, 60_000);
+
+  it('bad usage and a port that cannot be had are one line on stderr with exit code 2', async () => {
+    const none = live([]);
+    expect(await none.exit).toBe(2);
+    expect(none.stderr()).toMatch(/^sipscope live: name an interface \(-i\) or a HEP port \(--hep\)\n/);
+    const bad = live(['--hep', 'x']);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toBe("sipscope live: --hep expects a port number, got 'x'\n");
+    const port = await freePort();
+    const holder = createSocket('udp4');
+    await new Promise<void>((res) => holder.bind(port, () => res()));
+    const busy = live(['--hep', String(port)]);
+    expect(await busy.exit).toBe(2);
+    holder.close();
+    expect(busy.stderr()).toBe(`sipscope live: HEP UDP port ${port} is already in use\n`);
+  }, 60_000);
+});
+
+const skip = liveSkipReason(true);
+describe.skipIf(skip !== null)('sipscope live -i lo with SIPp (needs root and sipp)', () => {
+  it('20 SIPp calls on a filtered port: 120 messages, 20 completed calls, then the summary', async () => {
+    const port = await freePort();
+    const r = live(['-i', 'lo', '-f', `udp port ${port}`, '--json', '--stats', '0']);
+    await r.ready;
+    expect(r.stderr()).toContain(`capturing on lo (udp port ${port})`);
+    const sipp = runSipp({ port, calls: 20, rate: 20 });
+    try {
+      await sipp.done;
+    } finally {
+      sipp.stop();
+    }
+    await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= 120);
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+    const ev = events(r.stdout());
+    expect(ev.filter((e) => e.type === 'message')).toHaveLength(120);
+    const calls = ev
+      .filter((e) => e.type === 'call')
+      .map((e) => e.call as { state: string; messages: number[] });
+    expect(calls).toHaveLength(20);
+    expect(calls.every((c) => c.state === 'completed' && c.messages.length === 6)).toBe(true);
+    expect(ev[ev.length - 1]).toMatchObject({
+      type: 'stats',
+      stats: { dropped: 0, pipeline: { messages: 120, calls: 20, callsByState: { completed: 20 } } },
+    });
+  }, 60_000);
+});
+
+describe('sipscope live text lines', () => {
+  it('a message line, a call line and a finding line, with control characters escaped', () => {
+    const p = createLivePipeline();
+    const got: LiveMessage[] = [];
+    const calls: CallRecord[] = [];
+    p.on('message', (m) => got.push(m));
+    p.on('call', (c) => calls.push(c));
+    for (const [i, m] of basicCall().entries()) {
+      const s = m.source;
+      if (s !== null)
+        p.pushPayload({
+          transport: 'udp',
+          src: s.src,
+          dst: s.dst,
+          bytes: m.raw,
+          frame: i + 1,
+          frames: [i + 1],
+          ts: s.ts,
+        });
+    }
+    p.end();
+    expect(messageLine(got[0])).toBe(
+      '      1 22:13:20.000000  10.0.0.1:5060 -> 10.0.0.2:5060  UDP  INVITE sip:bob@10.0.0.2 SIP/2.0  basic-1@10.0.0.1',
+    );
+    expect(callLine(calls[0])).toBe(
+      '== call 0 call completed: sip:alice@example.com -> sip:bob@example.com, 7 messages, setup 2.000 s, duration 9.990 s, Call-ID basic-1@10.0.0.1',
+    );
+    const f: Finding = {
+      rule: 'x.y',
+      severity: 'warning',
+      rfc: 'RFC 3261 §8',
+      messages: [0],
+      call: 3,
+      text: 'evil \u001b[2J text',
+    };
+    expect(findingLine(f)).toBe('!! warning x.y (RFC 3261 §8) call 3: evil \\x1b[2J text');
+    expect(termSafe('a\rb\u0085c\u00e9')).toBe('a\\x0db\\x85c\u00e9');
+  });
+});
