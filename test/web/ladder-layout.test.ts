@@ -194,6 +194,12 @@ describe('finding markers', () => {
       });
     }
     expect(l.width).toBeGreaterThan(Math.max(...l.arrows.flatMap((a) => a.markers.map((k) => k.x))));
+    // Beside the markers, the rules they stand for, once each.
+    for (const a of l.arrows) {
+      const rules = [...new Set(a.markers.map((k) => k.rule))];
+      expect(a.markerText).toBe(rules.join(', '));
+      if (rules.length) expect(a.markerTextX).toBeGreaterThan(a.markers[a.markers.length - 1].x);
+    }
   });
 });
 

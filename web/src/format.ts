@@ -17,9 +17,10 @@ export function deltaText(seconds: number): string {
   return `+${min} min ${(seconds - min * 60).toFixed(1)} s`;
 }
 
-/** Milliseconds as a compact duration, or an en dash for null: `20 ms`, `9.99 s`, `1 h 02 min`. */
+/** Milliseconds as a compact duration, or an en dash for null: `0.12 ms`, `20 ms`, `9.99 s`, `1 h 02 min`. */
 export function durationText(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 10) return `${Number(ms.toFixed(ms < 1 ? 2 : 1))} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(2)} s`;

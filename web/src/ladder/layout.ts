@@ -31,7 +31,7 @@ export interface LayoutOptions {
   columnWidth?: number;
   /** Distance between two arrows (default 36). */
   rowHeight?: number;
-  /** Width of the time gutter on the left (default 150). */
+  /** Width of the time gutter on the left (default 100). */
   gutterWidth?: number;
   /** Height of the column headers (default 64). */
   headerHeight?: number;
@@ -91,6 +91,9 @@ export interface Arrow {
   timeText: string;
   deltaText: string;
   markers: FindingMarker[];
+  /** The rules of the markers, for the text beside them (`cseq.method-mismatch, …`); '' without markers. */
+  markerText: string;
+  markerTextX: number;
 }
 
 export interface Leg {
@@ -171,7 +174,7 @@ export function layoutLadder(
   const aliases = o.aliases ?? {};
   const colW = o.columnWidth ?? 190;
   const rowH = o.rowHeight ?? 36;
-  const gutter = o.gutterWidth ?? 150;
+  const gutter = o.gutterWidth ?? 100;
   const headerH = o.headerHeight ?? 64;
   const charW = o.charWidth ?? 7;
 
@@ -268,6 +271,8 @@ export function layoutLadder(
       timeText: relTime(time),
       deltaText: delta === null ? '' : deltaText(delta),
       markers: [],
+      markerText: '',
+      markerTextX: 0,
     });
   }
 
@@ -282,13 +287,19 @@ export function layoutLadder(
       y: a.y,
     }));
   }
-  const maxMarkers = arrows.reduce((n, a) => Math.max(n, a.markers.length), 0);
+  let widest = 0;
+  for (const a of arrows) {
+    if (!a.markers.length) continue;
+    a.markerText = [...new Set(a.markers.map((k) => k.rule))].join(', ');
+    a.markerTextX = markerX + (a.markers.length - 1) * MARKER_STEP + 10;
+    widest = Math.max(widest, a.markerTextX - markerX + a.markerText.length * charW);
+  }
 
   return {
     columns,
     arrows,
     legs,
-    width: markerX + Math.max(MARKER_GUTTER, maxMarkers * MARKER_STEP + 16),
+    width: markerX + Math.max(MARKER_GUTTER, widest + 16),
     height: headerH + rowH * arrows.length + rowH,
     headerHeight: headerH,
     gutterWidth: gutter,

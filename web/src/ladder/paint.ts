@@ -126,5 +126,11 @@ export function paintLadder(canvas: HTMLCanvasElement, l: LadderLayout, style: C
       g.arc(m.x, m.y, 5, 0, Math.PI * 2);
       g.fill();
     }
+    if (a.markerText) {
+      g.textAlign = 'left';
+      g.fillStyle = color('--c-muted');
+      g.font = font(11);
+      g.fillText(a.markerText, a.markerTextX, a.y + 4);
+    }
   }
 }

@@ -190,6 +190,13 @@ export function renderLadder(
     .attr('transform', (m) => `translate(${m.x},0)`);
   markers.append('circle').attr('r', 5);
   markers.append('title').text((m) => `${m.rule}: ${m.text}`);
+  rows
+    .filter((a) => a.markerText !== '')
+    .append('text')
+    .attr('class', 'marker-text')
+    .attr('x', (a) => a.markerTextX)
+    .attr('y', 4)
+    .text((a) => a.markerText);
 
   // Column headers, pinned to the top: they follow horizontal pan and zoom only.
   const header = svg.append('g').attr('class', 'header');

@@ -3,7 +3,7 @@
  * requests by method, responses by code, calls by state and kind, ASR, and
  * the PDD, setup-time and duration distributions.
  */
-import { axisBottom, axisLeft, max, scaleBand, scaleLinear, select } from 'd3';
+import { axisBottom, axisLeft, format, max, scaleBand, scaleLinear, select } from 'd3';
 import { api } from '../api/client.js';
 import { h, replace } from '../dom.js';
 import { countText, durationText, percentText } from '../format.js';
@@ -72,7 +72,7 @@ function barChart(title: string, data: Bar[], cls: string): HTMLElement {
     .append('g')
     .attr('class', 'axis')
     .attr('transform', `translate(${M.left},0)`)
-    .call(axisLeft(y).ticks(5));
+    .call(axisLeft(y).ticks(Math.min(5, y.domain()[1])).tickFormat(format('d')));
   if (data.length > shown.length)
     c.appendChild(h('p', { class: 'note' }, `${data.length - shown.length} more not shown`));
   return c;
@@ -121,7 +121,7 @@ function histogram(title: string, d: Distribution): HTMLElement {
     .append('g')
     .attr('class', 'axis')
     .attr('transform', `translate(${M.left},0)`)
-    .call(axisLeft(y).ticks(5));
+    .call(axisLeft(y).ticks(Math.min(5, y.domain()[1])).tickFormat(format('d')));
   return c;
 }
 
