@@ -69,11 +69,14 @@ export class CallTable {
 
   /** A new hot call for `callId` (undefined: a message without Call-ID, a call of its own). */
   create(callId: string | undefined, ts: number): CallNode {
+    // One copy of the Call-ID for the record and the index: the message's own
+    // string is a slice that would keep the whole message text alive.
+    const own = detach(callId);
     const rec: CallRecord = {
       id: this.nextId++,
       kind: 'other',
       state: 'setup',
-      callIds: callId === undefined ? [] : [detach(callId)],
+      callIds: own === undefined ? [] : [own],
       links: NONE,
       from: null,
       to: null,
@@ -113,11 +116,11 @@ export class CallTable {
     };
     this.hot.set(rec.id, node);
     this.hooks.created(node);
-    if (callId !== undefined) {
-      this.byCallId.set(callId, node);
-      const p = this.pending.get(callId);
+    if (own !== undefined) {
+      this.byCallId.set(own, node);
+      const p = this.pending.get(own);
       if (p !== undefined) {
-        this.pending.delete(callId);
+        this.pending.delete(own);
         this.union(p.node, node, p.evidence);
       }
     }
