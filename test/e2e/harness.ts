@@ -1,0 +1,123 @@
+/**
+ * What the browser tests share: the web UI built fresh with vite's build()
+ * into test-output/web (never a stale dist/), the real server on port 0 with a
+ * temporary data directory, and headless Chromium driven by playwright-core,
+ * with every dialog, console message and page error recorded.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { type StartedServer, startServer } from '../../server/start.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumPresent = existsSync(CHROMIUM);
+if (!chromiumPresent) {
+  console.warn(
+    `browser tests skipped: ${CHROMIUM} not found (test/install-deps.sh installs the chromium package)`,
+  );
+}
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const OUTPUT = join(ROOT, 'test-output');
+export const SCREENSHOTS = join(OUTPUT, 'screenshots');
+
+/** Builds the UI from web/ into test-output/web and returns that directory. */
+export async function buildWeb(): Promise<string> {
+  const outDir = join(OUTPUT, 'web');
+  await build({
+    configFile: join(ROOT, 'web/vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, sourcemap: false },
+  });
+  return outDir;
+}
+
+export interface PageEvents {
+  dialogs: string[];
+  errors: string[];
+  console: string[];
+}
+
+export interface Harness {
+  server: StartedServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  events: PageEvents;
+  dataDir: string;
+  /** `GET` an API path (`/api/...`) as JSON. */
+  api<T>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(o: { samples?: string[] } = {}): Promise<Harness> {
+  const webRoot = await buildWeb();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-'));
+  const server = await startServer({ dataDir, webRoot, port: 0, samples: o.samples ?? [] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const events: PageEvents = { dialogs: [], errors: [], console: [] };
+  page.on('dialog', (d) => {
+    events.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => events.errors.push(e.message));
+  page.on('console', (m) => events.console.push(`${m.type()}: ${m.text()}`));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    server,
+    browser,
+    context,
+    page,
+    events,
+    dataDir,
+    async api<T>(path: string): Promise<T> {
+      const res = await fetch(`${server.url}${path}`);
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uploads through the page's file input and waits until the capture's row says `status`. */
+export async function uploadThroughPicker(
+  page: Page,
+  file: string,
+  name: string,
+  status: 'ready' | 'failed' = 'ready',
+): Promise<string> {
+  await page.locator('[data-upload]').setInputFiles(file);
+  const row = page.locator(`tr.capture-row[data-status="${status}"]`, { hasText: name });
+  await row.waitFor({ timeout: 60_000 });
+  return (await row.getAttribute('data-capture-id')) as string;
+}
+
+/** Drops a file on the page as a user dragging it from the desktop would, and waits for its row. */
+export async function uploadThroughDrop(page: Page, bytes: Uint8Array, name: string): Promise<string> {
+  await page.evaluate(
+    ([data, fileName]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], fileName, { type: 'application/vnd.tcpdump.pcap' }));
+      const target = document.querySelector('main') as HTMLElement;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    [Array.from(bytes), name] as const,
+  );
+  const row = page.locator('tr.capture-row[data-status="ready"]', { hasText: name });
+  await row.waitFor({ timeout: 60_000 });
+  return (await row.getAttribute('data-capture-id')) as string;
+}

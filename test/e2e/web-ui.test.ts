@@ -1,0 +1,376 @@
+/**
+ * The web UI end to end in headless Chromium against the real server:
+ * upload through the page (file picker and drop), wait for the analysis,
+ * browse and filter the calls, open a ladder and its inspector, follow deep
+ * links, use the keyboard, download the call's pcap and decode it again,
+ * export SVG/PNG/JSON, see a failed upload's error, and show a hostile
+ * capture's markup as text without running any of it. Screenshots of the
+ * call list and a ladder go to test-output/screenshots/.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import type { CallDetail, CallPage, CallRow, MessageDetail } from '../../web/src/api/types.js';
+import {
+  IMG_PAYLOAD,
+  SCRIPT_PAYLOAD,
+  SVG_PAYLOAD,
+  type TestCaptures,
+  writeTestCaptures,
+} from './captures.js';
+import {
+  chromiumPresent,
+  type Harness,
+  SCREENSHOTS,
+  startHarness,
+  uploadThroughDrop,
+  uploadThroughPicker,
+} from './harness.js';
+
+const T = 60_000;
+
+describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
+  let hx: Harness;
+  let files: TestCaptures;
+  let dir: string;
+  let mixedId: string;
+  let calls: CallRow[];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-files-'));
+    files = writeTestCaptures(dir);
+    hx = await startHarness();
+    await hx.page.goto(`${hx.server.url}/`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await hx?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const page = () => hx.page;
+  const arrows = () => page().locator('svg.ladder [data-message-id]');
+  const rows = () => page().locator('.call-row[data-call-id]');
+
+  it(
+    'uploads a capture through the file picker and lists it ready with its stats',
+    async () => {
+      mixedId = await uploadThroughPicker(page(), files.mixed, 'mixed.pcap');
+      const info = await hx.api<{ stats: { calls: number } }>(`/api/captures/${mixedId}`);
+      const row = page().locator(`tr[data-capture-id="${mixedId}"]`);
+      expect(await row.locator('td').nth(5).textContent()).toBe(String(info.stats.calls));
+      calls = (await hx.api<CallPage>(`/api/captures/${mixedId}/calls?limit=1000`)).calls;
+      expect(calls.length).toBe(info.stats.calls);
+    },
+    T,
+  );
+
+  it(
+    'shows the error of a file that is not a capture',
+    async () => {
+      const id = await uploadThroughPicker(page(), files.notCapture, 'notes.txt', 'failed');
+      const info = await hx.api<{ error: string }>(`/api/captures/${id}`);
+      const error = page().locator(`[data-error-for="${id}"]`);
+      await error.waitFor();
+      expect(await error.textContent()).toBe(info.error);
+      expect(info.error).toMatch(/not a pcap or pcapng/);
+    },
+    T,
+  );
+
+  it(
+    'lists every call of the capture, one row each with data-call-id',
+    async () => {
+      await page().locator(`tr[data-capture-id="${mixedId}"] a.capture-name`).click();
+      await rows().first().waitFor();
+      await expect.poll(() => rows().count()).toBe(calls.length);
+      const ids = await rows().evaluateAll((els) =>
+        els.map((e) => Number((e as HTMLElement).dataset.callId)),
+      );
+      expect(ids.sort((a, b) => a - b)).toEqual(calls.map((c) => c.id).sort((a, b) => a - b));
+      await page().screenshot({ path: join(SCREENSHOTS, 'calls.png') });
+    },
+    T,
+  );
+
+  it(
+    'filters the call list through the API: text, hide OPTIONS/REGISTER, has findings, sort',
+    async () => {
+      const total = async (q: string) =>
+        (await hx.api<CallPage>(`/api/captures/${mixedId}/calls?${q}`)).total;
+      const count = () => page().locator('.count').getAttribute('data-total');
+
+      await page().locator('[data-search]').fill('lostack');
+      await expect.poll(count).toBe(String(await total('q=lostack')));
+      await expect.poll(() => rows().count()).toBe(1);
+      await page().locator('[data-search]').fill('');
+      await expect.poll(() => rows().count()).toBe(calls.length);
+
+      await page().locator('[data-filter="hide-options-register"]').click();
+      const visible = await total('kind=!options,!registration');
+      expect(visible).toBeLessThan(calls.length);
+      await expect.poll(() => rows().count()).toBe(visible);
+      const kinds = await rows().evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind));
+      expect(kinds).not.toContain('options');
+      expect(kinds).not.toContain('registration');
+      await page().locator('[data-filter="hide-options-register"]').click();
+
+      await page().locator('select[data-filter="hasFindings"]').selectOption('yes');
+      await expect.poll(() => rows().count()).toBe(await total('hasFindings=true'));
+      await page().locator('select[data-filter="hasFindings"]').selectOption('any');
+
+      await page().locator('[data-sort="messages"]').click();
+      await page().locator('[data-sort="messages"]').click();
+      await expect
+        .poll(() => page().locator('[data-sort="messages"]').getAttribute('aria-sort'))
+        .toBe('descending');
+      const biggest = [...calls].sort((a, b) => b.messages.length - a.messages.length)[0];
+      await expect
+        .poll(() => rows().first().locator('.cell').nth(7).textContent())
+        .toBe(String(biggest.messages.length));
+    },
+    T,
+  );
+
+  it(
+    'opens a call: one arrow per message, one marker per finding on its messages',
+    async () => {
+      const call = calls.find((c) => c.callIds.some((id) => id.startsWith('lostack')))!;
+      await page().locator(`.call-row[data-call-id="${call.id}"]`).click();
+      await arrows().first().waitFor();
+      const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
+      expect(await arrows().count()).toBe(call.messages.length);
+      expect(await arrows().count()).toBe(detail.messages.length);
+      const drawn = await arrows().evaluateAll((els) =>
+        els.map((e) => Number(e.getAttribute('data-message-id'))),
+      );
+      expect(drawn.sort((a, b) => a - b)).toEqual([...call.messages].sort((a, b) => a - b));
+      expect(await page().locator('svg.ladder .arrow.retrans').count()).toBe(
+        detail.messages.filter((m) => m.retransmission).length,
+      );
+      const markers = detail.findings.reduce((n, f) => n + f.messages.length, 0);
+      expect(await page().locator('svg.ladder [data-rule]').count()).toBe(markers);
+      expect(markers).toBeGreaterThan(0);
+      await page().screenshot({ path: join(SCREENSHOTS, 'ladder.png') });
+    },
+    T,
+  );
+
+  it(
+    'opens the inspector on a click: the raw message, its headers and the findings with the RFC sentence',
+    async () => {
+      const url = page().url();
+      const callId = Number(/calls\/(\d+)/.exec(url)![1]);
+      const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${callId}`);
+      const flagged = detail.findings[0].messages[0];
+      await page().locator(`svg.ladder [data-message-id="${flagged}"]`).click();
+      const raw = page().locator('.inspector [data-raw]');
+      await raw.waitFor();
+      const msg = await hx.api<MessageDetail>(`/api/captures/${mixedId}/messages/${flagged}`);
+      expect(await raw.textContent()).toBe(msg.raw);
+      expect(page().url()).toContain(`/calls/${callId}/messages/${flagged}`);
+      expect(await page().locator('.inspector table.headers tr').count()).toBe(msg.headers.length);
+      const rules = await hx.api<Array<{ id: string; rfc: { text: string } }>>('/api/rules');
+      const rule = rules.find((r) => r.id === msg.findings[0].rule)!;
+      const shown = page().locator(`.inspector [data-finding-rule="${rule.id}"] .rfc-text`).first();
+      expect(await shown.textContent()).toBe(rule.rfc.text);
+      // Hovering a header in the raw text lights the same header in the parsed table.
+      await page().locator('.inspector .raw [data-header="0"]').hover();
+      await expect
+        .poll(() => page().locator('.inspector table.headers tr.lit').getAttribute('data-header'))
+        .toBe('0');
+      await page().screenshot({ path: join(SCREENSHOTS, 'inspector.png') });
+    },
+    T,
+  );
+
+  it(
+    'follows a deep link straight to a message of a call',
+    async () => {
+      const call = calls.find((c) => c.links.length > 0)!;
+      const target = call.messages[call.messages.length - 1];
+      const fresh = await hx.context.newPage();
+      await fresh.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}/messages/${target}`);
+      await fresh.locator(`.inspector[data-inspected="${target}"] [data-raw]`).waitFor();
+      expect(await fresh.locator('svg.ladder [data-message-id]').count()).toBe(call.messages.length);
+      expect(await fresh.locator(`svg.ladder [data-message-id="${target}"]`).getAttribute('class')).toContain(
+        'selected',
+      );
+      // The linked legs are named with the evidence that linked them.
+      expect(await fresh.locator('.legend .legs').textContent()).toContain(
+        `linked by ${call.links[0].evidence}`,
+      );
+      await fresh.screenshot({ path: join(SCREENSHOTS, 'multi-leg.png') });
+      await fresh.close();
+    },
+    T,
+  );
+
+  it(
+    'downloads the call as pcap, and that pcap decodes again to the same messages',
+    async () => {
+      const call = calls.find((c) => c.callIds.some((id) => id.startsWith('lostack')))!;
+      await page().goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}`);
+      await arrows().first().waitFor();
+      const [download] = await Promise.all([
+        page().waitForEvent('download'),
+        page().locator('[data-export="pcap"]').click(),
+      ]);
+      const file = join(dir, 'call.pcap');
+      await download.saveAs(file);
+      const again = await analyzeCapture(file);
+      const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
+      const sig = (m: {
+        src: string;
+        dst: string;
+        method?: string;
+        status?: number;
+        callId: string | null;
+        cseq: number | null;
+        retransmission: boolean;
+      }) => `${m.src}>${m.dst} ${m.method ?? m.status} ${m.callId} ${m.cseq} ${m.retransmission}`;
+      const decoded = Array.from({ length: again.messages.length }, (_, i) =>
+        JSON.parse(again.messages.json(i)),
+      );
+      expect(decoded.map(sig)).toEqual(detail.messages.map(sig));
+    },
+    T,
+  );
+
+  it(
+    'exports the ladder as SVG and PNG and the call as JSON',
+    async () => {
+      const url = page().url();
+      const callId = Number(/calls\/(\d+)/.exec(url)![1]);
+      const save = async (what: string) => {
+        const [d] = await Promise.all([
+          page().waitForEvent('download'),
+          page().locator(`[data-export="${what}"]`).click(),
+        ]);
+        const f = join(dir, d.suggestedFilename());
+        await d.saveAs(f);
+        return readFileSync(f);
+      };
+      const svg = (await save('svg')).toString('utf8');
+      expect(svg.startsWith('<?xml')).toBe(true);
+      expect(svg.match(/data-message-id="/g)?.length).toBe(await arrows().count());
+      expect(svg).toContain('<style>');
+      const png = await save('png');
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const json = JSON.parse((await save('json')).toString('utf8')) as CallDetail;
+      expect(json.call.id).toBe(callId);
+      expect(json.messages.length).toBe(await arrows().count());
+    },
+    T,
+  );
+
+  it(
+    'moves with the keyboard: / search, ↑/↓ and Enter open, Esc goes back',
+    async () => {
+      await page().goto(`${hx.server.url}/#/captures/${mixedId}`);
+      await rows().first().waitFor();
+      await page().keyboard.press('/');
+      expect(await page().evaluate(() => document.activeElement?.hasAttribute('data-search'))).toBe(true);
+      await page().keyboard.press('Escape');
+      // The list remembers the row last opened; two rows further down is where ↓↓ lands.
+      const before = await page().locator('.call-row.selected').count();
+      const from = before
+        ? Number(await page().locator('.call-row.selected').getAttribute('data-index'))
+        : -1;
+      await page().keyboard.press('ArrowDown');
+      await page().keyboard.press('ArrowDown');
+      const selected = page().locator(`.call-row.selected[data-index="${from + 2}"]`);
+      await selected.waitFor();
+      const id = await selected.getAttribute('data-call-id');
+      await page().keyboard.press('Enter');
+      await page().waitForURL(new RegExp(`/calls/${id}$`));
+      await arrows().first().waitFor();
+      await page().keyboard.press('ArrowDown');
+      await page().keyboard.press('Enter');
+      await page().locator('.inspector [data-raw]').waitFor();
+      await page().keyboard.press('ArrowDown');
+      const second = await page().locator('svg.ladder .arrow').nth(1).getAttribute('data-message-id');
+      await expect.poll(() => page().locator('.inspector').getAttribute('data-inspected')).toBe(second);
+      await page().keyboard.press('Escape');
+      await page().waitForURL(new RegExp(`/calls/${id}$`));
+      await page().keyboard.press('Escape');
+      await page().waitForURL(new RegExp(`/captures/${mixedId}$`));
+      await rows().first().waitFor();
+    },
+    T,
+  );
+
+  it(
+    'shows the findings grouped by rule, each linking to its message, and the statistics',
+    async () => {
+      await page().goto(`${hx.server.url}/#/captures/${mixedId}/findings`);
+      const groups = page().locator('details.finding-group');
+      await groups.first().waitFor();
+      const findings = await hx.api<Array<{ rule: string }>>(`/api/captures/${mixedId}/findings`);
+      expect(await groups.count()).toBe(new Set(findings.map((f) => f.rule)).size);
+      const counts = await groups.evaluateAll((els) =>
+        els.map((e) => [
+          e.getAttribute('data-group-rule'),
+          Number(e.querySelector('.count')?.textContent?.replace(/\D/g, '')),
+        ]),
+      );
+      for (const [rule, n] of counts) expect(n).toBe(findings.filter((f) => f.rule === rule).length);
+      await groups.first().locator('summary').click();
+      const link = groups.first().locator('a.msg-ref').first();
+      const href = (await link.getAttribute('href'))!;
+      await link.click();
+      await page().waitForURL((u) => u.hash === href);
+      await page().locator('.inspector [data-raw]').waitFor();
+
+      await page().goto(`${hx.server.url}/#/captures/${mixedId}/stats`);
+      await page().locator('[data-plot="requests"] svg rect.bar').first().waitFor();
+      const stats = await hx.api<{ requests: Record<string, number> }>(`/api/captures/${mixedId}/stats`);
+      expect(await page().locator('[data-plot="requests"] rect.bar').count()).toBe(
+        Math.min(24, Object.keys(stats.requests).length),
+      );
+      await page().screenshot({ path: join(SCREENSHOTS, 'stats.png') });
+    },
+    T,
+  );
+
+  it(
+    'shows markup from a hostile capture as text and runs none of it',
+    async () => {
+      await page().goto(`${hx.server.url}/`);
+      await page().locator('[data-upload]').waitFor({ state: 'attached' });
+      const id = await uploadThroughDrop(page(), readFileSync(files.hostile), 'hostile.pcap');
+      const hostile = (await hx.api<CallPage>(`/api/captures/${id}/calls`)).calls[0];
+      await page().goto(`${hx.server.url}/#/captures/${id}`);
+      await rows().first().waitFor();
+      // Free-text search runs over the User-Agent labels, markup and all.
+      await page().locator('[data-search]').fill('<script>');
+      await expect.poll(() => rows().count()).toBe(1);
+
+      const invite = hostile.messages[0];
+      await page().goto(`${hx.server.url}/#/captures/${id}/calls/${hostile.id}/messages/${invite}`);
+      const raw = page().locator('.inspector [data-raw]');
+      await raw.waitFor();
+      const text = (await raw.textContent()) ?? '';
+      for (const p of [IMG_PAYLOAD, SCRIPT_PAYLOAD, SVG_PAYLOAD]) expect(text).toContain(p);
+      expect(await page().locator('.inspector table.headers').textContent()).toContain(SCRIPT_PAYLOAD);
+      // The ladder's column label is the User-Agent, as text.
+      expect(await page().locator('svg.ladder .column-head title').allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining(SCRIPT_PAYLOAD)]),
+      );
+      // Nothing became an element, nothing ran.
+      expect(
+        await page().locator('img[src="x"], main script, svg[onload], [onerror], [onload]').count(),
+      ).toBe(0);
+      await page().waitForTimeout(300);
+      expect(
+        await page().evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      ).toBeUndefined();
+      expect(hx.events.dialogs).toEqual([]);
+      expect(hx.events.errors).toEqual([]);
+      expect(hx.events.console.filter((m) => /pwned|Content Security Policy/i.test(m))).toEqual([]);
+    },
+    T,
+  );
+});
