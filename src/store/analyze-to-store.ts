@@ -30,7 +30,7 @@ import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { messageFields } from './message-fields.js';
 import type { CallJson, DialogRow, TransactionRow } from './rows.js';
-import type { CaptureSource, CaptureWriter, MessageInput } from './store.js';
+import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
 
 export interface AnalyzeToStoreOptions {
   /** What error lines call the file (default its path). */
@@ -47,11 +47,15 @@ export interface AnalyzeToStoreResult {
   stats: AnalysisStats;
   source: CaptureSource;
   warnings: string[];
-  /** Most messages held in memory at once waiting for their call to be final (what memory follows). */
+  /** Most messages at once whose call was not final yet (what memory follows: hot calls, not the file). */
   peakPendingMessages: number;
+  /** Messages whose call or dialog changed after they were written (merged calls, forks): written twice. */
+  updatedMessages: number;
 }
 
 export const DEFAULT_STREAM_BATCH = 5000;
+
+const NO_DIALOG = -1;
 
 /**
  * Analyses `file` into `writer` and finishes it. On any error the writer is
@@ -141,11 +145,18 @@ async function analyse(
   let retransmissions = 0;
   let malformed = 0;
   let peak = 0;
+  let updated = 0;
 
-  /** Rows of messages whose call is not final yet, by message id. */
-  const pending = new Map<number, MessageInput>();
+  /**
+   * Messages whose call is not final yet: the call and dialog they were
+   * written with (NO_DIALOG for none), by message id. Their rows are in the
+   * store already; only a call or dialog that changed is written again.
+   */
+  const pendingCall = new Map<number, number>();
+  const pendingDialog = new Map<number, number>();
   const out = {
     messages: [] as MessageInput[],
+    updates: [] as MessageUpdate[],
     transactions: [] as TransactionRow[],
     dialogs: [] as DialogRow[],
     calls: [] as CallJson[],
@@ -153,6 +164,7 @@ async function analyse(
   };
   const queued = () =>
     out.messages.length +
+    out.updates.length +
     out.transactions.length +
     out.dialogs.length +
     out.calls.length +
@@ -187,27 +199,29 @@ async function analyse(
     const byId = new Map<number, DialogRecord>();
     for (const d of detail.dialogs) byId.set(d.id, d);
     const ds = [...detail.dialogs].sort((a, b) => a.id - b.id);
-    for (const id of call.messages) {
-      const m = pending.get(id);
-      if (m !== undefined) m.row.call = call.id;
-    }
+    const dialogOf = new Map<number, number>();
     for (const d of ds) {
       for (const id of d.messages) {
-        const m = pending.get(id);
-        if (m === undefined) continue;
-        const cur = m.row.dialog;
+        const cur = dialogOf.get(id) ?? pendingDialog.get(id);
+        if (cur === undefined) continue;
         if (
-          cur === null ||
+          cur === NO_DIALOG ||
           (d.state !== 'early' && d.confirmedAt !== null && byId.get(cur)?.confirmedAt === null)
         )
-          m.row.dialog = d.id;
+          dialogOf.set(id, d.id);
       }
     }
     for (const id of call.messages) {
-      const m = pending.get(id);
-      if (m === undefined) continue;
-      pending.delete(id);
-      out.messages.push(m);
+      const was = pendingCall.get(id);
+      if (was === undefined) continue;
+      const wasDialog = pendingDialog.get(id)!;
+      const dialog = dialogOf.get(id) ?? wasDialog;
+      if (was !== call.id || dialog !== wasDialog) {
+        out.updates.push({ id, call: call.id, dialog: dialog === NO_DIALOG ? null : dialog });
+        updated++;
+      }
+      pendingCall.delete(id);
+      pendingDialog.delete(id);
     }
     for (const t of detail.transactions)
       out.transactions.push(JSON.parse(transactionJson(t)) as TransactionRow);
@@ -259,13 +273,16 @@ async function analyse(
         at = indexOfBytes(frame.data, msg.raw);
       if (at >= 0) input.fileRange = { offset: frame!.at + at, length: msg.raw.length };
       else input.raw = msg.raw.slice();
-      pending.set(id, input);
-      if (pending.size > peak) peak = pending.size;
+      out.messages.push(input);
+      pendingCall.set(id, c.call);
+      pendingDialog.set(id, c.dialog ?? NO_DIALOG);
+      if (pendingCall.size > peak) peak = pendingCall.size;
     },
   });
 
   const flush = async (): Promise<void> => {
     if (out.messages.length > 0) await writer.addMessages(out.messages.splice(0));
+    if (out.updates.length > 0) await writer.updateMessages(out.updates.splice(0));
     if (out.transactions.length > 0) await writer.addTransactions(out.transactions.splice(0));
     if (out.dialogs.length > 0) await writer.addDialogs(out.dialogs.splice(0));
     if (out.calls.length > 0) await writer.addCalls(out.calls.splice(0));
@@ -287,9 +304,9 @@ async function analyse(
   pipeline.end();
   correlator.end();
   rules.end();
-  // Every message belongs to a call the correlator handed out; a row left here would be a bug upstream, but is kept.
-  for (const m of pending.values()) out.messages.push(m);
-  pending.clear();
+  // Every message belongs to a call the correlator handed out; one left here keeps the correlation it arrived with.
+  pendingCall.clear();
+  pendingDialog.clear();
   await flush();
 
   const cs = correlator.stats();
@@ -317,5 +334,6 @@ async function analyse(
     },
     warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
     peakPendingMessages: peak,
+    updatedMessages: updated,
   };
 }

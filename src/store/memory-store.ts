@@ -34,6 +34,7 @@ import type {
   CaptureWriter,
   FindingFilter,
   MessageInput,
+  MessageUpdate,
   NewCapture,
   Store,
   StoredMessage,
@@ -345,6 +346,14 @@ class MemoryWriter implements CaptureWriter {
   async addMessages(batch: readonly MessageInput[]): Promise<void> {
     const d = this.store.dataFor(this);
     for (const m of batch) d.messages[m.row.id] = m;
+  }
+
+  async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const u of batch) {
+      const m = d.messages[u.id];
+      if (m !== undefined) d.messages[u.id] = { ...m, row: { ...m.row, call: u.call, dialog: u.dialog } };
+    }
   }
 
   async addTransactions(batch: readonly TransactionRow[]): Promise<void> {

@@ -20,7 +20,7 @@ import {
   SEVERITY_RANK,
   searchColumns,
 } from './sqlite-rows.js';
-import type { CaptureSource, CaptureWriter, MessageInput } from './store.js';
+import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
 
 /** Calls whose message summaries the writer holds at most; past it, summaries are read back from the database. */
 export const MAX_SUMMARIES = 100_000;
@@ -48,6 +48,7 @@ export function prepareWriterStatements(db: Database.Database) {
     message: db.prepare(
       `INSERT OR REPLACE INTO messages (${cols}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})`,
     ),
+    updateMessage: db.prepare('UPDATE messages SET call = ?, dialog = ? WHERE cap = ? AND id = ?'),
     transaction: db.prepare('INSERT OR REPLACE INTO transactions (cap, id, json) VALUES (?, ?, ?)'),
     dialog: db.prepare('INSERT OR REPLACE INTO dialogs (cap, id, json) VALUES (?, ?, ?)'),
     // A call given again replaces its row but keeps the finding counts the findings made.
@@ -130,6 +131,12 @@ export class SqliteWriter implements CaptureWriter {
     s.messages++;
     if (m.row.method !== undefined) s.methods.add(m.row.method);
     if (m.agent !== null) s.agents.add(m.agent);
+  }
+
+  async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
+    this.batch(() => {
+      for (const u of batch) this.st.updateMessage.run(u.call, u.dialog, this.cap, u.id);
+    });
   }
 
   async addTransactions(batch: readonly TransactionRow[]): Promise<void> {

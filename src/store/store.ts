@@ -107,6 +107,13 @@ export interface FileRange {
   length: number;
 }
 
+/** A message's final call and dialog (CaptureWriter.updateMessages). */
+export interface MessageUpdate {
+  id: number;
+  call: number | null;
+  dialog: number | null;
+}
+
 /** One message read back: its row and bytes. */
 export interface StoredMessage {
   row: MessageRow;
@@ -158,6 +165,13 @@ export interface FindingFilter {
 export interface CaptureWriter {
   readonly captureId: string;
   addMessages(batch: readonly MessageInput[]): Promise<void>;
+  /**
+   * Corrects the call and dialog of messages already added. A streaming
+   * analysis writes a message when it arrives and learns its final call (a
+   * later link merged two calls) or dialog (a 2xx confirmed one of a fork)
+   * only when the call ends. Ids not added are ignored.
+   */
+  updateMessages(batch: readonly MessageUpdate[]): Promise<void>;
   addTransactions(batch: readonly TransactionRow[]): Promise<void>;
   addDialogs(batch: readonly DialogRow[]): Promise<void>;
   /** A call given again (a live capture updates calls) replaces the earlier row. */

@@ -111,6 +111,17 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
     expect(Buffer.from(m!.raw).toString('latin1')).toMatch(/^INVITE sip:/);
   });
 
+  it('writes a message again only when its call was merged or its dialog decided later', async () => {
+    const got = await streamed(sqlite, mixed);
+    // The B2BUA legs merge two calls; the forked INVITE's messages learn the confirmed dialog.
+    expect(got.result.updatedMessages).toBeGreaterThan(0);
+    expect(got.result.updatedMessages).toBeLessThan(got.result.stats.sipMessages / 2);
+    const basic = await streamed(sqlite, join(SAMPLES_DIR, 'basic-call.pcap'));
+    // Only the INVITE: it arrived before the 2xx that made its dialog.
+    expect(basic.result.updatedMessages).toBe(1);
+    expect((await sqlite.getMessage(basic.id, 0))!.row.dialog).toBe(0);
+  });
+
   it('holds only the messages of calls not yet ended: far fewer than the capture has', async () => {
     const got = await streamed(sqlite, join(SAMPLES_DIR, 'sipp-10-calls.pcap'));
     expect(got.result.stats.calls).toBe(10);
