@@ -11,8 +11,8 @@
  * - messages are handed out (`message` event) and not kept: keeping a
  *   window of them is the consumer's business (the store, the CLI);
  * - the records the correlated rules look up by id (a CANCEL's INVITE, a
- *   forwarded request's upstream) are kept while their call is hot and for
- *   `retireAfter` seconds of capture time after it was handed out.
+ *   forwarded request's upstream) are kept while their call is hot and a
+ *   little longer (`retireAfter`) after it was handed out.
  *
  * Time is capture time (DESIGN.md "Time is data"), which a packet moves
  * forward. When none comes, `tick()` moves it on with the wall clock — from
@@ -53,7 +53,12 @@ export interface LivePipelineOptions {
   clock?: () => number;
   /** Seconds capture time is held behind the wall clock when it advances without packets (default 1). */
   idleLag?: number;
-  /** Seconds of capture time the records of a handed-out call stay findable by id (default 64·T1). */
+  /**
+   * Seconds of capture time the records of a handed-out call stay findable
+   * by id. Default: what the correlated rules can still need — their
+   * deadlines fall at most 64·T1 after a message, a call is handed out
+   * `callLinger` after its last one — plus 2 s: max(0, 64·T1 − callLinger) + 2.
+   */
   retireAfter?: number;
 }
 
@@ -136,7 +141,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     this.clock = opts.clock ?? (() => Date.now() / 1000);
     this.idleLag = opts.idleLag ?? 1;
     const timers = resolveTimers(opts.correlator);
-    this.retireAfter = opts.retireAfter ?? timers.b;
+    this.retireAfter = opts.retireAfter ?? Math.max(0, timers.b - timers.callLinger) + 2;
     this.correlator = createCorrelator({
       ...opts.correlator,
       retain: false,
