@@ -13,7 +13,7 @@
 import Database from 'better-sqlite3';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
-import type { DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
+import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
 import { callListSql, registerSearchFunction } from './sqlite-call-list.js';
 import {
   type CaptureDbRow,
@@ -25,6 +25,7 @@ import {
   messageRow,
 } from './sqlite-rows.js';
 import { openSchema } from './sqlite-schema.js';
+import { SqliteCounts } from './sqlite-stats.js';
 import {
   prepareWriterStatements,
   SqliteWriter,
@@ -66,6 +67,7 @@ export class SqliteStore implements Store, WriterHost {
   private readonly writers = new Set<SqliteWriter>();
   private readonly deleteChunk: number;
   private readonly wst: WriterStatements;
+  private readonly counts: SqliteCounts;
   private readonly st;
   private readonly listCache = new Map<string, Database.Statement>();
   private closed = false;
@@ -86,6 +88,7 @@ export class SqliteStore implements Store, WriterHost {
     }
     registerSearchFunction(this.db);
     this.wst = prepareWriterStatements(this.db);
+    this.counts = new SqliteCounts(this.db);
     const db = this.db;
     this.st = {
       insertCapture: db.prepare(
@@ -110,19 +113,6 @@ export class SqliteStore implements Store, WriterHost {
       dialogs: db.prepare(
         'SELECT json FROM dialogs WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
       ),
-      requests: db.prepare(
-        'SELECT method AS k, count(*) AS n FROM messages WHERE cap = ? AND method IS NOT NULL GROUP BY method',
-      ),
-      responses: db.prepare(
-        'SELECT status AS k, count(*) AS n FROM messages WHERE cap = ? AND method IS NULL GROUP BY status',
-      ),
-      byState: db.prepare('SELECT state AS k, count(*) AS n FROM calls WHERE cap = ? GROUP BY state'),
-      byKind: db.prepare('SELECT kind AS k, count(*) AS n FROM calls WHERE cap = ? GROUP BY kind'),
-      asr: db.prepare(
-        `SELECT count(*) AS calls, coalesce(sum(state IN ('in-call', 'completed') OR setup_ms IS NOT NULL), 0) AS answered
-         FROM calls WHERE cap = ? AND kind = 'call'`,
-      ),
-      timings: db.prepare('SELECT pdd_ms, setup_ms, duration_ms FROM calls WHERE cap = ? ORDER BY id'),
     };
     this.purgeOrphans();
   }
@@ -208,7 +198,7 @@ export class SqliteStore implements Store, WriterHost {
     const step = this.db.prepare('PRAGMA incremental_vacuum(2000)');
     const free = this.db.prepare('PRAGMA freelist_count').pluck();
     while (!this.closed && (free.get() as number) > 0) {
-      step.all();
+      step.run();
       await yieldToLoop();
     }
     if (!this.closed && this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -358,34 +348,14 @@ export class SqliteStore implements Store, WriterHost {
     const n = captureNumber(captureId);
     const rec = n === undefined ? undefined : this.record(n);
     if (n === undefined || rec === undefined) return undefined;
-    const counts = (st: Database.Statement): Record<string, number> => {
-      const out: Record<string, number> = {};
-      for (const r of st.all(n) as Array<{ k: string | number; n: number }>) out[String(r.k)] = r.n;
-      return out;
-    };
-    // A finished analysis counted requests and responses: no need to count a million messages again.
-    const done = rec.status === 'ready' && rec.stats !== null;
-    const asr = this.st.asr.get(n) as { calls: number; answered: number };
-    const v: CaptureStatsView = {
-      requests: done ? { ...rec.stats!.requests } : counts(this.st.requests),
-      responses: done ? { ...rec.stats!.responses } : counts(this.st.responses),
-      callsByState: counts(this.st.byState),
-      callsByKind: counts(this.st.byKind),
-      asr: asr.calls === 0 ? null : asr.answered / asr.calls,
-      pddMs: [],
-      setupMs: [],
-      durationMs: [],
-    };
-    for (const t of this.st.timings.iterate(n) as Iterable<{
-      pdd_ms: number | null;
-      setup_ms: number | null;
-      duration_ms: number | null;
-    }>) {
-      if (t.pdd_ms !== null) v.pddMs.push(t.pdd_ms);
-      if (t.setup_ms !== null) v.setupMs.push(t.setup_ms);
-      if (t.duration_ms !== null) v.durationMs.push(t.duration_ms);
-    }
-    return v;
+    return this.counts.view(n, rec);
+  }
+
+  /** The counts of what capture `captureId` stored, as an analysis's stats (an interrupted live capture's). */
+  async rowStats(captureId: string): Promise<AnalysisStats | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
+    return this.counts.rows(n);
   }
 
   async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {

@@ -1,0 +1,187 @@
+/**
+ * What the SQLite store adds to the shared suite: what it wrote is there
+ * after the process closes and opens it again, a second connection sees it
+ * (the server and its analysis worker), the schema is versioned and migrated,
+ * deleting a capture gives its disk back, and a delete cut short is finished
+ * at the next open.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeToStore } from '../../src/store/analyze-to-store.js';
+import { MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.js';
+
+let dir: string;
+let mixed: string;
+let many: string;
+let n = 0;
+const dbFile = () => join(dir, `p-${++n}.db`);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sipscope-persist-'));
+  mixed = writeFixtureCaptures(dir).mixed;
+  many = join(dir, 'many.pcap');
+  writeFileSync(many, manyCallsCaptureBytes(1500));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function analysed(store: SqliteStore, file: string): Promise<string> {
+  const c = await store.createCapture({ name: 'x.pcap', size: statSync(file).size, path: file });
+  await analyzeToStore(file, await store.openWriter(c.id));
+  return c.id;
+}
+
+async function everything(store: SqliteStore, id: string) {
+  const page = await store.queryCalls(id, { limit: 1000 });
+  const calls = [];
+  for (const c of page!.calls) calls.push(await store.getCall(id, c.id));
+  const rec = await store.getCapture(id);
+  const messages = [];
+  for (let i = 0; i < rec!.stats!.sipMessages; i++) messages.push(await store.getMessage(id, i));
+  return { rec, page, calls, messages, findings: await store.findings(id), stats: await store.stats(id) };
+}
+
+describe('SQLite store: persistence, versioned schema, disk', () => {
+  it('gives back every capture, call, message and finding after it is closed and opened again', async () => {
+    const file = dbFile();
+    const a = openSqliteStore({ file });
+    const id = await analysed(a, mixed);
+    const failed = await a.createCapture({ name: 'bad.pcap', size: 1, path: '/nowhere' });
+    await (await a.openWriter(failed.id)).fail('bad.pcap: not a pcap or pcapng capture at byte offset 0');
+    const before = await everything(a, id);
+    const list = await a.listCaptures();
+    await a.close();
+    const b = openSqliteStore({ file });
+    expect(await b.listCaptures()).toEqual(list);
+    expect(await everything(b, id)).toEqual(before);
+    expect(before.page!.total).toBeGreaterThan(5);
+    expect(before.findings!.length).toBeGreaterThan(0);
+    // Ids are never handed out again, even after a delete.
+    await b.deleteCapture(id);
+    const next = await b.createCapture({ name: 'y', size: 1, path: '/y' });
+    expect(next.id).not.toBe(id);
+    expect(Number(next.id.slice(1))).toBeGreaterThan(Number(failed.id.slice(1)));
+    await b.close();
+  });
+
+  it('a second connection to the same file sees what the first wrote (WAL), while it writes', async () => {
+    const file = dbFile();
+    const writer = openSqliteStore({ file });
+    const reader = openSqliteStore({ file });
+    const c = await writer.createCapture({ name: 'many.pcap', size: 1, path: many });
+    expect((await reader.getCapture(c.id))?.status).toBe('analyzing');
+    let seenWhileWriting = 0;
+    await analyzeToStore(many, await writer.openWriter(c.id), {
+      batchSize: 500,
+      chunkSize: 64 * 1024,
+      onProgress: () => {
+        void reader.queryCalls(c.id, { limit: 1 }).then((p) => {
+          seenWhileWriting = Math.max(seenWhileWriting, p?.total ?? 0);
+        });
+      },
+    });
+    // Calls ended early in the file were readable before the analysis ended.
+    expect(seenWhileWriting).toBeGreaterThan(0);
+    expect(seenWhileWriting).toBeLessThan(1500);
+    expect((await reader.getCapture(c.id))?.status).toBe('ready');
+    expect((await reader.queryCalls(c.id, {}))?.total).toBe(1500);
+    await writer.close();
+    await reader.close();
+  });
+
+  it('records the schema version and migrates an older database in order, once', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    await s.close();
+    // A later version adds a migration: only that one runs on an existing database.
+    const db = new Database(file);
+    const next = [...MIGRATIONS, { name: 'a test column', up: 'ALTER TABLE captures ADD COLUMN note TEXT;' }];
+    migrate(db, file, next);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    const cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('captures');
+    expect(cols).toContain('note');
+    migrate(db, file, next);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    // A failing migration changes nothing and names itself.
+    const broken = [...next, { name: 'broken', up: 'CREATE TABLE x (a); THIS IS NOT SQL;' }];
+    expect(() => migrate(db, file, broken)).toThrow(/schema migration \d+ \(broken\) failed/);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'x'").pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('refuses a database written by a newer sipscope instead of guessing', () => {
+    const file = dbFile();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    db.close();
+    expect(() => openSqliteStore({ file })).toThrow(/newer than this sipscope knows/);
+  });
+
+  it('gives the disk back when a capture is deleted', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file, deleteChunk: 700 });
+    const keep = await analysed(s, mixed);
+    const big = await analysed(s, many);
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    const full = statSync(file).size;
+    expect(await s.deleteCapture(big)).toBe(true);
+    const after = statSync(file).size;
+    expect(after).toBeLessThan(full / 3);
+    expect(s.db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    // The other capture is untouched.
+    expect((await s.queryCalls(keep, {}))?.total).toBeGreaterThan(5);
+    const rows = s.db
+      .prepare('SELECT count(*) FROM messages WHERE cap = ?')
+      .pluck()
+      .get(Number(big.slice(1)));
+    expect(rows).toBe(0);
+    await s.close();
+  });
+
+  it('finishes at open a delete that a crash cut short: no rows without their capture', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const id = await analysed(s, mixed);
+    const cap = Number(id.slice(1));
+    // What a kill between "capture row gone" and "rows gone" leaves behind.
+    s.db.prepare('DELETE FROM captures WHERE n = ?').run(cap);
+    await s.close();
+    const again = openSqliteStore({ file });
+    for (const t of ['messages', 'calls', 'call_search', 'transactions', 'dialogs', 'findings'])
+      expect(again.db.prepare(`SELECT count(*) FROM ${t} WHERE cap = ?`).pluck().get(cap)).toBe(0);
+    await again.close();
+  });
+
+  it('reads message bytes kept by place from the capture file, and none when the file is gone', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const copy = join(dir, 'copy.pcap');
+    writeFileSync(copy, manyCallsCaptureBytes(2));
+    const id = await analysed(s, copy);
+    const m = await s.getMessage(id, 0);
+    expect(Buffer.from(m!.raw).toString('latin1')).toMatch(/^INVITE sip:/);
+    rmSync(copy);
+    const gone = await s.getMessage(id, 0);
+    expect(gone!.row).toEqual(m!.row);
+    expect(gone!.raw.length).toBe(0);
+    await s.close();
+  });
+
+  it('counts what a capture stored as analysis stats', async () => {
+    const s = openSqliteStore({ file: dbFile() });
+    const id = await analysed(s, mixed);
+    const stats = (await s.getCapture(id))!.stats!;
+    expect(await s.rowStats(id)).toEqual({ ...stats, decodeErrors: 0 });
+    expect(await s.rowStats('c999')).toBeUndefined();
+    await s.close();
+  });
+});
