@@ -133,8 +133,9 @@ export class LivePipeline extends Emitter<LiveEvents> {
     calls: 0,
   };
   private readonly callsByState: Record<string, number> = {};
-  /** Calls a message touched since the last `takeUpdatedCalls()`. */
+  /** Calls a message touched since the last `takeUpdatedCalls()` (tracked once someone asked: cleared on each ask). */
   private readonly touched = new Set<number>();
+  private tracking = false;
 
   constructor(opts: LivePipelineOptions = {}) {
     super();
@@ -204,9 +205,11 @@ export class LivePipeline extends Emitter<LiveEvents> {
   /**
    * The hot calls that messages touched since the last call, with their
    * state as of now (for batched UI updates). Costs a pass over the hot
-   * calls, so call it a few times a second, not per message.
+   * calls, so call it a few times a second, not per message. The first call
+   * starts the tracking (and returns nothing).
    */
   takeUpdatedCalls(): CallRecord[] {
+    this.tracking = true;
     if (this.touched.size === 0) return [];
     const out: CallRecord[] = [];
     for (const rec of this.correlator.snapshot().calls) if (this.touched.has(rec.id)) out.push(rec);
@@ -271,7 +274,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     else k.responses++;
     if (c.retransmission) k.retransmissions++;
     if (msg.malformed) k.malformed++;
-    this.touched.add(c.call);
+    if (this.tracking) this.touched.add(c.call);
     this.analyzer.onMessage(msg, id, c);
     if (this.has('message')) this.emit('message', { id, msg, correlation: c });
   }

@@ -151,9 +151,10 @@ describe('live pipeline: state stays bounded on a long run', () => {
 });
 
 describe('live pipeline: updates for the browser', () => {
-  it('takeUpdatedCalls gives each touched hot call once, with its state as of now', () => {
+  it('takeUpdatedCalls gives each touched hot call once, with its state as of now, once asked for', () => {
     const live = createLivePipeline({ clock: () => T0 });
     const msgs = basicCall();
+    expect(live.takeUpdatedCalls()).toEqual([]);
     live.pushPayload(payloadOf(msgs[0], 1));
     live.pushPayload(payloadOf(msgs[1], 2));
     live.pushPayload(payloadOf(msgs[2], 3));
