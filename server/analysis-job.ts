@@ -48,7 +48,16 @@ function tsxApi(): string {
 
 const WORKER_URL = new URL(fromSource ? './analysis-worker.ts' : './analysis-worker.js', import.meta.url);
 
-export function startAnalysisJob(input: WorkerInput, writer: CaptureWriter, cb: JobCallbacks): AnalysisJob {
+/**
+ * `writer` takes the batches the worker posts; with `input.sqlite` the worker
+ * writes the database itself and `writer` is undefined (the caller marks the
+ * capture failed if the worker dies without saying so).
+ */
+export function startAnalysisJob(
+  input: WorkerInput,
+  writer: CaptureWriter | undefined,
+  cb: JobCallbacks,
+): AnalysisJob {
   const worker = fromSource
     ? new Worker(
         `import(${JSON.stringify(tsxApi())})` +
@@ -69,7 +78,7 @@ export function startAnalysisJob(input: WorkerInput, writer: CaptureWriter, cb: 
   const fail = (error: string): void => {
     if (settled) return;
     chain = chain
-      .then(() => writer.fail(error))
+      .then(() => writer?.fail(error))
       .catch(() => {})
       .then(() => settle({ ok: false, error }));
     void worker.terminate();
@@ -85,6 +94,7 @@ export function startAnalysisJob(input: WorkerInput, writer: CaptureWriter, cb: 
         chain = chain.then(async () => {
           if (cancelled || settled) return;
           try {
+            if (writer === undefined) throw new Error('the worker sent a batch but writes the store itself');
             await writeBatch(writer, m.batch);
           } catch (e) {
             fail(`cannot store the analysis: ${(e as Error).message}`);
@@ -97,7 +107,7 @@ export function startAnalysisJob(input: WorkerInput, writer: CaptureWriter, cb: 
         chain = chain.then(async () => {
           if (cancelled || settled) return;
           try {
-            await writer.finish(m.stats, m.source);
+            if (!m.stored) await writer?.finish(m.stats, m.source);
             settle({ ok: true, warnings: m.warnings });
           } catch (e) {
             fail(`cannot store the analysis: ${(e as Error).message}`);

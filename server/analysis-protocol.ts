@@ -15,12 +15,25 @@ export interface WorkerInput {
   name: string;
   /** Items per batch. */
   batchSize: number;
+  /**
+   * The store is this SQLite database: the worker writes the analysis into it
+   * itself, on its own connection, as calls end (src/store/analyze-to-store.ts),
+   * and posts only progress and the outcome, no batches.
+   */
+  sqlite?: { db: string; captureId: string };
 }
 
 export type WorkerMessage =
   | { type: 'progress'; progress: number }
   | { type: 'batch'; batch: AnalysisBatch }
-  | { type: 'done'; stats: AnalysisStats; source: CaptureSource; warnings: string[] }
+  | {
+      type: 'done';
+      stats: AnalysisStats;
+      source: CaptureSource;
+      warnings: string[];
+      /** The worker wrote and finished the capture itself (`sqlite`). */
+      stored?: boolean;
+    }
   | { type: 'failed'; error: string };
 
 /** Main thread → worker: one batch written. */

@@ -59,7 +59,25 @@ async function countFrames(size: number): Promise<number> {
   return n;
 }
 
+/** Straight into the SQLite database: memory follows the calls in progress, not the file. */
+async function runSqlite(db: string, captureId: string): Promise<void> {
+  const { openSqliteStore } = await import('../src/store/sqlite-store.js');
+  const { analyzeToStore } = await import('../src/store/analyze-to-store.js');
+  const store = openSqliteStore({ file: db });
+  try {
+    const r = await analyzeToStore(input.file, await store.openWriter(captureId), {
+      name: input.name,
+      batchSize: input.batchSize,
+      onProgress: (p) => progress(p),
+    });
+    post({ type: 'done', stats: r.stats, source: r.source, warnings: r.warnings, stored: true });
+  } finally {
+    await store.close();
+  }
+}
+
 async function run(): Promise<void> {
+  if (input.sqlite !== undefined) return runSqlite(input.sqlite.db, input.sqlite.captureId);
   const { stat } = await import('node:fs/promises');
   let size = 0;
   try {
