@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { createMemoryStore } from '../src/store/memory-store.js';
+import type { RetentionPolicy } from '../src/store/retention.js';
 import type { Store } from '../src/store/store.js';
 import { CaptureService } from './capture-service.js';
 import { HttpError } from './http-error.js';
@@ -31,6 +32,8 @@ export interface ServerOptions {
   uploadLimit?: number;
   /** Analyses run at once (default 2). */
   concurrency?: number;
+  /** Prune the oldest captures by age or total size (default: keep everything). */
+  retention?: RetentionPolicy;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 1024 ** 3;
@@ -47,7 +50,12 @@ export interface SipscopeServer {
 export async function createServer(opts: ServerOptions): Promise<SipscopeServer> {
   const ownStore = opts.store === undefined;
   const store = opts.store ?? createMemoryStore();
-  const service = new CaptureService({ store, dataDir: opts.dataDir, concurrency: opts.concurrency });
+  const service = new CaptureService({
+    store,
+    dataDir: opts.dataDir,
+    concurrency: opts.concurrency,
+    retention: opts.retention,
+  });
   await service.init();
   const webRoot = opts.webRoot ?? join(packageRoot(), 'dist', 'web');
   const uploadLimit = opts.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;

@@ -6,6 +6,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { dataDirAt } from '../src/store/data-dir.js';
+import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
+import { applyRetention, type RetentionPolicy } from '../src/store/retention.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
@@ -17,6 +21,8 @@ export interface CaptureServiceOptions {
   concurrency?: number;
   /** Items per batch written to the store (default 2000). */
   batchSize?: number;
+  /** Oldest captures pruned after each analysis and at start (src/store/retention.ts); default none. */
+  retention?: RetentionPolicy;
 }
 
 /** Running totals for /metrics. */
@@ -53,6 +59,9 @@ export class CaptureService {
   private readonly concurrency: number;
   private readonly batchSize: number;
   private closed = false;
+  private readonly retention: RetentionPolicy | undefined;
+  /** The store's database file when it is SQLite on disk: the analysis worker writes it directly. */
+  private readonly sqliteDb: string | undefined;
 
   constructor(opts: CaptureServiceOptions) {
     this.store = opts.store;
@@ -60,13 +69,43 @@ export class CaptureService {
     this.uploadDir = join(this.dataDir, 'captures');
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.batchSize = opts.batchSize ?? 2000;
+    this.retention = opts.retention;
+    const st = opts.store;
+    this.sqliteDb = st instanceof SqliteStore && st.file !== ':memory:' ? st.file : undefined;
     this.events = new EventBatcher((event, payload) => {
       for (const s of this.sinks) s(event, payload);
     });
   }
 
+  /**
+   * Creates the upload directory, then settles what a previous process left
+   * (src/store/lifecycle.ts): captures it was analysing are analysed again
+   * (or failed when their file is gone), and applies the retention.
+   */
   async init(): Promise<void> {
     await mkdir(this.uploadDir, { recursive: true });
+    const st = this.store;
+    const r = await recoverCaptures(st, {
+      rowStats: st instanceof SqliteStore ? (id) => st.rowStats(id) : undefined,
+    });
+    for (const c of r.reanalyse) this.queue.push({ id: c.id, name: c.name });
+    this.pump();
+    await this.prune();
+  }
+
+  /** Applies the retention policy once (a no-op without one). */
+  async prune(): Promise<void> {
+    const policy = this.retention;
+    if (policy === undefined || this.closed) return;
+    await applyRetention(policy, {
+      list: () => this.store.listCaptures(),
+      usage: () => dataDirUsage(dataDirAt(this.dataDir)),
+      remove: async (id) => {
+        await this.delete(id);
+      },
+      // Files read in place (the bundled samples) are not ours to prune.
+      protect: (c) => c.path !== '' && !this.ownsFile(c.path),
+    });
   }
 
   /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */
@@ -161,8 +200,10 @@ export class CaptureService {
     if (rec === undefined || this.closed) return this.pump();
     let job: AnalysisJob;
     try {
-      const writer = await this.store.openWriter(id);
-      job = startAnalysisJob({ file: rec.path, name, batchSize: this.batchSize }, writer, {
+      const db = this.sqliteDb;
+      const writer = db === undefined ? await this.store.openWriter(id) : undefined;
+      const sqlite = db === undefined ? undefined : { db, captureId: id };
+      job = startAnalysisJob({ file: rec.path, name, batchSize: this.batchSize, sqlite }, writer, {
         onProgress: (p) => {
           void this.store.updateCapture(id, { progress: p });
           this.events.progress(id, p);
@@ -185,10 +226,23 @@ export class CaptureService {
       if (c !== undefined) this.events.now(id, 'capture:ready', { id, stats: c.stats });
     } else {
       this.counters.analysesFailed++;
+      if (this.sqliteDb !== undefined) await this.ensureFailed(id, outcome.error);
       this.events.now(id, 'capture:failed', { id, error: outcome.error });
     }
     this.wakeWaiters(id);
     this.pump();
+    if (outcome.ok) await this.prune();
+  }
+
+  /** A worker that wrote the database itself and died without failing the capture: fail it here. */
+  private async ensureFailed(id: string, error: string): Promise<void> {
+    const c = await this.store.getCapture(id);
+    if (c?.status !== 'analyzing') return;
+    try {
+      await (await this.store.openWriter(id)).fail(error);
+    } catch {
+      await this.store.updateCapture(id, { status: 'failed', error, stats: null });
+    }
   }
 
   private async finishFailed(id: string, error: string): Promise<void> {

@@ -74,7 +74,10 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
   };
   try {
     const ids: string[] = [];
+    // A persistent store has them from an earlier start: each sample is added once.
+    const known = new Set((await server.service.store.listCaptures()).map((c) => c.path));
     for (const file of opts.samples ?? []) {
+      if (known.has(file)) continue;
       const size = (await stat(file)).size;
       ids.push((await server.service.add({ path: file, name: basename(file), size })).id);
     }
