@@ -1,21 +1,26 @@
 /**
- * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]`:
+ * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
+ *  [--keep AGE] [--max-size SIZE] [--memory]`:
  * the web UI and its API (server/), with the bundled samples analysed and
- * listed. Runs until SIGINT or SIGTERM, then closes cleanly.
+ * listed. Analyses are kept in the data directory's SQLite database
+ * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
+ * memory only. Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
 import { packageRoot } from '../../server/package-root.js';
 import { DEFAULT_HOST, defaultPort, startServer } from '../../server/start.js';
+import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
+import { createMemoryStore } from '../store/memory-store.js';
+import { parseAge, type RetentionPolicy } from '../store/retention.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
-/** `$SIPSCOPE_DATA`, else `~/.local/share/sipscope` (the XDG data home when set). */
+/** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SIPSCOPE_DATA) return env.SIPSCOPE_DATA;
-  const xdg = env.XDG_DATA_HOME;
-  return join(xdg ? xdg : join(homedir(), '.local', 'share'), 'sipscope');
+  return resolveDataDir({ env }).root;
 }
 
 /** The captures in the package's samples/ directory. */
@@ -63,20 +68,49 @@ export async function runServe(args: string[]): Promise<number> {
     );
     return 2;
   }
+  const retention: RetentionPolicy = {};
+  if (values.keep !== undefined) {
+    retention.maxAgeMs = parseAge(values.keep);
+    if (retention.maxAgeMs === undefined) {
+      process.stderr.write(
+        `sipscope serve: --keep must be an age like 30d, 12h or 90m, got '${values.keep}'\n`,
+      );
+      return 2;
+    }
+  }
+  if (values['max-size'] !== undefined) {
+    retention.maxBytes = parseSize(values['max-size']);
+    if (retention.maxBytes === undefined) {
+      process.stderr.write(
+        `sipscope serve: --max-size must be a size in bytes (or with k, M, G), got '${values['max-size']}'\n`,
+      );
+      return 2;
+    }
+  }
   const host = values.host ?? DEFAULT_HOST;
-  const dataDir = values.data ?? defaultDataDir();
+  const data = resolveDataDir({ flag: values.data });
+  const dataDir = data.root;
   const samples = values['no-samples'] ? [] : bundledSamples();
+  let store: Store;
+  try {
+    store = values.memory ? createMemoryStore() : openSqliteStore({ file: ensureDataDir(data).db });
+  } catch (e) {
+    process.stderr.write(`sipscope serve: ${(e as Error).message}\n`);
+    return 2;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host, port, dataDir, uploadLimit, samples });
+    server = await startServer({ host, port, dataDir, uploadLimit, samples, store, retention });
   } catch (e) {
+    await store.close();
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? 'the address is in use' : err.message;
     process.stderr.write(`sipscope serve: cannot serve on ${host}:${port}: ${why}\n`);
     return 2;
   }
+  const kept = values.memory ? 'analyses in memory only' : 'analyses kept in sipscope.db';
   process.stdout.write(
-    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${samples.length} sample captures; Ctrl-C stops)\n`,
+    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${samples.length} sample captures; Ctrl-C stops)\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -88,6 +122,7 @@ export async function runServe(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await server.close();
+  await store.close();
   process.stdout.write('sipscope: stopped\n');
   return 0;
 }
@@ -102,6 +137,9 @@ function parse(args: string[]) {
       data: { type: 'string' },
       'upload-limit': { type: 'string' },
       'no-samples': { type: 'boolean' },
+      keep: { type: 'string' },
+      'max-size': { type: 'string' },
+      memory: { type: 'boolean' },
     },
   });
 }
