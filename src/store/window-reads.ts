@@ -1,0 +1,191 @@
+/**
+ * The queries of store.ts answered from a rolling window's data (window.ts):
+ * the call list with the shared matching and sorting (call-query.ts), one
+ * call with its messages, findings in the order written, the statistics view
+ * and a call's frames. The answers are those of the memory store for the
+ * same rows (the shared store suite runs on a window too).
+ */
+import { atLeast, type Severity } from '../analyze/finding.js';
+import {
+  type CallFacts,
+  type CallQuery,
+  callMatcher,
+  compareCalls,
+  pageOf,
+  searchText,
+} from './call-query.js';
+import type { CallJson, CallRow, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
+import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
+
+/** One call held in a window. */
+export interface WindowSlot {
+  id: number;
+  /** Null until the call's row is written (a message or finding may come first). */
+  row: CallJson | null;
+  /** The call is over (handed out by the pipeline): evicted before any call still in progress. */
+  final: boolean;
+  /** Ids of its messages held. */
+  messages: Set<number>;
+  /** [order written, finding]. */
+  findings: Array<[number, Finding]>;
+  /** Call list facts; undefined after a change. */
+  facts?: CallFacts;
+}
+
+/** A window's data as the reads see it; `version` grows with every write. */
+export interface WindowView {
+  readonly messages: ReadonlyMap<number, MessageInput>;
+  /** In the order calls were first seen. */
+  readonly calls: ReadonlyMap<number, WindowSlot>;
+  readonly transactions: ReadonlyMap<number, TransactionRow>;
+  readonly dialogs: ReadonlyMap<number, DialogRow>;
+  /** Findings without a call. */
+  readonly loose: ReadonlyArray<[number, Finding]>;
+  version: number;
+  /** The last sorted call list, valid while `version` has not moved. */
+  sorted: { version: number; key: string; list: CallFacts[] } | null;
+}
+
+const worse = (a: Severity | null, b: Severity): Severity => (a === null || atLeast(b, a) ? b : a);
+
+/** The call list facts of a slot with a row (cached on the slot until it changes). */
+export function callFacts(v: WindowView, s: WindowSlot): CallFacts {
+  if (s.facts !== undefined) return s.facts;
+  const c = s.row!;
+  let worst: Severity | null = null;
+  for (const [, f] of s.findings) worst = worse(worst, f.severity);
+  const methods = new Set<string>();
+  const agents = new Set<string>();
+  for (const id of c.messages) {
+    const m = v.messages.get(id);
+    if (m === undefined) continue;
+    if (m.row.method !== undefined) methods.add(m.row.method);
+    if (m.agent !== null) agents.add(m.agent);
+  }
+  const row: CallRow = { ...c, findingCount: s.findings.length, worstSeverity: worst };
+  s.facts = { row, methods: [...methods], text: searchText(row, agents) };
+  return s.facts;
+}
+
+export function queryCalls(v: WindowView, query: CallQuery): CallPage {
+  const key = `${query.sort ?? 'start'}:${query.order ?? 'asc'}`;
+  let list: CallFacts[];
+  if (v.sorted !== null && v.sorted.version === v.version && v.sorted.key === key) list = v.sorted.list;
+  else {
+    const cmp = compareCalls(query.sort, query.order);
+    list = [];
+    for (const s of v.calls.values()) if (s.row !== null) list.push(callFacts(v, s));
+    list.sort((a, b) => cmp(a.row, b.row));
+    v.sorted = { version: v.version, key, list };
+  }
+  const match = callMatcher(query);
+  const { offset, limit } = pageOf(query);
+  const calls: CallRow[] = [];
+  let total = 0;
+  for (const f of list) {
+    if (!match(f)) continue;
+    if (total >= offset && calls.length < limit) calls.push(f.row);
+    total++;
+  }
+  return { total, calls };
+}
+
+export function callDetail(v: WindowView, id: number): CallDetail | undefined {
+  const s = v.calls.get(id);
+  if (s === undefined || s.row === null) return undefined;
+  const call = callFacts(v, s).row;
+  const messages: MessageRow[] = [];
+  const txIds = new Set<number>(call.transactions);
+  const dialogIds = new Set<number>(call.dialogs);
+  for (const m of call.messages) {
+    const row = v.messages.get(m)?.row;
+    if (row === undefined) continue;
+    messages.push(row);
+    if (row.transaction !== null) txIds.add(row.transaction);
+    if (row.dialog !== null) dialogIds.add(row.dialog);
+  }
+  const pick = <T>(ids: Set<number>, map: ReadonlyMap<number, T>): T[] =>
+    [...ids]
+      .sort((a, b) => a - b)
+      .map((i) => map.get(i))
+      .filter((x): x is T => x !== undefined);
+  return {
+    call,
+    messages,
+    transactions: pick(txIds, v.transactions),
+    dialogs: pick(dialogIds, v.dialogs),
+    findings: s.findings.map(([, f]) => f),
+  };
+}
+
+/** In the order they were written. */
+export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
+  const rule = filter.rule;
+  const all: Array<[number, Finding]> = [];
+  const take = (list: ReadonlyArray<[number, Finding]>) => {
+    for (const e of list) {
+      const f = e[1];
+      if (filter.message !== undefined && !f.messages.includes(filter.message)) continue;
+      if (rule !== undefined && f.rule !== rule && !(rule.endsWith('.') && f.rule.startsWith(rule))) continue;
+      all.push(e);
+    }
+  };
+  if (filter.call !== undefined) {
+    const s = v.calls.get(filter.call);
+    if (s !== undefined) take(s.findings);
+  } else {
+    for (const s of v.calls.values()) take(s.findings);
+    take(v.loose);
+  }
+  return all.sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+}
+
+export function statsView(v: WindowView): CaptureStatsView {
+  const out: CaptureStatsView = {
+    requests: {},
+    responses: {},
+    callsByState: {},
+    callsByKind: {},
+    asr: null,
+    pddMs: [],
+    setupMs: [],
+    durationMs: [],
+  };
+  const ids = [...v.messages.keys()].sort((a, b) => a - b);
+  for (const id of ids) {
+    const row = v.messages.get(id)!.row;
+    if (row.method !== undefined) out.requests[row.method] = (out.requests[row.method] ?? 0) + 1;
+    else if (row.status !== undefined) out.responses[row.status] = (out.responses[row.status] ?? 0) + 1;
+  }
+  let inviteCalls = 0;
+  let answered = 0;
+  const rows: CallJson[] = [];
+  for (const s of v.calls.values()) if (s.row !== null) rows.push(s.row);
+  rows.sort((a, b) => a.id - b.id);
+  for (const c of rows) {
+    out.callsByState[c.state] = (out.callsByState[c.state] ?? 0) + 1;
+    out.callsByKind[c.kind] = (out.callsByKind[c.kind] ?? 0) + 1;
+    if (c.kind === 'call') {
+      inviteCalls++;
+      // RFC 3261 §13.2.2.4: the 2xx establishes the session.
+      if (c.state === 'in-call' || c.state === 'completed' || c.setupMs !== null) answered++;
+    }
+    if (c.pddMs !== null) out.pddMs.push(c.pddMs);
+    if (c.setupMs !== null) out.setupMs.push(c.setupMs);
+    if (c.durationMs !== null) out.durationMs.push(c.durationMs);
+  }
+  out.asr = inviteCalls === 0 ? null : answered / inviteCalls;
+  return out;
+}
+
+/** Every frame of every held message of the call, ascending, without repeats. */
+export function callFrames(v: WindowView, id: number): number[] | undefined {
+  const row = v.calls.get(id)?.row;
+  if (row === undefined || row === null) return undefined;
+  const frames = new Set<number>();
+  for (const m of row.messages) {
+    const r = v.messages.get(m)?.row;
+    if (r !== undefined) for (const f of r.frames ?? [r.frame]) frames.add(f);
+  }
+  return [...frames].sort((a, b) => a - b);
+}

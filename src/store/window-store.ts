@@ -1,0 +1,329 @@
+/**
+ * A Store (store.ts) whose live captures are rolling windows in memory
+ * (window.ts) while every other capture goes to the store it wraps (memory
+ * or SQLite). A live capture is the recent traffic of a link, bounded by the
+ * window's limits: it is not written to disk (`serve --live-pcap DIR` keeps
+ * the raw traffic in rotating pcapng files for that) and a restart starts
+ * without it.
+ *
+ * A live capture's record carries, besides the CaptureInfo fields, `live`:
+ * what the owner (the server's live monitor) says about the traffic
+ * (`setLive`: sources, packets, drops) and the window's counters (calls,
+ * messages and bytes held, evictions), so `GET /api/captures/:id` and
+ * `/metrics` show them.
+ */
+import type { CallQuery } from './call-query.js';
+import type { CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
+import type {
+  AnalysisStats,
+  CallDetail,
+  CallPage,
+  CaptureInfo,
+  CaptureRecord,
+  CaptureSource,
+  CaptureStatsView,
+  CaptureUpdate,
+  CaptureWriter,
+  FindingFilter,
+  MessageInput,
+  MessageUpdate,
+  NewCapture,
+  Store,
+  StoredMessage,
+} from './store.js';
+import { RollingWindow, type WindowCounters, type WindowLimits } from './window.js';
+
+/** What the owner of a live capture reports about its traffic. */
+export interface LiveTraffic {
+  /** What is watched, for people: `lo (udp port 5060)`, `HEP on 9060`. */
+  sources: string[];
+  /** False once the capture stopped. */
+  running: boolean;
+  /** Packets taken: captured frames plus HEP packets. */
+  packets: number;
+  bytes: number;
+  /** Packets lost before they reached us: kernel and capture tool drops, HEP packets that did not decode or failed auth. */
+  droppedPackets: number;
+  /** Seconds since the capture started. */
+  uptime: number;
+}
+
+export interface LiveInfo extends LiveTraffic {
+  window: WindowCounters;
+}
+
+/** A live capture as the API shows it: CaptureInfo plus `live` (server/API.md). */
+export interface LiveCaptureInfo extends CaptureInfo {
+  live: LiveInfo;
+}
+
+export interface WindowStoreOptions {
+  /** Limits of each live capture's window (window.ts defaults). */
+  limits?: Partial<WindowLimits>;
+  /** Which new captures are held in a window (default: those created with status `live`). */
+  windowed?: (c: NewCapture) => boolean;
+}
+
+/** Evictions of every window since the store opened (a counter: deleted windows still count). */
+export interface WindowTotals {
+  windows: number;
+  evictedCalls: number;
+  evictedActiveCalls: number;
+  evictedMessages: number;
+  evictedBytes: number;
+  evictedFindings: number;
+  dropped: number;
+}
+
+export interface WindowStore extends Store {
+  /** The window of a live capture (undefined for the others). */
+  window(id: string): RollingWindow | undefined;
+  /** Records what the owner knows of a live capture's traffic; false when it is not one (or gone). */
+  setLive(id: string, traffic: LiveTraffic): boolean;
+  totals(): WindowTotals;
+}
+
+interface Held {
+  rec: CaptureRecord;
+  window: RollingWindow;
+  traffic: LiveTraffic;
+  writer: boolean;
+}
+
+const TOTAL_KEYS = [
+  'evictedCalls',
+  'evictedActiveCalls',
+  'evictedMessages',
+  'evictedBytes',
+  'evictedFindings',
+  'dropped',
+] as const;
+
+export function createWindowStore(base: Store, opts: WindowStoreOptions = {}): WindowStore {
+  return new Windows(base, opts);
+}
+
+class Windows implements WindowStore {
+  private seq = 0;
+  private readonly held = new Map<string, Held>();
+  /** What deleted windows had evicted, so the totals never fall. */
+  private readonly gone: Omit<WindowTotals, 'windows'> = {
+    evictedCalls: 0,
+    evictedActiveCalls: 0,
+    evictedMessages: 0,
+    evictedBytes: 0,
+    evictedFindings: 0,
+    dropped: 0,
+  };
+  private readonly windowed: (c: NewCapture) => boolean;
+
+  constructor(
+    private readonly base: Store,
+    private readonly opts: WindowStoreOptions,
+  ) {
+    this.windowed = opts.windowed ?? ((c) => c.status === 'live');
+  }
+
+  window(id: string): RollingWindow | undefined {
+    return this.held.get(id)?.window;
+  }
+
+  setLive(id: string, traffic: LiveTraffic): boolean {
+    const h = this.held.get(id);
+    if (h === undefined) return false;
+    h.traffic = { ...traffic, sources: traffic.sources.slice() };
+    return true;
+  }
+
+  totals(): WindowTotals {
+    const t: WindowTotals = { windows: this.held.size, ...this.gone };
+    for (const h of this.held.values()) {
+      const c = h.window.counters();
+      for (const k of TOTAL_KEYS) t[k] += c[k];
+    }
+    return t;
+  }
+
+  async createCapture(c: NewCapture): Promise<CaptureRecord> {
+    if (!this.windowed(c)) return this.base.createCapture(c);
+    const rec: CaptureRecord = {
+      id: `live${++this.seq}`,
+      name: c.name,
+      size: c.size,
+      path: c.path,
+      status: c.status ?? 'analyzing',
+      progress: 0,
+      createdAt: new Date().toISOString(),
+      stats: null,
+    };
+    const traffic: LiveTraffic = {
+      sources: [],
+      running: false,
+      packets: 0,
+      bytes: 0,
+      droppedPackets: 0,
+      uptime: 0,
+    };
+    this.held.set(rec.id, { rec, window: new RollingWindow(this.opts.limits), traffic, writer: false });
+    return this.record(this.held.get(rec.id)!);
+  }
+
+  async updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined> {
+    const h = this.held.get(id);
+    if (h === undefined) return this.base.updateCapture(id, patch);
+    apply(h.rec, patch);
+    return this.record(h);
+  }
+
+  async listCaptures(): Promise<CaptureRecord[]> {
+    // Newest first; the live ones lead among equals (they are the ones still changing).
+    const mine = [...this.held.values()].reverse().map((h) => this.record(h));
+    const all = mine.concat(await this.base.listCaptures());
+    return all
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => (a.c.createdAt === b.c.createdAt ? a.i - b.i : a.c.createdAt < b.c.createdAt ? 1 : -1))
+      .map((x) => x.c);
+  }
+
+  async getCapture(id: string): Promise<CaptureRecord | undefined> {
+    const h = this.held.get(id);
+    return h === undefined ? this.base.getCapture(id) : this.record(h);
+  }
+
+  async deleteCapture(id: string): Promise<boolean> {
+    const h = this.held.get(id);
+    if (h === undefined) return this.base.deleteCapture(id);
+    const c = h.window.counters();
+    for (const k of TOTAL_KEYS) this.gone[k] += c[k];
+    this.held.delete(id);
+    return true;
+  }
+
+  async openWriter(captureId: string): Promise<CaptureWriter> {
+    const h = this.held.get(captureId);
+    if (h === undefined) return this.base.openWriter(captureId);
+    if (h.writer) throw new Error(`capture ${captureId} already has a writer`);
+    h.writer = true;
+    return new WindowWriter(this, captureId);
+  }
+
+  /** The held capture a writer may change; throws once it is deleted or the writer ended. */
+  heldFor(w: WindowWriter): Held {
+    const h = this.held.get(w.captureId);
+    if (h === undefined || !h.writer || w.ended)
+      throw new Error(`capture ${w.captureId} is deleted or its writer has ended`);
+    return h;
+  }
+
+  endWriter(w: WindowWriter, patch: CaptureUpdate, drop: boolean): void {
+    const h = this.heldFor(w);
+    h.writer = false;
+    if (drop) h.window.clear();
+    else h.window.endAll();
+    apply(h.rec, patch);
+  }
+
+  async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.queryCalls(captureId, query) : w.queryCalls(query);
+  }
+
+  async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.getCall(captureId, callId) : w.getCall(callId);
+  }
+
+  async getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.getMessage(captureId, messageId) : w.getMessage(messageId);
+  }
+
+  async findings(captureId: string, filter?: FindingFilter): Promise<Finding[] | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.findings(captureId, filter) : w.findings(filter);
+  }
+
+  async stats(captureId: string): Promise<CaptureStatsView | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.stats(captureId) : w.stats();
+  }
+
+  async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.callFrames(captureId, callId) : w.callFrames(callId);
+  }
+
+  async close(): Promise<void> {
+    this.held.clear();
+    await this.base.close();
+  }
+
+  private record(h: Held): CaptureRecord & { live: LiveInfo } {
+    return {
+      ...h.rec,
+      live: { ...h.traffic, sources: h.traffic.sources.slice(), window: h.window.counters() },
+    };
+  }
+}
+
+function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
+  if (patch.status !== undefined) rec.status = patch.status;
+  if (patch.progress !== undefined) rec.progress = Math.min(1, Math.max(0, patch.progress));
+  if (patch.error === null) delete rec.error;
+  else if (patch.error !== undefined) rec.error = patch.error;
+  if (patch.stats !== undefined) rec.stats = patch.stats;
+  if (patch.source !== undefined) rec.source = patch.source;
+  if (patch.size !== undefined) rec.size = patch.size;
+  if (patch.warnings !== undefined) rec.warnings = patch.warnings;
+}
+
+/** Writes an analysis into a window (the shared store suite runs through it; the live feed writes the window directly). */
+class WindowWriter implements CaptureWriter {
+  ended = false;
+
+  constructor(
+    private readonly store: Windows,
+    readonly captureId: string,
+  ) {}
+
+  private get window(): RollingWindow {
+    return this.store.heldFor(this).window;
+  }
+
+  async addMessages(batch: readonly MessageInput[]): Promise<void> {
+    const w = this.window;
+    for (const m of batch) w.addMessage(m);
+  }
+
+  async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
+    this.window.updateMessages(batch);
+  }
+
+  async addTransactions(batch: readonly TransactionRow[]): Promise<void> {
+    this.window.putTransactions(batch);
+  }
+
+  async addDialogs(batch: readonly DialogRow[]): Promise<void> {
+    this.window.putDialogs(batch);
+  }
+
+  async addCalls(batch: readonly CallJson[]): Promise<void> {
+    const w = this.window;
+    for (const c of batch) w.putCall(c, false);
+  }
+
+  async addFindings(batch: readonly Finding[]): Promise<void> {
+    const w = this.window;
+    for (const f of batch) w.addFinding(f);
+  }
+
+  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
+    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source }, false);
+    this.ended = true;
+  }
+
+  async fail(error: string): Promise<void> {
+    this.store.endWriter(this, { status: 'failed', error, stats: null }, true);
+    this.ended = true;
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The rolling window of a live capture (issue 6): the calls, messages,
+ * transactions, dialogs and findings of the recent traffic, held in memory
+ * within limits on calls, messages and message bytes, so a capture that runs
+ * for days holds a bounded amount (DESIGN.md convention 15: bounded, drop and
+ * count, visible counters).
+ *
+ * Eviction takes whole calls: when a limit is passed, the call that ended
+ * first (a call the live pipeline handed out as over, `putCall(row, true)`)
+ * goes with its messages, transactions, dialogs and findings. Only when no
+ * ended call is left does the oldest call still in progress go (counted
+ * apart); what arrives later for a call evicted in progress is dropped and
+ * counted, so it does not come back in pieces.
+ *
+ * Writes are synchronous (the live feed writes as messages come); the reads
+ * answer the queries of store.ts for this one capture, with the same
+ * matching and sorting as the other stores (call-query.ts).
+ */
+import type { CallQuery } from './call-query.js';
+import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
+import type {
+  CallDetail,
+  CallPage,
+  CaptureStatsView,
+  FindingFilter,
+  MessageInput,
+  MessageUpdate,
+  StoredMessage,
+} from './store.js';
+import {
+  callDetail,
+  callFacts,
+  callFrames,
+  findingsOf,
+  queryCalls,
+  type WindowSlot as Slot,
+  statsView,
+  type WindowView,
+} from './window-reads.js';
+
+export interface WindowLimits {
+  /** Calls held (default 10,000). */
+  maxCalls: number;
+  /** Messages held (default 100,000). */
+  maxMessages: number;
+  /** Bytes of SIP message text held (default 64 MiB). */
+  maxBytes: number;
+}
+
+export const DEFAULT_WINDOW_LIMITS: Readonly<WindowLimits> = {
+  maxCalls: 10_000,
+  maxMessages: 100_000,
+  maxBytes: 64 * 1024 * 1024,
+};
+
+export interface WindowCounters extends WindowLimits {
+  /** Held now. */
+  calls: number;
+  messages: number;
+  bytes: number;
+  findings: number;
+  transactions: number;
+  dialogs: number;
+  /** Calls evicted to stay within the limits since the window opened, ended ones first. */
+  evictedCalls: number;
+  /** Of `evictedCalls`, those still in progress (evicted because no ended call was left). */
+  evictedActiveCalls: number;
+  evictedMessages: number;
+  evictedBytes: number;
+  evictedFindings: number;
+  /** Messages, findings and call updates that came for a call already evicted in progress: dropped. */
+  dropped: number;
+}
+
+/** The slot of messages without a call (never listed, evicted like a call in progress). */
+const NO_CALL = -1;
+
+export class RollingWindow {
+  readonly limits: Readonly<WindowLimits>;
+  private readonly messages = new Map<number, MessageInput>();
+  /** In the order calls were first seen. */
+  private readonly calls = new Map<number, Slot>();
+  private readonly transactions = new Map<number, TransactionRow>();
+  private readonly dialogs = new Map<number, DialogRow>();
+  /** Findings without a call. */
+  private readonly loose: Array<[number, Finding]> = [];
+  private readonly view: WindowView;
+  /** Ended calls in the order they ended (ids; a gone one is skipped). */
+  private finalQueue: number[] = [];
+  private finalHead = 0;
+  /** Calls evicted while in progress, the most recent `maxCalls` of them: their late traffic is dropped. */
+  private readonly evictedLive = new Set<number>();
+  private bytes = 0;
+  private findingCount = 0;
+  private seq = 0;
+  private readonly counts = {
+    evictedCalls: 0,
+    evictedActiveCalls: 0,
+    evictedMessages: 0,
+    evictedBytes: 0,
+    evictedFindings: 0,
+    dropped: 0,
+  };
+
+  constructor(limits: Partial<WindowLimits> = {}) {
+    const l = { ...DEFAULT_WINDOW_LIMITS, ...limits };
+    for (const [k, v] of Object.entries(l))
+      if (!(Number.isSafeInteger(v) && v > 0)) throw new RangeError(`window ${k} must be a positive integer`);
+    this.limits = l;
+    this.view = {
+      messages: this.messages,
+      calls: this.calls,
+      transactions: this.transactions,
+      dialogs: this.dialogs,
+      loose: this.loose,
+      version: 0,
+      sorted: null,
+    };
+  }
+
+  counters(): WindowCounters {
+    return {
+      ...this.limits,
+      calls: this.calls.size,
+      messages: this.messages.size,
+      bytes: this.bytes,
+      findings: this.findingCount,
+      transactions: this.transactions.size,
+      dialogs: this.dialogs.size,
+      ...this.counts,
+    };
+  }
+
+  // ---- writes ----
+
+  /** A message with the call and dialog known when it arrived; `raw` is kept as given (copy it first). */
+  addMessage(m: MessageInput): void {
+    const call = m.row.call ?? NO_CALL;
+    if (this.evictedLive.has(call)) {
+      this.counts.dropped++;
+      return;
+    }
+    const old = this.messages.get(m.row.id);
+    if (old !== undefined) this.forgetMessage(m.row.id, old);
+    this.messages.set(m.row.id, m);
+    this.bytes += m.raw.length;
+    this.touch(this.slot(call)).messages.add(m.row.id);
+    this.view.version++;
+    this.enforce();
+  }
+
+  /** The final call and dialog of messages already held. */
+  updateMessages(batch: readonly MessageUpdate[]): void {
+    for (const u of batch) {
+      const m = this.messages.get(u.id);
+      if (m === undefined) continue;
+      if (m.row.call !== u.call) this.moveMessage(u.id, m, u.call ?? NO_CALL);
+      m.row = { ...m.row, call: u.call, dialog: u.dialog };
+      this.touch(this.slot(u.call ?? NO_CALL));
+    }
+    this.view.version++;
+  }
+
+  /**
+   * A call's row as it is now; `final` when the call is over (it becomes
+   * evictable first). The row's message list is authoritative: messages
+   * held under another call (one this call absorbed) move here, and a call
+   * left with nothing is forgotten.
+   */
+  putCall(row: CallJson, final: boolean): void {
+    if (this.evictedLive.has(row.id)) {
+      this.counts.dropped++;
+      return;
+    }
+    const s = this.touch(this.slot(row.id));
+    s.row = row;
+    for (const id of row.messages) {
+      const m = this.messages.get(id);
+      if (m !== undefined && m.row.call !== row.id) {
+        this.moveMessage(id, m, row.id);
+        m.row = { ...m.row, call: row.id };
+      }
+    }
+    if (final && !s.final) {
+      s.final = true;
+      this.finalQueue.push(row.id);
+    }
+    this.view.version++;
+    this.enforce();
+  }
+
+  putTransactions(batch: readonly TransactionRow[]): void {
+    for (const t of batch) {
+      this.transactions.delete(t.id);
+      this.transactions.set(t.id, t);
+    }
+    this.trim(this.transactions);
+    this.view.version++;
+  }
+
+  putDialogs(batch: readonly DialogRow[]): void {
+    for (const d of batch) {
+      this.dialogs.delete(d.id);
+      this.dialogs.set(d.id, d);
+    }
+    this.trim(this.dialogs);
+    this.view.version++;
+  }
+
+  addFinding(f: Finding): void {
+    const entry: [number, Finding] = [this.seq++, f];
+    if (f.call === null) {
+      this.loose.push(entry);
+      if (this.loose.length > this.limits.maxCalls) {
+        this.loose.shift();
+        this.counts.evictedFindings++;
+      } else this.findingCount++;
+    } else if (this.evictedLive.has(f.call)) {
+      this.counts.dropped++;
+      return;
+    } else {
+      this.touch(this.slot(f.call)).findings.push(entry);
+      this.findingCount++;
+    }
+    this.view.version++;
+  }
+
+  /** Every call still in progress counts as over from now (the capture stopped). */
+  endAll(): void {
+    for (const s of this.calls.values()) {
+      if (!s.final) {
+        s.final = true;
+        this.finalQueue.push(s.id);
+      }
+    }
+  }
+
+  /** Forgets everything held (the counters of what was evicted stay). */
+  clear(): void {
+    this.messages.clear();
+    this.calls.clear();
+    this.transactions.clear();
+    this.dialogs.clear();
+    this.loose.length = 0;
+    this.finalQueue = [];
+    this.finalHead = 0;
+    this.bytes = 0;
+    this.findingCount = 0;
+    this.view.sorted = null;
+    this.view.version++;
+  }
+
+  // ---- reads (window-reads.ts) ----
+
+  /** The call as the call list shows it (with its finding count), undefined when not held or without a row yet. */
+  callRow(id: number): CallRow | undefined {
+    const s = this.calls.get(id);
+    return s === undefined || s.row === null ? undefined : callFacts(this.view, s).row;
+  }
+
+  queryCalls(query: CallQuery): CallPage {
+    return queryCalls(this.view, query);
+  }
+
+  getCall(id: number): CallDetail | undefined {
+    return callDetail(this.view, id);
+  }
+
+  getMessage(id: number): StoredMessage | undefined {
+    const m = this.messages.get(id);
+    return m === undefined ? undefined : { row: m.row, raw: m.raw };
+  }
+
+  /** In the order they were written. */
+  findings(filter: FindingFilter = {}): Finding[] {
+    return findingsOf(this.view, filter);
+  }
+
+  stats(): CaptureStatsView {
+    return statsView(this.view);
+  }
+
+  callFrames(id: number): number[] | undefined {
+    return callFrames(this.view, id);
+  }
+
+  // ---- internals ----
+
+  private slot(id: number): Slot {
+    let s = this.calls.get(id);
+    if (s === undefined) {
+      s = { id, row: null, final: false, messages: new Set(), findings: [] };
+      this.calls.set(id, s);
+    }
+    return s;
+  }
+
+  private touch(s: Slot): Slot {
+    s.facts = undefined;
+    return s;
+  }
+
+  /**
+   * Moves a held message from the call it is under to `to`; a call left with
+   * nothing is forgotten (another absorbed it) and its findings go along.
+   */
+  private moveMessage(id: number, m: MessageInput, to: number): void {
+    const from = this.calls.get(m.row.call ?? NO_CALL);
+    const into = this.touch(this.slot(to));
+    if (from !== undefined) {
+      from.messages.delete(id);
+      this.touch(from);
+      if (from.messages.size === 0 && !from.final) {
+        this.calls.delete(from.id);
+        for (const f of from.findings) into.findings.push(f);
+      }
+    }
+    into.messages.add(id);
+  }
+
+  private forgetMessage(id: number, m: MessageInput): void {
+    this.messages.delete(id);
+    this.bytes -= m.raw.length;
+    this.calls.get(m.row.call ?? NO_CALL)?.messages.delete(id);
+  }
+
+  private over(): boolean {
+    const l = this.limits;
+    return this.calls.size > l.maxCalls || this.messages.size > l.maxMessages || this.bytes > l.maxBytes;
+  }
+
+  private enforce(): void {
+    while (this.over()) {
+      const victim = this.victim();
+      if (victim === undefined) break;
+      this.evict(victim);
+    }
+  }
+
+  /** The call that ended first, else the oldest call in progress. */
+  private victim(): Slot | undefined {
+    const q = this.finalQueue;
+    while (this.finalHead < q.length) {
+      const s = this.calls.get(q[this.finalHead]);
+      if (s?.final) return s;
+      this.finalHead++;
+    }
+    if (this.finalHead > 0) {
+      this.finalQueue = q.slice(this.finalHead);
+      this.finalHead = 0;
+    }
+    const first = this.calls.values().next();
+    return first.done ? undefined : first.value;
+  }
+
+  private evict(s: Slot): void {
+    const k = this.counts;
+    this.calls.delete(s.id);
+    k.evictedCalls++;
+    if (!s.final && s.id !== NO_CALL) {
+      k.evictedActiveCalls++;
+      this.evictedLive.add(s.id);
+      if (this.evictedLive.size > this.limits.maxCalls)
+        this.evictedLive.delete(this.evictedLive.values().next().value as number);
+    }
+    for (const id of s.messages) {
+      const m = this.messages.get(id);
+      if (m === undefined) continue;
+      this.messages.delete(id);
+      this.bytes -= m.raw.length;
+      k.evictedMessages++;
+      k.evictedBytes += m.raw.length;
+      if (m.row.transaction !== null) this.transactions.delete(m.row.transaction);
+      if (m.row.dialog !== null) this.dialogs.delete(m.row.dialog);
+    }
+    if (s.row !== null) {
+      for (const t of s.row.transactions) this.transactions.delete(t);
+      for (const d of s.row.dialogs) this.dialogs.delete(d);
+    }
+    k.evictedFindings += s.findings.length;
+    this.findingCount -= s.findings.length;
+    this.view.version++;
+  }
+
+  /** Transactions and dialogs leave with their calls; one never claimed by a call goes once there are more than messages. */
+  private trim<T>(map: Map<number, T>): void {
+    while (map.size > this.limits.maxMessages) map.delete(map.keys().next().value as number);
+  }
+}
