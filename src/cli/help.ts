@@ -40,10 +40,14 @@ serve
     --host H             address to listen on (default 127.0.0.1: this
                          machine only)
     --port P             port (default $SIPSCOPE_PORT, else 8060; 0: any free)
-    --data DIR           where uploads are kept (default $SIPSCOPE_DATA, else
-                         ~/.local/share/sipscope)
+    --data DIR           where uploads and analyses (sipscope.db) are kept
+                         (default $SIPSCOPE_DATA, else ~/.local/share/sipscope)
     --upload-limit SIZE  largest upload, bytes or with k, M, G (default 1G)
     --no-samples         start with no captures
+    --keep AGE           delete captures older than AGE (30d, 12h, 90m)
+    --max-size SIZE      delete the oldest captures while the data directory
+                         takes more than SIZE (k, M, G)
+    --memory             keep analyses in memory only (lost when it stops)
 
 live
   Captures on one or more interfaces (dumpcap, else tcpdump: needs root or
