@@ -13,9 +13,8 @@
  * `/metrics` show them.
  */
 import type { CallQuery } from './call-query.js';
-import type { CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
+import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
-  AnalysisStats,
   CallDetail,
   CallPage,
   CaptureInfo,
@@ -177,7 +176,7 @@ class Windows implements WindowStore {
 
   async listCaptures(): Promise<CaptureRecord[]> {
     // Newest first; the live ones lead among equals (they are the ones still changing).
-    const mine = [...this.held.values()].reverse().map((h) => this.record(h));
+    const mine: CaptureRecord[] = [...this.held.values()].reverse().map((h) => this.record(h));
     const all = mine.concat(await this.base.listCaptures());
     return all
       .map((c, i) => ({ c, i }))
