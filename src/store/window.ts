@@ -72,6 +72,9 @@ export interface WindowCounters extends WindowLimits {
   dropped: number;
 }
 
+/** Calls evicted in progress remembered (their late traffic dropped); older ones are forgotten. */
+export const REMEMBER_EVICTED = 65_536;
+
 /** The slot of messages without a call (never listed, evicted like a call in progress). */
 const NO_CALL = -1;
 
@@ -88,7 +91,7 @@ export class RollingWindow {
   /** Ended calls in the order they ended (ids; a gone one is skipped). */
   private finalQueue: number[] = [];
   private finalHead = 0;
-  /** Calls evicted while in progress, the most recent `maxCalls` of them: their late traffic is dropped. */
+  /** Calls evicted while in progress, the most recent REMEMBER_EVICTED of them: their late traffic is dropped. */
   private readonly evictedLive = new Set<number>();
   private bytes = 0;
   private findingCount = 0;
@@ -360,7 +363,7 @@ export class RollingWindow {
     if (!s.final && s.id !== NO_CALL) {
       k.evictedActiveCalls++;
       this.evictedLive.add(s.id);
-      if (this.evictedLive.size > this.limits.maxCalls)
+      if (this.evictedLive.size > REMEMBER_EVICTED)
         this.evictedLive.delete(this.evictedLive.values().next().value as number);
     }
     for (const id of s.messages) {
