@@ -153,6 +153,21 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const markers = detail.findings.reduce((n, f) => n + f.messages.length, 0);
       expect(await page().locator('svg.ladder [data-rule]').count()).toBe(markers);
       expect(markers).toBeGreaterThan(0);
+      // Hovering the INVITE lights its transaction (bold) and its dialog.
+      const invite = detail.messages.find((m) => m.method === 'INVITE')!;
+      await page().locator(`svg.ladder [data-message-id="${invite.id}"] .label`).hover();
+      const lit = (cls: string) =>
+        page()
+          .locator(`svg.ladder .arrow.${cls}`)
+          .evaluateAll((els) =>
+            els.map((e) => Number(e.getAttribute('data-message-id'))).sort((a, b) => a - b),
+          );
+      const tx = detail.transactions.find((t) => t.id === invite.transaction)!;
+      await expect.poll(() => lit('hl-tx')).toEqual([...tx.messages].sort((a, b) => a - b));
+      const dialog = detail.dialogs.find((d) => d.id === invite.dialog)!;
+      expect(await lit('hl-dialog')).toEqual([...dialog.messages].sort((a, b) => a - b));
+      await page().mouse.move(5, 5);
+      await expect.poll(() => lit('hl-tx')).toEqual([]);
       await page().screenshot({ path: join(SCREENSHOTS, 'ladder.png') });
     },
     T,
@@ -165,7 +180,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const callId = Number(/calls\/(\d+)/.exec(url)![1]);
       const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${callId}`);
       const flagged = detail.findings[0].messages[0];
-      await page().locator(`svg.ladder [data-message-id="${flagged}"]`).click();
+      await page().locator(`svg.ladder [data-message-id="${flagged}"] .label`).click();
       const raw = page().locator('.inspector [data-raw]');
       await raw.waitFor();
       const msg = await hx.api<MessageDetail>(`/api/captures/${mixedId}/messages/${flagged}`);

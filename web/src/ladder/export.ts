@@ -7,6 +7,7 @@
 import ladderCss from '../../styles/ladder.css?raw';
 import type { LadderLayout } from './layout.js';
 import { paintLadder } from './paint.js';
+import { showAllRows } from './rows.js';
 
 export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
@@ -28,6 +29,7 @@ export function ladderSvgText(svg: SVGSVGElement, layout: LadderLayout): string 
   clone.setAttribute('height', String(layout.height));
   clone.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
   for (const g of clone.querySelectorAll('g.viewport, g.header')) g.removeAttribute('transform');
+  showAllRows(clone);
   clone.classList.remove('hovering');
   for (const el of clone.querySelectorAll('.hl-tx, .hl-dialog, .selected')) {
     el.classList.remove('hl-tx', 'hl-dialog', 'selected');

@@ -16,7 +16,8 @@ import {
   zoom,
   zoomIdentity,
 } from 'd3';
-import type { Arrow, Column, LadderLayout } from './layout.js';
+import type { Column, LadderLayout } from './layout.js';
+import { buildRows, cut, rowCuller } from './rows.js';
 
 export interface LadderHandlers {
   /** A click on an arrow. */
@@ -35,25 +36,6 @@ export interface LadderDrawing {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const HEAD = 8;
-
-function arrowHead(a: Arrow): string {
-  if (a.self) return '';
-  const dir = a.x2 >= a.x1 ? 1 : -1;
-  const x = a.x2 - dir * 1;
-  return `M${x},0L${x - dir * HEAD},-4L${x - dir * HEAD},4Z`;
-}
-
-/** A self message (both ends in one column) as a small loop to the right. */
-function selfLoop(a: Arrow): string {
-  const x = a.x1;
-  return `M${x},-6h28v12h-${28 - HEAD}`;
-}
-
-function selfHead(a: Arrow): string {
-  const x = a.x1 + 1;
-  return `M${x},6L${x + HEAD},2L${x + HEAD},10Z`;
-}
 
 export function renderLadder(
   container: HTMLElement,
@@ -101,102 +83,39 @@ export function renderLadder(
       .attr('y2', bottom);
   }
 
-  const rows = viewport
-    .append('g')
-    .attr('class', 'rows')
-    .selectAll<SVGGElement, Arrow>('g.arrow')
-    .data(arrows, (a) => String(a.messageId))
-    .join('g')
-    .attr(
-      'class',
-      (a) =>
-        `arrow ${a.cls}${a.retransmission ? ' retrans' : ''}${a.self ? ' self' : ''} leg-${Math.min(a.leg, 5)}`,
-    )
-    .attr('data-message-id', (a) => a.messageId)
-    .attr('data-transaction', (a) => a.transaction ?? '')
-    .attr('data-dialog', (a) => a.dialog ?? '')
-    .attr('transform', (a) => `translate(0,${a.y})`);
-
-  rows
-    .append('rect')
-    .attr('class', 'hit')
-    .attr('x', 0)
-    .attr('y', -rowHeight / 2)
-    .attr('width', layout.width)
-    .attr('height', rowHeight);
-  if (layout.legs.length > 1) {
-    rows
-      .append('rect')
-      .attr('class', 'leg-stripe')
-      .attr('x', 2)
-      .attr('y', -rowHeight / 2 + 2)
-      .attr('width', 5)
-      .attr('height', rowHeight - 4);
+  // Alternate row bands and leg stripes, each one path for the whole ladder (not one element per row).
+  let bands = '';
+  for (const a of arrows) {
+    if (a.row % 2 === 1) bands += `M0,${a.y - rowHeight / 2}h${layout.width}v${rowHeight}h-${layout.width}Z`;
   }
-  rows
-    .append('text')
-    .attr('class', 'time')
-    .attr('x', 12)
-    .attr('y', -2)
-    .text((a) => a.timeText);
-  rows
-    .append('text')
-    .attr('class', 'delta')
-    .attr('x', 12)
-    .attr('y', 11)
-    .text((a) => a.deltaText);
+  viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bands);
+  const hoverBand = viewport.append('rect').attr('class', 'hover-band').attr('width', layout.width);
+  const selectBand = viewport.append('rect').attr('class', 'select-band').attr('width', layout.width);
+  hoverBand.attr('height', rowHeight).attr('y', -1000);
+  selectBand.attr('height', rowHeight).attr('y', -1000);
+  if (layout.legs.length > 1) {
+    const stripes = new Map<number, string>();
+    for (const a of arrows) {
+      const k = Math.min(a.leg, 5);
+      stripes.set(k, `${stripes.get(k) ?? ''}M2,${a.y - rowHeight / 2 + 2}h5v${rowHeight - 4}h-5Z`);
+    }
+    for (const [k, d] of stripes) viewport.append('path').attr('class', `leg-stripe leg-${k}`).attr('d', d);
+  }
 
-  const straight = rows.filter((a) => !a.self);
-  straight
-    .append('line')
-    .attr('class', 'shaft')
-    .attr('x1', (a) => a.x1)
-    .attr('x2', (a) => a.x2 - (a.x2 >= a.x1 ? HEAD : -HEAD))
-    .attr('y1', 0)
-    .attr('y2', 0);
-  straight.append('path').attr('class', 'head').attr('d', arrowHead);
-  const loops = rows.filter((a) => a.self);
-  loops.append('path').attr('class', 'shaft loop').attr('d', selfLoop);
-  loops.append('path').attr('class', 'head').attr('d', selfHead);
-
-  const labelX = (a: Arrow) => (a.self ? a.x1 + 34 : (a.x1 + a.x2) / 2);
-  const anchor = (a: Arrow) => (a.self ? 'start' : 'middle');
-  rows
-    .append('text')
-    .attr('class', 'label')
-    .attr('x', labelX)
-    .attr('y', (a) => (a.self ? -8 : -5))
-    .attr('text-anchor', anchor)
-    .text((a) => (a.retransmission ? `↻ ${a.shortLabel}` : a.shortLabel))
-    .append('title')
-    .text((a) => `${a.label}${a.retransmission ? ' (retransmission)' : ''} — frame ${a.frame}`);
-  rows
-    .filter((a) => a.sdp !== null)
-    .append('text')
-    .attr('class', 'sdp')
-    .attr('x', labelX)
-    .attr('y', (a) => (a.self ? 20 : 12))
-    .attr('text-anchor', anchor)
-    .text((a) => cut(a.sdp ?? '', a.self ? 40 : Math.max(10, Math.floor(Math.abs(a.x2 - a.x1) / 6))))
-    .append('title')
-    .text((a) => a.sdp ?? '');
-
-  const markers = rows
-    .selectAll<SVGGElement, Arrow['markers'][number]>('g.finding-marker')
-    .data((a) => a.markers)
-    .join('g')
-    .attr('class', (m) => `finding-marker sev-${m.severity}`)
-    .attr('data-rule', (m) => m.rule)
-    .attr('transform', (m) => `translate(${m.x},0)`);
-  markers.append('circle').attr('r', 5);
-  markers.append('title').text((m) => `${m.rule}: ${m.text}`);
-  rows
-    .filter((a) => a.markerText !== '')
-    .append('text')
-    .attr('class', 'marker-text')
-    .attr('x', (a) => a.markerTextX)
-    .attr('y', 4)
-    .text((a) => a.markerText);
+  // One group per message, built detached, the rows near the viewport shown, attached once.
+  const { group: rowGroup, nodes } = buildRows(arrows);
+  const cull = rowCuller(nodes, top, rowHeight);
+  // The pane's size arrives with the ResizeObserver, after the browser's own
+  // layout: reading it now would force a layout of the whole page (tens of ms).
+  let viewW = window.innerWidth;
+  let viewH = window.innerHeight;
+  const showAround = (t: ZoomTransform) => {
+    const y0 = t.invertY(0);
+    const y1 = t.invertY(viewH);
+    cull(y0 - (y1 - y0), y1 + (y1 - y0));
+  };
+  showAround(zoomIdentity);
+  (viewport.node() as SVGGElement).appendChild(rowGroup);
 
   // Column headers, pinned to the top: they follow horizontal pan and zoom only.
   const header = svg.append('g').attr('class', 'header');
@@ -243,39 +162,55 @@ export function renderLadder(
     .text((c) => cut(c.subtitle || (c.title === c.addrs[0] ? '' : c.addrs.join(', ')), 26));
   heads.on('click', (_e, c) => handlers.onColumn?.(c));
 
-  // Hover: the transaction stands out, its dialog less so, the rest fades.
+  // Hover: the transaction stands out, its dialog less so, the rest fades. One
+  // listener on the SVG finds the row under the pointer from its y (rows are evenly spaced).
   const byTx = new Map<number, SVGGElement[]>();
   const byDialog = new Map<number, SVGGElement[]>();
-  rows.each(function (a) {
-    if (a.transaction !== null) push(byTx, a.transaction, this);
-    if (a.dialog !== null) push(byDialog, a.dialog, this);
+  arrows.forEach((a, i) => {
+    if (a.transaction !== null) push(byTx, a.transaction, nodes[i]);
+    if (a.dialog !== null) push(byDialog, a.dialog, nodes[i]);
   });
   let lit: SVGGElement[] = [];
-  const unlight = () => {
+  let hovered = -1;
+  const light = (row: number) => {
+    if (row === hovered) return;
     for (const el of lit) el.classList.remove('hl-tx', 'hl-dialog');
     lit = [];
-    svgEl.classList.remove('hovering');
+    hovered = row;
+    svgEl.classList.toggle('hovering', row >= 0);
+    hoverBand.attr('y', row >= 0 ? arrows[row].y - rowHeight / 2 : -1000);
+    if (row < 0) return;
+    const a = arrows[row];
+    for (const el of a.dialog !== null ? (byDialog.get(a.dialog) ?? []) : []) {
+      el.classList.add('hl-dialog');
+      lit.push(el);
+    }
+    for (const el of a.transaction !== null ? (byTx.get(a.transaction) ?? []) : []) {
+      el.classList.add('hl-tx');
+      lit.push(el);
+    }
   };
-  rows
-    .on('mouseenter', (_e, a) => {
-      unlight();
-      svgEl.classList.add('hovering');
-      for (const el of a.dialog !== null ? (byDialog.get(a.dialog) ?? []) : []) {
-        el.classList.add('hl-dialog');
-        lit.push(el);
-      }
-      for (const el of a.transaction !== null ? (byTx.get(a.transaction) ?? []) : []) {
-        el.classList.add('hl-tx');
-        lit.push(el);
-      }
-    })
-    .on('mouseleave', unlight)
-    .on('click', (_e, a) => handlers.onSelect(a.messageId));
+  /** The row under a pointer event, -1 over the pinned header or past the last row. */
+  const rowAt = (e: MouseEvent): number => {
+    const box = svgEl.getBoundingClientRect();
+    const sy = e.clientY - box.top;
+    if (sy < top * transform.k || (e.target as Element | null)?.closest?.('g.header')) return -1;
+    const y = transform.invertY(sy);
+    const row = Math.floor((y - top) / rowHeight);
+    return row >= 0 && row < arrows.length ? row : -1;
+  };
+  svgEl.addEventListener('pointermove', (e) => light(rowAt(e)));
+  svgEl.addEventListener('pointerleave', () => light(-1));
+  svgEl.addEventListener('click', (e) => {
+    const row = rowAt(e);
+    if (row >= 0) handlers.onSelect(arrows[row].messageId);
+  });
 
   // Zoom and pan.
   let transform: ZoomTransform = zoomIdentity;
   const apply = (t: ZoomTransform) => {
     transform = t;
+    showAround(t);
     viewport.attr('transform', t.toString());
     header.attr('transform', `translate(${t.x},0) scale(${t.k})`);
   };
@@ -287,14 +222,12 @@ export function renderLadder(
     .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => apply(e.transform));
   const svgSel = svg as unknown as Selection<SVGSVGElement, unknown, null, undefined>;
   const extent = () => {
-    const w = svgEl.clientWidth || 800;
-    const hgt = svgEl.clientHeight || 600;
     z.extent([
       [0, 0],
-      [w, hgt],
+      [viewW, viewH],
     ]).translateExtent([
       [-40, 0],
-      [Math.max(layout.width + 40, w), Math.max(layout.height + 40, hgt)],
+      [Math.max(layout.width + 40, viewW), Math.max(layout.height + 40, viewH)],
     ]);
   };
   extent();
@@ -303,11 +236,15 @@ export function renderLadder(
   const onWheel = (e: WheelEvent) => {
     if (e.ctrlKey || e.metaKey) return;
     e.preventDefault();
-    const scale = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? svgEl.clientHeight : 1;
+    const scale = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? viewH : 1;
     z.translateBy(svgSel, (-e.deltaX * scale) / transform.k, (-e.deltaY * scale) / transform.k);
   };
   svgEl.addEventListener('wheel', onWheel, { passive: false });
-  const resize = new ResizeObserver(() => {
+  const resize = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].contentRect;
+    if (box.width > 0) viewW = box.width;
+    if (box.height > 0) viewH = box.height;
+    showAround(transform);
     extent();
     z.translateBy(svgSel, 0, 0);
   });
@@ -319,14 +256,16 @@ export function renderLadder(
     select(messageId) {
       selected?.classList.remove('selected');
       selected = null;
+      selectBand.attr('y', -1000);
       if (messageId === null) return;
-      const a = arrows.find((x) => x.messageId === messageId);
-      if (!a) return;
-      const el = rows.filter((d) => d.messageId === messageId).node();
-      selected = el;
-      el?.classList.add('selected');
+      const i = arrows.findIndex((x) => x.messageId === messageId);
+      if (i < 0) return;
+      const a = arrows[i];
+      selected = nodes[i];
+      selected.classList.add('selected');
+      selectBand.attr('y', a.y - rowHeight / 2);
       // Bring it into view when it is outside (below the pinned header).
-      const hgt = svgEl.clientHeight || 600;
+      const hgt = viewH;
       const y = transform.applyY(a.y);
       if (y < top * transform.k + rowHeight || y > hgt - rowHeight) {
         z.translateBy(svgSel, 0, (hgt / 3 - y) / transform.k);
@@ -351,8 +290,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
   if (l) l.push(v);
   else m.set(k, [v]);
-}
-
-function cut(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
 }

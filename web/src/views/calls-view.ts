@@ -282,7 +282,6 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       el.style.transform = `translateY(${rowTop(wi, w, i)}px)`;
     }
     fetchMissing(w.first, w.last);
-    mem.scrollTop = scroller.scrollTop;
   }
 
   function fetchMissing(first: number, last: number): void {
@@ -302,6 +301,8 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       loadError = null;
       if (res.total !== total) {
         total = res.total;
+        // Sized now, not at the next frame, so a scroll position can be restored at once.
+        spacer.style.height = `${rowWindow(windowInput()).scrollHeight}px`;
         renderCount();
       }
       schedule();
@@ -344,7 +345,14 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     schedule();
   }
 
-  scroller.addEventListener('scroll', schedule, { passive: true });
+  scroller.addEventListener(
+    'scroll',
+    () => {
+      mem.scrollTop = scroller.scrollTop;
+      schedule();
+    },
+    { passive: true },
+  );
   const resize = new ResizeObserver(schedule);
   resize.observe(scroller);
   scroller.addEventListener('click', (e) => {
@@ -381,23 +389,25 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     }),
   ];
 
+  /** The rows and the capture's name and methods are fetched side by side; the rows alone decide what is drawn. */
   async function start(): Promise<void> {
+    const restore = mem.scrollTop;
+    cache.reset();
+    const rows = fetchPage0().then(() => {
+      scroller.scrollTop = restore;
+      schedule();
+    });
     try {
       capture = await api.capture(captureId, abort.signal);
       ctx.setTitle({ capture: capture.name, call: null });
+      renderToolbar();
     } catch (e) {
       if (!abort.signal.aborted) {
         loadError = (e as Error).message;
         renderCount();
       }
-      return;
     }
-    renderToolbar();
-    renderHeader();
-    cache.reset();
-    await fetchPage0();
-    scroller.scrollTop = mem.scrollTop;
-    schedule();
+    await rows;
   }
 
   renderToolbar();

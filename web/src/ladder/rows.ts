@@ -1,0 +1,135 @@
+/**
+ * The ladder's message rows as SVG elements, built with plain DOM calls into
+ * a detached group (d3's selection machinery costs more than the elements
+ * themselves at 1,000 rows; see test/bench/bench-browser.mjs). One group per
+ * message (`data-message-id`) with its arrow (shaft and head in one path),
+ * label, SDP summary, gutter times and finding markers (`data-rule`). Text is
+ * set with textContent only.
+ */
+import type { Arrow } from './layout.js';
+
+const NS = 'http://www.w3.org/2000/svg';
+const HEAD = 8;
+
+/**
+ * Shaft and head of an arrow as one path: the shaft is a line (no area, so
+ * the fill shows only on the head); a self message is a small loop to the right.
+ */
+export function arrowPath(a: Pick<Arrow, 'x1' | 'x2' | 'self'>): string {
+  if (a.self) {
+    const x = a.x1;
+    return `M${x},-6h28v12h-${28 - HEAD}M${x + 1},6L${x + 1 + HEAD},2L${x + 1 + HEAD},10Z`;
+  }
+  const dir = a.x2 >= a.x1 ? 1 : -1;
+  const tip = a.x2 - dir;
+  const base = tip - dir * HEAD;
+  return `M${a.x1},0H${base}M${tip},0L${base},-4L${base},4Z`;
+}
+
+export function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
+}
+
+function el<K extends keyof SVGElementTagNameMap>(
+  parent: Element,
+  tag: K,
+  cls: string | null,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(NS, tag) as SVGElementTagNameMap[K];
+  if (cls) e.setAttribute('class', cls);
+  for (const k in attrs) e.setAttribute(k, String(attrs[k]));
+  if (text !== undefined) e.textContent = text;
+  parent.appendChild(e);
+  return e;
+}
+
+function title(parent: Element, text: string): void {
+  el(parent, 'title', null, {}, text);
+}
+
+/**
+ * Rows are built hidden (class `off`, `display: none`) and `rowCuller` shows
+ * those near the viewport: all 1,000 rows of a long call stay in the DOM (for
+ * tests, export and find-in-page), but the browser lays out and paints only
+ * what can be seen, which is most of the cost of drawing a ladder.
+ */
+export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes: SVGGElement[] } {
+  const group = document.createElementNS(NS, 'g');
+  group.setAttribute('class', 'rows');
+  const nodes: SVGGElement[] = [];
+  for (const a of arrows) {
+    const g = el(
+      group,
+      'g',
+      `arrow off ${a.cls}${a.retransmission ? ' retrans' : ''}${a.self ? ' self' : ''}`,
+      {
+        'data-message-id': a.messageId,
+        transform: `translate(0,${a.y})`,
+      },
+    );
+    el(g, 'text', 'time', { x: 12, y: -2 }, a.timeText);
+    if (a.deltaText) el(g, 'text', 'delta', { x: 12, y: 11 }, a.deltaText);
+    el(g, 'path', 'shaft', { d: arrowPath(a) });
+    const x = a.self ? a.x1 + 34 : (a.x1 + a.x2) / 2;
+    const anchor = a.self ? 'start' : 'middle';
+    const label = el(
+      g,
+      'text',
+      'label',
+      { x, y: a.self ? -8 : -5, 'text-anchor': anchor },
+      a.retransmission ? `↻ ${a.shortLabel}` : a.shortLabel,
+    );
+    // The whole text as a tooltip only where it was cut (a title per row costs as much as the row).
+    if (a.shortLabel !== a.label) title(label, a.label);
+    if (a.sdp !== null) {
+      const max = a.self ? 40 : Math.max(10, Math.floor(Math.abs(a.x2 - a.x1) / 6));
+      const sdp = el(g, 'text', 'sdp', { x, y: a.self ? 20 : 12, 'text-anchor': anchor }, cut(a.sdp, max));
+      if (a.sdp.length > max) title(sdp, a.sdp);
+    }
+    for (const m of a.markers) {
+      const mk = el(g, 'g', `finding-marker sev-${m.severity}`, {
+        'data-rule': m.rule,
+        transform: `translate(${m.x},0)`,
+      });
+      el(mk, 'circle', null, { r: 5 });
+      title(mk, `${m.rule}: ${m.text}`);
+    }
+    if (a.markerText) el(g, 'text', 'marker-text', { x: a.markerTextX, y: 4 }, a.markerText);
+    nodes.push(g);
+  }
+  return { group, nodes };
+}
+
+/** What the culler needs of a row: its class list. */
+export interface Cullable {
+  classList: { add(c: string): void; remove(c: string): void };
+}
+
+/**
+ * Shows the rows between two y coordinates (ladder space) and hides the
+ * others, touching only the rows whose state changes.
+ */
+export function rowCuller(
+  nodes: readonly Cullable[],
+  top: number,
+  rowHeight: number,
+): (y0: number, y1: number) => void {
+  let first = 0;
+  let last = -1;
+  const n = nodes.length;
+  return (y0, y1) => {
+    const f = Math.max(0, Math.floor((y0 - top) / rowHeight));
+    const l = Math.min(n - 1, Math.ceil((y1 - top) / rowHeight));
+    for (let i = first; i <= last; i++) if (i < f || i > l) nodes[i].classList.add('off');
+    for (let i = f; i <= l; i++) if (i < first || i > last) nodes[i].classList.remove('off');
+    first = f;
+    last = l;
+  };
+}
+
+/** Every row shown (an export must not inherit the culling of the screen). */
+export function showAllRows(root: Element): void {
+  for (const g of root.querySelectorAll('g.arrow.off')) g.classList.remove('off');
+}
