@@ -224,6 +224,42 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
+    'renames a column and merges two columns that get the same name (sngrep aliases)',
+    async () => {
+      const call = calls.find((c) => c.links.length > 0)!;
+      const ctx = await hx.browser.newContext({ viewport: { width: 1400, height: 860 } });
+      const p = await ctx.newPage();
+      await p.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}`);
+      const heads = p.locator('svg.ladder g.column-head');
+      await heads.first().waitFor();
+      const keys = () => heads.evaluateAll((els) => els.map((e) => e.getAttribute('data-column')));
+      const before = await keys();
+      expect(before).toHaveLength(3);
+      const rename = async (i: number, name: string) => {
+        await heads.nth(i).click();
+        await p.locator('.rename-input').fill(name);
+        await p.locator('.rename-form button[type="submit"]').click();
+      };
+      await rename(1, 'b2bua');
+      await expect.poll(keys).toEqual([before[0], 'alias:b2bua', before[2]]);
+      expect(await heads.nth(1).locator('.column-subtitle').textContent()).toBe(
+        before[1]?.replace('addr:', ''),
+      );
+      await rename(2, 'b2bua');
+      await expect.poll(() => heads.count()).toBe(2);
+      // Every message still has its arrow; those between the merged ends loop on one column.
+      expect(await p.locator('svg.ladder [data-message-id]').count()).toBe(call.messages.length);
+      expect(await p.locator('svg.ladder .arrow.self').count()).toBeGreaterThan(0);
+      // The names stay for the next call opened in this browser.
+      await p.reload();
+      await heads.first().waitFor();
+      expect(await heads.count()).toBe(2);
+      await ctx.close();
+    },
+    T,
+  );
+
+  it(
     'downloads the call as pcap, and that pcap decodes again to the same messages',
     async () => {
       const call = calls.find((c) => c.callIds.some((id) => id.startsWith('lostack')))!;

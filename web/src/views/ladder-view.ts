@@ -4,6 +4,7 @@
  * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
  */
 import { api } from '../api/client.js';
+import { onLive } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { durationText, wallClock } from '../format.js';
@@ -298,6 +299,26 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       if (!abort.signal.aborted) replace(top, h('p', { class: 'error-text' }, e.message));
     },
   );
+  // A call of a live capture grows while it is looked at: fetch it again (at most every 2 s) and redraw when it did.
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  const offLive = onLive('call:update', (u) => {
+    if (u.captureId !== captureId || u.call.id !== callId || liveTimer) return;
+    liveTimer = setTimeout(() => {
+      liveTimer = undefined;
+      api.call(captureId, callId, abort.signal).then(
+        (d) => {
+          if (!detail || d.messages.length !== detail.messages.length || d.call.state !== detail.call.state) {
+            detail = d;
+            // The inspector reads transactions and dialogs of the call: start it again on the new detail.
+            inspector?.destroy();
+            inspector = null;
+            draw();
+          }
+        },
+        () => undefined,
+      );
+    }, 2000);
+  });
   api.capture(captureId, abort.signal).then(
     (c) => ctx.setTitle({ capture: c.name }),
     () => undefined,
@@ -335,6 +356,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     },
     destroy() {
       abort.abort();
+      offLive();
+      clearTimeout(liveTimer);
       inspector?.destroy();
       drawing?.destroy();
     },
