@@ -75,6 +75,8 @@ export interface WindowTotals {
 }
 
 export interface WindowStore extends Store {
+  /** The store the captures that are not live go to. */
+  readonly base: Store;
   /** The window of a live capture (undefined for the others). */
   window(id: string): RollingWindow | undefined;
   /** Records what the owner knows of a live capture's traffic; false when it is not one (or gone). */
@@ -102,6 +104,11 @@ export function createWindowStore(base: Store, opts: WindowStoreOptions = {}): W
   return new Windows(base, opts);
 }
 
+/** The store behind a window store (itself for any other): where the non-live captures are, for code that needs to know its kind. */
+export function storeBehind(s: Store): Store {
+  return s instanceof Windows ? storeBehind(s.base) : s;
+}
+
 class Windows implements WindowStore {
   private seq = 0;
   private readonly held = new Map<string, Held>();
@@ -117,7 +124,7 @@ class Windows implements WindowStore {
   private readonly windowed: (c: NewCapture) => boolean;
 
   constructor(
-    private readonly base: Store,
+    readonly base: Store,
     private readonly opts: WindowStoreOptions,
   ) {
     this.windowed = opts.windowed ?? ((c) => c.status === 'live');

@@ -1,0 +1,208 @@
+/**
+ * Live monitoring inside the server (`sipscope serve --live IFACE --hep
+ * PORT`, issue 6): a live session (src/live/live-session.ts: capture on
+ * interfaces and/or a HEP collector, through the live pipeline) whose
+ * output is a capture like the others, with status `live` (server/API.md):
+ *
+ * - its rows are a rolling window (src/store/window.ts) in the window store,
+ *   written as the traffic comes (src/store/window-feed.ts);
+ * - every `updateMs` the calls in progress that changed are written and the
+ *   capture's `stats` (the whole session) and `live` counters (packets,
+ *   drops, the window's evictions) are updated;
+ * - each message written and each call row go to the browser as
+ *   `message:new` and `call:update`, batched by the event batcher;
+ * - optionally the raw frames go to a ring of pcapng files (live-pcap.ts).
+ *
+ * Stopping (server close, the capture deleted, the capture tool gone with no
+ * HEP listener left) flushes the pipeline, so every call is written as
+ * ended, and the capture becomes `ready` with what its window holds.
+ */
+import type { CaptureTool } from '../src/capture/live-stderr.js';
+import { createLiveSession, type LiveSession } from '../src/live/live-session.js';
+import type { WindowLimits } from '../src/store/window.js';
+import { WindowFeed } from '../src/store/window-feed.js';
+import type { LiveTraffic, WindowStore } from '../src/store/window-store.js';
+import { type CaptureService, publicInfo } from './capture-service.js';
+import { type LivePcapOptions, LivePcapRing, type LivePcapStats } from './live-pcap.js';
+
+export interface LiveServerOptions {
+  /** Interfaces to capture on (none: HEP only). */
+  interfaces?: string[];
+  /** Capture filter (BPF), for every interface. */
+  filter?: string;
+  /** Capture tool (default auto: dumpcap, else tcpdump). */
+  tool?: 'auto' | CaptureTool;
+  /** HEP collector on UDP and TCP `port` (0: free ports, see `hepAddresses()`). */
+  hep?: { port: number; host?: string; authKey?: string };
+  /** Limits of the rolling window (src/store/window.ts defaults). */
+  window?: Partial<WindowLimits>;
+  /** Also write the raw frames to a ring of pcapng files. */
+  pcap?: LivePcapOptions;
+  /** Milliseconds between writes of the calls in progress and of the counters (default 250). */
+  updateMs?: number;
+}
+
+/** Warnings kept on the capture (the latest). */
+const MAX_WARNINGS = 20;
+
+/** What is watched, for the capture's name and `live.sources`. */
+export function liveSources(o: LiveServerOptions): string[] {
+  const out: string[] = [];
+  const f = o.filter ? ` (${o.filter})` : '';
+  for (const i of o.interfaces ?? []) out.push(`${i}${f}`);
+  if (o.hep !== undefined) out.push(`HEP on ${o.hep.host ?? '*'}:${o.hep.port} (UDP, TCP)`);
+  return out;
+}
+
+export class LiveMonitor {
+  readonly session: LiveSession;
+  readonly captureId: string;
+  private readonly feed: WindowFeed;
+  private readonly ring: LivePcapRing | null;
+  private readonly warnings: string[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private stopping: Promise<void> | null = null;
+  private deleted = false;
+
+  /** Starts the sources and registers the capture; rejects with one clear line (and leaves nothing) when a source cannot start. */
+  static async start(
+    service: CaptureService,
+    store: WindowStore,
+    opts: LiveServerOptions,
+  ): Promise<LiveMonitor> {
+    const session = createLiveSession({
+      interfaces: opts.interfaces,
+      filter: opts.filter,
+      tool: opts.tool,
+      hep: opts.hep,
+    });
+    const ring = opts.pcap === undefined ? null : new LivePcapRing(opts.pcap);
+    await ring?.open();
+    await session.start();
+    const sources = liveSources(opts);
+    if (opts.hep !== undefined && opts.hep.port === 0) {
+      const a = session.hep?.addresses();
+      sources[sources.length - 1] = `HEP on UDP ${a?.udp ?? '-'}, TCP ${a?.tcp ?? '-'}`;
+    }
+    const rec = await store.createCapture({
+      name: `live: ${sources.join(', ')}`,
+      size: 0,
+      path: '',
+      status: 'live',
+    });
+    const window = store.window(rec.id);
+    if (window === undefined) {
+      await session.stop();
+      throw new Error('the store did not give the live capture a window');
+    }
+    const id = rec.id;
+    const feed = new WindowFeed(session.pipeline, window, {
+      message: (row) => service.events.messageNew(id, row),
+      call: (row) => service.events.callUpdate(id, row),
+    });
+    return new LiveMonitor(service, store, session, id, feed, ring, { ...opts, sources });
+  }
+
+  private constructor(
+    private readonly service: CaptureService,
+    private readonly store: WindowStore,
+    session: LiveSession,
+    captureId: string,
+    feed: WindowFeed,
+    ring: LivePcapRing | null,
+    private readonly opts: LiveServerOptions & { sources: string[] },
+  ) {
+    this.session = session;
+    this.captureId = captureId;
+    this.ring = ring;
+    this.feed = feed;
+    if (ring !== null) session.capture?.on('frame', (f) => ring.write(f));
+    session.on('error', (e) => this.warn(e.message));
+    session.on('end', () => void this.stop());
+    this.unsubscribe = service.subscribe((event, payload) => {
+      if (event === 'capture:deleted' && (payload as { id: string }).id === captureId) {
+        this.deleted = true;
+        void this.stop();
+      }
+    });
+    void this.update();
+    void store.getCapture(captureId).then((c) => {
+      if (c !== undefined) service.events.now(captureId, 'capture:new', { capture: publicInfo(c) });
+    });
+    this.timer = setInterval(() => void this.update(), opts.updateMs ?? 250);
+    this.timer.unref();
+  }
+
+  get running(): boolean {
+    return this.stopping === null;
+  }
+
+  /** Ports the HEP collector bound (null without one). */
+  hepAddresses(): { udp: number | null; tcp: number | null } | null {
+    return this.session.hep?.addresses() ?? null;
+  }
+
+  pcapStats(): LivePcapStats | null {
+    return this.ring?.stats() ?? null;
+  }
+
+  /** What /metrics shows of this capture. */
+  traffic(): LiveTraffic & {
+    kernelDropped: number;
+    hepBad: number;
+    hepAuthFailed: number;
+    sipMessages: number;
+  } {
+    const s = this.session.stats();
+    return {
+      sources: this.opts.sources,
+      running: this.running,
+      packets: s.packets,
+      bytes: (s.capture?.bytes ?? 0) + (s.hep?.bytes ?? 0),
+      droppedPackets: s.dropped,
+      uptime: s.uptime,
+      kernelDropped: s.capture?.kernelDropped ?? 0,
+      hepBad: s.hep?.bad ?? 0,
+      hepAuthFailed: s.hep?.authFailed ?? 0,
+      sipMessages: s.pipeline.messages,
+    };
+  }
+
+  /** Stops the sources, writes every call as ended, and leaves the capture `ready` (unless it was deleted). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.timer !== null) clearInterval(this.timer);
+      this.timer = null;
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+      await this.session.stop();
+      this.feed.flush();
+      this.feed.close();
+      await this.ring?.close();
+      if (this.deleted) return;
+      this.feed.window.endAll();
+      const stats = this.feed.stats();
+      await this.update();
+      await this.store.updateCapture(this.captureId, { status: 'ready', progress: 1, stats });
+      this.service.events.now(this.captureId, 'capture:ready', { id: this.captureId, stats });
+    })();
+    return this.stopping;
+  }
+
+  private async update(): Promise<void> {
+    if (this.deleted) return;
+    this.feed.flush();
+    const t = this.traffic();
+    const { kernelDropped: _k, hepBad: _b, hepAuthFailed: _a, sipMessages: _m, ...traffic } = t;
+    this.store.setLive(this.captureId, traffic);
+    await this.store.updateCapture(this.captureId, { stats: this.feed.stats(), size: t.bytes, progress: 1 });
+  }
+
+  private warn(line: string): void {
+    this.warnings.push(line);
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
+    console.error(`sipscope live: ${line}`);
+    void this.store.updateCapture(this.captureId, { warnings: this.warnings.slice() });
+  }
+}

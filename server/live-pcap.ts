@@ -1,0 +1,159 @@
+/**
+ * `serve --live-pcap DIR`: the raw frames of a live capture also written to
+ * disk, as a ring of pcapng files (like dumpcap's `-b filesize: -b files:`)
+ * so the traffic of the last hours can be opened in Wireshark or uploaded
+ * later, while the disk use stays bounded: a file is closed once it passes
+ * `fileBytes`, and the oldest are deleted beyond `files`.
+ *
+ * Each file is one section with an interface per (capture interface, link
+ * type) met in it, nanosecond timestamps. Writing is asynchronous through a
+ * bounded buffer: when the disk falls behind by more than `bufferBytes`, a
+ * frame is dropped and counted rather than held in memory.
+ *
+ * HEP traffic is not written here: a HEP packet carries a SIP message, not
+ * the frame it came in.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Frame } from '../src/capture/frame.js';
+import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from '../src/capture/pcapng-writer.js';
+
+export interface LivePcapOptions {
+  dir: string;
+  /** A file is closed once it holds this many bytes (default 64 MiB). */
+  fileBytes?: number;
+  /** Files kept; the oldest beyond are deleted (default 10). */
+  files?: number;
+  /** Bytes waiting for the disk before frames are dropped (default 16 MiB). */
+  bufferBytes?: number;
+  /** File names are `<prefix>-<UTC time>-<n>.pcapng` (default `sipscope-live`). */
+  prefix?: string;
+}
+
+export interface LivePcapStats {
+  /** Files written so far (including the open one). */
+  files: number;
+  frames: number;
+  bytes: number;
+  /** Frames not written: the disk fell behind, or a write failed. */
+  dropped: number;
+  /** The files on disk now, oldest first. */
+  kept: string[];
+  lastError: string | null;
+}
+
+export const DEFAULT_LIVE_PCAP = { fileBytes: 64 * 1024 * 1024, files: 10, bufferBytes: 16 * 1024 * 1024 };
+
+interface OpenFile {
+  path: string;
+  stream: WriteStream;
+  bytes: number;
+  /** `iface:linkType` → interface index in this file. */
+  ifaces: Map<string, { index: number; desc: PcapngInterface }>;
+}
+
+export class LivePcapRing {
+  private readonly fileBytes: number;
+  private readonly files: number;
+  private readonly bufferBytes: number;
+  private readonly prefix: string;
+  private current: OpenFile | null = null;
+  private readonly kept: string[] = [];
+  private readonly closing: Array<Promise<void>> = [];
+  private seq = 0;
+  private closed = false;
+  readonly counts = { files: 0, frames: 0, bytes: 0, dropped: 0 };
+  private lastError: string | null = null;
+
+  constructor(private readonly opts: LivePcapOptions) {
+    this.fileBytes = opts.fileBytes ?? DEFAULT_LIVE_PCAP.fileBytes;
+    this.files = Math.max(1, opts.files ?? DEFAULT_LIVE_PCAP.files);
+    this.bufferBytes = opts.bufferBytes ?? DEFAULT_LIVE_PCAP.bufferBytes;
+    this.prefix = opts.prefix ?? 'sipscope-live';
+  }
+
+  /** Creates the directory; rejects with one clear line when it cannot. */
+  async open(): Promise<void> {
+    try {
+      await mkdir(this.opts.dir, { recursive: true });
+    } catch (e) {
+      throw new Error(`--live-pcap ${this.opts.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  write(frame: Frame): void {
+    if (this.closed) return;
+    const f = this.current ?? this.next();
+    if (f.stream.writableLength > this.bufferBytes) {
+      this.counts.dropped++;
+      return;
+    }
+    const key = `${frame.iface}:${frame.linkType}`;
+    let iface = f.ifaces.get(key);
+    const blocks: Uint8Array[] = [];
+    if (iface === undefined) {
+      iface = { index: f.ifaces.size, desc: { linkType: frame.linkType, tsresol: 9 } };
+      f.ifaces.set(key, iface);
+      blocks.push(encodeIdb(iface.desc));
+    }
+    try {
+      blocks.push(
+        encodeEpb(
+          { iface: iface.index, sec: frame.sec, nsec: frame.nsec, data: frame.data, origLen: frame.origLen },
+          iface.desc,
+        ),
+      );
+    } catch (e) {
+      this.counts.dropped++;
+      this.lastError = (e as Error).message;
+      return;
+    }
+    for (const b of blocks) {
+      f.stream.write(b);
+      f.bytes += b.length;
+      this.counts.bytes += b.length;
+    }
+    this.counts.frames++;
+    if (f.bytes >= this.fileBytes) this.rotate();
+  }
+
+  stats(): LivePcapStats {
+    return { ...this.counts, kept: this.kept.slice(), lastError: this.lastError };
+  }
+
+  /** Closes the open file (everything buffered is written). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.rotate();
+    await Promise.all(this.closing);
+  }
+
+  private next(): OpenFile {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    const path = join(this.opts.dir, `${this.prefix}-${stamp}-${++this.seq}.pcapng`);
+    const stream = createWriteStream(path);
+    stream.on('error', (e) => {
+      this.lastError = `${path}: ${e.message}`;
+    });
+    const shb = encodeShb();
+    stream.write(shb);
+    this.counts.files++;
+    this.counts.bytes += shb.length;
+    this.current = { path, stream, bytes: shb.length, ifaces: new Map() };
+    this.kept.push(path);
+    while (this.kept.length > this.files) {
+      const old = this.kept.shift()!;
+      this.closing.push(rm(old, { force: true }).catch(() => undefined));
+    }
+    return this.current;
+  }
+
+  private rotate(): void {
+    const f = this.current;
+    if (f === null) return;
+    this.current = null;
+    this.closing.push(new Promise<void>((resolve) => f.stream.end(() => resolve())));
+    if (this.closing.length > 64) this.closing.splice(0, this.closing.length - 64);
+  }
+}
