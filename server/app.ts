@@ -10,8 +10,10 @@ import { Server as SocketServer } from 'socket.io';
 import { createMemoryStore } from '../src/store/memory-store.js';
 import type { RetentionPolicy } from '../src/store/retention.js';
 import type { Store } from '../src/store/store.js';
+import { createWindowStore, type WindowStore } from '../src/store/window-store.js';
 import { CaptureService } from './capture-service.js';
 import { HttpError } from './http-error.js';
+import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
 import { Metrics } from './metrics.js';
 import { packageRoot } from './package-root.js';
 import { callsRouter } from './routes/calls.js';
@@ -34,6 +36,8 @@ export interface ServerOptions {
   concurrency?: number;
   /** Prune the oldest captures by age or total size (default: keep everything). */
   retention?: RetentionPolicy;
+  /** Live monitoring (`serve --live/--hep`): a capture with status `live` held in a rolling window (live-monitor.ts). */
+  live?: LiveServerOptions;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 1024 ** 3;
@@ -43,13 +47,20 @@ export interface SipscopeServer {
   /** socket.io on `httpServer`, broadcasting the capture events of server/API.md. */
   attach(httpServer: HttpServer): SocketServer;
   service: CaptureService;
+  /** The live capture when `live` was given. */
+  live: LiveMonitor | null;
   /** Stops the analyses and socket.io (which closes the HTTP server it was attached to); the store is closed when this created it. */
   close(): Promise<void>;
 }
 
 export async function createServer(opts: ServerOptions): Promise<SipscopeServer> {
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? createMemoryStore();
+  const base = opts.store ?? createMemoryStore();
+  // Live captures are rolling windows in memory in front of the store; the others go to it.
+  const windows: WindowStore | null = opts.live
+    ? createWindowStore(base, { limits: opts.live.window })
+    : null;
+  const store = windows ?? base;
   const service = new CaptureService({
     store,
     dataDir: opts.dataDir,
@@ -57,9 +68,19 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
     retention: opts.retention,
   });
   await service.init();
+  let live: LiveMonitor | null = null;
+  if (opts.live && windows) {
+    try {
+      live = await LiveMonitor.start(service, windows, opts.live);
+    } catch (e) {
+      await service.close();
+      if (ownStore) await store.close();
+      throw e;
+    }
+  }
   const webRoot = opts.webRoot ?? join(packageRoot(), 'dist', 'web');
   const uploadLimit = opts.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
-  const metrics = new Metrics(store, service);
+  const metrics = new Metrics(store, service, live && windows ? { monitor: live, windows } : undefined);
 
   const app = express();
   app.disable('x-powered-by');
@@ -108,6 +129,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
   return {
     app,
     service,
+    live,
     attach(httpServer) {
       const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocket });
       io.engine.on('initial_headers', (headers: Record<string, string>) =>
@@ -121,6 +143,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
     async close() {
       for (const u of unsubscribe) u();
       unsubscribe = [];
+      await live?.stop();
       await service.close();
       await Promise.all(sockets.map((io) => new Promise<void>((r) => io.close(() => r()))));
       if (ownStore) await store.close();

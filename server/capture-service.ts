@@ -11,6 +11,7 @@ import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
 import { applyRetention, type RetentionPolicy } from '../src/store/retention.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
+import { storeBehind } from '../src/store/window-store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
 
@@ -70,7 +71,7 @@ export class CaptureService {
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.batchSize = opts.batchSize ?? 2000;
     this.retention = opts.retention;
-    const st = opts.store;
+    const st = storeBehind(opts.store);
     this.sqliteDb = st instanceof SqliteStore && st.file !== ':memory:' ? st.file : undefined;
     this.events = new EventBatcher((event, payload) => {
       for (const s of this.sinks) s(event, payload);
@@ -84,8 +85,8 @@ export class CaptureService {
    */
   async init(): Promise<void> {
     await mkdir(this.uploadDir, { recursive: true });
-    const st = this.store;
-    const r = await recoverCaptures(st, {
+    const st = storeBehind(this.store);
+    const r = await recoverCaptures(this.store, {
       rowStats: st instanceof SqliteStore ? (id) => st.rowStats(id) : undefined,
     });
     for (const c of r.reanalyse) this.queue.push({ id: c.id, name: c.name });

@@ -6,7 +6,10 @@
  * drops.
  */
 import type { Store } from '../src/store/store.js';
+import type { WindowStore } from '../src/store/window-store.js';
 import type { CaptureService } from './capture-service.js';
+import { liveEvictions, liveMetricLines } from './live-metrics.js';
+import type { LiveMonitor } from './live-monitor.js';
 
 interface CaptureFacts {
   callsByState: Record<string, number>;
@@ -42,6 +45,7 @@ export class Metrics {
   constructor(
     private readonly store: Store,
     private readonly service: CaptureService,
+    private readonly live?: { monitor: LiveMonitor; windows: WindowStore },
   ) {}
 
   async text(): Promise<string> {
@@ -118,9 +122,10 @@ export class Metrics {
     );
     c(
       'sipscope_evictions_total',
-      'Captures evicted by the store to stay within its limits (the memory store never evicts).',
-      0,
+      'Calls evicted from the live capture windows to stay within their limits.',
+      this.live === undefined ? 0 : liveEvictions(this.live.windows),
     );
+    if (this.live !== undefined) out.push(...liveMetricLines(this.live.monitor, this.live.windows));
     return `${out.join('\n')}\n`;
   }
 
