@@ -217,6 +217,11 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       expect(await fresh.locator('.legend .legs').textContent()).toContain(
         `linked by ${call.links[0].evidence}`,
       );
+      // Both legs, the INVITE in the inspector: the README's ladder picture.
+      await fresh.setViewportSize({ width: 1680, height: 940 });
+      const first = call.messages[0];
+      await fresh.locator(`svg.ladder [data-message-id="${first}"] .label`).click();
+      await fresh.locator(`.inspector[data-inspected="${first}"] [data-raw]`).waitFor();
       await fresh.screenshot({ path: join(SCREENSHOTS, 'multi-leg.png') });
       await fresh.close();
     },
