@@ -29,6 +29,7 @@ import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { messageFields } from './message-fields.js';
+import { parsedRow } from './row-json.js';
 import type { CallJson, DialogRow, TransactionRow } from './rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
 
@@ -223,10 +224,9 @@ async function analyse(
       pendingCall.delete(id);
       pendingDialog.delete(id);
     }
-    for (const t of detail.transactions)
-      out.transactions.push(JSON.parse(transactionJson(t)) as TransactionRow);
-    for (const d of detail.dialogs) out.dialogs.push(JSON.parse(dialogJson(d)) as DialogRow);
-    out.calls.push(JSON.parse(callJson(call)) as CallJson);
+    for (const t of detail.transactions) out.transactions.push(parsedRow<TransactionRow>(transactionJson(t)));
+    for (const d of detail.dialogs) out.dialogs.push(parsedRow<DialogRow>(dialogJson(d)));
+    out.calls.push(parsedRow<CallJson>(callJson(call)));
     retiring.push({
       at: now,
       txs: detail.transactions.map((t) => t.id),

@@ -176,6 +176,7 @@ export function callParams(
   c: CallJson,
   methods: string,
   complete: boolean,
+  json: string,
 ): Array<string | number | null> {
   return [
     cap,
@@ -191,7 +192,7 @@ export function callParams(
     c.messages.length,
     methods,
     complete ? 1 : 0,
-    JSON.stringify(c),
+    json,
   ];
 }
 

@@ -11,16 +11,23 @@
  * all of its messages is marked incomplete and redone by `finish`.
  */
 import type Database from 'better-sqlite3';
+import { parsedRow, rowJson } from './row-json.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import {
   callParams,
   MESSAGE_COLUMNS,
+  type MessageParams,
   messageParams,
   methodsColumn,
   SEVERITY_RANK,
   searchColumns,
 } from './sqlite-rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
+
+/** Positions in `messageParams` (sqlite-rows.ts MESSAGE_COLUMNS). */
+const METHOD = MESSAGE_COLUMNS.indexOf('method');
+const CALL = MESSAGE_COLUMNS.indexOf('call');
+const AGENT = MESSAGE_COLUMNS.indexOf('agent');
 
 /** Calls whose message summaries the writer holds at most; past it, summaries are read back from the database. */
 export const MAX_SUMMARIES = 100_000;
@@ -111,16 +118,21 @@ export class SqliteWriter implements CaptureWriter {
   }
 
   async addMessages(batch: readonly MessageInput[]): Promise<void> {
+    this.addMessageParams(batch.map((m) => messageParams(this.cap, m)));
+  }
+
+  /** Messages as `messageParams` made them (the writer thread gets these: cheap to post). */
+  addMessageParams(batch: readonly MessageParams[]): void {
     this.batch(() => {
-      for (const m of batch) {
-        this.st.message.run(messageParams(this.cap, m));
-        this.summarise(m);
+      for (const p of batch) {
+        p[0] = this.cap;
+        this.st.message.run(p);
+        this.summarise(p[CALL] as number | null, p[METHOD] as string | null, p[AGENT] as string | null);
       }
     });
   }
 
-  private summarise(m: MessageInput): void {
-    const call = m.row.call;
+  private summarise(call: number | null, method: string | null, agent: string | null): void {
     if (call === null) return;
     let s = this.summaries.get(call);
     if (s === undefined) {
@@ -129,8 +141,8 @@ export class SqliteWriter implements CaptureWriter {
       this.summaries.set(call, s);
     }
     s.messages++;
-    if (m.row.method !== undefined) s.methods.add(m.row.method);
-    if (m.agent !== null) s.agents.add(m.agent);
+    if (method !== null) s.methods.add(method);
+    if (agent !== null) s.agents.add(agent);
   }
 
   async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
@@ -140,14 +152,24 @@ export class SqliteWriter implements CaptureWriter {
   }
 
   async addTransactions(batch: readonly TransactionRow[]): Promise<void> {
-    this.batch(() => {
-      for (const t of batch) this.st.transaction.run(this.cap, t.id, JSON.stringify(t));
-    });
+    this.addJson(
+      'transactions',
+      batch.map((t) => [t.id, rowJson(t)]),
+    );
   }
 
   async addDialogs(batch: readonly DialogRow[]): Promise<void> {
+    this.addJson(
+      'dialogs',
+      batch.map((d) => [d.id, rowJson(d)]),
+    );
+  }
+
+  /** Transactions or dialogs as [id, JSON text]. */
+  addJson(kind: 'transactions' | 'dialogs', batch: ReadonlyArray<readonly [number, string]>): void {
+    const st = kind === 'transactions' ? this.st.transaction : this.st.dialog;
     this.batch(() => {
-      for (const d of batch) this.st.dialog.run(this.cap, d.id, JSON.stringify(d));
+      for (const [id, json] of batch) st.run(this.cap, id, json);
     });
   }
 
@@ -157,13 +179,20 @@ export class SqliteWriter implements CaptureWriter {
     });
   }
 
+  /** Calls as their JSON text. */
+  addCallsJson(batch: readonly string[]): void {
+    this.batch(() => {
+      for (const json of batch) this.writeCall(parsedRow<CallJson>(json));
+    });
+  }
+
   private writeCall(c: CallJson): void {
     let s = this.summaries.get(c.id);
     if (s !== undefined) this.summaries.delete(c.id);
     if (s === undefined || s.messages !== c.messages.length) s = this.readSummary(c);
     const complete = s.messages === c.messages.length;
     this.st.call.run(
-      callParams(this.cap, c, methodsColumn(s.methods), complete),
+      callParams(this.cap, c, methodsColumn(s.methods), complete, rowJson(c)),
       this.cap,
       c.id,
       this.cap,
@@ -211,7 +240,7 @@ export class SqliteWriter implements CaptureWriter {
       // Calls written before some of their messages: their summaries again, now that all are in.
       for (const json of this.st.incomplete.all(this.cap) as string[]) {
         this.summaries.clear();
-        this.writeCall(JSON.parse(json) as CallJson);
+        this.writeCall(parsedRow<CallJson>(json));
       }
       this.st.end.run(
         'ready',

@@ -14,6 +14,7 @@ import { collectMessageExtras, writeAnalysis } from '../../src/store/analysis-ba
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { openSqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 import type { Store } from '../../src/store/store.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
@@ -91,6 +92,37 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
       expect((await streamed(mem, file)).dump).toEqual(want);
       await mem.close();
     }
+  });
+
+  it('gives the same answers through the writer thread (inserts on a second core)', async () => {
+    for (const file of [
+      join(SAMPLES_DIR, 'fragmented-invite.pcap'),
+      join(SAMPLES_DIR, 'tcp-call.pcap'),
+      mixed,
+    ]) {
+      const want = await reference(file);
+      const c = await sqlite.createCapture({ name: file, size: 0, path: file });
+      const w = await openSqliteWriterThread({ db: sqlite.file, captureId: c.id, maxInFlight: 2 });
+      await analyzeToStore(file, w, { batchSize: 3 });
+      expect(await dump(sqlite, c.id)).toEqual(want);
+    }
+  });
+
+  it('the writer thread refuses an unknown capture and stops when its capture is deleted', async () => {
+    await expect(openSqliteWriterThread({ db: sqlite.file, captureId: 'c99999' })).rejects.toThrow(
+      /no capture c99999/,
+    );
+    const c = await sqlite.createCapture({ name: 'mixed', size: 0, path: mixed });
+    const w = await openSqliteWriterThread({ db: sqlite.file, captureId: c.id, maxInFlight: 1 });
+    await w.addCalls([]);
+    await sqlite.deleteCapture(c.id);
+    await expect(analyzeToStore(mixed, w, { batchSize: 2 })).rejects.toThrow(/deleted/);
+    expect(await sqlite.getCapture(c.id)).toBeUndefined();
+    const left = sqlite.db
+      .prepare('SELECT count(*) FROM messages WHERE cap = ?')
+      .pluck()
+      .get(Number(c.id.slice(1)));
+    expect(left).toBe(0);
   });
 
   it('keeps UDP messages by their place in the file and reassembled ones as bytes', async () => {

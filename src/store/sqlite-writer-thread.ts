@@ -1,0 +1,204 @@
+/**
+ * A CaptureWriter whose SQLite work runs on a thread of its own
+ * (sqlite-writer-worker.ts, on its own connection to the database file), so
+ * that an analysis and its inserts run side by side on two cores instead of
+ * one after the other.
+ *
+ * What crosses to the thread is cheap to copy: messages as flat parameter
+ * arrays (sqlite-rows.ts `messageParams`), transactions, dialogs and calls as
+ * their JSON text. At most `maxInFlight` batches are unacknowledged: a slow
+ * disk holds the analysis back instead of queueing the capture in memory. An
+ * error on the thread (the capture was deleted, the disk is full) makes the
+ * next call reject with it.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { rowJson } from './row-json.js';
+import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
+import { messageParams } from './sqlite-rows.js';
+import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
+
+export interface WriterThreadOptions {
+  /** The database file (not `:memory:`: the thread opens its own connection). */
+  db: string;
+  captureId: string;
+  /** Batches posted and not yet written (default 4). */
+  maxInFlight?: number;
+}
+
+/** What the main side posts. */
+export type WriterOp =
+  | { op: 'messages'; items: unknown[][] }
+  | { op: 'updates'; items: number[] }
+  | { op: 'transactions' | 'dialogs'; items: Array<[number, string]> }
+  | { op: 'calls'; items: string[] }
+  | { op: 'findings'; items: Finding[] }
+  | { op: 'finish'; stats: AnalysisStats; source?: CaptureSource }
+  | { op: 'fail'; error: string };
+
+/** What the thread answers: `ready` once, then one `ack` or `error` per op. */
+export type WriterReply = { type: 'ready' } | { type: 'ack' } | { type: 'error'; message: string };
+
+const fromSource = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(
+  fromSource ? './sqlite-writer-worker.ts' : './sqlite-writer-worker.js',
+  import.meta.url,
+);
+
+/** tsx's ESM loader API (as server/analysis-job.ts): a worker started from the sources registers it itself. */
+function tsxApi(): string {
+  const req = createRequire(import.meta.url);
+  const pkgFile = req.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
+}
+
+function startWorker(data: { db: string; captureId: string }): Worker {
+  return fromSource
+    ? new Worker(
+        `import(${JSON.stringify(tsxApi())})` +
+          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
+        { eval: true, workerData: data },
+      )
+    : new Worker(WORKER_URL, { workerData: data });
+}
+
+/** Opens a writer for the capture on a new thread; rejects when the thread cannot open it. */
+export async function openSqliteWriterThread(opts: WriterThreadOptions): Promise<CaptureWriter> {
+  const w = new ThreadWriter(startWorker({ db: opts.db, captureId: opts.captureId }), opts);
+  await w.ready;
+  return w;
+}
+
+class ThreadWriter implements CaptureWriter {
+  readonly captureId: string;
+  readonly ready: Promise<void>;
+  private inFlight = 0;
+  private error: Error | undefined;
+  private ended = false;
+  private exited = false;
+  private waiters: Array<() => void> = [];
+  private readonly max: number;
+
+  constructor(
+    private readonly worker: Worker,
+    opts: WriterThreadOptions,
+  ) {
+    this.captureId = opts.captureId;
+    this.max = Math.max(1, opts.maxInFlight ?? 4);
+    let opened!: () => void;
+    let refused!: (e: Error) => void;
+    this.ready = new Promise((res, rej) => {
+      opened = res;
+      refused = rej;
+    });
+    let isReady = false;
+    worker.on('message', (m: WriterReply) => {
+      if (m.type === 'ready') {
+        isReady = true;
+        opened();
+        return;
+      }
+      if (m.type === 'error') {
+        this.error ??= new Error(m.message);
+        if (!isReady) {
+          refused(this.error);
+          return;
+        }
+      }
+      this.inFlight--;
+      this.wake();
+    });
+    worker.on('error', (e) => {
+      this.error ??= e;
+      if (!isReady) refused(e);
+      this.wake();
+    });
+    worker.on('exit', (code) => {
+      this.exited = true;
+      if (!this.ended) this.error ??= new Error(`the SQLite writer thread exited (code ${code})`);
+      if (!isReady) refused(this.error ?? new Error('the SQLite writer thread exited'));
+      this.inFlight = 0;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private check(): void {
+    if (this.error !== undefined) throw this.error;
+    if (this.ended) throw new Error(`capture ${this.captureId}: the writer has ended`);
+  }
+
+  /** Posts one op; waits while too many are unacknowledged. */
+  private async post(op: WriterOp): Promise<void> {
+    this.check();
+    this.inFlight++;
+    this.worker.postMessage(op);
+    while (this.inFlight >= this.max && this.error === undefined && !this.exited)
+      await new Promise<void>((r) => this.waiters.push(r));
+    this.check();
+  }
+
+  /** Waits for every op to be written. */
+  private async drain(): Promise<void> {
+    while (this.inFlight > 0 && !this.exited) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  private async end(last: WriterOp): Promise<void> {
+    this.check();
+    this.inFlight++;
+    this.worker.postMessage(last);
+    await this.drain();
+    this.ended = true;
+    await this.worker.terminate();
+    if (this.error !== undefined) throw this.error;
+  }
+
+  addMessages(batch: readonly MessageInput[]): Promise<void> {
+    return this.post({ op: 'messages', items: batch.map((m) => messageParams(0, m)) });
+  }
+
+  updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
+    const items: number[] = [];
+    for (const u of batch) items.push(u.id, u.call ?? -1, u.dialog ?? -1);
+    return this.post({ op: 'updates', items });
+  }
+
+  addTransactions(batch: readonly TransactionRow[]): Promise<void> {
+    return this.post({ op: 'transactions', items: batch.map((t) => [t.id, rowJson(t)]) });
+  }
+
+  addDialogs(batch: readonly DialogRow[]): Promise<void> {
+    return this.post({ op: 'dialogs', items: batch.map((d) => [d.id, rowJson(d)]) });
+  }
+
+  addCalls(batch: readonly CallJson[]): Promise<void> {
+    return this.post({ op: 'calls', items: batch.map((c) => rowJson(c)) });
+  }
+
+  addFindings(batch: readonly Finding[]): Promise<void> {
+    return this.post({ op: 'findings', items: [...batch] });
+  }
+
+  finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
+    return this.end({ op: 'finish', stats, source });
+  }
+
+  async fail(error: string): Promise<void> {
+    if (this.ended) throw new Error(`capture ${this.captureId}: the writer has ended`);
+    // The capture is failing anyway: an earlier error on the thread does not stop the failing.
+    this.error = undefined;
+    if (this.exited) throw new Error(`capture ${this.captureId}: the SQLite writer thread is gone`);
+    await this.end({ op: 'fail', error });
+  }
+}
