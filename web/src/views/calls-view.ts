@@ -394,7 +394,8 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     const restore = mem.scrollTop;
     cache.reset();
     const rows = fetchPage0().then(() => {
-      scroller.scrollTop = restore;
+      // Back where the list was, unless the user has scrolled meanwhile.
+      if (scroller.scrollTop === 0) scroller.scrollTop = restore;
       schedule();
     });
     try {
