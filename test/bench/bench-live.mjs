@@ -21,7 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const cli = join(root, 'dist/src/cli/main.js');
+// SIPSCOPE_CLI: another build to measure (e.g. one made from a clean checkout).
+export const cli = process.env.SIPSCOPE_CLI ?? join(root, 'dist/src/cli/main.js');
 const CLK_TCK = 100;
 const PAGE_KB = 4;
 
@@ -194,7 +195,10 @@ export function runSipp(port, rate, seconds) {
           ],
           { stdio: 'ignore' },
         );
+        // SIPp's own -timeout is the first guard; this one ends a UAC that still hangs.
+        const guard = setTimeout(() => uac.kill('SIGKILL'), (seconds + 90) * 1000);
         uac.once('exit', () => {
+          clearTimeout(guard);
           uas.kill('SIGKILL');
           res(calls);
         });
@@ -206,9 +210,14 @@ async function benchRate(rate, seconds) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sipscope-bench-live-'));
   const file = join(dir, 'tshark.pcapng');
+  const procs = [];
+  const say = (t) => process.stderr.write(`  ${rate} calls/s: ${t}\n`);
   try {
+    say('starting tshark and sipscope');
     const tshark = await startTshark(port, file);
+    procs.push(tshark.child);
     const sc = await startSipscope(port, ['--stats', '1']);
+    procs.push(sc.child);
     const pid = sc.child.pid;
     const dumpcap = childrenOf(pid)[0];
     const cpu0 = cpuSeconds(pid);
@@ -218,7 +227,9 @@ async function benchRate(rate, seconds) {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssMb(pid) ?? 0);
     }, 500);
+    say(`SIPp placing ${rate * seconds} calls`);
     const placed = await runSipp(port, rate, seconds);
+    say('stopping the captures');
     // What is still in the pipes is read before the captures stop.
     await new Promise((r) => setTimeout(r, 2000));
     const cpu1 = cpuSeconds(pid);
@@ -228,6 +239,7 @@ async function benchRate(rate, seconds) {
     tshark.child.kill('SIGINT');
     sc.child.kill('SIGINT');
     await Promise.all([tshark.exited, sc.exited]);
+    say('counting with tshark');
     const seen = tsharkCount(file);
     const last = sc.last;
     return {
@@ -245,6 +257,8 @@ async function benchRate(rate, seconds) {
       rss: peakRss,
     };
   } finally {
+    // Nothing of a failed run is left behind.
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
