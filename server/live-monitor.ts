@@ -42,6 +42,11 @@ export interface LiveServerOptions {
   updateMs?: number;
 }
 
+/** A live source could not start (no such interface, no permission, the HEP port taken): one clear line. */
+export class LiveStartError extends Error {
+  override name = 'LiveStartError';
+}
+
 /** Warnings kept on the capture (the latest). */
 const MAX_WARNINGS = 20;
 
@@ -71,15 +76,20 @@ export class LiveMonitor {
     store: WindowStore,
     opts: LiveServerOptions,
   ): Promise<LiveMonitor> {
-    const session = createLiveSession({
-      interfaces: opts.interfaces,
-      filter: opts.filter,
-      tool: opts.tool,
-      hep: opts.hep,
-    });
+    let session: LiveSession;
     const ring = opts.pcap === undefined ? null : new LivePcapRing(opts.pcap);
-    await ring?.open();
-    await session.start();
+    try {
+      session = createLiveSession({
+        interfaces: opts.interfaces,
+        filter: opts.filter,
+        tool: opts.tool,
+        hep: opts.hep,
+      });
+      await ring?.open();
+      await session.start();
+    } catch (e) {
+      throw new LiveStartError((e as Error).message);
+    }
     const sources = liveSources(opts);
     if (opts.hep !== undefined && opts.hep.port === 0) {
       const a = session.hep?.addresses();

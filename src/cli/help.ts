@@ -48,6 +48,16 @@ serve
     --max-size SIZE      delete the oldest captures while the data directory
                          takes more than SIZE (k, M, G)
     --memory             keep analyses in memory only (lost when it stops)
+    --live IFACE         also capture live on IFACE (repeatable): a capture
+                         with status live whose calls appear as they happen
+    --filter BPF         capture filter for --live, e.g. 'udp port 5060'
+    --hep PORT           also collect HEP on UDP and TCP PORT into it
+    --hep-key KEY        accept only HEP packets with this auth key
+    --window-calls N     the live capture holds at most N calls (10000),
+    --window-messages N  N messages (100000) and SIZE bytes of SIP text
+    --window-bytes SIZE  (64M); the calls that ended first are evicted
+    --live-pcap DIR      also write the captured frames to a ring of pcapng
+                         files in DIR (--live-pcap-size 64M, --live-pcap-files 10)
 
 live
   Captures on one or more interfaces (dumpcap, else tcpdump: needs root or

@@ -1,15 +1,19 @@
 /**
  * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
- *  [--keep AGE] [--max-size SIZE] [--memory]`:
+ *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY]]
+ *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR]`:
  * the web UI and its API (server/), with the bundled samples analysed and
  * listed. Analyses are kept in the data directory's SQLite database
  * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
- * memory only. Runs until SIGINT or SIGTERM, then closes cleanly.
+ * memory only. `--live`/`--hep` add a live capture (server/live-options.ts).
+ * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
+import { LiveStartError, liveSources } from '../../server/live-monitor.js';
+import { LIVE_SERVE_OPTIONS, liveServeOptions } from '../../server/live-options.js';
 import { packageRoot } from '../../server/package-root.js';
 import { DEFAULT_HOST, defaultPort, startServer } from '../../server/start.js';
 import { ensureDataDir, resolveDataDir } from '../store/data-dir.js';
@@ -17,6 +21,7 @@ import { createMemoryStore } from '../store/memory-store.js';
 import { parseAge, type RetentionPolicy } from '../store/retention.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -87,6 +92,12 @@ export async function runServe(args: string[]): Promise<number> {
       return 2;
     }
   }
+  const liveOpts = liveServeOptions(values, parseSize);
+  if ('error' in liveOpts) {
+    process.stderr.write(`sipscope serve: ${liveOpts.error}\n`);
+    return 2;
+  }
+  const live = liveOpts.live;
   const host = values.host ?? DEFAULT_HOST;
   const data = resolveDataDir({ flag: values.data });
   const dataDir = data.root;
@@ -100,9 +111,13 @@ export async function runServe(args: string[]): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host, port, dataDir, uploadLimit, samples, store, retention });
+    server = await startServer({ host, port, dataDir, uploadLimit, samples, store, retention, live });
   } catch (e) {
     await store.close();
+    if (e instanceof LiveStartError) {
+      process.stderr.write(`sipscope serve: live capture: ${e.message}\n`);
+      return 2;
+    }
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? 'the address is in use' : err.message;
     process.stderr.write(`sipscope serve: cannot serve on ${host}:${port}: ${why}\n`);
@@ -112,6 +127,11 @@ export async function runServe(args: string[]): Promise<number> {
   process.stdout.write(
     `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${samples.length} sample captures; Ctrl-C stops)\n`,
   );
+  const monitor = server.server.live;
+  if (monitor !== null && live !== undefined)
+    process.stdout.write(
+      `sipscope: live capture ${monitor.captureId}: ${liveSources(live).join(', ')} (window: ${windowText(live.window)})\n`,
+    );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -127,6 +147,11 @@ export async function runServe(args: string[]): Promise<number> {
   return 0;
 }
 
+function windowText(w: { maxCalls?: number; maxMessages?: number; maxBytes?: number } = {}): string {
+  const l = { ...DEFAULT_WINDOW_LIMITS, ...w };
+  return `${l.maxCalls} calls, ${l.maxMessages} messages, ${Math.round(l.maxBytes / 1024 / 1024)} MiB`;
+}
+
 function parse(args: string[]) {
   return parseArgs({
     args,
@@ -140,6 +165,7 @@ function parse(args: string[]) {
       keep: { type: 'string' },
       'max-size': { type: 'string' },
       memory: { type: 'boolean' },
+      ...LIVE_SERVE_OPTIONS,
     },
   });
 }

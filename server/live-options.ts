@@ -1,0 +1,105 @@
+/**
+ * The live monitoring flags of `sipscope serve` (src/cli/serve-command.ts):
+ *
+ *   --live IFACE (repeatable)  capture on an interface (dumpcap, else tcpdump)
+ *   --filter BPF               capture filter for every interface
+ *   --hep PORT                 HEP collector on UDP and TCP PORT
+ *   --hep-key KEY              HEP3 authentication key required
+ *   --window-calls N           rolling window: calls held (default 10,000)
+ *   --window-messages N        messages held (default 100,000)
+ *   --window-bytes SIZE        bytes of SIP text held (default 64M)
+ *   --live-pcap DIR            also write the captured frames to a ring of pcapng files
+ *   --live-pcap-size SIZE      bytes per ring file (default 64M)
+ *   --live-pcap-files N        ring files kept (default 10)
+ */
+import type { LiveServerOptions } from './live-monitor.js';
+
+/** For node:util parseArgs. */
+export const LIVE_SERVE_OPTIONS = {
+  live: { type: 'string', multiple: true },
+  filter: { type: 'string' },
+  hep: { type: 'string' },
+  'hep-key': { type: 'string' },
+  'window-calls': { type: 'string' },
+  'window-messages': { type: 'string' },
+  'window-bytes': { type: 'string' },
+  'live-pcap': { type: 'string' },
+  'live-pcap-size': { type: 'string' },
+  'live-pcap-files': { type: 'string' },
+} as const;
+
+export interface LiveServeValues {
+  live?: string[];
+  filter?: string;
+  hep?: string;
+  'hep-key'?: string;
+  'window-calls'?: string;
+  'window-messages'?: string;
+  'window-bytes'?: string;
+  'live-pcap'?: string;
+  'live-pcap-size'?: string;
+  'live-pcap-files'?: string;
+}
+
+/** The live options the flags ask for (undefined: none), or the one line saying which flag is wrong. */
+export function liveServeOptions(
+  v: LiveServeValues,
+  parseSize: (s: string) => number | undefined,
+): { live: LiveServerOptions | undefined } | { error: string } {
+  const interfaces = (v.live ?? []).filter((i) => i !== '');
+  const count = (flag: keyof LiveServeValues): number | undefined | string => {
+    const s = v[flag] as string | undefined;
+    if (s === undefined) return undefined;
+    return /^\d{1,9}$/.test(s) && Number(s) > 0
+      ? Number(s)
+      : `--${flag} must be a whole number above 0, got '${s}'`;
+  };
+  const size = (flag: keyof LiveServeValues): number | undefined | string => {
+    const s = v[flag] as string | undefined;
+    if (s === undefined) return undefined;
+    return parseSize(s) ?? `--${flag} must be a size in bytes (or with k, M, G), got '${s}'`;
+  };
+  let hepPort: number | undefined;
+  if (v.hep !== undefined) {
+    if (!/^\d{1,5}$/.test(v.hep) || Number(v.hep) > 65535)
+      return { error: `--hep must be a port number from 0 to 65535, got '${v.hep}'` };
+    hepPort = Number(v.hep);
+  }
+  const live = interfaces.length > 0 || hepPort !== undefined;
+  const needs = (flag: string, what: string) => ({ error: `${flag} needs ${what}` });
+  if (v.filter !== undefined && interfaces.length === 0) return needs('--filter', '--live IFACE');
+  if (v['hep-key'] !== undefined && hepPort === undefined) return needs('--hep-key', '--hep PORT');
+  if (
+    v['live-pcap'] === undefined &&
+    (v['live-pcap-size'] !== undefined || v['live-pcap-files'] !== undefined)
+  )
+    return needs('--live-pcap-size and --live-pcap-files', '--live-pcap DIR');
+  if (v['live-pcap'] !== undefined && interfaces.length === 0) return needs('--live-pcap', '--live IFACE');
+  const maxCalls = count('window-calls');
+  const maxMessages = count('window-messages');
+  const maxBytes = size('window-bytes');
+  const fileBytes = size('live-pcap-size');
+  const files = count('live-pcap-files');
+  for (const x of [maxCalls, maxMessages, maxBytes, fileBytes, files])
+    if (typeof x === 'string') return { error: x };
+  if (!live) {
+    if (maxCalls !== undefined || maxMessages !== undefined || maxBytes !== undefined)
+      return needs('--window-calls, --window-messages and --window-bytes', '--live IFACE or --hep PORT');
+    return { live: undefined };
+  }
+  const out: LiveServerOptions = {};
+  if (interfaces.length > 0) out.interfaces = interfaces;
+  if (v.filter !== undefined) out.filter = v.filter;
+  if (hepPort !== undefined) out.hep = { port: hepPort, authKey: v['hep-key'] };
+  const window: NonNullable<LiveServerOptions['window']> = {};
+  if (typeof maxCalls === 'number') window.maxCalls = maxCalls;
+  if (typeof maxMessages === 'number') window.maxMessages = maxMessages;
+  if (typeof maxBytes === 'number') window.maxBytes = maxBytes;
+  out.window = window;
+  if (v['live-pcap'] !== undefined) {
+    out.pcap = { dir: v['live-pcap'] };
+    if (typeof fileBytes === 'number') out.pcap.fileBytes = fileBytes;
+    if (typeof files === 'number') out.pcap.files = files;
+  }
+  return { live: out };
+}
