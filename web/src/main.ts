@@ -4,6 +4,11 @@
  * Enter open, Esc back, / search) and notifications.
  */
 import '../styles/app.css';
+import '../styles/captures.css';
+import '../styles/calls.css';
+import '../styles/ladder-page.css';
+import '../styles/inspector.css';
+import '../styles/reports.css';
 import '../styles/ladder.css';
 import { onConnection } from './api/live.js';
 import { h, replace } from './dom.js';

@@ -8,19 +8,11 @@ import { ApiError, api } from '../api/client.js';
 import { onLive } from '../api/live.js';
 import type { CallRow, CaptureInfo } from '../api/types.js';
 import { PageCache } from '../calls/page-cache.js';
-import {
-  type CallFilter,
-  callQuery,
-  DEFAULT_FILTER,
-  KINDS,
-  regexError,
-  type SortKey,
-  STATES,
-  toggleSort,
-} from '../calls/query.js';
+import { type CallFilter, callQuery, DEFAULT_FILTER, type SortKey, toggleSort } from '../calls/query.js';
 import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtual-window.js';
 import { clear, h } from '../dom.js';
 import { countText, durationText, wallClock } from '../format.js';
+import { filterBar } from './call-filters.js';
 import type { View, ViewContext } from './view.js';
 
 const ROW_HEIGHT = 30;
@@ -52,29 +44,6 @@ interface Memory {
 }
 const memory = new Map<string, Memory>();
 
-function chip(label: string, pressed: boolean, attrs: Record<string, string>): HTMLButtonElement {
-  return h(
-    'button',
-    {
-      type: 'button',
-      class: `chip${pressed ? ' on' : ''}`,
-      'aria-pressed': pressed ? 'true' : 'false',
-      ...attrs,
-    },
-    label,
-  );
-}
-
-function select(name: string, options: Array<[string, string]>, value: string): HTMLSelectElement {
-  const s = h('select', { 'data-filter': name, 'aria-label': name });
-  for (const [v, label] of options) {
-    const o = h('option', { value: v }, label);
-    if (v === value) o.selected = true;
-    s.appendChild(o);
-  }
-  return s;
-}
-
 export function callsView(ctx: ViewContext, captureId: string): View {
   const mem: Memory = memory.get(captureId) ?? { filter: { ...DEFAULT_FILTER }, scrollTop: 0, selected: -1 };
   memory.set(captureId, mem);
@@ -84,44 +53,12 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   let capture: CaptureInfo | null = null;
   let loadError: string | null = null;
 
-  // Toolbar
-  const search = h('input', {
-    type: 'search',
-    class: 'search',
-    'data-search': true,
-    placeholder: 'Search From, To, Call-ID, User-Agent — or /regex/   ( / )',
-    'aria-label': 'search calls',
-    spellcheck: 'false',
-    autocomplete: 'off',
-  });
-  search.value = mem.filter.q;
-  const searchError = h('span', { class: 'error-text search-error' });
-  const kindBox = h('span', { class: 'chips', 'data-filter': 'kind' });
-  const hideOR = h('button', { type: 'button', class: 'chip', 'data-filter': 'hide-options-register' });
-  const methodBox = h('span');
-  const stateBox = h('span');
-  const findingsSel = select(
-    'hasFindings',
-    [
-      ['any', 'with or without findings'],
-      ['yes', 'with findings'],
-      ['no', 'without findings'],
-    ],
-    mem.filter.hasFindings,
+  const bar = filterBar(
+    () => mem.filter,
+    (f) => apply(f),
   );
-  const count = h('span', { class: 'count', 'data-total': '' });
-  const toolbar = h(
-    'div',
-    { class: 'toolbar' },
-    search,
-    hideOR,
-    kindBox,
-    stateBox,
-    methodBox,
-    findingsSel,
-    count,
-    searchError,
-  );
+  const count = bar.count;
+  const toolbar = bar.element;
 
   // Table
   const header = h('div', { class: 'call-grid call-head', role: 'row' });
@@ -133,38 +70,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   ctx.root.appendChild(h('section', { class: 'calls-view' }, toolbar, message, table));
 
   function renderToolbar(): void {
-    const f = mem.filter;
-    clear(kindBox);
-    for (const k of KINDS) {
-      const b = chip(k, f.kinds.includes(k), { 'data-kind': k });
-      b.addEventListener('click', () => {
-        const kinds = f.kinds.includes(k) ? f.kinds.filter((x) => x !== k) : [...f.kinds, k];
-        apply({ ...f, kinds });
-      });
-      kindBox.appendChild(b);
-    }
-    hideOR.textContent = f.hideOptionsRegister ? 'OPTIONS/REGISTER hidden' : 'Hide OPTIONS/REGISTER';
-    hideOR.classList.toggle('on', f.hideOptionsRegister);
-    hideOR.setAttribute('aria-pressed', String(f.hideOptionsRegister));
-    clear(stateBox);
-    const st = select(
-      'state',
-      [['', 'any state'], ...STATES.map((s): [string, string] => [s, s])],
-      f.states[0] ?? '',
-    );
-    st.addEventListener('change', () => apply({ ...mem.filter, states: st.value ? [st.value] : [] }));
-    stateBox.appendChild(st);
-    clear(methodBox);
-    const methods = Object.keys(capture?.stats?.requests ?? {}).sort();
-    if (f.method && !methods.includes(f.method)) methods.push(f.method);
-    const me = select(
-      'method',
-      [['', 'any method'], ...methods.map((m): [string, string] => [m, m])],
-      f.method,
-    );
-    me.addEventListener('change', () => apply({ ...mem.filter, method: me.value }));
-    methodBox.appendChild(me);
-    findingsSel.value = f.hasFindings;
+    bar.render(mem.filter, Object.keys(capture?.stats?.requests ?? {}));
   }
 
   function renderHeader(): void {
@@ -187,29 +93,6 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       header.appendChild(b);
     }
   }
-
-  hideOR.addEventListener('click', () =>
-    apply({ ...mem.filter, hideOptionsRegister: !mem.filter.hideOptionsRegister }),
-  );
-  findingsSel.addEventListener('change', () =>
-    apply({ ...mem.filter, hasFindings: findingsSel.value as CallFilter['hasFindings'] }),
-  );
-  let searchTimer: ReturnType<typeof setTimeout> | undefined;
-  search.addEventListener('input', () => {
-    clearTimeout(searchTimer);
-    const err = regexError(search.value);
-    searchError.textContent = err ? `invalid regular expression: ${err}` : '';
-    if (err) return;
-    searchTimer = setTimeout(() => apply({ ...mem.filter, q: search.value }), 250);
-  });
-  search.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') {
-      clearTimeout(searchTimer);
-      if (!regexError(search.value)) apply({ ...mem.filter, q: search.value });
-      search.blur();
-      e.preventDefault();
-    }
-  });
 
   // Rows
   const drawn = new Map<number, HTMLElement>();
@@ -439,7 +322,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     },
     destroy() {
       abort.abort();
-      clearTimeout(searchTimer);
+      bar.destroy();
       clearTimeout(liveTimer);
       cancelAnimationFrame(frame);
       resize.disconnect();
