@@ -40,6 +40,30 @@ export interface CaptureInfo {
   createdAt: string;
   stats: Stats | null;
   source?: CaptureSource;
+  /** Live captures only: the traffic and the rolling window (server/API.md). */
+  live?: LiveInfo;
+}
+
+/** What a live capture reports besides its stats (server/API.md "Captures"). */
+export interface LiveInfo {
+  sources: string[];
+  running: boolean;
+  packets: number;
+  bytes: number;
+  droppedPackets: number;
+  uptime: number;
+  window: {
+    calls: number;
+    messages: number;
+    bytes: number;
+    maxCalls: number;
+    maxMessages: number;
+    maxBytes: number;
+    evictedCalls: number;
+    evictedActiveCalls: number;
+    evictedMessages: number;
+    dropped: number;
+  };
 }
 
 export interface CallLink {

@@ -93,6 +93,21 @@ export function capturesView(ctx: ViewContext): View {
 
   function statusCell(c: CaptureInfo): HTMLElement {
     if (c.status === 'analyzing') return progressBar(c.progress, `analysing ${percentText(c.progress)}`);
+    if (c.status === 'live' && c.live) {
+      // Running indicator and the counters of a live capture: what came in, what was lost, what the window let go.
+      const l = c.live;
+      return h(
+        'span',
+        { class: 'status status-live', 'data-live-running': String(l.running) },
+        'live',
+        h(
+          'span',
+          { class: 'live-counters', 'data-live-counters': '' },
+          `${countText(l.packets)} packets · ${countText(l.droppedPackets)} dropped · ` +
+            `${countText(l.window.evictedCalls)} calls evicted`,
+        ),
+      );
+    }
     return h('span', { class: `status status-${c.status}` }, c.status);
   }
 
@@ -252,9 +267,12 @@ export function capturesView(ctx: ViewContext): View {
       } else if (!c) void refresh();
     }),
   ];
-  // Fallback when the socket is down: poll while something is being analysed.
+  // Fallback when the socket is down: poll while something is being analysed; a live capture's counters too.
   const poll = setInterval(() => {
-    if (captures.some((c) => c.status === 'analyzing') || currentUploads().some((u) => u.captureId)) {
+    if (
+      captures.some((c) => c.status === 'analyzing' || c.status === 'live') ||
+      currentUploads().some((u) => u.captureId)
+    ) {
       void refresh();
     }
   }, 2000);
