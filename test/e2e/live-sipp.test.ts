@@ -142,6 +142,15 @@ describe.skipIf(skip !== null)(`serve --live lo: ${CALLS} SIPp calls`, () => {
       const row = p.locator(`tr.capture-row[data-capture-id="${liveId}"]`);
       await row.waitFor({ timeout: 10_000 });
       expect(await row.getAttribute('data-status')).toBe('live');
+      // With a running indicator and its counters.
+      expect(await row.locator('[data-live-running="true"]').count()).toBe(1);
+      const info = await api<LiveCaptureInfo>(server, `/api/captures/${liveId}`);
+      const counters = (await row.locator('[data-live-counters]').textContent()) ?? '';
+      expect(counters).toMatch(/^[\d\u202f,]+ packets · 0 dropped · 0 calls evicted$/);
+      const packets = Number(counters.split(' ')[0].replace(/\D/g, ''));
+      expect(packets).toBeGreaterThanOrEqual(CALLS * 6);
+      expect(packets).toBeLessThanOrEqual(info.live.packets);
+      await p.screenshot({ path: join(SCREENSHOTS, 'live-capture-row.png') });
     },
     60_000,
   );
