@@ -377,6 +377,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       );
       for (const [rule, n] of counts) expect(n).toBe(findings.filter((f) => f.rule === rule).length);
       await groups.first().locator('summary').click();
+      await page().screenshot({ path: join(SCREENSHOTS, 'findings.png') });
       const link = groups.first().locator('a.msg-ref').first();
       const href = (await link.getAttribute('href'))!;
       await link.click();
