@@ -71,6 +71,7 @@ live
     --hep-key KEY          accept only HEP packets with this auth key
     --hep-host ADDR        address for the HEP listeners (default all)
     --tool dumpcap|tcpdump which capture tool (default: dumpcap when found)
+    -B, --buffer MiB       kernel capture buffer per interface (default 32)
     --json                 NDJSON events {"type":"message"|"call"|"finding"|
                            "stats", …}, shapes as in analyze --json
     --stats SECONDS        with --json, a stats event this often (default 10;

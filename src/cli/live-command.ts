@@ -51,6 +51,11 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     return 2;
   }
   const json = values.json === true;
+  const buffer = values.buffer === undefined ? undefined : Number(values.buffer);
+  if (buffer !== undefined && !(Number.isInteger(buffer) && buffer > 0)) {
+    process.stderr.write(`sipscope live: --buffer expects MiB, got '${values.buffer}'\n`);
+    return 2;
+  }
 
   let session: LiveSession;
   try {
@@ -58,6 +63,7 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
       interfaces,
       filter: values.filter,
       tool,
+      bufferMiB: buffer,
       hep:
         hepPort === undefined
           ? undefined
@@ -165,6 +171,7 @@ function parse(args: string[]) {
       tool: { type: 'string' },
       json: { type: 'boolean' },
       stats: { type: 'string' },
+      buffer: { type: 'string', short: 'B' },
     },
   });
 }

@@ -28,6 +28,11 @@ export interface LiveSessionOptions {
   filter?: string;
   tool?: 'auto' | CaptureTool;
   snaplen?: number;
+  /**
+   * Kernel capture buffer per interface, MiB (default 32, the tools' own is
+   * 2): room for a few seconds of a busy link while the pipeline is held up
+   * (a busy machine, a slow reader of our output) before the kernel drops.
+   */
   bufferMiB?: number;
   /** HEP collector on UDP and TCP. */
   hep?: { port: number; host?: string; authKey?: string };
@@ -78,7 +83,7 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
             filter: opts.filter,
             tool: opts.tool,
             snaplen: opts.snaplen,
-            bufferMiB: opts.bufferMiB,
+            bufferMiB: opts.bufferMiB ?? 32,
           });
     this.hep = opts.hep === undefined ? null : createHepCollector(opts.hep);
     const live = this.pipeline;

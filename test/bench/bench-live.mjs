@@ -305,7 +305,7 @@ async function main() {
       String(r.callsOut),
       String(r.completed),
       fmt(r.cpu),
-      fmt(r.dumpcapCpu),
+      fmt(r.dumpcapCpu, 1),
       fmt(r.rss),
     ]);
     console.log(`  ${rate} calls/s done: tshark ${r.tshark}, sipscope ${r.sipscope}, missed ${r.missed}`);
