@@ -68,7 +68,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
-    'shows the error of a file that is not a capture',
+    'shows the error of a file that is not a capture, and deletes it',
     async () => {
       const id = await uploadThroughPicker(page(), files.notCapture, 'notes.txt', 'failed');
       const info = await hx.api<{ error: string }>(`/api/captures/${id}`);
@@ -76,6 +76,13 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await error.waitFor();
       expect(await error.textContent()).toBe(info.error);
       expect(info.error).toMatch(/not a pcap or pcapng/);
+      // Delete asks once more, then the capture is gone from the page and the API.
+      const del = page().locator(`tr[data-capture-id="${id}"] [data-action="delete"]`);
+      await del.click();
+      await expect.poll(() => del.textContent()).toBe('Really delete?');
+      await del.click();
+      await page().locator(`tr[data-capture-id="${id}"]`).waitFor({ state: 'detached' });
+      expect((await fetch(`${hx.server.url}/api/captures/${id}`)).status).toBe(404);
     },
     T,
   );
