@@ -88,7 +88,7 @@ export function callListSql(cap: number, query: CallQuery): CallListSql {
       conds.push('id IN (SELECT id FROM call_search WHERE cap = ? AND instr(lower, ?) > 0)');
       params.push(cap, q.toLowerCase());
     } else {
-      conds.push('id IN (SELECT id FROM call_search WHERE cap = ? AND sipscope_q(?, texts))');
+      conds.push('id IN (SELECT id FROM call_texts WHERE cap = ? AND sipscope_q(?, texts))');
       params.push(cap, q);
     }
   }

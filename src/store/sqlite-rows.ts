@@ -170,13 +170,12 @@ export function searchColumns(row: CallJson, agents: Iterable<string>): { lower:
   return { lower: fields.join(SEARCH_SEPARATOR).toLowerCase(), texts: JSON.stringify(fields) };
 }
 
-/** The call-list columns of a call, after cap and id: kind … complete, json (sqlite-schema.ts `calls`). */
+/** The call-list columns of a call: cap, id, kind … complete (sqlite-schema.ts `calls`). */
 export function callParams(
   cap: number,
   c: CallJson,
   methods: string,
   complete: boolean,
-  json: string,
 ): Array<string | number | null> {
   return [
     cap,
@@ -192,7 +191,6 @@ export function callParams(
     c.messages.length,
     methods,
     complete ? 1 : 0,
-    json,
   ];
 }
 

@@ -50,10 +50,21 @@ export interface SqliteStoreOptions {
   file: string;
   /** Rows deleted per transaction when a capture goes (default 20,000). */
   deleteChunk?: number;
+  /** SQLite page cache of this connection in KiB (default 32 MiB: a call-list query scans a capture's calls). */
+  cacheKiB?: number;
 }
 
 /** The tables holding a capture's analysis, each keyed (cap, …). */
-const ROW_TABLES = ['messages', 'transactions', 'dialogs', 'calls', 'call_search', 'findings'] as const;
+const ROW_TABLES = [
+  'messages',
+  'transactions',
+  'dialogs',
+  'calls',
+  'call_json',
+  'call_search',
+  'call_texts',
+  'findings',
+] as const;
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -86,6 +97,7 @@ export class SqliteStore implements Store, WriterHost {
       this.db.close();
       throw e;
     }
+    this.db.pragma(`cache_size = ${-Math.max(64, Math.floor(opts.cacheKiB ?? 32 * 1024))}`);
     registerSearchFunction(this.db);
     this.wst = prepareWriterStatements(this.db);
     this.counts = new SqliteCounts(this.db);
@@ -97,7 +109,12 @@ export class SqliteStore implements Store, WriterHost {
       capture: db.prepare('SELECT * FROM captures WHERE n = ?'),
       captures: db.prepare('SELECT * FROM captures ORDER BY n DESC'),
       deleteCapture: db.prepare('DELETE FROM captures WHERE n = ?'),
-      call: db.prepare('SELECT json, finding_count, worst FROM calls WHERE cap = ? AND id = ?'),
+      call: db.prepare(
+        'SELECT j.json, c.finding_count, c.worst FROM calls c JOIN call_json j ON j.cap = c.cap AND j.id = c.id WHERE c.cap = ? AND c.id = ?',
+      ),
+      pageJson: db.prepare(
+        'SELECT id, json FROM call_json WHERE cap = ? AND id IN (SELECT value FROM json_each(?))',
+      ),
       callMessages: db.prepare(
         `SELECT ${MESSAGE_ROW_COLUMNS} FROM messages WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
       ),
@@ -262,10 +279,17 @@ export class SqliteStore implements Store, WriterHost {
       .pluck()
       .get(...q.params) as number;
     if (q.offset >= total) return { total, calls: [] };
+    // The page from the narrow table, then the JSON of just those calls.
     const rows = this.statement(
-      `SELECT json, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
-    ).all(...q.params, q.limit, q.offset) as Array<{ json: string; finding_count: number; worst: number }>;
-    return { total, calls: rows.map((r) => callRow(r.json, r.finding_count, r.worst)) };
+      `SELECT id, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
+    ).all(...q.params, q.limit, q.offset) as Array<{ id: number; finding_count: number; worst: number }>;
+    const json = new Map<number, string>();
+    for (const r of this.st.pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
+      id: number;
+      json: string;
+    }>)
+      json.set(r.id, r.json);
+    return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
   }
 
   async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {

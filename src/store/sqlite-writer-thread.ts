@@ -58,14 +58,17 @@ function tsxApi(): string {
   return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
 }
 
+/** The thread's heap is bounded: it holds a few batches and the summaries of the calls in progress. */
+const LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+
 function startWorker(data: { db: string; captureId: string }): Worker {
   return fromSource
     ? new Worker(
         `import(${JSON.stringify(tsxApi())})` +
           `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
-        { eval: true, workerData: data },
+        { eval: true, workerData: data, resourceLimits: LIMITS },
       )
-    : new Worker(WORKER_URL, { workerData: data });
+    : new Worker(WORKER_URL, { workerData: data, resourceLimits: LIMITS });
 }
 
 /** Opens a writer for the capture on a new thread; rejects when the thread cannot open it. */

@@ -62,7 +62,8 @@ port.on('message', (m: WriterOp) => {
 });
 
 try {
-  store = openSqliteStore({ file: db });
+  // A small page cache: the writer appends; the queries run on the server's connection.
+  store = openSqliteStore({ file: db, cacheKiB: 8 * 1024 });
   writer = (await store.openWriter(captureId)) as SqliteWriter;
   reply({ type: 'ready' });
 } catch (e) {

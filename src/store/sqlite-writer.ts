@@ -60,20 +60,26 @@ export function prepareWriterStatements(db: Database.Database) {
     dialog: db.prepare('INSERT OR REPLACE INTO dialogs (cap, id, json) VALUES (?, ?, ?)'),
     // A call given again replaces its row but keeps the finding counts the findings made.
     call: db.prepare(
-      `INSERT INTO calls (cap, id, kind, state, start, from_l, to_l, duration_ms, pdd_ms, setup_ms, msg_count, methods, complete, json, finding_count, worst)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+      `INSERT INTO calls (cap, id, kind, state, start, from_l, to_l, duration_ms, pdd_ms, setup_ms, msg_count, methods, complete, finding_count, worst)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
          (SELECT count(*) FROM findings WHERE cap = ? AND call = ?),
          (SELECT coalesce(max(severity), 0) FROM findings WHERE cap = ? AND call = ?))
        ON CONFLICT (cap, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, start = excluded.start,
          from_l = excluded.from_l, to_l = excluded.to_l, duration_ms = excluded.duration_ms,
          pdd_ms = excluded.pdd_ms, setup_ms = excluded.setup_ms, msg_count = excluded.msg_count,
-         methods = excluded.methods, complete = excluded.complete, json = excluded.json`,
+         methods = excluded.methods, complete = excluded.complete`,
     ),
-    search: db.prepare('INSERT OR REPLACE INTO call_search (cap, id, lower, texts) VALUES (?, ?, ?, ?)'),
+    callJson: db.prepare('INSERT OR REPLACE INTO call_json (cap, id, json) VALUES (?, ?, ?)'),
+    search: db.prepare('INSERT OR REPLACE INTO call_search (cap, id, lower) VALUES (?, ?, ?)'),
+    texts: db.prepare('INSERT OR REPLACE INTO call_texts (cap, id, texts) VALUES (?, ?, ?)'),
     summary: db.prepare(
       'SELECT method, agent FROM messages WHERE cap = ? AND id IN (SELECT value FROM json_each(?))',
     ),
-    incomplete: db.prepare('SELECT json FROM calls WHERE cap = ? AND complete = 0').pluck(),
+    incomplete: db
+      .prepare(
+        'SELECT j.json FROM calls c JOIN call_json j ON j.cap = c.cap AND j.id = c.id WHERE c.cap = ? AND c.complete = 0',
+      )
+      .pluck(),
     finding: db.prepare(
       'INSERT INTO findings (cap, seq, call, rule, severity, messages, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -192,14 +198,16 @@ export class SqliteWriter implements CaptureWriter {
     if (s === undefined || s.messages !== c.messages.length) s = this.readSummary(c);
     const complete = s.messages === c.messages.length;
     this.st.call.run(
-      callParams(this.cap, c, methodsColumn(s.methods), complete, rowJson(c)),
+      callParams(this.cap, c, methodsColumn(s.methods), complete),
       this.cap,
       c.id,
       this.cap,
       c.id,
     );
+    this.st.callJson.run(this.cap, c.id, rowJson(c));
     const { lower, texts } = searchColumns(c, s.agents);
-    this.st.search.run(this.cap, c.id, lower, texts);
+    this.st.search.run(this.cap, c.id, lower);
+    this.st.texts.run(this.cap, c.id, texts);
   }
 
   /** The summary of a call's messages from the stored messages. */

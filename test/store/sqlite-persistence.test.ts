@@ -117,6 +117,54 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     db.close();
   });
 
+  it('migrates a version 1 database with its rows: the calls are listed and searched as before', async () => {
+    const file = dbFile();
+    const db = new Database(file);
+    migrate(db, file, MIGRATIONS.slice(0, 1));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    const call = {
+      id: 0,
+      callIds: ['v1-call@host'],
+      from: 'sip:Alice@a',
+      to: 'sip:bob@b',
+      start: 1,
+      end: 2,
+      state: 'completed',
+      setupMs: 10,
+      durationMs: 1000,
+      dialogs: [],
+      messages: [],
+      links: [],
+      kind: 'call',
+      finalStatus: 200,
+      reason: null,
+      pddMs: 5,
+      hangupBy: 'caller',
+      retransmissions: 0,
+      transactions: [],
+      endpoints: [],
+    };
+    db.prepare(
+      "INSERT INTO captures (name, size, path, status, progress, created_at) VALUES ('v1.pcap', 1, '/v1', 'ready', 1, '2026-01-01T00:00:00.000Z')",
+    ).run();
+    db.prepare(
+      "INSERT INTO calls (cap, id, kind, state, start, from_l, to_l, duration_ms, pdd_ms, setup_ms, msg_count, finding_count, worst, methods, complete, json) VALUES (1, 0, 'call', 'completed', 1, 'sip:alice@a', 'sip:bob@b', 1000, 5, 10, 0, 2, 3, ',invite,', 1, ?)",
+    ).run(JSON.stringify(call));
+    db.prepare('INSERT INTO call_search (cap, id, lower, texts) VALUES (1, 0, ?, ?)').run(
+      'sip:alice@a\nsip:bob@b\nv1-call@host',
+      JSON.stringify(['sip:Alice@a', 'sip:bob@b', 'v1-call@host']),
+    );
+    db.close();
+    const s = openSqliteStore({ file });
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const row = { ...call, findingCount: 2, worstSeverity: 'error' };
+    expect(await s.queryCalls('c1', {})).toEqual({ total: 1, calls: [row] });
+    expect((await s.queryCalls('c1', { q: 'V1-CALL' }))?.total).toBe(1);
+    expect((await s.queryCalls('c1', { q: '/^sip:Alice@a$/' }))?.total).toBe(1);
+    expect((await s.queryCalls('c1', { method: { include: ['invite'], exclude: [] } }))?.total).toBe(1);
+    await s.close();
+  });
+
   it('refuses a database written by a newer sipscope instead of guessing', () => {
     const file = dbFile();
     const db = new Database(file);
