@@ -144,6 +144,11 @@ export class LiveMonitor {
     this.timer.unref();
   }
 
+  /** What is watched (HEP with the ports actually bound). */
+  get sources(): string[] {
+    return this.opts.sources.slice();
+  }
+
   get running(): boolean {
     return this.stopping === null;
   }

@@ -12,7 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
-import { LiveStartError, liveSources } from '../../server/live-monitor.js';
+import { LiveStartError } from '../../server/live-monitor.js';
 import { LIVE_SERVE_OPTIONS, liveServeOptions } from '../../server/live-options.js';
 import { packageRoot } from '../../server/package-root.js';
 import { DEFAULT_HOST, defaultPort, startServer } from '../../server/start.js';
@@ -130,7 +130,7 @@ export async function runServe(args: string[]): Promise<number> {
   const monitor = server.server.live;
   if (monitor !== null && live !== undefined)
     process.stdout.write(
-      `sipscope: live capture ${monitor.captureId}: ${liveSources(live).join(', ')} (window: ${windowText(live.window)})\n`,
+      `sipscope: live capture ${monitor.captureId}: ${monitor.sources.join(', ')} (window: ${windowText(live.window)})\n`,
     );
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -1,0 +1,101 @@
+/**
+ * `serve --live-pcap DIR`: the ring of pcapng files the live frames are
+ * written to (server/live-pcap.ts). Files rotate at their size, only the
+ * newest are kept, and each reads back with the project's own reader: the
+ * same frames, in order, with their link types and nanosecond times.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LivePcapRing } from '../../server/live-pcap.js';
+import type { Frame } from '../../src/capture/frame.js';
+import { LinkType } from '../../src/capture/link-types.js';
+import { openCapture } from '../../src/capture/read-file.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { basicCall, T0 } from '../fixtures/flows/index.js';
+
+let dir = '';
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+/** Frames of `n` basic calls as a live capture hands them out (Ethernet, numbered, nanoseconds). */
+function liveFrames(n: number): Frame[] {
+  const out: Frame[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const f of flowToFrames(basicCall({ n: i + 1, t0: T0 + i }))) {
+      out.push({
+        no: out.length + 1,
+        sec: f.sec,
+        nsec: f.nsec + 123,
+        linkType: LinkType.ETHERNET,
+        data: f.data,
+        origLen: f.data.length,
+        iface: 0,
+        fileOffset: 0,
+      });
+    }
+  }
+  return out;
+}
+
+async function readAll(path: string): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for await (const f of openCapture(path)) frames.push(f);
+  return frames;
+}
+
+describe('live pcapng ring', () => {
+  it('rotates at the file size, keeps the newest files, and each reads back frame for frame', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir, fileBytes: 8_000, files: 3 });
+    await ring.open();
+    const frames = liveFrames(20);
+    for (const f of frames) ring.write(f);
+    await ring.close();
+    const st = ring.stats();
+    expect(st.frames).toBe(frames.length);
+    expect(st.dropped).toBe(0);
+    expect(st.files).toBeGreaterThan(3);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(3);
+    expect(st.kept.map((p) => p.slice(dir.length + 1))).toEqual(files);
+    for (const f of files) expect(f).toMatch(/^sipscope-live-\d{8}T\d{6}-\d+\.pcapng$/);
+    // Every kept file but the last one passed the size before it was closed.
+    for (const f of files.slice(0, -1)) expect(statSync(join(dir, f)).size).toBeGreaterThanOrEqual(8_000);
+    const back: Frame[] = [];
+    for (const f of st.kept) back.push(...(await readAll(f)));
+    const tail = frames.slice(frames.length - back.length);
+    expect(back.length).toBeGreaterThan(0);
+    expect(back.map((f) => [f.sec, f.nsec, f.linkType, Buffer.from(f.data).toString('hex')])).toEqual(
+      tail.map((f) => [f.sec, f.nsec, f.linkType, Buffer.from(f.data).toString('hex')]),
+    );
+  });
+
+  it('gives each (interface, link type) met in a file its own interface block', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir });
+    await ring.open();
+    const [a, b] = liveFrames(1);
+    ring.write(a);
+    // A second interface with another link type (the bytes do not matter to the ring).
+    ring.write({ ...b, iface: 1, linkType: LinkType.RAW });
+    await ring.close();
+    const back = await readAll(ring.stats().kept[0]);
+    expect(back.map((f) => [f.iface, f.linkType])).toEqual([
+      [0, LinkType.ETHERNET],
+      [1, LinkType.RAW],
+    ]);
+  });
+
+  it('says which directory it cannot create', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    await expect(new LivePcapRing({ dir: join(file, 'ring') }).open()).rejects.toThrow(
+      /^--live-pcap .*a-file\/ring: .*ENOTDIR/,
+    );
+  });
+});
