@@ -19,7 +19,8 @@
  */
 import type Database from 'better-sqlite3';
 import { type CallQuery, type CallSortKey, type ListFilter, pageOf, textMatcher } from './call-query.js';
-import { methodToken, SEARCH_SEPARATOR } from './sqlite-rows.js';
+import { callRow, methodToken, SEARCH_SEPARATOR } from './sqlite-rows.js';
+import type { CallPage } from './store.js';
 
 const SORT_COLUMN: Record<CallSortKey, string> = {
   start: 'start',
@@ -102,6 +103,50 @@ export function callListSql(cap: number, query: CallQuery): CallListSql {
     offset,
     limit,
   };
+}
+
+/**
+ * One page of the call list of capture `n`: the count and the page's ids from
+ * the narrow `calls` table, then the JSON of just those calls.
+ */
+export function callPage(
+  n: number,
+  query: CallQuery,
+  statement: (sql: string) => Database.Statement,
+  pageJson: Database.Statement,
+): CallPage {
+  const q = callListSql(n, query);
+  const count = () =>
+    statement(`SELECT count(*) ${q.where}`)
+      .pluck()
+      .get(...q.params) as number;
+  type Row = { id: number; finding_count: number; worst: number; total?: number };
+  let total: number;
+  let rows: Row[];
+  if (query.q !== undefined && query.q !== '') {
+    // A text search scans the searched text once for the count and the page together.
+    rows = statement(
+      `SELECT id, finding_count, worst, count(*) OVER () AS total ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
+    ).all(...q.params, q.limit, q.offset) as Row[];
+    total = rows.length > 0 ? rows[0].total! : count();
+  } else {
+    // Otherwise two scans of the narrow table beat a window over it.
+    total = count();
+    if (q.offset >= total) return { total, calls: [] };
+    rows = statement(`SELECT id, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`).all(
+      ...q.params,
+      q.limit,
+      q.offset,
+    ) as Row[];
+  }
+  // The page from the narrow table, then the JSON of just those calls.
+  const json = new Map<number, string>();
+  for (const r of pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
+    id: number;
+    json: string;
+  }>)
+    json.set(r.id, r.json);
+  return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
 }
 
 /** Registers `sipscope_q(q, texts)`: 1 when call-query.ts's matcher for q accepts one of the JSON array's strings. */

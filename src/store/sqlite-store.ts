@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
-import { callListSql, registerSearchFunction } from './sqlite-call-list.js';
+import { callPage, registerSearchFunction } from './sqlite-call-list.js';
 import {
   type CaptureDbRow,
   callRow,
@@ -274,22 +274,7 @@ export class SqliteStore implements Store, WriterHost {
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
     const n = captureNumber(captureId);
     if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
-    const q = callListSql(n, query);
-    const total = this.statement(`SELECT count(*) ${q.where}`)
-      .pluck()
-      .get(...q.params) as number;
-    if (q.offset >= total) return { total, calls: [] };
-    // The page from the narrow table, then the JSON of just those calls.
-    const rows = this.statement(
-      `SELECT id, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
-    ).all(...q.params, q.limit, q.offset) as Array<{ id: number; finding_count: number; worst: number }>;
-    const json = new Map<number, string>();
-    for (const r of this.st.pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
-      id: number;
-      json: string;
-    }>)
-      json.set(r.id, r.json);
-    return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
+    return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson);
   }
 
   async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
