@@ -136,6 +136,8 @@ describe('serve --hep: the live capture', () => {
     expect((await getJson(`${s.url}/api/captures/${id}/calls/0`)).status).toBe(404);
     expect((await getJson(`${s.url}/api/captures/${id}/messages/0`)).status).toBe(404);
     expect((await getJson(`${s.url}/api/captures/${id}/messages/69`)).status).toBe(200);
+    // Its frames are not kept (serve --live-pcap keeps the raw traffic): no per-call pcap.
+    expect((await fetch(`${s.url}/api/captures/${id}/calls/9/pcap`)).status).toBe(410);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toMatch(/^sipscope_evictions_total 7$/m);
     expect(metrics).toMatch(/^sipscope_live_evicted_total\{what="calls"\} 7$/m);
