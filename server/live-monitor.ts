@@ -191,6 +191,8 @@ export class LiveMonitor {
       this.timer = null;
       this.unsubscribe?.();
       this.unsubscribe = null;
+      // Deleted: nothing more goes to its window or to the browser.
+      if (this.deleted) this.feed.close();
       await this.session.stop();
       this.feed.flush();
       this.feed.close();

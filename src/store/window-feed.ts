@@ -70,10 +70,11 @@ export class WindowFeed {
 
   /** Writes the calls in progress that messages touched since the last flush (a few times a second). */
   flush(): void {
+    if (this.off.length === 0) return;
     for (const rec of this.pipeline.takeUpdatedCalls()) this.putCall(rec, false);
   }
 
-  /** Stops listening to the pipeline. */
+  /** Stops listening to the pipeline (and `flush()` writes nothing more). */
   close(): void {
     for (const f of this.off.splice(0)) f();
   }
