@@ -72,8 +72,8 @@ export async function analyzeToStore(
   try {
     const r = await analyse(file, writer, opts);
     const source = { ...r.source, file: name };
-    await writer.finish(r.stats, source);
     const warnings = r.warnings.map((w) => (w.startsWith(file) ? name + w.slice(file.length) : w));
+    await writer.finish(r.stats, source, warnings);
     return { ...r, source, warnings };
   } catch (e) {
     const line =

@@ -376,8 +376,8 @@ class MemoryWriter implements CaptureWriter {
     for (const f of batch) d.findings.push(f);
   }
 
-  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
-    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source }, false);
+  async finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {
+    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source, warnings }, false);
     this.ended = true;
   }
 

@@ -36,7 +36,7 @@ export type WriterOp =
   | { op: 'transactions' | 'dialogs'; items: Array<[number, string]> }
   | { op: 'calls'; items: string[] }
   | { op: 'findings'; items: Finding[] }
-  | { op: 'finish'; stats: AnalysisStats; source?: CaptureSource }
+  | { op: 'finish'; stats: AnalysisStats; source?: CaptureSource; warnings?: string[] }
   | { op: 'fail'; error: string };
 
 /** What the thread answers: `ready` once, then one `ack` or `error` per op. */
@@ -193,8 +193,8 @@ class ThreadWriter implements CaptureWriter {
     return this.post({ op: 'findings', items: [...batch] });
   }
 
-  finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
-    return this.end({ op: 'finish', stats, source });
+  finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {
+    return this.end({ op: 'finish', stats, source, warnings });
   }
 
   async fail(error: string): Promise<void> {

@@ -39,7 +39,7 @@ async function apply(m: WriterOp): Promise<void> {
     case 'findings':
       return w.addFindings(m.items);
     case 'finish':
-      return w.finish(m.stats, m.source);
+      return w.finish(m.stats, m.source, m.warnings);
     case 'fail':
       return w.fail(m.error);
   }

@@ -88,7 +88,7 @@ export function prepareWriterStatements(db: Database.Database) {
     ),
     nextSeq: db.prepare('SELECT coalesce(max(seq) + 1, 0) FROM findings WHERE cap = ?').pluck(),
     end: db.prepare(
-      'UPDATE captures SET status = ?, progress = ?, error = ?, stats = ?, source = coalesce(?, source) WHERE n = ?',
+      'UPDATE captures SET status = ?, progress = ?, error = ?, stats = ?, source = coalesce(?, source), warnings = coalesce(?, warnings) WHERE n = ?',
     ),
   };
 }
@@ -243,7 +243,7 @@ export class SqliteWriter implements CaptureWriter {
     });
   }
 
-  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
+  async finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {
     this.batch(() => {
       // Calls written before some of their messages: their summaries again, now that all are in.
       for (const json of this.st.incomplete.all(this.cap) as string[]) {
@@ -256,6 +256,7 @@ export class SqliteWriter implements CaptureWriter {
         null,
         JSON.stringify(stats),
         source ? JSON.stringify(source) : null,
+        warnings ? JSON.stringify(warnings) : null,
         this.cap,
       );
       this.host.endWriter(this);
@@ -265,7 +266,7 @@ export class SqliteWriter implements CaptureWriter {
 
   async fail(error: string): Promise<void> {
     this.batch(() => {
-      this.st.end.run('failed', 0, error, null, null, this.cap);
+      this.st.end.run('failed', 0, error, null, null, null, this.cap);
       this.host.endWriter(this);
     });
     this.summaries.clear();

@@ -177,8 +177,11 @@ export interface CaptureWriter {
   /** A call given again (a live capture updates calls) replaces the earlier row. */
   addCalls(batch: readonly CallJson[]): Promise<void>;
   addFindings(batch: readonly Finding[]): Promise<void>;
-  /** All output written: the capture becomes `ready` with these stats. */
-  finish(stats: AnalysisStats, source?: CaptureSource): Promise<void>;
+  /**
+   * All output written: the capture becomes `ready` with these stats (and the
+   * file's warnings, when given), in one step: no reader sees it ready without them.
+   */
+  finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void>;
   /** The analysis failed: the capture becomes `failed` with `error`, its rows are dropped. */
   fail(error: string): Promise<void>;
 }
