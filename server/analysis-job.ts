@@ -107,7 +107,7 @@ export function startAnalysisJob(
         chain = chain.then(async () => {
           if (cancelled || settled) return;
           try {
-            if (!m.stored) await writer?.finish(m.stats, m.source);
+            if (!m.stored) await writer?.finish(m.stats, m.source, m.warnings);
             settle({ ok: true, warnings: m.warnings });
           } catch (e) {
             fail(`cannot store the analysis: ${(e as Error).message}`);

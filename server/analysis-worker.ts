@@ -59,21 +59,19 @@ async function countFrames(size: number): Promise<number> {
   return n;
 }
 
-/** Straight into the SQLite database: memory follows the calls in progress, not the file. */
+/**
+ * Straight into the SQLite database: memory follows the calls in progress,
+ * not the file, and the inserts run on a thread of their own beside this one.
+ */
 async function runSqlite(db: string, captureId: string): Promise<void> {
-  const { openSqliteStore } = await import('../src/store/sqlite-store.js');
+  const { openSqliteWriterThread } = await import('../src/store/sqlite-writer-thread.js');
   const { analyzeToStore } = await import('../src/store/analyze-to-store.js');
-  const store = openSqliteStore({ file: db });
-  try {
-    const r = await analyzeToStore(input.file, await store.openWriter(captureId), {
-      name: input.name,
-      batchSize: input.batchSize,
-      onProgress: (p) => progress(p),
-    });
-    post({ type: 'done', stats: r.stats, source: r.source, warnings: r.warnings, stored: true });
-  } finally {
-    await store.close();
-  }
+  const r = await analyzeToStore(input.file, await openSqliteWriterThread({ db, captureId }), {
+    name: input.name,
+    batchSize: input.batchSize,
+    onProgress: (p) => progress(p),
+  });
+  post({ type: 'done', stats: r.stats, source: r.source, warnings: r.warnings, stored: true });
 }
 
 async function run(): Promise<void> {
