@@ -5,12 +5,17 @@
  * for days holds a bounded amount (DESIGN.md convention 15: bounded, drop and
  * count, visible counters).
  *
- * Eviction takes whole calls: when a limit is passed, the call that ended
- * first (a call the live pipeline handed out as over, `putCall(row, true)`)
- * goes with its messages, transactions, dialogs and findings. Only when no
- * ended call is left does the oldest call still in progress go (counted
- * apart); what arrives later for a call evicted in progress is dropped and
- * counted, so it does not come back in pieces.
+ * Eviction takes whole calls: when a limit is passed, the ended call that
+ * went quiet first goes with its messages, transactions, dialogs and
+ * findings. A call has ended once its row shows an outcome (`completed`,
+ * `cancelled`, `rejected`, `busy`, `redirected`, `failed`) or the live
+ * pipeline handed it out as over (`putCall(row, true)`), and its place in
+ * the queue is when it ended or last got a message, whichever is later.
+ * Only when no ended call is left does the oldest call still in progress
+ * (`setup`, `ringing`, `in-call`) go, counted apart. What comes later for
+ * an evicted call that was not handed out yet (a retransmission, its final
+ * row) is dropped — messages and findings counted — so it does not come
+ * back in pieces.
  *
  * Writes are synchronous (the live feed writes as messages come); the reads
  * answer the queries of store.ts for this one capture, with the same
@@ -68,12 +73,22 @@ export interface WindowCounters extends WindowLimits {
   evictedMessages: number;
   evictedBytes: number;
   evictedFindings: number;
-  /** Messages, findings and call updates that came for a call already evicted in progress: dropped. */
+  /** Messages and findings that came for a call already evicted (before it was handed out): dropped. */
   dropped: number;
 }
 
-/** Calls evicted in progress remembered (their late traffic dropped); older ones are forgotten. */
+/** Calls evicted before they were handed out that are remembered (their late traffic dropped); older ones are forgotten. */
 export const REMEMBER_EVICTED = 65_536;
+
+/** States of a call that has an outcome (correlate/model.ts CallState): nothing of it is in progress any more. */
+const ENDED_STATES: ReadonlySet<string> = new Set([
+  'completed',
+  'cancelled',
+  'rejected',
+  'busy',
+  'redirected',
+  'failed',
+]);
 
 /** The slot of messages without a call (never listed, evicted like a call in progress). */
 const NO_CALL = -1;
@@ -88,10 +103,9 @@ export class RollingWindow {
   /** Findings without a call. */
   private readonly loose: Array<[number, Finding]> = [];
   private readonly view: WindowView;
-  /** Ended calls in the order they ended (ids; a gone one is skipped). */
-  private finalQueue: number[] = [];
-  private finalHead = 0;
-  /** Calls evicted while in progress, the most recent REMEMBER_EVICTED of them: their late traffic is dropped. */
+  /** Ended calls, the one that went quiet first first (a Set keeps insertion order; re-adding moves to the end). */
+  private readonly ended = new Set<number>();
+  /** Calls evicted before the pipeline handed them out, the latest REMEMBER_EVICTED of them: their late traffic is dropped. */
   private readonly evictedLive = new Set<number>();
   private bytes = 0;
   private findingCount = 0;
@@ -148,6 +162,8 @@ export class RollingWindow {
     this.messages.set(m.row.id, m);
     this.bytes += m.raw.length;
     this.touch(this.slot(call)).messages.add(m.row.id);
+    // A message for an ended call (a retransmission, a late request): it went quiet later than it seemed.
+    if (this.ended.delete(call)) this.ended.add(call);
     this.view.version++;
     this.enforce();
   }
@@ -171,10 +187,8 @@ export class RollingWindow {
    * left with nothing is forgotten.
    */
   putCall(row: CallJson, final: boolean): void {
-    if (this.evictedLive.has(row.id)) {
-      this.counts.dropped++;
-      return;
-    }
+    if (this.evictedLive.has(row.id)) return; // the call is gone: its rows are of no use
+
     const s = this.touch(this.slot(row.id));
     s.row = row;
     for (const id of row.messages) {
@@ -184,10 +198,9 @@ export class RollingWindow {
         m.row = { ...m.row, call: row.id };
       }
     }
-    if (final && !s.final) {
-      s.final = true;
-      this.finalQueue.push(row.id);
-    }
+    if (final) s.final = true;
+    if (!isEnded(s)) this.ended.delete(row.id);
+    else if (!this.ended.has(row.id)) this.ended.add(row.id);
     this.view.version++;
     this.enforce();
   }
@@ -231,10 +244,8 @@ export class RollingWindow {
   /** Every call still in progress counts as over from now (the capture stopped). */
   endAll(): void {
     for (const s of this.calls.values()) {
-      if (!s.final) {
-        s.final = true;
-        this.finalQueue.push(s.id);
-      }
+      s.final = true;
+      if (!this.ended.has(s.id)) this.ended.add(s.id);
     }
   }
 
@@ -245,8 +256,7 @@ export class RollingWindow {
     this.transactions.clear();
     this.dialogs.clear();
     this.loose.length = 0;
-    this.finalQueue = [];
-    this.finalHead = 0;
+    this.ended.clear();
     this.bytes = 0;
     this.findingCount = 0;
     this.view.sorted = null;
@@ -315,6 +325,7 @@ export class RollingWindow {
       this.touch(from);
       if (from.messages.size === 0 && !from.final) {
         this.calls.delete(from.id);
+        this.ended.delete(from.id);
         for (const f of from.findings) into.findings.push(f);
       }
     }
@@ -340,17 +351,12 @@ export class RollingWindow {
     }
   }
 
-  /** The call that ended first, else the oldest call in progress. */
+  /** The ended call that went quiet first, else the oldest call in progress. */
   private victim(): Slot | undefined {
-    const q = this.finalQueue;
-    while (this.finalHead < q.length) {
-      const s = this.calls.get(q[this.finalHead]);
-      if (s?.final) return s;
-      this.finalHead++;
-    }
-    if (this.finalHead > 0) {
-      this.finalQueue = q.slice(this.finalHead);
-      this.finalHead = 0;
+    for (const id of this.ended) {
+      const s = this.calls.get(id);
+      if (s !== undefined && isEnded(s)) return s;
+      this.ended.delete(id); // gone, or in progress again (a new INVITE after a 401 or a 3xx)
     }
     const first = this.calls.values().next();
     return first.done ? undefined : first.value;
@@ -359,9 +365,10 @@ export class RollingWindow {
   private evict(s: Slot): void {
     const k = this.counts;
     this.calls.delete(s.id);
-    k.evictedCalls++;
+    this.ended.delete(s.id);
+    if (s.id !== NO_CALL) k.evictedCalls++;
+    if (!isEnded(s) && s.id !== NO_CALL) k.evictedActiveCalls++;
     if (!s.final && s.id !== NO_CALL) {
-      k.evictedActiveCalls++;
       this.evictedLive.add(s.id);
       if (this.evictedLive.size > REMEMBER_EVICTED)
         this.evictedLive.delete(this.evictedLive.values().next().value as number);
@@ -389,4 +396,9 @@ export class RollingWindow {
   private trim<T>(map: Map<number, T>): void {
     while (map.size > this.limits.maxMessages) map.delete(map.keys().next().value as number);
   }
+}
+
+/** The call has an outcome, or the pipeline handed it out. */
+function isEnded(s: Slot): boolean {
+  return s.final || (s.row !== null && ENDED_STATES.has(s.row.state));
 }

@@ -44,6 +44,11 @@ function fed(limits: Partial<WindowLimits>) {
 
 const allCalls = (w: RollingWindow) => w.queryCalls({ limit: 1000 });
 
+/** The message as if sent at `ts` (a flow squeezed in time). */
+function shiftTo(m: SipMessage, ts: number): SipMessage {
+  return { ...m, source: { ...m.source!, ts } } as SipMessage;
+}
+
 describe('window fed by the live pipeline, with room for everything', () => {
   for (const name of [
     'sipp-10-calls.pcap',
@@ -173,13 +178,36 @@ describe('window limits', () => {
     for (const msgs of calls) live.pushPayload(payloadOf(msgs[2])); // a 180 for each
     c = window.counters();
     expect(c.dropped).toBe(40);
-    feed.flush();
-    expect(window.counters().dropped).toBe(80); // and their call updates
+    feed.flush(); // their call rows are not taken (nor counted: they hold nothing new)
+    expect(window.counters().dropped).toBe(40);
     // The ten held are the newest, each with its INVITE and 180.
     const held = allCalls(window).calls;
     expect(held.map((x) => [x.id, x.state, x.messages.length])).toEqual(
       Array.from({ length: 10 }, (_, i) => [40 + i, 'ringing', 2]),
     );
+  });
+
+  it('counts a call as ended once its row shows an outcome, before the pipeline hands it out', () => {
+    const { live, window, feed } = fed({ maxCalls: 10 });
+    // 50 calls 10 ms apart, each over (BYE answered) when the next begins, all still lingering in the correlator.
+    for (let i = 0; i < 50; i++) {
+      for (const m of basicCall({ n: i + 1, t0: T0 + i * 0.01 }).map((x, k) =>
+        shiftTo(x, T0 + i * 0.01 + k * 0.001),
+      ))
+        live.pushPayload(payloadOf(m));
+      feed.flush();
+    }
+    expect(live.stats().activeCalls).toBe(50);
+    let c = window.counters();
+    expect(c).toMatchObject({ calls: 10, evictedCalls: 40, evictedActiveCalls: 0, dropped: 0 });
+    expect(allCalls(window).calls.map((x) => [x.id, x.state])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [40 + i, 'completed']),
+    );
+    // Handed out at the end: the evicted ones' final rows do not bring them back.
+    live.end();
+    c = window.counters();
+    expect(c).toMatchObject({ calls: 10, evictedCalls: 40, dropped: 0 });
+    expect(allCalls(window).calls.map((x) => x.id)).toEqual(Array.from({ length: 10 }, (_, i) => 40 + i));
   });
 
   it('refuses limits that are not positive whole numbers', () => {
