@@ -75,7 +75,7 @@ export function liveMetricLines(monitor: LiveMonitor, store: WindowStore): strin
     out,
     'sipscope_live_evicted_total',
     'counter',
-    'Evicted from the live windows to stay within their limits since start (calls in progress apart).',
+    'Evicted from the live windows to stay within their limits since start (calls in progress counted apart).',
     [
       [{ what: 'calls' }, totals.evictedCalls],
       [{ what: 'calls-in-progress' }, totals.evictedActiveCalls],
@@ -88,7 +88,7 @@ export function liveMetricLines(monitor: LiveMonitor, store: WindowStore): strin
     out,
     'sipscope_live_window_dropped_total',
     'counter',
-    'Messages, findings and call updates dropped because their call had been evicted while in progress.',
+    'Messages and findings dropped because their call had already been evicted.',
     [[{}, totals.dropped]],
   );
   const ring = monitor.pcapStats();
