@@ -158,9 +158,10 @@ async function analyse(
   const out = {
     messages: [] as MessageInput[],
     updates: [] as MessageUpdate[],
-    transactions: [] as TransactionRow[],
-    dialogs: [] as DialogRow[],
-    calls: [] as CallJson[],
+    // Records as [id, JSON text]: parsed only for a writer that wants objects.
+    transactions: [] as Array<[number, string]>,
+    dialogs: [] as Array<[number, string]>,
+    calls: [] as Array<[number, string]>,
     findings: [] as Finding[],
   };
   const queued = () =>
@@ -224,9 +225,9 @@ async function analyse(
       pendingCall.delete(id);
       pendingDialog.delete(id);
     }
-    for (const t of detail.transactions) out.transactions.push(parsedRow<TransactionRow>(transactionJson(t)));
-    for (const d of detail.dialogs) out.dialogs.push(parsedRow<DialogRow>(dialogJson(d)));
-    out.calls.push(parsedRow<CallJson>(callJson(call)));
+    for (const t of detail.transactions) out.transactions.push([t.id, transactionJson(t)]);
+    for (const d of detail.dialogs) out.dialogs.push([d.id, dialogJson(d)]);
+    out.calls.push([call.id, callJson(call)]);
     retiring.push({
       at: now,
       txs: detail.transactions.map((t) => t.id),
@@ -283,9 +284,15 @@ async function analyse(
   const flush = async (): Promise<void> => {
     if (out.messages.length > 0) await writer.addMessages(out.messages.splice(0));
     if (out.updates.length > 0) await writer.updateMessages(out.updates.splice(0));
-    if (out.transactions.length > 0) await writer.addTransactions(out.transactions.splice(0));
-    if (out.dialogs.length > 0) await writer.addDialogs(out.dialogs.splice(0));
-    if (out.calls.length > 0) await writer.addCalls(out.calls.splice(0));
+    for (const kind of ['transactions', 'dialogs', 'calls'] as const) {
+      if (out[kind].length === 0) continue;
+      const batch = out[kind].splice(0);
+      if (writer.addRecordsJson !== undefined) await writer.addRecordsJson(kind, batch);
+      else if (kind === 'transactions')
+        await writer.addTransactions(batch.map(([, j]) => parsedRow<TransactionRow>(j)));
+      else if (kind === 'dialogs') await writer.addDialogs(batch.map(([, j]) => parsedRow<DialogRow>(j)));
+      else await writer.addCalls(batch.map(([, j]) => parsedRow<CallJson>(j)));
+    }
     if (out.findings.length > 0) await writer.addFindings(out.findings.splice(0));
   };
 

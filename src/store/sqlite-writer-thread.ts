@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { rowJson } from './row-json.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import { messageParams } from './sqlite-rows.js';
-import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
+import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate, RecordKind } from './store.js';
 
 export interface WriterThreadOptions {
   /** The database file (not `:memory:`: the thread opens its own connection). */
@@ -187,6 +187,11 @@ class ThreadWriter implements CaptureWriter {
 
   addCalls(batch: readonly CallJson[]): Promise<void> {
     return this.post({ op: 'calls', items: batch.map((c) => rowJson(c)) });
+  }
+
+  addRecordsJson(kind: RecordKind, batch: ReadonlyArray<readonly [number, string]>): Promise<void> {
+    if (kind === 'calls') return this.post({ op: 'calls', items: batch.map(([, json]) => json) });
+    return this.post({ op: kind, items: batch.map(([id, json]) => [id, json]) });
   }
 
   addFindings(batch: readonly Finding[]): Promise<void> {

@@ -22,7 +22,7 @@ import {
   SEVERITY_RANK,
   searchColumns,
 } from './sqlite-rows.js';
-import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
+import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate, RecordKind } from './store.js';
 
 /** Positions in `messageParams` (sqlite-rows.ts MESSAGE_COLUMNS). */
 const METHOD = MESSAGE_COLUMNS.indexOf('method');
@@ -183,6 +183,11 @@ export class SqliteWriter implements CaptureWriter {
     this.batch(() => {
       for (const c of batch) this.writeCall(c);
     });
+  }
+
+  async addRecordsJson(kind: RecordKind, batch: ReadonlyArray<readonly [number, string]>): Promise<void> {
+    if (kind === 'calls') this.addCallsJson(batch.map(([, json]) => json));
+    else this.addJson(kind, batch);
   }
 
   /** Calls as their JSON text. */

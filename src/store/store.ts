@@ -107,6 +107,8 @@ export interface FileRange {
   length: number;
 }
 
+export type RecordKind = 'transactions' | 'dialogs' | 'calls';
+
 /** A message's final call and dialog (CaptureWriter.updateMessages). */
 export interface MessageUpdate {
   id: number;
@@ -177,6 +179,13 @@ export interface CaptureWriter {
   /** A call given again (a live capture updates calls) replaces the earlier row. */
   addCalls(batch: readonly CallJson[]): Promise<void>;
   addFindings(batch: readonly Finding[]): Promise<void>;
+  /**
+   * Optional: transactions, dialogs or calls as [id, the JSON text
+   * report/model-json.ts writes], the same as addTransactions & co. with the
+   * parsed rows. A store that keeps JSON implements it so that a big analysis
+   * does not parse what it will only write out again.
+   */
+  addRecordsJson?(kind: RecordKind, batch: ReadonlyArray<readonly [number, string]>): Promise<void>;
   /**
    * All output written: the capture becomes `ready` with these stats (and the
    * file's warnings, when given), in one step: no reader sees it ready without them.
