@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// npm run bench:big: the big-capture benchmark of the SQLite store (issue 7).
+//
+// 1. Makes (once, kept in .bench/) a SIPp capture of --calls calls (default
+//    200,000) with ../shared/tools/gen-sipp-pcap.sh (root, SIPp, tcpdump).
+// 2. Analyses it into a fresh SQLite data directory the way the server's
+//    analysis worker does (analyze-to-store.ts + the writer thread), from the
+//    build (dist/), measuring wall time and peak RSS (measure.py), next to
+//    `sngrep -l 300000 -I FILE -N -q -O /dev/null` on the same file.
+// 3. Times call-list pages on the result: through the store, and through the
+//    HTTP API of a server started on that data directory.
+//
+//   node test/bench/bench-big.mjs [--calls 200000] [--rate 1000] [--runs 1] [--no-sngrep]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '200000' },
+    rate: { type: 'string' },
+    runs: { type: 'string', default: '1' },
+    'no-sngrep': { type: 'boolean', default: false },
+    // Internal: the measured analysis, run as a child process.
+    child: { type: 'boolean', default: false },
+    file: { type: 'string' },
+    data: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const dist = (p) => pathToFileURL(join(root, 'dist', p)).href;
+
+if (values.child) {
+  // The analysis as the server's worker runs it: straight into SQLite, inserts on their own thread.
+  const { ensureDataDir, dataDirAt } = await import(dist('src/store/data-dir.js'));
+  const { openSqliteStore } = await import(dist('src/store/sqlite-store.js'));
+  const { openSqliteWriterThread } = await import(dist('src/store/sqlite-writer-thread.js'));
+  const { analyzeToStore } = await import(dist('src/store/analyze-to-store.js'));
+  const d = ensureDataDir(dataDirAt(values.data));
+  const store = openSqliteStore({ file: d.db });
+  const c = await store.createCapture({
+    name: 'big.pcap',
+    size: statSync(values.file).size,
+    path: values.file,
+  });
+  await store.close();
+  const t0 = performance.now();
+  const r = await analyzeToStore(values.file, await openSqliteWriterThread({ db: d.db, captureId: c.id }), {
+    name: 'big.pcap',
+  });
+  const out = {
+    id: c.id,
+    ms: performance.now() - t0,
+    calls: r.stats.calls,
+    messages: r.stats.sipMessages,
+    findings: r.stats.findings,
+    peakPendingMessages: r.peakPendingMessages,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  (await import('node:fs')).writeFileSync(values.out, JSON.stringify(out));
+  process.exit(0);
+}
+
+const calls = Number(values.calls);
+const rate = Number(values.rate ?? Math.min(1000, calls));
+const runs = Math.max(1, Number(values.runs));
+const benchDir = join(root, '.bench');
+mkdirSync(benchDir, { recursive: true });
+const capture = join(benchDir, `sipp-${calls}.pcap`);
+
+if (!existsSync(capture)) {
+  const gen = resolve(root, '../shared/tools/gen-sipp-pcap.sh');
+  const script = existsSync(gen) ? gen : join(root, 'test/bench/gen-sipp-pcap.sh');
+  console.log(`making ${capture} (${calls} calls at ${rate}/s with SIPp on loopback)…`);
+  execFileSync('bash', [script, capture, String(calls), String(rate)], { stdio: 'inherit' });
+}
+
+// The build must be there and newer than the store's sources.
+const needed = [
+  'store/analyze-to-store',
+  'store/sqlite-store',
+  'store/sqlite-writer-thread',
+  'store/sqlite-writer-worker',
+];
+const stale = needed.some((m) => {
+  const js = join(root, 'dist/src', `${m}.js`);
+  return !existsSync(js) || statSync(js).mtimeMs < statSync(join(root, 'src', `${m}.ts`)).mtimeMs;
+});
+if (stale || !existsSync(join(root, 'dist/server/start.js'))) {
+  console.log('building dist/ (tsc)…');
+  // Type errors elsewhere in a working tree do not stop tsc from emitting: check what we need instead.
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  for (const m of needed)
+    if (!existsSync(join(root, 'dist/src', `${m}.js`)))
+      throw new Error(`the build did not make dist/src/${m}.js`);
+}
+
+const measure = (cmd) => {
+  const r = spawnSync('python3', [join(root, 'test/bench/measure.py'), ...cmd], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`measure failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (kib) => (kib / 1024).toFixed(1);
+
+console.log(`capture: ${capture} (${(statSync(capture).size / 1e6).toFixed(1)} MB)`);
+const dataDir = join(benchDir, `data-${calls}`);
+const resultFile = join(benchDir, `bench-big-${calls}.json`);
+const ours = [];
+let result;
+for (let i = 0; i < runs; i++) {
+  rmSync(dataDir, { recursive: true, force: true });
+  const m = measure([
+    process.execPath,
+    fileURLToPath(import.meta.url),
+    '--child',
+    '--file',
+    capture,
+    '--data',
+    dataDir,
+    '--out',
+    resultFile,
+  ]);
+  if (m.rc !== 0) throw new Error(`sipscope analysis exited ${m.rc}: ${m.stderr ?? ''}`);
+  ours.push(m);
+  result = JSON.parse(readFileSync(resultFile, 'utf8'));
+}
+const theirs = [];
+if (!values['no-sngrep'])
+  for (let i = 0; i < runs; i++)
+    theirs.push(measure(['sngrep', '-l', '300000', '-I', capture, '-N', '-q', '-O', '/dev/null']));
+
+const db = join(dataDir, 'sipscope.db');
+const dbBytes = ['', '-wal'].reduce((a, x) => a + (existsSync(db + x) ? statSync(db + x).size : 0), 0);
+console.log(
+  `sipscope stored ${result.calls} calls, ${result.messages} messages, ${result.findings} findings; ` +
+    `at most ${result.peakPendingMessages} messages of calls in progress; database ${(dbBytes / 1e6).toFixed(1)} MB`,
+);
+console.log(['tool', 'wall s (median)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'));
+const ourWall = median(ours.map((m) => m.wall));
+const ourRss = Math.max(...ours.map((m) => m.rssKiB));
+const theirWall = theirs.length ? median(theirs.map((m) => m.wall)) : Number.NaN;
+console.log(
+  ['sipscope → SQLite', ourWall.toFixed(3), mib(ourRss), (ourWall / theirWall).toFixed(2)].join('\t'),
+);
+if (theirs.length)
+  console.log(
+    ['sngrep -l 300000', theirWall.toFixed(3), mib(Math.max(...theirs.map((m) => m.rssKiB))), '1.00'].join(
+      '\t',
+    ),
+  );
+
+// Call-list pages: through the store, then through the HTTP API of a server on the same data.
+const { openSqliteStore } = await import(dist('src/store/sqlite-store.js'));
+const { parseCallQuery } = await import(dist('src/store/call-query.js'));
+const { startServer } = await import(dist('server/start.js'));
+const QUERIES = [
+  'kind=call&state=completed&sort=durationMs&order=desc&limit=100',
+  'limit=100',
+  'state=completed&sort=from&offset=100000&limit=100',
+  'method=bye&hasFindings=false&sort=pddMs&order=desc&limit=100',
+  'q=127.0.0.1&sort=start&limit=100',
+  `q=/^${Math.floor(calls / 2)}-/&limit=100`,
+];
+const timeIt = async (f, n = 5) => {
+  const cold = performance.now();
+  const total = await f();
+  const first = performance.now() - cold;
+  const warm = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    warm.push(performance.now() - t);
+  }
+  return { total, first, warm: median(warm) };
+};
+const store = openSqliteStore({ file: db });
+const id = result.id;
+console.log(['call list query', 'matches', 'store first ms', 'store warm ms', 'HTTP warm ms'].join('\t'));
+const server = await startServer({ dataDir, port: 0, store, webRoot: join(dataDir, 'no-web') });
+for (const qs of QUERIES) {
+  const p = parseCallQuery(new URLSearchParams(qs));
+  if (!p.ok) throw new Error(`${qs}: ${p.error}`);
+  const s = await timeIt(async () => (await store.queryCalls(id, p.query)).total);
+  const h = await timeIt(async () => {
+    const res = await fetch(`${server.url}/api/captures/${id}/calls?${qs}`);
+    return (await res.json()).total;
+  });
+  if (h.total !== s.total) throw new Error(`${qs}: the API says ${h.total}, the store ${s.total}`);
+  console.log([qs, s.total, s.first.toFixed(1), s.warm.toFixed(1), h.warm.toFixed(1)].join('\t'));
+}
+await server.close();
+await store.close();
