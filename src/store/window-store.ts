@@ -182,13 +182,15 @@ class Windows implements WindowStore {
   }
 
   async listCaptures(): Promise<CaptureRecord[]> {
-    // Newest first; the live ones lead among equals (they are the ones still changing).
+    // The captures still live first (they are the ones changing), then all the others newest first.
     const mine: CaptureRecord[] = [...this.held.values()].reverse().map((h) => this.record(h));
-    const all = mine.concat(await this.base.listCaptures());
-    return all
+    const live = mine.filter((c) => c.status === 'live');
+    const rest = mine.filter((c) => c.status !== 'live').concat(await this.base.listCaptures());
+    const sorted = rest
       .map((c, i) => ({ c, i }))
       .sort((a, b) => (a.c.createdAt === b.c.createdAt ? a.i - b.i : a.c.createdAt < b.c.createdAt ? 1 : -1))
       .map((x) => x.c);
+    return live.concat(sorted);
   }
 
   async getCapture(id: string): Promise<CaptureRecord | undefined> {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveStartError } from '../../server/live-monitor.js';
@@ -18,7 +19,7 @@ import type { CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { hep3 } from '../capture/hep-build.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
-import { getJson, type TestServer, testServer } from '../server/helpers.js';
+import { getJson, type TestServer, testServer, uploadReady } from '../server/helpers.js';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -65,10 +66,17 @@ async function liveServer(window?: { maxCalls?: number; maxMessages?: number; ma
 }
 
 describe('serve --hep: the live capture', () => {
-  it('is listed with status live, its sources and counters, before any traffic', async () => {
+  it('is listed first with status live, its sources and counters, before any traffic', async () => {
     const { s, id, info } = await liveServer();
+    const sample = await uploadReady(
+      s,
+      fileURLToPath(new URL('../../samples/basic-call.pcap', import.meta.url)),
+    );
     const list = (await getJson<LiveCaptureInfo[]>(`${s.url}/api/captures`)).body;
-    expect(list.map((c) => [c.id, c.status])).toEqual([[id, 'live']]);
+    expect(list.map((c) => [c.id, c.status])).toEqual([
+      [id, 'live'],
+      [sample.id, 'ready'],
+    ]);
     const c = (await info(s)).body;
     expect(c.name).toMatch(/^live: HEP on UDP \d+, TCP \d+$/);
     expect(c.live).toMatchObject({ running: true, packets: 0, droppedPackets: 0 });
