@@ -120,6 +120,14 @@ describe('serve --hep: the live capture', () => {
     const c = (await info(s)).body;
     expect(c.stats).toMatchObject({ sipMessages: 35, calls: 5, requests: { INVITE: 5, ACK: 5, BYE: 5 } });
     expect(c.live).toMatchObject({ packets: 35, droppedPackets: 0 });
+    // The inspector's view of a live message: its text and header offsets.
+    const detail = (
+      await getJson<{ raw: string; headers: Array<{ name: string }> }>(
+        `${s.url}/api/captures/${id}/messages/0`,
+      )
+    ).body;
+    expect(detail.raw.startsWith('INVITE sip:bob@10.0.0.2 SIP/2.0\r\n')).toBe(true);
+    expect(detail.headers.map((h) => h.name)).toContain('Call-ID');
   });
 
   it('keeps the window within --window-calls, evicting the calls that ended first, and says so in the capture and /metrics', async () => {
