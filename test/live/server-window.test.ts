@@ -14,7 +14,8 @@ import { createLivePipeline } from '../../src/live/live-pipeline.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { callJson } from '../../src/report/model-json.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import type { CallRow, MessageRow } from '../../src/store/rows.js';
+import type { CallJson, CallRow, Finding, MessageRow } from '../../src/store/rows.js';
+import type { MessageInput } from '../../src/store/store.js';
 import { RollingWindow, type WindowLimits } from '../../src/store/window.js';
 import { WindowFeed } from '../../src/store/window-feed.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
@@ -105,6 +106,105 @@ describe('window fed by the live pipeline, with room for everything', () => {
     live.end();
     expect(sent.calls.at(-1)).toMatchObject({ state: 'completed', messages: [0, 1, 2, 3, 4, 5, 6] });
     expect(window.getCall(0)?.transactions.length).toBe(3);
+  });
+});
+
+describe('window rows', () => {
+  /** A message row with what the window looks at (a fixture: the other fields as a parser would leave them). */
+  function msg(id: number, call: number, method = 'INVITE'): MessageInput {
+    const row: MessageRow = {
+      id,
+      frame: id + 1,
+      ts: T0 + id,
+      src: '10.0.0.1:5060',
+      dst: '10.0.0.2:5060',
+      transport: 'udp',
+      method,
+      callId: `c${call}@10.0.0.1`,
+      cseq: 1,
+      cseqMethod: method,
+      fromTag: 'a',
+      toTag: null,
+      branch: `z9hG4bK${id}`,
+      transaction: id,
+      dialog: null,
+      call,
+      retransmission: false,
+      sdp: null,
+    };
+    return { row, raw: new TextEncoder().encode(`${method} sip:bob@10.0.0.2 SIP/2.0\r\n\r\n`), agent: null };
+  }
+  function call(id: number, messages: number[], state = 'setup'): CallJson {
+    return {
+      id,
+      callIds: [`c${id}@10.0.0.1`],
+      from: 'sip:alice@example.com',
+      to: 'sip:bob@example.com',
+      start: T0 + messages[0],
+      end: T0 + messages.at(-1)!,
+      state,
+      setupMs: null,
+      durationMs: null,
+      dialogs: [],
+      messages,
+      links: [],
+      kind: 'call',
+      finalStatus: null,
+      reason: null,
+      pddMs: null,
+      hangupBy: null,
+      retransmissions: 0,
+      transactions: messages,
+      endpoints: [],
+    };
+  }
+  const finding = (c: number, m: number): Finding => ({
+    rule: 'cseq.not-increasing',
+    severity: 'error',
+    rfc: 'RFC 3261 §12.2.1.1',
+    messages: [m],
+    call: c,
+    text: 'x',
+  });
+
+  it('moves the messages and findings of a call another absorbed (a late link) and forgets the absorbed one', () => {
+    const w = new RollingWindow({});
+    w.addMessage(msg(0, 0));
+    w.addMessage(msg(1, 1));
+    w.addFinding(finding(1, 1));
+    w.putCall(call(0, [0]), false);
+    w.putCall(call(1, [1]), false);
+    expect(w.queryCalls({}).total).toBe(2);
+    // A later message linked the legs: call 0 now has both.
+    w.putCall({ ...call(0, [0, 1]), callIds: ['c0@10.0.0.1', 'c1@10.0.0.1'] }, false);
+    expect(w.queryCalls({}).calls.map((c) => [c.id, c.messages, c.findingCount])).toEqual([[0, [0, 1], 1]]);
+    expect(w.getMessage(1)?.row.call).toBe(0);
+    expect(w.getCall(1)).toBeUndefined();
+    expect(w.getCall(0)?.messages.map((m) => m.id)).toEqual([0, 1]);
+    expect(w.counters()).toMatchObject({ calls: 1, messages: 2, findings: 1, evictedCalls: 0 });
+  });
+
+  it('keeps messages without a call apart, never listed, and evicts them like the oldest call in progress', () => {
+    const w = new RollingWindow({ maxMessages: 3 });
+    const loose = msg(0, 0);
+    loose.row.call = null;
+    w.addMessage(loose);
+    for (let i = 1; i <= 3; i++) {
+      w.addMessage(msg(i, i));
+      w.putCall(call(i, [i]), false);
+    }
+    // Four messages for three allowed, every call in progress: the oldest (the call-less message) goes, not counted as a call.
+    expect(w.counters()).toMatchObject({
+      messages: 3,
+      evictedMessages: 1,
+      evictedCalls: 0,
+      evictedActiveCalls: 0,
+    });
+    expect(w.getMessage(0)).toBeUndefined();
+    expect(w.queryCalls({}).calls.map((c) => c.id)).toEqual([1, 2, 3]);
+    w.addMessage(msg(4, 4));
+    expect(w.counters()).toMatchObject({ messages: 3, evictedCalls: 1, evictedActiveCalls: 1 });
+    expect(w.queryCalls({}).calls.map((c) => c.id)).toEqual([2, 3]);
   });
 });
 
