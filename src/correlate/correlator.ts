@@ -17,7 +17,7 @@ import { computeOutcome } from './call-outcome.js';
 import { CallTable } from './call-table.js';
 import { detach, Interner } from './detach.js';
 import { dialogForRequest, dialogForResponse } from './dialog-rules.js';
-import { DialogTable, insertSorted } from './dialog-table.js';
+import { DialogTable } from './dialog-table.js';
 import { linkEvidence } from './evidence.js';
 import {
   type CallNode,
@@ -28,6 +28,8 @@ import {
   NONE,
   type TransactionRecord,
   type Tx,
+  withId,
+  withItem,
 } from './model.js';
 import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
@@ -173,7 +175,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     const { tx, verdict } = step;
     const rec = tx.rec;
     this.lastTx = rec;
-    insertSorted(rec.messages, id);
+    rec.messages = withId(rec.messages, id);
     if (ts > rec.end) rec.end = ts;
     if (cid !== undefined && cid !== rec.callId) addAnomaly(rec, 'call-id-mismatch');
     const first = !verdict.retransmission && !verdict.duplicate;
@@ -325,7 +327,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     first: boolean,
   ): void {
     const r = root.rec;
-    insertSorted(r.messages, id);
+    r.messages = withId(r.messages, id);
     if (ts < r.start) r.start = ts;
     if (ts > r.end) r.end = ts;
     if (ts > root.lastActivity) root.lastActivity = ts;
@@ -383,6 +385,6 @@ function endpointAcc(root: CallNode, ep: Endpoint) {
   const eps = root.endpoints;
   for (let i = 0; i < eps.length; i++) if (sameEndpoint(eps[i].ep, ep)) return eps[i];
   const e = { ep, label: null as string | null, tries: 0 };
-  eps.push(e);
+  root.endpoints = withItem(eps, e);
   return e;
 }

@@ -7,8 +7,8 @@ import type { Endpoint } from '../decode/payload.js';
 import { headerValue } from '../sip/accessors.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { isFinal, isProvisional, isSuccess } from '../sip/status.js';
-import { type DialogTable, insertSorted, linkTx } from './dialog-table.js';
-import type { CallNode, Dialog, Tx } from './model.js';
+import { type DialogTable, linkTx } from './dialog-table.js';
+import { type CallNode, type Dialog, type Tx, withId } from './model.js';
 import type { CopyVerdict } from './retransmission.js';
 
 /** The message being correlated, once its transaction is known. */
@@ -102,9 +102,7 @@ export function dialogForRequest(ctx: DialogContext, m: SipRequest, s: Step): Di
   const hopByHop = method === 'ACK' && tx.rec.kind === 'invite';
   if (d === undefined) {
     if (!hopByHop && first) {
-      const u = root.rec.unknownDialogRequests;
-      if (u.length === 0) root.rec.unknownDialogRequests = [s.id];
-      else insertSorted(u, s.id);
+      root.rec.unknownDialogRequests = withId(root.rec.unknownDialogRequests, s.id);
     }
     if (method === 'BYE' && first && Number.isNaN(root.byeAt)) {
       root.byeAt = ts;

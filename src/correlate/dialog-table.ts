@@ -19,6 +19,7 @@ import {
   type DialogRecord,
   type DialogState,
   type Tx,
+  withId,
   withItem,
 } from './model.js';
 import type { TimerQueue } from './timer-queue.js';
@@ -57,9 +58,8 @@ export const NO_DIALOGS: Dialog[] = Object.freeze([]) as unknown as Dialog[];
 
 /** Records that `tx`'s messages belong to `d` (both directions of the link). */
 export function linkTx(d: Dialog, tx: Tx): void {
-  if (!d.txs.includes(tx)) d.txs.push(tx);
-  if (tx.dialogs === NO_DIALOGS) tx.dialogs = [d];
-  else if (!tx.dialogs.includes(d)) tx.dialogs.push(d);
+  if (!d.txs.includes(tx)) d.txs = withItem(d.txs, tx);
+  if (!tx.dialogs.includes(d)) tx.dialogs = withItem(tx.dialogs, d);
 }
 
 export class DialogTable {
@@ -132,9 +132,9 @@ export class DialogTable {
       open: true,
       lastActivity: ts,
     };
-    root.dialogs.push(d);
+    root.dialogs = withItem(root.dialogs, d);
     root.hotDialogs = withItem(root.hotDialogs, d);
-    root.rec.dialogs.push(rec.id);
+    root.rec.dialogs = withItem(root.rec.dialogs, rec.id);
     root.active++;
     this.hotCount++;
     this.hooks.created(rec);
@@ -144,7 +144,7 @@ export class DialogTable {
 
   /** Adds a message id (ascending order kept). */
   addMessage(d: Dialog, id: number, ts: number): void {
-    insertSorted(d.rec.messages, id);
+    d.rec.messages = withId(d.rec.messages, id);
     if (ts > d.lastActivity) d.lastActivity = ts;
   }
 
@@ -153,7 +153,8 @@ export class DialogTable {
     if (d.txs.includes(tx)) return;
     linkTx(d, tx);
     for (const id of tx.rec.messages)
-      if (id === tx.rec.request || !tx.rec.responses.includes(id)) insertSorted(d.rec.messages, id);
+      if (id === tx.rec.request || !tx.rec.responses.includes(id))
+        d.rec.messages = withId(d.rec.messages, id);
   }
 
   /** Applies an event; an impossible one is recorded as an anomaly and changes nothing. */
@@ -218,13 +219,4 @@ export class DialogTable {
     root.active--;
     this.hooks.closed(root);
   }
-}
-
-/** Inserts into an ascending list (ids arrive mostly in order: search from the end). */
-export function insertSorted(a: number[], id: number): void {
-  let i = a.length;
-  while (i > 0 && a[i - 1] > id) i--;
-  if (i > 0 && a[i - 1] === id) return;
-  if (i === a.length) a.push(id);
-  else a.splice(i, 0, id);
 }

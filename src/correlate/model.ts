@@ -175,11 +175,49 @@ export interface MessageCorrelation {
  */
 export const NONE = Object.freeze([]) as unknown as never[];
 
-/** `list` with `item` appended (a new array when `list` is the shared NONE). */
+/**
+ * Lists shorter than this grow by copying into an array of exactly the new
+ * length: `push` reserves 16 more slots, and a capture's hundreds of
+ * thousands of short lists (a transaction's two or three messages) then
+ * cost ten times their size, all of it copied and traced by the garbage
+ * collector for as long as the records live.
+ */
+const EXACT_BELOW = 16;
+
+/** `list` with `item` appended: a new array while short (and for the shared NONE), else `list` itself. */
 export function withItem<T>(list: T[], item: T): T[] {
-  if (list === NONE) return [item];
-  list.push(item);
-  return list;
+  const n = list.length;
+  // Literals for the usual lengths (packed, exact), a sized copy up to EXACT_BELOW.
+  switch (n) {
+    case 0:
+      return [item];
+    case 1:
+      return [list[0], item];
+    case 2:
+      return [list[0], list[1], item];
+    case 3:
+      return [list[0], list[1], list[2], item];
+    default: {
+      if (n >= EXACT_BELOW) {
+        list.push(item);
+        return list;
+      }
+      const out = new Array<T>(n + 1);
+      for (let i = 0; i < n; i++) out[i] = list[i];
+      out[n] = item;
+      return out;
+    }
+  }
+}
+
+/** An ascending id list with `id` inserted (ids arrive mostly in order: search from the end). */
+export function withId(a: number[], id: number): number[] {
+  let i = a.length;
+  while (i > 0 && a[i - 1] > id) i--;
+  if (i > 0 && a[i - 1] === id) return a;
+  if (i === a.length) return withItem(a, id);
+  a.splice(i, 0, id);
+  return a;
 }
 
 /** Something with at most one pending timer in the TimerQueue. */

@@ -19,7 +19,7 @@
  */
 import type { Endpoint } from '../decode/payload.js';
 import { detach, type Interner } from './detach.js';
-import type { Copy } from './model.js';
+import { type Copy, withItem } from './model.js';
 
 export interface CopyVerdict {
   retransmission: boolean;
@@ -31,12 +31,12 @@ export interface CopyVerdict {
 const ORIGINAL: CopyVerdict = { retransmission: false, duplicate: false };
 
 /**
- * Classifies a copy against the copies already seen in its transaction and
- * records it. `code` is -1 for the request, -2 for the ACK of a non-2xx
+ * Classifies a copy against the copies already seen in its transaction
+ * (`owner.copies`) and records it. `code` is -1 for the request, -2 for the ACK of a non-2xx
  * response, else the status code.
  */
 export function classifyCopy(
-  copies: Copy[],
+  owner: { copies: Copy[] },
   src: Endpoint,
   dst: Endpoint,
   code: number,
@@ -46,6 +46,7 @@ export function classifyCopy(
   window: number,
   ips: Interner,
 ): CopyVerdict {
+  const copies = owner.copies;
   const len = raw.length;
   const fp = fingerprint(raw);
   for (let i = 0; i < copies.length; i++) {
@@ -72,7 +73,7 @@ export function classifyCopy(
       if (copies[i].toTag === tag) own = copies[i].toTag;
     tag = own ?? detach(tag);
   }
-  copies.push({
+  owner.copies = withItem(copies, {
     srcIp: ips.get(src.ip),
     srcPort: src.port,
     dstIp: ips.get(dst.ip),

@@ -12,7 +12,7 @@ import { kindOfMethod, mergeKind } from './call-outcome.js';
 import { detach, type Interner } from './detach.js';
 import type { Step } from './dialog-rules.js';
 import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
-import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx } from './model.js';
+import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
 import { classifyCopy, fromTo } from './retransmission.js';
 import type { TimerQueue } from './timer-queue.js';
 import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
@@ -147,8 +147,11 @@ export class TransactionLayer {
     // only on the path that already carried a final response.
     const finalHere = finalOnPath(tx, src, dst);
     const verdict = this.copy(tx, src, dst, st, toTag, ts, m.raw);
-    rec.responses.push(id);
-    rec.responseTimes.push(Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3);
+    rec.responses = withItem(rec.responses, id);
+    rec.responseTimes = withItem(
+      rec.responseTimes,
+      Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3,
+    );
     rec.firstResponseAt ??= ts;
     if (verdict.duplicate)
       return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
@@ -185,17 +188,7 @@ export class TransactionLayer {
     ts: number,
     raw: Uint8Array,
   ) {
-    return classifyCopy(
-      tx.copies,
-      src,
-      dst,
-      code,
-      toTag,
-      ts,
-      raw,
-      this.ctx.v.duplicateWindow,
-      this.ctx.strings,
-    );
+    return classifyCopy(tx, src, dst, code, toTag, ts, raw, this.ctx.v.duplicateWindow, this.ctx.strings);
   }
 
   /** Looks `key` up with another method (ACK → INVITE, CANCEL → INVITE). */
@@ -278,8 +271,8 @@ export class TransactionLayer {
       finalToTag: undefined,
     };
     if (sentBy !== '') this.ctx.table.add(tx);
-    root.txs.push(tx);
-    root.rec.transactions.push(rec.id);
+    root.txs = withItem(root.txs, tx);
+    root.rec.transactions = withItem(root.rec.transactions, rec.id);
     root.rec.kind = mergeKind(root.rec.kind, kindOfMethod(method));
     this.ctx.txCreated(rec);
     if (kind === 'ack') this.ctx.timers.schedule(tx, ts + this.ctx.v.l);
