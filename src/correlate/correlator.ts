@@ -93,6 +93,8 @@ export interface Correlator {
   transaction(id: number): TransactionRecord | undefined;
   dialog(id: number): DialogRecord | undefined;
   call(id: number): CallRecord | undefined;
+  /** A hot call's record with its outcome (state, metrics, endpoints) computed as of now; undefined once handed out or merged. */
+  hotCall(id: number): CallRecord | undefined;
   /** The hot transaction created by a request with this top Via branch, sent-by and method (RFC 3261 §17.2.3). */
   liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
 }
@@ -274,6 +276,13 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
 
   call(id: number): CallRecord | undefined {
     return this.callRecords.get(id) ?? this.calls.hot.get(id)?.rec;
+  }
+
+  hotCall(id: number): CallRecord | undefined {
+    const n = this.calls.hot.get(id);
+    if (n === undefined) return undefined;
+    computeOutcome(n);
+    return n.rec;
   }
 
   liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined {

@@ -204,15 +204,19 @@ export class LivePipeline extends Emitter<LiveEvents> {
 
   /**
    * The hot calls that messages touched since the last call, with their
-   * state as of now (for batched UI updates). Costs a pass over the hot
-   * calls, so call it a few times a second, not per message. The first call
-   * starts the tracking (and returns nothing).
+   * state as of now (for batched UI updates), oldest call first. Costs a
+   * look-up per touched call (not a pass over every hot call), so it can be
+   * called a few times a second at any rate. The first call starts the
+   * tracking (and returns nothing).
    */
   takeUpdatedCalls(): CallRecord[] {
     this.tracking = true;
     if (this.touched.size === 0) return [];
     const out: CallRecord[] = [];
-    for (const rec of this.correlator.snapshot().calls) if (this.touched.has(rec.id)) out.push(rec);
+    for (const id of [...this.touched].sort((a, b) => a - b)) {
+      const rec = this.correlator.hotCall(id);
+      if (rec !== undefined) out.push(rec);
+    }
     this.touched.clear();
     return out;
   }
