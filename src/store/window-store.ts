@@ -325,8 +325,8 @@ class WindowWriter implements CaptureWriter {
     for (const f of batch) w.addFinding(f);
   }
 
-  async finish(stats: AnalysisStats, source?: CaptureSource): Promise<void> {
-    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source }, false);
+  async finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {
+    this.store.endWriter(this, { status: 'ready', progress: 1, error: null, stats, source, warnings }, false);
     this.ended = true;
   }
 
