@@ -36,13 +36,20 @@ const SORT_COLUMN: Record<CallSortKey, string> = {
 };
 
 export interface CallListSql {
-  /** `FROM calls WHERE …`, shared by the count and the page. */
+  /** `FROM calls c WHERE …` for the filters other than `q`. */
   where: string;
   params: Array<string | number>;
+  /** Filters besides `q`. */
+  filtered: boolean;
+  /** `q`: the table of searched text and the test of one of its rows `s`. */
+  search?: { table: 'call_search' | 'call_texts'; test: string; value: string };
   orderBy: string;
   offset: number;
   limit: number;
 }
+
+/** Past this many matches of `q`, the page is found by joining the searched text rather than by id list. */
+export const MAX_ID_LIST = 20_000;
 
 function listSql(
   column: string,
@@ -63,43 +70,43 @@ function listSql(
 
 /** The SQL of a query on capture number `cap`. Throws a RangeError on an invalid `q` (parse it first). */
 export function callListSql(cap: number, query: CallQuery): CallListSql {
-  const conds = ['cap = ?'];
+  const conds = ['c.cap = ?'];
   const params: Array<string | number> = [cap];
-  listSql('kind', query.kind, conds, params);
-  listSql('state', query.state, conds, params);
+  listSql('c.kind', query.kind, conds, params);
+  listSql('c.state', query.state, conds, params);
   const m = query.method;
   if (m !== undefined) {
     if (m.include.length > 0) {
-      conds.push(`(${m.include.map(() => 'instr(methods, ?) > 0').join(' OR ')})`);
+      conds.push(`(${m.include.map(() => 'instr(c.methods, ?) > 0').join(' OR ')})`);
       params.push(...m.include.map(methodToken));
     }
     for (const x of m.exclude) {
-      conds.push('instr(methods, ?) = 0');
+      conds.push('instr(c.methods, ?) = 0');
       params.push(methodToken(x));
     }
   }
   if (query.hasFindings !== undefined)
-    conds.push(query.hasFindings ? 'finding_count > 0' : 'finding_count = 0');
+    conds.push(query.hasFindings ? 'c.finding_count > 0' : 'c.finding_count = 0');
+  let search: CallListSql['search'];
   const q = query.q;
   if (q !== undefined && q !== '') {
     const t = textMatcher(q);
     if (typeof t === 'string') throw new RangeError(t);
     const isRegex = q.length >= 2 && q.startsWith('/') && q.endsWith('/');
-    if (!isRegex && !q.includes(SEARCH_SEPARATOR)) {
-      conds.push('id IN (SELECT id FROM call_search WHERE cap = ? AND instr(lower, ?) > 0)');
-      params.push(cap, q.toLowerCase());
-    } else {
-      conds.push('id IN (SELECT id FROM call_texts WHERE cap = ? AND sipscope_q(?, texts))');
-      params.push(cap, q);
-    }
+    search =
+      !isRegex && !q.includes(SEARCH_SEPARATOR)
+        ? { table: 'call_search', test: 'instr(s.lower, ?) > 0', value: q.toLowerCase() }
+        : { table: 'call_texts', test: 'sipscope_q(?, s.texts)', value: q };
   }
   const sort = query.sort ?? 'start';
   const dir = query.order === 'desc' ? 'DESC' : 'ASC';
   const { offset, limit } = pageOf(query);
   return {
-    where: `FROM calls WHERE ${conds.join(' AND ')}`,
+    where: `FROM calls c WHERE ${conds.join(' AND ')}`,
     params,
-    orderBy: `ORDER BY ${SORT_COLUMN[sort]} ${dir} NULLS LAST, id ASC`,
+    filtered: conds.length > 1,
+    search,
+    orderBy: `ORDER BY c.${SORT_COLUMN[sort]} ${dir} NULLS LAST, c.id ASC`,
     offset,
     limit,
   };
@@ -107,7 +114,9 @@ export function callListSql(cap: number, query: CallQuery): CallListSql {
 
 /**
  * One page of the call list of capture `n`: the count and the page's ids from
- * the narrow `calls` table, then the JSON of just those calls.
+ * the narrow `calls` table, then the JSON of just those calls. With `q`, the
+ * searched text is scanned once for the matching ids: a few (the usual
+ * search) are looked up by id; many are joined along the shared key.
  */
 export function callPage(
   n: number,
@@ -116,30 +125,33 @@ export function callPage(
   pageJson: Database.Statement,
 ): CallPage {
   const q = callListSql(n, query);
-  const count = () =>
-    statement(`SELECT count(*) ${q.where}`)
+  let where = q.where;
+  let params = q.params;
+  let total: number | undefined;
+  if (q.search !== undefined) {
+    const { table, test, value } = q.search;
+    const ids = statement(`SELECT s.id FROM ${table} s WHERE s.cap = ? AND ${test}`)
       .pluck()
-      .get(...q.params) as number;
-  type Row = { id: number; finding_count: number; worst: number; total?: number };
-  let total: number;
-  let rows: Row[];
-  if (query.q !== undefined && query.q !== '') {
-    // A text search scans the searched text once for the count and the page together.
-    rows = statement(
-      `SELECT id, finding_count, worst, count(*) OVER () AS total ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`,
-    ).all(...q.params, q.limit, q.offset) as Row[];
-    total = rows.length > 0 ? rows[0].total! : count();
-  } else {
-    // Otherwise two scans of the narrow table beat a window over it.
-    total = count();
-    if (q.offset >= total) return { total, calls: [] };
-    rows = statement(`SELECT id, finding_count, worst ${q.where} ${q.orderBy} LIMIT ? OFFSET ?`).all(
-      ...q.params,
-      q.limit,
-      q.offset,
-    ) as Row[];
+      .all(n, value) as number[];
+    if (!q.filtered) total = ids.length;
+    if (ids.length <= MAX_ID_LIST) {
+      // CROSS JOIN: SQLite keeps the id list as the outer loop (a lookup per match, not a walk of every call).
+      where = q.where.replace('FROM calls c', 'FROM json_each(?) j CROSS JOIN calls c ON c.id = j.value');
+      params = [JSON.stringify(ids), ...q.params];
+    } else {
+      where = `${q.where.replace('FROM calls c', `FROM calls c JOIN ${table} s ON s.cap = c.cap AND s.id = c.id`)} AND ${test}`;
+      params = [...q.params, value];
+    }
   }
-  // The page from the narrow table, then the JSON of just those calls.
+  total ??= statement(`SELECT count(*) ${where}`)
+    .pluck()
+    .get(...params) as number;
+  if (q.offset >= total) return { total, calls: [] };
+  const rows = statement(`SELECT c.id, c.finding_count, c.worst ${where} ${q.orderBy} LIMIT ? OFFSET ?`).all(
+    ...params,
+    q.limit,
+    q.offset,
+  ) as Array<{ id: number; finding_count: number; worst: number }>;
   const json = new Map<number, string>();
   for (const r of pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
     id: number;
