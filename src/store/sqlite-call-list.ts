@@ -123,6 +123,7 @@ export function callPage(
   query: CallQuery,
   statement: (sql: string) => Database.Statement,
   pageJson: Database.Statement,
+  maxIdList = MAX_ID_LIST,
 ): CallPage {
   const q = callListSql(n, query);
   let where = q.where;
@@ -134,7 +135,7 @@ export function callPage(
       .pluck()
       .all(n, value) as number[];
     if (!q.filtered) total = ids.length;
-    if (ids.length <= MAX_ID_LIST) {
+    if (ids.length <= maxIdList) {
       // CROSS JOIN: SQLite keeps the id list as the outer loop (a lookup per match, not a walk of every call).
       where = q.where.replace('FROM calls c', 'FROM json_each(?) j CROSS JOIN calls c ON c.id = j.value');
       params = [JSON.stringify(ids), ...q.params];

@@ -52,6 +52,8 @@ export interface SqliteStoreOptions {
   deleteChunk?: number;
   /** SQLite page cache of this connection in KiB (default 32 MiB: a call-list query scans a capture's calls). */
   cacheKiB?: number;
+  /** Matches of a call-list search looked up by id; past it they are joined (default MAX_ID_LIST). */
+  maxIdList?: number;
 }
 
 /** The tables holding a capture's analysis, each keyed (cap, …). */
@@ -77,6 +79,7 @@ export class SqliteStore implements Store, WriterHost {
   readonly file: string;
   private readonly writers = new Set<SqliteWriter>();
   private readonly deleteChunk: number;
+  private readonly maxIdList: number | undefined;
   private readonly wst: WriterStatements;
   private readonly counts: SqliteCounts;
   private readonly st;
@@ -86,6 +89,7 @@ export class SqliteStore implements Store, WriterHost {
   constructor(opts: SqliteStoreOptions) {
     this.file = opts.file;
     this.deleteChunk = opts.deleteChunk ?? 20_000;
+    this.maxIdList = opts.maxIdList;
     try {
       this.db = new Database(opts.file);
     } catch (e) {
@@ -274,7 +278,7 @@ export class SqliteStore implements Store, WriterHost {
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
     const n = captureNumber(captureId);
     if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
-    return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson);
+    return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson, this.maxIdList);
   }
 
   async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
+import { listFilter } from '../../src/store/call-query.js';
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.js';
@@ -163,6 +164,29 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     expect((await s.queryCalls('c1', { q: '/^sip:Alice@a$/' }))?.total).toBe(1);
     expect((await s.queryCalls('c1', { method: { include: ['invite'], exclude: [] } }))?.total).toBe(1);
     await s.close();
+  });
+
+  it('answers a search the same whether its matches are looked up by id or joined', async () => {
+    const file = dbFile();
+    const byId = openSqliteStore({ file });
+    const id = await analysed(byId, many);
+    const joined = openSqliteStore({ file, maxIdList: 0 });
+    const queries = [
+      { q: 'many-1' },
+      { q: 'MANY-14', sort: 'durationMs' as const, order: 'desc' as const, limit: 7, offset: 3 },
+      { q: '/^many-1[0-4]\\d@/', kind: listFilter('call') },
+      { q: 'sip:', state: listFilter('!completed') },
+      { q: 'aliceua', method: listFilter('bye'), sort: 'from' as const, offset: 1000 },
+      { q: 'nothing-like-this' },
+    ];
+    for (const q of queries) {
+      const a = await byId.queryCalls(id, q);
+      expect(await joined.queryCalls(id, q)).toEqual(a);
+    }
+    expect((await byId.queryCalls(id, queries[0]))?.total).toBe(1 + 10 + 100 + 500);
+    expect((await byId.queryCalls(id, queries[2]))?.total).toBe(50);
+    await byId.close();
+    await joined.close();
   });
 
   it('refuses a database written by a newer sipscope instead of guessing', () => {
