@@ -22,6 +22,11 @@ const proto = Buffer.prototype as unknown as { utf8Write: Utf8Write; latin1Slice
 const utf8Write = proto.utf8Write;
 const latin1Slice = proto.latin1Slice;
 
+/** The UTF-8 bytes of `s` (constant keys and literals, made once). */
+export function utf8Of(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, 'utf8'));
+}
+
 /** The latin1 string (one char per byte) of `bytes[start, end)`. */
 export function latin1Of(bytes: Uint8Array, start: number, end: number): string {
   return latin1Slice.call(bytes, start, end);
@@ -31,7 +36,9 @@ export abstract class JsonBytes {
   protected buf: Uint8Array;
   protected pos = 0;
 
+  /** `size`: bytes written per `drain` (at least 16). */
   constructor(size: number) {
+    if (!(size >= 16)) throw new RangeError(`JsonBytes: buffer of ${size} bytes`);
     this.buf = new Uint8Array(size);
   }
 
@@ -42,6 +49,25 @@ export abstract class JsonBytes {
     if (this.pos === 0) return;
     this.drain(this.buf.subarray(0, this.pos));
     this.pos = 0;
+  }
+
+  /** Bytes already encoded (a piece of the document written elsewhere). */
+  bytes(b: Uint8Array): void {
+    this.flush();
+    if (b.length > 0) this.drain(b);
+  }
+
+  /** Bytes already encoded, copied into the buffer (short pieces: keys, literals made once). */
+  raw(u: Uint8Array): void {
+    const n = u.length;
+    if (this.pos + n > this.buf.length) {
+      this.bytes(u.slice());
+      return;
+    }
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = u[i];
+    this.pos = p;
   }
 
   /** Any text, as UTF-8 (lone surrogates become U+FFFD). */
@@ -73,14 +99,66 @@ export abstract class JsonBytes {
   /** A number as JSON.stringify writes it; NaN, ±Infinity, null and undefined as `null`. */
   num(n: number | null | undefined): void {
     if (n === null || n === undefined || !Number.isFinite(n)) this.ascii('null');
-    else if (n >= 0 && n <= 0x7fffffff && n === (n | 0)) this.uint(n);
-    else this.ascii(String(n));
+    else this.plain(n);
   }
 
   /** A number as `String(n)` writes it (NaN as `NaN`: for counters and ids, which are never NaN). */
   plain(n: number): void {
     if (n >= 0 && n <= 0x7fffffff && n === (n | 0)) this.uint(n);
-    else this.ascii(String(n));
+    else if (!this.micros(n)) this.ascii(String(n));
+  }
+
+  /**
+   * A non-negative number below 2^32 that is a whole number of millionths
+   * (capture times in seconds, milliseconds to the microsecond) written
+   * without String(n), which costs a shortest-round-trip search per call:
+   * `us / 1e6` is the double nearest the decimal (division rounds
+   * correctly), so when it is `n` that decimal reads back as `n`; below 2^32
+   * doubles are closer than 1e-6 apart, so no other decimal of six places or
+   * fewer does, and the shortest form String(n) prints is this one (plain
+   * notation: 1e-6 and above). Returns false, writing nothing, otherwise.
+   */
+  private micros(n: number): boolean {
+    if (!(n >= 1e-6 && n < 4294967296)) return false;
+    const us = Math.round(n * 1e6);
+    if (us / 1e6 !== n) return false;
+    if (this.pos + 24 > this.buf.length) {
+      this.flush();
+      if (this.buf.length < 24) return false;
+    }
+    const frac = us % 1e6;
+    this.whole((us - frac) / 1e6);
+    if (frac === 0) return true;
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = 0x2e;
+    let digits = 6;
+    let f = frac;
+    while (f % 10 === 0) {
+      f /= 10;
+      digits--;
+    }
+    p += digits;
+    this.pos = p;
+    for (let i = 0; i < digits; i++) {
+      b[--p] = ZERO + (f % 10);
+      f = (f - (f % 10)) / 10;
+    }
+    return true;
+  }
+
+  /** A non-negative integer below 2^32 (the caller made room). */
+  private whole(n: number): void {
+    const b = this.buf;
+    if (n < 10) {
+      b[this.pos++] = ZERO + n;
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    for (let x = n; x > 0; x = Math.floor(x / 10)) b[--p] = ZERO + (x % 10);
   }
 
   /** A non-negative integer below 2^31. */

@@ -13,7 +13,8 @@ import { detach } from '../correlate/detach.js';
 import { type Endpoint, endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
-import { type JsonBytes, latin1Of, renderJson } from './json-bytes.js';
+import { type JsonBytes, latin1Of, renderJson, utf8Of } from './json-bytes.js';
+import { jsonString } from './message-json.js';
 import type { MessageRecord } from './message-record.js';
 
 const NONE = -1;
@@ -27,6 +28,31 @@ const FROM_TAG = 1;
 const TO_TAG = 2;
 const BRANCH = 3;
 const SPANS = 4;
+
+/** The record's constant pieces, as bytes. */
+const K_ID = utf8Of('{"id":');
+const K_FRAME = utf8Of(',"frame":');
+const K_TS = utf8Of(',"ts":');
+const K_SRC = utf8Of(',"src":');
+const K_DST = utf8Of(',"dst":');
+const K_TRANSPORT = utf8Of(',"transport":');
+const K_METHOD = utf8Of(',"method":');
+const K_STATUS = utf8Of(',"status":');
+const K_REASON = utf8Of(',"reason":');
+const K_CALL_ID = utf8Of(',"callId":');
+const K_CSEQ = utf8Of(',"cseq":');
+const K_CSEQ_METHOD = utf8Of(',"cseqMethod":');
+const K_FROM_TAG = utf8Of(',"fromTag":');
+const K_TO_TAG = utf8Of(',"toTag":');
+const K_BRANCH = utf8Of(',"branch":');
+const K_TRANSACTION = utf8Of(',"transaction":');
+const K_DIALOG = utf8Of(',"dialog":');
+const K_CALL = utf8Of(',"call":');
+const K_RETRANSMITTED = utf8Of(',"retransmission":true');
+const K_NOT_RETRANSMITTED = utf8Of(',"retransmission":false');
+const K_MALFORMED = utf8Of(',"malformed":true');
+const NULL = utf8Of('null');
+const END = utf8Of('}');
 
 export class MessageTable {
   length = 0;
@@ -56,6 +82,8 @@ export class MessageTable {
   /** Messages carried by more than their completing frame. */
   private readonly frameLists = new Map<number, number[]>();
   private readonly strings: string[] = [];
+  /** The JSON literal of each string, as bytes, made once. */
+  private readonly literals: Uint8Array[] = [];
   private readonly index = new Map<string, number>();
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
@@ -161,76 +189,74 @@ export class MessageTable {
 
   /** `json(i)`, written into `w`. */
   writeJson(i: number, w: JsonBytes): void {
-    const str = this.strings;
-    w.ascii('{"id":');
+    const lit = this.literals;
+    w.raw(K_ID);
     w.plain(i);
-    w.ascii(',"frame":');
+    w.raw(K_FRAME);
     w.plain(this.frame[i]);
-    w.ascii(',"ts":');
+    w.raw(K_TS);
     w.plain(this.ts[i]);
-    w.ascii(',"src":');
-    w.str(str[this.src[i]]);
-    w.ascii(',"dst":');
-    w.str(str[this.dst[i]]);
-    w.ascii(',"transport":');
-    w.str(str[this.transport[i]]);
+    w.raw(K_SRC);
+    w.raw(lit[this.src[i]]);
+    w.raw(K_DST);
+    w.raw(lit[this.dst[i]]);
+    w.raw(K_TRANSPORT);
+    w.raw(lit[this.transport[i]]);
     if (this.method[i] !== NONE) {
-      w.ascii(',"method":');
-      w.str(str[this.method[i]]);
+      w.raw(K_METHOD);
+      w.raw(lit[this.method[i]]);
     } else {
-      w.ascii(',"status":');
+      w.raw(K_STATUS);
       w.plain(this.status[i]);
-      w.ascii(',"reason":');
-      w.str(str[this.reason[i]]);
+      w.raw(K_REASON);
+      w.raw(lit[this.reason[i]]);
     }
     const at = i * SPANS;
-    w.ascii(',"callId":');
+    w.raw(K_CALL_ID);
     this.writeSpan(w, at + CALL_ID);
-    w.ascii(',"cseq":');
+    w.raw(K_CSEQ);
     const c = this.cseq[i];
-    if (Number.isNaN(c)) w.ascii('null');
+    if (Number.isNaN(c)) w.raw(NULL);
     else w.plain(c);
-    w.ascii(',"cseqMethod":');
-    this.opt(w, this.cseqMethod[i]);
-    w.ascii(',"fromTag":');
+    w.raw(K_CSEQ_METHOD);
+    const cm = this.cseqMethod[i];
+    w.raw(cm === NONE ? NULL : lit[cm]);
+    w.raw(K_FROM_TAG);
     this.writeSpan(w, at + FROM_TAG);
-    w.ascii(',"toTag":');
+    w.raw(K_TO_TAG);
     this.writeSpan(w, at + TO_TAG);
-    w.ascii(',"branch":');
+    w.raw(K_BRANCH);
     this.writeSpan(w, at + BRANCH);
-    w.ascii(',"transaction":');
+    w.raw(K_TRANSACTION);
     this.id(w, this.transaction[i]);
-    w.ascii(',"dialog":');
+    w.raw(K_DIALOG);
     this.id(w, this.dialog[i]);
-    w.ascii(',"call":');
+    w.raw(K_CALL);
     this.id(w, this.call[i]);
-    w.ascii((this.flags[i] & RETRANSMISSION) !== 0 ? ',"retransmission":true' : ',"retransmission":false');
-    if ((this.flags[i] & MALFORMED) !== 0) w.ascii(',"malformed":true');
-    const frames = this.frameLists.get(i);
-    if (frames !== undefined) {
-      w.ascii(',"frames":[');
-      for (let k = 0; k < frames.length; k++) {
-        if (k > 0) w.ascii(',');
-        w.plain(frames[k]);
+    w.raw((this.flags[i] & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
+    if ((this.flags[i] & MALFORMED) !== 0) w.raw(K_MALFORMED);
+    if (this.frameLists.size > 0) {
+      const frames = this.frameLists.get(i);
+      if (frames !== undefined) {
+        w.ascii(',"frames":[');
+        for (let k = 0; k < frames.length; k++) {
+          if (k > 0) w.ascii(',');
+          w.plain(frames[k]);
+        }
+        w.ascii(']');
       }
-      w.ascii(']');
     }
-    w.ascii('}');
-  }
-
-  private opt(w: JsonBytes, k: number): void {
-    if (k === NONE) w.ascii('null');
-    else w.str(this.strings[k]);
+    w.raw(END);
   }
 
   private id(w: JsonBytes, n: number): void {
-    if (n === NONE) w.ascii('null');
+    if (n === NONE) w.raw(NULL);
     else w.plain(n);
   }
 
   private writeSpan(w: JsonBytes, k: number): void {
     const len = this.spans[2 * k + 1];
-    if (len === NONE) w.ascii('null');
+    if (len === NONE) w.raw(NULL);
     else if (len === WIDE) w.str(this.wide.get(k)!);
     else {
       const start = this.spans[2 * k];
@@ -297,6 +323,7 @@ export class MessageTable {
       // Kept for the whole analysis: a copy, not a slice of the message text.
       const own = detach(v);
       this.strings.push(own);
+      this.literals.push(utf8Of(jsonString(own)));
       this.index.set(own, k);
     }
     return k;

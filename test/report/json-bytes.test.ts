@@ -85,6 +85,32 @@ describe('JsonBytes', () => {
     );
   });
 
+  it('writes capture times and milliseconds (whole numbers of millionths) as String(n), without calling it', () => {
+    const micros = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 52 }).map((us) => us / 1e6),
+      fc.integer({ min: 1_600_000_000_000_000, max: 2_000_000_000_000_000 }).map((us) => us / 1e6),
+      fc.integer({ min: 0, max: 10_000_000 }).map((us) => Math.round(us) / 1e3),
+      fc.double({ min: 0, max: 2 ** 33, noNaN: true }),
+      fc.constantFrom(1e-6, 9.99e-7, 0.1 + 0.2, 2 ** 32 - 1e-6, 2 ** 32, 4294967295.999999, 1795468660.91866),
+    );
+    fc.assert(
+      fc.property(fc.array(micros), (ns) => {
+        const want = ns.map((n) => `${String(n)} `).join('');
+        const write = (w: JsonBytes, xs: number[]): void => {
+          for (const n of xs) {
+            w.plain(n);
+            w.ascii(' ');
+          }
+        };
+        const tiny = new Tiny();
+        write(tiny, ns);
+        expect(tiny.done()).toBe(want);
+        expect(renderJson(ns, write)).toBe(want);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('gives back the text written so far and starts afresh (JsonText)', () => {
     const t = new JsonText();
     t.text('é'.repeat(40000));
