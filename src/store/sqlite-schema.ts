@@ -203,6 +203,8 @@ export function openSchema(db: Database.Database, file: string): void {
   // WAL with synchronous=NORMAL is durable against a process kill (the WAL is
   // in the OS's hands once written); only a power cut may lose the last commits.
   db.pragma('synchronous = NORMAL');
+  // After a checkpoint, a WAL that grew past 64 MiB (a bulk write) is cut back to that.
+  db.pragma('journal_size_limit = 67108864');
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');
   migrate(db, file);

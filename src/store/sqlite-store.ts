@@ -54,6 +54,12 @@ export interface SqliteStoreOptions {
   cacheKiB?: number;
   /** Matches of a call-list search looked up by id; past it they are joined (default MAX_ID_LIST). */
   maxIdList?: number;
+  /**
+   * Pages of WAL after which a commit of this connection copies them into the
+   * database (SQLite's default 1000). A bulk writer raises it: fewer, larger
+   * checkpoints, each with its fsync (a 200,000-call analysis: 56 s instead of 89).
+   */
+  walAutocheckpoint?: number;
 }
 
 /** The tables holding a capture's analysis, each keyed (cap, …). */
@@ -102,6 +108,8 @@ export class SqliteStore implements Store, WriterHost {
       throw e;
     }
     this.db.pragma(`cache_size = ${-Math.max(64, Math.floor(opts.cacheKiB ?? 32 * 1024))}`);
+    if (opts.walAutocheckpoint !== undefined)
+      this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(opts.walAutocheckpoint))}`);
     registerSearchFunction(this.db);
     this.wst = prepareWriterStatements(this.db);
     this.counts = new SqliteCounts(this.db);

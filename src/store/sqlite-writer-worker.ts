@@ -62,8 +62,9 @@ port.on('message', (m: WriterOp) => {
 });
 
 try {
-  // A small page cache: the writer appends; the queries run on the server's connection.
-  store = openSqliteStore({ file: db, cacheKiB: 8 * 1024 });
+  // A small page cache (the writer appends; the queries run on the server's
+  // connection) and checkpoints every 32 MiB of WAL rather than every 4 MiB.
+  store = openSqliteStore({ file: db, cacheKiB: 8 * 1024, walAutocheckpoint: 8192 });
   writer = (await store.openWriter(captureId)) as SqliteWriter;
   reply({ type: 'ready' });
 } catch (e) {
