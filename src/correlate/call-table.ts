@@ -29,6 +29,9 @@ export interface CallTableStats {
   refusedLinks: number;
 }
 
+/** Most tags shared per call (a lookup is a scan). */
+const TAGS = 8;
+
 export class CallTable {
   private readonly byCallId = new Map<string, CallNode>();
   /** Call-IDs named by X-CID/X-Call-ID before a message of theirs was seen. */
@@ -109,6 +112,7 @@ export class CallTable {
       lastActivity: ts,
       endpoints: [],
       evidenceKeys: NONE,
+      tags: NONE,
       released: false,
       byeAt: Number.NaN,
       byeReason: null,
@@ -125,6 +129,20 @@ export class CallTable {
       }
     }
     return node;
+  }
+
+  /**
+   * One kept copy of a tag for the whole call: a call's two or three tags
+   * recur in its dialogs, its transactions' final responses and their
+   * copies. A call with more distinct tags than TAGS gets copies as before.
+   */
+  tag(n: CallNode, tag: string): string {
+    const root = this.find(n);
+    const known = root.tags;
+    for (let i = 0; i < known.length; i++) if (known[i] === tag) return known[i];
+    const own = detach(tag);
+    if (known.length < TAGS) root.tags = withItem(known, own);
+    return own;
   }
 
   /** Applies one piece of evidence seen in a message of `node` (whose Call-ID is `own`). */

@@ -150,6 +150,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     this.dialogs = new DialogTable(this.timers, this.v, {
       root: (n) => this.calls.find(n),
       closed: (root) => this.scheduleCheck(root),
+      tag: (n, t) => this.calls.tag(n, t),
       created: (rec) => {
         this.counts.dialogs++;
         if (this.retain) this.dialogRecords.push(rec);
@@ -310,6 +311,10 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   // Calls
 
   // TransactionContext
+
+  tag(n: CallNode, tag: string): string {
+    return this.calls.tag(n, tag);
+  }
 
   callOf(cid: string | undefined, ts: number): CallNode {
     const hot = cid !== undefined ? this.calls.get(cid) : undefined;

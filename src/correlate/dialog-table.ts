@@ -51,6 +51,8 @@ export interface DialogHooks {
   closed(root: CallNode): void;
   /** A new dialog record (for retention). */
   created(rec: DialogRecord): void;
+  /** The kept copy of a tag of the call (CallTable.tag). */
+  tag(root: CallNode, tag: string): string;
 }
 
 /** `Tx.dialogs` of a transaction that has none yet (shared; `linkTx` replaces it). */
@@ -100,8 +102,8 @@ export class DialogTable {
   ): Dialog {
     // Kept for the dialog's life: strings detached from the message text.
     const cid = tx.rec.callId === callId ? tx.rec.callId : detach(callId);
-    const caller = detach(callerTag);
-    const other = detach(otherTag);
+    const caller = this.hooks.tag(root, callerTag);
+    const other = this.hooks.tag(root, otherTag);
     const [a, b] = caller <= other ? [caller, other] : [other, caller];
     const rec: DialogRecord = {
       id: this.nextId++,

@@ -309,6 +309,8 @@ export interface CallNode extends TimerTarget {
   endpoints: EndpointAcc[];
   /** Keys this call holds in the evidence indexes, removed when it is released. */
   evidenceKeys: string[];
+  /** The call's tags kept in its records, one copy each (shared NONE until one; see CallTable.tag). */
+  tags: string[];
   released: boolean;
   /** The first BYE of the call (capture seconds, NaN when none), its Reason and sender side. */
   byeAt: number;

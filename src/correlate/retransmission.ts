@@ -18,7 +18,6 @@
  * of every byte, so that no message bytes are kept alive for it.
  */
 import type { Endpoint } from '../decode/payload.js';
-import { detach, type Interner } from './detach.js';
 import { type Copy, withItem } from './model.js';
 
 export interface CopyVerdict {
@@ -26,6 +25,12 @@ export interface CopyVerdict {
   duplicate: boolean;
   /** Seconds since the previous copy. */
   interval?: number;
+}
+
+/** Kept copies of the strings a copy record holds (not slices of the message text). */
+export interface CopyStrings {
+  ip(s: string): string;
+  tag(s: string): string;
 }
 
 const ORIGINAL: CopyVerdict = { retransmission: false, duplicate: false };
@@ -44,7 +49,7 @@ export function classifyCopy(
   ts: number,
   raw: Uint8Array,
   window: number,
-  ips: Interner,
+  keep: CopyStrings,
 ): CopyVerdict {
   const copies = owner.copies;
   const len = raw.length;
@@ -71,12 +76,12 @@ export function classifyCopy(
     let own: string | undefined;
     for (let i = 0; i < copies.length && own === undefined; i++)
       if (copies[i].toTag === tag) own = copies[i].toTag;
-    tag = own ?? detach(tag);
+    tag = own ?? keep.tag(tag);
   }
   owner.copies = withItem(copies, {
-    srcIp: ips.get(src.ip),
+    srcIp: keep.ip(src.ip),
     srcPort: src.port,
-    dstIp: ips.get(dst.ip),
+    dstIp: keep.ip(dst.ip),
     dstPort: dst.port,
     code,
     toTag: tag,
@@ -96,7 +101,11 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.port === b.port && a.ip === b.ip;
 }
 
-/** An FNV-1a style hash of every byte, four bytes per step. */
+/**
+ * An FNV-1a style hash of every byte, four bytes per step, as a signed 32-bit
+ * integer: a small integer in the copy record, where an unsigned value above
+ * 2^31 would make V8 box the field of every copy as a heap number.
+ */
 export function fingerprint(b: Uint8Array): number {
   const n = b.length;
   const end4 = n - (n & 3);
@@ -104,5 +113,5 @@ export function fingerprint(b: Uint8Array): number {
   for (let i = 0; i < end4; i += 4)
     h = Math.imul(h ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)), 0x01000193);
   for (let i = end4; i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }

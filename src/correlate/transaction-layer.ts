@@ -13,7 +13,7 @@ import { detach, type Interner } from './detach.js';
 import type { Step } from './dialog-rules.js';
 import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
 import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
-import { classifyCopy, fromTo } from './retransmission.js';
+import { type CopyStrings, classifyCopy, fromTo } from './retransmission.js';
 import type { TimerQueue } from './timer-queue.js';
 import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
 import {
@@ -42,6 +42,8 @@ export interface TransactionContext {
   readonly dialogs: DialogTable;
   /** Recurring strings kept in records: sent-by values, methods, IP addresses. */
   readonly strings: Interner;
+  /** The kept copy of a tag of the call of `n` (CallTable.tag). */
+  tag(n: CallNode, tag: string): string;
   /** The hot call of a Call-ID (a root), created when there is none. */
   callOf(callId: string | undefined, ts: number): CallNode;
   root(n: CallNode): CallNode;
@@ -50,10 +52,12 @@ export interface TransactionContext {
   scheduleCheck(root: CallNode): void;
 }
 
-export class TransactionLayer {
+export class TransactionLayer implements CopyStrings {
   /** The key of the message being pushed (filled in place, copied only for a new transaction). */
   private readonly probe = emptyKey();
   private nextTx = 0;
+  /** Call of the copy being classified (for `tag`). */
+  private copyCall: CallNode | null = null;
 
   constructor(private readonly ctx: TransactionContext) {}
 
@@ -165,7 +169,7 @@ export class TransactionLayer {
         rec.finalAt = ts;
         if (rec.kind === 'invite' || rec.method === 'BYE')
           tx.reason = detach(headerValue(m, 'reason')) ?? tx.reason;
-        tx.finalToTag = detach(toTag);
+        tx.finalToTag = toTag === undefined ? undefined : this.ctx.tag(tx.call, toTag);
       } else if (
         finalHere &&
         !verdict.retransmission &&
@@ -188,7 +192,16 @@ export class TransactionLayer {
     ts: number,
     raw: Uint8Array,
   ) {
-    return classifyCopy(tx, src, dst, code, toTag, ts, raw, this.ctx.v.duplicateWindow, this.ctx.strings);
+    this.copyCall = tx.call;
+    return classifyCopy(tx, src, dst, code, toTag, ts, raw, this.ctx.v.duplicateWindow, this);
+  }
+
+  ip(s: string): string {
+    return this.ctx.strings.get(s);
+  }
+
+  tag(s: string): string {
+    return this.copyCall === null ? detach(s) : this.ctx.tag(this.copyCall, s);
   }
 
   /** Looks `key` up with another method (ACK → INVITE, CANCEL → INVITE). */
