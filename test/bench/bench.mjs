@@ -75,4 +75,5 @@ const part = (title, args) => {
 };
 if (!values['no-browser'])
   part('browser (headless Chromium):', ['--import', 'tsx', join(root, 'test/bench/bench-browser.mjs')]);
-if (!values['no-big']) part('200,000-call capture into the SQLite store:', [join(root, 'test/bench/bench-big.mjs')]);
+if (!values['no-big'])
+  part('200,000-call capture into the SQLite store:', [join(root, 'test/bench/bench-big.mjs')]);
