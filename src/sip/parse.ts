@@ -259,8 +259,7 @@ function headerLine(
   }
   // Names written canonically answer with the table's strings; other spellings of known
   // names are found without case; unknown names must be tokens.
-  const written = s.slice(start, nameEnd);
-  const exact = exactHeader(written);
+  const exact = exactHeader(s, start, nameEnd);
   const def = exact ?? lookupHeader(s, start, nameEnd);
   if (def === undefined) {
     for (let i = start; i < nameEnd; i++) {
@@ -278,7 +277,7 @@ function headerLine(
       }
     }
   }
-  const name = exact !== undefined ? exact.name : written;
+  const name = exact !== undefined ? exact.name : s.slice(start, nameEnd);
   const vs = skipLws(s, colon + 1, extEnd);
   const ve = trimLwsEnd(s, vs, extEnd);
   const raw = s.slice(vs, ve);

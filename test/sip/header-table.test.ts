@@ -111,10 +111,18 @@ describe('the header table (single source of truth)', () => {
   });
 
   it('exactHeader knows a name only in its canonical spelling (others go to lookupHeader)', () => {
-    for (const d of HEADER_TABLE) expect(exactHeader(d.name)).toBe(d);
+    for (const d of HEADER_TABLE) expect(exactHeader(d.name, 0, d.name.length)).toBe(d);
     for (const n of ['Call-Id', 'call-id', 'CALL-ID', 'i', 'v', 'X-Call-ID', 'Vía', '']) {
-      expect(exactHeader(n)).toBeUndefined();
+      expect(exactHeader(n, 0, n.length)).toBeUndefined();
     }
+  });
+
+  it('exactHeader reads the name in place, exactly its range', () => {
+    const s = 'x\r\nCall-ID: a@b\r\nCSeqX: 1';
+    expect(exactHeader(s, 3, 10)?.key).toBe('call-id');
+    expect(exactHeader(s, 3, 9)).toBeUndefined();
+    expect(exactHeader(s, 17, 21)?.key).toBe('cseq');
+    expect(exactHeader(s, 17, 22)).toBeUndefined();
   });
 
   it('lookupHeader finds a name inside a larger string without slicing', () => {
