@@ -5,6 +5,7 @@
  * first query after a write and reused until the next write.
  */
 import { atLeast, type Severity } from '../analyze/finding.js';
+import { assembleCallDetail } from './call-detail.js';
 import {
   type CallFacts,
   type CallQuery,
@@ -15,15 +16,7 @@ import {
   searchText,
 } from './call-query.js';
 import { readRange } from './file-range.js';
-import type {
-  AnalysisStats,
-  CallJson,
-  CallRow,
-  DialogRow,
-  Finding,
-  MessageRow,
-  TransactionRow,
-} from './rows.js';
+import type { AnalysisStats, CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
   CallDetail,
   CallPage,
@@ -172,29 +165,13 @@ class MemoryStore implements Store {
     const d = this.data.get(captureId);
     const facts = index?.byId.get(callId);
     if (d === undefined || index === undefined || facts === undefined) return undefined;
-    const call = facts.row;
-    const messages: MessageRow[] = [];
-    const txIds = new Set<number>(call.transactions);
-    const dialogIds = new Set<number>(call.dialogs);
-    for (const m of call.messages) {
-      const row = d.messages[m]?.row;
-      if (row === undefined) continue;
-      messages.push(row);
-      if (row.transaction !== null) txIds.add(row.transaction);
-      if (row.dialog !== null) dialogIds.add(row.dialog);
-    }
-    const pick = <T>(ids: Set<number>, map: Map<number, T>): T[] =>
-      [...ids]
-        .sort((a, b) => a - b)
-        .map((i) => map.get(i))
-        .filter((x): x is T => x !== undefined);
-    return {
-      call,
-      messages,
-      transactions: pick(txIds, d.transactions),
-      dialogs: pick(dialogIds, d.dialogs),
-      findings: index.findingsByCall.get(callId) ?? [],
-    };
+    return assembleCallDetail(
+      facts.row,
+      (m) => d.messages[m]?.row,
+      d.transactions,
+      d.dialogs,
+      index.findingsByCall.get(callId) ?? [],
+    );
   }
 
   async getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined> {

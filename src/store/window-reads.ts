@@ -6,6 +6,7 @@
  * same rows (the shared store suite runs on a window too).
  */
 import { atLeast, type Severity } from '../analyze/finding.js';
+import { assembleCallDetail } from './call-detail.js';
 import {
   type CallFacts,
   type CallQuery,
@@ -14,7 +15,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
-import type { CallJson, CallRow, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
+import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
 
 /** One call held in a window. */
@@ -93,29 +94,13 @@ export function queryCalls(v: WindowView, query: CallQuery): CallPage {
 export function callDetail(v: WindowView, id: number): CallDetail | undefined {
   const s = v.calls.get(id);
   if (s === undefined || s.row === null) return undefined;
-  const call = callFacts(v, s).row;
-  const messages: MessageRow[] = [];
-  const txIds = new Set<number>(call.transactions);
-  const dialogIds = new Set<number>(call.dialogs);
-  for (const m of call.messages) {
-    const row = v.messages.get(m)?.row;
-    if (row === undefined) continue;
-    messages.push(row);
-    if (row.transaction !== null) txIds.add(row.transaction);
-    if (row.dialog !== null) dialogIds.add(row.dialog);
-  }
-  const pick = <T>(ids: Set<number>, map: ReadonlyMap<number, T>): T[] =>
-    [...ids]
-      .sort((a, b) => a - b)
-      .map((i) => map.get(i))
-      .filter((x): x is T => x !== undefined);
-  return {
-    call,
-    messages,
-    transactions: pick(txIds, v.transactions),
-    dialogs: pick(dialogIds, v.dialogs),
-    findings: s.findings.map(([, f]) => f),
-  };
+  return assembleCallDetail(
+    callFacts(v, s).row,
+    (m) => v.messages.get(m)?.row,
+    v.transactions,
+    v.dialogs,
+    s.findings.map(([, f]) => f),
+  );
 }
 
 /** In the order they were written. */
