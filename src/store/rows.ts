@@ -6,6 +6,7 @@
  */
 import type { Finding, Severity } from '../analyze/finding.js';
 import type { AnalysisStats } from '../report/analyze-capture.js';
+import type { MessageRecord } from '../report/message-record.js';
 
 /** The session description of a message, as the ladder labels it. */
 export interface SdpSummary {
@@ -22,32 +23,15 @@ export interface SdpSummary {
   }>;
 }
 
-/** A message as the JSON contract writes it (report/message-table.ts `json`). */
-export interface MessageJson {
-  id: number;
-  frame: number;
-  ts: number;
-  src: string;
-  dst: string;
-  transport: string;
-  method?: string;
-  status?: number;
-  reason?: string;
-  callId: string | null;
-  cseq: number | null;
-  cseqMethod: string | null;
-  fromTag: string | null;
-  toTag: string | null;
-  branch: string | null;
-  transaction: number | null;
-  dialog: number | null;
-  call: number | null;
-  retransmission: boolean;
-  /** Only when true. */
+/**
+ * A message as the JSON contract writes it (report/message-table.ts `json`):
+ * the record, with `malformed` only when true and `frames` only when the
+ * message was carried by more than its completing frame.
+ */
+export type MessageJson = Omit<MessageRecord, 'malformed' | 'frames'> & {
   malformed?: boolean;
-  /** Only when the message was carried by more than its completing frame. */
   frames?: number[];
-}
+};
 
 export interface MessageRow extends MessageJson {
   sdp: SdpSummary | null;
