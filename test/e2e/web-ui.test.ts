@@ -364,6 +364,21 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await page().waitForURL(new RegExp(`/captures/${mixedId}$`));
       // Back in the list, the call just opened is still the selected row.
       await page().locator(`.call-row.selected[data-call-id="${id}"]`).waitFor();
+      // Esc twice, the second before the first one's hashchange has run (both in
+      // one task), still climbs two levels from the inspector, not one.
+      await page().keyboard.press('Enter');
+      await arrows().first().waitFor();
+      await page().keyboard.press('ArrowDown');
+      await page().keyboard.press('Enter');
+      await page().locator('.inspector [data-raw]').waitFor();
+      await page().evaluate(() => {
+        for (let i = 0; i < 2; i++) {
+          document.body.dispatchEvent(
+            new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }),
+          );
+        }
+      });
+      await page().waitForURL(new RegExp(`/captures/${mixedId}$`));
     },
     T,
   );

@@ -166,7 +166,9 @@ document.addEventListener('keydown', (e) => {
     return;
   }
   if (e.key === 'Escape') {
-    navigate(parentRoute(route));
+    // From the address, not from `route`: a second Esc pressed before the first
+    // one's hashchange has run must still go one level further up.
+    navigate(parentRoute(parseRoute(location.hash)));
     e.preventDefault();
     return;
   }
