@@ -251,7 +251,9 @@ async function analyse(
     out.calls.push([call.id, callJson(call)]);
     const answered: number[] = [];
     const open: number[] = [];
-    for (const t of detail.transactions) (t.finalStatus === null ? open : answered).push(t.id);
+    // An ACK never has a final response and no timer rule reads it: it goes with the answered ones.
+    for (const t of detail.transactions)
+      (t.finalStatus === null && t.kind !== 'ack' ? open : answered).push(t.id);
     retiring.push(
       now,
       answered,
