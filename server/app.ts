@@ -7,10 +7,14 @@ import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { sqliteSink } from '../src/store/live-persist.js';
+import { openPersistThread } from '../src/store/live-persist-thread.js';
 import { createMemoryStore } from '../src/store/memory-store.js';
 import type { RetentionPolicy } from '../src/store/retention.js';
+import { captureNumber } from '../src/store/sqlite-rows.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
-import { createWindowStore, type WindowStore } from '../src/store/window-store.js';
+import { createWindowStore, storeBehind, type WindowStore } from '../src/store/window-store.js';
 import { CaptureService } from './capture-service.js';
 import { HttpError } from './http-error.js';
 import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
@@ -57,8 +61,19 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
   const ownStore = opts.store === undefined;
   const base = opts.store ?? createMemoryStore();
   // Live captures are rolling windows in memory in front of the store; the others go to it.
+  // With the SQLite store, the window is written through to it as well (on a thread of its own).
+  const sqlite = storeBehind(base);
+  const persist =
+    sqlite instanceof SqliteStore
+      ? (id: string) => {
+          const cap = captureNumber(id)!;
+          return sqlite.file === ':memory:'
+            ? Promise.resolve(sqliteSink(sqlite.db, cap))
+            : openPersistThread(sqlite.file, cap);
+        }
+      : undefined;
   const windows: WindowStore | null = opts.live
-    ? createWindowStore(base, { limits: opts.live.window })
+    ? createWindowStore(base, { limits: opts.live.window, persist, persistOptions: opts.live.persist })
     : null;
   const store = windows ?? base;
   const service = new CaptureService({

@@ -8,7 +8,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { dataDirAt } from '../src/store/data-dir.js';
 import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
+import { liveSeenAt } from '../src/store/live-persist-sql.js';
 import { applyRetention, type RetentionPolicy } from '../src/store/retention.js';
+import { captureNumber } from '../src/store/sqlite-rows.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
@@ -86,8 +88,10 @@ export class CaptureService {
   async init(): Promise<void> {
     await mkdir(this.uploadDir, { recursive: true });
     const st = storeBehind(this.store);
+    const sqlite = st instanceof SqliteStore ? st : undefined;
     const r = await recoverCaptures(this.store, {
-      rowStats: st instanceof SqliteStore ? (id) => st.rowStats(id) : undefined,
+      rowStats: sqlite && ((id) => sqlite.rowStats(id)),
+      liveSeen: sqlite && (async (id) => liveSeenAt(sqlite.db, captureNumber(id) ?? 0)),
     });
     for (const c of r.reanalyse) this.queue.push({ id: c.id, name: c.name });
     this.pump();

@@ -19,6 +19,7 @@
  */
 import type { CaptureTool } from '../src/capture/live-stderr.js';
 import { createLiveSession, type LiveSession } from '../src/live/live-session.js';
+import type { LivePersistOptions } from '../src/store/live-persist.js';
 import type { WindowLimits } from '../src/store/window.js';
 import { WindowFeed } from '../src/store/window-feed.js';
 import type { LiveTraffic, WindowStore } from '../src/store/window-store.js';
@@ -40,6 +41,8 @@ export interface LiveServerOptions {
   pcap?: LivePcapOptions;
   /** Milliseconds between writes of the calls in progress and of the counters (default 250). */
   updateMs?: number;
+  /** The write-through of the window to the SQLite store, when the server has one (src/store/live-persist.ts defaults). */
+  persist?: LivePersistOptions;
 }
 
 /** A live source could not start (no such interface, no permission, the HEP port taken): one clear line. */
@@ -201,6 +204,8 @@ export class LiveMonitor {
       this.feed.window.endAll();
       const stats = this.feed.stats();
       await this.update();
+      // Every call is handed out as ended by now: all of them go to disk before the capture says ready.
+      await this.store.closePersist(this.captureId);
       await this.store.updateCapture(this.captureId, { status: 'ready', progress: 1, stats });
       this.service.events.now(this.captureId, 'capture:ready', { id: this.captureId, stats });
     })();

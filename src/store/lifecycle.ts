@@ -7,9 +7,11 @@
  * its file when the file is still there (the caller queues it; the store's
  * writer drops the partial rows when it opens), else marked failed with the
  * reason. A capture still `live` had its live session die with the process:
- * the calls it stored are complete ones (a live capture writes a call when it
- * ends), so it is closed as ready with the counts of what was stored and a
- * warning saying so, when the store can count (SQLite); otherwise failed.
+ * the calls it stored are complete ones (a live capture writes a call
+ * through when it ends, live-persist.ts), so it is closed as ready with the
+ * counts of what was stored and a warning saying when it was interrupted
+ * (its last write to disk) and that the calls in progress then are lost,
+ * when the store can count (SQLite); otherwise failed.
  *
  * `dataDirUsage` measures what retention.ts limits: the database files plus
  * the capture files sipscope keeps.
@@ -28,6 +30,8 @@ export interface RecoveryOptions {
   fileExists?: (path: string) => boolean;
   /** Counts of what a capture stored (SqliteStore.rowStats): closes an interrupted live capture as ready. */
   rowStats?: (id: string) => Promise<AnalysisStats | undefined>;
+  /** When a live capture last wrote to disk (ISO 8601; live-persist-sql.ts `liveSeenAt`). */
+  liveSeen?: (id: string) => Promise<string | undefined>;
 }
 
 export interface Recovery {
@@ -64,13 +68,15 @@ export async function recoverCaptures(store: Store, opts: RecoveryOptions = {}):
         );
         continue;
       }
+      const seen = await opts.liveSeen?.(c.id);
+      const at = seen === undefined ? '' : ` at ${seen}`;
       const closed = await store.updateCapture(c.id, {
         status: 'ready',
         progress: 1,
         stats,
         warnings: [
           ...(c.warnings ?? []),
-          `${c.name}: the live capture was interrupted (sipscope stopped); the calls that had ended are kept`,
+          `${c.name}: the live capture was interrupted${at} (sipscope stopped without closing it): the ${stats.calls} calls that had ended and were still in its window are kept; calls in progress then are lost`,
         ],
       });
       if (closed !== undefined) out.closedLive.push(closed);

@@ -17,6 +17,8 @@
  *   written (regular expressions).
  * - transactions, dialogs: their JSON. findings: rule, call, the message ids
  *   as `,1,5,` (for `instr`) and the JSON, in the order the analysis gave them.
+ * - captures.live_seen: when a live capture last wrote its window through
+ *   (live-persist-sql.ts); null for the others.
  *
  * Never edit a migration that has shipped: add one.
  */
@@ -184,6 +186,12 @@ ALTER TABLE call_lower RENAME TO call_search;
     // Counting a filtered call list reads this index, not the rows (6 ms instead of 40 at 200,000 calls).
     name: 'index of calls by kind and state',
     up: 'CREATE INDEX calls_kind_state ON calls (cap, kind, state);',
+  },
+  {
+    // A live capture writes its ended calls through to disk (live-persist.ts)
+    // and stamps when it last did: after a kill, the time it was interrupted.
+    name: 'when a live capture last wrote to disk',
+    up: 'ALTER TABLE captures ADD COLUMN live_seen TEXT;',
   },
 ];
 

@@ -2,9 +2,12 @@
  * A Store (store.ts) whose live captures are rolling windows in memory
  * (window.ts) while every other capture goes to the store it wraps (memory
  * or SQLite). A live capture is the recent traffic of a link, bounded by the
- * window's limits: it is not written to disk (`serve --live-pcap DIR` keeps
- * the raw traffic in rotating pcapng files for that) and a restart starts
- * without it.
+ * window's limits. With `persist` (the SQLite store), the capture is also a
+ * row of the base store (its id is the base store's, its status and counts
+ * are mirrored there) and its window is written through to it
+ * (live-persist.ts): a restart finds the calls that had ended. Without it,
+ * the window is memory only and a restart starts without it. The window is
+ * the read path while the capture is held here.
  *
  * A live capture's record carries, besides the CaptureInfo fields, `live`:
  * what the owner (the server's live monitor) says about the traffic
@@ -13,6 +16,12 @@
  * `/metrics` show them.
  */
 import type { CallQuery } from './call-query.js';
+import {
+  LivePersister,
+  type LivePersistOptions,
+  type PersistCounters,
+  type PersistSink,
+} from './live-persist.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
   CallDetail,
@@ -49,6 +58,8 @@ export interface LiveTraffic {
 
 export interface LiveInfo extends LiveTraffic {
   window: WindowCounters;
+  /** The write-through to disk, when there is one. */
+  persist?: PersistCounters;
 }
 
 /** A live capture as the API shows it: CaptureInfo plus `live` (server/API.md). */
@@ -61,6 +72,13 @@ export interface WindowStoreOptions {
   limits?: Partial<WindowLimits>;
   /** Which new captures are held in a window (default: those created with status `live`). */
   windowed?: (c: NewCapture) => boolean;
+  /**
+   * Write each live capture's window through to the base store: the sink
+   * for the base store's capture `captureId` (live-persist-thread.ts, or
+   * live-persist.ts `sqliteSink`). The base store must be the SQLite store.
+   */
+  persist?: (captureId: string) => Promise<PersistSink>;
+  persistOptions?: LivePersistOptions;
 }
 
 /** Evictions of every window since the store opened (a counter: deleted windows still count). */
@@ -82,6 +100,8 @@ export interface WindowStore extends Store {
   /** Records what the owner knows of a live capture's traffic; false when it is not one (or gone). */
   setLive(id: string, traffic: LiveTraffic): boolean;
   totals(): WindowTotals;
+  /** Writes what is queued for disk and stops writing through (a clean stop); a no-op without persistence. */
+  closePersist(id: string): Promise<void>;
 }
 
 interface Held {
@@ -89,6 +109,8 @@ interface Held {
   window: RollingWindow;
   traffic: LiveTraffic;
   writer: boolean;
+  /** The write-through, when the capture is also in the base store. */
+  persister: LivePersister | null;
 }
 
 const TOTAL_KEYS = [
@@ -152,14 +174,16 @@ class Windows implements WindowStore {
 
   async createCapture(c: NewCapture): Promise<CaptureRecord> {
     if (!this.windowed(c)) return this.base.createCapture(c);
+    const persist = this.opts.persist;
+    const stored = persist === undefined ? undefined : await this.base.createCapture(c);
     const rec: CaptureRecord = {
-      id: `live${++this.seq}`,
+      id: stored?.id ?? `live${++this.seq}`,
       name: c.name,
       size: c.size,
       path: c.path,
       status: c.status ?? 'analyzing',
       progress: 0,
-      createdAt: new Date().toISOString(),
+      createdAt: stored?.createdAt ?? new Date().toISOString(),
       stats: null,
     };
     const traffic: LiveTraffic = {
@@ -170,7 +194,17 @@ class Windows implements WindowStore {
       droppedPackets: 0,
       uptime: 0,
     };
-    this.held.set(rec.id, { rec, window: new RollingWindow(this.opts.limits), traffic, writer: false });
+    const window = new RollingWindow(this.opts.limits);
+    let persister: LivePersister | null = null;
+    if (persist !== undefined && stored !== undefined) {
+      try {
+        persister = new LivePersister(window, await persist(stored.id), this.opts.persistOptions);
+      } catch (e) {
+        await this.base.deleteCapture(stored.id);
+        throw e;
+      }
+    }
+    this.held.set(rec.id, { rec, window, traffic, writer: false, persister });
     return this.record(this.held.get(rec.id)!);
   }
 
@@ -178,6 +212,8 @@ class Windows implements WindowStore {
     const h = this.held.get(id);
     if (h === undefined) return this.base.updateCapture(id, patch);
     apply(h.rec, patch);
+    // The base store's row says what a restart will find: the status, counts and warnings as of now.
+    if (h.persister !== null) await this.base.updateCapture(id, patch);
     return this.record(h);
   }
 
@@ -185,7 +221,8 @@ class Windows implements WindowStore {
     // The captures still live first (they are the ones changing), then all the others newest first.
     const mine: CaptureRecord[] = [...this.held.values()].reverse().map((h) => this.record(h));
     const live = mine.filter((c) => c.status === 'live');
-    const rest = mine.filter((c) => c.status !== 'live').concat(await this.base.listCaptures());
+    const others = (await this.base.listCaptures()).filter((c) => !this.held.has(c.id));
+    const rest = mine.filter((c) => c.status !== 'live').concat(others);
     const sorted = rest
       .map((c, i) => ({ c, i }))
       .sort((a, b) => (a.c.createdAt === b.c.createdAt ? a.i - b.i : a.c.createdAt < b.c.createdAt ? 1 : -1))
@@ -204,6 +241,10 @@ class Windows implements WindowStore {
     const c = h.window.counters();
     for (const k of TOTAL_KEYS) this.gone[k] += c[k];
     this.held.delete(id);
+    if (h.persister !== null) {
+      await h.persister.close(false);
+      await this.base.deleteCapture(id);
+    }
     return true;
   }
 
@@ -261,7 +302,12 @@ class Windows implements WindowStore {
     return w === undefined ? this.base.callFrames(captureId, callId) : w.callFrames(callId);
   }
 
+  async closePersist(id: string): Promise<void> {
+    await this.held.get(id)?.persister?.close(true);
+  }
+
   async close(): Promise<void> {
+    for (const h of this.held.values()) await h.persister?.close(true);
     this.held.clear();
     await this.base.close();
   }
@@ -269,7 +315,12 @@ class Windows implements WindowStore {
   private record(h: Held): CaptureRecord & { live: LiveInfo } {
     return {
       ...h.rec,
-      live: { ...h.traffic, sources: h.traffic.sources.slice(), window: h.window.counters() },
+      live: {
+        ...h.traffic,
+        sources: h.traffic.sources.slice(),
+        window: h.window.counters(),
+        ...(h.persister === null ? {} : { persist: h.persister.counters() }),
+      },
     };
   }
 }

@@ -90,11 +90,20 @@ const ENDED_STATES: ReadonlySet<string> = new Set([
   'failed',
 ]);
 
+/** Hears what a write-through to disk needs (live-persist.ts). */
+export interface WindowObserver {
+  /** A call was handed out as over, or something came for it since: (re)write it. */
+  ended(call: number): void;
+  /** A call left the window: its disk copy goes too. */
+  evicted(call: number): void;
+}
+
 /** The slot of messages without a call (never listed, evicted like a call in progress). */
 const NO_CALL = -1;
 
 export class RollingWindow {
   readonly limits: Readonly<WindowLimits>;
+  observer: WindowObserver | null = null;
   private readonly messages = new Map<number, MessageInput>();
   /** In the order calls were first seen. */
   private readonly calls = new Map<number, Slot>();
@@ -161,7 +170,9 @@ export class RollingWindow {
     if (old !== undefined) this.forgetMessage(m.row.id, old);
     this.messages.set(m.row.id, m);
     this.bytes += m.raw.length;
-    this.touch(this.slot(call)).messages.add(m.row.id);
+    const s = this.touch(this.slot(call));
+    s.messages.add(m.row.id);
+    if (s.final) this.observer?.ended(call);
     // A message for an ended call (a retransmission, a late request): it went quiet later than it seemed.
     if (this.ended.delete(call)) this.ended.add(call);
     this.view.version++;
@@ -199,6 +210,7 @@ export class RollingWindow {
       }
     }
     if (final) s.final = true;
+    if (s.final) this.observer?.ended(row.id);
     if (!isEnded(s)) this.ended.delete(row.id);
     else if (!this.ended.has(row.id)) this.ended.add(row.id);
     this.view.version++;
@@ -235,8 +247,10 @@ export class RollingWindow {
       this.counts.dropped++;
       return;
     } else {
-      this.touch(this.slot(f.call)).findings.push(entry);
+      const s = this.touch(this.slot(f.call));
+      s.findings.push(entry);
       this.findingCount++;
+      if (s.final) this.observer?.ended(f.call);
     }
     this.view.version++;
   }
@@ -277,6 +291,11 @@ export class RollingWindow {
 
   getCall(id: number): CallDetail | undefined {
     return callDetail(this.view, id);
+  }
+
+  /** A held message as written (its row, bytes and agent). */
+  heldMessage(id: number): MessageInput | undefined {
+    return this.messages.get(id);
   }
 
   getMessage(id: number): StoredMessage | undefined {
@@ -390,6 +409,7 @@ export class RollingWindow {
     k.evictedFindings += s.findings.length;
     this.findingCount -= s.findings.length;
     this.view.version++;
+    if (s.id !== NO_CALL) this.observer?.evicted(s.id);
   }
 
   /** Transactions and dialogs leave with their calls; one never claimed by a call goes once there are more than messages. */
