@@ -2,7 +2,8 @@
  * The live capture's lines of `GET /metrics` (Prometheus text 0.0.4):
  * packets taken and lost on the way (kernel and capture tool drops, HEP
  * packets that did not decode or failed the key), what the rolling window
- * holds and what it evicted, and the pcapng ring when there is one.
+ * holds and what it evicted, its write-through to disk (SQLite store) and
+ * the pcapng ring when there is one.
  * metrics.ts appends them to the server's own.
  */
 import type { WindowStore } from '../src/store/window-store.js';
@@ -91,6 +92,40 @@ export function liveMetricLines(monitor: LiveMonitor, store: WindowStore): strin
     'Messages and findings dropped because their call had already been evicted.',
     [[{}, totals.dropped]],
   );
+  const p = store.persistCounters(id);
+  if (p !== undefined) {
+    metric(out, 'sipscope_live_persist_written_total', 'counter', 'Ended calls written to disk.', [
+      [one(), p.writtenCalls],
+    ]);
+    metric(
+      out,
+      'sipscope_live_persist_deleted_total',
+      'counter',
+      'Calls deleted from disk because the window evicted them.',
+      [[one(), p.deletedCalls]],
+    );
+    metric(
+      out,
+      'sipscope_live_persist_dropped_total',
+      'counter',
+      'Calls not written to (or deleted from) disk because the write queue was full.',
+      [
+        [one({ what: 'write' }), p.droppedCalls],
+        [one({ what: 'delete' }), p.droppedDeletes],
+      ],
+    );
+    metric(
+      out,
+      'sipscope_live_persist_queue',
+      'gauge',
+      'Calls waiting to be written to or deleted from disk.',
+      [[one(), p.queued]],
+    );
+    metric(out, 'sipscope_live_persist_calls', 'gauge', 'Calls of the window on disk.', [[one(), p.onDisk]]);
+    metric(out, 'sipscope_live_persist_failed', 'gauge', 'Writing to disk stopped on an error (1).', [
+      [one(), p.error === null ? 0 : 1],
+    ]);
+  }
   const ring = monitor.pcapStats();
   if (ring !== null) {
     metric(out, 'sipscope_live_pcap_frames_total', 'counter', 'Frames written to the pcapng ring.', [

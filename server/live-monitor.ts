@@ -11,11 +11,13 @@
  *   drops, the window's evictions) are updated;
  * - each message written and each call row go to the browser as
  *   `message:new` and `call:update`, batched by the event batcher;
- * - optionally the raw frames go to a ring of pcapng files (live-pcap.ts).
+ * - optionally the raw frames go to a ring of pcapng files (live-pcap.ts);
+ * - with the SQLite store, the window store writes the window through to
+ *   disk (src/store/live-persist.ts), so a restart finds the ended calls.
  *
  * Stopping (server close, the capture deleted, the capture tool gone with no
  * HEP listener left) flushes the pipeline, so every call is written as
- * ended, and the capture becomes `ready` with what its window holds.
+ * ended (and to disk), and the capture becomes `ready` with what its window holds.
  */
 import type { CaptureTool } from '../src/capture/live-stderr.js';
 import { createLiveSession, type LiveSession } from '../src/live/live-session.js';
@@ -72,6 +74,7 @@ export class LiveMonitor {
   private unsubscribe: (() => void) | null = null;
   private stopping: Promise<void> | null = null;
   private deleted = false;
+  private persistFailed = false;
 
   /** Starts the sources and registers the capture; rejects with one clear line (and leaves nothing) when a source cannot start. */
   static async start(
@@ -218,6 +221,11 @@ export class LiveMonitor {
     const t = this.traffic();
     const { kernelDropped: _k, hepBad: _b, hepAuthFailed: _a, sipMessages: _m, ...traffic } = t;
     this.store.setLive(this.captureId, traffic);
+    const failed = this.store.persistCounters(this.captureId)?.error ?? null;
+    if (failed !== null && !this.persistFailed) {
+      this.persistFailed = true;
+      this.warn(`the window is no longer written to disk (a restart will not find it): ${failed}`);
+    }
     await this.store.updateCapture(this.captureId, { stats: this.feed.stats(), size: t.bytes, progress: 1 });
   }
 

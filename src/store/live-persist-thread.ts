@@ -57,6 +57,8 @@ export async function openPersistThread(db: string, cap: number): Promise<Persis
     const w = waiting;
     waiting = null;
     if (w === null) return;
+    // Idle, the thread does not keep the process alive; a batch being written does (a clean stop waits for it).
+    worker.unref();
     if (e === null) w.resolve();
     else w.reject(e);
   };
@@ -75,7 +77,6 @@ export async function openPersistThread(db: string, cap: number): Promise<Persis
     exited ??= new Error(`the live capture's SQLite writer thread exited (code ${code})`);
     settle(exited);
   });
-  worker.unref();
   try {
     await ready;
   } catch (e) {
@@ -89,6 +90,7 @@ export async function openPersistThread(db: string, cap: number): Promise<Persis
       const done = new Promise<void>((resolve, reject) => {
         waiting = { resolve, reject };
       });
+      worker.ref();
       worker.postMessage(op);
       return done;
     },

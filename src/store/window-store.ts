@@ -102,6 +102,8 @@ export interface WindowStore extends Store {
   totals(): WindowTotals;
   /** Writes what is queued for disk and stops writing through (a clean stop); a no-op without persistence. */
   closePersist(id: string): Promise<void>;
+  /** The write-through's counters (undefined without persistence). */
+  persistCounters(id: string): PersistCounters | undefined;
 }
 
 interface Held {
@@ -300,6 +302,10 @@ class Windows implements WindowStore {
   async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
     const w = this.window(captureId);
     return w === undefined ? this.base.callFrames(captureId, callId) : w.callFrames(callId);
+  }
+
+  persistCounters(id: string): PersistCounters | undefined {
+    return this.held.get(id)?.persister?.counters();
   }
 
   async closePersist(id: string): Promise<void> {
