@@ -214,8 +214,15 @@ class Windows implements WindowStore {
     const h = this.held.get(id);
     if (h === undefined) return this.base.updateCapture(id, patch);
     apply(h.rec, patch);
-    // The base store's row says what a restart will find: the status, counts and warnings as of now.
-    if (h.persister !== null) await this.base.updateCapture(id, patch);
+    // The base store's row says what a restart finds: mirrored when the status, error or warnings
+    // change (with the counts as of then), not at every counter update (four a second).
+    if (h.persister !== null && [patch.status, patch.error, patch.warnings].some((x) => x !== undefined))
+      await this.base.updateCapture(id, {
+        ...patch,
+        stats: h.rec.stats,
+        size: h.rec.size,
+        progress: h.rec.progress,
+      });
     return this.record(h);
   }
 
