@@ -55,7 +55,9 @@ serve
     --hep-key KEY        accept only HEP packets with this auth key
     --window-calls N     the live capture holds at most N calls (10000),
     --window-messages N  N messages (100000) and SIZE bytes of SIP text
-    --window-bytes SIZE  (64M); the calls that ended first are evicted
+    --window-bytes SIZE  (64M); the calls that ended first are evicted;
+                         the window's ended calls are kept in the data
+                         directory too (not with --memory): a restart keeps them
     --live-pcap DIR      also write the captured frames to a ring of pcapng
                          files in DIR (--live-pcap-size 64M, --live-pcap-files 10)
 

@@ -5,7 +5,8 @@
  * the web UI and its API (server/), with the bundled samples analysed and
  * listed. Analyses are kept in the data directory's SQLite database
  * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
- * memory only. `--live`/`--hep` add a live capture (server/live-options.ts).
+ * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
+ * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
