@@ -3,11 +3,12 @@
  * upload through the page (file picker and drop), wait for the analysis,
  * browse and filter the calls, open a ladder and its inspector, follow deep
  * links, use the keyboard, download the call's pcap and decode it again,
- * export SVG/PNG/JSON, see a failed upload's error, and show a hostile
+ * export SVG/PNG/JSON, see a failed upload's error and a cut-short one's
+ * warning, and show a hostile
  * capture's markup as text without running any of it. Screenshots of the
  * call list and a ladder go to test-output/screenshots/.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ import {
 import {
   chromiumPresent,
   type Harness,
+  ROOT,
   SCREENSHOTS,
   startHarness,
   uploadThroughDrop,
@@ -83,6 +85,24 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await del.click();
       await page().locator(`tr[data-capture-id="${id}"]`).waitFor({ state: 'detached' });
       expect((await fetch(`${hx.server.url}/api/captures/${id}`)).status).toBe(404);
+    },
+    T,
+  );
+
+  it(
+    'shows the warning of a capture whose last record is cut short under its row, as text',
+    async () => {
+      const whole = readFileSync(join(ROOT, 'samples/basic-call.pcap'));
+      const cut = join(dir, 'cut-short.pcap');
+      writeFileSync(cut, whole.subarray(0, whole.length - 10));
+      const id = await uploadThroughPicker(page(), cut, 'cut-short.pcap');
+      const info = await hx.api<{ warnings: string[] }>(`/api/captures/${id}`);
+      expect(info.warnings).toHaveLength(1);
+      expect(info.warnings[0]).toMatch(/cut-short\.pcap: .* at byte offset \d+/);
+      const warning = page().locator(`[data-warnings-for="${id}"] .warning-text`);
+      await warning.waitFor();
+      expect(await warning.allTextContents()).toEqual(info.warnings);
+      expect((await fetch(`${hx.server.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);
     },
     T,
   );

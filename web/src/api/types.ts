@@ -37,6 +37,8 @@ export interface CaptureInfo {
   status: CaptureStatus;
   progress: number;
   error?: string;
+  /** Recoverable problems (a record cut short, a live capture interrupted), as the CLI prints them. */
+  warnings?: string[];
   createdAt: string;
   stats: Stats | null;
   source?: CaptureSource;

@@ -1,7 +1,8 @@
 /**
  * The captures page: upload (file picker here, drop anywhere on the page),
  * upload and analysis progress, the list with status and stats, delete, and
- * the error of a capture that failed (the same sentence the CLI prints).
+ * the error of a capture that failed and the warnings of one read with
+ * problems (the same sentences the CLI prints).
  */
 import { api } from '../api/client.js';
 import { onLive } from '../api/live.js';
@@ -186,6 +187,15 @@ export function capturesView(ctx: ViewContext): View {
           'tr',
           { class: 'capture-error', 'data-error-for': c.id },
           h('td', { colspan: 9 }, h('span', { class: 'error-text' }, c.error ?? 'analysis failed')),
+        ),
+      );
+    }
+    if (c.warnings?.length) {
+      out.push(
+        h(
+          'tr',
+          { class: 'capture-warning', 'data-warnings-for': c.id },
+          h('td', { colspan: 9 }, ...c.warnings.map((w) => h('span', { class: 'warning-text' }, w))),
         ),
       );
     }
