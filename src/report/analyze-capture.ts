@@ -78,7 +78,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const reader = openCapture(file);
-  for await (const frame of reader) pipeline.push(frame);
+  for await (const frames of reader.batches()) for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
   pipeline.end();
   correlator.end();
   analyzer.end();
