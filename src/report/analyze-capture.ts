@@ -78,7 +78,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const reader = openCapture(file);
-  for await (const frames of reader.batches()) for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
+  for await (const frames of reader.batches())
+    for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
   pipeline.end();
   correlator.end();
   analyzer.end();
