@@ -9,12 +9,13 @@
 import type { Frame } from './capture/frame.js';
 import { createDecoder, type DecoderOptions } from './decode/decoder.js';
 import type { DecodeIssue, HepMeta, Payload } from './decode/payload.js';
-import { createSipExtractor, type FramedMessage } from './sip/extractor.js';
+import { createSipExtractor, type ExtractorOptions, type FramedMessage } from './sip/extractor.js';
 import type { SipMessage } from './sip/message.js';
 import { parseSip } from './sip/parse.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
+  extractor?: ExtractorOptions;
   /** Called for every SIP message, in the order they became complete. `id` is 0-based. */
   onMessage: (msg: SipMessage, id: number) => void;
 }
@@ -44,7 +45,7 @@ export interface Pipeline {
 
 export function createPipeline(opts: PipelineOptions): Pipeline {
   const decoder = createDecoder(opts.decoder);
-  const extractor = createSipExtractor();
+  const extractor = createSipExtractor(opts.extractor);
   const stats: PipelineStats = { frames: 0, sipMessages: 0, notSip: 0, decodeErrors: 0 };
 
   const emit = (framed: FramedMessage[], hep?: HepMeta): void => {

@@ -12,6 +12,12 @@ import { CaptureError, type CaptureInfo, type Frame } from './frame.js';
 /** Frames of one capture, in order; iterate it once. `info` fills in as frames are read. */
 export interface CaptureReader extends AsyncIterable<Frame> {
   readonly info: CaptureInfo;
+  /**
+   * The same frames as the arrays each chunk completed (maybe empty): one
+   * await per chunk instead of one per frame, for callers that go through
+   * every frame at once. Iterate either this or the reader, once.
+   */
+  batches(): AsyncIterable<Frame[]>;
 }
 
 export interface OpenCaptureOptions {
@@ -45,20 +51,31 @@ export function openCapture(path: string, opts: OpenCaptureOptions = {}): Captur
 export function readCaptureStream(source: AsyncIterable<Uint8Array>, name: string): CaptureReader {
   const parser = createCaptureParser(name);
   let iterated = false;
+  const once = (): void => {
+    if (iterated) throw new Error(`capture reader for ${name} can only be iterated once`);
+    iterated = true;
+  };
   return {
     info: parser.info,
     [Symbol.asyncIterator](): AsyncIterator<Frame> {
-      if (iterated) throw new Error(`capture reader for ${name} can only be iterated once`);
-      iterated = true;
-      return frames(source, parser)[Symbol.asyncIterator]();
+      once();
+      return frames(batches(source, parser))[Symbol.asyncIterator]();
+    },
+    batches(): AsyncIterable<Frame[]> {
+      once();
+      return batches(source, parser);
     },
   };
 }
 
-async function* frames(
+async function* frames(source: AsyncIterable<Frame[]>): AsyncGenerator<Frame> {
+  for await (const out of source) for (let i = 0; i < out.length; i++) yield out[i];
+}
+
+async function* batches(
   source: AsyncIterable<Uint8Array>,
   parser: ReturnType<typeof createCaptureParser>,
-): AsyncGenerator<Frame> {
+): AsyncGenerator<Frame[]> {
   for await (const chunk of source) {
     // Node streams give Buffers: view them as plain Uint8Arrays so that
     // Frame.data is the same kind of object whatever the source.
@@ -66,8 +83,7 @@ async function* frames(
       Object.getPrototypeOf(chunk) === Uint8Array.prototype
         ? chunk
         : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const out = parser.push(bytes);
-    for (let i = 0; i < out.length; i++) yield out[i];
+    yield parser.push(bytes);
   }
   parser.end();
 }

@@ -14,11 +14,13 @@
  */
 import type { Frame } from '../capture/frame.js';
 import { ipv4ToString, ipv6ToString } from './address.js';
+import { ETHERTYPE_IPV4, IPPROTO_UDP, LINKTYPE_ETHERNET } from './constants.js';
 import { DecodeLog, type DecoderStats, emptyStats } from './decoder-stats.js';
+import { decodeEthernet } from './ethernet.js';
 import { type FragmentOptions, IpFragmentReassembler } from './ip-fragments.js';
 import { decodeIpv4, isIpv4Fragment } from './ipv4.js';
 import { decodeIpv6, walkIpv6Extensions } from './ipv6.js';
-import { hex16, NEXT_NONE } from './layer.js';
+import { hex16, NEXT_NONE, u16, u32 } from './layer.js';
 import type { DecodeIssue, Endpoint, Payload } from './payload.js';
 import { ETHER_TYPES, IP_PROTOCOLS, LINK_TYPES, UDP_CARRIERS, UDP_TUNNELS } from './registry.js';
 import { decodeSctp } from './sctp.js';
@@ -58,6 +60,11 @@ export function createDecoder(opts: DecoderOptions = {}): PacketDecoder {
 const ETHER = 0;
 const IP = 1;
 const V4_CACHE_MAX = 65536;
+/** The registries send Ethernet → IPv4 → UDP where `plainUdp4` expects them to. */
+const PLAIN_UDP4 =
+  LINK_TYPES.get(LINKTYPE_ETHERNET)?.decode === decodeEthernet &&
+  ETHER_TYPES.get(ETHERTYPE_IPV4)?.kind === 'ipv4' &&
+  IP_PROTOCOLS.get(IPPROTO_UDP)?.kind === 'udp';
 
 class Decoder implements PacketDecoder {
   readonly stats: DecoderStats;
@@ -90,6 +97,56 @@ class Decoder implements PacketDecoder {
       const issue = this.frags.expire(ts);
       if (issue !== undefined) this.log.report(no, 'ip-fragments', issue, false);
     }
+    if (frame.linkType === LINKTYPE_ETHERNET && PLAIN_UDP4 && this.plainUdp4(frame.data, no, ts, out)) {
+      // Done without the layer objects.
+    } else {
+      this.layered(frame, no, ts, out);
+    }
+    this.sync(out.length);
+    return out;
+  }
+
+  /**
+   * The usual frame of a SIP capture — Ethernet II, an unfragmented IPv4
+   * packet whose lengths agree with the capture, a UDP datagram on a port
+   * that is neither a tunnel nor a carrier — taken apart by offsets: the
+   * payload `walk` would deliver for it, without its views and field objects
+   * per layer. False (nothing done) for any other frame, which `walk` takes.
+   */
+  private plainUdp4(d: Uint8Array, no: number, ts: number, out: Payload[]): boolean {
+    // Ethernet II (IEEE 802.3 §3.2.6: Length/Type from 0x0600 is an EtherType) carrying IPv4.
+    if (d.length < 14 + 20 + 8 || u16(d, 12) !== ETHERTYPE_IPV4) return false;
+    // RFC 791 §3.1: version 4, IHL ≥ 5 words, Total Length within the capture (else walk reports it).
+    const v = d[14];
+    const hl = (v & 0x0f) * 4;
+    const avail = d.length - 14;
+    const total = u16(d, 16);
+    if (v >>> 4 !== 4 || hl < 20 || total < hl + 8 || total > avail) return false;
+    // Not a fragment (MF clear, offset 0), protocol UDP.
+    if ((u16(d, 20) & 0x3fff) !== 0 || d[23] !== IPPROTO_UDP) return false;
+    // RFC 768: Length counts the 8-byte header, within the IP payload.
+    const u = 14 + hl;
+    const len = u16(d, u + 4);
+    if (len < 8 || len > total - hl) return false;
+    const srcPort = u16(d, u);
+    const dstPort = u16(d, u + 2);
+    if (UDP_TUNNELS.has(dstPort) || UDP_TUNNELS.get(srcPort)?.eitherPort || UDP_CARRIERS.has(dstPort))
+      return false;
+    this.stats.decoded++;
+    out.push({
+      transport: 'udp',
+      src: this.endpoint(false, u32(d, 26), null, srcPort),
+      dst: this.endpoint(false, u32(d, 30), null, dstPort),
+      bytes: d.subarray(u + 8, u + len),
+      frame: no,
+      frames: [no],
+      ts,
+    });
+    return true;
+  }
+
+  /** Any frame, layer by layer through the registries. */
+  private layered(frame: Frame, no: number, ts: number, out: Payload[]): void {
     const link = LINK_TYPES.get(frame.linkType);
     if (link === undefined) {
       this.log.report(no, 'link', `unsupported link type ${frame.linkType}`, true);
@@ -97,8 +154,6 @@ class Decoder implements PacketDecoder {
       const r = link.decode(frame.data, 0);
       if (this.log.check(no, link.name, r)) this.walk(no, ts, r.payload, r.next, out);
     }
-    this.sync(out.length);
-    return out;
   }
 
   flush(): Payload[] {

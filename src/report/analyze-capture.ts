@@ -65,6 +65,9 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   });
   const pipeline = createPipeline({
     decoder: opts.decoder,
+    // Nothing here keeps a message past onMessage (records hold copies), and openCapture never
+    // reuses a chunk: datagrams need no copy of their own unless a caller's onMessage may keep them.
+    extractor: { datagramViews: opts.onMessage === undefined },
     onMessage(msg, id) {
       messages.add(msg);
       const c = correlator.push(msg, id);
@@ -78,7 +81,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const reader = openCapture(file);
-  for await (const frame of reader) pipeline.push(frame);
+  for await (const frames of reader.batches())
+    for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
   pipeline.end();
   correlator.end();
   analyzer.end();

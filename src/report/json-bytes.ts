@@ -133,16 +133,20 @@ export abstract class JsonBytes {
     let p = this.pos;
     b[p++] = 0x2e;
     let digits = 6;
-    let f = frac;
-    while (f % 10 === 0) {
-      f /= 10;
+    // Below 1e6: small-integer arithmetic (a double's % and / cost several times more).
+    let f = frac | 0;
+    let q = (f / 10) | 0;
+    while (f - q * 10 === 0) {
+      f = q;
+      q = (f / 10) | 0;
       digits--;
     }
     p += digits;
     this.pos = p;
     for (let i = 0; i < digits; i++) {
-      b[--p] = ZERO + (f % 10);
-      f = (f - (f % 10)) / 10;
+      q = (f / 10) | 0;
+      b[--p] = ZERO + (f - q * 10);
+      f = q;
     }
     return true;
   }
@@ -152,6 +156,10 @@ export abstract class JsonBytes {
     const b = this.buf;
     if (n < 10) {
       b[this.pos++] = ZERO + n;
+      return;
+    }
+    if (n <= 0x7fffffff) {
+      this.uint(n);
       return;
     }
     let digits = 1;
@@ -173,7 +181,11 @@ export abstract class JsonBytes {
     for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
     let p = this.pos + digits;
     this.pos = p;
-    for (let x = n; x > 0; x = (x / 10) | 0) b[--p] = ZERO + (x % 10);
+    for (let x = n; x > 0; ) {
+      const q = (x / 10) | 0;
+      b[--p] = ZERO + (x - q * 10);
+      x = q;
+    }
   }
 
   /** `true` / `false`. */

@@ -47,6 +47,14 @@ export interface ExtractorOptions {
   maxFlows?: number;
   /** A TCP direction silent for this long (capture time, seconds) is evicted (default 300). */
   idleSeconds?: number;
+  /**
+   * A UDP/SCTP message as a view of its payload's bytes rather than a copy
+   * (default false). For a consumer that keeps no message past its handling
+   * and a frame source that never reuses its buffers (openCapture reads each
+   * chunk into a fresh one): a kept view would pin the whole read chunk.
+   * Stream messages are always copied (their buffer is reused).
+   */
+  datagramViews?: boolean;
 }
 
 export interface ExtractorStats extends FramingStats, WsStats {
@@ -170,6 +178,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
   const giveUpBytes = opts.giveUpBytes ?? DEFAULT_GIVE_UP_BYTES;
   const maxFlows = Math.max(1, opts.maxFlows ?? 20_000);
   const idleSeconds = opts.idleSeconds ?? 300;
+  const datagramViews = opts.datagramViews === true;
   const framerOpts = { maxMessageBytes, maxHeaderBytes, giveUpBytes };
 
   const stats: ExtractorStats = {
@@ -207,7 +216,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     stats[transport]++;
     return [
       {
-        bytes: copyBytes(b, start),
+        bytes: datagramViews ? (start === 0 ? b : b.subarray(start)) : copyBytes(b, start),
         source: { transport, src: p.src, dst: p.dst, frame: p.frame, frames: p.frames.slice(), ts: p.ts },
       },
     ];

@@ -141,11 +141,21 @@ const ROWS: readonly Row[] = [
   ['Content-Transfer-Encoding', '', false, 'RFC 2045 §6'],
 ];
 
-export const HEADER_TABLE: readonly HeaderDef[] = ROWS.map(([name, compact, multi, rfc]) =>
-  compact
-    ? { name, key: name.toLowerCase(), compact, multi, rfc }
-    : { name, key: name.toLowerCase(), multi, rfc },
-);
+/**
+ * The engine's own copy of `s` (the one its string literals use): `===`
+ * between two such strings is one pointer comparison. The keys and names
+ * handed out for every header line are compared with literals all over
+ * (`f.key === 'via'`); made by toLowerCase they were ordinary strings, and
+ * every match compared characters.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0];
+}
+
+export const HEADER_TABLE: readonly HeaderDef[] = ROWS.map(([name, compact, multi, rfc]) => {
+  const key = internalized(name.toLowerCase());
+  return compact ? { name, key, compact, multi, rfc } : { name, key, multi, rfc };
+});
 
 const BY_KEY = new Map<string, HeaderDef>();
 /** Any spelling seen often on the wire → key; filled from the table, never from input. */

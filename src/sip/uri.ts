@@ -184,7 +184,7 @@ export function parseUri(s: string, base = 0): Uri {
  * knows `firstUnsafe(s)` is -1.
  */
 export function checkUri(s: string, base: number, issues: SipIssue[], safe = false): Uri['kind'] {
-  const known = CLEAN.get(s);
+  const known = cleanUriKind(s);
   if (known !== undefined) return known;
   return checkFresh(s, base, issues, safe);
 }
@@ -194,7 +194,30 @@ export function checkUri(s: string, base: number, issues: SipIssue[], safe = fal
  * has none now either, and no char to escape); undefined when not known clean.
  */
 export function cleanUriKind(s: string): Uri['kind'] | undefined {
-  return CLEAN.get(s);
+  for (let k = 0; k < RECENT; k++) if (recentUris[k] === s) return recentKinds[k];
+  const kind = CLEAN.get(s);
+  if (kind !== undefined) remember(s, kind);
+  return kind;
+}
+
+/**
+ * The last few clean URIs met, compared before the table: a message names
+ * the same two or three URIs (Request-URI, To, From, Contact) as the one
+ * before it more often than not, and comparing a fresh slice with a string
+ * costs less than hashing it for the table.
+ */
+const RECENT = 4;
+const recentUris: string[] = new Array<string>(RECENT).fill('');
+const recentKinds: Array<Uri['kind'] | undefined> = new Array<Uri['kind'] | undefined>(RECENT).fill(
+  undefined,
+);
+let recentNext = 0;
+
+function remember(s: string, kind: Uri['kind']): void {
+  // Its own copy: a slice would keep the whole message text alive.
+  recentUris[recentNext] = ` ${s}`.slice(1);
+  recentKinds[recentNext] = kind;
+  recentNext = (recentNext + 1) % RECENT;
 }
 
 /** `checkUri` for a URI not known clean: checks it and remembers it when clean. */
@@ -213,6 +236,7 @@ export function checkFresh(s: string, base: number, issues: SipIssue[], safe: bo
     if (CLEAN.size >= CLEAN_MAX) CLEAN.clear();
     // A copy of its own as the key: a slice would keep the whole message text alive.
     CLEAN.set(` ${s}`.slice(1), kind);
+    remember(s, kind);
   }
   return kind;
 }

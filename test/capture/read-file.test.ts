@@ -95,6 +95,24 @@ describe('openCapture (streams a file from disk)', () => {
     const reader = openCapture(pcapPath);
     await collect(reader);
     expect(() => reader[Symbol.asyncIterator]()).toThrow(/only be iterated once/);
+    expect(() => reader.batches()).toThrow(/only be iterated once/);
+  });
+
+  it('gives the same frames in per-chunk batches, and the same info', async () => {
+    const want = summary(parseCaptureBytes(pcapBytes, pcapPath).frames);
+    for (const chunkSize of [1, 100, undefined]) {
+      const reader = openCapture(pcapPath, { chunkSize });
+      const got: Frame[] = [];
+      let batches = 0;
+      for await (const batch of reader.batches()) {
+        batches++;
+        got.push(...batch);
+      }
+      expect(summary(got)).toEqual(want);
+      expect(batches).toBe(Math.ceil(pcapBytes.length / (chunkSize ?? pcapBytes.length)));
+      expect(reader.info).toMatchObject({ format: 'pcap', frames: 50, bytes: pcapBytes.length });
+      expect(() => reader[Symbol.asyncIterator]()).toThrow(/only be iterated once/);
+    }
   });
 });
 

@@ -53,6 +53,22 @@ describe('createSipExtractor: datagram transports (UDP, SCTP)', () => {
     expect(ex.stats.udp).toBe(1);
   });
 
+  it('with datagramViews, hands out views of the payload bytes (UDP and SCTP), still copying TCP', () => {
+    const ex = createSipExtractor({ datagramViews: true });
+    const whole = enc(`\r\n${options}`);
+    const [udp] = ex.push(pl('udp', UA, PROXY, whole, 1));
+    expect(dec(udp.bytes)).toBe(options);
+    expect(udp.bytes.buffer).toBe(whole.buffer);
+    expect(udp.bytes.byteOffset).toBe(whole.byteOffset + 2);
+    const sctpBytes = enc(ok);
+    const [sctp] = ex.push(pl('sctp', PROXY, UA, sctpBytes, 2));
+    expect(sctp.bytes).toBe(sctpBytes);
+    const tcpBytes = enc(options);
+    const [tcp] = ex.push(pl('tcp', UA, PROXY, tcpBytes, 3));
+    expect(dec(tcp.bytes)).toBe(options);
+    expect(tcp.bytes.buffer).not.toBe(tcpBytes.buffer);
+  });
+
   it('strips CRLF keep-alives before the start line', () => {
     const out = createSipExtractor().push(pl('udp', UA, PROXY, `\r\n${options}`, 1));
     expect(dec(out[0].bytes)).toBe(options);

@@ -21,8 +21,12 @@ const MAY_REPEAT = new Set([
 const SINGLE = new Map<string, HeaderDef>();
 for (const def of HEADER_TABLE) if (!def.multi && !MAY_REPEAT.has(def.key)) SINGLE.set(def.key, def);
 
-/** Reused between calls (no allocation per message): single-valued fields seen so far. */
-const seen: HeaderField[] = [];
+/**
+ * Reused between calls (no allocation per message): single-valued fields seen
+ * so far. Emptied by clearing its slots, not its length (a length of 0 drops
+ * the backing store, which the next message then grew again).
+ */
+const seen: Array<HeaderField | null> = [];
 
 const cut = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
 
@@ -57,8 +61,8 @@ export const headerDuplicate: MessageRule = {
       if (def === undefined) continue;
       let first: HeaderField | undefined;
       for (let k = 0; k < n; k++) {
-        if (seen[k].key === f.key) {
-          first = seen[k];
+        if (seen[k]!.key === f.key) {
+          first = seen[k]!;
           break;
         }
       }
@@ -72,7 +76,7 @@ export const headerDuplicate: MessageRule = {
         severity: def.rfc.startsWith('RFC 3261 ') ? 'error' : 'warning',
       });
     }
-    seen.length = 0;
+    for (let k = 0; k < n; k++) seen[k] = null;
     return out ?? NONE;
   },
 };
