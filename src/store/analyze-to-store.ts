@@ -29,6 +29,7 @@ import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { messageFields } from './message-fields.js';
+import { IdWindow } from './id-window.js';
 import { PendingMessages } from './pending-messages.js';
 import { parsedRow } from './row-json.js';
 import type { CallJson, DialogRow, TransactionRow } from './rows.js';
@@ -124,6 +125,8 @@ async function* placedChunks(
   }
 }
 
+type Forget = { delete(id: number): void };
+
 /** Records to forget once capture time has passed `at` + a delay, in the order they were queued. */
 class RetireQueue {
   private readonly q: Array<{ at: number; txs: number[]; dialogs: number[] }> = [];
@@ -133,7 +136,7 @@ class RetireQueue {
     this.q.push({ at, txs, dialogs });
   }
 
-  retire(now: number, after: number, txs: Map<number, unknown>, dialogs: Map<number, unknown>): void {
+  retire(now: number, after: number, txs: Forget, dialogs: Forget): void {
     const q = this.q;
     while (this.head < q.length && q[this.head].at + after < now) {
       const r = q[this.head++];
@@ -203,8 +206,8 @@ async function analyse(
   // one (Timer B/F, Timer C) read it when their timer fires; a missing record
   // reads as answered. Keeping every record for Timer B, as the live pipeline
   // does, held 100 MiB more at 1,000 calls/s.
-  const txs = new Map<number, TransactionRecord>();
-  const dialogs = new Map<number, DialogRecord>();
+  const txs = new IdWindow<TransactionRecord>();
+  const dialogs = new IdWindow<DialogRecord>();
   const unansweredFor = resolveTimers().c;
   const retiring = new RetireQueue();
   const unanswered = new RetireQueue();
