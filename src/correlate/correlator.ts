@@ -404,4 +404,3 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     n.endpoints = NONE;
   }
 }
-
