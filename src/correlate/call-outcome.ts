@@ -113,7 +113,7 @@ const isAnyRequest = (t: Tx): boolean => t.rec.kind !== 'ack' && t.rec.method !=
 /** Fills state, finalStatus, reason, metrics and endpoints of the call's record. */
 export function computeOutcome(n: CallNode): void {
   const r = n.rec;
-  r.endpoints = n.endpoints.map((e) => ({ addr: endpointString(e.ep), label: e.label }));
+  r.endpoints = n.endpoints.map((e) => ({ addr: endpointString(e), label: e.label }));
   if (r.kind === 'call') {
     const a = attemptOf(n, isInitialInvite);
     const cancel =

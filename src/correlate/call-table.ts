@@ -204,7 +204,7 @@ export class CallTable {
     for (const t of x.txs) s.txs.push(t);
     for (const d of x.dialogs) s.dialogs.push(d);
     if (x.hotDialogs.length > 0) s.hotDialogs = s.hotDialogs.concat(x.hotDialogs);
-    for (const e of x.endpoints) if (!s.endpoints.some((f) => sameEp(f.ep, e.ep))) s.endpoints.push(e);
+    for (const e of x.endpoints) if (!s.endpoints.some((f) => sameEp(f, e))) s.endpoints.push(e);
     if (x.evidenceKeys.length > 0) s.evidenceKeys = s.evidenceKeys.concat(x.evidenceKeys);
     s.active += x.active;
     s.lastActivity = Math.max(s.lastActivity, x.lastActivity);

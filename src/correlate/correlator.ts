@@ -24,6 +24,7 @@ import {
   type CallRecord,
   type Dialog,
   type DialogRecord,
+  type EndpointAcc,
   type MessageCorrelation,
   NONE,
   type TransactionRecord,
@@ -352,12 +353,21 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       r.to = detach(toHeader(msg)?.uri) ?? null;
     }
     if (msg.source === null) return;
-    const s = endpointAcc(root, src);
-    endpointAcc(root, dst);
+    const s = this.endpointAcc(root, src);
+    this.endpointAcc(root, dst);
     if (first && s.label === null && s.tries < 3) {
       s.tries++;
       s.label = detach(userAgent(msg)) ?? null;
     }
+  }
+
+  /** The call's record of endpoint `ep`, made on first sight. */
+  private endpointAcc(root: CallNode, ep: Endpoint): EndpointAcc {
+    const eps = root.endpoints;
+    for (let i = 0; i < eps.length; i++) if (sameEndpoint(eps[i], ep)) return eps[i];
+    const e: EndpointAcc = { ip: this.strings.get(ep.ip), port: ep.port, label: null, tries: 0 };
+    root.endpoints = withItem(eps, e);
+    return e;
   }
 
   /** Arms the finalisation check of a call with nothing live left. */
@@ -393,12 +403,4 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     n.dialogs = NONE;
     n.endpoints = NONE;
   }
-}
-
-function endpointAcc(root: CallNode, ep: Endpoint) {
-  const eps = root.endpoints;
-  for (let i = 0; i < eps.length; i++) if (sameEndpoint(eps[i].ep, ep)) return eps[i];
-  const e = { ep, label: null as string | null, tries: 0 };
-  root.endpoints = withItem(eps, e);
-  return e;
 }

@@ -289,8 +289,8 @@ export interface Dialog extends TimerTarget {
   lastActivity: number;
 }
 
-export interface EndpointAcc {
-  ep: Endpoint;
+/** An endpoint of a call (its address held here, the IP interned: no packet's Endpoint object is kept). */
+export interface EndpointAcc extends Endpoint {
   label: string | null;
   tries: number;
 }

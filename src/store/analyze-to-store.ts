@@ -28,7 +28,9 @@ import { resolveTimers } from '../correlate/timers.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
+import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
+import { PendingMessages } from './pending-messages.js';
 import { parsedRow } from './row-json.js';
 import type { CallJson, DialogRow, TransactionRow } from './rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
@@ -123,6 +125,8 @@ async function* placedChunks(
   }
 }
 
+type Forget = { delete(id: number): void };
+
 /** Records to forget once capture time has passed `at` + a delay, in the order they were queued. */
 class RetireQueue {
   private readonly q: Array<{ at: number; txs: number[]; dialogs: number[] }> = [];
@@ -132,7 +136,7 @@ class RetireQueue {
     this.q.push({ at, txs, dialogs });
   }
 
-  retire(now: number, after: number, txs: Map<number, unknown>, dialogs: Map<number, unknown>): void {
+  retire(now: number, after: number, txs: Forget, dialogs: Forget): void {
     const q = this.q;
     while (this.head < q.length && q[this.head].at + after < now) {
       const r = q[this.head++];
@@ -176,8 +180,7 @@ async function analyse(
    * written with (NO_DIALOG for none), by message id. Their rows are in the
    * store already; only a call or dialog that changed is written again.
    */
-  const pendingCall = new Map<number, number>();
-  const pendingDialog = new Map<number, number>();
+  const pending = new PendingMessages();
   const out = {
     messages: [] as MessageInput[],
     updates: [] as MessageUpdate[],
@@ -203,8 +206,8 @@ async function analyse(
   // one (Timer B/F, Timer C) read it when their timer fires; a missing record
   // reads as answered. Keeping every record for Timer B, as the live pipeline
   // does, held 100 MiB more at 1,000 calls/s.
-  const txs = new Map<number, TransactionRecord>();
-  const dialogs = new Map<number, DialogRecord>();
+  const txs = new IdWindow<TransactionRecord>();
+  const dialogs = new IdWindow<DialogRecord>();
   const unansweredFor = resolveTimers().c;
   const retiring = new RetireQueue();
   const unanswered = new RetireQueue();
@@ -225,7 +228,7 @@ async function analyse(
     const dialogOf = new Map<number, number>();
     for (const d of ds) {
       for (const id of d.messages) {
-        const cur = dialogOf.get(id) ?? pendingDialog.get(id);
+        const cur = dialogOf.get(id) ?? pending.dialog(id);
         if (cur === undefined) continue;
         if (
           cur === NO_DIALOG ||
@@ -235,16 +238,15 @@ async function analyse(
       }
     }
     for (const id of call.messages) {
-      const was = pendingCall.get(id);
+      const was = pending.call(id);
       if (was === undefined) continue;
-      const wasDialog = pendingDialog.get(id)!;
+      const wasDialog = pending.dialog(id)!;
       const dialog = dialogOf.get(id) ?? wasDialog;
       if (was !== call.id || dialog !== wasDialog) {
         out.updates.push({ id, call: call.id, dialog: dialog === NO_DIALOG ? null : dialog });
         updated++;
       }
-      pendingCall.delete(id);
-      pendingDialog.delete(id);
+      pending.delete(id);
     }
     for (const t of detail.transactions) out.transactions.push([t.id, transactionJson(t)]);
     for (const d of detail.dialogs) out.dialogs.push([d.id, dialogJson(d)]);
@@ -302,9 +304,8 @@ async function analyse(
       if (at >= 0) input.fileRange = { offset: frame!.at + at, length: msg.raw.length };
       else input.raw = msg.raw.slice();
       out.messages.push(input);
-      pendingCall.set(id, c.call);
-      pendingDialog.set(id, c.dialog ?? NO_DIALOG);
-      if (pendingCall.size > peak) peak = pendingCall.size;
+      pending.set(id, c.call, c.dialog ?? NO_DIALOG);
+      if (pending.size > peak) peak = pending.size;
     },
   });
 
@@ -339,8 +340,7 @@ async function analyse(
   correlator.end();
   rules.end();
   // Every message belongs to a call the correlator handed out; one left here keeps the correlation it arrived with.
-  pendingCall.clear();
-  pendingDialog.clear();
+  pending.clear();
   await flush();
 
   const cs = correlator.stats();
