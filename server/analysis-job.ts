@@ -1,18 +1,11 @@
 /**
  * Runs analysis-worker.ts for one capture and writes what it posts through a
  * CaptureWriter, one batch at a time (each acknowledged once written).
- * From the build, the worker is the compiled .js beside this file. From the
- * TypeScript sources (tests, `tsx`), it is the .ts file loaded through tsx's
- * loader, registered inside the worker: on Node 20 an `--import tsx` in the
- * worker's execArgv does not reach the worker's module loader.
+ * The worker starts from the build or the sources (src/worker-start.ts).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { writeBatch } from '../src/store/analysis-batches.js';
 import type { CaptureWriter } from '../src/store/store.js';
+import { startModuleWorker } from '../src/worker-start.js';
 import type { WorkerAck, WorkerInput, WorkerMessage } from './analysis-protocol.js';
 
 export interface JobCallbacks {
@@ -30,24 +23,6 @@ export interface AnalysisJob {
   cancel(): Promise<void>;
 }
 
-const fromSource = import.meta.url.endsWith('.ts');
-
-/**
- * tsx's ESM loader API as a file URL, read from tsx's export map
- * (import.meta.resolve is missing under vitest, and require.resolve gives the
- * CommonJS build, which cannot register the ESM hooks).
- */
-function tsxApi(): string {
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
-}
-
-const WORKER_URL = new URL(fromSource ? './analysis-worker.ts' : './analysis-worker.js', import.meta.url);
-
 /**
  * `writer` takes the batches the worker posts; with `input.sqlite` the worker
  * writes the database itself and `writer` is undefined (the caller marks the
@@ -58,13 +33,7 @@ export function startAnalysisJob(
   writer: CaptureWriter | undefined,
   cb: JobCallbacks,
 ): AnalysisJob {
-  const worker = fromSource
-    ? new Worker(
-        `import(${JSON.stringify(tsxApi())})` +
-          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
-        { eval: true, workerData: input },
-      )
-    : new Worker(WORKER_URL, { workerData: input });
+  const worker = startModuleWorker(import.meta.url, 'analysis-worker', { workerData: input });
   let cancelled = false;
   let settled = false;
   let chain: Promise<void> = Promise.resolve();

@@ -5,11 +5,7 @@
  * or the API on the main thread. One batch is in flight at a time (the
  * persister waits for each); an error on the thread rejects that batch.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-start.js';
 import type { PersistSink } from './live-persist.js';
 import type { PersistOp } from './live-persist-sql.js';
 
@@ -19,35 +15,16 @@ export type PersistReply =
   | { type: 'ack' }
   | { type: 'error'; message: string; gone: boolean };
 
-const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(
-  fromSource ? './live-persist-worker.ts' : './live-persist-worker.js',
-  import.meta.url,
-);
-
-/** tsx's ESM loader API (as server/analysis-job.ts): a worker started from the sources registers it itself. */
-function tsxApi(): string {
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
-}
-
 /** The thread holds one batch at a time. */
 const LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
 /** Starts the thread for capture number `cap` of database `db`; rejects when it cannot open it. */
 export async function openPersistThread(db: string, cap: number): Promise<PersistSink> {
   const data = { db, cap };
-  const worker = fromSource
-    ? new Worker(
-        `import(${JSON.stringify(tsxApi())})` +
-          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
-        { eval: true, workerData: data, resourceLimits: LIMITS },
-      )
-    : new Worker(WORKER_URL, { workerData: data, resourceLimits: LIMITS });
+  const worker = startModuleWorker(import.meta.url, 'live-persist-worker', {
+    workerData: data,
+    resourceLimits: LIMITS,
+  });
   let waiting: { resolve: () => void; reject: (e: Error) => void } | null = null;
   let exited: Error | null = null;
   const ready = new Promise<void>((resolve, reject) => {

@@ -11,11 +11,8 @@
  * error on the thread (the capture was deleted, the disk is full) makes the
  * next call reject with it.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-start.js';
 import { rowJson } from './row-json.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import { messageParams } from './sqlite-rows.js';
@@ -50,33 +47,14 @@ export type WriterOp =
 /** What the thread answers: `ready` once, then one `ack` or `error` per op. */
 export type WriterReply = { type: 'ready' } | { type: 'ack' } | { type: 'error'; message: string };
 
-const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(
-  fromSource ? './sqlite-writer-worker.ts' : './sqlite-writer-worker.js',
-  import.meta.url,
-);
-
-/** tsx's ESM loader API (as server/analysis-job.ts): a worker started from the sources registers it itself. */
-function tsxApi(): string {
-  const req = createRequire(import.meta.url);
-  const pkgFile = req.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api'].import.default)).href;
-}
-
 /** The thread's heap is bounded: it holds a few batches and the summaries of the calls in progress. */
 const LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
 function startWorker(data: { db: string; captureId: string }): Worker {
-  return fromSource
-    ? new Worker(
-        `import(${JSON.stringify(tsxApi())})` +
-          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
-        { eval: true, workerData: data, resourceLimits: LIMITS },
-      )
-    : new Worker(WORKER_URL, { workerData: data, resourceLimits: LIMITS });
+  return startModuleWorker(import.meta.url, 'sqlite-writer-worker', {
+    workerData: data,
+    resourceLimits: LIMITS,
+  });
 }
 
 /** Opens a writer for the capture on a new thread; rejects when the thread cannot open it. */
