@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipMessage } from '../../src/sip/message.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
-import { hep3 } from '../capture/hep-build.js';
 import { basicCall, lostAckRetransmissions, T0 } from '../fixtures/flows/index.js';
+import { sendHep } from './hep-send.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -88,22 +87,6 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_0
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((res) => setTimeout(res, 25));
   }
-}
-
-/** Sends the messages as HEP3 over one TCP connection (in order, nothing lost). */
-async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
-  const sock = createConnection({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  for (const m of msgs) {
-    const s = m.source!;
-    sock.write(
-      hep3({ src: s.src.ip, dst: s.dst.ip, sport: s.src.port, dport: s.dst.port, ts: s.ts, payload: m.raw }),
-    );
-  }
-  await new Promise<void>((resolve) => sock.end(resolve));
 }
 
 /** The flow moved in time so that it starts at `t0`. */

@@ -6,7 +6,6 @@
  * capture while the window goes on.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,9 +15,9 @@ import { captureNumber } from '../../src/store/sqlite-rows.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CallPage, CaptureInfo } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
-import { hep3 } from '../capture/hep-build.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
 import { getJson, type TestServer, testServer } from '../server/helpers.js';
+import { sendHep, until } from './hep-send.js';
 
 let server: TestServer | null = null;
 let store: SqliteStore | null = null;
@@ -31,32 +30,6 @@ afterEach(async () => {
   store = null;
   dir = null;
 });
-
-/** Sends the messages as HEP3 over one TCP connection (in order, nothing lost). */
-async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
-  const sock = createConnection({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  for (const m of msgs) {
-    const s = m.source!;
-    sock.write(
-      hep3({ src: s.src.ip, dst: s.dst.ip, sport: s.src.port, dport: s.dst.port, ts: s.ts, payload: m.raw }),
-    );
-  }
-  await new Promise<void>((resolve) => sock.end(resolve));
-}
-
-async function until<T>(what: () => Promise<T>, done: (x: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const x = await what();
-    if (done(x)) return x;
-    if (Date.now() > end) throw new Error(`never got there: ${JSON.stringify(x).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `n` basic calls a minute apart in capture time (each is handed out as over when the next starts). */
 function minuteApart(from: number, n: number): SipMessage[] {

@@ -20,6 +20,7 @@ import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { hep3 } from '../capture/hep-build.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
 import { getJson, type TestServer, testServer, uploadReady } from '../server/helpers.js';
+import { sendHep, until } from './hep-send.js';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -30,32 +31,6 @@ afterEach(async () => {
 /** `n` basic calls a minute apart in capture time (each ends long before the next begins). */
 function minuteApart(n: number): SipMessage[] {
   return Array.from({ length: n }, (_, i) => basicCall({ n: i + 1, t0: T0 + 60 * i })).flat();
-}
-
-/** Sends the messages as HEP3 over one TCP connection (in order, nothing lost). */
-async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
-  const sock = createConnection({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  for (const m of msgs) {
-    const s = m.source!;
-    sock.write(
-      hep3({ src: s.src.ip, dst: s.dst.ip, sport: s.src.port, dport: s.dst.port, ts: s.ts, payload: m.raw }),
-    );
-  }
-  await new Promise<void>((resolve) => sock.end(resolve));
-}
-
-async function until<T>(what: () => Promise<T>, done: (x: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const x = await what();
-    if (done(x)) return x;
-    if (Date.now() > end) throw new Error(`never got there: ${JSON.stringify(x).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function liveServer(window?: { maxCalls?: number; maxMessages?: number; maxBytes?: number }) {
