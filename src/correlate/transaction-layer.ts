@@ -257,6 +257,15 @@ export class TransactionLayer implements CopyStrings {
       timedOut: false,
       orphan,
       anomalies: NO_ANOMALIES,
+      // The links set later, present from the start: adding a property to a
+      // literal moves the record to another hidden class and allocates it an
+      // out-of-object property store (most records get one: every INVITE is
+      // ACKed), and code reading records then sees several shapes.
+      upstream: undefined,
+      cancels: undefined,
+      cancelledBy: undefined,
+      acks: undefined,
+      ackedBy: undefined,
     };
     // One literal with every field (a stable hidden class for all transactions).
     const tx: Tx = {
