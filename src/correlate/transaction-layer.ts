@@ -13,7 +13,7 @@ import { detach, type Interner } from './detach.js';
 import type { Step } from './dialog-rules.js';
 import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
 import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
-import { type CopyStrings, classifyCopy, fromTo } from './retransmission.js';
+import { type CopyStrings, type CopyVerdict, classifyCopy, fromTo } from './retransmission.js';
 import type { TimerQueue } from './timer-queue.js';
 import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
 import {
@@ -58,6 +58,8 @@ export class TransactionLayer implements CopyStrings {
   private nextTx = 0;
   /** Call of the copy being classified (for `tag`). */
   private copyCall: CallNode | null = null;
+  /** The reused step (see `stepOf`). */
+  private step: Step | null = null;
 
   constructor(private readonly ctx: TransactionContext) {}
 
@@ -121,7 +123,7 @@ export class TransactionLayer implements CopyStrings {
     }
     const verdict = this.copy(tx, src, dst, code, toTag, ts, m.raw);
     if (event !== null && !verdict.duplicate) this.apply(tx, event, ts);
-    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    return this.stepOf(id, ts, src, f, toTag, tx, verdict);
   }
 
   response(
@@ -158,7 +160,7 @@ export class TransactionLayer implements CopyStrings {
     );
     rec.firstResponseAt ??= ts;
     if (verdict.duplicate)
-      return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+      return this.stepOf(id, ts, src, f, toTag, tx, verdict);
     if (isProvisional(st)) {
       if (st > tx.provisional) tx.provisional = st;
       if (Math.floor(st / 10) === 18 && Number.isNaN(tx.first18xAt)) tx.first18xAt = ts;
@@ -179,7 +181,39 @@ export class TransactionLayer implements CopyStrings {
       }
       this.apply(tx, isSuccess(st) ? '2xx' : 'non-2xx', ts, !finalHere);
     } else addAnomaly(rec, 'invalid-status');
-    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    return this.stepOf(id, ts, src, f, toTag, tx, verdict);
+  }
+
+  /**
+   * The step of the message being pushed, in one object reused for every
+   * message (read by the dialog rules during `push`, never kept): no
+   * allocation per message.
+   */
+  private stepOf(
+    id: number,
+    ts: number,
+    src: Endpoint,
+    f: KeyFields,
+    toTag: string | undefined,
+    tx: Tx,
+    verdict: CopyVerdict,
+  ): Step {
+    let s = this.step;
+    if (s === null) {
+      s = { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+      this.step = s;
+      return s;
+    }
+    s.id = id;
+    s.ts = ts;
+    s.src = src;
+    s.callId = f.callId;
+    s.fromTag = f.fromTag;
+    s.toTag = toTag;
+    s.tx = tx;
+    s.root = tx.call;
+    s.verdict = verdict;
+    return s;
   }
 
   /** Classifies and records a copy (retransmission.ts). */
