@@ -159,8 +159,7 @@ export class TransactionLayer implements CopyStrings {
       Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3,
     );
     rec.firstResponseAt ??= ts;
-    if (verdict.duplicate)
-      return this.stepOf(id, ts, src, f, toTag, tx, verdict);
+    if (verdict.duplicate) return this.stepOf(id, ts, src, f, toTag, tx, verdict);
     if (isProvisional(st)) {
       if (st > tx.provisional) tx.provisional = st;
       if (Math.floor(st / 10) === 18 && Number.isNaN(tx.first18xAt)) tx.first18xAt = ts;
