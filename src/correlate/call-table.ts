@@ -79,7 +79,7 @@ export class CallTable {
       id: this.nextId++,
       kind: 'other',
       state: 'setup',
-      callIds: own === undefined ? [] : [own],
+      callIds: own === undefined ? NONE : [own],
       links: NONE,
       from: null,
       to: null,
@@ -91,12 +91,12 @@ export class CallTable {
       setupMs: null,
       durationMs: null,
       hangupBy: null,
-      dialogs: [],
-      transactions: [],
-      messages: [],
+      dialogs: NONE,
+      transactions: NONE,
+      messages: NONE,
       retransmissions: 0,
       duplicates: 0,
-      endpoints: [],
+      endpoints: NONE,
       unknownDialogRequests: NONE,
       final: false,
     };
@@ -105,12 +105,12 @@ export class CallTable {
       timerIndex: -1,
       rec,
       parent: null,
-      txs: [],
-      dialogs: [],
+      txs: NONE,
+      dialogs: NONE,
       hotDialogs: NONE,
       active: 0,
       lastActivity: ts,
-      endpoints: [],
+      endpoints: NONE,
       evidenceKeys: NONE,
       tags: NONE,
       released: false,
@@ -189,7 +189,8 @@ export class CallTable {
       xr.callIds.map((callId) => ({ callId, evidence })),
       xr.links,
     );
-    for (const cid of xr.callIds) sr.callIds.push(cid);
+    // Lists may be the shared frozen NONE (nothing yet): appended by copy, not in place.
+    sr.callIds = sr.callIds.concat(xr.callIds);
     sr.kind = mergeKind(sr.kind, xr.kind);
     sr.from ??= xr.from;
     sr.to ??= xr.to;
@@ -201,10 +202,11 @@ export class CallTable {
     sr.unknownDialogRequests = mergeSorted(sr.unknownDialogRequests, xr.unknownDialogRequests);
     sr.retransmissions += xr.retransmissions;
     sr.duplicates += xr.duplicates;
-    for (const t of x.txs) s.txs.push(t);
-    for (const d of x.dialogs) s.dialogs.push(d);
+    if (x.txs.length > 0) s.txs = s.txs.concat(x.txs);
+    if (x.dialogs.length > 0) s.dialogs = s.dialogs.concat(x.dialogs);
     if (x.hotDialogs.length > 0) s.hotDialogs = s.hotDialogs.concat(x.hotDialogs);
-    for (const e of x.endpoints) if (!s.endpoints.some((f) => sameEp(f, e))) s.endpoints.push(e);
+    for (const e of x.endpoints)
+      if (!s.endpoints.some((f) => sameEp(f, e))) s.endpoints = withItem(s.endpoints, e);
     if (x.evidenceKeys.length > 0) s.evidenceKeys = s.evidenceKeys.concat(x.evidenceKeys);
     s.active += x.active;
     s.lastActivity = Math.max(s.lastActivity, x.lastActivity);

@@ -121,6 +121,13 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   private lastTx: TransactionRecord | undefined;
   private lastDialog: DialogRecord | undefined;
   private readonly lookupKey = emptyKey();
+  private readonly fields: KeyFields = {
+    branch: undefined,
+    sentBy: undefined,
+    callId: undefined,
+    cseq: undefined,
+    fromTag: undefined,
+  };
   private readonly txRecords: TransactionRecord[] = [];
   private readonly dialogRecords: DialogRecord[] = [];
   private readonly callRecords = new Map<number, CallRecord>();
@@ -168,7 +175,13 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     const via = topVia(msg);
     const fromTag = fromHeader(msg)?.tag;
     const toTag = toHeader(msg)?.tag;
-    const f: KeyFields = { branch: via?.branch, sentBy: via?.sentBy, callId: cid, cseq: cs?.seq, fromTag };
+    // One fields object for every message (the key is copied out of it).
+    const f = this.fields;
+    f.branch = via?.branch;
+    f.sentBy = via?.sentBy;
+    f.callId = cid;
+    f.cseq = cs?.seq;
+    f.fromTag = fromTag;
     const src = s !== null ? s.src : NO_ENDPOINT;
     const dst = s !== null ? s.dst : NO_ENDPOINT;
     const reliable = isReliable(s?.transport);

@@ -102,16 +102,22 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
 }
 
 /**
- * An FNV-1a style hash of every byte, four bytes per step, as a signed 32-bit
- * integer: a small integer in the copy record, where an unsigned value above
- * 2^31 would make V8 box the field of every copy as a heap number.
+ * An FNV-1a style hash of every byte, as a signed 32-bit integer: a small
+ * integer in the copy record, where an unsigned value above 2^31 would make
+ * V8 box the field of every copy as a heap number. Two lanes of four bytes
+ * each per step, mixed at the end: each lane waits on its own multiply, so
+ * the two chains run side by side (twice the speed of one chain over the
+ * ~400 bytes of a message). Only ever compared with fingerprints made here.
  */
 export function fingerprint(b: Uint8Array): number {
   const n = b.length;
-  const end4 = n - (n & 3);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < end4; i += 4)
-    h = Math.imul(h ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)), 0x01000193);
-  for (let i = end4; i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h | 0;
+  const end8 = n - (n & 7);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ n;
+  for (let i = 0; i < end8; i += 8) {
+    h1 = Math.imul(h1 ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)), 0x01000193);
+    h2 = Math.imul(h2 ^ (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24)), 0x01000193);
+  }
+  for (let i = end8; i < n; i++) h1 = Math.imul(h1 ^ b[i], 0x01000193);
+  return (Math.imul(h1 ^ (h2 >>> 15), 0x01000193) ^ h2) | 0;
 }

@@ -13,7 +13,7 @@ import { detach, type Interner } from './detach.js';
 import type { Step } from './dialog-rules.js';
 import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
 import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
-import { type CopyStrings, classifyCopy, fromTo } from './retransmission.js';
+import { type CopyStrings, type CopyVerdict, classifyCopy, fromTo } from './retransmission.js';
 import type { TimerQueue } from './timer-queue.js';
 import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
 import {
@@ -58,6 +58,8 @@ export class TransactionLayer implements CopyStrings {
   private nextTx = 0;
   /** Call of the copy being classified (for `tag`). */
   private copyCall: CallNode | null = null;
+  /** The reused step (see `stepOf`). */
+  private step: Step | null = null;
 
   constructor(private readonly ctx: TransactionContext) {}
 
@@ -121,7 +123,7 @@ export class TransactionLayer implements CopyStrings {
     }
     const verdict = this.copy(tx, src, dst, code, toTag, ts, m.raw);
     if (event !== null && !verdict.duplicate) this.apply(tx, event, ts);
-    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    return this.stepOf(id, ts, src, f, toTag, tx, verdict);
   }
 
   response(
@@ -157,8 +159,7 @@ export class TransactionLayer implements CopyStrings {
       Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3,
     );
     rec.firstResponseAt ??= ts;
-    if (verdict.duplicate)
-      return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    if (verdict.duplicate) return this.stepOf(id, ts, src, f, toTag, tx, verdict);
     if (isProvisional(st)) {
       if (st > tx.provisional) tx.provisional = st;
       if (Math.floor(st / 10) === 18 && Number.isNaN(tx.first18xAt)) tx.first18xAt = ts;
@@ -179,7 +180,39 @@ export class TransactionLayer implements CopyStrings {
       }
       this.apply(tx, isSuccess(st) ? '2xx' : 'non-2xx', ts, !finalHere);
     } else addAnomaly(rec, 'invalid-status');
-    return { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+    return this.stepOf(id, ts, src, f, toTag, tx, verdict);
+  }
+
+  /**
+   * The step of the message being pushed, in one object reused for every
+   * message (read by the dialog rules during `push`, never kept): no
+   * allocation per message.
+   */
+  private stepOf(
+    id: number,
+    ts: number,
+    src: Endpoint,
+    f: KeyFields,
+    toTag: string | undefined,
+    tx: Tx,
+    verdict: CopyVerdict,
+  ): Step {
+    let s = this.step;
+    if (s === null) {
+      s = { id, ts, src, callId: f.callId, fromTag: f.fromTag, toTag, tx, root: tx.call, verdict };
+      this.step = s;
+      return s;
+    }
+    s.id = id;
+    s.ts = ts;
+    s.src = src;
+    s.callId = f.callId;
+    s.fromTag = f.fromTag;
+    s.toTag = toTag;
+    s.tx = tx;
+    s.root = tx.call;
+    s.verdict = verdict;
+    return s;
   }
 
   /** Classifies and records a copy (retransmission.ts). */
@@ -243,10 +276,10 @@ export class TransactionLayer implements CopyStrings {
       callId: ownCid,
       cseq: probe.cseq >= 0 ? probe.cseq : null,
       inDialog,
-      messages: [],
+      messages: NONE,
       request: orphan ? null : id,
-      responses: [],
-      responseTimes: [],
+      responses: NONE,
+      responseTimes: NONE,
       finalStatus: null,
       finalAt: null,
       firstResponseAt: null,
@@ -257,6 +290,15 @@ export class TransactionLayer implements CopyStrings {
       timedOut: false,
       orphan,
       anomalies: NO_ANOMALIES,
+      // The links set later, present from the start: adding a property to a
+      // literal moves the record to another hidden class and allocates it an
+      // out-of-object property store (most records get one: every INVITE is
+      // ACKed), and code reading records then sees several shapes.
+      upstream: undefined,
+      cancels: undefined,
+      cancelledBy: undefined,
+      acks: undefined,
+      ackedBy: undefined,
     };
     // One literal with every field (a stable hidden class for all transactions).
     const tx: Tx = {
@@ -275,7 +317,7 @@ export class TransactionLayer implements CopyStrings {
       reliable,
       hot: false,
       next: null,
-      copies: [],
+      copies: NONE,
       requestTs: orphan ? Number.NaN : ts,
       dialogs: NO_DIALOGS,
       reason: null,
