@@ -2,9 +2,11 @@
  * A live capture's rolling window (window.ts) written through to the SQLite
  * store, so that a restart — clean or a kill -9 — does not lose it (issue 7):
  *
- * - every call the live pipeline hands out as over is written with its
- *   messages (bytes included), transactions, dialogs and findings; written
- *   again, whole, when something comes for it later (a retransmission);
+ * - every call that has ended — it shows an outcome (window.ts), or the
+ *   live pipeline handed it out as over — is written with its messages
+ *   (bytes included), transactions, dialogs and findings, as the window
+ *   holds them; written again, whole, when something comes for it later (a
+ *   retransmission, its final records 32 s on, a late finding);
  * - every call the window evicts is deleted from disk too, so the disk copy
  *   stays the size of the window however long the capture runs;
  * - calls still in progress are not written: a kill loses them (a clean

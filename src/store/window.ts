@@ -92,7 +92,12 @@ const ENDED_STATES: ReadonlySet<string> = new Set([
 
 /** Hears what a write-through to disk needs (live-persist.ts). */
 export interface WindowObserver {
-  /** A call was handed out as over, or something came for it since: (re)write it. */
+  /**
+   * A call has ended (an outcome, or handed out as over), or something came
+   * for it since: (re)write it. Not only when handed out as over, 32 s after
+   * its last message: a window that turns over faster than that would
+   * evict every call before it was written.
+   */
   ended(call: number): void;
   /** A call left the window: its disk copy goes too. */
   evicted(call: number): void;
@@ -172,7 +177,7 @@ export class RollingWindow {
     this.bytes += m.raw.length;
     const s = this.touch(this.slot(call));
     s.messages.add(m.row.id);
-    if (s.final) this.observer?.ended(call);
+    if (isEnded(s)) this.observer?.ended(call);
     // A message for an ended call (a retransmission, a late request): it went quiet later than it seemed.
     if (this.ended.delete(call)) this.ended.add(call);
     this.view.version++;
@@ -210,7 +215,7 @@ export class RollingWindow {
       }
     }
     if (final) s.final = true;
-    if (s.final) this.observer?.ended(row.id);
+    if (isEnded(s)) this.observer?.ended(row.id);
     if (!isEnded(s)) this.ended.delete(row.id);
     else if (!this.ended.has(row.id)) this.ended.add(row.id);
     this.view.version++;
@@ -250,7 +255,7 @@ export class RollingWindow {
       const s = this.touch(this.slot(f.call));
       s.findings.push(entry);
       this.findingCount++;
-      if (s.final) this.observer?.ended(f.call);
+      if (isEnded(s)) this.observer?.ended(f.call);
     }
     this.view.version++;
   }

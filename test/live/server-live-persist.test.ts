@@ -57,12 +57,19 @@ describe('serve --hep on the SQLite store: the window written through', () => {
     const { s, id, tcp, info, rows } = await liveOnSqlite();
     expect(id).toMatch(/^c\d+$/);
     await sendHep(tcp, minuteApart(1, 4));
-    const c = await until(info, (x) => (x.live.persist?.writtenCalls ?? 0) >= 3);
-    expect(c.live.persist).toMatchObject({ onDisk: 3, droppedCalls: 0, error: null });
-    expect(rows('calls')).toBe(3);
-    expect(rows('messages')).toBe(21);
+    // Every call is written once it is completed (the last one before its 32 s hand-out too).
+    await until(
+      async () => rows('calls'),
+      (n) => n === 4,
+    );
+    const c = await until(
+      info,
+      (x) => (x.live.persist?.writtenCalls ?? 0) >= 4 && x.live.persist?.queued === 0,
+    );
+    expect(c.live.persist).toMatchObject({ onDisk: 4, droppedCalls: 0, error: null });
+    expect(rows('messages')).toBe(28);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
-    expect(metrics).toContain(`sipscope_live_persist_calls{capture="${id}"} 3`);
+    expect(metrics).toContain(`sipscope_live_persist_calls{capture="${id}"} 4`);
     expect(metrics).toContain(`sipscope_live_persist_dropped_total{capture="${id}",what="write"} 0`);
 
     expect((await fetch(`${s.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);

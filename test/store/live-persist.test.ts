@@ -196,6 +196,29 @@ describe('live window written through to SQLite', () => {
     await s.close();
   });
 
+  it('writes a call as soon as it shows an outcome: a window turning over faster than the 32 s hand-out is still on disk', async () => {
+    const s = openSqliteStore({ file: dbFile() });
+    const { num, live, window, feed, persister } = await liveInto(s, { maxCalls: 3 });
+    // Ten calls a second apart in capture time: each is completed (BYE answered) long before the
+    // correlator hands it out as over, 32 s after its last message, and the window keeps only 3.
+    for (let i = 0; i < 10; i++) {
+      for (const m of basicCall({ n: i + 1, t0: T0 + i })) live.pushPayload(payloadOf(m));
+      feed.flush();
+      await persister.flush();
+    }
+    const held = windowCalls(window);
+    expect(held.length).toBe(3);
+    expect(held.every((d) => d.call.state === 'completed')).toBe(true);
+    expect(window.counters().evictedCalls).toBe(7);
+    // On disk: exactly the window's calls, each with all its messages.
+    const onDisk = (s.db.prepare('SELECT id FROM calls WHERE cap = ?').pluck().all(num) as number[]).sort();
+    expect(onDisk).toEqual(held.map((d) => d.call.id).sort());
+    expect(count(s, 'messages', num)).toBe(held.reduce((t, d) => t + d.messages.length, 0));
+    expect(persister.counters()).toMatchObject({ onDisk: 3, deletedCalls: 7, droppedCalls: 0 });
+    await persister.close(false);
+    await s.close();
+  });
+
   it('a full queue drops and counts the calls it cannot take instead of growing', async () => {
     const s = openSqliteStore({ file: dbFile() });
     const { num, live, feed, persister } = await liveInto(s, {}, { maxQueue: 2 });
