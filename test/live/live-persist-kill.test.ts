@@ -9,19 +9,17 @@
  * interrupted — never ready without one; a new live capture runs. A clean
  * stop (SIGTERM) then keeps the second capture whole, without a warning.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipMessage } from '../../src/sip/message.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { basicCall, lostAckRetransmissions, T0 } from '../fixtures/flows/index.js';
+import { startServe, stopServe } from '../helpers/serve-process.js';
 import { sendHep } from './hep-send.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Running {
   proc: ChildProcess;
@@ -31,47 +29,12 @@ interface Running {
 }
 
 /** Starts `sipscope serve --hep 0` from the sources; resolves once it listens and says its live capture. */
-function serve(dataDir: string): Promise<Running> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
-      'serve',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--no-samples',
-      '--hep',
-      '0',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const url = /serving (http:\/\/[^/\s]+)\//.exec(out);
-      const live = /live capture (\S+): HEP on UDP \d+, TCP (\d+)/.exec(out);
-      if (url && live) resolve({ proc, url: url[1], liveId: live[1], hepTcp: Number(live[2]) });
-    });
-    proc.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    proc.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${err}${out}`)));
-  });
+async function serve(dataDir: string): Promise<Running> {
+  const r = await startServe(dataDir, ['--hep', '0'], /live capture (\S+): HEP on UDP \d+, TCP (\d+)/);
+  return { proc: r.proc, url: r.url, liveId: r.ready![1], hepTcp: Number(r.ready![2]) };
 }
 
-function stop(r: Running, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (r.proc.exitCode !== null || r.proc.signalCode !== null) return resolve();
-    r.proc.once('exit', () => resolve());
-    r.proc.kill(signal);
-  });
-}
+const stop = stopServe;
 
 async function json<T>(url: string): Promise<T> {
   const res = await fetch(url);

@@ -6,64 +6,23 @@
  * ready: it is analysed again to the end (or failed with the reason).
  * Deleting a capture then gives its disk back.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo } from '../../src/store/store.js';
+import { type ServeProcess, startServe, stopServe } from '../helpers/serve-process.js';
 import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.js';
 import { SAMPLES_DIR } from './store-suite.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIG_CALLS = 10_000;
 
-interface Running {
-  proc: ChildProcess;
-  url: string;
-}
+type Running = ServeProcess;
 
 /** Starts `sipscope serve` from the sources on a free port; resolves with its URL once it listens. */
-function serve(dataDir: string): Promise<Running> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
-      'serve',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--no-samples',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /serving (http:\/\/[^/\s]+)\//.exec(out);
-      if (m) resolve({ proc, url: m[1] });
-    });
-    proc.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    proc.on('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}): ${err}${out}`)));
-  });
-}
-
-function stop(r: Running, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    if (r.proc.exitCode !== null || r.proc.signalCode !== null) return resolve();
-    r.proc.once('exit', () => resolve());
-    r.proc.kill(signal);
-  });
-}
+const serve = (dataDir: string): Promise<Running> => startServe(dataDir);
+const stop = stopServe;
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
