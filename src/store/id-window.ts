@@ -89,7 +89,8 @@ export class IdWindow<T> {
   }
 }
 
-function pow2(n: number): number {
+/** The smallest power of two ≥ n (ring sizes). */
+export function pow2(n: number): number {
   let p = 1;
   while (p < n) p *= 2;
   return p;

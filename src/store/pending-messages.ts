@@ -11,6 +11,7 @@
  * (a long call's early messages) move to an overflow Map. Memory is then the
  * ring (bounded) plus the long-lived messages, each counted once.
  */
+import { pow2 } from './id-window.js';
 
 /** A free ring slot (a call id is never negative). */
 const FREE = -2;
@@ -131,10 +132,4 @@ export class PendingMessages {
     }
     this.base = newBase;
   }
-}
-
-function pow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
 }
