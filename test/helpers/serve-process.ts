@@ -58,3 +58,14 @@ export function stopServe(r: { proc: ChildProcess }, signal: NodeJS.Signals): Pr
     r.proc.kill(signal);
   });
 }
+
+/** Asks `f` every 25 ms until it gives something other than undefined; throws naming `what` after `ms`. */
+export async function waitFor<T>(what: string, f: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}

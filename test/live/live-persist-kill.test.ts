@@ -18,7 +18,7 @@ import type { SipMessage } from '../../src/sip/message.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { basicCall, lostAckRetransmissions, T0 } from '../fixtures/flows/index.js';
-import { startServe, stopServe } from '../helpers/serve-process.js';
+import { startServe, stopServe, waitFor } from '../helpers/serve-process.js';
 import { sendHep } from './hep-send.js';
 
 interface Running {
@@ -42,15 +42,8 @@ async function json<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  waitFor(what, f, ms);
 
 /** The flow moved in time so that it starts at `t0`. */
 function at(msgs: SipMessage[], t0: number): SipMessage[] {

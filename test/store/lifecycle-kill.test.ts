@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo } from '../../src/store/store.js';
-import { type ServeProcess, startServe, stopServe } from '../helpers/serve-process.js';
+import { type ServeProcess, startServe, stopServe, waitFor } from '../helpers/serve-process.js';
 import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.js';
 import { SAMPLES_DIR } from './store-suite.js';
 
@@ -42,15 +42,8 @@ async function upload(r: Running, file: string, name: string): Promise<string> {
 
 const capture = (r: Running, id: string) => json<CaptureInfo>(`${r.url}/api/captures/${id}`);
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
+const until = <T>(what: string, f: () => Promise<T | undefined>, ms = 120_000): Promise<T> =>
+  waitFor(what, f, ms);
 
 const settled = (r: Running, id: string) =>
   until(`capture ${id} to settle`, async () => {
