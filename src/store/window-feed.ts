@@ -112,8 +112,14 @@ export class WindowFeed {
 
   private callFinal(call: CallRecord, detail: CallFinalDetail): void {
     const w = this.window;
-    w.putTransactions(detail.transactions.map((t) => JSON.parse(transactionJson(t)) as TransactionRow));
-    w.putDialogs(detail.dialogs.map((d) => JSON.parse(dialogJson(d)) as DialogRow));
+    w.putTransactions(
+      detail.transactions.map((t) => JSON.parse(transactionJson(t)) as TransactionRow),
+      call.id,
+    );
+    w.putDialogs(
+      detail.dialogs.map((d) => JSON.parse(dialogJson(d)) as DialogRow),
+      call.id,
+    );
     const updates = finalAssignment(call, detail.dialogs, (id) => w.getMessage(id)?.row);
     if (updates.length > 0) w.updateMessages(updates);
     this.putCall(call, true);

@@ -222,7 +222,15 @@ export class RollingWindow {
     this.enforce();
   }
 
-  putTransactions(batch: readonly TransactionRow[]): void {
+  /**
+   * Transactions as they are now; `call`, when given, is the call they
+   * belong to: nothing is kept for a call evicted before it was handed out
+   * (as `putCall` keeps nothing of it), else a window that turns over faster
+   * than calls are handed out (32 s after their last message) would hold the
+   * records of every call it let go, up to the `trim` bound.
+   */
+  putTransactions(batch: readonly TransactionRow[], call?: number): void {
+    if (call !== undefined && this.evictedLive.has(call)) return;
     for (const t of batch) {
       this.transactions.delete(t.id);
       this.transactions.set(t.id, t);
@@ -231,7 +239,9 @@ export class RollingWindow {
     this.view.version++;
   }
 
-  putDialogs(batch: readonly DialogRow[]): void {
+  /** Dialogs as they are now; `call` as for `putTransactions`. */
+  putDialogs(batch: readonly DialogRow[], call?: number): void {
+    if (call !== undefined && this.evictedLive.has(call)) return;
     for (const d of batch) {
       this.dialogs.delete(d.id);
       this.dialogs.set(d.id, d);

@@ -310,6 +310,29 @@ describe('window limits', () => {
     expect(allCalls(window).calls.map((x) => x.id)).toEqual(Array.from({ length: 10 }, (_, i) => 40 + i));
   });
 
+  it('keeps no transactions or dialogs of the calls it evicted before they were handed out, however many pass', () => {
+    // A window that turns over faster than calls are handed out (32 s after their last message): every
+    // call but the last ten is evicted, ended, before its final transactions and dialogs come.
+    const { live, window, feed } = fed({ maxCalls: 10 });
+    for (let i = 0; i < 300; i++) {
+      for (const m of basicCall({ n: i + 1, t0: T0 + i * 0.01 }).map((x, k) =>
+        shiftTo(x, T0 + i * 0.01 + k * 0.001),
+      ))
+        live.pushPayload(payloadOf(m));
+      feed.flush();
+    }
+    live.end();
+    const c = window.counters();
+    expect(c).toMatchObject({ calls: 10, evictedCalls: 290, evictedActiveCalls: 0 });
+    // What the ten held calls own (three transactions and one dialog each), not what 300 calls had.
+    expect(c.transactions).toBe(10 * 3);
+    expect(c.dialogs).toBe(10);
+    for (const { id } of allCalls(window).calls) {
+      const d = window.getCall(id)!;
+      expect([d.transactions.length, d.dialogs.length]).toEqual([3, 1]);
+    }
+  });
+
   it('refuses limits that are not positive whole numbers', () => {
     expect(() => new RollingWindow({ maxCalls: 0 })).toThrow(/maxCalls/);
     expect(() => new RollingWindow({ maxBytes: 1.5 })).toThrow(/maxBytes/);
