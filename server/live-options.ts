@@ -11,7 +11,10 @@
  *   --live-pcap DIR            also write the captured frames to a ring of pcapng files
  *   --live-pcap-size SIZE      bytes per ring file (default 64M)
  *   --live-pcap-files N        ring files kept (default 10)
+ *   --heap-growth PERCENT      how far the heap grows between full collections
+ *                              (default 50; 0: V8's own, up to 300; heap-growth.ts)
  */
+import { DEFAULT_LIVE_HEAP_GROWTH, MAX_HEAP_GROWTH } from './heap-growth.js';
 import type { LiveServerOptions } from './live-monitor.js';
 
 /** For node:util parseArgs. */
@@ -26,6 +29,7 @@ export const LIVE_SERVE_OPTIONS = {
   'live-pcap': { type: 'string' },
   'live-pcap-size': { type: 'string' },
   'live-pcap-files': { type: 'string' },
+  'heap-growth': { type: 'string' },
 } as const;
 
 export interface LiveServeValues {
@@ -39,13 +43,18 @@ export interface LiveServeValues {
   'live-pcap'?: string;
   'live-pcap-size'?: string;
   'live-pcap-files'?: string;
+  'heap-growth'?: string;
 }
 
-/** The live options the flags ask for (undefined: none), or the one line saying which flag is wrong. */
+/**
+ * The live options the flags ask for (undefined: none) and, with them, the
+ * heap growth the process is to run with (heap-growth.ts), or the one line
+ * saying which flag is wrong.
+ */
 export function liveServeOptions(
   v: LiveServeValues,
   parseSize: (s: string) => number | undefined,
-): { live: LiveServerOptions | undefined } | { error: string } {
+): { live: LiveServerOptions | undefined; heapGrowth?: number } | { error: string } {
   const interfaces = (v.live ?? []).filter((i) => i !== '');
   const count = (flag: keyof LiveServeValues): number | undefined | string => {
     const s = v[flag] as string | undefined;
@@ -82,9 +91,13 @@ export function liveServeOptions(
   const files = count('live-pcap-files');
   for (const x of [maxCalls, maxMessages, maxBytes, fileBytes, files])
     if (typeof x === 'string') return { error: x };
+  const growth = v['heap-growth'];
+  if (growth !== undefined && !(/^\d{1,4}$/.test(growth) && Number(growth) <= MAX_HEAP_GROWTH))
+    return { error: `--heap-growth must be a whole percent from 0 to ${MAX_HEAP_GROWTH}, got '${growth}'` };
   if (!live) {
     if (maxCalls !== undefined || maxMessages !== undefined || maxBytes !== undefined)
       return needs('--window-calls, --window-messages and --window-bytes', '--live IFACE or --hep PORT');
+    if (growth !== undefined) return needs('--heap-growth', '--live IFACE or --hep PORT');
     return { live: undefined };
   }
   const out: LiveServerOptions = {};
@@ -101,5 +114,5 @@ export function liveServeOptions(
     if (typeof fileBytes === 'number') out.pcap.fileBytes = fileBytes;
     if (typeof files === 'number') out.pcap.files = files;
   }
-  return { live: out };
+  return { live: out, heapGrowth: growth === undefined ? DEFAULT_LIVE_HEAP_GROWTH : Number(growth) };
 }

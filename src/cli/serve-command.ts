@@ -1,18 +1,20 @@
 /**
  * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
  *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY]]
- *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR]`:
+ *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT]`:
  * the web UI and its API (server/), with the bundled samples analysed and
  * listed. Analyses are kept in the data directory's SQLite database
  * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
  * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
- * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
+ * whose window's ended calls are kept in the database too (src/store/live-persist.ts),
+ * and set how far the heap grows between full collections (server/heap-growth.ts).
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
+import { setHeapGrowth } from '../../server/heap-growth.js';
 import { LiveStartError } from '../../server/live-monitor.js';
 import { LIVE_SERVE_OPTIONS, liveServeOptions } from '../../server/live-options.js';
 import { packageRoot } from '../../server/package-root.js';
@@ -99,6 +101,8 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const live = liveOpts.live;
+  // A server that runs for days holds a steady window: its heap need not grow to 4× that between collections.
+  if (liveOpts.heapGrowth !== undefined) setHeapGrowth(liveOpts.heapGrowth);
   const host = values.host ?? DEFAULT_HOST;
   const data = resolveDataDir({ flag: values.data });
   const dataDir = data.root;

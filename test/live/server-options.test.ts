@@ -48,8 +48,18 @@ describe('serve live flags', () => {
         window: { maxCalls: 5000, maxMessages: 20000, maxBytes: 16 * 1024 * 1024 },
         pcap: { dir: '/var/lib/sipscope/ring', fileBytes: 100 * 1024 * 1024, files: 24 },
       },
+      heapGrowth: 50,
     });
-    expect(opts({ hep: '9060' })).toEqual({ live: { hep: { port: 9060, authKey: undefined }, window: {} } });
+    expect(opts({ hep: '9060' })).toEqual({
+      live: { hep: { port: 9060, authKey: undefined }, window: {} },
+      heapGrowth: 50,
+    });
+  });
+
+  it('lets the heap grow 50% between full collections with a live capture, or what --heap-growth says', () => {
+    expect(opts({ live: ['lo'] })).toMatchObject({ heapGrowth: 50 });
+    expect(opts({ live: ['lo'], 'heap-growth': '0' })).toMatchObject({ heapGrowth: 0 });
+    expect(opts({ hep: '9060', 'heap-growth': '200' })).toMatchObject({ heapGrowth: 200 });
   });
 
   it('refuses a flag that needs another, and values that are not numbers or sizes, with one line', () => {
@@ -65,6 +75,13 @@ describe('serve live flags', () => {
       [{ live: ['lo'], 'window-calls': '0' }, /^--window-calls must be a whole number above 0, got '0'$/],
       [{ live: ['lo'], 'window-messages': '1e5' }, /^--window-messages must be a whole number/],
       [{ live: ['lo'], 'window-bytes': 'lots' }, /^--window-bytes must be a size in bytes/],
+      [{ 'heap-growth': '50' }, /^--heap-growth needs --live IFACE or --hep PORT$/],
+      [
+        { live: ['lo'], 'heap-growth': '1001' },
+        /^--heap-growth must be a whole percent from 0 to 1000, got '1001'$/,
+      ],
+      [{ live: ['lo'], 'heap-growth': '-5' }, /^--heap-growth must be a whole percent/],
+      [{ live: ['lo'], 'heap-growth': '1.5' }, /^--heap-growth must be a whole percent/],
     ];
     for (const [v, line] of cases) {
       const r = opts(v);
