@@ -143,7 +143,7 @@ class Tail {
 /** Bytes kept in memory, in 1 MiB pieces (each filled buffer is kept as it is, a fresh one takes its place). */
 class HeldBytes extends JsonBytes {
   private readonly pieces: Uint8Array[] = [];
-  size = 0;
+  private kept = 0;
 
   constructor() {
     super(1 << 20);
@@ -153,7 +153,12 @@ class HeldBytes extends JsonBytes {
     if (b.buffer === this.buf.buffer) this.buf = new Uint8Array(this.buf.length);
     else b = b.slice();
     this.pieces.push(b);
-    this.size += b.length;
+    this.kept += b.length;
+  }
+
+  /** Bytes held, the buffer's included. */
+  get size(): number {
+    return this.kept + this.pos;
   }
 
   /** Hands everything held to `w`, in order, and forgets it. */
@@ -161,6 +166,6 @@ class HeldBytes extends JsonBytes {
     this.flush();
     for (const p of this.pieces) w.bytes(p);
     this.pieces.length = 0;
-    this.size = 0;
+    this.kept = 0;
   }
 }
