@@ -35,14 +35,13 @@ export async function runAnalyze(
   const file = positionals[0];
   const json = values.json === true;
   const callId = values.call;
-  const listMessages = !json && callId === undefined;
   // Started now, the worker loads its modules while the analysis runs.
   const worker =
     json && callId === undefined && out.fd !== null && fileSize(file) >= parallel.minFileBytes
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, json, callId, listMessages, out, worker, parallel);
+    return await analyze(file, { json, callId }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -50,13 +49,12 @@ export async function runAnalyze(
 
 async function analyze(
   file: string,
-  json: boolean,
-  callId: string | undefined,
-  listMessages: boolean,
+  { json, callId }: { json: boolean; callId: string | undefined },
   out: Output,
   worker: MessagesWorker | null,
   parallel: Readonly<ParallelJsonOptions>,
 ): Promise<number> {
+  const listMessages = !json && callId === undefined;
   let t0: number | undefined;
   let result: AnalysisResult;
   try {
