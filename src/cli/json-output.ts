@@ -150,8 +150,9 @@ class HeldBytes extends JsonBytes {
   }
 
   protected drain(b: Uint8Array): void {
-    if (b.buffer === this.buf.buffer) this.buf = new Uint8Array(this.buf.length);
-    else b = b.slice();
+    // Not zero-filled: every byte kept is written first.
+    if (b.buffer === this.buf.buffer) this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    else b = new Uint8Array(b);
     this.pieces.push(b);
     this.kept += b.length;
   }
