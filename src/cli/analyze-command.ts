@@ -1,5 +1,6 @@
 /** `sipscope analyze FILE [--json]`: the text report or the JSON contract document. */
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
@@ -35,9 +36,13 @@ export async function runAnalyze(
   const file = positionals[0];
   const json = values.json === true;
   const callId = values.call;
-  // Started now, the worker loads its modules while the analysis runs.
+  // Started now, the worker loads its modules while the analysis runs. With one CPU, it cannot help.
   const worker =
-    json && callId === undefined && out.fd !== null && fileSize(file) >= parallel.minFileBytes
+    json &&
+    callId === undefined &&
+    out.fd !== null &&
+    availableParallelism() > 1 &&
+    fileSize(file) >= parallel.minFileBytes
       ? new MessagesWorker()
       : null;
   try {
