@@ -150,8 +150,10 @@ class HeldBytes extends JsonBytes {
   }
 
   protected drain(b: Uint8Array): void {
-    // Not zero-filled: every byte kept is written first.
-    if (b.buffer === this.buf.buffer) this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    // Not zero-filled (every byte kept is written first), and a plain Uint8Array as the first
+    // buffer is: a Buffer would give the writing code a second kind of array to handle.
+    if (b.buffer === this.buf.buffer)
+      this.buf = new Uint8Array(Buffer.allocUnsafeSlow(this.buf.length).buffer);
     else b = new Uint8Array(b);
     this.pieces.push(b);
     this.kept += b.length;
