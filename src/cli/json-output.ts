@@ -74,7 +74,7 @@ export async function writeJsonReportInParallel(
   worker: MessagesWorker,
   o: Pick<ParallelJsonOptions, 'minMessages' | 'maxHeldBytes'> = PARALLEL_JSON,
 ): Promise<void> {
-  if (out.fd === null || !worker.usable || r.messages.length < o.minMessages) {
+  if (out.fd === null || r.messages.length < o.minMessages || !(await worker.ready())) {
     worker.dispose();
     writeJsonReport(r, out);
     return;

@@ -17,6 +17,7 @@ export interface MessagesJob {
 }
 
 export type MessagesReply =
+  | { kind: 'ready' }
   | { kind: 'done'; bytes: number }
   | { kind: 'epipe' }
   | { kind: 'error'; message: string };
@@ -52,3 +53,4 @@ function run(job: MessagesJob): MessagesReply {
 const port = parentPort;
 if (port === null) throw new Error('messages-worker.ts runs as a worker thread (cli/messages-writer.ts)');
 port.once('message', (job: MessagesJob) => port.postMessage(run(job)));
+port.postMessage({ kind: 'ready' } satisfies MessagesReply);

@@ -11,58 +11,69 @@ import type { MessagesJob, MessagesReply } from './messages-worker.js';
 
 export class MessagesWorker {
   private readonly worker: Worker;
-  /** Why the worker cannot be used (it failed to start or ended early). */
-  private failure: Error | null = null;
   private used = false;
+  /** Whether the worker loaded and waits for its job (false once it failed or ended). */
+  private readonly loaded: Promise<boolean>;
+  /** The job's answer, once posted. */
+  private settle: ((r: MessagesReply | Error) => void) | null = null;
 
-  constructor() {
-    this.worker = startModuleWorker(import.meta.url, 'messages-worker');
-    // Until it has a job, the worker keeps nobody waiting (an analysis that fails exits at once).
+  /** `module`: the worker module beside this one (another only to see a worker that fails to start). */
+  constructor(module = 'messages-worker') {
+    this.worker = startModuleWorker(import.meta.url, module);
+    // It keeps nobody waiting unless waited for (an analysis that fails exits at once).
     this.worker.unref();
-    this.worker.on('error', (e: Error) => {
-      this.failure ??= e;
+    let loaded: (ok: boolean) => void = () => {};
+    this.loaded = new Promise((resolve) => {
+      loaded = resolve;
     });
-    this.worker.on('exit', (code) => {
-      this.failure ??= new Error(`messages worker exited with code ${code}`);
+    const failed = (e: Error) => {
+      loaded(false);
+      this.settle?.(e);
+    };
+    this.worker.on('message', (m: MessagesReply) => {
+      if (m.kind === 'ready') loaded(true);
+      else this.settle?.(m);
     });
+    this.worker.on('error', failed);
+    this.worker.on('exit', (code) => failed(new Error(`messages worker exited with code ${code}`)));
   }
 
-  /** Whether `write` may be called: not used yet, and not failed. */
-  get usable(): boolean {
-    return !this.used && this.failure === null;
+  /**
+   * Whether `write` may be called: not used yet, and loaded (waits for it;
+   * false when it failed to start, and the table stays here).
+   */
+  async ready(): Promise<boolean> {
+    if (this.used) return false;
+    this.worker.ref();
+    try {
+      return await this.loaded;
+    } finally {
+      this.worker.unref();
+    }
   }
 
   /**
    * Moves the table to the worker (it is empty here afterwards) and has it
    * write the table's JSON array to `fd`. Resolves with the bytes written,
    * or 'epipe' when the reader went away; rejects when the worker fails.
+   * Only after `ready()` said true.
    */
   write(table: MessageTable, fd: number): Promise<number | 'epipe'> {
-    if (!this.usable) throw new Error(`messages worker not usable: ${this.failure?.message ?? 'used'}`);
+    if (this.used) throw new Error('messages worker used twice');
     this.used = true;
-    const w = this.worker;
     const state = table.exportState();
     return new Promise((resolve, reject) => {
-      const fail = (e: Error) => {
-        w.off('message', reply);
-        reject(e);
-      };
-      const exit = (code: number) =>
-        fail(new Error(`messages worker exited with code ${code} before it was done`));
-      const reply = (r: MessagesReply) => {
-        w.off('error', fail);
-        w.off('exit', exit);
-        w.unref();
-        if (r.kind === 'done') resolve(r.bytes);
+      this.settle = (r) => {
+        this.settle = null;
+        this.worker.unref();
+        if (r instanceof Error) reject(r);
+        else if (r.kind === 'done') resolve(r.bytes);
         else if (r.kind === 'epipe') resolve('epipe');
-        else reject(new Error(`messages worker: ${r.message}`));
+        else reject(new Error(`messages worker: ${r.kind === 'error' ? r.message : r.kind}`));
       };
-      w.once('message', reply);
-      w.once('error', fail);
-      w.once('exit', exit);
-      w.ref();
+      this.worker.ref();
       const job: MessagesJob = { state, fd };
-      w.postMessage(job, transferListOf(state));
+      this.worker.postMessage(job, transferListOf(state));
     });
   }
 

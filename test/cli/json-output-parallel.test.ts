@@ -96,6 +96,18 @@ describe('writeJsonReportInParallel', () => {
     expect(r.messages.length).toBe(2100);
     expect(Buffer.concat(parts).equals(expected)).toBe(true);
   });
+
+  it('a worker that fails to start leaves the table here, and one thread writes it', async () => {
+    const expected = oneThread(await analyzeCapture(capture));
+    const r = await analyzeCapture(capture);
+    const broken = new MessagesWorker('no-such-worker-module');
+    const got = await throughFd((out) =>
+      writeJsonReportInParallel(r, out, broken, { minMessages: 1, maxHeldBytes: 64 << 20 }),
+    );
+    expect(r.messages.length).toBe(2100);
+    expect(got.equals(expected)).toBe(true);
+    expect(await broken.ready()).toBe(false);
+  });
 });
 
 describe('sipscope analyze --json on a file descriptor', () => {
