@@ -1,13 +1,26 @@
 /** `sipscope analyze FILE [--json]`: the text report or the JSON contract document. */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
-import { writeJsonReport } from './json-output.js';
+import {
+  PARALLEL_JSON,
+  type ParallelJsonOptions,
+  writeJsonReport,
+  writeJsonReportInParallel,
+} from './json-output.js';
+import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
 import { callLadder, callList, findCall, findingsByCall } from './text-report.js';
 
-export async function runAnalyze(args: string[], out = new Output()): Promise<number> {
+/** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
+export async function runAnalyze(
+  args: string[],
+  out = new Output(),
+  parallel: Readonly<ParallelJsonOptions> = PARALLEL_JSON,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -23,6 +36,29 @@ export async function runAnalyze(args: string[], out = new Output()): Promise<nu
   const file = positionals[0];
   const json = values.json === true;
   const callId = values.call;
+  // Started now, the worker loads its modules while the analysis runs. With one CPU, it cannot help.
+  const worker =
+    json &&
+    callId === undefined &&
+    out.fd !== null &&
+    availableParallelism() > 1 &&
+    fileSize(file) >= parallel.minFileBytes
+      ? new MessagesWorker()
+      : null;
+  try {
+    return await analyze(file, { json, callId }, out, worker, parallel);
+  } finally {
+    worker?.dispose();
+  }
+}
+
+async function analyze(
+  file: string,
+  { json, callId }: { json: boolean; callId: string | undefined },
+  out: Output,
+  worker: MessagesWorker | null,
+  parallel: Readonly<ParallelJsonOptions>,
+): Promise<number> {
   const listMessages = !json && callId === undefined;
   let t0: number | undefined;
   let result: AnalysisResult;
@@ -55,10 +91,21 @@ export async function runAnalyze(args: string[], out = new Output()): Promise<nu
     if (json)
       out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages.get(m)) })}\n`);
     else out.write(callLadder(result, call));
-  } else if (json) writeJsonReport(result, out);
-  else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);
+  } else if (json) {
+    if (worker !== null) await writeJsonReportInParallel(result, out, worker, parallel);
+    else writeJsonReport(result, out);
+  } else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);
   out.flush();
   return 0;
+}
+
+/** The file's size, 0 when it cannot be read (the analysis says why). */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function parse(args: string[]) {

@@ -4,18 +4,27 @@
  * system call when it fills (joining strings and allocating a Buffer per
  * flush was a tenth of a big capture's JSON time). A pipe whose reader is
  * slow (EAGAIN) is waited for; a reader that went away (EPIPE) ends the
- * program quietly, as `| head` expects.
+ * program quietly, as `| head` expects (cli/fd-write.ts).
  */
-import { writeSync } from 'node:fs';
 import { JsonBytes } from '../report/json-bytes.js';
+import { writeAllSync } from './fd-write.js';
 
 const SIZE = 4 << 20;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export class Output extends JsonBytes {
-  /** `sink` receives each filled buffer (a view: copy what you keep); by default it goes to stdout. */
-  constructor(private readonly sink: ((bytes: Uint8Array) => void) | null = null) {
+  /** The file descriptor written to (another thread may write there too), or null when a sink takes the bytes. */
+  readonly fd: number | null;
+
+  /**
+   * `sink` receives each filled buffer (a view: copy what you keep); without
+   * one, the bytes go to file descriptor `fd` (default 1, stdout).
+   */
+  constructor(
+    private readonly sink: ((bytes: Uint8Array) => void) | null = null,
+    fd = 1,
+  ) {
     super(SIZE);
+    this.fd = sink === null ? fd : null;
   }
 
   line(s: string): void {
@@ -28,20 +37,7 @@ export class Output extends JsonBytes {
   }
 
   protected drain(b: Uint8Array): void {
-    if (this.sink !== null) {
-      this.sink(b);
-      return;
-    }
-    let off = 0;
-    while (off < b.length) {
-      try {
-        off += writeSync(1, b, off, b.length - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') Atomics.wait(sleeper, 0, 0, 5);
-        else if (code === 'EPIPE') process.exit(0);
-        else throw e;
-      }
-    }
+    if (this.sink !== null) this.sink(b);
+    else if (!writeAllSync(this.fd!, b)) process.exit(0);
   }
 }

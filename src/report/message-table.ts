@@ -16,6 +16,7 @@ import type { SipMessage } from '../sip/message.js';
 import { type JsonBytes, latin1Of, renderJson, utf8Of } from './json-bytes.js';
 import { jsonString } from './message-json.js';
 import type { MessageRecord } from './message-record.js';
+import type { MessageTableState } from './message-table-state.js';
 
 const NONE = -1;
 /** Span length of a string that is not latin1 (held in `wide`). */
@@ -87,6 +88,42 @@ export class MessageTable {
   private readonly index = new Map<string, number>();
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
+
+  /**
+   * Moves the content out (the table is empty afterwards: its arrays may be
+   * transferred to another thread). `fromState` makes the same table again.
+   */
+  exportState(): MessageTableState {
+    const { frame, ts, cseq, src, dst, transport, method, reason, cseqMethod, status } = this;
+    const { transaction, dialog, call, flags, spans, arena } = this;
+    const state: MessageTableState = {
+      length: this.length,
+      columns: {
+        ...{ frame, ts, cseq, src, dst, transport, method, reason, cseqMethod, status },
+        ...{ transaction, dialog, call, flags, spans, arena },
+      },
+      used: this.used,
+      wide: this.wide,
+      frameLists: this.frameLists,
+      strings: this.strings,
+    };
+    // Every field afresh, as a new table has them.
+    Object.assign(this, new MessageTable());
+    return state;
+  }
+
+  static fromState(s: MessageTableState): MessageTable {
+    const t = new MessageTable();
+    // The arrays are named as the fields they were.
+    Object.assign(t, s.columns);
+    t.length = s.length;
+    t.cap = s.columns.frame.length;
+    t.used = s.used;
+    for (const [k, v] of s.wide) t.wide.set(k, v);
+    for (const [k, v] of s.frameLists) t.frameLists.set(k, v);
+    for (const v of s.strings) t.intern(v);
+    return t;
+  }
 
   /** Adds a message (its id is its position) and returns that id. */
   add(m: SipMessage): number {
@@ -185,6 +222,17 @@ export class MessageTable {
   /** The record as JSON, byte for byte what messageRecordJson(get(i)) writes. */
   json(i: number): string {
     return renderJson(i, (w, k) => this.writeJson(k, w));
+  }
+
+  /** The `messages` array of the JSON contract: `[`, the records one per line, `]`. */
+  writeJsonArray(w: JsonBytes): void {
+    const n = this.length;
+    w.ascii('[');
+    for (let i = 0; i < n; i++) {
+      w.ascii(i ? ',\n' : '\n');
+      this.writeJson(i, w);
+    }
+    w.ascii(n ? '\n]' : ']');
   }
 
   /** `json(i)`, written into `w`. */

@@ -3,8 +3,10 @@
  * JSON contract, and its JSON is what the record serializer writes.
  */
 import { describe, expect, it } from 'vitest';
+import { JsonText } from '../../src/report/json-bytes.js';
 import { messageRecordJson } from '../../src/report/message-json.js';
 import { MessageTable } from '../../src/report/message-table.js';
+import { transferListOf } from '../../src/report/message-table-state.js';
 import { basicCall, forkedInvite } from '../fixtures/flows/index.js';
 
 describe('MessageTable', () => {
@@ -64,5 +66,55 @@ describe('MessageTable', () => {
     expect(t.get(0).callId).toBe('call\u260e@x');
     expect(JSON.parse(t.json(0)).callId).toBe('call\u260e@x');
     expect(t.get(1).callId).toBe('basic-1@10.0.0.1');
+  });
+
+  it('moves its content out (exportState) and back (fromState), through a transfer to another thread', () => {
+    const t = new MessageTable();
+    const flow = [...basicCall({ callId: 'q"b\\s\u0001@h\u00c3\u00a9' }), ...forkedInvite()];
+    for (const m of flow) t.add(m);
+    const wide = basicCall()[1];
+    t.add({
+      ...wide,
+      headers: wide.headers.map((h) => (h.key === 'call-id' ? { ...h, value: 'call\u260e@x' } : h)),
+    });
+    const frag = basicCall()[2];
+    t.add({ ...frag, source: { ...frag.source!, frame: 9, frames: [8, 9] } });
+    t.setCorrelation(1, 3, 2, 1, true);
+    const n = t.length;
+    const records = Array.from({ length: n }, (_, i) => t.get(i));
+    const before = new JsonText();
+    t.writeJsonArray(before);
+
+    const state = t.exportState();
+    expect(t.length).toBe(0);
+    expect(() => t.get(0)).toThrow(RangeError);
+    // As postMessage does it: the arrays moved, the rest cloned.
+    const moved = structuredClone(state, { transfer: transferListOf(state) });
+    expect(state.columns.frame.length).toBe(0);
+    const back = MessageTable.fromState(moved);
+    expect(back.length).toBe(n);
+    expect(Array.from({ length: n }, (_, i) => back.get(i))).toEqual(records);
+    const after = new JsonText();
+    back.writeJsonArray(after);
+    expect(after.take()).toBe(before.take());
+    // The rebuilt table goes on growing as the original would.
+    back.add(basicCall()[0]);
+    expect(back.get(n)).toMatchObject({ id: n, src: '10.0.0.1:5060', callId: 'basic-1@10.0.0.1' });
+  });
+
+  it('writes the messages array of the JSON contract: one record per line, [] when empty', () => {
+    const empty = new JsonText();
+    new MessageTable().writeJsonArray(empty);
+    expect(empty.take()).toBe('[]');
+    const t = new MessageTable();
+    for (const m of basicCall()) t.add(m);
+    const w = new JsonText();
+    t.writeJsonArray(w);
+    const text = w.take();
+    expect(text.split('\n')).toEqual([
+      '[',
+      ...Array.from({ length: 7 }, (_, i) => t.json(i) + (i < 6 ? ',' : '')),
+      ']',
+    ]);
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * Synchronous writing of whole buffers to a file descriptor, from the main
+ * thread (cli/output.ts) or a worker (cli/messages-worker.ts). stdout may be
+ * a non-blocking pipe shared with the shell's next command: a write can be
+ * partial, or fail with EAGAIN while the reader is slow (we wait and try
+ * again), or with EPIPE once the reader went away (`| head`), which the
+ * caller turns into a quiet exit.
+ */
+import { writeSync } from 'node:fs';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Wait before retrying a write the pipe refused (EAGAIN). */
+const RETRY_MS = 5;
+
+/** Writes all of `b` to `fd`; false when the reader has gone away (EPIPE). Other errors throw. */
+export function writeAllSync(fd: number, b: Uint8Array): boolean {
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') Atomics.wait(sleeper, 0, 0, RETRY_MS);
+      else if (code === 'EPIPE') return false;
+      else throw e;
+    }
+  }
+  return true;
+}
