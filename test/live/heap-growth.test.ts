@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_HEAP_GROWTH, setHeapGrowth } from '../../server/heap-growth.js';
+import { collectOutput } from '../helpers/child-output.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MODULE = pathToFileURL(fileURLToPath(new URL('../../server/heap-growth.ts', import.meta.url))).href;
@@ -41,18 +42,11 @@ function run(percent: number): Promise<{ peak: number; kept: number; held: numbe
       ['--expose-gc', '--import', TSX, '--input-type=module', '-e', CHILD, String(percent)],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-    });
+    const o = collectOutput(child);
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(out));
-      else reject(new Error(`child exited ${code}: ${err}`));
+      if (code === 0) resolve(JSON.parse(o.out()));
+      else reject(new Error(`child exited ${code}: ${o.err()}`));
     });
   });
 }

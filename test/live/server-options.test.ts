@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { liveServeOptions } from '../../server/live-options.js';
 import { parseSize } from '../../src/cli/serve-command.js';
+import { collectOutput } from '../helpers/child-output.js';
 import { liveSkipReason } from './sipp.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -92,16 +93,8 @@ describe('serve live flags', () => {
 
 function serve(args: string[]) {
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', ...args], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => {
-    out += s;
-  });
-  child.stderr.setEncoding('utf8').on('data', (s: string) => {
-    err += s;
-  });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
+  return { child, ...collectOutput(child), exit };
 }
 
 describe('sipscope serve --hep', () => {
