@@ -9,7 +9,7 @@
 //
 //   node test/bench/bench.mjs [--calls 20000] [--runs 3] [--no-tshark] [--no-browser] [--no-big]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,8 @@ if (!existsSync(capture)) {
   console.log(`making ${capture} (${calls} calls with SIPp on loopback)…`);
   execFileSync('bash', [script, capture, String(calls), String(Math.min(1000, calls))], { stdio: 'inherit' });
 }
-const cli = join(root, 'dist/src/cli/main.js');
+// What `sipscope` runs: the package's bin (the bundled CLI, see package.json build:cli).
+const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.sipscope);
 if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 
 const measure = (cmd) => {
