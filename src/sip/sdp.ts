@@ -101,8 +101,9 @@ export interface Sdp {
   issues: SipIssue[];
 }
 
-function sdpIssue(issues: SipIssue[], code: string, message: string, line: SdpLine | null, at: number): void {
-  addIssue(issues, code, 'error', message, line ? line.offset : at, line ? line.length : 0);
+/** An SDP issue spanning the line at message offset `offset`, `length` chars long. */
+function sdpIssue(issues: SipIssue[], code: string, message: string, offset: number, length: number): void {
+  addIssue(issues, code, 'error', message, offset, length);
 }
 
 const DIRECTIONS: readonly SdpDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
@@ -177,23 +178,24 @@ function connection(
   s: string,
   vs: number,
   ve: number,
-  l: SdpLine,
+  lo: number,
+  ll: number,
   issues: SipIssue[],
 ): SdpConnection | undefined {
   const sp1 = indexIn(s, ' ', vs, ve);
   const sp2 = sp1 < ve ? indexIn(s, ' ', sp1 + 1, ve) : ve;
   // Exactly three fields split at single spaces, the last one not empty.
   if (sp2 >= ve || sp2 + 1 >= ve || indexIn(s, ' ', sp2 + 1, ve) < ve) {
-    sdpIssue(issues, 'sdp.connection', `c= is not "<nettype> <addrtype> <address>" (RFC 8866 §5.7)`, l, 0);
+    sdpIssue(issues, 'sdp.connection', `c= is not "<nettype> <addrtype> <address>" (RFC 8866 §5.7)`, lo, ll);
     return undefined;
   }
   const as = sp2 + 1;
   const slash1 = indexIn(s, '/', as, ve);
   const c: SdpConnection = {
-    netType: s.slice(vs, sp1),
-    addrType: s.slice(sp1 + 1, sp2),
+    netType: token(s, vs, sp1),
+    addrType: token(s, sp1 + 1, sp2),
     address: s.slice(as, slash1),
-    offset: l.offset,
+    offset: lo,
   };
   if (slash1 < ve) {
     // <base multicast address>[/<ttl>]/<number of addresses>
@@ -220,7 +222,14 @@ function connection(
  * `^(\d+)\s+([^/\s]+)\/(\d+)(?:\/(\d+))?\s*$` would. Returns the entry, or
  * undefined after an issue.
  */
-function rtpmap(s: string, vs: number, ve: number, l: SdpLine, issues: SipIssue[]): SdpRtpMap | undefined {
+function rtpmap(
+  s: string,
+  vs: number,
+  ve: number,
+  lo: number,
+  ll: number,
+  issues: SipIssue[],
+): SdpRtpMap | undefined {
   const pe = skipDigits(s, vs, ve);
   let i = skipSpace(s, pe, ve);
   const es = i;
@@ -251,8 +260,8 @@ function rtpmap(s: string, vs: number, ve: number, l: SdpLine, issues: SipIssue[
       issues,
       'sdp.attribute',
       'a=rtpmap is not "<pt> <encoding>/<clock rate>[/<channels>]" (RFC 8866 §6.6)',
-      l,
-      0,
+      lo,
+      ll,
     );
     return undefined;
   }
@@ -260,7 +269,7 @@ function rtpmap(s: string, vs: number, ve: number, l: SdpLine, issues: SipIssue[
     payloadType: digitsValue(s, vs, pe),
     encoding: s.slice(es, ee),
     clockRate: digitsValue(s, cs, ce),
-    offset: l.offset,
+    offset: lo,
   };
   if (ns >= 0) r.channels = digitsValue(s, ns, ne);
   return r;
@@ -271,7 +280,8 @@ function mediaLine(
   s: string,
   vs: number,
   ve: number,
-  l: SdpLine,
+  lo: number,
+  ll: number,
   issues: SipIssue[],
   session: Sdp,
 ): SdpMedia {
@@ -281,17 +291,17 @@ function mediaLine(
   let ps = -1;
   let pe = -1;
   let fields = 0;
-  const formats: string[] = [];
+  let formats: string[] = [];
   let i = vs;
   while (i < ve) {
     const sp = indexIn(s, ' ', i, ve);
     if (sp > i) {
-      if (fields === 0) media = s.slice(i, sp);
+      if (fields === 0) media = token(s, i, sp);
       else if (fields === 1) {
         ps = i;
         pe = sp;
-      } else if (fields === 2) proto = s.slice(i, sp);
-      else formats.push(s.slice(i, sp));
+      } else if (fields === 2) proto = token(s, i, sp);
+      else formats = pushed(formats, s.slice(i, sp));
       fields++;
     }
     i = sp + 1;
@@ -314,8 +324,8 @@ function mediaLine(
       issues,
       'sdp.media',
       'm= is not "<media> <port>[/<count>] <proto> <fmt> ..." (RFC 8866 §5.14)',
-      l,
-      0,
+      lo,
+      ll,
     );
   }
   const md: SdpMedia = {
@@ -327,8 +337,8 @@ function mediaLine(
     rtpmap: {},
     fmtp: {},
     direction: session.direction,
-    offset: l.offset,
-    length: l.length,
+    offset: lo,
+    length: ll,
   };
   if (count >= 0) md.portCount = count;
   return md;
@@ -344,10 +354,36 @@ function timing(s: string, vs: number, ve: number): { start: number; stop: numbe
 }
 
 /** The attribute `a=<name>[:<value>]` with its value at `s[vs, ve)`. */
-function attribute(s: string, vs: number, ve: number, value: string, offset: number): SdpAttribute {
+function attribute(s: string, vs: number, ve: number, offset: number): SdpAttribute {
   const colon = indexIn(s, ':', vs, ve);
-  if (colon === ve) return { name: value, offset };
-  return { name: attributeName(s, vs, colon), value: value.slice(colon + 1 - vs), offset };
+  if (colon === ve) return { name: attributeName(s, vs, ve), offset };
+  return { name: attributeName(s, vs, colon), value: s.slice(colon + 1, ve), offset };
+}
+
+/**
+ * Tokens seen in nearly every SDP (nettype, addrtype, media, proto), handed
+ * out as constants rather than sliced anew for each description.
+ */
+const TOKENS = ['IN', 'IP4', 'IP6', 'audio', 'video', 'image', 'RTP/AVP', 'RTP/SAVP', 'RTP/AVPF', 'udptl'];
+
+/** `s.slice(start, end)`, as the constant from TOKENS when it is one. */
+function token(s: string, start: number, end: number): string {
+  const n = end - start;
+  for (let k = 0; k < TOKENS.length; k++) {
+    const t = TOKENS[k];
+    if (t.length === n && s.startsWith(t, start)) return t;
+  }
+  return s.slice(start, end);
+}
+
+/**
+ * `a` with `x` appended: a new one-element array when `a` is empty (pushing
+ * onto an empty array reserves room for 17 elements, and most SDP lists hold one).
+ */
+function pushed<T>(a: T[], x: T): T[] {
+  if (a.length === 0) return [x];
+  a.push(x);
+  return a;
 }
 
 /** Attribute names seen in nearly every SDP, handed out as constants. */
@@ -371,16 +407,94 @@ export function parseSdp(text: string, baseOffset = 0): Sdp {
 }
 
 /**
+ * The lines of `s[start, end)` that have the form `<type>=<value>` (blank and
+ * malformed lines are left out; `parseSdpRange` reports the malformed ones).
+ */
+function sdpLines(s: string, start: number, end: number, base: number): SdpLine[] {
+  const lines: SdpLine[] = [];
+  let pos = start;
+  while (pos < end) {
+    const lineEnd = indexIn(s, '\n', pos, end);
+    const ce = lineEnd > pos && s.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+    const lineStart = pos;
+    pos = lineEnd < end ? lineEnd + 1 : end;
+    if (ce - lineStart < 2 || s.charCodeAt(lineStart + 1) !== 0x3d) continue;
+    lines.push({
+      type: s[lineStart],
+      value: s.slice(lineStart + 2, ce),
+      offset: base + lineStart,
+      length: ce - lineStart,
+    });
+  }
+  return lines;
+}
+
+/**
+ * A parsed SDP whose `lines` are only built when first read: nothing in the
+ * analysis reads them, and one object plus one string per line was most of
+ * what parsing allocated. `lines` is an own enumerable property (an accessor,
+ * in the same key order as before) so `Object.entries`, spreads and
+ * `JSON.stringify` still see it.
+ */
+class LazySdp implements Sdp {
+  declare version?: number;
+  declare origin?: SdpOrigin;
+  declare sessionName?: string;
+  declare connection?: SdpConnection;
+  declare times: Array<{ start: number; stop: number }>;
+  declare attributes: SdpAttribute[];
+  declare direction: SdpDirection;
+  declare media: SdpMedia[];
+  declare lines: SdpLine[];
+  declare issues: SipIssue[];
+  readonly #text: string;
+  readonly #start: number;
+  readonly #end: number;
+  readonly #base: number;
+  #lines: SdpLine[] | undefined;
+
+  constructor(text: string, start: number, end: number, base: number) {
+    this.times = [];
+    this.attributes = [];
+    this.direction = 'sendrecv';
+    this.media = [];
+    Object.defineProperty(this, 'lines', LAZY_LINES);
+    this.issues = [];
+    this.#text = text;
+    this.#start = start;
+    this.#end = end;
+    this.#base = base;
+  }
+
+  /** The lines of `d`, scanned from its text on the first call. */
+  static linesOf(d: LazySdp): SdpLine[] {
+    if (d.#lines === undefined) d.#lines = sdpLines(d.#text, d.#start, d.#end, d.#base);
+    return d.#lines;
+  }
+}
+
+/** One descriptor (and one getter) shared by every `LazySdp`, so they all keep one hidden class. */
+const LAZY_LINES: PropertyDescriptor = {
+  get(this: LazySdp): SdpLine[] {
+    return LazySdp.linesOf(this);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
  * `parseSdp` of `s[start, end)` without slicing it out first; offsets are
  * `base + index in s` (so `base` is 0 when `s` is the whole message text).
  */
 function parseSdpRange(s: string, start: number, end: number, base: number): Sdp {
-  const sdp: Sdp = { times: [], attributes: [], direction: 'sendrecv', media: [], lines: [], issues: [] };
+  const sdp: Sdp = new LazySdp(s, start, end, base);
   const issues = sdp.issues;
   let sessionDir: SdpDirection | undefined;
   let cur: SdpMedia | undefined;
   /** Media whose own attributes include a direction. */
   let ownDirection: SdpMedia[] | undefined;
+  /** How many `<type>=<value>` lines were seen (the length `sdp.lines` will have). */
+  let lineCount = 0;
   let seenO = false;
   let seenS = false;
   let seenT = false;
@@ -404,27 +518,27 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
     }
     const vs = lineStart + 2;
     const type = s.charCodeAt(lineStart);
-    const l: SdpLine = {
-      type: s[lineStart],
-      value: s.slice(vs, ce),
-      offset: base + lineStart,
-      length: ce - lineStart,
-    };
-    if (sdp.lines.length === 0 && type !== 0x76) {
-      sdpIssue(issues, 'sdp.version', 'an SDP description starts with "v=" (RFC 8866 §5)', l, 0);
+    /** The line's message offset and length (its span in issues and records). */
+    const lo = base + lineStart;
+    const ll = ce - lineStart;
+    if (lineCount === 0 && type !== 0x76) {
+      sdpIssue(issues, 'sdp.version', 'an SDP description starts with "v=" (RFC 8866 §5)', lo, ll);
     }
-    sdp.lines.push(l);
+    lineCount++;
     switch (type) {
       case 0x76: // v
-        sdp.version = ce - vs === 1 && s.charCodeAt(vs) === 0x30 ? 0 : Number(l.value);
-        if (l.value !== '0')
-          sdpIssue(issues, 'sdp.version', `v=${l.value}: only version 0 exists (RFC 8866 §5.1)`, l, 0);
+        if (ce - vs === 1 && s.charCodeAt(vs) === 0x30) sdp.version = 0;
+        else {
+          const value = s.slice(vs, ce);
+          sdp.version = Number(value);
+          sdpIssue(issues, 'sdp.version', `v=${value}: only version 0 exists (RFC 8866 §5.1)`, lo, ll);
+        }
         break;
       case 0x6f: {
         // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>
         seenO = true;
         if (countIn(s, ' ', vs, ce) !== 5)
-          sdpIssue(issues, 'sdp.origin', 'o= needs 6 fields (RFC 8866 §5.2)', l, 0);
+          sdpIssue(issues, 'sdp.origin', 'o= needs 6 fields (RFC 8866 §5.2)', lo, ll);
         else {
           const e1 = indexIn(s, ' ', vs, ce);
           const e2 = indexIn(s, ' ', e1 + 1, ce);
@@ -435,21 +549,21 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
             username: s.slice(vs, e1),
             sessionId: s.slice(e1 + 1, e2),
             sessionVersion: s.slice(e2 + 1, e3),
-            netType: s.slice(e3 + 1, e4),
-            addrType: s.slice(e4 + 1, e5),
+            netType: token(s, e3 + 1, e4),
+            addrType: token(s, e4 + 1, e5),
             address: s.slice(e5 + 1, ce),
-            offset: l.offset,
+            offset: lo,
           };
         }
         break;
       }
       case 0x73: // s
         seenS = true;
-        sdp.sessionName = l.value;
+        sdp.sessionName = s.slice(vs, ce);
         break;
       case 0x63: {
         // c
-        const c = connection(s, vs, ce, l, issues);
+        const c = connection(s, vs, ce, lo, ll, issues);
         if (c === undefined) break;
         if (cur !== undefined) {
           cur.connection = c;
@@ -461,17 +575,18 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
         // t
         seenT = true;
         const t = timing(s, vs, ce);
-        if (t === undefined) sdpIssue(issues, 'sdp.time', 't= is not "<start> <stop>" (RFC 8866 §5.9)', l, 0);
-        else sdp.times.push(t);
+        if (t === undefined)
+          sdpIssue(issues, 'sdp.time', 't= is not "<start> <stop>" (RFC 8866 §5.9)', lo, ll);
+        else sdp.times = pushed(sdp.times, t);
         break;
       }
       case 0x6d: // m
-        cur = mediaLine(s, vs, ce, l, issues, sdp);
-        sdp.media.push(cur);
+        cur = mediaLine(s, vs, ce, lo, ll, issues, sdp);
+        sdp.media = pushed(sdp.media, cur);
         break;
       case 0x61: {
         // a
-        const a = attribute(s, vs, ce, l.value, l.offset);
+        const a = attribute(s, vs, ce, lo);
         const direction = directionOf(a.name);
         if (direction !== undefined) {
           if (cur !== undefined) {
@@ -481,14 +596,14 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
           } else sessionDir = direction;
         }
         if (cur === undefined) {
-          sdp.attributes.push(a);
+          sdp.attributes = pushed(sdp.attributes, a);
           break;
         }
-        cur.attributes.push(a);
+        cur.attributes = pushed(cur.attributes, a);
         if (a.name === 'rtpmap') {
           // Without a value (no ":") it is checked as an empty one.
           const from = a.value === undefined ? ce : vs + 7;
-          const r = rtpmap(s, from, ce, l, issues);
+          const r = rtpmap(s, from, ce, lo, ll, issues);
           if (r !== undefined) cur.rtpmap[s.slice(from, skipDigits(s, from, ce))] = r;
         } else if (a.name === 'fmtp' && a.value !== undefined) {
           const v = a.value;
@@ -500,7 +615,7 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
       default:
         break;
     }
-    if (cur !== undefined) cur.length = l.offset + l.length - cur.offset;
+    if (cur !== undefined) cur.length = lo + ll - cur.offset;
   }
   const media = sdp.media;
   if (sessionDir !== undefined) {
@@ -530,7 +645,7 @@ function parseSdpRange(s: string, start: number, end: number, base: number): Sdp
       );
     }
   }
-  if (sdp.lines.length > 0) {
+  if (lineCount > 0) {
     if (!seenO) missingLine(issues, 'o', base + start);
     if (!seenS) missingLine(issues, 's', base + start);
     if (!seenT) missingLine(issues, 't', base + start);
