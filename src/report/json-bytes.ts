@@ -32,6 +32,10 @@ export function latin1Of(bytes: Uint8Array, start: number, end: number): string 
   return latin1Slice.call(bytes, start, end);
 }
 
+const NULL = utf8Of('null');
+const TRUE = utf8Of('true');
+const FALSE = utf8Of('false');
+
 export abstract class JsonBytes {
   protected buf: Uint8Array;
   protected pos = 0;
@@ -70,6 +74,12 @@ export abstract class JsonBytes {
     this.pos = p;
   }
 
+  /** One ASCII byte (punctuation). */
+  byte(c: number): void {
+    if (this.pos === this.buf.length) this.flush();
+    this.buf[this.pos++] = c;
+  }
+
   /** Any text, as UTF-8 (lone surrogates become U+FFFD). */
   text(s: string): void {
     // Up to 3 bytes per UTF-16 unit in UTF-8.
@@ -98,7 +108,7 @@ export abstract class JsonBytes {
 
   /** A number as JSON.stringify writes it; NaN, ±Infinity, null and undefined as `null`. */
   num(n: number | null | undefined): void {
-    if (n === null || n === undefined || !Number.isFinite(n)) this.ascii('null');
+    if (n === null || n === undefined || !Number.isFinite(n)) this.raw(NULL);
     else this.plain(n);
   }
 
@@ -188,9 +198,40 @@ export abstract class JsonBytes {
     }
   }
 
+  /**
+   * `[a,b,…]` as `[${a.join(',')}]` writes it, for arrays of ids: one room
+   * check per element and the digits written here (other numbers go to `plain`).
+   */
+  uints(a: readonly number[]): void {
+    this.byte(0x5b);
+    for (let i = 0; i < a.length; i++) {
+      const n = a[i];
+      if (!(n >= 0 && n <= 0x7fffffff && n === (n | 0))) {
+        if (i > 0) this.byte(0x2c);
+        this.plain(n);
+        continue;
+      }
+      if (this.pos + 11 > this.buf.length) this.flush();
+      const b = this.buf;
+      let p = this.pos;
+      if (i > 0) b[p++] = 0x2c;
+      let digits = 1;
+      for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+      p += digits;
+      this.pos = p;
+      let x = n;
+      do {
+        const q = (x / 10) | 0;
+        b[--p] = ZERO + (x - q * 10);
+        x = q;
+      } while (x > 0);
+    }
+    this.byte(0x5d);
+  }
+
   /** `true` / `false`. */
   bool(v: boolean): void {
-    this.ascii(v ? 'true' : 'false');
+    this.raw(v ? TRUE : FALSE);
   }
 
   /** A JSON string literal, byte for byte what `jsonString(s)` gives. */
@@ -218,7 +259,7 @@ export abstract class JsonBytes {
 
   /** `str(s)`, or `null`. */
   strOrNull(s: string | null | undefined): void {
-    if (s === null || s === undefined) this.ascii('null');
+    if (s === null || s === undefined) this.raw(NULL);
     else this.str(s);
   }
 

@@ -85,6 +85,26 @@ describe('JsonBytes', () => {
     );
   });
 
+  it('writes arrays of ids as `[${a.join(",")}]`, other numbers included, and single bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(fc.nat(), fc.constantFrom(0, 9, 10, 2 ** 31 - 1, 2 ** 31, -1, 1.5)))),
+        (lists) => {
+          const w = new Tiny();
+          for (const a of lists) {
+            w.uints(a);
+            w.byte(0x3b);
+          }
+          w.bool(true);
+          w.bool(false);
+          w.strOrNull(null);
+          expect(w.done()).toBe(`${lists.map((a) => `[${a.join(',')}];`).join('')}truefalsenull`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('writes capture times and milliseconds (whole numbers of millionths) as String(n), without calling it', () => {
     const micros = fc.oneof(
       fc.integer({ min: 0, max: 2 ** 52 }).map((us) => us / 1e6),
