@@ -28,6 +28,13 @@ import { checkUri } from './uri.js';
 
 const MAX_U32 = 2 ** 32 - 1;
 
+/**
+ * The value cached for a list header the message does not have: one shared
+ * empty array instead of one per message (the accessors hand it out; every
+ * caller only reads it).
+ */
+const NONE: never[] = [];
+
 /** The headers this pass looks at, found in one walk over the header list. */
 interface Seen {
   via: boolean;
@@ -65,27 +72,50 @@ function once(issues: SipIssue[], f: HeaderField): void {
   );
 }
 
+/**
+ * The one `Seen` every call of `scan` fills: nothing keeps it past
+ * `validateMessage` (which never runs inside itself), so it is reset per message
+ * rather than allocated (one object shape whatever the header order).
+ */
+const SEEN: Seen = {
+  via: false,
+  contact: false,
+  route: false,
+  recordRoute: false,
+  from: undefined,
+  to: undefined,
+  callId: undefined,
+  cseq: undefined,
+  maxForwards: undefined,
+  contentLength: undefined,
+  contentType: undefined,
+  expires: undefined,
+  minExpires: undefined,
+  rseq: undefined,
+  retryAfter: undefined,
+  date: undefined,
+  warning: false,
+};
+
 function scan(m: SipMessage, issues: SipIssue[]): Seen {
-  // Every field present from the start: one object shape whatever the header order.
-  const seen: Seen = {
-    via: false,
-    contact: false,
-    route: false,
-    recordRoute: false,
-    from: undefined,
-    to: undefined,
-    callId: undefined,
-    cseq: undefined,
-    maxForwards: undefined,
-    contentLength: undefined,
-    contentType: undefined,
-    expires: undefined,
-    minExpires: undefined,
-    rseq: undefined,
-    retryAfter: undefined,
-    date: undefined,
-    warning: false,
-  };
+  const seen = SEEN;
+  seen.via = false;
+  seen.contact = false;
+  seen.route = false;
+  seen.recordRoute = false;
+  seen.from = undefined;
+  seen.to = undefined;
+  seen.callId = undefined;
+  seen.cseq = undefined;
+  seen.maxForwards = undefined;
+  seen.contentLength = undefined;
+  seen.contentType = undefined;
+  seen.expires = undefined;
+  seen.minExpires = undefined;
+  seen.rseq = undefined;
+  seen.retryAfter = undefined;
+  seen.date = undefined;
+  seen.warning = false;
   const h = m.headers;
   for (let i = 0; i < h.length; i++) {
     const f = h[i];
@@ -175,7 +205,7 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
   if (seen.cseq === undefined) missing(issues, 'CSeq', 'error', at);
   if (isReq && seen.maxForwards === undefined) missing(issues, 'Max-Forwards', 'warning', at);
 
-  c.vias = seen.via ? viasOf(m, issues) : [];
+  c.vias = seen.via ? viasOf(m, issues) : NONE;
   c.from = seen.from ? nameAddrOfField(m, seen.from, issues) : null;
   c.to = seen.to ? nameAddrOfField(m, seen.to, issues) : null;
   if (seen.callId) checkCallId(text, seen.callId.valueOffset, valueEnd(seen.callId), issues);
@@ -195,7 +225,7 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
   // RFC 3261 §20.22: "The Max-Forwards value is an integer in the range 0-255".
   numberOf(m, seen.maxForwards, issues, 255, 'RFC 3261 §20.22');
 
-  const contacts = seen.contact ? nameAddrListOf(m, 'contact', issues, true) : [];
+  const contacts = seen.contact ? nameAddrListOf(m, 'contact', issues, true) : NONE;
   c.contacts = contacts;
   let star = false;
   for (let i = 0; i < contacts.length; i++) {
@@ -214,8 +244,8 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
       f.length,
     );
   }
-  c.routes = seen.route ? (nameAddrListOf(m, 'route', issues, false) as NameAddr[]) : [];
-  c.recordRoutes = seen.recordRoute ? (nameAddrListOf(m, 'record-route', issues, false) as NameAddr[]) : [];
+  c.routes = seen.route ? (nameAddrListOf(m, 'route', issues, false) as NameAddr[]) : NONE;
+  c.recordRoutes = seen.recordRoute ? (nameAddrListOf(m, 'record-route', issues, false) as NameAddr[]) : NONE;
 
   // RFC 3261 §20.19: Expires "between 0 and (2**32)-1"; §20.23 Min-Expires.
   numberOf(m, seen.expires, issues, MAX_U32, 'RFC 3261 §20.19');
