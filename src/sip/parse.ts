@@ -86,12 +86,12 @@ function contentEnd(s: string, from: number, nl: number): number {
 }
 
 /**
- * Scratch reused by every `parseSip` (which never runs inside itself): the header
- * list is gathered here and copied out at its exact length, rather than grown by
- * `push` from `[]` (which reserves room for 17 at the first push and 41 past it).
+ * Where the start line is, handed to `validateMessage`, which only reads it during
+ * the call (`parseSip` never runs inside itself): reused rather than one per message.
+ * The header list is not gathered in a reused array copied out at its exact length:
+ * that allocates less, but storing each new field into a long-lived array costs a
+ * slow write barrier, and measured slower (~2.5% of parseSip) than `push` from `[]`.
  */
-const HEADERS: HeaderField[] = [];
-/** Where the start line is, handed to `validateMessage`, which only reads it during the call. */
 const AT: StartLinePosition = { lineOffset: 0, lineLength: 0, uriOffset: 0 };
 
 /**
@@ -118,8 +118,7 @@ export function parseSip(bytes: Uint8Array): SipMessage | null {
   const startLine = text.slice(lineStart, lineEnd);
   pos = nl < 0 ? len : nl + 1;
 
-  const scratch = HEADERS;
-  let count = 0;
+  const headers: HeaderField[] = [];
   let bodyOffset = len;
   let sawEmptyLine = false;
   while (pos < len) {
@@ -163,9 +162,8 @@ export function parseSip(bytes: Uint8Array): SipMessage | null {
     }
     pos = after;
     const h = headerLine(text, headerStart, lineEnd, extEnd, folded, issues);
-    if (h !== null) scratch[count++] = h;
+    if (h !== null) headers.push(h);
   }
-  const headers = scratch.slice(0, count);
 
   if (bareLf >= 0) {
     addIssue(
