@@ -101,7 +101,11 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.port === b.port && a.ip === b.ip;
 }
 
-/** The buffer `VIEW` reads; one view per capture chunk rather than one per message. */
+/**
+ * The buffer `VIEW` reads; one view per capture chunk rather than one per message.
+ * It keeps the last chunk hashed (1 MiB by default, read-file.ts) reachable until
+ * a message from another buffer is hashed: bounded, one buffer.
+ */
 let viewBuffer: ArrayBufferLike | null = null;
 let VIEW: DataView | null = null;
 
