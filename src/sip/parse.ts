@@ -13,7 +13,7 @@ import { addIssue, hasError } from './issue.js';
 import type { HeaderField, MessageSource, SipIssue, SipMessage, SipRequest, SipResponse } from './message.js';
 import { Memo } from './message-cache.js';
 import { parseStartLine } from './start-line.js';
-import { validateMessage } from './validate.js';
+import { type StartLinePosition, validateMessage } from './validate.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -84,6 +84,15 @@ function contentEnd(s: string, from: number, nl: number): number {
   const e = nl < 0 ? s.length : nl;
   return e > from && s.charCodeAt(e - 1) === CR ? e - 1 : e;
 }
+
+/**
+ * Where the start line is, handed to `validateMessage`, which only reads it during
+ * the call (`parseSip` never runs inside itself): reused rather than one per message.
+ * The header list is not gathered in a reused array copied out at its exact length:
+ * that allocates less, but storing each new field into a long-lived array costs a
+ * slow write barrier, and measured slower (~2.5% of parseSip) than `push` from `[]`.
+ */
+const AT: StartLinePosition = { lineOffset: 0, lineLength: 0, uriOffset: 0 };
 
 /**
  * Parses one SIP message. Returns `null` only when the first line is not a SIP
@@ -207,11 +216,11 @@ export function parseSip(bytes: Uint8Array): SipMessage | null {
           body,
           issues,
         );
-  validateMessage(m, issues, {
-    lineOffset: lineStart,
-    lineLength: startLine.length,
-    uriOffset: first.kind === 'request' ? first.uriOffset : lineStart,
-  });
+  const at = AT;
+  at.lineOffset = lineStart;
+  at.lineLength = startLine.length;
+  at.uriOffset = first.kind === 'request' ? first.uriOffset : lineStart;
+  validateMessage(m, issues, at);
   m.malformed = hasError(issues);
   return m;
 }

@@ -28,24 +28,35 @@ import { checkUri } from './uri.js';
 
 const MAX_U32 = 2 ** 32 - 1;
 
-/** The headers this pass looks at, found in one walk over the header list. */
+/**
+ * The value cached for a list header the message does not have: one shared
+ * empty array instead of one per message (the accessors hand it out; every
+ * caller only reads it).
+ */
+const NONE: never[] = [];
+
+/**
+ * The headers this pass looks at, found in one walk over the header list: an
+ * index into `headers`, or -1 (small integers: storing them into the reused
+ * object needs no write barrier, as a young HeaderField would).
+ */
 interface Seen {
   via: boolean;
   contact: boolean;
   route: boolean;
   recordRoute: boolean;
-  from?: HeaderField;
-  to?: HeaderField;
-  callId?: HeaderField;
-  cseq?: HeaderField;
-  maxForwards?: HeaderField;
-  contentLength?: HeaderField;
-  contentType?: HeaderField;
-  expires?: HeaderField;
-  minExpires?: HeaderField;
-  rseq?: HeaderField;
-  retryAfter?: HeaderField;
-  date?: HeaderField;
+  from: number;
+  to: number;
+  callId: number;
+  cseq: number;
+  maxForwards: number;
+  contentLength: number;
+  contentType: number;
+  expires: number;
+  minExpires: number;
+  rseq: number;
+  retryAfter: number;
+  date: number;
   warning: boolean;
 }
 
@@ -65,27 +76,55 @@ function once(issues: SipIssue[], f: HeaderField): void {
   );
 }
 
+/**
+ * The one `Seen` every call of `scan` fills: nothing keeps it past
+ * `validateMessage` (which never runs inside itself), so it is reset per message
+ * rather than allocated (one object shape whatever the header order).
+ */
+const SEEN: Seen = {
+  via: false,
+  contact: false,
+  route: false,
+  recordRoute: false,
+  from: -1,
+  to: -1,
+  callId: -1,
+  cseq: -1,
+  maxForwards: -1,
+  contentLength: -1,
+  contentType: -1,
+  expires: -1,
+  minExpires: -1,
+  rseq: -1,
+  retryAfter: -1,
+  date: -1,
+  warning: false,
+};
+
+/** `headers[i]`, or undefined for -1. */
+function fieldAt(headers: HeaderField[], i: number): HeaderField | undefined {
+  return i < 0 ? undefined : headers[i];
+}
+
 function scan(m: SipMessage, issues: SipIssue[]): Seen {
-  // Every field present from the start: one object shape whatever the header order.
-  const seen: Seen = {
-    via: false,
-    contact: false,
-    route: false,
-    recordRoute: false,
-    from: undefined,
-    to: undefined,
-    callId: undefined,
-    cseq: undefined,
-    maxForwards: undefined,
-    contentLength: undefined,
-    contentType: undefined,
-    expires: undefined,
-    minExpires: undefined,
-    rseq: undefined,
-    retryAfter: undefined,
-    date: undefined,
-    warning: false,
-  };
+  const seen = SEEN;
+  seen.via = false;
+  seen.contact = false;
+  seen.route = false;
+  seen.recordRoute = false;
+  seen.from = -1;
+  seen.to = -1;
+  seen.callId = -1;
+  seen.cseq = -1;
+  seen.maxForwards = -1;
+  seen.contentLength = -1;
+  seen.contentType = -1;
+  seen.expires = -1;
+  seen.minExpires = -1;
+  seen.rseq = -1;
+  seen.retryAfter = -1;
+  seen.date = -1;
+  seen.warning = false;
   const h = m.headers;
   for (let i = 0; i < h.length; i++) {
     const f = h[i];
@@ -94,8 +133,8 @@ function scan(m: SipMessage, issues: SipIssue[]): Seen {
     switch (k.length) {
       case 2:
         if (k === 'to') {
-          if (seen.to) once(issues, f);
-          else seen.to = f;
+          if (seen.to >= 0) once(issues, f);
+          else seen.to = i;
         }
         break;
       case 3:
@@ -103,13 +142,16 @@ function scan(m: SipMessage, issues: SipIssue[]): Seen {
         break;
       case 4:
         if (k === 'from') {
-          if (seen.from) once(issues, f);
-          else seen.from = f;
+          if (seen.from >= 0) once(issues, f);
+          else seen.from = i;
         } else if (k === 'cseq') {
-          if (seen.cseq) once(issues, f);
-          else seen.cseq = f;
-        } else if (k === 'rseq') seen.rseq ??= f;
-        else if (k === 'date') seen.date ??= f;
+          if (seen.cseq >= 0) once(issues, f);
+          else seen.cseq = i;
+        } else if (k === 'rseq') {
+          if (seen.rseq < 0) seen.rseq = i;
+        } else if (k === 'date') {
+          if (seen.date < 0) seen.date = i;
+        }
         break;
       case 5:
         if (k === 'route') seen.route = true;
@@ -117,28 +159,33 @@ function scan(m: SipMessage, issues: SipIssue[]): Seen {
       case 7:
         if (k === 'contact') seen.contact = true;
         else if (k === 'call-id') {
-          if (seen.callId) once(issues, f);
-          else seen.callId = f;
+          if (seen.callId >= 0) once(issues, f);
+          else seen.callId = i;
         } else if (k === 'warning') seen.warning = true;
-        else if (k === 'expires') seen.expires ??= f;
+        else if (k === 'expires') {
+          if (seen.expires < 0) seen.expires = i;
+        }
         break;
       case 11:
-        if (k === 'min-expires') seen.minExpires ??= f;
-        else if (k === 'retry-after') seen.retryAfter ??= f;
+        if (k === 'min-expires') {
+          if (seen.minExpires < 0) seen.minExpires = i;
+        } else if (k === 'retry-after') {
+          if (seen.retryAfter < 0) seen.retryAfter = i;
+        }
         break;
       case 12:
         if (k === 'max-forwards') {
-          if (seen.maxForwards) once(issues, f);
-          else seen.maxForwards = f;
+          if (seen.maxForwards >= 0) once(issues, f);
+          else seen.maxForwards = i;
         } else if (k === 'content-type') {
-          if (seen.contentType) once(issues, f);
-          else seen.contentType = f;
+          if (seen.contentType >= 0) once(issues, f);
+          else seen.contentType = i;
         } else if (k === 'record-route') seen.recordRoute = true;
         break;
       case 14:
         if (k === 'content-length') {
-          if (seen.contentLength) once(issues, f);
-          else seen.contentLength = f;
+          if (seen.contentLength >= 0) once(issues, f);
+          else seen.contentLength = i;
         }
         break;
       default:
@@ -163,26 +210,35 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
 
   if (isReq && m.uri !== '') checkRequestUri(m.uri, at.uriOffset, issues);
   const seen = scan(m, issues);
+  const h = m.headers;
+  const from = fieldAt(h, seen.from);
+  const to = fieldAt(h, seen.to);
+  const callId = fieldAt(h, seen.callId);
+  const cseq = fieldAt(h, seen.cseq);
+  const maxForwards = fieldAt(h, seen.maxForwards);
+  const retryAfter = fieldAt(h, seen.retryAfter);
+  const contentType = fieldAt(h, seen.contentType);
+  const date = fieldAt(h, seen.date);
 
   // RFC 3261 §8.1.1: "A valid SIP request formulated by a UAC MUST, at a minimum,
   // contain the following header fields: To, From, CSeq, Call-ID, Max-Forwards,
   // and Via". Responses copy all but Max-Forwards (§8.2.6.2). Max-Forwards missing
   // is only a warning: RFC 2543 did not have it (RFC 4475 §3.4.1).
   if (!seen.via) missing(issues, 'Via', 'error', at);
-  if (seen.from === undefined) missing(issues, 'From', 'error', at);
-  if (seen.to === undefined) missing(issues, 'To', 'error', at);
-  if (seen.callId === undefined) missing(issues, 'Call-ID', 'error', at);
-  if (seen.cseq === undefined) missing(issues, 'CSeq', 'error', at);
-  if (isReq && seen.maxForwards === undefined) missing(issues, 'Max-Forwards', 'warning', at);
+  if (from === undefined) missing(issues, 'From', 'error', at);
+  if (to === undefined) missing(issues, 'To', 'error', at);
+  if (callId === undefined) missing(issues, 'Call-ID', 'error', at);
+  if (cseq === undefined) missing(issues, 'CSeq', 'error', at);
+  if (isReq && maxForwards === undefined) missing(issues, 'Max-Forwards', 'warning', at);
 
-  c.vias = seen.via ? viasOf(m, issues) : [];
-  c.from = seen.from ? nameAddrOfField(m, seen.from, issues) : null;
-  c.to = seen.to ? nameAddrOfField(m, seen.to, issues) : null;
-  if (seen.callId) checkCallId(text, seen.callId.valueOffset, valueEnd(seen.callId), issues);
-  c.cseq = seen.cseq ? cseqOfField(m, seen.cseq, issues) : null;
+  c.vias = seen.via ? viasOf(m, issues) : NONE;
+  c.from = from ? nameAddrOfField(m, from, issues) : null;
+  c.to = to ? nameAddrOfField(m, to, issues) : null;
+  if (callId) checkCallId(text, callId.valueOffset, valueEnd(callId), issues);
+  c.cseq = cseq ? cseqOfField(m, cseq, issues) : null;
   if (isReq && c.cseq !== null && c.cseq.method !== m.method) {
     // RFC 3261 §8.1.1.5: "The method MUST match that of the request." RFC 4475 §3.1.2.17/18.
-    const f = seen.cseq!;
+    const f = cseq!;
     addIssue(
       issues,
       'syntax.cseq-method-mismatch',
@@ -193,9 +249,9 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
     );
   }
   // RFC 3261 §20.22: "The Max-Forwards value is an integer in the range 0-255".
-  numberOf(m, seen.maxForwards, issues, 255, 'RFC 3261 §20.22');
+  numberOf(m, maxForwards, issues, 255, 'RFC 3261 §20.22');
 
-  const contacts = seen.contact ? nameAddrListOf(m, 'contact', issues, true) : [];
+  const contacts = seen.contact ? nameAddrListOf(m, 'contact', issues, true) : NONE;
   c.contacts = contacts;
   let star = false;
   for (let i = 0; i < contacts.length; i++) {
@@ -214,19 +270,19 @@ export function validateMessage(m: SipMessage, issues: SipIssue[], at: StartLine
       f.length,
     );
   }
-  c.routes = seen.route ? (nameAddrListOf(m, 'route', issues, false) as NameAddr[]) : [];
-  c.recordRoutes = seen.recordRoute ? (nameAddrListOf(m, 'record-route', issues, false) as NameAddr[]) : [];
+  c.routes = seen.route ? (nameAddrListOf(m, 'route', issues, false) as NameAddr[]) : NONE;
+  c.recordRoutes = seen.recordRoute ? (nameAddrListOf(m, 'record-route', issues, false) as NameAddr[]) : NONE;
 
   // RFC 3261 §20.19: Expires "between 0 and (2**32)-1"; §20.23 Min-Expires.
-  numberOf(m, seen.expires, issues, MAX_U32, 'RFC 3261 §20.19');
-  numberOf(m, seen.minExpires, issues, MAX_U32, 'RFC 3261 §20.23');
+  numberOf(m, fieldAt(h, seen.expires), issues, MAX_U32, 'RFC 3261 §20.19');
+  numberOf(m, fieldAt(h, seen.minExpires), issues, MAX_U32, 'RFC 3261 §20.23');
   // RFC 3262 §3, §7.1: RSeq starts between 1 and 2**31 - 1 and counts up by one; a value
   // beyond 32 bits cannot come from a conforming UAS.
-  numberOf(m, seen.rseq, issues, MAX_U32, 'RFC 3262 §7.1');
-  if (seen.retryAfter) checkRetryAfter(seen.retryAfter, issues);
-  const ct = seen.contentType;
+  numberOf(m, fieldAt(h, seen.rseq), issues, MAX_U32, 'RFC 3262 §7.1');
+  if (retryAfter) checkRetryAfter(retryAfter, issues);
+  const ct = contentType;
   c.contentType = ct ? (mediaTypeOf(text, ct.valueOffset, valueEnd(ct), issues) ?? null) : null;
-  if (seen.date) checkDate(seen.date.value, seen.date.offset, seen.date.length, issues);
+  if (date) checkDate(date.value, date.offset, date.length, issues);
   if (seen.warning)
     for (const w of allFields(m, 'warning')) checkWarning(w.value, w.offset, w.length, issues);
 }
