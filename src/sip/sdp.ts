@@ -368,9 +368,14 @@ const TOKENS = ['IN', 'IP4', 'IP6', 'audio', 'video', 'image', 'RTP/AVP', 'RTP/S
 
 /** `s.slice(start, end)`, as the constant from TOKENS when it is one. */
 function token(s: string, start: number, end: number): string {
+  return constantOf(TOKENS, s, start, end);
+}
+
+/** `s.slice(start, end)`, or the string of `table` equal to it (no new string). */
+function constantOf(table: readonly string[], s: string, start: number, end: number): string {
   const n = end - start;
-  for (let k = 0; k < TOKENS.length; k++) {
-    const t = TOKENS[k];
+  for (let k = 0; k < table.length; k++) {
+    const t = table[k];
     if (t.length === n && s.startsWith(t, start)) return t;
   }
   return s.slice(start, end);
@@ -390,12 +395,7 @@ function pushed<T>(a: T[], x: T): T[] {
 const ATTRIBUTE_NAMES = ['rtpmap', 'fmtp', 'ptime', 'maxptime', 'rtcp', 'sendrecv', 'sendonly', 'recvonly'];
 
 function attributeName(s: string, start: number, end: number): string {
-  const n = end - start;
-  for (let k = 0; k < ATTRIBUTE_NAMES.length; k++) {
-    const a = ATTRIBUTE_NAMES[k];
-    if (a.length === n && s.startsWith(a, start)) return a;
-  }
-  return s.slice(start, end);
+  return constantOf(ATTRIBUTE_NAMES, s, start, end);
 }
 
 /**
