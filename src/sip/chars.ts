@@ -96,3 +96,41 @@ export function parseDigits(s: string, start: number, end: number): number {
   }
   return n;
 }
+
+/**
+ * The last few substrings cut from messages, handed out again when the same
+ * chars come back: a capture names the same URIs, hosts, tags and branches
+ * in message after message, and a string compared in place costs less than
+ * a fresh slice (an object that the collector then has to move) — and a
+ * shared string makes the `===` of later lookups a pointer compare. Bounded:
+ * `size` strings, replaced round-robin; each may keep the message text it
+ * was cut from alive while it is held.
+ */
+export class RecentStrings {
+  private readonly strs: string[];
+  private next = 0;
+
+  constructor(size: number) {
+    this.strs = new Array<string>(size).fill('');
+  }
+
+  /** `s.slice(start, end)`, or an equal string met recently. */
+  slice(s: string, start: number, end: number): string {
+    const n = end - start;
+    const strs = this.strs;
+    for (let k = 0; k < strs.length; k++) {
+      const t = strs[k];
+      if (t.length !== n) continue;
+      // From the end: tags, branches and ports differ there first.
+      let i = n - 1;
+      while (i >= 0 && s.charCodeAt(start + i) === t.charCodeAt(i)) i--;
+      if (i < 0) return t;
+    }
+    const out = s.slice(start, end);
+    if (n > 0) {
+      strs[this.next] = out;
+      this.next = this.next + 1 === strs.length ? 0 : this.next + 1;
+    }
+    return out;
+  }
+}

@@ -14,7 +14,7 @@
  * contains a comma, question mark or semicolon, the URI MUST be enclosed in
  * angle brackets."
  */
-import { LWS, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
+import { LWS, RecentStrings, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams, scanQuoted, unquote } from './params.js';
 import { checkFresh, cleanUriKind, firstUnsafe } from './uri.js';
@@ -28,12 +28,19 @@ export interface NameAddr {
   uriOffset: number;
   /** The `tag` header parameter (From/To, RFC 3261 §19.3). */
   tag?: string;
-  /** Header parameters (not the URI's own), names lowercased. */
+  /** Header parameters (not the URI's own), names lowercased; read-only (one frozen object when there are none). */
   params: Params;
   /** Byte offset of the element in the message. */
   offset: number;
   length: number;
 }
+
+/** URIs and unquoted display names met lately, shared instead of sliced again. */
+const URIS = new RecentStrings(8);
+const DISPLAYS = new RecentStrings(4);
+
+/** The `params` of every NameAddr without header parameters (frozen: shared by all of them). */
+const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 function isLws(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
@@ -125,7 +132,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
           break;
         }
       }
-      display = unfold(s.slice(i, dEnd));
+      display = unfold(DISPLAYS.slice(s, i, dEnd));
     }
   }
   let uriStart: number;
@@ -150,7 +157,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
     }
     uriStart = skipLws(s, laquot + 1, close);
     uriEnd = trimLwsEnd(s, uriStart, close);
-    uri = s.slice(uriStart, uriEnd);
+    uri = URIS.slice(s, uriStart, uriEnd);
     // Whitespace is among the chars a URI must escape: look for it only after the first of those.
     if (issues !== null) {
       clean = cleanUriKind(uri);
@@ -183,7 +190,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       i++;
     }
     uriEnd = i;
-    uri = s.slice(uriStart, uriEnd);
+    uri = URIS.slice(s, uriStart, uriEnd);
     if (issues !== null) {
       clean = cleanUriKind(uri);
       if (clean === undefined) unsafe = firstUnsafe(s, uriStart, uriEnd);
@@ -201,17 +208,20 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       );
     }
   }
+  // Most Contacts and a dialog-forming To have no header parameter: they share one empty object.
+  const semi = skipLws(s, i, end);
+  const params = semi < end && s.charCodeAt(semi) === 0x3b ? {} : NO_PARAMS;
   // All fields present (undefined when absent) so every NameAddr has one shape.
   const na: NameAddr = {
     display,
     uri,
     uriOffset: uriStart,
     tag: undefined,
-    params: {},
+    params,
     offset,
     length: end - offset,
   };
-  i = parseParams(s, i, end, na.params, issues);
+  i = params === NO_PARAMS ? semi : parseParams(s, i, end, params, issues);
   if (i < end) {
     addIssue(
       issues,
