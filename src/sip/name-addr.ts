@@ -14,7 +14,7 @@
  * contains a comma, question mark or semicolon, the URI MUST be enclosed in
  * angle brackets."
  */
-import { LWS, RecentStrings, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
+import { LWS, skipLws, TOKEN, trimLwsEnd, unfold } from './chars.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams, scanQuoted, unquote } from './params.js';
 import { checkFresh, cleanUriKind, firstUnsafe } from './uri.js';
@@ -34,10 +34,6 @@ export interface NameAddr {
   offset: number;
   length: number;
 }
-
-/** URIs and unquoted display names met lately, shared instead of sliced again. */
-const URIS = new RecentStrings(8);
-const DISPLAYS = new RecentStrings(4);
 
 /** The `params` of every NameAddr without header parameters (frozen: shared by all of them). */
 const NO_PARAMS: Params = Object.freeze({}) as Params;
@@ -132,7 +128,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
           break;
         }
       }
-      display = unfold(DISPLAYS.slice(s, i, dEnd));
+      display = unfold(s.slice(i, dEnd));
     }
   }
   let uriStart: number;
@@ -157,7 +153,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
     }
     uriStart = skipLws(s, laquot + 1, close);
     uriEnd = trimLwsEnd(s, uriStart, close);
-    uri = URIS.slice(s, uriStart, uriEnd);
+    uri = s.slice(uriStart, uriEnd);
     // Whitespace is among the chars a URI must escape: look for it only after the first of those.
     if (issues !== null) {
       clean = cleanUriKind(uri);
@@ -190,7 +186,7 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       i++;
     }
     uriEnd = i;
-    uri = URIS.slice(s, uriStart, uriEnd);
+    uri = s.slice(uriStart, uriEnd);
     if (issues !== null) {
       clean = cleanUriKind(uri);
       if (clean === undefined) unsafe = firstUnsafe(s, uriStart, uriEnd);

@@ -11,7 +11,7 @@
  * are byte offsets; CR and LF count as whitespace because a folded value
  * still holds them.
  */
-import { LWS, RecentStrings, scanToken, skipLws, unfold } from './chars.js';
+import { LWS, scanToken, skipLws, unfold } from './chars.js';
 import { addIssue, type IssueSink } from './issue.js';
 
 export type Params = Record<string, string | true>;
@@ -127,9 +127,6 @@ function setCommon(out: Params, k: number, value: string | true): void {
   }
 }
 
-/** Unquoted values met lately (tags, branches, transports), shared instead of sliced again. */
-const VALUES = new RecentStrings(8);
-
 /** Chars that end an unquoted parameter value inside a header: LWS ; , " < > */
 const VALUE_END = new Uint8Array(256);
 for (let c = 0; c < 256; c++) VALUE_END[c] = LWS[c];
@@ -210,7 +207,7 @@ export function parseParams(s: string, i: number, end: number, out: Params, issu
             j - semi,
           );
         }
-        value = VALUES.slice(s, vs, j);
+        value = s.slice(vs, j);
         i = j;
       }
       if (k >= 0) setCommon(out, k, value);

@@ -7,7 +7,7 @@
  *   via-params    = via-ttl / via-maddr / via-received / via-branch / via-extension
  *   SLASH = SWS "/" SWS      (so "SIP / 2.0 / UDP" is legal, RFC 4475 §3.1.1.1)
  */
-import { isDigit, RecentStrings, scanToken, skipLws } from './chars.js';
+import { isDigit, scanToken, skipLws } from './chars.js';
 import { isIpv4, isIpv6, unbracket } from './ip-literal.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams } from './params.js';
@@ -63,9 +63,6 @@ function isSip20(s: string, ns: number, ne: number, vs: number, ve: number): boo
 /** Chars that end a sent-by host: ":" ";" "," and LWS. */
 const HOST_END = new Uint8Array(256);
 for (const c of ':;, \t\r\n') HOST_END[c.charCodeAt(0)] = 1;
-
-/** Sent-by hosts and host:port pairs met lately, shared instead of sliced again. */
-const HOSTS = new RecentStrings(8);
 
 /** The value of 1 to `maxDigits` decimal digits and nothing else; -1 for anything else. */
 function smallNumber(v: string, maxDigits: number): number {
@@ -167,7 +164,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
       if (c < 0x100 && HOST_END[c] === 1) break;
       i++;
     }
-    host = HOSTS.slice(s, hostStart, i);
+    host = s.slice(hostStart, i);
     if (host === '') {
       bad(issues, 'Via has no sent-by host', hostStart, 0);
       return null;
@@ -213,7 +210,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
     sentBy:
       hostEnd - hostStart === host.length && s.charCodeAt(hostStart) !== 0x5b
         ? host
-        : HOSTS.slice(s, hostStart, hostEnd),
+        : s.slice(hostStart, hostEnd),
     branch: undefined,
     received: undefined,
     rport: undefined,
