@@ -60,6 +60,7 @@ export function createDecoder(opts: DecoderOptions = {}): PacketDecoder {
 const ETHER = 0;
 const IP = 1;
 const V4_CACHE_MAX = 65536;
+const RECENT_ENDPOINTS = 8;
 /** The registries send Ethernet → IPv4 → UDP where `plainUdp4` expects them to. */
 const PLAIN_UDP4 =
   LINK_TYPES.get(LINKTYPE_ETHERNET)?.decode === decodeEthernet &&
@@ -74,6 +75,13 @@ class Decoder implements PacketDecoder {
   private readonly sctp: SctpReassembler;
   private readonly maxDepth: number;
   private readonly v4names = new Map<number, string>();
+  /**
+   * The last few IPv4 endpoints handed out, shared by the payloads that name
+   * them again (a capture is mostly the same few address:port pairs back and
+   * forth): one object instead of two per datagram. Endpoints are read-only.
+   */
+  private readonly recent: Array<{ a4: number; port: number; ep: Endpoint }> = [];
+  private recentNext = 0;
 
   constructor(opts: DecoderOptions) {
     this.frags = new IpFragmentReassembler(opts.fragments);
@@ -89,7 +97,6 @@ class Decoder implements PacketDecoder {
   }
 
   push(frame: Frame): Payload[] {
-    const out: Payload[] = [];
     const no = frame.no;
     const ts = frame.sec + frame.nsec / 1e9;
     this.stats.frames++;
@@ -97,11 +104,16 @@ class Decoder implements PacketDecoder {
       const issue = this.frags.expire(ts);
       if (issue !== undefined) this.log.report(no, 'ip-fragments', issue, false);
     }
-    if (frame.linkType === LINKTYPE_ETHERNET && PLAIN_UDP4 && this.plainUdp4(frame.data, no, ts, out)) {
-      // Done without the layer objects.
-    } else {
-      this.layered(frame, no, ts, out);
+    if (frame.linkType === LINKTYPE_ETHERNET && PLAIN_UDP4) {
+      const p = this.plainUdp4(frame.data, no, ts);
+      if (p !== null) {
+        // A one-element literal: `[]` then push would reserve room for 17.
+        this.sync(1);
+        return [p];
+      }
     }
+    const out: Payload[] = [];
+    this.layered(frame, no, ts, out);
     this.sync(out.length);
     return out;
   }
@@ -111,29 +123,29 @@ class Decoder implements PacketDecoder {
    * packet whose lengths agree with the capture, a UDP datagram on a port
    * that is neither a tunnel nor a carrier — taken apart by offsets: the
    * payload `walk` would deliver for it, without its views and field objects
-   * per layer. False (nothing done) for any other frame, which `walk` takes.
+   * per layer. Null (nothing done) for any other frame, which `walk` takes.
    */
-  private plainUdp4(d: Uint8Array, no: number, ts: number, out: Payload[]): boolean {
+  private plainUdp4(d: Uint8Array, no: number, ts: number): Payload | null {
     // Ethernet II (IEEE 802.3 §3.2.6: Length/Type from 0x0600 is an EtherType) carrying IPv4.
-    if (d.length < 14 + 20 + 8 || u16(d, 12) !== ETHERTYPE_IPV4) return false;
+    if (d.length < 14 + 20 + 8 || u16(d, 12) !== ETHERTYPE_IPV4) return null;
     // RFC 791 §3.1: version 4, IHL ≥ 5 words, Total Length within the capture (else walk reports it).
     const v = d[14];
     const hl = (v & 0x0f) * 4;
     const avail = d.length - 14;
     const total = u16(d, 16);
-    if (v >>> 4 !== 4 || hl < 20 || total < hl + 8 || total > avail) return false;
+    if (v >>> 4 !== 4 || hl < 20 || total < hl + 8 || total > avail) return null;
     // Not a fragment (MF clear, offset 0), protocol UDP.
-    if ((u16(d, 20) & 0x3fff) !== 0 || d[23] !== IPPROTO_UDP) return false;
+    if ((u16(d, 20) & 0x3fff) !== 0 || d[23] !== IPPROTO_UDP) return null;
     // RFC 768: Length counts the 8-byte header, within the IP payload.
     const u = 14 + hl;
     const len = u16(d, u + 4);
-    if (len < 8 || len > total - hl) return false;
+    if (len < 8 || len > total - hl) return null;
     const srcPort = u16(d, u);
     const dstPort = u16(d, u + 2);
     if (UDP_TUNNELS.has(dstPort) || UDP_TUNNELS.get(srcPort)?.eitherPort || UDP_CARRIERS.has(dstPort))
-      return false;
+      return null;
     this.stats.decoded++;
-    out.push({
+    return {
       transport: 'udp',
       src: this.endpoint(false, u32(d, 26), null, srcPort),
       dst: this.endpoint(false, u32(d, 30), null, dstPort),
@@ -141,8 +153,7 @@ class Decoder implements PacketDecoder {
       frame: no,
       frames: [no],
       ts,
-    });
-    return true;
+    };
   }
 
   /** Any frame, layer by layer through the registries. */
@@ -383,13 +394,27 @@ class Decoder implements PacketDecoder {
 
   private endpoint(v6: boolean, a4: number, a6: Uint8Array | null, port: number): Endpoint {
     if (v6 && a6 !== null) return { ip: ipv6ToString(a6, 0), port };
+    const r = this.recent;
+    for (let k = 0; k < r.length; k++) {
+      const e = r[k];
+      if (e.a4 === a4 && e.port === port) return e.ep;
+    }
     let ip = this.v4names.get(a4);
     if (ip === undefined) {
       if (this.v4names.size >= V4_CACHE_MAX) this.v4names.clear();
       ip = ipv4ToString(a4);
       this.v4names.set(a4, ip);
     }
-    return { ip, port };
+    const ep = { ip, port };
+    if (r.length < RECENT_ENDPOINTS) r.push({ a4, port, ep });
+    else {
+      const e = r[this.recentNext];
+      e.a4 = a4;
+      e.port = port;
+      e.ep = ep;
+      this.recentNext = (this.recentNext + 1) % RECENT_ENDPOINTS;
+    }
+    return ep;
   }
 
   private sync(delivered: number): void {

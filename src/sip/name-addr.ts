@@ -28,12 +28,15 @@ export interface NameAddr {
   uriOffset: number;
   /** The `tag` header parameter (From/To, RFC 3261 §19.3). */
   tag?: string;
-  /** Header parameters (not the URI's own), names lowercased. */
+  /** Header parameters (not the URI's own), names lowercased; read-only (one frozen object when there are none). */
   params: Params;
   /** Byte offset of the element in the message. */
   offset: number;
   length: number;
 }
+
+/** The `params` of every NameAddr without header parameters (frozen: shared by all of them). */
+const NO_PARAMS: Params = Object.freeze({}) as Params;
 
 function isLws(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
@@ -201,17 +204,20 @@ export function parseNameAddr(s: string, start: number, end: number, issues: Iss
       );
     }
   }
+  // Most Contacts and a dialog-forming To have no header parameter: they share one empty object.
+  const semi = skipLws(s, i, end);
+  const params = semi < end && s.charCodeAt(semi) === 0x3b ? {} : NO_PARAMS;
   // All fields present (undefined when absent) so every NameAddr has one shape.
   const na: NameAddr = {
     display,
     uri,
     uriOffset: uriStart,
     tag: undefined,
-    params: {},
+    params,
     offset,
     length: end - offset,
   };
-  i = parseParams(s, i, end, na.params, issues);
+  i = params === NO_PARAMS ? semi : parseParams(s, i, end, params, issues);
   if (i < end) {
     addIssue(
       issues,
