@@ -29,6 +29,7 @@ export const contactMissing: MessageRule = {
     'the header. RFC 2543 did not require it, so a request or response whose Via branch lacks the z9hG4bK ' +
     'cookie gets a warning instead (RFC 4475 §3.4.1).',
   scope: 'message',
+  only: { requests: ['INVITE'], responses: [2], responseTo: ['INVITE'] },
   check(msg: SipMessage): readonly FindingDraft[] {
     let what: string;
     if (msg.kind === 'request') {
