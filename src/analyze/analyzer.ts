@@ -20,7 +20,7 @@ import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } 
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
 import type { SipMessage } from '../sip/message.js';
 import { atLeast, type Finding, type FindingDraft, milder, type Severity } from './finding.js';
-import { accepts, KEYS, messageKey } from './message-routing.js';
+import { accepts, hasIssues, KEYS, messageKey } from './message-routing.js';
 import { RULES } from './registry.js';
 import type {
   CorrelatedContext,
@@ -169,7 +169,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   /** Every ticked rule wakes on demand: a tick before the earliest requested time can be skipped whole. */
   const allWake = slots.tick.every((s) => s.wakes);
   if (allWake) clock.nextWake = Number.POSITIVE_INFINITY;
-  /** Message rules by message class (see message-routing.ts), built on first use. */
+  /** Correlated message rules by message class (see message-routing.ts), built on first use. */
   const routes: Array<Slot[] | null> = new Array(KEYS).fill(null);
   const routeOf = (key: number): Slot[] => {
     const r = routes[key];
@@ -180,6 +180,22 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     routes[key] = made;
     return made;
   };
+  /**
+   * Message-scope rules by message class, built on first use: the message
+   * rules whose filter accepts it, in registry order, then (for a message with
+   * parser issues) the issue rules — the order findings have always come in.
+   */
+  const messageRoutes: Array<MessageRule[] | null> = new Array(KEYS).fill(null);
+  const messageRouteOf = (key: number): MessageRule[] => {
+    const r = messageRoutes[key];
+    if (r !== null) return r;
+    const made: MessageRule[] = [];
+    for (const m of messageRules) if (accepts(m.only, key)) made.push(m);
+    if (hasIssues(key)) for (const m of issueRules) if (accepts(m.only, key)) made.push(m);
+    messageRoutes[key] = made;
+    return made;
+  };
+  const routed = messageRules.length > 0 || issueRules.length > 0 || slots.message.length > 0;
 
   const findings: Finding[] = [];
   const stats: AnalyzerStats = { findings: 0, byRule: {}, dropped: 0 };
@@ -278,11 +294,12 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
       }
       mctx.id = id;
       mctx.correlation = correlation;
+      if (!routed) return;
       const call = correlation?.call ?? null;
-      runMessageRules(messageRules, msg, id, call);
-      if (msg.issues.length > 0) runMessageRules(issueRules, msg, id, call);
+      const key = messageKey(msg, correlation);
+      runMessageRules(messageRouteOf(key), msg, id, call);
       if (slots.message.length > 0) {
-        const list = routeOf(messageKey(msg, correlation));
+        const list = routeOf(key);
         if (list.length === 0) return;
         msgEvent.id = id;
         msgEvent.msg = msg;

@@ -1,11 +1,11 @@
 /**
- * Which correlated rules a message goes to. Calling every rule for every
- * message is what the engine costs most (a megamorphic call per rule per
- * message), so each message is put in a class — request method (and inside
- * or outside a dialog) or response status class, times first copy /
- * retransmission / duplicate — and each class gets, once, the list of rules
- * whose `MessageFilter` accepts it. A response is classed by status class and
- * CSeq method.
+ * Which rules a message goes to. Calling every rule for every message is what
+ * the engine costs most (a megamorphic call per rule per message), so each
+ * message is put in a class — request method (and inside or outside a
+ * dialog) or response status class, times first copy / retransmission /
+ * duplicate, times with or without a body, times with or without parser
+ * issues — and each class gets, once, the list of rules whose `MessageFilter`
+ * accepts it. A response is classed by status class and CSeq method.
  */
 import type { MessageCorrelation } from '../correlate/model.js';
 import { cseq, toHeader } from '../sip/accessors.js';
@@ -35,8 +35,11 @@ const RESPONSES = (OTHER + 1) * 2;
 /** Response classes: RESPONSES + (status class (0: below 100, 1–6, 7: 700 and above)) × methods + CSeq method. */
 const CLASSES = RESPONSES + 8 * (OTHER + 1);
 const COPIES = 3;
-/** Number of message keys: class × copy × (has a body). */
-export const KEYS = CLASSES * COPIES * 2;
+/** Number of message keys: class × copy × (has a body) × (has parser issues). */
+export const KEYS = CLASSES * COPIES * 4;
+
+/** Every response status class (`MessageFilter.responses`): below 100, 1xx … 6xx, 700 and above. */
+export const ANY_STATUS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 /** The class key of a message: what routes it to rules. */
 export function messageKey(m: SipMessage, c: MessageCorrelation | null): number {
@@ -53,7 +56,12 @@ export function messageKey(m: SipMessage, c: MessageCorrelation | null): number 
       (method === undefined ? OTHER : methodIndex(method));
   }
   // `| 0`: an integer the engine can index with (a float key would be converted to a string on every lookup).
-  return ((cls * COPIES + copy) * 2 + (m.body.length > 0 ? 1 : 0)) | 0;
+  return (((cls * COPIES + copy) * 2 + (m.body.length > 0 ? 1 : 0)) * 2 + (m.issues.length > 0 ? 1 : 0)) | 0;
+}
+
+/** Does the message of class `key` carry parser issues? */
+export function hasIssues(key: number): boolean {
+  return (key & 1) === 1;
 }
 
 function methodIndex(method: string): number {
@@ -69,9 +77,11 @@ function names(list: readonly string[], i: number): boolean {
 /** Does a rule with filter `f` want the messages of class `key`? */
 export function accepts(f: MessageFilter | undefined, key: number): boolean {
   if (f === undefined) return true;
-  const body = key % 2 === 1;
+  if (f.withIssues === true && !hasIssues(key)) return false;
+  const kb = key >> 1;
+  const body = kb % 2 === 1;
   if (f.withBody === true && !body) return false;
-  const k = (key - (key % 2)) / 2;
+  const k = (kb - (kb % 2)) / 2;
   const copy = k % COPIES;
   const cls = (k - copy) / COPIES;
   const copies = f.copies ?? 'all';

@@ -128,7 +128,6 @@ export class OfferAnswerTracker {
     t: TimerValues,
   ): Step | undefined {
     const sdp = m.body.length > 0 ? sdpOf(m) : undefined;
-    const wait = tsOf(m) + t.c + 64 * t.t1;
     if (m.kind === 'request') {
       const method = m.method;
       if (method === 'ACK' || method === 'PRACK') {
@@ -146,7 +145,7 @@ export class OfferAnswerTracker {
       if (tx === undefined || tx.request !== id || tx.upstream !== undefined) return undefined;
       if (sdp !== undefined) {
         this.byTx.set(c.transaction, { sdp, msg: id, in: method, seq: 0 });
-        this.expiry.push(wait, c.transaction, 0);
+        this.expiry.push(expiryOf(m, t), c.transaction, 0);
       } else if (method === 'INVITE') this.noOffer.set(c.transaction, 0, 1);
       return undefined;
     }
@@ -170,9 +169,14 @@ export class OfferAnswerTracker {
     this.noOffer.delete(c.transaction);
     if (c.dialog === null) return undefined;
     this.byDialog.set(c.dialog, { sdp, msg: id, in: isSuccess(st) ? '2xx' : '1xx', seq: cseq(m)?.seq ?? -1 });
-    this.expiry.push(wait, c.dialog, 1);
+    this.expiry.push(expiryOf(m, t), c.dialog, 1);
     return undefined;
   }
+}
+
+/** When an offer made by `m` is dropped if nothing answered it: Timer C + 64·T1 later. */
+function expiryOf(m: SipMessage, t: TimerValues): number {
+  return tsOf(m) + t.c + 64 * t.t1;
 }
 
 const newTracker = (): OfferAnswerTracker => new OfferAnswerTracker();

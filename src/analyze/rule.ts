@@ -53,6 +53,12 @@ export interface MessageRule extends RuleBase {
   scope: 'message';
   /** The check only reads `msg.issues`: the engine does not call it for a message without issues. */
   issuesOnly?: boolean;
+  /**
+   * Messages the check can find something in (see MessageFilter; default
+   * every message): the engine calls it for no other. A filter must only
+   * leave out messages for which the check returns `NONE`.
+   */
+  only?: MessageFilter;
   /** Looks at one parsed message. Returns `NONE` when there is nothing to say. */
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[];
 }
@@ -137,9 +143,9 @@ export interface CorrelatedContext<S> {
 }
 
 /**
- * Which messages a correlated rule looks at, so the engine does not call it
- * for the others (a call per rule per message is what the engine costs). All
- * fields narrow; a rule without a filter sees every message.
+ * Which messages a rule looks at, so the engine does not call it for the
+ * others (a call per rule per message is what the engine costs). All fields
+ * narrow; a rule without a filter sees every message.
  */
 export interface MessageFilter {
   /** Request methods (as sent, upper case) or '*' for every request; absent: no requests. */
@@ -150,6 +156,12 @@ export interface MessageFilter {
   inDialog?: boolean;
   /** Only messages with a body. */
   withBody?: boolean;
+  /**
+   * Only messages with parser issues (`msg.issues` not empty): for a check
+   * that can only find what the parser always reports too (the `issues`
+   * codes it claims), so it has nothing to say about a clean message.
+   */
+  withIssues?: boolean;
   /** Response status classes (2 for 2xx…); absent: no responses. */
   responses?: readonly number[];
   /** Responses only to these methods (their CSeq method). */

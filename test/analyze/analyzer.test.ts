@@ -117,6 +117,53 @@ describe('message-scope findings', () => {
     a.onMessage(parse(BAD), 1);
     expect(calls).toBe(1);
   });
+
+  it('a message rule with a filter is called only for the messages it accepts, and findings keep registry order', () => {
+    const seen: string[] = [];
+    const probe = (id: string, only: MessageRule['only']): MessageRule => ({
+      ...RULE_BASE,
+      id,
+      title: 'Test rule',
+      severity: 'info',
+      scope: 'message',
+      only,
+      check: (m) => {
+        seen.push(`${id} ${m.kind === 'request' ? m.method : m.status}`);
+        return [{ text: id }];
+      },
+    });
+    const a = createAnalyzer({
+      rules: [
+        probe('test.invite', { requests: ['INVITE'] }),
+        probe('test.any', undefined),
+        probe('test.issues', { requests: '*', withIssues: true }),
+        probe('test.first', { requests: '*', copies: 'first' }),
+      ],
+    });
+    a.onMessage(parse(OPTIONS), 0);
+    a.onMessage(parse(BAD), 1);
+    a.onMessage(parse(INVITE), 2, { ...corr(0), retransmission: true });
+    expect(seen).toEqual([
+      'test.any OPTIONS',
+      'test.first OPTIONS',
+      'test.invite INVITE',
+      'test.any INVITE',
+      'test.issues INVITE',
+      'test.first INVITE',
+      'test.invite INVITE',
+      'test.any INVITE',
+    ]);
+    expect(a.findings.map((f) => `${f.messages[0]} ${f.rule}`)).toEqual([
+      '0 test.any',
+      '0 test.first',
+      '1 test.invite',
+      '1 test.any',
+      '1 test.issues',
+      '1 test.first',
+      '2 test.invite',
+      '2 test.any',
+    ]);
+  });
 });
 
 /**

@@ -6,6 +6,13 @@
 import { INVITE, OK_INVITE, OPTIONS, RINGING } from './fixtures.js';
 import { add, type Case, drop, OLD_BRANCH } from './rule-cases.js';
 
+/** `text` with `n` extension header lines added (`X-Pad-0: 0` …). */
+function padded(text: string, n: number): string {
+  let out = text;
+  for (let i = 0; i < n; i++) out = add(out, `X-Pad-${i}: ${i}`);
+  return out;
+}
+
 export const HEADER_CASES: Case[] = [
   {
     rule: 'header.without-colon',
@@ -72,6 +79,24 @@ export const HEADER_CASES: Case[] = [
     clean: {
       text: add(add(OPTIONS, 'Authorization: Digest username="a"'), 'Authorization: Digest username="b"'),
     },
+  },
+  {
+    rule: 'header.duplicate',
+    behaviour:
+      'RFC 3261 §7.3.1: a repeated single-value header is found among others of the same name length (Subject after Call-ID and Contact)',
+    trigger: { text: add(add(OPTIONS, 'Subject: one'), 'Subject: two') },
+    severity: 'error',
+    names: ['Subject', 'one', 'two'],
+    clean: { text: add(add(OPTIONS, 'Subject: one'), 'Expires: 60') },
+  },
+  {
+    rule: 'header.duplicate',
+    behaviour: 'RFC 3261 §7.3.1: two CSeq lines are found in a message with very many header lines too',
+    trigger: { text: add(padded(OPTIONS, 80), 'CSeq: 63105 OPTIONS') },
+    severity: 'error',
+    rangeStarts: 'CSeq: 63105',
+    names: ['CSeq', '63104 OPTIONS', '63105 OPTIONS'],
+    clean: { text: add(padded(OPTIONS, 80), 'Via: SIP/2.0/UDP p2.example.com;branch=z9hG4bK2') },
   },
   {
     rule: 'header.value-invalid',
@@ -281,6 +306,23 @@ export const HEADER_CASES: Case[] = [
       text: INVITE.replace(
         'Contact: <sip:alice@pc33.atlanta.example.com>',
         'Contact: <sips:alice@pc33.atlanta.example.com>',
+      ),
+    },
+  },
+  {
+    rule: 'contact.missing',
+    behaviour: 'RFC 3261 §19.1.1: the scheme is case-insensitive (SIPS: is a SIPS URI, sipx: is not)',
+    trigger: {
+      text: INVITE.replace(
+        'Contact: <sip:alice@pc33.atlanta.example.com>',
+        'Contact: <sipx:alice@pc33.atlanta.example.com>',
+      ),
+    },
+    names: ['sipx:alice'],
+    clean: {
+      text: INVITE.replace(
+        'Contact: <sip:alice@pc33.atlanta.example.com>',
+        'Contact: <SIPS:alice@pc33.atlanta.example.com>',
       ),
     },
   },

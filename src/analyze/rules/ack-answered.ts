@@ -2,6 +2,7 @@ import { cseq } from '../../sip/accessors.js';
 import type { SipMessage } from '../../sip/message.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { startLineRange } from '../message-facts.js';
+import { ANY_STATUS } from '../message-routing.js';
 import type { MessageContext, MessageRule } from '../rule.js';
 
 export const ackAnswered: MessageRule = {
@@ -20,6 +21,7 @@ export const ackAnswered: MessageRule = {
     'receiver and is dropped, and it shows that the element answering it treated the ACK as a new request ' +
     '(often after failing to match it to its dialog or INVITE transaction).',
   scope: 'message',
+  only: { responses: ANY_STATUS, responseTo: ['ACK'], copies: 'first' },
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[] {
     if (msg.kind !== 'response' || cseq(msg)?.method !== 'ACK') return NONE;
     const c = ctx.correlation;

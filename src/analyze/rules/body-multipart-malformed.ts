@@ -3,6 +3,7 @@ import type { SipMessage } from '../../sip/message.js';
 import { multipartOf } from '../../sip/multipart.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { draftOf } from '../issue-rule.js';
+import { ANY_STATUS } from '../message-routing.js';
 import type { MessageRule } from '../rule.js';
 
 const MULTIPART = /^multipart\//i;
@@ -24,6 +25,7 @@ export const bodyMultipartMalformed: MessageRule = {
     'missing, never appears, or the closing line is absent, the receiver cannot find the parts and the SDP ' +
     'inside is lost. Usually a gateway that rewrites the body without updating the boundary or the length.',
   scope: 'message',
+  only: { requests: '*', responses: ANY_STATUS, withBody: true },
   issues: ['multipart.header', 'multipart.no-boundary', 'multipart.unterminated'],
   check(msg: SipMessage): readonly FindingDraft[] {
     if (msg.body.length === 0) return NONE;

@@ -1,6 +1,7 @@
 import { headerValue } from '../../sip/accessors.js';
 import type { SipMessage } from '../../sip/message.js';
 import { type FindingDraft, NONE } from '../finding.js';
+import { ANY_STATUS } from '../message-routing.js';
 import type { MessageRule } from '../rule.js';
 
 /** A body of only CR, LF, SP or HT: stray line ends after the empty line, not content. */
@@ -26,6 +27,7 @@ export const contentTypeMissing: MessageRule = {
     'silently ignored, so an SDP offer is lost. Stray line ends after the empty line are not counted as a ' +
     'body.',
   scope: 'message',
+  only: { requests: '*', responses: ANY_STATUS, withBody: true },
   check(msg: SipMessage): readonly FindingDraft[] {
     const b = msg.body;
     if (b.length === 0 || headerValue(msg, 'content-type') !== undefined || blank(b)) return NONE;

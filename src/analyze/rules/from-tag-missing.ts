@@ -18,6 +18,7 @@ export const fromTagMissing: MessageRule = {
     'way. RFC 2543 did not mandate From tags, so a request whose Via branch lacks the z9hG4bK cookie gets a ' +
     'warning instead of an error.',
   scope: 'message',
+  only: { requests: '*' },
   check(msg: SipMessage): readonly FindingDraft[] {
     if (msg.kind !== 'request') return NONE;
     const from = fromHeader(msg);

@@ -1,6 +1,7 @@
 import type { SipMessage } from '../../sip/message.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { isRfc2543, startLineRange } from '../message-facts.js';
+import { ANY_STATUS } from '../message-routing.js';
 import type { MessageRule } from '../rule.js';
 
 const TO = 1;
@@ -57,6 +58,7 @@ export const headerMandatoryMissing: MessageRule = {
     'with 400 (RFC 4475 §3.3.1). Max-Forwards did not exist in RFC 2543, so its absence in a request whose ' +
     'Via branch lacks the z9hG4bK cookie is only a warning (RFC 4475 §3.4.1).',
   scope: 'message',
+  only: { requests: '*', responses: ANY_STATUS, withIssues: true },
   issues: ['syntax.missing-header'],
   check(msg: SipMessage): readonly FindingDraft[] {
     const want = msg.kind === 'request' ? REQUEST_SET : RESPONSE_SET;

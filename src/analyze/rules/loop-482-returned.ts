@@ -23,6 +23,7 @@ export const loop482Returned: MessageRule = {
     'request after forking). Either way the request was routed in a circle or forked onto two paths that ' +
     'meet again. Look at the Via list of the request for the element that appears twice.',
   scope: 'message',
+  only: { responses: [4], copies: 'first' },
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[] {
     if (msg.kind !== 'response' || msg.status !== 482) return NONE;
     const c = ctx.correlation;

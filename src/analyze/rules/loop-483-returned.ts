@@ -22,6 +22,7 @@ export const loop483Returned: MessageRule = {
     'resets and re-decrements the counter). An OPTIONS sent with a small Max-Forwards on purpose, to probe ' +
     'the path, gets a 483 by design: that case is only info.',
   scope: 'message',
+  only: { responses: [4], copies: 'first' },
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[] {
     if (msg.kind !== 'response' || msg.status !== 483) return NONE;
     const c = ctx.correlation;

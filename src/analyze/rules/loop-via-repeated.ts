@@ -26,6 +26,7 @@ export const loopViaRepeated: MessageRule = {
     'is a spiral, which is legitimate.) A looping request ends with 482 or 483 at best and burns every hop on ' +
     'the way; the cause is a routing table or DNS entry pointing back.',
   scope: 'message',
+  only: { requests: '*', copies: 'first' },
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[] {
     if (msg.kind !== 'request') return NONE;
     const c = ctx.correlation;

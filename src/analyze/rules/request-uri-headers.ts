@@ -19,6 +19,7 @@ export const requestUriHeaders: MessageRule = {
     'carrying them was built by copying a Contact or a web link verbatim. Note that "?" is allowed inside the ' +
     'user part (RFC 4475 §3.1.1.2), which is not a header (RFC 4475 §3.1.2.11).',
   scope: 'message',
+  only: { requests: '*' },
   issues: ['syntax.request-uri-headers'],
   check(msg: SipMessage): readonly FindingDraft[] {
     // Own check rather than the parser's issue: the parser flags any "?", also one in the user part.

@@ -36,6 +36,7 @@ export const routeStrictRouting: MessageRule = {
     'old strict-routing dance, and a Request-URI carrying ";lr" shows an element that put a loose router\'s ' +
     'route URI in the Request-URI: both are where interworking with old equipment breaks.',
   scope: 'message',
+  only: { requests: '*', copies: 'first' },
   check(msg: SipMessage, ctx: MessageContext): readonly FindingDraft[] {
     if (msg.kind !== 'request') return NONE;
     const c = ctx.correlation;

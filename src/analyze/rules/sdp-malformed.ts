@@ -2,6 +2,7 @@ import type { SipMessage } from '../../sip/message.js';
 import { sdpOf } from '../../sip/sdp.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { draftOf } from '../issue-rule.js';
+import { ANY_STATUS } from '../message-routing.js';
 import type { MessageRule } from '../rule.js';
 
 export const sdpMalformed: MessageRule = {
@@ -22,6 +23,7 @@ export const sdpMalformed: MessageRule = {
     'an SBC or gateway rewrote addresses with a broken template. A malformed attribute (an a=rtpmap without ' +
     'clock rate, say) is only a warning: the rest of the description still stands.',
   scope: 'message',
+  only: { requests: '*', responses: ANY_STATUS, withBody: true },
   issues: [
     'sdp.attribute',
     'sdp.connection',

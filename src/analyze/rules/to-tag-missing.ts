@@ -22,6 +22,7 @@ export const toTagMissing: MessageRule = {
     'the caller cannot tell forked answers apart, and a 2xx creates a dialog it cannot address. RFC 2543 did ' +
     'not mandate To tags, so a response whose Via branch lacks the z9hG4bK cookie gets a warning instead.',
   scope: 'message',
+  only: { responses: [1, 2, 3, 4, 5, 6] },
   check(msg: SipMessage): readonly FindingDraft[] {
     if (msg.kind !== 'response' || msg.status <= 100 || msg.status > 699) return NONE;
     const to = toHeader(msg);

@@ -21,6 +21,7 @@ export const viaBranchNoCookie: MessageRule = {
     'means an RFC 2543 element or a home-made stack (RFC 4475 §3.2.1). Only the top Via is checked: lower ' +
     'ones were added by earlier hops and are checked where those hops send.',
   scope: 'message',
+  only: { requests: '*' },
   check(msg: SipMessage): readonly FindingDraft[] {
     if (msg.kind !== 'request') return NONE;
     const v = topVia(msg);
