@@ -116,8 +116,7 @@ export function computeOutcome(n: CallNode): void {
   r.endpoints = n.endpoints.map((e) => ({ addr: endpointString(e), label: e.label }));
   if (r.kind === 'call') {
     const a = attemptOf(n, isInitialInvite);
-    const cancel =
-      a?.rec.cancelledBy !== undefined ? n.txs.find((t) => t.rec.id === a.rec.cancelledBy) : undefined;
+    const cancel = a?.rec.cancelledBy !== undefined ? txById(n.txs, a.rec.cancelledBy) : undefined;
     r.state = inviteState(n, a, cancel);
     r.finalStatus = a?.rec.finalStatus ?? null;
     r.reason =
@@ -148,24 +147,38 @@ export function computeOutcome(n: CallNode): void {
  */
 export function callerTimes(n: CallNode): { invite: number; ringing: number; answer: number; ack: number } {
   const primary = n.rec.callIds[0];
-  let roots = n.txs.filter((t) => isInitialInvite(t) && t.rec.upstream === undefined && !t.rec.orphan);
-  if (roots.some((t) => t.rec.callId === primary)) roots = roots.filter((t) => t.rec.callId === primary);
+  const txs = n.txs;
+  // Loops rather than filter/find with closures: this runs for every call.
+  let ownOnly = false;
+  for (let i = 0; i < txs.length && !ownOnly; i++)
+    ownOnly = isCallerInvite(txs[i]) && txs[i].rec.callId === primary;
   let invite = Number.NaN;
   let ringing = Number.NaN;
   let answer = Number.NaN;
   let ack = Number.NaN;
-  for (const t of roots) {
+  for (let i = 0; i < txs.length; i++) {
+    const t = txs[i];
+    if (!isCallerInvite(t) || (ownOnly && t.rec.callId !== primary)) continue;
     invite = minNaN(invite, t.rec.start);
     ringing = minNaN(ringing, t.first18xAt);
     const fs = t.rec.finalStatus;
     if (fs !== null && isSuccess(fs) && t.rec.finalAt !== null) answer = minNaN(answer, t.rec.finalAt);
     if (t.rec.ackedBy !== undefined) {
-      const id = t.rec.ackedBy;
-      const a = n.txs.find((x) => x.rec.id === id);
+      const a = txById(txs, t.rec.ackedBy);
       if (a !== undefined) ack = minNaN(ack, a.rec.start);
     }
   }
   return { invite, ringing, answer, ack };
+}
+
+/** An out-of-dialog INVITE transaction not forwarded from another hop, with its request seen. */
+function isCallerInvite(t: Tx): boolean {
+  return isInitialInvite(t) && t.rec.upstream === undefined && !t.rec.orphan;
+}
+
+function txById(txs: readonly Tx[], id: number): Tx | undefined {
+  for (let i = 0; i < txs.length; i++) if (txs[i].rec.id === id) return txs[i];
+  return undefined;
 }
 
 function minNaN(a: number, b: number): number {

@@ -403,7 +403,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       for (const tx of n.txs) {
         this.table.remove(tx);
         this.timers.cancel(tx);
-        tx.copies = NONE;
+        tx.copies = null;
       }
       for (const d of [...n.hotDialogs]) this.dialogs.release(d);
       this.timers.cancel(n);

@@ -134,7 +134,7 @@ function linkAck(d: Dialog, ack: Tx, s: Step): void {
     // Several hops of the same INVITE: prefer the one sent from where the ACK comes from.
     if (
       inv === undefined ||
-      (t.copies.length > 0 && t.copies[0].srcIp === s.src.ip && t.copies[0].srcPort === s.src.port)
+      (t.copies !== null && t.copies.srcIp === s.src.ip && t.copies.srcPort === s.src.port)
     )
       inv = t;
   }

@@ -242,6 +242,8 @@ export interface Copy {
   /** Length and fingerprint of the copy's bytes (retransmission.ts). */
   len: number;
   fp: number;
+  /** The next copy of the transaction (in order of arrival); null for the last. */
+  next: Copy | null;
 }
 
 /**
@@ -259,8 +261,11 @@ export interface Tx extends TimerTarget, TransactionKey {
   hot: boolean;
   /** The next (older) transaction filed under the same index entry. */
   next: Tx | null;
-  copies: Copy[];
-  requestTs: number;
+  /**
+   * The first copy, the others chained through `Copy.next` in order of
+   * arrival (a transaction has two to five: a chain costs no array per copy).
+   */
+  copies: Copy | null;
   /** Dialogs this transaction's responses created or matched (early and confirmed). Shared empty until one. */
   dialogs: Dialog[];
   /** Reason header of the request (CANCEL, BYE) or of the first final response. */

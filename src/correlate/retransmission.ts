@@ -18,7 +18,7 @@
  * of every byte, so that no message bytes are kept alive for it.
  */
 import type { Endpoint } from '../decode/payload.js';
-import { type Copy, withItem } from './model.js';
+import type { Copy } from './model.js';
 
 export interface CopyVerdict {
   retransmission: boolean;
@@ -41,7 +41,7 @@ const ORIGINAL: CopyVerdict = { retransmission: false, duplicate: false };
  * response, else the status code.
  */
 export function classifyCopy(
-  owner: { copies: Copy[] },
+  owner: { copies: Copy | null },
   src: Endpoint,
   dst: Endpoint,
   code: number,
@@ -51,11 +51,11 @@ export function classifyCopy(
   window: number,
   keep: CopyStrings,
 ): CopyVerdict {
-  const copies = owner.copies;
   const len = raw.length;
   const fp = fingerprint(raw);
-  for (let i = 0; i < copies.length; i++) {
-    const c = copies[i];
+  let last: Copy | null = null;
+  for (let c = owner.copies; c !== null; c = c.next) {
+    last = c;
     if (c.code !== code || c.toTag !== toTag || !fromTo(c, src, dst)) continue;
     // Capture times are ~1.7e9 s: round the difference to the microsecond so
     // 0.5 s reads 0.5, not 0.49999976.
@@ -74,11 +74,11 @@ export function classifyCopy(
   let tag = toTag;
   if (tag !== undefined) {
     let own: string | undefined;
-    for (let i = 0; i < copies.length && own === undefined; i++)
-      if (copies[i].toTag === tag) own = copies[i].toTag;
+    for (let c = owner.copies; c !== null && own === undefined; c = c.next)
+      if (c.toTag === tag) own = c.toTag;
     tag = own ?? keep.tag(tag);
   }
-  owner.copies = withItem(copies, {
+  const copy: Copy = {
     srcIp: keep.ip(src.ip),
     srcPort: src.port,
     dstIp: keep.ip(dst.ip),
@@ -88,7 +88,11 @@ export function classifyCopy(
     ts,
     len,
     fp,
-  });
+    next: null,
+  };
+  // Appended: the first copy stays first (dialog-rules reads where the request came from).
+  if (last === null) owner.copies = copy;
+  else last.next = copy;
   return ORIGINAL;
 }
 

@@ -110,3 +110,19 @@ export function keyMatches(tx: TransactionKey, k: TransactionKey): boolean {
     (k.uri === null || tx.uri === k.uri)
   );
 }
+
+/**
+ * `keyMatches` for a transaction found under the key's own index entry
+ * (`indexOf`, compared by the index already): the branch, or for RFC 2543
+ * the Call-ID, is not compared a second time.
+ */
+export function keyMatchesInIndex(tx: TransactionKey, k: TransactionKey): boolean {
+  if (tx.rfc2543 !== k.rfc2543 || tx.method !== k.method || tx.sentBy !== k.sentBy) return false;
+  if (!k.rfc2543) return true;
+  return (
+    tx.branch === k.branch &&
+    tx.cseq === k.cseq &&
+    tx.fromTag === k.fromTag &&
+    (k.uri === null || tx.uri === k.uri)
+  );
+}

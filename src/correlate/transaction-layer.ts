@@ -156,7 +156,7 @@ export class TransactionLayer implements CopyStrings {
     rec.responses = withItem(rec.responses, id);
     rec.responseTimes = withItem(
       rec.responseTimes,
-      Number.isNaN(tx.requestTs) ? null : Math.round((ts - tx.requestTs) * 1e6) / 1e3,
+      rec.orphan ? null : Math.round((ts - rec.start) * 1e6) / 1e3,
     );
     rec.firstResponseAt ??= ts;
     if (verdict.duplicate) return this.stepOf(id, ts, src, f, toTag, tx, verdict);
@@ -260,7 +260,7 @@ export class TransactionLayer implements CopyStrings {
     const root = this.ctx.callOf(cid, ts);
     // Strings kept for the transaction's life: one Call-ID string per call,
     // interned sent-by and methods, the branch detached from the message text.
-    const ownCid = cid === undefined ? '' : (root.rec.callIds.find((c) => c === cid) ?? detach(cid));
+    const ownCid = cid === undefined ? '' : (knownCallId(root.rec.callIds, cid) ?? detach(cid));
     const branch = detach(probe.branch);
     const sentBy = this.ctx.strings.get(probe.sentBy);
     const method = this.ctx.strings.get(probe.method);
@@ -317,8 +317,7 @@ export class TransactionLayer implements CopyStrings {
       reliable,
       hot: false,
       next: null,
-      copies: NONE,
-      requestTs: orphan ? Number.NaN : ts,
+      copies: null,
       dialogs: NO_DIALOGS,
       reason: null,
       provisional: 0,
@@ -424,7 +423,7 @@ export class TransactionLayer implements CopyStrings {
     const rec = tx.rec;
     if (rec.kind === 'ack') {
       this.ctx.table.remove(tx);
-      tx.copies = NONE;
+      tx.copies = null;
       return;
     }
     switch (rec.state) {
@@ -450,7 +449,7 @@ export class TransactionLayer implements CopyStrings {
   private terminate(tx: Tx, at: number): void {
     this.ctx.table.remove(tx);
     this.ctx.timers.cancel(tx);
-    tx.copies = NONE;
+    tx.copies = null;
     const root = this.ctx.root(tx.call);
     root.active--;
     if (tx.rec.kind === 'invite') {
@@ -467,8 +466,14 @@ export class TransactionLayer implements CopyStrings {
   }
 }
 
+/** The call's own copy of Call-ID `cid` (a loop: no closure per transaction). */
+function knownCallId(callIds: readonly string[], cid: string): string | undefined {
+  for (let i = 0; i < callIds.length; i++) if (callIds[i] === cid) return callIds[i];
+  return undefined;
+}
+
 /** A final response was already seen on this src→dst in the transaction. */
 function finalOnPath(tx: Tx, src: Endpoint, dst: Endpoint): boolean {
-  for (const c of tx.copies) if (c.code >= 200 && fromTo(c, src, dst)) return true;
+  for (let c = tx.copies; c !== null; c = c.next) if (c.code >= 200 && fromTo(c, src, dst)) return true;
   return false;
 }

@@ -8,10 +8,10 @@
  * and time", §8.1.1.7), RFC 2543 ones under their Call-ID. The few
  * transactions sharing an entry (an INVITE and its CANCEL, a 2xx ACK reusing
  * the branch, the same branch from another sent-by) are chained through
- * `Tx.next`, newest first, and told apart by `keyMatches`.
+ * `Tx.next`, newest first, and told apart by `keyMatchesInIndex`.
  */
 import type { Tx } from './model.js';
-import { indexOf, keyMatches, type TransactionKey } from './transaction-key.js';
+import { indexOf, keyMatchesInIndex, type TransactionKey } from './transaction-key.js';
 
 export class TransactionTable {
   private readonly byBranch = new Map<string, Tx>();
@@ -30,7 +30,7 @@ export class TransactionTable {
       t !== undefined;
       t = t.next ?? undefined
     )
-      if (keyMatches(t, k)) return t;
+      if (keyMatchesInIndex(t, k)) return t;
     return undefined;
   }
 
