@@ -30,8 +30,10 @@ const TO_TAG = 2;
 const BRANCH = 3;
 const SPANS = 4;
 
-/** The record's constant pieces, as bytes. */
+/** The record's constant pieces, as bytes (a key with the punctuation around it, merged where adjacent). */
 const K_ID = utf8Of('{"id":');
+const K_FIRST_ID = utf8Of('\n{"id":');
+const K_NEXT_ID = utf8Of(',\n{"id":');
 const K_FRAME = utf8Of(',"frame":');
 const K_TS = utf8Of(',"ts":');
 const K_SRC = utf8Of(',"src":');
@@ -41,19 +43,40 @@ const K_METHOD = utf8Of(',"method":');
 const K_STATUS = utf8Of(',"status":');
 const K_REASON = utf8Of(',"reason":');
 const K_CALL_ID = utf8Of(',"callId":');
+const K_CALL_ID_NULL = utf8Of(',"callId":null');
 const K_CSEQ = utf8Of(',"cseq":');
+const K_CSEQ_NULL = utf8Of(',"cseq":null');
 const K_CSEQ_METHOD = utf8Of(',"cseqMethod":');
+const K_CSEQ_METHOD_NULL = utf8Of(',"cseqMethod":null');
 const K_FROM_TAG = utf8Of(',"fromTag":');
+const K_FROM_TAG_NULL = utf8Of(',"fromTag":null');
 const K_TO_TAG = utf8Of(',"toTag":');
+const K_TO_TAG_NULL = utf8Of(',"toTag":null');
 const K_BRANCH = utf8Of(',"branch":');
+const K_BRANCH_NULL = utf8Of(',"branch":null');
 const K_TRANSACTION = utf8Of(',"transaction":');
+const K_TRANSACTION_NULL = utf8Of(',"transaction":null');
 const K_DIALOG = utf8Of(',"dialog":');
+const K_DIALOG_NULL = utf8Of(',"dialog":null');
 const K_CALL = utf8Of(',"call":');
+const K_CALL_NULL = utf8Of(',"call":null');
 const K_RETRANSMITTED = utf8Of(',"retransmission":true');
 const K_NOT_RETRANSMITTED = utf8Of(',"retransmission":false');
+/** The usual end of a record: not a retransmission, not malformed, one frame. */
+const K_NOT_RETRANSMITTED_END = utf8Of(',"retransmission":false}');
 const K_MALFORMED = utf8Of(',"malformed":true');
-const NULL = utf8Of('null');
 const END = utf8Of('}');
+
+/** Fields whose value is an interned string, as indexes of `MessageTable.keyed`. */
+const F_SRC = 0;
+const F_DST = 1;
+const F_TRANSPORT = 2;
+const F_METHOD = 3;
+const F_REASON = 4;
+const F_CSEQ_METHOD = 5;
+const FIELD_KEYS = [K_SRC, K_DST, K_TRANSPORT, K_METHOD, K_REASON, K_CSEQ_METHOD];
+/** Values per field compared with `===` before the intern table is asked (internRecent). */
+const RECENT = 8;
 
 export class MessageTable {
   length = 0;
@@ -85,7 +108,16 @@ export class MessageTable {
   private readonly strings: string[] = [];
   /** The JSON literal of each string, as bytes, made once. */
   private readonly literals: Uint8Array[] = [];
+  /** Per field (F_*), the bytes of `,"key":` and a string's literal, made on first use. */
+  private readonly keyed: Uint8Array[][] = FIELD_KEYS.map(() => []);
   private readonly index = new Map<string, number>();
+  /** Per field (F_*), the first RECENT distinct values interned and their indexes (see internRecent). */
+  private readonly recentValues: string[][] = FIELD_KEYS.map(() => []);
+  private readonly recentIndexes: number[][] = FIELD_KEYS.map(() => []);
+  /** The first RECENT distinct endpoints (address, port) and their string indexes. */
+  private readonly recentIps: string[] = [];
+  private readonly recentPorts: number[] = [];
+  private readonly recentEndpoints: number[] = [];
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
 
@@ -135,20 +167,20 @@ export class MessageTable {
     this.ts[i] = s ? s.ts : 0;
     this.src[i] = s ? this.endpoint(s.src) : this.intern('');
     this.dst[i] = s ? this.endpoint(s.dst) : this.intern('');
-    this.transport[i] = this.intern(s ? s.transport : '');
+    this.transport[i] = this.internRecent(F_TRANSPORT, s ? s.transport : '');
     if (m.kind === 'request') {
-      this.method[i] = this.intern(m.method);
+      this.method[i] = this.internRecent(F_METHOD, m.method);
       this.status[i] = 0;
       this.reason[i] = NONE;
     } else {
       this.method[i] = NONE;
       this.status[i] = m.status;
-      this.reason[i] = this.intern(m.reason);
+      this.reason[i] = this.internRecent(F_REASON, m.reason);
     }
     const at = i * SPANS;
     this.span(at + CALL_ID, callId(m));
     this.cseq[i] = cs ? cs.seq : Number.NaN;
-    this.cseqMethod[i] = cs ? this.intern(cs.method) : NONE;
+    this.cseqMethod[i] = cs ? this.internRecent(F_CSEQ_METHOD, cs.method) : NONE;
     this.span(at + FROM_TAG, fromHeader(m)?.tag);
     this.span(at + TO_TAG, toHeader(m)?.tag);
     this.span(at + BRANCH, topVia(m)?.branch);
@@ -228,87 +260,96 @@ export class MessageTable {
   writeJsonArray(w: JsonBytes): void {
     const n = this.length;
     w.ascii('[');
-    for (let i = 0; i < n; i++) {
-      w.ascii(i ? ',\n' : '\n');
-      this.writeJson(i, w);
-    }
+    for (let i = 0; i < n; i++) this.writeRecord(i, w, i ? K_NEXT_ID : K_FIRST_ID);
     w.ascii(n ? '\n]' : ']');
   }
 
   /** `json(i)`, written into `w`. */
   writeJson(i: number, w: JsonBytes): void {
-    const lit = this.literals;
-    w.raw(K_ID);
+    this.writeRecord(i, w, K_ID);
+  }
+
+  /** The record, after `head` (what comes before its id: separator and `{"id":`). */
+  private writeRecord(i: number, w: JsonBytes, head: Uint8Array): void {
+    w.raw(head);
     w.plain(i);
     w.raw(K_FRAME);
     w.plain(this.frame[i]);
     w.raw(K_TS);
     w.plain(this.ts[i]);
-    w.raw(K_SRC);
-    w.raw(lit[this.src[i]]);
-    w.raw(K_DST);
-    w.raw(lit[this.dst[i]]);
-    w.raw(K_TRANSPORT);
-    w.raw(lit[this.transport[i]]);
-    if (this.method[i] !== NONE) {
-      w.raw(K_METHOD);
-      w.raw(lit[this.method[i]]);
-    } else {
+    w.raw(this.keyedLiteral(F_SRC, this.src[i]));
+    w.raw(this.keyedLiteral(F_DST, this.dst[i]));
+    w.raw(this.keyedLiteral(F_TRANSPORT, this.transport[i]));
+    if (this.method[i] !== NONE) w.raw(this.keyedLiteral(F_METHOD, this.method[i]));
+    else {
       w.raw(K_STATUS);
       w.plain(this.status[i]);
-      w.raw(K_REASON);
-      w.raw(lit[this.reason[i]]);
+      w.raw(this.keyedLiteral(F_REASON, this.reason[i]));
     }
     const at = i * SPANS;
-    w.raw(K_CALL_ID);
-    this.writeSpan(w, at + CALL_ID);
-    w.raw(K_CSEQ);
+    this.writeSpan(w, at + CALL_ID, K_CALL_ID, K_CALL_ID_NULL);
     const c = this.cseq[i];
-    if (Number.isNaN(c)) w.raw(NULL);
-    else w.plain(c);
-    w.raw(K_CSEQ_METHOD);
+    if (Number.isNaN(c)) w.raw(K_CSEQ_NULL);
+    else {
+      w.raw(K_CSEQ);
+      w.plain(c);
+    }
     const cm = this.cseqMethod[i];
-    w.raw(cm === NONE ? NULL : lit[cm]);
-    w.raw(K_FROM_TAG);
-    this.writeSpan(w, at + FROM_TAG);
-    w.raw(K_TO_TAG);
-    this.writeSpan(w, at + TO_TAG);
-    w.raw(K_BRANCH);
-    this.writeSpan(w, at + BRANCH);
-    w.raw(K_TRANSACTION);
-    this.id(w, this.transaction[i]);
-    w.raw(K_DIALOG);
-    this.id(w, this.dialog[i]);
-    w.raw(K_CALL);
-    this.id(w, this.call[i]);
-    w.raw((this.flags[i] & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
-    if ((this.flags[i] & MALFORMED) !== 0) w.raw(K_MALFORMED);
-    if (this.frameLists.size > 0) {
-      const frames = this.frameLists.get(i);
-      if (frames !== undefined) {
-        w.ascii(',"frames":[');
-        for (let k = 0; k < frames.length; k++) {
-          if (k > 0) w.ascii(',');
-          w.plain(frames[k]);
-        }
-        w.ascii(']');
+    w.raw(cm === NONE ? K_CSEQ_METHOD_NULL : this.keyedLiteral(F_CSEQ_METHOD, cm));
+    this.writeSpan(w, at + FROM_TAG, K_FROM_TAG, K_FROM_TAG_NULL);
+    this.writeSpan(w, at + TO_TAG, K_TO_TAG, K_TO_TAG_NULL);
+    this.writeSpan(w, at + BRANCH, K_BRANCH, K_BRANCH_NULL);
+    this.id(w, this.transaction[i], K_TRANSACTION, K_TRANSACTION_NULL);
+    this.id(w, this.dialog[i], K_DIALOG, K_DIALOG_NULL);
+    this.id(w, this.call[i], K_CALL, K_CALL_NULL);
+    const flags = this.flags[i];
+    const frames = this.frameLists.size > 0 ? this.frameLists.get(i) : undefined;
+    if (flags === 0 && frames === undefined) {
+      w.raw(K_NOT_RETRANSMITTED_END);
+      return;
+    }
+    w.raw((flags & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
+    if ((flags & MALFORMED) !== 0) w.raw(K_MALFORMED);
+    if (frames !== undefined) {
+      w.ascii(',"frames":[');
+      for (let k = 0; k < frames.length; k++) {
+        if (k > 0) w.ascii(',');
+        w.plain(frames[k]);
       }
+      w.ascii(']');
     }
     w.raw(END);
   }
 
-  private id(w: JsonBytes, n: number): void {
-    if (n === NONE) w.raw(NULL);
-    else w.plain(n);
+  /** `,"key":` of field `f` and the literal of string `k`, as bytes. */
+  private keyedLiteral(f: number, k: number): Uint8Array {
+    const made = this.keyed[f];
+    if (k < made.length) return made[k];
+    while (made.length <= k) {
+      const lit = this.literals[made.length];
+      const key = FIELD_KEYS[f];
+      const b = new Uint8Array(key.length + lit.length);
+      b.set(key);
+      b.set(lit, key.length);
+      made.push(b);
+    }
+    return made[k];
   }
 
-  private writeSpan(w: JsonBytes, k: number): void {
+  private id(w: JsonBytes, n: number, key: Uint8Array, keyNull: Uint8Array): void {
+    if (n === NONE) w.raw(keyNull);
+    else w.keyUint(key, n);
+  }
+
+  private writeSpan(w: JsonBytes, k: number, key: Uint8Array, keyNull: Uint8Array): void {
     const len = this.spans[2 * k + 1];
-    if (len === NONE) w.raw(NULL);
-    else if (len === WIDE) w.str(this.wide.get(k)!);
-    else {
+    if (len === NONE) w.raw(keyNull);
+    else if (len === WIDE) {
+      w.raw(key);
+      w.str(this.wide.get(k)!);
+    } else {
       const start = this.spans[2 * k];
-      w.latin1Str(this.arena, start, start + len);
+      w.keyLatin1Str(key, this.arena, start, start + len);
     }
   }
 
@@ -350,7 +391,37 @@ export class MessageTable {
     this.arena = b;
   }
 
+  /**
+   * `intern(v)` through a short list per field of the values seen first
+   * (methods, reasons, transports: a handful, mostly the parser's constants),
+   * compared with `===` before any hashing.
+   */
+  private internRecent(f: number, v: string): number {
+    const values = this.recentValues[f];
+    for (let j = 0; j < values.length; j++) if (values[j] === v) return this.recentIndexes[f][j];
+    const k = this.intern(v);
+    if (values.length < RECENT) {
+      values.push(this.strings[k]);
+      this.recentIndexes[f].push(k);
+    }
+    return k;
+  }
+
   private endpoint(ep: Endpoint): number {
+    const ips = this.recentIps;
+    for (let j = 0; j < ips.length; j++)
+      if (ips[j] === ep.ip && this.recentPorts[j] === ep.port) return this.recentEndpoints[j];
+    const k = this.endpointIndex(ep);
+    if (ips.length < RECENT) {
+      // The decoder's one string per address (at most RECENT of them kept, whatever they are).
+      ips.push(ep.ip);
+      this.recentPorts.push(ep.port);
+      this.recentEndpoints.push(k);
+    }
+    return k;
+  }
+
+  private endpointIndex(ep: Endpoint): number {
     let ports = this.endpoints.get(ep.ip);
     if (ports === undefined) {
       ports = new Map();
