@@ -77,6 +77,9 @@ const F_CSEQ_METHOD = 5;
 const FIELD_KEYS = [K_SRC, K_DST, K_TRANSPORT, K_METHOD, K_REASON, K_CSEQ_METHOD];
 /** Values per field compared with `===` before the intern table is asked (internRecent). */
 const RECENT = 8;
+/** writeShape's cache: slots - 1 (a power of two) and numbers per slot. */
+const SHAPE_MASK = 255;
+const SHAPE_FIELDS = 6;
 
 export class MessageTable {
   length = 0;
@@ -111,6 +114,9 @@ export class MessageTable {
   /** Per field (F_*), the bytes of `,"key":` and a string's literal, made on first use. */
   private readonly keyed: Uint8Array[][] = FIELD_KEYS.map(() => []);
   private readonly index = new Map<string, number>();
+  /** writeShape's cache: per slot, the SHAPE_FIELDS numbers it holds (-2: none) and their bytes once made. */
+  private readonly shapeKeys = new Int32Array((SHAPE_MASK + 1) * SHAPE_FIELDS).fill(-2);
+  private readonly shapeLiterals: Array<Uint8Array | null> = new Array(SHAPE_MASK + 1).fill(null);
   /** Per field (F_*), the first RECENT distinct values interned and their indexes (see internRecent). */
   private readonly recentValues: string[][] = FIELD_KEYS.map(() => []);
   private readonly recentIndexes: number[][] = FIELD_KEYS.map(() => []);
@@ -277,15 +283,7 @@ export class MessageTable {
     w.plain(this.frame[i]);
     w.raw(K_TS);
     w.plain(this.ts[i]);
-    w.raw(this.keyedLiteral(F_SRC, this.src[i]));
-    w.raw(this.keyedLiteral(F_DST, this.dst[i]));
-    w.raw(this.keyedLiteral(F_TRANSPORT, this.transport[i]));
-    if (this.method[i] !== NONE) w.raw(this.keyedLiteral(F_METHOD, this.method[i]));
-    else {
-      w.raw(K_STATUS);
-      w.plain(this.status[i]);
-      w.raw(this.keyedLiteral(F_REASON, this.reason[i]));
-    }
+    this.writeShape(i, w);
     const at = i * SPANS;
     this.writeSpan(w, at + CALL_ID, K_CALL_ID, K_CALL_ID_NULL);
     const c = this.cseq[i];
@@ -295,7 +293,7 @@ export class MessageTable {
       w.plain(c);
     }
     const cm = this.cseqMethod[i];
-    w.raw(cm === NONE ? K_CSEQ_METHOD_NULL : this.keyedLiteral(F_CSEQ_METHOD, cm));
+    w.rawLong(cm === NONE ? K_CSEQ_METHOD_NULL : this.keyedLiteral(F_CSEQ_METHOD, cm));
     this.writeSpan(w, at + FROM_TAG, K_FROM_TAG, K_FROM_TAG_NULL);
     this.writeSpan(w, at + TO_TAG, K_TO_TAG, K_TO_TAG_NULL);
     this.writeSpan(w, at + BRANCH, K_BRANCH, K_BRANCH_NULL);
@@ -305,7 +303,7 @@ export class MessageTable {
     const flags = this.flags[i];
     const frames = this.frameLists.size > 0 ? this.frameLists.get(i) : undefined;
     if (flags === 0 && frames === undefined) {
-      w.raw(K_NOT_RETRANSMITTED_END);
+      w.rawLong(K_NOT_RETRANSMITTED_END);
       return;
     }
     w.raw((flags & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
@@ -319,6 +317,63 @@ export class MessageTable {
       w.ascii(']');
     }
     w.raw(END);
+  }
+
+  /**
+   * src, dst, transport and method (or status and reason): few distinct
+   * combinations, each written as one piece once seen twice in a row at its
+   * slot of a small direct-mapped cache (a capture with endless combinations
+   * makes no garbage: the fields go one by one then).
+   */
+  private writeShape(i: number, w: JsonBytes): void {
+    const src = this.src[i];
+    const dst = this.dst[i];
+    const transport = this.transport[i];
+    const method = this.method[i];
+    const reason = method === NONE ? this.reason[i] : NONE;
+    const status = method === NONE ? this.status[i] : 0;
+    const h = (src * 7 + dst * 31 + transport * 127 + method * 5 + reason * 13 + status) & SHAPE_MASK;
+    const keys = this.shapeKeys;
+    const at = h * SHAPE_FIELDS;
+    if (
+      keys[at] === src &&
+      keys[at + 1] === dst &&
+      keys[at + 2] === transport &&
+      keys[at + 3] === method &&
+      keys[at + 4] === reason &&
+      keys[at + 5] === status
+    ) {
+      let lit = this.shapeLiterals[h];
+      if (lit === null) {
+        const pieces = [
+          this.keyedLiteral(F_SRC, src),
+          this.keyedLiteral(F_DST, dst),
+          this.keyedLiteral(F_TRANSPORT, transport),
+        ];
+        if (method !== NONE) pieces.push(this.keyedLiteral(F_METHOD, method));
+        else pieces.push(utf8Of(`,"status":${status}`), this.keyedLiteral(F_REASON, reason));
+        lit = new Uint8Array(Buffer.concat(pieces));
+        this.shapeLiterals[h] = lit;
+      }
+      w.rawLong(lit);
+      return;
+    }
+    keys[at] = src;
+    keys[at + 1] = dst;
+    keys[at + 2] = transport;
+    keys[at + 3] = method;
+    keys[at + 4] = reason;
+    keys[at + 5] = status;
+    this.shapeLiterals[h] = null;
+    w.rawLong(this.keyedLiteral(F_SRC, src));
+    w.rawLong(this.keyedLiteral(F_DST, dst));
+    w.rawLong(this.keyedLiteral(F_TRANSPORT, transport));
+    if (method !== NONE) w.rawLong(this.keyedLiteral(F_METHOD, method));
+    else {
+      w.raw(K_STATUS);
+      w.plain(status);
+      w.rawLong(this.keyedLiteral(F_REASON, reason));
+    }
   }
 
   /** `,"key":` of field `f` and the literal of string `k`, as bytes. */
