@@ -75,8 +75,6 @@ const F_METHOD = 3;
 const F_REASON = 4;
 const F_CSEQ_METHOD = 5;
 const FIELD_KEYS = [K_SRC, K_DST, K_TRANSPORT, K_METHOD, K_REASON, K_CSEQ_METHOD];
-/** Values per field compared with `===` before the intern table is asked (internRecent). */
-const RECENT = 8;
 /** writeShape's cache: slots - 1 (a power of two) and numbers per slot. */
 const SHAPE_MASK = 255;
 const SHAPE_FIELDS = 6;
@@ -117,13 +115,6 @@ export class MessageTable {
   /** writeShape's cache: per slot, the SHAPE_FIELDS numbers it holds (-2: none) and their bytes once made. */
   private readonly shapeKeys = new Int32Array((SHAPE_MASK + 1) * SHAPE_FIELDS).fill(-2);
   private readonly shapeLiterals: Array<Uint8Array | null> = new Array(SHAPE_MASK + 1).fill(null);
-  /** Per field (F_*), the first RECENT distinct values interned and their indexes (see internRecent). */
-  private readonly recentValues: string[][] = FIELD_KEYS.map(() => []);
-  private readonly recentIndexes: number[][] = FIELD_KEYS.map(() => []);
-  /** The first RECENT distinct endpoints (address, port) and their string indexes. */
-  private readonly recentIps: string[] = [];
-  private readonly recentPorts: number[] = [];
-  private readonly recentEndpoints: number[] = [];
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
 
@@ -173,20 +164,20 @@ export class MessageTable {
     this.ts[i] = s ? s.ts : 0;
     this.src[i] = s ? this.endpoint(s.src) : this.intern('');
     this.dst[i] = s ? this.endpoint(s.dst) : this.intern('');
-    this.transport[i] = this.internRecent(F_TRANSPORT, s ? s.transport : '');
+    this.transport[i] = this.intern(s ? s.transport : '');
     if (m.kind === 'request') {
-      this.method[i] = this.internRecent(F_METHOD, m.method);
+      this.method[i] = this.intern(m.method);
       this.status[i] = 0;
       this.reason[i] = NONE;
     } else {
       this.method[i] = NONE;
       this.status[i] = m.status;
-      this.reason[i] = this.internRecent(F_REASON, m.reason);
+      this.reason[i] = this.intern(m.reason);
     }
     const at = i * SPANS;
     this.span(at + CALL_ID, callId(m));
     this.cseq[i] = cs ? cs.seq : Number.NaN;
-    this.cseqMethod[i] = cs ? this.internRecent(F_CSEQ_METHOD, cs.method) : NONE;
+    this.cseqMethod[i] = cs ? this.intern(cs.method) : NONE;
     this.span(at + FROM_TAG, fromHeader(m)?.tag);
     this.span(at + TO_TAG, toHeader(m)?.tag);
     this.span(at + BRANCH, topVia(m)?.branch);
@@ -446,37 +437,7 @@ export class MessageTable {
     this.arena = b;
   }
 
-  /**
-   * `intern(v)` through a short list per field of the values seen first
-   * (methods, reasons, transports: a handful, mostly the parser's constants),
-   * compared with `===` before any hashing.
-   */
-  private internRecent(f: number, v: string): number {
-    const values = this.recentValues[f];
-    for (let j = 0; j < values.length; j++) if (values[j] === v) return this.recentIndexes[f][j];
-    const k = this.intern(v);
-    if (values.length < RECENT) {
-      values.push(this.strings[k]);
-      this.recentIndexes[f].push(k);
-    }
-    return k;
-  }
-
   private endpoint(ep: Endpoint): number {
-    const ips = this.recentIps;
-    for (let j = 0; j < ips.length; j++)
-      if (ips[j] === ep.ip && this.recentPorts[j] === ep.port) return this.recentEndpoints[j];
-    const k = this.endpointIndex(ep);
-    if (ips.length < RECENT) {
-      // The decoder's one string per address (at most RECENT of them kept, whatever they are).
-      ips.push(ep.ip);
-      this.recentPorts.push(ep.port);
-      this.recentEndpoints.push(k);
-    }
-    return k;
-  }
-
-  private endpointIndex(ep: Endpoint): number {
     let ports = this.endpoints.get(ep.ip);
     if (ports === undefined) {
       ports = new Map();
