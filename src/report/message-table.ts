@@ -16,6 +16,8 @@ import type { SipMessage } from '../sip/message.js';
 import { type JsonBytes, latin1Of, renderJson, utf8Of } from './json-bytes.js';
 import { jsonString } from './message-json.js';
 import type { MessageRecord } from './message-record.js';
+import * as K from './message-record-pieces.js';
+import { F_CSEQ_METHOD, RecordPieces } from './message-record-pieces.js';
 import type { MessageTableState } from './message-table-state.js';
 
 const NONE = -1;
@@ -29,55 +31,6 @@ const FROM_TAG = 1;
 const TO_TAG = 2;
 const BRANCH = 3;
 const SPANS = 4;
-
-/** The record's constant pieces, as bytes (a key with the punctuation around it, merged where adjacent). */
-const K_ID = utf8Of('{"id":');
-const K_FIRST_ID = utf8Of('\n{"id":');
-const K_NEXT_ID = utf8Of(',\n{"id":');
-const K_FRAME = utf8Of(',"frame":');
-const K_TS = utf8Of(',"ts":');
-const K_SRC = utf8Of(',"src":');
-const K_DST = utf8Of(',"dst":');
-const K_TRANSPORT = utf8Of(',"transport":');
-const K_METHOD = utf8Of(',"method":');
-const K_STATUS = utf8Of(',"status":');
-const K_REASON = utf8Of(',"reason":');
-const K_CALL_ID = utf8Of(',"callId":');
-const K_CALL_ID_NULL = utf8Of(',"callId":null');
-const K_CSEQ = utf8Of(',"cseq":');
-const K_CSEQ_NULL = utf8Of(',"cseq":null');
-const K_CSEQ_METHOD = utf8Of(',"cseqMethod":');
-const K_CSEQ_METHOD_NULL = utf8Of(',"cseqMethod":null');
-const K_FROM_TAG = utf8Of(',"fromTag":');
-const K_FROM_TAG_NULL = utf8Of(',"fromTag":null');
-const K_TO_TAG = utf8Of(',"toTag":');
-const K_TO_TAG_NULL = utf8Of(',"toTag":null');
-const K_BRANCH = utf8Of(',"branch":');
-const K_BRANCH_NULL = utf8Of(',"branch":null');
-const K_TRANSACTION = utf8Of(',"transaction":');
-const K_TRANSACTION_NULL = utf8Of(',"transaction":null');
-const K_DIALOG = utf8Of(',"dialog":');
-const K_DIALOG_NULL = utf8Of(',"dialog":null');
-const K_CALL = utf8Of(',"call":');
-const K_CALL_NULL = utf8Of(',"call":null');
-const K_RETRANSMITTED = utf8Of(',"retransmission":true');
-const K_NOT_RETRANSMITTED = utf8Of(',"retransmission":false');
-/** The usual end of a record: not a retransmission, not malformed, one frame. */
-const K_NOT_RETRANSMITTED_END = utf8Of(',"retransmission":false}');
-const K_MALFORMED = utf8Of(',"malformed":true');
-const END = utf8Of('}');
-
-/** Fields whose value is an interned string, as indexes of `MessageTable.keyed`. */
-const F_SRC = 0;
-const F_DST = 1;
-const F_TRANSPORT = 2;
-const F_METHOD = 3;
-const F_REASON = 4;
-const F_CSEQ_METHOD = 5;
-const FIELD_KEYS = [K_SRC, K_DST, K_TRANSPORT, K_METHOD, K_REASON, K_CSEQ_METHOD];
-/** writeShape's cache: slots - 1 (a power of two) and numbers per slot. */
-const SHAPE_MASK = 255;
-const SHAPE_FIELDS = 6;
 
 export class MessageTable {
   length = 0;
@@ -109,12 +62,9 @@ export class MessageTable {
   private readonly strings: string[] = [];
   /** The JSON literal of each string, as bytes, made once. */
   private readonly literals: Uint8Array[] = [];
-  /** Per field (F_*), the bytes of `,"key":` and a string's literal, made on first use. */
-  private readonly keyed: Uint8Array[][] = FIELD_KEYS.map(() => []);
+  /** Those literals with their keys, made on first use. */
+  private readonly pieces = new RecordPieces(this.literals);
   private readonly index = new Map<string, number>();
-  /** writeShape's cache: per slot, the SHAPE_FIELDS numbers it holds (-2: none) and their bytes once made. */
-  private readonly shapeKeys = new Int32Array((SHAPE_MASK + 1) * SHAPE_FIELDS).fill(-2);
-  private readonly shapeLiterals: Array<Uint8Array | null> = new Array(SHAPE_MASK + 1).fill(null);
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
 
@@ -257,48 +207,59 @@ export class MessageTable {
   writeJsonArray(w: JsonBytes): void {
     const n = this.length;
     w.ascii('[');
-    for (let i = 0; i < n; i++) this.writeRecord(i, w, i ? K_NEXT_ID : K_FIRST_ID);
+    for (let i = 0; i < n; i++) this.writeRecord(i, w, i ? K.K_NEXT_ID : K.K_FIRST_ID);
     w.ascii(n ? '\n]' : ']');
   }
 
   /** `json(i)`, written into `w`. */
   writeJson(i: number, w: JsonBytes): void {
-    this.writeRecord(i, w, K_ID);
+    this.writeRecord(i, w, K.K_ID);
   }
 
   /** The record, after `head` (what comes before its id: separator and `{"id":`). */
   private writeRecord(i: number, w: JsonBytes, head: Uint8Array): void {
     w.raw(head);
     w.plain(i);
-    w.raw(K_FRAME);
+    w.raw(K.K_FRAME);
     w.plain(this.frame[i]);
-    w.raw(K_TS);
+    w.raw(K.K_TS);
     w.plain(this.ts[i]);
-    this.writeShape(i, w);
+    if (this.method[i] !== NONE)
+      this.pieces.writeShape(w, this.src[i], this.dst[i], this.transport[i], this.method[i], NONE, 0);
+    else
+      this.pieces.writeShape(
+        w,
+        this.src[i],
+        this.dst[i],
+        this.transport[i],
+        NONE,
+        this.reason[i],
+        this.status[i],
+      );
     const at = i * SPANS;
-    this.writeSpan(w, at + CALL_ID, K_CALL_ID, K_CALL_ID_NULL);
+    this.writeSpan(w, at + CALL_ID, K.K_CALL_ID, K.K_CALL_ID_NULL);
     const c = this.cseq[i];
-    if (Number.isNaN(c)) w.raw(K_CSEQ_NULL);
+    if (Number.isNaN(c)) w.raw(K.K_CSEQ_NULL);
     else {
-      w.raw(K_CSEQ);
+      w.raw(K.K_CSEQ);
       w.plain(c);
     }
     const cm = this.cseqMethod[i];
-    w.rawLong(cm === NONE ? K_CSEQ_METHOD_NULL : this.keyedLiteral(F_CSEQ_METHOD, cm));
-    this.writeSpan(w, at + FROM_TAG, K_FROM_TAG, K_FROM_TAG_NULL);
-    this.writeSpan(w, at + TO_TAG, K_TO_TAG, K_TO_TAG_NULL);
-    this.writeSpan(w, at + BRANCH, K_BRANCH, K_BRANCH_NULL);
-    this.id(w, this.transaction[i], K_TRANSACTION, K_TRANSACTION_NULL);
-    this.id(w, this.dialog[i], K_DIALOG, K_DIALOG_NULL);
-    this.id(w, this.call[i], K_CALL, K_CALL_NULL);
+    w.rawLong(cm === NONE ? K.K_CSEQ_METHOD_NULL : this.pieces.keyed(F_CSEQ_METHOD, cm));
+    this.writeSpan(w, at + FROM_TAG, K.K_FROM_TAG, K.K_FROM_TAG_NULL);
+    this.writeSpan(w, at + TO_TAG, K.K_TO_TAG, K.K_TO_TAG_NULL);
+    this.writeSpan(w, at + BRANCH, K.K_BRANCH, K.K_BRANCH_NULL);
+    this.id(w, this.transaction[i], K.K_TRANSACTION, K.K_TRANSACTION_NULL);
+    this.id(w, this.dialog[i], K.K_DIALOG, K.K_DIALOG_NULL);
+    this.id(w, this.call[i], K.K_CALL, K.K_CALL_NULL);
     const flags = this.flags[i];
     const frames = this.frameLists.size > 0 ? this.frameLists.get(i) : undefined;
     if (flags === 0 && frames === undefined) {
-      w.rawLong(K_NOT_RETRANSMITTED_END);
+      w.rawLong(K.K_NOT_RETRANSMITTED_END);
       return;
     }
-    w.raw((flags & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
-    if ((flags & MALFORMED) !== 0) w.raw(K_MALFORMED);
+    w.raw((flags & RETRANSMISSION) !== 0 ? K.K_RETRANSMITTED : K.K_NOT_RETRANSMITTED);
+    if ((flags & MALFORMED) !== 0) w.raw(K.K_MALFORMED);
     if (frames !== undefined) {
       w.ascii(',"frames":[');
       for (let k = 0; k < frames.length; k++) {
@@ -307,79 +268,7 @@ export class MessageTable {
       }
       w.ascii(']');
     }
-    w.raw(END);
-  }
-
-  /**
-   * src, dst, transport and method (or status and reason): few distinct
-   * combinations, each written as one piece once seen twice in a row at its
-   * slot of a small direct-mapped cache (a capture with endless combinations
-   * makes no garbage: the fields go one by one then).
-   */
-  private writeShape(i: number, w: JsonBytes): void {
-    const src = this.src[i];
-    const dst = this.dst[i];
-    const transport = this.transport[i];
-    const method = this.method[i];
-    const reason = method === NONE ? this.reason[i] : NONE;
-    const status = method === NONE ? this.status[i] : 0;
-    const h = (src * 7 + dst * 31 + transport * 127 + method * 5 + reason * 13 + status) & SHAPE_MASK;
-    const keys = this.shapeKeys;
-    const at = h * SHAPE_FIELDS;
-    if (
-      keys[at] === src &&
-      keys[at + 1] === dst &&
-      keys[at + 2] === transport &&
-      keys[at + 3] === method &&
-      keys[at + 4] === reason &&
-      keys[at + 5] === status
-    ) {
-      let lit = this.shapeLiterals[h];
-      if (lit === null) {
-        const pieces = [
-          this.keyedLiteral(F_SRC, src),
-          this.keyedLiteral(F_DST, dst),
-          this.keyedLiteral(F_TRANSPORT, transport),
-        ];
-        if (method !== NONE) pieces.push(this.keyedLiteral(F_METHOD, method));
-        else pieces.push(utf8Of(`,"status":${status}`), this.keyedLiteral(F_REASON, reason));
-        lit = new Uint8Array(Buffer.concat(pieces));
-        this.shapeLiterals[h] = lit;
-      }
-      w.rawLong(lit);
-      return;
-    }
-    keys[at] = src;
-    keys[at + 1] = dst;
-    keys[at + 2] = transport;
-    keys[at + 3] = method;
-    keys[at + 4] = reason;
-    keys[at + 5] = status;
-    this.shapeLiterals[h] = null;
-    w.rawLong(this.keyedLiteral(F_SRC, src));
-    w.rawLong(this.keyedLiteral(F_DST, dst));
-    w.rawLong(this.keyedLiteral(F_TRANSPORT, transport));
-    if (method !== NONE) w.rawLong(this.keyedLiteral(F_METHOD, method));
-    else {
-      w.raw(K_STATUS);
-      w.plain(status);
-      w.rawLong(this.keyedLiteral(F_REASON, reason));
-    }
-  }
-
-  /** `,"key":` of field `f` and the literal of string `k`, as bytes. */
-  private keyedLiteral(f: number, k: number): Uint8Array {
-    const made = this.keyed[f];
-    if (k < made.length) return made[k];
-    while (made.length <= k) {
-      const lit = this.literals[made.length];
-      const key = FIELD_KEYS[f];
-      const b = new Uint8Array(key.length + lit.length);
-      b.set(key);
-      b.set(lit, key.length);
-      made.push(b);
-    }
-    return made[k];
+    w.raw(K.END);
   }
 
   private id(w: JsonBytes, n: number, key: Uint8Array, keyNull: Uint8Array): void {
