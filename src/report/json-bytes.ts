@@ -307,32 +307,6 @@ export abstract class JsonBytes {
     else this.str(s);
   }
 
-  /** `raw(key)` then `str(s)`, with one room check. */
-  keyStr(key: Uint8Array, s: string): void {
-    const k = key.length;
-    const n = s.length;
-    if (this.pos + k + n + 2 > this.buf.length) {
-      this.raw(key);
-      this.str(s);
-      return;
-    }
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < k; i++) b[p++] = key[i];
-    b[p++] = QUOTE;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c === QUOTE || c === 0x5c || c > 0x7f) {
-        this.pos += k;
-        this.text(jsonString(s));
-        return;
-      }
-      b[p++] = c;
-    }
-    b[p++] = QUOTE;
-    this.pos = p;
-  }
-
   /** `raw(key)` then `latin1Str(src, start, end)`, with one room check. */
   keyLatin1Str(key: Uint8Array, src: Uint8Array, start: number, end: number): void {
     const k = key.length;

@@ -10,29 +10,38 @@ import { type JsonBytes, renderJson, utf8Of } from './json-bytes.js';
 
 /** The records' constant pieces, as bytes (copied in by `raw`, cheaper than `ascii` of the string). */
 const K_ID = utf8Of('{"id":');
+const K_KIND = utf8Of(',"kind":"');
+const K_METHOD_AFTER_STR = utf8Of('","method":');
 const K_BRANCH = utf8Of(',"branch":');
+const K_STATE = utf8Of(',"state":"');
+const K_MESSAGES_AFTER_STR = utf8Of('","messages":');
 const K_FINAL_STATUS = utf8Of(',"finalStatus":');
 const K_SENT_BY = utf8Of(',"sentBy":');
 const K_CALL_ID = utf8Of(',"callId":');
 const K_CSEQ = utf8Of(',"cseq":');
 const K_RETRANSMISSIONS = utf8Of(',"retransmissions":');
+const K_TIMED_OUT = utf8Of(',"timedOut":');
 const K_RFC2543 = utf8Of(',"rfc2543":true');
 const K_UPSTREAM = utf8Of(',"upstream":');
 const K_CANCELS = utf8Of(',"cancels":');
 const K_ACKS = utf8Of(',"acks":');
 const K_ANOMALIES = utf8Of(',"anomalies":');
 const K_TAGS = utf8Of(',"tags":');
+const K_CREATED_BY_AFTER_STR = utf8Of('","createdBy":');
 const K_START = utf8Of(',"start":');
 const K_END = utf8Of(',"end":');
 const K_END_REASON = utf8Of(',"endReason":');
 const K_CALL_IDS = utf8Of(',"callIds":');
 const K_FROM = utf8Of(',"from":');
 const K_TO = utf8Of(',"to":');
+const K_SETUP_MS_AFTER_STR = utf8Of('","setupMs":');
 const K_DURATION_MS = utf8Of(',"durationMs":');
 const K_DIALOGS = utf8Of(',"dialogs":');
 const K_MESSAGES = utf8Of(',"messages":');
 const K_LINKS = utf8Of(',"links":[');
 const K_EVIDENCE = utf8Of(',"evidence":');
+const K_KIND_AFTER_LIST = utf8Of('],"kind":"');
+const K_FINAL_STATUS_AFTER_STR = utf8Of('","finalStatus":');
 const K_REASON = utf8Of(',"reason":');
 const K_PDD_MS = utf8Of(',"pddMs":');
 const K_HANGUP_BY = utf8Of(',"hangupBy":');
@@ -49,38 +58,6 @@ const CLOSE = 0x5d;
 const END_OBJECT = 0x7d;
 const QUOTE = 0x22;
 
-/**
- * The bytes of `before + value + after` for the few values of an enumerated
- * field (a kind, a state), made on first use: one piece instead of three.
- */
-class EnumPieces {
-  private readonly made = new Map<string, Uint8Array>();
-
-  constructor(
-    private readonly before: string,
-    private readonly after: string,
-  ) {}
-
-  of(value: string): Uint8Array {
-    let b = this.made.get(value);
-    if (b === undefined) {
-      // Values come from the model's own constants (ASCII identifiers), never from the capture.
-      b = utf8Of(this.before + value + this.after);
-      this.made.set(value, b);
-    }
-    return b;
-  }
-}
-
-const TX_KIND = new EnumPieces(',"kind":"', '","method":');
-const TX_STATE = new EnumPieces(',"state":"', '","messages":');
-const DIALOG_STATE = new EnumPieces(',"state":"', '","messages":');
-const DIALOG_KIND = new EnumPieces(',"kind":"', '","createdBy":');
-const CALL_STATE = new EnumPieces(',"state":"', '","setupMs":');
-const CALL_KIND = new EnumPieces('],"kind":"', '","finalStatus":');
-const K_TIMED_OUT_TRUE = utf8Of(',"timedOut":true');
-const K_TIMED_OUT_FALSE = utf8Of(',"timedOut":false');
-
 function strs(w: JsonBytes, a: readonly string[]): void {
   w.byte(OPEN);
   for (let i = 0; i < a.length; i++) {
@@ -91,22 +68,30 @@ function strs(w: JsonBytes, a: readonly string[]): void {
 }
 
 export function writeTransaction(w: JsonBytes, t: TransactionRecord): void {
-  w.keyUint(K_ID, t.id);
-  w.raw(TX_KIND.of(t.kind));
+  w.raw(K_ID);
+  w.plain(t.id);
+  w.raw(K_KIND);
+  w.ascii(t.kind);
+  w.raw(K_METHOD_AFTER_STR);
   w.str(t.method);
   w.raw(K_BRANCH);
   w.strOrNull(t.branch);
-  w.raw(TX_STATE.of(t.state));
+  w.raw(K_STATE);
+  w.ascii(t.state);
+  w.raw(K_MESSAGES_AFTER_STR);
   w.uints(t.messages);
   w.raw(K_FINAL_STATUS);
   w.num(t.finalStatus);
-  w.keyStr(K_SENT_BY, t.sentBy);
-  w.keyStr(K_CALL_ID, t.callId);
+  w.raw(K_SENT_BY);
+  w.str(t.sentBy);
+  w.raw(K_CALL_ID);
+  w.str(t.callId);
   w.raw(K_CSEQ);
   w.num(t.cseq);
   w.raw(K_RETRANSMISSIONS);
   w.plain(t.retransmissions);
-  w.raw(t.timedOut ? K_TIMED_OUT_TRUE : K_TIMED_OUT_FALSE);
+  w.raw(K_TIMED_OUT);
+  w.bool(t.timedOut);
   if (t.rfc2543) w.raw(K_RFC2543);
   if (t.upstream !== undefined) {
     w.raw(K_UPSTREAM);
@@ -128,13 +113,19 @@ export function writeTransaction(w: JsonBytes, t: TransactionRecord): void {
 }
 
 export function writeDialog(w: JsonBytes, d: DialogRecord): void {
-  w.keyUint(K_ID, d.id);
-  w.keyStr(K_CALL_ID, d.callId);
+  w.raw(K_ID);
+  w.plain(d.id);
+  w.raw(K_CALL_ID);
+  w.str(d.callId);
   w.raw(K_TAGS);
   strs(w, d.tags);
-  w.raw(DIALOG_STATE.of(d.state));
+  w.raw(K_STATE);
+  w.ascii(d.state);
+  w.raw(K_MESSAGES_AFTER_STR);
   w.uints(d.messages);
-  w.raw(DIALOG_KIND.of(d.kind));
+  w.raw(K_KIND);
+  w.ascii(d.kind);
+  w.raw(K_CREATED_BY_AFTER_STR);
   w.plain(d.createdBy);
   w.raw(K_START);
   w.num(d.start);
@@ -146,7 +137,8 @@ export function writeDialog(w: JsonBytes, d: DialogRecord): void {
 }
 
 export function writeCall(w: JsonBytes, c: CallRecord): void {
-  w.keyUint(K_ID, c.id);
+  w.raw(K_ID);
+  w.plain(c.id);
   w.raw(K_CALL_IDS);
   strs(w, c.callIds);
   w.raw(K_FROM);
@@ -157,7 +149,9 @@ export function writeCall(w: JsonBytes, c: CallRecord): void {
   w.num(c.start);
   w.raw(K_END);
   w.num(c.end);
-  w.raw(CALL_STATE.of(c.state));
+  w.raw(K_STATE);
+  w.ascii(c.state);
+  w.raw(K_SETUP_MS_AFTER_STR);
   w.num(c.setupMs);
   w.raw(K_DURATION_MS);
   w.num(c.durationMs);
@@ -175,7 +169,9 @@ export function writeCall(w: JsonBytes, c: CallRecord): void {
     w.str(l.evidence);
     w.byte(END_OBJECT);
   }
-  w.raw(CALL_KIND.of(c.kind));
+  w.raw(K_KIND_AFTER_LIST);
+  w.ascii(c.kind);
+  w.raw(K_FINAL_STATUS_AFTER_STR);
   w.num(c.finalStatus);
   w.raw(K_REASON);
   w.strOrNull(c.reason);

@@ -61,27 +61,21 @@ describe('JsonBytes', () => {
     );
   });
 
-  it('writes a key with a string, latin1 bytes or an id after it as raw(key) and the value (keyStr, keyLatin1Str, keyUint, rawLong)', () => {
+  it('writes a key with latin1 bytes or an id after it as raw(key) and the value (keyLatin1Str, keyUint, rawLong)', () => {
     const key = fc.string({ maxLength: 30 }).map((k) => `,"${k}":`);
     fc.assert(
-      fc.property(fc.array(fc.tuple(key, anyText, latin1Text, fc.nat({ max: 2 ** 31 - 1 }))), (items) => {
+      fc.property(fc.array(fc.tuple(key, latin1Text, fc.nat({ max: 2 ** 31 - 1 }))), (items) => {
         const w = new Tiny();
         let want = '';
-        for (const [k, s, l, n] of items) {
+        for (const [k, l, n] of items) {
           const kb = new Uint8Array(Buffer.from(k, 'utf8'));
           const lb = Buffer.from(`.${l}.`, 'latin1');
-          w.keyStr(kb, s);
           w.keyLatin1Str(kb, lb, 1, lb.length - 1);
           w.keyUint(kb, n);
           w.rawLong(kb);
-          want += `${k}${jsonString(s)}${k}${jsonString(l)}${k}${n}${k}`;
+          want += `${k}${jsonString(l)}${k}${n}${k}`;
         }
         expect(w.done()).toBe(want);
-        expect(
-          renderJson(items, (x, its) => {
-            for (const [k, s] of its) x.keyStr(new Uint8Array(Buffer.from(k, 'utf8')), s);
-          }),
-        ).toBe(items.map(([k, s]) => k + jsonString(s)).join(''));
       }),
       { numRuns: 200 },
     );
