@@ -16,6 +16,8 @@ import type { SipMessage } from '../sip/message.js';
 import { type JsonBytes, latin1Of, renderJson, utf8Of } from './json-bytes.js';
 import { jsonString } from './message-json.js';
 import type { MessageRecord } from './message-record.js';
+import * as K from './message-record-pieces.js';
+import { F_CSEQ_METHOD, RecordPieces } from './message-record-pieces.js';
 import type { MessageTableState } from './message-table-state.js';
 
 const NONE = -1;
@@ -29,31 +31,6 @@ const FROM_TAG = 1;
 const TO_TAG = 2;
 const BRANCH = 3;
 const SPANS = 4;
-
-/** The record's constant pieces, as bytes. */
-const K_ID = utf8Of('{"id":');
-const K_FRAME = utf8Of(',"frame":');
-const K_TS = utf8Of(',"ts":');
-const K_SRC = utf8Of(',"src":');
-const K_DST = utf8Of(',"dst":');
-const K_TRANSPORT = utf8Of(',"transport":');
-const K_METHOD = utf8Of(',"method":');
-const K_STATUS = utf8Of(',"status":');
-const K_REASON = utf8Of(',"reason":');
-const K_CALL_ID = utf8Of(',"callId":');
-const K_CSEQ = utf8Of(',"cseq":');
-const K_CSEQ_METHOD = utf8Of(',"cseqMethod":');
-const K_FROM_TAG = utf8Of(',"fromTag":');
-const K_TO_TAG = utf8Of(',"toTag":');
-const K_BRANCH = utf8Of(',"branch":');
-const K_TRANSACTION = utf8Of(',"transaction":');
-const K_DIALOG = utf8Of(',"dialog":');
-const K_CALL = utf8Of(',"call":');
-const K_RETRANSMITTED = utf8Of(',"retransmission":true');
-const K_NOT_RETRANSMITTED = utf8Of(',"retransmission":false');
-const K_MALFORMED = utf8Of(',"malformed":true');
-const NULL = utf8Of('null');
-const END = utf8Of('}');
 
 export class MessageTable {
   length = 0;
@@ -85,6 +62,8 @@ export class MessageTable {
   private readonly strings: string[] = [];
   /** The JSON literal of each string, as bytes, made once. */
   private readonly literals: Uint8Array[] = [];
+  /** Those literals with their keys, made on first use. */
+  private readonly pieces = new RecordPieces(this.literals);
   private readonly index = new Map<string, number>();
   /** Endpoint → string index, by address then port (the decoder hands out one string per address). */
   private readonly endpoints = new Map<string, Map<number, number>>();
@@ -228,87 +207,84 @@ export class MessageTable {
   writeJsonArray(w: JsonBytes): void {
     const n = this.length;
     w.ascii('[');
-    for (let i = 0; i < n; i++) {
-      w.ascii(i ? ',\n' : '\n');
-      this.writeJson(i, w);
-    }
+    for (let i = 0; i < n; i++) this.writeRecord(i, w, i ? K.K_NEXT_ID : K.K_FIRST_ID);
     w.ascii(n ? '\n]' : ']');
   }
 
   /** `json(i)`, written into `w`. */
   writeJson(i: number, w: JsonBytes): void {
-    const lit = this.literals;
-    w.raw(K_ID);
+    this.writeRecord(i, w, K.K_ID);
+  }
+
+  /** The record, after `head` (what comes before its id: separator and `{"id":`). */
+  private writeRecord(i: number, w: JsonBytes, head: Uint8Array): void {
+    w.raw(head);
     w.plain(i);
-    w.raw(K_FRAME);
+    w.raw(K.K_FRAME);
     w.plain(this.frame[i]);
-    w.raw(K_TS);
+    w.raw(K.K_TS);
     w.plain(this.ts[i]);
-    w.raw(K_SRC);
-    w.raw(lit[this.src[i]]);
-    w.raw(K_DST);
-    w.raw(lit[this.dst[i]]);
-    w.raw(K_TRANSPORT);
-    w.raw(lit[this.transport[i]]);
-    if (this.method[i] !== NONE) {
-      w.raw(K_METHOD);
-      w.raw(lit[this.method[i]]);
-    } else {
-      w.raw(K_STATUS);
-      w.plain(this.status[i]);
-      w.raw(K_REASON);
-      w.raw(lit[this.reason[i]]);
-    }
+    if (this.method[i] !== NONE)
+      this.pieces.writeShape(w, this.src[i], this.dst[i], this.transport[i], this.method[i], NONE, 0);
+    else
+      this.pieces.writeShape(
+        w,
+        this.src[i],
+        this.dst[i],
+        this.transport[i],
+        NONE,
+        this.reason[i],
+        this.status[i],
+      );
     const at = i * SPANS;
-    w.raw(K_CALL_ID);
-    this.writeSpan(w, at + CALL_ID);
-    w.raw(K_CSEQ);
+    this.writeSpan(w, at + CALL_ID, K.K_CALL_ID, K.K_CALL_ID_NULL);
     const c = this.cseq[i];
-    if (Number.isNaN(c)) w.raw(NULL);
-    else w.plain(c);
-    w.raw(K_CSEQ_METHOD);
-    const cm = this.cseqMethod[i];
-    w.raw(cm === NONE ? NULL : lit[cm]);
-    w.raw(K_FROM_TAG);
-    this.writeSpan(w, at + FROM_TAG);
-    w.raw(K_TO_TAG);
-    this.writeSpan(w, at + TO_TAG);
-    w.raw(K_BRANCH);
-    this.writeSpan(w, at + BRANCH);
-    w.raw(K_TRANSACTION);
-    this.id(w, this.transaction[i]);
-    w.raw(K_DIALOG);
-    this.id(w, this.dialog[i]);
-    w.raw(K_CALL);
-    this.id(w, this.call[i]);
-    w.raw((this.flags[i] & RETRANSMISSION) !== 0 ? K_RETRANSMITTED : K_NOT_RETRANSMITTED);
-    if ((this.flags[i] & MALFORMED) !== 0) w.raw(K_MALFORMED);
-    if (this.frameLists.size > 0) {
-      const frames = this.frameLists.get(i);
-      if (frames !== undefined) {
-        w.ascii(',"frames":[');
-        for (let k = 0; k < frames.length; k++) {
-          if (k > 0) w.ascii(',');
-          w.plain(frames[k]);
-        }
-        w.ascii(']');
-      }
-    }
-    w.raw(END);
-  }
-
-  private id(w: JsonBytes, n: number): void {
-    if (n === NONE) w.raw(NULL);
-    else w.plain(n);
-  }
-
-  private writeSpan(w: JsonBytes, k: number): void {
-    const len = this.spans[2 * k + 1];
-    if (len === NONE) w.raw(NULL);
-    else if (len === WIDE) w.str(this.wide.get(k)!);
+    if (Number.isNaN(c)) w.raw(K.K_CSEQ_NULL);
     else {
+      w.raw(K.K_CSEQ);
+      w.plain(c);
+    }
+    const cm = this.cseqMethod[i];
+    w.rawLong(cm === NONE ? K.K_CSEQ_METHOD_NULL : this.pieces.keyed(F_CSEQ_METHOD, cm));
+    this.writeSpan(w, at + FROM_TAG, K.K_FROM_TAG, K.K_FROM_TAG_NULL);
+    this.writeSpan(w, at + TO_TAG, K.K_TO_TAG, K.K_TO_TAG_NULL);
+    this.writeSpan(w, at + BRANCH, K.K_BRANCH, K.K_BRANCH_NULL);
+    this.id(w, this.transaction[i], K.K_TRANSACTION, K.K_TRANSACTION_NULL);
+    this.id(w, this.dialog[i], K.K_DIALOG, K.K_DIALOG_NULL);
+    this.id(w, this.call[i], K.K_CALL, K.K_CALL_NULL);
+    const flags = this.flags[i];
+    const frames = this.frameLists.size > 0 ? this.frameLists.get(i) : undefined;
+    if (flags === 0 && frames === undefined) {
+      w.rawLong(K.K_NOT_RETRANSMITTED_END);
+      return;
+    }
+    w.raw((flags & RETRANSMISSION) !== 0 ? K.K_RETRANSMITTED : K.K_NOT_RETRANSMITTED);
+    if ((flags & MALFORMED) !== 0) w.raw(K.K_MALFORMED);
+    if (frames !== undefined) {
+      w.ascii(',"frames":[');
+      for (let k = 0; k < frames.length; k++) {
+        if (k > 0) w.ascii(',');
+        w.plain(frames[k]);
+      }
+      w.ascii(']');
+    }
+    w.raw(K.END);
+  }
+
+  private id(w: JsonBytes, n: number, key: Uint8Array, keyNull: Uint8Array): void {
+    if (n === NONE) w.raw(keyNull);
+    else w.keyUint(key, n);
+  }
+
+  private writeSpan(w: JsonBytes, k: number, key: Uint8Array, keyNull: Uint8Array): void {
+    const len = this.spans[2 * k + 1];
+    if (len === NONE) w.raw(keyNull);
+    else if (len === WIDE) {
+      w.raw(key);
+      w.str(this.wide.get(k)!);
+    } else {
       const start = this.spans[2 * k];
-      w.latin1Str(this.arena, start, start + len);
+      w.keyLatin1Str(key, this.arena, start, start + len);
     }
   }
 

@@ -61,6 +61,26 @@ describe('JsonBytes', () => {
     );
   });
 
+  it('writes a key with latin1 bytes or an id after it as raw(key) and the value (keyLatin1Str, keyUint, rawLong)', () => {
+    const key = fc.string({ maxLength: 30 }).map((k) => `,"${k}":`);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, latin1Text, fc.nat({ max: 2 ** 31 - 1 }))), (items) => {
+        const w = new Tiny();
+        let want = '';
+        for (const [k, l, n] of items) {
+          const kb = new Uint8Array(Buffer.from(k, 'utf8'));
+          const lb = Buffer.from(`.${l}.`, 'latin1');
+          w.keyLatin1Str(kb, lb, 1, lb.length - 1);
+          w.keyUint(kb, n);
+          w.rawLong(kb);
+          want += `${k}${jsonString(l)}${k}${n}${k}`;
+        }
+        expect(w.done()).toBe(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('writes numbers as String(n) (plain) and as JSON (num: null when not finite)', () => {
     fc.assert(
       fc.property(

@@ -38,6 +38,34 @@ describe('MessageTable', () => {
     }
   });
 
+  it('writes the same records whether their address/method combination is cached or not, over many combinations', () => {
+    const t = new MessageTable();
+    const flow = [...basicCall(), ...forkedInvite()];
+    // Ports and addresses enough to fill and overwrite the combination cache's slots, each combination repeated.
+    for (let k = 0; k < 600; k++) {
+      for (const m of flow) {
+        if (m.source) {
+          const { src, dst } = m.source;
+          m.source = {
+            ...m.source,
+            src: { ...src, port: 5060 + (k % 300) },
+            dst: { ...dst, ip: `10.1.${k % 7}.2` },
+          };
+        }
+        t.add(m);
+      }
+    }
+    const w = new JsonText();
+    t.writeJsonArray(w);
+    const lines = w.take().split('\n');
+    expect(lines.length).toBe(t.length + 2);
+    for (let i = 0; i < t.length; i++) {
+      const want = messageRecordJson(t.get(i));
+      expect(t.json(i)).toBe(want);
+      expect(lines[i + 1]).toBe(i + 1 < t.length ? `${want},` : want);
+    }
+  });
+
   it('keeps the frames of a message carried by several (fragments, segments)', () => {
     const t = new MessageTable();
     const m = basicCall()[0];
