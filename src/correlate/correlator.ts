@@ -36,7 +36,8 @@ import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
 import { isReliable, resolveTimers, type TimerOptions, type TimerValues } from './timers.js';
 import { emptyKey, isRfc3261Branch, type KeyFields } from './transaction-key.js';
-import { type TransactionContext, TransactionLayer } from './transaction-layer.js';
+import { TransactionLayer } from './transaction-layer.js';
+import type { TransactionContext } from './transaction-lifetime.js';
 import { addAnomaly } from './transaction-state.js';
 import { TransactionTable } from './transaction-table.js';
 

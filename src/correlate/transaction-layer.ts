@@ -9,13 +9,11 @@ import { headerValue, vias } from '../sip/accessors.js';
 import type { SipRequest, SipResponse } from '../sip/message.js';
 import { isFinal, isProvisional, isSuccess } from '../sip/status.js';
 import { kindOfMethod, mergeKind } from './call-outcome.js';
-import { detach, type Interner } from './detach.js';
+import { detach } from './detach.js';
 import type { Step } from './dialog-rules.js';
-import { type DialogTable, NO_DIALOGS } from './dialog-table.js';
-import { type CallNode, type Dialog, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
+import { NO_DIALOGS } from './dialog-table.js';
+import { type CallNode, NONE, type TransactionRecord, type Tx, withItem } from './model.js';
 import { type CopyStrings, type CopyVerdict, classifyCopy, fromTo } from './retransmission.js';
-import type { TimerQueue } from './timer-queue.js';
-import { type TimerValues, timerD, timerI, timerJ, timerK } from './timers.js';
 import {
   emptyKey,
   fillKey,
@@ -23,6 +21,7 @@ import {
   type KeyFields,
   type TransactionKey,
 } from './transaction-key.js';
+import { applyEvent, type TransactionContext, transactionTimer } from './transaction-lifetime.js';
 import {
   addAnomaly,
   conflictingFinal,
@@ -30,27 +29,7 @@ import {
   NO_ANOMALIES,
   type TransactionEvent,
   type TransactionKind,
-  transition,
 } from './transaction-state.js';
-import type { TransactionTable } from './transaction-table.js';
-
-/** What the transaction layer needs from the correlator around it. */
-export interface TransactionContext {
-  readonly v: TimerValues;
-  readonly timers: TimerQueue<Tx | Dialog | CallNode>;
-  readonly table: TransactionTable;
-  readonly dialogs: DialogTable;
-  /** Recurring strings kept in records: sent-by values, methods, IP addresses. */
-  readonly strings: Interner;
-  /** The kept copy of a tag of the call of `n` (CallTable.tag). */
-  tag(n: CallNode, tag: string): string;
-  /** The hot call of a Call-ID (a root), created when there is none. */
-  callOf(callId: string | undefined, ts: number): CallNode;
-  root(n: CallNode): CallNode;
-  txCreated(rec: TransactionRecord): void;
-  /** A call may have nothing live left. */
-  scheduleCheck(root: CallNode): void;
-}
 
 export class TransactionLayer implements CopyStrings {
   /** The key of the message being pushed (filled in place, copied only for a new transaction). */
@@ -122,7 +101,7 @@ export class TransactionLayer implements CopyStrings {
       }
     }
     const verdict = this.copy(tx, src, dst, code, toTag, ts, m.raw);
-    if (event !== null && !verdict.duplicate) this.apply(tx, event, ts);
+    if (event !== null && !verdict.duplicate) applyEvent(this.ctx, tx, event, ts);
     return this.stepOf(id, ts, src, f, toTag, tx, verdict);
   }
 
@@ -163,7 +142,7 @@ export class TransactionLayer implements CopyStrings {
     if (isProvisional(st)) {
       if (st > tx.provisional) tx.provisional = st;
       if (Math.floor(st / 10) === 18 && Number.isNaN(tx.first18xAt)) tx.first18xAt = ts;
-      this.apply(tx, '1xx', ts, !finalHere);
+      applyEvent(this.ctx, tx, '1xx', ts, !finalHere);
     } else if (isFinal(st)) {
       if (rec.finalStatus === null) {
         rec.finalStatus = st;
@@ -178,7 +157,7 @@ export class TransactionLayer implements CopyStrings {
       ) {
         addAnomaly(rec, 'conflicting-final');
       }
-      this.apply(tx, isSuccess(st) ? '2xx' : 'non-2xx', ts, !finalHere);
+      applyEvent(this.ctx, tx, isSuccess(st) ? '2xx' : 'non-2xx', ts, !finalHere);
     } else addAnomaly(rec, 'invalid-status');
     return this.stepOf(id, ts, src, f, toTag, tx, verdict);
   }
@@ -364,105 +343,9 @@ export class TransactionLayer implements CopyStrings {
     if (up !== undefined && up !== tx) tx.rec.upstream = up.rec.id;
   }
 
-  /**
-   * Applies an event through the transition table and arms the timer of the
-   * new state. `quiet`: an impossible event is not recorded (it came from
-   * another capture point, see `response`).
-   */
-  private apply(tx: Tx, ev: TransactionEvent, ts: number, quiet = false): void {
-    const rec = tx.rec;
-    const prev = rec.state;
-    const t = transition(rec.kind, prev, ev);
-    if (t.anomaly !== undefined && !quiet) addAnomaly(rec, t.anomaly);
-    if (t.state === prev) {
-      // Timer C restarts with every provisional response (RFC 3261 §16.7 step 2).
-      if (ev === '1xx' && prev === 'proceeding' && rec.kind === 'invite')
-        this.ctx.timers.schedule(tx, ts + this.ctx.v.c);
-      return;
-    }
-    rec.state = t.state;
-    const v = this.ctx.v;
-    switch (t.state) {
-      case 'proceeding':
-        if (rec.kind === 'invite') this.ctx.timers.schedule(tx, ts + v.c);
-        break;
-      case 'completed':
-        // The longer of the two sides: INVITE, Timer H (the server waits for
-        // the ACK) and Timer D (the client absorbs final retransmissions);
-        // non-INVITE, Timer J (the server absorbs request retransmissions) and
-        // Timer K (the client absorbs response retransmissions).
-        this.ctx.timers.schedule(
-          tx,
-          ts +
-            (rec.kind === 'invite'
-              ? Math.max(v.h, timerD(v, tx.reliable))
-              : Math.max(timerJ(v, tx.reliable), timerK(v, tx.reliable))),
-        );
-        break;
-      case 'confirmed':
-        this.ctx.timers.schedule(tx, ts + timerI(v, tx.reliable));
-        break;
-      case 'accepted':
-        this.ctx.timers.schedule(tx, ts + v.l);
-        break;
-      case 'terminated':
-        this.terminate(tx, ts);
-        break;
-    }
-    if (t.state === 'completed' && rec.kind === 'invite' && !rec.inDialog) {
-      // RFC 3261 §12.3: "Independent of the method, if a request outside of a
-      // dialog generates a non-2xx final response, any early dialogs created
-      // through provisional responses to that request are terminated."
-      for (const d of tx.dialogs)
-        if (d.rec.state === 'early') this.ctx.dialogs.event(d, 'terminate', ts, 'non-2xx-final');
-    }
-  }
-
   /** A transaction's timer expired at capture time `at`. */
   onTimer(tx: Tx, at: number): void {
-    const rec = tx.rec;
-    if (rec.kind === 'ack') {
-      this.ctx.table.remove(tx);
-      tx.copies = null;
-      return;
-    }
-    switch (rec.state) {
-      case 'calling':
-      case 'trying':
-      case 'proceeding':
-        rec.timedOut = true;
-        this.apply(tx, 'timeout', at);
-        break;
-      case 'completed':
-        if (rec.kind === 'invite') addAnomaly(rec, 'no-ack');
-        this.apply(tx, 'timer', at);
-        break;
-      case 'confirmed':
-      case 'accepted':
-        this.apply(tx, 'timer', at);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private terminate(tx: Tx, at: number): void {
-    this.ctx.table.remove(tx);
-    this.ctx.timers.cancel(tx);
-    tx.copies = null;
-    const root = this.ctx.root(tx.call);
-    root.active--;
-    if (tx.rec.kind === 'invite') {
-      // Early dialogs that were never confirmed end with their INVITE transaction.
-      for (const d of tx.dialogs)
-        if (d.rec.state === 'early') this.ctx.dialogs.event(d, 'terminate', at, 'transaction-ended');
-    } else if (tx.rec.method === 'BYE' && tx.rec.timedOut) {
-      // RFC 3261 §15.1.1: the UAC "MUST consider the session terminated ... as
-      // soon as the BYE request is passed to the client transaction"; an
-      // unanswered BYE ends the dialog when the transaction times out.
-      for (const d of tx.dialogs) this.ctx.dialogs.event(d, 'terminate', at, 'bye-timeout');
-    }
-    this.ctx.scheduleCheck(root);
+    transactionTimer(this.ctx, tx, at);
   }
 }
 
