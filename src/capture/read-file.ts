@@ -96,27 +96,42 @@ async function* fileChunks(path: string, chunkSize: number): AsyncGenerator<Uint
     throw new CaptureOpenError(path, 0, `cannot open: ${describe(e)}`);
   }
   let pos = 0;
+  // The next chunk is read while the caller works on this one (a read waits
+  // on a libuv thread; without this the analysis stopped for every chunk).
+  let next: Promise<Uint8Array | null> | undefined;
   try {
     // Regular files: size the reads to what is left (a 600-byte capture
     // does not cost a 1 MiB buffer). Pipes and devices report no size.
     const st = await fh.stat();
     const size = st.isFile() ? st.size : -1;
-    for (;;) {
-      const want = size < 0 ? chunkSize : Math.min(chunkSize, Math.max(size - pos, 4096));
+    const read = async (at: number): Promise<Uint8Array | null> => {
+      const want = size < 0 ? chunkSize : Math.min(chunkSize, Math.max(size - at, 4096));
       // A fresh buffer per chunk (frames keep views into it), not zero-filled.
       const raw = Buffer.allocUnsafeSlow(want);
       const buf = new Uint8Array(raw.buffer, raw.byteOffset, want);
       let bytesRead: number;
       try {
-        ({ bytesRead } = await fh.read(buf, 0, want, size < 0 ? null : pos));
+        ({ bytesRead } = await fh.read(buf, 0, want, size < 0 ? null : at));
       } catch (e) {
-        throw new CaptureOpenError(path, pos, `read error at byte offset ${pos}: ${describe(e)}`);
+        throw new CaptureOpenError(path, at, `read error at byte offset ${at}: ${describe(e)}`);
       }
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+      if (bytesRead === 0) return null;
+      return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    };
+    next = read(pos);
+    for (;;) {
+      const chunk = await next;
+      next = undefined;
+      if (chunk === null) return;
+      pos += chunk.length;
+      next = read(pos);
+      // Its failure is reported when it is awaited above, not as an unhandled rejection.
+      next.catch(() => {});
+      yield chunk;
     }
   } finally {
+    // A caller that stops early leaves a read in flight: let it finish before closing.
+    if (next !== undefined) await next.catch(() => {});
     await fh.close();
   }
 }

@@ -56,6 +56,31 @@ describe('openCapture (streams a file from disk)', () => {
     }
   });
 
+  it('lets a caller stop early, again and again, with its frames and no error (the read ahead is let finish)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let round = 0; round < 20; round++) {
+        const seen: number[] = [];
+        for await (const f of openCapture(pcapPath, { chunkSize: 64 })) {
+          seen.push(f.no);
+          if (f.no === 3) break;
+        }
+        expect(seen).toEqual([1, 2, 3]);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('names the offset of a read that fails', async () => {
+    // A directory opens but cannot be read (EISDIR): the first read fails at byte 0.
+    await expect(collect(openCapture(dir))).rejects.toThrow(`${dir}: read error at byte offset 0`);
+  });
+
   it('yields plain Uint8Array views, not Buffers', async () => {
     const [first] = await collect(openCapture(pcapPath));
     expect(Object.getPrototypeOf(first.data)).toBe(Uint8Array.prototype);
