@@ -13,6 +13,7 @@ import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
+import { MessageCounts } from '../sip/message-counts.js';
 import { MessageTable } from './message-table.js';
 
 export interface AnalysisStats {
@@ -49,8 +50,7 @@ export interface AnalyzeOptions {
 
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const messages = new MessageTable();
-  const requests: Record<string, number> = {};
-  const responses: Record<string, number> = {};
+  const counts = new MessageCounts();
   let malformed = 0;
   let retransmissions = 0;
   const correlator = createCorrelator();
@@ -74,8 +74,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       messages.setCorrelation(id, c.transaction, c.dialog, c.call, c.retransmission);
       if (c.retransmission) retransmissions++;
       analyzer.onMessage(msg, id, c);
-      if (msg.kind === 'request') requests[msg.method] = (requests[msg.method] ?? 0) + 1;
-      else responses[msg.status] = (responses[msg.status] ?? 0) + 1;
+      if (msg.kind === 'request') counts.request(msg.method);
+      else counts.response(msg.status);
       if (msg.malformed) malformed++;
       opts.onMessage?.(msg, id, messages);
     },
@@ -101,8 +101,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     stats: {
       frames: info.frames,
       sipMessages: messages.length,
-      requests,
-      responses,
+      requests: counts.requests(),
+      responses: counts.responses(),
       retransmissions,
       transactions: model.transactions.length,
       dialogs: model.dialogs.length,

@@ -28,6 +28,7 @@ import { resolveTimers } from '../correlate/timers.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
+import { MessageCounts } from '../sip/message-counts.js';
 import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
 import { PendingMessages } from './pending-messages.js';
@@ -167,8 +168,7 @@ async function analyse(
   const read = { bytes: 0, size: 0 };
   const reader = readCaptureStream(placedChunks(file, opts.chunkSize ?? 1024 * 1024, base, read), file);
 
-  const requests: Record<string, number> = {};
-  const responses: Record<string, number> = {};
+  const counts = new MessageCounts();
   let messages = 0;
   let retransmissions = 0;
   let malformed = 0;
@@ -291,8 +291,8 @@ async function analyse(
       }
       messages++;
       if (c.retransmission) retransmissions++;
-      if (msg.kind === 'request') requests[msg.method] = (requests[msg.method] ?? 0) + 1;
-      else responses[msg.status] = (responses[msg.status] ?? 0) + 1;
+      if (msg.kind === 'request') counts.request(msg.method);
+      else counts.response(msg.status);
       if (msg.malformed) malformed++;
       rules.onMessage(msg, id, c);
 
@@ -349,8 +349,8 @@ async function analyse(
     stats: {
       frames: info.frames,
       sipMessages: messages,
-      requests,
-      responses,
+      requests: counts.requests(),
+      responses: counts.responses(),
       retransmissions,
       transactions: cs.transactions,
       dialogs: cs.dialogs,

@@ -5,6 +5,7 @@
  * first query after a write and reused until the next write.
  */
 import { atLeast, type Severity } from '../analyze/finding.js';
+import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
 import {
   type CallFacts,
@@ -211,11 +212,14 @@ class MemoryStore implements Store {
       setupMs: [],
       durationMs: [],
     };
+    const counts = new MessageCounts();
     for (const m of d.messages) {
       if (m === undefined) continue;
-      if (m.row.method !== undefined) v.requests[m.row.method] = (v.requests[m.row.method] ?? 0) + 1;
-      else if (m.row.status !== undefined) v.responses[m.row.status] = (v.responses[m.row.status] ?? 0) + 1;
+      if (m.row.method !== undefined) counts.request(m.row.method);
+      else if (m.row.status !== undefined) counts.response(m.row.status);
     }
+    v.requests = counts.requests();
+    v.responses = counts.responses();
     let inviteCalls = 0;
     let answered = 0;
     for (const { row: c } of index.facts) {

@@ -6,6 +6,7 @@
  * same rows (the shared store suite runs on a window too).
  */
 import { atLeast, type Severity } from '../analyze/finding.js';
+import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
 import {
   type CallFacts,
@@ -137,11 +138,14 @@ export function statsView(v: WindowView): CaptureStatsView {
     durationMs: [],
   };
   const ids = [...v.messages.keys()].sort((a, b) => a - b);
+  const counts = new MessageCounts();
   for (const id of ids) {
     const row = v.messages.get(id)!.row;
-    if (row.method !== undefined) out.requests[row.method] = (out.requests[row.method] ?? 0) + 1;
-    else if (row.status !== undefined) out.responses[row.status] = (out.responses[row.status] ?? 0) + 1;
+    if (row.method !== undefined) counts.request(row.method);
+    else if (row.status !== undefined) counts.response(row.status);
   }
+  out.requests = counts.requests();
+  out.responses = counts.responses();
   let inviteCalls = 0;
   let answered = 0;
   const rows: CallJson[] = [];
