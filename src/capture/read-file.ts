@@ -88,7 +88,16 @@ async function* batches(
   parser.end();
 }
 
-async function* fileChunks(path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
+/**
+ * The bytes of the file at `path`, in fresh chunks of up to `chunkSize`
+ * bytes, the next one read while the caller works on this one. `file.size`
+ * is set to the file's size once known (0 for a pipe or a device).
+ */
+export async function* fileChunks(
+  path: string,
+  chunkSize: number,
+  file: { size: number } = { size: 0 },
+): AsyncGenerator<Uint8Array> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, 'r');
@@ -104,6 +113,7 @@ async function* fileChunks(path: string, chunkSize: number): AsyncGenerator<Uint
     // does not cost a 1 MiB buffer). Pipes and devices report no size.
     const st = await fh.stat();
     const size = st.isFile() ? st.size : -1;
+    file.size = Math.max(size, 0);
     const read = async (at: number): Promise<Uint8Array | null> => {
       const want = size < 0 ? chunkSize : Math.min(chunkSize, Math.max(size - at, 4096));
       // A fresh buffer per chunk (frames keep views into it), not zero-filled.

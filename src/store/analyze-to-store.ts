@@ -16,12 +16,11 @@
  * the bytes; others (reassembled, unmasked WebSocket) are copied.
  */
 import { Buffer } from 'node:buffer';
-import { open } from 'node:fs/promises';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
-import { CaptureOpenError, readCaptureStream } from '../capture/read-file.js';
+import { fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers } from '../correlate/timers.js';
@@ -101,28 +100,12 @@ async function* placedChunks(
   base: WeakMap<ArrayBufferLike, number>,
   read: { bytes: number; size: number },
 ): AsyncGenerator<Uint8Array> {
-  let fh: Awaited<ReturnType<typeof open>>;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new CaptureOpenError(path, 0, `cannot open: ${(e as Error).message}`);
-  }
-  try {
-    const st = await fh.stat();
-    read.size = st.isFile() ? st.size : 0;
-    let pos = 0;
-    for (;;) {
-      const raw = Buffer.allocUnsafeSlow(chunkSize);
-      const buf = new Uint8Array(raw.buffer, raw.byteOffset, chunkSize);
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, pos);
-      if (bytesRead === 0) return;
-      base.set(buf.buffer, pos - buf.byteOffset);
-      pos += bytesRead;
-      read.bytes = pos;
-      yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
+  let pos = 0;
+  for await (const buf of fileChunks(path, chunkSize, read)) {
+    base.set(buf.buffer, pos - buf.byteOffset);
+    pos += buf.length;
+    read.bytes = pos;
+    yield buf;
   }
 }
 
