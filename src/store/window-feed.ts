@@ -45,8 +45,9 @@ export const MAX_STAT_KEYS = 256;
 export const OTHER_KEY = '(other)';
 
 export class WindowFeed {
-  private readonly requests: Record<string, number> = {};
-  private readonly responses: Record<string, number> = {};
+  /** Without a prototype: the keys are methods from the capture (`toString`, `__proto__` are tokens too). */
+  private readonly requests: Record<string, number> = Object.create(null);
+  private readonly responses: Record<string, number> = Object.create(null);
   private maxTransaction = -1;
   private maxDialog = -1;
   private readonly off: Array<() => void> = [];

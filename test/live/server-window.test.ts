@@ -90,6 +90,34 @@ describe('window fed by the live pipeline, with room for everything', () => {
     });
   }
 
+  it('counts extension methods named like Object.prototype members in its stats as any other token (RFC 3261 §25.1)', () => {
+    const { live, feed } = fed({});
+    const request = (method: string, n: number): Payload => {
+      const text = [
+        `${method} sip:bob@10.0.0.2 SIP/2.0`,
+        `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-proto-${n}`,
+        'Max-Forwards: 70',
+        'From: <sip:alice@10.0.0.1>;tag=a1',
+        'To: <sip:bob@10.0.0.2>',
+        `Call-ID: proto-${n}@10.0.0.1`,
+        `CSeq: 1 ${method}`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      const frame = ++frameNo;
+      const src = { ip: '10.0.0.1', port: 5060 };
+      const dst = { ip: '10.0.0.2', port: 5060 };
+      return { transport: 'udp', src, dst, bytes: Buffer.from(text), frame, frames: [frame], ts: T0 + n };
+    };
+    ['toString', '__proto__', 'constructor', 'toString'].forEach((m, n) => {
+      live.pushPayload(request(m, n));
+    });
+    feed.flush();
+    const { requests } = feed.stats();
+    expect(JSON.stringify(requests)).toBe('{"toString":2,"__proto__":1,"constructor":1}');
+  });
+
   it('shows a call in progress as it goes (flush), then its final row', () => {
     const { live, window, feed, sent } = fed({});
     const msgs = basicCall({ n: 1 });
