@@ -101,7 +101,8 @@ function sdpWithIndexes(sdp: Sdp, index: (b: number) => number): unknown {
     if (Array.isArray(v)) return v.map(walk);
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    // Keys include formats and parameter names from the capture (`__proto__` too): no prototype.
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, x] of Object.entries(o)) out[k] = walk(x);
     if (typeof o.offset === 'number') {
       out.offset = index(o.offset);

@@ -197,8 +197,9 @@ export function mediaLine(
     proto,
     formats,
     attributes: [],
-    rtpmap: {},
-    fmtp: {},
+    // Keyed by formats from the capture (any token, `constructor` too): no prototype to find them in.
+    rtpmap: Object.create(null),
+    fmtp: Object.create(null),
     direction: session.direction,
     offset: lo,
     length: ll,

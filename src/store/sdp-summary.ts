@@ -49,7 +49,8 @@ function codecOf(m: SdpMedia, format: string): string {
     const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
     return utf8Text(`${map.encoding}/${map.clockRate}${ch}`);
   }
-  if (m.proto.toUpperCase().startsWith('RTP/')) return STATIC_PAYLOAD_TYPES[format] ?? utf8Text(format);
+  if (m.proto.toUpperCase().startsWith('RTP/') && Object.hasOwn(STATIC_PAYLOAD_TYPES, format))
+    return STATIC_PAYLOAD_TYPES[format];
   return utf8Text(format);
 }
 

@@ -40,7 +40,8 @@ export class SqliteCounts {
   }
 
   private group(st: Database.Statement, n: number): Record<string, number> {
-    const out: Record<string, number> = {};
+    // Keys are methods from the capture (`__proto__` is a token too): no prototype.
+    const out: Record<string, number> = Object.create(null);
     for (const r of st.all(n) as Array<{ k: string | number; n: number }>) out[String(r.k)] = r.n;
     return out;
   }

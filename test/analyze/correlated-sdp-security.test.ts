@@ -121,6 +121,15 @@ describe('sdp.answer-codec-not-offered: RFC 3264 §6.1 an accepted stream keeps 
     const declined = answered(sdpBody('10.0.0.2', ['audio 0 RTP/AVP 18']));
     expect(findingsOfRule(declined, 'sdp.answer-codec-not-offered')).toEqual([]);
   });
+
+  it('formats named like Object.prototype members are formats like any other (capture text, RFC 8866 §5.14 <fmt> is a token)', () => {
+    const offer = sdpBody('10.0.0.1', ['audio 49170 RTP/AVP toString constructor']);
+    const answer = sdpBody('10.0.0.2', ['audio 3456 RTP/AVP __proto__ valueOf'], ['a=rtpmap:constructor x']);
+    const fs = findingsOfRule(exchange(offer, answer), 'sdp.answer-codec-not-offered');
+    expect(fs.map((f) => f.text)).toEqual([
+      'm=audio (line 1) of the answer lists __proto__, valueOf; the offer had toString, constructor',
+    ]);
+  });
 });
 
 describe('sdp.port-zero-misuse: RFC 3264 §8.2 a stream offered with port 0 is answered with port 0', () => {

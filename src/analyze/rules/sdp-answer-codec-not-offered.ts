@@ -25,7 +25,7 @@ const isRtp = (m: SdpMedia): boolean => m.proto.includes('RTP') || m.proto.toUpp
 
 /** The codec a format names: its rtpmap, else a static payload type; undefined for anything else. */
 function codecOf(m: SdpMedia, fmt: string): Codec | undefined {
-  return m.rtpmap[fmt] ?? (isRtp(m) ? STATIC[fmt] : undefined);
+  return m.rtpmap[fmt] ?? (isRtp(m) && Object.hasOwn(STATIC, fmt) ? STATIC[fmt] : undefined);
 }
 
 const sameName = (a: string, b: string): boolean =>
