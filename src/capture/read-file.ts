@@ -21,11 +21,16 @@ export interface CaptureReader extends AsyncIterable<Frame> {
 }
 
 export interface OpenCaptureOptions {
-  /** Bytes read per chunk (default 1 MiB). */
+  /** Bytes read per chunk (default 256 KiB). */
   chunkSize?: number;
 }
 
-export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
+/**
+ * Bytes read per chunk. Measured on the 20k-call bench: 256 KiB analyses
+ * about 3-5% faster than 1 MiB (64 KiB is slower again), likely because the
+ * chunk being read and the one being parsed then stay in the CPU caches.
+ */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 
 /**
  * A file that cannot be opened or read: a CaptureError whose message is just
@@ -110,7 +115,7 @@ export async function* fileChunks(
   let next: Promise<Uint8Array | null> | undefined;
   try {
     // Regular files: size the reads to what is left (a 600-byte capture
-    // does not cost a 1 MiB buffer). Pipes and devices report no size.
+    // does not cost a whole chunk). Pipes and devices report no size.
     const st = await fh.stat();
     const size = st.isFile() ? st.size : -1;
     file.size = Math.max(size, 0);

@@ -107,7 +107,7 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
 
 /**
  * The buffer `VIEW` reads; one view per capture chunk rather than one per message.
- * It keeps the last chunk hashed (1 MiB by default, read-file.ts) reachable until
+ * It keeps the last chunk hashed (256 KiB by default, read-file.ts) reachable until
  * a message from another buffer is hashed: bounded, one buffer.
  */
 let viewBuffer: ArrayBufferLike | null = null;

@@ -2,7 +2,7 @@
  * Copies of small byte ranges carved out of shared 64 KiB slabs, as Node's
  * Buffer pool does: one ArrayBuffer per slab instead of one per message (an
  * ArrayBuffer each was a measurable share of a big capture's run time), while
- * a message kept for long pins at most one slab, never a 1 MiB read chunk.
+ * a message kept for long pins at most one slab, never a whole read chunk.
  * Environment-neutral (no Buffer).
  */
 const SLAB = 64 * 1024;

@@ -20,7 +20,7 @@ import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
-import { fileChunks, readCaptureStream } from '../capture/read-file.js';
+import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers } from '../correlate/timers.js';
@@ -40,7 +40,7 @@ export interface AnalyzeToStoreOptions {
   name?: string;
   /** Rows per batch handed to the writer (default 5000 messages' worth). */
   batchSize?: number;
-  /** Bytes read per chunk (default 1 MiB). */
+  /** Bytes read per chunk (default DEFAULT_CHUNK_SIZE, read-file.ts). */
   chunkSize?: number;
   /** Fraction of the file read (0..1), after each chunk. */
   onProgress?: (fraction: number) => void;
@@ -149,7 +149,7 @@ async function analyse(
   const batchSize = opts.batchSize ?? DEFAULT_STREAM_BATCH;
   const base = new WeakMap<ArrayBufferLike, number>();
   const read = { bytes: 0, size: 0 };
-  const reader = readCaptureStream(placedChunks(file, opts.chunkSize ?? 1024 * 1024, base, read), file);
+  const reader = readCaptureStream(placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read), file);
 
   const counts = new MessageCounts();
   let messages = 0;
