@@ -3,6 +3,20 @@
  * IPv6address, corrected by RFC 5118 §4.10: RFC 3261's ABNF lets
  * "2001:db8:::192.0.2.1" through; RFC 4291 §2.2 text forms are checked here).
  */
+import { addIssue, type IssueSink } from './issue.js';
+
+/** Flags `host`, the text of an IPv6reference between "[" and "]", when it is not an IPv6 address. */
+export function checkIpv6Reference(host: string, issues: IssueSink, offset: number, length: number): void {
+  if (isIpv6(host)) return;
+  addIssue(
+    issues,
+    'syntax.ipv6-address',
+    'error',
+    `"${host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
+    offset,
+    length,
+  );
+}
 
 /** RFC 3986 dec-octet: 0..255 without leading zeros beyond a single "0"; four of them. */
 export function isIpv4(s: string): boolean {

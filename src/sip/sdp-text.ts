@@ -4,6 +4,7 @@
  * text, so indexes are byte offsets. Nothing here allocates except where a
  * value is returned.
  */
+import { parseDigits } from './chars.js';
 
 /** Above this much text after `from`, `indexIn` loops by hand rather than letting indexOf run past `end`. */
 const INDEXOF_SPAN = 4096;
@@ -32,15 +33,9 @@ export function countIn(s: string, c: string, from: number, end: number): number
  * as `Number()` reads them; -1 when the range is empty or holds a non-digit.
  */
 export function digitsValue(s: string, start: number, end: number): number {
-  if (end <= start) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return -1;
-    n = n * 10 + (c - 0x30);
-  }
+  const n = parseDigits(s, start, end);
   // Beyond 15 digits the running sum may round differently from Number()'s.
-  return end - start > 15 ? Number(s.slice(start, end)) : n;
+  return n >= 0 && end - start > 15 ? Number(s.slice(start, end)) : n;
 }
 
 /** Index after the digits from `i`. */

@@ -3,7 +3,7 @@
  * uri-parameters, headers) and the tel URI (RFC 3966), with %-escapes
  * decoded; what is wrong becomes an issue at its byte offset.
  */
-import { isIpv6 } from './ip-literal.js';
+import { checkIpv6Reference } from './ip-literal.js';
 import { addIssue } from './issue.js';
 import type { SipIssue } from './message.js';
 import { paramName, setParam } from './params.js';
@@ -80,16 +80,7 @@ export function scanSipUri(
     }
     const host = s.slice(i + 1, close);
     if (uri !== null) uri.host = host;
-    if (!isIpv6(host)) {
-      addIssue(
-        issues,
-        'syntax.ipv6-address',
-        'error',
-        `"${host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
-        base + i,
-        close + 1 - i,
-      );
-    }
+    checkIpv6Reference(host, issues, base + i, close + 1 - i);
     hostLength = host.length;
     i = close + 1;
   } else {

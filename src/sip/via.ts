@@ -8,7 +8,7 @@
  *   SLASH = SWS "/" SWS      (so "SIP / 2.0 / UDP" is legal, RFC 4475 §3.1.1.1)
  */
 import { isDigit, scanToken, skipLws } from './chars.js';
-import { isIpv4, isIpv6, unbracket } from './ip-literal.js';
+import { checkIpv6Reference, isIpv4, isIpv6, unbracket } from './ip-literal.js';
 import { addIssue, type IssueSink } from './issue.js';
 import { type Params, parseParams } from './params.js';
 
@@ -147,16 +147,7 @@ export function parseVia(s: string, start: number, end: number, issues: IssueSin
       return null;
     }
     host = s.slice(i + 1, close);
-    if (!isIpv6(host)) {
-      addIssue(
-        issues,
-        'syntax.ipv6-address',
-        'error',
-        `"${host}" is not an IPv6 address (RFC 4291 §2.2, RFC 5118 §4.10)`,
-        i,
-        close + 1 - i,
-      );
-    }
+    checkIpv6Reference(host, issues, i, close + 1 - i);
     i = close + 1;
   } else {
     while (i < end) {
