@@ -149,7 +149,10 @@ async function analyse(
   const batchSize = opts.batchSize ?? DEFAULT_STREAM_BATCH;
   const base = new WeakMap<ArrayBufferLike, number>();
   const read = { bytes: 0, size: 0 };
-  const reader = readCaptureStream(placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read), file);
+  const reader = readCaptureStream(
+    placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read),
+    file,
+  );
 
   const counts = new MessageCounts();
   let messages = 0;
