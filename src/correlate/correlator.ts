@@ -84,6 +84,13 @@ export interface Correlator {
   push(msg: SipMessage, id: number): MessageCorrelation;
   advance(ts: number): void;
   end(): void;
+  /**
+   * `end()` a part at a time: hands out at most `max` of the calls still hot
+   * (the same calls in the same order as `end()`) and answers true once none
+   * is left, the hot state then dropped. Lets a caller write what was handed
+   * out between parts instead of holding every last call's rows at once.
+   */
+  endSome(max: number): boolean;
   snapshot(): CorrelatorSnapshot;
   stats(): CorrelatorStats;
   hotStats(): HotStats;
@@ -121,6 +128,9 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   /** Records of the last pushed message (lookups without `retain`). */
   private lastTx: TransactionRecord | undefined;
   private lastDialog: DialogRecord | undefined;
+  /** The hot calls `endSome` hands out, and how many it has. */
+  private ending: CallNode[] | null = null;
+  private ended = 0;
   private readonly lookupKey = emptyKey();
   private readonly fields: KeyFields = {
     branch: undefined,
@@ -249,14 +259,24 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   }
 
   end(): void {
+    this.endSome(Number.POSITIVE_INFINITY);
+  }
+
+  endSome(max: number): boolean {
     // Everything is over: hand the calls out, then drop the hot state at once
     // rather than unlinking each transaction, dialog and timer.
-    const hot = [...this.calls.hot.values()];
-    for (const n of hot) this.finalize(n, false);
+    this.ending ??= [...this.calls.hot.values()];
+    const hot = this.ending;
+    const stop = Math.min(hot.length, this.ended + Math.max(1, max));
+    while (this.ended < stop) this.finalize(hot[this.ended++], false);
+    if (this.ended < hot.length) return false;
+    this.ending = null;
+    this.ended = 0;
     this.table.clear();
     this.timers.clear();
     this.dialogs.clear();
     this.calls.clear();
+    return true;
   }
 
   snapshot(): CorrelatorSnapshot {

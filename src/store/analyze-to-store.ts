@@ -42,6 +42,8 @@ export interface AnalyzeToStoreOptions {
   batchSize?: number;
   /** Bytes read per chunk (default DEFAULT_CHUNK_SIZE, read-file.ts). */
   chunkSize?: number;
+  /** Calls still in progress at the end handed out per step, their rows written between steps (default 256). */
+  endPart?: number;
   /** Fraction of the file read (0..1), after each chunk. */
   onProgress?: (fraction: number) => void;
 }
@@ -59,6 +61,8 @@ export interface AnalyzeToStoreResult {
 export const DEFAULT_STREAM_BATCH = 5000;
 
 const NO_DIALOG = -1;
+
+const DEFAULT_END_PART = 256;
 
 /**
  * Analyses `file` into `writer` and finishes it. On any error the writer is
@@ -323,7 +327,11 @@ async function analyse(
     }
   }
   pipeline.end();
-  correlator.end();
+  // The calls still hot at the end go out a part at a time, written as they
+  // go: all at once, their rows and the batch posted to the writer were the
+  // analysis's peak of memory (~100 MiB more at 1,000 calls/s).
+  const endPart = opts.endPart ?? DEFAULT_END_PART;
+  while (!correlator.endSome(endPart)) if (queued() >= batchSize) await flush();
   rules.end();
   // Every message belongs to a call the correlator handed out; one left here keeps the correlation it arrived with.
   pending.clear();

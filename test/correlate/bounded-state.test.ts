@@ -104,6 +104,37 @@ describe('bounded state: hot indexes follow concurrent calls, not capture size',
     expect(tcp.hotStats().transactions).toBe(2);
   });
 
+  it('endSome hands the calls still hot out a part at a time: the same calls, in the order end() gives', () => {
+    const flow = (c: ReturnType<typeof createCorrelator>) => {
+      let id = 0;
+      // Ten calls one second apart: all of them still within their 32 s when the capture ends.
+      for (let n = 0; n < 10; n++) for (const m of basicCall({ n, t0: T0 + n })) c.push(m, id++);
+    };
+    const whole: number[] = [];
+    const all = createCorrelator({ retain: false, onCallFinal: (call) => whole.push(call.id) });
+    flow(all);
+    all.end();
+    const parts: number[][] = [];
+    const some = createCorrelator({ retain: false, onCallFinal: (call) => parts.at(-1)!.push(call.id) });
+    flow(some);
+    const done: boolean[] = [];
+    for (let i = 0; i < 5 && !done.at(-1); i++) {
+      parts.push([]);
+      done.push(some.endSome(4));
+    }
+    expect(whole).toHaveLength(10);
+    expect(parts.map((p) => p.length)).toEqual([4, 4, 2]);
+    expect(done).toEqual([false, false, true]);
+    expect(parts.flat()).toEqual(whole);
+    expect(some.hotStats()).toEqual(all.hotStats());
+    expect(some.hotStats().calls).toBe(0);
+    // Nothing is left to hand out, and a later end() hands out nothing twice.
+    parts.push([]);
+    expect(some.endSome(4)).toBe(true);
+    some.end();
+    expect(parts.at(-1)).toEqual([]);
+  });
+
   it('retain: false keeps no records beyond what is still live', () => {
     const c = createCorrelator({ retain: false });
     for (const [i, m] of basicCall().entries()) c.push(m, i);
