@@ -11,10 +11,11 @@
  *   --live-pcap DIR            also write the captured frames to a ring of pcapng files
  *   --live-pcap-size SIZE      bytes per ring file (default 64M)
  *   --live-pcap-files N        ring files kept (default 10)
- *   --heap-growth PERCENT      how far the heap grows between full collections
- *                              (default 50; 0: V8's own, up to 300; heap-growth.ts)
+ *   --heap-growth PERCENT      how far the heap grows between full collections,
+ *                              live or not (default 50; 0: V8's own, up to 300;
+ *                              heap-growth.ts)
  */
-import { DEFAULT_LIVE_HEAP_GROWTH, MAX_HEAP_GROWTH } from './heap-growth.js';
+import { DEFAULT_HEAP_GROWTH, MAX_HEAP_GROWTH } from './heap-growth.js';
 import type { LiveServerOptions } from './live-monitor.js';
 
 /** For node:util parseArgs. */
@@ -47,14 +48,14 @@ export interface LiveServeValues {
 }
 
 /**
- * The live options the flags ask for (undefined: none) and, with them, the
- * heap growth the process is to run with (heap-growth.ts), or the one line
- * saying which flag is wrong.
+ * The live options the flags ask for (undefined: none) and the heap growth
+ * the process is to run with (heap-growth.ts), or the one line saying which
+ * flag is wrong.
  */
 export function liveServeOptions(
   v: LiveServeValues,
   parseSize: (s: string) => number | undefined,
-): { live: LiveServerOptions | undefined; heapGrowth?: number } | { error: string } {
+): { live: LiveServerOptions | undefined; heapGrowth: number } | { error: string } {
   const interfaces = (v.live ?? []).filter((i) => i !== '');
   const count = (flag: keyof LiveServeValues): number | undefined | string => {
     const s = v[flag] as string | undefined;
@@ -94,11 +95,11 @@ export function liveServeOptions(
   const growth = v['heap-growth'];
   if (growth !== undefined && !(/^\d{1,4}$/.test(growth) && Number(growth) <= MAX_HEAP_GROWTH))
     return { error: `--heap-growth must be a whole percent from 0 to ${MAX_HEAP_GROWTH}, got '${growth}'` };
+  const heapGrowth = growth === undefined ? DEFAULT_HEAP_GROWTH : Number(growth);
   if (!live) {
     if (maxCalls !== undefined || maxMessages !== undefined || maxBytes !== undefined)
       return needs('--window-calls, --window-messages and --window-bytes', '--live IFACE or --hep PORT');
-    if (growth !== undefined) return needs('--heap-growth', '--live IFACE or --hep PORT');
-    return { live: undefined };
+    return { live: undefined, heapGrowth };
   }
   const out: LiveServerOptions = {};
   if (interfaces.length > 0) out.interfaces = interfaces;
@@ -114,5 +115,5 @@ export function liveServeOptions(
     if (typeof fileBytes === 'number') out.pcap.fileBytes = fileBytes;
     if (typeof files === 'number') out.pcap.files = files;
   }
-  return { live: out, heapGrowth: growth === undefined ? DEFAULT_LIVE_HEAP_GROWTH : Number(growth) };
+  return { live: out, heapGrowth };
 }

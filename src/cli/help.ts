@@ -60,9 +60,9 @@ serve
                          directory too (not with --memory): a restart keeps them
     --live-pcap DIR      also write the captured frames to a ring of pcapng
                          files in DIR (--live-pcap-size 64M, --live-pcap-files 10)
-    --heap-growth PCT    with --live/--hep: the heap grows PCT% past what a
-                         full collection kept before the next (default 50;
-                         0: V8's own, up to 4x): less memory, a little more CPU
+    --heap-growth PCT    the heap grows PCT% past what a full collection kept
+                         before the next (default 50; 0: V8's own, up to 4x):
+                         less memory for live windows and big uploads
 
 live
   Captures on one or more interfaces (dumpcap, else tcpdump: needs root or

@@ -6,8 +6,8 @@
  * listed. Analyses are kept in the data directory's SQLite database
  * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
  * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
- * whose window's ended calls are kept in the database too (src/store/live-persist.ts),
- * and set how far the heap grows between full collections (server/heap-growth.ts).
+ * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
+ * `--heap-growth` sets how far the heap grows between full collections (server/heap-growth.ts).
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
@@ -101,8 +101,9 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const live = liveOpts.live;
-  // A server that runs for days holds a steady window: its heap need not grow to 4× that between collections.
-  if (liveOpts.heapGrowth !== undefined) setHeapGrowth(liveOpts.heapGrowth);
+  // A server that runs for days holds a steady amount (a live window, an upload's calls in
+  // progress): its heap need not grow to 4× that between collections.
+  setHeapGrowth(liveOpts.heapGrowth);
   const host = values.host ?? DEFAULT_HOST;
   const data = resolveDataDir({ flag: values.data });
   const dataDir = data.root;

@@ -36,7 +36,10 @@ const { values } = parseArgs({
 const dist = (p) => pathToFileURL(join(root, 'dist', p)).href;
 
 if (values.child) {
-  // The analysis as the server's worker runs it: straight into SQLite, inserts on their own thread.
+  // The analysis as the server's worker runs it: straight into SQLite, inserts on their own thread,
+  // in a process whose heaps grow as `sipscope serve` lets them (server/heap-growth.ts).
+  const { DEFAULT_HEAP_GROWTH, setHeapGrowth } = await import(dist('server/heap-growth.js'));
+  setHeapGrowth(DEFAULT_HEAP_GROWTH);
   const { ensureDataDir, dataDirAt } = await import(dist('src/store/data-dir.js'));
   const { openSqliteStore } = await import(dist('src/store/sqlite-store.js'));
   const { openSqliteWriterThread } = await import(dist('src/store/sqlite-writer-thread.js'));
