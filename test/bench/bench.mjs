@@ -7,7 +7,11 @@
 // 1,000-message ladder, a 100k-call list) and the 200,000-call capture
 // analysed into the SQLite store (bench-big.mjs).
 //
-//   node test/bench/bench.mjs [--calls 20000] [--runs 3] [--no-tshark] [--no-browser] [--no-big]
+//   node test/bench/bench.mjs [--calls 20000] [--runs 5] [--no-tshark] [--no-browser] [--no-big]
+//
+// sipscope and sngrep run in turns (sipscope, sngrep, sipscope, …) so that a
+// change in the machine's load touches both alike; each line gives the median
+// of the runs and their range.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +22,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '20000' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     'no-tshark': { type: 'boolean', default: false },
     'no-browser': { type: 'boolean', default: false },
     'no-big': { type: 'boolean', default: false },
@@ -55,17 +59,25 @@ if (!values['no-tshark'])
   tools.push({ name: 'tshark', cmd: ['tshark', '-r', capture, '-q', '-z', 'sip,stat'], runs: 1 });
 
 console.log(`capture: ${capture} (${(statSync(capture).size / 1e6).toFixed(1)} MB, ${calls} calls)`);
+const measured = new Map(tools.map((t) => [t, []]));
+for (let i = 0, most = Math.max(...tools.map((t) => t.runs)); i < most; i++)
+  for (const t of tools) if (i < t.runs) measured.get(t).push(measure(t.cmd));
 const results = {};
-for (const t of tools) {
-  const ms = [];
-  for (let i = 0; i < t.runs; i++) ms.push(measure(t.cmd));
+for (const [t, ms] of measured) {
   if (ms.some((m) => m.rc !== 0)) console.log(`warning: ${t.name} exited ${ms.map((m) => m.rc).join(',')}`);
-  results[t.name] = { wall: median(ms.map((m) => m.wall)), rss: Math.max(...ms.map((m) => m.rssKiB)) };
+  const walls = ms.map((m) => m.wall);
+  results[t.name] = {
+    wall: median(walls),
+    min: Math.min(...walls),
+    max: Math.max(...walls),
+    rss: Math.max(...ms.map((m) => m.rssKiB)),
+  };
 }
 const base = results.sngrep.wall;
-console.log(['tool', 'wall s (median)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'));
+console.log(['tool', 'wall s (median)', 'wall s (range)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'));
 for (const [name, r] of Object.entries(results)) {
-  console.log([name, r.wall.toFixed(3), (r.rss / 1024).toFixed(1), (r.wall / base).toFixed(2)].join('\t'));
+  const range = `${r.min.toFixed(3)}–${r.max.toFixed(3)}`;
+  console.log([name, r.wall.toFixed(3), range, (r.rss / 1024).toFixed(1), (r.wall / base).toFixed(2)].join('\t'));
 }
 
 // The other figures the issues ask of `npm run bench`, each its own script.
