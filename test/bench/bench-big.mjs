@@ -168,6 +168,14 @@ if (theirs.length)
       '1.00',
     ].join('\t'),
   );
+// sngrep's wall time is its work rounded up to its main thread's next 500 ms check (measure.py).
+if (theirs.length && theirs.every((m) => m.firstThreadExit !== null)) {
+  const parsed = median(theirs.map((m) => m.firstThreadExit));
+  console.log(
+    `sngrep read and parsed the file in ${parsed.toFixed(3)} s (its capture thread ended): ` +
+      `sipscope's wall time is ${(ourWall / parsed).toFixed(2)}× that`,
+  );
+}
 
 if (values['no-queries']) process.exit(0);
 
