@@ -138,6 +138,15 @@ class RetireQueue {
   }
 }
 
+/** Where `bytes` lie inside `frame` (-1: not as one run of bytes): a view of the frame's buffer says it, else a search. */
+function placeIn(frame: Uint8Array, bytes: Uint8Array): number {
+  if (bytes.buffer === frame.buffer) {
+    const at = bytes.byteOffset - frame.byteOffset;
+    if (at >= 0 && at + bytes.length <= frame.length) return at;
+  }
+  return indexOfBytes(frame, bytes);
+}
+
 /** Where `needle` lies inside `hay` (-1: not as one run of bytes). */
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   if (needle.length === 0 || needle.length > hay.length) return -1;
@@ -266,6 +275,9 @@ async function analyse(
   });
   let frame: { no: number; data: Uint8Array; at: number } | null = null;
   const pipeline = createPipeline({
+    // Nothing keeps a message past onMessage (records and rows hold copies), and fileChunks reads
+    // each chunk into a fresh buffer: a datagram's message can be a view of its frame's bytes.
+    extractor: { datagramViews: true },
     onMessage(msg, id) {
       const ts = msg.source?.ts;
       if (ts !== undefined && ts > now) {
@@ -286,11 +298,12 @@ async function analyse(
       if (msg.malformed) malformed++;
       rules.onMessage(msg, id, c);
 
-      const input = messageFields(msg, id, c);
+      // Rows wait only until their batch is written: their strings need not be copies.
+      const input = messageFields(msg, id, c, false);
       const s = msg.source;
       let at = -1;
       if (frame !== null && frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
-        at = indexOfBytes(frame.data, msg.raw);
+        at = placeIn(frame.data, msg.raw);
       if (at >= 0) input.fileRange = { offset: frame!.at + at, length: msg.raw.length };
       else input.raw = msg.raw.slice();
       out.messages.push(input);

@@ -5,8 +5,10 @@
  * report/message-table.ts writes (`json`) and analysis-batches.ts adds (SDP
  * summary, User-Agent): tests compare the two on every sample.
  *
- * Strings are copies (correlate/detach.ts): a row may wait in memory until
- * its call is final and must not pin the whole message text meanwhile.
+ * Strings are copies (correlate/detach.ts) unless the caller says the row
+ * is short-lived: a row the live window keeps must not pin the whole message
+ * text, while one that waits only until its batch goes to the store
+ * (analyze-to-store.ts) need not pay for the copies.
  */
 
 import { detach } from '../correlate/detach.js';
@@ -22,42 +24,55 @@ import type { MessageInput } from './store.js';
 const EMPTY = new Uint8Array(0);
 const NOT_ASCII = /[^\u0000-\u007f]/;
 
-/** Header text (latin1, one char per byte) as the UTF-8 it should be, in a string of its own. */
+/** Header text (latin1, one char per byte) as the UTF-8 it should be (ASCII is both), in a string of its own. */
 function text(s: string): string {
   return NOT_ASCII.test(s) ? utf8Text(s) : detach(s);
 }
 
-function textOrNull(s: string | undefined): string | null {
-  return s === undefined ? null : text(s);
+/** The same, possibly a slice of the message text. */
+function textSlice(s: string): string {
+  return NOT_ASCII.test(s) ? utf8Text(s) : s;
 }
 
 /**
  * The row of message `id` with the correlation known when it arrived (the
  * caller sets the final call and dialog later), its SDP summary and
  * User-Agent; `raw` is empty: the caller gives the bytes or their place.
+ * `detached` false: the strings may be slices of the message text (a row
+ * that lives only until its batch is written).
  */
-export function messageFields(msg: SipMessage, id: number, c: MessageCorrelation): MessageInput {
+export function messageFields(
+  msg: SipMessage,
+  id: number,
+  c: MessageCorrelation,
+  detached = true,
+): MessageInput {
+  const t = detached ? text : textSlice;
   const s = msg.source;
   const cs = cseq(msg);
   const row = {
     id,
     frame: s ? s.frame : 0,
     ts: s ? s.ts : 0,
-    src: s ? text(endpointString(s.src)) : '',
-    dst: s ? text(endpointString(s.dst)) : '',
+    src: s ? t(endpointString(s.src)) : '',
+    dst: s ? t(endpointString(s.dst)) : '',
     transport: s ? s.transport : '',
   } as MessageRow;
-  if (msg.kind === 'request') row.method = text(msg.method);
+  if (msg.kind === 'request') row.method = t(msg.method);
   else {
     row.status = msg.status;
-    row.reason = text(msg.reason);
+    row.reason = t(msg.reason);
   }
-  row.callId = textOrNull(callId(msg));
+  const cid = callId(msg);
+  row.callId = cid === undefined ? null : t(cid);
   row.cseq = cs && !Number.isNaN(cs.seq) ? cs.seq : null;
-  row.cseqMethod = cs ? text(cs.method) : null;
-  row.fromTag = textOrNull(fromHeader(msg)?.tag);
-  row.toTag = textOrNull(toHeader(msg)?.tag);
-  row.branch = textOrNull(topVia(msg)?.branch);
+  row.cseqMethod = cs ? t(cs.method) : null;
+  const fromTag = fromHeader(msg)?.tag;
+  row.fromTag = fromTag === undefined ? null : t(fromTag);
+  const toTag = toHeader(msg)?.tag;
+  row.toTag = toTag === undefined ? null : t(toTag);
+  const branch = topVia(msg)?.branch;
+  row.branch = branch === undefined ? null : t(branch);
   row.transaction = c.transaction;
   row.dialog = c.dialog;
   row.call = c.call;
@@ -67,5 +82,5 @@ export function messageFields(msg: SipMessage, id: number, c: MessageCorrelation
   const sdp = msg.body.length > 0 ? sdpOf(msg) : undefined;
   row.sdp = sdp === undefined ? null : sdpSummary(sdp);
   const ua = userAgent(msg);
-  return { row, raw: EMPTY, agent: ua === undefined ? null : utf8Text(ua) };
+  return { row, raw: EMPTY, agent: ua === undefined ? null : t(ua) };
 }
