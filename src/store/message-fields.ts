@@ -11,7 +11,6 @@
  * (analyze-to-store.ts) need not pay for the copies.
  */
 
-import { detach } from '../correlate/detach.js';
 import type { MessageCorrelation } from '../correlate/model.js';
 import { endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia, userAgent } from '../sip/accessors.js';
@@ -24,12 +23,7 @@ import type { MessageInput } from './store.js';
 const EMPTY = new Uint8Array(0);
 const NOT_ASCII = /[^\u0000-\u007f]/;
 
-/** Header text (latin1, one char per byte) as the UTF-8 it should be (ASCII is both), in a string of its own. */
-function text(s: string): string {
-  return NOT_ASCII.test(s) ? utf8Text(s) : detach(s);
-}
-
-/** The same, possibly a slice of the message text. */
+/** Header text (latin1, one char per byte) as the UTF-8 it should be, possibly a slice of the message text (utf8Text copies). */
 function textSlice(s: string): string {
   return NOT_ASCII.test(s) ? utf8Text(s) : s;
 }
@@ -47,7 +41,7 @@ export function messageFields(
   c: MessageCorrelation,
   detached = true,
 ): MessageInput {
-  const t = detached ? text : textSlice;
+  const t = detached ? utf8Text : textSlice;
   const s = msg.source;
   const cs = cseq(msg);
   const row = {

@@ -3,6 +3,7 @@
  * arrow: where the media goes and with which codecs (server/API.md
  * SdpSummary). Text is read as UTF-8, like every string a row holds.
  */
+import { detach } from '../correlate/detach.js';
 import { jsonString } from '../report/message-json.js';
 import type { Sdp, SdpMedia } from '../sip/sdp.js';
 import type { SdpSummary } from './rows.js';
@@ -38,9 +39,13 @@ const STATIC_PAYLOAD_TYPES: Record<string, string> = {
   '34': 'H263/90000',
 };
 
-/** Latin1 header text (one char per byte) read as the UTF-8 it should be. */
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
+/** Latin1 header text (one char per byte) read as the UTF-8 it should be, in a string of its own. */
 export function utf8Text(s: string): string {
-  return JSON.parse(jsonString(s)) as string;
+  // ASCII reads the same either way: only its copy, without the JSON round trip (a third of the
+  // store analysis's row-making time went to it).
+  return NOT_ASCII.test(s) ? (JSON.parse(jsonString(s)) as string) : detach(s);
 }
 
 function codecOf(m: SdpMedia, format: string): string {
