@@ -6,6 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
 import { dataDirAt } from '../src/store/data-dir.js';
 import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
 import { liveSeenAt } from '../src/store/live-persist-sql.js';
@@ -22,7 +23,7 @@ export interface CaptureServiceOptions {
   dataDir: string;
   /** Analyses run at once (default 2); the others wait in order. */
   concurrency?: number;
-  /** Items per batch written to the store (default 2000). */
+  /** Items per batch written to the store (default DEFAULT_BATCH_SIZE). */
   batchSize?: number;
   /** Oldest captures pruned after each analysis and at start (src/store/retention.ts); default none. */
   retention?: RetentionPolicy;
@@ -71,7 +72,7 @@ export class CaptureService {
     this.dataDir = resolve(opts.dataDir);
     this.uploadDir = join(this.dataDir, 'captures');
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
-    this.batchSize = opts.batchSize ?? 2000;
+    this.batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     this.retention = opts.retention;
     const st = storeBehind(opts.store);
     this.sqliteDb = st instanceof SqliteStore && st.file !== ':memory:' ? st.file : undefined;

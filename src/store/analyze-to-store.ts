@@ -28,6 +28,7 @@ import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
+import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
 import { PendingMessages } from './pending-messages.js';
@@ -38,7 +39,7 @@ import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from '
 export interface AnalyzeToStoreOptions {
   /** What error lines call the file (default its path). */
   name?: string;
-  /** Rows per batch handed to the writer (default 5000 messages' worth). */
+  /** Rows per batch handed to the writer (default DEFAULT_BATCH_SIZE, analysis-batches.ts, as the server's). */
   batchSize?: number;
   /** Bytes read per chunk (default DEFAULT_CHUNK_SIZE, read-file.ts). */
   chunkSize?: number;
@@ -57,8 +58,6 @@ export interface AnalyzeToStoreResult {
   /** Messages whose call or dialog changed after they were written (merged calls, forks): written twice. */
   updatedMessages: number;
 }
-
-export const DEFAULT_STREAM_BATCH = 5000;
 
 const NO_DIALOG = -1;
 
@@ -159,7 +158,7 @@ async function analyse(
   writer: CaptureWriter,
   opts: AnalyzeToStoreOptions,
 ): Promise<Omit<AnalyzeToStoreResult, 'source'> & { source: AnalysisResult['source'] }> {
-  const batchSize = opts.batchSize ?? DEFAULT_STREAM_BATCH;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const base = new WeakMap<ArrayBufferLike, number>();
   const read = { bytes: 0, size: 0 };
   const reader = readCaptureStream(
