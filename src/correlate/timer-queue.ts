@@ -54,7 +54,7 @@ class Lane<T extends TimerTarget> {
     this.items.push(item);
   }
 
-  /** Empties `item`'s slot. */
+  /** Empties the slot at `place` (its timer was rearmed or cancelled). */
   remove(place: number): void {
     this.items[place - this.base] = null;
   }
