@@ -61,6 +61,18 @@ export interface AnalyzeToStoreResult {
 
 const NO_DIALOG = -1;
 
+/**
+ * A pending message's dialog as kept in PendingMessages: the dialog its row
+ * was written with, or, for a row given its dialog after it arrived
+ * (`adoptDialog`), -2 - that dialog: it arrived without one, and that is what
+ * the final assignment starts from.
+ */
+const adopted = (dialog: number): number => -2 - dialog;
+/** The dialog the row was written with. */
+const writtenDialog = (kept: number): number => (kept <= -2 ? -2 - kept : kept);
+/** The dialog the message arrived with (NO_DIALOG: none). */
+const arrivedDialog = (kept: number): number => (kept <= -2 ? NO_DIALOG : kept);
+
 const DEFAULT_END_PART = 256;
 
 /**
@@ -215,6 +227,29 @@ async function analyse(
     unanswered.retire(now, unansweredFor, txs, dialogs);
   };
 
+  /**
+   * A message of the dialog whose row still waits in this batch without one
+   * (an INVITE before the response that made its dialog) is written with it:
+   * when the call ends with that dialog, as most do, its row needs no update
+   * (an UPDATE of a page written a minute of capture before, one per call).
+   * `callFinal` still decides from the dialog it arrived with, and updates
+   * the row when the answer differs.
+   */
+  const adoptDialog = (d: DialogRecord, call: number): void => {
+    const q = out.messages;
+    if (q.length === 0) return;
+    const first = q[0].row.id;
+    const ids = d.messages;
+    for (let i = ids.length - 1; i >= 0 && ids[i] >= first; i--) {
+      const id = ids[i];
+      const row = id - first < q.length ? q[id - first].row : undefined;
+      if (row === undefined || row.id !== id || row.dialog !== null) continue;
+      if (pending.call(id) !== call || pending.dialog(id) !== NO_DIALOG) continue;
+      row.dialog = d.id;
+      pending.set(id, call, adopted(d.id));
+    }
+  };
+
   const callFinal = (call: CallRecord, detail: CallFinalDetail): void => {
     for (const t of detail.transactions) rules.onTransactionFinal(t);
     for (const d of detail.dialogs) rules.onDialogFinal(d);
@@ -226,7 +261,8 @@ async function analyse(
     const dialogOf = new Map<number, number>();
     for (const d of ds) {
       for (const id of d.messages) {
-        const cur = dialogOf.get(id) ?? pending.dialog(id);
+        const kept = pending.dialog(id);
+        const cur = dialogOf.get(id) ?? (kept === undefined ? undefined : arrivedDialog(kept));
         if (cur === undefined) continue;
         if (
           cur === NO_DIALOG ||
@@ -238,9 +274,9 @@ async function analyse(
     for (const id of call.messages) {
       const was = pending.call(id);
       if (was === undefined) continue;
-      const wasDialog = pending.dialog(id)!;
-      const dialog = dialogOf.get(id) ?? wasDialog;
-      if (was !== call.id || dialog !== wasDialog) {
+      const kept = pending.dialog(id)!;
+      const dialog = dialogOf.get(id) ?? arrivedDialog(kept);
+      if (was !== call.id || dialog !== writtenDialog(kept)) {
         out.updates.push({ id, call: call.id, dialog: dialog === NO_DIALOG ? null : dialog });
         updated++;
       }
@@ -288,7 +324,10 @@ async function analyse(
       if (tx !== undefined) txs.set(tx.id, tx);
       if (c.dialog !== null) {
         const d = correlator.dialog(c.dialog);
-        if (d !== undefined) dialogs.set(d.id, d);
+        if (d !== undefined) {
+          dialogs.set(d.id, d);
+          adoptDialog(d, c.call);
+        }
       }
       messages++;
       if (c.retransmission) retransmissions++;
