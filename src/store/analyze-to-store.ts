@@ -228,13 +228,15 @@ async function analyse(
   };
 
   /**
-   * A message of the dialog whose row still waits in this batch without one
-   * (an INVITE before the response that made its dialog) is written with it:
-   * when the call ends with that dialog, as most do, its row needs no update
-   * (an UPDATE of a page written a minute of capture before, one per call).
-   * `callFinal` still decides from the dialog it arrived with, and updates
-   * the row when the answer differs.
+   * When a dialog is made, a message of it whose row still waits in this
+   * batch without one (an INVITE before the response that made its dialog)
+   * is written with it: when the call ends with that dialog, as most do, its
+   * row needs no update (an UPDATE of a page written a minute of capture
+   * before, one per call). `callFinal` still decides from the dialog the
+   * message arrived with, and updates the row when the answer differs. Once
+   * per dialog, so a long dialog costs nothing more per message.
    */
+  let newestDialog = -1;
   const adoptDialog = (d: DialogRecord, call: number): void => {
     const q = out.messages;
     if (q.length === 0) return;
@@ -326,7 +328,11 @@ async function analyse(
         const d = correlator.dialog(c.dialog);
         if (d !== undefined) {
           dialogs.set(d.id, d);
-          adoptDialog(d, c.call);
+          // Dialog ids grow as dialogs are made: the message that made this one is the first to carry it.
+          if (d.id > newestDialog) {
+            newestDialog = d.id;
+            adoptDialog(d, c.call);
+          }
         }
       }
       messages++;
