@@ -17,16 +17,10 @@ import { callId, cseq, fromHeader, toHeader, topVia, userAgent } from '../sip/ac
 import type { SipMessage } from '../sip/message.js';
 import { sdpOf } from '../sip/sdp.js';
 import type { MessageRow } from './rows.js';
-import { sdpSummary, utf8Text } from './sdp-summary.js';
+import { sdpSummary, utf8Slice, utf8Text } from './sdp-summary.js';
 import type { MessageInput } from './store.js';
 
 const EMPTY = new Uint8Array(0);
-const NOT_ASCII = /[^\u0000-\u007f]/;
-
-/** Header text (latin1, one char per byte) as the UTF-8 it should be, possibly a slice of the message text (utf8Text copies). */
-function textSlice(s: string): string {
-  return NOT_ASCII.test(s) ? utf8Text(s) : s;
-}
 
 /**
  * The row of message `id` with the correlation known when it arrived (the
@@ -41,7 +35,7 @@ export function messageFields(
   c: MessageCorrelation,
   detached = true,
 ): MessageInput {
-  const t = detached ? utf8Text : textSlice;
+  const t = detached ? utf8Text : utf8Slice;
   const s = msg.source;
   const cs = cseq(msg);
   const row = {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jsonString } from '../../src/report/message-json.js';
-import { utf8Text } from '../../src/store/sdp-summary.js';
+import { utf8Slice, utf8Text } from '../../src/store/sdp-summary.js';
 
 const roundTrip = (s: string): string => JSON.parse(jsonString(s)) as string;
 const latin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
@@ -17,6 +17,7 @@ describe('utf8Text: latin1-read header text as the UTF-8 it is (RFC 3261 §7.3.1
     for (const s of ['', 'PCMU/8000', 'z9hG4bK-14223-1-0', all, '"quoted" \\ back\\slash', 'a'.repeat(300)]) {
       expect(utf8Text(s)).toBe(s);
       expect(utf8Text(s)).toBe(roundTrip(s));
+      expect(utf8Slice(s)).toBe(s);
     }
   });
 
@@ -29,6 +30,7 @@ describe('utf8Text: latin1-read header text as the UTF-8 it is (RFC 3261 §7.3.1
       'mixed \xc3',
     ]) {
       expect(utf8Text(s)).toBe(roundTrip(s));
+      expect(utf8Slice(s)).toBe(roundTrip(s));
     }
     expect(utf8Text(latin1('Café'))).toBe('Café');
   });
