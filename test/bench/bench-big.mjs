@@ -7,10 +7,12 @@
 //    analysis worker does (analyze-to-store.ts + the writer thread), from the
 //    build (dist/), measuring wall time and peak RSS (measure.py), next to
 //    `sngrep -l 300000 -I FILE -N -q -O /dev/null` on the same file.
-// 3. Times call-list pages on the result: through the store, and through the
+// 3. For comparison, `sipscope analyze FILE --json` on the same file: the CLI,
+//    which keeps the whole analysis in memory (no store) and prints it.
+// 4. Times call-list pages on the result: through the store, and through the
 //    HTTP API of a server started on that data directory.
 //
-//   node test/bench/bench-big.mjs [--calls 200000] [--rate 1000] [--runs 1] [--no-sngrep] [--no-queries]
+//   node test/bench/bench-big.mjs [--calls 200000] [--rate 1000] [--runs 1] [--no-sngrep] [--no-cli] [--no-queries]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     runs: { type: 'string', default: '1' },
     'no-sngrep': { type: 'boolean', default: false },
+    // Without the in-memory `sipscope analyze --json` row.
+    'no-cli': { type: 'boolean', default: false },
     // Only the analysis (no call-list pages afterwards).
     'no-queries': { type: 'boolean', default: false },
     // Internal: the measured analysis, run as a child process.
@@ -138,6 +142,18 @@ if (!values['no-sngrep'])
   for (let i = 0; i < runs; i++)
     theirs.push(measure(['sngrep', '-l', '300000', '-I', capture, '-N', '-q', '-O', '/dev/null']));
 
+// The CLI: the package's bin, as npm run bench runs it.
+const cliRuns = [];
+if (!values['no-cli']) {
+  const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.sipscope);
+  if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  for (let i = 0; i < runs; i++) {
+    const m = measure([process.execPath, cli, 'analyze', capture, '--json']);
+    if (m.rc !== 0) throw new Error(`sipscope analyze exited ${m.rc}: ${m.stderr ?? ''}`);
+    cliRuns.push(m);
+  }
+}
+
 const db = join(dataDir, 'sipscope.db');
 const dbBytes = ['', '-wal'].reduce((a, x) => a + (existsSync(db + x) ? statSync(db + x).size : 0), 0);
 console.log(
@@ -158,6 +174,18 @@ console.log(
     (ourWall / theirWall).toFixed(2),
   ].join('\t'),
 );
+if (cliRuns.length) {
+  const wall = median(cliRuns.map((m) => m.wall));
+  console.log(
+    [
+      'sipscope analyze --json (in memory)',
+      wall.toFixed(3),
+      median(cliRuns.map((m) => m.cpu)).toFixed(3),
+      mib(Math.max(...cliRuns.map((m) => m.rssKiB))),
+      (wall / theirWall).toFixed(2),
+    ].join('\t'),
+  );
+}
 if (theirs.length)
   console.log(
     [
@@ -171,9 +199,11 @@ if (theirs.length)
 // sngrep's wall time is its work rounded up to its main thread's next 500 ms check (measure.py).
 if (theirs.length && theirs.every((m) => m.firstThreadExit !== null)) {
   const parsed = median(theirs.map((m) => m.firstThreadExit));
+  const cliWall = cliRuns.length ? median(cliRuns.map((m) => m.wall)) : Number.NaN;
   console.log(
     `sngrep read and parsed the file in ${parsed.toFixed(3)} s (its capture thread ended): ` +
-      `sipscope's wall time is ${(ourWall / parsed).toFixed(2)}× that`,
+      `sipscope's wall time into SQLite is ${(ourWall / parsed).toFixed(2)}× that` +
+      (cliRuns.length ? `, in memory (analyze --json) ${(cliWall / parsed).toFixed(2)}×` : ''),
   );
 }
 
