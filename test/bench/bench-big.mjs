@@ -174,15 +174,15 @@ console.log(
     (ourWall / theirWall).toFixed(2),
   ].join('\t'),
 );
+const cliWall = cliRuns.length ? median(cliRuns.map((m) => m.wall)) : Number.NaN;
 if (cliRuns.length) {
-  const wall = median(cliRuns.map((m) => m.wall));
   console.log(
     [
       'sipscope analyze --json (in memory)',
-      wall.toFixed(3),
+      cliWall.toFixed(3),
       median(cliRuns.map((m) => m.cpu)).toFixed(3),
       mib(Math.max(...cliRuns.map((m) => m.rssKiB))),
-      (wall / theirWall).toFixed(2),
+      (cliWall / theirWall).toFixed(2),
     ].join('\t'),
   );
 }
@@ -199,7 +199,6 @@ if (theirs.length)
 // sngrep's wall time is its work rounded up to its main thread's next 500 ms check (measure.py).
 if (theirs.length && theirs.every((m) => m.firstThreadExit !== null)) {
   const parsed = median(theirs.map((m) => m.firstThreadExit));
-  const cliWall = cliRuns.length ? median(cliRuns.map((m) => m.wall)) : Number.NaN;
   console.log(
     `sngrep read and parsed the file in ${parsed.toFixed(3)} s (its capture thread ended): ` +
       `sipscope's wall time into SQLite is ${(ourWall / parsed).toFixed(2)}× that` +
