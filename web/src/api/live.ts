@@ -2,6 +2,10 @@
  * socket.io events of server/API.md, fanned out to whichever views listen.
  * One connection for the page; views subscribe on mount and unsubscribe on
  * unmount. The server batches, so handlers may refetch without flooding.
+ *
+ * Events sent while the connection was down (a network blip, a laptop
+ * asleep, a server restart) are lost: when it comes back, `onReconnect`
+ * listeners fetch again what they show.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { CallRow, CaptureInfo, MessageRow, Stats } from './types.js';
@@ -31,6 +35,9 @@ const EVENTS: ReadonlyArray<keyof LiveEvents> = [
 let socket: Socket | null = null;
 const handlers = new Map<keyof LiveEvents, Set<(p: unknown) => void>>();
 const statusListeners = new Set<(connected: boolean) => void>();
+const reconnectListeners = new Set<() => void>();
+/** Whether the socket has been connected before (a later `connect` is a reconnection). */
+let connectedBefore = false;
 
 function connect(): void {
   if (socket) return;
@@ -42,6 +49,8 @@ function connect(): void {
   }
   socket.on('connect', () => {
     for (const l of statusListeners) l(true);
+    if (connectedBefore) for (const l of reconnectListeners) l();
+    connectedBefore = true;
   });
   socket.on('disconnect', () => {
     for (const l of statusListeners) l(false);
@@ -62,4 +71,11 @@ export function onConnection(l: (connected: boolean) => void): () => void {
   connect();
   statusListeners.add(l);
   return () => statusListeners.delete(l);
+}
+
+/** Called each time the connection comes back after it was lost; returns the function that stops it. */
+export function onReconnect(l: () => void): () => void {
+  connect();
+  reconnectListeners.add(l);
+  return () => reconnectListeners.delete(l);
 }

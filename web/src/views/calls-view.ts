@@ -5,7 +5,7 @@
  * and a free-text or /regex/ search; all through the API's query parameters.
  */
 import { ApiError, api } from '../api/client.js';
-import { onLive } from '../api/live.js';
+import { onLive, onReconnect } from '../api/live.js';
 import type { CallRow, CaptureInfo } from '../api/types.js';
 import { PageCache } from '../calls/page-cache.js';
 import { type CallFilter, callQuery, DEFAULT_FILTER, type SortKey, toggleSort } from '../calls/query.js';
@@ -270,6 +270,8 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     onLive('capture:ready', ({ id }) => {
       if (id === captureId) void start();
     }),
+    // Back from a lost connection: the rows and the capture may have changed unseen.
+    onReconnect(() => void start()),
   ];
 
   /** The rows and the capture's name and methods are fetched side by side; the rows alone decide what is drawn. */

@@ -5,7 +5,7 @@
  * problems (the same sentences the CLI prints).
  */
 import { api } from '../api/client.js';
-import { onLive } from '../api/live.js';
+import { onLive, onReconnect } from '../api/live.js';
 import type { CaptureInfo } from '../api/types.js';
 import { clear, h, replace } from '../dom.js';
 import { bytesText, countText, percentText } from '../format.js';
@@ -269,6 +269,8 @@ export function capturesView(ctx: ViewContext): View {
     onLive('capture:ready', () => void refresh()),
     onLive('capture:failed', () => void refresh()),
     onLive('capture:deleted', () => void refresh()),
+    // Back from a lost connection: what changed meanwhile came as events that were lost.
+    onReconnect(() => void refresh()),
     onLive('capture:progress', ({ id, progress }) => {
       const c = captures.find((x) => x.id === id);
       if (c && c.status === 'analyzing') {

@@ -4,7 +4,7 @@
  * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
  */
 import { api } from '../api/client.js';
-import { onLive } from '../api/live.js';
+import { onLive, onReconnect } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { durationText, wallClock } from '../format.js';
@@ -299,26 +299,32 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       if (!abort.signal.aborted) replace(top, h('p', { class: 'error-text' }, e.message));
     },
   );
+  /** Fetches the call again and redraws when it grew or changed state. */
+  function refetch(): void {
+    api.call(captureId, callId, abort.signal).then(
+      (d) => {
+        if (!detail || d.messages.length !== detail.messages.length || d.call.state !== detail.call.state) {
+          detail = d;
+          // The inspector reads transactions and dialogs of the call: start it again on the new detail.
+          inspector?.destroy();
+          inspector = null;
+          draw();
+        }
+      },
+      () => undefined,
+    );
+  }
   // A call of a live capture grows while it is looked at: fetch it again (at most every 2 s) and redraw when it did.
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   const offLive = onLive('call:update', (u) => {
     if (u.captureId !== captureId || u.call.id !== callId || liveTimer) return;
     liveTimer = setTimeout(() => {
       liveTimer = undefined;
-      api.call(captureId, callId, abort.signal).then(
-        (d) => {
-          if (!detail || d.messages.length !== detail.messages.length || d.call.state !== detail.call.state) {
-            detail = d;
-            // The inspector reads transactions and dialogs of the call: start it again on the new detail.
-            inspector?.destroy();
-            inspector = null;
-            draw();
-          }
-        },
-        () => undefined,
-      );
+      refetch();
     }, 2000);
   });
+  // Back from a lost connection: the call may have grown or ended unseen.
+  const offReconnect = onReconnect(refetch);
   api.capture(captureId, abort.signal).then(
     (c) => ctx.setTitle({ capture: c.name }),
     () => undefined,
@@ -357,6 +363,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     destroy() {
       abort.abort();
       offLive();
+      offReconnect();
       clearTimeout(liveTimer);
       inspector?.destroy();
       drawing?.destroy();
