@@ -2,12 +2,14 @@
  * Node adapters around the chunk-driven parser: a capture file read in
  * chunks with natural backpressure (the next chunk is read only when the
  * consumer asks for more frames), or any async byte stream (stdin, a dumpcap
- * pipe, an upload body).
+ * pipe, an upload body). A gzip-compressed file is decompressed as it is read
+ * (gzip.ts).
  */
 import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { createCaptureParser } from './capture-parser.js';
-import { CaptureError, type CaptureInfo, type Frame } from './frame.js';
+import { CaptureError, type CaptureInfo, type CaptureWarning, type Frame } from './frame.js';
+import { maybeGunzip } from './gzip.js';
 
 /** Frames of one capture, in order; iterate it once. `info` fills in as frames are read. */
 export interface CaptureReader extends AsyncIterable<Frame> {
@@ -43,13 +45,32 @@ export class CaptureOpenError extends CaptureError {
   }
 }
 
-/** Stream a capture file from disk, one chunk at a time (never the whole file in memory at once). */
+/**
+ * Stream a capture file from disk, one chunk at a time (never the whole file
+ * in memory at once), decompressing it when it is gzip.
+ */
 export function openCapture(path: string, opts: OpenCaptureOptions = {}): CaptureReader {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
     throw new RangeError(`openCapture: chunkSize must be a positive integer, got ${chunkSize}`);
   }
-  return readCaptureStream(fileChunks(path, chunkSize), path);
+  // The cut is found while the reader is being iterated: its warning joins the parser's, in order.
+  const reader: CaptureReader = readCaptureStream(
+    maybeGunzip(fileChunks(path, chunkSize), path, {
+      chunkSize,
+      onCut: (at) => reader.info.warnings.push(gzipCut(at)),
+    }),
+    path,
+  );
+  return reader;
+}
+
+/** The warning of a gzip stream that ends inside a member, after `at` compressed bytes. */
+export function gzipCut(at: number): CaptureWarning {
+  return {
+    offset: at,
+    message: 'gzip stream ends early: the file is cut short, its capture read up to there,',
+  };
 }
 
 /** Frames from any async source of bytes; `name` is what error messages call it. */

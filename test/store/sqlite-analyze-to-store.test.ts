@@ -5,9 +5,10 @@
  * statistics view must be the same, on the bundled samples, the mixed capture
  * of named flows and, when present, the corpus.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { collectMessageExtras, writeAnalysis } from '../../src/store/analysis-batches.js';
@@ -143,6 +144,21 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
     // Bytes by place read back equal to the analysed ones (the dump comparison above checks every message).
     const m = await sqlite.getMessage(basic.id, 0);
     expect(Buffer.from(m!.raw).toString('latin1')).toMatch(/^INVITE sip:/);
+  });
+
+  it('reads a gzip-compressed capture as the plain one; its messages keep their bytes (no place in the .gz)', async () => {
+    for (const file of [join(SAMPLES_DIR, 'basic-call.pcap'), mixed]) {
+      const gz = join(dir, `${basename(file)}.gz`);
+      writeFileSync(gz, gzipSync(readFileSync(file)));
+      const want = await reference(file);
+      const got = await streamed(sqlite, gz, 7);
+      expect({ ...got.dump, source: { ...got.dump.source, file } }).toEqual(want);
+      const r = sqlite.db
+        .prepare('SELECT count(*) AS n, count(raw_off) AS placed FROM messages WHERE cap = ?')
+        .get(Number(got.id.slice(1))) as { n: number; placed: number };
+      expect(r.n).toBe(want.messages.length);
+      expect(r.placed).toBe(0);
+    }
   });
 
   it('writes a message again only when its call was merged or its dialog decided later', async () => {
