@@ -115,15 +115,21 @@ async function* batches(
 }
 
 /**
- * The bytes of the file at `path`, in fresh chunks of up to `chunkSize`
- * bytes, the next one read while the caller works on this one. `file.size`
- * is set to the file's size once known (0 for a pipe or a device).
+ * The bytes of the file at `path` (`-`: standard input, as tshark's `-r -`),
+ * in fresh chunks of up to `chunkSize` bytes, the next one read while the
+ * caller works on this one. `file.size` is set to the file's size once known
+ * (0 for a pipe or a device).
  */
 export async function* fileChunks(
   path: string,
   chunkSize: number,
   file: { size: number } = { size: 0 },
 ): AsyncGenerator<Uint8Array> {
+  if (path === '-') {
+    // Standard input may be a pipe, a socket or a file: read as a stream, whatever it is.
+    for await (const chunk of process.stdin) yield chunk as Uint8Array;
+    return;
+  }
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, 'r');

@@ -12,9 +12,9 @@ Usage:
 
 analyze
   Reads FILE (pcap or pcapng, gzip-compressed or not, format sniffed from
-  its magic number), finds every SIP message (UDP, TCP, SCTP, WebSocket;
-  IPv4/IPv6, fragments, tunnels) and prints one line per message and a
-  summary.
+  its magic number; - for standard input), finds every SIP message (UDP,
+  TCP, SCTP, WebSocket; IPv4/IPv6, fragments, tunnels) and prints one line
+  per message and a summary.
     --json          print the analysis as one JSON document (see README)
   Exit codes: 0 ok; 2 unreadable file or bad usage (one line on stderr,
   nothing on stdout).

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeJsonReport } from '../../src/cli/json-output.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
@@ -28,6 +29,24 @@ describe.skipIf(!built)(`the installed command (${built ? 'built' : 'not built: 
     const r = run('analyze', file, '--json');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(want);
+  });
+
+  it('analyze - reads standard input (tcpdump -w - | sipscope analyze -), gzip-compressed or not', async () => {
+    const file = `${root}samples/basic-call.pcap`;
+    const result = await analyzeCapture(file);
+    let want = '';
+    writeJsonReport({ ...result, source: { ...result.source, file: '-' } }, (s) => {
+      want += s;
+    });
+    for (const input of [readFileSync(file), gzipSync(readFileSync(file))]) {
+      const r = spawnSync(process.execPath, [bin, 'analyze', '-', '--json'], {
+        cwd: root,
+        input,
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(want);
+    }
   });
 
   it('loads the commands it does not bundle (rules, lint) and reports a bad capture as the CLI does', () => {
