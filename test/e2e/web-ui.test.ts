@@ -11,6 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { CallDetail, CallPage, CallRow, MessageDetail } from '../../web/src/api/types.js';
@@ -65,6 +66,20 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       expect(await row.locator('td').nth(5).textContent()).toBe(String(info.stats.calls));
       calls = (await hx.api<CallPage>(`/api/captures/${mixedId}/calls?limit=1000`)).calls;
       expect(calls.length).toBe(info.stats.calls);
+    },
+    T,
+  );
+
+  it(
+    'takes a gzip-compressed capture through the picker (the picker offers .gz) and lists it as the plain one',
+    async () => {
+      expect(await page().locator('[data-upload]').getAttribute('accept')).toMatch(/(^|,)\.gz(,|$)/);
+      const gz = join(dir, 'mixed.pcap.gz');
+      writeFileSync(gz, gzipSync(readFileSync(files.mixed)));
+      const id = await uploadThroughPicker(page(), gz, 'mixed.pcap.gz');
+      const got = await hx.api<{ stats: object }>(`/api/captures/${id}`);
+      const want = await hx.api<{ stats: object }>(`/api/captures/${mixedId}`);
+      expect(got.stats).toEqual(want.stats);
     },
     T,
   );

@@ -35,7 +35,7 @@ export function capturesView(ctx: ViewContext): View {
   const input = h('input', {
     type: 'file',
     multiple: true,
-    accept: '.pcap,.pcapng,.cap,application/vnd.tcpdump.pcap',
+    accept: '.pcap,.pcapng,.cap,.gz,application/vnd.tcpdump.pcap,application/gzip',
     'data-upload': true,
     id: 'file-input',
   });
@@ -70,7 +70,7 @@ export function capturesView(ctx: ViewContext): View {
         h(
           'p',
           null,
-          'Drop a pcap or pcapng file anywhere on this page, or ',
+          'Drop a pcap or pcapng file (gzipped too) anywhere on this page, or ',
           h('label', { class: 'button primary', for: 'file-input' }, 'choose a file…'),
           input,
         ),
