@@ -35,18 +35,31 @@ export async function* maybeGunzip(
   o: GunzipOptions,
 ): AsyncGenerator<Uint8Array> {
   const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => it };
-  if (!isGzip(first.value)) {
-    yield first.value;
-    yield* rest;
-    return;
+  try {
+    const first = await it.next();
+    if (first.done) return;
+    const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => it };
+    if (isGzip(first.value)) yield* gunzipped(first.value, rest, name, o);
+    else {
+      yield first.value;
+      yield* rest;
+    }
+  } finally {
+    // A caller that stops early stops the source too (it may hold a file open).
+    await it.return?.();
   }
+}
+
+async function* gunzipped(
+  first: Uint8Array,
+  rest: AsyncIterable<Uint8Array>,
+  name: string,
+  o: GunzipOptions,
+): AsyncGenerator<Uint8Array> {
   let fed = 0;
   async function* compressed(): AsyncGenerator<Uint8Array> {
-    fed += first.value!.length;
-    yield first.value!;
+    fed += first.length;
+    yield first;
     for await (const c of rest) {
       fed += c.length;
       yield c;
@@ -59,16 +72,15 @@ export async function* maybeGunzip(
   try {
     for await (const out of gunzip) yield out as Uint8Array;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { errno?: number };
     if (e instanceof CaptureError) throw e;
-    // What zlib consumed before it stopped: where the problem is in the compressed file.
-    const at = Math.min(gunzip.bytesWritten, fed);
-    if (err.errno === constants.Z_BUF_ERROR) {
+    if ((e as { errno?: number }).errno === constants.Z_BUF_ERROR) {
       // "unexpected end of file": the last member was cut short; what came before is good.
       o.onCut?.(fed);
       return;
     }
-    throw new CaptureError(name, at, `gzip data is corrupt (${err.message})`);
+    // What zlib consumed before it stopped: where the problem is in the compressed file.
+    const at = Math.min(gunzip.bytesWritten, fed);
+    throw new CaptureError(name, at, `gzip data is corrupt (${(e as Error).message})`);
   } finally {
     input.destroy();
     gunzip.destroy();

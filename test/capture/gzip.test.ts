@@ -7,7 +7,7 @@
  * before the cut and says so; a member that is not deflate data fails with
  * a CaptureError naming the file and the offset.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -80,6 +80,18 @@ describe('gzip-compressed captures', () => {
     const got = await read(ngGz);
     expect(got.info.format).toBe('pcapng');
     expect(got.frames).toHaveLength(FRAMES.length);
+  });
+
+  it('a reader stopped after its first frame closes the file, plain or gzipped', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    // Warm up anything opened once (zlib, the first read).
+    for await (const _ of openCapture(gz)) break;
+    const before = fds();
+    for (let i = 0; i < 30; i++) {
+      for await (const _ of openCapture(gz)) break;
+      for await (const _ of openCapture(plain)) break;
+    }
+    expect(fds() - before).toBeLessThan(5);
   });
 
   it('read several members one after the other as one stream (cat a.gz b.gz)', async () => {
