@@ -1,11 +1,11 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE [--json]     analyse a pcap or pcapng capture
+  sipscope analyze FILE|- [--json]   analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
-  sipscope serve [options]           the web UI and its API, samples loaded
+  sipscope serve [FILE...] [options] the web UI and its API, FILEs or samples loaded
   sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
                                      watch live traffic: a capture, HEP, or both
   sipscope --help                    this text
@@ -38,6 +38,9 @@ rules
 serve
   Starts the web UI and its HTTP API (server/API.md) with the bundled sample
   captures analysed and listed; upload more from the page. Ctrl-C stops it.
+  Captures named as FILEs are analysed instead of the samples, read where
+  they are (not copied), and their links printed; one already kept (same
+  path and size) is not analysed again.
     --host H             address to listen on (default 127.0.0.1: this
                          machine only)
     --port P             port (default $SIPSCOPE_PORT, else 8060; 0: any free)

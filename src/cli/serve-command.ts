@@ -1,9 +1,9 @@
 /**
- * `sipscope serve [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
+ * `sipscope serve [FILE...] [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
  *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY]]
  *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT]`:
  * the web UI and its API (server/), with the bundled samples analysed and
- * listed. Analyses are kept in the data directory's SQLite database
+ * listed, or the captures named (serve-files.ts). Analyses are kept in the data directory's SQLite database
  * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
  * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
  * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
@@ -11,7 +11,7 @@
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
 import { setHeapGrowth } from '../../server/heap-growth.js';
@@ -25,6 +25,7 @@ import { parseAge, type RetentionPolicy } from '../store/retention.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
+import { addServedFiles, servedFiles } from './serve-files.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -55,12 +56,16 @@ export function parseSize(s: string): number | undefined {
 
 export async function runServe(args: string[]): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
   try {
-    const parsed = parse(args);
-    if (parsed.positionals.length > 0) throw new Error(`unexpected argument '${parsed.positionals[0]}'`);
-    values = parsed.values;
+    ({ values, positionals } = parse(args));
   } catch (e) {
     process.stderr.write(`sipscope serve: ${(e as Error).message} (see sipscope --help)\n`);
+    return 2;
+  }
+  const files = servedFiles(positionals);
+  if ('error' in files) {
+    process.stderr.write(`sipscope serve: ${files.error}\n`);
     return 2;
   }
   const port = values.port === undefined ? defaultPort() : Number(values.port);
@@ -107,7 +112,8 @@ export async function runServe(args: string[]): Promise<number> {
   const host = values.host ?? DEFAULT_HOST;
   const data = resolveDataDir({ flag: values.data });
   const dataDir = data.root;
-  const samples = values['no-samples'] ? [] : bundledSamples();
+  // Captures named on the command line take the samples' place.
+  const samples = values['no-samples'] || files.length > 0 ? [] : bundledSamples();
   let store: Store;
   try {
     store = values.memory ? createMemoryStore() : openSqliteStore({ file: ensureDataDir(data).db });
@@ -131,8 +137,10 @@ export async function runServe(args: string[]): Promise<number> {
   }
   const kept = values.memory ? 'analyses in memory only' : 'analyses kept in sipscope.db';
   process.stdout.write(
-    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${samples.length} sample captures; Ctrl-C stops)\n`,
+    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${files.length > 0 ? `${files.length} captures named` : `${samples.length} sample captures`}; Ctrl-C stops)\n`,
   );
+  for (const [i, id] of (await addServedFiles(server.server.service, files)).entries())
+    process.stdout.write(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
   const monitor = server.server.live;
   if (monitor !== null && live !== undefined)
     process.stdout.write(
