@@ -3,8 +3,8 @@
  *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY]]
  *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT]`:
  * the web UI and its API (server/), with the bundled samples analysed and
- * listed, or the captures named (serve-files.ts). Analyses are kept in the data directory's SQLite database
- * (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
+ * listed, or the captures named (serve-files.ts). Analyses are kept in the
+ * data directory's SQLite database (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
  * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
  * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
  * `--heap-growth` sets how far the heap grows between full collections (server/heap-growth.ts).
@@ -136,8 +136,12 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const kept = values.memory ? 'analyses in memory only' : 'analyses kept in sipscope.db';
+  const listed =
+    files.length > 0
+      ? `${files.length} capture${files.length === 1 ? '' : 's'} named`
+      : `${samples.length} sample captures`;
   process.stdout.write(
-    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${files.length > 0 ? `${files.length} captures named` : `${samples.length} sample captures`}; Ctrl-C stops)\n`,
+    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${listed}; Ctrl-C stops)\n`,
   );
   for (const [i, id] of (await addServedFiles(server.server.service, files)).entries())
     process.stdout.write(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
