@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { createCaptureParser } from './capture-parser.js';
-import { CaptureError, type CaptureInfo, type CaptureWarning, type Frame } from './frame.js';
+import { CaptureError, type CaptureInfo, type Frame } from './frame.js';
 import { maybeGunzip } from './gzip.js';
 
 /** Frames of one capture, in order; iterate it once. `info` fills in as frames are read. */
@@ -47,35 +47,31 @@ export class CaptureOpenError extends CaptureError {
 
 /**
  * Stream a capture file from disk, one chunk at a time (never the whole file
- * in memory at once), decompressing it when it is gzip.
+ * in memory at once), decompressing it when it is gzip (readCaptureStream).
  */
 export function openCapture(path: string, opts: OpenCaptureOptions = {}): CaptureReader {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
     throw new RangeError(`openCapture: chunkSize must be a positive integer, got ${chunkSize}`);
   }
-  // The cut is found while the reader is being iterated: its warning joins the parser's, in order.
-  const reader: CaptureReader = readCaptureStream(
-    maybeGunzip(fileChunks(path, chunkSize), path, {
-      chunkSize,
-      onCut: (at) => reader.info.warnings.push(gzipCut(at)),
-    }),
-    path,
-  );
-  return reader;
+  return readCaptureStream(fileChunks(path, chunkSize), path);
 }
 
-/** The warning of a gzip stream that ends inside a member, after `at` compressed bytes. */
-export function gzipCut(at: number): CaptureWarning {
-  return {
-    offset: at,
-    message: 'gzip stream ends early: the file is cut short, its capture read up to there,',
-  };
-}
-
-/** Frames from any async source of bytes; `name` is what error messages call it. */
+/**
+ * Frames from any async source of bytes, decompressed first when it is gzip;
+ * `name` is what error messages call it.
+ */
 export function readCaptureStream(source: AsyncIterable<Uint8Array>, name: string): CaptureReader {
   const parser = createCaptureParser(name);
+  // A gzip stream cut short is found while the frames are read: its warning joins the parser's, in order.
+  source = maybeGunzip(source, name, {
+    chunkSize: DEFAULT_CHUNK_SIZE,
+    onCut: (at) =>
+      parser.info.warnings.push({
+        offset: at,
+        message: 'gzip stream ends early: the file is cut short, its capture read up to there,',
+      }),
+  });
   let iterated = false;
   const once = (): void => {
     if (iterated) throw new Error(`capture reader for ${name} can only be iterated once`);

@@ -19,15 +19,8 @@ import { Buffer } from 'node:buffer';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
-import { maybeGunzip } from '../capture/gzip.js';
 import { linkTypeName } from '../capture/link-types.js';
-import {
-  type CaptureReader,
-  DEFAULT_CHUNK_SIZE,
-  fileChunks,
-  gzipCut,
-  readCaptureStream,
-} from '../capture/read-file.js';
+import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers } from '../correlate/timers.js';
@@ -180,14 +173,10 @@ async function analyse(
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const base = new WeakMap<ArrayBufferLike, number>();
   const read = { bytes: 0, size: 0 };
-  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  // A gzip file is decompressed as it is read: its frames are in buffers of
-  // their own, not placed in the file, so their messages keep their bytes.
-  const reader: CaptureReader = readCaptureStream(
-    maybeGunzip(placedChunks(file, chunkSize, base, read), file, {
-      chunkSize,
-      onCut: (at) => reader.info.warnings.push(gzipCut(at)),
-    }),
+  // A gzip file is decompressed as it is read (readCaptureStream): its frames are in buffers
+  // of their own, not placed in the file, so their messages keep their bytes.
+  const reader = readCaptureStream(
+    placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read),
     file,
   );
 
