@@ -50,6 +50,8 @@ export class CallTable {
       created(n: CallNode): void;
       /** A call was absorbed into an older one. */
       merged(survivor: CallNode, absorbed: CallNode): void;
+      /** A parked call (correlator.ts `park`) is about to be joined to another: wake it. */
+      wake(n: CallNode): void;
     },
   ) {}
 
@@ -103,6 +105,7 @@ export class CallTable {
     const node: CallNode = {
       tk: 2,
       timerIndex: -1,
+      timerAt: Number.NaN,
       rec,
       parent: null,
       txs: NONE,
@@ -117,6 +120,8 @@ export class CallTable {
       byeAt: Number.NaN,
       byeReason: null,
       hangupBy: null,
+      parked: null,
+      idleQueued: false,
     };
     this.hot.set(rec.id, node);
     this.hooks.created(node);
@@ -178,6 +183,8 @@ export class CallTable {
     let s = this.find(a);
     let x = this.find(b);
     if (s === x || s.released || x.released) return s;
+    if (s.parked !== null) this.hooks.wake(s);
+    if (x.parked !== null) this.hooks.wake(x);
     if (s.rec.callIds.length + x.rec.callIds.length > this.maxLegs) {
       this.refused++;
       return s;

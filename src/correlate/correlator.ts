@@ -32,6 +32,8 @@ import {
   withId,
   withItem,
 } from './model.js';
+import { type ArmedTimer, canPark, isQuiet, parkCall, unparkCall } from './park.js';
+import { ParkQueue } from './park-queue.js';
 import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
 import { isReliable, resolveTimers, type TimerOptions, type TimerValues } from './timers.js';
@@ -53,6 +55,17 @@ export interface CorrelatorOptions extends TimerOptions {
   maxLegs?: number;
   /** A call is over: nothing of it is hot any more. Called in capture-time order, and for all the rest by `end()`. */
   onCallFinal?: (call: CallRecord, detail: CallFinalDetail) => void;
+  /**
+   * Parks a call that has seen no message for this many seconds of capture
+   * time (park.ts): its state is kept flat, cheap to hold and for the garbage
+   * collector, until a message, one of its timers or a lookup wakes it. The
+   * answers are the same. Off by default, and always with `retain`.
+   */
+  parkAfter?: number;
+  /** A call was parked: its transactions' and dialogs' records are not to be read until `onWake`. */
+  onPark?: (call: number, transactions: readonly number[], dialogs: readonly number[]) => void;
+  /** A parked call woke: its records, as new objects with the contents the parked ones had. */
+  onWake?: (transactions: readonly TransactionRecord[], dialogs: readonly DialogRecord[]) => void;
 }
 
 export interface CorrelatorSnapshot {
@@ -106,6 +119,8 @@ export interface Correlator {
   hotCall(id: number): CallRecord | undefined;
   /** The hot transaction created by a request with this top Via branch, sent-by and method (RFC 3261 §17.2.3). */
   liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
+  /** Wakes a parked hot call (`parkAfter`): its records can be read again (`onWake` has them). */
+  wake(call: number): void;
 }
 
 export function createCorrelator(opts: CorrelatorOptions = {}): Correlator {
@@ -113,6 +128,9 @@ export function createCorrelator(opts: CorrelatorOptions = {}): Correlator {
 }
 
 const NO_ENDPOINT: Endpoint = { ip: '', port: 0 };
+
+/** A call with more transactions than this (a long registration) is not parked: each wake would read them all. */
+const MAX_PARKED_TRANSACTIONS = 64;
 
 export class CorrelatorImpl implements Correlator, TransactionContext {
   readonly v: TimerValues;
@@ -131,6 +149,12 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   /** The hot calls `endSome` hands out, and how many it has. */
   private ending: CallNode[] | null = null;
   private ended = 0;
+  /** Seconds without a message after which a call is parked (Infinity: never). */
+  private readonly parkAfter: number;
+  /** Calls to park once they have seen no message for `parkAfter` (one entry per call: `idleQueued`). */
+  private readonly idle = new ParkQueue();
+  /** Calls that have ended (`isQuiet`), to park as soon as capture time moves past their last message. */
+  private readonly quiet = new ParkQueue();
   private readonly lookupKey = emptyKey();
   private readonly fields: KeyFields = {
     branch: undefined,
@@ -154,6 +178,8 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   constructor(private readonly opts: CorrelatorOptions) {
     this.v = resolveTimers(opts);
     this.retain = opts.retain !== false;
+    this.parkAfter = this.retain ? Number.POSITIVE_INFINITY : (opts.parkAfter ?? Number.POSITIVE_INFINITY);
+    this.table.waker = (n) => this.unpark(n);
     this.calls = new CallTable(opts.maxLegs ?? 16, {
       created: (n) => {
         this.counts.calls++;
@@ -164,6 +190,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
         this.callRecords.delete(x.rec.id);
         this.counts.calls--;
       },
+      wake: (n) => this.unpark(n),
     });
     this.txs = new TransactionLayer(this);
     this.dialogs = new DialogTable(this.timers, this.v, {
@@ -228,6 +255,13 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     const root = this.calls.find(tx.call);
     this.callMessage(root, msg, id, ts, src, dst, verdict, first);
     if (root.active === 0) this.scheduleCheck(root);
+    if (this.parkAfter !== Number.POSITIVE_INFINITY) {
+      if (isQuiet(root)) this.quiet.push(root.lastActivity, root);
+      else if (!root.idleQueued) {
+        root.idleQueued = true;
+        this.idle.push(root.lastActivity + this.parkAfter, root);
+      }
+    }
     this.counts.messages++;
     if (verdict.retransmission) this.counts.retransmissions++;
     if (verdict.duplicate) this.counts.duplicates++;
@@ -256,6 +290,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       else if (t.tk === 1) this.dialogs.onTimer(t, at);
       else this.callTimer(t, at);
     }
+    if (this.quiet.size > 0 || this.idle.size > 0) this.parkDue(ts);
   }
 
   end(): void {
@@ -272,6 +307,8 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     if (this.ended < hot.length) return false;
     this.ending = null;
     this.ended = 0;
+    this.idle.clear();
+    this.quiet.clear();
     this.table.clear();
     this.timers.clear();
     this.dialogs.clear();
@@ -280,7 +317,10 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   }
 
   snapshot(): CorrelatorSnapshot {
-    for (const n of this.calls.hot.values()) computeOutcome(n);
+    for (const n of this.calls.hot.values()) {
+      if (n.parked !== null) this.unpark(n);
+      computeOutcome(n);
+    }
     if (this.retain) {
       return {
         transactions: this.txRecords.slice(),
@@ -311,12 +351,17 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   }
 
   call(id: number): CallRecord | undefined {
-    return this.callRecords.get(id) ?? this.calls.hot.get(id)?.rec;
+    const r = this.callRecords.get(id);
+    if (r !== undefined) return r;
+    const n = this.calls.hot.get(id);
+    if (n?.parked != null) this.unpark(n);
+    return n?.rec;
   }
 
   hotCall(id: number): CallRecord | undefined {
     const n = this.calls.hot.get(id);
     if (n === undefined) return undefined;
+    if (n.parked !== null) this.unpark(n);
     computeOutcome(n);
     return n.rec;
   }
@@ -353,7 +398,9 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
 
   callOf(cid: string | undefined, ts: number): CallNode {
     const hot = cid !== undefined ? this.calls.get(cid) : undefined;
-    return hot ?? this.calls.find(this.calls.create(cid, ts));
+    if (hot === undefined) return this.calls.find(this.calls.create(cid, ts));
+    if (hot.parked !== null) this.unpark(hot);
+    return hot;
   }
 
   root(n: CallNode): CallNode {
@@ -411,6 +458,11 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   }
 
   private callTimer(n: CallNode, at: number): void {
+    // A parked call's timer is the earliest of its own: awake, they are armed again and fire in turn.
+    if (n.parked !== null) {
+      this.unpark(n);
+      return;
+    }
     if (n.parent !== null || n.released || n.active !== 0) return;
     if (n.lastActivity + this.v.callLinger > at) this.scheduleCheck(n);
     else this.finalize(n);
@@ -418,6 +470,8 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
 
   /** Hands a call out; `unlink` false when `end()` drops all hot state afterwards anyway. */
   private finalize(n: CallNode, unlink = true): void {
+    // At the end of input its transactions and timers are dropped with the rest: not put back.
+    if (n.parked !== null) this.unpark(n, unlink);
     computeOutcome(n);
     n.rec.final = true;
     if (unlink) {
@@ -435,6 +489,76 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       cb(n.rec, { transactions: n.txs.map((t) => t.rec), dialogs: n.dialogs.map((d) => d.rec) });
     n.txs = NONE;
     n.dialogs = NONE;
+    // At the end of input (`endSome`) its dialogs were not released one by one: let them go now.
+    n.hotDialogs = NONE;
     n.endpoints = NONE;
+  }
+
+  // -------------------------------------------------------------------------
+  // Parking (park.ts)
+
+  wake(call: number): void {
+    const n = this.calls.hot.get(call);
+    if (n !== undefined && n.parked !== null) this.unpark(n);
+  }
+
+  /** Parks the calls that have ended, or seen no message for `parkAfter`, by `ts`. */
+  private parkDue(ts: number): void {
+    for (let n = this.quiet.popBefore(ts); n !== undefined; n = this.quiet.popBefore(ts))
+      if (n.parked === null && n.lastActivity < ts && isQuiet(n)) this.park(n);
+    for (let n = this.idle.popBefore(ts); n !== undefined; n = this.idle.popBefore(ts)) {
+      n.idleQueued = false;
+      if (n.parent !== null || n.released || n.parked !== null) continue;
+      const due = n.lastActivity + this.parkAfter;
+      if (due >= ts) {
+        n.idleQueued = true;
+        this.idle.push(due, n);
+      } else this.park(n);
+    }
+  }
+
+  private park(n: CallNode): void {
+    if (!canPark(n, MAX_PARKED_TRANSACTIONS) || !this.table.canPark(n)) return;
+    const armed: ArmedTimer[] = [];
+    const q = this.timers;
+    for (const tx of n.txs)
+      if (tx.timerIndex >= 0) armed.push({ target: tx, at: tx.timerAt, seq: q.seqOf(tx) });
+    for (const d of n.dialogs)
+      if (d.timerIndex >= 0) armed.push({ target: d, at: d.timerAt, seq: q.seqOf(d) });
+    if (n.timerIndex >= 0) armed.push({ target: n, at: n.timerAt, seq: q.seqOf(n) });
+    if (armed.length > 1) armed.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    for (const t of armed) q.cancel(t.target);
+    const indexed = n.txs.filter((tx) => tx.hot);
+    this.table.park(n, indexed);
+    for (const tx of n.txs) if (tx.rec === this.lastTx) this.lastTx = undefined;
+    for (const d of n.dialogs) if (d.rec === this.lastDialog) this.lastDialog = undefined;
+    const onPark = this.opts.onPark;
+    if (onPark !== undefined)
+      onPark(
+        n.rec.id,
+        n.txs.map((t) => t.rec.id),
+        n.dialogs.map((d) => d.rec.id),
+      );
+    n.parked = parkCall(n, indexed, armed);
+    if (armed.length > 0) q.schedule(n, armed[0].at);
+  }
+
+  /** Wakes a parked call; `relink` false: its transactions and timers are not put back (`endSome`). */
+  private unpark(n: CallNode, relink = true): void {
+    const p = n.parked;
+    if (p === null) return;
+    n.parked = null;
+    this.timers.cancel(n);
+    const u = unparkCall(n, p);
+    if (relink) {
+      this.table.restore(u.indexed);
+      for (const [t, at] of u.timers) this.timers.schedule(t, at);
+    }
+    const onWake = this.opts.onWake;
+    if (onWake !== undefined)
+      onWake(
+        n.txs.map((t) => t.rec),
+        n.dialogs.map((d) => d.rec),
+      );
   }
 }

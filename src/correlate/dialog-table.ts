@@ -125,6 +125,7 @@ export class DialogTable {
     const d: Dialog = {
       tk: 1,
       timerIndex: -1,
+      timerAt: Number.NaN,
       rec,
       call: root,
       callId: cid,

@@ -7,6 +7,7 @@
  * working state around a record; they never leave `src/correlate/`.
  */
 import type { Endpoint } from '../decode/payload.js';
+import type { ParkedCall } from './park.js';
 import type { TransactionKey } from './transaction-key.js';
 import type { TransactionKind, TransactionState } from './transaction-state.js';
 
@@ -226,6 +227,8 @@ export interface TimerTarget {
   tk: 0 | 1 | 2;
   /** Position in the timer queue; -1 when no timer is pending. */
   timerIndex: number;
+  /** When the pending timer is due (set by TimerQueue.schedule; stale once it fired or was cancelled). */
+  timerAt: number;
 }
 
 /** The last copy of one "identity" of message within a transaction, for retransmission matching. */
@@ -321,4 +324,8 @@ export interface CallNode extends TimerTarget {
   byeAt: number;
   byeReason: string | null;
   hangupBy: 'caller' | 'callee' | null;
+  /** The call's state while it is parked (park.ts); null while it is awake. */
+  parked: ParkedCall | null;
+  /** Queued for the correlator's idle check (parking). */
+  idleQueued: boolean;
 }

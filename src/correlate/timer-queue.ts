@@ -217,6 +217,7 @@ export class TimerQueue<T extends TimerTarget> {
     if (target.timerIndex >= 0) this.vacate(target);
     else this.armed++;
     const seq = this.nextSeq++;
+    target.timerAt = time;
     if (time < this.earliest) this.earliest = time;
     const lanes = this.lanes;
     for (let i = 0; i < lanes.length; i++) {
@@ -265,6 +266,20 @@ export class TimerQueue<T extends TimerTarget> {
   }
 
   /** Time of the earliest timer, Infinity when none. */
+  /**
+   * The place among targets due at the same time of an armed target (-1: not
+   * armed): what parking a call keeps, with `timerAt`, to arm its timers
+   * again in the order they would have fired (correlator.ts `park`).
+   */
+  seqOf(target: T): number {
+    const code = target.timerIndex;
+    if (code < 0) return -1;
+    const lane = code % CODE;
+    if (lane === HEAP) return (code - HEAP) / CODE;
+    const l = this.lanes[lane];
+    return l.seq[(code - lane) / CODE - l.base];
+  }
+
   peekTime(): number {
     this.front();
     return this.earliest;

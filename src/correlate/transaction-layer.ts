@@ -291,6 +291,7 @@ export class TransactionLayer implements CopyStrings {
       uri: rfc2543 ? detach(probe.uri) : null,
       tk: 0,
       timerIndex: -1,
+      timerAt: Number.NaN,
       rec,
       call: root,
       reliable,

@@ -52,7 +52,12 @@ function run(seed: number, steps: number, targets: number, sweepAt?: number) {
   const r = rng(seed);
   const q = new TimerQueue<Target>(sweepAt);
   const ref = new Reference();
-  const ts: Target[] = Array.from({ length: targets }, (_, name) => ({ name, tk: 0, timerIndex: -1 }));
+  const ts: Target[] = Array.from({ length: targets }, (_, name) => ({
+    name,
+    tk: 0,
+    timerIndex: -1,
+    timerAt: Number.NaN,
+  }));
   // Delays of RFC 3261 timers (s): T1, Timer B/F/H/J (64·T1), K (T4), L/M (RFC 6026), C, a linger.
   const delays = [0.5, 32, 5, 32, 180, 4, 64];
   let now = 0;
@@ -98,7 +103,12 @@ describe('timer queue: timers fire in (due time, arming order), as from one heap
 
   it('keeps more delays than it has lanes in order (the rest go to its heap)', () => {
     const q = new TimerQueue<Target>();
-    const ts: Target[] = Array.from({ length: 200 }, (_, name) => ({ name, tk: 0, timerIndex: -1 }));
+    const ts: Target[] = Array.from({ length: 200 }, (_, name) => ({
+      name,
+      tk: 0,
+      timerIndex: -1,
+      timerAt: Number.NaN,
+    }));
     // Each timer due earlier than every one armed before it: each needs a lane of its own.
     for (const t of ts) q.schedule(t, 1000 - t.name);
     expect(q.size).toBe(200);
@@ -110,7 +120,7 @@ describe('timer queue: timers fire in (due time, arming order), as from one heap
 
   it('does not keep rearmed timers, nor their targets, until they come to the front', () => {
     const q = new TimerQueue<Target>(16);
-    const t: Target = { name: 0, tk: 0, timerIndex: -1 };
+    const t: Target = { name: 0, tk: 0, timerIndex: -1, timerAt: Number.NaN };
     // A dialog's idle timer, rearmed at each of 10,000 messages an hour ahead.
     for (let i = 0; i < 10_000; i++) q.schedule(t, 3600 + i);
     // Left behind, a rearmed timer's slot is empty (it holds no target), and empty slots are swept out.
@@ -124,7 +134,7 @@ describe('timer queue: timers fire in (due time, arming order), as from one heap
 
   it('a rearmed timer fires once, at its new time; a cancelled one never; clear disarms all', () => {
     const q = new TimerQueue<Target>();
-    const [a, b, c] = [0, 1, 2].map((name): Target => ({ name, tk: 0, timerIndex: -1 }));
+    const [a, b, c] = [0, 1, 2].map((name): Target => ({ name, tk: 0, timerIndex: -1, timerAt: Number.NaN }));
     q.schedule(a, 10);
     q.schedule(b, 10);
     q.schedule(a, 20);

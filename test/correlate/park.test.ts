@@ -1,0 +1,142 @@
+/**
+ * Parking (correlator.ts `parkAfter`, park.ts): a call that has ended, or has
+ * seen no message for `parkAfter` seconds of capture time, is kept in a flat
+ * form and woken by the next message, timer or lookup that needs it. The
+ * answers must be exactly those of a correlator that never parks: every
+ * correlation of every message, every record handed out, in the same order.
+ */
+import { describe, expect, it } from 'vitest';
+import { type CorrelatorOptions, createCorrelator } from '../../src/correlate/index.js';
+import type { SipMessage } from '../../src/sip/message.js';
+import {
+  b2buaLegsLinkedByXcid,
+  basicCall,
+  cancelledCall,
+  copyOf,
+  forkedInvite,
+  lostAckRetransmissions,
+  optionsUnanswered,
+  prackCall,
+  proxiedCall,
+  redirect302,
+  referTransfer,
+  registerWithChallenge,
+  reinviteHoldAndInfo,
+  rfc2543Call,
+  subscribeNotify,
+} from '../fixtures/flows/index.js';
+
+const FLOWS: Record<string, () => SipMessage[]> = {
+  basicCall: () => basicCall(),
+  calleeHangsUp: () => basicCall({ hangup: 'callee' }),
+  basicCallOverTcp: () => basicCall({ transport: 'tcp' }),
+  proxiedCall,
+  forkedInvite,
+  cancelledCall,
+  redirect302,
+  reinviteHoldAndInfo,
+  prackCall,
+  lostAckRetransmissions,
+  rfc2543Call,
+  b2buaLegsLinkedByXcid,
+  registerWithChallenge,
+  referTransfer,
+  subscribeNotify,
+  optionsUnanswered,
+  // Three calls overlapping in time: parked calls wake among the others' messages and timers.
+  threeCalls: () =>
+    [1, 2, 3]
+      .flatMap((n) => basicCall({ n, t0: 1_700_000_000 + n * 1.5 }))
+      .sort((a, b) => a.source!.ts - b.source!.ts),
+};
+
+function correlate(msgs: SipMessage[], opts: CorrelatorOptions & { advanceTo?: number }) {
+  const finals: unknown[] = [];
+  const events: string[] = [];
+  const c = createCorrelator({
+    ...opts,
+    retain: false,
+    // The records as they are when handed out (a copy: nothing may change them afterwards).
+    onCallFinal: (call, d) => finals.push(structuredClone({ call, ...d })),
+    onPark: (call) => events.push(`park ${call}`),
+    onWake: () => events.push('wake'),
+  });
+  const out = msgs.map((m, i) => c.push(m, i));
+  if (opts.advanceTo !== undefined) c.advance(opts.advanceTo);
+  c.end();
+  return { out, finals, stats: c.stats(), parks: events.filter((e) => e.startsWith('park')).length, events };
+}
+
+describe('parked calls answer as if they had never been parked', () => {
+  it.each(Object.keys(FLOWS))(
+    '%s: the same correlations and records, parked at every step or never',
+    (name) => {
+      const msgs = FLOWS[name]();
+      const never = correlate(msgs, {});
+      const always = correlate(msgs, { parkAfter: 0 });
+      const idle = correlate(msgs, { parkAfter: 1 });
+      expect(never.parks).toBe(0);
+      // Capture time moves on between the messages of every flow: calls do get parked.
+      expect(always.parks).toBeGreaterThan(0);
+      for (const r of [always, idle]) {
+        expect(r.out).toEqual(never.out);
+        expect(r.finals).toEqual(never.finals);
+        expect(r.stats).toEqual(never.stats);
+      }
+    },
+  );
+
+  it('a call in its talk phase is parked, and the BYE wakes it (RFC 3261 §15.1.2)', () => {
+    // basicCall: ACK at 2.010, BYE at 12.000. Parked one second after the ACK.
+    const msgs = basicCall();
+    const r = correlate(msgs, { parkAfter: 1 });
+    // Parked in the talk phase, woken by the BYE, parked again once the BYE is answered
+    // (nothing left but timers waiting for late copies), woken by the first of them.
+    expect(r.events).toEqual(['park 0', 'wake', 'park 0', 'wake']);
+    expect(r.finals).toEqual(correlate(msgs, {}).finals);
+  });
+
+  it('a 2xx retransmitted after the call was parked is matched to its INVITE transaction (§13.3.1.4, RFC 6026 Accepted)', () => {
+    //   time     Alice            Bob
+    //   0.000      │────INVITE────>│  #0
+    //   2.000      │<────200 OK────│  #3
+    //   12.010     │<────200 OK────│  #6 (the BYE's)
+    //   14.000     │<────200 OK────│  #7 the INVITE's 200 again, the call parked since 12.010
+    const msgs = basicCall();
+    const late = copyOf(msgs[3], 12, 100);
+    const flow = [...msgs, late];
+    const parked = correlate(flow, { parkAfter: 0.5 });
+    const never = correlate(flow, {});
+    expect(parked.events.slice(0, 3)).toEqual(['park 0', 'wake', 'park 0']);
+    expect(parked.out[7]).toEqual(never.out[7]);
+    expect(parked.out[7]).toMatchObject({ transaction: parked.out[3].transaction, retransmission: true });
+    expect(parked.finals).toEqual(never.finals);
+  });
+
+  it('the timers of a parked call fire when they would have: it is handed out at the same capture time', () => {
+    const msgs = basicCall();
+    // Timer J of the BYE's server transaction (64·T1 = 32 s after its 200, §17.2.2) and the call
+    // linger end the call at 44.010; advancing to 40 s must not hand it out, to 45 s must.
+    const before = createCorrelator({
+      retain: false,
+      parkAfter: 0,
+      onCallFinal: () => expect.fail('too early'),
+    });
+    for (const [i, m] of msgs.entries()) before.push(m, i);
+    before.advance(1_700_000_040);
+    let handed = 0;
+    const after = createCorrelator({ retain: false, parkAfter: 0, onCallFinal: () => handed++ });
+    for (const [i, m] of msgs.entries()) after.push(m, i);
+    after.advance(1_700_000_045);
+    expect(handed).toBe(1);
+    expect(after.hotStats()).toMatchObject({ calls: 0, transactions: 0, dialogs: 0 });
+  });
+
+  it('is off with `retain` (every record is kept anyway)', () => {
+    let parks = 0;
+    const c = createCorrelator({ retain: true, parkAfter: 0, onPark: () => parks++ });
+    for (const [i, m] of basicCall().entries()) c.push(m, i);
+    c.end();
+    expect(parks).toBe(0);
+  });
+});
