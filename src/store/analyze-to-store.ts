@@ -47,6 +47,23 @@ export interface AnalyzeToStoreOptions {
   endPart?: number;
   /** Fraction of the file read (0..1), after each chunk. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Seconds of capture time without a message after which a call is parked
+   * (correlator.ts `parkAfter`, default DEFAULT_PARK_AFTER; Infinity: never).
+   */
+  parkAfter?: number;
+}
+
+/**
+ * An ended call waits 32 s of capture time for late copies (timers.ts); at
+ * 1,000 calls/s parking after 1 s holds 33,000 of them flat instead of as
+ * objects (README "Big captures").
+ */
+export const DEFAULT_PARK_AFTER = 1;
+
+/** What the record windows hold for a parked call's records: the call to wake. */
+class Parked {
+  constructor(readonly call: number) {}
 }
 
 export interface AnalyzeToStoreResult {
@@ -218,8 +235,8 @@ async function analyse(
   // one (Timer B/F, Timer C) read it when their timer fires; a missing record
   // reads as answered. Keeping every record for Timer B, as the live pipeline
   // does, held 100 MiB more at 1,000 calls/s.
-  const txs = new IdWindow<TransactionRecord>();
-  const dialogs = new IdWindow<DialogRecord>();
+  const txs = new IdWindow<TransactionRecord | Parked>();
+  const dialogs = new IdWindow<DialogRecord | Parked>();
   const unansweredFor = resolveTimers().c;
   const retiring = new RetireQueue();
   const unanswered = new RetireQueue();
@@ -302,12 +319,33 @@ async function analyse(
     if (open.length > 0) unanswered.push(now, open, []);
   };
 
-  const correlator = createCorrelator({ retain: false, onCallFinal: (c, d) => callFinal(c, d) });
+  const correlator = createCorrelator({
+    retain: false,
+    onCallFinal: (c, d) => callFinal(c, d),
+    parkAfter: opts.parkAfter ?? DEFAULT_PARK_AFTER,
+    onPark(call, txIds, dialogIds) {
+      const p = new Parked(call);
+      for (const id of txIds) if (txs.get(id) !== undefined) txs.set(id, p);
+      for (const id of dialogIds) if (dialogs.get(id) !== undefined) dialogs.set(id, p);
+    },
+    onWake(ts, ds) {
+      for (const t of ts) if (txs.get(t.id) !== undefined) txs.set(t.id, t);
+      for (const d of ds) if (dialogs.get(d.id) !== undefined) dialogs.set(d.id, d);
+    },
+  });
+  /** A record the rules may read, its call woken first when it is parked. */
+  const awake = <T>(window: IdWindow<T | Parked>, id: number): T | undefined => {
+    const r = window.get(id);
+    if (!(r instanceof Parked)) return r;
+    correlator.wake(r.call);
+    const w = window.get(id);
+    return w instanceof Parked ? undefined : w;
+  };
   const rules = createAnalyzer({
     onFinding: (f) => out.findings.push(f),
     model: {
-      transaction: (id) => txs.get(id),
-      dialog: (id) => dialogs.get(id),
+      transaction: (id) => awake(txs, id),
+      dialog: (id) => awake(dialogs, id),
       call: (id) => correlator.call(id),
       liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
     },
@@ -390,7 +428,14 @@ async function analyse(
   // go: all at once, their rows and the batch posted to the writer were the
   // analysis's peak of memory (~100 MiB more at 1,000 calls/s).
   const endPart = opts.endPart ?? DEFAULT_END_PART;
-  while (!correlator.endSome(endPart)) if (queued() >= batchSize) await flush();
+  // No message is handled any more: the answered calls' records go as soon as their call is
+  // handed out (a parked call's were read back just for that).
+  const endNow = Number.POSITIVE_INFINITY;
+  for (let done = false; !done; ) {
+    done = correlator.endSome(endPart);
+    retiring.retire(endNow, 0, txs, dialogs);
+    if (queued() >= batchSize) await flush();
+  }
   rules.end();
   // Every message belongs to a call the correlator handed out; one left here keeps the correlation it arrived with.
   pending.clear();

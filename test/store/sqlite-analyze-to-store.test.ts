@@ -74,9 +74,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function streamed(store: Store, file: string, batchSize?: number, endPart?: number) {
+async function streamed(
+  store: Store,
+  file: string,
+  batchSize?: number,
+  endPart?: number,
+  parkAfter?: number,
+) {
   const c = await store.createCapture({ name: file, size: 0, path: file });
-  const r = await analyzeToStore(file, await store.openWriter(c.id), { batchSize, endPart });
+  const r = await analyzeToStore(file, await store.openWriter(c.id), { batchSize, endPart, parkAfter });
   return { id: c.id, result: r, dump: await dump(store, c.id) };
 }
 
@@ -91,6 +97,10 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
       expect(got.dump).toEqual(want);
       // The calls still in progress at the end handed out one at a time, written between.
       expect((await streamed(sqlite, file, 2, 1)).dump).toEqual(want);
+      // Every call parked as soon as capture time moves past its last message, woken by the next
+      // message, timer or rule that needs it (correlator.ts `parkAfter`), or never parked.
+      expect((await streamed(sqlite, file, 7, undefined, 0)).dump).toEqual(want);
+      expect((await streamed(sqlite, file, 7, undefined, Number.POSITIVE_INFINITY)).dump).toEqual(want);
       const mem = createMemoryStore();
       expect((await streamed(mem, file)).dump).toEqual(want);
       await mem.close();
@@ -216,6 +226,8 @@ describe.skipIf(!corpusPresent)(
         const want = await reference(file);
         const got = await streamed(sqlite, file);
         expect(got.dump).toEqual(want);
+        // Every call parked as soon as capture time moves past its last message.
+        expect((await streamed(sqlite, file, undefined, undefined, 0)).dump).toEqual(want);
       },
       120_000,
     );
