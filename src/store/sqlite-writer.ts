@@ -34,9 +34,14 @@ export const MAX_SUMMARIES = 100_000;
 
 interface CallSummary {
   messages: number;
-  methods: Set<string>;
-  agents: Set<string>;
+  /** Distinct, in order of first sight (lists: a call has a few; a Set costs several times the memory). */
+  methods: string[];
+  agents: string[];
 }
+
+const addOnce = (list: string[], x: string): void => {
+  if (!list.includes(x)) list.push(x);
+};
 
 /** What the store lends its writers. */
 export interface WriterHost {
@@ -143,12 +148,12 @@ export class SqliteWriter implements CaptureWriter {
     let s = this.summaries.get(call);
     if (s === undefined) {
       if (this.summaries.size >= MAX_SUMMARIES) this.summaries.clear();
-      s = { messages: 0, methods: new Set(), agents: new Set() };
+      s = { messages: 0, methods: [], agents: [] };
       this.summaries.set(call, s);
     }
     s.messages++;
-    if (method !== null) s.methods.add(method);
-    if (agent !== null) s.agents.add(agent);
+    if (method !== null) addOnce(s.methods, method);
+    if (agent !== null) addOnce(s.agents, agent);
   }
 
   async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
@@ -217,15 +222,15 @@ export class SqliteWriter implements CaptureWriter {
 
   /** The summary of a call's messages from the stored messages. */
   private readSummary(c: CallJson): CallSummary {
-    const s: CallSummary = { messages: 0, methods: new Set(), agents: new Set() };
+    const s: CallSummary = { messages: 0, methods: [], agents: [] };
     const rows = this.st.summary.all(this.cap, JSON.stringify(c.messages)) as Array<{
       method: string | null;
       agent: string | null;
     }>;
     for (const r of rows) {
       s.messages++;
-      if (r.method !== null) s.methods.add(r.method);
-      if (r.agent !== null) s.agents.add(r.agent);
+      if (r.method !== null) addOnce(s.methods, r.method);
+      if (r.agent !== null) addOnce(s.agents, r.agent);
     }
     return s;
   }
