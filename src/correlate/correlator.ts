@@ -553,6 +553,13 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     if (relink) {
       this.table.restore(u.indexed);
       for (const [t, at] of u.timers) this.timers.schedule(t, at);
+      // Woken by a timer or a lookup, not a message (which queues it itself): parked again
+      // after `parkAfter` unless something happens (a call woken by its Timer L in its talk
+      // phase; an ended call's other timers fire meanwhile and hand it out).
+      if (!n.idleQueued) {
+        n.idleQueued = true;
+        this.idle.push(this.clock + this.parkAfter, n);
+      }
     }
     const onWake = this.opts.onWake;
     if (onWake !== undefined)

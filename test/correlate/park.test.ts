@@ -24,6 +24,7 @@ import {
   reinviteHoldAndInfo,
   rfc2543Call,
   subscribeNotify,
+  T0,
 } from '../fixtures/flows/index.js';
 
 const FLOWS: Record<string, () => SipMessage[]> = {
@@ -86,14 +87,50 @@ describe('parked calls answer as if they had never been parked', () => {
     },
   );
 
-  it('a call in its talk phase is parked, and the BYE wakes it (RFC 3261 §15.1.2)', () => {
-    // basicCall: ACK at 2.010, BYE at 12.000. Parked one second after the ACK.
+  it('a call is parked while it rings and while it talks, woken by the 200 and the BYE, parked once it ended (RFC 3261 §15.1.2)', () => {
+    // basicCall: 180 at 0.020, 200 at 2.000, ACK at 2.010, BYE at 12.000, its 200 at 12.010.
     const msgs = basicCall();
-    const r = correlate(msgs, { parkAfter: 1 });
-    // Parked in the talk phase, woken by the BYE, parked again once the BYE is answered
-    // (nothing left but timers waiting for late copies), woken by the first of them.
-    expect(r.events).toEqual(['park 0', 'wake', 'park 0', 'wake']);
-    expect(r.finals).toEqual(correlate(msgs, {}).finals);
+    // Capture time moves to 13 s: the call has ended (BYE answered, dialog terminated) and is
+    // parked; at 50 s its timers (Timer J of the BYE, 44.010) have woken it and handed it out.
+    const r = correlate(msgs, { parkAfter: 1, advanceTo: T0 + 13 });
+    expect(r.events).toEqual(['park 0', 'wake', 'park 0', 'wake', 'park 0', 'wake']);
+    const later = createCorrelator({ retain: false, parkAfter: 1 });
+    for (const [i, m] of msgs.entries()) later.push(m, i);
+    later.advance(T0 + 13);
+    expect(later.hotStats()).toMatchObject({ calls: 1 });
+    later.advance(T0 + 50);
+    expect(later.hotStats()).toMatchObject({ calls: 0, transactions: 0, dialogs: 0, timers: 0 });
+    expect(r.finals).toEqual(correlate(msgs, { advanceTo: T0 + 13 }).finals);
+  });
+
+  it('a call woken by a timer in its talk phase is parked again (Timer L of its INVITE, RFC 6026)', () => {
+    // A call that talks for 100 s: parked after the ACK, woken at 34.000 by Timer L of the
+    // INVITE (64·T1 after its 200), parked again a second later, woken by the BYE at 102.
+    const msgs = basicCall();
+    const bye = msgs.slice(5).map((m) => copyOf(m, 90, 10 + m.source!.frame));
+    const flow = [...msgs.slice(0, 5), ...bye];
+    const events: string[] = [];
+    const finals: unknown[] = [];
+    const c = createCorrelator({
+      retain: false,
+      parkAfter: 1,
+      onPark: () => events.push('park'),
+      onWake: () => events.push('wake'),
+      onCallFinal: (call, d) => finals.push(structuredClone({ call, ...d })),
+    });
+    const out = flow.slice(0, 5).map((m, i) => c.push(m, i));
+    c.advance(T0 + 10);
+    expect(events).toEqual(['park', 'wake', 'park']);
+    c.advance(T0 + 40);
+    expect(events).toEqual(['park', 'wake', 'park', 'wake']);
+    c.advance(T0 + 45);
+    expect(events).toEqual(['park', 'wake', 'park', 'wake', 'park']);
+    out.push(...flow.slice(5).map((m, i) => c.push(m, 5 + i)));
+    c.end();
+    expect(events.at(-1)).toBe('wake');
+    const never = correlate(flow, {});
+    expect(out).toEqual(never.out);
+    expect(finals).toEqual(never.finals);
   });
 
   it('a 2xx retransmitted after the call was parked is matched to its INVITE transaction (§13.3.1.4, RFC 6026 Accepted)', () => {
