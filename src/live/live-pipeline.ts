@@ -44,8 +44,12 @@ import { Emitter } from './emitter.js';
 
 export interface LivePipelineOptions {
   decoder?: DecoderOptions;
-  /** Correlator timers and limits (`retain` is always off here). */
-  correlator?: Omit<CorrelatorOptions, 'retain' | 'onCallFinal'>;
+  /**
+   * Correlator timers and limits (`retain` is always off here). No parking:
+   * the records this pipeline keeps for the rules would not follow a parked
+   * call (analyze-to-store.ts does that for uploads).
+   */
+  correlator?: Omit<CorrelatorOptions, 'retain' | 'onCallFinal' | 'parkAfter' | 'onPark' | 'onWake'>;
   /** Rules to run (default all) and the mildest severity kept (default info). */
   rules?: readonly Rule[];
   minSeverity?: Severity;
