@@ -16,7 +16,7 @@ import type { Endpoint } from '../decode/payload.js';
 import { mergeKind } from './call-outcome.js';
 import { detach } from './detach.js';
 import type { Evidence } from './evidence.js';
-import { type CallEvidence, type CallNode, type CallRecord, NONE, withItem } from './model.js';
+import { type CallEvidence, type CallNode, NONE, newCallRecord, withItem } from './model.js';
 
 export interface CallTableStats {
   /** Hot Call-ID entries (leg Call-IDs of hot calls included). */
@@ -77,31 +77,7 @@ export class CallTable {
     // One copy of the Call-ID for the record and the index: the message's own
     // string is a slice that would keep the whole message text alive.
     const own = detach(callId);
-    const rec: CallRecord = {
-      id: this.nextId++,
-      kind: 'other',
-      state: 'setup',
-      callIds: own === undefined ? NONE : [own],
-      links: NONE,
-      from: null,
-      to: null,
-      start: ts,
-      end: ts,
-      finalStatus: null,
-      reason: null,
-      pddMs: null,
-      setupMs: null,
-      durationMs: null,
-      hangupBy: null,
-      dialogs: NONE,
-      transactions: NONE,
-      messages: NONE,
-      retransmissions: 0,
-      duplicates: 0,
-      endpoints: NONE,
-      unknownDialogRequests: NONE,
-      final: false,
-    };
+    const rec = newCallRecord(this.nextId++, own === undefined ? NONE : [own], ts);
     const node: CallNode = {
       tk: 2,
       timerIndex: -1,

@@ -354,8 +354,9 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     const r = this.callRecords.get(id);
     if (r !== undefined) return r;
     const n = this.calls.hot.get(id);
-    if (n?.parked != null) this.unpark(n);
-    return n?.rec;
+    if (n === undefined) return undefined;
+    if (n.parked !== null) this.unpark(n);
+    return n.rec;
   }
 
   hotCall(id: number): CallRecord | undefined {

@@ -329,3 +329,32 @@ export interface CallNode extends TimerTarget {
   /** Queued for the correlator's idle check (parking). */
   idleQueued: boolean;
 }
+
+/** A call's record as it starts (call-table.ts), and the shape every call record has. */
+export function newCallRecord(id: number, callIds: string[], ts: number): CallRecord {
+  return {
+    id,
+    kind: 'other',
+    state: 'setup',
+    callIds,
+    links: NONE,
+    from: null,
+    to: null,
+    start: ts,
+    end: ts,
+    finalStatus: null,
+    reason: null,
+    pddMs: null,
+    setupMs: null,
+    durationMs: null,
+    hangupBy: null,
+    dialogs: NONE,
+    transactions: NONE,
+    messages: NONE,
+    retransmissions: 0,
+    duplicates: 0,
+    endpoints: NONE,
+    unknownDialogRequests: NONE,
+    final: false,
+  };
+}

@@ -28,11 +28,12 @@ import {
   type DialogRecord,
   type EndpointAcc,
   NONE,
+  newCallRecord,
   type TransactionRecord,
   type Tx,
 } from './model.js';
-import type { TransactionKind, TransactionState } from './transaction-state.js';
-import { NO_ANOMALIES } from './transaction-state.js';
+import { newTx } from './transaction-layer.js';
+import { NO_ANOMALIES, type TransactionKind, type TransactionState } from './transaction-state.js';
 
 /**
  * A parked call's state (what `CallNode.parked` holds): its numbers and the
@@ -331,31 +332,7 @@ class Reader {
  * What a parked node's `rec` is until it wakes (its record is in the parked
  * form): a record of the same shape, so that the node keeps its hidden class.
  */
-const PARKED_RECORD: CallRecord = {
-  id: -1,
-  kind: 'other',
-  state: 'setup',
-  callIds: NONE,
-  links: NONE,
-  from: null,
-  to: null,
-  start: Number.NaN,
-  end: Number.NaN,
-  finalStatus: null,
-  reason: null,
-  pddMs: null,
-  setupMs: null,
-  durationMs: null,
-  hangupBy: null,
-  dialogs: NONE,
-  transactions: NONE,
-  messages: NONE,
-  retransmissions: 0,
-  duplicates: 0,
-  endpoints: NONE,
-  unknownDialogRequests: NONE,
-  final: false,
-};
+const PARKED_RECORD: CallRecord = newCallRecord(-1, NONE, Number.NaN);
 
 /**
  * Has the call ended: every transaction answered (an INVITE rejected, also
@@ -693,30 +670,21 @@ function readTx(r: Reader, call: CallNode, dialogs: readonly Dialog[]): Tx {
     acks: r.onum(),
     ackedBy: r.onum(),
   };
-  const tx: Tx = {
-    rfc2543: r.val(),
-    branch: r.val(),
-    sentBy: r.val(),
-    method: r.val(),
-    callId: r.val(),
-    cseq: r.num(),
-    fromTag: r.val(),
-    uri: r.val(),
-    tk: 0,
-    timerIndex: -1,
-    timerAt: Number.NaN,
+  // Arguments are read in order: the fields as writeTx wrote them.
+  const tx = newTx(
+    r.val(),
+    r.val(),
+    r.val(),
+    r.val(),
+    r.val(),
+    r.num(),
+    r.val(),
+    r.val(),
     rec,
     call,
-    reliable: r.val(),
-    hot: false,
-    next: null,
-    copies: null,
-    dialogs: NO_DIALOGS,
-    reason: null,
-    provisional: 0,
-    first18xAt: Number.NaN,
-    finalToTag: undefined,
-  };
+    r.val(),
+  );
+
   let last: Copy | null = null;
   for (let i = r.num(); i > 0; i--) {
     const c = readCopy(r);

@@ -279,31 +279,19 @@ export class TransactionLayer implements CopyStrings {
       acks: undefined,
       ackedBy: undefined,
     };
-    // One literal with every field (a stable hidden class for all transactions).
-    const tx: Tx = {
+    const tx = newTx(
       rfc2543,
       branch,
       sentBy,
       method,
-      callId: ownCid,
-      cseq: probe.cseq,
-      fromTag: rfc2543 || method === 'SUBSCRIBE' || method === 'REFER' ? detach(probe.fromTag) : '',
-      uri: rfc2543 ? detach(probe.uri) : null,
-      tk: 0,
-      timerIndex: -1,
-      timerAt: Number.NaN,
+      ownCid,
+      probe.cseq,
+      rfc2543 || method === 'SUBSCRIBE' || method === 'REFER' ? detach(probe.fromTag) : '',
+      rfc2543 ? detach(probe.uri) : null,
       rec,
-      call: root,
+      root,
       reliable,
-      hot: false,
-      next: null,
-      copies: null,
-      dialogs: NO_DIALOGS,
-      reason: null,
-      provisional: 0,
-      first18xAt: Number.NaN,
-      finalToTag: undefined,
-    };
+    );
     if (sentBy !== '') this.ctx.table.add(tx);
     root.txs = withItem(root.txs, tx);
     root.rec.transactions = withItem(root.rec.transactions, rec.id);
@@ -360,4 +348,47 @@ function knownCallId(callIds: readonly string[], cid: string): string | undefine
 function finalOnPath(tx: Tx, src: Endpoint, dst: Endpoint): boolean {
   for (let c = tx.copies; c !== null; c = c.next) if (c.code >= 200 && fromTo(c, src, dst)) return true;
   return false;
+}
+
+/**
+ * A transaction as it starts (transaction-layer.ts, and park.ts reading one
+ * back): one literal with every field, so that all share a hidden class.
+ */
+export function newTx(
+  rfc2543: boolean,
+  branch: string | null,
+  sentBy: string,
+  method: string,
+  callId: string,
+  cseq: number,
+  fromTag: string,
+  uri: string | null,
+  rec: TransactionRecord,
+  call: CallNode,
+  reliable: boolean,
+): Tx {
+  return {
+    rfc2543,
+    branch,
+    sentBy,
+    method,
+    callId,
+    cseq,
+    fromTag,
+    uri,
+    tk: 0,
+    timerIndex: -1,
+    timerAt: Number.NaN,
+    rec,
+    call,
+    reliable,
+    hot: false,
+    next: null,
+    copies: null,
+    dialogs: NO_DIALOGS,
+    reason: null,
+    provisional: 0,
+    first18xAt: Number.NaN,
+    finalToTag: undefined,
+  };
 }
