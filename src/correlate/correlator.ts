@@ -57,7 +57,9 @@ export interface CorrelatorOptions extends TimerOptions {
   onCallFinal?: (call: CallRecord, detail: CallFinalDetail) => void;
   /**
    * Parks a call that has seen no message for this many seconds of capture
-   * time (park.ts): its state is kept flat, cheap to hold and for the garbage
+   * time, and one that has ended (every transaction answered, every dialog
+   * terminated) as soon as capture time moves past its last message
+   * (park.ts): its state is kept flat, cheap to hold and for the garbage
    * collector, until a message, one of its timers or a lookup wakes it. The
    * answers are the same. Off by default, and always with `retain`.
    */
