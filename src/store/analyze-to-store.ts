@@ -23,6 +23,7 @@ import { linkTypeName } from '../capture/link-types.js';
 import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
+import { awake, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
@@ -60,11 +61,6 @@ export interface AnalyzeToStoreOptions {
  * objects (README "Big captures").
  */
 export const DEFAULT_PARK_AFTER = 1;
-
-/** What the record windows hold for a parked call's records: the call to wake. */
-class Parked {
-  constructor(readonly call: number) {}
-}
 
 export interface AnalyzeToStoreResult {
   stats: AnalysisStats;
@@ -235,8 +231,8 @@ async function analyse(
   // one (Timer B/F, Timer C) read it when their timer fires; a missing record
   // reads as answered. Keeping every record for Timer B, as the live pipeline
   // does, held 100 MiB more at 1,000 calls/s.
-  const txs = new IdWindow<TransactionRecord | Parked>();
-  const dialogs = new IdWindow<DialogRecord | Parked>();
+  const txs = new IdWindow<TransactionRecord | ParkedRef>();
+  const dialogs = new IdWindow<DialogRecord | ParkedRef>();
   const unansweredFor = resolveTimers().c;
   const retiring = new RetireQueue();
   const unanswered = new RetireQueue();
@@ -323,29 +319,14 @@ async function analyse(
     retain: false,
     onCallFinal: (c, d) => callFinal(c, d),
     parkAfter: opts.parkAfter ?? DEFAULT_PARK_AFTER,
-    onPark(call, txIds, dialogIds) {
-      const p = new Parked(call);
-      for (const id of txIds) if (txs.get(id) !== undefined) txs.set(id, p);
-      for (const id of dialogIds) if (dialogs.get(id) !== undefined) dialogs.set(id, p);
-    },
-    onWake(ts, ds) {
-      for (const t of ts) if (txs.get(t.id) !== undefined) txs.set(t.id, t);
-      for (const d of ds) if (dialogs.get(d.id) !== undefined) dialogs.set(d.id, d);
-    },
+    ...parkingHooks(txs, dialogs),
   });
-  /** A record the rules may read, its call woken first when it is parked. */
-  const awake = <T>(window: IdWindow<T | Parked>, id: number): T | undefined => {
-    const r = window.get(id);
-    if (!(r instanceof Parked)) return r;
-    correlator.wake(r.call);
-    const w = window.get(id);
-    return w instanceof Parked ? undefined : w;
-  };
+  const wake = (call: number): void => correlator.wake(call);
   const rules = createAnalyzer({
     onFinding: (f) => out.findings.push(f),
     model: {
-      transaction: (id) => awake(txs, id),
-      dialog: (id) => awake(dialogs, id),
+      transaction: (id) => awake(txs, id, wake),
+      dialog: (id) => awake(dialogs, id, wake),
       call: (id) => correlator.call(id),
       liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
     },
