@@ -12,7 +12,8 @@
  *   window of them is the consumer's business (the store, the CLI);
  * - the records the correlated rules look up by id (a CANCEL's INVITE, a
  *   forwarded request's upstream) are kept while their call is hot and a
- *   little longer (`retireAfter`) after it was handed out.
+ *   little longer (`retireAfter`) after it was handed out; while the call is
+ *   parked (`parkAfter`), a handle that wakes it when read stands for them.
  *
  * Time is capture time (DESIGN.md "Time is data"), which a packet moves
  * forward. When none comes, `tick()` moves it on with the wall clock — from
@@ -35,6 +36,7 @@ import {
   type HotStats,
 } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
+import { awake, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
 import type { DecoderOptions } from '../decode/decoder.js';
 import type { Payload } from '../decode/payload.js';
@@ -44,12 +46,14 @@ import { Emitter } from './emitter.js';
 
 export interface LivePipelineOptions {
   decoder?: DecoderOptions;
-  /**
-   * Correlator timers and limits (`retain` is always off here). No parking:
-   * the records this pipeline keeps for the rules would not follow a parked
-   * call (analyze-to-store.ts does that for uploads).
-   */
+  /** Correlator timers and limits (`retain` is always off here; parking is `parkAfter`). */
   correlator?: Omit<CorrelatorOptions, 'retain' | 'onCallFinal' | 'parkAfter' | 'onPark' | 'onWake'>;
+  /**
+   * Seconds of capture time without a message after which a call is parked,
+   * an ended one at once (correlator.ts `parkAfter`; default 1, Infinity:
+   * never): an ended call waiting out its 32 s for late copies is held flat.
+   */
+  parkAfter?: number;
   /** Rules to run (default all) and the mildest severity kept (default info). */
   rules?: readonly Rule[];
   minSeverity?: Severity;
@@ -65,6 +69,9 @@ export interface LivePipelineOptions {
    */
   retireAfter?: number;
 }
+
+/** A live call is parked after a second without a message (an ended one at once). */
+export const DEFAULT_LIVE_PARK_AFTER = 1;
 
 export interface LiveMessage {
   /** 0-based, in the order messages completed, across every source. */
@@ -116,8 +123,8 @@ export class LivePipeline extends Emitter<LiveEvents> {
   private readonly idleLag: number;
   private readonly retireAfter: number;
   /** Records the correlated rules may look up by id: hot calls' and recently handed-out ones. */
-  private readonly txs = new Map<number, TransactionRecord>();
-  private readonly dialogs = new Map<number, DialogRecord>();
+  private readonly txs = new Map<number, TransactionRecord | ParkedRef>();
+  private readonly dialogs = new Map<number, DialogRecord | ParkedRef>();
   /** Handed-out calls waiting for `retireAfter` before their records go: [capture time, tx ids, dialog ids]. */
   private readonly retiring: Array<[number, number[], number[]]> = [];
   private retireHead = 0;
@@ -151,16 +158,19 @@ export class LivePipeline extends Emitter<LiveEvents> {
       ...opts.correlator,
       retain: false,
       onCallFinal: (call, detail) => this.callFinal(call, detail),
+      parkAfter: opts.parkAfter ?? DEFAULT_LIVE_PARK_AFTER,
+      ...parkingHooks(this.txs, this.dialogs),
     });
     const c = this.correlator;
+    const wake = (call: number): void => c.wake(call);
     this.analyzer = createAnalyzer({
       rules: opts.rules,
       minSeverity: opts.minSeverity,
       timers,
       onFinding: (f) => this.emit('finding', f),
       model: {
-        transaction: (id) => this.txs.get(id),
-        dialog: (id) => this.dialogs.get(id),
+        transaction: (id) => awake(this.txs, id, wake),
+        dialog: (id) => awake(this.dialogs, id, wake),
         call: (id) => c.call(id),
         liveTransaction: (branch, sentBy, method) => c.liveTransaction(branch, sentBy, method),
       },

@@ -17,7 +17,8 @@ describe.skipIf(!corpusPresent)('live pipeline on the corpus: what analyze finds
     async (name) => {
       const file = join(dir, name);
       const want = await analyzeCapture(file);
-      const live = createLivePipeline();
+      // Every call parked as soon as capture time moves past its last message: the same answers.
+      const live = createLivePipeline({ parkAfter: 0 });
       let messages = 0;
       const calls: string[] = [];
       const findings: string[] = [];

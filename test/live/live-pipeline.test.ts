@@ -33,33 +33,42 @@ describe('live pipeline: the same stages as a file, as events', () => {
     'fragmented-invite.pcap',
     'register-digest-auth.pcap',
   ]) {
-    it(`${name}: the messages, calls and findings analyze gives, once the input ends`, async () => {
-      const file = sample(name);
-      const want = await analyzeCapture(file);
-      const live = createLivePipeline();
-      const msgs: LiveMessage[] = [];
-      const calls: CallRecord[] = [];
-      const findings: Finding[] = [];
-      live.on('message', (m) => msgs.push(m));
-      live.on('call', (c) => calls.push(c));
-      live.on('finding', (f) => findings.push(f));
-      for await (const f of openCapture(file)) live.pushFrame(f);
-      live.end();
-      // analyze names a message's dialog once the capture is over (the confirmed one of a fork); live, as known on arrival.
-      const strip = ({ dialog: _d, ...r }: MessageRecord) => r;
-      expect(msgs.map((m) => strip(liveMessageRecord(m)))).toEqual(
-        Array.from({ length: want.messages.length }, (_, i) => strip(want.messages.get(i))),
-      );
-      expect(calls.map((c) => [c.callIds, c.state, c.messages])).toEqual(
-        want.calls.map((c) => [c.callIds, c.state, c.messages]),
-      );
-      expect(findings.map((f) => [f.rule, f.messages]).sort()).toEqual(
-        want.findings.map((f) => [f.rule, f.messages]).sort(),
-      );
-      const s = live.stats();
-      expect(s).toMatchObject({ messages: want.stats.sipMessages, calls: want.calls.length, activeCalls: 0 });
-      expect(s.frames).toBe(want.stats.frames);
-    });
+    // Calls parked as soon as capture time moves past their last message (`parkAfter` 0), after
+    // the default second, or never: the same answers.
+    it.each([0, undefined, Number.POSITIVE_INFINITY])(
+      `${name}: the messages, calls and findings analyze gives, once the input ends (parkAfter %s)`,
+      async (parkAfter) => {
+        const file = sample(name);
+        const want = await analyzeCapture(file);
+        const live = createLivePipeline({ parkAfter });
+        const msgs: LiveMessage[] = [];
+        const calls: CallRecord[] = [];
+        const findings: Finding[] = [];
+        live.on('message', (m) => msgs.push(m));
+        live.on('call', (c) => calls.push(c));
+        live.on('finding', (f) => findings.push(f));
+        for await (const f of openCapture(file)) live.pushFrame(f);
+        live.end();
+        // analyze names a message's dialog once the capture is over (the confirmed one of a fork); live, as known on arrival.
+        const strip = ({ dialog: _d, ...r }: MessageRecord) => r;
+        expect(msgs.map((m) => strip(liveMessageRecord(m)))).toEqual(
+          Array.from({ length: want.messages.length }, (_, i) => strip(want.messages.get(i))),
+        );
+        expect(calls.map((c) => [c.callIds, c.state, c.messages])).toEqual(
+          want.calls.map((c) => [c.callIds, c.state, c.messages]),
+        );
+        expect(findings.map((f) => [f.rule, f.messages]).sort()).toEqual(
+          want.findings.map((f) => [f.rule, f.messages]).sort(),
+        );
+        const s = live.stats();
+        expect(s).toMatchObject({
+          messages: want.stats.sipMessages,
+          calls: want.calls.length,
+          activeCalls: 0,
+        });
+        expect(s.frames).toBe(want.stats.frames);
+      },
+    );
   }
 });
 
