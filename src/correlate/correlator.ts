@@ -32,7 +32,7 @@ import {
   withId,
   withItem,
 } from './model.js';
-import { type ArmedTimer, canPark, isQuiet, parkCall, unparkCall } from './park.js';
+import { type ArmedTimer, canPark, isQuiet, type ParkLimits, parkCall, unparkCall } from './park.js';
 import { ParkQueue } from './park-queue.js';
 import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
@@ -131,8 +131,11 @@ export function createCorrelator(opts: CorrelatorOptions = {}): Correlator {
 
 const NO_ENDPOINT: Endpoint = { ip: '', port: 0 };
 
-/** A call with more transactions than this (a long registration) is not parked: each wake would read them all. */
-const MAX_PARKED_TRANSACTIONS = 64;
+/**
+ * A call bigger than this (a long registration, a flood of copies) is not
+ * parked: each wake would read it all back, each park write it again.
+ */
+const PARK_LIMITS: ParkLimits = { transactions: 64, messages: 512 };
 
 export class CorrelatorImpl implements Correlator, TransactionContext {
   readonly v: TimerValues;
@@ -521,7 +524,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   }
 
   private park(n: CallNode): void {
-    if (!canPark(n, MAX_PARKED_TRANSACTIONS) || !this.table.canPark(n)) return;
+    if (!canPark(n, PARK_LIMITS) || !this.table.canPark(n)) return;
     const armed: ArmedTimer[] = [];
     const q = this.timers;
     for (const tx of n.txs)

@@ -354,12 +354,24 @@ export function isQuiet(n: CallNode): boolean {
 }
 
 /**
+ * The largest call that is parked: each wake reads it all back and each park
+ * writes it again, so a call that keeps getting messages after it ended (a
+ * flood of copies of its last response) would cost its size at every one.
+ */
+export interface ParkLimits {
+  transactions: number;
+  messages: number;
+}
+
+/**
  * Can `n` be parked as it is: a call of one Call-ID (nothing merged into it),
  * whose transactions and dialogs are its own and point only at each other.
  */
-export function canPark(n: CallNode, maxTransactions: number): boolean {
+export function canPark(n: CallNode, limits: ParkLimits): boolean {
   if (n.parent !== null || n.released || n.parked !== null) return false;
-  if (n.rec.links.length > 0 || n.rec.callIds.length > 1 || n.txs.length > maxTransactions) return false;
+  const r = n.rec;
+  if (r.links.length > 0 || r.callIds.length > 1) return false;
+  if (n.txs.length > limits.transactions || r.messages.length > limits.messages) return false;
   for (const tx of n.txs) {
     if (tx.call !== n) return false;
     for (const d of tx.dialogs) if (d.call !== n || !n.dialogs.includes(d)) return false;

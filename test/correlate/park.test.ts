@@ -169,6 +169,18 @@ describe('parked calls answer as if they had never been parked', () => {
     expect(after.hotStats()).toMatchObject({ calls: 0, transactions: 0, dialogs: 0 });
   });
 
+  it('a call flooded with copies after it ended is no longer parked once it holds 512 messages', () => {
+    // 1,000 copies of the BYE's 200, 1 ms apart, after the call ended: parking it again after
+    // each would read and write a list that grows with every copy.
+    const msgs = basicCall();
+    const flood = Array.from({ length: 1000 }, (_, i) => copyOf(msgs[6], 1 + i * 0.001, 100 + i));
+    const r = correlate([...msgs, ...flood], { parkAfter: 0 });
+    const parks = r.events.filter((e) => e.startsWith('park')).length;
+    expect(parks).toBeGreaterThan(100);
+    expect(parks).toBeLessThan(520);
+    expect(r.finals).toEqual(correlate([...msgs, ...flood], {}).finals);
+  });
+
   it('is off with `retain` (every record is kept anyway)', () => {
     let parks = 0;
     const c = createCorrelator({ retain: true, parkAfter: 0, onPark: () => parks++ });
