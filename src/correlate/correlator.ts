@@ -535,7 +535,6 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     if (armed.length > 1) armed.sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const t of armed) q.cancel(t.target);
     const indexed = n.txs.filter((tx) => tx.hot);
-    this.table.park(n, indexed);
     for (const tx of n.txs) if (tx.rec === this.lastTx) this.lastTx = undefined;
     for (const d of n.dialogs) if (d.rec === this.lastDialog) this.lastDialog = undefined;
     const onPark = this.opts.onPark;
@@ -545,7 +544,8 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
         n.txs.map((t) => t.rec.id),
         n.dialogs.map((d) => d.rec.id),
       );
-    n.parked = parkCall(n, indexed, armed);
+    n.parked = parkCall(n, armed);
+    this.table.park(n, indexed);
     if (armed.length > 0) q.schedule(n, armed[0].at);
   }
 

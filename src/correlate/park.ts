@@ -1,20 +1,20 @@
 /**
  * A call's state in a flat form: what the correlator keeps of a call that has
- * seen no message for a while (correlator.ts `park`), until a message, a
- * timer or a lookup needs it again (`unpark`).
+ * ended, or seen no message for a while (correlator.ts `park`), until a
+ * message, a timer or a lookup needs it again (`unpark`).
  *
  * Why: a call that has ended stays hot for Timer J/L/D and the call linger
  * (32 s of capture time each, timers.ts), so at 1,000 calls/s some 33,000
  * ended calls are held, each as some 60 small objects (records, transactions,
- * copies, dialogs, their lists and boxed times). The garbage collector walks
- * and copies all of them again and again. Parked, a call is two objects:
- * its numbers in one Float64Array and its strings (and the few lists kept as
- * they are) in one array. README "Big captures" has the figures.
+ * copies, dialogs, their lists and boxed times), ~6 KB. Parked, a call is a
+ * one-byte string of varints and one short array of its distinct strings
+ * (and the few lists kept as they are), ~0.8 KB. README "Big captures" has
+ * the figures.
  *
  * `parkCall` writes, `unparkCall` reads back the same objects, field by
- * field, in the same order; test/correlate/park.test.ts checks that the
- * objects read back equal those written, for every flow of the correlator's
- * tests. Object literals here list their fields in the order of the places
+ * field, in the same order; test/correlate/park.test.ts checks that every
+ * flow of the correlator's tests answers the same parked at every step as
+ * never parked. Object literals here list their fields in the order of the places
  * that make them (transaction-layer.ts, dialog-table.ts, call-table.ts,
  * retransmission.ts, correlator.ts), so that they share their hidden classes.
  */
@@ -165,6 +165,8 @@ class Writer {
   }
 
   val(x: unknown): void {
+    // The constants by their place in CONSTANTS, one comparison each: a loop over that
+    // list made writing a call ~10% slower (the tests read every code back).
     if (x === null) {
       this.byte(0);
       return;
@@ -389,9 +391,10 @@ export function canPark(n: CallNode, limits: ParkLimits): boolean {
  * timers of its transactions, dialogs and of itself (`armed`, earliest first
  * and in firing order), and leaves the node holding only what the call table
  * needs (its Call-ID lists, tags, evidence keys and counters). The caller has
- * taken the transactions out of the index and the timers out of the queue.
+ * taken the timers out of the queue, and takes the transactions that are in
+ * the index (`hot`, written as they are) out of it afterwards.
  */
-export function parkCall(n: CallNode, indexed: readonly Tx[], armed: readonly ArmedTimer[]): ParkedCall {
+export function parkCall(n: CallNode, armed: readonly ArmedTimer[]): ParkedCall {
   const w = new Writer();
   writeCallRecord(w, n.rec);
   w.num(n.endpoints === NONE ? LIST_NONE : n.endpoints.length);
@@ -399,7 +402,7 @@ export function parkCall(n: CallNode, indexed: readonly Tx[], armed: readonly Ar
   w.num(n.dialogs === NONE ? LIST_NONE : n.dialogs.length);
   if (n.dialogs !== NONE) for (const d of n.dialogs) writeDialog(w, d);
   w.num(n.txs === NONE ? LIST_NONE : n.txs.length);
-  if (n.txs !== NONE) for (const tx of n.txs) writeTx(w, tx, n.dialogs, indexed.includes(tx));
+  if (n.txs !== NONE) for (const tx of n.txs) writeTx(w, tx, n.dialogs);
   // Links between them, by place in the node's lists.
   for (const d of n.dialogs) writeRefs(w, d.txs, n.txs);
   writeRefs(w, n.hotDialogs, n.dialogs);
@@ -598,7 +601,7 @@ function readDialog(r: Reader, call: CallNode): Dialog {
   };
 }
 
-function writeTx(w: Writer, tx: Tx, dialogs: readonly Dialog[], indexed: boolean): void {
+function writeTx(w: Writer, tx: Tx, dialogs: readonly Dialog[]): void {
   const x = tx.rec;
   w.num(x.id);
   w.val(x.kind);
@@ -647,7 +650,8 @@ function writeTx(w: Writer, tx: Tx, dialogs: readonly Dialog[], indexed: boolean
   w.num(tx.provisional);
   w.num(tx.first18xAt);
   w.val(tx.finalToTag);
-  w.val(indexed);
+  // In the index: put back there on waking.
+  w.val(tx.hot);
 }
 
 function readTx(r: Reader, call: CallNode, dialogs: readonly Dialog[]): Tx {
