@@ -36,7 +36,7 @@ import {
   type HotStats,
 } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
-import { awake, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
+import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
 import type { DecoderOptions } from '../decode/decoder.js';
 import type { Payload } from '../decode/payload.js';
@@ -50,8 +50,8 @@ export interface LivePipelineOptions {
   correlator?: Omit<CorrelatorOptions, 'retain' | 'onCallFinal' | 'parkAfter' | 'onPark' | 'onWake'>;
   /**
    * Seconds of capture time without a message after which a call is parked,
-   * an ended one at once (correlator.ts `parkAfter`; default 1, Infinity:
-   * never): an ended call waiting out its 32 s for late copies is held flat.
+   * an ended one at once (correlator.ts `parkAfter`; default
+   * DEFAULT_PARK_AFTER, parked-records.ts; Infinity: never).
    */
   parkAfter?: number;
   /** Rules to run (default all) and the mildest severity kept (default info). */
@@ -69,9 +69,6 @@ export interface LivePipelineOptions {
    */
   retireAfter?: number;
 }
-
-/** A live call is parked after a second without a message (an ended one at once). */
-export const DEFAULT_LIVE_PARK_AFTER = 1;
 
 export interface LiveMessage {
   /** 0-based, in the order messages completed, across every source. */
@@ -158,7 +155,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       ...opts.correlator,
       retain: false,
       onCallFinal: (call, detail) => this.callFinal(call, detail),
-      parkAfter: opts.parkAfter ?? DEFAULT_LIVE_PARK_AFTER,
+      parkAfter: opts.parkAfter ?? DEFAULT_PARK_AFTER,
       ...parkingHooks(this.txs, this.dialogs),
     });
     const c = this.correlator;

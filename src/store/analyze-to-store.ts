@@ -23,7 +23,7 @@ import { linkTypeName } from '../capture/link-types.js';
 import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
-import { awake, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
+import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
@@ -49,18 +49,12 @@ export interface AnalyzeToStoreOptions {
   /** Fraction of the file read (0..1), after each chunk. */
   onProgress?: (fraction: number) => void;
   /**
-   * Seconds of capture time without a message after which a call is parked
-   * (correlator.ts `parkAfter`, default DEFAULT_PARK_AFTER; Infinity: never).
+   * Seconds of capture time without a message after which a call is parked,
+   * an ended one at once (correlator.ts `parkAfter`; default
+   * DEFAULT_PARK_AFTER, parked-records.ts; Infinity: never).
    */
   parkAfter?: number;
 }
-
-/**
- * An ended call waits 32 s of capture time for late copies (timers.ts); at
- * 1,000 calls/s parking after 1 s holds 33,000 of them flat instead of as
- * objects (README "Big captures").
- */
-export const DEFAULT_PARK_AFTER = 1;
 
 export interface AnalyzeToStoreResult {
   stats: AnalysisStats;
