@@ -103,6 +103,7 @@ export class TransactionTable {
     this.count++;
   }
 
+  /** Forgets every transaction (end of input). */
   clear(): void {
     for (const map of [this.byBranch, this.byCallId]) {
       for (const head of map.values()) {
