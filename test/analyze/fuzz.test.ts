@@ -9,41 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SipMessage } from '../../src/sip/message.js';
 import { parseSip } from '../../src/sip/parse.js';
-import {
-  b2buaLegsLinkedByXcid,
-  basicCall,
-  cancelledCall,
-  forkedInvite,
-  lostAckRetransmissions,
-  optionsUnanswered,
-  prackCall,
-  proxiedCall,
-  redirect302,
-  referTransfer,
-  registerWithChallenge,
-  reinviteHoldAndInfo,
-  rfc2543Call,
-  subscribeNotify,
-} from '../fixtures/flows/index.js';
+import { basicCall, NAMED_FLOWS } from '../fixtures/flows/index.js';
 import { analyzeFlow } from './correlated.js';
 import { textOf } from './flow-edit.js';
 
-const FLOWS: Array<[string, () => SipMessage[]]> = [
-  ['basic call', () => basicCall()],
-  ['proxied call', proxiedCall],
-  ['forked INVITE', forkedInvite],
-  ['cancelled call', cancelledCall],
-  ['302 redirect', () => redirect302({ follow: true })],
-  ['re-INVITE and INFO', reinviteHoldAndInfo],
-  ['PRACK', prackCall],
-  ['lost ACK', lostAckRetransmissions],
-  ['RFC 2543', rfc2543Call],
-  ['B2BUA legs', () => b2buaLegsLinkedByXcid()],
-  ['REGISTER with challenge', registerWithChallenge],
-  ['REFER transfer', referTransfer],
-  ['SUBSCRIBE/NOTIFY', subscribeNotify],
-  ['OPTIONS unanswered', optionsUnanswered],
-];
+const FLOWS = NAMED_FLOWS;
 
 const ODD = [
   '__proto__',

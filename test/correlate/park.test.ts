@@ -8,47 +8,16 @@
 import { describe, expect, it } from 'vitest';
 import { type CorrelatorOptions, createCorrelator } from '../../src/correlate/index.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import {
-  b2buaLegsLinkedByXcid,
-  basicCall,
-  cancelledCall,
-  copyOf,
-  forkedInvite,
-  lostAckRetransmissions,
-  optionsUnanswered,
-  prackCall,
-  proxiedCall,
-  redirect302,
-  referTransfer,
-  registerWithChallenge,
-  reinviteHoldAndInfo,
-  rfc2543Call,
-  subscribeNotify,
-  T0,
-} from '../fixtures/flows/index.js';
+import { basicCall, copyOf, NAMED_FLOWS, redirect302, T0 } from '../fixtures/flows/index.js';
 
 const FLOWS: Record<string, () => SipMessage[]> = {
-  basicCall: () => basicCall(),
-  calleeHangsUp: () => basicCall({ hangup: 'callee' }),
-  basicCallOverTcp: () => basicCall({ transport: 'tcp' }),
-  proxiedCall,
-  forkedInvite,
-  cancelledCall,
-  redirect302,
-  reinviteHoldAndInfo,
-  prackCall,
-  lostAckRetransmissions,
-  rfc2543Call,
-  b2buaLegsLinkedByXcid,
-  registerWithChallenge,
-  referTransfer,
-  subscribeNotify,
-  optionsUnanswered,
+  ...Object.fromEntries(NAMED_FLOWS),
+  'callee hangs up': () => basicCall({ hangup: 'callee' }),
+  'basic call over TCP': () => basicCall({ transport: 'tcp' }),
+  '302 redirect, not followed': () => redirect302(),
   // Three calls overlapping in time: parked calls wake among the others' messages and timers.
-  threeCalls: () =>
-    [1, 2, 3]
-      .flatMap((n) => basicCall({ n, t0: 1_700_000_000 + n * 1.5 }))
-      .sort((a, b) => a.source!.ts - b.source!.ts),
+  'three calls': () =>
+    [1, 2, 3].flatMap((n) => basicCall({ n, t0: T0 + n * 1.5 })).sort((a, b) => a.source!.ts - b.source!.ts),
 };
 
 function correlate(msgs: SipMessage[], opts: CorrelatorOptions & { advanceTo?: number }) {
