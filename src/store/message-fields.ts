@@ -11,6 +11,8 @@
  * (analyze-to-store.ts) need not pay for the copies.
  */
 
+import { isAscii } from 'node:buffer';
+import { detach } from '../correlate/detach.js';
 import type { MessageCorrelation } from '../correlate/model.js';
 import { endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia, userAgent } from '../sip/accessors.js';
@@ -21,6 +23,8 @@ import { sdpSummary, utf8Slice, utf8Text } from './sdp-summary.js';
 import type { MessageInput } from './store.js';
 
 const EMPTY = new Uint8Array(0);
+
+const same = (x: string): string => x;
 
 /**
  * The row of message `id` with the correlation known when it arrived (the
@@ -35,40 +39,70 @@ export function messageFields(
   c: MessageCorrelation,
   detached = true,
 ): MessageInput {
-  const t = detached ? utf8Text : utf8Slice;
+  // Text that is all ASCII reads the same as UTF-8: one native scan of the bytes instead of a test per string.
+  const ascii = isAscii(msg.raw);
+  const t = detached ? (ascii ? detach : utf8Text) : ascii ? same : utf8Slice;
   const s = msg.source;
   const cs = cseq(msg);
-  const row = {
-    id,
-    frame: s ? s.frame : 0,
-    ts: s ? s.ts : 0,
-    src: s ? t(endpointString(s.src)) : '',
-    dst: s ? t(endpointString(s.dst)) : '',
-    transport: s ? s.transport : '',
-  } as MessageRow;
-  if (msg.kind === 'request') row.method = t(msg.method);
-  else {
-    row.status = msg.status;
-    row.reason = t(msg.reason);
-  }
   const cid = callId(msg);
-  row.callId = cid === undefined ? null : t(cid);
-  row.cseq = cs && !Number.isNaN(cs.seq) ? cs.seq : null;
-  row.cseqMethod = cs ? t(cs.method) : null;
   const fromTag = fromHeader(msg)?.tag;
-  row.fromTag = fromTag === undefined ? null : t(fromTag);
   const toTag = toHeader(msg)?.tag;
-  row.toTag = toTag === undefined ? null : t(toTag);
   const branch = topVia(msg)?.branch;
-  row.branch = branch === undefined ? null : t(branch);
-  row.transaction = c.transaction;
-  row.dialog = c.dialog;
-  row.call = c.call;
-  row.retransmission = c.retransmission;
-  if (msg.malformed) row.malformed = true;
-  if (s && (s.frames.length !== 1 || s.frames[0] !== s.frame)) row.frames = s.frames.slice();
   const sdp = msg.body.length > 0 ? sdpOf(msg) : undefined;
-  row.sdp = sdp === undefined ? null : sdpSummary(sdp);
+  // One literal per kind, fields in the order the JSON contract writes them: the row gets its
+  // final shape at once instead of growing its property store field by field.
+  const row: MessageRow =
+    msg.kind === 'request'
+      ? {
+          id,
+          frame: s ? s.frame : 0,
+          ts: s ? s.ts : 0,
+          src: s ? t(endpointString(s.src)) : '',
+          dst: s ? t(endpointString(s.dst)) : '',
+          transport: s ? s.transport : '',
+          method: t(msg.method),
+          callId: cid === undefined ? null : t(cid),
+          cseq: cs && !Number.isNaN(cs.seq) ? cs.seq : null,
+          cseqMethod: cs ? t(cs.method) : null,
+          fromTag: fromTag === undefined ? null : t(fromTag),
+          toTag: toTag === undefined ? null : t(toTag),
+          branch: branch === undefined ? null : t(branch),
+          transaction: c.transaction,
+          dialog: c.dialog,
+          call: c.call,
+          retransmission: c.retransmission,
+          sdp: sdp === undefined ? null : sdpSummary(sdp),
+        }
+      : {
+          id,
+          frame: s ? s.frame : 0,
+          ts: s ? s.ts : 0,
+          src: s ? t(endpointString(s.src)) : '',
+          dst: s ? t(endpointString(s.dst)) : '',
+          transport: s ? s.transport : '',
+          status: msg.status,
+          reason: t(msg.reason),
+          callId: cid === undefined ? null : t(cid),
+          cseq: cs && !Number.isNaN(cs.seq) ? cs.seq : null,
+          cseqMethod: cs ? t(cs.method) : null,
+          fromTag: fromTag === undefined ? null : t(fromTag),
+          toTag: toTag === undefined ? null : t(toTag),
+          branch: branch === undefined ? null : t(branch),
+          transaction: c.transaction,
+          dialog: c.dialog,
+          call: c.call,
+          retransmission: c.retransmission,
+          sdp: sdp === undefined ? null : sdpSummary(sdp),
+        };
+  const multiFrame = s !== null && (s.frames.length !== 1 || s.frames[0] !== s.frame);
+  if (msg.malformed || multiFrame) {
+    // Rare: these two come before the SDP summary in the contract's order.
+    const summary = row.sdp;
+    delete (row as Partial<MessageRow>).sdp;
+    if (msg.malformed) row.malformed = true;
+    if (multiFrame) row.frames = s.frames.slice();
+    row.sdp = summary;
+  }
   const ua = userAgent(msg);
   return { row, raw: EMPTY, agent: ua === undefined ? null : t(ua) };
 }
