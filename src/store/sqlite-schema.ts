@@ -193,6 +193,17 @@ ALTER TABLE call_lower RENAME TO call_search;
     name: 'when a live capture last wrote to disk',
     up: 'ALTER TABLE captures ADD COLUMN live_seen TEXT;',
   },
+  {
+    // Writing a call reads its findings' count and worst severity. Without the
+    // severity in the index, the planner read the worst one by scanning every
+    // finding of the capture, once per call: 27 µs of the 30 a call took to
+    // write at 200,000 calls and 740 findings, and quadratic in them.
+    name: 'findings by call with their severity',
+    up: `
+DROP INDEX findings_call;
+CREATE INDEX findings_call ON findings (cap, call, severity);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
