@@ -38,7 +38,7 @@ export const DEFAULT_IN_FLIGHT = 16;
 export type WriterOp =
   | { op: 'messages'; items: unknown[][] }
   | { op: 'updates'; items: number[] }
-  | { op: 'transactions' | 'dialogs'; items: Array<[number, string]> }
+  | { op: 'transactions' | 'dialogs'; items: ReadonlyArray<readonly [number, string]> }
   | { op: 'calls'; items: string[] }
   | { op: 'findings'; items: Finding[] }
   | { op: 'finish'; stats: AnalysisStats; source?: CaptureSource; warnings?: string[] }
@@ -177,7 +177,8 @@ class ThreadWriter implements CaptureWriter {
 
   addRecordsJson(kind: RecordKind, batch: ReadonlyArray<readonly [number, string]>): Promise<void> {
     if (kind === 'calls') return this.post({ op: 'calls', items: batch.map(([, json]) => json) });
-    return this.post({ op: kind, items: batch.map(([id, json]) => [id, json]) });
+    // Posted as they are: the clone is the copy (a copy made here was 800,000 arrays at 200,000 calls).
+    return this.post({ op: kind, items: batch });
   }
 
   addFindings(batch: readonly Finding[]): Promise<void> {
