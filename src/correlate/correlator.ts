@@ -532,7 +532,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     for (const d of n.dialogs)
       if (d.timerIndex >= 0) armed.push({ target: d, at: d.timerAt, seq: q.seqOf(d) });
     if (n.timerIndex >= 0) armed.push({ target: n, at: n.timerAt, seq: q.seqOf(n) });
-    if (armed.length > 1) armed.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    sortArmed(armed);
     for (const t of armed) q.cancel(t.target);
     const indexed = n.txs.filter((tx) => tx.hot);
     for (const tx of n.txs) if (tx.rec === this.lastTx) this.lastTx = undefined;
@@ -573,5 +573,22 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
         n.txs.map((t) => t.rec),
         n.dialogs.map((d) => d.rec),
       );
+  }
+}
+
+/**
+ * Timers in the order they fire: by time, then by the order they were armed.
+ * A call has a few: an insertion sort in place (Array.prototype.sort copied
+ * each list into a work array first, ~0.9 KB a parked call).
+ */
+function sortArmed(armed: ArmedTimer[]): void {
+  for (let i = 1; i < armed.length; i++) {
+    const x = armed[i];
+    let j = i - 1;
+    while (j >= 0 && (armed[j].at > x.at || (armed[j].at === x.at && armed[j].seq > x.seq))) {
+      armed[j + 1] = armed[j];
+      j--;
+    }
+    armed[j + 1] = x;
   }
 }
