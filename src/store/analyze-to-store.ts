@@ -387,12 +387,16 @@ async function analyse(
   };
 
   let lastBytes = -1;
-  for await (const f of reader) {
-    const b = base.get(f.data.buffer);
-    frame = { no: f.no, data: f.data, at: b === undefined ? -1 : b + f.data.byteOffset };
-    pipeline.push(f);
-    frame = null;
-    if (queued() >= batchSize) await flush();
+  // The frames of each chunk at once: an await per frame (the reader's own iterator) cost ~1 s at 200,000 calls.
+  for await (const chunkFrames of reader.batches()) {
+    for (let i = 0; i < chunkFrames.length; i++) {
+      const f = chunkFrames[i];
+      const b = base.get(f.data.buffer);
+      frame = { no: f.no, data: f.data, at: b === undefined ? -1 : b + f.data.byteOffset };
+      pipeline.push(f);
+      frame = null;
+      if (queued() >= batchSize) await flush();
+    }
     if (opts.onProgress !== undefined && read.bytes !== lastBytes) {
       lastBytes = read.bytes;
       opts.onProgress(read.size > 0 ? Math.min(1, read.bytes / read.size) : 0);
