@@ -131,6 +131,8 @@ async function* placedChunks(
   }
 }
 
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+
 type Forget = { delete(id: number): void };
 
 /** Records to forget once capture time has passed `at` + a delay, in the order they were queued. */
@@ -325,7 +327,8 @@ async function analyse(
       liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
     },
   });
-  let frame: { no: number; data: Uint8Array; at: number } | null = null;
+  /** The frame being pushed and its place in the file (`at` -1: none, or not placed). One object for all. */
+  const frame = { no: -1, data: NO_BYTES, at: -1 };
   const pipeline = createPipeline({
     // Nothing keeps a message past onMessage (records and rows hold copies), and fileChunks reads
     // each chunk into a fresh buffer: a datagram's message can be a view of its frame's bytes.
@@ -361,9 +364,9 @@ async function analyse(
       const input = messageFields(msg, id, c, false);
       const s = msg.source;
       let at = -1;
-      if (frame !== null && frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
+      if (frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
         at = placeIn(frame.data, msg.raw);
-      if (at >= 0) input.fileRange = { offset: frame!.at + at, length: msg.raw.length };
+      if (at >= 0) input.fileRange = { offset: frame.at + at, length: msg.raw.length };
       else input.raw = msg.raw.slice();
       out.messages.push(input);
       pending.set(id, c.call, c.dialog ?? NO_DIALOG);
@@ -389,12 +392,21 @@ async function analyse(
   let lastBytes = -1;
   // The frames of each chunk at once: an await per frame (the reader's own iterator) cost ~1 s at 200,000 calls.
   for await (const chunkFrames of reader.batches()) {
+    // A chunk's frames are views of one buffer (a record across two chunks, of one of its own).
+    let buffer: ArrayBufferLike | null = null;
+    let b: number | undefined;
     for (let i = 0; i < chunkFrames.length; i++) {
       const f = chunkFrames[i];
-      const b = base.get(f.data.buffer);
-      frame = { no: f.no, data: f.data, at: b === undefined ? -1 : b + f.data.byteOffset };
+      if (f.data.buffer !== buffer) {
+        buffer = f.data.buffer;
+        b = base.get(buffer);
+      }
+      frame.no = f.no;
+      frame.data = f.data;
+      frame.at = b === undefined ? -1 : b + f.data.byteOffset;
       pipeline.push(f);
-      frame = null;
+      frame.at = -1;
+      frame.data = NO_BYTES;
       if (queued() >= batchSize) await flush();
     }
     if (opts.onProgress !== undefined && read.bytes !== lastBytes) {
