@@ -49,55 +49,67 @@ export function messageFields(
   const toTag = toHeader(msg)?.tag;
   const branch = topVia(msg)?.branch;
   const sdp = msg.body.length > 0 ? sdpOf(msg) : undefined;
+  const frame = s ? s.frame : 0;
+  const ts = s ? s.ts : 0;
+  const src = s ? t(endpointString(s.src)) : '';
+  const dst = s ? t(endpointString(s.dst)) : '';
+  const transport = s ? s.transport : '';
+  const callIdText = cid === undefined ? null : t(cid);
+  const cseqNo = cs && !Number.isNaN(cs.seq) ? cs.seq : null;
+  const cseqMethod = cs ? t(cs.method) : null;
+  const fromTagText = fromTag === undefined ? null : t(fromTag);
+  const toTagText = toTag === undefined ? null : t(toTag);
+  const branchText = branch === undefined ? null : t(branch);
+  const { transaction, dialog, call, retransmission } = c;
+  const summary = sdp === undefined ? null : sdpSummary(sdp);
   // One literal per kind, fields in the order the JSON contract writes them: the row gets its
   // final shape at once instead of growing its property store field by field.
   const row: MessageRow =
     msg.kind === 'request'
       ? {
           id,
-          frame: s ? s.frame : 0,
-          ts: s ? s.ts : 0,
-          src: s ? t(endpointString(s.src)) : '',
-          dst: s ? t(endpointString(s.dst)) : '',
-          transport: s ? s.transport : '',
+          frame,
+          ts,
+          src,
+          dst,
+          transport,
           method: t(msg.method),
-          callId: cid === undefined ? null : t(cid),
-          cseq: cs && !Number.isNaN(cs.seq) ? cs.seq : null,
-          cseqMethod: cs ? t(cs.method) : null,
-          fromTag: fromTag === undefined ? null : t(fromTag),
-          toTag: toTag === undefined ? null : t(toTag),
-          branch: branch === undefined ? null : t(branch),
-          transaction: c.transaction,
-          dialog: c.dialog,
-          call: c.call,
-          retransmission: c.retransmission,
-          sdp: sdp === undefined ? null : sdpSummary(sdp),
+          callId: callIdText,
+          cseq: cseqNo,
+          cseqMethod,
+          fromTag: fromTagText,
+          toTag: toTagText,
+          branch: branchText,
+          transaction,
+          dialog,
+          call,
+          retransmission,
+          sdp: summary,
         }
       : {
           id,
-          frame: s ? s.frame : 0,
-          ts: s ? s.ts : 0,
-          src: s ? t(endpointString(s.src)) : '',
-          dst: s ? t(endpointString(s.dst)) : '',
-          transport: s ? s.transport : '',
+          frame,
+          ts,
+          src,
+          dst,
+          transport,
           status: msg.status,
           reason: t(msg.reason),
-          callId: cid === undefined ? null : t(cid),
-          cseq: cs && !Number.isNaN(cs.seq) ? cs.seq : null,
-          cseqMethod: cs ? t(cs.method) : null,
-          fromTag: fromTag === undefined ? null : t(fromTag),
-          toTag: toTag === undefined ? null : t(toTag),
-          branch: branch === undefined ? null : t(branch),
-          transaction: c.transaction,
-          dialog: c.dialog,
-          call: c.call,
-          retransmission: c.retransmission,
-          sdp: sdp === undefined ? null : sdpSummary(sdp),
+          callId: callIdText,
+          cseq: cseqNo,
+          cseqMethod,
+          fromTag: fromTagText,
+          toTag: toTagText,
+          branch: branchText,
+          transaction,
+          dialog,
+          call,
+          retransmission,
+          sdp: summary,
         };
   const multiFrame = s !== null && (s.frames.length !== 1 || s.frames[0] !== s.frame);
   if (msg.malformed || multiFrame) {
     // Rare: these two come before the SDP summary in the contract's order.
-    const summary = row.sdp;
     delete (row as Partial<MessageRow>).sdp;
     if (msg.malformed) row.malformed = true;
     if (multiFrame) row.frames = s.frames.slice();
