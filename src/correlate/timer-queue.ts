@@ -265,7 +265,6 @@ export class TimerQueue<T extends TimerTarget> {
     return item;
   }
 
-  /** Time of the earliest timer, Infinity when none. */
   /**
    * The place among targets due at the same time of an armed target (-1: not
    * armed): what parking a call keeps, with `timerAt`, to arm its timers
@@ -280,6 +279,7 @@ export class TimerQueue<T extends TimerTarget> {
     return l.seq[(code - lane) / CODE - l.base];
   }
 
+  /** Time of the earliest timer, Infinity when none. */
   peekTime(): number {
     this.front();
     return this.earliest;
