@@ -18,6 +18,7 @@ import { CallTable } from './call-table.js';
 import { detach, Interner } from './detach.js';
 import { dialogForRequest, dialogForResponse } from './dialog-rules.js';
 import { DialogTable } from './dialog-table.js';
+import { DueQueue } from './due-queue.js';
 import { linkEvidence } from './evidence.js';
 import {
   type CallNode,
@@ -33,7 +34,6 @@ import {
   withItem,
 } from './model.js';
 import { type ArmedTimer, canPark, isQuiet, type ParkLimits, parkCall, unparkCall } from './park.js';
-import { ParkQueue } from './park-queue.js';
 import { type CopyVerdict, sameEndpoint } from './retransmission.js';
 import { TimerQueue } from './timer-queue.js';
 import { isReliable, resolveTimers, type TimerOptions, type TimerValues } from './timers.js';
@@ -157,9 +157,9 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   /** Seconds without a message after which a call is parked (Infinity: never). */
   private readonly parkAfter: number;
   /** Calls to park once they have seen no message for `parkAfter` (one entry per call: `idleQueued`). */
-  private readonly idle = new ParkQueue();
+  private readonly idle = new DueQueue<CallNode>();
   /** Calls that have ended (`isQuiet`), to park as soon as capture time moves past their last message. */
-  private readonly quiet = new ParkQueue();
+  private readonly quiet = new DueQueue<CallNode>();
   private readonly lookupKey = emptyKey();
   private readonly fields: KeyFields = {
     branch: undefined,

@@ -22,6 +22,7 @@ import { CaptureError } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
 import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
+import { DueQueue } from '../correlate/due-queue.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
@@ -133,29 +134,10 @@ async function* placedChunks(
 
 const NO_BYTES: Uint8Array = new Uint8Array(0);
 
-type Forget = { delete(id: number): void };
-
-/** Records to forget once capture time has passed `at` + a delay, in the order they were queued. */
-class RetireQueue {
-  private readonly q: Array<{ at: number; txs: number[]; dialogs: number[] }> = [];
-  private head = 0;
-
-  push(at: number, txs: number[], dialogs: number[]): void {
-    this.q.push({ at, txs, dialogs });
-  }
-
-  retire(now: number, after: number, txs: Forget, dialogs: Forget): void {
-    const q = this.q;
-    while (this.head < q.length && q[this.head].at + after < now) {
-      const r = q[this.head++];
-      for (const id of r.txs) txs.delete(id);
-      for (const id of r.dialogs) dialogs.delete(id);
-    }
-    if (this.head > 1024 && this.head * 2 > q.length) {
-      q.splice(0, this.head);
-      this.head = 0;
-    }
-  }
+/** Records to forget together: a call's transactions and dialogs. */
+interface Retiree {
+  txs: number[];
+  dialogs: number[];
 }
 
 /** Where `bytes` lie inside `frame` (-1: not as one run of bytes): a view of the frame's buffer says it, else a search. */
@@ -230,12 +212,19 @@ async function analyse(
   const txs = new IdWindow<TransactionRecord | ParkedRef>();
   const dialogs = new IdWindow<DialogRecord | ParkedRef>();
   const unansweredFor = resolveTimers().c;
-  const retiring = new RetireQueue();
-  const unanswered = new RetireQueue();
+  const retiring = new DueQueue<Retiree>();
+  const unanswered = new DueQueue<Retiree>();
   let now = Number.NEGATIVE_INFINITY;
+  /** Forgets the records of `q` due before `t`. */
+  const forget = (q: DueQueue<Retiree>, t: number): void => {
+    for (let r = q.popBefore(t); r !== undefined; r = q.popBefore(t)) {
+      for (const id of r.txs) txs.delete(id);
+      for (const id of r.dialogs) dialogs.delete(id);
+    }
+  };
   const retire = (): void => {
-    retiring.retire(now, 0, txs, dialogs);
-    unanswered.retire(now, unansweredFor, txs, dialogs);
+    forget(retiring, now);
+    forget(unanswered, now);
   };
 
   /**
@@ -303,12 +292,8 @@ async function analyse(
     // An ACK never has a final response and no timer rule reads it: it goes with the answered ones.
     for (const t of detail.transactions)
       (t.finalStatus === null && t.kind !== 'ack' ? open : answered).push(t.id);
-    retiring.push(
-      now,
-      answered,
-      detail.dialogs.map((d) => d.id),
-    );
-    if (open.length > 0) unanswered.push(now, open, []);
+    retiring.push(now, { txs: answered, dialogs: detail.dialogs.map((d) => d.id) });
+    if (open.length > 0) unanswered.push(now + unansweredFor, { txs: open, dialogs: [] });
   };
 
   const correlator = createCorrelator({
@@ -424,7 +409,7 @@ async function analyse(
   const endNow = Number.POSITIVE_INFINITY;
   for (let done = false; !done; ) {
     done = correlator.endSome(endPart);
-    retiring.retire(endNow, 0, txs, dialogs);
+    forget(retiring, endNow);
     if (queued() >= batchSize) await flush();
   }
   rules.end();
