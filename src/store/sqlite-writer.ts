@@ -39,9 +39,14 @@ interface CallSummary {
   agents: string[];
 }
 
-const addOnce = (list: string[], x: string): void => {
-  if (!list.includes(x)) list.push(x);
-};
+const newSummary = (): CallSummary => ({ messages: 0, methods: [], agents: [] });
+
+/** One more message of the call: its method and user agent counted once each. */
+function addToSummary(s: CallSummary, method: string | null, agent: string | null): void {
+  s.messages++;
+  if (method !== null && !s.methods.includes(method)) s.methods.push(method);
+  if (agent !== null && !s.agents.includes(agent)) s.agents.push(agent);
+}
 
 /** What the store lends its writers. */
 export interface WriterHost {
@@ -148,12 +153,10 @@ export class SqliteWriter implements CaptureWriter {
     let s = this.summaries.get(call);
     if (s === undefined) {
       if (this.summaries.size >= MAX_SUMMARIES) this.summaries.clear();
-      s = { messages: 0, methods: [], agents: [] };
+      s = newSummary();
       this.summaries.set(call, s);
     }
-    s.messages++;
-    if (method !== null) addOnce(s.methods, method);
-    if (agent !== null) addOnce(s.agents, agent);
+    addToSummary(s, method, agent);
   }
 
   async updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
@@ -222,16 +225,12 @@ export class SqliteWriter implements CaptureWriter {
 
   /** The summary of a call's messages from the stored messages. */
   private readSummary(c: CallJson): CallSummary {
-    const s: CallSummary = { messages: 0, methods: [], agents: [] };
+    const s = newSummary();
     const rows = this.st.summary.all(this.cap, JSON.stringify(c.messages)) as Array<{
       method: string | null;
       agent: string | null;
     }>;
-    for (const r of rows) {
-      s.messages++;
-      if (r.method !== null) addOnce(s.methods, r.method);
-      if (r.agent !== null) addOnce(s.agents, r.agent);
-    }
+    for (const r of rows) addToSummary(s, r.method, r.agent);
     return s;
   }
 
