@@ -1,7 +1,15 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --v8-pool-size=1
 /**
  * The `sipscope` command. Each sub-command lives in its own file; this one
  * only dispatches.
+ *
+ * `--v8-pool-size=1` (the #! line, read by the benches too: test/bench/bin-flags.mjs):
+ * V8 runs its background work (concurrent marking, parallel scavenges,
+ * optimizing compiles) on one thread instead of four. On two cores, the
+ * four took turns on the core the analysis needed: analysing the 200k-call
+ * capture into SQLite (README "Big captures"), the analysis thread waited
+ * 2.0–2.8 s runnable for a core, 0.6–0.7 s with one, and finished ~0.7 s
+ * sooner; the 20k-call `analyze --json` is the same either way.
  */
 import { runAnalyze } from './analyze-command.js';
 import { HELP } from './help.js';

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { binNodeFlags } from './bin-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -122,8 +123,10 @@ const ours = [];
 let result;
 for (let i = 0; i < runs; i++) {
   rmSync(dataDir, { recursive: true, force: true });
+  // With the Node options of the `sipscope` command, which `sipscope serve` runs with.
   const m = measure([
     process.execPath,
+    ...binNodeFlags(root),
     fileURLToPath(import.meta.url),
     '--child',
     '--file',
@@ -148,7 +151,7 @@ if (!values['no-cli']) {
   const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.sipscope);
   if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   for (let i = 0; i < runs; i++) {
-    const m = measure([process.execPath, cli, 'analyze', capture, '--json']);
+    const m = measure([process.execPath, ...binNodeFlags(root), cli, 'analyze', capture, '--json']);
     if (m.rc !== 0) throw new Error(`sipscope analyze exited ${m.rc}: ${m.stderr ?? ''}`);
     cliRuns.push(m);
   }

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { binNodeFlags } from './bin-flags.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // SIPSCOPE_CLI: another build to measure (e.g. one made from a clean checkout).
@@ -98,7 +99,7 @@ export function childrenOf(pid) {
 export async function startSipscope(port, extra = []) {
   const child = spawn(
     process.execPath,
-    [cli, 'live', '-i', 'lo', '-f', `udp port ${port}`, '--json', ...extra],
+    [...binNodeFlags(root), cli, 'live', '-i', 'lo', '-f', `udp port ${port}`, '--json', ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { binNodeFlags } from './bin-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -53,7 +54,7 @@ const measure = (cmd) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const tools = [
-  { name: 'sipscope', cmd: ['node', cli, 'analyze', capture, '--json'], runs },
+  { name: 'sipscope', cmd: ['node', ...binNodeFlags(root), cli, 'analyze', capture, '--json'], runs },
   { name: 'sngrep', cmd: ['sngrep', '-I', capture, '-N', '-q', '-O', '/dev/null'], runs },
 ];
 if (!values['no-tshark'])

@@ -19,7 +19,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cli, cpuSeconds, freePort, need, rssMb, runSipp } from './bench-live.mjs';
+import { cli, cpuSeconds, freePort, need, root, rssMb, runSipp } from './bench-live.mjs';
+import { binNodeFlags } from './bin-flags.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +44,7 @@ const httpPort = await freePort();
 const server = spawn(
   process.execPath,
   [
+    ...binNodeFlags(root),
     cli,
     'serve',
     '--no-samples',

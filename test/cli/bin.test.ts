@@ -57,4 +57,24 @@ describe.skipIf(!built)(`the installed command (${built ? 'built' : 'not built: 
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/README\.md: not a pcap or pcapng capture .* at byte offset 0/);
   });
+
+  it('runs as an executable through its #! line, whose Node options reach Node', () => {
+    const first = readFileSync(bin, 'utf8').split('\n')[0];
+    expect(first).toBe(readFileSync(`${root}src/cli/main.ts`, 'utf8').split('\n')[0]);
+    expect(first).toMatch(/^#!\/usr\/bin\/env -S node /);
+    // As the kernel runs it: env gets the rest of the line as one argument, then the script's.
+    const env = spawnSync(
+      '/usr/bin/env',
+      [first.slice('#!/usr/bin/env '.length), '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'],
+      { encoding: 'utf8' },
+    );
+    expect(env.status).toBe(0);
+    const flags = first.split(' ').slice(3);
+    expect(flags.length).toBeGreaterThan(0);
+    // execArgv: the options, then `-e` and its code.
+    expect(JSON.parse(env.stdout).slice(0, flags.length)).toEqual(flags);
+    const direct = spawnSync(bin, ['rules', 'cseq.response-mismatch'], { cwd: root, encoding: 'utf8' });
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toMatch(/RFC 3261 §8\.2\.6\.2/);
+  });
 });
