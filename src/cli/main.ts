@@ -8,7 +8,7 @@
  * optimizing compiles) on one thread instead of four. On two cores, the
  * four took turns on the core the analysis needed: analysing the 200k-call
  * capture into SQLite (README "Big captures"), the analysis thread waited
- * 2.0–2.8 s runnable for a core, 0.6–0.7 s with one, and finished ~0.7 s
+ * 2.0–2.8 s runnable for a core, 0.6–0.7 s with one, and finished ~1 s
  * sooner; the 20k-call `analyze --json` is the same either way.
  */
 import { runAnalyze } from './analyze-command.js';
