@@ -14,6 +14,7 @@ import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { listFilter } from '../../src/store/call-query.js';
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import { prepareWriterStatements } from '../../src/store/sqlite-writer.js';
 import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.js';
 
 let dir: string;
@@ -203,9 +204,8 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
       )
         .map((r) => r.detail)
         .filter((d) => d.includes('findings') || d.includes('TEMP B-TREE'));
-    const written = plan(
-      'SELECT (SELECT count(*) FROM findings WHERE cap = ? AND call = ?), (SELECT coalesce(max(severity), 0) FROM findings WHERE cap = ? AND call = ?)',
-    );
+    // The writer's own statement for a call's row (Statement.source: its SQL as prepared).
+    const written = plan(prepareWriterStatements(s.db).call.source);
     expect(written).toHaveLength(2);
     for (const d of written) expect(d).toMatch(/COVERING INDEX findings_call \(cap=\? AND call=\?\)/);
     // The store's own query for one call's findings, as it prepares it.
