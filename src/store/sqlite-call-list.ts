@@ -19,6 +19,7 @@
  */
 import type Database from 'better-sqlite3';
 import { type CallQuery, type CallSortKey, type ListFilter, pageOf, textMatcher } from './call-query.js';
+import { requiredLiteral } from './regex-literal.js';
 import { callRow, methodToken, SEARCH_SEPARATOR } from './sqlite-rows.js';
 import type { CallPage } from './store.js';
 
@@ -41,8 +42,8 @@ export interface CallListSql {
   params: Array<string | number>;
   /** Filters besides `q`. */
   filtered: boolean;
-  /** `q`: the table of searched text and the test of one of its rows `s`. */
-  search?: { table: 'call_search' | 'call_texts'; test: string; value: string };
+  /** `q`: the table of searched text and the test of one of its rows `s`, with the test's parameters. */
+  search?: { table: 'call_search' | 'call_texts'; test: string; values: string[] };
   orderBy: string;
   offset: number;
   limit: number;
@@ -93,10 +94,20 @@ export function callListSql(cap: number, query: CallQuery): CallListSql {
     const t = textMatcher(q);
     if (typeof t === 'string') throw new RangeError(t);
     const isRegex = q.length >= 2 && q.startsWith('/') && q.endsWith('/');
+    const literal = isRegex ? requiredLiteral(q.slice(1, -1)) : null;
     search =
       !isRegex && !q.includes(SEARCH_SEPARATOR)
-        ? { table: 'call_search', test: 'instr(s.lower, ?) > 0', value: q.toLowerCase() }
-        : { table: 'call_texts', test: 'sipscope_q(?, s.texts)', value: q };
+        ? { table: 'call_search', test: 'instr(s.lower, ?) > 0', values: [q.toLowerCase()] }
+        : { table: 'call_texts', test: 'sipscope_q(?, s.texts)', values: [q] };
+    // SQLite's LIKE (ASCII case-insensitive) skips the calls whose texts lack what every match of
+    // the regex contains; the regex, called per row, reads only the others. The texts are JSON:
+    // a literal without `"` or `\` reads there as in the strings.
+    if (literal !== null && !/["\\]/.test(literal))
+      search = {
+        table: 'call_texts',
+        test: `s.texts LIKE ? ESCAPE '\\' AND ${search.test}`,
+        values: [`%${literal.replace(/[%_]/g, '\\$&')}%`, q],
+      };
   }
   const sort = query.sort ?? 'start';
   const dir = query.order === 'desc' ? 'DESC' : 'ASC';
@@ -130,10 +141,10 @@ export function callPage(
   let params = q.params;
   let total: number | undefined;
   if (q.search !== undefined) {
-    const { table, test, value } = q.search;
+    const { table, test, values } = q.search;
     const ids = statement(`SELECT s.id FROM ${table} s WHERE s.cap = ? AND ${test}`)
       .pluck()
-      .all(n, value) as number[];
+      .all(n, ...values) as number[];
     if (!q.filtered) total = ids.length;
     if (ids.length <= maxIdList) {
       // CROSS JOIN: SQLite keeps the id list as the outer loop (a lookup per match, not a walk of every call).
@@ -141,7 +152,7 @@ export function callPage(
       params = [JSON.stringify(ids), ...q.params];
     } else {
       where = `${q.where.replace('FROM calls c', `FROM calls c JOIN ${table} s ON s.cap = c.cap AND s.id = c.id`)} AND ${test}`;
-      params = [...q.params, value];
+      params = [...q.params, ...values];
     }
   }
   total ??= statement(`SELECT count(*) ${where}`)
