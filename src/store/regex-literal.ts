@@ -1,18 +1,18 @@
 /**
  * A piece of text that every match of a search regex must contain, so that
- * the SQLite store can skip, with SQLite's own `instr` over the lower-cased
- * search text, the calls a regex cannot match, and run the regex (a
- * JavaScript function called per row) only on the others: `/^100000-/` over
- * 200,000 calls took ~116 ms as one call per row, most of it parsing each
- * call's texts for a regex that fails at once.
+ * the SQLite store (sqlite-call-list.ts) can skip, with SQLite's own `LIKE`
+ * over each call's texts, the calls a regex cannot match, and run the regex
+ * (a JavaScript function called per row) only on the others: `/^100000-/`
+ * over 200,000 calls took ~116 ms as one call per row, most of it parsing
+ * each call's texts for a regex that fails at once.
  *
  * Conservative by construction: it reads only a plain subset of the pattern
  * syntax and answers null for anything else (alternation, groups, most
- * escapes), since a wrong answer would hide calls that match. The answer is
- * lower case and ASCII: with the `i` flag and without `u`, an ASCII letter
- * matches only itself in either case (ECMA-262 Canonicalize maps no
- * non-ASCII character to an ASCII one), and `toLowerCase` turns both cases
- * into the answer's.
+ * escapes, non-ASCII text), since a wrong answer would hide calls that
+ * match. The answer is ASCII, lower-cased: with the `i` flag and without
+ * `u`, an ASCII letter matches only itself in either case (ECMA-262
+ * Canonicalize maps no non-ASCII character to an ASCII one), which is what
+ * `LIKE` compares case-insensitively.
  */
 
 /** Characters taken as themselves when unescaped: none is special in a pattern outside a class. */
