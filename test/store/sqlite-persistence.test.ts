@@ -33,13 +33,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function analysed(store: SqliteStore, file: string): Promise<string> {
-  const c = await store.createCapture({ name: 'x.pcap', size: statSync(file).size, path: file });
-  await analyzeToStore(file, await store.openWriter(c.id));
-  return c.id;
-}
-
-async function analysedIn(store: Store, file: string): Promise<string> {
+async function analysed(store: Store, file: string): Promise<string> {
   const c = await store.createCapture({ name: 'x.pcap', size: statSync(file).size, path: file });
   await analyzeToStore(file, await store.openWriter(c.id));
   return c.id;
@@ -218,7 +212,7 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     ];
     let manyId = '';
     for (const file of [mixed, many]) {
-      const [a, b] = [await analysed(s, file), await analysedIn(m, file)];
+      const [a, b] = [await analysed(s, file), await analysed(m, file)];
       manyId = a;
       for (const q of regexes) {
         const ours = await s.queryCalls(a, { q, limit: 1000 });
