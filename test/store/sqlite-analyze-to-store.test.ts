@@ -10,56 +10,15 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { collectMessageExtras, writeAnalysis } from '../../src/store/analysis-batches.js';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { openSqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 import type { Store } from '../../src/store/store.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
+import { dump, reference } from './capture-dump.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
 import { SAMPLE_FILES, SAMPLES_DIR } from './store-suite.js';
-
-/** Everything a store answers about one capture, in a form toEqual can compare. */
-async function dump(store: Store, id: string) {
-  const rec = await store.getCapture(id);
-  const page = await store.queryCalls(id, { limit: 1000, sort: 'start' });
-  const calls = [];
-  for (let offset = 0; offset < (page?.total ?? 0); offset += 1000)
-    calls.push(...(await store.queryCalls(id, { limit: 1000, offset }))!.calls);
-  const details = [];
-  for (const c of calls) details.push(await store.getCall(id, c.id));
-  const frames = [];
-  for (const c of calls) frames.push(await store.callFrames(id, c.id));
-  const messages = [];
-  for (let i = 0; i < (rec?.stats?.sipMessages ?? 0); i++) {
-    const m = await store.getMessage(id, i);
-    messages.push(m === undefined ? undefined : { row: m.row, raw: Buffer.from(m.raw).toString('latin1') });
-  }
-  return {
-    status: rec?.status,
-    stats: rec?.stats,
-    source: rec?.source,
-    calls,
-    details,
-    frames,
-    messages,
-    findings: await store.findings(id),
-    view: await store.stats(id),
-  };
-}
-
-async function reference(file: string) {
-  const store = createMemoryStore();
-  const extras = collectMessageExtras();
-  const result = await analyzeCapture(file, { onMessage: extras.onMessage });
-  const c = await store.createCapture({ name: file, size: result.source.bytes, path: file });
-  await writeAnalysis(await store.openWriter(c.id), result, extras);
-  const d = await dump(store, c.id);
-  await store.close();
-  return d;
-}
 
 let dir: string;
 let sqlite: SqliteStore;
