@@ -108,12 +108,11 @@ function fileSize(file: string): number {
   }
 }
 
+/** The options of `analyze` (each documented in help.ts: test/cli/help.test.ts). */
+export const ANALYZE_OPTIONS = { json: { type: 'boolean' }, call: { type: 'string' } } as const;
+
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, call: { type: 'string' } },
-  });
+  return parseArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });
 }
 
 function textLine(r: MessageRecord, startLine: string, t0: number): string {

@@ -1,7 +1,8 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json]   analyse a pcap or pcapng capture
+  sipscope analyze FILE|- [--json] [--call ID]
+                                     analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
@@ -14,10 +15,15 @@ analyze
   Reads FILE (pcap or pcapng, gzip-compressed or not, format sniffed from
   its magic number; - for standard input), finds every SIP message (UDP,
   TCP, SCTP, WebSocket; IPv4/IPv6, fragments, tunnels) and prints one line
-  per message and a summary.
+  per message, then the calls (start, from, to, kind, state, messages,
+  duration), the findings grouped by call, and a summary.
     --json          print the analysis as one JSON document (see README)
-  Exit codes: 0 ok; 2 unreadable file or bad usage (one line on stderr,
-  nothing on stdout).
+    --call ID       print one call as an ASCII ladder (a column per endpoint,
+                    an arrow per message, retransmissions marked); ID is the
+                    call's id or one of its Call-IDs; with --json, the call
+                    and its messages as JSON
+  Exit codes: 0 ok; 2 unreadable file, bad usage or no such call (one line
+  on stderr, nothing on stdout).
 
 lint
   Parses one or more SIP messages as people paste them (CRLF or bare LF line

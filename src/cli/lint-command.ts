@@ -50,17 +50,16 @@ export async function runLint(args: string[]): Promise<number> {
   return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
+/** The options of `lint` (each documented in help.ts: test/cli/help.test.ts). */
+export const LINT_OPTIONS = {
+  json: { type: 'boolean' },
+  severity: { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  datagram: { type: 'boolean' },
+} as const;
+
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean' },
-      severity: { type: 'string' },
-      rule: { type: 'string', multiple: true },
-      datagram: { type: 'boolean' },
-    },
-  });
+  return parseArgs({ args, allowPositionals: true, options: LINT_OPTIONS });
 }
 
 function usage(why: string): number {

@@ -158,22 +158,21 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
   return failed !== null ? 1 : 0;
 }
 
+/** The options of `live` (each documented in help.ts: test/cli/help.test.ts). */
+export const LIVE_OPTIONS = {
+  interface: { type: 'string', short: 'i', multiple: true },
+  filter: { type: 'string', short: 'f' },
+  hep: { type: 'string' },
+  'hep-host': { type: 'string' },
+  'hep-key': { type: 'string' },
+  tool: { type: 'string' },
+  json: { type: 'boolean' },
+  stats: { type: 'string' },
+  buffer: { type: 'string', short: 'B' },
+} as const;
+
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: false,
-    options: {
-      interface: { type: 'string', short: 'i', multiple: true },
-      filter: { type: 'string', short: 'f' },
-      hep: { type: 'string' },
-      'hep-host': { type: 'string' },
-      'hep-key': { type: 'string' },
-      tool: { type: 'string' },
-      json: { type: 'boolean' },
-      stats: { type: 'string' },
-      buffer: { type: 'string', short: 'B' },
-    },
-  });
+  return parseArgs({ args, allowPositionals: false, options: LIVE_OPTIONS });
 }
 
 /**

@@ -35,8 +35,11 @@ export async function runRules(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The options of `rules` (each documented in help.ts: test/cli/help.test.ts). */
+export const RULES_OPTIONS = { json: { type: 'boolean' } } as const;
+
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  return parseArgs({ args, allowPositionals: true, options: RULES_OPTIONS });
 }
 
 /** id, severity, RFC, title: one rule per line, columns aligned. */

@@ -170,20 +170,19 @@ function windowText(w: { maxCalls?: number; maxMessages?: number; maxBytes?: num
   return `${l.maxCalls} calls, ${l.maxMessages} messages, ${Math.round(l.maxBytes / 1024 / 1024)} MiB`;
 }
 
+/** The options of `serve` (each documented in help.ts: test/cli/help.test.ts). */
+export const SERVE_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  'upload-limit': { type: 'string' },
+  'no-samples': { type: 'boolean' },
+  keep: { type: 'string' },
+  'max-size': { type: 'string' },
+  memory: { type: 'boolean' },
+  ...LIVE_SERVE_OPTIONS,
+} as const;
+
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      data: { type: 'string' },
-      'upload-limit': { type: 'string' },
-      'no-samples': { type: 'boolean' },
-      keep: { type: 'string' },
-      'max-size': { type: 'string' },
-      memory: { type: 'boolean' },
-      ...LIVE_SERVE_OPTIONS,
-    },
-  });
+  return parseArgs({ args, allowPositionals: true, options: SERVE_OPTIONS });
 }
