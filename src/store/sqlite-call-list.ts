@@ -18,6 +18,7 @@
  * U+FFFF and those from U+E000 to U+FFFF.
  */
 import type Database from 'better-sqlite3';
+import type { CallOrderCache } from './call-order-cache.js';
 import { type CallQuery, type CallSortKey, type ListFilter, pageOf, textMatcher } from './call-query.js';
 import { requiredLiteral } from './regex-literal.js';
 import { callRow, methodToken, SEARCH_SEPARATOR } from './sqlite-rows.js';
@@ -135,6 +136,7 @@ export function callPage(
   statement: (sql: string) => Database.Statement,
   pageJson: Database.Statement,
   maxIdList = MAX_ID_LIST,
+  orders?: CallOrderCache,
 ): CallPage {
   const q = callListSql(n, query);
   let where = q.where;
@@ -155,15 +157,45 @@ export function callPage(
       params = [...q.params, ...values];
     }
   }
-  total ??= statement(`SELECT count(*) ${where}`)
-    .pluck()
-    .get(...params) as number;
-  if (q.offset >= total) return { total, calls: [] };
-  const rows = statement(`SELECT c.id, c.finding_count, c.worst ${where} ${q.orderBy} LIMIT ? OFFSET ?`).all(
-    ...params,
-    q.limit,
-    q.offset,
-  ) as Array<{ id: number; finding_count: number; worst: number }>;
+  let rows: PageRow[];
+  // The filters' key, for the caches of a ready capture (call-order-cache.ts).
+  const filters = orders === undefined ? '' : `${n}\n${where}\n${JSON.stringify(params)}`;
+  if (orders !== undefined && q.offset + q.limit > orders.deepPage) {
+    // Far down the list: a slice of the query's whole order, read once.
+    const key = `${filters}\n${q.orderBy}`;
+    let o = orders.get(key);
+    if (o === undefined) {
+      const ids = statement(`SELECT c.id ${where} ${q.orderBy}`)
+        .pluck()
+        .all(...params) as number[];
+      o = { cap: n, ids: Int32Array.from(ids) };
+      orders.set(key, o);
+    }
+    total = o.ids.length;
+    orders.setCount(filters, n, total);
+    const page = Array.from(o.ids.subarray(q.offset, q.offset + q.limit));
+    const byId = new Map<number, PageRow>();
+    for (const r of statement(
+      'SELECT c.id, c.finding_count, c.worst FROM calls c WHERE c.cap = ? AND c.id IN (SELECT value FROM json_each(?))',
+    ).all(n, JSON.stringify(page)) as PageRow[])
+      byId.set(r.id, r);
+    rows = page.map((id) => byId.get(id)!);
+  } else {
+    total ??= orders?.count(filters);
+    if (total === undefined) {
+      total = statement(`SELECT count(*) ${where}`)
+        .pluck()
+        .get(...params) as number;
+      orders?.setCount(filters, n, total);
+    }
+    if (q.offset >= total) return { total, calls: [] };
+    rows = statement(`SELECT c.id, c.finding_count, c.worst ${where} ${q.orderBy} LIMIT ? OFFSET ?`).all(
+      ...params,
+      q.limit,
+      q.offset,
+    ) as PageRow[];
+  }
+  if (rows.length === 0) return { total, calls: [] };
   const json = new Map<number, string>();
   for (const r of pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
     id: number;
@@ -171,6 +203,12 @@ export function callPage(
   }>)
     json.set(r.id, r.json);
   return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
+}
+
+interface PageRow {
+  id: number;
+  finding_count: number;
+  worst: number;
 }
 
 /** Registers `sipscope_q(q, texts)`: 1 when call-query.ts's matcher for q accepts one of the JSON array's strings. */

@@ -11,6 +11,7 @@
  * server keeps answering while a big capture goes.
  */
 import Database from 'better-sqlite3';
+import { CallOrderCache, type CallOrderOptions } from './call-order-cache.js';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
@@ -60,6 +61,11 @@ export interface SqliteStoreOptions {
    * checkpoints, each with its fsync (a 200,000-call analysis: 56 s instead of 89).
    */
   walAutocheckpoint?: number;
+  /**
+   * The caches of call-list orders and counts of ready captures
+   * (call-order-cache.ts; null: none, tests compare against that).
+   */
+  callOrders?: CallOrderOptions | null;
 }
 
 /** The tables holding a capture's analysis, each keyed (cap, …). */
@@ -90,12 +96,15 @@ export class SqliteStore implements Store, WriterHost {
   private readonly counts: SqliteCounts;
   private readonly st;
   private readonly listCache = new Map<string, Database.Statement>();
+  /** Whole orders of recent deep call-list queries of done captures (call-order-cache.ts). */
+  private readonly orders: CallOrderCache | null;
   private closed = false;
 
   constructor(opts: SqliteStoreOptions) {
     this.file = opts.file;
     this.deleteChunk = opts.deleteChunk ?? 20_000;
     this.maxIdList = opts.maxIdList;
+    this.orders = opts.callOrders === null ? null : new CallOrderCache(opts.callOrders);
     try {
       this.db = new Database(opts.file);
     } catch (e) {
@@ -169,7 +178,11 @@ export class SqliteStore implements Store, WriterHost {
       sets.push(`${col} = ?`);
       params.push(v);
     };
-    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.status !== undefined) {
+      set('status', patch.status);
+      // Out of `ready` (a live capture resumed), its calls may change again.
+      this.orders?.forget(n);
+    }
     if (patch.progress !== undefined) set('progress', Math.min(1, Math.max(0, patch.progress)));
     if (patch.error !== undefined) set('error', patch.error);
     if (patch.stats !== undefined) set('stats', patch.stats === null ? null : JSON.stringify(patch.stats));
@@ -202,6 +215,7 @@ export class SqliteStore implements Store, WriterHost {
     // The capture row first: from then on it is gone for every reader and
     // writer; its rows go after, chunk by chunk.
     const gone = this.st.deleteCapture.run(n).changes > 0;
+    this.orders?.forget(n);
     if (gone) {
       await this.dropRows(n);
       await this.reclaim();
@@ -257,6 +271,7 @@ export class SqliteStore implements Store, WriterHost {
       if (w.cap === n) throw new Error(`capture ${captureId} already has a writer`);
     // An analysis starts from nothing: rows left by one that was cut short go first.
     if (rec.status === 'analyzing') await this.dropRows(n);
+    this.orders?.forget(n);
     const w = new SqliteWriter(this, this.wst, captureId, n);
     this.writers.add(w);
     return w;
@@ -283,10 +298,18 @@ export class SqliteStore implements Store, WriterHost {
     return s;
   }
 
+  /** Calls held in cached call-list orders (call-order-cache.ts), for tests. */
+  get cachedOrderCalls(): number {
+    return this.orders?.size ?? 0;
+  }
+
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
     const n = captureNumber(captureId);
-    if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
-    return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson, this.maxIdList);
+    const rec = n === undefined ? undefined : (this.st.capture.get(n) as CaptureDbRow | undefined);
+    if (n === undefined || rec === undefined) return undefined;
+    // A ready capture's calls never change: its deep pages may come from a cached order.
+    const orders = rec.status === 'ready' ? (this.orders ?? undefined) : undefined;
+    return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson, this.maxIdList, orders);
   }
 
   async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
