@@ -219,6 +219,8 @@ const QUERIES = [
   'kind=call&state=completed&sort=durationMs&order=desc&limit=100',
   'limit=100',
   'state=completed&sort=from&offset=100000&limit=100',
+  // Half-way down a list sorted by a column of many values: a sort of every call for the first such page.
+  'sort=durationMs&order=desc&offset=100000&limit=100',
   'method=bye&hasFindings=false&sort=pddMs&order=desc&limit=100',
   'q=127.0.0.1&sort=start&limit=100',
   `q=/^${Math.floor(calls / 2)}-/&limit=100`,
