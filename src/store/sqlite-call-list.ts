@@ -158,8 +158,10 @@ export function callPage(
     }
   }
   let rows: PageRow[];
-  // The filters' key, for the caches of a ready capture (call-order-cache.ts).
-  const filters = orders === undefined ? '' : `${n}\n${where}\n${JSON.stringify(params)}`;
+  // The filters' key, for the caches of a ready capture (call-order-cache.ts): the query's own
+  // values, not the SQL's (a search's SQL carries its list of up to MAX_ID_LIST matching ids).
+  const { sort: _sort, order: _order, offset: _offset, limit: _limit, ...filterFields } = query;
+  const filters = orders === undefined ? '' : `${n}\n${JSON.stringify(filterFields)}`;
   if (orders !== undefined && q.offset + q.limit > orders.deepPage) {
     // Far down the list: a slice of the query's whole order, read once.
     const key = `${filters}\n${q.orderBy}`;
