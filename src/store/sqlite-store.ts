@@ -96,7 +96,7 @@ export class SqliteStore implements Store, WriterHost {
   private readonly counts: SqliteCounts;
   private readonly st;
   private readonly listCache = new Map<string, Database.Statement>();
-  /** Whole orders of recent deep call-list queries of done captures (call-order-cache.ts). */
+  /** Call-list orders of recent deep pages and counts of recent filters, of ready captures (call-order-cache.ts). */
   private readonly orders: CallOrderCache | null;
   private closed = false;
 
