@@ -17,6 +17,7 @@ import {
   searchText,
 } from './call-query.js';
 import { readRange } from './file-range.js';
+import { countFindings, type FindingCount, firstPerRule } from './finding-counts.js';
 import type { AnalysisStats, CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
   CallDetail,
@@ -190,12 +191,18 @@ class MemoryStore implements Store {
     const d = this.data.get(captureId);
     if (d === undefined) return undefined;
     const rule = filter.rule;
-    return d.findings.filter(
+    const found = d.findings.filter(
       (f) =>
         (filter.call === undefined || f.call === filter.call) &&
         (filter.message === undefined || f.messages.includes(filter.message)) &&
         (rule === undefined || f.rule === rule || (rule.endsWith('.') && f.rule.startsWith(rule))),
     );
+    return filter.perRule === undefined ? found : firstPerRule(found, filter.perRule);
+  }
+
+  async findingCounts(captureId: string): Promise<FindingCount[] | undefined> {
+    const d = this.data.get(captureId);
+    return d === undefined ? undefined : countFindings(d.findings);
   }
 
   async stats(captureId: string): Promise<CaptureStatsView | undefined> {

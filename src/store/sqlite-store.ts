@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { CallOrderCache, type CallOrderOptions } from './call-order-cache.js';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
+import type { FindingCount } from './finding-counts.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
 import { callPage, registerSearchFunction } from './sqlite-call-list.js';
 import {
@@ -24,6 +25,7 @@ import {
   MESSAGE_ROW_COLUMNS,
   type MessageDbRow,
   messageRow,
+  severityOf,
 } from './sqlite-rows.js';
 import { openSchema } from './sqlite-schema.js';
 import { SqliteCounts } from './sqlite-stats.js';
@@ -383,12 +385,26 @@ export class SqliteStore implements Store, WriterHost {
     // A call's findings by the index, in seq order: left to itself, the planner reads every
     // finding of the capture in seq order instead (no sort), a scan per call opened.
     const from = filter.call !== undefined ? 'findings INDEXED BY findings_call' : 'findings';
-    const sql = `SELECT json FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY seq`;
+    let sql = `SELECT json FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY seq`;
+    if (filter.perRule !== undefined) {
+      // The first of each rule: numbered within their rule in seq order.
+      sql = `SELECT json FROM (SELECT json, seq, row_number() OVER (PARTITION BY rule ORDER BY seq) AS k FROM ${from} WHERE ${conds.join(' AND ')}) WHERE k <= ? ORDER BY seq`;
+      params.push(filter.perRule);
+    }
     return (
       this.statement(sql)
         .pluck()
         .all(...params) as string[]
     ).map((s) => JSON.parse(s) as Finding);
+  }
+
+  async findingCounts(captureId: string): Promise<FindingCount[] | undefined> {
+    const n = captureNumber(captureId);
+    if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
+    const rows = this.statement(
+      'SELECT rule, count(*) AS count, max(severity) AS worst, min(seq) AS first FROM findings WHERE cap = ? GROUP BY rule ORDER BY first',
+    ).all(n) as Array<{ rule: string; count: number; worst: number }>;
+    return rows.map((r) => ({ rule: r.rule, severity: severityOf(r.worst) ?? 'info', count: r.count }));
   }
 
   async stats(captureId: string): Promise<CaptureStatsView | undefined> {

@@ -18,6 +18,7 @@
  */
 import type { CaptureFormat } from '../capture/frame.js';
 import type { CallQuery } from './call-query.js';
+import type { FindingCount } from './finding-counts.js';
 import type {
   AnalysisStats,
   CallJson,
@@ -161,6 +162,8 @@ export interface FindingFilter {
   call?: number;
   /** Rule id, or a prefix ending in `.` (`cseq.`). */
   rule?: string;
+  /** At most this many of each rule: the first ones (finding-counts.ts). */
+  perRule?: number;
 }
 
 /** Takes one capture's analysis output. Not safe for concurrent use: await each call. */
@@ -214,6 +217,8 @@ export interface Store {
   getMessage(captureId: string, messageId: number): Promise<StoredMessage | undefined>;
   /** In the order the analysis gave them; undefined when there is no such capture. */
   findings(captureId: string, filter?: FindingFilter): Promise<Finding[] | undefined>;
+  /** Each rule's count and worst severity, in the order the rules first appear. */
+  findingCounts(captureId: string): Promise<FindingCount[] | undefined>;
   stats(captureId: string): Promise<CaptureStatsView | undefined>;
   /**
    * The frame numbers of every message of the call (all frames of a

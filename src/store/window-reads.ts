@@ -16,6 +16,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
+import { firstPerRule } from './finding-counts.js';
 import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
 
@@ -123,7 +124,8 @@ export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
     for (const s of v.calls.values()) take(s.findings);
     take(v.loose);
   }
-  return all.sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+  const found = all.sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+  return filter.perRule === undefined ? found : firstPerRule(found, filter.perRule);
 }
 
 export function statsView(v: WindowView): CaptureStatsView {

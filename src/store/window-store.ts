@@ -15,7 +15,9 @@
  * messages and bytes held, evictions), so `GET /api/captures/:id` and
  * `/metrics` show them.
  */
+
 import type { CallQuery } from './call-query.js';
+import { countFindings, type FindingCount } from './finding-counts.js';
 import {
   LivePersister,
   type LivePersistOptions,
@@ -299,6 +301,11 @@ class Windows implements WindowStore {
   async findings(captureId: string, filter?: FindingFilter): Promise<Finding[] | undefined> {
     const w = this.window(captureId);
     return w === undefined ? this.base.findings(captureId, filter) : w.findings(filter);
+  }
+
+  async findingCounts(captureId: string): Promise<FindingCount[] | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.findingCounts(captureId) : countFindings(w.findings({}));
   }
 
   async stats(captureId: string): Promise<CaptureStatsView | undefined> {

@@ -421,10 +421,24 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   it(
     'shows the findings grouped by rule, each linking to its message, and the statistics',
     async () => {
+      // The view loads each rule's count and its first occurrences, never every finding.
+      const asked: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        if (r.url().includes('/findings')) asked.push(new URL(r.url()).pathname + new URL(r.url()).search);
+      };
+      page().on('request', onRequest);
       await page().goto(`${hx.server.url}/#/captures/${mixedId}/findings`);
       const groups = page().locator('details.finding-group');
       await groups.first().waitFor();
+      page().off('request', onRequest);
+      expect(asked.sort()).toEqual([
+        `/api/captures/${mixedId}/findings/counts`,
+        `/api/captures/${mixedId}/findings?perRule=200`,
+      ]);
       const findings = await hx.api<Array<{ rule: string }>>(`/api/captures/${mixedId}/findings`);
+      expect(await page().locator('.findings-view .summary').textContent()).toContain(
+        `${findings.length} findings`,
+      );
       expect(await groups.count()).toBe(new Set(findings.map((f) => f.rule)).size);
       const counts = await groups.evaluateAll((els) =>
         els.map((e) => [

@@ -161,6 +161,17 @@ describe('calls, messages and findings API', () => {
     expect(rules.body).toEqual(catalogue());
   });
 
+  it("gives each rule's count and the first N findings of each rule (what the findings view loads)", async () => {
+    const all = mixed.result.findings;
+    const counts = await getJson<Array<{ rule: string; count: number }>>(`${api}/findings/counts`);
+    expect(counts.body.map((c) => c.rule)).toEqual([...new Set(all.map((f) => f.rule))]);
+    expect(counts.body.reduce((n, c) => n + c.count, 0)).toBe(all.length);
+    const first = await getJson<Array<{ rule: string }>>(`${api}/findings?perRule=1`);
+    expect(first.body.map((f) => f.rule)).toEqual(counts.body.map((c) => c.rule));
+    for (const bad of ['0', '-1', '1.5', 'x', '100001'])
+      expect((await fetch(`${api}/findings?perRule=${bad}`)).status).toBe(400);
+  });
+
   it('gives the statistics view of the capture', async () => {
     const { body } = await getJson<CaptureStatsView>(`${api}/stats`);
     expect(body.requests).toEqual(mixed.result.stats.requests);

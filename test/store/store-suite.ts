@@ -322,6 +322,64 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.findings('nope')).toBeUndefined();
     });
 
+    it("gives each rule's count and worst severity, and only the first N findings of each rule", async () => {
+      const id = await load(mixed);
+      const all = mixed.result.findings;
+      const rules = [...new Set(all.map((f) => f.rule))];
+      const worst = (xs: typeof all) =>
+        xs.some((f) => f.severity === 'error')
+          ? 'error'
+          : xs.some((f) => f.severity === 'warning')
+            ? 'warning'
+            : 'info';
+      expect(await store.findingCounts(id)).toEqual(
+        rules.map((rule) => {
+          const of = all.filter((f) => f.rule === rule);
+          return { rule, severity: worst(of), count: of.length };
+        }),
+      );
+      // Some rule fires more than once, so one per rule is fewer than all.
+      expect(rules.length).toBeLessThan(all.length);
+      for (const n of [1, 2, 1000]) {
+        const seen = new Map<string, number>();
+        const want = all.filter((f) => {
+          seen.set(f.rule, (seen.get(f.rule) ?? 0) + 1);
+          return seen.get(f.rule)! <= n;
+        });
+        expect(await store.findings(id, { perRule: n })).toEqual(want);
+      }
+      const f = all[0];
+      expect(await store.findings(id, { call: f.call!, perRule: 1 })).toEqual(
+        findingsOf(mixed.result, f.call!).filter((x, i, xs) => xs.findIndex((y) => y.rule === x.rule) === i),
+      );
+      expect(await store.findingCounts('nope')).toBeUndefined();
+    });
+
+    it("counts a rule's worst severity when its findings differ in severity", async () => {
+      const c = await store.createCapture({ name: 'severities', size: 0, path: '/nonexistent' });
+      const w = await store.openWriter(c.id);
+      const f = {
+        rule: 'a.rule',
+        severity: 'info' as const,
+        rfc: 'RFC 1',
+        messages: [],
+        call: null,
+        text: 't',
+      };
+      await w.addFindings([
+        f,
+        { ...f, severity: 'error' },
+        { ...f, severity: 'warning' },
+        { ...f, rule: 'b.rule', severity: 'warning' },
+        { ...f, rule: 'b.rule' },
+      ]);
+      await w.finish(mixed.result.stats, mixed.result.source);
+      expect(await store.findingCounts(c.id)).toEqual([
+        { rule: 'a.rule', severity: 'error', count: 3 },
+        { rule: 'b.rule', severity: 'warning', count: 2 },
+      ]);
+    });
+
     it('takes batches in any order and size and answers the same', async () => {
       const inOrder = await load(mixed);
       const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });

@@ -36,6 +36,27 @@ describe('findings grouped by rule', () => {
     const [g] = groupFindings([f, { ...f, severity: 'error' }], []);
     expect([g.title, g.count, g.severity]).toEqual(['x.unknown', 2, 'error']);
   });
+
+  it("takes each rule's count and worst severity from the counts when only its first findings came", () => {
+    const f: Finding = { rule: 'a.one', severity: 'info', rfc: 'RFC 1', messages: [1], call: 0, text: 't' };
+    const all: Finding[] = [
+      f,
+      { ...f, messages: [2] },
+      { ...f, severity: 'error', messages: [3] },
+      { ...f, rule: 'b.two', severity: 'warning' },
+    ];
+    const counts = [
+      { rule: 'a.one', severity: 'error' as const, count: 3 },
+      { rule: 'b.two', severity: 'warning' as const, count: 1 },
+    ];
+    const first = [all[0], all[3]];
+    const strip = (gs: ReturnType<typeof groupFindings>) => gs.map(({ findings: _, ...g }) => g);
+    // The same groups, counts and order as from every finding; only the listed occurrences differ.
+    expect(strip(groupFindings(first, [], counts))).toEqual(strip(groupFindings(all, [])));
+    expect(groupFindings(first, [], counts)[0].findings).toEqual([all[0]]);
+    // Without the counts, the first findings alone would undercount and miss the worst severity.
+    expect(strip(groupFindings(first, []))).not.toEqual(strip(groupFindings(all, [])));
+  });
 });
 
 describe('statistics', () => {

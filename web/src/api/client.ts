@@ -9,6 +9,7 @@ import type {
   CaptureInfo,
   CaptureStats,
   Finding,
+  FindingCount,
   MessageDetail,
   Rule,
 } from './types.js';
@@ -55,7 +56,11 @@ export const api = {
     getJson<CallDetail>(`${cap(id)}/calls/${call}`, signal),
   message: (id: string, message: number, signal?: AbortSignal) =>
     getJson<MessageDetail>(`${cap(id)}/messages/${message}`, signal),
-  findings: (id: string, signal?: AbortSignal) => getJson<Finding[]>(`${cap(id)}/findings`, signal),
+  /** Every finding, or with `perRule` the first `perRule` of each rule. */
+  findings: (id: string, signal?: AbortSignal, perRule?: number) =>
+    getJson<Finding[]>(`${cap(id)}/findings${perRule === undefined ? '' : `?perRule=${perRule}`}`, signal),
+  findingCounts: (id: string, signal?: AbortSignal) =>
+    getJson<FindingCount[]>(`${cap(id)}/findings/counts`, signal),
   stats: (id: string, signal?: AbortSignal) => getJson<CaptureStats>(`${cap(id)}/stats`, signal),
   pcapUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/pcap`,
   rules: (() => {

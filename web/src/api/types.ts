@@ -188,6 +188,14 @@ export interface FindingRange {
   length: number;
 }
 
+/** A rule's findings in a capture: `GET /api/captures/:id/findings/counts`. */
+export interface FindingCount {
+  rule: string;
+  /** The worst severity among them. */
+  severity: Severity;
+  count: number;
+}
+
 export interface Finding {
   rule: string;
   severity: Severity;

@@ -53,17 +53,23 @@ export function findingsView(ctx: ViewContext, captureId: string): View {
     );
   };
 
-  Promise.all([api.findings(captureId, abort.signal), api.rules().catch(() => [] as Rule[])]).then(
-    ([findings, rules]) => {
+  // Only the occurrences shown, and each rule's count: a capture can hold hundreds of thousands.
+  Promise.all([
+    api.findings(captureId, abort.signal, SHOWN_PER_RULE),
+    api.findingCounts(captureId, abort.signal),
+    api.rules().catch(() => [] as Rule[]),
+  ]).then(
+    ([findings, counts, rules]) => {
       const catalogue = new Map(rules.map((r) => [r.id, r]));
-      const groups = groupFindings(findings, rules);
+      const groups = groupFindings(findings, rules, counts);
+      const total = counts.reduce((n, c) => n + c.count, 0);
       if (!groups.length) {
         replace(body, h('p', { class: 'empty' }, 'No findings: nothing in this capture breaks a rule.'));
         return;
       }
       replace(
         body,
-        h('p', { class: 'summary' }, `${countText(findings.length)} findings from ${groups.length} rules`),
+        h('p', { class: 'summary' }, `${countText(total)} findings from ${groups.length} rules`),
         ...groups.map((g) => {
           const rule = catalogue.get(g.rule);
           const more = g.count - Math.min(g.count, SHOWN_PER_RULE);
