@@ -15,7 +15,6 @@
  * messages and bytes held, evictions), so `GET /api/captures/:id` and
  * `/metrics` show them.
  */
-
 import type { CallQuery } from './call-query.js';
 import { countFindings, type FindingCount } from './finding-counts.js';
 import {
