@@ -205,6 +205,14 @@ DROP INDEX findings_call;
 CREATE INDEX findings_call ON findings (cap, call, seq, severity);
 `,
   },
+  {
+    // The findings view asks for each rule's count and worst severity and its
+    // first findings (sqlite-store.ts findingCounts, findings `perRule`): read
+    // off this index, rule by rule, instead of numbering every finding of the
+    // capture (600,000 findings: 673-776 ms for the first 200 of each rule).
+    name: 'findings by rule with their order and severity',
+    up: 'CREATE INDEX findings_rule ON findings (cap, rule, seq, severity);',
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -384,10 +384,12 @@ export class SqliteStore implements Store, WriterHost {
     }
     // A call's findings by the index, in seq order: left to itself, the planner reads every
     // finding of the capture in seq order instead (no sort), a scan per call opened.
+    if (filter.perRule !== undefined && filter.call === undefined && filter.message === undefined)
+      return this.firstOfEachRule(n, filter.perRule, rule);
     const from = filter.call !== undefined ? 'findings INDEXED BY findings_call' : 'findings';
     let sql = `SELECT json FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY seq`;
     if (filter.perRule !== undefined) {
-      // The first of each rule: numbered within their rule in seq order.
+      // The first of each rule among a call's or a message's: numbered within their rule in seq order.
       sql = `SELECT json FROM (SELECT json, seq, row_number() OVER (PARTITION BY rule ORDER BY seq) AS k FROM ${from} WHERE ${conds.join(' AND ')}) WHERE k <= ? ORDER BY seq`;
       params.push(filter.perRule);
     }
@@ -396,6 +398,30 @@ export class SqliteStore implements Store, WriterHost {
         .pluck()
         .all(...params) as string[]
     ).map((s) => JSON.parse(s) as Finding);
+  }
+
+  /**
+   * The first `perRule` findings of each rule of capture `n` (of the rules
+   * `rule` names, a prefix ending in `.`), in seq order: the rules found by
+   * hopping along the findings_rule index, then a short read of it per rule.
+   */
+  private firstOfEachRule(n: number, perRule: number, rule: string | undefined): Finding[] {
+    const rules = (
+      this.statement(
+        `WITH RECURSIVE r(rule) AS (
+           SELECT min(rule) FROM findings WHERE cap = ?
+           UNION ALL SELECT (SELECT min(rule) FROM findings WHERE cap = ? AND rule > r.rule) FROM r WHERE r.rule IS NOT NULL)
+         SELECT rule FROM r WHERE rule IS NOT NULL`,
+      )
+        .pluck()
+        .all(n, n) as string[]
+    ).filter((r) => rule === undefined || r === rule || (rule.endsWith('.') && r.startsWith(rule)));
+    const first = this.statement(
+      'SELECT seq, json FROM findings WHERE cap = ? AND rule = ? ORDER BY seq LIMIT ?',
+    );
+    const rows: Array<{ seq: number; json: string }> = [];
+    for (const r of rules) rows.push(...(first.all(n, r, perRule) as Array<{ seq: number; json: string }>));
+    return rows.sort((a, b) => a.seq - b.seq).map((r) => JSON.parse(r.json) as Finding);
   }
 
   async findingCounts(captureId: string): Promise<FindingCount[] | undefined> {

@@ -349,6 +349,11 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.findings(id, { perRule: n })).toEqual(want);
       }
       const f = all[0];
+      const prefix = `${f.rule.split('.')[0]}.`;
+      expect(await store.findings(id, { rule: prefix, perRule: 1 })).toEqual(
+        all.filter((x, i) => x.rule.startsWith(prefix) && all.findIndex((y) => y.rule === x.rule) === i),
+      );
+      expect(await store.findings(id, { rule: f.rule, perRule: 1 })).toEqual([f]);
       expect(await store.findings(id, { call: f.call!, perRule: 1 })).toEqual(
         findingsOf(mixed.result, f.call!).filter((x, i, xs) => xs.findIndex((y) => y.rule === x.rule) === i),
       );
