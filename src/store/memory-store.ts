@@ -17,7 +17,7 @@ import {
   searchText,
 } from './call-query.js';
 import { readRange } from './file-range.js';
-import { countFindings, type FindingCount, firstPerRule } from './finding-counts.js';
+import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
 import type { AnalysisStats, CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
   CallDetail,
@@ -195,7 +195,7 @@ class MemoryStore implements Store {
       (f) =>
         (filter.call === undefined || f.call === filter.call) &&
         (filter.message === undefined || f.messages.includes(filter.message)) &&
-        (rule === undefined || f.rule === rule || (rule.endsWith('.') && f.rule.startsWith(rule))),
+        ruleMatches(f.rule, rule),
     );
     return filter.perRule === undefined ? found : firstPerRule(found, filter.perRule);
   }

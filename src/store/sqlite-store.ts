@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { CallOrderCache, type CallOrderOptions } from './call-order-cache.js';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
-import type { FindingCount } from './finding-counts.js';
+import { type FindingCount, ruleMatches } from './finding-filter.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
 import { callPage, registerSearchFunction } from './sqlite-call-list.js';
 import {
@@ -382,10 +382,10 @@ export class SqliteStore implements Store, WriterHost {
         params.push(rule);
       }
     }
-    // A call's findings by the index, in seq order: left to itself, the planner reads every
-    // finding of the capture in seq order instead (no sort), a scan per call opened.
     if (filter.perRule !== undefined && filter.call === undefined && filter.message === undefined)
       return this.firstOfEachRule(n, filter.perRule, rule);
+    // A call's findings by the index, in seq order: left to itself, the planner reads every
+    // finding of the capture in seq order instead (no sort), a scan per call opened.
     const from = filter.call !== undefined ? 'findings INDEXED BY findings_call' : 'findings';
     let sql = `SELECT json FROM ${from} WHERE ${conds.join(' AND ')} ORDER BY seq`;
     if (filter.perRule !== undefined) {
@@ -415,7 +415,7 @@ export class SqliteStore implements Store, WriterHost {
       )
         .pluck()
         .all(n, n) as string[]
-    ).filter((r) => rule === undefined || r === rule || (rule.endsWith('.') && r.startsWith(rule)));
+    ).filter((r) => ruleMatches(r, rule));
     const first = this.statement(
       'SELECT seq, json FROM findings WHERE cap = ? AND rule = ? ORDER BY seq LIMIT ?',
     );

@@ -18,7 +18,7 @@
  */
 import type { CaptureFormat } from '../capture/frame.js';
 import type { CallQuery } from './call-query.js';
-import type { FindingCount } from './finding-counts.js';
+import type { FindingCount } from './finding-filter.js';
 import type {
   AnalysisStats,
   CallJson,
@@ -162,7 +162,7 @@ export interface FindingFilter {
   call?: number;
   /** Rule id, or a prefix ending in `.` (`cseq.`). */
   rule?: string;
-  /** At most this many of each rule: the first ones (finding-counts.ts). */
+  /** At most this many of each rule: the first ones (finding-filter.ts). */
   perRule?: number;
 }
 

@@ -16,7 +16,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
-import { firstPerRule } from './finding-counts.js';
+import { firstPerRule, ruleMatches } from './finding-filter.js';
 import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
 
@@ -113,7 +113,7 @@ export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
     for (const e of list) {
       const f = e[1];
       if (filter.message !== undefined && !f.messages.includes(filter.message)) continue;
-      if (rule !== undefined && f.rule !== rule && !(rule.endsWith('.') && f.rule.startsWith(rule))) continue;
+      if (!ruleMatches(f.rule, rule)) continue;
       all.push(e);
     }
   };

@@ -16,7 +16,7 @@
  * `/metrics` show them.
  */
 import type { CallQuery } from './call-query.js';
-import { countFindings, type FindingCount } from './finding-counts.js';
+import { countFindings, type FindingCount } from './finding-filter.js';
 import {
   LivePersister,
   type LivePersistOptions,

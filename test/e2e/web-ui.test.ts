@@ -424,7 +424,8 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       // The view loads each rule's count and its first occurrences, never every finding.
       const asked: string[] = [];
       const onRequest = (r: { url(): string }) => {
-        if (r.url().includes('/findings')) asked.push(new URL(r.url()).pathname + new URL(r.url()).search);
+        const u = new URL(r.url());
+        if (u.pathname.includes('/findings')) asked.push(u.pathname + u.search);
       };
       page().on('request', onRequest);
       await page().goto(`${hx.server.url}/#/captures/${mixedId}/findings`);

@@ -1,11 +1,17 @@
 /**
- * What the findings view needs of a capture that may hold hundreds of
- * thousands of findings (one per message of a device that breaks a rule on
- * every message): each rule's count and worst severity, and only the first
- * occurrences of each rule. The memory and window stores compute them from
- * their lists with these; the SQLite store asks SQL the same.
+ * A store's findings filtered and summed up over a list, as the memory and
+ * window stores keep them (the SQLite store asks SQL the same): the `rule`
+ * filter, and what the findings view needs of a capture that may hold
+ * hundreds of thousands of findings (one per message of a device that breaks
+ * a rule on every message): each rule's count and worst severity, and only
+ * the first occurrences of each rule.
  */
 import { atLeast, type Finding, type Severity } from '../analyze/finding.js';
+
+/** Whether rule `id` passes FindingFilter `rule`: that id, or a prefix ending in `.` (`cseq.`); undefined passes all. */
+export function ruleMatches(id: string, rule: string | undefined): boolean {
+  return rule === undefined || id === rule || (rule.endsWith('.') && id.startsWith(rule));
+}
 
 /** A rule's findings in a capture: how many, and the worst severity among them. */
 export interface FindingCount {
