@@ -61,6 +61,8 @@ export class LivePcapRing {
   private current: OpenFile | null = null;
   private readonly kept: string[] = [];
   private readonly closing: Array<Promise<void>> = [];
+  /** Each rotated-out file's stream end, until the file is deleted. */
+  private readonly ended = new Map<string, Promise<void>>();
   private seq = 0;
   private closed = false;
   readonly counts = { files: 0, frames: 0, bytes: 0, dropped: 0 };
@@ -144,7 +146,11 @@ export class LivePcapRing {
     this.kept.push(path);
     while (this.kept.length > this.files) {
       const old = this.kept.shift()!;
-      this.closing.push(rm(old, { force: true }).catch(() => undefined));
+      // Only once its stream has ended: a stream still opening would create the file again after
+      // the delete (small files rotating fast left one file too many).
+      const ended = this.ended.get(old) ?? Promise.resolve();
+      this.ended.delete(old);
+      this.closing.push(ended.then(() => rm(old, { force: true })).catch(() => undefined));
     }
     return this.current;
   }
@@ -153,7 +159,9 @@ export class LivePcapRing {
     const f = this.current;
     if (f === null) return;
     this.current = null;
-    this.closing.push(new Promise<void>((resolve) => f.stream.end(() => resolve())));
+    const ended = new Promise<void>((resolve) => f.stream.end(() => resolve()));
+    this.ended.set(f.path, ended);
+    this.closing.push(ended);
     if (this.closing.length > 64) this.closing.splice(0, this.closing.length - 64);
   }
 }
