@@ -6,7 +6,8 @@ Usage:
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
-  sipscope serve [FILE...] [options] the web UI and its API, FILEs or samples loaded
+  sipscope serve [FILE...] [options]
+                                     the web UI and its API, FILEs or samples loaded
   sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
                                      watch live traffic: a capture, HEP, or both
   sipscope --help                    this text
@@ -94,3 +95,34 @@ live
   Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or
   the capture could not start (one line on stderr).
 `;
+
+/** The commands, in the order HELP documents them; each section starts with its name alone on a line. */
+export const COMMANDS = ['analyze', 'lint', 'rules', 'serve', 'live'] as const;
+
+/**
+ * `sipscope COMMAND --help`: the command's usage line and its section of
+ * HELP, from its name alone on a line to the next command's; undefined for
+ * an unknown command.
+ */
+export function commandHelp(command: string): string | undefined {
+  if (!(COMMANDS as readonly string[]).includes(command)) return undefined;
+  const lines = HELP.split('\n');
+  const start = lines.indexOf(command);
+  let end = start + 1;
+  while (end < lines.length && !(COMMANDS as readonly string[]).includes(lines[end])) end++;
+  while (end > start && lines[end - 1] === '') end--;
+  // A usage line, without the description beside it (after two spaces or more).
+  const usage = lines
+    .filter((l) => l.startsWith(`  sipscope ${command} `))
+    .map((l) => l.trim().split(/ {2,}/)[0]);
+  return `usage: ${usage.join('\n       ')}\n\n${lines.slice(start, end).join('\n')}\n`;
+}
+
+/** Whether the arguments ask for help (`--help` or `-h` before any `--`). */
+export function asksHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@
  * sooner; the 20k-call `analyze --json` is the same either way.
  */
 import { runAnalyze } from './analyze-command.js';
-import { HELP } from './help.js';
+import { asksHelp, commandHelp, HELP } from './help.js';
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -22,6 +22,17 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // `sipscope COMMAND --help` and `sipscope help COMMAND`: that command's part of the help.
+  const topic = cmd === 'help' ? rest[0] : cmd !== undefined && asksHelp(rest) ? cmd : undefined;
+  if (topic !== undefined) {
+    const text = commandHelp(topic);
+    if (text === undefined) {
+      process.stderr.write(`sipscope: unknown command '${topic}' (see sipscope --help)\n`);
+      return 2;
+    }
+    process.stdout.write(text);
+    return 0;
+  }
   switch (cmd) {
     case 'analyze':
       return runAnalyze(rest);

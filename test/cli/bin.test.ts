@@ -77,4 +77,20 @@ describe.skipIf(!built)(`the installed command (${built ? 'built' : 'not built: 
     expect(direct.status).toBe(0);
     expect(direct.stdout).toMatch(/RFC 3261 §8\.2\.6\.2/);
   });
+
+  it("answers `COMMAND --help` and `help COMMAND` with that command's help, exit 0, before parsing its options", () => {
+    for (const args of [
+      ['serve', '--help'],
+      ['help', 'serve'],
+      ['live', '-h', '--no-such-option'],
+    ]) {
+      const r = run(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^usage: sipscope (serve|live) /);
+      expect(r.stderr).toBe('');
+    }
+    const unknown = run('help', 'nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'nope'/);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ANALYZE_OPTIONS } from '../../src/cli/analyze-command.js';
-import { HELP } from '../../src/cli/help.js';
+import { asksHelp, commandHelp, HELP, COMMANDS as HELP_COMMANDS } from '../../src/cli/help.js';
 import { LINT_OPTIONS } from '../../src/cli/lint-command.js';
 import { LIVE_OPTIONS } from '../../src/cli/live-command.js';
 import { RULES_OPTIONS } from '../../src/cli/rules-command.js';
@@ -22,15 +22,10 @@ const COMMANDS: Array<[string, Options]> = [
   ['live', LIVE_OPTIONS],
 ];
 
-/** The help's section for `command`: from its name alone on a line to the next such name. */
+/** The help's section for `command` (what `sipscope COMMAND --help` prints after its usage line). */
 function section(command: string): string {
-  const lines = HELP.split('\n');
-  const start = lines.indexOf(command);
-  if (start < 0) return '';
-  const names = new Set(COMMANDS.map(([c]) => c));
-  let end = start + 1;
-  while (end < lines.length && !names.has(lines[end])) end++;
-  return lines.slice(start, end).join('\n');
+  const text = commandHelp(command) ?? '';
+  return text.slice(text.indexOf(`\n\n${command}\n`) + 2);
 }
 
 /** `--name` (or `-x`) as a word of `text`: not the start of a longer option. */
@@ -59,5 +54,35 @@ describe('sipscope --help', () => {
     // `--window` is only the start of `--window-calls`: not a mention.
     expect(mentions(section('serve'), '--window')).toBe(false);
     expect(mentions(section('serve'), '--window-calls')).toBe(true);
+  });
+
+  it('knows the same commands as the option tables', () => {
+    expect([...HELP_COMMANDS]).toEqual(COMMANDS.map(([c]) => c));
+  });
+});
+
+describe('sipscope COMMAND --help', () => {
+  it.each(COMMANDS)('`%s --help` prints its usage line and its section, not the others', (command) => {
+    const text = commandHelp(command)!;
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^usage: sipscope ${command} \\S`));
+    // The usage line is the command's form only: no description after it.
+    expect(text.split('\n')[0]).not.toMatch(/ {2}|analyse|watch|the web UI/);
+    expect(text).toContain(`\n\n${command}\n  `);
+    for (const other of HELP_COMMANDS.filter((c) => c !== command))
+      expect(text.split('\n')).not.toContain(other);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.endsWith('\n\n')).toBe(false);
+  });
+
+  it('answers nothing for an unknown command', () => {
+    expect(commandHelp('nope')).toBeUndefined();
+    expect(commandHelp('')).toBeUndefined();
+  });
+
+  it('sees --help and -h anywhere before `--`, not after it (there it is a file name)', () => {
+    expect(asksHelp(['--help'])).toBe(true);
+    expect(asksHelp(['x.pcap', '--json', '-h'])).toBe(true);
+    expect(asksHelp(['--', '-h'])).toBe(false);
+    expect(asksHelp(['x.pcap', '--json'])).toBe(false);
   });
 });
