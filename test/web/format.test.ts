@@ -6,8 +6,10 @@ import {
   deltaText,
   durationText,
   ellipsis,
+  fitAddress,
   percentText,
   relTime,
+  shortenIpv6,
   wallClock,
 } from '../../web/src/format.js';
 
@@ -42,5 +44,24 @@ describe('formatting', () => {
     expect(percentText(null)).toBe('–');
     expect(ellipsis('abcdef', 4)).toBe('abc…');
     expect(ellipsis('abc', 4)).toBe('abc');
+  });
+
+  // Three hosts of one IPv6 network (sngrep_ipv6-frag-forked-invite-sll.pcap) were three
+  // column heads reading `[fd17:625c:f037:2:a00…`: the part that tells them apart was cut.
+  it('cuts an address in its middle so that hosts sharing a prefix stay apart', () => {
+    const hosts = ['1521', '3519', '4bd2'].map((h) => `[fd17:625c:f037:2:a00:27ff:feb9:${h}]:5060`);
+    const fitted = hosts.map((a) => fitAddress(a, 22));
+    expect(fitted[0]).toBe('[fd17:…:1521]:5060');
+    expect(fitAddress(hosts[0], 23)).toBe('[fd17:…:feb9:1521]:5060');
+    expect(new Set(fitted).size).toBe(3);
+    for (const f of fitted) expect(f.length).toBeLessThanOrEqual(22);
+    expect(fitAddress('[fd17:625c:f037:2:a00:27ff:feb9:1521]:15060', 20)).toBe('[fd17:…:1521]:15060');
+    expect(fitAddress('10.0.0.1:5060', 22)).toBe('10.0.0.1:5060');
+    // Not IPv6: the middle goes, the end stays.
+    expect(fitAddress('proxy-number-one.example.com:5060', 16)).toBe('proxy-….com:5060');
+    // Too long even without its middle groups: then the middle of the rest goes.
+    expect(fitAddress('[fd17:625c:f037:2:a00:27ff:feb9:1521]:15060', 12)).toBe('[fd1…]:15060');
+    expect(shortenIpv6('[::1]:5060', 2)).toBe('[::1]:5060');
+    expect(shortenIpv6('[2001:db8::1]:5060', 2)).toBe('[2001:db8::1]:5060');
   });
 });

@@ -131,6 +131,9 @@ describe('arrows', () => {
         ],
       }),
     ).toBe('audio 10.0.0.1:4000 PCMU/8000 101 · video port 0 (disabled) inactive');
+    // RFC 3986 §3.2.2: an IPv6 address in brackets before its port, or the port reads as a group.
+    const v6 = { media: 'audio', port: 6000, proto: 'RTP/AVP', addr: null, codecs: [], direction: null };
+    expect(sdpText({ addr: 'fd17::1521', media: [v6] })).toBe('audio [fd17::1521]:6000');
     expect(sdpText(null)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /** The ladder's arrow paths and the culling that keeps only the rows near the viewport rendered. */
 import { describe, expect, it } from 'vitest';
-import { arrowPath, type Cullable, cut, rowCuller } from '../../web/src/ladder/rows.js';
+import { arrowPath, type Cullable, cut, cutSdp, rowCuller } from '../../web/src/ladder/rows.js';
 
 /** A row's class list as a set: enough for the culler, which only adds and removes `off`. */
 function rows(n: number): Array<Cullable & { off: boolean }> {
@@ -32,6 +32,15 @@ describe('arrow paths', () => {
   it('cuts long text with an ellipsis', () => {
     expect(cut('audio 10.0.0.1:4000 PCMU/8000', 10)).toBe('audio 10.…');
     expect(cut('short', 10)).toBe('short');
+  });
+
+  it('cuts an SDP summary in its IPv6 address first, so that the port and codecs stay', () => {
+    const sdp = 'audio [fd17:625c:f037:2:a00:27ff:feb9:1521]:6000 PCMU/8000';
+    expect(cutSdp(sdp, 40)).toBe('audio [fd17:…:feb9:1521]:6000 PCMU/8000');
+    expect(cutSdp(sdp, 34)).toBe('audio [fd17:…:1521]:6000 PCMU/8000');
+    expect(cutSdp(sdp, 20)).toBe('audio [fd17:…:1521]…');
+    expect(cutSdp('audio 10.0.0.1:4000 PCMU/8000', 10)).toBe('audio 10.…');
+    expect(cutSdp(sdp, 80)).toBe(sdp);
   });
 });
 

@@ -71,3 +71,36 @@ export function ellipsis(text: string, max: number): string {
   if (max === 1) return '…';
   return `${text.slice(0, max - 1)}…`;
 }
+
+/** A bracketed IPv6 address: `[` then its groups (and a dotted IPv4 tail) then `]`. */
+const BRACKETED_IPV6 = /\[([0-9a-fA-F:.]+)\]/g;
+
+/**
+ * Bracketed IPv6 addresses in `text` with their middle groups left out,
+ * keeping the first and the last `keep`: `[fd17:…:feb9:1521]`. The end of an
+ * address tells apart what share a prefix (the hosts of one network).
+ */
+export function shortenIpv6(text: string, keep: number): string {
+  return text.replace(BRACKETED_IPV6, (whole, inner: string) => {
+    const groups = inner.split(':');
+    if (groups.length < keep + 3 || groups[0] === '') return whole;
+    return `[${groups[0]}:…:${groups.slice(groups.length - keep).join(':')}]`;
+  });
+}
+
+/**
+ * An address (or a text with addresses) cut to `max` characters: long IPv6
+ * addresses lose their middle groups first, then the text its middle, so
+ * its end (last groups, port) stays: `[fd17:…:1521]:15060`.
+ */
+export function fitAddress(text: string, max: number): string {
+  if (text.length <= max) return text;
+  for (const keep of [2, 1]) {
+    const short = shortenIpv6(text, keep);
+    if (short.length <= max) return short;
+    if (keep === 1) text = short;
+  }
+  if (max <= 1) return ellipsis(text, max);
+  const tail = Math.ceil((max - 1) * 0.6);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
+}

@@ -146,12 +146,17 @@ export function messageLabel(m: Pick<MessageRow, 'method' | 'status' | 'reason'>
   return '?';
 }
 
-/** Media address and codecs of each stream: `audio 10.0.0.1:4000 PCMU/8000 PCMA/8000 sendonly`. */
+/**
+ * Media address and codecs of each stream: `audio 10.0.0.1:4000 PCMU/8000
+ * PCMA/8000 sendonly`; an IPv6 address in brackets before its port
+ * (`audio [2001:db8::1]:4000`), as in a URI (RFC 3986 §3.2.2).
+ */
 export function sdpText(sdp: SdpSummary | null | undefined): string | null {
   if (!sdp || !Array.isArray(sdp.media)) return null;
   const parts = sdp.media.map((m) => {
     const addr = m.addr ?? sdp.addr ?? '?';
-    const where = m.port === 0 ? 'port 0 (disabled)' : `${addr}:${m.port}`;
+    const host = addr.includes(':') ? `[${addr}]` : addr;
+    const where = m.port === 0 ? 'port 0 (disabled)' : `${host}:${m.port}`;
     const codecs = m.codecs.length ? ` ${m.codecs.join(' ')}` : '';
     const dir = m.direction && m.direction !== 'sendrecv' ? ` ${m.direction}` : '';
     return `${m.media} ${where}${codecs}${dir}`;

@@ -16,6 +16,7 @@ import {
   zoom,
   zoomIdentity,
 } from 'd3';
+import { fitAddress } from '../format.js';
 import type { Column, LadderLayout } from './layout.js';
 import { buildRows, cut, rowCuller } from './rows.js';
 
@@ -151,7 +152,8 @@ export function renderLadder(
     .attr('class', 'column-title')
     .attr('y', 28)
     .attr('text-anchor', 'middle')
-    .text((c) => cut(c.title, 22))
+    // An address loses its middle, not its end (format.ts fitAddress): the hosts of one IPv6 network share their start.
+    .text((c) => (c.title === c.addrs[0] ? fitAddress(c.title, 22) : cut(c.title, 22)))
     .append('title')
     .text((c) => `${c.addrs.join(', ')}${c.subtitle ? ` — ${c.subtitle}` : ''} (click to rename)`);
   heads
@@ -159,7 +161,9 @@ export function renderLadder(
     .attr('class', 'column-subtitle')
     .attr('y', 44)
     .attr('text-anchor', 'middle')
-    .text((c) => cut(c.subtitle || (c.title === c.addrs[0] ? '' : c.addrs.join(', ')), 26));
+    .text((c) =>
+      c.subtitle ? cut(c.subtitle, 26) : c.title === c.addrs[0] ? '' : fitAddress(c.addrs.join(', '), 26),
+    );
   heads.on('click', (_e, c) => handlers.onColumn?.(c));
 
   // Hover: the transaction stands out, its dialog less so, the rest fades. One

@@ -6,6 +6,7 @@
  * label, SDP summary, gutter times and finding markers (`data-rule`). Text is
  * set with textContent only.
  */
+import { shortenIpv6 } from '../format.js';
 import type { Arrow } from './layout.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -28,6 +29,17 @@ export function arrowPath(a: Pick<Arrow, 'x1' | 'x2' | 'self'>): string {
 
 export function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
+}
+
+/**
+ * An SDP summary (layout.ts `sdpText`) cut to `max` characters: long IPv6
+ * addresses lose their middle groups first (`[fd17:…:feb9:1521]:6000`), so
+ * that the port and the codecs after them stay in view.
+ */
+export function cutSdp(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const short = shortenIpv6(s, 2);
+  return cut(short.length <= max ? short : shortenIpv6(s, 1), max);
 }
 
 function el<K extends keyof SVGElementTagNameMap>(
@@ -85,7 +97,7 @@ export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes
     if (a.shortLabel !== a.label) title(label, a.label);
     if (a.sdp !== null) {
       const max = a.self ? 40 : Math.max(10, Math.floor(Math.abs(a.x2 - a.x1) / 6));
-      const sdp = el(g, 'text', 'sdp', { x, y: a.self ? 20 : 12, 'text-anchor': anchor }, cut(a.sdp, max));
+      const sdp = el(g, 'text', 'sdp', { x, y: a.self ? 20 : 12, 'text-anchor': anchor }, cutSdp(a.sdp, max));
       if (a.sdp.length > max) title(sdp, a.sdp);
     }
     for (const m of a.markers) {
