@@ -307,6 +307,33 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
+    'pans sideways to the selected message when it lies outside the ladder (a wide call, the inspector open)',
+    async () => {
+      const call = calls.find((c) => c.links.length > 0)!;
+      const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
+      // The last message between the two rightmost endpoints: off screen at this width.
+      const ctx = await hx.browser.newContext({ viewport: { width: 900, height: 700 } });
+      const p = await ctx.newPage();
+      await p.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}`);
+      const heads = p.locator('svg.ladder g.column-head');
+      await heads.first().waitFor();
+      const columns = await heads.evaluateAll((els) => els.map((e) => e.getAttribute('data-column')!));
+      const right = new Set(columns.slice(-2).map((k) => k.replace('addr:', '')));
+      const far = detail.messages.filter((m) => right.has(m.src) && right.has(m.dst)).at(-1)!;
+      await p.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}/messages/${far.id}`);
+      await p.locator('.inspector [data-raw]').waitFor();
+      const inView = async () => {
+        const svg = (await p.locator('svg.ladder').boundingBox())!;
+        const arrow = (await p.locator(`svg.ladder [data-message-id="${far.id}"] .label`).boundingBox())!;
+        return arrow.x >= svg.x && arrow.x + arrow.width <= svg.x + svg.width;
+      };
+      await expect.poll(inView).toBe(true);
+      await ctx.close();
+    },
+    T,
+  );
+
+  it(
     'downloads the call as pcap, and that pcap decodes again to the same messages',
     async () => {
       const call = calls.find((c) => c.callIds.some((id) => id.startsWith('lostack')))!;

@@ -11,6 +11,7 @@ import {
   relTime,
   shortenIpv6,
   wallClock,
+  worstSeverityClass,
 } from '../../web/src/format.js';
 
 describe('formatting', () => {
@@ -63,5 +64,15 @@ describe('formatting', () => {
     expect(fitAddress('[fd17:625c:f037:2:a00:27ff:feb9:1521]:15060', 12)).toBe('[fd1…]:15060');
     expect(shortenIpv6('[::1]:5060', 2)).toBe('[::1]:5060');
     expect(shortenIpv6('[2001:db8::1]:5060', 2)).toBe('[2001:db8::1]:5060');
+  });
+
+  // The call page's findings chip took the warning colour for any finding, errors
+  // included, while the call list coloured the same call's count red.
+  it('names the class of the worst severity among findings', () => {
+    const f = (...s: string[]) => s.map((severity) => ({ severity }));
+    expect(worstSeverityClass(f('info', 'error', 'warning'))).toBe('sev-error');
+    expect(worstSeverityClass(f('info', 'warning'))).toBe('sev-warning');
+    expect(worstSeverityClass(f('info'))).toBe('sev-info');
+    expect(worstSeverityClass([])).toBe('');
   });
 });

@@ -104,3 +104,13 @@ export function fitAddress(text: string, max: number): string {
   const tail = Math.ceil((max - 1) * 0.6);
   return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { info: 1, warning: 2, error: 3 };
+
+/** `sev-error`, `sev-warning` or `sev-info` for the worst severity among `findings`; '' for none. */
+export function worstSeverityClass(findings: ReadonlyArray<{ severity: string }>): string {
+  let worst = '';
+  for (const f of findings)
+    if ((SEVERITY_RANK[f.severity] ?? 0) > (SEVERITY_RANK[worst] ?? 0)) worst = f.severity;
+  return worst ? `sev-${worst}` : '';
+}

@@ -251,21 +251,41 @@ export function renderLadder(
     showAround(transform);
     extent();
     z.translateBy(svgSel, 0, 0);
+    if (selectedIndex >= 0) revealAcross(selectedIndex);
   });
   resize.observe(svgEl);
 
   let selected: SVGGElement | null = null;
+  let selectedIndex = -1;
+  /**
+   * Pans sideways so that arrow `i` is in view, when it is not: a call with
+   * many endpoints is wider than the page, and the inspector opening beside
+   * the ladder narrows it (the resize calls this again for the selection).
+   */
+  function revealAcross(i: number): void {
+    const a = arrows[i];
+    const lo = Math.min(a.x1, a.x2) - 20;
+    const hi = Math.max(a.x1, a.x2) + (a.self ? 140 : 20);
+    const left = transform.applyX(lo);
+    const right = transform.applyX(hi);
+    if (left >= 0 && right <= viewW) return;
+    const width = right - left;
+    const target = width <= viewW ? (viewW - width) / 2 : 0;
+    z.translateBy(svgSel, (target - left) / transform.k, 0);
+  }
   return {
     svg: svgEl,
     select(messageId) {
       selected?.classList.remove('selected');
       selected = null;
+      selectedIndex = -1;
       selectBand.attr('y', -1000);
       if (messageId === null) return;
       const i = arrows.findIndex((x) => x.messageId === messageId);
       if (i < 0) return;
       const a = arrows[i];
       selected = nodes[i];
+      selectedIndex = i;
       selected.classList.add('selected');
       selectBand.attr('y', a.y - rowHeight / 2);
       // Bring it into view when it is outside (below the pinned header).
@@ -274,6 +294,7 @@ export function renderLadder(
       if (y < top * transform.k + rowHeight || y > hgt - rowHeight) {
         z.translateBy(svgSel, 0, (hgt / 3 - y) / transform.k);
       }
+      revealAcross(i);
     },
     zoomBy(k) {
       z.scaleBy(svgSel, k);
