@@ -179,7 +179,8 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   it(
     'opens a call: one arrow per message, one marker per finding on its messages',
     async () => {
-      const call = calls.find((c) => c.callIds.some((id) => id.startsWith('lostack')))!;
+      // The RFC 2543 call: a retransmitted INVITE, and a warning on each request (no branch).
+      const call = calls.find((c) => c.callIds.some((id) => id.startsWith('old-')))!;
       await page().locator(`.call-row[data-call-id="${call.id}"]`).click();
       await arrows().first().waitFor();
       const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
@@ -475,7 +476,9 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         ]),
       );
       for (const [rule, n] of counts) expect(n).toBe(findings.filter((f) => f.rule === rule).length);
-      await groups.first().locator('summary').click();
+      // With three rules or fewer the first group opens by itself; otherwise a click opens it.
+      if ((await groups.first().getAttribute('open')) === null)
+        await groups.first().locator('summary').click();
       await page().screenshot({ path: join(SCREENSHOTS, 'findings.png') });
       const link = groups.first().locator('a.msg-ref').first();
       const href = (await link.getAttribute('href'))!;

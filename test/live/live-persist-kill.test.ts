@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipMessage } from '../../src/sip/message.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
-import { basicCall, lostAckRetransmissions, T0 } from '../fixtures/flows/index.js';
+import { basicCall, rfc2543Call, T0 } from '../fixtures/flows/index.js';
 import { startServe, stopServe, waitFor } from '../helpers/serve-process.js';
 import { sendHep } from './hep-send.js';
 
@@ -79,11 +79,11 @@ describe('sipscope serve --hep killed with SIGKILL during live capture and start
     running.push(a);
     expect(a.liveId).toMatch(/^c\d+$/);
 
-    // Ten basic calls and a call with a lost ACK (a finding), a minute apart in capture time, then
+    // Ten basic calls and an RFC 2543 call (findings: no Via branch), a minute apart in capture time, then
     // a call that starts ringing: each call is handed out as over when the next one starts.
     const ended: SipMessage[] = [];
     for (let i = 0; i < 10; i++) ended.push(...basicCall({ n: i + 1, t0: T0 + 60 * i }));
-    ended.push(...at(lostAckRetransmissions(), T0 + 600));
+    ended.push(...at(rfc2543Call(), T0 + 600));
     const ringing = basicCall({ n: 500, callId: 'ringing-at-the-kill@10.0.0.1', t0: T0 + 660 }).slice(0, 3);
     await sendHep(a.hepTcp, [...ended, ...ringing]);
     const written = await until('the ended calls on disk', async () => {

@@ -6,7 +6,8 @@
  *   capture holds calls of every kind and state, calls with and without
  *   findings, linked legs and retransmissions: basic call, REGISTER with a
  *   challenge, unanswered OPTIONS, a lost ACK, a cancelled call, a forked
- *   INVITE, B2BUA legs linked by X-CID and a call whose headers carry markup.
+ *   INVITE, B2BUA legs linked by X-CID, a call whose headers carry markup and
+ *   an RFC 2543 call (a warning on each of its requests).
  * - `hostile.pcap`: only the call with markup in From, User-Agent and Subject.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import {
   optionsUnanswered,
   parsed,
   registerWithChallenge,
+  rfc2543Call,
 } from '../fixtures/flows/index.js';
 
 export const IMG_PAYLOAD = '<img src=x onerror=alert(1)>';
@@ -57,6 +59,7 @@ const FLOWS: Array<() => SipMessage[]> = [
   forkedInvite,
   () => b2buaLegsLinkedByXcid(),
   hostileCall,
+  rfc2543Call,
 ];
 
 function shifted(frames: TimedFrame[], seconds: number): TimedFrame[] {
