@@ -3,7 +3,7 @@
  * the flows they claim to show), and the whole pipeline finds every SIP
  * message in each of them, from the file on disk.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { buildSamples } from './fixtures/make-samples.js';
@@ -45,5 +45,29 @@ describe('bundled samples', () => {
     expect(r.stats.sipMessages).toBe(60);
     expect(r.stats.requests).toEqual({ INVITE: 10, ACK: 10, BYE: 10 });
     expect(r.stats.responses).toEqual({ 180: 10, 200: 20 });
+  });
+
+  it('samples/README.md lists every capture in samples/, and nothing else', () => {
+    const readme = readFileSync(new URL('README.md', dir), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /\.(pcap|pcapng)$/.test(f))
+      .sort();
+    expect(listed).toEqual(files);
+  });
+
+  // Teaching samples must not teach that a classic flow is broken: each has no finding, but for
+  // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7), which are the point.
+  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings)', async () => {
+    const classic = buildSamples().slice(5);
+    expect(classic.length).toBeGreaterThanOrEqual(10);
+    for (const s of [...classic, ...buildSamples().slice(0, 5)]) {
+      const r = await analyzeCapture(new URL(s.file, dir).pathname);
+      const rules = [...new Set(r.findings.map((f) => f.rule))];
+      expect([s.file, rules]).toEqual([
+        s.file,
+        s.file === 'rfc2543-call.pcap' ? ['via.branch-no-cookie'] : [],
+      ]);
+    }
   });
 });
