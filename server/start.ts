@@ -76,7 +76,9 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     const ids: string[] = [];
     // A persistent store has them from an earlier start: each sample is added once.
     const known = new Set((await server.service.store.listCaptures()).map((c) => c.path));
-    for (const file of opts.samples ?? []) {
+    // Added last to first: the list shows the newest first, so the samples read in their order
+    // (alphabetical: basic-call.pcap at the top, not tcp-call.pcap).
+    for (const file of [...(opts.samples ?? [])].reverse()) {
       if (known.has(file)) continue;
       const size = (await stat(file)).size;
       ids.push((await server.service.add({ path: file, name: basename(file), size })).id);

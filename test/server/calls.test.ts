@@ -65,6 +65,12 @@ describe('calls, messages and findings API', () => {
     return r.body;
   };
 
+  it('lists the samples in the order they were given (the newest-first list shows the first on top)', async () => {
+    const given = ['proxied-call-two-interfaces.pcapng', 'fragmented-invite.pcap'];
+    const list = (await getJson<Array<{ name: string }>>(`${s.url}/api/captures`)).body;
+    expect(list.map((c) => c.name).filter((n) => given.includes(n))).toEqual(given);
+  });
+
   it('lists the calls with their total, and filters by kind, state, method, findings and text', async () => {
     const r = mixed.result;
     const all = await calls('');
