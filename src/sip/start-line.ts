@@ -48,7 +48,7 @@ function startsWithSipSlash(s: string, i: number, end: number): boolean {
 /**
  * RFC 3261 §7.1: "SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT" and "The
  * SIP-Version string is case-insensitive". Only 2.0 is understood: anything
- * else would be answered 505 Version Not Supported (RFC 3261 §21.5.7).
+ * else would be answered 505 Version Not Supported (RFC 3261 §21.5.6).
  */
 function checkVersion(s: string, start: number, end: number, issues: IssueSink): void {
   if (isSip20(s, start, end)) return;

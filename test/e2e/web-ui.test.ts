@@ -229,6 +229,11 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const msg = await hx.api<MessageDetail>(`/api/captures/${mixedId}/messages/${flagged}`);
       expect(await raw.textContent()).toBe(msg.raw);
       expect(page().url()).toContain(`/calls/${callId}/messages/${flagged}`);
+      // What the message is, with the RFC section that defines it (for the INVITE: RFC 3261 §13).
+      const guide = page().locator('.inspector .message-guide');
+      expect(await guide.getAttribute('data-guide')).toMatch(
+        msg.method === 'INVITE' ? /^RFC 3261 §13$/ : /^RFC \d+/,
+      );
       expect(await page().locator('.inspector table.headers tr').count()).toBe(msg.headers.length);
       const rules = await hx.api<Array<{ id: string; rfc: { text: string } }>>('/api/rules');
       const rule = rules.find((r) => r.id === msg.findings[0].rule)!;

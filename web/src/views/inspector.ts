@@ -8,6 +8,7 @@ import { api } from '../api/client.js';
 import type { CallDetail, Finding, MessageDetail, Rule, SdpFull } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { wallClock } from '../format.js';
+import { messageGuide } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
 
@@ -40,6 +41,18 @@ function findingBlock(f: Finding, rule: Rule | undefined): HTMLElement {
     rule ? h('p', { class: 'rule-title' }, rule.title) : null,
     rule?.rfc.text ? h('blockquote', { class: 'rfc-text' }, rule.rfc.text) : null,
     rule?.explanation ? h('p', { class: 'explanation' }, rule.explanation) : null,
+  );
+}
+
+/** What the message is: its method or status code, the RFC section behind it, a sentence. */
+function guideBlock(m: MessageDetail): HTMLElement | null {
+  const g = messageGuide(m);
+  if (g === undefined) return null;
+  return h(
+    'section',
+    { class: 'message-guide', 'data-guide': g.ref },
+    h('p', null, h('strong', null, g.title), ' ', h('span', { class: 'rfc' }, g.ref)),
+    h('p', { class: 'explanation' }, g.text),
   );
 }
 
@@ -191,6 +204,7 @@ export function createInspector(
           ['retransmission', m.retransmission ? 'yes' : null],
           ['malformed', m.malformed ? 'yes' : null],
         ]),
+        guideBlock(m),
         m.findings?.length
           ? h(
               'section',

@@ -1,0 +1,106 @@
+/**
+ * The inspector's line on what a message is (web/src/inspector/message-guide.ts):
+ * every RFC 3261 method and §21 status code has one, with the section that
+ * defines it, and an unknown code falls back to its class (RFC 3261 §8.1.3.2).
+ */
+import { describe, expect, it } from 'vitest';
+import { messageGuide, methodGuide, statusGuide } from '../../web/src/inspector/message-guide.js';
+
+/** RFC 3261 §21's table of contents: code → subsection, as the RFC numbers them. */
+const RFC3261_SECTIONS: Array<[number, string]> = [
+  [100, '21.1.1'],
+  [180, '21.1.2'],
+  [181, '21.1.3'],
+  [182, '21.1.4'],
+  [183, '21.1.5'],
+  [200, '21.2.1'],
+  [300, '21.3.1'],
+  [301, '21.3.2'],
+  [302, '21.3.3'],
+  [305, '21.3.4'],
+  [380, '21.3.5'],
+  [400, '21.4.1'],
+  [401, '21.4.2'],
+  [402, '21.4.3'],
+  [403, '21.4.4'],
+  [404, '21.4.5'],
+  [405, '21.4.6'],
+  [406, '21.4.7'],
+  [407, '21.4.8'],
+  [408, '21.4.9'],
+  [410, '21.4.10'],
+  [413, '21.4.11'],
+  [414, '21.4.12'],
+  [415, '21.4.13'],
+  [416, '21.4.14'],
+  [420, '21.4.15'],
+  [421, '21.4.16'],
+  [423, '21.4.17'],
+  [480, '21.4.18'],
+  [481, '21.4.19'],
+  [482, '21.4.20'],
+  [483, '21.4.21'],
+  [484, '21.4.22'],
+  [485, '21.4.23'],
+  [486, '21.4.24'],
+  [487, '21.4.25'],
+  [488, '21.4.26'],
+  [491, '21.4.27'],
+  [493, '21.4.28'],
+  [500, '21.5.1'],
+  [501, '21.5.2'],
+  [502, '21.5.3'],
+  [503, '21.5.4'],
+  [504, '21.5.5'],
+  [505, '21.5.6'],
+  [513, '21.5.7'],
+  [600, '21.6.1'],
+  [603, '21.6.2'],
+  [604, '21.6.3'],
+  [606, '21.6.4'],
+];
+
+describe('message guide', () => {
+  it.each(RFC3261_SECTIONS)('%i is explained with RFC 3261 §%s', (code, section) => {
+    const g = statusGuide(code, 'Reason')!;
+    expect(g.ref).toBe(`RFC 3261 §${section}`);
+    expect(g.text.length).toBeGreaterThan(20);
+  });
+
+  it('explains every RFC 3261 method and the common extension methods, by their RFC', () => {
+    for (const m of ['INVITE', 'ACK', 'BYE', 'CANCEL', 'REGISTER', 'OPTIONS'])
+      expect(methodGuide(m)!.ref).toMatch(/^RFC 3261 §/);
+    const ext = {
+      PRACK: 3262,
+      UPDATE: 3311,
+      INFO: 6086,
+      SUBSCRIBE: 6665,
+      NOTIFY: 6665,
+      REFER: 3515,
+      MESSAGE: 3428,
+      PUBLISH: 3903,
+    };
+    for (const [m, rfc] of Object.entries(ext)) expect(methodGuide(m)!.ref).toBe(`RFC ${rfc}`);
+    expect(methodGuide('invite')!.ref).toBe('RFC 3261 §13');
+    expect(methodGuide('FOO')).toBeUndefined();
+  });
+
+  it('explains codes defined after RFC 3261 by their own RFC, and any other by its class (§8.1.3.2)', () => {
+    expect(statusGuide(489, 'Bad Event')!.ref).toBe('RFC 6665');
+    expect(statusGuide(422, 'Session Interval Too Small')!.ref).toBe('RFC 4028');
+    const unknown = statusGuide(499, 'Whatever')!;
+    expect(unknown.ref).toBe('RFC 3261 §21.4');
+    expect(unknown.title).toBe('499 Whatever');
+    expect(unknown.text).toMatch(/client error \(4xx\)/);
+    expect(statusGuide(99, 'x')).toBeUndefined();
+    expect(statusGuide(700, 'x')).toBeUndefined();
+  });
+
+  it('says which request a response answers, and picks request or response from the message', () => {
+    expect(messageGuide({ status: 200, reason: 'OK', cseqMethod: 'BYE' })!.text).toMatch(
+      /Answers the BYE\.$/,
+    );
+    expect(messageGuide({ method: 'PRACK' })!.title).toBe('PRACK');
+    expect(messageGuide({})).toBeUndefined();
+  });
+});
