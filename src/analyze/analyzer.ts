@@ -19,7 +19,15 @@
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
 import type { SipMessage } from '../sip/message.js';
-import { atLeast, type Finding, type FindingDraft, milder, type Severity } from './finding.js';
+import {
+  atLeast,
+  type Finding,
+  type FindingDraft,
+  milder,
+  noSeverityCounts,
+  type Severity,
+  type SeverityCounts,
+} from './finding.js';
 import { accepts, hasIssues, KEYS, messageKey } from './message-routing.js';
 import { RULES } from './registry.js';
 import type {
@@ -54,6 +62,8 @@ export interface AnalyzerStats {
   findings: number;
   /** Findings per rule id. */
   byRule: Record<string, number>;
+  /** Findings per severity (after the severity filter), dropped ones included. */
+  bySeverity: SeverityCounts;
   /** Findings not kept because `maxFindings` was reached. */
   dropped: number;
 }
@@ -198,7 +208,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   const routed = messageRules.length > 0 || issueRules.length > 0 || slots.message.length > 0;
 
   const findings: Finding[] = [];
-  const stats: AnalyzerStats = { findings: 0, byRule: {}, dropped: 0 };
+  const stats: AnalyzerStats = { findings: 0, byRule: {}, bySeverity: noSeverityCounts(), dropped: 0 };
   // One context object per message, mutated: no allocation per rule call.
   const mctx: { id: number; correlation: MessageCorrelation | null } = { id: 0, correlation: null };
   // The model and the frequent events are reused too (one object each per analyzer).
@@ -230,6 +240,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     }
     stats.findings++;
     stats.byRule[rule.id] = (stats.byRule[rule.id] ?? 0) + 1;
+    stats.bySeverity[severity]++;
     if (onFinding !== undefined) onFinding(f);
     else if (findings.length < maxFindings) findings.push(f);
     else stats.dropped++;

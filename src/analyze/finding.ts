@@ -13,6 +13,25 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
+/** Findings counted by severity (the JSON contract's `stats.findingsBySeverity`). */
+export type SeverityCounts = Record<Severity, number>;
+
+export const noSeverityCounts = (): SeverityCounts => ({ error: 0, warning: 0, info: 0 });
+
+/** `87 error, 150 warning, 27 info`: the severities that occur, worst first; '' for none. */
+export function severityCountsText(c: SeverityCounts): string {
+  return SEVERITIES.filter((s) => c[s] > 0)
+    .map((s) => `${c[s]} ${s}`)
+    .join(', ');
+}
+
+/** `findings` counted by severity. */
+export function countBySeverity(findings: Iterable<{ severity: Severity }>): SeverityCounts {
+  const c = noSeverityCounts();
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** True when `s` is at least as severe as `min` (`atLeast('error', 'warning')` is true). */

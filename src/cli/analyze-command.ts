@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
@@ -135,7 +136,7 @@ function summary(r: AnalysisResult): string {
     '',
     `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
     `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
-    `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}`,
+    `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}${s.findings > 0 ? ` (${severityCountsText(s.findingsBySeverity)})` : ''}`,
     `requests: ${methods || '-'}`,
     `responses: ${codes || '-'}`,
     '',

@@ -12,7 +12,7 @@
  * in progress is handed out) and prints a summary.
  */
 import { parseArgs } from 'node:util';
-import type { Finding } from '../analyze/finding.js';
+import { type Finding, severityCountsText } from '../analyze/finding.js';
 import type { CallRecord } from '../correlate/model.js';
 import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
 import type { LiveMessage } from '../live/live-pipeline.js';
@@ -230,7 +230,7 @@ export function summary(s: LiveSessionStats): string {
     `dropped: ${s.dropped}${s.capture ? ` (kernel/tool ${s.capture.kernelDropped})` : ''}`,
     `SIP messages: ${p.messages} (${p.requests} requests, ${p.responses} responses, ${p.retransmissions} retransmissions, ${p.malformed} malformed), decode errors: ${p.decodeErrors}`,
     `calls: ${p.calls}${states ? ` (${states})` : ''}`,
-    `findings: ${p.findings}`,
+    `findings: ${p.findings}${p.findings > 0 ? ` (${severityCountsText(p.findingsBySeverity)})` : ''}`,
     '',
   ];
   return lines.join('\n');

@@ -26,7 +26,7 @@
  * 250 ms).
  */
 import { createAnalyzer } from '../analyze/analyzer.js';
-import type { Finding, Severity } from '../analyze/finding.js';
+import type { Finding, Severity, SeverityCounts } from '../analyze/finding.js';
 import type { Rule } from '../analyze/rule.js';
 import type { Frame } from '../capture/frame.js';
 import {
@@ -106,6 +106,7 @@ export interface LiveStats {
   activeCalls: number;
   findings: number;
   findingsByRule: Record<string, number>;
+  findingsBySeverity: SeverityCounts;
   /** Capture time reached (seconds), null before the first packet. */
   captureTime: number | null;
   /** Sizes of the hot state: what memory follows. */
@@ -258,6 +259,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       activeCalls: hot.calls,
       findings: a.findings,
       findingsByRule: { ...a.byRule },
+      findingsBySeverity: { ...a.bySeverity },
       captureTime: Number.isFinite(this.now) ? this.now : null,
       hot: { ...hot, records: this.txs.size + this.dialogs.size },
     };

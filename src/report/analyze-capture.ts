@@ -5,7 +5,7 @@
  */
 
 import { createAnalyzer } from '../analyze/analyzer.js';
-import type { Finding } from '../analyze/finding.js';
+import { countBySeverity, type Finding, type SeverityCounts } from '../analyze/finding.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
 import { openCapture } from '../capture/read-file.js';
@@ -26,6 +26,8 @@ export interface AnalysisStats {
   dialogs: number;
   calls: number;
   findings: number;
+  /** The findings by severity: how many errors, warnings and infos (sums to `findings`). */
+  findingsBySeverity: SeverityCounts;
   decodeErrors: number;
   malformed: number;
 }
@@ -108,6 +110,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       dialogs: model.dialogs.length,
       calls: model.calls.length,
       findings: findings.length,
+      findingsBySeverity: countBySeverity(findings),
       decodeErrors: pipeline.stats.decodeErrors,
       malformed,
     },

@@ -430,6 +430,7 @@ async function analyse(
       dialogs: cs.dialogs,
       calls: cs.calls,
       findings: rules.stats.findings,
+      findingsBySeverity: { ...rules.stats.bySeverity },
       decodeErrors: pipeline.stats.decodeErrors,
       malformed,
     },

@@ -4,7 +4,9 @@
  * live capture that was interrupted and never got them from an analysis).
  */
 import type Database from 'better-sqlite3';
+import { noSeverityCounts, type SeverityCounts } from '../analyze/finding.js';
 import type { AnalysisStats } from './rows.js';
+import { severityOf } from './sqlite-rows.js';
 import type { CaptureRecord, CaptureStatsView } from './store.js';
 
 const RETRANSMISSION = 1;
@@ -36,6 +38,9 @@ export class SqliteCounts {
          FROM messages WHERE cap = ?`,
       ),
       count: (table: string) => db.prepare(`SELECT count(*) FROM ${table} WHERE cap = ?`).pluck(),
+      bySeverity: db.prepare(
+        'SELECT severity AS k, count(*) AS n FROM findings WHERE cap = ? GROUP BY severity',
+      ),
     };
   }
 
@@ -44,6 +49,15 @@ export class SqliteCounts {
     const out: Record<string, number> = Object.create(null);
     for (const r of st.all(n) as Array<{ k: string | number; n: number }>) out[String(r.k)] = r.n;
     return out;
+  }
+
+  private bySeverity(n: number): SeverityCounts {
+    const c = noSeverityCounts();
+    for (const r of this.st.bySeverity.all(n) as Array<{ k: number; n: number }>) {
+      const s = severityOf(r.k);
+      if (s !== null) c[s] = r.n;
+    }
+    return c;
   }
 
   view(n: number, rec: CaptureRecord): CaptureStatsView {
@@ -88,6 +102,7 @@ export class SqliteCounts {
       dialogs: count('dialogs'),
       calls: count('calls'),
       findings: count('findings'),
+      findingsBySeverity: this.bySeverity(n),
       decodeErrors: 0,
       malformed: m.malformed,
     };

@@ -93,6 +93,7 @@ export class WindowFeed {
       dialogs: this.maxDialog + 1,
       calls: s.calls + s.activeCalls,
       findings: s.findings,
+      findingsBySeverity: s.findingsBySeverity,
       decodeErrors: s.decodeErrors,
       malformed: s.malformed,
     };

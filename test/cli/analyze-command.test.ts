@@ -56,6 +56,11 @@ describe('sipscope analyze FILE (text)', () => {
     expect(err).toBe('');
   });
 
+  it('splits the findings of the summary by severity (the RFC 2543 sample: a warning per request)', async () => {
+    expect(await runAnalyze([sample('rfc2543-call.pcap')])).toBe(0);
+    expect(out).toContain('transactions: 3, dialogs: 1, calls: 1, findings: 4 (4 warning)');
+  });
+
   it('--call ID prints the ASCII ladder of that call (our id or its Call-ID)', async () => {
     expect(await runAnalyze([sample('basic-call.pcap'), '--call', 'basic-1@10.0.0.1'])).toBe(0);
     expect(out).toContain('call 0: call, completed (200), Call-ID basic-1@10.0.0.1');

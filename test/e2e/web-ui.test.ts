@@ -61,9 +61,19 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
     'uploads a capture through the file picker and lists it ready with its stats',
     async () => {
       mixedId = await uploadThroughPicker(page(), files.mixed, 'mixed.pcap');
-      const info = await hx.api<{ stats: { calls: number } }>(`/api/captures/${mixedId}`);
+      const info = await hx.api<{
+        stats: { calls: number; findings: number; findingsBySeverity: Record<string, number> };
+      }>(`/api/captures/${mixedId}`);
       const row = page().locator(`tr[data-capture-id="${mixedId}"]`);
       expect(await row.locator('td').nth(5).textContent()).toBe(String(info.stats.calls));
+      // The findings count takes the colour of the worst severity among them (warnings only here).
+      const by = info.stats.findingsBySeverity;
+      expect([by.error, by.warning > 0, by.error + by.warning + by.info]).toEqual([
+        0,
+        true,
+        info.stats.findings,
+      ]);
+      expect(await row.locator('td').nth(6).getAttribute('class')).toBe('num sev-warning');
       calls = (await hx.api<CallPage>(`/api/captures/${mixedId}/calls?limit=1000`)).calls;
       expect(calls.length).toBe(info.stats.calls);
     },

@@ -18,6 +18,8 @@ export interface Stats {
   dialogs: number;
   calls: number;
   findings: number;
+  /** Absent from captures analysed before sipscope counted them. */
+  findingsBySeverity?: { error: number; warning: number; info: number };
   decodeErrors: number;
   malformed?: number;
 }

@@ -6,9 +6,9 @@
  */
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
-import type { CaptureInfo } from '../api/types.js';
+import type { CaptureInfo, Stats } from '../api/types.js';
 import { clear, h, replace } from '../dom.js';
-import { bytesText, countText, percentText } from '../format.js';
+import { bytesText, countText, percentText, worstSeverityClass } from '../format.js';
 import { formatRoute } from '../router.js';
 import { currentUploads, dismissUpload, onUploads, uploadFiles } from '../uploads.js';
 import type { View, ViewContext } from './view.js';
@@ -158,7 +158,7 @@ export function capturesView(ctx: ViewContext): View {
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
       h('td', { class: 'num' }, s ? countText(s.sipMessages) : '–'),
       h('td', { class: 'num' }, s ? countText(s.calls) : '–'),
-      h('td', { class: `num${s && s.findings > 0 ? ' has-findings' : ''}` }, s ? countText(s.findings) : '–'),
+      findingsCell(s),
       h('td', null, c.createdAt ? c.createdAt.replace('T', ' ').slice(0, 19) : ''),
       h(
         'td',
@@ -316,3 +316,28 @@ export function capturesView(ctx: ViewContext): View {
     },
   };
 }
+
+/**
+ * The Findings cell, coloured by the worst severity among them (as the call
+ * list colours a call's count) and with the split in its tooltip; captures
+ * analysed before severities were counted get the plain findings colour.
+ */
+function findingsCell(s: Stats | null): HTMLElement {
+  if (s === null) return h('td', { class: 'num' }, '–');
+  const by = s.findingsBySeverity;
+  const cls =
+    s.findings === 0
+      ? ''
+      : by
+        ? worstSeverityClass(SEVERITIES.filter((k) => by[k] > 0).map((severity) => ({ severity })))
+        : 'has-findings';
+  const td = h(
+    'td',
+    { class: `num ${cls}`.trim(), 'data-findings': String(s.findings) },
+    countText(s.findings),
+  );
+  if (by && s.findings > 0) td.title = SEVERITIES.map((k) => `${by[k]} ${k}`).join(', ');
+  return td;
+}
+
+const SEVERITIES = ['error', 'warning', 'info'] as const;
