@@ -503,6 +503,18 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
 
       await page().goto(`${hx.server.url}/#/captures/${mixedId}/stats`);
       await page().locator('[data-plot="requests"] svg rect.bar').first().waitFor();
+      // The Totals card splits the findings by severity, only those that occur.
+      const cap = await hx.api<{ stats: { findingsBySeverity: Record<string, number> } }>(
+        `/api/captures/${mixedId}`,
+      );
+      const split = await page()
+        .locator('.kv dt.sub')
+        .evaluateAll((els) => els.map((e) => [e.textContent, e.nextElementSibling?.textContent]));
+      expect(split).toEqual(
+        Object.entries(cap.stats.findingsBySeverity)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => [k, String(n)]),
+      );
       const stats = await hx.api<{ requests: Record<string, number> }>(`/api/captures/${mixedId}/stats`);
       expect(await page().locator('[data-plot="requests"] rect.bar').count()).toBe(
         Math.min(24, Object.keys(stats.requests).length),

@@ -152,9 +152,17 @@ export function statsView(ctx: ViewContext, captureId: string): View {
                 ['dialogs', st.dialogs],
                 ['calls', st.calls],
                 ['findings', st.findings],
+                ...(st.findingsBySeverity && st.findings > 0
+                  ? (['error', 'warning', 'info'] as const)
+                      .filter((k) => st.findingsBySeverity![k] > 0)
+                      .map((k) => [k, st.findingsBySeverity![k], `sev-${k}`])
+                  : []),
                 ['decode errors', st.decodeErrors],
-              ] as Array<[string, number]>
-            ).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, countText(v))]),
+              ] as Array<[string, number, string?]>
+            ).flatMap(([k, v, cls]) => [
+              h('dt', cls ? { class: `sub ${cls}` } : null, k),
+              h('dd', cls ? { class: cls } : null, countText(v)),
+            ]),
           ),
         );
       }
