@@ -11,6 +11,7 @@ import {
   relTime,
   shortenIpv6,
   wallClock,
+  worstCountClass,
   worstSeverityClass,
 } from '../../web/src/format.js';
 
@@ -74,5 +75,8 @@ describe('formatting', () => {
     expect(worstSeverityClass(f('info', 'warning'))).toBe('sev-warning');
     expect(worstSeverityClass(f('info'))).toBe('sev-info');
     expect(worstSeverityClass([])).toBe('');
+    expect(worstCountClass({ error: 0, warning: 3, info: 9 })).toBe('sev-warning');
+    expect(worstCountClass({ error: 1, warning: 0, info: 0 })).toBe('sev-error');
+    expect(worstCountClass({ error: 0, warning: 0, info: 0 })).toBe('');
   });
 });

@@ -105,12 +105,17 @@ export function fitAddress(text: string, max: number): string {
   return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
-const SEVERITY_RANK: Readonly<Record<string, number>> = { info: 1, warning: 2, error: 3 };
+/** The severities, worst first. */
+export const SEVERITY_ORDER = ['error', 'warning', 'info'] as const;
 
 /** `sev-error`, `sev-warning` or `sev-info` for the worst severity among `findings`; '' for none. */
 export function worstSeverityClass(findings: ReadonlyArray<{ severity: string }>): string {
-  let worst = '';
-  for (const f of findings)
-    if ((SEVERITY_RANK[f.severity] ?? 0) > (SEVERITY_RANK[worst] ?? 0)) worst = f.severity;
+  const worst = SEVERITY_ORDER.find((s) => findings.some((f) => f.severity === s));
+  return worst ? `sev-${worst}` : '';
+}
+
+/** The same for findings counted by severity (`stats.findingsBySeverity`). */
+export function worstCountClass(counts: Readonly<Record<(typeof SEVERITY_ORDER)[number], number>>): string {
+  const worst = SEVERITY_ORDER.find((s) => counts[s] > 0);
   return worst ? `sev-${worst}` : '';
 }

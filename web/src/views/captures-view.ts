@@ -8,7 +8,7 @@ import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CaptureInfo, Stats } from '../api/types.js';
 import { clear, h, replace } from '../dom.js';
-import { bytesText, countText, percentText, worstSeverityClass } from '../format.js';
+import { bytesText, countText, percentText, SEVERITY_ORDER, worstCountClass } from '../format.js';
 import { formatRoute } from '../router.js';
 import { currentUploads, dismissUpload, onUploads, uploadFiles } from '../uploads.js';
 import type { View, ViewContext } from './view.js';
@@ -325,19 +325,12 @@ export function capturesView(ctx: ViewContext): View {
 function findingsCell(s: Stats | null): HTMLElement {
   if (s === null) return h('td', { class: 'num' }, '–');
   const by = s.findingsBySeverity;
-  const cls =
-    s.findings === 0
-      ? ''
-      : by
-        ? worstSeverityClass(SEVERITIES.filter((k) => by[k] > 0).map((severity) => ({ severity })))
-        : 'has-findings';
+  const cls = s.findings === 0 ? '' : by ? worstCountClass(by) : 'has-findings';
   const td = h(
     'td',
     { class: `num ${cls}`.trim(), 'data-findings': String(s.findings) },
     countText(s.findings),
   );
-  if (by && s.findings > 0) td.title = SEVERITIES.map((k) => `${by[k]} ${k}`).join(', ');
+  if (by && s.findings > 0) td.title = SEVERITY_ORDER.map((k) => `${by[k]} ${k}`).join(', ');
   return td;
 }
-
-const SEVERITIES = ['error', 'warning', 'info'] as const;

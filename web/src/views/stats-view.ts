@@ -6,7 +6,7 @@
 import { axisBottom, axisLeft, format, max, scaleBand, scaleLinear, select } from 'd3';
 import { api } from '../api/client.js';
 import { h, replace } from '../dom.js';
-import { countText, durationText, percentText } from '../format.js';
+import { countText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
 import { type Bar, bars, type Distribution, distribution } from '../stats/distribution.js';
 import type { View, ViewContext } from './view.js';
 
@@ -153,9 +153,11 @@ export function statsView(ctx: ViewContext, captureId: string): View {
                 ['calls', st.calls],
                 ['findings', st.findings],
                 ...(st.findingsBySeverity && st.findings > 0
-                  ? (['error', 'warning', 'info'] as const)
-                      .filter((k) => st.findingsBySeverity![k] > 0)
-                      .map((k) => [k, st.findingsBySeverity![k], `sev-${k}`])
+                  ? SEVERITY_ORDER.filter((k) => st.findingsBySeverity![k] > 0).map((k) => [
+                      k,
+                      st.findingsBySeverity![k],
+                      `sev-${k}`,
+                    ])
                   : []),
                 ['decode errors', st.decodeErrors],
               ] as Array<[string, number, string?]>
