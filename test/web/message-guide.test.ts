@@ -4,7 +4,13 @@
  * defines it, and an unknown code falls back to its class (RFC 3261 §8.1.3.2).
  */
 import { describe, expect, it } from 'vitest';
-import { messageGuide, methodGuide, statusGuide } from '../../web/src/inspector/message-guide.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import {
+  contextNote,
+  messageGuide,
+  methodGuide,
+  statusGuide,
+} from '../../web/src/inspector/message-guide.js';
 
 /** RFC 3261 §21's table of contents: code → subsection, as the RFC numbers them. */
 const RFC3261_SECTIONS: Array<[number, string]> = [
@@ -102,5 +108,51 @@ describe('message guide', () => {
     );
     expect(messageGuide({ method: 'PRACK' })!.title).toBe('PRACK');
     expect(messageGuide({})).toBeUndefined();
+  });
+});
+
+describe('message guide: the message in its call', () => {
+  const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
+  /** Each request of a sample with the note its transaction gives it. */
+  async function notes(file: string): Promise<Array<[string, string]>> {
+    const r = await analyzeCapture(sample(file));
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i < r.messages.length; i++) {
+      const m = r.messages.get(i);
+      if (m.method === undefined) continue;
+      out.push([
+        m.method,
+        contextNote(
+          m,
+          r.transactions.find((t) => t.id === m.transaction),
+        ),
+      ]);
+    }
+    return out;
+  }
+
+  it('tells the ACK of a 2xx (its own transaction, RFC 3261 §13.2.2.4) from the ACK of a 487 (in the INVITE transaction, §17.1.1.3)', async () => {
+    const basic = await notes('basic-call.pcap');
+    expect(basic.find(([m]) => m === 'ACK')![1]).toMatch(
+      /^Here it acknowledges a 2xx to the INVITE of transaction #0, in a transaction of its own \(#\d+\)\.$/,
+    );
+    const cancel = await notes('cancel-487.pcap');
+    const acks = cancel.filter(([m]) => m === 'ACK').map(([, n]) => n);
+    expect(acks).toHaveLength(2);
+    for (const n of acks)
+      expect(n).toMatch(
+        /^Here it acknowledges the final response 487 inside the INVITE transaction \(#\d+\), hop by hop\./,
+      );
+  });
+
+  it('names the INVITE a CANCEL cancels, and the previous hop of a proxied request', async () => {
+    const cancel = await notes('cancel-487.pcap');
+    for (const [, n] of cancel.filter(([m]) => m === 'CANCEL'))
+      expect(n).toMatch(/^Here it cancels the INVITE of transaction #\d+\./);
+    // The proxy's INVITE towards carol carries the caller's Via second; the CANCEL it sends her
+    // is its own (RFC 3261 §16.10: a stateful proxy cancels its client transactions), one Via only.
+    expect(cancel.filter(([, n]) => n.includes('A proxy forwarded it')).map(([m]) => m)).toEqual(['INVITE']);
+    expect(contextNote({ method: 'INVITE' }, undefined)).toBe('');
+    expect(contextNote({}, { id: 1, method: 'INVITE', finalStatus: 200 })).toBe('');
   });
 });

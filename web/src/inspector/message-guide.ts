@@ -259,3 +259,38 @@ export function messageGuide(m: {
   if (m.status !== undefined) return statusGuide(m.status, m.reason, m.cseqMethod);
   return undefined;
 }
+
+/** What the correlator found about the message's transaction, as the API gives it. */
+export interface GuideTransaction {
+  id: number;
+  method: string;
+  finalStatus: number | null;
+  upstream?: number;
+  cancels?: number;
+  acks?: number;
+}
+
+/**
+ * A sentence on this message's place in its call, from its transaction: the
+ * two kinds of ACK (RFC 3261 §17.1.1.3 and §13.2.2.4, the usual confusion),
+ * what a CANCEL cancels, and the hop a proxied request came from. '' when
+ * there is nothing to add.
+ */
+export function contextNote(m: { method?: string }, tx: GuideTransaction | undefined): string {
+  if (tx === undefined || m.method === undefined) return '';
+  const method = m.method.toUpperCase();
+  const parts: string[] = [];
+  if (method === 'ACK' && tx.acks !== undefined)
+    parts.push(
+      `Here it acknowledges a 2xx to the INVITE of transaction #${tx.acks}, in a transaction of its own (#${tx.id}).`,
+    );
+  else if (method === 'ACK' && tx.method === 'INVITE')
+    parts.push(
+      `Here it acknowledges the final response${tx.finalStatus !== null ? ` ${tx.finalStatus}` : ''} inside the INVITE transaction (#${tx.id}), hop by hop.`,
+    );
+  if (method === 'CANCEL' && tx.cancels !== undefined)
+    parts.push(`Here it cancels the INVITE of transaction #${tx.cancels}.`);
+  if (tx.upstream !== undefined && method === tx.method.toUpperCase())
+    parts.push(`A proxy forwarded it: its second Via names the previous hop's transaction, #${tx.upstream}.`);
+  return parts.join(' ');
+}

@@ -5,10 +5,10 @@
  * and its findings with the rule's RFC sentence and explanation.
  */
 import { api } from '../api/client.js';
-import type { CallDetail, Finding, MessageDetail, Rule, SdpFull } from '../api/types.js';
+import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { wallClock } from '../format.js';
-import { messageGuide } from '../inspector/message-guide.js';
+import { contextNote, messageGuide } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
 
@@ -44,15 +44,17 @@ function findingBlock(f: Finding, rule: Rule | undefined): HTMLElement {
   );
 }
 
-/** What the message is: its method or status code, the RFC section behind it, a sentence. */
-function guideBlock(m: MessageDetail): HTMLElement | null {
+/** What the message is: its method or status code, the RFC section behind it, a sentence, and its place here. */
+function guideBlock(m: MessageDetail, tx: Transaction | undefined): HTMLElement | null {
   const g = messageGuide(m);
   if (g === undefined) return null;
+  const here = contextNote(m, tx);
   return h(
     'section',
     { class: 'message-guide', 'data-guide': g.ref },
     h('p', null, h('strong', null, g.title), ' ', h('span', { class: 'rfc' }, g.ref)),
     h('p', { class: 'explanation' }, g.text),
+    here ? h('p', { class: 'here' }, here) : null,
   );
 }
 
@@ -204,7 +206,7 @@ export function createInspector(
           ['retransmission', m.retransmission ? 'yes' : null],
           ['malformed', m.malformed ? 'yes' : null],
         ]),
-        guideBlock(m),
+        guideBlock(m, tx),
         m.findings?.length
           ? h(
               'section',
