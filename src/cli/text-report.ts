@@ -45,14 +45,24 @@ export function findingsByCall(r: AnalysisResult): string {
   for (const k of keys) {
     const call = k === null ? undefined : r.calls.find((c) => c.id === k);
     out.push(k === null ? '  not tied to a call' : `  call ${k}${call ? ` (${call.callIds[0]})` : ''}`);
-    for (const f of byCall.get(k) ?? []) {
-      const frames = f.messages.filter((m) => m < r.messages.length).map((m) => r.messages.frameOf(m));
-      out.push(`    ${f.severity.padEnd(7)} ${f.rule}  ${f.rfc}  frames ${frames.join(',') || '-'}`);
-      out.push(`            ${f.text}`);
-    }
+    out.push(...findingLines(r, byCall.get(k) ?? [], '    '));
   }
   return `${out.join('\n')}\n`;
 }
+
+/** Two lines a finding: severity, rule, RFC and frames; then its text. */
+function findingLines(r: AnalysisResult, findings: readonly Finding[], indent: string): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
+    const frames = f.messages.filter((m) => m < r.messages.length).map((m) => r.messages.frameOf(m));
+    out.push(`${indent}${f.severity.padEnd(7)} ${f.rule}  ${f.rfc}  frames ${frames.join(',') || '-'}`);
+    out.push(`${indent}        ${f.text}`);
+  }
+  return out;
+}
+
+/** `[E]`, `[W]`, `[I]`: a finding's severity beside an arrow of the ASCII ladder. */
+const MARK: Record<Finding['severity'], string> = { error: '[E]', warning: '[W]', info: '[I]' };
 
 /** Our call id (a number) or one of its Call-IDs. */
 export function findCall(r: AnalysisResult, id: string): CallRecord | undefined {
@@ -63,10 +73,30 @@ export function findCall(r: AnalysisResult, id: string): CallRecord | undefined 
   return r.calls.find((c) => c.callIds.includes(id));
 }
 
+/**
+ * The call as an ASCII ladder, each finding marked beside the arrows of its
+ * messages (`[W] via.branch-no-cookie`, as the web ladder's markers) and
+ * listed with its text under the ladder.
+ */
 export function callLadder(r: AnalysisResult, call: CallRecord): string {
-  const msgs: LadderMessage[] = call.messages.map((id) => ladderOf(r.messages.get(id)));
+  const findings = r.findings.filter((f) => f.call === call.id);
+  const marks = new Map<number, string[]>();
+  for (const f of findings)
+    for (const id of f.messages) {
+      const list = marks.get(id);
+      const mark = `${MARK[f.severity]} ${f.rule}`;
+      if (list === undefined) marks.set(id, [mark]);
+      else if (!list.includes(mark)) list.push(mark);
+    }
+  const msgs: LadderMessage[] = call.messages.map((id) => ({
+    ...ladderOf(r.messages.get(id)),
+    notes: marks.get(id),
+  }));
   const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}`;
-  return `${head}\n${renderLadder(msgs, { showIds: false })}\n`;
+  const listed = findings.length
+    ? `\nfindings: ${findings.length}\n${findingLines(r, findings, '  ').join('\n')}\n`
+    : '';
+  return `${head}\n${renderLadder(msgs, { showIds: false })}${listed}\n`;
 }
 
 function ladderOf(m: MessageRecord): LadderMessage {

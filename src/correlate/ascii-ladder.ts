@@ -26,6 +26,8 @@ export interface LadderMessage {
   duplicate?: boolean;
   /** Message id, shown with `showIds`. */
   id?: number;
+  /** Written after the arrow (and its other notes): the findings on the message, say. */
+  notes?: readonly string[];
 }
 
 export interface LadderOptions {
@@ -147,6 +149,7 @@ export function renderLadder(messages: readonly LadderMessage[], opts: LadderOpt
     if (m.retransmission) notes.push('(retrans)');
     if (m.duplicate) notes.push('(dup)');
     if (opts.showIds && m.id !== undefined) notes.push(`#${m.id}`);
+    if (m.notes !== undefined) notes.push(...m.notes);
     let line = trimEnd(row);
     if (notes.length) line = line.padEnd(end) + '  ' + notes.join(' ');
     lines.push(line);

@@ -61,6 +61,19 @@ describe('sipscope analyze FILE (text)', () => {
     expect(out).toContain('transactions: 3, dialogs: 1, calls: 1, findings: 4 (4 warning)');
   });
 
+  it('--call ID marks each finding beside the arrows of its messages and lists it under the ladder', async () => {
+    expect(await runAnalyze([sample('rfc2543-call.pcap'), '--call', '0'])).toBe(0);
+    // RFC 3261 §8.1.1.7: each request of the RFC 2543 peer has no branch; its responses are not marked.
+    expect(out).toMatch(/^0\.000\s+│─+INVITE─+>│ {2}\[W\] via\.branch-no-cookie$/m);
+    expect(out).toMatch(/^0\.500\s+│─+INVITE─+>│ {2}\(retrans\) \[W\] via\.branch-no-cookie$/m);
+    expect(out).toMatch(/^2\.000\s+│<─+200 OK─+│$/m);
+    expect(out).toContain('\nfindings: 4\n  warning via.branch-no-cookie  RFC 3261 §8.1.1.7  frames 1\n');
+    out = '';
+    expect(await runAnalyze([sample('basic-call.pcap'), '--call', '0'])).toBe(0);
+    expect(out).not.toContain('[');
+    expect(out).not.toContain('findings');
+  });
+
   it('--call ID prints the ASCII ladder of that call (our id or its Call-ID)', async () => {
     expect(await runAnalyze([sample('basic-call.pcap'), '--call', 'basic-1@10.0.0.1'])).toBe(0);
     expect(out).toContain('call 0: call, completed (200), Call-ID basic-1@10.0.0.1');
