@@ -206,6 +206,13 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const markers = detail.findings.reduce((n, f) => n + f.messages.length, 0);
       expect(await page().locator('svg.ladder [data-rule]').count()).toBe(markers);
       expect(markers).toBeGreaterThan(0);
+      // The findings count takes the colour of the call's worst finding, as in the call list
+      // (it was the warning colour for any finding, errors included).
+      expect(call.worstSeverity).toBe('warning');
+      const chip = page()
+        .locator('.call-summary .fact')
+        .filter({ hasText: /^findings / });
+      expect(await chip.getAttribute('class')).toBe(`fact sev-${call.worstSeverity}`);
       // Hovering the INVITE lights its transaction (bold) and its dialog.
       const invite = detail.messages.find((m) => m.method === 'INVITE')!;
       await page().locator(`svg.ladder [data-message-id="${invite.id}"] .label`).hover();

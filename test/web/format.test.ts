@@ -12,7 +12,6 @@ import {
   shortenIpv6,
   wallClock,
   worstCountClass,
-  worstSeverityClass,
 } from '../../web/src/format.js';
 
 describe('formatting', () => {
@@ -67,14 +66,8 @@ describe('formatting', () => {
     expect(shortenIpv6('[2001:db8::1]:5060', 2)).toBe('[2001:db8::1]:5060');
   });
 
-  // The call page's findings chip took the warning colour for any finding, errors
-  // included, while the call list coloured the same call's count red.
-  it('names the class of the worst severity among findings', () => {
-    const f = (...s: string[]) => s.map((severity) => ({ severity }));
-    expect(worstSeverityClass(f('info', 'error', 'warning'))).toBe('sev-error');
-    expect(worstSeverityClass(f('info', 'warning'))).toBe('sev-warning');
-    expect(worstSeverityClass(f('info'))).toBe('sev-info');
-    expect(worstSeverityClass([])).toBe('');
+  // The captures list coloured any count of findings in the warning colour, errors included.
+  it('names the class of the worst severity counted', () => {
     expect(worstCountClass({ error: 0, warning: 3, info: 9 })).toBe('sev-warning');
     expect(worstCountClass({ error: 1, warning: 0, info: 0 })).toBe('sev-error');
     expect(worstCountClass({ error: 0, warning: 0, info: 0 })).toBe('');

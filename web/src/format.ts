@@ -108,13 +108,7 @@ export function fitAddress(text: string, max: number): string {
 /** The severities, worst first. */
 export const SEVERITY_ORDER = ['error', 'warning', 'info'] as const;
 
-/** `sev-error`, `sev-warning` or `sev-info` for the worst severity among `findings`; '' for none. */
-export function worstSeverityClass(findings: ReadonlyArray<{ severity: string }>): string {
-  const worst = SEVERITY_ORDER.find((s) => findings.some((f) => f.severity === s));
-  return worst ? `sev-${worst}` : '';
-}
-
-/** The same for findings counted by severity (`stats.findingsBySeverity`). */
+/** `sev-error`, `sev-warning` or `sev-info` for the worst severity counted (`stats.findingsBySeverity`); '' for none. */
 export function worstCountClass(counts: Readonly<Record<(typeof SEVERITY_ORDER)[number], number>>): string {
   const worst = SEVERITY_ORDER.find((s) => counts[s] > 0);
   return worst ? `sev-${worst}` : '';

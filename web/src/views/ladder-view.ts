@@ -7,7 +7,7 @@ import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
 import { h, replace } from '../dom.js';
-import { durationText, wallClock, worstSeverityClass } from '../format.js';
+import { durationText, wallClock } from '../format.js';
 import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases.js';
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
@@ -95,8 +95,8 @@ function summary(d: CallDetail): HTMLElement {
       chip('hang-up by', c.hangupBy),
       chip('reason', c.reason),
       chip('messages', String(d.messages.length)),
-      // Coloured by the worst of them, as the call list's Findings column.
-      chip('findings', String(d.findings.length), worstSeverityClass(d.findings)),
+      // Coloured by the worst of them, as the call list's Findings column (the row's worstSeverity).
+      chip('findings', String(d.findings.length), c.worstSeverity ? `sev-${c.worstSeverity}` : ''),
     ),
     h(
       'div',
