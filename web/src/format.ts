@@ -95,14 +95,21 @@ export function shortenIpv6(text: string, keep: number): string {
  */
 export function fitAddress(text: string, max: number): string {
   if (text.length <= max) return text;
-  for (const keep of [2, 1]) {
-    const short = shortenIpv6(text, keep);
-    if (short.length <= max) return short;
-    if (keep === 1) text = short;
-  }
-  if (max <= 1) return ellipsis(text, max);
+  const short = shortenIpv6ToFit(text, max);
+  if (short.length <= max) return short;
+  if (max <= 1) return ellipsis(short, max);
   const tail = Math.ceil((max - 1) * 0.6);
-  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
+  return `${short.slice(0, max - 1 - tail)}…${short.slice(short.length - tail)}`;
+}
+
+/**
+ * `text` with its IPv6 addresses shortened no more than it takes to fit
+ * `max`: their last two groups kept if that fits, else only the last (which
+ * may still not fit: the caller cuts what is left).
+ */
+export function shortenIpv6ToFit(text: string, max: number): string {
+  const two = shortenIpv6(text, 2);
+  return two.length <= max ? two : shortenIpv6(text, 1);
 }
 
 /** The severities, worst first. */

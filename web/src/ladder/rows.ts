@@ -6,7 +6,7 @@
  * label, SDP summary, gutter times and finding markers (`data-rule`). Text is
  * set with textContent only.
  */
-import { shortenIpv6 } from '../format.js';
+import { shortenIpv6ToFit } from '../format.js';
 import type { Arrow } from './layout.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -37,9 +37,7 @@ export function cut(s: string, max: number): string {
  * that the port and the codecs after them stay in view.
  */
 export function cutSdp(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const short = shortenIpv6(s, 2);
-  return cut(short.length <= max ? short : shortenIpv6(s, 1), max);
+  return s.length <= max ? s : cut(shortenIpv6ToFit(s, max), max);
 }
 
 function el<K extends keyof SVGElementTagNameMap>(
