@@ -74,7 +74,8 @@ export function* analysisBatches(
 ): Generator<AnalysisBatch> {
   const table = result.messages;
   for (const items of chunks(table.length, size, (i) => ({
-    row: { ...(JSON.parse(table.json(i)) as MessageJson), sdp: extras.sdp[i] ?? null },
+    // The parsed row itself, given its SDP summary (rows.ts callRowOf: not a spread).
+    row: Object.assign(JSON.parse(table.json(i)) as MessageJson, { sdp: extras.sdp[i] ?? null }),
     raw: extras.raw[i] ?? new Uint8Array(0),
     agent: extras.agent[i] ?? null,
   })))

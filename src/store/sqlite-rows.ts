@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../analyze/finding.js';
 import { searchText } from './call-query.js';
-import type { CallJson, CallRow, MessageRow, SdpSummary } from './rows.js';
+import { type CallJson, type CallRow, callRowOf, type MessageRow, type SdpSummary } from './rows.js';
 import type { CaptureRecord, CaptureSource, CaptureStatus, MessageInput } from './store.js';
 
 const RETRANSMISSION = 1;
@@ -195,8 +195,7 @@ export function callParams(
 }
 
 export function callRow(json: string, findingCount: number, worst: number): CallRow {
-  const c = JSON.parse(json) as CallJson;
-  return { ...c, findingCount, worstSeverity: severityOf(worst) };
+  return callRowOf(JSON.parse(json) as CallJson, findingCount, severityOf(worst));
 }
 
 export interface CaptureDbRow {

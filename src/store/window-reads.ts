@@ -17,7 +17,14 @@ import {
   searchText,
 } from './call-query.js';
 import { firstPerRule, ruleMatches } from './finding-filter.js';
-import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
+import {
+  type CallJson,
+  type CallRow,
+  callRowOf,
+  type DialogRow,
+  type Finding,
+  type TransactionRow,
+} from './rows.js';
 import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
 
 /** One call held in a window. */
@@ -65,7 +72,7 @@ export function callFacts(v: WindowView, s: WindowSlot): CallFacts {
     if (m.row.method !== undefined) methods.add(m.row.method);
     if (m.agent !== null) agents.add(m.agent);
   }
-  const row: CallRow = { ...c, findingCount: s.findings.length, worstSeverity: worst };
+  const row = callRowOf(c, s.findings.length, worst);
   s.facts = { row, methods: [...methods], text: searchText(row, agents) };
   return s.facts;
 }
