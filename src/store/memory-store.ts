@@ -18,7 +18,15 @@ import {
 } from './call-query.js';
 import { readRange } from './file-range.js';
 import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
-import type { AnalysisStats, CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
+import {
+  type AnalysisStats,
+  type CallJson,
+  type CallRow,
+  callRowOf,
+  type DialogRow,
+  type Finding,
+  type TransactionRow,
+} from './rows.js';
 import type {
   CallDetail,
   CallPage,
@@ -52,7 +60,17 @@ interface Index {
   findingsByCall: Map<number, Finding[]>;
   /** Orders made so far, by `sort:order`. */
   sorted: Map<string, CallFacts[]>;
+  /**
+   * The matches of the last few queries (filters and order), by query key,
+   * least recently used first: scrolling a list asks for page after page of
+   * one query, and each would otherwise test every call again (~80 ms at
+   * 100,000 calls).
+   */
+  matches: Map<string, CallFacts[]>;
 }
+
+/** Queries whose matches an index keeps (each at most one reference per call). */
+const KEPT_MATCHES = 4;
 
 export interface MemoryStoreOptions {
   /** First capture id number (default 1: ids are c1, c2, …). */
@@ -144,22 +162,28 @@ class MemoryStore implements Store {
     const sort: CallSortKey = query.sort ?? 'start';
     const order = query.order ?? 'asc';
     const key = `${sort}:${order}`;
-    let sorted = index.sorted.get(key);
-    if (sorted === undefined) {
-      const cmp = compareCalls(sort, order);
-      sorted = index.facts.slice().sort((a, b) => cmp(a.row, b.row));
-      index.sorted.set(key, sorted);
+    const { offset: _offset, limit: _limit, ...filters } = query;
+    const matchKey = JSON.stringify({ ...filters, sort, order });
+    let matches = index.matches.get(matchKey);
+    if (matches !== undefined) index.matches.delete(matchKey);
+    else {
+      let sorted = index.sorted.get(key);
+      if (sorted === undefined) {
+        const cmp = compareCalls(sort, order);
+        sorted = index.facts.slice().sort((a, b) => cmp(a.row, b.row));
+        index.sorted.set(key, sorted);
+      }
+      const match = callMatcher(query);
+      matches = sorted.filter(match);
+      if (matches.length === sorted.length) matches = sorted;
+      if (index.matches.size >= KEPT_MATCHES) index.matches.delete(index.matches.keys().next().value!);
     }
-    const match = callMatcher(query);
-    const { offset, limit } = pageOf(query);
-    const calls: CallRow[] = [];
-    let total = 0;
-    for (const f of sorted) {
-      if (!match(f)) continue;
-      if (total >= offset && calls.length < limit) calls.push(f.row);
-      total++;
-    }
-    return { total, calls };
+    index.matches.set(matchKey, matches);
+    const page = pageOf(query);
+    return {
+      total: matches.length,
+      calls: matches.slice(page.offset, page.offset + page.limit).map((f) => f.row),
+    };
   }
 
   async getCall(captureId: string, callId: number): Promise<CallDetail | undefined> {
@@ -307,7 +331,7 @@ function buildIndex(d: Data): Index {
     const fs = findingsByCall.get(id) ?? [];
     let worst: Severity | null = null;
     for (const f of fs) worst = worse(worst, f.severity);
-    const row: CallRow = { ...c, findingCount: fs.length, worstSeverity: worst };
+    const row = callRowOf(c, fs.length, worst);
     const methods = new Set<string>();
     const agents = new Set<string>();
     for (const m of c.messages) {
@@ -320,7 +344,7 @@ function buildIndex(d: Data): Index {
     facts.push(f);
     byId.set(id, f);
   }
-  return { facts, byId, findingsByCall, sorted: new Map() };
+  return { facts, byId, findingsByCall, sorted: new Map(), matches: new Map() };
 }
 
 class MemoryWriter implements CaptureWriter {

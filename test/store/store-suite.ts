@@ -396,6 +396,26 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.getCall(c.id, 3)).toEqual(await store.getCall(inOrder, 3));
     });
 
+    it('a call-list query asked again while the analysis writes answers with the calls written since', async () => {
+      // The UI polls the list of a capture being analysed; a store that keeps a query's answer
+      // (the memory store keeps the matches of its last queries) must drop it on every write.
+      const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });
+      const w = await store.openWriter(c.id);
+      const query: CallQuery = { sort: 'durationMs', order: 'desc', offset: 0, limit: 2 };
+      const calls = [...analysisBatches(mixed.result, mixed.extras, 3)].filter((b) => b.kind === 'calls');
+      expect(calls.length).toBeGreaterThan(1);
+      const totals: number[] = [];
+      for (const b of calls) {
+        await writeBatch(w, b);
+        totals.push((await store.queryCalls(c.id, query))!.total);
+        expect((await store.queryCalls(c.id, { ...query, offset: 2 }))!.total).toBe(totals.at(-1));
+      }
+      expect(totals).toEqual(
+        calls.map((_, i) => calls.slice(0, i + 1).reduce((n, b) => n + b.items.length, 0)),
+      );
+      await w.finish(mixed.result.stats, mixed.result.source);
+    });
+
     it('a failed writer marks the capture failed with its error and keeps no rows', async () => {
       const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });
       const w = await store.openWriter(c.id);
