@@ -9,10 +9,12 @@
 //   first rows painted, a jump to the middle of the list, and the frame times
 //   while scrolling through it (with the number of rows kept in the DOM).
 //
+// The server keeps its analyses as `sipscope serve` does: in the SQLite store
+// of its data directory, or with --memory in process memory (`serve --memory`).
 // The captures are made once with the pcap writer (make-browser-captures.ts)
 // into .bench/ and reused.
 //
-//   node --import tsx test/bench/bench-browser.mjs [--runs 5]
+//   node --import tsx test/bench/bench-browser.mjs [--runs 5] [--memory]
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, memory: { type: 'boolean', default: false } },
+});
 const runs = Math.max(1, Number(values.runs));
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
@@ -30,6 +34,8 @@ if (!existsSync(CHROMIUM)) {
 
 const { makeBrowserCaptures, MANY } = await import('./make-browser-captures.ts');
 const { startServer } = await import('../../server/start.ts');
+const { createMemoryStore } = await import('../../src/store/memory-store.ts');
+const { openSqliteStore } = await import('../../src/store/sqlite-store.ts');
 const { build } = await import('vite');
 const { chromium } = await import('playwright-core');
 
@@ -48,9 +54,10 @@ await build({
 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-bench-'));
-console.log('server: analysing the captures…');
+const store = values.memory ? createMemoryStore() : openSqliteStore({ file: join(dataDir, 'sipscope.db') });
+console.log(`server (${values.memory ? 'memory store' : 'SQLite store'}): analysing the captures…`);
 const t0 = performance.now();
-const server = await startServer({ dataDir, webRoot, port: 0, samples: [longCall, manyCalls] });
+const server = await startServer({ dataDir, webRoot, port: 0, samples: [longCall, manyCalls], store });
 console.log(`  analysed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -187,5 +194,6 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
