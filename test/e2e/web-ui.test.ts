@@ -486,6 +486,15 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         `/api/captures/${mixedId}/findings/counts`,
         `/api/captures/${mixedId}/findings?perRule=200`,
       ]);
+      // Two hash changes in one task (Esc twice, as the test before does) fire two hashchange
+      // events once both are made: the second, for the route already shown, keeps the view
+      // (it rebuilt it, and asked for the findings again).
+      const kept = await page().evaluate(() => {
+        const shown = document.querySelector('.findings-view');
+        for (let i = 0; i < 2; i++) window.dispatchEvent(new HashChangeEvent('hashchange'));
+        return shown !== null && document.querySelector('.findings-view') === shown;
+      });
+      expect(kept).toBe(true);
       const findings = await hx.api<Array<{ rule: string }>>(`/api/captures/${mixedId}/findings`);
       expect(await page().locator('.findings-view .summary').textContent()).toContain(
         `${findings.length} findings`,

@@ -104,6 +104,9 @@ function kindOf(r: Route): string {
 
 function onRoute(): void {
   const next = parseRoute(location.hash);
+  // A hashchange for the route already shown: two hash changes made in one task
+  // (Esc twice) fire two events after both, each reading the final address.
+  if (view !== null && formatRoute(next) === formatRoute(route)) return;
   const kind = kindOf(next);
   const same = view && kind === viewKind && view.update?.(next);
   const captureChanged =
