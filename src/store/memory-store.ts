@@ -16,6 +16,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
+import { CallTimings } from './distribution.js';
 import { readRange } from './file-range.js';
 import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
 import {
@@ -233,39 +234,34 @@ class MemoryStore implements Store {
     const d = this.data.get(captureId);
     const index = this.indexOf(captureId);
     if (d === undefined || index === undefined) return undefined;
-    const v: CaptureStatsView = {
-      requests: {},
-      responses: {},
-      callsByState: {},
-      callsByKind: {},
-      asr: null,
-      pddMs: [],
-      setupMs: [],
-      durationMs: [],
-    };
+    const callsByState: Record<string, number> = {};
+    const callsByKind: Record<string, number> = {};
+    const timings = new CallTimings();
     const counts = new MessageCounts();
     for (const m of d.messages) {
       if (m === undefined) continue;
       if (m.row.method !== undefined) counts.request(m.row.method);
       else if (m.row.status !== undefined) counts.response(m.row.status);
     }
-    v.requests = counts.requests();
-    v.responses = counts.responses();
     let inviteCalls = 0;
     let answered = 0;
     for (const { row: c } of index.facts) {
-      v.callsByState[c.state] = (v.callsByState[c.state] ?? 0) + 1;
-      v.callsByKind[c.kind] = (v.callsByKind[c.kind] ?? 0) + 1;
+      callsByState[c.state] = (callsByState[c.state] ?? 0) + 1;
+      callsByKind[c.kind] = (callsByKind[c.kind] ?? 0) + 1;
       if (c.kind === 'call') {
         inviteCalls++;
         if (isAnswered(c)) answered++;
       }
-      if (c.pddMs !== null) v.pddMs.push(c.pddMs);
-      if (c.setupMs !== null) v.setupMs.push(c.setupMs);
-      if (c.durationMs !== null) v.durationMs.push(c.durationMs);
+      timings.add(c);
     }
-    v.asr = inviteCalls === 0 ? null : answered / inviteCalls;
-    return v;
+    return {
+      requests: counts.requests(),
+      responses: counts.responses(),
+      callsByState,
+      callsByKind,
+      asr: inviteCalls === 0 ? null : answered / inviteCalls,
+      ...timings.distributions(),
+    };
   }
 
   async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { noSeverityCounts, type SeverityCounts } from '../analyze/finding.js';
+import { distribution } from './distribution.js';
 import type { AnalysisStats } from './rows.js';
 import { severityOf } from './sqlite-rows.js';
 import type { CaptureRecord, CaptureStatsView } from './store.js';
@@ -14,6 +15,7 @@ const MALFORMED = 2;
 
 export class SqliteCounts {
   private readonly st;
+  private readonly timings;
 
   constructor(db: Database.Database) {
     this.st = {
@@ -30,7 +32,9 @@ export class SqliteCounts {
         `SELECT count(*) AS calls, coalesce(sum(state IN ('in-call', 'completed') OR setup_ms IS NOT NULL), 0) AS answered
          FROM calls WHERE cap = ? AND kind = 'call'`,
       ),
-      timings: db.prepare('SELECT pdd_ms, setup_ms, duration_ms FROM calls WHERE cap = ? ORDER BY id'),
+      // One column at a time, as plain numbers: 200,000 calls read in ~30 ms each.
+      timing: (column: string) =>
+        db.prepare(`SELECT ${column} FROM calls WHERE cap = ? AND ${column} IS NOT NULL`).pluck(),
       messages: db.prepare(
         `SELECT count(*) AS n, coalesce(max(frame), 0) AS frames,
            coalesce(sum((flags & ${RETRANSMISSION}) != 0), 0) AS retransmissions,
@@ -41,6 +45,11 @@ export class SqliteCounts {
       bySeverity: db.prepare(
         'SELECT severity AS k, count(*) AS n FROM findings WHERE cap = ? GROUP BY severity',
       ),
+    };
+    this.timings = {
+      pdd: this.st.timing('pdd_ms'),
+      setup: this.st.timing('setup_ms'),
+      duration: this.st.timing('duration_ms'),
     };
   }
 
@@ -70,16 +79,10 @@ export class SqliteCounts {
       callsByState: this.group(this.st.byState, n),
       callsByKind: this.group(this.st.byKind, n),
       asr: asr.calls === 0 ? null : asr.answered / asr.calls,
-      pddMs: [],
-      setupMs: [],
-      durationMs: [],
+      pddMs: distribution(this.timings.pdd.all(n) as number[]),
+      setupMs: distribution(this.timings.setup.all(n) as number[]),
+      durationMs: distribution(this.timings.duration.all(n) as number[]),
     };
-    type Timing = { pdd_ms: number | null; setup_ms: number | null; duration_ms: number | null };
-    for (const t of this.st.timings.iterate(n) as Iterable<Timing>) {
-      if (t.pdd_ms !== null) v.pddMs.push(t.pdd_ms);
-      if (t.setup_ms !== null) v.setupMs.push(t.setup_ms);
-      if (t.duration_ms !== null) v.durationMs.push(t.duration_ms);
-    }
     return v;
   }
 

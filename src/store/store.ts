@@ -16,8 +16,10 @@
  * it; after `finish` it is `ready` and complete. `fail(error)` ends a writer
  * without results (the capture becomes `failed` and its partial rows go).
  */
+
 import type { CaptureFormat } from '../capture/frame.js';
 import type { CallQuery } from './call-query.js';
+import type { Distribution } from './distribution.js';
 import type { FindingCount } from './finding-filter.js';
 import type {
   AnalysisStats,
@@ -143,10 +145,10 @@ export interface CaptureStatsView {
   callsByKind: Record<string, number>;
   /** Answered INVITE calls / INVITE calls (kind `call`); null without any. */
   asr: number | null;
-  /** One value per call that has it, in call order. */
-  pddMs: number[];
-  setupMs: number[];
-  durationMs: number[];
+  /** The distributions of the calls that have each (distribution.ts: bins, median, 95th percentile, max). */
+  pddMs: Distribution;
+  setupMs: Distribution;
+  durationMs: Distribution;
 }
 
 export interface CallPage {

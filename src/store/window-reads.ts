@@ -5,6 +5,7 @@
  * and a call's frames. The answers are those of the memory store for the
  * same rows (the shared store suite runs on a window too).
  */
+
 import { atLeast, type Severity } from '../analyze/finding.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
@@ -16,6 +17,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
+import { CallTimings } from './distribution.js';
 import { firstPerRule, ruleMatches } from './finding-filter.js';
 import {
   type CallJson,
@@ -136,16 +138,9 @@ export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
 }
 
 export function statsView(v: WindowView): CaptureStatsView {
-  const out: CaptureStatsView = {
-    requests: {},
-    responses: {},
-    callsByState: {},
-    callsByKind: {},
-    asr: null,
-    pddMs: [],
-    setupMs: [],
-    durationMs: [],
-  };
+  const callsByState: Record<string, number> = {};
+  const callsByKind: Record<string, number> = {};
+  const timings = new CallTimings();
   const ids = [...v.messages.keys()].sort((a, b) => a - b);
   const counts = new MessageCounts();
   for (const id of ids) {
@@ -153,27 +148,29 @@ export function statsView(v: WindowView): CaptureStatsView {
     if (row.method !== undefined) counts.request(row.method);
     else if (row.status !== undefined) counts.response(row.status);
   }
-  out.requests = counts.requests();
-  out.responses = counts.responses();
   let inviteCalls = 0;
   let answered = 0;
   const rows: CallJson[] = [];
   for (const s of v.calls.values()) if (s.row !== null) rows.push(s.row);
   rows.sort((a, b) => a.id - b.id);
   for (const c of rows) {
-    out.callsByState[c.state] = (out.callsByState[c.state] ?? 0) + 1;
-    out.callsByKind[c.kind] = (out.callsByKind[c.kind] ?? 0) + 1;
+    callsByState[c.state] = (callsByState[c.state] ?? 0) + 1;
+    callsByKind[c.kind] = (callsByKind[c.kind] ?? 0) + 1;
     if (c.kind === 'call') {
       inviteCalls++;
       // RFC 3261 §13.2.2.4: the 2xx establishes the session.
       if (c.state === 'in-call' || c.state === 'completed' || c.setupMs !== null) answered++;
     }
-    if (c.pddMs !== null) out.pddMs.push(c.pddMs);
-    if (c.setupMs !== null) out.setupMs.push(c.setupMs);
-    if (c.durationMs !== null) out.durationMs.push(c.durationMs);
+    timings.add(c);
   }
-  out.asr = inviteCalls === 0 ? null : answered / inviteCalls;
-  return out;
+  return {
+    requests: counts.requests(),
+    responses: counts.responses(),
+    callsByState,
+    callsByKind,
+    asr: inviteCalls === 0 ? null : answered / inviteCalls,
+    ...timings.distributions(),
+  };
 }
 
 /** Every frame of every held message of the call, ascending, without repeats. */

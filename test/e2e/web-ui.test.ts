@@ -531,9 +531,21 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
           .filter(([, n]) => n > 0)
           .map(([k, n]) => [k, String(n)]),
       );
-      const stats = await hx.api<{ requests: Record<string, number> }>(`/api/captures/${mixedId}/stats`);
+      type Binned = { n: number; bins: unknown[] };
+      const stats = await hx.api<{
+        requests: Record<string, number>;
+        pddMs: Binned;
+        setupMs: Binned;
+        durationMs: Binned;
+      }>(`/api/captures/${mixedId}/stats`);
       expect(await page().locator('[data-plot="requests"] rect.bar').count()).toBe(
         Math.min(24, Object.keys(stats.requests).length),
+      );
+      // The timings come binned by the server: a bar per bin of the three histograms.
+      const binned = [stats.pddMs, stats.setupMs, stats.durationMs];
+      expect(binned.every((d) => d.n > 0)).toBe(true);
+      expect(await page().locator('g.hist rect.bar').count()).toBe(
+        binned.reduce((n, d) => n + d.bins.length, 0),
       );
       await page().screenshot({ path: join(SCREENSHOTS, 'stats.png') });
     },

@@ -20,6 +20,7 @@ import {
   writeBatch,
 } from '../../src/store/analysis-batches.js';
 import { CALL_SORT_KEYS, type CallQuery, listFilter } from '../../src/store/call-query.js';
+import { distribution } from '../../src/store/distribution.js';
 import type { CallRow } from '../../src/store/rows.js';
 import type { Store } from '../../src/store/store.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
@@ -290,8 +291,14 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       const invites = r.calls.filter((c) => c.kind === 'call');
       const answered = invites.filter((c) => c.setupMs !== null);
       expect(s!.asr).toBeCloseTo(answered.length / invites.length, 10);
-      expect(s!.setupMs).toEqual(r.calls.map((c) => c.setupMs).filter((v) => v !== null));
-      expect(s!.durationMs).toEqual(r.calls.map((c) => c.durationMs).filter((v) => v !== null));
+      // The timings of the calls that have them, binned where they are (not one value per call).
+      const timings = (k: 'pddMs' | 'setupMs' | 'durationMs') =>
+        distribution(r.calls.map((c) => c[k]).filter((v): v is number => v !== null));
+      expect(s!.pddMs).toEqual(timings('pddMs'));
+      expect(s!.setupMs).toEqual(timings('setupMs'));
+      expect(s!.durationMs).toEqual(timings('durationMs'));
+      expect(s!.durationMs.n).toBe(r.calls.filter((c) => c.durationMs !== null).length);
+      expect(s!.durationMs.n).toBeGreaterThan(0);
       expect(await store.stats('nope')).toBeUndefined();
     });
 

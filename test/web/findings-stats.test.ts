@@ -1,9 +1,9 @@
-/** The findings view's groups and the statistics view's bars and distributions. */
+/** The findings view's groups and the statistics view's bars. */
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/analyze/registry.js';
 import type { Finding, Rule } from '../../web/src/api/types.js';
 import { groupFindings } from '../../web/src/findings/group.js';
-import { bars, distribution } from '../../web/src/stats/distribution.js';
+import { bars } from '../../web/src/stats/bars.js';
 import { rfc2543Call } from '../fixtures/flows/index.js';
 import { contractOfFlow } from './contract.js';
 
@@ -64,17 +64,5 @@ describe('statistics', () => {
     expect(bars({ INVITE: 3, ACK: 5, BYE: 3 }).map((b) => b.key)).toEqual(['ACK', 'BYE', 'INVITE']);
     expect(bars({ '486': 1, '100': 9, '200': 4 }, true).map((b) => b.key)).toEqual(['100', '200', '486']);
     expect(bars(null)).toEqual([]);
-  });
-
-  it('bins a distribution and gives its median and 95th percentile', () => {
-    const values = Array.from({ length: 100 }, (_, i) => i * 10);
-    const d = distribution(values, 10);
-    expect(d.n).toBe(100);
-    expect(d.bins.reduce((n, b) => n + b.count, 0)).toBe(100);
-    expect(d.median).toBeCloseTo(495, 6);
-    expect(d.p95).toBeCloseTo(940.5, 6);
-    expect(d.max).toBe(990);
-    expect(distribution([]).bins).toEqual([]);
-    expect(distribution([Number.NaN, 5]).n).toBe(1);
   });
 });

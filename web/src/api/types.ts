@@ -289,7 +289,23 @@ export interface CaptureStats {
   callsByState: Record<string, number>;
   callsByKind: Record<string, number>;
   asr: number | null;
-  pddMs: number[];
-  setupMs: number[];
-  durationMs: number[];
+  pddMs: Distribution;
+  setupMs: Distribution;
+  durationMs: Distribution;
+}
+
+/** A histogram bin: [x0, x1) (the last one [x0, x1]). */
+export interface HistBin {
+  x0: number;
+  x1: number;
+  count: number;
+}
+
+/** A timing of the calls that have it, summarised by the server (src/store/distribution.ts). */
+export interface Distribution {
+  n: number;
+  bins: HistBin[];
+  median: number | null;
+  p95: number | null;
+  max: number | null;
 }

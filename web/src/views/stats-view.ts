@@ -5,9 +5,10 @@
  */
 import { axisBottom, axisLeft, format, max, scaleBand, scaleLinear, select } from 'd3';
 import { api } from '../api/client.js';
+import type { Distribution } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { countText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
-import { type Bar, bars, type Distribution, distribution } from '../stats/distribution.js';
+import { type Bar, bars } from '../stats/bars.js';
 import type { View, ViewContext } from './view.js';
 
 const W = 420;
@@ -176,9 +177,9 @@ export function statsView(ctx: ViewContext, captureId: string): View {
         barChart('Responses by code', bars(s.responses, true), 'responses'),
         barChart('Calls by state', bars(s.callsByState), 'states'),
         barChart('Calls by kind', bars(s.callsByKind), 'kinds'),
-        histogram('Post-dial delay (INVITE → first 18x)', distribution(s.pddMs)),
-        histogram('Setup time (INVITE → 2xx)', distribution(s.setupMs)),
-        histogram('Call duration', distribution(s.durationMs)),
+        histogram('Post-dial delay (INVITE → first 18x)', s.pddMs),
+        histogram('Setup time (INVITE → 2xx)', s.setupMs),
+        histogram('Call duration', s.durationMs),
       );
     },
     (e: Error) => {
