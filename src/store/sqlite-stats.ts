@@ -32,7 +32,7 @@ export class SqliteCounts {
         `SELECT count(*) AS calls, coalesce(sum(state IN ('in-call', 'completed') OR setup_ms IS NOT NULL), 0) AS answered
          FROM calls WHERE cap = ? AND kind = 'call'`,
       ),
-      // One column at a time, as plain numbers: 200,000 calls read in ~30 ms each.
+      // One column at a time, as plain numbers (~50 ms each at 200,000 calls).
       timing: (column: string) =>
         db.prepare(`SELECT ${column} FROM calls WHERE cap = ? AND ${column} IS NOT NULL`).pluck(),
       messages: db.prepare(
