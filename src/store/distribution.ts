@@ -48,31 +48,3 @@ export function distribution(values: Iterable<number>, thresholds = 20): Distrib
     max: sorted[sorted.length - 1],
   };
 }
-
-/** A call's timings, as CallJson has them. */
-interface Timed {
-  pddMs: number | null;
-  setupMs: number | null;
-  durationMs: number | null;
-}
-
-/** Gathers the PDD, setup time and duration of calls, then gives their distributions. */
-export class CallTimings {
-  private readonly pdd: number[] = [];
-  private readonly setup: number[] = [];
-  private readonly duration: number[] = [];
-
-  add(c: Timed): void {
-    if (c.pddMs !== null) this.pdd.push(c.pddMs);
-    if (c.setupMs !== null) this.setup.push(c.setupMs);
-    if (c.durationMs !== null) this.duration.push(c.durationMs);
-  }
-
-  distributions(): { pddMs: Distribution; setupMs: Distribution; durationMs: Distribution } {
-    return {
-      pddMs: distribution(this.pdd),
-      setupMs: distribution(this.setup),
-      durationMs: distribution(this.duration),
-    };
-  }
-}

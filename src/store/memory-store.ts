@@ -16,13 +16,12 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
-import { CallTimings } from './distribution.js';
+import { CallTally } from './call-tally.js';
 import { readRange } from './file-range.js';
 import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
 import {
   type AnalysisStats,
   type CallJson,
-  type CallRow,
   callRowOf,
   type DialogRow,
   type Finding,
@@ -234,34 +233,15 @@ class MemoryStore implements Store {
     const d = this.data.get(captureId);
     const index = this.indexOf(captureId);
     if (d === undefined || index === undefined) return undefined;
-    const callsByState: Record<string, number> = {};
-    const callsByKind: Record<string, number> = {};
-    const timings = new CallTimings();
+    const calls = new CallTally();
     const counts = new MessageCounts();
     for (const m of d.messages) {
       if (m === undefined) continue;
       if (m.row.method !== undefined) counts.request(m.row.method);
       else if (m.row.status !== undefined) counts.response(m.row.status);
     }
-    let inviteCalls = 0;
-    let answered = 0;
-    for (const { row: c } of index.facts) {
-      callsByState[c.state] = (callsByState[c.state] ?? 0) + 1;
-      callsByKind[c.kind] = (callsByKind[c.kind] ?? 0) + 1;
-      if (c.kind === 'call') {
-        inviteCalls++;
-        if (isAnswered(c)) answered++;
-      }
-      timings.add(c);
-    }
-    return {
-      requests: counts.requests(),
-      responses: counts.responses(),
-      callsByState,
-      callsByKind,
-      asr: inviteCalls === 0 ? null : answered / inviteCalls,
-      ...timings.distributions(),
-    };
+    for (const { row } of index.facts) calls.add(row);
+    return { requests: counts.requests(), responses: counts.responses(), ...calls.view() };
   }
 
   async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
@@ -289,11 +269,6 @@ class MemoryStore implements Store {
     d.index ??= buildIndex(d);
     return d.index;
   }
-}
-
-/** An INVITE call that got a 2xx: RFC 3261 §13.2.2.4, the 2xx establishes the session. */
-function isAnswered(c: CallRow): boolean {
-  return c.state === 'in-call' || c.state === 'completed' || c.setupMs !== null;
 }
 
 function emptyData(): Data {

@@ -17,7 +17,7 @@ import {
   pageOf,
   searchText,
 } from './call-query.js';
-import { CallTimings } from './distribution.js';
+import { CallTally } from './call-tally.js';
 import { firstPerRule, ruleMatches } from './finding-filter.js';
 import {
   type CallJson,
@@ -138,9 +138,6 @@ export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
 }
 
 export function statsView(v: WindowView): CaptureStatsView {
-  const callsByState: Record<string, number> = {};
-  const callsByKind: Record<string, number> = {};
-  const timings = new CallTimings();
   const ids = [...v.messages.keys()].sort((a, b) => a - b);
   const counts = new MessageCounts();
   for (const id of ids) {
@@ -148,29 +145,12 @@ export function statsView(v: WindowView): CaptureStatsView {
     if (row.method !== undefined) counts.request(row.method);
     else if (row.status !== undefined) counts.response(row.status);
   }
-  let inviteCalls = 0;
-  let answered = 0;
   const rows: CallJson[] = [];
   for (const s of v.calls.values()) if (s.row !== null) rows.push(s.row);
   rows.sort((a, b) => a.id - b.id);
-  for (const c of rows) {
-    callsByState[c.state] = (callsByState[c.state] ?? 0) + 1;
-    callsByKind[c.kind] = (callsByKind[c.kind] ?? 0) + 1;
-    if (c.kind === 'call') {
-      inviteCalls++;
-      // RFC 3261 §13.2.2.4: the 2xx establishes the session.
-      if (c.state === 'in-call' || c.state === 'completed' || c.setupMs !== null) answered++;
-    }
-    timings.add(c);
-  }
-  return {
-    requests: counts.requests(),
-    responses: counts.responses(),
-    callsByState,
-    callsByKind,
-    asr: inviteCalls === 0 ? null : answered / inviteCalls,
-    ...timings.distributions(),
-  };
+  const calls = new CallTally();
+  for (const c of rows) calls.add(c);
+  return { requests: counts.requests(), responses: counts.responses(), ...calls.view() };
 }
 
 /** Every frame of every held message of the call, ascending, without repeats. */

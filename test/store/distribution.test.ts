@@ -1,6 +1,6 @@
 /** The statistics view's PDD, setup-time and duration distributions, summarised by the store. */
 import { describe, expect, it } from 'vitest';
-import { CallTimings, distribution } from '../../src/store/distribution.js';
+import { distribution } from '../../src/store/distribution.js';
 
 describe('distribution', () => {
   it('bins the values with nice thresholds and gives the median, 95th percentile and maximum', () => {
@@ -21,15 +21,5 @@ describe('distribution', () => {
     const d = distribution([Number.NaN, 5, Number.POSITIVE_INFINITY]);
     expect(d).toMatchObject({ n: 1, median: 5, p95: 5, max: 5 });
     expect(d.bins.reduce((n, b) => n + b.count, 0)).toBe(1);
-  });
-
-  it('gathers the timings a call has, each into its own distribution', () => {
-    const t = new CallTimings();
-    t.add({ pddMs: 100, setupMs: 3000, durationMs: null });
-    t.add({ pddMs: 300, setupMs: null, durationMs: null });
-    const d = t.distributions();
-    expect([d.pddMs.n, d.setupMs.n, d.durationMs.n]).toEqual([2, 1, 0]);
-    expect(d.pddMs.median).toBe(200);
-    expect(d.durationMs.bins).toEqual([]);
   });
 });
