@@ -10,11 +10,13 @@
  *   page ever turned it into HTML;
  * - `notes.txt`: not a capture at all.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import type { SipMessage } from '../../src/sip/message.js';
+import { longCallBytes } from '../bench/make-browser-captures.js';
 import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
 import {
   b2buaLegsLinkedByXcid,
@@ -71,6 +73,8 @@ export function hostileCall(): SipMessage[] {
 
 export interface TestCaptures {
   mixed: string;
+  /** One call of 1,000 messages (the bench's, test/bench/make-browser-captures.ts). */
+  longCall: string;
   hostile: string;
   notCapture: string;
 }
@@ -79,11 +83,13 @@ export function writeTestCaptures(dir: string): TestCaptures {
   mkdirSync(dir, { recursive: true });
   const out: TestCaptures = {
     mixed: join(dir, 'mixed.pcap'),
+    longCall: join(dir, 'long-call.pcap'),
     hostile: join(dir, 'hostile.pcap'),
     notCapture: join(dir, 'notes.txt'),
   };
   const mixed = FLOWS.flatMap((flow, i) => shifted(flowToFrames(flow()), i * 60));
   writeFileSync(out.mixed, writePcap(mixed, { linkType: LinkType.ETHERNET }));
+  writeFileSync(out.longCall, longCallBytes());
   writeFileSync(out.hostile, writePcap(flowToFrames(hostileCall()), { linkType: LinkType.ETHERNET }));
   writeFileSync(out.notCapture, 'these are my notes, not a capture\n');
   return out;

@@ -1,26 +1,38 @@
-/** The ladder's arrow paths and the culling that keeps only the rows near the viewport rendered. */
+/** The ladder's arrow paths and the culling that keeps only the rows near the viewport in the document. */
 import { describe, expect, it } from 'vitest';
-import { arrowPath, type Cullable, cut, cutSdp, rowCuller } from '../../web/src/ladder/rows.js';
+import { arrowPath, cut, cutSdp, rowCuller } from '../../web/src/ladder/rows.js';
 
-/** A row's class list as a set: enough for the culler, which only adds and removes `off`. */
-function rows(n: number): Array<Cullable & { off: boolean }> {
-  return Array.from({ length: n }, () => {
-    const r = {
-      off: true,
-      classList: {
-        add: (c: string) => {
-          if (c === 'off') r.off = true;
-        },
-        remove: (c: string) => {
-          if (c === 'off') r.off = false;
-        },
-      },
-    };
-    return r;
-  });
+/**
+ * The rows' group as a list of row numbers, with the DOM calls the culler
+ * makes; it counts them, and a call that would misplace a row throws.
+ */
+class Group {
+  readonly kids: number[] = [];
+  calls = 0;
+  get firstChild(): number | null {
+    return this.kids[0] ?? null;
+  }
+  appendChild(n: number): void {
+    if (this.kids.includes(n)) throw new Error(`row ${n} is already in`);
+    this.calls++;
+    this.kids.push(n);
+  }
+  insertBefore(n: number, ref: number | null): void {
+    if (this.kids.includes(n)) throw new Error(`row ${n} is already in`);
+    this.calls++;
+    const at = ref === null ? this.kids.length : this.kids.indexOf(ref);
+    if (at < 0) throw new Error(`row ${ref} is not in`);
+    this.kids.splice(at, 0, n);
+  }
+  removeChild(n: number): void {
+    const at = this.kids.indexOf(n);
+    if (at < 0) throw new Error(`row ${n} is not in`);
+    this.calls++;
+    this.kids.splice(at, 1);
+  }
 }
 
-const shown = (rs: Array<{ off: boolean }>) => rs.flatMap((r, i) => (r.off ? [] : [i]));
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 describe('arrow paths', () => {
   it('runs the shaft from the source to the head, and the head ends at the destination', () => {
@@ -45,16 +57,25 @@ describe('arrow paths', () => {
 });
 
 describe('row culling', () => {
-  it('shows the rows between two y coordinates and hides them again when they leave', () => {
-    const r = rows(100);
-    const cull = rowCuller(r, 64, 36);
+  it('keeps in the group exactly the rows between two y coordinates, in row order', () => {
+    const g = new Group();
+    const cull = rowCuller(g, range(0, 99), 64, 36);
     cull(64, 64 + 36 * 10);
-    expect(shown(r)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(g.kids).toEqual(range(0, 10));
+    // Scrolling down a little: the rows that left go, the new ones are appended.
+    g.calls = 0;
+    cull(64 + 36 * 5, 64 + 36 * 15);
+    expect(g.kids).toEqual(range(5, 15));
+    expect(g.calls).toBe(10);
+    // Scrolling back up: the rows above go in before the first, in order.
+    cull(64 + 36 * 2, 64 + 36 * 12);
+    expect(g.kids).toEqual(range(2, 12));
+    // A jump with nothing in common, everything, then past the end.
     cull(64 + 36 * 50, 64 + 36 * 55);
-    expect(shown(r)).toEqual([50, 51, 52, 53, 54, 55]);
+    expect(g.kids).toEqual(range(50, 55));
     cull(-1e6, 1e6);
-    expect(shown(r)).toHaveLength(100);
+    expect(g.kids).toEqual(range(0, 99));
     cull(64 + 36 * 200, 64 + 36 * 300);
-    expect(shown(r)).toEqual([]);
+    expect(g.kids).toEqual([]);
   });
 });

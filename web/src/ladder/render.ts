@@ -29,6 +29,8 @@ export interface LadderHandlers {
 
 export interface LadderDrawing {
   svg: SVGSVGElement;
+  /** Every message's row, in order; only those near the viewport are in `svg` (rows.ts). */
+  rows: readonly SVGGElement[];
   /** Marks one arrow as selected (null: none) and brings it into view. */
   select(messageId: number | null): void;
   zoomBy(k: number): void;
@@ -50,7 +52,8 @@ export function renderLadder(
     .attr('role', 'img')
     .attr('aria-label', 'call flow ladder')
     .attr('data-width', layout.width)
-    .attr('data-height', layout.height);
+    .attr('data-height', layout.height)
+    .attr('data-rows', layout.arrows.length);
 
   const viewport = svg.append('g').attr('class', 'viewport');
   const { columns, arrows, headerHeight: top, gutterWidth, rowHeight } = layout;
@@ -103,9 +106,9 @@ export function renderLadder(
     for (const [k, d] of stripes) viewport.append('path').attr('class', `leg-stripe leg-${k}`).attr('d', d);
   }
 
-  // One group per message, built detached, the rows near the viewport shown, attached once.
+  // One group per message, built detached; the rows near the viewport are put in the group, attached once.
   const { group: rowGroup, nodes } = buildRows(arrows);
-  const cull = rowCuller(nodes, top, rowHeight);
+  const cull = rowCuller(rowGroup, nodes, top, rowHeight);
   // The pane's size arrives with the ResizeObserver, after the browser's own
   // layout: reading it now would force a layout of the whole page (tens of ms).
   let viewW = window.innerWidth;
@@ -275,6 +278,7 @@ export function renderLadder(
   }
   return {
     svg: svgEl,
+    rows: nodes,
     select(messageId) {
       selected?.classList.remove('selected');
       selected = null;

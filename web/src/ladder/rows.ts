@@ -60,25 +60,21 @@ function title(parent: Element, text: string): void {
 }
 
 /**
- * Rows are built hidden (class `off`, `display: none`) and `rowCuller` shows
- * those near the viewport: all 1,000 rows of a long call stay in the DOM (for
- * tests, export and find-in-page), but the browser lays out and paints only
- * what can be seen, which is most of the cost of drawing a ladder.
+ * Every row is built, but only those near the viewport are in the document
+ * (`rowCuller`): Chromium lays out an SVG's hidden (`display: none`) rows
+ * too, so a 20,000-message ladder with all its rows attached took ~1 s to
+ * lay out, again at each resize, against milliseconds for the rows in view.
+ * The exports put every row back (export.ts).
  */
 export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes: SVGGElement[] } {
   const group = document.createElementNS(NS, 'g');
   group.setAttribute('class', 'rows');
   const nodes: SVGGElement[] = [];
   for (const a of arrows) {
-    const g = el(
-      group,
-      'g',
-      `arrow off ${a.cls}${a.retransmission ? ' retrans' : ''}${a.self ? ' self' : ''}`,
-      {
-        'data-message-id': a.messageId,
-        transform: `translate(0,${a.y})`,
-      },
-    );
+    const g = el(group, 'g', `arrow ${a.cls}${a.retransmission ? ' retrans' : ''}${a.self ? ' self' : ''}`, {
+      'data-message-id': a.messageId,
+      transform: `translate(0,${a.y})`,
+    });
     el(g, 'text', 'time', { x: 12, y: -2 }, a.timeText);
     if (a.deltaText) el(g, 'text', 'delta', { x: 12, y: 11 }, a.deltaText);
     el(g, 'path', 'shaft', { d: arrowPath(a) });
@@ -109,20 +105,26 @@ export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes
     if (a.markerText) el(g, 'text', 'marker-text', { x: a.markerTextX, y: 4 }, a.markerText);
     nodes.push(g);
   }
+  // Built inside the group (el appends), then taken out: the culler puts back those in view.
+  group.textContent = '';
   return { group, nodes };
 }
 
-/** What the culler needs of a row: its class list. */
-export interface Cullable {
-  classList: { add(c: string): void; remove(c: string): void };
+/** What the culler needs of the rows' group (an SVG group, or a stand-in in tests). */
+export interface RowParent<N> {
+  readonly firstChild: N | ChildNode | null;
+  appendChild(n: N): unknown;
+  insertBefore(n: N, ref: N | ChildNode | null): unknown;
+  removeChild(n: N): unknown;
 }
 
 /**
- * Shows the rows between two y coordinates (ladder space) and hides the
- * others, touching only the rows whose state changes.
+ * Keeps in `parent` exactly the rows between two y coordinates (ladder
+ * space), in row order, adding and removing only the rows whose state changes.
  */
-export function rowCuller(
-  nodes: readonly Cullable[],
+export function rowCuller<N>(
+  parent: RowParent<N>,
+  nodes: readonly N[],
   top: number,
   rowHeight: number,
 ): (y0: number, y1: number) => void {
@@ -132,14 +134,22 @@ export function rowCuller(
   return (y0, y1) => {
     const f = Math.max(0, Math.floor((y0 - top) / rowHeight));
     const l = Math.min(n - 1, Math.ceil((y1 - top) / rowHeight));
-    for (let i = first; i <= last; i++) if (i < f || i > l) nodes[i].classList.add('off');
-    for (let i = f; i <= l; i++) if (i < first || i > last) nodes[i].classList.remove('off');
+    for (let i = first; i <= last; i++) if (i < f || i > l) parent.removeChild(nodes[i]);
+    // Rows above the ones kept go in first, bottom-up; rows below are appended.
+    const keptFirst = Math.max(first, f);
+    const keptLast = Math.min(last, l);
+    const kept = keptFirst <= keptLast;
+    for (let i = kept ? keptFirst - 1 : -1; i >= f; i--) parent.insertBefore(nodes[i], parent.firstChild);
+    for (let i = kept ? keptLast + 1 : f; i <= l; i++) parent.appendChild(nodes[i]);
     first = f;
     last = l;
   };
 }
 
-/** Every row shown (an export must not inherit the culling of the screen). */
-export function showAllRows(root: Element): void {
-  for (const g of root.querySelectorAll('g.arrow.off')) g.classList.remove('off');
+/** `rows` copied into the `g.rows` of an exported copy of the ladder, in place of the rows in view. */
+export function putAllRows(root: Element, rows: readonly Element[]): void {
+  const group = root.querySelector('g.rows');
+  if (group === null) return;
+  group.textContent = '';
+  for (const r of rows) group.appendChild(r.cloneNode(true));
 }

@@ -166,7 +166,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         () => {
           if (drawing && layout) {
             download(
-              new Blob([ladderSvgText(drawing.svg, layout)], { type: 'image/svg+xml' }),
+              new Blob([ladderSvgText(drawing.svg, layout, drawing.rows)], { type: 'image/svg+xml' }),
               `call-${callId}.svg`,
             );
           }
