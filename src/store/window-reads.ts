@@ -138,18 +138,14 @@ export function findingsOf(v: WindowView, filter: FindingFilter): Finding[] {
 }
 
 export function statsView(v: WindowView): CaptureStatsView {
-  const ids = [...v.messages.keys()].sort((a, b) => a - b);
+  // Counts and distributions: in whatever order the window holds them.
   const counts = new MessageCounts();
-  for (const id of ids) {
-    const row = v.messages.get(id)!.row;
+  for (const { row } of v.messages.values()) {
     if (row.method !== undefined) counts.request(row.method);
     else if (row.status !== undefined) counts.response(row.status);
   }
-  const rows: CallJson[] = [];
-  for (const s of v.calls.values()) if (s.row !== null) rows.push(s.row);
-  rows.sort((a, b) => a.id - b.id);
   const calls = new CallTally();
-  for (const c of rows) calls.add(c);
+  for (const s of v.calls.values()) if (s.row !== null) calls.add(s.row);
   return { requests: counts.requests(), responses: counts.responses(), ...calls.view() };
 }
 
