@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   bytesText,
+  countOf,
   countText,
   deltaText,
   durationText,
@@ -41,6 +42,9 @@ describe('formatting', () => {
     expect(bytesText(2539)).toBe('2.5 kB');
     expect(bytesText(55_200_000)).toBe('55 MB');
     expect(countText(100000)).toBe('100\u202f000');
+    expect(countOf(1, 'rule')).toBe('1 rule');
+    expect(countOf(0, 'call')).toBe('0 calls');
+    expect(countOf(12345, 'finding')).toBe('12\u202f345 findings');
     expect(percentText(0.5)).toBe('50.0 %');
     expect(percentText(null)).toBe('–');
     expect(ellipsis('abcdef', 4)).toBe('abc…');

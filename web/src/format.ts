@@ -59,6 +59,11 @@ export function countText(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 }
 
+/** `countText(n)` and the noun, singular for 1: `1 rule`, `2 rules` (`many`: an irregular plural). */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${countText(n)} ${n === 1 ? one : many}`;
+}
+
 /** A ratio 0..1 as a percentage, `–` for null. */
 export function percentText(r: number | null): string {
   return r === null || !Number.isFinite(r) ? '–' : `${(r * 100).toFixed(1)} %`;

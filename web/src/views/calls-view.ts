@@ -11,7 +11,7 @@ import { PageCache } from '../calls/page-cache.js';
 import { type CallFilter, callQuery, DEFAULT_FILTER, type SortKey, toggleSort } from '../calls/query.js';
 import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtual-window.js';
 import { clear, h } from '../dom.js';
-import { countText, durationText, wallClock } from '../format.js';
+import { countOf, durationText, wallClock } from '../format.js';
 import { filterBar } from './call-filters.js';
 import type { View, ViewContext } from './view.js';
 
@@ -201,7 +201,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   }
 
   function renderCount(): void {
-    count.textContent = `${countText(total)} call${total === 1 ? '' : 's'}`;
+    count.textContent = countOf(total, 'call');
     count.dataset.total = String(total);
     message.textContent =
       loadError ?? (total === 0 && cache.size > 0 ? 'No call matches these filters.' : '');

@@ -8,7 +8,7 @@ import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CaptureInfo, Stats } from '../api/types.js';
 import { clear, h, replace } from '../dom.js';
-import { bytesText, countText, percentText, SEVERITY_ORDER, worstCountClass } from '../format.js';
+import { bytesText, countOf, countText, percentText, SEVERITY_ORDER, worstCountClass } from '../format.js';
 import { formatRoute } from '../router.js';
 import { currentUploads, dismissUpload, onUploads, uploadFiles } from '../uploads.js';
 import type { View, ViewContext } from './view.js';
@@ -105,7 +105,7 @@ export function capturesView(ctx: ViewContext): View {
           'span',
           { class: 'live-counters', 'data-live-counters': '' },
           `${countText(l.packets)} packets · ${countText(l.droppedPackets)} dropped · ` +
-            `${countText(l.window.evictedCalls)} calls evicted`,
+            `${countOf(l.window.evictedCalls, 'call')} evicted`,
         ),
       );
     }

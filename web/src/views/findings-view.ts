@@ -7,7 +7,7 @@ import { api } from '../api/client.js';
 import type { Finding, Rule } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { groupFindings } from '../findings/group.js';
-import { countText } from '../format.js';
+import { countOf, countText } from '../format.js';
 import { formatRoute } from '../router.js';
 import type { View, ViewContext } from './view.js';
 
@@ -69,7 +69,7 @@ export function findingsView(ctx: ViewContext, captureId: string): View {
       }
       replace(
         body,
-        h('p', { class: 'summary' }, `${countText(total)} findings from ${groups.length} rules`),
+        h('p', { class: 'summary' }, `${countOf(total, 'finding')} from ${countOf(groups.length, 'rule')}`),
         ...groups.map((g) => {
           const rule = catalogue.get(g.rule);
           const more = g.count - Math.min(g.count, SHOWN_PER_RULE);
