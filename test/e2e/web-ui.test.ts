@@ -587,6 +587,16 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       expect(await page().locator('g.hist rect.bar').count()).toBe(
         binned.reduce((n, d) => n + d.bins.length, 0),
       );
+      // Each histogram's time axis labels its ticks all differently.
+      const ticks = await page()
+        .locator('svg:has(g.hist)')
+        .evaluateAll((svgs) =>
+          svgs.map((s) =>
+            [...s.querySelectorAll('g.axis')[0].querySelectorAll('.tick text')].map((t) => t.textContent),
+          ),
+        );
+      expect(ticks).toHaveLength(3);
+      for (const l of ticks) expect(new Set(l).size).toBe(l.length);
       await page().screenshot({ path: join(SCREENSHOTS, 'stats.png') });
     },
     T,

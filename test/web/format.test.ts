@@ -5,6 +5,7 @@ import {
   countOf,
   countText,
   deltaText,
+  durationScaleText,
   durationText,
   ellipsis,
   fitAddress,
@@ -75,5 +76,30 @@ describe('formatting', () => {
     expect(worstCountClass({ error: 0, warning: 3, info: 9 })).toBe('sev-warning');
     expect(worstCountClass({ error: 1, warning: 0, info: 0 })).toBe('sev-error');
     expect(worstCountClass({ error: 0, warning: 0, info: 0 })).toBe('');
+  });
+});
+
+describe('durationScaleText', () => {
+  // sipp-10-calls.pcap's setup-time axis read 1.2 ms, 1.3 ms, 1.3 ms, 1.4 ms: ticks 0.05 ms apart, one decimal.
+  it('gives ticks a step apart labels that differ', () => {
+    const f = durationScaleText(0.05, 1.45);
+    expect([1.2, 1.25, 1.3, 1.35, 1.4].map(f)).toEqual([
+      '1.20 ms',
+      '1.25 ms',
+      '1.30 ms',
+      '1.35 ms',
+      '1.40 ms',
+    ]);
+    expect([0, 200, 400].map(durationScaleText(200, 900))).toEqual(['0 ms', '200 ms', '400 ms']);
+  });
+
+  it('takes the unit of the largest value: seconds from 1 s, durationText from a minute', () => {
+    expect([0, 500, 1500].map(durationScaleText(500, 2500))).toEqual(['0.0 s', '0.5 s', '1.5 s']);
+    expect(durationScaleText(20_000, 120_000)(60_000)).toBe(durationText(60_000));
+  });
+
+  it('falls back to durationText for a single bin (no step)', () => {
+    expect(durationScaleText(0, 4.566)(4.566)).toBe(durationText(4.566));
+    expect(durationScaleText(Number.NaN, 10)(3)).toBe(durationText(3));
   });
 });

@@ -32,6 +32,31 @@ export function durationText(ms: number | null | undefined): string {
   return `${h} h ${String(Math.floor((s - h * 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/**
+ * Labels for durations `step` ms apart (an axis's ticks, a histogram's bin
+ * edges) over values up to `top` ms: the unit durationText takes for `top`
+ * (ms below a second, s below a minute) with the decimals `step` needs, so
+ * that neighbours never read alike. durationText's one decimal made the
+ * ticks 1.25 ms and 1.3 ms both "1.3 ms". From a minute up, durationText.
+ */
+export function durationScaleText(step: number, top: number): (ms: number) => string {
+  if (!(step > 0) || !Number.isFinite(step) || !Number.isFinite(top)) return durationText;
+  if (top < 1000) {
+    const p = decimalsFor(step);
+    return (ms) => `${ms.toFixed(p)} ms`;
+  }
+  if (top < 60_000) {
+    const p = decimalsFor(step / 1000);
+    return (ms) => `${(ms / 1000).toFixed(p)} s`;
+  }
+  return durationText;
+}
+
+/** Decimals that tell apart numbers `step` apart (d3-format's precisionFixed), at most 6. */
+function decimalsFor(step: number): number {
+  return Math.min(6, Math.max(0, -Math.floor(Math.log10(step))));
+}
+
 /** Capture time (epoch seconds) as `2023-11-14 22:13:20.000` UTC. */
 export function wallClock(epochSeconds: number): string {
   if (!Number.isFinite(epochSeconds)) return '–';

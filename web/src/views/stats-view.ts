@@ -7,7 +7,7 @@ import { axisBottom, axisLeft, format, max, scaleBand, scaleLinear, select } fro
 import { api } from '../api/client.js';
 import type { Distribution } from '../api/types.js';
 import { h, replace } from '../dom.js';
-import { countText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
+import { countText, durationScaleText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
 import { type Bar, bars } from '../stats/bars.js';
 import type { View, ViewContext } from './view.js';
 
@@ -89,8 +89,10 @@ function histogram(title: string, d: Distribution): HTMLElement {
     return c;
   }
   const svg = select(svgIn(c));
+  const top = d.bins[d.bins.length - 1].x1;
+  const edge = durationScaleText(d.bins[0].x1 - d.bins[0].x0, top);
   const x = scaleLinear()
-    .domain([d.bins[0].x0, d.bins[d.bins.length - 1].x1])
+    .domain([d.bins[0].x0, top])
     .range([M.left, W - M.right]);
   const y = scaleLinear()
     .domain([0, max(d.bins, (b) => b.count) ?? 1])
@@ -108,15 +110,17 @@ function histogram(title: string, d: Distribution): HTMLElement {
     .attr('y', (b) => y(b.count))
     .attr('height', (b) => y(0) - y(b.count))
     .append('title')
-    .text((b) => `${durationText(b.x0)} – ${durationText(b.x1)}: ${b.count}`);
+    .text((b) => `${edge(b.x0)} – ${edge(b.x1)}: ${b.count}`);
+  const ticks = x.ticks(6);
+  const tick = durationScaleText(ticks.length > 1 ? ticks[1] - ticks[0] : Number.NaN, top);
   svg
     .append('g')
     .attr('class', 'axis')
     .attr('transform', `translate(0,${H - M.bottom})`)
     .call(
       axisBottom(x)
-        .ticks(6)
-        .tickFormat((v) => durationText(Number(v))),
+        .tickValues(ticks)
+        .tickFormat((v) => tick(Number(v))),
     );
   svg
     .append('g')
