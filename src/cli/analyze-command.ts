@@ -37,12 +37,12 @@ export async function runAnalyze(
   const file = positionals[0];
   const json = values.json === true;
   const callId = values.call;
-  // Started now, the worker loads its modules while the analysis runs. With one CPU, it cannot help.
+  // Started now, the worker loads its modules while the analysis runs. Without a CPU of its own, it cannot help.
   const worker =
     json &&
     callId === undefined &&
     out.fd !== null &&
-    availableParallelism() > 1 &&
+    availableParallelism() >= parallel.minCpus &&
     fileSize(file) >= parallel.minFileBytes
       ? new MessagesWorker()
       : null;

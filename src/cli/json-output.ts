@@ -3,7 +3,8 @@
  * line so a big capture is never one giant string in memory, straight into
  * bytes (report/json-bytes.ts).
  *
- * A big capture's `messages` array can be written by a worker thread
+ * On a machine with a CPU to spare (`minCpus`), a big capture's `messages`
+ * array is written by a worker thread
  * (cli/messages-worker.ts) straight to stdout while this thread renders the
  * rest of the document into memory, written once the worker is done: the two
  * halves cost about the same, and the main thread's copy of the table is not
@@ -45,6 +46,16 @@ export function writeJsonReport(r: AnalysisResult, out: JsonBytes | ((s: string)
 }
 
 export interface ParallelJsonOptions {
+  /**
+   * Start a worker only with at least this many CPUs (default 3): the main
+   * thread, V8's helper thread (the command's `--v8-pool-size=1`: the
+   * optimizing compiler and the garbage collector's helpers, ~0.9 s of CPU on
+   * the 20,000-call bench) and the worker each need one. On 2 vCPUs the
+   * worker's writing slowed the main thread by about as much as it took off
+   * it: on the 20,000-call bench (2026-11-25) one thread was faster in four
+   * sets of 8–12 alternating runs, its median by 65, 74, 3 and 57 ms (~2.5%).
+   */
+  minCpus: number;
   /** Start a worker for `messages` when the capture file has at least this many bytes (default 4 MiB). */
   minFileBytes: number;
   /** Use it when the analysis has at least this many messages (default 16,384); else write on one thread. */
@@ -58,6 +69,7 @@ export interface ParallelJsonOptions {
 }
 
 export const PARALLEL_JSON: Readonly<ParallelJsonOptions> = {
+  minCpus: 3,
   minFileBytes: 4 << 20,
   minMessages: 16384,
   maxHeldBytes: 64 << 20,

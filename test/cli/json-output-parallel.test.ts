@@ -116,7 +116,12 @@ describe('sipscope analyze --json on a file descriptor', () => {
       runAnalyze([capture, '--json'], out, { ...PARALLEL_JSON, minFileBytes: Number.POSITIVE_INFINITY }),
     );
     const parallel = await throughFd((out) =>
-      runAnalyze([capture, '--json'], out, { minFileBytes: 0, minMessages: 1, maxHeldBytes: 100_000 }),
+      runAnalyze([capture, '--json'], out, {
+        minCpus: 1,
+        minFileBytes: 0,
+        minMessages: 1,
+        maxHeldBytes: 100_000,
+      }),
     );
     expect(single.equals(oneThread(await analyzeCapture(capture)))).toBe(true);
     expect(parallel.equals(single)).toBe(true);
