@@ -2,6 +2,7 @@
  * Number and time formatting shared by the views. Pure: no DOM, no locale
  * surprises (fixed decimals, UTC), so tests and screenshots are stable.
  */
+import { precisionFixed } from 'd3';
 
 /** Seconds relative to a start, 3 decimals: `12.010`. */
 export function relTime(seconds: number): string {
@@ -37,24 +38,20 @@ export function durationText(ms: number | null | undefined): string {
  * edges) over values up to `top` ms: the unit durationText takes for `top`
  * (ms below a second, s below a minute) with the decimals `step` needs, so
  * that neighbours never read alike. durationText's one decimal made the
- * ticks 1.25 ms and 1.3 ms both "1.3 ms". From a minute up, durationText.
+ * ticks 1.25 ms and 1.3 ms both "1.3 ms" (the decimals: d3-format's
+ * precisionFixed). From a minute up, durationText.
  */
 export function durationScaleText(step: number, top: number): (ms: number) => string {
   if (!(step > 0) || !Number.isFinite(step) || !Number.isFinite(top)) return durationText;
   if (top < 1000) {
-    const p = decimalsFor(step);
+    const p = precisionFixed(step);
     return (ms) => `${ms.toFixed(p)} ms`;
   }
   if (top < 60_000) {
-    const p = decimalsFor(step / 1000);
+    const p = precisionFixed(step / 1000);
     return (ms) => `${(ms / 1000).toFixed(p)} s`;
   }
   return durationText;
-}
-
-/** Decimals that tell apart numbers `step` apart (d3-format's precisionFixed), at most 6. */
-function decimalsFor(step: number): number {
-  return Math.min(6, Math.max(0, -Math.floor(Math.log10(step))));
 }
 
 /** Capture time (epoch seconds) as `2023-11-14 22:13:20.000` UTC. */
@@ -84,9 +81,9 @@ export function countText(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 }
 
-/** `countText(n)` and the noun, singular for 1: `1 rule`, `2 rules` (`many`: an irregular plural). */
-export function countOf(n: number, one: string, many = `${one}s`): string {
-  return `${countText(n)} ${n === 1 ? one : many}`;
+/** `countText(n)` and the noun, singular for 1: `1 rule`, `2 rules`. */
+export function countOf(n: number, noun: string): string {
+  return `${countText(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A ratio 0..1 as a percentage, `–` for null. */
