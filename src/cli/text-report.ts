@@ -92,7 +92,8 @@ export function callLadder(r: AnalysisResult, call: CallRecord): string {
     ...ladderOf(r.messages.get(id)),
     notes: marks.get(id),
   }));
-  const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}`;
+  const related = call.related.map((x) => `${x.relation.replace('-', ' ')} call ${x.call} (${x.evidence})`);
+  const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}${related.length ? `; ${related.join(', ')}` : ''}`;
   const listed = findings.length
     ? `\nfindings: ${findings.length}\n${findingLines(r, findings, '  ').join('\n')}\n`
     : '';

@@ -17,6 +17,7 @@ import { mergeKind } from './call-outcome.js';
 import { detach } from './detach.js';
 import type { Evidence } from './evidence.js';
 import { type CallEvidence, type CallNode, NONE, newCallRecord, withItem } from './model.js';
+import { mergeRelations } from './transfers.js';
 
 export interface CallTableStats {
   /** Hot Call-ID entries (leg Call-IDs of hot calls included). */
@@ -174,6 +175,7 @@ export class CallTable {
     );
     // Lists may be the shared frozen NONE (nothing yet): appended by copy, not in place.
     sr.callIds = sr.callIds.concat(xr.callIds);
+    if (sr.related.length > 0 || xr.related.length > 0) mergeRelations(sr, xr, (id) => this.hot.get(id)?.rec);
     sr.kind = mergeKind(sr.kind, xr.kind);
     sr.from ??= xr.from;
     sr.to ??= xr.to;

@@ -42,6 +42,7 @@ import { TransactionLayer } from './transaction-layer.js';
 import type { TransactionContext } from './transaction-lifetime.js';
 import { addAnomaly } from './transaction-state.js';
 import { TransactionTable } from './transaction-table.js';
+import { Transfers } from './transfers.js';
 
 export interface CallFinalDetail {
   transactions: TransactionRecord[];
@@ -146,6 +147,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
   /** Recurring strings kept in records: sent-by values, methods, IP addresses. */
   readonly strings = new Interner();
   private readonly txs: TransactionLayer;
+  private readonly transfers: Transfers;
   private clock = Number.NEGATIVE_INFINITY;
   private readonly retain: boolean;
   /** Records of the last pushed message (lookups without `retain`). */
@@ -198,6 +200,11 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       wake: (n) => this.unpark(n),
     });
     this.txs = new TransactionLayer(this);
+    this.transfers = new Transfers(this.v.b, {
+      find: (n) => this.calls.find(n),
+      byCallId: (cid) => this.calls.get(cid),
+      wake: (n) => this.unpark(n),
+    });
     this.dialogs = new DialogTable(this.timers, this.v, {
       root: (n) => this.calls.find(n),
       closed: (root) => this.scheduleCheck(root),
@@ -246,6 +253,12 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     if (first && cid !== undefined) {
       const evs = linkEvidence(msg);
       if (evs !== null) for (const ev of evs) this.calls.link(tx.call, ev, cid);
+      if (msg.kind === 'request') {
+        const method = msg.method;
+        if (method === 'REFER') this.transfers.refer(msg, id, ts, this.calls.find(tx.call), dst);
+        else if (method === 'INVITE' && toTag === undefined)
+          this.transfers.invite(msg, id, this.calls.find(tx.call), src);
+      }
     }
     step.root = this.calls.find(tx.call);
     const d =
@@ -296,6 +309,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       else this.callTimer(t, at);
     }
     if (this.quiet.size > 0 || this.idle.size > 0) this.parkDue(ts);
+    if (this.transfers.size > 0) this.transfers.expire(ts);
   }
 
   end(): void {
@@ -318,6 +332,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     this.timers.clear();
     this.dialogs.clear();
     this.calls.clear();
+    this.transfers.clear();
     return true;
   }
 

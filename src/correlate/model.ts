@@ -109,6 +109,24 @@ export interface CallLink {
   evidence: CallEvidence;
 }
 
+/**
+ * How another call relates to this one (transfers.ts): RFC 3515 REFER and
+ * RFC 5589 transfer, RFC 3891 Replaces. Another call, not another leg of
+ * this one: the legs are `links`.
+ */
+export type CallRelationKind = 'transferred-to' | 'transferred-from' | 'replaces' | 'replaced-by';
+/** What matched: the INVITE's Replaces header, its Referred-By, or its target and sender. */
+export type CallRelationEvidence = 'Replaces' | 'Referred-By' | 'Refer-To';
+
+export interface CallRelation {
+  /** The other call's id. */
+  call: number;
+  relation: CallRelationKind;
+  evidence: CallRelationEvidence;
+  /** The request that asked for it: the REFER of a transfer, the INVITE of a replacement. */
+  message: number;
+}
+
 export interface CallEndpoint {
   /** `ip:port` (`[v6]:port`). */
   addr: string;
@@ -146,6 +164,8 @@ export interface CallRecord {
   endpoints: CallEndpoint[];
   /** In-dialog requests whose tag pair matched no dialog. */
   unknownDialogRequests: number[];
+  /** Calls this one transferred to or from, replaced or was replaced by (transfers.ts). */
+  related: CallRelation[];
   /** Handed out by onCallFinal: nothing of it is hot any more. */
   final: boolean;
 }
@@ -355,6 +375,7 @@ export function newCallRecord(id: number, callIds: string[], ts: number): CallRe
     duplicates: 0,
     endpoints: NONE,
     unknownDialogRequests: NONE,
+    related: NONE,
     final: false,
   };
 }

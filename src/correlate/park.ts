@@ -372,7 +372,8 @@ export interface ParkLimits {
 export function canPark(n: CallNode, limits: ParkLimits): boolean {
   if (n.parent !== null || n.released || n.parked !== null) return false;
   const r = n.rec;
-  if (r.links.length > 0 || r.callIds.length > 1) return false;
+  // A related call's record is written to by the other call's messages (transfers.ts).
+  if (r.links.length > 0 || r.callIds.length > 1 || r.related.length > 0) return false;
   if (n.txs.length > limits.transactions || r.messages.length > limits.messages) return false;
   for (const tx of n.txs) {
     if (tx.call !== n) return false;
@@ -493,6 +494,7 @@ function writeCallRecord(w: Writer, c: CallRecord): void {
   w.num(c.duplicates);
   w.val(c.endpoints);
   w.ids(c.unknownDialogRequests);
+  w.val(c.related);
   w.val(c.final);
 }
 
@@ -529,6 +531,7 @@ function readCallRecord(r: Reader): CallRecord {
     duplicates: r.num(),
     endpoints: r.val(),
     unknownDialogRequests: r.ids(),
+    related: r.val(),
     final: r.val(),
   };
 }

@@ -52,6 +52,11 @@ const K_LABEL = utf8Of(',"label":');
 const K_END_LIST_OBJECT = utf8Of(']}');
 const K_LINK = utf8Of('{"callId":');
 const K_ENDPOINT = utf8Of('{"addr":');
+const K_RELATED = utf8Of('],"related":[');
+const K_RELATED_CALL = utf8Of('{"call":');
+const K_RELATION = utf8Of(',"relation":"');
+const K_EVIDENCE_AFTER_STR = utf8Of('","evidence":"');
+const K_MESSAGE_AFTER_STR = utf8Of('","message":');
 const OPEN = 0x5b;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;
@@ -196,6 +201,20 @@ export function writeCall(w: JsonBytes, c: CallRecord): void {
     w.str(e.addr);
     w.raw(K_LABEL);
     w.strOrNull(e.label);
+    w.byte(END_OBJECT);
+  }
+  w.raw(K_RELATED);
+  for (let i = 0; i < c.related.length; i++) {
+    const r = c.related[i];
+    if (i > 0) w.byte(COMMA);
+    w.raw(K_RELATED_CALL);
+    w.plain(r.call);
+    w.raw(K_RELATION);
+    w.ascii(r.relation);
+    w.raw(K_EVIDENCE_AFTER_STR);
+    w.ascii(r.evidence);
+    w.raw(K_MESSAGE_AFTER_STR);
+    w.plain(r.message);
     w.byte(END_OBJECT);
   }
   w.raw(K_END_LIST_OBJECT);

@@ -94,6 +94,7 @@ export interface CallJson {
   retransmissions: number;
   transactions: number[];
   endpoints: Array<{ addr: string; label: string | null }>;
+  related: Array<{ call: number; relation: string; evidence: string; message: number }>;
 }
 
 /** A call of the call list: the contract's call and what the store knows of its findings. */

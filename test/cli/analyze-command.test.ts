@@ -83,6 +83,16 @@ describe('sipscope analyze FILE (text)', () => {
     expect(await runAnalyze([sample('basic-call.pcap'), '--call', '7'])).toBe(2);
     expect(err).toContain("no call '7'");
   });
+
+  it('--call ID names the calls a transfer relates it to (RFC 3515 REFER, Referred-By copied per RFC 3892)', async () => {
+    expect(await runAnalyze([sample('refer-transfer.pcap'), '--call', '0'])).toBe(0);
+    expect(out).toMatch(
+      /^call 0: call, completed \(200\), Call-ID xfer-1@10\.0\.0\.1; transferred to call 1 \(Referred-By\)$/m,
+    );
+    out = '';
+    expect(await runAnalyze([sample('refer-transfer.pcap'), '--call', '1'])).toBe(0);
+    expect(out).toContain('; transferred from call 0 (Referred-By)\n');
+  });
 });
 
 describe('sipscope analyze FILE --json (the DESIGN.md contract)', () => {

@@ -83,6 +83,18 @@ describe.skipIf(!existsSync(dir))('correlation on corpus captures', () => {
     expect(r.calls[0]).toMatchObject({ state: 'completed', hangupBy: 'callee' });
   });
 
+  it("goffinet_voip-extension-refer-transfer.pcap: the INVITE with the REFER's Referred-By is the transferred call (RFC 3892)", async () => {
+    const r = await correlateFile('goffinet_voip-extension-refer-transfer.pcap');
+    const refer = r.msgs.findIndex((m) => m.kind === 'request' && m.method === 'REFER');
+    expect(r.calls).toHaveLength(2);
+    expect(r.calls[0].related).toEqual([
+      { call: 1, relation: 'transferred-to', evidence: 'Referred-By', message: refer },
+    ]);
+    expect(r.calls[1].related).toEqual([
+      { call: 0, relation: 'transferred-from', evidence: 'Referred-By', message: refer },
+    ]);
+  });
+
   it('every corpus capture correlates without throwing and every message gets a transaction and a call', async () => {
     for (const f of [
       'heplify_sip-tcp-port6060-segmented-70dialogs.pcap',

@@ -87,6 +87,12 @@ describe('model records as JSON', () => {
           retransmissions: c.retransmissions,
           transactions: c.transactions,
           endpoints: c.endpoints.map((e) => ({ addr: e.addr, label: e.label })),
+          related: c.related.map((x) => ({
+            call: x.call,
+            relation: x.relation,
+            evidence: x.evidence,
+            message: x.message,
+          })),
         });
         expect(Object.keys(doc).slice(0, 12)).toEqual([
           'id',
