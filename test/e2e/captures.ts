@@ -4,7 +4,7 @@
  *
  * - `mixed.pcap`: named flows a minute apart, so one capture holds calls of
  *   every kind and many states, findings, retransmissions, forking and two
- *   legs linked by X-CID;
+ *   legs linked by X-CID, and a transfer with consultation (three related calls);
  * - `hostile.pcap`: a call whose From display name, User-Agent, Subject and
  *   an extension header carry markup that would set `window.__pwned` if the
  *   page ever turned it into HTML;
@@ -19,6 +19,7 @@ import type { SipMessage } from '../../src/sip/message.js';
 import { longCallBytes } from '../bench/make-browser-captures.js';
 import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
 import {
+  attendedTransfer,
   b2buaLegsLinkedByXcid,
   basicCall,
   cancelledCall,
@@ -49,6 +50,7 @@ const FLOWS: Array<() => SipMessage[]> = [
   prackCall,
   () => redirect302(),
   subscribeNotify,
+  attendedTransfer,
 ];
 
 function shifted(frames: TimedFrame[], seconds: number): TimedFrame[] {

@@ -294,6 +294,39 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
+    'shows a transfer in the call list and links the related calls both ways (RFC 3515, RFC 3891)',
+    async () => {
+      const from = calls.find((c) => c.related?.some((r) => r.relation === 'transferred-to'))!;
+      const rel = from.related![0];
+      const fresh = await hx.context.newPage();
+      await fresh.goto(`${hx.server.url}/#/captures/${mixedId}`);
+      const state = fresh.locator(`.call-row[data-call-id="${from.id}"] .c-state`);
+      await state.waitFor();
+      expect(await state.textContent()).toBe(`${from.state} · transferred`);
+      expect(await state.getAttribute('title')).toContain(`transferred to call ${rel.call}`);
+      await fresh.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${from.id}`);
+      const line = fresh.locator('.call-summary .related');
+      await line.waitFor();
+      expect(await line.textContent()).toBe(`Transferred to call ${rel.call} (REFER, matched by Replaces)`);
+      // To the new call: it names the first call and the consultation call it replaced.
+      await line.getByRole('link', { name: `call ${rel.call}` }).click();
+      await fresh.locator(`.call-summary h1:has-text("Call ${rel.call} ")`).waitFor();
+      const back = fresh.locator('.call-summary .related .relation');
+      expect(await back.allTextContents()).toEqual([
+        expect.stringMatching(/^Replaces call \d+ \(INVITE, matched by Replaces\)$/),
+        `Transferred from call ${from.id} (REFER, matched by Replaces)`,
+      ]);
+      await fresh.locator('.call-summary').screenshot({ path: join(SCREENSHOTS, 'transfer-summary.png') });
+      // The REFER link opens the first call with the REFER in the inspector.
+      await back.nth(1).getByRole('link', { name: 'REFER' }).click();
+      await fresh.locator(`.inspector[data-inspected="${rel.message}"] [data-raw]`).waitFor();
+      expect(await fresh.locator('.inspector [data-raw]').textContent()).toMatch(/^REFER /);
+      await fresh.close();
+    },
+    T,
+  );
+
+  it(
     'renames a column and merges two columns that get the same name (sngrep aliases)',
     async () => {
       const call = calls.find((c) => c.links.length > 0)!;

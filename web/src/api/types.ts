@@ -75,6 +75,15 @@ export interface CallLink {
   evidence: string;
 }
 
+/** Another call this one transferred to or from, replaced or was replaced by. */
+export interface CallRelation {
+  call: number;
+  relation: 'transferred-to' | 'transferred-from' | 'replaces' | 'replaced-by';
+  evidence: string;
+  /** The REFER of a transfer, the INVITE of a replacement. */
+  message: number;
+}
+
 export interface CallEndpoint {
   addr: string;
   label: string | null;
@@ -101,6 +110,8 @@ export interface CallRow {
   retransmissions: number;
   transactions: number[];
   endpoints: CallEndpoint[];
+  /** Absent from calls stored by a sipscope older than this field. */
+  related?: CallRelation[];
   /** (ext) */
   findingCount: number;
   /** (ext) */

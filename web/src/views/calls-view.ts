@@ -13,6 +13,7 @@ import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtu
 import { clear, h } from '../dom.js';
 import { countOf, durationText, wallClock } from '../format.js';
 import { filterBar } from './call-filters.js';
+import { relationsBrief } from './call-relations.js';
 import type { View, ViewContext } from './view.js';
 
 const ROW_HEIGHT = 30;
@@ -29,7 +30,15 @@ const COLUMNS: Column[] = [
   { title: 'From', sort: 'from', cls: 'c-from', cell: (c) => c.from ?? '' },
   { title: 'To', sort: 'to', cls: 'c-to', cell: (c) => c.to ?? '' },
   { title: 'Kind', sort: 'kind', cls: 'c-kind', cell: (c) => c.kind },
-  { title: 'State', sort: 'state', cls: 'c-state', cell: (c) => c.state },
+  {
+    title: 'State',
+    sort: 'state',
+    cls: 'c-state',
+    cell: (c) => {
+      const rel = relationsBrief(c.related);
+      return rel ? `${c.state} · ${rel.short}` : c.state;
+    },
+  },
   { title: 'Duration', sort: 'durationMs', cls: 'c-num', cell: (c) => durationText(c.durationMs) },
   { title: 'PDD', sort: 'pddMs', cls: 'c-num', cell: (c) => durationText(c.pddMs) },
   { title: 'Msgs', sort: 'messages', cls: 'c-num', cell: (c) => String(c.messages.length) },
@@ -122,7 +131,12 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     el.dataset.kind = c.kind;
     for (const col of COLUMNS) {
       const text = col.cell(c);
-      const cell = h('span', { class: `cell ${col.cls}`, title: text }, text);
+      const rel = col.sort === 'state' ? relationsBrief(c.related) : null;
+      const cell = h(
+        'span',
+        { class: `cell ${col.cls}`, title: rel ? `${c.state}; ${rel.long}` : text },
+        text,
+      );
       if (col.sort === 'state') cell.classList.add(`state-${c.state}`);
       if (col.sort === 'findings' && c.worstSeverity) cell.classList.add(`sev-${c.worstSeverity}`);
       el.appendChild(cell);

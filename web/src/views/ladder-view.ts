@@ -13,6 +13,7 @@ import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import type { Route } from '../router.js';
+import { relationsLine } from './call-relations.js';
 import { createInspector, type Inspector } from './inspector.js';
 import type { View, ViewContext } from './view.js';
 
@@ -65,7 +66,7 @@ function legend(l: LadderLayout): HTMLElement {
   return h('div', { class: 'legend' }, ...items, legs);
 }
 
-function summary(d: CallDetail): HTMLElement {
+function summary(captureId: string, d: CallDetail): HTMLElement {
   const c = d.call;
   const chip = (k: string, v: string | null, cls = '') =>
     v === null || v === ''
@@ -113,6 +114,7 @@ function summary(d: CallDetail): HTMLElement {
           ),
         )
       : null,
+    relationsLine(captureId, c.id, c.related ?? []),
   );
 }
 
@@ -208,7 +210,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     layout = layoutLadder(detail.call, detail.messages, detail.findings, { aliases });
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
-    replace(top, summary(detail), toolbar(detail), legend(layout));
+    replace(top, summary(captureId, detail), toolbar(detail), legend(layout));
     drawing = renderLadder(pane, layout, {
       onSelect: (id) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }),
       onColumn: rename,
