@@ -363,7 +363,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
-    'pans sideways to the selected message when it lies outside the ladder (a wide call, the inspector open)',
+    'pans sideways to the selected message when it lies outside the ladder (a wide call, the inspector open), the times pinned at the left',
     async () => {
       const call = calls.find((c) => c.links.length > 0)!;
       const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
@@ -384,6 +384,14 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         return arrow.x >= svg.x && arrow.x + arrow.width <= svg.x + svg.width;
       };
       await expect.poll(inView).toBe(true);
+      // The ladder moved left, its time gutter did not: the selected message's time is at the left edge.
+      const panned = await p.locator('svg.ladder g.viewport').getAttribute('transform');
+      expect(Number(/translate\((-?[\d.]+)/.exec(panned ?? '')?.[1])).toBeLessThan(0);
+      const box = (await p.locator('svg.ladder').boundingBox())!;
+      const time = (await p.locator(`svg.ladder [data-stamp="${far.id}"] .time`).boundingBox())!;
+      expect(time.x).toBeGreaterThanOrEqual(box.x);
+      expect(time.x).toBeLessThan(box.x + 40);
+      await p.screenshot({ path: join(SCREENSHOTS, 'ladder-panned.png') });
       await ctx.close();
     },
     T,
@@ -437,6 +445,9 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const svg = (await save('svg')).toString('utf8');
       expect(svg.startsWith('<?xml')).toBe(true);
       expect(svg.match(/data-message-id="/g)?.length).toBe(await arrows().count());
+      // Every row's time too (the gutter's, unpinned: no transform left on it).
+      expect(svg.match(/data-stamp="/g)?.length).toBe(await arrows().count());
+      expect(svg).toMatch(/<g class="gutter">/);
       expect(svg).toContain('<style>');
       // The whole ladder, not only the rows the screen was showing.
       expect(svg).not.toMatch(/class="arrow off/);

@@ -7,7 +7,7 @@
 import ladderCss from '../../styles/ladder.css?raw';
 import type { LadderLayout } from './layout.js';
 import { paintLadder } from './paint.js';
-import { putAllRows } from './rows.js';
+import { putAll } from './rows.js';
 
 export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
@@ -21,15 +21,22 @@ export function download(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The ladder as an SVG document, whole (no zoom or pan, every one of its `rows`), with its CSS. */
-export function ladderSvgText(svg: SVGSVGElement, layout: LadderLayout, rows: readonly Element[]): string {
+/** The ladder as an SVG document, whole (no zoom or pan, every one of its `rows` and `stamps`), with its CSS. */
+export function ladderSvgText(
+  svg: SVGSVGElement,
+  layout: LadderLayout,
+  rows: readonly Element[],
+  stamps: readonly Element[],
+): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(layout.width));
   clone.setAttribute('height', String(layout.height));
   clone.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
-  for (const g of clone.querySelectorAll('g.viewport, g.header')) g.removeAttribute('transform');
-  putAllRows(clone, rows);
+  for (const g of clone.querySelectorAll('g.viewport, g.gutter, g.header, g.corner'))
+    g.removeAttribute('transform');
+  putAll(clone, 'g.rows', rows);
+  putAll(clone, 'g.stamps', stamps);
   clone.classList.remove('hovering');
   for (const el of clone.querySelectorAll('.hl-tx, .hl-dialog, .selected')) {
     el.classList.remove('hl-tx', 'hl-dialog', 'selected');

@@ -1,8 +1,8 @@
 /**
  * Draws a ladder layout with d3 into an SVG: column headers (pinned while
- * scrolling down), lifelines, one arrow per message (`data-message-id`) with
- * its label, SDP summary, time gutter, retransmission mark and finding
- * markers (`data-rule`); zoom with ctrl+wheel or pinch, pan by dragging or
+ * scrolling down), a time gutter (pinned while panning sideways), lifelines,
+ * one arrow per message (`data-message-id`) with its label, SDP summary,
+ * retransmission mark and finding markers (`data-rule`); zoom with ctrl+wheel or pinch, pan by dragging or
  * with the wheel; hovering an arrow highlights its transaction and dialog.
  * Nothing is computed here that layout.ts could compute: this only draws.
  * All text goes through d3's `.text()` (textContent).
@@ -18,7 +18,7 @@ import {
 } from 'd3';
 import { fitAddress } from '../format.js';
 import type { Column, LadderLayout } from './layout.js';
-import { buildRows, cut, rowCuller } from './rows.js';
+import { buildRows, buildStamps, cut, rowCuller } from './rows.js';
 
 export interface LadderHandlers {
   /** A click on an arrow. */
@@ -31,6 +31,8 @@ export interface LadderDrawing {
   svg: SVGSVGElement;
   /** Every message's row, in order; only those near the viewport are in `svg` (rows.ts). */
   rows: readonly SVGGElement[];
+  /** Every message's time and delta in the gutter, culled as `rows` are. */
+  stamps: readonly SVGGElement[];
   /** Marks one arrow as selected (null: none) and brings it into view. */
   select(messageId: number | null): void;
   zoomBy(k: number): void;
@@ -70,13 +72,6 @@ export function renderLadder(
     .attr('x2', (c) => c.x)
     .attr('y1', top)
     .attr('y2', bottom);
-  viewport
-    .append('line')
-    .attr('class', 'gutter-rule')
-    .attr('x1', gutterWidth - 6)
-    .attr('x2', gutterWidth - 6)
-    .attr('y1', top)
-    .attr('y2', bottom);
   if (arrows.some((a) => a.markers.length)) {
     viewport
       .append('line')
@@ -93,22 +88,60 @@ export function renderLadder(
     if (a.row % 2 === 1) bands += `M0,${a.y - rowHeight / 2}h${layout.width}v${rowHeight}h-${layout.width}Z`;
   }
   viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bands);
-  const hoverBand = viewport.append('rect').attr('class', 'hover-band').attr('width', layout.width);
-  const selectBand = viewport.append('rect').attr('class', 'select-band').attr('width', layout.width);
-  hoverBand.attr('height', rowHeight).attr('y', -1000);
-  selectBand.attr('height', rowHeight).attr('y', -1000);
+  viewport.append('rect').attr('class', 'hover-band').attr('width', layout.width);
+  viewport.append('rect').attr('class', 'select-band').attr('width', layout.width);
+
+  // One group per message, built detached; the rows near the viewport are put in the group, attached once.
+  const { group: rowGroup, nodes } = buildRows(arrows);
+  const cull = rowCuller(rowGroup, nodes, top, rowHeight);
+
+  // The time gutter, drawn over the ladder's left edge and pinned there: it
+  // follows vertical pan and zoom only, so a ladder wider than its pane (many
+  // endpoints, or the inspector open beside it) keeps its times in view.
+  // Its own copy of the bands and of the leg stripes, which lie under it.
+  const gw = gutterWidth - 6;
+  const gutter = svg.append('g').attr('class', 'gutter');
+  gutter
+    .append('rect')
+    .attr('class', 'gutter-bg')
+    .attr('x', -10_000)
+    .attr('y', top)
+    .attr('width', gw + 10_000)
+    .attr('height', bottom - top);
+  let gutterBands = '';
+  for (const a of arrows) {
+    if (a.row % 2 === 1) gutterBands += `M0,${a.y - rowHeight / 2}h${gw}v${rowHeight}h-${gw}Z`;
+  }
+  gutter.append('path').attr('class', 'bands').attr('d', gutterBands);
+  gutter.append('rect').attr('class', 'hover-band').attr('width', gw);
+  gutter.append('rect').attr('class', 'select-band').attr('width', gw);
   if (layout.legs.length > 1) {
     const stripes = new Map<number, string>();
     for (const a of arrows) {
       const k = Math.min(a.leg, 5);
       stripes.set(k, `${stripes.get(k) ?? ''}M2,${a.y - rowHeight / 2 + 2}h5v${rowHeight - 4}h-5Z`);
     }
-    for (const [k, d] of stripes) viewport.append('path').attr('class', `leg-stripe leg-${k}`).attr('d', d);
+    for (const [k, d] of stripes) gutter.append('path').attr('class', `leg-stripe leg-${k}`).attr('d', d);
   }
-
-  // One group per message, built detached; the rows near the viewport are put in the group, attached once.
-  const { group: rowGroup, nodes } = buildRows(arrows);
-  const cull = rowCuller(rowGroup, nodes, top, rowHeight);
+  gutter
+    .append('line')
+    .attr('class', 'gutter-rule')
+    .attr('x1', gw)
+    .attr('x2', gw)
+    .attr('y1', top)
+    .attr('y2', bottom);
+  const { group: stampGroup, nodes: stamps } = buildStamps(arrows);
+  const cullStamps = rowCuller(stampGroup, stamps, top, rowHeight);
+  (gutter.node() as SVGGElement).appendChild(stampGroup);
+  // Both copies of each band (ladder and gutter) move together.
+  const hoverBand = svg
+    .selectAll<SVGRectElement, unknown>('rect.hover-band')
+    .attr('height', rowHeight)
+    .attr('y', -1000);
+  const selectBand = svg
+    .selectAll<SVGRectElement, unknown>('rect.select-band')
+    .attr('height', rowHeight)
+    .attr('y', -1000);
   // The pane's size arrives with the ResizeObserver, after the browser's own
   // layout: reading it now would force a layout of the whole page (tens of ms).
   let viewW = window.innerWidth;
@@ -117,6 +150,7 @@ export function renderLadder(
     const y0 = t.invertY(0);
     const y1 = t.invertY(viewH);
     cull(y0 - (y1 - y0), y1 + (y1 - y0));
+    cullStamps(y0 - (y1 - y0), y1 + (y1 - y0));
   };
   showAround(zoomIdentity);
   (viewport.node() as SVGGElement).appendChild(rowGroup);
@@ -130,12 +164,6 @@ export function renderLadder(
     .attr('y', 0)
     .attr('width', layout.width + 20_000)
     .attr('height', top);
-  header
-    .append('text')
-    .attr('class', 'gutter-title')
-    .attr('x', 12)
-    .attr('y', top - 12)
-    .text('time  (+delta)');
   const heads = header
     .selectAll<SVGGElement, Column>('g.column-head')
     .data(columns)
@@ -168,6 +196,21 @@ export function renderLadder(
       c.subtitle ? cut(c.subtitle, 26) : c.title === c.addrs[0] ? '' : fitAddress(c.addrs.join(', '), 26),
     );
   heads.on('click', (_e, c) => handlers.onColumn?.(c));
+  // The corner above the gutter, pinned both ways.
+  const corner = svg.append('g').attr('class', 'corner');
+  corner
+    .append('rect')
+    .attr('class', 'header-bg')
+    .attr('x', -10_000)
+    .attr('y', 0)
+    .attr('width', gw + 10_000)
+    .attr('height', top);
+  corner
+    .append('text')
+    .attr('class', 'gutter-title')
+    .attr('x', 12)
+    .attr('y', top - 12)
+    .text('time  (+delta)');
 
   // Hover: the transaction stands out, its dialog less so, the rest fades. One
   // listener on the SVG finds the row under the pointer from its y (rows are evenly spaced).
@@ -201,7 +244,7 @@ export function renderLadder(
   const rowAt = (e: MouseEvent): number => {
     const box = svgEl.getBoundingClientRect();
     const sy = e.clientY - box.top;
-    if (sy < top * transform.k || (e.target as Element | null)?.closest?.('g.header')) return -1;
+    if (sy < top * transform.k || (e.target as Element | null)?.closest?.('g.header, g.corner')) return -1;
     const y = transform.invertY(sy);
     const row = Math.floor((y - top) / rowHeight);
     return row >= 0 && row < arrows.length ? row : -1;
@@ -219,7 +262,9 @@ export function renderLadder(
     transform = t;
     showAround(t);
     viewport.attr('transform', t.toString());
+    gutter.attr('transform', `translate(0,${t.y}) scale(${t.k})`);
     header.attr('transform', `translate(${t.x},0) scale(${t.k})`);
+    corner.attr('transform', `scale(${t.k})`);
   };
   const z: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.15, 4])
@@ -279,6 +324,7 @@ export function renderLadder(
   return {
     svg: svgEl,
     rows: nodes,
+    stamps,
     select(messageId) {
       selected?.classList.remove('selected');
       selected = null;

@@ -3,7 +3,8 @@
  * a detached group (d3's selection machinery costs more than the elements
  * themselves at 1,000 rows; see test/bench/bench-browser.mjs). One group per
  * message (`data-message-id`) with its arrow (shaft and head in one path),
- * label, SDP summary, gutter times and finding markers (`data-rule`). Text is
+ * label, SDP summary and finding markers (`data-rule`); the gutter's times
+ * apart (`buildStamps`). Text is
  * set with textContent only.
  */
 import { shortenIpv6ToFit } from '../format.js';
@@ -75,8 +76,6 @@ export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes
       'data-message-id': a.messageId,
       transform: `translate(0,${a.y})`,
     });
-    el(g, 'text', 'time', { x: 12, y: -2 }, a.timeText);
-    if (a.deltaText) el(g, 'text', 'delta', { x: 12, y: 11 }, a.deltaText);
     el(g, 'path', 'shaft', { d: arrowPath(a) });
     const x = a.self ? a.x1 + 34 : (a.x1 + a.x2) / 2;
     const anchor = a.self ? 'start' : 'middle';
@@ -106,6 +105,25 @@ export function buildRows(arrows: readonly Arrow[]): { group: SVGGElement; nodes
     nodes.push(g);
   }
   // Built inside the group (el appends), then taken out: the culler puts back those in view.
+  group.textContent = '';
+  return { group, nodes };
+}
+
+/**
+ * Each row's time and delta, apart from its arrow: render.ts draws them in
+ * the time gutter, which stays at the left edge when the ladder is panned
+ * sideways. A group per message (`data-stamp`), culled as the rows are.
+ */
+export function buildStamps(arrows: readonly Arrow[]): { group: SVGGElement; nodes: SVGGElement[] } {
+  const group = document.createElementNS(NS, 'g');
+  group.setAttribute('class', 'stamps');
+  const nodes: SVGGElement[] = [];
+  for (const a of arrows) {
+    const g = el(group, 'g', 'stamp', { 'data-stamp': a.messageId, transform: `translate(0,${a.y})` });
+    el(g, 'text', 'time', { x: 12, y: -2 }, a.timeText);
+    if (a.deltaText) el(g, 'text', 'delta', { x: 12, y: 11 }, a.deltaText);
+    nodes.push(g);
+  }
   group.textContent = '';
   return { group, nodes };
 }
@@ -146,10 +164,10 @@ export function rowCuller<N>(
   };
 }
 
-/** `rows` copied into the `g.rows` of an exported copy of the ladder, in place of the rows in view. */
-export function putAllRows(root: Element, rows: readonly Element[]): void {
-  const group = root.querySelector('g.rows');
+/** `nodes` copied into the group `selector` (`g.rows`, `g.stamps`) of an exported copy of the ladder, in place of those in view. */
+export function putAll(root: Element, selector: string, nodes: readonly Element[]): void {
+  const group = root.querySelector(selector);
   if (group === null) return;
   group.textContent = '';
-  for (const r of rows) group.appendChild(r.cloneNode(true));
+  for (const r of nodes) group.appendChild(r.cloneNode(true));
 }

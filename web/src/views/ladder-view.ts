@@ -168,7 +168,9 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         () => {
           if (drawing && layout) {
             download(
-              new Blob([ladderSvgText(drawing.svg, layout, drawing.rows)], { type: 'image/svg+xml' }),
+              new Blob([ladderSvgText(drawing.svg, layout, drawing.rows, drawing.stamps)], {
+                type: 'image/svg+xml',
+              }),
               `call-${callId}.svg`,
             );
           }
