@@ -250,6 +250,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     if (verdict.duplicate) rec.duplicates++;
 
     // Evidence first: a link may merge this call into an older one.
+    let touched: number[] | null = null;
     if (first && cid !== undefined) {
       const evs = linkEvidence(msg);
       if (evs !== null) for (const ev of evs) this.calls.link(tx.call, ev, cid);
@@ -257,7 +258,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
         const method = msg.method;
         if (method === 'REFER') this.transfers.refer(msg, id, ts, this.calls.find(tx.call), dst);
         else if (method === 'INVITE' && toTag === undefined)
-          this.transfers.invite(msg, id, this.calls.find(tx.call), src);
+          touched = this.transfers.invite(msg, id, this.calls.find(tx.call), src);
       }
     }
     step.root = this.calls.find(tx.call);
@@ -296,6 +297,7 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
       call: root.rec.id,
     };
     if (verdict.interval !== undefined) out.interval = verdict.interval;
+    if (touched !== null) out.touched = touched;
     return out;
   }
 

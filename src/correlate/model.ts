@@ -179,6 +179,8 @@ export interface MessageCorrelation {
   duplicate: boolean;
   /** Seconds since the previous copy (retransmissions and duplicates). */
   interval?: number;
+  /** Other calls whose records this message changed (a transfer's INVITE names its REFER's call, transfers.ts). */
+  touched?: number[];
   /** Dialog the message belongs to, as known when it arrives. */
   dialog: number | null;
   /** Call at push time; a later link may merge it into an older call (the call records are authoritative). */

@@ -112,14 +112,20 @@ export class Transfers {
     this.queue.push(r);
   }
 
-  /** The first copy of an INVITE without To tag (a call's initial INVITE), in call `root`. */
-  invite(msg: SipRequest, id: number, root: CallNode, src: Endpoint): void {
+  /**
+   * The first copy of an INVITE without To tag (a call's initial INVITE), in
+   * call `root`. Returns the ids of the other calls whose records it changed
+   * (null: none), for a live view to send them again.
+   */
+  invite(msg: SipRequest, id: number, root: CallNode, src: Endpoint): number[] | null {
+    let changed: number[] | null = null;
     const replaced = replacesCallId(headerValue(msg, 'replaces'));
     if (replaced !== null) {
       const other = this.hooks.byCallId(replaced);
-      if (other !== undefined) this.relate(root, other, 'replaces', 'replaced-by', 'Replaces', id);
+      if (other !== undefined)
+        changed = this.relate(root, other, 'replaces', 'replaced-by', 'Replaces', id, changed);
     }
-    if (this.size === 0) return;
+    if (this.size === 0) return changed;
     const to = keyOf(toHeader(msg)?.uri);
     const ruri = keyOf(msg.uri);
     const referredBy = keyOf(nameAddrOf(msg, 'referred-by', null)?.uri);
@@ -144,9 +150,17 @@ export class Transfers {
         }
       }
     }
-    if (best === null) return;
+    if (best === null) return changed;
     this.drop(best);
-    this.relate(root, best.call, 'transferred-from', 'transferred-to', bestEvidence, best.refer);
+    return this.relate(
+      root,
+      best.call,
+      'transferred-from',
+      'transferred-to',
+      bestEvidence,
+      best.refer,
+      changed,
+    );
   }
 
   /** Forgets the REFERs older than the window at capture time `ts`. */
@@ -178,7 +192,10 @@ export class Transfers {
     if (list.length === 0) this.byTarget.delete(r.target);
   }
 
-  /** `a` is hot and awake (the INVITE's call); `b` may be parked or already handed out. */
+  /**
+   * `a` is hot and awake (the INVITE's call); `b` may be parked or already
+   * handed out. Returns `changed` with `b`'s id added when its record changed.
+   */
   private relate(
     a: CallNode,
     b: CallNode,
@@ -186,13 +203,16 @@ export class Transfers {
     kindB: CallRelationKind,
     evidence: CallRelationEvidence,
     message: number,
-  ): void {
+    changed: number[] | null,
+  ): number[] | null {
     const x = this.hooks.find(a);
     const y = this.hooks.find(b);
-    if (x === y) return;
+    if (x === y) return changed;
     if (y.parked !== null) this.hooks.wake(y);
     addRelation(x.rec, { call: y.rec.id, relation: kindA, evidence, message });
-    if (!y.released) addRelation(y.rec, { call: x.rec.id, relation: kindB, evidence, message });
+    if (y.released || !addRelation(y.rec, { call: x.rec.id, relation: kindB, evidence, message }))
+      return changed;
+    return changed === null ? [y.rec.id] : [...changed, y.rec.id];
   }
 }
 
@@ -210,9 +230,11 @@ function howFits(
   return null;
 }
 
-function addRelation(rec: CallRecord, rel: CallRelation): void {
-  for (const q of rec.related) if (q.call === rel.call && q.relation === rel.relation) return;
+/** Adds `rel` unless `rec` has it already; true when added. */
+function addRelation(rec: CallRecord, rel: CallRelation): boolean {
+  for (const q of rec.related) if (q.call === rel.call && q.relation === rel.relation) return false;
   rec.related = withItem(rec.related, rel);
+  return true;
 }
 
 /**

@@ -291,7 +291,10 @@ export class LivePipeline extends Emitter<LiveEvents> {
     else k.responses++;
     if (c.retransmission) k.retransmissions++;
     if (msg.malformed) k.malformed++;
-    if (this.tracking) this.touched.add(c.call);
+    if (this.tracking) {
+      this.touched.add(c.call);
+      if (c.touched !== undefined) for (const other of c.touched) this.touched.add(other);
+    }
     this.analyzer.onMessage(msg, id, c);
     if (this.has('message')) this.emit('message', { id, msg, correlation: c });
   }

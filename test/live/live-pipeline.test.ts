@@ -9,7 +9,7 @@ import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeli
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { MessageRecord } from '../../src/report/message-record.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import { basicCall, T0 } from '../fixtures/flows/index.js';
+import { basicCall, referTransfer, T0 } from '../fixtures/flows/index.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 
@@ -171,6 +171,21 @@ describe('live pipeline: updates for the browser', () => {
     expect(live.takeUpdatedCalls()).toEqual([]);
     live.pushPayload(payloadOf(msgs[3], 4));
     expect(live.takeUpdatedCalls().map((c) => [c.id, c.state])).toEqual([[0, 'in-call']]);
+  });
+
+  it("a transfer's INVITE sends the REFER's call again too: its record now names the new call (RFC 3515)", () => {
+    const live = createLivePipeline({ clock: () => T0 });
+    const msgs = referTransfer();
+    live.takeUpdatedCalls();
+    // Up to the NOTIFY's 200 (#7): only call 0.
+    for (let i = 0; i < 8; i++) live.pushPayload(payloadOf(msgs[i], i + 1));
+    expect(live.takeUpdatedCalls().map((c) => c.id)).toEqual([0]);
+    // Alice's INVITE to carol (#8) starts call 1 and changes call 0.
+    live.pushPayload(payloadOf(msgs[8], 9));
+    expect(live.takeUpdatedCalls().map((c) => [c.id, c.related.map((r) => r.relation)])).toEqual([
+      [0, ['transferred-to']],
+      [1, ['transferred-from']],
+    ]);
   });
 
   it('a HEP-delivered message’s JSON carries the agent’s node and correlation id', () => {
