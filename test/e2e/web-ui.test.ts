@@ -327,6 +327,42 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
+    'compares two messages side by side (shift+click), as sngrep does: what the B2BUA changed between its legs',
+    async () => {
+      const call = calls.find((c) => c.links.length > 0)!;
+      const detail = await hx.api<CallDetail>(`/api/captures/${mixedId}/calls/${call.id}`);
+      const [a, b] = detail.messages.filter((m) => m.method === 'INVITE');
+      const p = await hx.context.newPage();
+      await p.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}/messages/${a.id}`);
+      await p.locator(`.inspector[data-inspected="${a.id}"] .compare-hint`).waitFor();
+      await p.locator(`svg.ladder [data-message-id="${b.id}"] .label`).click({ modifiers: ['Shift'] });
+      await p.locator(`.inspector.compare[data-compared="${a.id},${b.id}"]`).waitFor();
+      expect(p.url()).toContain(`/messages/${a.id}/compare/${b.id}`);
+      expect(await p.locator(`svg.ladder [data-message-id="${b.id}"]`).getAttribute('class')).toContain(
+        'compared',
+      );
+      const rowOf = (name: string) =>
+        p.locator('.message-diff tbody tr', { has: p.locator(`th:text-is("${name}")`) });
+      // The B2BUA gave the second leg its own Call-ID and named the first in X-CID.
+      expect(await rowOf('Call-ID').getAttribute('data-diff')).toBe('changed');
+      expect(await rowOf('Call-ID').locator('td').allTextContents()).toEqual([a.callId, b.callId]);
+      expect(await rowOf('X-CID').getAttribute('data-diff')).toBe('added');
+      expect(await rowOf('Content-Type').getAttribute('data-diff')).toBe('same');
+      // Only the differences: identical rows hidden.
+      await p.locator('[data-only-differences]').check();
+      expect(await rowOf('Content-Type').isVisible()).toBe(false);
+      expect(await rowOf('X-CID').isVisible()).toBe(true);
+      await p.locator('.inspector.compare').screenshot({ path: join(SCREENSHOTS, 'compare.png') });
+      // Esc closes the compare back to the first message.
+      await p.keyboard.press('Escape');
+      await p.locator(`.inspector[data-inspected="${a.id}"] [data-raw]`).waitFor();
+      expect(p.url()).not.toContain('/compare/');
+      await p.close();
+    },
+    T,
+  );
+
+  it(
     'renames a column and merges two columns that get the same name (sngrep aliases)',
     async () => {
       const call = calls.find((c) => c.links.length > 0)!;

@@ -19,6 +19,13 @@ describe('hash routes', () => {
       call: 12,
       message: 340,
     });
+    expect(parseRoute('#/captures/c1/calls/12/messages/340/compare/345')).toEqual({
+      view: 'ladder',
+      capture: 'c1',
+      call: 12,
+      message: 340,
+      compare: 345,
+    });
     expect(parseRoute('#/captures/c1/findings')).toEqual({ view: 'findings', capture: 'c1' });
     expect(parseRoute('#/captures/c1/stats')).toEqual({ view: 'stats', capture: 'c1' });
   });
@@ -29,6 +36,7 @@ describe('hash routes', () => {
       { view: 'calls', capture: 'c 1/../x' },
       { view: 'ladder', capture: 'c2', call: 0, message: null },
       { view: 'ladder', capture: 'c2', call: 7, message: 0 },
+      { view: 'ladder', capture: 'c2', call: 7, message: 0, compare: 3 },
       { view: 'findings', capture: 'c3' },
       { view: 'stats', capture: 'c3' },
     ];
@@ -49,7 +57,25 @@ describe('hash routes', () => {
     });
   });
 
-  it('Esc closes the message, then the ladder, then the capture', () => {
+  it('a compare of a message with itself, or with no first message, is not a compare', () => {
+    expect(parseRoute('#/captures/c1/calls/3/messages/9/compare/9')).toEqual({
+      view: 'ladder',
+      capture: 'c1',
+      call: 3,
+      message: 9,
+    });
+    expect(parseRoute('#/captures/c1/calls/3/messages/x/compare/9')).toMatchObject({ message: null });
+    expect(parseRoute('#/captures/c1/calls/3/messages/9/compare/x')).toEqual({
+      view: 'ladder',
+      capture: 'c1',
+      call: 3,
+      message: 9,
+    });
+  });
+
+  it('Esc closes the compare, then the message, then the ladder, then the capture', () => {
+    const cmp: Route = { view: 'ladder', capture: 'c1', call: 3, message: 9, compare: 11 };
+    expect(parentRoute(cmp)).toEqual({ view: 'ladder', capture: 'c1', call: 3, message: 9 });
     const msg: Route = { view: 'ladder', capture: 'c1', call: 3, message: 9 };
     const ladder = parentRoute(msg);
     expect(ladder).toEqual({ view: 'ladder', capture: 'c1', call: 3, message: null });

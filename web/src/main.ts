@@ -148,7 +148,13 @@ window.addEventListener('hashchange', onRoute);
 document.addEventListener('keydown', (e) => {
   if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   const target = e.target as HTMLElement | null;
-  const typing = !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  // A checkbox or button takes no keys: Esc and the view's keys work from it as from the page.
+  const typing =
+    !!target &&
+    (target.isContentEditable ||
+      /^(TEXTAREA|SELECT)$/.test(target.tagName) ||
+      (target.tagName === 'INPUT' &&
+        !/^(checkbox|radio|button|submit|reset)$/.test((target as HTMLInputElement).type)));
   if (typing) {
     if (e.key === 'Escape') {
       target.blur();

@@ -3,13 +3,22 @@
  * a link names the capture, the call and the message and can be shared:
  * `#/captures/:id`, `#/captures/:id/calls/:callId`,
  * `#/captures/:id/calls/:callId/messages/:messageId`,
- * `#/captures/:id/findings`, `#/captures/:id/stats`. Pure: parse and format.
+ * `#/captures/:id/calls/:callId/messages/:messageId/compare/:otherId` (two
+ * messages side by side), `#/captures/:id/findings`, `#/captures/:id/stats`.
+ * Pure: parse and format.
  */
 
 export type Route =
   | { view: 'captures' }
   | { view: 'calls'; capture: string }
-  | { view: 'ladder'; capture: string; call: number; message: number | null }
+  | {
+      view: 'ladder';
+      capture: string;
+      call: number;
+      message: number | null;
+      /** A second message compared with `message` (absent: none). */
+      compare?: number;
+    }
   | { view: 'findings'; capture: string }
   | { view: 'stats'; capture: string };
 
@@ -42,8 +51,12 @@ export function parseRoute(hash: string): Route {
     const call = num(parts[3]);
     if (call === null) return { view: 'calls', capture };
     if (parts.length === 4) return { view: 'ladder', capture, call, message: null };
-    const message = parts[4] === 'messages' && parts.length === 6 ? num(parts[5]) : null;
-    return { view: 'ladder', capture, call, message };
+    const message =
+      parts[4] === 'messages' && (parts.length === 6 || parts.length === 8) ? num(parts[5]) : null;
+    const compare = message !== null && parts.length === 8 && parts[6] === 'compare' ? num(parts[7]) : null;
+    return compare === null || compare === message
+      ? { view: 'ladder', capture, call, message }
+      : { view: 'ladder', capture, call, message, compare };
   }
   return { view: 'calls', capture };
 }
@@ -60,16 +73,18 @@ export function formatRoute(r: Route): string {
     case 'stats':
       return `${base}/stats`;
     case 'ladder':
-      return `${base}/calls/${r.call}${r.message === null ? '' : `/messages/${r.message}`}`;
+      return `${base}/calls/${r.call}${r.message === null ? '' : `/messages/${r.message}`}${r.message !== null && r.compare !== undefined ? `/compare/${r.compare}` : ''}`;
   }
 }
 
-/** Where Esc goes: the message closes to its ladder, the ladder to the call list, a capture's views to the list of captures. */
+/** Where Esc goes: a compare closes to its first message, the message to its ladder, the ladder to the call list, a capture's views to the list of captures. */
 export function parentRoute(r: Route): Route {
   switch (r.view) {
     case 'captures':
       return r;
     case 'ladder':
+      if (r.compare !== undefined)
+        return { view: 'ladder', capture: r.capture, call: r.call, message: r.message };
       return r.message !== null ? { ...r, message: null } : { view: 'calls', capture: r.capture };
     case 'calls':
     case 'findings':

@@ -21,8 +21,8 @@ import type { Column, LadderLayout } from './layout.js';
 import { buildRows, buildStamps, cut, rowCuller } from './rows.js';
 
 export interface LadderHandlers {
-  /** A click on an arrow. */
-  onSelect(messageId: number): void;
+  /** A click on an arrow; `shift` when Shift was held (compare with the selected message). */
+  onSelect(messageId: number, shift: boolean): void;
   /** A click on a column header (rename / merge). */
   onColumn?(column: Column): void;
 }
@@ -35,6 +35,8 @@ export interface LadderDrawing {
   stamps: readonly SVGGElement[];
   /** Marks one arrow as selected (null: none) and brings it into view. */
   select(messageId: number | null): void;
+  /** Marks the arrow compared with the selected one (null: none). */
+  markCompared(messageId: number | null): void;
   zoomBy(k: number): void;
   resetZoom(): void;
   destroy(): void;
@@ -253,7 +255,7 @@ export function renderLadder(
   svgEl.addEventListener('pointerleave', () => light(-1));
   svgEl.addEventListener('click', (e) => {
     const row = rowAt(e);
-    if (row >= 0) handlers.onSelect(arrows[row].messageId);
+    if (row >= 0) handlers.onSelect(arrows[row].messageId, e.shiftKey);
   });
 
   // Zoom and pan.
@@ -304,6 +306,7 @@ export function renderLadder(
   resize.observe(svgEl);
 
   let selected: SVGGElement | null = null;
+  let compared: SVGGElement | null = null;
   let selectedIndex = -1;
   /**
    * Pans sideways so that arrow `i` is in view, when it is not: a call with
@@ -345,6 +348,12 @@ export function renderLadder(
         z.translateBy(svgSel, 0, (hgt / 3 - y) / transform.k);
       }
       revealAcross(i);
+    },
+    markCompared(messageId) {
+      compared?.classList.remove('compared');
+      const i = messageId === null ? -1 : arrows.findIndex((x) => x.messageId === messageId);
+      compared = i < 0 ? null : nodes[i];
+      compared?.classList.add('compared');
     },
     zoomBy(k) {
       z.scaleBy(svgSel, k);

@@ -11,9 +11,12 @@ import { wallClock } from '../format.js';
 import { contextNote, messageGuide } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
+import { compareView } from './message-compare.js';
 
 export interface Inspector {
   show(messageId: number): void;
+  /** Messages `a` and `b` side by side (message-compare.ts). */
+  compare(a: number, b: number): void;
   destroy(): void;
 }
 
@@ -110,9 +113,12 @@ export function createInspector(
   captureId: string,
   detail: CallDetail,
   onClose: () => void,
+  /** The compare's close: back to its first message. */
+  onCloseCompare: (first: number) => void,
 ): Inspector {
   let abort = new AbortController();
-  let shown: number | null = null;
+  /** What the pane shows: `m:<id>` or `c:<a>/<b>`. */
+  let shown: string | null = null;
 
   function render(m: MessageDetail, rules: Rule[]): void {
     const catalogue = new Map(rules.map((r) => [r.id, r]));
@@ -207,6 +213,7 @@ export function createInspector(
           ['malformed', m.malformed ? 'yes' : null],
         ]),
         guideBlock(m, tx),
+        h('p', { class: 'compare-hint' }, 'Shift+click another arrow to compare it with this message.'),
         m.findings?.length
           ? h(
               'section',
@@ -236,8 +243,8 @@ export function createInspector(
 
   return {
     show(messageId) {
-      if (shown === messageId) return;
-      shown = messageId;
+      if (shown === `m:${messageId}`) return;
+      shown = `m:${messageId}`;
       abort.abort();
       abort = new AbortController();
       const signal = abort.signal;
@@ -245,6 +252,26 @@ export function createInspector(
       Promise.all([api.message(captureId, messageId, signal), api.rules().catch(() => [] as Rule[])]).then(
         ([m, rules]) => {
           if (!signal.aborted) render(m, rules);
+        },
+        (e: Error) => {
+          if (!signal.aborted) replace(container, h('div', { class: 'inspector error-text' }, e.message));
+        },
+      );
+    },
+    compare(a, b) {
+      if (shown === `c:${a}/${b}`) return;
+      shown = `c:${a}/${b}`;
+      abort.abort();
+      abort = new AbortController();
+      const signal = abort.signal;
+      replace(container, h('div', { class: 'inspector loading' }, `Loading messages #${a} and #${b}…`));
+      Promise.all([api.message(captureId, a, signal), api.message(captureId, b, signal)]).then(
+        ([ma, mb]) => {
+          if (!signal.aborted)
+            replace(
+              container,
+              compareView(ma, mb, () => onCloseCompare(a)),
+            );
         },
         (e: Error) => {
           if (!signal.aborted) replace(container, h('div', { class: 'inspector error-text' }, e.message));

@@ -122,6 +122,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   const captureId = route.capture;
   const callId = route.call;
   let message = route.message;
+  let compare = route.compare;
   let detail: CallDetail | null = null;
   let layout: LadderLayout | null = null;
   let drawing: LadderDrawing | null = null;
@@ -214,12 +215,17 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
     replace(top, summary(captureId, detail), toolbar(detail), legend(layout));
     drawing = renderLadder(pane, layout, {
-      onSelect: (id) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }),
+      onSelect: (id, shift) =>
+        ctx.navigate(
+          shift && message !== null && id !== message
+            ? { view: 'ladder', capture: captureId, call: callId, message, compare: id }
+            : { view: 'ladder', capture: captureId, call: callId, message: id },
+        ),
       onColumn: rename,
     });
     performance.measure('ladder:layout', { start: t0, end: t1 });
     performance.measure('ladder:render', { start: t1, end: performance.now() });
-    if (message !== null) focusMessage(message);
+    if (message !== null) focusMessage(message, compare);
   }
 
   function rename(c: Column): void {
@@ -266,11 +272,13 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     input.focus();
   }
 
-  function focusMessage(id: number | null): void {
+  function focusMessage(id: number | null, other: number | undefined): void {
     message = id;
+    compare = id === null ? undefined : other;
     if (!layout || !detail) return;
     selectedRow = id === null ? selectedRow : layout.arrows.findIndex((a) => a.messageId === id);
     drawing?.select(id);
+    drawing?.markCompared(compare ?? null);
     if (id === null) {
       inspector?.destroy();
       inspector = null;
@@ -278,10 +286,15 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       return;
     }
     split.classList.add('inspecting');
-    inspector ??= createInspector(side, captureId, detail, () =>
-      ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: null }),
+    inspector ??= createInspector(
+      side,
+      captureId,
+      detail,
+      () => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: null }),
+      (first) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: first }),
     );
-    inspector.show(id);
+    if (compare !== undefined) inspector.compare(id, compare);
+    else inspector.show(id);
   }
 
   function move(by: number): void {
@@ -338,7 +351,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   return {
     update(r) {
       if (r.view !== 'ladder' || r.capture !== captureId || r.call !== callId) return false;
-      focusMessage(r.message);
+      focusMessage(r.message, r.compare);
       return true;
     },
     key(e) {
