@@ -272,12 +272,21 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const call = calls.find((c) => c.links.length > 0)!;
       const target = call.messages[call.messages.length - 1];
       const fresh = await hx.context.newPage();
+      // Short enough that the last row starts below the ladder pane's fold.
+      await fresh.setViewportSize({ width: 1280, height: 600 });
       await fresh.goto(`${hx.server.url}/#/captures/${mixedId}/calls/${call.id}/messages/${target}`);
       await fresh.locator(`.inspector[data-inspected="${target}"] [data-raw]`).waitFor();
       expect(await fresh.locator('svg.ladder [data-message-id]').count()).toBe(call.messages.length);
       expect(await fresh.locator(`svg.ladder [data-message-id="${target}"]`).getAttribute('class')).toContain(
         'selected',
       );
+      // Scrolled into view: the last row is below the fold of a ladder pane this size.
+      const inView = async () => {
+        const box = (await fresh.locator('svg.ladder').boundingBox())!;
+        const row = (await fresh.locator(`svg.ladder [data-message-id="${target}"] .label`).boundingBox())!;
+        return row.y >= box.y && row.y + row.height <= box.y + box.height;
+      };
+      await expect.poll(inView).toBe(true);
       // The linked legs are named with the evidence that linked them.
       expect(await fresh.locator('.legend .legs').textContent()).toContain(
         `linked by ${call.links[0].evidence}`,

@@ -158,14 +158,17 @@ export function renderLadder(
   (viewport.node() as SVGGElement).appendChild(rowGroup);
 
   // Column headers, pinned to the top: they follow horizontal pan and zoom only.
+  // The background of the header row (and of its corner), from far left of the ladder to `right`.
+  const headerBg = (g: Selection<SVGGElement, unknown, null, undefined>, right: number) =>
+    g
+      .append('rect')
+      .attr('class', 'header-bg')
+      .attr('x', -10_000)
+      .attr('y', 0)
+      .attr('width', right + 10_000)
+      .attr('height', top);
   const header = svg.append('g').attr('class', 'header');
-  header
-    .append('rect')
-    .attr('class', 'header-bg')
-    .attr('x', -10_000)
-    .attr('y', 0)
-    .attr('width', layout.width + 20_000)
-    .attr('height', top);
+  headerBg(header, layout.width + 10_000);
   const heads = header
     .selectAll<SVGGElement, Column>('g.column-head')
     .data(columns)
@@ -200,13 +203,7 @@ export function renderLadder(
   heads.on('click', (_e, c) => handlers.onColumn?.(c));
   // The corner above the gutter, pinned both ways.
   const corner = svg.append('g').attr('class', 'corner');
-  corner
-    .append('rect')
-    .attr('class', 'header-bg')
-    .attr('x', -10_000)
-    .attr('y', 0)
-    .attr('width', gw + 10_000)
-    .attr('height', top);
+  headerBg(corner, gw);
   corner
     .append('text')
     .attr('class', 'gutter-title')
@@ -301,13 +298,24 @@ export function renderLadder(
     showAround(transform);
     extent();
     z.translateBy(svgSel, 0, 0);
-    if (selectedIndex >= 0) revealAcross(selectedIndex);
+    if (selectedIndex >= 0) {
+      if (revealOnResize) revealDown(selectedIndex);
+      revealAcross(selectedIndex);
+    }
+    revealOnResize = false;
   });
   resize.observe(svgEl);
 
+  let revealOnResize = false;
   let selected: SVGGElement | null = null;
   let compared: SVGGElement | null = null;
   let selectedIndex = -1;
+  /** Scrolls arrow `i` into view when it is outside (above, under the pinned header, or below). */
+  function revealDown(i: number): void {
+    const y = transform.applyY(arrows[i].y);
+    if (y < top * transform.k + rowHeight || y > viewH - rowHeight)
+      z.translateBy(svgSel, 0, (viewH / 3 - y) / transform.k);
+  }
   /**
    * Pans sideways so that arrow `i` is in view, when it is not: a call with
    * many endpoints is wider than the page, and the inspector opening beside
@@ -341,13 +349,11 @@ export function renderLadder(
       selectedIndex = i;
       selected.classList.add('selected');
       selectBand.attr('y', a.y - rowHeight / 2);
-      // Bring it into view when it is outside (below the pinned header).
-      const hgt = viewH;
-      const y = transform.applyY(a.y);
-      if (y < top * transform.k + rowHeight || y > hgt - rowHeight) {
-        z.translateBy(svgSel, 0, (hgt / 3 - y) / transform.k);
-      }
+      revealDown(i);
       revealAcross(i);
+      // The pane's real size comes with the next resize report (a deep link
+      // selects before the first one): look again then.
+      revealOnResize = true;
     },
     markCompared(messageId) {
       compared?.classList.remove('compared');
