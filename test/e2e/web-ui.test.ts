@@ -74,6 +74,17 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         info.stats.findings,
       ]);
       expect(await row.locator('td').nth(6).getAttribute('class')).toBe('num sev-warning');
+      // The list fits a 1,000-pixel-wide window: long names wrap, the buttons stay in the page.
+      const narrow = await hx.context.newPage();
+      await narrow.setViewportSize({ width: 1000, height: 600 });
+      await narrow.goto(`${hx.server.url}/#/`);
+      const list = narrow.locator('table.capture-list');
+      await list.locator(`tr[data-capture-id="${mixedId}"]`).waitFor();
+      const fits = await list.evaluate(
+        (t) => t.getBoundingClientRect().right <= document.documentElement.clientWidth,
+      );
+      expect(fits).toBe(true);
+      await narrow.close();
       calls = (await hx.api<CallPage>(`/api/captures/${mixedId}/calls?limit=1000`)).calls;
       expect(calls.length).toBe(info.stats.calls);
     },

@@ -152,14 +152,14 @@ export function capturesView(ctx: ViewContext): View {
         'data-status': c.status,
         class: `capture-row${i === selected ? ' selected' : ''}`,
       },
-      h('td', null, name),
+      h('td', { class: 'capture-name-cell' }, name),
       h('td', null, statusCell(c)),
       h('td', { class: 'num' }, bytesText(c.size)),
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
       h('td', { class: 'num' }, s ? countText(s.sipMessages) : '–'),
       h('td', { class: 'num' }, s ? countText(s.calls) : '–'),
       findingsCell(s),
-      h('td', null, c.createdAt ? c.createdAt.replace('T', ' ').slice(0, 19) : ''),
+      h('td', { class: 'added' }, ...addedText(c.createdAt)),
       h(
         'td',
         { class: 'actions' },
@@ -333,4 +333,11 @@ function findingsCell(s: Stats | null): HTMLElement {
   );
   if (by && s.findings > 0) td.title = SEVERITY_ORDER.map((k) => `${by[k]} ${k}`).join(', ');
   return td;
+}
+
+/** `2026-11-25 08:54:13` as date and time, each kept whole when the cell wraps. */
+function addedText(createdAt: string | undefined): Array<HTMLElement | string> {
+  if (!createdAt) return [];
+  const [date, time = ''] = createdAt.slice(0, 19).split('T');
+  return [h('span', null, date), ' ', h('span', null, time)];
 }
