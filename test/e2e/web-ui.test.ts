@@ -153,6 +153,14 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         els.map((e) => Number((e as HTMLElement).dataset.callId)),
       );
       expect(ids.sort((a, b) => a - b)).toEqual(calls.map((c) => c.id).sort((a, b) => a - b));
+      // A failed attempt shows the code that ended it; an answered call only its state.
+      const cancelled = calls.find((c) => c.state === 'cancelled')!;
+      const answered = calls.find((c) => c.state === 'completed' && !c.related?.length)!;
+      const stateOf = (id: number) =>
+        page().locator(`.call-row[data-call-id="${id}"] .c-state`).textContent();
+      expect(await stateOf(cancelled.id)).toBe(`cancelled ${cancelled.finalStatus}`);
+      expect(cancelled.finalStatus).toBe(487);
+      expect(await stateOf(answered.id)).toBe('completed');
       await page().screenshot({ path: join(SCREENSHOTS, 'calls.png') });
     },
     T,

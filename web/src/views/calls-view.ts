@@ -36,7 +36,7 @@ const COLUMNS: Column[] = [
     cls: 'c-state',
     cell: (c) => {
       const rel = relationsBrief(c.related);
-      return rel ? `${c.state} · ${rel.short}` : c.state;
+      return rel ? `${stateText(c)} · ${rel.short}` : stateText(c);
     },
   },
   { title: 'Duration', sort: 'durationMs', cls: 'c-num', cell: (c) => durationText(c.durationMs) },
@@ -44,6 +44,11 @@ const COLUMNS: Column[] = [
   { title: 'Msgs', sort: 'messages', cls: 'c-num', cell: (c) => String(c.messages.length) },
   { title: 'Findings', sort: 'findings', cls: 'c-num c-findings', cell: (c) => String(c.findingCount ?? 0) },
 ];
+
+/** The state and, for a failed attempt, the code that ended it (`rejected 407`), as the ladder's summary shows it. */
+function stateText(c: CallRow): string {
+  return c.finalStatus !== null && c.finalStatus >= 300 ? `${c.state} ${c.finalStatus}` : c.state;
+}
 
 /** What the list remembers per capture while the page lives: back from a ladder lands where you were. */
 interface Memory {
@@ -134,7 +139,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       const rel = col.sort === 'state' ? relationsBrief(c.related) : null;
       const cell = h(
         'span',
-        { class: `cell ${col.cls}`, title: rel ? `${c.state}; ${rel.long}` : text },
+        { class: `cell ${col.cls}`, title: rel ? `${stateText(c)}; ${rel.long}` : text },
         text,
       );
       if (col.sort === 'state') cell.classList.add(`state-${c.state}`);
