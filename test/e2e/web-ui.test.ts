@@ -520,6 +520,11 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const json = JSON.parse((await save('json')).toString('utf8')) as CallDetail;
       expect(json.call.id).toBe(callId);
       expect(json.messages.length).toBe(await arrows().count());
+      // The text ladder: a header, the column names, then one line per message (as `analyze --call`).
+      const text = (await save('text')).toString('utf8');
+      expect(text.startsWith(`call ${callId}: `)).toBe(true);
+      const drawn = text.split('\n').filter((l) => /^\d+\.\d{3} /.test(l));
+      expect(drawn).toHaveLength(json.messages.length);
     },
     T,
   );

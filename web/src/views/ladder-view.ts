@@ -12,6 +12,7 @@ import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
+import { ladderText } from '../ladder/text-export.js';
 import type { Route } from '../router.js';
 import { relationsLine } from './call-relations.js';
 import { createInspector, type Inspector } from './inspector.js';
@@ -200,6 +201,20 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
             `call-${callId}.json`,
           ),
         { 'data-export': 'json' },
+      ),
+      btn(
+        'Text',
+        'the ladder as text (as sipscope analyze --call draws it), for a ticket or a chat',
+        () => {
+          if (layout)
+            download(
+              new Blob([ladderText(d.call, d.messages, d.findings, layout)], {
+                type: 'text/plain;charset=utf-8',
+              }),
+              `call-${callId}.txt`,
+            );
+        },
+        { 'data-export': 'text' },
       ),
       h('span', { class: 'toolbar-hint' }, 'click a column header to rename it; equal names merge columns'),
     );

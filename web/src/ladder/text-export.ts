@@ -1,0 +1,57 @@
+/**
+ * The ladder as text, for a ticket or a chat: the same drawing as
+ * `sipscope analyze FILE --call ID` (src/correlate/ascii-ladder.ts, shared
+ * with the CLI), with the columns named as the page names them (aliases
+ * merge columns as they do on screen), each finding marked beside its
+ * message and listed under the ladder.
+ */
+import { renderLadder } from '../../../src/correlate/ascii-ladder.js';
+import type { CallRow, Finding, MessageRow } from '../api/types.js';
+import type { LadderLayout } from './layout.js';
+import { messageLabel } from './layout.js';
+
+const MARK: Record<string, string> = { error: '[E]', warning: '[W]', info: '[I]' };
+
+export function ladderText(
+  call: CallRow,
+  messages: readonly MessageRow[],
+  findings: readonly Finding[],
+  layout: LadderLayout,
+): string {
+  const column = new Map<string, string>();
+  for (const c of layout.columns) for (const a of c.addrs) column.set(a, c.title);
+  const marks = new Map<number, string[]>();
+  for (const f of findings)
+    for (const id of f.messages) {
+      const mark = `${MARK[f.severity] ?? '[?]'} ${f.rule}`;
+      const list = marks.get(id);
+      if (list === undefined) marks.set(id, [mark]);
+      else if (!list.includes(mark)) list.push(mark);
+    }
+  const drawing = renderLadder(
+    messages.map((m) => ({
+      ts: m.ts,
+      src: column.get(m.src) ?? m.src,
+      dst: column.get(m.dst) ?? m.dst,
+      label: messageLabel(m),
+      retransmission: m.retransmission,
+      notes: marks.get(m.id),
+    })),
+    { columns: layout.columns.map((c) => c.title) },
+  );
+  const head = [
+    `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}`,
+    `Call-ID ${call.callIds.join(', ')}`,
+    `${call.from ?? '?'} → ${call.to ?? '?'}`,
+    ...call.links.map((l) => `linked ${l.callId} by ${l.evidence}`),
+    ...(call.related ?? []).map((r) => `${r.relation.replace('-', ' ')} call ${r.call} (${r.evidence})`),
+  ];
+  const listed = findings.length
+    ? [
+        '',
+        `findings: ${findings.length}`,
+        ...findings.map((f) => `  ${f.severity} ${f.rule}  ${f.rfc}  ${f.text}`),
+      ]
+    : [];
+  return `${head.join('\n')}\n\n${drawing}${listed.length ? `${listed.join('\n')}\n` : ''}`;
+}
