@@ -85,13 +85,15 @@ export function renderLadder(
   }
 
   // Alternate row bands and leg stripes, each one path for the whole ladder (not one element per row).
+  // The bands run on past the last column to the pane's right edge, however wide (the export's viewBox cuts them).
+  const bandWidth = layout.width + 10_000;
   let bands = '';
   for (const a of arrows) {
-    if (a.row % 2 === 1) bands += `M0,${a.y - rowHeight / 2}h${layout.width}v${rowHeight}h-${layout.width}Z`;
+    if (a.row % 2 === 1) bands += `M0,${a.y - rowHeight / 2}h${bandWidth}v${rowHeight}h-${bandWidth}Z`;
   }
   viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bands);
-  viewport.append('rect').attr('class', 'hover-band').attr('width', layout.width);
-  viewport.append('rect').attr('class', 'select-band').attr('width', layout.width);
+  viewport.append('rect').attr('class', 'hover-band').attr('width', bandWidth);
+  viewport.append('rect').attr('class', 'select-band').attr('width', bandWidth);
 
   // One group per message, built detached; the rows near the viewport are put in the group, attached once.
   const { group: rowGroup, nodes } = buildRows(arrows);
