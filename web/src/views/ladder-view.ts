@@ -47,7 +47,11 @@ function legend(l: LadderLayout): HTMLElement {
     );
   }
   items.push(
-    h('span', { class: 'legend-item hint' }, 'hover: transaction (bold) and dialog; ctrl+wheel: zoom'),
+    h(
+      'span',
+      { class: 'legend-item hint' },
+      'hover: transaction (bold) and dialog; ctrl+wheel: zoom; shift+click: compare with the open message',
+    ),
   );
   const legs =
     l.legs.length > 1
