@@ -1,9 +1,11 @@
-/** `/api/captures/:id/calls`: the call list, one call, its pcap (server/API.md "Calls"). */
+/** `/api/captures/:id/calls`: the call list, the pcap of the calls it lists, one call, its pcap (server/API.md "Calls"). */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { Router } from 'express';
 import { parseCallQuery } from '../../src/store/call-query.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
-import { collectFrames, exportFrames } from '../pcap-export.js';
+import { collectFrames, exportFrames, streamFrames } from '../pcap-export.js';
 import { captureIdOf, idParam, readableCapture } from './common.js';
 
 export function callsRouter(service: CaptureService): Router {
@@ -14,6 +16,43 @@ export function callsRouter(service: CaptureService): Router {
     const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
     res.json(await service.store.queryCalls(c.id, parsed.query));
+  });
+
+  // Before '/:callId': `pcap` is not a call id.
+  r.get('/pcap', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
+    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    const chosen = await service.store.callsFrames(c.id, parsed.query);
+    if (chosen === undefined) throw new HttpError(404, `no capture ${c.id}`);
+    try {
+      await access(c.path, constants.R_OK);
+    } catch (e) {
+      throw new HttpError(
+        410,
+        `the capture file of ${c.id} cannot be read any more: ${(e as Error).message}`,
+      );
+    }
+    res.setHeader('Content-Type', 'application/x-pcapng');
+    res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
+    res.setHeader('X-Calls', String(chosen.calls));
+    res.setHeader('X-Frames', String(chosen.frames.length));
+    // A client that goes away stops the reading (its 'close' ends the wait a 'drain' would).
+    const write = async (block: Uint8Array) => {
+      if (res.destroyed) throw new Error('the client closed the download');
+      if (!res.write(block))
+        await new Promise((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+    };
+    try {
+      await streamFrames(c.path, chosen.frames, write);
+      res.end();
+    } catch (e) {
+      // The header is sent: cut the download short rather than end it as if it were whole.
+      res.destroy(e as Error);
+    }
   });
 
   r.get('/:callId', async (req, res) => {

@@ -30,6 +30,7 @@ import {
 import type {
   CallDetail,
   CallPage,
+  CallsFrames,
   CaptureRecord,
   CaptureSource,
   CaptureStatsView,
@@ -42,6 +43,7 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
+import { addFrames, sortedFrames } from './store.js';
 
 interface Data {
   messages: MessageInput[];
@@ -251,10 +253,27 @@ class MemoryStore implements Store {
     const frames = new Set<number>();
     for (const m of call.messages) {
       const row = d.messages[m]?.row;
-      if (row === undefined) continue;
-      for (const f of row.frames ?? [row.frame]) frames.add(f);
+      if (row !== undefined) addFrames(frames, row);
     }
-    return [...frames].sort((a, b) => a - b);
+    return sortedFrames(frames);
+  }
+
+  async callsFrames(captureId: string, query: CallQuery): Promise<CallsFrames | undefined> {
+    const d = this.data.get(captureId);
+    const index = this.indexOf(captureId);
+    if (d === undefined || index === undefined) return undefined;
+    const match = callMatcher(query);
+    const frames = new Set<number>();
+    let calls = 0;
+    for (const f of index.facts) {
+      if (!match(f)) continue;
+      calls++;
+      for (const m of f.row.messages) {
+        const row = d.messages[m]?.row;
+        if (row !== undefined) addFrames(frames, row);
+      }
+    }
+    return { calls, frames: sortedFrames(frames) };
   }
 
   async close(): Promise<void> {

@@ -139,24 +139,8 @@ export function callPage(
   orders?: CallOrderCache,
 ): CallPage {
   const q = callListSql(n, query);
-  let where = q.where;
-  let params = q.params;
-  let total: number | undefined;
-  if (q.search !== undefined) {
-    const { table, test, values } = q.search;
-    const ids = statement(`SELECT s.id FROM ${table} s WHERE s.cap = ? AND ${test}`)
-      .pluck()
-      .all(n, ...values) as number[];
-    if (!q.filtered) total = ids.length;
-    if (ids.length <= maxIdList) {
-      // CROSS JOIN: SQLite keeps the id list as the outer loop (a lookup per match, not a walk of every call).
-      where = q.where.replace('FROM calls c', 'FROM json_each(?) j CROSS JOIN calls c ON c.id = j.value');
-      params = [JSON.stringify(ids), ...q.params];
-    } else {
-      where = `${q.where.replace('FROM calls c', `FROM calls c JOIN ${table} s ON s.cap = c.cap AND s.id = c.id`)} AND ${test}`;
-      params = [...q.params, ...values];
-    }
-  }
+  const { where, params, searched } = searchedWhere(n, q, statement, maxIdList);
+  let total = q.filtered ? undefined : searched;
   let rows: PageRow[];
   // The filters' key, for the caches of a ready capture (call-order-cache.ts): the query's own
   // values, not the SQL's (a search's SQL carries its list of up to MAX_ID_LIST matching ids).
@@ -205,6 +189,49 @@ export function callPage(
   }>)
     json.set(r.id, r.json);
   return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
+}
+
+/**
+ * The FROM/WHERE of a query with its text search applied: the searched text
+ * is scanned once for the matching ids (`searched` of them); a few are looked
+ * up by id, many are joined along the shared key.
+ */
+function searchedWhere(
+  n: number,
+  q: CallListSql,
+  statement: (sql: string) => Database.Statement,
+  maxIdList: number,
+): { where: string; params: Array<string | number>; searched?: number } {
+  if (q.search === undefined) return { where: q.where, params: q.params };
+  const { table, test, values } = q.search;
+  const ids = statement(`SELECT s.id FROM ${table} s WHERE s.cap = ? AND ${test}`)
+    .pluck()
+    .all(n, ...values) as number[];
+  if (ids.length <= maxIdList)
+    return {
+      // CROSS JOIN: SQLite keeps the id list as the outer loop (a lookup per match, not a walk of every call).
+      where: q.where.replace('FROM calls c', 'FROM json_each(?) j CROSS JOIN calls c ON c.id = j.value'),
+      params: [JSON.stringify(ids), ...q.params],
+      searched: ids.length,
+    };
+  return {
+    where: `${q.where.replace('FROM calls c', `FROM calls c JOIN ${table} s ON s.cap = c.cap AND s.id = c.id`)} AND ${test}`,
+    params: [...q.params, ...values],
+    searched: ids.length,
+  };
+}
+
+/** The ids of every call of capture `n` the query's filters match (its sort and page ignored), ascending. */
+export function matchingCallIds(
+  n: number,
+  query: CallQuery,
+  statement: (sql: string) => Database.Statement,
+  maxIdList = MAX_ID_LIST,
+): number[] {
+  const { where, params } = searchedWhere(n, callListSql(n, query), statement, maxIdList);
+  return statement(`SELECT c.id ${where} ORDER BY c.id`)
+    .pluck()
+    .all(...params) as number[];
 }
 
 interface PageRow {

@@ -126,6 +126,20 @@ export interface StoredMessage {
 }
 
 /** Everything about one call (`GET /api/captures/:id/calls/:callId`). */
+export interface CallsFrames {
+  calls: number;
+  /** Ascending, without repeats. */
+  frames: number[];
+}
+
+/** Adds a message row's frames (all of a reassembled message's, else its one) to `set`. */
+export function addFrames(set: Set<number>, row: { frame: number; frames?: readonly number[] | null }): void {
+  if (row.frames) for (const f of row.frames) set.add(f);
+  else set.add(row.frame);
+}
+
+export const sortedFrames = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);
+
 export interface CallDetail {
   call: CallRow;
   /** Every message of the call, in capture order. */
@@ -227,6 +241,12 @@ export interface Store {
    * reassembled message), ascending, without repeats: what the pcap export keeps.
    */
   callFrames(captureId: string, callId: number): Promise<number[] | undefined>;
+  /**
+   * The frames of every call the query's filters match (its sort and page
+   * ignored), as `callFrames` gives them, and how many calls that is: what
+   * the export of a filtered call list keeps.
+   */
+  callsFrames(captureId: string, query: CallQuery): Promise<CallsFrames | undefined>;
 
   close(): Promise<void>;
 }

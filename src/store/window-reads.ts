@@ -27,7 +27,15 @@ import {
   type Finding,
   type TransactionRow,
 } from './rows.js';
-import type { CallDetail, CallPage, CaptureStatsView, FindingFilter, MessageInput } from './store.js';
+import type {
+  CallDetail,
+  CallPage,
+  CallsFrames,
+  CaptureStatsView,
+  FindingFilter,
+  MessageInput,
+} from './store.js';
+import { addFrames, sortedFrames } from './store.js';
 
 /** One call held in a window. */
 export interface WindowSlot {
@@ -156,7 +164,25 @@ export function callFrames(v: WindowView, id: number): number[] | undefined {
   const frames = new Set<number>();
   for (const m of row.messages) {
     const r = v.messages.get(m)?.row;
-    if (r !== undefined) for (const f of r.frames ?? [r.frame]) frames.add(f);
+    if (r !== undefined) addFrames(frames, r);
   }
-  return [...frames].sort((a, b) => a - b);
+  return sortedFrames(frames);
+}
+
+/** The frames of every held call the query's filters match (store.ts `callsFrames`). */
+export function callsFrames(v: WindowView, query: CallQuery): CallsFrames {
+  const match = callMatcher(query);
+  const frames = new Set<number>();
+  let calls = 0;
+  for (const s of v.calls.values()) {
+    if (s.row === null) continue;
+    const f = callFacts(v, s);
+    if (!match(f)) continue;
+    calls++;
+    for (const m of f.row.messages) {
+      const r = v.messages.get(m)?.row;
+      if (r !== undefined) addFrames(frames, r);
+    }
+  }
+  return { calls, frames: sortedFrames(frames) };
 }

@@ -27,6 +27,7 @@ import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from
 import type {
   CallDetail,
   CallPage,
+  CallsFrames,
   CaptureInfo,
   CaptureRecord,
   CaptureSource,
@@ -315,6 +316,11 @@ class Windows implements WindowStore {
   async callFrames(captureId: string, callId: number): Promise<number[] | undefined> {
     const w = this.window(captureId);
     return w === undefined ? this.base.callFrames(captureId, callId) : w.callFrames(callId);
+  }
+
+  async callsFrames(captureId: string, query: CallQuery): Promise<CallsFrames | undefined> {
+    const w = this.window(captureId);
+    return w === undefined ? this.base.callsFrames(captureId, query) : w.callsFrames(query);
   }
 
   persistCounters(id: string): PersistCounters | undefined {

@@ -26,6 +26,7 @@ import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './ro
 import type {
   CallDetail,
   CallPage,
+  CallsFrames,
   CaptureStatsView,
   FindingFilter,
   MessageInput,
@@ -36,6 +37,7 @@ import {
   callDetail,
   callFacts,
   callFrames,
+  callsFrames,
   findingsOf,
   queryCalls,
   type WindowSlot as Slot,
@@ -329,6 +331,10 @@ export class RollingWindow {
 
   callFrames(id: number): number[] | undefined {
     return callFrames(this.view, id);
+  }
+
+  callsFrames(query: CallQuery): CallsFrames {
+    return callsFrames(this.view, query);
   }
 
   // ---- internals ----

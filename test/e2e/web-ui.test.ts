@@ -189,7 +189,19 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await page().locator('[data-filter="hide-options-register"]').click();
 
       await page().locator('select[data-filter="hasFindings"]').selectOption('yes');
-      await expect.poll(() => rows().count()).toBe(await total('hasFindings=true'));
+      const flagged = await total('hasFindings=true');
+      await expect.poll(() => rows().count()).toBe(flagged);
+      // Save pcap: the frames of just the calls listed (sngrep's save of the filtered dialogs).
+      const save = page().locator('[data-export="calls-pcap"]');
+      expect(await save.getAttribute('href')).toContain('hasFindings=true');
+      const [download] = await Promise.all([page().waitForEvent('download'), save.click()]);
+      const saved = join(dir, 'flagged-calls.pcapng');
+      await download.saveAs(saved);
+      const again = await analyzeCapture(saved);
+      expect(again.calls.length).toBe(flagged);
+      expect(again.messages.length).toBe(
+        calls.filter((c) => (c.findingCount ?? 0) > 0).reduce((n, c) => n + c.messages.length, 0),
+      );
       await page().locator('select[data-filter="hasFindings"]').selectOption('any');
 
       await page().locator('[data-sort="messages"]').click();

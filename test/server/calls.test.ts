@@ -232,6 +232,42 @@ describe('calls, messages and findings API', () => {
     }
   });
 
+  it('exports the calls a filter lists as one pcapng, which decodes again to exactly their messages (sngrep: save filtered dialogs)', async () => {
+    const fetchPcap = async (q: string) => {
+      const res = await fetch(`${api}/calls/pcap?${q}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/x-pcapng');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${id}-calls.pcapng"`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(new DataView(bytes.buffer).getUint32(0, true)).toBe(0x0a0d0d0a);
+      const file = join(dir, `filtered-${q.replace(/\W/g, '_')}.pcapng`);
+      writeFileSync(file, bytes);
+      return { calls: Number(res.headers.get('x-calls')), again: await analyse(file) };
+    };
+    // The failed INVITE attempts (cancelled, rejected, redirected): their messages and no others.
+    const q = 'kind=call&state=cancelled,rejected,busy,redirected,failed';
+    const chosen = mixed.result.calls.filter(
+      (c) => c.kind === 'call' && ['cancelled', 'rejected', 'busy', 'redirected', 'failed'].includes(c.state),
+    );
+    expect(chosen.length).toBeGreaterThan(0);
+    expect(chosen.length).toBeLessThan(mixed.result.calls.length);
+    const { calls, again } = await fetchPcap(q);
+    expect(calls).toBe(chosen.length);
+    const ids = chosen.flatMap((c) => c.messages).sort((a, b) => a - b);
+    expect(again.result.messages.length).toBe(ids.length);
+    expect(again.extras.raw).toEqual(ids.map((m) => mixed.extras.raw[m]));
+    expect(again.result.calls.length).toBe(chosen.length);
+    // A text search narrows it the same way as the list; a filter nothing matches gives an empty capture.
+    const one = chosen[0];
+    const searched = await fetchPcap(`q=${encodeURIComponent(one.callIds[0])}`);
+    expect(searched.calls).toBe(1);
+    expect(searched.again.result.messages.length).toBe(one.messages.length);
+    const none = await fetchPcap('q=no-such-call-anywhere');
+    expect([none.calls, none.again.result.messages.length]).toEqual([0, 0]);
+    // A bad filter is the list's 400, not an empty file.
+    expect((await fetch(`${api}/calls/pcap?hasFindings=maybe`)).status).toBe(400);
+  });
+
   it('counts packets, SIP messages, calls by state and findings by rule in /metrics', async () => {
     const res = await fetch(`${s.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -313,6 +313,25 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.callFrames(id, 9999)).toBeUndefined();
     });
 
+    it("gives the frames of every call a filter matches, as the union of those calls' frames (the filtered pcap export)", async () => {
+      const id = await load(mixed);
+      const r = mixed.result;
+      for (const query of [
+        {},
+        { kind: { include: ['call'], exclude: [] }, state: { include: ['completed'], exclude: [] } },
+        { hasFindings: true },
+        { q: r.calls[1].callIds[0] },
+        { q: '/^no such text$/' },
+      ]) {
+        const chosen = (await store.queryCalls(id, { ...query, limit: 1000 }))!;
+        const want = new Set<number>();
+        for (const c of chosen.calls) for (const f of (await store.callFrames(id, c.id))!) want.add(f);
+        const got = await store.callsFrames(id, query);
+        expect(got).toEqual({ calls: chosen.total, frames: [...want].sort((a, b) => a - b) });
+      }
+      expect(await store.callsFrames('nope', {})).toBeUndefined();
+    });
+
     it('lists findings by capture, call, message and rule prefix', async () => {
       const id = await load(mixed);
       const r = mixed.result;

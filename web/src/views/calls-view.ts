@@ -73,6 +73,18 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   );
   const count = bar.count;
   const toolbar = bar.element;
+  // The frames of every call the filters list, as one pcapng (sngrep's save of the filtered dialogs).
+  const pcapLink = h(
+    'a',
+    {
+      class: 'button small',
+      'data-export': 'calls-pcap',
+      download: '',
+      title: 'the listed calls as one pcapng',
+    },
+    'Save pcap',
+  );
+  count.after(pcapLink);
 
   // Table
   const header = h('div', { class: 'call-grid call-head', role: 'row' });
@@ -222,6 +234,13 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   function renderCount(): void {
     count.textContent = countOf(total, 'call');
     count.dataset.total = String(total);
+    // A live capture keeps no frames (its calls' pcap answers 410): no link there, nor for an empty list.
+    pcapLink.hidden = total === 0 || capture === null || capture.status === 'live';
+    pcapLink.setAttribute(
+      'href',
+      `/api/captures/${encodeURIComponent(captureId)}/calls/pcap?${callQuery(mem.filter, 0, 1)}`,
+    );
+    pcapLink.title = `the frames of the ${countOf(total, 'call')} listed, as one pcapng`;
     message.textContent =
       loadError ?? (total === 0 && cache.size > 0 ? 'No call matches these filters.' : '');
     message.classList.toggle('error-text', loadError !== null && !loadError.endsWith('…'));
@@ -306,6 +325,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       capture = await api.capture(captureId, abort.signal);
       ctx.setTitle({ capture: capture.name, call: null });
       renderToolbar();
+      renderCount();
     } catch (e) {
       if (!abort.signal.aborted) {
         loadError = (e as Error).message;
