@@ -129,6 +129,7 @@ describe('serve --hep: the live capture', () => {
     expect((await getJson(`${s.url}/api/captures/${id}/messages/69`)).status).toBe(200);
     // Its frames are not kept (serve --live-pcap keeps the raw traffic): no per-call pcap.
     expect((await fetch(`${s.url}/api/captures/${id}/calls/9/pcap`)).status).toBe(410);
+    expect((await fetch(`${s.url}/api/captures/${id}/calls/pcap?kind=call`)).status).toBe(410);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metrics).toMatch(/^sipscope_evictions_total 7$/m);
     expect(metrics).toMatch(/^sipscope_live_evicted_total\{what="calls"\} 7$/m);
