@@ -357,6 +357,17 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         `Transferred from call ${from.id} (REFER, matched by Replaces)`,
       ]);
       await fresh.locator('.call-summary').screenshot({ path: join(SCREENSHOTS, 'transfer-summary.png') });
+      // With its related calls: the whole transfer on one ladder, a leg per call; and back.
+      const newCall = calls.find((c) => c.id === rel.call)!;
+      const all = [newCall, ...newCall.related!.map((r) => calls.find((c) => c.id === r.call)!)];
+      const arrowsNow = () => fresh.locator('svg.ladder [data-message-id]').count();
+      expect(await arrowsNow()).toBe(newCall.messages.length);
+      await fresh.locator('[data-related-toggle]').click();
+      await expect.poll(arrowsNow).toBe(all.reduce((n, c) => n + c.messages.length, 0));
+      expect(await fresh.locator('.legend .legs .leg').count()).toBe(3);
+      await fresh.screenshot({ path: join(SCREENSHOTS, 'transfer-ladder.png') });
+      await fresh.locator('[data-related-toggle]').click();
+      await expect.poll(arrowsNow).toBe(newCall.messages.length);
       // The REFER link opens the first call with the REFER in the inspector.
       await back.nth(1).getByRole('link', { name: 'REFER' }).click();
       await fresh.locator(`.inspector[data-inspected="${rel.message}"] [data-raw]`).waitFor();

@@ -11,6 +11,7 @@ import { durationText, wallClock } from '../format.js';
 import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases.js';
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
+import { withRelated } from '../ladder/related-merge.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import { ladderText } from '../ladder/text-export.js';
 import type { Route } from '../router.js';
@@ -123,12 +124,21 @@ function summary(captureId: string, d: CallDetail): HTMLElement {
   );
 }
 
+/** Draw a call with the calls related to it (related-merge.ts): kept while moving between calls. */
+let includeRelated = false;
+
 export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladder' }>): View {
   const captureId = route.capture;
   const callId = route.call;
   let message = route.message;
   let compare = route.compare;
   let detail: CallDetail | null = null;
+  /** The related calls' details, once fetched. */
+  let relatedDetails: CallDetail[] | null = null;
+  /** What the ladder and the inspector show: the call, or the call with its related calls. */
+  const shown = (d: CallDetail): CallDetail =>
+    includeRelated && relatedDetails !== null ? withRelated(d, relatedDetails) : d;
+  let shownDetail: CallDetail | null = null;
   let layout: LadderLayout | null = null;
   let drawing: LadderDrawing | null = null;
   let inspector: Inspector | null = null;
@@ -156,6 +166,14 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       btn('−', 'zoom out', () => drawing?.zoomBy(1 / 1.25)),
       btn('+', 'zoom in', () => drawing?.zoomBy(1.25)),
       btn('1:1', 'reset zoom', () => drawing?.resetZoom()),
+      d.call.related?.length
+        ? btn(
+            includeRelated ? 'Without related calls' : `With related calls (${d.call.related.length})`,
+            'draw the calls this one transferred to or from, replaced or was replaced by, on the same ladder',
+            () => void toggleRelated(),
+            { 'data-related-toggle': '', 'aria-pressed': String(includeRelated) },
+          )
+        : null,
       h('span', { class: 'sep' }),
       h('span', { class: 'toolbar-label' }, 'Export'),
       h(
@@ -212,7 +230,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         () => {
           if (layout)
             download(
-              new Blob([ladderText(d.call, d.messages, d.findings, layout)], {
+              new Blob([ladderText(...textOf(shownDetail ?? d), layout)], {
                 type: 'text/plain;charset=utf-8',
               }),
               `call-${callId}.txt`,
@@ -229,7 +247,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     drawing?.destroy();
     // Marks for test/bench/bench-browser.mjs: layout and drawing, without the fetch.
     const t0 = performance.now();
-    layout = layoutLadder(detail.call, detail.messages, detail.findings, { aliases });
+    shownDetail = shown(detail);
+    layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, { aliases });
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
     replace(top, summary(captureId, detail), toolbar(detail), legend(layout));
@@ -245,6 +264,27 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     performance.measure('ladder:layout', { start: t0, end: t1 });
     performance.measure('ladder:render', { start: t1, end: performance.now() });
     if (message !== null) focusMessage(message, compare);
+  }
+
+  const textOf = (x: CallDetail) => [x.call, x.messages, x.findings] as const;
+
+  /** Switches the related calls on the ladder on or off (fetching them the first time). */
+  async function toggleRelated(): Promise<void> {
+    if (!detail) return;
+    includeRelated = !includeRelated;
+    await loadRelated();
+    // The inspector reads the transactions and dialogs of what is shown: start it again.
+    inspector?.destroy();
+    inspector = null;
+    draw();
+  }
+
+  async function loadRelated(): Promise<void> {
+    if (!includeRelated || relatedDetails !== null || !detail?.call.related?.length) return;
+    const ids = [...new Set(detail.call.related.map((r) => r.call))];
+    // A related call the store no longer has (pruned) is left out.
+    const got = await Promise.all(ids.map((id) => api.call(captureId, id, abort.signal).catch(() => null)));
+    relatedDetails = got.filter((x): x is CallDetail => x !== null);
   }
 
   function rename(c: Column): void {
@@ -308,7 +348,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     inspector ??= createInspector(
       side,
       captureId,
-      detail,
+      shownDetail ?? detail,
       () => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: null }),
       (first) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: first }),
     );
@@ -327,9 +367,10 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   }
 
   api.call(captureId, callId, abort.signal).then(
-    (d) => {
+    async (d) => {
       detail = d;
       ctx.setTitle({ call: `call ${callId}` });
+      await loadRelated();
       draw();
     },
     (e: Error) => {
