@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { parseCallQuery } from '../../src/store/call-query.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
+import { messageText } from '../message-text.js';
 import { collectFrames, exportFrames, streamFrames } from '../pcap-export.js';
 import { captureIdOf, idParam, readableCapture } from './common.js';
 
@@ -61,6 +62,22 @@ export function callsRouter(service: CaptureService): Router {
     const detail = await service.store.getCall(c.id, callId);
     if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
     res.json(detail);
+  });
+
+  // Every message of the call as text, in capture order (sngrep's raw view), for a ticket or a diff tool.
+  r.get('/:callId/messages.txt', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const callId = idParam(req.params.callId, 'call');
+    const detail = await service.store.getCall(c.id, callId);
+    if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    const parts: string[] = [];
+    for (const m of detail.messages) {
+      const stored = await service.store.getMessage(c.id, m.id);
+      if (stored !== undefined) parts.push(messageText(stored.row, stored.raw));
+    }
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="call-${callId}-messages.txt"`);
+    res.send(parts.join('\n'));
   });
 
   r.get('/:callId/pcap', async (req, res) => {

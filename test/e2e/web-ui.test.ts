@@ -548,6 +548,9 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       expect(text.startsWith(`call ${callId}: `)).toBe(true);
       const drawn = text.split('\n').filter((l) => /^\d+\.\d{3} /.test(l));
       expect(drawn).toHaveLength(json.messages.length);
+      // The messages as text (sngrep's raw view): each one headed by its id.
+      const raw = (await save('messages')).toString('utf8');
+      expect(raw.split('\n').filter((l) => /^#\d+ {2}/.test(l))).toHaveLength(json.messages.length);
     },
     T,
   );

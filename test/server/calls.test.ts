@@ -268,6 +268,33 @@ describe('calls, messages and findings API', () => {
     expect((await fetch(`${api}/calls/pcap?hasFindings=maybe`)).status).toBe(400);
   });
 
+  it("gives a call's messages as text, each headed by its id, time, path and frame (sngrep's raw view)", async () => {
+    const rec = mixed.result.calls.find((c) => c.retransmissions > 0)!;
+    const res = await fetch(`${api}/calls/${rec.id}/messages.txt`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="call-${rec.id}-messages.txt"`);
+    const text = await res.text();
+    const heads = text.split('\n').filter((l) => l.startsWith('#'));
+    expect(heads).toHaveLength(rec.messages.length);
+    const first = mixed.result.messages.get(rec.messages[0]);
+    expect(heads[0]).toMatch(
+      new RegExp(
+        `^#${first.id}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC  ${first.src} -> ${first.dst}  UDP  frame ${first.frame}$`,
+      ),
+    );
+    expect(heads.filter((l) => l.endsWith('(retransmission)'))).toHaveLength(rec.retransmissions);
+    // Each message's text whole and in order.
+    let at = 0;
+    for (const m of rec.messages) {
+      const body = utf8.decode(mixed.extras.raw[m]);
+      const i = text.indexOf(body, at);
+      expect(i).toBeGreaterThanOrEqual(at);
+      at = i + body.length;
+    }
+    expect((await fetch(`${api}/calls/9999/messages.txt`)).status).toBe(404);
+  });
+
   it('counts packets, SIP messages, calls by state and findings by rule in /metrics', async () => {
     const res = await fetch(`${s.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -238,6 +238,17 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         },
         { 'data-export': 'text' },
       ),
+      h(
+        'a',
+        {
+          class: 'button',
+          href: `/api/captures/${encodeURIComponent(captureId)}/calls/${callId}/messages.txt`,
+          download: '',
+          title: "every message of the call as text, each headed by its time and path (sngrep's raw view)",
+          'data-export': 'messages',
+        },
+        'Messages',
+      ),
       h('span', { class: 'toolbar-hint' }, 'click a column header to rename it; equal names merge columns'),
     );
   }
