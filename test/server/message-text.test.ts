@@ -6,7 +6,7 @@ import type { MessageRow } from '../../src/store/rows.js';
 describe('messages as text', () => {
   it('prints capture time to the microsecond, carrying a rounded-up second', () => {
     expect(utcMicros(1_700_000_000.000123)).toBe('2023-11-14 22:13:20.000123');
-    expect(utcMicros(1_700_000_000.9999996)).toBe('2023-11-14 22:13:21.000000');
+    expect(utcMicros(1_700_000_000 + 0.9999996)).toBe('2023-11-14 22:13:21.000000');
     expect(utcMicros(0)).toBe('1970-01-01 00:00:00.000000');
   });
 
