@@ -372,6 +372,10 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await back.nth(1).getByRole('link', { name: 'REFER' }).click();
       await fresh.locator(`.inspector[data-inspected="${rel.message}"] [data-raw]`).waitFor();
       expect(await fresh.locator('.inspector [data-raw]').textContent()).toMatch(/^REFER /);
+      // The message guide says what it did: the call it started.
+      expect(await fresh.locator('.inspector .message-guide .here').textContent()).toContain(
+        `started call ${rel.call} (matched by Replaces)`,
+      );
       await fresh.close();
     },
     T,

@@ -9,6 +9,7 @@ import {
   contextNote,
   messageGuide,
   methodGuide,
+  relationNote,
   statusGuide,
 } from '../../web/src/inspector/message-guide.js';
 
@@ -154,5 +155,32 @@ describe('message guide: the message in its call', () => {
     expect(cancel.filter(([, n]) => n.includes('A proxy forwarded it')).map(([m]) => m)).toEqual(['INVITE']);
     expect(contextNote({ method: 'INVITE' }, undefined)).toBe('');
     expect(contextNote({}, { id: 1, method: 'INVITE', finalStatus: 200 })).toBe('');
+  });
+});
+
+describe('what a message did to related calls (RFC 3515 REFER, RFC 3891 Replaces)', () => {
+  const related = [
+    { call: 1, relation: 'transferred-to', evidence: 'Referred-By', message: 4 },
+    { call: 7, relation: 'replaces', evidence: 'Replaces', message: 9 },
+  ];
+  it('says which call the REFER started and which call the INVITE replaces', () => {
+    expect(relationNote(4, { id: 0, related })).toBe(
+      'Here it transferred the call: the INVITE it asked for started call 1 (matched by Referred-By).',
+    );
+    expect(relationNote(9, { id: 0, related })).toBe(
+      'Here it replaces call 7, the dialog its Replaces header names (RFC 3891).',
+    );
+  });
+
+  it('from the other side, names the call shown', () => {
+    const back = [{ call: 0, relation: 'transferred-from', evidence: 'Refer-To', message: 4 }];
+    expect(relationNote(4, { id: 1, related: back })).toBe(
+      'This REFER started call 1, the call shown (matched by Refer-To).',
+    );
+  });
+
+  it('says nothing of a message that asked for nothing, or of a call stored without relations', () => {
+    expect(relationNote(5, { id: 0, related })).toBe('');
+    expect(relationNote(4, { id: 0 })).toBe('');
   });
 });

@@ -294,3 +294,32 @@ export function contextNote(m: { method?: string }, tx: GuideTransaction | undef
     parts.push(`A proxy forwarded it: its second Via names the previous hop's transaction, #${tx.upstream}.`);
   return parts.join(' ');
 }
+
+/**
+ * What a message did to the calls a transfer or replacement relates (the
+ * call's `related` entries that name it as the request that asked): the
+ * REFER that started another call, the INVITE that replaced one.
+ */
+export function relationNote(
+  messageId: number,
+  call: {
+    id: number;
+    related?: ReadonlyArray<{ call: number; relation: string; evidence: string; message: number }>;
+  },
+): string {
+  const parts: string[] = [];
+  for (const r of call.related ?? []) {
+    if (r.message !== messageId) continue;
+    if (r.relation === 'transferred-to')
+      parts.push(
+        `Here it transferred the call: the INVITE it asked for started call ${r.call} (matched by ${r.evidence}).`,
+      );
+    else if (r.relation === 'transferred-from')
+      parts.push(`This REFER started call ${call.id}, the call shown (matched by ${r.evidence}).`);
+    else if (r.relation === 'replaces')
+      parts.push(`Here it replaces call ${r.call}, the dialog its Replaces header names (RFC 3891).`);
+    else if (r.relation === 'replaced-by')
+      parts.push(`This INVITE replaced call ${call.id}, the call shown (RFC 3891).`);
+  }
+  return parts.join(' ');
+}

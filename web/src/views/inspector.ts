@@ -8,7 +8,7 @@ import { api } from '../api/client.js';
 import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { wallClock } from '../format.js';
-import { contextNote, messageGuide } from '../inspector/message-guide.js';
+import { contextNote, messageGuide, relationNote } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
 import { compareView } from './message-compare.js';
@@ -48,10 +48,14 @@ function findingBlock(f: Finding, rule: Rule | undefined): HTMLElement {
 }
 
 /** What the message is: its method or status code, the RFC section behind it, a sentence, and its place here. */
-function guideBlock(m: MessageDetail, tx: Transaction | undefined): HTMLElement | null {
+function guideBlock(
+  m: MessageDetail,
+  tx: Transaction | undefined,
+  call: CallDetail['call'],
+): HTMLElement | null {
   const g = messageGuide(m);
   if (g === undefined) return null;
-  const here = contextNote(m, tx);
+  const here = [contextNote(m, tx), relationNote(m.id, call)].filter(Boolean).join(' ');
   return h(
     'section',
     { class: 'message-guide', 'data-guide': g.ref },
@@ -212,7 +216,7 @@ export function createInspector(
           ['retransmission', m.retransmission ? 'yes' : null],
           ['malformed', m.malformed ? 'yes' : null],
         ]),
-        guideBlock(m, tx),
+        guideBlock(m, tx, detail.call),
         h('p', { class: 'compare-hint' }, 'Shift+click another arrow to compare it with this message.'),
         m.findings?.length
           ? h(
