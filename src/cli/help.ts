@@ -10,6 +10,8 @@ Usage:
                                      the web UI and its API, FILEs or samples loaded
   sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
                                      watch live traffic: a capture, HEP, or both
+  sipscope extract FILE -o OUT [filters]
+                                     the frames of the calls the filters choose, as pcapng
   sipscope --help                    this text
 
 analyze
@@ -94,10 +96,29 @@ live
                            0: only at the end)
   Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or
   the capture could not start (one line on stderr).
+
+extract
+  Analyses FILE (as analyze does) and writes the original frames of the
+  calls the filters choose to OUT as pcapng, in capture order with their
+  timestamps: sngrep's save of the filtered dialogs, for a file small
+  enough to share. The filters are the web UI's call list's; with none,
+  every call. A line on stderr says how many calls and frames it wrote.
+    -o, --out OUT        the pcapng file to write
+    -q, --search TEXT    From, To, Call-ID or User-Agent containing TEXT
+                         (case-insensitive), or matching /regex/
+    --kind LIST          call, registration, subscription, message, options,
+                         other; comma-separated, !kind excludes
+    --state LIST         setup, ringing, in-call, completed, cancelled,
+                         rejected, busy, redirected, failed (as --kind)
+    --method LIST        calls with a request of one of these methods
+    --with-findings      only calls with findings
+    --without-findings   only calls without
+  Exit codes: 0 written; 2 unreadable FILE, bad filter or usage (one line on
+  stderr).
 `;
 
 /** The commands, in the order HELP documents them; each section starts with its name alone on a line. */
-export const COMMANDS = ['analyze', 'lint', 'rules', 'serve', 'live'] as const;
+export const COMMANDS = ['analyze', 'lint', 'rules', 'serve', 'live', 'extract'] as const;
 
 /**
  * `sipscope COMMAND --help`: the command's usage line and its section of

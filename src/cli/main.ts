@@ -46,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./serve-command.js')).runServe(rest);
     case 'live':
       return (await import('./live-command.js')).runLive(rest);
+    case 'extract':
+      return (await import('./extract-command.js')).runExtract(rest);
     case undefined:
     case 'help':
     case '-h':

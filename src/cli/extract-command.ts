@@ -1,0 +1,93 @@
+/**
+ * `sipscope extract FILE -o OUT [filters]`: the frames of the calls the
+ * filters choose, written to OUT as pcapng (sngrep's save of the filtered
+ * dialogs, from a terminal): "every failed INVITE of this 500 MB capture" as
+ * a file small enough to mail. The filters are the call list's (server/API.md
+ * "Calls"), parsed by the same code, so they mean here what they mean in the
+ * web UI and the API.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { CaptureError } from '../capture/frame.js';
+import { streamFrames } from '../capture/frame-export.js';
+import { analyzeToStore } from '../store/analyze-to-store.js';
+import { parseCallQuery } from '../store/call-query.js';
+import { createMemoryStore } from '../store/memory-store.js';
+
+/** The options of `extract` (each documented in help.ts: test/cli/help.test.ts). */
+export const EXTRACT_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  search: { type: 'string', short: 'q' },
+  kind: { type: 'string' },
+  state: { type: 'string' },
+  method: { type: 'string' },
+  'with-findings': { type: 'boolean' },
+  'without-findings': { type: 'boolean' },
+} as const;
+
+function parse(args: string[]) {
+  return parseArgs({ args, allowPositionals: true, options: EXTRACT_OPTIONS });
+}
+
+function fail(line: string): number {
+  process.stderr.write(`sipscope extract: ${line}\n`);
+  return 2;
+}
+
+export async function runExtract(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (positionals.length !== 1) return fail('expects one capture FILE (see sipscope extract --help)');
+  const file = positionals[0];
+  // The frames are read again from the file after the analysis: a pipe cannot be read twice.
+  if (file === '-') return fail('reads a file, not standard input (its frames are read twice)');
+  if (v.out === undefined) return fail('needs -o OUT, the pcapng file to write');
+  if (v['with-findings'] && v['without-findings'])
+    return fail('--with-findings and --without-findings exclude each other');
+  const params = new URLSearchParams();
+  if (v.search !== undefined) params.set('q', v.search);
+  if (v.kind !== undefined) params.set('kind', v.kind);
+  if (v.state !== undefined) params.set('state', v.state);
+  if (v.method !== undefined) params.set('method', v.method);
+  if (v['with-findings']) params.set('hasFindings', 'true');
+  if (v['without-findings']) params.set('hasFindings', 'false');
+  const query = parseCallQuery(params);
+  if (!query.ok) return fail(query.error);
+
+  const store = createMemoryStore();
+  try {
+    const size = (await stat(file)).size;
+    const c = await store.createCapture({ name: file, size, path: file });
+    await analyzeToStore(file, await store.openWriter(c.id));
+    const chosen = await store.callsFrames(c.id, query.query);
+    if (chosen === undefined) throw new Error('the analysis left no capture');
+    const out = createWriteStream(v.out);
+    const failed = once(out, 'error').then(([e]) => {
+      throw e;
+    });
+    // Raced below; an error after the last race must not go unhandled.
+    failed.catch(() => undefined);
+    const write = async (block: Uint8Array) => {
+      if (!out.write(block)) await Promise.race([once(out, 'drain'), failed]);
+    };
+    const frames = await Promise.race([streamFrames(file, chosen.frames, write), failed]);
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    process.stderr.write(
+      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames, written to ${v.out}\n`,
+    );
+    return 0;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof CaptureError) return fail(e.message);
+    if (err.code !== undefined) return fail(`${err.path ?? file}: ${err.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `sipscope extract`: the frames of the calls the call list's filters choose,
+ * written as pcapng, which analyses again to exactly those calls' messages;
+ * and its exit codes (2 with one line on stderr for bad usage, a bad filter,
+ * or a file that is not a capture).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runExtract } from '../../src/cli/extract-command.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+
+let err = '';
+beforeEach(() => {
+  err = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    err += String(s);
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-extract-'));
+
+describe('sipscope extract', () => {
+  it("writes the frames of the chosen calls as pcapng: the transfer's new call alone (state in-call)", async () => {
+    const out = join(dir, 'in-call.pcapng');
+    expect(await runExtract([sample('refer-transfer.pcap'), '--state', 'in-call', '-o', out])).toBe(0);
+    expect(err).toBe(`sipscope extract: 1 of 2 calls, 3 frames, written to ${out}\n`);
+    const bytes = readFileSync(out);
+    expect(bytes.readUInt32LE(0)).toBe(0x0a0d0d0a);
+    const original = await analyzeCapture(sample('refer-transfer.pcap'));
+    const again = await analyzeCapture(out);
+    const want = original.calls.find((c) => c.state === 'in-call')!;
+    expect(again.calls.map((c) => c.callIds)).toEqual([want.callIds]);
+    expect(again.messages.length).toBe(want.messages.length);
+    for (let i = 0; i < again.messages.length; i++)
+      expect(again.messages.get(i).ts).toBe(original.messages.get(want.messages[i]).ts);
+  });
+
+  it('with no filter keeps every call; a search keeps the calls it finds', async () => {
+    const all = join(dir, 'all.pcapng');
+    expect(await runExtract([sample('sipp-10-calls.pcap'), '-o', all])).toBe(0);
+    const original = await analyzeCapture(sample('sipp-10-calls.pcap'));
+    expect((await analyzeCapture(all)).stats.sipMessages).toBe(original.stats.sipMessages);
+    const one = join(dir, 'one.pcapng');
+    const callId = original.calls[3].callIds[0];
+    expect(await runExtract([sample('sipp-10-calls.pcap'), '-q', callId, '--out', one])).toBe(0);
+    const again = await analyzeCapture(one);
+    expect(again.calls.map((c) => c.callIds[0])).toEqual([callId]);
+  });
+
+  it('refuses bad usage and bad filters with exit 2 and one line, writing nothing', async () => {
+    const out = join(dir, 'never.pcapng');
+    expect(await runExtract([sample('basic-call.pcap')])).toBe(2);
+    expect(err).toBe('sipscope extract: needs -o OUT, the pcapng file to write\n');
+    err = '';
+    expect(
+      await runExtract([
+        sample('basic-call.pcap'),
+        '--state',
+        'x',
+        '--with-findings',
+        '--without-findings',
+        '-o',
+        out,
+      ]),
+    ).toBe(2);
+    expect(err).toMatch(/^sipscope extract: --with-findings and --without-findings exclude each other\n$/);
+    err = '';
+    expect(await runExtract([sample('basic-call.pcap'), '-q', '/[/', '-o', out])).toBe(2);
+    expect(err.split('\n')).toHaveLength(2);
+    err = '';
+    expect(await runExtract(['-', '-o', out])).toBe(2);
+    err = '';
+    const notCapture = join(dir, 'notes.txt');
+    writeFileSync(notCapture, 'not a capture at all\n');
+    expect(await runExtract([notCapture, '-o', out])).toBe(2);
+    expect(err).toMatch(/^sipscope extract: .*notes\.txt.*\n$/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+});
