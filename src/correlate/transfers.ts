@@ -83,7 +83,7 @@ export class Transfers {
     private readonly hooks: TransferHooks,
   ) {}
 
-  /** REFERs waiting for their INVITE. */
+  /** REFERs in the expiry queue: waiting for their INVITE, or matched and not yet 64·T1 old. */
   get size(): number {
     return this.queue.length - this.head;
   }
@@ -125,7 +125,8 @@ export class Transfers {
       if (other !== undefined)
         changed = this.relate(root, other, 'replaces', 'replaced-by', 'Replaces', id, changed);
     }
-    if (this.size === 0) return changed;
+    // Only REFERs still waiting are indexed by target.
+    if (this.byTarget.size === 0) return changed;
     const to = keyOf(toHeader(msg)?.uri);
     const ruri = keyOf(msg.uri);
     const referredBy = keyOf(nameAddrOf(msg, 'referred-by', null)?.uri);
