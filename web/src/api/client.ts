@@ -63,6 +63,10 @@ export const api = {
     getJson<FindingCount[]>(`${cap(id)}/findings/counts`, signal),
   stats: (id: string, signal?: AbortSignal) => getJson<CaptureStats>(`${cap(id)}/stats`, signal),
   pcapUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/pcap`,
+  /** Every message of the call as text (server/API.md "Calls"). */
+  messagesTextUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/messages.txt`,
+  /** The frames of every call a call-list query matches, as one pcapng. */
+  callsPcapUrl: (id: string, query: string) => `${cap(id)}/calls/pcap?${query}`,
   rules: (() => {
     let cached: Promise<Rule[]> | null = null;
     return (): Promise<Rule[]> => {

@@ -236,10 +236,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     count.dataset.total = String(total);
     // A live capture keeps no frames (its calls' pcap answers 410): no link there, nor for an empty list.
     pcapLink.hidden = total === 0 || capture === null || capture.status === 'live';
-    pcapLink.setAttribute(
-      'href',
-      `/api/captures/${encodeURIComponent(captureId)}/calls/pcap?${callQuery(mem.filter, 0, 1)}`,
-    );
+    pcapLink.setAttribute('href', api.callsPcapUrl(captureId, callQuery(mem.filter, 0, 1)));
     pcapLink.title = `the frames of the ${countOf(total, 'call')} listed, as one pcapng`;
     message.textContent =
       loadError ?? (total === 0 && cache.size > 0 ? 'No call matches these filters.' : '');

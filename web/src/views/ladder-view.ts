@@ -136,8 +136,6 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   /** The related calls' details, once fetched. */
   let relatedDetails: CallDetail[] | null = null;
   /** What the ladder and the inspector show: the call, or the call with its related calls. */
-  const shown = (d: CallDetail): CallDetail =>
-    includeRelated && relatedDetails !== null ? withRelated(d, relatedDetails) : d;
   let shownDetail: CallDetail | null = null;
   let layout: LadderLayout | null = null;
   let drawing: LadderDrawing | null = null;
@@ -228,9 +226,10 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         'Text',
         'the ladder as text (as sipscope analyze --call draws it), for a ticket or a chat',
         () => {
+          const s = shownDetail ?? d;
           if (layout)
             download(
-              new Blob([ladderText(...textOf(shownDetail ?? d), layout)], {
+              new Blob([ladderText(s.call, s.messages, s.findings, layout)], {
                 type: 'text/plain;charset=utf-8',
               }),
               `call-${callId}.txt`,
@@ -242,7 +241,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         'a',
         {
           class: 'button',
-          href: `/api/captures/${encodeURIComponent(captureId)}/calls/${callId}/messages.txt`,
+          href: api.messagesTextUrl(captureId, callId),
           download: '',
           title: "every message of the call as text, each headed by its time and path (sngrep's raw view)",
           'data-export': 'messages',
@@ -258,7 +257,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     drawing?.destroy();
     // Marks for test/bench/bench-browser.mjs: layout and drawing, without the fetch.
     const t0 = performance.now();
-    shownDetail = shown(detail);
+    shownDetail = includeRelated && relatedDetails !== null ? withRelated(detail, relatedDetails) : detail;
     layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, { aliases });
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
@@ -276,8 +275,6 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     performance.measure('ladder:render', { start: t1, end: performance.now() });
     if (message !== null) focusMessage(message, compare);
   }
-
-  const textOf = (x: CallDetail) => [x.call, x.messages, x.findings] as const;
 
   /** Switches the related calls on the ladder on or off (fetching them the first time). */
   async function toggleRelated(): Promise<void> {
