@@ -87,11 +87,13 @@ export function renderLadder(
   // Alternate row bands and leg stripes, each one path for the whole ladder (not one element per row).
   // The bands run on past the last column to the pane's right edge, however wide (the export's viewBox cuts them).
   const bandWidth = layout.width + 10_000;
-  let bands = '';
-  for (const a of arrows) {
-    if (a.row % 2 === 1) bands += `M0,${a.y - rowHeight / 2}h${bandWidth}v${rowHeight}h-${bandWidth}Z`;
-  }
-  viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bands);
+  /** Every other row's band, `w` wide from x = 0, as one path. */
+  const bandsPath = (w: number): string => {
+    let d = '';
+    for (const a of arrows) if (a.row % 2 === 1) d += `M0,${a.y - rowHeight / 2}h${w}v${rowHeight}h-${w}Z`;
+    return d;
+  };
+  viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bandsPath(bandWidth));
   viewport.append('rect').attr('class', 'hover-band').attr('width', bandWidth);
   viewport.append('rect').attr('class', 'select-band').attr('width', bandWidth);
 
@@ -112,11 +114,7 @@ export function renderLadder(
     .attr('y', top)
     .attr('width', gw + 10_000)
     .attr('height', bottom - top);
-  let gutterBands = '';
-  for (const a of arrows) {
-    if (a.row % 2 === 1) gutterBands += `M0,${a.y - rowHeight / 2}h${gw}v${rowHeight}h-${gw}Z`;
-  }
-  gutter.append('path').attr('class', 'bands').attr('d', gutterBands);
+  gutter.append('path').attr('class', 'bands').attr('d', bandsPath(gw));
   gutter.append('rect').attr('class', 'hover-band').attr('width', gw);
   gutter.append('rect').attr('class', 'select-band').attr('width', gw);
   if (layout.legs.length > 1) {
