@@ -23,6 +23,8 @@ interface Column {
   sort: SortKey;
   cls: string;
   cell(c: CallRow): string;
+  /** The cell's tooltip when it says more than the cell (default: the cell's text, which may be cut). */
+  tip?(c: CallRow): string | null;
 }
 
 const COLUMNS: Column[] = [
@@ -37,6 +39,10 @@ const COLUMNS: Column[] = [
     cell: (c) => {
       const rel = relationsBrief(c.related);
       return rel ? `${stateText(c)} · ${rel.short}` : stateText(c);
+    },
+    tip: (c) => {
+      const rel = relationsBrief(c.related);
+      return rel ? `${stateText(c)}; ${rel.long}` : null;
     },
   },
   { title: 'Duration', sort: 'durationMs', cls: 'c-num', cell: (c) => durationText(c.durationMs) },
@@ -148,12 +154,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     el.dataset.kind = c.kind;
     for (const col of COLUMNS) {
       const text = col.cell(c);
-      const rel = col.sort === 'state' ? relationsBrief(c.related) : null;
-      const cell = h(
-        'span',
-        { class: `cell ${col.cls}`, title: rel ? `${stateText(c)}; ${rel.long}` : text },
-        text,
-      );
+      const cell = h('span', { class: `cell ${col.cls}`, title: col.tip?.(c) ?? text }, text);
       if (col.sort === 'state') cell.classList.add(`state-${c.state}`);
       if (col.sort === 'findings' && c.worstSeverity) cell.classList.add(`sev-${c.worstSeverity}`);
       el.appendChild(cell);
