@@ -1,0 +1,232 @@
+/** Statistics of one RTP stream (one SSRC, one source → destination): RFC 3550 A.1 and A.8. */
+import type { RtpHeader } from './rtp-header.js';
+
+/** RFC 3550 A.1: a forward step below this is a gap; at or above it, a jump. */
+const MAX_DROPOUT = 3000;
+/** RFC 3550 A.1: this far behind the highest sequence is a late or duplicate packet. */
+const MAX_MISORDER = 100;
+const SEQ_MOD = 0x10000;
+const MAX_PAYLOAD_TYPES = 8;
+
+export interface RtpStreamSummary {
+  /** "0x06C156FD" ("0x00000000" before the first packet). */
+  ssrc: string;
+  packets: number;
+  /** Payload bytes. */
+  bytes: number;
+  expected: number;
+  /** expected − packets: negative when there are duplicates. */
+  lost: number;
+  /** lost / expected · 100, to 0.1; 0 when nothing is expected. */
+  lostPercent: number;
+  sequenceErrors: number;
+  /** Capture time of the first and the last packet, seconds (0 before the first packet). */
+  start: number;
+  end: number;
+  /** end − start; 0 with fewer than 2 packets. */
+  durationMs: number;
+  minDeltaMs: number | null;
+  meanDeltaMs: number | null;
+  maxDeltaMs: number | null;
+  meanJitterMs: number | null;
+  maxJitterMs: number | null;
+  payloadTypes: number[];
+  markers: number;
+}
+
+/**
+ * Accumulates one RTP stream, packet by packet in capture order; `add` only
+ * does arithmetic (no allocation).
+ *
+ * Sequence numbers (RFC 3550 A.1, without the probation of new sources):
+ * the first packet sets the base; a step of 1 to MAX_DROPOUT − 1 past the
+ * highest sequence so far moves the highest one, counting a 16-bit wrap as a
+ * new cycle; up to MAX_MISORDER behind it (or equal) is a late packet or a
+ * duplicate. Anything else is a jump: it moves nothing, and when the next
+ * packet follows it (jump + 1) the sender is taken to have restarted its
+ * numbering, and counting goes on from the jump (what was expected before it
+ * is kept). `expected` is the extended highest minus the base, plus one, and
+ * every packet counts as received, so lost = expected − packets is negative
+ * with duplicates, as in Wireshark. A sequence error is a packet other than
+ * the first whose sequence is not the highest so far + 1 (gap, late,
+ * duplicate, jump); the packet that confirms a restart is not one.
+ *
+ * Interarrival jitter (RFC 3550 §6.4.1, A.8), between consecutive packets in
+ * capture order, when the clock rate is known:
+ * D = (Rj − Ri) − (Sj − Si) / clockRate, with Sj − Si the signed 32-bit
+ * difference of the RTP timestamps (so it survives the wrap at 2^32), and
+ * J += (|D| − J) / 16.
+ */
+export class RtpStreamStats {
+  packets = 0;
+  /** Payload bytes. */
+  bytes = 0;
+  markers = 0;
+  sequenceErrors = 0;
+  /** Capture time (seconds) of the first and the last packet; NaN before the first. */
+  first = Number.NaN;
+  last = Number.NaN;
+  ssrc = 0;
+
+  private baseSeq = 0;
+  private maxSeq = 0;
+  /** Wraps of the highest sequence, times 65536 (as A.1 keeps `cycles`). */
+  private cycles = 0;
+  /** The sequence that would confirm a restart after a jump; -1 when none. */
+  private badSeq = -1;
+  /** Expected packets of the numbering before the last restart. */
+  private expectedPrior = 0;
+
+  private lastRtpTs = 0;
+  /** The previous packet was comfort noise. */
+  private afterCn = false;
+  private deltaCount = 0;
+  private deltaSum = 0;
+  private deltaMin = Number.POSITIVE_INFINITY;
+  private deltaMax = Number.NEGATIVE_INFINITY;
+
+  /** Current interarrival jitter in seconds (A.8's J). */
+  private jitter = 0;
+  private jitterCount = 0;
+  private jitterSum = 0;
+  private jitterMax = 0;
+
+  private readonly pts = new Uint8Array(MAX_PAYLOAD_TYPES);
+  private ptCount = 0;
+
+  /** `clockRate` in Hz (8000 for G.711); null when unknown: no jitter then. */
+  constructor(private clockRate: number | null) {}
+
+  /** Jitter from the next packet on uses this rate. */
+  setClockRate(rate: number | null): void {
+    this.clockRate = rate;
+  }
+
+  /** The current interarrival jitter (A.8's J) in ms, unrounded; null without a clock rate or a jitter sample. */
+  get jitterMs(): number | null {
+    return this.jitterCount === 0 ? null : this.jitter * 1000;
+  }
+
+  /**
+   * Counts one packet; `h` may be parseRtp's reused object, `ts` is its
+   * capture time in seconds, `comfortNoise` says its payload type is CN
+   * (RFC 3389). The delta and jitter figures leave out, as Wireshark's RTP
+   * stream analysis does, a packet that starts a talkspurt (marker set,
+   * RFC 3551 §4.1), a CN packet and the one after it: the gap before them is
+   * silence suppression, not delay. The jitter estimate itself runs on.
+   */
+  add(h: RtpHeader, ts: number, comfortNoise = false): void {
+    const quiet = h.marker || comfortNoise || this.afterCn;
+    this.afterCn = comfortNoise;
+    const seq = h.sequence;
+    if (this.packets === 0) {
+      this.ssrc = h.ssrc;
+      this.baseSeq = seq;
+      this.maxSeq = seq;
+      this.first = ts;
+    } else {
+      this.sequence(seq);
+      const delta = ts - this.last;
+      if (!quiet) {
+        this.deltaCount++;
+        this.deltaSum += delta;
+        if (delta < this.deltaMin) this.deltaMin = delta;
+        if (delta > this.deltaMax) this.deltaMax = delta;
+      }
+      const rate = this.clockRate;
+      if (rate !== null && rate > 0) {
+        const d = delta - ((h.timestamp - this.lastRtpTs) | 0) / rate;
+        this.jitter += (Math.abs(d) - this.jitter) / 16;
+        if (!quiet) {
+          this.jitterCount++;
+          this.jitterSum += this.jitter;
+          if (this.jitter > this.jitterMax) this.jitterMax = this.jitter;
+        }
+      }
+    }
+    this.packets++;
+    this.bytes += h.payloadLength;
+    if (h.marker) this.markers++;
+    this.last = ts;
+    this.lastRtpTs = h.timestamp;
+    this.payloadType(h.payloadType);
+  }
+
+  /** RFC 3550 A.1 update_seq, simplified as told in the class comment. */
+  private sequence(seq: number): void {
+    const udelta = (seq - this.maxSeq + SEQ_MOD) % SEQ_MOD;
+    if (udelta === 1) {
+      if (seq === 0) this.cycles += SEQ_MOD;
+      this.maxSeq = seq;
+    } else if (seq === this.badSeq) {
+      // Two in a row after a jump: the sender restarted its numbering. The
+      // new numbering starts at the jump (seq - 1, kept unwrapped).
+      this.expectedPrior += this.expected();
+      this.baseSeq = seq - 1;
+      this.maxSeq = seq;
+      this.cycles = 0;
+    } else {
+      this.sequenceErrors++;
+      if (udelta !== 0 && udelta < MAX_DROPOUT) {
+        if (seq < this.maxSeq) this.cycles += SEQ_MOD;
+        this.maxSeq = seq;
+      } else if (udelta !== 0 && udelta <= SEQ_MOD - MAX_MISORDER) {
+        this.badSeq = (seq + 1) % SEQ_MOD;
+        return;
+      }
+    }
+    this.badSeq = -1;
+  }
+
+  private payloadType(pt: number): void {
+    const n = this.ptCount;
+    if (n === MAX_PAYLOAD_TYPES) return;
+    for (let i = 0; i < n; i++) if (this.pts[i] === pt) return;
+    this.pts[n] = pt;
+    this.ptCount = n + 1;
+  }
+
+  /** Packets expected from the sequence numbers (A.1): extended highest − base + 1, over restarts. */
+  expected(): number {
+    if (this.packets === 0) return 0;
+    return this.expectedPrior + this.cycles + this.maxSeq - this.baseSeq + 1;
+  }
+
+  /** Plain JSON-ready numbers: ms rounded to 3 decimals, null where there are too few packets or no clock rate. */
+  summary(): RtpStreamSummary {
+    const n = this.packets;
+    const expected = this.expected();
+    const lost = expected - n;
+    const deltas = this.deltaCount > 0;
+    const jitters = this.jitterCount > 0;
+    return {
+      ssrc: formatSsrc(this.ssrc),
+      packets: n,
+      bytes: this.bytes,
+      expected,
+      lost,
+      lostPercent: expected === 0 ? 0 : Math.round((lost / expected) * 1000) / 10 + 0,
+      sequenceErrors: this.sequenceErrors,
+      start: n === 0 ? 0 : this.first,
+      end: n === 0 ? 0 : this.last,
+      durationMs: n === 0 ? 0 : ms(this.last - this.first),
+      minDeltaMs: deltas ? ms(this.deltaMin) : null,
+      meanDeltaMs: deltas ? ms(this.deltaSum / this.deltaCount) : null,
+      maxDeltaMs: deltas ? ms(this.deltaMax) : null,
+      meanJitterMs: jitters ? ms(this.jitterSum / this.jitterCount) : null,
+      maxJitterMs: jitters ? ms(this.jitterMax) : null,
+      payloadTypes: Array.from(this.pts.subarray(0, this.ptCount)),
+      markers: this.markers,
+    };
+  }
+}
+
+/** An SSRC as "0x06C156FD": 8 upper-case hex digits. */
+export function formatSsrc(ssrc: number): string {
+  return '0x' + (ssrc >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** Seconds to ms, rounded to 3 decimals (+0 turns -0 into 0). */
+function ms(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1000 + 0;
+}
