@@ -9,6 +9,7 @@
 import type { Frame } from './capture/frame.js';
 import { createDecoder, type DecoderOptions } from './decode/decoder.js';
 import type { DecodeIssue, HepMeta, Payload } from './decode/payload.js';
+import type { MediaTracker } from './media/media-tracker.js';
 import { createSipExtractor, type ExtractorOptions, type FramedMessage } from './sip/extractor.js';
 import type { SipMessage } from './sip/message.js';
 import { parseSip } from './sip/parse.js';
@@ -18,6 +19,11 @@ export interface PipelineOptions {
   extractor?: ExtractorOptions;
   /** Called for every SIP message, in the order they became complete. `id` is 0-based. */
   onMessage: (msg: SipMessage, id: number) => void;
+  /**
+   * RTP streams: learns the SDP of each message (before `onMessage`) and is
+   * offered each UDP datagram first; what it takes is not looked at for SIP.
+   */
+  media?: MediaTracker;
 }
 
 export interface PipelineStats {
@@ -47,6 +53,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const decoder = createDecoder(opts.decoder);
   const extractor = createSipExtractor(opts.extractor);
   const stats: PipelineStats = { frames: 0, sipMessages: 0, notSip: 0, decodeErrors: 0 };
+  const media = opts.media;
 
   const emit = (framed: FramedMessage[], hep?: HepMeta): void => {
     for (const f of framed) {
@@ -58,6 +65,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       // A HEP agent's details go with the messages of its payload (one per datagram; a stream's come from its flow).
       if (hep !== undefined) f.source.hep = hep;
       msg.source = f.source;
+      if (media !== undefined) media.learn(msg, stats.sipMessages);
       opts.onMessage(msg, stats.sipMessages++);
     }
   };
@@ -68,16 +76,19 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const payloads = decoder.push(frame);
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
+        if (media?.offer(p)) continue;
         emit(extractor.push(p), p.hep);
       }
       stats.decodeErrors = decoder.stats.undecodable;
     },
     pushPayload(p) {
+      if (media?.offer(p)) return;
       emit(extractor.push(p), p.hep);
     },
     end() {
-      for (const p of decoder.flush()) emit(extractor.push(p));
+      for (const p of decoder.flush()) if (media === undefined || !media.offer(p)) emit(extractor.push(p));
       emit(extractor.flush());
+      media?.end();
       stats.decodeErrors = decoder.stats.undecodable;
     },
     stats,

@@ -4,40 +4,10 @@
  * SdpSummary). Text is read as UTF-8, like every string a row holds.
  */
 import { detach } from '../correlate/detach.js';
+import { STATIC_PAYLOAD_TYPES } from '../media/payload-types.js';
 import { jsonString } from '../report/message-json.js';
 import type { Sdp, SdpMedia } from '../sip/sdp.js';
 import type { SdpSummary } from './rows.js';
-
-/**
- * RFC 3551 §6, Tables 4 and 5: "payload types 0-95 are statically assigned";
- * a static format may appear in m= without an a=rtpmap line.
- */
-const STATIC_PAYLOAD_TYPES: Record<string, string> = {
-  '0': 'PCMU/8000',
-  '3': 'GSM/8000',
-  '4': 'G723/8000',
-  '5': 'DVI4/8000',
-  '6': 'DVI4/16000',
-  '7': 'LPC/8000',
-  '8': 'PCMA/8000',
-  '9': 'G722/8000',
-  '10': 'L16/44100/2',
-  '11': 'L16/44100',
-  '12': 'QCELP/8000',
-  '13': 'CN/8000',
-  '14': 'MPA/90000',
-  '15': 'G728/8000',
-  '16': 'DVI4/11025',
-  '17': 'DVI4/22050',
-  '18': 'G729/8000',
-  '25': 'CelB/90000',
-  '26': 'JPEG/90000',
-  '28': 'nv/90000',
-  '31': 'H261/90000',
-  '32': 'MPV/90000',
-  '33': 'MP2T/90000',
-  '34': 'H263/90000',
-};
 
 const NOT_ASCII = /[^\u0000-\u007f]/;
 

@@ -1,0 +1,164 @@
+/**
+ * Where SDP said media would flow: every `c=` address and `m=` port of an
+ * RTP media description (RFC 8866 §5.7, §5.14; RFC 3264 §5) in the capture's
+ * offers and answers, and the port above it for RTCP (RFC 3550 §11) or the
+ * one `a=rtcp` names (RFC 3605). A UDP datagram to or from one of these is
+ * taken as that media's RTP, as Wireshark sets up RTP conversations from
+ * SDP rather than guessing from the bytes.
+ *
+ * Bounded: past `max` entries the oldest learned go first, so a live
+ * capture of days holds the media of recent calls only.
+ */
+import { ipv6ToString } from '../decode/address.js';
+import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
+import type { Sdp, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
+import { STATIC_PAYLOAD_TYPES } from './payload-types.js';
+
+export interface MediaEndpoint {
+  /** Id of the message whose SDP announced this address and port (the last one to). */
+  message: number;
+  /** `audio`, `video`, … */
+  media: string;
+  /**
+   * `rtp`: the port of an RTP description; `rtcp`: its RTCP port; `other`:
+   * the address was last announced for something else (T.38 over udptl):
+   * what arrives there is not RTP, whatever its source was announced for.
+   */
+  kind: 'rtp' | 'rtcp' | 'other';
+  /** The description's a=rtpmap lines by payload type. */
+  rtpmap: Readonly<Record<string, SdpRtpMap>>;
+  /** Order of learning, for eviction. */
+  seq: number;
+}
+
+export class MediaMap {
+  /** address → port → endpoint (the decoder hands out one string per address: no key is built per packet). */
+  private readonly byIp = new Map<string, Map<number, MediaEndpoint>>();
+  private readonly order: Array<{ ip: string; port: number; seq: number }> = [];
+  private head = 0;
+  private seq = 0;
+  size = 0;
+
+  constructor(private readonly max = 65536) {}
+
+  /** Files the RTP descriptions of `sdp`, announced by message `message`. */
+  learn(sdp: Sdp, message: number): void {
+    for (const m of sdp.media) {
+      if (m.port === 0) continue;
+      const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
+      if (ip === null) continue;
+      if (!isRtpProfile(m)) {
+        // The address now carries something else (a re-INVITE to T.38 fax over
+        // udptl, RFC 3362): what arrives there from now on is not RTP.
+        if (this.find(ip, m.port) !== undefined) this.set(ip, m.port, m, message, 'other');
+        continue;
+      }
+      const rtcpAttr = m.attributes.find((a) => a.name === 'rtcp')?.value;
+      const rtcpPort = rtcpAttr === undefined ? m.port + 1 : Number.parseInt(rtcpAttr, 10);
+      this.set(ip, m.port, m, message, 'rtp');
+      // RFC 5761 §5.1.3: a=rtcp-mux puts RTCP on the RTP port (told apart by packet type).
+      if (Number.isInteger(rtcpPort) && rtcpPort > 0 && rtcpPort < 65536 && rtcpPort !== m.port)
+        this.set(ip, rtcpPort, m, message, 'rtcp');
+    }
+  }
+
+  find(ip: string, port: number): MediaEndpoint | undefined {
+    return this.byIp.get(ip)?.get(port);
+  }
+
+  private set(ip: string, port: number, m: SdpMedia, message: number, kind: MediaEndpoint['kind']): void {
+    let ports = this.byIp.get(ip);
+    if (ports === undefined) {
+      ports = new Map();
+      this.byIp.set(ip, ports);
+    }
+    const seq = this.seq++;
+    const had = ports.has(port);
+    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, seq });
+    this.order.push({ ip, port, seq });
+    if (!had) this.size++;
+    while (this.size > this.max) this.evictOldest();
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private evictOldest(): void {
+    const o = this.order[this.head++];
+    const ports = this.byIp.get(o.ip);
+    const e = ports?.get(o.port);
+    // Learned again since: a later entry in `order` stands for it.
+    if (ports === undefined || e === undefined || e.seq !== o.seq) return;
+    ports.delete(o.port);
+    if (ports.size === 0) this.byIp.delete(o.ip);
+    this.size--;
+  }
+}
+
+/** RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF…: not udptl (T.38) or TCP/MSRP. */
+function isRtpProfile(m: SdpMedia): boolean {
+  return m.proto.toUpperCase().includes('RTP/');
+}
+
+/**
+ * The address as the decoder prints it (dotted IPv4, RFC 5952 IPv6), or
+ * null for none: an FQDN, or 0.0.0.0, which RFC 3264 §8.4 lets an offer
+ * use to put the stream on hold (RFC 2543 style).
+ */
+export function mediaAddress(address: string): string | null {
+  if (isIpv4(address)) return address === '0.0.0.0' ? null : address;
+  if (!isIpv6(address)) return null;
+  const bytes = ipv6Bytes(address);
+  if (bytes === null) return null;
+  const text = ipv6ToString(bytes, 0);
+  return text === '::' ? null : text;
+}
+
+/** RFC 4291 §2.2 text (already checked by `isIpv6`) → 16 bytes. */
+function ipv6Bytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(16);
+  const dbl = s.indexOf('::');
+  const parts = (p: string): string[] => (p === '' ? [] : p.split(':'));
+  const head = parts(dbl < 0 ? s : s.slice(0, dbl));
+  const tail = dbl < 0 ? [] : parts(s.slice(dbl + 2));
+  const words = (list: string[]): number[] | null => {
+    const w: number[] = [];
+    for (const g of list) {
+      if (g.includes('.')) {
+        const o = g.split('.').map(Number);
+        w.push((o[0] << 8) | o[1], (o[2] << 8) | o[3]);
+      } else w.push(Number.parseInt(g, 16));
+    }
+    return w.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff) ? w : null;
+  };
+  const h = words(head);
+  const t = words(tail);
+  if (h === null || t === null || h.length + t.length > 8) return null;
+  const all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = all[i] >> 8;
+    out[2 * i + 1] = all[i] & 0xff;
+  }
+  return out;
+}
+
+/** `PCMA/8000` for a payload type of a description: its rtpmap, else RFC 3551's static table. */
+export function codecName(rtpmap: Readonly<Record<string, SdpRtpMap>>, payloadType: number): string | null {
+  const map = Object.hasOwn(rtpmap, String(payloadType)) ? rtpmap[String(payloadType)] : undefined;
+  if (map !== undefined) {
+    const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
+    return `${map.encoding}/${map.clockRate}${ch}`;
+  }
+  return Object.hasOwn(STATIC_PAYLOAD_TYPES, String(payloadType))
+    ? STATIC_PAYLOAD_TYPES[String(payloadType)]
+    : null;
+}
+
+/** The RTP clock of a payload type: its rtpmap's, else the static table's. */
+export function clockRateOf(rtpmap: Readonly<Record<string, SdpRtpMap>>, payloadType: number): number | null {
+  const map = Object.hasOwn(rtpmap, String(payloadType)) ? rtpmap[String(payloadType)] : undefined;
+  if (map !== undefined) return map.clockRate > 0 ? map.clockRate : null;
+  const name = codecName(rtpmap, payloadType);
+  return name === null ? null : Number(name.split('/')[1]);
+}

@@ -1,0 +1,165 @@
+/**
+ * RTP streams of the capture, as Wireshark's "RTP Streams" lists them: one
+ * per SSRC and direction (RFC 3550 §3, §8), found on the addresses and
+ * ports the SIP messages' SDP announced (media-map.ts), each with its
+ * packets, loss, arrival deltas and interarrival jitter (rtp-stats.ts).
+ *
+ * The SIP stage hands each message with a body to `learn` and each UDP
+ * datagram to `offer` before looking for SIP in it; a datagram taken as RTP
+ * or RTCP goes no further. A stream idle for `idleSeconds` of capture time
+ * is finished and handed to `onStream`, so a live capture holds only the
+ * streams still flowing; `end` finishes the rest.
+ */
+import { endpointString, type Payload } from '../decode/payload.js';
+import type { SipMessage } from '../sip/message.js';
+import { sdpOf } from '../sip/sdp.js';
+import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
+import { isRtcp, parseRtp } from './rtp-header.js';
+import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
+
+/** RFC 3389 comfort noise: static payload type 13, or a dynamic one the SDP maps to CN. */
+function isComfortNoise(e: MediaEndpoint, pt: number): boolean {
+  return pt === 13 || codecName(e.rtpmap, pt)?.startsWith('CN/') === true;
+}
+
+/** One RTP stream, as the JSON report and the API give it. */
+export interface RtpStreamRecord extends RtpStreamSummary {
+  id: number;
+  src: string;
+  dst: string;
+  /** `audio`, `video`… from the SDP. */
+  media: string;
+  /** The codecs of the payload types seen (`PCMA/8000`), or the number where the SDP names none. */
+  codecs: string[];
+  /** The message whose SDP announced the address the stream matched. */
+  setup: number;
+  /** The call of that message; null until the caller assigns it. */
+  call: number | null;
+  /** Frames of the first and last packets (1-based, as Wireshark counts). */
+  firstFrame: number;
+  lastFrame: number;
+}
+
+export interface MediaTrackerOptions {
+  /** A stream with no packet for this long (capture time, seconds) is finished. Default 60. */
+  idleSeconds?: number;
+  /** Most SDP addresses remembered (oldest forgotten first). Default 65,536. */
+  maxEndpoints?: number;
+  /** Called with each finished stream. */
+  onStream?: (s: RtpStreamRecord) => void;
+}
+
+interface ActiveStream {
+  id: number;
+  src: string;
+  dst: string;
+  endpoint: MediaEndpoint;
+  stats: RtpStreamStats;
+  firstFrame: number;
+  lastFrame: number;
+  last: number;
+}
+
+export class MediaTracker {
+  private readonly map: MediaMap;
+  private readonly active = new Map<string, ActiveStream>();
+  private readonly idle: number;
+  private nextId = 0;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+  /** Datagrams taken as RTP / RTCP. */
+  rtpPackets = 0;
+  rtcpPackets = 0;
+
+  constructor(private readonly opts: MediaTrackerOptions = {}) {
+    this.map = new MediaMap(opts.maxEndpoints);
+    this.idle = opts.idleSeconds ?? 60;
+  }
+
+  /** Streams not yet finished. */
+  get activeStreams(): number {
+    return this.active.size;
+  }
+
+  /** Learns the media addresses in the SDP of message `id` (offers and answers alike). */
+  learn(msg: SipMessage, id: number): void {
+    if (msg.body.length === 0) return;
+    const sdp = sdpOf(msg);
+    if (sdp !== undefined) this.map.learn(sdp, id);
+  }
+
+  /**
+   * Takes `p` when it is RTP or RTCP on an address SDP announced (to it, or
+   * from it: symmetric RTP, RFC 4961); false leaves it to the SIP stage.
+   */
+  offer(p: Payload): boolean {
+    const b = p.bytes;
+    // Version 2 (RFC 3550 §5.1): 0x80–0xBF. A SIP start line or keep-alive begins otherwise.
+    if (p.transport !== 'udp' || b.length < 8 || (b[0] & 0xc0) !== 0x80) return false;
+    const endpoint = this.map.find(p.dst.ip, p.dst.port) ?? this.map.find(p.src.ip, p.src.port);
+    if (endpoint === undefined || endpoint.kind === 'other') return false;
+    if (isRtcp(b)) {
+      this.rtcpPackets++;
+      return true;
+    }
+    if (endpoint.kind === 'rtcp') return false;
+    const h = parseRtp(b);
+    if (h === null) return false;
+    this.rtpPackets++;
+    const ts = p.ts;
+    if (ts - this.lastSweep >= 1) this.sweep(ts);
+    const src = endpointString(p.src);
+    const dst = endpointString(p.dst);
+    const key = `${src} ${dst} ${h.ssrc}`;
+    let s = this.active.get(key);
+    if (s === undefined) {
+      s = {
+        id: this.nextId++,
+        src,
+        dst,
+        endpoint,
+        stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
+        firstFrame: p.frame,
+        lastFrame: p.frame,
+        last: ts,
+      };
+      this.active.set(key, s);
+    }
+    s.stats.add(h, ts, isComfortNoise(endpoint, h.payloadType));
+    s.lastFrame = p.frame;
+    s.last = ts;
+    return true;
+  }
+
+  /** Finishes every stream (end of input). */
+  end(): void {
+    for (const s of this.active.values()) this.finish(s);
+    this.active.clear();
+  }
+
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [k, s] of this.active) {
+      if (now - s.last < this.idle) continue;
+      this.active.delete(k);
+      this.finish(s);
+    }
+  }
+
+  private finish(s: ActiveStream): void {
+    const { ssrc, ...summary } = s.stats.summary();
+    const e = s.endpoint;
+    this.opts.onStream?.({
+      id: s.id,
+      ssrc,
+      src: s.src,
+      dst: s.dst,
+      media: e.media,
+      codecs: summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt)),
+      setup: e.message,
+      call: null,
+      firstFrame: s.firstFrame,
+      lastFrame: s.lastFrame,
+      ...summary,
+    });
+  }
+}
