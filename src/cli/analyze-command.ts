@@ -14,7 +14,7 @@ import {
 } from './json-output.js';
 import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
-import { callLadder, callList, findCall, findingsByCall } from './text-report.js';
+import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
 export async function runAnalyze(
@@ -95,7 +95,12 @@ async function analyze(
   } else if (json) {
     if (worker !== null) await writeJsonReportInParallel(result, out, worker, parallel);
     else writeJsonReport(result, out);
-  } else out.write(`\n${callList(result)}\n${findingsByCall(result)}${summary(result)}`);
+  } else {
+    const streams = streamList(result.streams, result.calls[0]?.start ?? result.streams[0]?.start ?? 0);
+    out.write(
+      `\n${callList(result)}\n${streams ? `${streams}\n` : ''}${findingsByCall(result)}${summary(result)}`,
+    );
+  }
   out.flush();
   return 0;
 }
@@ -137,6 +142,7 @@ function summary(r: AnalysisResult): string {
     `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
     `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
     `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}${s.findings > 0 ? ` (${severityCountsText(s.findingsBySeverity)})` : ''}`,
+    `RTP streams: ${r.streams.length} (${r.streams.reduce((n, x) => n + x.packets, 0)} RTP and ${r.rtcpPackets} RTCP packets on the addresses the SDP announced)`,
     `requests: ${methods || '-'}`,
     `responses: ${codes || '-'}`,
     '',

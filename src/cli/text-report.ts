@@ -1,10 +1,12 @@
 /**
  * The terminal views of an analysis: the call list (as sngrep's), the
- * findings grouped by call, and one call's ladder.
+ * findings grouped by call, the RTP streams (as Wireshark's "RTP Streams"),
+ * and one call's ladder.
  */
 import type { Finding } from '../analyze/finding.js';
 import { type LadderMessage, renderLadder } from '../correlate/ascii-ladder.js';
 import type { CallRecord } from '../correlate/model.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
 
@@ -35,6 +37,44 @@ export function callList(r: AnalysisResult): string {
     ]);
   }
   return table(rows);
+}
+
+/** The RTP streams, a line each; `t0` makes their times relative (the first message's). */
+export function streamList(streams: readonly RtpStreamRecord[], t0: number): string {
+  if (streams.length === 0) return '';
+  const ms = (v: number | null): string => (v === null ? '-' : v.toFixed(1));
+  const rows = [
+    [
+      'stream',
+      'call',
+      'start s',
+      'end s',
+      'src',
+      'dst',
+      'ssrc',
+      'codec',
+      'pkts',
+      'lost',
+      'max delta ms',
+      'max jitter ms',
+    ],
+  ];
+  for (const s of streams)
+    rows.push([
+      String(s.id),
+      s.call === null ? '-' : String(s.call),
+      (s.start - t0).toFixed(3),
+      (s.end - t0).toFixed(3),
+      s.src,
+      s.dst,
+      s.ssrc,
+      cut(s.codecs.join(', '), 24),
+      String(s.packets),
+      `${s.lost} (${s.lostPercent}%)`,
+      ms(s.maxDeltaMs),
+      ms(s.maxJitterMs),
+    ]);
+  return `RTP streams: ${streams.length}\n${table(rows)}`;
 }
 
 export function findingsByCall(r: AnalysisResult): string {
@@ -97,7 +137,11 @@ export function callLadder(r: AnalysisResult, call: CallRecord): string {
   const listed = findings.length
     ? `\nfindings: ${findings.length}\n${findingLines(r, findings, '  ').join('\n')}\n`
     : '';
-  return `${head}\n${renderLadder(msgs, { showIds: false })}${listed}\n`;
+  const streams = streamList(
+    r.streams.filter((s) => s.call === call.id),
+    call.start,
+  );
+  return `${head}\n${renderLadder(msgs, { showIds: false })}${listed}${streams ? `\n${streams}` : ''}\n`;
 }
 
 function ladderOf(m: MessageRecord): LadderMessage {

@@ -11,6 +11,7 @@ import { linkTypeName } from '../capture/link-types.js';
 import { openCapture } from '../capture/read-file.js';
 import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
+import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
 import { MessageCounts } from '../sip/message-counts.js';
@@ -40,6 +41,10 @@ export interface AnalysisResult {
   dialogs: DialogRecord[];
   calls: CallRecord[];
   findings: Finding[];
+  /** RTP streams on the addresses the SDP announced, by id (order of their first packet). */
+  streams: RtpStreamRecord[];
+  /** Datagrams taken as RTCP on those addresses (RFC 3550 §6; not in any stream). */
+  rtcpPackets: number;
   /** Recoverable problems with the file (a truncated last record, …). */
   warnings: string[];
 }
@@ -65,8 +70,11 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
     },
   });
+  const streams: RtpStreamRecord[] = [];
+  const media = new MediaTracker({ onStream: (st) => streams.push(st) });
   const pipeline = createPipeline({
     decoder: opts.decoder,
+    media,
     // Nothing here keeps a message past onMessage (records hold copies), and openCapture never
     // reuses a chunk: datagrams need no copy of their own unless a caller's onMessage may keep them.
     extractor: { datagramViews: opts.onMessage === undefined },
@@ -90,6 +98,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   analyzer.end();
   const model = correlator.snapshot();
   assignFinal(messages, model.dialogs, model.calls);
+  streams.sort((a, b) => a.id - b.id);
+  for (const st of streams) st.call = messages.callOf(st.setup);
   const findings = [...analyzer.findings];
   const info = reader.info;
   return {
@@ -119,6 +129,8 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     dialogs: model.dialogs,
     calls: model.calls,
     findings,
+    streams,
+    rtcpPackets: media.rtcpPackets,
     warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
   };
 }

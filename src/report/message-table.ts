@@ -157,6 +157,10 @@ export class MessageTable {
     this.call[i] = call;
   }
 
+  callOf(i: number): number | null {
+    return this.call[i] === NONE ? null : this.call[i];
+  }
+
   dialogOf(i: number): number | null {
     return this.dialog[i] === NONE ? null : this.dialog[i];
   }

@@ -107,6 +107,7 @@ describe('sipscope analyze FILE --json (the DESIGN.md contract)', () => {
       'dialogs',
       'calls',
       'findings',
+      'streams',
       'warnings',
     ]);
     expect(doc.source).toMatchObject({ format: 'pcap', linkTypes: ['ETHERNET'], frames: 4 });
