@@ -47,6 +47,19 @@ describe('bundled samples', () => {
     expect(r.stats.responses).toEqual({ 180: 10, 200: 20 });
   });
 
+  it("call-with-rtp.pcap: three RTP streams on the SDP's addresses, each in its call; the loss and jitter tshark's rtp,streams reports", async () => {
+    const r = await analyzeCapture(new URL('call-with-rtp.pcap', dir).pathname);
+    expect(
+      r.streams.map((s) => [s.call, s.src, s.dst, s.ssrc, s.packets, s.lost, s.maxDeltaMs, s.maxJitterMs]),
+    ).toEqual([
+      [0, '10.0.0.2:3456', '10.0.0.1:49170', '0x5E6F7081', 499, 0, 20, 0],
+      // tshark 4.x: 496 packets, lost 3 (0.6%), max delta 60.000 ms, max jitter 3.453 ms.
+      [0, '10.0.0.1:49170', '10.0.0.2:3456', '0x1A2B3C4D', 496, 3, 60, 3.453],
+      [1, '10.0.0.1:49170', '10.0.0.2:3456', '0x22334455', 499, 0, 20, 0],
+    ]);
+    expect(r.rtcpPackets).toBe(0);
+  });
+
   it('samples/README.md lists every capture in samples/, and nothing else', () => {
     const readme = readFileSync(new URL('README.md', dir), 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
