@@ -101,7 +101,8 @@ async function run(): Promise<void> {
     parts(result.transactions.length) +
     parts(result.dialogs.length) +
     parts(result.calls.length) +
-    parts(result.findings.length);
+    parts(result.findings.length) +
+    parts(result.streams.length);
   let sent = 0;
   for (const batch of analysisBatches(result, extras, size_)) {
     while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((r) => (wake = r));

@@ -6,6 +6,7 @@
  * bytes, SDP summary and User-Agent) while the analysis runs,
  * `analysisBatches` then yields rows in bounded batches.
  */
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import type { MessageTable } from '../report/message-table.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
@@ -21,7 +22,8 @@ export type AnalysisBatch =
   | { kind: 'transactions'; items: TransactionRow[] }
   | { kind: 'dialogs'; items: DialogRow[] }
   | { kind: 'calls'; items: CallJson[] }
-  | { kind: 'findings'; items: Finding[] };
+  | { kind: 'findings'; items: Finding[] }
+  | { kind: 'streams'; items: RtpStreamRecord[] };
 
 /**
  * Rows per batch written to a store, by the server and by analyze-to-store.ts
@@ -66,7 +68,7 @@ function* chunks<U>(n: number, size: number, make: (i: number) => U): Generator<
   }
 }
 
-/** The analysis as batches of at most `size` items: messages, transactions, dialogs, calls, findings. */
+/** The analysis as batches of at most `size` items: messages, transactions, dialogs, calls, findings, RTP streams. */
 export function* analysisBatches(
   result: AnalysisResult,
   extras: MessageExtras,
@@ -91,6 +93,9 @@ export function* analysisBatches(
     yield { kind: 'calls', items };
   const f = result.findings;
   for (const items of chunks(f.length, size, (i) => f[i])) yield { kind: 'findings', items };
+  // Their `call` is set: analyzeCapture gives each the final call of the message whose SDP announced it.
+  const st = result.streams;
+  for (const items of chunks(st.length, size, (i) => st[i])) yield { kind: 'streams', items };
 }
 
 export function writeBatch(w: CaptureWriter, b: AnalysisBatch): Promise<void> {
@@ -105,6 +110,8 @@ export function writeBatch(w: CaptureWriter, b: AnalysisBatch): Promise<void> {
       return w.addCalls(b.items);
     case 'findings':
       return w.addFindings(b.items);
+    case 'streams':
+      return w.addStreams(b.items);
   }
 }
 

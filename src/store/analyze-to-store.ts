@@ -10,6 +10,17 @@
  * the same message rows, and the same final view of each message's call and
  * dialog (analyze-capture.ts `assignFinal`), applied per call when it is final.
  *
+ * RTP streams (media/media-tracker.ts) are found on the addresses the SDP of
+ * the messages announced, as the CLI finds them, and each is written with
+ * the final call of the message whose SDP announced it (its `setup`): the
+ * call whose message list holds that message when it is handed out as final,
+ * as analyze-capture.ts assigns it. A stream is finished a minute of capture
+ * time after its last packet, before or after its call is final: one whose
+ * call is not final yet waits for it; for one that comes after, the final
+ * call of the last 65,536 messages with SDP is remembered (as many as the
+ * media addresses the tracker keeps: an address forgotten there sets up no
+ * stream).
+ *
  * Message bytes: when a message is one frame's contiguous bytes (UDP, a
  * single TCP segment, HEP inside UDP), the analysis checks where they lie in
  * the file and hands the store that place (store.ts `FileRange`) instead of
@@ -26,10 +37,12 @@ import { DueQueue } from '../correlate/due-queue.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../correlate/parked-records.js';
 import { resolveTimers } from '../correlate/timers.js';
+import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
+import { sdpOf } from '../sip/sdp.js';
 import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
@@ -156,6 +169,9 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   return h.indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
 }
 
+/** Final calls of messages with SDP remembered for streams that finish after them (media-map.ts's default size). */
+const SDP_CALLS_KEPT = 65536;
+
 async function analyse(
   file: string,
   writer: CaptureWriter,
@@ -192,6 +208,7 @@ async function analyse(
     dialogs: [] as Array<[number, string]>,
     calls: [] as Array<[number, string]>,
     findings: [] as Finding[],
+    streams: [] as RtpStreamRecord[],
   };
   const queued = () =>
     out.messages.length +
@@ -199,7 +216,8 @@ async function analyse(
     out.transactions.length +
     out.dialogs.length +
     out.calls.length +
-    out.findings.length;
+    out.findings.length +
+    out.streams.length;
 
   // Records the correlated rules may look up by id (a CANCEL's INVITE, a
   // forwarded request's upstream, a transaction a timer rule watches): kept
@@ -252,6 +270,31 @@ async function analyse(
     }
   };
 
+  /**
+   * RTP streams and the calls of their setup messages. `sdpPending`: messages
+   * with SDP whose call is not final yet; `sdpCall`: the final call of the
+   * latest of those whose call is (bounded, oldest out first); `waiting`:
+   * finished streams whose setup's call is not final yet, by setup message.
+   */
+  const sdpPending = new Set<number>();
+  const sdpCall = new Map<number, number>();
+  const waiting = new Map<number, RtpStreamRecord[]>();
+  const streamOut = (st: RtpStreamRecord, call: number | null): void => {
+    st.call = call;
+    out.streams.push(st);
+  };
+  const media = new MediaTracker({
+    onStream(st) {
+      const call = sdpCall.get(st.setup);
+      if (call !== undefined) streamOut(st, call);
+      else if (sdpPending.has(st.setup)) {
+        const list = waiting.get(st.setup);
+        if (list === undefined) waiting.set(st.setup, [st]);
+        else list.push(st);
+      } else streamOut(st, null);
+    },
+  });
+
   const callFinal = (call: CallRecord, detail: CallFinalDetail): void => {
     for (const t of detail.transactions) rules.onTransactionFinal(t);
     for (const d of detail.dialogs) rules.onDialogFinal(d);
@@ -283,6 +326,15 @@ async function analyse(
         updated++;
       }
       pending.delete(id);
+      if (sdpPending.delete(id)) {
+        sdpCall.set(id, call.id);
+        if (sdpCall.size > SDP_CALLS_KEPT) sdpCall.delete(sdpCall.keys().next().value as number);
+        const list = waiting.get(id);
+        if (list !== undefined) {
+          waiting.delete(id);
+          for (const st of list) streamOut(st, call.id);
+        }
+      }
     }
     for (const t of detail.transactions) out.transactions.push([t.id, transactionJson(t)]);
     for (const d of detail.dialogs) out.dialogs.push([d.id, dialogJson(d)]);
@@ -318,6 +370,7 @@ async function analyse(
     // Nothing keeps a message past onMessage (records and rows hold copies), and fileChunks reads
     // each chunk into a fresh buffer: a datagram's message can be a view of its frame's bytes.
     extractor: { datagramViews: true },
+    media,
     onMessage(msg, id) {
       const ts = msg.source?.ts;
       if (ts !== undefined && ts > now) {
@@ -356,6 +409,8 @@ async function analyse(
       out.messages.push(input);
       pending.set(id, c.call, c.dialog ?? NO_DIALOG);
       if (pending.size > peak) peak = pending.size;
+      // The tracker learnt its SDP already (sdpOf is memoised): it may set up a stream.
+      if (msg.body.length > 0 && sdpOf(msg) !== undefined) sdpPending.add(id);
     },
   });
 
@@ -372,6 +427,7 @@ async function analyse(
       else await writer.addCalls(batch.map(([, j]) => parsedRow<CallJson>(j)));
     }
     if (out.findings.length > 0) await writer.addFindings(out.findings.splice(0));
+    if (out.streams.length > 0) await writer.addStreams(out.streams.splice(0));
   };
 
   let lastBytes = -1;
@@ -413,7 +469,12 @@ async function analyse(
     if (queued() >= batchSize) await flush();
   }
   rules.end();
-  // Every message belongs to a call the correlator handed out; one left here keeps the correlation it arrived with.
+  // Every message belongs to a call the correlator handed out; one left here keeps the correlation it
+  // arrived with, and so do the streams it set up.
+  for (const [id, list] of waiting) for (const st of list) streamOut(st, pending.call(id) ?? null);
+  waiting.clear();
+  sdpPending.clear();
+  sdpCall.clear();
   pending.clear();
   await flush();
 

@@ -2,8 +2,9 @@
  * A call with everything in it (the API's `GET …/calls/:callId`), put
  * together the same way by every store that keeps rows in memory: the call's
  * messages in capture order, and the transactions and dialogs they belong to
- * (or the call lists), in id order.
+ * (or the call lists), in id order, and its RTP streams by id.
  */
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallRow, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
 import type { CallDetail } from './store.js';
 
@@ -13,6 +14,8 @@ export function assembleCallDetail(
   transactions: ReadonlyMap<number, TransactionRow>,
   dialogs: ReadonlyMap<number, DialogRow>,
   findings: Finding[],
+  /** The call's streams, any order. */
+  streams: readonly RtpStreamRecord[],
 ): CallDetail {
   const messages: MessageRow[] = [];
   const txIds = new Set<number>(call.transactions);
@@ -30,6 +33,7 @@ export function assembleCallDetail(
     transactions: pick(txIds, transactions),
     dialogs: pick(dialogIds, dialogs),
     findings,
+    streams: [...streams].sort((a, b) => a.id - b.id),
   };
 }
 

@@ -5,6 +5,7 @@
  * first query after a write and reused until the next write.
  */
 import { atLeast, type Severity } from '../analyze/finding.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
 import {
@@ -51,6 +52,8 @@ interface Data {
   dialogs: Map<number, DialogRow>;
   calls: Map<number, CallJson>;
   findings: Finding[];
+  /** RTP streams by id. */
+  streams: Map<number, RtpStreamRecord>;
   /** Derived; undefined after a write. */
   index?: Index;
 }
@@ -60,6 +63,8 @@ interface Index {
   facts: CallFacts[];
   byId: Map<number, CallFacts>;
   findingsByCall: Map<number, Finding[]>;
+  /** Streams whose call is known, by call. */
+  streamsByCall: Map<number, RtpStreamRecord[]>;
   /** Orders made so far, by `sort:order`. */
   sorted: Map<string, CallFacts[]>;
   /**
@@ -199,6 +204,7 @@ class MemoryStore implements Store {
       d.transactions,
       d.dialogs,
       index.findingsByCall.get(callId) ?? [],
+      index.streamsByCall.get(callId) ?? [],
     );
   }
 
@@ -291,7 +297,14 @@ class MemoryStore implements Store {
 }
 
 function emptyData(): Data {
-  return { messages: [], transactions: new Map(), dialogs: new Map(), calls: new Map(), findings: [] };
+  return {
+    messages: [],
+    transactions: new Map(),
+    dialogs: new Map(),
+    calls: new Map(),
+    findings: [],
+    streams: new Map(),
+  };
 }
 
 function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
@@ -312,6 +325,13 @@ function buildIndex(d: Data): Index {
     let list = findingsByCall.get(f.call);
     if (list === undefined) findingsByCall.set(f.call, (list = []));
     list.push(f);
+  }
+  const streamsByCall = new Map<number, RtpStreamRecord[]>();
+  for (const st of d.streams.values()) {
+    if (st.call === null) continue;
+    let list = streamsByCall.get(st.call);
+    if (list === undefined) streamsByCall.set(st.call, (list = []));
+    list.push(st);
   }
   const facts: CallFacts[] = [];
   const byId = new Map<number, CallFacts>();
@@ -334,7 +354,7 @@ function buildIndex(d: Data): Index {
     facts.push(f);
     byId.set(id, f);
   }
-  return { facts, byId, findingsByCall, sorted: new Map(), matches: new Map() };
+  return { facts, byId, findingsByCall, streamsByCall, sorted: new Map(), matches: new Map() };
 }
 
 class MemoryWriter implements CaptureWriter {
@@ -376,6 +396,11 @@ class MemoryWriter implements CaptureWriter {
   async addFindings(batch: readonly Finding[]): Promise<void> {
     const d = this.store.dataFor(this);
     for (const f of batch) d.findings.push(f);
+  }
+
+  async addStreams(batch: readonly RtpStreamRecord[]): Promise<void> {
+    const d = this.store.dataFor(this);
+    for (const st of batch) d.streams.set(st.id, st);
   }
 
   async finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {

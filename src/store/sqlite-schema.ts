@@ -17,6 +17,8 @@
  *   written (regular expressions).
  * - transactions, dialogs: their JSON. findings: rule, call, the message ids
  *   as `,1,5,` (for `instr`) and the JSON, in the order the analysis gave them.
+ * - streams: RTP streams (media/media-tracker.ts), each with the call it
+ *   belongs to (null: none) and its JSON; a call's are read by (cap, call).
  * - captures.live_seen: when a live capture last wrote its window through
  *   (live-persist-sql.ts); null for the others.
  *
@@ -212,6 +214,21 @@ CREATE INDEX findings_call ON findings (cap, call, seq, severity);
     // capture (600,000 findings: 673-776 ms for the first 200 of each rule).
     name: 'findings by rule with their order and severity',
     up: 'CREATE INDEX findings_rule ON findings (cap, rule, seq, severity);',
+  },
+  {
+    // A database of an older sipscope gets the table empty: its captures show no streams
+    // (analysed before RTP was tracked) until they are analysed again.
+    name: 'RTP streams',
+    up: `
+CREATE TABLE streams (
+  cap  INTEGER NOT NULL,
+  id   INTEGER NOT NULL,
+  call INTEGER,
+  json TEXT NOT NULL,
+  PRIMARY KEY (cap, id)
+) WITHOUT ROWID;
+CREATE INDEX streams_call ON streams (cap, call, id);
+`,
   },
 ];
 

@@ -11,6 +11,7 @@
  * server keeps answering while a big capture goes.
  */
 import Database from 'better-sqlite3';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { CallOrderCache, type CallOrderOptions } from './call-order-cache.js';
 import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
@@ -85,6 +86,7 @@ const ROW_TABLES = [
   'call_search',
   'call_texts',
   'findings',
+  'streams',
 ] as const;
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -163,6 +165,11 @@ export class SqliteStore implements Store, WriterHost {
       dialogs: db.prepare(
         'SELECT json FROM dialogs WHERE cap = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
       ),
+      // By the index, as a call's findings are: left to itself, the planner reads every stream of
+      // the capture in id order (the primary key) to skip a sort.
+      streams: db
+        .prepare('SELECT json FROM streams INDEXED BY streams_call WHERE cap = ? AND call = ? ORDER BY id')
+        .pluck(),
     };
     this.purgeOrphans();
   }
@@ -349,6 +356,7 @@ export class SqliteStore implements Store, WriterHost {
       transactions: json<TransactionRow>(this.st.transactions, txIds),
       dialogs: json<DialogRow>(this.st.dialogs, dialogIds),
       findings: (await this.findings(captureId, { call: callId })) ?? [],
+      streams: (this.st.streams.all(n, callId) as string[]).map((s) => JSON.parse(s) as RtpStreamRecord),
     };
   }
 

@@ -5,13 +5,14 @@
  * one after the other.
  *
  * What crosses to the thread is cheap to copy: messages as flat parameter
- * arrays (sqlite-rows.ts `messageParams`), transactions, dialogs and calls as
- * their JSON text. At most `maxInFlight` batches (default 16) are unacknowledged: a slow
- * disk holds the analysis back instead of queueing the capture in memory. An
- * error on the thread (the capture was deleted, the disk is full) makes the
- * next call reject with it.
+ * arrays (sqlite-rows.ts `messageParams`), transactions, dialogs, calls and
+ * RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
+ * are unacknowledged: a slow disk holds the analysis back instead of
+ * queueing the capture in memory. An error on the thread (the capture was
+ * deleted, the disk is full) makes the next call reject with it.
  */
 import type { Worker } from 'node:worker_threads';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { startModuleWorker } from '../worker-start.js';
 import { rowJson } from './row-json.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
@@ -24,8 +25,8 @@ export interface WriterThreadOptions {
   captureId: string;
   /**
    * Batches posted and not yet written (default 16). One flush of
-   * analyze-to-store.ts posts up to six (messages, updates, transactions,
-   * dialogs, calls, findings): with 4, each flush waited for the thread to
+   * analyze-to-store.ts posts up to seven (messages, updates, transactions,
+   * dialogs, calls, findings, streams): with 4, each flush waited for the thread to
    * finish the previous one (8 s of 54 at 200,000 calls); 16 lets the thread
    * absorb bursts, still bounding what is queued to ~3 flushes.
    */
@@ -41,6 +42,8 @@ export type WriterOp =
   | { op: 'transactions' | 'dialogs'; items: ReadonlyArray<readonly [number, string]> }
   | { op: 'calls'; items: string[] }
   | { op: 'findings'; items: Finding[] }
+  /** [id, call, JSON text]. */
+  | { op: 'streams'; items: Array<[number, number | null, string]> }
   | { op: 'finish'; stats: AnalysisStats; source?: CaptureSource; warnings?: string[] }
   | { op: 'fail'; error: string };
 
@@ -183,6 +186,10 @@ class ThreadWriter implements CaptureWriter {
 
   addFindings(batch: readonly Finding[]): Promise<void> {
     return this.post({ op: 'findings', items: [...batch] });
+  }
+
+  addStreams(batch: readonly RtpStreamRecord[]): Promise<void> {
+    return this.post({ op: 'streams', items: batch.map((st) => [st.id, st.call, JSON.stringify(st)]) });
   }
 
   finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {

@@ -38,6 +38,8 @@ async function apply(m: WriterOp): Promise<void> {
       return w.addCallsJson(m.items);
     case 'findings':
       return w.addFindings(m.items);
+    case 'streams':
+      return w.addStreamsJson(m.items);
     case 'finish':
       return w.finish(m.stats, m.source, m.warnings);
     case 'fail':

@@ -11,6 +11,7 @@
  * all of its messages is marked incomplete and redone by `finish`.
  */
 import type Database from 'better-sqlite3';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { parsedRow, rowJson } from './row-json.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
 import {
@@ -96,6 +97,7 @@ export function prepareWriterStatements(db: Database.Database) {
     findingCall: db.prepare(
       'UPDATE calls SET finding_count = finding_count + 1, worst = max(worst, ?) WHERE cap = ? AND id = ?',
     ),
+    stream: db.prepare('INSERT OR REPLACE INTO streams (cap, id, call, json) VALUES (?, ?, ?, ?)'),
     nextSeq: db.prepare('SELECT coalesce(max(seq) + 1, 0) FROM findings WHERE cap = ?').pluck(),
     end: db.prepare(
       'UPDATE captures SET status = ?, progress = ?, error = ?, stats = ?, source = coalesce(?, source), warnings = coalesce(?, warnings) WHERE n = ?',
@@ -249,6 +251,17 @@ export class SqliteWriter implements CaptureWriter {
         );
         if (f.call !== null) this.st.findingCall.run(rank, this.cap, f.call);
       }
+    });
+  }
+
+  async addStreams(batch: readonly RtpStreamRecord[]): Promise<void> {
+    this.addStreamsJson(batch.map((st) => [st.id, st.call, JSON.stringify(st)]));
+  }
+
+  /** Streams as [id, call, JSON text] (what the writer thread posts). */
+  addStreamsJson(batch: ReadonlyArray<readonly [number, number | null, string]>): void {
+    this.batch(() => {
+      for (const [id, call, json] of batch) this.st.stream.run(this.cap, id, call, json);
     });
   }
 

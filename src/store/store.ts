@@ -10,14 +10,15 @@
  * deleting a capture here forgets its records, it never touches the file.
  *
  * Writing: an analysis opens one writer per capture and hands it its output in
- * batches, in any order (messages, transactions, dialogs, calls, findings may
- * interleave, as a streaming analysis finishes calls), then `finish(stats)`.
+ * batches, in any order (messages, transactions, dialogs, calls, findings, RTP
+ * streams may interleave, as a streaming analysis finishes calls), then `finish(stats)`.
  * Until then the capture is `analyzing` and the query methods may see part of
  * it; after `finish` it is `ready` and complete. `fail(error)` ends a writer
  * without results (the capture becomes `failed` and its partial rows go).
  */
 
 import type { CaptureFormat } from '../capture/frame.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import type { Distribution } from './distribution.js';
 import type { FindingCount } from './finding-filter.js';
@@ -149,6 +150,8 @@ export interface CallDetail {
   dialogs: DialogRow[];
   /** Findings whose `call` is this call. */
   findings: Finding[];
+  /** RTP streams whose `call` is this call (set up by the SDP of one of its messages), by id. */
+  streams: RtpStreamRecord[];
 }
 
 /** What the statistics view plots (`GET /api/captures/:id/stats`). */
@@ -198,6 +201,12 @@ export interface CaptureWriter {
   /** A call given again (a live capture updates calls) replaces the earlier row. */
   addCalls(batch: readonly CallJson[]): Promise<void>;
   addFindings(batch: readonly Finding[]): Promise<void>;
+  /**
+   * RTP streams (media/media-tracker.ts), each with its final `call` (the
+   * final call of its `setup` message) or null: one with null is kept but
+   * shows in no call. A stream given again (same id) replaces the earlier one.
+   */
+  addStreams(batch: readonly RtpStreamRecord[]): Promise<void>;
   /**
    * Optional: transactions, dialogs or calls as [id, the JSON text
    * report/model-json.ts writes], the same as addTransactions & co. with the

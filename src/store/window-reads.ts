@@ -7,6 +7,7 @@
  */
 
 import { atLeast, type Severity } from '../analyze/finding.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
 import {
@@ -48,6 +49,11 @@ export interface WindowSlot {
   messages: Set<number>;
   /** [order written, finding]. */
   findings: Array<[number, Finding]>;
+  /**
+   * Its RTP streams, when a writer gave any (window-store.ts WindowWriter);
+   * the live feed tracks no RTP yet, so a live capture's calls have none.
+   */
+  streams?: RtpStreamRecord[];
   /** Call list facts; undefined after a change. */
   facts?: CallFacts;
 }
@@ -119,6 +125,7 @@ export function callDetail(v: WindowView, id: number): CallDetail | undefined {
     v.transactions,
     v.dialogs,
     s.findings.map(([, f]) => f),
+    s.streams ?? [],
   );
 }
 

@@ -15,6 +15,7 @@
  * messages and bytes held, evictions), so `GET /api/captures/:id` and
  * `/metrics` show them.
  */
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import { countFindings, type FindingCount } from './finding-filter.js';
 import {
@@ -399,6 +400,11 @@ class WindowWriter implements CaptureWriter {
   async addFindings(batch: readonly Finding[]): Promise<void> {
     const w = this.window;
     for (const f of batch) w.addFinding(f);
+  }
+
+  /** Held with their calls; the live feed gives none (it tracks no RTP yet): a live capture's calls have `streams: []`. */
+  async addStreams(batch: readonly RtpStreamRecord[]): Promise<void> {
+    this.window.addStreams(batch);
   }
 
   async finish(stats: AnalysisStats, source?: CaptureSource, warnings?: string[]): Promise<void> {

@@ -21,6 +21,7 @@
  * answer the queries of store.ts for this one capture, with the same
  * matching and sorting as the other stores (call-query.ts).
  */
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
@@ -272,6 +273,24 @@ export class RollingWindow {
     this.view.version++;
   }
 
+  /**
+   * RTP streams, each held with its call (and evicted with it); one without
+   * a call, or for a call evicted before it was handed out, is not kept.
+   * Only a writer gives streams (window-store.ts): the live feed tracks no
+   * RTP yet (window-feed.ts), so a live capture's calls have `streams: []`.
+   */
+  addStreams(batch: readonly RtpStreamRecord[]): void {
+    for (const st of batch) {
+      if (st.call === null || this.evictedLive.has(st.call)) continue;
+      const s = this.slot(st.call);
+      s.streams ??= [];
+      const at = s.streams.findIndex((x) => x.id === st.id);
+      if (at >= 0) s.streams[at] = st;
+      else s.streams.push(st);
+    }
+    this.view.version++;
+  }
+
   /** Every call still in progress counts as over from now (the capture stopped). */
   endAll(): void {
     for (const s of this.calls.values()) {
@@ -367,6 +386,7 @@ export class RollingWindow {
         this.calls.delete(from.id);
         this.ended.delete(from.id);
         for (const f of from.findings) into.findings.push(f);
+        if (from.streams !== undefined) into.streams = [...(into.streams ?? []), ...from.streams];
       }
     }
     into.messages.add(id);

@@ -10,11 +10,18 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { openSqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 import type { Store } from '../../src/store/store.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { ALICE, BOB, T0 } from '../fixtures/flows/builder.js';
+import { basicCall } from '../fixtures/flows/index.js';
+import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
 import { dump, reference } from './capture-dump.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
@@ -70,6 +77,7 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
     for (const file of [
       join(SAMPLES_DIR, 'fragmented-invite.pcap'),
       join(SAMPLES_DIR, 'tcp-call.pcap'),
+      join(SAMPLES_DIR, 'call-with-rtp.pcap'),
       mixed,
     ]) {
       const want = await reference(file);
@@ -95,6 +103,41 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
       .pluck()
       .get(Number(c.id.slice(1)));
     expect(left).toBe(0);
+  });
+
+  it('writes each RTP stream with the final call of its SDP message, whether the stream ends before or after that call is final', async () => {
+    // Two calls a hundred seconds apart, each with RTP both ways on the same addresses: the first
+    // call is final long before its streams are (idle a minute, swept by the second call's RTP);
+    // the second call's streams end with the capture, while it is still in progress.
+    const a = { ip: ALICE.ip, port: 49170 };
+    const b = { ip: BOB.ip, port: 3456 };
+    const media = (t0: number, ssrc: number) => [
+      rtpFrames({ src: a, dst: b, ssrc, payloadType: 0, start: t0 + 2.02, end: t0 + 6 }),
+      rtpFrames({ src: b, dst: a, ssrc: ssrc + 1, payloadType: 0, start: t0 + 2.01, end: t0 + 6 }),
+    ];
+    const file = join(dir, 'late-streams.pcap');
+    const frames = byTime(
+      flowToFrames(basicCall({ n: 1, callId: 'late-1@10.0.0.1' })),
+      flowToFrames(basicCall({ n: 2, callId: 'late-2@10.0.0.1', t0: T0 + 100 })),
+      ...media(T0, 0x100),
+      ...media(T0 + 100, 0x200),
+    );
+    writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
+    const r = await analyzeCapture(file);
+    expect(r.streams.map((st) => [st.ssrc, st.call])).toEqual([
+      ['0x00000101', 0],
+      ['0x00000100', 0],
+      ['0x00000201', 1],
+      ['0x00000200', 1],
+    ]);
+    const want = await reference(file);
+    expect(want.details.map((d) => d!.streams.length)).toEqual([2, 2]);
+    for (const batch of [1, 7, undefined])
+      for (const parkAfter of [0, undefined, Number.POSITIVE_INFINITY])
+        expect((await streamed(sqlite, file, batch, undefined, parkAfter)).dump).toEqual(want);
+    const mem = createMemoryStore();
+    expect((await streamed(mem, file)).dump).toEqual(want);
+    await mem.close();
   });
 
   it('keeps UDP messages by their place in the file and reassembled ones as bytes', async () => {

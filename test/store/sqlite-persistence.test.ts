@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
@@ -22,6 +23,7 @@ import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.
 let dir: string;
 let mixed: string;
 let many: string;
+const rtp = fileURLToPath(new URL('../../samples/call-with-rtp.pcap', import.meta.url));
 let n = 0;
 const dbFile = () => join(dir, `p-${++n}.db`);
 
@@ -264,6 +266,41 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     await s.close();
   });
 
+  it('opens a database from before RTP streams: its captures answer with none, new ones keep theirs', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const old = await analysed(s, mixed);
+    await s.close();
+    // The database as the sipscope before streams left it.
+    const db = new Database(file);
+    db.exec('DROP TABLE streams');
+    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.close();
+    const again = openSqliteStore({ file });
+    expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const d = await again.getCall(old, 0);
+    expect(d!.messages.length).toBeGreaterThan(0);
+    expect(d!.streams).toEqual([]);
+    const id = await analysed(again, rtp);
+    const streams = [(await again.getCall(id, 0))!.streams, (await again.getCall(id, 1))!.streams];
+    expect(streams.map((l) => l.map((st) => st.id))).toEqual([[0, 1], [2]]);
+    // A call's streams are read off the (cap, call) index, already in id order: no scan, no sort.
+    const sql = (again as unknown as { st: { streams: Database.Statement } }).st.streams.source;
+    const plan = (again.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, 1) as Array<{ detail: string }>).map(
+      (r) => r.detail,
+    );
+    expect(plan).toEqual([expect.stringMatching(/USING INDEX streams_call \(cap=\? AND call=\?\)/)]);
+    await again.close();
+    // Kept across a reopen; deleting the capture deletes them.
+    const third = openSqliteStore({ file });
+    expect((await third.getCall(id, 1))!.streams.map((st) => st.ssrc)).toEqual(
+      streams[1].map((st) => st.ssrc),
+    );
+    expect(await third.deleteCapture(id)).toBe(true);
+    expect(third.db.prepare('SELECT count(*) FROM streams').pluck().get()).toBe(0);
+    await third.close();
+  });
+
   it('refuses a database written by a newer sipscope instead of guessing', () => {
     const file = dbFile();
     const db = new Database(file);
@@ -298,13 +335,22 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     const file = dbFile();
     const s = openSqliteStore({ file });
     const id = await analysed(s, mixed);
+    await analysed(s, rtp);
     const cap = Number(id.slice(1));
+    expect(
+      s.db
+        .prepare('SELECT count(*) FROM streams WHERE cap = ?')
+        .pluck()
+        .get(cap + 1),
+    ).toBe(3);
+    s.db.prepare('DELETE FROM captures WHERE n = ?').run(cap + 1);
     // What a kill between "capture row gone" and "rows gone" leaves behind.
     s.db.prepare('DELETE FROM captures WHERE n = ?').run(cap);
     await s.close();
     const again = openSqliteStore({ file });
-    for (const t of ['messages', 'calls', 'call_search', 'transactions', 'dialogs', 'findings'])
-      expect(again.db.prepare(`SELECT count(*) FROM ${t} WHERE cap = ?`).pluck().get(cap)).toBe(0);
+    for (const t of ['messages', 'calls', 'call_search', 'transactions', 'dialogs', 'findings', 'streams'])
+      for (const k of [cap, cap + 1])
+        expect(again.db.prepare(`SELECT count(*) FROM ${t} WHERE cap = ?`).pluck().get(k)).toBe(0);
     await again.close();
   });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RtpStreamRecord } from '../../src/media/media-tracker.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
 import { callId } from '../../src/sip/accessors.js';
 import { parseSip } from '../../src/sip/parse.js';
@@ -33,6 +34,7 @@ export const SAMPLE_FILES = [
   'register-digest-auth.pcap',
   'sipp-10-calls.pcap',
   'tcp-call.pcap',
+  'call-with-rtp.pcap',
 ];
 
 interface Analysed {
@@ -409,6 +411,60 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         { rule: 'a.rule', severity: 'error', count: 3 },
         { rule: 'b.rule', severity: 'warning', count: 2 },
       ]);
+    });
+
+    it("gives each call's RTP streams, by id: those the SDP of its messages set up", async () => {
+      const rtp = samples.find((a) => a.file.endsWith('call-with-rtp.pcap'))!;
+      const r = rtp.result;
+      expect(r.streams.length).toBeGreaterThan(1);
+      const id = await load(rtp, 2);
+      let seen = 0;
+      for (const c of r.calls) {
+        const d = await store.getCall(id, c.id);
+        const want = r.streams.filter((st) => st.call === c.id).sort((a, b) => a.id - b.id);
+        expect(d!.streams).toEqual(want);
+        for (const st of d!.streams) expect(c.messages).toContain(st.setup);
+        seen += d!.streams.length;
+      }
+      expect(seen).toBe(r.streams.filter((st) => st.call !== null).length);
+      // A capture without RTP: every call has none.
+      const plain = await load(samples[0]);
+      for (const c of samples[0].result.calls)
+        expect((await store.getCall(plain, c.id))!.streams).toEqual([]);
+    });
+
+    it('keeps streams with the call the writer gave them, in id order whatever the batches; one without a call shows in none', async () => {
+      const template = samples.find((a) => a.file.endsWith('call-with-rtp.pcap'))!.result.streams[0];
+      const stream = (id: number, call: number | null): RtpStreamRecord => ({
+        ...template,
+        id,
+        call,
+        ssrc: `0x0000000${id}`,
+      });
+      const c = await store.createCapture({ name: 'mixed', size: 1, path: mixed.file });
+      const w = await store.openWriter(c.id);
+      await w.addStreams([stream(5, 1), stream(7, null)]);
+      for (const b of analysisBatches(mixed.result, mixed.extras)) await writeBatch(w, b);
+      await w.addStreams([stream(2, 1), stream(3, 0), stream(9, 1)]);
+      // Given again: replaces the earlier one.
+      await w.addStreams([{ ...stream(5, 1), packets: 12345 }]);
+      await w.addStreams([]);
+      await w.finish(mixed.result.stats, mixed.result.source);
+      const one = (await store.getCall(c.id, 1))!.streams;
+      expect(one.map((st) => [st.id, st.call, st.ssrc])).toEqual([
+        [2, 1, '0x00000002'],
+        [5, 1, '0x00000005'],
+        [9, 1, '0x00000009'],
+      ]);
+      expect(one[1]).toEqual({ ...stream(5, 1), packets: 12345 });
+      expect((await store.getCall(c.id, 0))!.streams).toEqual([stream(3, 0)]);
+      for (const rec of mixed.result.calls) {
+        const ids = (await store.getCall(c.id, rec.id))!.streams.map((st) => st.id);
+        expect(ids).not.toContain(7);
+        if (rec.id > 1) expect(ids).toEqual([]);
+      }
+      expect(await store.deleteCapture(c.id)).toBe(true);
+      expect(await store.getCall(c.id, 1)).toBeUndefined();
     });
 
     it('takes batches in any order and size and answers the same', async () => {

@@ -1,0 +1,63 @@
+/**
+ * RTP streams over HTTP: a capture with RTP uploaded to the server (the
+ * in-memory store: analysed in the worker and written as batches; SQLite:
+ * analysed straight into the database, analyze-to-store.ts) gives each call
+ * its streams in `GET /api/captures/:id/calls/:callId`, the same as the
+ * CLI's analysis of the file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
+import type { CallDetail } from '../../src/store/store.js';
+import { SAMPLES_DIR } from '../store/store-suite.js';
+import { getJson, type TestServer, testServer, uploadReady } from './helpers.js';
+
+const RTP = join(SAMPLES_DIR, 'call-with-rtp.pcap');
+
+let server: TestServer | null = null;
+let store: SqliteStore | null = null;
+let dir: string | null = null;
+afterEach(async () => {
+  await server?.dispose();
+  await store?.close();
+  if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  server = store = dir = null;
+});
+
+describe('RTP streams in the call detail', () => {
+  it.each(['memory', 'sqlite'])(
+    'gives each call the streams its SDP set up, as the CLI finds them (%s store)',
+    async (kind) => {
+      if (kind === 'sqlite') {
+        dir = mkdtempSync(join(tmpdir(), 'sipscope-streams-'));
+        store = openSqliteStore({ file: join(dir, 'sipscope.db') });
+      }
+      server = await testServer(store === null ? {} : { store });
+      const want = await analyzeCapture(RTP);
+      expect(want.calls.length).toBe(2);
+      const id = (await uploadReady(server, RTP)).id;
+      const got = [];
+      for (const c of want.calls) {
+        const { status, body } = await getJson<CallDetail>(`${server.url}/api/captures/${id}/calls/${c.id}`);
+        expect(status).toBe(200);
+        expect(body.streams).toEqual(want.streams.filter((st) => st.call === c.id));
+        got.push(body.streams);
+      }
+      // Two-way audio on the first call (one stream lost packets), the caller's only on the second.
+      expect(got.map((l) => l.map((st) => st.src))).toEqual([
+        ['10.0.0.2:3456', '10.0.0.1:49170'],
+        ['10.0.0.1:49170'],
+      ]);
+      expect(got[0].map((st) => st.lost)).toEqual([0, 3]);
+      for (const st of got.flat()) {
+        expect(st.codecs).toEqual(['PCMU/8000']);
+        expect(st.media).toBe('audio');
+        expect(st.packets).toBeGreaterThan(400);
+      }
+    },
+    60_000,
+  );
+});
