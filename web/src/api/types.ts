@@ -219,12 +219,58 @@ export interface Finding {
   range?: FindingRange;
 }
 
+/**
+ * One RTP stream (RFC 3550): one SSRC in one direction, found on an address
+ * a message's SDP announced, as Wireshark's "RTP Streams" lists it
+ * (src/media/media-tracker.ts `RtpStreamRecord`).
+ */
+export interface RtpStream {
+  id: number;
+  /** `0x06C156FD`. */
+  ssrc: string;
+  /** `ip:port` (IPv6 as `[v6]:port`). */
+  src: string;
+  dst: string;
+  /** `audio`, `video`… from the SDP. */
+  media: string;
+  /** The codecs of the payload types seen (`PCMA/8000`), or the number where the SDP names none. */
+  codecs: string[];
+  /** The message whose SDP announced the address the stream matched. */
+  setup: number;
+  /** The call of that message. */
+  call: number | null;
+  /** Frames of the first and last packets (1-based, as Wireshark counts). */
+  firstFrame: number;
+  lastFrame: number;
+  packets: number;
+  /** Payload bytes. */
+  bytes: number;
+  expected: number;
+  /** expected − packets: negative with duplicates. */
+  lost: number;
+  lostPercent: number;
+  sequenceErrors: number;
+  /** Capture time of the first and the last packet (epoch seconds). */
+  start: number;
+  end: number;
+  durationMs: number;
+  minDeltaMs: number | null;
+  meanDeltaMs: number | null;
+  maxDeltaMs: number | null;
+  meanJitterMs: number | null;
+  maxJitterMs: number | null;
+  payloadTypes: number[];
+  markers: number;
+}
+
 export interface CallDetail {
   call: CallRow;
   messages: MessageRow[];
   transactions: Transaction[];
   dialogs: Dialog[];
   findings: Finding[];
+  /** The call's RTP streams; absent from servers older than RTP stream detection. */
+  streams?: RtpStream[];
 }
 
 export interface Span {

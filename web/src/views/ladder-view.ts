@@ -16,6 +16,7 @@ import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import { ladderText } from '../ladder/text-export.js';
 import type { Route } from '../router.js';
 import { relationsLine } from './call-relations.js';
+import { streamsSection } from './call-streams.js';
 import { createInspector, type Inspector } from './inspector.js';
 import type { View, ViewContext } from './view.js';
 
@@ -261,7 +262,19 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, { aliases });
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
-    replace(top, summary(captureId, detail), toolbar(detail), legend(layout));
+    replace(
+      top,
+      summary(captureId, detail),
+      // Times relative to the ladder's first message, as its gutter (with related calls, theirs may come first).
+      streamsSection(captureId, callId, detail.streams, {
+        t0: layout.start ?? detail.call.start,
+        aliases,
+        endpoints: detail.call.endpoints,
+        messages: detail.messages,
+      }),
+      toolbar(detail),
+      legend(layout),
+    );
     drawing = renderLadder(pane, layout, {
       onSelect: (id, shift) =>
         ctx.navigate(
@@ -389,7 +402,13 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   function refetch(): void {
     api.call(captureId, callId, abort.signal).then(
       (d) => {
-        if (!detail || d.messages.length !== detail.messages.length || d.call.state !== detail.call.state) {
+        if (
+          !detail ||
+          d.messages.length !== detail.messages.length ||
+          d.call.state !== detail.call.state ||
+          // A live call's streams are reported once they go idle: they may come after its last message.
+          (d.streams?.length ?? 0) !== (detail.streams?.length ?? 0)
+        ) {
           detail = d;
           // The inspector reads transactions and dialogs of the call: start it again on the new detail.
           inspector?.destroy();

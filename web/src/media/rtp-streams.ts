@@ -1,0 +1,132 @@
+/**
+ * A call's RTP streams as the call view's table shows them (Wireshark's
+ * "RTP Streams", sngrep's RTP columns): each stream's two ends named as the
+ * ladder names its columns (the alias, else the User-Agent/Server of the
+ * SIP endpoint on the same host), its numbers as text, its time relative to
+ * the ladder's time gutter (the first message drawn), and whether the call
+ * had RTP in one direction only. Pure: no DOM, tested without a browser.
+ */
+import type { CallEndpoint, MessageRow, RtpStream } from '../api/types.js';
+import { countText, relTime } from '../format.js';
+import { type Aliases, aliasOf, hostOf } from '../ladder/aliases.js';
+import { messageLabel } from '../ladder/layout.js';
+
+export interface StreamEnd {
+  /** `ip:port` as the server gave it. */
+  addr: string;
+  /** The alias of the address or its host, else the label of the call's SIP endpoint on that host; null when none. */
+  name: string | null;
+}
+
+export interface StreamRow {
+  id: number;
+  ssrc: string;
+  src: StreamEnd;
+  dst: StreamEnd;
+  media: string;
+  /** `PCMA/8000, CN/8000`; the media (`audio`) when no payload type was seen. */
+  codecs: string;
+  packets: string;
+  /** `3 (0.6 %)`. */
+  lost: string;
+  /** More packets expected than received: drawn with the warning colour. */
+  lossy: boolean;
+  maxDelta: string;
+  maxJitter: string;
+  meanJitter: string;
+  /** `2.020–11.980`: seconds since `t0`, as the ladder's gutter. */
+  time: string;
+  /** The stream's length, `9.96 s`. */
+  duration: number;
+  /** The message whose SDP announced the address, its label (`200 OK`), its call. */
+  setup: number;
+  setupLabel: string;
+  setupCall: number | null;
+}
+
+export interface StreamRowContext {
+  /** Epoch seconds the times are relative to (the ladder's first message). */
+  t0: number;
+  aliases?: Aliases;
+  /** The call's SIP endpoints, whose labels name the media ends on the same host. */
+  endpoints?: readonly CallEndpoint[];
+  /** The call's messages, to name the setup message. */
+  messages?: readonly MessageRow[];
+}
+
+/** Milliseconds to 3 decimals (as Wireshark's RTP Streams); `–` for none. */
+export function msText(v: number | null | undefined): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–';
+}
+
+/** `3 (0.6 %)`; a negative count is duplicates (expected − received, as Wireshark). */
+export function lostText(lost: number, percent: number): string {
+  if (!Number.isFinite(lost)) return '–';
+  const p = Number.isFinite(percent) ? ` (${percent.toFixed(1)} %)` : '';
+  return `${countText(lost)}${p}`;
+}
+
+/** User-Agent/Server labels of the SIP endpoints by host, distinct, joined. */
+function labelsByHost(endpoints: readonly CallEndpoint[]): Map<string, string> {
+  const lists = new Map<string, string[]>();
+  for (const e of endpoints) {
+    if (!e.label) continue;
+    const host = hostOf(e.addr);
+    const l = lists.get(host) ?? [];
+    if (!l.includes(e.label)) l.push(e.label);
+    lists.set(host, l);
+  }
+  return new Map([...lists].map(([k, v]) => [k, v.join(', ')]));
+}
+
+export function streamRows(streams: readonly RtpStream[], ctx: StreamRowContext): StreamRow[] {
+  const aliases = ctx.aliases ?? {};
+  const labels = labelsByHost(ctx.endpoints ?? []);
+  const byId = new Map((ctx.messages ?? []).map((m) => [m.id, m]));
+  const end = (addr: string): StreamEnd => ({
+    addr,
+    name: aliasOf(addr, aliases) ?? labels.get(hostOf(addr)) ?? null,
+  });
+  return streams.map((s) => {
+    const setupMsg = byId.get(s.setup);
+    const lost = Number.isFinite(s.lost) ? s.lost : 0;
+    return {
+      id: s.id,
+      ssrc: s.ssrc,
+      src: end(s.src),
+      dst: end(s.dst),
+      media: s.media,
+      codecs: s.codecs.length ? s.codecs.join(', ') : s.media,
+      packets: countText(s.packets),
+      lost: lostText(s.lost, s.lostPercent),
+      lossy: lost > 0,
+      maxDelta: msText(s.maxDeltaMs),
+      maxJitter: msText(s.maxJitterMs),
+      meanJitter: msText(s.meanJitterMs),
+      time: `${relTime(s.start - ctx.t0)}–${relTime(s.end - ctx.t0)}`,
+      duration: s.durationMs,
+      setup: s.setup,
+      setupLabel: setupMsg ? messageLabel(setupMsg) : `message ${s.setup}`,
+      setupCall: s.call,
+    };
+  });
+}
+
+/**
+ * Whether every stream goes one way: no stream has one coming back (from
+ * the host it goes to, to the host it comes from). Hosts, not ports: an
+ * endpoint may send from another port than the one it receives on.
+ */
+export function oneWay(streams: readonly Pick<RtpStream, 'src' | 'dst'>[]): boolean {
+  if (streams.length === 0) return false;
+  const hosts = streams.map((s) => ({ src: hostOf(s.src), dst: hostOf(s.dst) }));
+  return !hosts.some((s, i) => hosts.some((t, j) => j !== i && t.src === s.dst && t.dst === s.src));
+}
+
+/** The sentence to show when the call's RTP went one way only; null otherwise. */
+export function oneWayText(streams: readonly Pick<RtpStream, 'src' | 'dst' | 'media'>[]): string | null {
+  if (!oneWay(streams)) return null;
+  const media = new Set(streams.map((s) => s.media));
+  const what = media.size === 1 && media.has('audio') ? 'audio' : media.size === 1 ? [...media][0] : 'media';
+  return `RTP seen in one direction only: one-way ${what}?`;
+}
