@@ -142,7 +142,11 @@ function summary(r: AnalysisResult): string {
     `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
     `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
     `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}${s.findings > 0 ? ` (${severityCountsText(s.findingsBySeverity)})` : ''}`,
-    `RTP streams: ${r.streams.length} (${r.streams.reduce((n, x) => n + x.packets, 0)} RTP and ${r.rtcpPackets} RTCP packets on the addresses the SDP announced)`,
+    ...(r.streams.length > 0 || r.rtcpPackets > 0
+      ? [
+          `RTP streams: ${r.streams.length} (${r.streams.reduce((n, x) => n + x.packets, 0)} RTP and ${r.rtcpPackets} RTCP packets on the addresses the SDP announced)`,
+        ]
+      : []),
     `requests: ${methods || '-'}`,
     `responses: ${codes || '-'}`,
     '',
