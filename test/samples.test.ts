@@ -58,6 +58,8 @@ describe('bundled samples', () => {
       [1, '10.0.0.1:49170', '10.0.0.2:3456', '0x22334455', 499, 0, 20, 0],
     ]);
     expect(r.rtcpPackets).toBe(0);
+    // The second call's callee never sends: its one-way audio is the sample's one finding.
+    expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.one-way', 1, [10]]]);
   });
 
   it('samples/README.md lists every capture in samples/, and nothing else', () => {
@@ -71,16 +73,17 @@ describe('bundled samples', () => {
 
   // Teaching samples must not teach that a classic flow is broken: each has no finding, but for
   // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7), which are the point.
-  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings)', async () => {
+  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the RTP calls their one-way audio)', async () => {
     const classic = buildSamples().slice(5);
     expect(classic.length).toBeGreaterThanOrEqual(10);
     for (const s of [...classic, ...buildSamples().slice(0, 5)]) {
       const r = await analyzeCapture(new URL(s.file, dir).pathname);
       const rules = [...new Set(r.findings.map((f) => f.rule))];
-      expect([s.file, rules]).toEqual([
-        s.file,
-        s.file === 'rfc2543-call.pcap' ? ['via.branch-no-cookie'] : [],
-      ]);
+      const expected: Record<string, string[]> = {
+        'rfc2543-call.pcap': ['via.branch-no-cookie'],
+        'call-with-rtp.pcap': ['media.one-way'],
+      };
+      expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);
     }
   });
 });

@@ -18,6 +18,7 @@
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { SipMessage } from '../sip/message.js';
 import {
   atLeast,
@@ -75,6 +76,8 @@ export interface Analyzer {
   onTransactionFinal(record: TransactionRecord): void;
   onDialogFinal(record: DialogRecord): void;
   onCallFinal(record: CallRecord): void;
+  /** An RTP stream ended, with the call of the message whose SDP set it up (null: none). */
+  onStream(record: RtpStreamRecord, call: number | null): void;
   /** Capture time reached `ts` (seconds); never goes back. */
   advance(ts: number): void;
   /** End of input: pending correlated rules decide now. Further calls are ignored. */
@@ -132,7 +135,7 @@ interface MessageEvent {
   correlation: MessageCorrelation | null;
 }
 
-const TRIGGERS: readonly CorrelatedTrigger[] = ['message', 'transaction', 'dialog', 'call', 'tick'];
+const TRIGGERS: readonly CorrelatedTrigger[] = ['message', 'transaction', 'dialog', 'call', 'stream', 'tick'];
 
 export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   const rules = opts.rules ?? RULES;
@@ -150,6 +153,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     transaction: [],
     dialog: [],
     call: [],
+    stream: [],
     tick: [],
   };
   const sharedState = new Map<string, unknown>();
@@ -327,6 +331,9 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     },
     onCallFinal(record) {
       dispatch(slots.call, { kind: 'call', record }, record.id);
+    },
+    onStream(record, call) {
+      dispatch(slots.stream, { kind: 'stream', record, call }, call);
     },
     advance(ts) {
       if (clock.ended || !(ts > clock.now)) return;

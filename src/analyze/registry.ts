@@ -45,6 +45,7 @@ import { loopHopRepeated } from './rules/loop-hop-repeated.js';
 import { loopMaxForwardsNotDecremented } from './rules/loop-max-forwards-not-decremented.js';
 import { loopMaxForwardsZeroForwarded } from './rules/loop-max-forwards-zero-forwarded.js';
 import { loopViaRepeated } from './rules/loop-via-repeated.js';
+import { mediaOneWay } from './rules/media-one-way.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
 import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
@@ -148,6 +149,7 @@ export const RULES: readonly Rule[] = [
   sdpAnswerCodecNotOffered,
   sdpPortZeroMisuse,
   sdpPrivateAddress,
+  mediaOneWay,
   // Registration and security
   authFailed,
   registerFlood,

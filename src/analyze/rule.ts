@@ -10,6 +10,7 @@
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import type { TimerValues } from '../correlate/timers.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { SipMessage } from '../sip/message.js';
 import type { FindingDraft, Severity } from './finding.js';
 
@@ -88,6 +89,8 @@ export type CorrelatedEvent =
   | { kind: 'transaction'; record: TransactionRecord }
   | { kind: 'dialog'; record: DialogRecord }
   | { kind: 'call'; record: CallRecord }
+  /** An RTP stream ended (media-tracker.ts), with the call of the message that set it up (null: none). */
+  | { kind: 'stream'; record: RtpStreamRecord; call: number | null }
   /** Capture time advanced to `now` (or the input ended: `ended`). */
   | { kind: 'tick' };
 

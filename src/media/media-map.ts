@@ -11,7 +11,7 @@
  */
 import { ipv6ToString } from '../decode/address.js';
 import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
-import type { Sdp, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
+import type { Sdp, SdpDirection, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
 import { STATIC_PAYLOAD_TYPES } from './payload-types.js';
 
 export interface MediaEndpoint {
@@ -27,6 +27,10 @@ export interface MediaEndpoint {
   kind: 'rtp' | 'rtcp' | 'other';
   /** The description's a=rtpmap lines by payload type. */
   rtpmap: Readonly<Record<string, SdpRtpMap>>;
+  /** Its direction attribute (RFC 3264 §5.1: sendrecv unless it says otherwise). */
+  direction: SdpDirection;
+  /** The SDP came in a 2xx to an INVITE: the call was answered with it. */
+  answer: boolean;
   /** Order of learning, for eviction. */
   seq: number;
 }
@@ -41,8 +45,8 @@ export class MediaMap {
 
   constructor(private readonly max = 65536) {}
 
-  /** Files the RTP descriptions of `sdp`, announced by message `message`. */
-  learn(sdp: Sdp, message: number): void {
+  /** Files the RTP descriptions of `sdp`, announced by message `message` (`answer`: a 2xx to an INVITE). */
+  learn(sdp: Sdp, message: number, answer = false): void {
     for (const m of sdp.media) {
       if (m.port === 0) continue;
       const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
@@ -50,15 +54,15 @@ export class MediaMap {
       if (!isRtpProfile(m)) {
         // The address now carries something else (a re-INVITE to T.38 fax over
         // udptl, RFC 3362): what arrives there from now on is not RTP.
-        if (this.find(ip, m.port) !== undefined) this.set(ip, m.port, m, message, 'other');
+        if (this.find(ip, m.port) !== undefined) this.set(ip, m.port, m, message, 'other', answer);
         continue;
       }
       const rtcpAttr = m.attributes.find((a) => a.name === 'rtcp')?.value;
       const rtcpPort = rtcpAttr === undefined ? m.port + 1 : Number.parseInt(rtcpAttr, 10);
-      this.set(ip, m.port, m, message, 'rtp');
+      this.set(ip, m.port, m, message, 'rtp', answer);
       // RFC 5761 §5.1.3: a=rtcp-mux puts RTCP on the RTP port (told apart by packet type).
       if (Number.isInteger(rtcpPort) && rtcpPort > 0 && rtcpPort < 65536 && rtcpPort !== m.port)
-        this.set(ip, rtcpPort, m, message, 'rtcp');
+        this.set(ip, rtcpPort, m, message, 'rtcp', answer);
     }
   }
 
@@ -66,7 +70,14 @@ export class MediaMap {
     return this.byIp.get(ip)?.get(port);
   }
 
-  private set(ip: string, port: number, m: SdpMedia, message: number, kind: MediaEndpoint['kind']): void {
+  private set(
+    ip: string,
+    port: number,
+    m: SdpMedia,
+    message: number,
+    kind: MediaEndpoint['kind'],
+    answer: boolean,
+  ): void {
     let ports = this.byIp.get(ip);
     if (ports === undefined) {
       ports = new Map();
@@ -74,7 +85,7 @@ export class MediaMap {
     }
     const seq = this.seq++;
     const had = ports.has(port);
-    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, seq });
+    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, direction: m.direction, answer, seq });
     this.order.push({ ip, port, seq });
     if (!had) this.size++;
     while (this.size > this.max) this.evictOldest();

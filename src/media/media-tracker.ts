@@ -11,8 +11,9 @@
  * streams still flowing; `end` finishes the rest.
  */
 import { endpointString, type Payload } from '../decode/payload.js';
+import { cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
-import { sdpOf } from '../sip/sdp.js';
+import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
 import { isRtcp, parseRtp } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
@@ -33,6 +34,20 @@ export interface RtpStreamRecord extends RtpStreamSummary {
   codecs: string[];
   /** The message whose SDP announced the address the stream matched. */
   setup: number;
+  /**
+   * That SDP's direction for the stream's media (RFC 3264 §5.1). When the
+   * address matched is the destination's, this is what its receiver said:
+   * sendrecv or sendonly, it meant to send back.
+   */
+  setupDirection: SdpDirection;
+  /** The destination's or the source's SDP came in a 2xx to an INVITE (the call was answered with it). */
+  answered: boolean;
+  /**
+   * RTP went the other way between the same two hosts while this stream was
+   * flowing (a stream the other way started, or was sending, within 5 s of
+   * one of its packets): false is one-way media.
+   */
+  reverse: boolean;
   /** The call of that message; null until the caller assigns it. */
   call: number | null;
   /** Frames of the first and last packets (1-based, as Wireshark counts). */
@@ -49,11 +64,18 @@ export interface MediaTrackerOptions {
   onStream?: (s: RtpStreamRecord) => void;
 }
 
+/** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
+const CONCURRENT = 5;
+
 interface ActiveStream {
   id: number;
   src: string;
   dst: string;
+  /** `srcIp dstIp`: the streams between two hosts one way. */
+  hosts: string;
   endpoint: MediaEndpoint;
+  answered: boolean;
+  reverse: boolean;
   stats: RtpStreamStats;
   firstFrame: number;
   lastFrame: number;
@@ -63,6 +85,8 @@ interface ActiveStream {
 export class MediaTracker {
   private readonly map: MediaMap;
   private readonly active = new Map<string, ActiveStream>();
+  /** Active streams by `srcIp dstIp`, to find RTP going the other way. */
+  private readonly byHosts = new Map<string, ActiveStream[]>();
   private readonly idle: number;
   private nextId = 0;
   private lastSweep = Number.NEGATIVE_INFINITY;
@@ -84,7 +108,10 @@ export class MediaTracker {
   learn(msg: SipMessage, id: number): void {
     if (msg.body.length === 0) return;
     const sdp = sdpOf(msg);
-    if (sdp !== undefined) this.map.learn(sdp, id);
+    if (sdp === undefined) return;
+    const answer =
+      msg.kind === 'response' && msg.status >= 200 && msg.status < 300 && cseq(msg)?.method === 'INVITE';
+    this.map.learn(sdp, id, answer);
   }
 
   /**
@@ -95,7 +122,8 @@ export class MediaTracker {
     const b = p.bytes;
     // Version 2 (RFC 3550 §5.1): 0x80–0xBF. A SIP start line or keep-alive begins otherwise.
     if (p.transport !== 'udp' || b.length < 8 || (b[0] & 0xc0) !== 0x80) return false;
-    const endpoint = this.map.find(p.dst.ip, p.dst.port) ?? this.map.find(p.src.ip, p.src.port);
+    const toDst = this.map.find(p.dst.ip, p.dst.port);
+    const endpoint = toDst ?? this.map.find(p.src.ip, p.src.port);
     if (endpoint === undefined || endpoint.kind === 'other') return false;
     if (isRtcp(b)) {
       this.rtcpPackets++;
@@ -112,17 +140,34 @@ export class MediaTracker {
     const key = `${src} ${dst} ${h.ssrc}`;
     let s = this.active.get(key);
     if (s === undefined) {
+      const fromSrc = toDst === undefined ? endpoint : this.map.find(p.src.ip, p.src.port);
+      const hosts = `${p.src.ip} ${p.dst.ip}`;
+      // RTP the other way now (a packet in the last few seconds): both streams are two-way.
+      let reverse = false;
+      const back = this.byHosts.get(`${p.dst.ip} ${p.src.ip}`);
+      if (back !== undefined)
+        for (const r of back)
+          if (ts - r.last <= CONCURRENT) {
+            r.reverse = true;
+            reverse = true;
+          }
       s = {
         id: this.nextId++,
         src,
         dst,
+        hosts,
         endpoint,
+        answered: endpoint.answer || fromSrc?.answer === true,
+        reverse,
         stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
         firstFrame: p.frame,
         lastFrame: p.frame,
         last: ts,
       };
       this.active.set(key, s);
+      const same = this.byHosts.get(hosts);
+      if (same === undefined) this.byHosts.set(hosts, [s]);
+      else same.push(s);
     }
     s.stats.add(h, ts, isComfortNoise(endpoint, h.payloadType));
     s.lastFrame = p.frame;
@@ -134,6 +179,7 @@ export class MediaTracker {
   end(): void {
     for (const s of this.active.values()) this.finish(s);
     this.active.clear();
+    this.byHosts.clear();
   }
 
   private sweep(now: number): void {
@@ -146,6 +192,12 @@ export class MediaTracker {
   }
 
   private finish(s: ActiveStream): void {
+    const same = this.byHosts.get(s.hosts);
+    if (same !== undefined) {
+      const at = same.indexOf(s);
+      if (at >= 0) same.splice(at, 1);
+      if (same.length === 0) this.byHosts.delete(s.hosts);
+    }
     const { ssrc, ...summary } = s.stats.summary();
     const e = s.endpoint;
     this.opts.onStream?.({
@@ -156,6 +208,9 @@ export class MediaTracker {
       media: e.media,
       codecs: summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt)),
       setup: e.message,
+      setupDirection: e.direction,
+      answered: s.answered,
+      reverse: s.reverse,
       call: null,
       firstFrame: s.firstFrame,
       lastFrame: s.lastFrame,

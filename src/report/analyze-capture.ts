@@ -71,7 +71,12 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const streams: RtpStreamRecord[] = [];
-  const media = new MediaTracker({ onStream: (st) => streams.push(st) });
+  const media = new MediaTracker({
+    onStream: (st) => {
+      streams.push(st);
+      analyzer.onStream(st, messages.callOf(st.setup));
+    },
+  });
   const pipeline = createPipeline({
     decoder: opts.decoder,
     media,

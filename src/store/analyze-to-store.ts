@@ -286,6 +286,7 @@ async function analyse(
   const media = new MediaTracker({
     onStream(st) {
       const call = sdpCall.get(st.setup);
+      rules.onStream(st, call ?? pending.call(st.setup) ?? null);
       if (call !== undefined) streamOut(st, call);
       else if (sdpPending.has(st.setup)) {
         const list = waiting.get(st.setup);

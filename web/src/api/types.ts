@@ -237,6 +237,12 @@ export interface RtpStream {
   codecs: string[];
   /** The message whose SDP announced the address the stream matched. */
   setup: number;
+  /** That SDP's direction (RFC 3264 §5.1); absent from older servers. */
+  setupDirection?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  /** The destination's or the source's SDP came in a 2xx to an INVITE. */
+  answered?: boolean;
+  /** RTP went the other way between the same two hosts meanwhile: false is one-way media. */
+  reverse?: boolean;
   /** The call of that message. */
   call: number | null;
   /** Frames of the first and last packets (1-based, as Wireshark counts). */
