@@ -67,6 +67,37 @@ describe('MediaTracker: RTP streams on the addresses SDP announced', () => {
     // To bob's address: his answer (the 200, message 3) announced it; to alice's: her offer (the INVITE, message 0).
     expect(streams.map((s) => s.setup)).toEqual([3, 0]);
     expect(streams[0]).toMatchObject({ media: 'audio', maxDeltaMs: 20, maxJitterMs: 0, call: null });
+    // Each says what its receiver's SDP said, that the call was answered with SDP, and that RTP came back.
+    expect(streams.map((s) => [s.setupDirection, s.answered, s.reverse])).toEqual([
+      ['sendrecv', true, true],
+      ['sendrecv', true, true],
+    ]);
+  });
+
+  it('reverse: RTP the other way counts only while the stream flows (a packet within 5 s), not an earlier call between the same hosts', () => {
+    const { streams } = run(
+      byTime(
+        flowToFrames(basicCall()),
+        rtpFrames({ src: B, dst: A, ssrc: 0x22, payloadType: 0, start: T0 + 2.03, end: T0 + 4 }),
+        rtpFrames({ src: A, dst: B, ssrc: 0x11, payloadType: 0, start: T0 + 10, end: T0 + 11 }),
+      ),
+    );
+    expect(streams.map((s) => [s.ssrc, s.reverse])).toEqual([
+      ['0x00000022', false],
+      ['0x00000011', false],
+    ]);
+  });
+
+  it('answered: false while only an INVITE offer and a 183 carried SDP (early media)', () => {
+    const flow = basicCall().slice(0, 3);
+    const { streams } = run(
+      byTime(
+        flowToFrames(flow),
+        rtpFrames({ src: A, dst: B, ssrc: 1, payloadType: 0, start: T0 + 0.5, end: T0 + 1 }),
+      ),
+    );
+    // No SDP named bob's address: the stream is alice's (symmetric RTP from her offer's address), unanswered.
+    expect(streams.map((s) => [s.setup, s.answered, s.reverse])).toEqual([[0, false, false]]);
   });
 
   it('symmetric RTP (RFC 4961): a stream from an announced address to one that was not is taken by its source', () => {
