@@ -175,6 +175,14 @@ export class MediaTracker {
     return true;
   }
 
+  /**
+   * Capture time reached `ts` without a datagram (a quiet live link): the
+   * streams idle for `idleSeconds` by then are finished.
+   */
+  advance(ts: number): void {
+    if (ts - this.lastSweep >= 1) this.sweep(ts);
+  }
+
   /** Finishes every stream (end of input). */
   end(): void {
     for (const s of this.active.values()) this.finish(s);

@@ -159,6 +159,11 @@ describe('MediaTracker: RTP streams on the addresses SDP announced', () => {
       if (f.sec === T0 + 20) expect(seen).toEqual([50]);
     });
     expect(media.activeStreams).toBe(1);
+    // A quiet link: capture time moves on without a datagram (live tick).
+    media.advance(T0 + 24);
+    expect(seen).toEqual([50]);
+    media.advance(T0 + 26);
+    expect(seen).toEqual([50, 1]);
     p.end();
     expect(seen).toEqual([50, 1]);
     expect(media.activeStreams).toBe(0);
