@@ -15,7 +15,7 @@ import { cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
-import { isRtcp, parseRtp } from './rtp-header.js';
+import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 
 /** RFC 3389 comfort noise: static payload type 13, or a dynamic one the SDP maps to CN. */
@@ -124,7 +124,8 @@ export class MediaTracker {
     if (p.transport !== 'udp' || b.length < 8 || (b[0] & 0xc0) !== 0x80) return false;
     const toDst = this.map.find(p.dst.ip, p.dst.port);
     const endpoint = toDst ?? this.map.find(p.src.ip, p.src.port);
-    if (endpoint === undefined || endpoint.kind === 'other') return false;
+    if (endpoint === undefined) return this.continued(p);
+    if (endpoint.kind === 'other') return false;
     if (isRtcp(b)) {
       this.rtcpPackets++;
       return true;
@@ -132,7 +133,6 @@ export class MediaTracker {
     if (endpoint.kind === 'rtcp') return false;
     const h = parseRtp(b);
     if (h === null) return false;
-    this.rtpPackets++;
     const ts = p.ts;
     if (ts - this.lastSweep >= 1) this.sweep(ts);
     const src = endpointString(p.src);
@@ -141,38 +141,70 @@ export class MediaTracker {
     let s = this.active.get(key);
     if (s === undefined) {
       const fromSrc = toDst === undefined ? endpoint : this.map.find(p.src.ip, p.src.port);
-      const hosts = `${p.src.ip} ${p.dst.ip}`;
-      // RTP the other way now (a packet in the last few seconds): both streams are two-way.
-      let reverse = false;
-      const back = this.byHosts.get(`${p.dst.ip} ${p.src.ip}`);
-      if (back !== undefined)
-        for (const r of back)
-          if (ts - r.last <= CONCURRENT) {
-            r.reverse = true;
-            reverse = true;
-          }
-      s = {
-        id: this.nextId++,
-        src,
-        dst,
-        hosts,
-        endpoint,
-        answered: endpoint.answer || fromSrc?.answer === true,
-        reverse,
-        stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
-        firstFrame: p.frame,
-        lastFrame: p.frame,
-        last: ts,
-      };
+      s = this.start(p, src, dst, endpoint, endpoint.answer || fromSrc?.answer === true, h);
       this.active.set(key, s);
-      const same = this.byHosts.get(hosts);
-      if (same === undefined) this.byHosts.set(hosts, [s]);
-      else same.push(s);
     }
-    s.stats.add(h, ts, isComfortNoise(endpoint, h.payloadType));
-    s.lastFrame = p.frame;
-    s.last = ts;
+    this.count(s, h, p);
     return true;
+  }
+
+  /**
+   * A datagram on an address the map no longer holds (it keeps the latest
+   * `maxEndpoints`): RTP of a stream already flowing goes on counting there.
+   */
+  private continued(p: Payload): boolean {
+    if (this.active.size === 0 || isRtcp(p.bytes)) return false;
+    const h = parseRtp(p.bytes);
+    if (h === null) return false;
+    const s = this.active.get(`${endpointString(p.src)} ${endpointString(p.dst)} ${h.ssrc}`);
+    if (s === undefined) return false;
+    this.count(s, h, p);
+    return true;
+  }
+
+  private start(
+    p: Payload,
+    src: string,
+    dst: string,
+    endpoint: MediaEndpoint,
+    answered: boolean,
+    h: RtpHeader,
+  ): ActiveStream {
+    const ts = p.ts;
+    const hosts = `${p.src.ip} ${p.dst.ip}`;
+    // RTP the other way now (a packet in the last few seconds): both streams are two-way.
+    let reverse = false;
+    const back = this.byHosts.get(`${p.dst.ip} ${p.src.ip}`);
+    if (back !== undefined)
+      for (const r of back)
+        if (ts - r.last <= CONCURRENT) {
+          r.reverse = true;
+          reverse = true;
+        }
+    const s: ActiveStream = {
+      id: this.nextId++,
+      src,
+      dst,
+      hosts,
+      endpoint,
+      answered,
+      reverse,
+      stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
+      firstFrame: p.frame,
+      lastFrame: p.frame,
+      last: ts,
+    };
+    const same = this.byHosts.get(hosts);
+    if (same === undefined) this.byHosts.set(hosts, [s]);
+    else same.push(s);
+    return s;
+  }
+
+  private count(s: ActiveStream, h: RtpHeader, p: Payload): void {
+    this.rtpPackets++;
+    s.stats.add(h, p.ts, isComfortNoise(s.endpoint, h.payloadType));
+    s.lastFrame = p.frame;
+    s.last = p.ts;
   }
 
   /**

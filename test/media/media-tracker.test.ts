@@ -9,8 +9,9 @@ import { LinkType } from '../../src/capture/link-types.js';
 import { MediaTracker, type RtpStreamRecord } from '../../src/media/media-tracker.js';
 import { createPipeline } from '../../src/pipeline.js';
 import type { SipMessage } from '../../src/sip/message.js';
+import { edit, withBody } from '../analyze/flow-edit.js';
 import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, T0 } from '../fixtures/flows/builder.js';
+import { ALICE, BOB, sdp, T0 } from '../fixtures/flows/builder.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { byTime, rtpFrames, rtpPacket } from '../fixtures/rtp-frames.js';
 import { ethernetIpv4Udp } from '../helpers/packet-builders.js';
@@ -167,6 +168,32 @@ describe('MediaTracker: RTP streams on the addresses SDP announced', () => {
     p.end();
     expect(seen).toEqual([50, 1]);
     expect(media.activeStreams).toBe(0);
+  });
+
+  it('bounded address map: a stream whose addresses were forgotten meanwhile goes on counting', () => {
+    // The second call's SDP (another host) pushes bob's and alice's addresses out of a 2-entry map.
+    const other = edit(basicCall({ n: 2, callId: 'other@10.0.0.1', t0: T0 + 3 }), 0, (t) =>
+      withBody(t, sdp({ ip: '10.0.0.9', port: 5060 }, 7000)),
+    ).slice(0, 1);
+    const streams: RtpStreamRecord[] = [];
+    const media = new MediaTracker({ maxEndpoints: 2, onStream: (st) => streams.push(st) });
+    const p = createPipeline({ media, onMessage: () => {} });
+    byTime(
+      flowToFrames(basicCall()),
+      flowToFrames(other),
+      rtpFrames({ src: A, dst: B, ssrc: 1, payloadType: 0, start: T0 + 2.02, end: T0 + 5.02 }),
+    ).forEach((f, i) => {
+      p.push({
+        no: i + 1,
+        ...f,
+        linkType: LinkType.ETHERNET,
+        origLen: f.data.length,
+        iface: 0,
+        fileOffset: 0,
+      });
+    });
+    p.end();
+    expect(streams.map((st) => [st.ssrc, st.packets, st.lost])).toEqual([['0x00000001', 150, 0]]);
   });
 
   it('loss, a late packet and RTP timestamps give Wireshark-style figures (RFC 3550 A.1, A.8)', () => {
