@@ -80,7 +80,8 @@ serve
 live
   Captures on one or more interfaces (dumpcap, else tcpdump: needs root or
   the wireshark group) and/or collects HEP, and prints each message, each
-  finding and each finished call as a line. Ctrl-C (or SIGTERM) flushes the
+  finding, each finished call and each finished RTP stream (on the
+  addresses the SDP announced; capture the RTP too) as a line. Ctrl-C (or SIGTERM) flushes the
   calls in progress and prints a summary (packets, messages, calls,
   findings, drops).
     -i, --interface IFACE  capture on IFACE (repeatable)
@@ -91,7 +92,7 @@ live
     --tool dumpcap|tcpdump which capture tool (default: dumpcap when found)
     -B, --buffer MiB       kernel capture buffer per interface (default 32)
     --json                 NDJSON events {"type":"message"|"call"|"finding"|
-                           "stats", …}, shapes as in analyze --json
+                           "stream"|"stats", …}, shapes as in analyze --json
     --stats SECONDS        with --json, a stats event this often (default 10;
                            0: only at the end)
   Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or

@@ -1,10 +1,12 @@
 /**
  * `sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT] [--json]`:
- * watch a SIP port without the UI. Prints each message and each finished
- * call as a line (findings too); `--json` prints NDJSON events for scripts:
+ * watch a SIP port without the UI. Prints each message, each finished
+ * call and each finished RTP stream as a line (findings too); `--json`
+ * prints NDJSON events for scripts:
  *
  *   {"type":"message","message":{…}}   a message as in `analyze --json` (+ "hep" when a HEP agent sent it)
  *   {"type":"call","call":{…}}         a finished call as in `analyze --json`
+ *   {"type":"stream","stream":{…}}     a finished RTP stream as in `analyze --json` `streams`
  *   {"type":"finding","finding":{…}}   as in `analyze --json`
  *   {"type":"stats","stats":{…}}       every --stats seconds and once at the end
  *
@@ -17,6 +19,7 @@ import type { CallRecord } from '../correlate/model.js';
 import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
 import type { LiveMessage } from '../live/live-pipeline.js';
 import { createLiveSession, type LiveSession, type LiveSessionStats } from '../live/live-session.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson } from '../report/model-json.js';
 import { Output } from './output.js';
 
@@ -94,6 +97,10 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
       out.line(`{"type":"call","call":${callJson(c)}}`);
       flushSoon();
     });
+    live.on('stream', (st) => {
+      out.line(`{"type":"stream","stream":${JSON.stringify(st)}}`);
+      flushSoon();
+    });
     live.on('finding', (f) => {
       out.line(`{"type":"finding","finding":${JSON.stringify(f)}}`);
       flushSoon();
@@ -105,6 +112,10 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     });
     live.on('call', (c) => {
       out.line(callLine(c));
+      flushSoon();
+    });
+    live.on('stream', (st) => {
+      out.line(streamLine(st));
       flushSoon();
     });
     live.on('finding', (f) => {
@@ -212,6 +223,14 @@ export function callLine(c: CallRecord): string {
   );
 }
 
+/** A finished RTP stream, with the figures of `analyze`'s stream table (the codecs come from the wire's SDP). */
+export function streamLine(s: RtpStreamRecord): string {
+  const jitter = s.maxJitterMs === null ? '-' : s.maxJitterMs.toFixed(1);
+  return termSafe(
+    `RTP ${s.src} -> ${s.dst} ssrc ${s.ssrc} ${s.codecs.join(',') || '-'} ${s.packets} pkts lost ${s.lost} (${s.lostPercent}%) max jitter ${jitter} ms call ${s.call ?? '-'}`,
+  );
+}
+
 export function findingLine(f: Finding): string {
   return termSafe(
     `!! ${f.severity} ${f.rule} (${f.rfc})${f.call !== null ? ` call ${f.call}` : ''}: ${f.text}`,
@@ -231,7 +250,12 @@ export function summary(s: LiveSessionStats): string {
     `SIP messages: ${p.messages} (${p.requests} requests, ${p.responses} responses, ${p.retransmissions} retransmissions, ${p.malformed} malformed), decode errors: ${p.decodeErrors}`,
     `calls: ${p.calls}${states ? ` (${states})` : ''}`,
     `findings: ${p.findings}${p.findings > 0 ? ` (${severityCountsText(p.findingsBySeverity)})` : ''}`,
-    '',
   ];
+  // RTP named only when there was some (a `port 5060` filter captures none).
+  if (p.streams > 0 || p.rtpPackets > 0 || p.rtcpPackets > 0)
+    lines.push(
+      `RTP streams: ${p.streams} (${p.rtpPackets} RTP and ${p.rtcpPackets} RTCP packets on the addresses the SDP announced)`,
+    );
+  lines.push('');
   return lines.join('\n');
 }

@@ -10,6 +10,12 @@
  * - the analyzer reports to `finding` listeners instead of collecting;
  * - messages are handed out (`message` event) and not kept: keeping a
  *   window of them is the consumer's business (the store, the CLI);
+ * - RTP streams are found on the addresses the SDP announced
+ *   (media/media-tracker.ts): the tracker holds the streams still flowing
+ *   and a bounded map of addresses; a stream is handed out (`stream`
+ *   event) once idle for a minute of capture time, with the call of the
+ *   message whose SDP set it up (stream-calls.ts), and goes to the rules
+ *   (`media.one-way`);
  * - the records the correlated rules look up by id (a CANCEL's INVITE, a
  *   forwarded request's upstream) are kept while their call is hot and a
  *   little longer (`retireAfter`) after it was handed out; while the call is
@@ -40,9 +46,12 @@ import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../corr
 import { resolveTimers } from '../correlate/timers.js';
 import type { DecoderOptions } from '../decode/decoder.js';
 import type { Payload } from '../decode/payload.js';
+import { MediaTracker, type MediaTrackerOptions, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
+import { sdpOf } from '../sip/sdp.js';
 import { Emitter } from './emitter.js';
+import { StreamCalls } from './stream-calls.js';
 
 export interface LivePipelineOptions {
   decoder?: DecoderOptions;
@@ -68,6 +77,8 @@ export interface LivePipelineOptions {
    * `callLinger` after its last one — plus 2 s: max(0, 64·T1 − callLinger) + 2.
    */
   retireAfter?: number;
+  /** RTP stream tracking: seconds of capture time after which an idle stream is finished (default 60), SDP addresses kept (default 65,536). */
+  media?: Pick<MediaTrackerOptions, 'idleSeconds' | 'maxEndpoints'>;
 }
 
 export interface LiveMessage {
@@ -83,6 +94,8 @@ export interface LiveEvents {
   finding: [Finding];
   /** A call is over (nothing of it can change any more): its final record, transactions and dialogs. */
   call: [CallRecord, CallFinalDetail];
+  /** An RTP stream is over (idle for `idleSeconds`, or the input ended), `call` set (null: its SDP's call is not known). */
+  stream: [RtpStreamRecord];
 }
 
 export interface LiveStats {
@@ -107,16 +120,24 @@ export interface LiveStats {
   findings: number;
   findingsByRule: Record<string, number>;
   findingsBySeverity: SeverityCounts;
+  /** RTP streams handed out; datagrams taken as RTP and as RTCP on the SDP's addresses. */
+  streams: number;
+  rtpPackets: number;
+  rtcpPackets: number;
   /** Capture time reached (seconds), null before the first packet. */
   captureTime: number | null;
-  /** Sizes of the hot state: what memory follows. */
-  hot: HotStats & { records: number };
+  /** Sizes of the hot state: what memory follows (`streams`: RTP streams still flowing; `sdpMessages`: calls of SDP messages remembered for them). */
+  hot: HotStats & { records: number; streams: number; sdpMessages: number };
 }
 
 export class LivePipeline extends Emitter<LiveEvents> {
   private readonly pipeline;
   private readonly correlator;
   private readonly analyzer;
+  private readonly media: MediaTracker;
+  private readonly streamCalls: StreamCalls;
+  /** Streams finished by `end()` before the calls were handed out: emitted once their final call is known. */
+  private endStreams: RtpStreamRecord[] | null = null;
   private readonly clock: () => number;
   private readonly idleLag: number;
   private readonly retireAfter: number;
@@ -140,6 +161,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     retransmissions: 0,
     malformed: 0,
     calls: 0,
+    streams: 0,
   };
   private readonly callsByState: Record<string, number> = {};
   /** Calls a message touched since the last `takeUpdatedCalls()` (tracked once someone asked: cleared on each ask). */
@@ -173,7 +195,15 @@ export class LivePipeline extends Emitter<LiveEvents> {
         liveTransaction: (branch, sentBy, method) => c.liveTransaction(branch, sentBy, method),
       },
     });
-    this.pipeline = createPipeline({ decoder: opts.decoder, onMessage: (msg, id) => this.message(msg, id) });
+    const idle = opts.media?.idleSeconds ?? 60;
+    this.media = new MediaTracker({ ...opts.media, idleSeconds: idle, onStream: (st) => this.stream(st) });
+    // A stream whose last packet came before its call was handed out is finished idle + 1 s (the sweep) later.
+    this.streamCalls = new StreamCalls(idle + 2);
+    this.pipeline = createPipeline({
+      decoder: opts.decoder,
+      media: this.media,
+      onMessage: (msg, id) => this.message(msg, id),
+    });
   }
 
   /** A captured frame (numbered by the caller, in arrival order). */
@@ -201,15 +231,24 @@ export class LivePipeline extends Emitter<LiveEvents> {
     if (est > this.now) this.advance(est);
   }
 
-  /** End of input: every hot call is handed out, pending rules decide. Later pushes are ignored. */
+  /**
+   * End of input: every hot call is handed out, every stream finished (after
+   * the calls, so that it names its setup's final call), pending rules
+   * decide. Later pushes are ignored.
+   */
   end(): void {
     if (this.ended) return;
-    this.pipeline.end();
+    this.endStreams = [];
+    this.pipeline.end(); // finishes the streams too
     this.correlator.end();
+    const streams = this.endStreams;
+    this.endStreams = null;
+    for (const st of streams) this.stream(st);
     this.analyzer.end();
     this.ended = true;
     this.txs.clear();
     this.dialogs.clear();
+    this.streamCalls.clear();
     this.retiring.length = 0;
     this.retireHead = 0;
   }
@@ -260,8 +299,16 @@ export class LivePipeline extends Emitter<LiveEvents> {
       findings: a.findings,
       findingsByRule: { ...a.byRule },
       findingsBySeverity: { ...a.bySeverity },
+      streams: k.streams,
+      rtpPackets: this.media.rtpPackets,
+      rtcpPackets: this.media.rtcpPackets,
       captureTime: Number.isFinite(this.now) ? this.now : null,
-      hot: { ...hot, records: this.txs.size + this.dialogs.size },
+      hot: {
+        ...hot,
+        records: this.txs.size + this.dialogs.size,
+        streams: this.media.activeStreams,
+        sdpMessages: this.streamCalls.size,
+      },
     };
   }
 
@@ -276,9 +323,13 @@ export class LivePipeline extends Emitter<LiveEvents> {
     const ts = msg.source?.ts;
     if (ts !== undefined && ts > this.now) {
       this.now = ts;
+      // SIP moves capture time too: streams that went quiet finish with no RTP datagram.
+      this.media.advance(ts);
       this.retire();
     }
     const c = this.correlator.push(msg, id);
+    // The tracker learnt its SDP already (sdpOf is memoised): it may set up streams.
+    if (msg.body.length > 0 && sdpOf(msg) !== undefined) this.streamCalls.sdp(id, c.call);
     // Without `retain` the correlator answers lookups for the last message only: keep what the rules may ask later.
     const tx = this.correlator.transaction(c.transaction);
     if (tx !== undefined) this.txs.set(tx.id, tx);
@@ -302,8 +353,22 @@ export class LivePipeline extends Emitter<LiveEvents> {
   private advance(ts: number): void {
     this.now = ts;
     this.correlator.advance(ts);
+    this.media.advance(ts);
     this.analyzer.advance(ts);
     this.retire();
+  }
+
+  /** A finished RTP stream: its call (that of the message whose SDP set it up), out as an event, then to the rules. */
+  private stream(st: RtpStreamRecord): void {
+    if (this.endStreams !== null) {
+      this.endStreams.push(st);
+      return;
+    }
+    const call = this.streamCalls.callOf(st.setup);
+    st.call = call;
+    this.counts.streams++;
+    this.emit('stream', st);
+    this.analyzer.onStream(st, call);
   }
 
   private callFinal(call: CallRecord, detail: CallFinalDetail): void {
@@ -314,12 +379,14 @@ export class LivePipeline extends Emitter<LiveEvents> {
     for (const t of detail.transactions) this.analyzer.onTransactionFinal(t);
     for (const d of detail.dialogs) this.analyzer.onDialogFinal(d);
     this.analyzer.onCallFinal(call);
+    this.streamCalls.handedOut(call, this.now);
     this.retiring.push([this.now, detail.transactions.map((t) => t.id), detail.dialogs.map((d) => d.id)]);
     this.emit('call', call, detail);
   }
 
-  /** Forgets the records of calls handed out more than `retireAfter` ago. */
+  /** Forgets the records of calls handed out more than `retireAfter` ago (and the calls of SDP messages kept for streams). */
   private retire(): void {
+    this.streamCalls.advance(this.now);
     const q = this.retiring;
     while (this.retireHead < q.length && q[this.retireHead][0] + this.retireAfter < this.now) {
       const [, txs, dialogs] = q[this.retireHead++];

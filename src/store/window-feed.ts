@@ -10,7 +10,10 @@
  * - each call once the pipeline hands it out as over, with its transactions
  *   and dialogs, and the final call and dialog of its messages (a later link
  *   merged two calls, a 2xx confirmed one dialog of a fork) — the view
- *   report/analyze-capture.ts `assignFinal` gives a file, per call.
+ *   report/analyze-capture.ts `assignFinal` gives a file, per call;
+ * - each RTP stream once the pipeline hands it out (idle a minute, or the
+ *   capture stopped), with its call, while the window holds that call: one
+ *   without a call, or for a call already evicted, is not kept.
  *
  * The sink hears every row written (the server batches them into socket.io
  * `message:new` and `call:update`). The feed also counts what the capture's
@@ -19,6 +22,7 @@
 import type { CallFinalDetail } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord } from '../correlate/model.js';
 import type { LiveMessage, LivePipeline } from '../live/live-pipeline.js';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { messageFields } from './message-fields.js';
 import type {
@@ -36,7 +40,7 @@ import type { RollingWindow } from './window.js';
 export interface WindowFeedSink {
   /** A message was written (new). */
   message?(row: MessageRow): void;
-  /** A call's row was written (an update while in progress, or its final row). */
+  /** A call's row was written (an update while in progress, or its final row, or a stream of it ended). */
   call?(row: CallRow): void;
 }
 
@@ -60,12 +64,14 @@ export class WindowFeed {
     const onMessage = (m: LiveMessage) => this.message(m);
     const onFinding = (f: Finding) => this.window.addFinding(f);
     const onCall = (c: CallRecord, d: CallFinalDetail) => this.callFinal(c, d);
+    const onStream = (st: RtpStreamRecord) => this.stream(st);
     pipeline.takeUpdatedCalls(); // starts the pipeline's tracking of touched calls
-    pipeline.on('message', onMessage).on('finding', onFinding).on('call', onCall);
+    pipeline.on('message', onMessage).on('finding', onFinding).on('call', onCall).on('stream', onStream);
     this.off.push(
       () => pipeline.off('message', onMessage),
       () => pipeline.off('finding', onFinding),
       () => pipeline.off('call', onCall),
+      () => pipeline.off('stream', onStream),
     );
   }
 
@@ -125,6 +131,20 @@ export class WindowFeed {
     const updates = finalAssignment(call, detail.dialogs, (id) => w.getMessage(id)?.row);
     if (updates.length > 0) w.updateMessages(updates);
     this.putCall(call, true);
+  }
+
+  /**
+   * A finished stream goes under its call while the window holds the call's
+   * row (not for one evicted, whose slot would come back empty); the sink
+   * hears the call again, so a browser showing it reloads its streams.
+   */
+  private stream(st: RtpStreamRecord): void {
+    if (st.call === null) return;
+    const w = this.window;
+    if (w.callRow(st.call) === undefined) return;
+    w.addStreams([st]);
+    const out = w.callRow(st.call);
+    if (out !== undefined) this.sink.call?.(out);
   }
 
   private putCall(rec: CallRecord, final: boolean): void {

@@ -50,8 +50,8 @@ export interface WindowSlot {
   /** [order written, finding]. */
   findings: Array<[number, Finding]>;
   /**
-   * Its RTP streams, when a writer gave any (window-store.ts WindowWriter);
-   * the live feed tracks no RTP yet, so a live capture's calls have none.
+   * Its RTP streams: from a writer (window-store.ts WindowWriter) or from
+   * the live feed (window-feed.ts) as each stream finishes.
    */
   streams?: RtpStreamRecord[];
   /** Call list facts; undefined after a change. */

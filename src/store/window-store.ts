@@ -402,7 +402,7 @@ class WindowWriter implements CaptureWriter {
     for (const f of batch) w.addFinding(f);
   }
 
-  /** Held with their calls; the live feed gives none (it tracks no RTP yet): a live capture's calls have `streams: []`. */
+  /** Held with their calls (the live feed adds a live capture's as they finish, window-feed.ts). */
   async addStreams(batch: readonly RtpStreamRecord[]): Promise<void> {
     this.window.addStreams(batch);
   }

@@ -276,8 +276,8 @@ export class RollingWindow {
   /**
    * RTP streams, each held with its call (and evicted with it); one without
    * a call, or for a call evicted before it was handed out, is not kept.
-   * Only a writer gives streams (window-store.ts): the live feed tracks no
-   * RTP yet (window-feed.ts), so a live capture's calls have `streams: []`.
+   * A writer gives them (window-store.ts), or the live feed as each stream
+   * finishes (window-feed.ts); they are not written through to disk.
    */
   addStreams(batch: readonly RtpStreamRecord[]): void {
     for (const st of batch) {
