@@ -31,16 +31,14 @@ export interface MediaEndpoint {
   direction: SdpDirection;
   /** The SDP came in a 2xx to an INVITE: the call was answered with it. */
   answer: boolean;
-  /** Order of learning, for eviction. */
-  seq: number;
 }
 
 export class MediaMap {
   /** address → port → endpoint (the decoder hands out one string per address: no key is built per packet). */
   private readonly byIp = new Map<string, Map<number, MediaEndpoint>>();
-  private readonly order: Array<{ ip: string; port: number; seq: number }> = [];
+  /** Addresses in the order first learned, for eviction (an entry learned again is updated in place). */
+  private readonly order: Array<{ ip: string; port: number }> = [];
   private head = 0;
-  private seq = 0;
   size = 0;
 
   constructor(private readonly max = 65536) {}
@@ -51,14 +49,13 @@ export class MediaMap {
       if (m.port === 0) continue;
       const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
       if (ip === null) continue;
-      if (!isRtpProfile(m)) {
+      if (!isRtpProfile(m.proto)) {
         // The address now carries something else (a re-INVITE to T.38 fax over
         // udptl, RFC 3362): what arrives there from now on is not RTP.
         if (this.find(ip, m.port) !== undefined) this.set(ip, m.port, m, message, 'other', answer);
         continue;
       }
-      const rtcpAttr = m.attributes.find((a) => a.name === 'rtcp')?.value;
-      const rtcpPort = rtcpAttr === undefined ? m.port + 1 : Number.parseInt(rtcpAttr, 10);
+      const rtcpPort = rtcpPortOf(m);
       this.set(ip, m.port, m, message, 'rtp', answer);
       // RFC 5761 §5.1.3: a=rtcp-mux puts RTCP on the RTP port (told apart by packet type).
       if (Number.isInteger(rtcpPort) && rtcpPort > 0 && rtcpPort < 65536 && rtcpPort !== m.port)
@@ -83,11 +80,20 @@ export class MediaMap {
       ports = new Map();
       this.byIp.set(ip, ports);
     }
-    const seq = this.seq++;
-    const had = ports.has(port);
-    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, direction: m.direction, answer, seq });
-    this.order.push({ ip, port, seq });
-    if (!had) this.size++;
+    const e = ports.get(port);
+    if (e !== undefined) {
+      // Announced again (the next call of a phone, a re-INVITE): the latest SDP is the setup.
+      e.message = message;
+      e.media = m.media;
+      e.kind = kind;
+      e.rtpmap = m.rtpmap;
+      e.direction = m.direction;
+      e.answer = answer;
+      return;
+    }
+    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, direction: m.direction, answer });
+    this.order.push({ ip, port });
+    this.size++;
     while (this.size > this.max) this.evictOldest();
     if (this.head > 4096 && this.head * 2 > this.order.length) {
       this.order.splice(0, this.head);
@@ -98,18 +104,24 @@ export class MediaMap {
   private evictOldest(): void {
     const o = this.order[this.head++];
     const ports = this.byIp.get(o.ip);
-    const e = ports?.get(o.port);
-    // Learned again since: a later entry in `order` stands for it.
-    if (ports === undefined || e === undefined || e.seq !== o.seq) return;
-    ports.delete(o.port);
+    if (ports === undefined || !ports.delete(o.port)) return;
     if (ports.size === 0) this.byIp.delete(o.ip);
     this.size--;
   }
 }
 
+/** RFC 3605 a=rtcp names the RTCP port; else the RTP port + 1 (RFC 3550 §11). */
+function rtcpPortOf(m: SdpMedia): number {
+  for (const a of m.attributes)
+    if (a.name === 'rtcp' && a.value !== undefined) return Number.parseInt(a.value, 10);
+  return m.port + 1;
+}
+
+const RTP_PROFILE = /RTP\//i;
+
 /** RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF…: not udptl (T.38) or TCP/MSRP. */
-function isRtpProfile(m: SdpMedia): boolean {
-  return m.proto.toUpperCase().includes('RTP/');
+function isRtpProfile(proto: string): boolean {
+  return proto.startsWith('RTP/AVP') || RTP_PROFILE.test(proto);
 }
 
 /**
@@ -118,6 +130,18 @@ function isRtpProfile(m: SdpMedia): boolean {
  * use to put the stream on hold (RFC 2543 style).
  */
 export function mediaAddress(address: string): string | null {
+  // The same address comes again and again (a phone's, an SBC's): the last answer is kept.
+  if (address === lastAddress) return lastMedia;
+  const a = mediaAddressOf(address);
+  lastAddress = address;
+  lastMedia = a;
+  return a;
+}
+
+let lastAddress = '';
+let lastMedia: string | null = null;
+
+function mediaAddressOf(address: string): string | null {
   if (isIpv4(address)) return address === '0.0.0.0' ? null : address;
   if (!isIpv6(address)) return null;
   const bytes = ipv6Bytes(address);

@@ -19,8 +19,11 @@ import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 
 /** RFC 3389 comfort noise: static payload type 13, or a dynamic one the SDP maps to CN. */
-function isComfortNoise(e: MediaEndpoint, pt: number): boolean {
-  return pt === 13 || codecName(e.rtpmap, pt)?.startsWith('CN/') === true;
+function isComfortNoise(rtpmap: MediaEndpoint['rtpmap'], pt: number): boolean {
+  if (pt === 13) return true;
+  if (pt < 96) return false;
+  const key = String(pt);
+  return Object.hasOwn(rtpmap, key) && rtpmap[key].encoding.toUpperCase() === 'CN';
 }
 
 /** One RTP stream, as the JSON report and the API give it. */
@@ -73,7 +76,11 @@ interface ActiveStream {
   dst: string;
   /** `srcIp dstIp`: the streams between two hosts one way. */
   hosts: string;
-  endpoint: MediaEndpoint;
+  /**
+   * What the SDP said when the stream started (a copy: the map updates its
+   * entry in place when the address is announced again, by the next call).
+   */
+  setup: Readonly<Pick<MediaEndpoint, 'message' | 'media' | 'rtpmap' | 'direction'>>;
   answered: boolean;
   reverse: boolean;
   stats: RtpStreamStats;
@@ -186,7 +193,12 @@ export class MediaTracker {
       src,
       dst,
       hosts,
-      endpoint,
+      setup: {
+        message: endpoint.message,
+        media: endpoint.media,
+        rtpmap: endpoint.rtpmap,
+        direction: endpoint.direction,
+      },
       answered,
       reverse,
       stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
@@ -202,7 +214,7 @@ export class MediaTracker {
 
   private count(s: ActiveStream, h: RtpHeader, p: Payload): void {
     this.rtpPackets++;
-    s.stats.add(h, p.ts, isComfortNoise(s.endpoint, h.payloadType));
+    s.stats.add(h, p.ts, isComfortNoise(s.setup.rtpmap, h.payloadType));
     s.lastFrame = p.frame;
     s.last = p.ts;
   }
@@ -239,7 +251,7 @@ export class MediaTracker {
       if (same.length === 0) this.byHosts.delete(s.hosts);
     }
     const { ssrc, ...summary } = s.stats.summary();
-    const e = s.endpoint;
+    const e = s.setup;
     this.opts.onStream?.({
       id: s.id,
       ssrc,
