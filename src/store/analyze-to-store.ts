@@ -278,6 +278,9 @@ async function analyse(
    */
   const sdpPending = new Set<number>();
   const sdpCall = new Map<number, number>();
+  /** The ids in `sdpCall`, oldest at `sdpHead` once it is full. */
+  const sdpOrder = new Float64Array(SDP_CALLS_KEPT).fill(-1);
+  let sdpHead = 0;
   const waiting = new Map<number, RtpStreamRecord[]>();
   const streamOut = (st: RtpStreamRecord, call: number | null): void => {
     st.call = call;
@@ -329,7 +332,11 @@ async function analyse(
       pending.delete(id);
       if (sdpPending.delete(id)) {
         sdpCall.set(id, call.id);
-        if (sdpCall.size > SDP_CALLS_KEPT) sdpCall.delete(sdpCall.keys().next().value as number);
+        // Oldest out first, from a ring of the ids: Map's keys().next() skips every entry deleted
+        // before it (until the table is rebuilt), which made this O(n) per call at 200k calls.
+        if (sdpCall.size > SDP_CALLS_KEPT) sdpCall.delete(sdpOrder[sdpHead]);
+        sdpOrder[sdpHead] = id;
+        sdpHead = (sdpHead + 1) % SDP_CALLS_KEPT;
         const list = waiting.get(id);
         if (list !== undefined) {
           waiting.delete(id);
