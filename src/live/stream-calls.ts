@@ -36,9 +36,18 @@ export const MAX_SDP_MESSAGES = 262_144;
 
 export class StreamCalls {
   private readonly hot = new Map<number, number>();
-  /** In hand-out order; entries leave from the front only (retired or over `max`). */
+  /** Handed-out messages' final calls; they leave in hand-out order (`order`), retired or over `max`. */
   private readonly final = new Map<number, number>();
-  /** Hand-outs not yet forgotten: [capture time, the last message id it put in `final`]. */
+  /**
+   * The ids put in `final`, in that order, from `order[orderHead]` (absolute
+   * position `orderBase + orderHead`). Leaving from the front goes through
+   * this queue, not Map iteration: a Map's keys() skips every entry deleted
+   * before it until the table is rebuilt, O(n) per call at a busy link.
+   */
+  private order: number[] = [];
+  private orderHead = 0;
+  private orderBase = 0;
+  /** Hand-outs not yet forgotten: [capture time, the absolute end of its ids in `order`]. */
   private readonly retiring: Array<[number, number]> = [];
   private head = 0;
 
@@ -55,22 +64,25 @@ export class StreamCalls {
   /** Message `id` had SDP and arrived in `call`. */
   sdp(id: number, call: number): void {
     this.hot.set(id, call);
+    // Over the cap only in a burst: the oldest message of a call still in progress goes.
     if (this.hot.size > this.max) this.hot.delete(this.hot.keys().next().value as number);
   }
 
   /** `call` was handed out as over at capture time `now`: its messages with SDP take its final id. */
   handedOut(call: CallRecord, now: number): void {
     if (this.hot.size === 0) return;
-    let last = -1;
+    let any = false;
     for (const id of call.messages) {
       if (!this.hot.delete(id)) continue;
       this.final.set(id, call.id);
-      last = id;
+      this.order.push(id);
+      any = true;
     }
-    if (last < 0) return;
-    this.retiring.push([now, last]);
-    while (this.final.size > this.max) this.final.delete(this.final.keys().next().value as number);
+    if (!any) return;
+    this.retiring.push([now, this.orderBase + this.order.length]);
+    while (this.final.size > this.max) this.final.delete(this.order[this.orderHead++]);
     if (this.retiring.length - this.head > this.max) this.head++;
+    this.compact();
   }
 
   /** The call of message `id` (null: not a message with SDP, or forgotten). */
@@ -82,23 +94,31 @@ export class StreamCalls {
   advance(now: number): void {
     const q = this.retiring;
     while (this.head < q.length && q[this.head][0] + this.keep < now) {
-      const last = q[this.head++][1];
-      // Gone already: the cap took it, and (front first) everything before it.
-      if (!this.final.has(last)) continue;
-      for (const id of this.final.keys()) {
-        this.final.delete(id);
-        if (id === last) break;
-      }
+      const end = q[this.head++][1] - this.orderBase;
+      // The cap may have taken them already (front first).
+      while (this.orderHead < end) this.final.delete(this.order[this.orderHead++]);
     }
     if (this.head > 1024 && this.head * 2 > q.length) {
       q.splice(0, this.head);
       this.head = 0;
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
+      this.order = this.order.slice(this.orderHead);
+      this.orderBase += this.orderHead;
+      this.orderHead = 0;
     }
   }
 
   clear(): void {
     this.hot.clear();
     this.final.clear();
+    this.order = [];
+    this.orderHead = 0;
+    this.orderBase = 0;
     this.retiring.length = 0;
     this.head = 0;
   }
