@@ -20,22 +20,22 @@ import { ethernetIpv4Udp } from '../helpers/packet-builders.js';
 const A = { ip: ALICE.ip, port: 49170 };
 const B = { ip: BOB.ip, port: 3456 };
 
+/** Frame `i` (0-based) of a capture built from timed frames, as a reader hands it over. */
+const frameOf = (f: TimedFrame, i: number): Frame => ({
+  no: i + 1,
+  ...f,
+  linkType: LinkType.ETHERNET,
+  origLen: f.data.length,
+  iface: 0,
+  fileOffset: 0,
+});
+
 function run(frames: TimedFrame[], idleSeconds?: number) {
   const streams: RtpStreamRecord[] = [];
   const messages: SipMessage[] = [];
   const media = new MediaTracker({ idleSeconds, onStream: (s) => streams.push(s) });
   const p = createPipeline({ media, onMessage: (m) => messages.push(m) });
-  frames.forEach((f, i) => {
-    const frame: Frame = {
-      no: i + 1,
-      ...f,
-      linkType: LinkType.ETHERNET,
-      origLen: f.data.length,
-      iface: 0,
-      fileOffset: 0,
-    };
-    p.push(frame);
-  });
+  for (const [i, f] of frames.entries()) p.push(frameOf(f, i));
   p.end();
   return { streams: streams.sort((a, b) => a.id - b.id), messages, media };
 }
@@ -149,14 +149,7 @@ describe('MediaTracker: RTP streams on the addresses SDP announced', () => {
       [udp(A, B, T0 + 20, rtpPacket(0, 9, 9, 2, new Uint8Array(160)))],
     );
     frames.forEach((f, i) => {
-      p.push({
-        no: i + 1,
-        ...f,
-        linkType: LinkType.ETHERNET,
-        origLen: f.data.length,
-        iface: 0,
-        fileOffset: 0,
-      });
+      p.push(frameOf(f, i));
       if (f.sec === T0 + 20) expect(seen).toEqual([50]);
     });
     expect(media.activeStreams).toBe(1);
@@ -183,14 +176,7 @@ describe('MediaTracker: RTP streams on the addresses SDP announced', () => {
       flowToFrames(other),
       rtpFrames({ src: A, dst: B, ssrc: 1, payloadType: 0, start: T0 + 2.02, end: T0 + 5.02 }),
     ).forEach((f, i) => {
-      p.push({
-        no: i + 1,
-        ...f,
-        linkType: LinkType.ETHERNET,
-        origLen: f.data.length,
-        iface: 0,
-        fileOffset: 0,
-      });
+      p.push(frameOf(f, i));
     });
     p.end();
     expect(streams.map((st) => [st.ssrc, st.packets, st.lost])).toEqual([['0x00000001', 150, 0]]);
