@@ -9,6 +9,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { basename } from 'node:path';
 import { createServer, type ServerOptions, type SipscopeServer } from './app.js';
+import { newestCodeTime, staleSample } from './sample-freshness.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8060;
@@ -74,14 +75,29 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
   };
   try {
     const ids: string[] = [];
-    // A persistent store has them from an earlier start: each sample is added once.
-    const known = new Set((await server.service.store.listCaptures()).map((c) => c.path));
+    // A persistent store has them from an earlier start: each sample is added once, and
+    // again when that analysis is older than the code or the file (sample-freshness.ts).
+    const known = new Map((await server.service.store.listCaptures()).map((c) => [c.path, c]));
+    const samples = opts.samples ?? [];
+    const sizes = new Map<string, number>();
+    let redo = false;
+    const code = samples.some((f) => known.has(f)) ? await newestCodeTime() : 0;
+    for (const file of samples) {
+      const st = await stat(file);
+      sizes.set(file, st.size);
+      const old = known.get(file);
+      if (old !== undefined && staleSample(old, st.mtimeMs, code)) redo = true;
+    }
+    // One stale, all again: they keep their order in the list.
+    if (redo)
+      for (const file of samples) if (known.has(file)) await server.service.delete(known.get(file)!.id);
     // Added last to first: the list shows the newest first, so the samples read in their order
     // (alphabetical: basic-call.pcap at the top, not tcp-call.pcap).
-    for (const file of [...(opts.samples ?? [])].reverse()) {
-      if (known.has(file)) continue;
-      const size = (await stat(file)).size;
-      ids.push((await server.service.add({ path: file, name: basename(file), size })).id);
+    for (const file of [...samples].reverse()) {
+      if (known.has(file) && !redo) continue;
+      ids.push(
+        (await server.service.add({ path: file, name: basename(file), size: sizes.get(file) ?? 0 })).id,
+      );
     }
     await Promise.all(ids.map((id) => server.service.settled(id)));
   } catch (e) {
