@@ -12,6 +12,7 @@
  * so writing twice never doubles a row.
  */
 import type Database from 'better-sqlite3';
+import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallJson, Finding } from './rows.js';
 import {
   callParams,
@@ -32,6 +33,8 @@ export interface PersistCall {
   transactions: Array<[number, string]>;
   dialogs: Array<[number, string]>;
   findings: Finding[];
+  /** Its RTP streams (media/media-tracker.ts). */
+  streams: RtpStreamRecord[];
 }
 
 /** One batch: calls to write, calls to delete, and the time it was made (ISO 8601). */
@@ -69,6 +72,8 @@ export class LiveRowsWriter {
       delTransactions: db.prepare(`DELETE FROM transactions WHERE cap = ? AND id ${ids}`),
       delDialogs: db.prepare(`DELETE FROM dialogs WHERE cap = ? AND id ${ids}`),
       delFindings: db.prepare('DELETE FROM findings WHERE cap = ? AND call = ?'),
+      delStreams: db.prepare('DELETE FROM streams WHERE cap = ? AND call = ?'),
+      stream: db.prepare('INSERT OR REPLACE INTO streams (cap, id, call, json) VALUES (?, ?, ?, ?)'),
       delCall: ['calls', 'call_json', 'call_search', 'call_texts'].map((t) =>
         db.prepare(`DELETE FROM ${t} WHERE cap = ? AND id = ?`),
       ),
@@ -125,6 +130,7 @@ export class LiveRowsWriter {
       this.st.delDialogs.run(this.cap, JSON.stringify([...dialogs]));
     }
     this.st.delFindings.run(this.cap, id);
+    this.st.delStreams.run(this.cap, id);
     for (const d of this.st.delCall) d.run(this.cap, id);
   }
 
@@ -155,6 +161,7 @@ export class LiveRowsWriter {
         JSON.stringify(f),
       );
     }
+    for (const st of c.streams) this.st.stream.run(this.cap, st.id, c.id, JSON.stringify(st));
     const complete = c.messages.length === row.messages.length;
     this.st.call.run(
       ...callParams(this.cap, row, methodsColumn(methods), complete),

@@ -188,6 +188,7 @@ export class LivePersister {
       transactions: d.transactions.map((t) => [t.id, JSON.stringify(t)]),
       dialogs: d.dialogs.map((x) => [x.id, JSON.stringify(x)]),
       findings: d.findings,
+      streams: d.streams,
     };
   }
 

@@ -277,7 +277,8 @@ export class RollingWindow {
    * RTP streams, each held with its call (and evicted with it); one without
    * a call, or for a call evicted before it was handed out, is not kept.
    * A writer gives them (window-store.ts), or the live feed as each stream
-   * finishes (window-feed.ts); they are not written through to disk.
+   * finishes (window-feed.ts); an ended call that gets one is written
+   * through again (live-persist.ts), with it.
    */
   addStreams(batch: readonly RtpStreamRecord[]): void {
     for (const st of batch) {
@@ -287,6 +288,7 @@ export class RollingWindow {
       const at = s.streams.findIndex((x) => x.id === st.id);
       if (at >= 0) s.streams[at] = st;
       else s.streams.push(st);
+      if (isEnded(s)) this.observer?.ended(st.call);
     }
     this.view.version++;
   }

@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/read-file.js';
 import type { Payload } from '../../src/decode/payload.js';
@@ -31,6 +32,8 @@ import { WindowFeed } from '../../src/store/window-feed.js';
 import { createWindowStore } from '../../src/store/window-store.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
+
+const SAMPLE_RTP = fileURLToPath(new URL('../../samples/call-with-rtp.pcap', import.meta.url));
 
 let dir: string;
 let mixed: string;
@@ -162,6 +165,32 @@ describe('live window written through to SQLite', () => {
     expect(persister.counters().writtenCalls).toBe(windowCalls(window).length + 1);
     await persister.close(false);
     await s.close();
+  });
+
+  it('writes the RTP streams of a live call (they finish a minute after its media): a restart reads them with it', async () => {
+    const s = openSqliteStore({ file: dbFile() });
+    const { num, live, window, feed, persister } = await liveInto(s);
+    for await (const f of openCapture(SAMPLE_RTP)) live.pushFrame(f);
+    live.end();
+    feed.flush();
+    await persister.flush();
+    const inWindow = windowCalls(window).map((d) => [d.call.id, d.streams.map((st) => st.ssrc)]);
+    expect(inWindow).toEqual([
+      [0, ['0x5E6F7081', '0x1A2B3C4D']],
+      [1, ['0x22334455']],
+    ]);
+    expect(count(s, 'streams', num)).toBe(3);
+    // A stream given again (the same id) replaces its row: no row twice.
+    const again = windowCalls(window)[1].streams[0];
+    window.addStreams([{ ...again, packets: again.packets + 1 }]);
+    await persister.flush();
+    expect(count(s, 'streams', num)).toBe(3);
+    await persister.close(false);
+    await s.close();
+    const reopened = openSqliteStore({ file: s.file });
+    const d = (await reopened.getCall(`c${num}`, 1))!;
+    expect(d.streams.map((st) => [st.ssrc, st.packets])).toEqual([['0x22334455', again.packets + 1]]);
+    await reopened.close();
   });
 
   it('deletes an evicted call from disk: the disk copy stays the size of the window', async () => {
