@@ -90,7 +90,13 @@ async function analyze(
       return 2;
     }
     if (json)
-      out.write(`${JSON.stringify({ call, messages: call.messages.map((m) => result.messages.get(m)) })}\n`);
+      out.write(
+        `${JSON.stringify({
+          call,
+          messages: call.messages.map((m) => result.messages.get(m)),
+          streams: result.streams.filter((st) => st.call === call.id),
+        })}\n`,
+      );
     else out.write(callLadder(result, call));
   } else if (json) {
     if (worker !== null) await writeJsonReportInParallel(result, out, worker, parallel);

@@ -19,12 +19,14 @@ analyze
   its magic number; - for standard input), finds every SIP message (UDP,
   TCP, SCTP, WebSocket; IPv4/IPv6, fragments, tunnels) and prints one line
   per message, then the calls (start, from, to, kind, state, messages,
-  duration), the findings grouped by call, and a summary.
+  duration), the RTP streams found on the addresses the SDP announced
+  (packets, loss, delta, jitter), the findings grouped by call, and a
+  summary.
     --json          print the analysis as one JSON document (see README)
     --call ID       print one call as an ASCII ladder (a column per endpoint,
-                    an arrow per message, retransmissions marked); ID is the
-                    call's id or one of its Call-IDs; with --json, the call
-                    and its messages as JSON
+                    an arrow per message, retransmissions marked) and its RTP
+                    streams; ID is the call's id or one of its Call-IDs; with
+                    --json, the call, its messages and streams as JSON
   Exit codes: 0 ok; 2 unreadable file, bad usage or no such call (one line
   on stderr, nothing on stdout).
 

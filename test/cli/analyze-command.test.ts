@@ -84,6 +84,29 @@ describe('sipscope analyze FILE (text)', () => {
     expect(err).toContain("no call '7'");
   });
 
+  it('RTP streams (RFC 3550): a table after the calls, the summary counts them, --call lists its own (text and JSON)', async () => {
+    expect(await runAnalyze([sample('call-with-rtp.pcap')])).toBe(0);
+    expect(out).toContain('\nRTP streams: 3\n');
+    expect(out).toMatch(
+      /^1 +0 +2\.020 +11\.980 +10\.0\.0\.1:49170 +10\.0\.0\.2:3456 +0x1A2B3C4D +PCMU\/8000 +496 +3 \(0\.6%\)/m,
+    );
+    expect(out).toContain('RTP streams: 3 (1494 RTP and 0 RTCP packets on the addresses the SDP announced)');
+    expect(out).toContain('warning media.one-way  RFC 3264 §5.1');
+    out = '';
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '1'])).toBe(0);
+    expect(out).toContain('\nRTP streams: 1\n');
+    expect(out).toContain('0x22334455');
+    expect(out).not.toContain('0x1A2B3C4D');
+    out = '';
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '0', '--json'])).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.streams.map((st: { ssrc: string }) => st.ssrc)).toEqual(['0x5E6F7081', '0x1A2B3C4D']);
+    out = '';
+    // No RTP, no RTP lines.
+    expect(await runAnalyze([sample('basic-call.pcap')])).toBe(0);
+    expect(out).not.toContain('RTP');
+  });
+
   it('--call ID names the calls a transfer relates it to (RFC 3515 REFER, Referred-By copied per RFC 3892)', async () => {
     expect(await runAnalyze([sample('refer-transfer.pcap'), '--call', '0'])).toBe(0);
     expect(out).toMatch(
