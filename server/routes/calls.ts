@@ -37,7 +37,9 @@ export function callsRouter(service: CaptureService): Router {
     res.setHeader('Content-Type', 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
     res.setHeader('X-Calls', String(chosen.calls));
+    // The SIP frames; the RTP frames of X-Rtp-Streams streams are found while the file is read.
     res.setHeader('X-Frames', String(chosen.frames.length));
+    res.setHeader('X-Rtp-Streams', String(chosen.streams.length));
     // A client that goes away stops the reading (its 'close' ends the wait a 'drain' would).
     const write = async (block: Uint8Array) => {
       if (res.destroyed) throw new Error('the client closed the download');
@@ -48,7 +50,7 @@ export function callsRouter(service: CaptureService): Router {
         });
     };
     try {
-      await streamFrames(c.path, chosen.frames, write);
+      await streamFrames(c.path, chosen.frames, write, chosen.streams);
       res.end();
     } catch (e) {
       // The header is sent: cut the download short rather than end it as if it were whole.

@@ -77,11 +77,11 @@ export async function runExtract(args: string[]): Promise<number> {
     const write = async (block: Uint8Array) => {
       if (!out.write(block)) await Promise.race([once(out, 'drain'), failed]);
     };
-    const frames = await Promise.race([streamFrames(file, chosen.frames, write), failed]);
+    const frames = await Promise.race([streamFrames(file, chosen.frames, write, chosen.streams), failed]);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
     process.stderr.write(
-      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames, written to ${v.out}\n`,
+      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}, written to ${v.out}\n`,
     );
     return 0;
   } catch (e) {

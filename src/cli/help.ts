@@ -102,9 +102,9 @@ live
 
 extract
   Analyses FILE (as analyze does) and writes the original frames of the
-  calls the filters choose to OUT as pcapng, in capture order with their
-  timestamps: sngrep's save of the filtered dialogs, for a file small
-  enough to share. The filters are the web UI's call list's; with none,
+  calls the filters choose to OUT as pcapng, their RTP streams' packets
+  included, in capture order with their timestamps: sngrep's save of the
+  filtered dialogs, for a file small enough to share. The filters are the web UI's call list's; with none,
   every call. A line on stderr says how many calls and frames it wrote.
     -o, --out OUT        the pcapng file to write
     -q, --search TEXT    From, To, Call-ID or User-Agent containing TEXT

@@ -44,7 +44,7 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
-import { addFrames, sortedFrames } from './store.js';
+import { addFrames, type MediaSpan, mediaSpan, sortedFrames } from './store.js';
 
 interface Data {
   messages: MessageInput[];
@@ -270,6 +270,7 @@ class MemoryStore implements Store {
     if (d === undefined || index === undefined) return undefined;
     const match = callMatcher(query);
     const frames = new Set<number>();
+    const streams: MediaSpan[] = [];
     let calls = 0;
     for (const f of index.facts) {
       if (!match(f)) continue;
@@ -278,8 +279,9 @@ class MemoryStore implements Store {
         const row = d.messages[m]?.row;
         if (row !== undefined) addFrames(frames, row);
       }
+      for (const st of index.streamsByCall.get(f.row.id) ?? []) streams.push(mediaSpan(st));
     }
-    return { calls, frames: sortedFrames(frames) };
+    return { calls, frames: sortedFrames(frames), streams };
   }
 
   async close(): Promise<void> {

@@ -49,7 +49,7 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
-import { sortedFrames } from './store.js';
+import { type MediaSpan, mediaSpan, sortedFrames } from './store.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its directory's permissions), or `:memory:`. */
@@ -502,7 +502,15 @@ export class SqliteStore implements Store, WriterHost {
         'SELECT frame, frames FROM messages WHERE cap = ? AND call IN (SELECT value FROM json_each(?))',
       ).iterate(n, JSON.stringify(ids)) as IterableIterator<FramesRow>)
         addStoredFrames(frames, m);
-    return { calls: ids.length, frames: sortedFrames(frames) };
+    const streams: MediaSpan[] = [];
+    if (ids.length > 0)
+      for (const json of this.statement(
+        'SELECT json FROM streams WHERE cap = ? AND call IN (SELECT value FROM json_each(?))',
+      )
+        .pluck()
+        .iterate(n, JSON.stringify(ids)) as IterableIterator<string>)
+        streams.push(mediaSpan(JSON.parse(json) as MediaSpan));
+    return { calls: ids.length, frames: sortedFrames(frames), streams };
   }
 
   async close(): Promise<void> {

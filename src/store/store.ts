@@ -131,7 +131,24 @@ export interface CallsFrames {
   calls: number;
   /** Ascending, without repeats. */
   frames: number[];
+  /** The RTP streams of those calls: their frames are found by reading the file (frame-export.ts). */
+  streams: MediaSpan[];
 }
+
+/** Where an RTP stream's packets are: `src` → `dst` (endpoint strings), from its first frame to its last. */
+export interface MediaSpan {
+  src: string;
+  dst: string;
+  firstFrame: number;
+  lastFrame: number;
+}
+
+export const mediaSpan = (s: MediaSpan): MediaSpan => ({
+  src: s.src,
+  dst: s.dst,
+  firstFrame: s.firstFrame,
+  lastFrame: s.lastFrame,
+});
 
 /** Adds a message row's frames (all of a reassembled message's, else its one) to `set`. */
 export function addFrames(set: Set<number>, row: { frame: number; frames?: readonly number[] | null }): void {

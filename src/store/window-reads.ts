@@ -36,7 +36,7 @@ import type {
   FindingFilter,
   MessageInput,
 } from './store.js';
-import { addFrames, sortedFrames } from './store.js';
+import { addFrames, type MediaSpan, mediaSpan, sortedFrames } from './store.js';
 
 /** One call held in a window. */
 export interface WindowSlot {
@@ -180,6 +180,7 @@ export function callFrames(v: WindowView, id: number): number[] | undefined {
 export function callsFrames(v: WindowView, query: CallQuery): CallsFrames {
   const match = callMatcher(query);
   const frames = new Set<number>();
+  const streams: MediaSpan[] = [];
   let calls = 0;
   for (const s of v.calls.values()) {
     if (s.row === null) continue;
@@ -190,6 +191,7 @@ export function callsFrames(v: WindowView, query: CallQuery): CallsFrames {
       const r = v.messages.get(m)?.row;
       if (r !== undefined) addFrames(frames, r);
     }
+    for (const st of s.streams ?? []) streams.push(mediaSpan(st));
   }
-  return { calls, frames: sortedFrames(frames) };
+  return { calls, frames: sortedFrames(frames), streams };
 }

@@ -54,6 +54,19 @@ describe('sipscope extract', () => {
     expect(again.calls.map((c) => c.callIds[0])).toEqual([callId]);
   });
 
+  it("keeps the chosen calls' RTP (as sngrep saves a dialog with its RTP): analysed again, the same streams and finding", async () => {
+    const out = join(dir, 'one-way.pcapng');
+    expect(await runExtract([sample('call-with-rtp.pcap'), '-q', 'rtp-one-way', '-o', out])).toBe(0);
+    // Call 1: 7 SIP messages, and its one stream of 499 packets; the other call's 995 RTP packets stay out.
+    expect(err).toBe(`sipscope extract: 1 of 2 calls, 506 frames (with 1 RTP streams), written to ${out}\n`);
+    const original = await analyzeCapture(sample('call-with-rtp.pcap'));
+    const again = await analyzeCapture(out);
+    const key = (st: { src: string; dst: string; ssrc: string; packets: number; lost: number }) =>
+      [st.src, st.dst, st.ssrc, st.packets, st.lost].join(' ');
+    expect(again.streams.map(key)).toEqual(original.streams.filter((st) => st.call === 1).map(key));
+    expect(again.findings.map((f) => f.rule)).toEqual(['media.one-way']);
+  });
+
   it('refuses bad usage and bad filters with exit 2 and one line, writing nothing', async () => {
     const out = join(dir, 'never.pcapng');
     expect(await runExtract([sample('basic-call.pcap')])).toBe(2);

@@ -5,7 +5,7 @@
  * its streams in `GET /api/captures/:id/calls/:callId`, the same as the
  * CLI's analysis of the file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,23 @@ describe('RTP streams in the call detail', () => {
         expect(st.media).toBe('audio');
         expect(st.packets).toBeGreaterThan(400);
       }
+      // Save pcap of the one-way call: its 7 SIP frames and its stream's 499 RTP frames.
+      const res = await fetch(`${server.url}/api/captures/${id}/calls/pcap?q=rtp-one-way`);
+      expect(res.status).toBe(200);
+      expect([
+        res.headers.get('X-Calls'),
+        res.headers.get('X-Frames'),
+        res.headers.get('X-Rtp-Streams'),
+      ]).toEqual(['1', '7', '1']);
+      const tmp = mkdtempSync(join(tmpdir(), 'sipscope-streams-pcap-'));
+      const file = join(tmp, 'one-way.pcapng');
+      writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
+      const again = await analyzeCapture(file);
+      rmSync(tmp, { recursive: true, force: true });
+      expect([again.stats.frames, again.streams.map((st) => [st.ssrc, st.packets])]).toEqual([
+        506,
+        [['0x22334455', 499]],
+      ]);
     },
     60_000,
   );

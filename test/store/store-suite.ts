@@ -329,7 +329,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         const want = new Set<number>();
         for (const c of chosen.calls) for (const f of (await store.callFrames(id, c.id))!) want.add(f);
         const got = await store.callsFrames(id, query);
-        expect(got).toEqual({ calls: chosen.total, frames: [...want].sort((a, b) => a - b) });
+        expect(got).toEqual({ calls: chosen.total, frames: [...want].sort((a, b) => a - b), streams: [] });
       }
       expect(await store.callsFrames('nope', {})).toBeUndefined();
     });
@@ -431,6 +431,23 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       const plain = await load(samples[0]);
       for (const c of samples[0].result.calls)
         expect((await store.getCall(plain, c.id))!.streams).toEqual([]);
+    });
+
+    it('the filtered pcap export names the RTP streams of the calls it chooses, to find their frames in the file', async () => {
+      const rtp = samples.find((a) => a.file.endsWith('call-with-rtp.pcap'))!;
+      const id = await load(rtp);
+      const span = (st: RtpStreamRecord) => ({
+        src: st.src,
+        dst: st.dst,
+        firstFrame: st.firstFrame,
+        lastFrame: st.lastFrame,
+      });
+      const oneWay = (await store.callsFrames(id, { q: 'rtp-one-way' }))!;
+      expect(oneWay.streams).toEqual(rtp.result.streams.filter((st) => st.call === 1).map(span));
+      const all = (await store.callsFrames(id, {}))!;
+      expect(all.streams.map((s) => s.firstFrame).sort((a, b) => a - b)).toEqual(
+        rtp.result.streams.map((st) => st.firstFrame).sort((a, b) => a - b),
+      );
     });
 
     it('keeps streams with the call the writer gave them, in id order whatever the batches; one without a call shows in none', async () => {
