@@ -180,14 +180,18 @@ function ipv6Bytes(s: string): Uint8Array | null {
 
 /** `PCMA/8000` for a payload type of a description: its rtpmap, else RFC 3551's static table. */
 export function codecName(rtpmap: Readonly<Record<string, SdpRtpMap>>, payloadType: number): string | null {
-  const map = Object.hasOwn(rtpmap, String(payloadType)) ? rtpmap[String(payloadType)] : undefined;
-  if (map !== undefined) {
-    const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
-    return `${map.encoding}/${map.clockRate}${ch}`;
-  }
-  return Object.hasOwn(STATIC_PAYLOAD_TYPES, String(payloadType))
-    ? STATIC_PAYLOAD_TYPES[String(payloadType)]
-    : null;
+  const key = String(payloadType);
+  return (
+    rtpmapName(rtpmap, key) ?? (Object.hasOwn(STATIC_PAYLOAD_TYPES, key) ? STATIC_PAYLOAD_TYPES[key] : null)
+  );
+}
+
+/** `PCMA/8000` (`opus/48000/2`: channels when not 1) for a format the SDP's a=rtpmap names; null otherwise. */
+export function rtpmapName(rtpmap: Readonly<Record<string, SdpRtpMap>>, format: string): string | null {
+  if (!Object.hasOwn(rtpmap, format)) return null;
+  const map = rtpmap[format];
+  const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
+  return `${map.encoding}/${map.clockRate}${ch}`;
 }
 
 /** The RTP clock of a payload type: its rtpmap's, else the static table's. */

@@ -4,6 +4,7 @@
  * SdpSummary). Text is read as UTF-8, like every string a row holds.
  */
 import { detach } from '../correlate/detach.js';
+import { rtpmapName } from '../media/media-map.js';
 import { STATIC_PAYLOAD_TYPES } from '../media/payload-types.js';
 import { jsonString } from '../report/message-json.js';
 import type { Sdp, SdpMedia } from '../sip/sdp.js';
@@ -27,11 +28,8 @@ export function utf8Text(s: string): string {
 }
 
 function codecOf(m: SdpMedia, format: string): string {
-  const map = m.rtpmap[format];
-  if (map !== undefined) {
-    const ch = map.channels !== undefined && map.channels !== 1 ? `/${map.channels}` : '';
-    return utf8Text(`${map.encoding}/${map.clockRate}${ch}`);
-  }
+  const named = rtpmapName(m.rtpmap, format);
+  if (named !== null) return utf8Text(named);
   if (m.proto.toUpperCase().startsWith('RTP/') && Object.hasOwn(STATIC_PAYLOAD_TYPES, format))
     return STATIC_PAYLOAD_TYPES[format];
   return utf8Text(format);
