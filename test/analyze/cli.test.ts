@@ -5,10 +5,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RULES } from '../../src/analyze/registry.js';
 import { runLint } from '../../src/cli/lint-command.js';
 import { runRules } from '../../src/cli/rules-command.js';
+import { spyOutput } from '../helpers/spy-output.js';
 import { INVITE, OPTIONS } from './fixtures.js';
 
 let out = '';
@@ -16,18 +17,15 @@ let err = '';
 beforeEach(() => {
   out = '';
   err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+spyOutput(
+  (s) => {
+    err += s;
+  },
+  (s) => {
+    out += s;
+  },
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-lint-'));
 function file(name: string, text: string): string {

@@ -7,9 +7,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runAnalyze as run } from '../../src/cli/analyze-command.js';
 import { Output } from '../../src/cli/output.js';
+import { spyOutput } from '../helpers/spy-output.js';
 
 let out = '';
 let err = '';
@@ -24,18 +25,15 @@ const runAnalyze = (args: string[]) =>
 beforeEach(() => {
   out = '';
   err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
 });
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+spyOutput(
+  (s) => {
+    err += s;
+  },
+  (s) => {
+    out += s;
+  },
+);
 
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-analyze-'));

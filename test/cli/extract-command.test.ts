@@ -7,20 +7,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
 beforeEach(() => {
   err = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    err += String(s);
-    return true;
-  });
 });
-afterEach(() => {
-  vi.restoreAllMocks();
+spyOutput((s) => {
+  err += s;
 });
 
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
