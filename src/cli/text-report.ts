@@ -132,16 +132,62 @@ export function callLadder(r: AnalysisResult, call: CallRecord): string {
     ...ladderOf(r.messages.get(id)),
     notes: marks.get(id),
   }));
+  const callStreams = r.streams.filter((s) => s.call === call.id);
+  // The time origin stays the first message's, even if RTP came before it.
+  const t0 = msgs.reduce((t, m) => Math.min(t, m.ts), Number.POSITIVE_INFINITY);
+  msgs.push(...streamRows(r, callStreams, msgs));
   const related = call.related.map((x) => `${x.relation.replace('-', ' ')} call ${x.call} (${x.evidence})`);
   const head = `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}, Call-ID ${call.callIds.join(', ')}${call.links.length ? `; linked by ${call.links.map((l) => `${l.evidence} → ${l.callId}`).join(', ')}` : ''}${related.length ? `; ${related.join(', ')}` : ''}`;
   const listed = findings.length
     ? `\nfindings: ${findings.length}\n${findingLines(r, findings, '  ').join('\n')}\n`
     : '';
-  const streams = streamList(
-    r.streams.filter((s) => s.call === call.id),
-    call.start,
-  );
-  return `${head}\n${renderLadder(msgs, { showIds: false })}${listed}${streams ? `\n${streams}` : ''}\n`;
+  const streams = streamList(callStreams, call.start);
+  const ladder = renderLadder(msgs, { showIds: false, t0: Number.isFinite(t0) ? t0 : undefined });
+  return `${head}\n${ladder}${listed}${streams ? `\n${streams}` : ''}\n`;
+}
+
+/**
+ * The call's RTP streams as ladder rows, as sngrep draws them in its call
+ * flow: each between the columns of the hosts that sent and received it. A
+ * stream end goes to the SIP column on its host (the one that sent or got
+ * the SDP's message when the host has several), else to a column of its own.
+ */
+function streamRows(
+  r: AnalysisResult,
+  streams: readonly RtpStreamRecord[],
+  msgs: readonly LadderMessage[],
+): LadderMessage[] {
+  const columns: string[] = [];
+  for (const m of msgs) for (const a of [m.src, m.dst]) if (!columns.includes(a)) columns.push(a);
+  return streams.map((st) => {
+    const setup = st.setup < r.messages.length ? r.messages.get(st.setup) : undefined;
+    const near = setup === undefined ? [] : [setup.src, setup.dst];
+    const notes = [`${st.packets} pkts`];
+    if (st.lost > 0) notes.push(`lost ${st.lost} (${st.lostPercent}%)`);
+    if (!st.reverse) notes.push('one-way');
+    return {
+      ts: st.start,
+      src: columnOnHost(st.src, columns, near),
+      dst: columnOnHost(st.dst, columns, near),
+      label: `RTP ${st.codecs.join(',') || st.media}`,
+      media: true,
+      notes: [notes.join(', ')],
+    };
+  });
+}
+
+/** The host of `ip:port` or `[v6]:port`. */
+function hostOf(addr: string): string {
+  if (addr.startsWith('[')) return addr.slice(1, addr.indexOf(']'));
+  const colon = addr.lastIndexOf(':');
+  return colon < 0 ? addr : addr.slice(0, colon);
+}
+
+/** The column of `addr`'s host among `columns` (one in `near` first); `addr` itself when none is on that host. */
+export function columnOnHost(addr: string, columns: readonly string[], near: readonly string[]): string {
+  const host = hostOf(addr);
+  const same = columns.filter((c) => hostOf(c) === host);
+  return same.find((c) => near.includes(c)) ?? same[0] ?? addr;
 }
 
 function ladderOf(m: MessageRecord): LadderMessage {

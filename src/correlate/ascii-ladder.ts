@@ -7,6 +7,12 @@
  *   0.000           │─────INVITE────>│
  *   0.012           │<───100 Trying──│
  *
+ * An RTP stream (`media: true`) is a row of its own at its first packet,
+ * drawn with a double line between the columns its caller chose for it, as
+ * sngrep's call flow draws RTP next to the SIP arrows:
+ *
+ *   2.010           │<══RTP PCMU/8000══│  499 pkts
+ *
  * Pure: messages in, a string out (no SIP parsing, no I/O); `ladderMessage`
  * makes the input from a parsed message. Used by `sipscope analyze --call`,
  * by tests and in teaching notes.
@@ -28,6 +34,8 @@ export interface LadderMessage {
   id?: number;
   /** Written after the arrow (and its other notes): the findings on the message, say. */
   notes?: readonly string[];
+  /** An RTP stream rather than a SIP message: drawn with a double line. */
+  media?: boolean;
 }
 
 export interface LadderOptions {
@@ -64,7 +72,8 @@ export function ladderMessage(
 }
 
 export function renderLadder(messages: readonly LadderMessage[], opts: LadderOptions = {}): string {
-  const H = opts.ascii ? '-' : '─';
+  const H1 = opts.ascii ? '-' : '─';
+  const H2 = opts.ascii ? '=' : '═';
   const V = opts.ascii ? '|' : '│';
   const cut = opts.ascii ? '~' : '…';
   const maxLabel = Math.max(4, opts.maxLabel ?? 32);
@@ -129,6 +138,7 @@ export function renderLadder(messages: readonly LadderMessage[], opts: LadderOpt
     const a = colOf.get(m.src) as number;
     const b = colOf.get(m.dst) as number;
     const label = labels[k];
+    const H = m.media ? H2 : H1;
     let end = lineLen;
     if (a === b) {
       // To itself: a stub to the right of its lifeline.

@@ -93,12 +93,18 @@ describe('sipscope analyze FILE (text)', () => {
     out = '';
     expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '1'])).toBe(0);
     expect(out).toContain('\nRTP streams: 1\n');
+    // The ladder draws the stream between the SIP columns of its hosts, as sngrep's call flow.
+    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  499 pkts, one-way\n');
     expect(out).toContain('0x22334455');
     expect(out).not.toContain('0x1A2B3C4D');
     out = '';
     expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '0', '--json'])).toBe(0);
     const doc = JSON.parse(out);
     expect(doc.streams.map((st: { ssrc: string }) => st.ssrc)).toEqual(['0x5E6F7081', '0x1A2B3C4D']);
+    out = '';
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '0'])).toBe(0);
+    expect(out).toContain('2.010          │<═RTP PCMU/8000═══│  499 pkts\n');
+    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  496 pkts, lost 3 (0.6%)\n');
     out = '';
     // No RTP, no RTP lines.
     expect(await runAnalyze([sample('basic-call.pcap')])).toBe(0);

@@ -41,6 +41,29 @@ describe('ASCII ladder', () => {
     expect(lines.filter((l) => l.includes('(retrans)'))).toHaveLength(6);
   });
 
+  it('draws an RTP stream (RFC 3550) as a double-line row at its first packet, as sngrep does', () => {
+    const sip = basicCall().map((m) => ladderMessage(m));
+    const rows = [
+      ...sip,
+      {
+        ts: sip[0].ts + 2.02,
+        src: '10.0.0.2:5060',
+        dst: '10.0.0.1:5060',
+        label: 'RTP PCMA/8000',
+        media: true,
+        notes: ['50 pkts'],
+      },
+    ];
+    const lines = renderLadder(rows).split('\n');
+    expect(lines[7]).toBe('2.020          │<═RTP PCMA/8000═══│  50 pkts');
+    // Between the ACK and the BYE; SIP arrows keep their single line.
+    expect(lines[6]).toContain('──ACK──');
+    expect(lines[8]).toContain('──BYE──');
+    expect(renderLadder(rows, { ascii: true }).split('\n')[7]).toBe(
+      '2.020          |<=RTP PCMA/8000===|  50 pkts',
+    );
+  });
+
   it('draws arrows between non-neighbouring columns across the lifelines in between', () => {
     const msgs = [
       { ts: 10, src: 'A', dst: 'C', label: 'INVITE' },
