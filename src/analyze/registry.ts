@@ -46,6 +46,7 @@ import { loopMaxForwardsNotDecremented } from './rules/loop-max-forwards-not-dec
 import { loopMaxForwardsZeroForwarded } from './rules/loop-max-forwards-zero-forwarded.js';
 import { loopViaRepeated } from './rules/loop-via-repeated.js';
 import { mediaOneWay } from './rules/media-one-way.js';
+import { mediaPacketLoss } from './rules/media-packet-loss.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
 import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
@@ -150,6 +151,7 @@ export const RULES: readonly Rule[] = [
   sdpPortZeroMisuse,
   sdpPrivateAddress,
   mediaOneWay,
+  mediaPacketLoss,
   // Registration and security
   authFailed,
   registerFlood,
