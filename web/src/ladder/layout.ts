@@ -1,16 +1,26 @@
 /**
- * The ladder as geometry: a pure function from a call (its messages and
- * findings) to columns, arrows, gutter texts, markers and legs, in pixels.
+ * The ladder as geometry: a pure function from a call (its messages,
+ * findings and RTP streams) to columns, arrows, gutter texts, markers and
+ * legs, in pixels.
  * No DOM and no d3 here, so it is tested without a browser; render.ts only
  * draws what this returns, and the PNG export paints the same geometry.
  *
  * Rows are evenly spaced in time order (as sngrep and Wireshark's Flow
  * Sequence draw them), so a burst of messages stays readable; the gutter
  * gives the real time relative to the first message and the delta.
+ *
+ * Each RTP stream is a row of its own among the messages, at its first
+ * packet, between the columns of the hosts that sent and received it, as
+ * sngrep's call flow and Wireshark's VoIP flow graph draw RTP: a stream end
+ * goes to the column on its host (the one that sent or got the stream's SDP
+ * when the host has several), else to a column of its own at the right.
  */
-import type { CallRow, Finding, MessageRow, SdpSummary, Severity } from '../api/types.js';
+import type { CallRow, Finding, MessageRow, RtpStream, SdpSummary, Severity } from '../api/types.js';
 import { deltaText, ellipsis, relTime } from '../format.js';
-import { type Aliases, aliasOf, columnKey } from './aliases.js';
+import { type Aliases, aliasOf, columnKey, hostOf } from './aliases.js';
+import { byStart, rowsInTime, type StreamArrow, streamArrow } from './stream-arrows.js';
+
+export type { StreamArrow } from './stream-arrows.js';
 
 export type ArrowClass = 'request' | 'r1xx' | 'r2xx' | 'r3xx' | 'r4xx' | 'r56xx' | 'other';
 
@@ -37,6 +47,8 @@ export interface LayoutOptions {
   headerHeight?: number;
   /** Average width of one label character, for cutting labels (default 7). */
   charWidth?: number;
+  /** The call's RTP streams, each drawn as a row of its own (default none). */
+  streams?: readonly RtpStream[];
 }
 
 export interface Column {
@@ -108,6 +120,10 @@ export interface Leg {
 export interface LadderLayout {
   columns: Column[];
   arrows: Arrow[];
+  /** The RTP streams' rows, in time order; their rows fall between the arrows' (`rowCount` in all). */
+  streams: StreamArrow[];
+  /** Rows of arrows and streams together. */
+  rowCount: number;
   legs: Leg[];
   width: number;
   height: number;
@@ -184,6 +200,11 @@ export function layoutLadder(
   const charW = o.charWidth ?? 7;
 
   const ordered = [...messages].sort(byTime);
+  // A stream without a finite start cannot be placed in time: it is left out.
+  const streams = (o.streams ?? []).filter((s) => Number.isFinite(s.start)).sort(byStart);
+  const { messageRows, streamRows } = rowsInTime(ordered, streams);
+  const rowCount = ordered.length + streams.length;
+  const rowY = (row: number) => headerH + rowH * (row + 0.5);
 
   // Columns in order of first appearance, source before destination.
   const labels = new Map<string, string>();
@@ -245,8 +266,8 @@ export function layoutLadder(
   for (const m of ordered) {
     const from = colOf(m.src);
     const to = colOf(m.dst);
-    const row = arrows.length;
-    const y = headerH + rowH * (row + 0.5);
+    const row = messageRows[arrows.length];
+    const y = rowY(row);
     const label = messageLabel(m);
     const self = from === to;
     const span = self ? colW - 30 : Math.abs(to.x - from.x) - 16;
@@ -281,6 +302,36 @@ export function layoutLadder(
     });
   }
 
+  // Streams, after every message has its column: a media host no message came from gets one at the right.
+  const byId = new Map(ordered.map((m) => [m.id, m]));
+  /**
+   * The column of a stream end: the one its alias names, else one on its
+   * host (preferring those of the addresses in `near`, the setup message's),
+   * else a new column for the media address.
+   */
+  const mediaColumn = (addr: string, near: readonly string[]): Column => {
+    const named = byKey.get(columnKey(addr, aliases));
+    if (named) return named;
+    const host = hostOf(addr);
+    const same = columns.filter((c) => c.addrs.some((a) => hostOf(a) === host));
+    const found = same.find((c) => c.addrs.some((a) => near.includes(a))) ?? same[0];
+    if (found) return found;
+    const c = colOf(addr);
+    c.subtitle ||= 'RTP';
+    return c;
+  };
+  const streamArrows: StreamArrow[] = [];
+  const base = t0 ?? (streams.length ? streams[0].start : 0);
+  for (const s of streams) {
+    const setup = byId.get(s.setup);
+    const near = setup ? [setup.src, setup.dst] : [];
+    const from = mediaColumn(String(s.src), near);
+    const to = mediaColumn(String(s.dst), near);
+    const row = streamRows[streamArrows.length];
+    const span = from === to ? colW - 30 : Math.abs(to.x - from.x) - 16;
+    streamArrows.push(streamArrow(s, { from, to, row, y: rowY(row), base, span, charWidth: charW }));
+  }
+
   const markerX = gutter + Math.max(1, columns.length) * colW + 12;
   for (const a of arrows) {
     const list = findingsOf.get(a.messageId) ?? [];
@@ -303,9 +354,11 @@ export function layoutLadder(
   return {
     columns,
     arrows,
+    streams: streamArrows,
+    rowCount,
     legs,
     width: markerX + Math.max(MARKER_GUTTER, widest + 16),
-    height: headerH + rowH * arrows.length + rowH,
+    height: headerH + rowH * rowCount + rowH,
     headerHeight: headerH,
     gutterWidth: gutter,
     rowHeight: rowH,

@@ -3,9 +3,11 @@
  * `sipscope analyze FILE --call ID` (src/correlate/ascii-ladder.ts, shared
  * with the CLI), with the columns named as the page names them (aliases
  * merge columns as they do on screen), each finding marked beside its
- * message and listed under the ladder.
+ * message and listed under the ladder, and each RTP stream a row of its own
+ * between the columns the page draws it between, its packets, loss and
+ * one-way note beside it.
  */
-import { renderLadder } from '../../../src/correlate/ascii-ladder.js';
+import { type LadderMessage, renderLadder } from '../../../src/correlate/ascii-ladder.js';
 import type { CallRow, Finding, MessageRow } from '../api/types.js';
 import type { LadderLayout } from './layout.js';
 import { messageLabel } from './layout.js';
@@ -28,17 +30,31 @@ export function ladderText(
       if (list === undefined) marks.set(id, [mark]);
       else if (!list.includes(mark)) list.push(mark);
     }
-  const drawing = renderLadder(
-    messages.map((m) => ({
-      ts: m.ts,
-      src: column.get(m.src) ?? m.src,
-      dst: column.get(m.dst) ?? m.dst,
-      label: messageLabel(m),
-      retransmission: m.retransmission,
-      notes: marks.get(m.id),
-    })),
-    { columns: layout.columns.map((c) => c.title) },
-  );
+  const rows: LadderMessage[] = messages.map((m) => ({
+    ts: m.ts,
+    src: column.get(m.src) ?? m.src,
+    dst: column.get(m.dst) ?? m.dst,
+    label: messageLabel(m),
+    retransmission: m.retransmission,
+    notes: marks.get(m.id),
+  }));
+  for (const s of layout.streams) {
+    // `media` draws the row with a double line where the text renderer knows it.
+    const row: LadderMessage & { media?: boolean } = {
+      ts: s.start,
+      src: layout.columns[s.from].title,
+      dst: layout.columns[s.to].title,
+      label: `RTP ${s.codecs}`,
+      media: true,
+      notes: [s.packets, ...(s.loss ? [s.loss] : []), ...(s.oneWay ? ['one-way'] : [])],
+    };
+    rows.push(row);
+  }
+  // Times from the first message, as the page's gutter, even when RTP came before it.
+  const drawing = renderLadder(rows, {
+    columns: layout.columns.map((c) => c.title),
+    t0: layout.start ?? undefined,
+  });
   const head = [
     `call ${call.id}: ${call.kind}, ${call.state}${call.finalStatus !== null ? ` (${call.finalStatus})` : ''}`,
     `Call-ID ${call.callIds.join(', ')}`,
