@@ -184,6 +184,23 @@ describe('live RTP streams: media.one-way as a finding event', () => {
   });
 });
 
+describe('live RTP streams: media.packet-loss as a finding event', () => {
+  it('RTP alice → bob with 10 of 499 packets lost: a warning once the stream is idle, none for the clean way back', () => {
+    const clock = handClock(T0 + 1000);
+    const { live, got } = pipeline({ clock: clock.read });
+    const lost = new Set(Array.from({ length: 10 }, (_, i) => 100 + 30 * i));
+    for (const f of frames(basicCall(), [{ ...aToB, lost }, bToA])) live.pushFrame(f);
+    const loss = () => got.findings.filter((f) => f.rule === 'media.packet-loss');
+    clock.now += 62;
+    live.tick();
+    expect(got.streams).toHaveLength(2);
+    expect(loss().map((f) => [f.severity, f.call, f.messages])).toEqual([['warning', 0, [3]]]);
+    expect(loss()[0].text).toContain(
+      '10.0.0.1:49170 → 10.0.0.2:3456 (SSRC 0x0000000A) lost 10 of the 499 packets',
+    );
+  });
+});
+
 describe('live RTP streams in a rolling window (serve --live)', () => {
   it("the call's streams are on the call (getCall(…).streams), and the sink hears the call again", () => {
     const clock = handClock(T0 + 1000);
