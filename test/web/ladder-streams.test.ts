@@ -10,11 +10,21 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { callLadder } from '../../src/cli/text-report.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { MessageRow, RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { ladderText } from '../../web/src/ladder/text-export.js';
 import { streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
+
+/** The lines of a text from its ladder header (`time …`) to the blank line after it. */
+function ladderLines(text: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('time '));
+  const end = lines.indexOf('', start);
+  return lines.slice(start, end < 0 ? undefined : end);
+}
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 
@@ -294,20 +304,36 @@ describe('the sample call-with-rtp.pcap', () => {
     ]);
   });
 
-  it('writes the stream rows in the text export, between the columns the page draws them on', async () => {
-    const doc = (await contractOfFile(sample('call-with-rtp.pcap'))) as Doc;
+  it('writes the stream rows in the text export as sipscope analyze --call does', async () => {
+    const file = sample('call-with-rtp.pcap');
+    const doc = (await contractOfFile(file)) as Doc;
+    const r = await analyzeCapture(file);
+    for (const c of doc.calls) {
+      const messages = messagesOfCall(doc, c.id);
+      const streams = doc.streams.filter((s) => s.call === c.id);
+      const findings = doc.findings.filter((f) => f.call === c.id);
+      const l = layoutLadder(c, messages, findings, { streams });
+      const text = ladderText(c, messages, findings, l, streams);
+      const cli = callLadder(r, r.calls[c.id]);
+      expect(ladderLines(text)).toEqual(ladderLines(cli));
+      expect(ladderLines(text)).toHaveLength(2 + messages.length + streams.length);
+    }
     const c = doc.calls[0];
     const messages = messagesOfCall(doc, c.id);
     const streams = doc.streams.filter((s) => s.call === c.id);
-    const l = layoutLadder(c, messages, [], { streams });
-    const lines = ladderText(c, messages, [], l).split('\n');
+    const lines = ladderText(c, messages, [], layoutLadder(c, messages, [], { streams }), streams).split(
+      '\n',
+    );
     const rtpLines = lines.filter((x) => x.includes('RTP PCMU/8000'));
     expect(rtpLines).toHaveLength(2);
     expect(rtpLines[0]).toMatch(/^2\.010 .*<.*RTP PCMU\/8000.*│ {2}499 pkts$/);
-    expect(rtpLines[1]).toMatch(/^2\.020 .*RTP PCMU\/8000.*>│ {2}496 pkts lost 3 \(0\.6 %\)$/);
+    expect(rtpLines[1]).toMatch(/^2\.020 .*RTP PCMU\/8000.*>│ {2}496 pkts, lost 3 \(0\.6%\)$/);
     // Between the ACK and the BYE, in time order.
     const at = (re: RegExp) => lines.findIndex((x) => re.test(x));
     expect(at(/ACK/)).toBeLessThan(lines.indexOf(rtpLines[0]));
     expect(at(/BYE/)).toBeGreaterThan(lines.indexOf(rtpLines[1]));
+    // Without the streams' figures (an older caller), the messages alone.
+    const bare = ladderText(c, messages, [], layoutLadder(c, messages, [], { streams }));
+    expect(bare).not.toContain('RTP');
   });
 });

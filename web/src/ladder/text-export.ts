@@ -3,12 +3,12 @@
  * `sipscope analyze FILE --call ID` (src/correlate/ascii-ladder.ts, shared
  * with the CLI), with the columns named as the page names them (aliases
  * merge columns as they do on screen), each finding marked beside its
- * message and listed under the ladder, and each RTP stream a row of its own
- * between the columns the page draws it between, its packets, loss and
- * one-way note beside it.
+ * message and listed under the ladder, and each RTP stream a double-line
+ * row of its own between the columns the page draws it between, its
+ * packets, loss and one-way note beside it in the CLI's words.
  */
 import { type LadderMessage, renderLadder } from '../../../src/correlate/ascii-ladder.js';
-import type { CallRow, Finding, MessageRow } from '../api/types.js';
+import type { CallRow, Finding, MessageRow, RtpStream } from '../api/types.js';
 import type { LadderLayout } from './layout.js';
 import { messageLabel } from './layout.js';
 
@@ -19,6 +19,8 @@ export function ladderText(
   messages: readonly MessageRow[],
   findings: readonly Finding[],
   layout: LadderLayout,
+  /** The streams the layout was given, for their figures (the layout has their columns). */
+  streams: readonly RtpStream[] = [],
 ): string {
   const column = new Map<string, string>();
   for (const c of layout.columns) for (const a of c.addrs) column.set(a, c.title);
@@ -38,17 +40,22 @@ export function ladderText(
     retransmission: m.retransmission,
     notes: marks.get(m.id),
   }));
-  for (const s of layout.streams) {
-    // `media` draws the row with a double line where the text renderer knows it.
-    const row: LadderMessage & { media?: boolean } = {
+  const byId = new Map(streams.map((s) => [s.id, s]));
+  for (const a of layout.streams) {
+    const s = byId.get(a.streamId);
+    if (s === undefined) continue;
+    // As src/cli/text-report.ts writes a stream's row.
+    const notes = [`${s.packets} pkts`];
+    if (s.lost > 0) notes.push(`lost ${s.lost} (${s.lostPercent}%)`);
+    if (s.reverse === false) notes.push('one-way');
+    rows.push({
       ts: s.start,
-      src: layout.columns[s.from].title,
-      dst: layout.columns[s.to].title,
-      label: `RTP ${s.codecs}`,
+      src: layout.columns[a.from].title,
+      dst: layout.columns[a.to].title,
+      label: `RTP ${s.codecs.join(',') || s.media}`,
       media: true,
-      notes: [s.packets, ...(s.loss ? [s.loss] : []), ...(s.oneWay ? ['one-way'] : [])],
-    };
-    rows.push(row);
+      notes: [notes.join(', ')],
+    });
   }
   // Times from the first message, as the page's gutter, even when RTP came before it.
   const drawing = renderLadder(rows, {
