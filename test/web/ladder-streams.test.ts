@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { callLadder } from '../../src/cli/text-report.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import type { MessageRow, RtpStream } from '../../web/src/api/types.js';
+import type { CallDetail, MessageRow, RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
+import { withRelated } from '../../web/src/ladder/related-merge.js';
 import { ladderText } from '../../web/src/ladder/text-export.js';
 import { streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
@@ -230,6 +231,25 @@ describe('RTP stream rows', () => {
       streams: [rtp(0, 101.01, '10.0.0.1:4000', '10.0.0.3:6000', { codecs })],
     });
     expect(wide.streams[0].shortLabel.length).toBeGreaterThan(s.shortLabel.length);
+  });
+
+  it("draws a related call's streams with its messages (related-merge.ts)", () => {
+    const detail = (id: number, streams?: RtpStream[]) =>
+      ({
+        call: { id, callIds: [`c${id}`], links: [], endpoints: [], related: [] },
+        messages: [msg(id, id, A, B, 'INVITE')],
+        transactions: [],
+        dialogs: [],
+        findings: [],
+        ...(streams ? { streams } : {}),
+      }) as unknown as CallDetail;
+    const own = rtp(1, 1, '10.0.0.1:4000', '10.0.0.2:6000');
+    const theirs = rtp(2, 2, '10.0.0.2:6000', '10.0.0.1:4000');
+    const merged = withRelated(detail(0, [own]), [detail(5, [theirs, own])]);
+    expect(merged.streams?.map((s) => s.id)).toEqual([1, 2]);
+    // A server without streams gives none, merged or not.
+    expect('streams' in withRelated(detail(0), [detail(5)])).toBe(false);
+    expect(withRelated(detail(0), [detail(5, [theirs])]).streams?.map((s) => s.id)).toEqual([2]);
   });
 
   it('keeps markup in a stream as plain text', () => {

@@ -1,10 +1,11 @@
 /**
  * Paints a ladder layout on a 2D canvas (the PNG export): the same geometry
- * render.ts draws as SVG, without zoom. Colours come from the CSS custom
+ * render.ts draws as SVG (message and RTP stream rows), without zoom. Colours come from the CSS custom
  * properties of the live ladder (`--c-request`, …) so both agree; the canvas
  * is scaled down when the call is too long for the browser's canvas limits.
  */
-import type { ArrowClass, LadderLayout } from './layout.js';
+import type { ArrowClass, LadderLayout, StreamArrow } from './layout.js';
+import { RTP_HEAD, RTP_HEAD_HALF, streamTextX } from './stream-rows.js';
 
 const FALLBACK: Record<string, string> = {
   '--c-request': '#2b6cb0',
@@ -22,6 +23,8 @@ const FALLBACK: Record<string, string> = {
   '--c-line': '#cbd5e0',
   '--c-head': '#edf2f7',
   '--c-bg': '#ffffff',
+  '--c-rtp': '#2c7a7b',
+  '--c-rtp-lossy': '#b7791f',
 };
 
 const VAR_OF: Record<ArrowClass, string> = {
@@ -132,5 +135,68 @@ export function paintLadder(canvas: HTMLCanvasElement, l: LadderLayout, style: C
       g.font = font(11);
       g.fillText(a.markerText, a.markerTextX, a.y + 4);
     }
+  }
+  for (const s of l.streams) paintStream(g, s, color, font);
+}
+
+/** An RTP stream's row as stream-rows.ts draws it: gutter times, a thick double line, its head and texts. */
+function paintStream(
+  g: CanvasRenderingContext2D,
+  s: StreamArrow,
+  color: (v: string) => string,
+  font: (px: number, weight?: string) => string,
+): void {
+  g.textAlign = 'left';
+  g.font = font(11);
+  g.fillStyle = color('--c-rtp');
+  g.fillText(s.timeText, 12, s.y - 2);
+  g.fillStyle = color('--c-muted');
+  g.fillText(s.endText, 12, s.y + 11);
+  const line = s.lossy ? color('--c-warning') : color('--c-rtp');
+  const dir = s.x2 >= s.x1 ? 1 : -1;
+  const trace = () => {
+    g.beginPath();
+    if (s.self) {
+      g.moveTo(s.x1, s.y - 7);
+      g.lineTo(s.x1 + 30, s.y - 7);
+      g.lineTo(s.x1 + 30, s.y + 7);
+      g.lineTo(s.x1 + RTP_HEAD, s.y + 7);
+    } else {
+      g.moveTo(s.x1, s.y);
+      g.lineTo(s.x2 - dir - dir * RTP_HEAD, s.y);
+    }
+  };
+  g.setLineDash(s.oneWay ? [10, 4] : []);
+  g.strokeStyle = line;
+  g.lineWidth = 5;
+  trace();
+  g.stroke();
+  g.strokeStyle = color('--c-bg');
+  g.lineWidth = 1.6;
+  trace();
+  g.stroke();
+  g.setLineDash([]);
+  g.fillStyle = line;
+  g.beginPath();
+  if (s.self) {
+    g.moveTo(s.x1 + 1, s.y + 7);
+    g.lineTo(s.x1 + 1 + RTP_HEAD, s.y + 7 - RTP_HEAD_HALF);
+    g.lineTo(s.x1 + 1 + RTP_HEAD, s.y + 7 + RTP_HEAD_HALF);
+  } else {
+    const tip = s.x2 - dir;
+    g.moveTo(tip, s.y);
+    g.lineTo(tip - dir * RTP_HEAD, s.y - RTP_HEAD_HALF);
+    g.lineTo(tip - dir * RTP_HEAD, s.y + RTP_HEAD_HALF);
+  }
+  g.fill();
+  const { x, anchor } = streamTextX(s);
+  g.textAlign = anchor === 'start' ? 'left' : 'center';
+  g.font = font(12, '600');
+  g.fillStyle = s.lossy ? color('--c-rtp-lossy') : color('--c-rtp');
+  g.fillText(s.shortLabel, x, s.y + (s.self ? -11 : -8));
+  if (s.note) {
+    g.font = font(10, '600');
+    g.fillStyle = color('--c-rtp-lossy');
+    g.fillText(s.note, x, s.y + (s.self ? 22 : 16));
   }
 }

@@ -24,6 +24,7 @@ export function withRelated(own: CallDetail, others: readonly CallDetail[]): Cal
   const transactions = new Map(own.transactions.map((t) => [t.id, t]));
   const dialogs = new Map(own.dialogs.map((d) => [d.id, d]));
   const findings = [...own.findings];
+  const streams = new Map((own.streams ?? []).map((x) => [x.id, x]));
   const seenFindings = new Set(findings.map((f) => JSON.stringify([f.rule, f.messages, f.text])));
   for (const o of others) {
     if (o.call.id === c.id) continue;
@@ -39,6 +40,7 @@ export function withRelated(own: CallDetail, others: readonly CallDetail[]): Cal
     for (const m of o.messages) messages.set(m.id, m);
     for (const t of o.transactions) transactions.set(t.id, t);
     for (const d of o.dialogs) dialogs.set(d.id, d);
+    for (const x of o.streams ?? []) streams.set(x.id, x);
     for (const f of o.findings) {
       const key = JSON.stringify([f.rule, f.messages, f.text]);
       if (!seenFindings.has(key)) {
@@ -54,5 +56,7 @@ export function withRelated(own: CallDetail, others: readonly CallDetail[]): Cal
     transactions: byId(transactions),
     dialogs: byId(dialogs),
     findings,
+    // The related calls' RTP streams are drawn with their messages; a server without streams gives none.
+    ...(own.streams === undefined && streams.size === 0 ? {} : { streams: byId(streams) }),
   };
 }

@@ -2,7 +2,8 @@
  * Draws a ladder layout with d3 into an SVG: column headers (pinned while
  * scrolling down), a time gutter (pinned while panning sideways), lifelines,
  * one arrow per message (`data-message-id`) with its label, SDP summary,
- * retransmission mark and finding markers (`data-rule`); zoom with ctrl+wheel or pinch, pan by dragging or
+ * retransmission mark and finding markers (`data-rule`), one row per RTP
+ * stream (`data-stream-id`, stream-rows.ts) among them; zoom with ctrl+wheel or pinch, pan by dragging or
  * with the wheel; hovering an arrow highlights its transaction and dialog.
  * Nothing is computed here that layout.ts could compute: this only draws.
  * All text goes through d3's `.text()` (textContent).
@@ -19,19 +20,22 @@ import {
 import { fitAddress } from '../format.js';
 import type { Column, LadderLayout } from './layout.js';
 import { buildRows, buildStamps, cut, rowCuller } from './rows.js';
+import { buildStreamRows, buildStreamStamps, inRowOrder } from './stream-rows.js';
 
 export interface LadderHandlers {
   /** A click on an arrow; `shift` when Shift was held (compare with the selected message). */
   onSelect(messageId: number, shift: boolean): void;
   /** A click on a column header (rename / merge). */
   onColumn?(column: Column): void;
+  /** A click on an RTP stream's row. */
+  onStream?(streamId: number): void;
 }
 
 export interface LadderDrawing {
   svg: SVGSVGElement;
-  /** Every message's row, in order; only those near the viewport are in `svg` (rows.ts). */
+  /** Every row, messages' and streams', in order; only those near the viewport are in `svg` (rows.ts). */
   rows: readonly SVGGElement[];
-  /** Every message's time and delta in the gutter, culled as `rows` are. */
+  /** Every row's time and delta in the gutter, culled as `rows` are. */
   stamps: readonly SVGGElement[];
   /** Marks one arrow as selected (null: none) and brings it into view. */
   select(messageId: number | null): void;
@@ -57,11 +61,14 @@ export function renderLadder(
     .attr('aria-label', 'call flow ladder')
     .attr('data-width', layout.width)
     .attr('data-height', layout.height)
-    .attr('data-rows', layout.arrows.length);
+    .attr('data-rows', layout.arrows.length)
+    .attr('data-streams', layout.streams.length);
 
   const viewport = svg.append('g').attr('class', 'viewport');
-  const { columns, arrows, headerHeight: top, gutterWidth, rowHeight } = layout;
+  const { columns, arrows, streams, rowCount, headerHeight: top, gutterWidth, rowHeight } = layout;
   const bottom = layout.height;
+  /** The top edge of a row (arrows and streams alike are `rowHeight` apart from the header down). */
+  const rowTop = (row: number) => top + rowHeight * row;
 
   // Alternate row bands and lifelines.
   viewport
@@ -90,16 +97,17 @@ export function renderLadder(
   /** Every other row's band, `w` wide from x = 0, as one path. */
   const bandsPath = (w: number): string => {
     let d = '';
-    for (const a of arrows) if (a.row % 2 === 1) d += `M0,${a.y - rowHeight / 2}h${w}v${rowHeight}h-${w}Z`;
+    for (let row = 1; row < rowCount; row += 2) d += `M0,${rowTop(row)}h${w}v${rowHeight}h-${w}Z`;
     return d;
   };
   viewport.insert('path', ':first-child').attr('class', 'bands').attr('d', bandsPath(bandWidth));
   viewport.append('rect').attr('class', 'hover-band').attr('width', bandWidth);
   viewport.append('rect').attr('class', 'select-band').attr('width', bandWidth);
 
-  // One group per message, built detached; the rows near the viewport are put in the group, attached once.
+  // One group per message and per stream, built detached; the rows near the viewport are put in the group, attached once.
   const { group: rowGroup, nodes } = buildRows(arrows);
-  const cull = rowCuller(rowGroup, nodes, top, rowHeight);
+  const rowNodes = inRowOrder(rowCount, arrows, nodes, streams, buildStreamRows(streams));
+  const cull = rowCuller(rowGroup, rowNodes, top, rowHeight);
 
   // The time gutter, drawn over the ladder's left edge and pinned there: it
   // follows vertical pan and zoom only, so a ladder wider than its pane (many
@@ -132,7 +140,8 @@ export function renderLadder(
     .attr('x2', gw)
     .attr('y1', top)
     .attr('y2', bottom);
-  const { group: stampGroup, nodes: stamps } = buildStamps(arrows);
+  const { group: stampGroup, nodes: messageStamps } = buildStamps(arrows);
+  const stamps = inRowOrder(rowCount, arrows, messageStamps, streams, buildStreamStamps(streams));
   const cullStamps = rowCuller(stampGroup, stamps, top, rowHeight);
   (gutter.node() as SVGGElement).appendChild(stampGroup);
   // Both copies of each band (ladder and gutter) move together.
@@ -219,6 +228,15 @@ export function renderLadder(
     if (a.transaction !== null) push(byTx, a.transaction, nodes[i]);
     if (a.dialog !== null) push(byDialog, a.dialog, nodes[i]);
   });
+  // What is on each row: the index of its arrow or of its stream, -1 for the other kind.
+  const arrowAt = new Array<number>(rowCount).fill(-1);
+  const streamAt = new Array<number>(rowCount).fill(-1);
+  arrows.forEach((a, i) => {
+    arrowAt[a.row] = i;
+  });
+  streams.forEach((s, i) => {
+    streamAt[s.row] = i;
+  });
   let lit: SVGGElement[] = [];
   let hovered = -1;
   const light = (row: number) => {
@@ -226,10 +244,12 @@ export function renderLadder(
     for (const el of lit) el.classList.remove('hl-tx', 'hl-dialog');
     lit = [];
     hovered = row;
-    svgEl.classList.toggle('hovering', row >= 0);
-    hoverBand.attr('y', row >= 0 ? arrows[row].y - rowHeight / 2 : -1000);
-    if (row < 0) return;
-    const a = arrows[row];
+    const i = row >= 0 ? arrowAt[row] : -1;
+    // A stream's row has no transaction to show: the band alone, nothing fades.
+    svgEl.classList.toggle('hovering', i >= 0);
+    hoverBand.attr('y', row >= 0 ? rowTop(row) : -1000);
+    if (i < 0) return;
+    const a = arrows[i];
     for (const el of a.dialog !== null ? (byDialog.get(a.dialog) ?? []) : []) {
       el.classList.add('hl-dialog');
       lit.push(el);
@@ -246,13 +266,15 @@ export function renderLadder(
     if (sy < top * transform.k || (e.target as Element | null)?.closest?.('g.header, g.corner')) return -1;
     const y = transform.invertY(sy);
     const row = Math.floor((y - top) / rowHeight);
-    return row >= 0 && row < arrows.length ? row : -1;
+    return row >= 0 && row < rowCount ? row : -1;
   };
   svgEl.addEventListener('pointermove', (e) => light(rowAt(e)));
   svgEl.addEventListener('pointerleave', () => light(-1));
   svgEl.addEventListener('click', (e) => {
     const row = rowAt(e);
-    if (row >= 0) handlers.onSelect(arrows[row].messageId, e.shiftKey);
+    if (row < 0) return;
+    if (arrowAt[row] >= 0) handlers.onSelect(arrows[arrowAt[row]].messageId, e.shiftKey);
+    else if (streamAt[row] >= 0) handlers.onStream?.(streams[streamAt[row]].streamId);
   });
 
   // Zoom and pan.
@@ -334,7 +356,7 @@ export function renderLadder(
   }
   return {
     svg: svgEl,
-    rows: nodes,
+    rows: rowNodes,
     stamps,
     select(messageId) {
       selected?.classList.remove('selected');
@@ -348,7 +370,7 @@ export function renderLadder(
       selected = nodes[i];
       selectedIndex = i;
       selected.classList.add('selected');
-      selectBand.attr('y', a.y - rowHeight / 2);
+      selectBand.attr('y', rowTop(a.row));
       revealDown(i);
       revealAcross(i);
       // The pane's real size comes with the next resize report (a deep link

@@ -1,6 +1,6 @@
 /**
  * One call: its summary, the ladder (legend, zoom, hover highlight, finding
- * markers, linked legs), column renames and merges, the message inspector
+ * markers, linked legs, RTP streams), column renames and merges, the message inspector
  * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
  */
 import { api } from '../api/client.js';
@@ -43,6 +43,9 @@ function legend(l: LadderLayout): HTMLElement {
     h('span', { class: `legend-item ${cls}` }, h('span', { class: 'swatch' }), name),
   );
   items.push(h('span', { class: 'legend-item retrans' }, h('span', { class: 'swatch' }), '↻ retransmission'));
+  if (l.streams.length) {
+    items.push(h('span', { class: 'legend-item rtp' }, h('span', { class: 'swatch' }), 'RTP stream'));
+  }
   for (const sev of ['error', 'warning', 'info']) {
     items.push(
       h('span', { class: `legend-item marker sev-${sev}` }, h('span', { class: 'dot' }), `${sev} finding`),
@@ -230,7 +233,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
           const s = shownDetail ?? d;
           if (layout)
             download(
-              new Blob([ladderText(s.call, s.messages, s.findings, layout)], {
+              new Blob([ladderText(s.call, s.messages, s.findings, layout, s.streams)], {
                 type: 'text/plain;charset=utf-8',
               }),
               `call-${callId}.txt`,
@@ -259,7 +262,10 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     // Marks for test/bench/bench-browser.mjs: layout and drawing, without the fetch.
     const t0 = performance.now();
     shownDetail = includeRelated && relatedDetails !== null ? withRelated(detail, relatedDetails) : detail;
-    layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, { aliases });
+    layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, {
+      aliases,
+      streams: shownDetail.streams,
+    });
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
     replace(
@@ -283,10 +289,23 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
             : { view: 'ladder', capture: captureId, call: callId, message: id },
         ),
       onColumn: rename,
+      onStream: pickStream,
     });
     performance.measure('ladder:layout', { start: t0, end: t1 });
     performance.measure('ladder:render', { start: t1, end: performance.now() });
     if (message !== null) focusMessage(message, compare);
+  }
+
+  /** A stream's row clicked in the ladder: its row in the streams table, unfolded and scrolled into view. */
+  function pickStream(id: number): void {
+    const table = top.querySelector<HTMLDetailsElement>('details.rtp-streams');
+    // A related call's stream is not in this call's table.
+    const row = table?.querySelector<HTMLElement>(`tr.rtp-row[data-stream-id="${CSS.escape(String(id))}"]`);
+    if (!table || !row) return;
+    table.open = true;
+    for (const r of table.querySelectorAll('tr.picked')) r.classList.remove('picked');
+    row.classList.add('picked');
+    row.scrollIntoView({ block: 'nearest' });
   }
 
   /** Switches the related calls on the ladder on or off (fetching them the first time). */
