@@ -3,10 +3,14 @@
  * with the bundled sample call-with-rtp.pcap: the table of a call with RTP
  * both ways (the caller's stream lost packets and takes the warning colour),
  * the one-way warning of the call with RTP from the caller only, the setup
- * link selecting the SDP message in the ladder, a call detail without
- * `streams` (an older server) and one whose stream strings carry markup
- * (shown as text). Screenshot: test-output/screenshots/rtp-streams.png.
+ * link selecting the SDP message in the ladder, each stream drawn as a row
+ * of the ladder (labels, loss, one-way note, gutter time, click to its table
+ * row, the SVG/PNG/text exports), a call detail without `streams` (an older
+ * server) and one whose stream strings carry markup (shown as text).
+ * Screenshots: test-output/screenshots/rtp-streams.png (the README's
+ * web/screenshots/rtp-streams.png), rtp-ladder-export.png (the PNG export).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDetail, CallPage, RtpStream } from '../../web/src/api/types.js';
@@ -54,6 +58,14 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
     await page().locator('svg.ladder [data-message-id]').first().waitFor();
   };
   const cells = (row: string, col: string) => page().locator(`${row} td[data-col="${col}"]`);
+  /** The ladder's row of a stream, and the y of a row (stream or message) in the ladder. */
+  const streamRow = (id: number) => page().locator(`svg.ladder g.ladder-rtp[data-stream-id="${id}"]`);
+  const rowY = async (selector: string) =>
+    Number(
+      /translate\(0,([\d.]+)\)/.exec(
+        (await page().locator(selector).getAttribute('transform')) as string,
+      )?.[1],
+    );
 
   it(
     'lists the streams of a call with RTP both ways, the lossy one in the warning colour',
@@ -100,7 +112,99 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       const box = await section.boundingBox();
       const pane = await page().locator('.ladder-pane').boundingBox();
       expect(box && pane && box.width <= 1400 && pane.height > 450).toBe(true);
+      expect(hx.events.errors).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'draws each stream as a row of the ladder, labelled with its codec, packets and loss as the table gives them',
+    async () => {
+      const streams = twoWay.streams as RtpStream[];
+      await open(twoWay);
+      expect(await page().locator('svg.ladder g.ladder-rtp').count()).toBe(2);
+      expect(await page().locator('svg.ladder').getAttribute('data-streams')).toBe('2');
+      // Still one arrow per message: the streams are rows of their own.
+      expect(await page().locator('svg.ladder [data-message-id]').count()).toBe(twoWay.messages.length);
+      const ack = twoWay.messages.find((m) => m.method === 'ACK') as CallDetail['messages'][number];
+      const bye = twoWay.messages.find((m) => m.method === 'BYE') as CallDetail['messages'][number];
+      const ackY = await rowY(`svg.ladder .arrow[data-message-id="${ack.id}"]`);
+      const byeY = await rowY(`svg.ladder .arrow[data-message-id="${bye.id}"]`);
+      const heads = await page()
+        .locator('svg.ladder g.column-head')
+        .evaluateAll((els) =>
+          els.map((e) => Number(/translate\(([\d.]+),/.exec(e.getAttribute('transform') as string)?.[1])),
+        );
+      expect(heads).toHaveLength(2);
+      for (const s of streams) {
+        const row = streamRow(s.id);
+        const table = `tr.rtp-row[data-stream-id="${s.id}"]`;
+        const packets = await cells(table, 'packets').textContent();
+        const lost = await cells(table, 'lost').textContent();
+        expect(await row.locator('.rtp-label').textContent()).toBe(`RTP PCMU/8000 · ${packets} pkts`);
+        expect(await row.getAttribute('data-label')).toBe(
+          `RTP PCMU/8000 · ${packets} pkts${s.lost > 0 ? ` · lost ${lost}` : ''}`,
+        );
+        expect(await row.locator('.rtp-note').count()).toBe(s.lost > 0 ? 1 : 0);
+        if (s.lost > 0) expect(await row.locator('.rtp-note').textContent()).toBe(`lost ${lost}`);
+        expect((await row.getAttribute('class'))?.includes('lossy')).toBe(s.lost > 0);
+        // From the source's column to the destination's: Alice is the first column, Bob the second.
+        const [from, to] = s.src.startsWith('10.0.0.1:') ? heads : [heads[1], heads[0]];
+        const d = (await row.locator('.rtp-line').getAttribute('d')) as string;
+        expect(d.startsWith(`M${from},0H`)).toBe(true);
+        const end = Number(/H([\d.]+)$/.exec(d)?.[1]);
+        expect(Math.abs(end - to)).toBeLessThan(16);
+        // The tooltip: SSRC, codecs, figures.
+        const title = (await row.locator('title').textContent()) as string;
+        expect(title).toContain(`SSRC ${s.ssrc}`);
+        expect(title).toContain(`lost ${lost}`);
+        expect(title).toContain(`max jitter ${(s.maxJitterMs as number).toFixed(3)} ms`);
+        // In time order, after the ACK and before the BYE; the gutter gives its first packet's time as the table does.
+        const y = await rowY(`svg.ladder g.ladder-rtp[data-stream-id="${s.id}"]`);
+        expect(y).toBeGreaterThan(ackY);
+        expect(y).toBeLessThan(byeY);
+        const time = (await page().locator(table).locator('td').nth(8).textContent()) as string;
+        expect(await page().locator(`[data-stream-stamp="${s.id}"] .time`).textContent()).toBe(
+          time.split('–')[0],
+        );
+      }
+      // A thick line in the media colour; the lossy stream's in the warning colour, as its table row.
+      const lossy = streams.find((s) => s.lost > 0) as RtpStream;
+      const clean = streams.find((s) => s.lost === 0) as RtpStream;
+      const stroke = (id: number) =>
+        streamRow(id)
+          .locator('.rtp-line')
+          .evaluate((e) => [getComputedStyle(e).stroke, getComputedStyle(e).strokeWidth]);
+      expect(await stroke(clean.id)).toEqual(['rgb(44, 122, 123)', '5px']);
+      expect(await stroke(lossy.id)).toEqual(['rgb(214, 158, 46)', '5px']);
+      expect(await page().locator('.legend .legend-item.rtp').textContent()).toBe('RTP stream');
       await page().screenshot({ path: join(SCREENSHOTS, 'rtp-streams.png') });
+
+      // A click on a stream's row picks its row in the table.
+      await streamRow(lossy.id).locator('.rtp-label').click();
+      const picked = page().locator('tr.rtp-row.picked');
+      await picked.waitFor();
+      expect(await picked.getAttribute('data-stream-id')).toBe(String(lossy.id));
+      expect(page().url()).not.toContain('/messages/');
+
+      // The exports carry the stream rows: SVG, PNG and text.
+      const save = async (what: string) => {
+        const [d] = await Promise.all([
+          page().waitForEvent('download'),
+          page().locator(`[data-export="${what}"]`).click(),
+        ]);
+        const f = join(SCREENSHOTS, what === 'png' ? 'rtp-ladder-export.png' : `rtp-ladder-export.${what}`);
+        await d.saveAs(f);
+        return readFileSync(f);
+      };
+      const svg = (await save('svg')).toString('utf8');
+      expect(svg.match(/class="ladder-rtp/g)?.length).toBe(2);
+      expect(svg).toContain('lost 3 (0.6 %)');
+      const png = await save('png');
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      const text = (await save('text')).toString('utf8');
+      expect(text).toMatch(/│<═+RTP PCMU\/8000═+│ {2}499 pkts$/m);
+      expect(text).toMatch(/│═+RTP PCMU\/8000═+>│ {2}496 pkts, lost 3 \(0\.6%\)$/m);
       expect(hx.events.errors).toEqual([]);
     },
     T,
@@ -136,6 +240,20 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       await warning.waitFor();
       expect(await warning.textContent()).toBe('⚠ RTP seen in one direction only: one-way audio?');
       expect(await warning.getAttribute('class')).toContain('sev-warning');
+      // On the ladder: one stream, Alice to Bob, dashed and noted as one-way.
+      const s = (oneWay.streams as RtpStream[])[0];
+      expect(await page().locator('svg.ladder g.ladder-rtp').count()).toBe(1);
+      const row = streamRow(s.id);
+      expect(await row.getAttribute('class')).toBe('ladder-rtp one-way');
+      expect(await row.locator('.rtp-label').textContent()).toBe('RTP PCMU/8000 · 499 pkts');
+      expect(await row.locator('.rtp-note').textContent()).toBe('⚠ one-way: no RTP back');
+      expect(await row.locator('.rtp-line').evaluate((e) => getComputedStyle(e).strokeDasharray)).toBe(
+        '10px, 4px',
+      );
+      expect(await row.locator('title').textContent()).toContain('one-way');
+      await page()
+        .locator('.ladder-pane')
+        .screenshot({ path: join(SCREENSHOTS, 'rtp-one-way-ladder.png') });
       await page()
         .locator('.rtp-streams')
         .screenshot({ path: join(SCREENSHOTS, 'rtp-one-way.png') });
@@ -174,6 +292,18 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       await row.waitFor();
       expect(await row.textContent()).toContain(IMG_PAYLOAD);
       expect(await row.locator('img, script').count()).toBe(0);
+      // In the ladder too: the codec in the label, everything in the tooltip, the odd source a column of its own.
+      const hostile = streamRow(twoWay.streams?.[0].id as number);
+      expect(await hostile.locator('.rtp-label').textContent()).toMatch(/^RTP <img src=x/);
+      expect(await hostile.getAttribute('data-label')).toContain(IMG_PAYLOAD);
+      const tip = (await hostile.locator('title').textContent()) as string;
+      expect(tip).toContain(`SSRC ${IMG_PAYLOAD}`);
+      expect(tip).toContain(`RTP stream ${twoWay.streams?.[0].id}: ${SCRIPT_PAYLOAD} → `);
+      expect(await page().locator('svg.ladder g.column-head').count()).toBe(3);
+      expect(
+        await page().locator('svg.ladder g.column-head').nth(2).locator('title').textContent(),
+      ).toContain(SCRIPT_PAYLOAD);
+      expect(await page().locator('svg.ladder img, svg.ladder script, svg.ladder svg').count()).toBe(0);
       expect(
         await page().evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
       ).toBeUndefined();
