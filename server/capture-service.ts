@@ -4,6 +4,7 @@
  * store. Routes call this; it owns the analysis queue, the events and the
  * counters /metrics shows.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
@@ -60,6 +61,8 @@ export class CaptureService {
   private readonly queue: Array<{ id: string; name: string }> = [];
   private readonly jobs = new Map<string, AnalysisJob>();
   private readonly waiters = new Map<string, Array<() => void>>();
+  /** Captures a `reanalyze` request is settling. */
+  private readonly restarting = new Set<string>();
   private readonly concurrency: number;
   private readonly batchSize: number;
   private closed = false;
@@ -138,15 +141,51 @@ export class CaptureService {
     return info;
   }
 
+  /**
+   * Analyses a capture's file again, under the same id: after an upgrade
+   * brought new rules, or to retry a failed analysis. Its rows are dropped
+   * when the new analysis starts; until it ends the capture is `analyzing`.
+   * `busy`: it is being analysed (or waits to be); `live`: a live capture
+   * has no file; `no-file`: its file is gone.
+   */
+  async reanalyze(id: string): Promise<CaptureInfo | 'busy' | 'live' | 'no-file' | undefined> {
+    // Two requests at once: the second is told it is busy (checked before any await).
+    if (this.restarting.has(id) || this.queue.some((x) => x.id === id)) return 'busy';
+    this.restarting.add(id);
+    try {
+      let c = await this.store.getCapture(id);
+      // An analysis whose worker wrote its end itself is still being settled here: let it finish.
+      if (c !== undefined && c.status !== 'analyzing' && this.jobs.has(id)) {
+        await new Promise<void>((r) => this.waitFor(id, r));
+        c = await this.store.getCapture(id);
+      }
+      if (c === undefined) return undefined;
+      if (c.status === 'analyzing' || this.isPending(id)) return 'busy';
+      if (c.status === 'live') return 'live';
+      if (c.path === '' || !existsSync(c.path)) return 'no-file';
+      const again = await this.store.updateCapture(id, {
+        status: 'analyzing',
+        progress: 0,
+        error: null,
+        stats: null,
+        warnings: [],
+      });
+      if (again === undefined) return undefined;
+      const info = publicInfo(again);
+      this.events.now(id, 'capture:reanalyze', { capture: info });
+      this.queue.push({ id, name: again.name });
+      this.pump();
+      return info;
+    } finally {
+      this.restarting.delete(id);
+    }
+  }
+
   /** Resolves once the capture is ready or failed (or gone). */
   async settled(id: string): Promise<CaptureInfo | undefined> {
     const c = await this.store.getCapture(id);
     if (c === undefined || (c.status !== 'analyzing' && !this.isPending(id))) return c && publicInfo(c);
-    await new Promise<void>((r) => {
-      const list = this.waiters.get(id) ?? [];
-      list.push(r);
-      this.waiters.set(id, list);
-    });
+    await new Promise<void>((r) => this.waitFor(id, r));
     const after = await this.store.getCapture(id);
     return after && publicInfo(after);
   }
@@ -186,6 +225,12 @@ export class CaptureService {
 
   private isPending(id: string): boolean {
     return this.jobs.has(id) || this.queue.some((x) => x.id === id);
+  }
+
+  private waitFor(id: string, wake: () => void): void {
+    const list = this.waiters.get(id) ?? [];
+    list.push(wake);
+    this.waiters.set(id, list);
   }
 
   private wakeWaiters(id: string): void {

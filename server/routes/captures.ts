@@ -1,4 +1,4 @@
-/** `/api/captures`: upload, list, one capture, delete, statistics (server/API.md "Captures"). */
+/** `/api/captures`: upload, list, one capture, delete, analyse again, statistics (server/API.md "Captures"). */
 import { Router } from 'express';
 import { type CaptureService, publicInfo } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
@@ -34,6 +34,16 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
     if (!(await service.delete(req.params.id)))
       throw new HttpError(404, `no capture ${JSON.stringify(req.params.id)}`);
     res.status(204).end();
+  });
+
+  r.post('/:id/reanalyze', async (req, res) => {
+    const id = req.params.id;
+    const out = await service.reanalyze(id);
+    if (out === undefined) throw new HttpError(404, `no capture ${JSON.stringify(id)}`);
+    if (out === 'busy') throw new HttpError(409, `capture ${id} is being analysed already`);
+    if (out === 'live') throw new HttpError(409, `capture ${id} is live: it has no file to analyse again`);
+    if (out === 'no-file') throw new HttpError(409, `the file of capture ${id} is gone: upload it again`);
+    res.status(202).json({ id: out.id });
   });
 
   r.get('/:id/stats', async (req, res) => {

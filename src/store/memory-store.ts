@@ -143,6 +143,8 @@ class MemoryStore implements Store {
   async openWriter(captureId: string): Promise<CaptureWriter> {
     if (!this.captures.has(captureId)) throw new Error(`no capture ${captureId}`);
     if (this.writers.has(captureId)) throw new Error(`capture ${captureId} already has a writer`);
+    // An analysis starts from nothing (as the SQLite store's): what an earlier one wrote goes first.
+    if (this.captures.get(captureId)?.status === 'analyzing') this.data.set(captureId, emptyData());
     this.writers.add(captureId);
     return new MemoryWriter(this, captureId);
   }

@@ -1,0 +1,123 @@
+/**
+ * `POST /api/captures/:id/reanalyze`: a capture's file analysed again under
+ * the same id (after an upgrade brought new rules, or to retry a failed
+ * analysis), in the SQLite store the server keeps by default on disk and in
+ * the in-memory one of `serve --memory`. What the earlier analysis stored is
+ * dropped: nothing of it can show beside the new results.
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { CaptureInfo, Store } from '../../src/store/store.js';
+import { SAMPLES_DIR } from '../store/store-suite.js';
+import { getJson, settled, type TestServer, testServer, uploadRaw } from './helpers.js';
+
+const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
+const TEN = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
+
+const reanalyze = (s: TestServer, id: string) =>
+  fetch(`${s.url}/api/captures/${id}/reanalyze`, { method: 'POST' });
+
+/** The uploaded file of capture `id` on disk (the upload directory holds one per capture). */
+async function fileOf(s: TestServer, id: string): Promise<string> {
+  const rec = await s.server.service.store.getCapture(id);
+  if (rec === undefined) throw new Error(`no capture ${id}`);
+  return rec.path;
+}
+
+for (const kind of ['sqlite', 'memory'] as const) {
+  describe(`analyse a capture again (${kind} store)`, () => {
+    let s: TestServer;
+    let sqlite: Store | undefined;
+
+    beforeAll(async () => {
+      if (kind === 'sqlite') {
+        const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-reanalyze-'));
+        sqlite = openSqliteStore({ file: join(dataDir, 'sipscope.db') });
+        s = await testServer({ store: sqlite, dataDir });
+      } else s = await testServer();
+    });
+    afterAll(async () => {
+      await s.dispose();
+      await sqlite?.close();
+    });
+
+    it('keeps the id, drops the rows of the earlier analysis and stores the new ones', async () => {
+      const id = await uploadRaw(s, BASIC);
+      expect((await settled(s, id)).stats?.calls).toBe(1);
+      // The same upload, its bytes now another capture (what new code finding more looks like to the store).
+      copyFileSync(TEN, await fileOf(s, id));
+      const res = await reanalyze(s, id);
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ id });
+      const info = await settled(s, id);
+      expect(info).toMatchObject({ id, status: 'ready', progress: 1 });
+      expect(info.stats?.calls).toBe(10);
+      const page = (
+        await getJson<{ total: number; calls: Array<{ callIds: string[] }> }>(
+          `${s.url}/api/captures/${id}/calls?limit=50`,
+        )
+      ).body;
+      expect(page.total).toBe(10);
+      expect(page.calls.some((c) => c.callIds.includes('basic-1@10.0.0.1'))).toBe(false);
+      const list = (await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body;
+      expect(list.filter((c) => c.id === id)).toHaveLength(1);
+    });
+
+    it('retries a failed analysis: ready once the file can be read', async () => {
+      const id = await uploadRaw(s, BASIC, 'broken.pcap');
+      await settled(s, id);
+      writeFileSync(await fileOf(s, id), 'not a capture at all');
+      await reanalyze(s, id);
+      const failed = await settled(s, id);
+      expect(failed.status).toBe('failed');
+      expect(failed.stats).toBeNull();
+      copyFileSync(BASIC, await fileOf(s, id));
+      expect((await reanalyze(s, id)).status).toBe(202);
+      const info = await settled(s, id);
+      expect(info.status).toBe('ready');
+      expect(info.error).toBeUndefined();
+      expect(info.stats?.calls).toBe(1);
+    });
+
+    it('answers 409 while it is being analysed, 409 when its file is gone, 404 for no such capture', async () => {
+      const id = await uploadRaw(s, BASIC);
+      await settled(s, id);
+      expect((await reanalyze(s, id)).status).toBe(202);
+      const again = await reanalyze(s, id);
+      expect(again.status).toBe(409);
+      expect(((await again.json()) as { error: string }).error).toContain('being analysed already');
+      await settled(s, id);
+      rmSync(await fileOf(s, id));
+      const gone = await reanalyze(s, id);
+      expect(gone.status).toBe(409);
+      expect(((await gone.json()) as { error: string }).error).toContain('upload it again');
+      expect((await getJson<CaptureInfo>(`${s.url}/api/captures/${id}`)).body.status).toBe('ready');
+      expect((await reanalyze(s, 'c999999')).status).toBe(404);
+    });
+
+    it('pushes capture:reanalyze {capture} (status analyzing), then capture:ready', async () => {
+      const id = await uploadRaw(s, BASIC);
+      await settled(s, id);
+      const socket: Socket = io(s.url, { transports: ['websocket'], forceNew: true });
+      const events: Array<[string, { id?: string; capture?: CaptureInfo }]> = [];
+      socket.onAny((event: string, payload) => events.push([event, payload]));
+      await new Promise<void>((r) => socket.on('connect', () => r()));
+      await reanalyze(s, id);
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          events.some(([e, p]) => e === 'capture:ready' && p.id === id) ? resolve() : undefined;
+        socket.on('capture:ready', check);
+        check();
+      });
+      socket.close();
+      const mine = events.filter(([, p]) => p.id === id || p.capture?.id === id);
+      expect(mine[0][0]).toBe('capture:reanalyze');
+      expect(mine[0][1].capture).toMatchObject({ id, status: 'analyzing', progress: 0, stats: null });
+      expect(mine.at(-1)![0]).toBe('capture:ready');
+    });
+  });
+}
