@@ -8,7 +8,7 @@
  * capture's markup as text without running any of it. Screenshots of the
  * call list and a ladder go to test-output/screenshots/.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -121,6 +121,26 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await del.click();
       await page().locator(`tr[data-capture-id="${id}"]`).waitFor({ state: 'detached' });
       expect((await fetch(`${hx.server.url}/api/captures/${id}`)).status).toBe(404);
+    },
+    T,
+  );
+
+  it(
+    'analyses a failed capture again from its row (Analyse again): same id, the error row gone, ready',
+    async () => {
+      const retry = join(dir, 'retry.pcap');
+      copyFileSync(files.notCapture, retry);
+      const id = await uploadThroughPicker(page(), retry, 'retry.pcap', 'failed');
+      await page().locator(`[data-error-for="${id}"]`).waitFor();
+      // The file in the data directory is made readable, as if the analysis had failed for a bug since fixed.
+      const rec = await hx.server.server.service.store.getCapture(id);
+      copyFileSync(join(ROOT, 'samples/basic-call.pcap'), rec!.path);
+      await page().locator(`tr[data-capture-id="${id}"] [data-action="reanalyze"]`).click();
+      await page().locator(`tr[data-capture-id="${id}"][data-status="ready"]`).waitFor();
+      expect(await page().locator(`[data-error-for="${id}"]`).count()).toBe(0);
+      const info = await hx.api<{ status: string; stats: { calls: number } }>(`/api/captures/${id}`);
+      expect([info.status, info.stats.calls]).toEqual(['ready', 1]);
+      expect((await fetch(`${hx.server.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);
     },
     T,
   );

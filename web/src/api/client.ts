@@ -50,6 +50,11 @@ export const api = {
     const res = await fetch(cap(id), { method: 'DELETE' });
     if (!res.ok && res.status !== 404) throw await errorOf(res);
   },
+  /** Analyses the capture's file again under the same id (new rules after an upgrade, a failed analysis retried). */
+  async reanalyzeCapture(id: string): Promise<void> {
+    const res = await fetch(`${cap(id)}/reanalyze`, { method: 'POST' });
+    if (!res.ok) throw await errorOf(res);
+  },
   calls: (id: string, query: string, signal?: AbortSignal) =>
     getJson<CallPage>(`${cap(id)}/calls?${query}`, signal),
   call: (id: string, call: number, signal?: AbortSignal) =>

@@ -12,6 +12,7 @@ import type { CallRow, CaptureInfo, MessageRow, Stats } from './types.js';
 
 export interface LiveEvents {
   'capture:new': { capture: CaptureInfo };
+  'capture:reanalyze': { capture: CaptureInfo };
   'capture:progress': { id: string; progress: number };
   'capture:ready': { id: string; stats: Stats };
   'capture:failed': { id: string; error: string };
@@ -24,6 +25,7 @@ type Handler<K extends keyof LiveEvents> = (payload: LiveEvents[K]) => void;
 
 const EVENTS: ReadonlyArray<keyof LiveEvents> = [
   'capture:new',
+  'capture:reanalyze',
   'capture:progress',
   'capture:ready',
   'capture:failed',

@@ -144,6 +144,28 @@ export function capturesView(ctx: ViewContext): View {
         (err: Error) => ctx.notify(err.message, 'error'),
       );
     });
+    // A file analysed before an upgrade (new rules) or a failed analysis: analyse it again, same id.
+    const again =
+      c.status === 'ready' || c.status === 'failed'
+        ? h(
+            'button',
+            {
+              class: 'button',
+              type: 'button',
+              'data-action': 'reanalyze',
+              title: 'Analyse the file again (new rules since it was analysed, or a failed analysis retried)',
+              'aria-label': 'Analyse again',
+            },
+            '↻',
+          )
+        : null;
+    again?.addEventListener('click', (e) => {
+      e.stopPropagation();
+      api.reanalyzeCapture(c.id).then(
+        () => void refresh(),
+        (err: Error) => ctx.notify(err.message, 'error'),
+      );
+    });
     const name = ready ? h('a', { href: open, class: 'capture-name' }, c.name) : h('span', null, c.name);
     const tr = h(
       'tr',
@@ -170,6 +192,7 @@ export function capturesView(ctx: ViewContext): View {
         ready
           ? h('a', { class: 'button', href: formatRoute({ view: 'stats', capture: c.id }) }, 'Statistics')
           : null,
+        again,
         del,
       ),
     );
@@ -266,6 +289,7 @@ export function capturesView(ctx: ViewContext): View {
   const offs = [
     onUploads(renderUploads),
     onLive('capture:new', () => void refresh()),
+    onLive('capture:reanalyze', () => void refresh()),
     onLive('capture:ready', () => void refresh()),
     onLive('capture:failed', () => void refresh()),
     onLive('capture:deleted', () => void refresh()),
