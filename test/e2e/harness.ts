@@ -1,10 +1,12 @@
 /**
  * What the browser tests share: the web UI built fresh with vite's build()
- * into test-output/web (never a stale dist/), the real server on port 0 with a
+ * into test-output/web-<pid> (never a stale dist/; a directory per test process,
+ * so that test files run in parallel, or two test runs at once, never empty
+ * each other's build under a page being served), the real server on port 0 with a
  * temporary data directory, and headless Chromium driven by playwright-core,
  * with every dialog, console message and page error recorded.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +26,25 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OUTPUT = join(ROOT, 'test-output');
 export const SCREENSHOTS = join(OUTPUT, 'screenshots');
 
-/** Builds the UI from web/ into test-output/web and returns that directory. */
+/** The builds of test processes that have ended (test workers are killed, so they cannot clean up after themselves). */
+function removeDeadBuilds(): void {
+  if (!existsSync(OUTPUT)) return;
+  for (const name of readdirSync(OUTPUT)) {
+    const pid = /^web-(\d+)$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH')
+        rmSync(join(OUTPUT, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Builds the UI from web/ into this process's test-output/web-<pid> and returns that directory. */
 export async function buildWeb(): Promise<string> {
-  const outDir = join(OUTPUT, 'web');
+  const outDir = join(OUTPUT, `web-${process.pid}`);
+  removeDeadBuilds();
   await build({
     configFile: join(ROOT, 'web/vite.config.ts'),
     logLevel: 'error',
