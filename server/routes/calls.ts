@@ -1,8 +1,10 @@
-/** `/api/captures/:id/calls`: the call list, the pcap of the calls it lists, one call, its pcap (server/API.md "Calls"). */
+/** `/api/captures/:id/calls`: the call list, as CSV, the pcap of the calls it lists, one call, its pcap (server/API.md "Calls"). */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { Router } from 'express';
-import { parseCallQuery } from '../../src/store/call-query.js';
+import { callCsvHeader, callCsvLine } from '../../src/report/calls-csv.js';
+import { MAX_LIMIT, parseCallQuery } from '../../src/store/call-query.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
@@ -17,6 +19,35 @@ export function callsRouter(service: CaptureService): Router {
     const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
     res.json(await service.store.queryCalls(c.id, parsed.query));
+  });
+
+  // Before '/:callId', as `pcap`: every call the filters match (all pages, in the list's order) as CSV.
+  r.get('/csv', async (req, res) => {
+    const c = await readableCapture(service, captureIdOf(req));
+    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
+    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    const { offset: _offset, limit: _limit, ...filters } = parsed.query;
+    const first = await service.store.queryCalls(c.id, { ...filters, offset: 0, limit: MAX_LIMIT });
+    if (first === undefined) throw new HttpError(404, `no capture ${c.id}`);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.csv"`);
+    res.setHeader('X-Calls', String(first.total));
+    // The byte order mark makes a spreadsheet read the file as UTF-8 (display names in any script).
+    res.write(`\uFEFF${callCsvHeader()}`);
+    let page = first;
+    for (let offset = 0; ; ) {
+      let chunk = '';
+      for (const call of page.calls)
+        chunk += callCsvLine(call, { count: call.findingCount, worst: call.worstSeverity });
+      if (!res.write(chunk)) await drained(res);
+      if (res.destroyed) return;
+      offset += page.calls.length;
+      if (page.calls.length < MAX_LIMIT || offset >= page.total) break;
+      const next = await service.store.queryCalls(c.id, { ...filters, offset, limit: MAX_LIMIT });
+      if (next === undefined) break;
+      page = next;
+    }
+    res.end();
   });
 
   // Before '/:callId': `pcap` is not a call id.
@@ -43,11 +74,7 @@ export function callsRouter(service: CaptureService): Router {
     // A client that goes away stops the reading (its 'close' ends the wait a 'drain' would).
     const write = async (block: Uint8Array) => {
       if (res.destroyed) throw new Error('the client closed the download');
-      if (!res.write(block))
-        await new Promise((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+      if (!res.write(block)) await drained(res);
     };
     try {
       await streamFrames(c.path, chosen.frames, write, chosen.streams);
@@ -101,10 +128,20 @@ export function callsRouter(service: CaptureService): Router {
     res.setHeader('Content-Disposition', `attachment; filename="call-${callId}.${ext}"`);
     res.setHeader('Content-Length', String(out.chunks.reduce((n, b) => n + b.length, 0)));
     for (const chunk of out.chunks) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      // A client gone away ends the wait ('close') as well as the download.
+      if (!res.write(chunk)) await drained(res);
+      if (res.destroyed) return;
     }
     res.end();
   });
 
   return r;
+}
+
+/** Resolves when `res` may be written again, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    res.once('drain', () => resolve());
+    res.once('close', () => resolve());
+  });
 }

@@ -39,6 +39,11 @@ export function atLeast(s: Severity, min: Severity): boolean {
   return RANK[s] >= RANK[min];
 }
 
+/** The more severe of the two; `b` when there is no `a` yet (the worst of a list, from null). */
+export function worse(a: Severity | null, b: Severity): Severity {
+  return a === null || atLeast(b, a) ? b : a;
+}
+
 /** The less severe of the two. */
 export function milder(a: Severity, b: Severity): Severity {
   return RANK[a] <= RANK[b] ? a : b;

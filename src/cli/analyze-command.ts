@@ -1,10 +1,11 @@
-/** `sipscope analyze FILE [--json]`: the text report or the JSON contract document. */
+/** `sipscope analyze FILE [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as CSV, or one call's ladder. */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
+import { analysisCsvLines } from '../report/calls-csv.js';
 import type { MessageRecord } from '../report/message-record.js';
 import {
   PARALLEL_JSON,
@@ -36,7 +37,14 @@ export async function runAnalyze(
   }
   const file = positionals[0];
   const json = values.json === true;
+  const csv = values.csv === true;
   const callId = values.call;
+  if (csv && (json || callId !== undefined)) {
+    process.stderr.write(
+      'sipscope analyze: --csv is the call list; it goes with neither --json nor --call\n',
+    );
+    return 2;
+  }
   // Started now, the worker loads its modules while the analysis runs. Without a CPU of its own, it cannot help.
   const worker =
     json &&
@@ -47,7 +55,7 @@ export async function runAnalyze(
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, callId }, out, worker, parallel);
+    return await analyze(file, { json, csv, callId }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -55,12 +63,12 @@ export async function runAnalyze(
 
 async function analyze(
   file: string,
-  { json, callId }: { json: boolean; callId: string | undefined },
+  { json, csv, callId }: { json: boolean; csv: boolean; callId: string | undefined },
   out: Output,
   worker: MessagesWorker | null,
   parallel: Readonly<ParallelJsonOptions>,
 ): Promise<number> {
-  const listMessages = !json && callId === undefined;
+  const listMessages = !json && !csv && callId === undefined;
   let t0: number | undefined;
   let result: AnalysisResult;
   try {
@@ -98,6 +106,8 @@ async function analyze(
         })}\n`,
       );
     else out.write(callLadder(result, call));
+  } else if (csv) {
+    for (const line of analysisCsvLines(result)) out.write(line);
   } else if (json) {
     if (worker !== null) await writeJsonReportInParallel(result, out, worker, parallel);
     else writeJsonReport(result, out);
@@ -121,7 +131,11 @@ function fileSize(file: string): number {
 }
 
 /** The options of `analyze` (each documented in help.ts: test/cli/help.test.ts). */
-export const ANALYZE_OPTIONS = { json: { type: 'boolean' }, call: { type: 'string' } } as const;
+export const ANALYZE_OPTIONS = {
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  call: { type: 'string' },
+} as const;
 
 function parse(args: string[]) {
   return parseArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });

@@ -1,7 +1,7 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json] [--call ID]
+  sipscope analyze FILE|- [--json | --csv] [--call ID]
                                      analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -23,9 +23,12 @@ analyze
   (packets, loss, delta, jitter), the findings grouped by call, and a
   summary.
     --json          print the analysis as one JSON document (see README)
+    --csv           print the call list as CSV (RFC 4180), a line per call:
+                    times, kind, state, From, To, Call-IDs, status, timings,
+                    endpoints and findings, for a spreadsheet or a script
     --call ID       print one call as an ASCII ladder (a column per endpoint,
-                    an arrow per message, retransmissions marked) and its RTP
-                    streams; ID is the call's id or one of its Call-IDs; with
+                    an arrow per message, retransmissions marked, its RTP
+                    streams as rows) and its RTP streams; ID is the call's id or one of its Call-IDs; with
                     --json, the call, its messages and streams as JSON
   Exit codes: 0 ok; 2 unreadable file, bad usage or no such call (one line
   on stderr, nothing on stdout).

@@ -4,7 +4,7 @@
  * (search text, methods, finding counts, sorted orders) are built on the
  * first query after a write and reused until the next write.
  */
-import { atLeast, type Severity } from '../analyze/finding.js';
+import { type Severity, worse } from '../analyze/finding.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
@@ -87,8 +87,6 @@ export interface MemoryStoreOptions {
 export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
   return new MemoryStore(opts);
 }
-
-const worse = (a: Severity | null, b: Severity): Severity => (a === null || atLeast(b, a) ? b : a);
 
 class MemoryStore implements Store {
   private seq: number;

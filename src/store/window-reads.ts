@@ -6,7 +6,7 @@
  * same rows (the shared store suite runs on a window too).
  */
 
-import { atLeast, type Severity } from '../analyze/finding.js';
+import { type Severity, worse } from '../analyze/finding.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { assembleCallDetail } from './call-detail.js';
@@ -71,8 +71,6 @@ export interface WindowView {
   /** The last sorted call list, valid while `version` has not moved. */
   sorted: { version: number; key: string; list: CallFacts[] } | null;
 }
-
-const worse = (a: Severity | null, b: Severity): Severity => (a === null || atLeast(b, a) ? b : a);
 
 /** The call list facts of a slot with a row (cached on the slot until it changes). */
 export function callFacts(v: WindowView, s: WindowSlot): CallFacts {

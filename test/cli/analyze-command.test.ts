@@ -111,6 +111,23 @@ describe('sipscope analyze FILE (text)', () => {
     expect(out).not.toContain('RTP');
   });
 
+  it('--csv prints the call list as CSV (RFC 4180): a header, a CRLF line per call with its findings; not with --json', async () => {
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--csv'])).toBe(0);
+    const lines = out.split('\r\n');
+    expect(lines[0]).toBe(
+      'id,start,end,kind,state,from,to,call_ids,final_status,reason,messages,retransmissions,pdd_ms,setup_ms,duration_ms,hangup_by,endpoints,findings,worst_severity',
+    );
+    expect(lines[2]).toBe(
+      '1,2023-11-14T22:13:40.000Z,2023-11-14T22:13:52.010Z,call,completed,sip:alice@example.com,sip:bob@example.com,rtp-one-way@10.0.0.1,200,"Q.850;cause=16;text=""Normal call clearing""",7,0,20,2000,9990,caller,10.0.0.1:5060 (AliceUA/1.0); 10.0.0.2:5060 (BobPhone/2.0),1,warning',
+    );
+    expect(lines.slice(3)).toEqual(['']);
+    // No per-message lines, no summary: only the CSV.
+    expect(out).not.toContain('RTP streams');
+    out = '';
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--csv', '--json'])).toBe(2);
+    expect(out).toBe('');
+  });
+
   it('--call ID names the calls a transfer relates it to (RFC 3515 REFER, Referred-By copied per RFC 3892)', async () => {
     expect(await runAnalyze([sample('refer-transfer.pcap'), '--call', '0'])).toBe(0);
     expect(out).toMatch(

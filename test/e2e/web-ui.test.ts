@@ -233,6 +233,21 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       await expect
         .poll(() => rows().first().locator('.cell').nth(7).textContent())
         .toBe(String(biggest.messages.length));
+      // Save CSV: every listed call in the list's order (here the most messages first), one line each.
+      const csv = page().locator('[data-export="calls-csv"]');
+      expect(await csv.getAttribute('href')).toContain('sort=messages');
+      const [got] = await Promise.all([page().waitForEvent('download'), csv.click()]);
+      expect(got.suggestedFilename()).toBe(`${mixedId}-calls.csv`);
+      const lines = readFileSync((await got.path())!, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
+      expect(lines[0].split(',').slice(0, 3)).toEqual(['id', 'start', 'end']);
+      const csvIds = lines.slice(1, -1).map((l) => Number(l.split(',')[0]));
+      expect(csvIds).toHaveLength(calls.length);
+      const shown = await rows().evaluateAll((els) =>
+        els.map((e) => Number((e as HTMLElement).dataset.callId)),
+      );
+      expect(csvIds.slice(0, shown.length)).toEqual(shown);
     },
     T,
   );

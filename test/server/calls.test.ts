@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/analyze/registry.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
+import { analysisCsvLines } from '../../src/report/calls-csv.js';
 import { collectMessageExtras, type MessageExtras } from '../../src/store/analysis-batches.js';
 import type { CallDetail, CallPage, CaptureInfo, CaptureStatsView } from '../../src/store/store.js';
-import { UTF8_NAME, writeFixtureCaptures } from '../store/fixture-captures.js';
+import { manyCallsCaptureBytes, UTF8_NAME, writeFixtureCaptures } from '../store/fixture-captures.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import { getJson, type TestServer, testServer, uploadReady } from './helpers.js';
 
@@ -266,6 +267,63 @@ describe('calls, messages and findings API', () => {
     expect([none.calls, none.again.result.messages.length]).toEqual([0, 0]);
     // A bad filter is the list's 400, not an empty file.
     expect((await fetch(`${api}/calls/pcap?hasFindings=maybe`)).status).toBe(400);
+  });
+
+  it('gives the call list as CSV: every call the filters choose, in the list order, as the CLI writes them', async () => {
+    const fetchCsv = async (q: string) => {
+      const res = await fetch(`${api}/calls/csv?${q}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${id}-calls.csv"`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // The UTF-8 byte order mark, for a spreadsheet.
+      expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = utf8.decode(bytes.subarray(3));
+      return { total: Number(res.headers.get('x-calls')), lines: text.split('\r\n') };
+    };
+    // What `sipscope analyze --csv` prints for the same file, by call id.
+    const cli = [...analysisCsvLines(mixed.result)];
+    const cliById = new Map(cli.slice(1).map((l) => [Number(l.split(',')[0]), l.replace(/\r\n$/, '')]));
+    const all = await fetchCsv('sort=start');
+    expect(all.lines[0]).toBe(cli[0].replace(/\r\n$/, ''));
+    expect(all.lines.at(-1)).toBe('');
+    const rows = all.lines.slice(1, -1);
+    expect(rows).toHaveLength(mixed.result.calls.length);
+    expect(all.total).toBe(mixed.result.calls.length);
+    const listed = (await calls('sort=start&limit=1000')).calls.map((c) => c.id);
+    expect(rows.map((l) => Number(l.split(',')[0]))).toEqual(listed);
+    for (const l of rows) expect(l).toBe(cliById.get(Number(l.split(',')[0])));
+    // The list's filters and order.
+    const q = 'kind=call&state=cancelled,rejected,busy,redirected,failed&sort=setupMs&order=desc';
+    const some = await fetchCsv(q);
+    expect(some.lines.slice(1, -1).map((l) => Number(l.split(',')[0]))).toEqual(
+      (await calls(`${q}&limit=1000`)).calls.map((c) => c.id),
+    );
+    expect((await fetchCsv('q=no-such-call-anywhere')).lines).toEqual([cli[0].replace(/\r\n$/, ''), '']);
+    expect((await fetch(`${api}/calls/csv?hasFindings=maybe`)).status).toBe(400);
+  });
+
+  it('pages through a capture of more calls than a page (1,000) for the CSV', async () => {
+    const file = join(dir, 'many-calls.pcap');
+    writeFileSync(file, manyCallsCaptureBytes(1234));
+    // A server of its own: the /metrics test counts this one's captures.
+    const t = await testServer();
+    let text: string;
+    try {
+      const many = (await uploadReady(t, file)).id;
+      text = await (await fetch(`${t.url}/api/captures/${many}/calls/csv?sort=start&order=desc`)).text();
+    } finally {
+      await t.dispose();
+    }
+    // (text() drops the byte order mark.)
+    const ids = text
+      .split('\r\n')
+      .slice(1, -1)
+      .map((l) => Number(l.split(',')[0]));
+    expect(ids).toHaveLength(1234);
+    expect(new Set(ids).size).toBe(1234);
+    expect(ids[0]).toBe(1233);
+    expect(ids.at(-1)).toBe(0);
   });
 
   it("gives a call's messages as text, each headed by its id, time, path and frame (sngrep's raw view)", async () => {

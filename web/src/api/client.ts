@@ -72,6 +72,7 @@ export const api = {
   messagesTextUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/messages.txt`,
   /** The frames of every call a call-list query matches, as one pcapng. */
   callsPcapUrl: (id: string, query: string) => `${cap(id)}/calls/pcap?${query}`,
+  callsCsvUrl: (id: string, query: string) => `${cap(id)}/calls/csv?${query}`,
   rules: (() => {
     let cached: Promise<Rule[]> | null = null;
     return (): Promise<Rule[]> => {

@@ -90,7 +90,13 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     },
     'Save pcap',
   );
-  count.after(pcapLink);
+  // The listed calls, every page, in the list's order, as CSV for a spreadsheet (the list's columns).
+  const csvLink = h(
+    'a',
+    { class: 'button small', 'data-export': 'calls-csv', download: '', title: 'the listed calls as CSV' },
+    'Save CSV',
+  );
+  count.after(pcapLink, csvLink);
 
   // Table
   const header = h('div', { class: 'call-grid call-head', role: 'row' });
@@ -239,6 +245,9 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     pcapLink.hidden = total === 0 || capture === null || capture.status === 'live';
     pcapLink.setAttribute('href', api.callsPcapUrl(captureId, callQuery(mem.filter, 0, 1)));
     pcapLink.title = `the frames of the ${countOf(total, 'call')} listed, as one pcapng`;
+    csvLink.hidden = total === 0 || capture === null;
+    csvLink.setAttribute('href', api.callsCsvUrl(captureId, callQuery(mem.filter, 0, 1)));
+    csvLink.title = `the ${countOf(total, 'call')} listed, in this order, as CSV for a spreadsheet`;
     message.textContent =
       loadError ?? (total === 0 && cache.size > 0 ? 'No call matches these filters.' : '');
     message.classList.toggle('error-text', loadError !== null && !loadError.endsWith('…'));
