@@ -18,7 +18,7 @@ import {
   zoomIdentity,
 } from 'd3';
 import { fitAddress } from '../format.js';
-import type { Column, LadderLayout } from './layout.js';
+import type { Arrow, Column, LadderLayout } from './layout.js';
 import { buildRows, buildStamps, cut, rowCuller } from './rows.js';
 import { buildStreamRows, buildStreamStamps, inRowOrder } from './stream-rows.js';
 
@@ -37,8 +37,10 @@ export interface LadderDrawing {
   rows: readonly SVGGElement[];
   /** Every row's time and delta in the gutter, culled as `rows` are. */
   stamps: readonly SVGGElement[];
-  /** Marks one arrow as selected (null: none) and brings it into view. */
+  /** Marks one arrow as selected (null: none; a stream's selection goes too) and brings it into view. */
   select(messageId: number | null): void;
+  /** Marks one RTP stream's row as selected as an arrow is (null: none; a message's selection goes) and brings it into view. */
+  selectStream(streamId: number | null): void;
   /** Marks the arrow compared with the selected one (null: none). */
   markCompared(messageId: number | null): void;
   zoomBy(k: number): void;
@@ -47,6 +49,9 @@ export interface LadderDrawing {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Where a row's arrow is drawn (an arrow's or a stream's), to bring it into view. */
+type Place = Pick<Arrow, 'y' | 'x1' | 'x2' | 'self'>;
 
 export function renderLadder(
   container: HTMLElement,
@@ -320,9 +325,9 @@ export function renderLadder(
     showAround(transform);
     extent();
     z.translateBy(svgSel, 0, 0);
-    if (selectedIndex >= 0) {
-      if (revealOnResize) revealDown(selectedIndex);
-      revealAcross(selectedIndex);
+    if (selectedPlace !== null) {
+      if (revealOnResize) revealDown(selectedPlace);
+      revealAcross(selectedPlace);
     }
     revealOnResize = false;
   });
@@ -331,22 +336,22 @@ export function renderLadder(
   let revealOnResize = false;
   let selected: SVGGElement | null = null;
   let compared: SVGGElement | null = null;
-  let selectedIndex = -1;
-  /** Scrolls arrow `i` into view when it is outside (above, under the pinned header, or below). */
-  function revealDown(i: number): void {
-    const y = transform.applyY(arrows[i].y);
+  /** Where the selected row (an arrow's or a stream's) is drawn, null when none is selected. */
+  let selectedPlace: Place | null = null;
+  /** Scrolls a row into view when it is outside (above, under the pinned header, or below). */
+  function revealDown(p: Place): void {
+    const y = transform.applyY(p.y);
     if (y < top * transform.k + rowHeight || y > viewH - rowHeight)
       z.translateBy(svgSel, 0, (viewH / 3 - y) / transform.k);
   }
   /**
-   * Pans sideways so that arrow `i` is in view, when it is not: a call with
+   * Pans sideways so that a row's arrow is in view, when it is not: a call with
    * many endpoints is wider than the page, and the inspector opening beside
    * the ladder narrows it (the resize calls this again for the selection).
    */
-  function revealAcross(i: number): void {
-    const a = arrows[i];
-    const lo = Math.min(a.x1, a.x2) - 20;
-    const hi = Math.max(a.x1, a.x2) + (a.self ? 140 : 20);
+  function revealAcross(p: Place): void {
+    const lo = Math.min(p.x1, p.x2) - 20;
+    const hi = Math.max(p.x1, p.x2) + (p.self ? 140 : 20);
     const left = transform.applyX(lo);
     const right = transform.applyX(hi);
     if (left >= 0 && right <= viewW) return;
@@ -354,28 +359,40 @@ export function renderLadder(
     const target = width <= viewW ? (viewW - width) / 2 : 0;
     z.translateBy(svgSel, (target - left) / transform.k, 0);
   }
+  /** Takes the selection off whatever row has it. */
+  function unselect(): void {
+    selected?.classList.remove('selected');
+    selected = null;
+    selectedPlace = null;
+    selectBand.attr('y', -1000);
+  }
+  /** Selects the row `node` drawn at `p`: its class, the band under it, in view. */
+  function selectRow(node: SVGGElement, p: Place & { row: number }): void {
+    selected = node;
+    selectedPlace = p;
+    node.classList.add('selected');
+    selectBand.attr('y', rowTop(p.row));
+    revealDown(p);
+    revealAcross(p);
+    // The pane's real size comes with the next resize report (a deep link
+    // selects before the first one): look again then.
+    revealOnResize = true;
+  }
   return {
     svg: svgEl,
     rows: rowNodes,
     stamps,
     select(messageId) {
-      selected?.classList.remove('selected');
-      selected = null;
-      selectedIndex = -1;
-      selectBand.attr('y', -1000);
+      unselect();
       if (messageId === null) return;
       const i = arrows.findIndex((x) => x.messageId === messageId);
-      if (i < 0) return;
-      const a = arrows[i];
-      selected = nodes[i];
-      selectedIndex = i;
-      selected.classList.add('selected');
-      selectBand.attr('y', rowTop(a.row));
-      revealDown(i);
-      revealAcross(i);
-      // The pane's real size comes with the next resize report (a deep link
-      // selects before the first one): look again then.
-      revealOnResize = true;
+      if (i >= 0) selectRow(nodes[i], arrows[i]);
+    },
+    selectStream(streamId) {
+      unselect();
+      if (streamId === null) return;
+      const i = streams.findIndex((x) => x.streamId === streamId);
+      if (i >= 0) selectRow(rowNodes[streams[i].row], streams[i]);
     },
     markCompared(messageId) {
       compared?.classList.remove('compared');
