@@ -185,6 +185,10 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       const picked = page().locator('tr.rtp-row.picked');
       await picked.waitFor();
       expect(await picked.getAttribute('data-stream-id')).toBe(String(lossy.id));
+      // And selects it in the ladder, as ↑/↓ would.
+      expect(await page().locator('svg.ladder g.ladder-rtp.selected').getAttribute('data-stream-id')).toBe(
+        String(lossy.id),
+      );
       expect(page().url()).not.toContain('/messages/');
 
       // The exports carry the stream rows: SVG, PNG and text.
@@ -227,6 +231,192 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       // The table stays (the same view, only the message changed).
       expect(await page().locator('tr.rtp-row').count()).toBe(2);
       await page().screenshot({ path: join(SCREENSHOTS, 'rtp-streams-setup.png') });
+    },
+    T,
+  );
+
+  it(
+    'steps through the stream rows with ↑/↓ as through the messages: each selected in the ladder and in the table, then on to the BYE',
+    async () => {
+      const [first, second] = [...(twoWay.streams as RtpStream[])].sort((p, q) => p.start - q.start);
+      const ack = twoWay.messages.find((m) => m.method === 'ACK') as CallDetail['messages'][number];
+      const bye = twoWay.messages.find((m) => m.method === 'BYE') as CallDetail['messages'][number];
+      await open(twoWay, ack.id);
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
+      const ackUrl = page().url();
+      const selected = page().locator('svg.ladder g.ladder-rtp.selected');
+      const picked = page().locator('tr.rtp-row.picked');
+      const selectedArrow = page().locator('svg.ladder .arrow.selected');
+      /** The selection's band: its top at the row's (the row's y is its middle, rows 36 px apart). */
+      const bandY = async () =>
+        Number(await page().locator('svg.ladder g.viewport rect.select-band').getAttribute('y'));
+      const expectStream = async (s: RtpStream) => {
+        await expect.poll(() => selected.getAttribute('data-stream-id')).toBe(String(s.id));
+        expect(await selected.count()).toBe(1);
+        expect(await picked.count()).toBe(1);
+        expect(await picked.getAttribute('data-stream-id')).toBe(String(s.id));
+        expect(await selectedArrow.count()).toBe(0);
+        expect(await bandY()).toBe((await rowY(`svg.ladder g.ladder-rtp[data-stream-id="${s.id}"]`)) - 18);
+      };
+
+      // ↓ from the ACK: the first stream (Bob's, 2.010 s), then the second (Alice's, 2.020 s).
+      await page().keyboard.press('ArrowDown');
+      await expectStream(first);
+      // The line stands out from the others: thicker, the label underlined; the table row in the selection's yellow.
+      expect(
+        await streamRow(first.id)
+          .locator('.rtp-line')
+          .evaluate((e) => getComputedStyle(e).strokeWidth),
+      ).toBe('7px');
+      expect(
+        await streamRow(second.id)
+          .locator('.rtp-line')
+          .evaluate((e) => getComputedStyle(e).strokeWidth),
+      ).toBe('5px');
+      expect(
+        await picked
+          .locator('td')
+          .first()
+          .evaluate((e) => getComputedStyle(e).backgroundColor),
+      ).toBe('rgba(246, 224, 94, 0.45)');
+      // A stream has no address: the inspector and the address stay on the ACK.
+      expect(page().url()).toBe(ackUrl);
+      expect(await page().locator('.inspector').getAttribute('data-inspected')).toBe(String(ack.id));
+      await page().screenshot({ path: join(SCREENSHOTS, 'rtp-stream-selected.png') });
+      await page().keyboard.press('ArrowDown');
+      await expectStream(second);
+      // ↓ again: the BYE, in the inspector, at its own address; no stream selected any more.
+      await page().keyboard.press('ArrowDown');
+      await page().locator(`.inspector[data-inspected="${bye.id}"] [data-raw]`).waitFor();
+      expect(await page().locator('.inspector [data-raw]').textContent()).toContain('BYE sip:');
+      expect(page().url()).toContain(`/calls/${twoWay.call.id}/messages/${bye.id}`);
+      expect(await selectedArrow.getAttribute('data-message-id')).toBe(String(bye.id));
+      expect(await selected.count()).toBe(0);
+      expect(await picked.count()).toBe(0);
+
+      // ↑ goes back the same way: the second stream, the first, the ACK (in the inspector again).
+      await page().keyboard.press('ArrowUp');
+      await expectStream(second);
+      expect(page().url()).toContain(`/messages/${bye.id}`);
+      await page().keyboard.press('ArrowUp');
+      await expectStream(first);
+      await page().keyboard.press('ArrowUp');
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
+      expect(await selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
+      expect(await selected.count()).toBe(0);
+
+      // Back down onto the stream (the address is the ACK's) and up again: the ACK is selected again.
+      await page().keyboard.press('ArrowDown');
+      await expectStream(first);
+      await page().keyboard.press('ArrowUp');
+      await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
+      expect(await selected.count()).toBe(0);
+      expect(page().url()).toBe(ackUrl);
+
+      // A click on the ACK (the address's message) while a stream is selected selects the ACK again.
+      await page().keyboard.press('ArrowDown');
+      await expectStream(first);
+      await page().locator(`svg.ladder .arrow[data-message-id="${ack.id}"] .label`).click();
+      await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
+      expect(await selected.count()).toBe(0);
+      expect(await picked.count()).toBe(0);
+
+      // Enter on a stream's row unfolds the table at its row, when it was folded.
+      await page().keyboard.press('ArrowDown');
+      await expectStream(first);
+      await page().evaluate(() => {
+        (document.querySelector('details.rtp-streams') as HTMLDetailsElement).open = false;
+      });
+      await page().keyboard.press('ArrowDown');
+      await expectStream(second);
+      expect(
+        await page()
+          .locator('details.rtp-streams')
+          .evaluate((d) => (d as HTMLDetailsElement).open),
+      ).toBe(false);
+      await page().keyboard.press('Enter');
+      await expect
+        .poll(() =>
+          page()
+            .locator('details.rtp-streams')
+            .evaluate((d) => (d as HTMLDetailsElement).open),
+        )
+        .toBe(true);
+      await expectStream(second);
+      expect(page().url()).toBe(ackUrl);
+
+      // Esc closes the inspector as from a message, and takes the selection off; ↓ goes on from the stream.
+      await page().keyboard.press('Escape');
+      await page().waitForURL(new RegExp(`/calls/${twoWay.call.id}$`));
+      await expect.poll(() => page().locator('.ladder-split.inspecting').count()).toBe(0);
+      expect(await selected.count()).toBe(0);
+      expect(await picked.count()).toBe(0);
+      await page().keyboard.press('ArrowDown');
+      await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(bye.id));
+      // Without the inspector open, a message is selected in the ladder only, as before.
+      expect(page().url()).toMatch(new RegExp(`/calls/${twoWay.call.id}$`));
+      await page().keyboard.press('ArrowUp');
+      await expectStream(second);
+      expect(await page().locator('.ladder-split.inspecting').count()).toBe(0);
+      expect(hx.events.errors).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    "selects a stream's row in the ladder from its row in the table, scrolling the ladder to it",
+    async () => {
+      await open(twoWay);
+      // Zoomed in and scrolled to the top, the stream rows lie below the pane.
+      for (let i = 0; i < 5; i++) await page().keyboard.press('+');
+      const pane = (await page().locator('.ladder-pane').boundingBox()) as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
+      await page().mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      await page().mouse.wheel(0, -5000);
+      const second = page().locator('tr.rtp-row').nth(1);
+      const id = Number(await second.getAttribute('data-stream-id'));
+      const line = streamRow(id).locator('.rtp-line');
+      const inPane = async () => {
+        const box = await line.boundingBox();
+        return box !== null && box.y >= pane.y && box.y + box.height <= pane.y + pane.height;
+      };
+      await expect.poll(inPane).toBe(false);
+      await second.locator('td.codecs').click();
+      await expect
+        .poll(() => page().locator('svg.ladder g.ladder-rtp.selected').getAttribute('data-stream-id'))
+        .toBe(String(id));
+      expect(await page().locator('svg.ladder g.ladder-rtp.selected').count()).toBe(1);
+      expect(await page().locator('tr.rtp-row.picked').getAttribute('data-stream-id')).toBe(String(id));
+      await expect.poll(inPane).toBe(true);
+      expect(await page().locator('svg.ladder g.viewport rect.select-band').getAttribute('y')).toBe(
+        String((await rowY(`svg.ladder g.ladder-rtp[data-stream-id="${id}"]`)) - 18),
+      );
+      expect(page().url()).not.toContain('/messages/');
+      // The first row then: the selection moves to it.
+      const first = page().locator('tr.rtp-row').nth(0);
+      await first.locator('td.dir').click();
+      await expect
+        .poll(() => page().locator('svg.ladder g.ladder-rtp.selected').getAttribute('data-stream-id'))
+        .toBe(await first.getAttribute('data-stream-id'));
+      expect(await page().locator('tr.rtp-row.picked').getAttribute('data-stream-id')).toBe(
+        await first.getAttribute('data-stream-id'),
+      );
+      // ↓ goes on from the stream clicked.
+      await page().keyboard.press('ArrowDown');
+      const next = [...(twoWay.streams as RtpStream[])].sort((p, q) => p.start - q.start);
+      const after =
+        Number(await first.getAttribute('data-stream-id')) === next[0].id
+          ? `svg.ladder g.ladder-rtp.selected[data-stream-id="${next[1].id}"]`
+          : 'svg.ladder .arrow.selected';
+      await page().locator(after).waitFor();
+      await page()
+        .locator('.ladder-pane')
+        .screenshot({ path: join(SCREENSHOTS, 'rtp-stream-from-table.png') });
+      expect(hx.events.errors).toEqual([]);
     },
     T,
   );

@@ -2,7 +2,9 @@
  * The call's RTP streams under its summary, as Wireshark's "RTP Streams"
  * table: direction, SSRC, codecs, packets, loss, max delta and jitter, the
  * time (relative to the ladder's gutter) and a link to the message whose SDP
- * announced the address, which selects it in the ladder. A stream that lost
+ * announced the address, which selects it in the ladder. A click on a row
+ * selects the stream's row in the ladder; the stream selected there (a click,
+ * ↑/↓) is the table's picked row (`pickStreamRow`). A stream that lost
  * packets takes the warning colour; RTP in one direction only is said in
  * words. Only text nodes and attributes (dom.ts): every string is attacker text.
  */
@@ -35,11 +37,35 @@ const HEADS: Array<[string, string, string]> = [
   ['Setup', '', 'the message whose SDP announced the address'],
 ];
 
+/**
+ * Marks the row of stream `id` in the streams table under `root` as the
+ * picked one (null: none), scrolled into view in the table when it is
+ * unfolded; `unfold` unfolds a folded table first. False when the table has
+ * no such row (a related call's stream, or no table).
+ */
+export function pickStreamRow(root: ParentNode, id: number | null, o: { unfold?: boolean } = {}): boolean {
+  const table = root.querySelector<HTMLDetailsElement>('details.rtp-streams');
+  for (const r of table?.querySelectorAll('tr.picked') ?? []) r.classList.remove('picked');
+  if (!table || id === null) return false;
+  const row = table.querySelector<HTMLElement>(`tr.rtp-row[data-stream-id="${CSS.escape(String(id))}"]`);
+  if (!row) return false;
+  if (o.unfold) table.open = true;
+  row.classList.add('picked');
+  if (table.open) row.scrollIntoView({ block: 'nearest' });
+  return true;
+}
+
 export function streamsSection(
   capture: string,
   call: number,
   streams: readonly RtpStream[] | undefined,
   ctx: StreamRowContext,
+  on: {
+    /** A row clicked (not its Setup link): the stream's id. */
+    pick?(streamId: number): void;
+    /** A Setup link clicked (it goes on to its address): the message and its call. */
+    setup?(messageId: number, call: number): void;
+  } = {},
 ): HTMLElement | null {
   if (!streams || streams.length === 0) return null;
   const rows = streamRows(streams, ctx);
@@ -66,7 +92,11 @@ export function streamsSection(
           ...rows.map((r) =>
             h(
               'tr',
-              { class: r.lossy ? 'rtp-row lossy' : 'rtp-row', 'data-stream-id': String(r.id) },
+              {
+                class: r.lossy ? 'rtp-row lossy' : 'rtp-row',
+                'data-stream-id': String(r.id),
+                title: 'click: this stream’s row in the ladder',
+              },
               h('td', { class: 'dir' }, endCell(r.src), h('span', { class: 'arrow' }, ' → '), endCell(r.dst)),
               h('td', null, h('code', null, r.ssrc)),
               h('td', { class: 'codecs' }, r.codecs),
@@ -90,6 +120,7 @@ export function streamsSection(
                     }),
                     title: 'show the message whose SDP announced the address of this stream',
                     'data-setup': String(r.setup),
+                    'data-setup-call': String(r.setupCall ?? call),
                   },
                   r.setupLabel,
                 ),
@@ -100,6 +131,17 @@ export function streamsSection(
       ),
     ),
   );
+  details.querySelector('tbody')?.addEventListener('click', (e) => {
+    const target = e.target as Element;
+    // The Setup link selects its message instead (by its address).
+    const link = target.closest('a[data-setup]');
+    if (link) {
+      on.setup?.(Number(link.getAttribute('data-setup')), Number(link.getAttribute('data-setup-call')));
+      return;
+    }
+    const id = target.closest('tr.rtp-row')?.getAttribute('data-stream-id');
+    if (id != null) on.pick?.(Number(id));
+  });
   details.addEventListener('toggle', () => {
     open = details.open;
   });

@@ -13,10 +13,11 @@ import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
 import { withRelated } from '../ladder/related-merge.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
+import { type LadderRow, ladderRows, rowIndex, stepRow } from '../ladder/row-nav.js';
 import { ladderText } from '../ladder/text-export.js';
 import type { Route } from '../router.js';
 import { relationsLine } from './call-relations.js';
-import { streamsSection } from './call-streams.js';
+import { pickStreamRow, streamsSection } from './call-streams.js';
 import { createInspector, type Inspector } from './inspector.js';
 import type { View, ViewContext } from './view.js';
 
@@ -144,7 +145,16 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   let layout: LadderLayout | null = null;
   let drawing: LadderDrawing | null = null;
   let inspector: Inspector | null = null;
-  let selectedRow = -1;
+  /** The row ↑/↓ move from: a message's or an RTP stream's (row-nav.ts); null before the first. */
+  let cursor: LadderRow | null = null;
+  /** Every row of the drawn ladder in time order (row-nav.ts), for ↑/↓. */
+  let rows: LadderRow[] = [];
+  /**
+   * The stream whose row is selected (↑/↓, a click on it in the ladder or in
+   * the streams table), null when none. The address keeps the message the
+   * inspector shows: a stream has no address of its own.
+   */
+  let stream: number | null = null;
   let aliases = loadAliases();
   const abort = new AbortController();
 
@@ -266,46 +276,80 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       aliases,
       streams: shownDetail.streams,
     });
+    rows = ladderRows(layout);
     const t1 = performance.now();
     // The summary first: the ladder pane's size depends on it, and the browser lays out once.
     replace(
       top,
       summary(captureId, detail),
       // Times relative to the ladder's first message, as its gutter (with related calls, theirs may come first).
-      streamsSection(captureId, callId, detail.streams, {
-        t0: layout.start ?? detail.call.start,
-        aliases,
-        endpoints: detail.call.endpoints,
-        messages: detail.messages,
-      }),
+      streamsSection(
+        captureId,
+        callId,
+        detail.streams,
+        {
+          t0: layout.start ?? detail.call.start,
+          aliases,
+          endpoints: detail.call.endpoints,
+          messages: detail.messages,
+        },
+        {
+          pick: (id) => selectStream(id),
+          // The address may already name it (a stream's row took the selection meanwhile).
+          setup: (id, call) => {
+            if (call === callId && id === message && compare === undefined) showMessageRow(id);
+          },
+        },
+      ),
       toolbar(detail),
       legend(layout),
     );
     drawing = renderLadder(pane, layout, {
-      onSelect: (id, shift) =>
+      onSelect: (id, shift) => {
+        if (id === message && compare === undefined) showMessageRow(id);
         ctx.navigate(
           shift && message !== null && id !== message
             ? { view: 'ladder', capture: captureId, call: callId, message, compare: id }
             : { view: 'ladder', capture: captureId, call: callId, message: id },
-        ),
+        );
+      },
       onColumn: rename,
-      onStream: pickStream,
+      // A stream's row clicked in the ladder: selected, and its row in the table unfolded and scrolled into view.
+      onStream: (id) => selectStream(id, true),
     });
     performance.measure('ladder:layout', { start: t0, end: t1 });
     performance.measure('ladder:render', { start: t1, end: performance.now() });
+    const keep = stream;
     if (message !== null) focusMessage(message, compare);
+    if (keep !== null) selectStream(keep);
   }
 
-  /** A stream's row clicked in the ladder: its row in the streams table, unfolded and scrolled into view. */
-  function pickStream(id: number): void {
-    const table = top.querySelector<HTMLDetailsElement>('details.rtp-streams');
+  /**
+   * Selects stream `id`'s row in the ladder (brought into view) and picks
+   * its row in the streams table (`unfold`: unfolding the table when it is
+   * folded); the inspector, if open, stays on its message. A stream the
+   * ladder does not draw is left alone.
+   */
+  function selectStream(id: number, unfold = false): void {
+    if (!layout?.streams.some((s) => s.streamId === id)) return;
+    stream = id;
+    cursor = { kind: 'stream', id };
+    drawing?.selectStream(id);
     // A related call's stream is not in this call's table.
-    const row = table?.querySelector<HTMLElement>(`tr.rtp-row[data-stream-id="${CSS.escape(String(id))}"]`);
-    if (!table || !row) return;
-    table.open = true;
-    for (const r of table.querySelectorAll('tr.picked')) r.classList.remove('picked');
-    row.classList.add('picked');
-    row.scrollIntoView({ block: 'nearest' });
+    pickStreamRow(top, id, { unfold });
+  }
+
+  /**
+   * Message `id`'s row selected in the ladder again, when the address
+   * already names it (no route change will come) but a stream's row took the
+   * selection meanwhile.
+   */
+  function showMessageRow(id: number): void {
+    if (stream === null) return;
+    stream = null;
+    cursor = { kind: 'message', id };
+    pickStreamRow(top, null);
+    drawing?.select(id);
   }
 
   /** Switches the related calls on the ladder on or off (fetching them the first time). */
@@ -375,7 +419,12 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     message = id;
     compare = id === null ? undefined : other;
     if (!layout || !detail) return;
-    selectedRow = id === null ? selectedRow : layout.arrows.findIndex((a) => a.messageId === id);
+    if (id !== null) cursor = layout.arrows.some((a) => a.messageId === id) ? { kind: 'message', id } : null;
+    // A message's selection, or none, takes a stream's place.
+    if (stream !== null) {
+      stream = null;
+      pickStreamRow(top, null);
+    }
     drawing?.select(id);
     drawing?.markCompared(compare ?? null);
     if (id === null) {
@@ -396,14 +445,28 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     else inspector.show(id);
   }
 
+  /** ↑/↓: the previous or next row in time order, a message's or a stream's. */
   function move(by: number): void {
-    if (!layout || layout.arrows.length === 0) return;
-    const i = Math.max(0, Math.min(layout.arrows.length - 1, (selectedRow < 0 ? -1 : selectedRow) + by));
-    selectedRow = i;
-    const id = layout.arrows[i].messageId;
+    if (!layout) return;
+    const next = stepRow(rows, cursor, by);
+    if (next === null) return;
+    if (next.kind === 'stream') {
+      selectStream(next.id);
+      return;
+    }
+    const id = next.id;
+    cursor = next;
     if (message !== null) {
-      ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }, { replace: true });
-    } else drawing?.select(id);
+      // Back from a stream's row to the message the inspector shows: the address stays.
+      if (id === message && compare === undefined) showMessageRow(id);
+      else ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }, { replace: true });
+    } else {
+      if (stream !== null) {
+        stream = null;
+        pickStreamRow(top, null);
+      }
+      drawing?.select(id);
+    }
   }
 
   api.call(captureId, callId, abort.signal).then(
@@ -465,13 +528,10 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         move(e.key === 'ArrowDown' ? 1 : -1);
         return true;
       }
-      if (e.key === 'Enter' && layout && selectedRow >= 0) {
-        ctx.navigate({
-          view: 'ladder',
-          capture: captureId,
-          call: callId,
-          message: layout.arrows[selectedRow].messageId,
-        });
+      if (e.key === 'Enter' && cursor !== null && rowIndex(rows, cursor) >= 0) {
+        // On a stream's row: its row in the table, unfolded and in view.
+        if (cursor.kind === 'stream') selectStream(cursor.id, true);
+        else ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: cursor.id });
         return true;
       }
       if (e.key === '+' || e.key === '=') {
