@@ -4,8 +4,11 @@
  * of their own, named with how it relates, as sngrep's extended flow draws
  * the legs an X-Call-ID joins. The call's own facts (summary, exports of the
  * call) stay its own; only what the ladder and the inspector read is merged.
+ * The same merge draws calls marked together in the call list (sngrep's call
+ * flow of the selected dialogs), their legs named by legNamesOfCalls.
  */
-import type { CallDetail } from '../api/types.js';
+import type { CallDetail, CallRow } from '../api/types.js';
+import type { Leg } from './layout.js';
 
 /** What the other call is to this one, by this call's relation to it. */
 const OTHER_IS: Record<string, string> = {
@@ -59,4 +62,23 @@ export function withRelated(own: CallDetail, others: readonly CallDetail[]): Cal
     // The related calls' RTP streams are drawn with their messages; a server without streams gives none.
     ...(own.streams === undefined && streams.size === 0 ? {} : { streams: byId(streams) }),
   };
+}
+
+/**
+ * The legend's name of each leg when calls are drawn together because they
+ * were marked (not related): whose call the Call-ID is, and for a call's own
+ * linked legs the header that linked them, `leg 3: abc@host (call 7)`,
+ * `leg 2: b2@host (call 0, linked by X-CID)`. `calls`: the main call first,
+ * then the others as drawn. A Call-ID no call names keeps the layout's name.
+ */
+export function legNamesOfCalls(
+  legs: readonly Leg[],
+  calls: readonly Pick<CallRow, 'id' | 'callIds' | 'links'>[],
+): string[] {
+  return legs.map((g) => {
+    const c = calls.find((x) => x.callIds.includes(g.callId));
+    if (!c) return g.name;
+    const own = c.callIds[0] === g.callId ? null : c.links.find((l) => l.callId === g.callId)?.evidence;
+    return `leg ${g.index + 1}: ${g.callId} (call ${c.id}${own ? `, linked by ${own}` : ''})`;
+  });
 }

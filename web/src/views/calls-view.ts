@@ -3,12 +3,17 @@
  * DOM, fetched a page at a time), sortable by clicking a header, filtered by
  * kind (OPTIONS/REGISTER hidden in one click), state, method, has-findings
  * and a free-text or /regex/ search; all through the API's query parameters.
+ * Calls are marked with the checkbox at the start of their row or Space on
+ * the selected row (sngrep's Space on a dialog), kept by call id through
+ * scrolling, sorting and filtering; "Ladder of N calls" (or Enter) draws
+ * them on one ladder, the first to start the main call.
  */
 import { ApiError, api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CallRow, CaptureInfo } from '../api/types.js';
 import { PageCache } from '../calls/page-cache.js';
 import { type CallFilter, callQuery, DEFAULT_FILTER, type SortKey, toggleSort } from '../calls/query.js';
+import { CallSelection } from '../calls/selection.js';
 import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtual-window.js';
 import { clear, h } from '../dom.js';
 import { countOf, durationText, wallClock } from '../format.js';
@@ -61,11 +66,18 @@ interface Memory {
   filter: CallFilter;
   scrollTop: number;
   selected: number;
+  /** The calls marked for one ladder (by id: a new sort or filter keeps them). */
+  marked: CallSelection;
 }
 const memory = new Map<string, Memory>();
 
 export function callsView(ctx: ViewContext, captureId: string): View {
-  const mem: Memory = memory.get(captureId) ?? { filter: { ...DEFAULT_FILTER }, scrollTop: 0, selected: -1 };
+  const mem: Memory = memory.get(captureId) ?? {
+    filter: { ...DEFAULT_FILTER },
+    scrollTop: 0,
+    selected: -1,
+    marked: new CallSelection(),
+  };
   memory.set(captureId, mem);
   const cache = new PageCache<CallRow>({ pageSize: 200, maxPages: 100 });
   const abort = new AbortController();
@@ -96,7 +108,25 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     { class: 'button small', 'data-export': 'calls-csv', download: '', title: 'the listed calls as CSV' },
     'Save CSV',
   );
-  count.after(pcapLink, csvLink);
+  // The marked calls: how many, their ladder (sngrep's call flow of the selected dialogs), and a way to unmark them all.
+  const markedCount = h('span', { class: 'marked-count', 'data-marked': '0' });
+  const ladderBtn = h(
+    'button',
+    { type: 'button', class: 'button small primary', 'data-marked-ladder': '' },
+    'Ladder of 0 calls',
+  );
+  const clearBtn = h(
+    'button',
+    { type: 'button', class: 'button small', 'data-marked-clear': '', title: 'unmark every call' },
+    'Clear',
+  );
+  const markedBar = h('span', { class: 'marked-bar' }, markedCount, ladderBtn, clearBtn);
+  ladderBtn.addEventListener('click', openMarked);
+  clearBtn.addEventListener('click', () => {
+    mem.marked.clear();
+    renderMarks();
+  });
+  count.after(markedBar, pcapLink, csvLink);
 
   // Table
   const header = h('div', { class: 'call-grid call-head', role: 'row' });
@@ -113,6 +143,13 @@ export function callsView(ctx: ViewContext, captureId: string): View {
 
   function renderHeader(): void {
     clear(header);
+    header.appendChild(
+      h(
+        'span',
+        { class: 'head-cell c-pick', role: 'columnheader', title: 'mark calls to draw them on one ladder' },
+        '✓',
+      ),
+    );
     for (const col of COLUMNS) {
       const active = mem.filter.sort === col.sort;
       const b = h(
@@ -158,6 +195,18 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     el.dataset.callId = String(c.id);
     el.dataset.state = c.state;
     el.dataset.kind = c.kind;
+    const marked = mem.marked.has(c.id);
+    el.classList.toggle('marked', marked);
+    const box = h('input', {
+      type: 'checkbox',
+      'data-pick': '',
+      tabindex: '-1',
+      'aria-label': `mark call ${c.id}`,
+    });
+    box.checked = marked;
+    // A label: a click anywhere in the cell marks the call, and opens nothing.
+    // Not a .cell: the columns of the call's facts keep their places.
+    el.appendChild(h('label', { class: 'pick c-pick', title: 'mark for a ladder of several calls' }, box));
     for (const col of COLUMNS) {
       const text = col.cell(c);
       const cell = h('span', { class: `cell ${col.cls}`, title: col.tip?.(c) ?? text }, text);
@@ -199,6 +248,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       } else {
         el.classList.toggle('selected', i === mem.selected);
         el.setAttribute('aria-selected', String(i === mem.selected));
+        if (c) markRow(el, c.id);
       }
       el.style.transform = `translateY(${rowTop(wi, w, i)}px)`;
     }
@@ -236,6 +286,44 @@ export function callsView(ctx: ViewContext, captureId: string): View {
           : (e as Error).message;
       renderCount();
     }
+  }
+
+  /** The row's checkbox and colour as the marks say. */
+  function markRow(el: HTMLElement, id: number): void {
+    const on = mem.marked.has(id);
+    el.classList.toggle('marked', on);
+    const box = el.querySelector<HTMLInputElement>('input[data-pick]');
+    if (box && box.checked !== on) box.checked = on;
+  }
+
+  /** The marked calls' count and ladder button, and every drawn row's mark. */
+  function renderMarks(): void {
+    const n = mem.marked.size;
+    const ladder = mem.marked.ladder();
+    markedBar.hidden = n === 0;
+    markedCount.textContent = `${n} marked`;
+    markedCount.dataset.marked = String(n);
+    ladderBtn.textContent = `Ladder of ${countOf(n, 'call')}`;
+    ladderBtn.disabled = ladder === null;
+    ladderBtn.title =
+      n < 2 ? 'mark one more call to draw them together' : 'the marked calls on one ladder, by start time';
+    for (const el of drawn.values()) {
+      if (el.dataset.callId) markRow(el, Number(el.dataset.callId));
+    }
+  }
+
+  /** Marks or unmarks row `index`'s call (Space, or its checkbox). */
+  function toggleMark(index: number): void {
+    const c = cache.get(index);
+    if (!c) return;
+    mem.marked.toggle(c);
+    renderMarks();
+  }
+
+  /** The marked calls on one ladder: the first to start is the main call. */
+  function openMarked(): void {
+    const l = mem.marked.ladder();
+    if (l) ctx.navigate({ view: 'ladder', capture: captureId, call: l.call, message: null, with: l.with });
   }
 
   function renderCount(): void {
@@ -283,7 +371,16 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   );
   const resize = new ResizeObserver(schedule);
   resize.observe(scroller);
+  scroller.addEventListener('change', (e) => {
+    const box = e.target as HTMLInputElement;
+    const row = box.closest<HTMLElement>('.call-row');
+    if (!box.matches('input[data-pick]') || !row?.dataset.index) return;
+    toggleMark(Number(row.dataset.index));
+    // The keys stay with the list (↑/↓, Space) after a click on a checkbox.
+    scroller.focus({ preventScroll: true });
+  });
   scroller.addEventListener('click', (e) => {
+    if ((e.target as Element).closest('.c-pick')) return;
     const row = (e.target as Element).closest<HTMLElement>('.call-row');
     if (!row?.dataset.callId) return;
     mem.selected = Number(row.dataset.index);
@@ -344,6 +441,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
 
   renderToolbar();
   renderHeader();
+  renderMarks();
   void start();
 
   return {
@@ -359,6 +457,17 @@ export function callsView(ctx: ViewContext, captureId: string): View {
       }
       if (e.key === 'Home' || e.key === 'End') {
         move(e.key === 'Home' ? -total : total);
+        return true;
+      }
+      if (e.key === ' ') {
+        // On a checkbox or a button, Space is its own (a checkbox's change event marks the call).
+        if ((e.target as Element | null)?.matches?.('input, button, a')) return false;
+        if (mem.selected >= 0) toggleMark(mem.selected);
+        return true;
+      }
+      // With two calls marked or more, Enter draws them together (sngrep's Enter on selected dialogs).
+      if (e.key === 'Enter' && mem.marked.ladder() !== null) {
+        openMarked();
         return true;
       }
       if (e.key === 'Enter' && mem.selected >= 0) {

@@ -2,20 +2,23 @@
  * One call: its summary, the ladder (legend, zoom, hover highlight, finding
  * markers, linked legs, RTP streams), column renames and merges, the message inspector
  * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
+ * With other calls in the route (`…/with/7,9`, marked in the call list as
+ * sngrep marks dialogs), those calls are drawn on the same ladder, each a
+ * leg named by its call; the summary stays the main call's.
  */
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
 import { h, replace } from '../dom.js';
-import { durationText, wallClock } from '../format.js';
+import { countOf, durationText, wallClock } from '../format.js';
 import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases.js';
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
 import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
-import { withRelated } from '../ladder/related-merge.js';
+import { legNamesOfCalls, withRelated } from '../ladder/related-merge.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import { type LadderRow, ladderRows, rowIndex, stepRow } from '../ladder/row-nav.js';
 import { ladderText } from '../ladder/text-export.js';
-import type { Route } from '../router.js';
+import { formatRoute, type Route } from '../router.js';
 import { relationsLine } from './call-relations.js';
 import { pickStreamRow, streamsSection } from './call-streams.js';
 import { createInspector, type Inspector } from './inspector.js';
@@ -39,7 +42,8 @@ function saveAliases(a: Aliases): void {
   }
 }
 
-function legend(l: LadderLayout): HTMLElement {
+/** `names`: the legs' names when they are not the layout's (calls drawn together). */
+function legend(l: LadderLayout, names?: readonly string[]): HTMLElement {
   const items = ARROW_CLASSES.map(({ cls, name }) =>
     h('span', { class: `legend-item ${cls}` }, h('span', { class: 'swatch' }), name),
   );
@@ -69,7 +73,7 @@ function legend(l: LadderLayout): HTMLElement {
               'span',
               { class: `leg leg-${Math.min(g.index, 5)}`, 'data-leg': String(g.index) },
               h('span', { class: 'leg-swatch' }),
-              g.name,
+              names?.[g.index] ?? g.name,
             ),
           ),
         )
@@ -129,6 +133,47 @@ function summary(captureId: string, d: CallDetail): HTMLElement {
   );
 }
 
+/**
+ * The line under the summary of calls drawn together: each other call a
+ * link to its own ladder, the main call alone, and the calls left out
+ * because the capture no longer has them.
+ */
+function withLine(
+  captureId: string,
+  callId: number,
+  drawn: readonly CallDetail[],
+  missing: readonly number[],
+  messages: number,
+): HTMLElement {
+  const ladderOf = (call: number) => formatRoute({ view: 'ladder', capture: captureId, call, message: null });
+  return h(
+    'div',
+    { class: 'with-calls', 'data-with-calls': drawn.map((d) => d.call.id).join(',') },
+    drawn.length ? 'Drawn with ' : '',
+    ...drawn.flatMap((d, i) => [
+      i ? ', ' : '',
+      h(
+        'a',
+        {
+          href: ladderOf(d.call.id),
+          'data-with-call': String(d.call.id),
+          title: `${d.call.from ?? '?'} → ${d.call.to ?? '?'}, ${wallClock(d.call.start)}`,
+        },
+        `call ${d.call.id}`,
+      ),
+    ]),
+    drawn.length ? ` (${countOf(messages, 'message')} in all) · ` : '',
+    h('a', { href: ladderOf(callId), 'data-with-alone': '' }, `call ${callId} alone`),
+    missing.length
+      ? h(
+          'span',
+          { class: 'with-missing', 'data-with-missing': missing.join(',') },
+          ` · left out, not in this capture: ${missing.map((id) => `call ${id}`).join(', ')}`,
+        )
+      : null,
+  );
+}
+
 /** Draw a call with the calls related to it (related-merge.ts): kept while moving between calls. */
 let includeRelated = false;
 
@@ -137,6 +182,27 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   const callId = route.call;
   let message = route.message;
   let compare = route.compare;
+  /** Other calls drawn on this ladder (the route's `with`), in order; none for one call. */
+  const others = route.with ?? [];
+  const multi = others.length > 0;
+  /** Those of `others` fetched, in order, and those the capture does not have; null before the fetch. */
+  let withDetails: CallDetail[] | null = multi ? null : [];
+  let missing: number[] = [];
+  /** Where this ladder is with message `message` open (and `compare` beside it), its other calls kept. */
+  const at = (m: number | null, cmp?: number): Route => ({
+    view: 'ladder',
+    capture: captureId,
+    call: callId,
+    message: m,
+    ...(m !== null && cmp !== undefined ? { compare: cmp } : {}),
+    ...(multi ? { with: others } : {}),
+  });
+  /** Exported files' names: `call-3.svg`, `call-3-with-7-9.svg`. */
+  const stem = !multi
+    ? `call-${callId}`
+    : others.length <= 5
+      ? `call-${callId}-with-${others.join('-')}`
+      : `call-${callId}-with-${others.length}-calls`;
   let detail: CallDetail | null = null;
   /** The related calls' details, once fetched. */
   let relatedDetails: CallDetail[] | null = null;
@@ -178,7 +244,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       btn('−', 'zoom out', () => drawing?.zoomBy(1 / 1.25)),
       btn('+', 'zoom in', () => drawing?.zoomBy(1.25)),
       btn('1:1', 'reset zoom', () => drawing?.resetZoom()),
-      d.call.related?.length
+      // Calls marked together are drawn as they were marked: the related calls' switch would fight it.
+      !multi && d.call.related?.length
         ? btn(
             includeRelated ? 'Without related calls' : `With related calls (${d.call.related.length})`,
             'draw the calls this one transferred to or from, replaced or was replaced by, on the same ladder',
@@ -207,7 +274,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
               new Blob([ladderSvgText(drawing.svg, layout, drawing.rows, drawing.stamps)], {
                 type: 'image/svg+xml',
               }),
-              `call-${callId}.svg`,
+              `${stem}.svg`,
             );
           }
         },
@@ -219,7 +286,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         () => {
           if (drawing && layout) {
             ladderPng(drawing.svg, layout).then(
-              (b) => download(b, `call-${callId}.png`),
+              (b) => download(b, `${stem}.png`),
               (e: Error) => ctx.notify(e.message, 'error'),
             );
           }
@@ -246,7 +313,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
               new Blob([ladderText(s.call, s.messages, s.findings, layout, s.streams)], {
                 type: 'text/plain;charset=utf-8',
               }),
-              `call-${callId}.txt`,
+              `${stem}.txt`,
             );
         },
         { 'data-export': 'text' },
@@ -271,7 +338,12 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     drawing?.destroy();
     // Marks for test/bench/bench-browser.mjs: layout and drawing, without the fetch.
     const t0 = performance.now();
-    shownDetail = includeRelated && relatedDetails !== null ? withRelated(detail, relatedDetails) : detail;
+    shownDetail =
+      multi && withDetails !== null
+        ? withRelated(detail, withDetails)
+        : includeRelated && relatedDetails !== null
+          ? withRelated(detail, relatedDetails)
+          : detail;
     layout = layoutLadder(shownDetail.call, shownDetail.messages, shownDetail.findings, {
       aliases,
       streams: shownDetail.streams,
@@ -282,6 +354,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     replace(
       top,
       summary(captureId, detail),
+      multi ? withLine(captureId, callId, withDetails ?? [], missing, shownDetail.messages.length) : null,
       // Times relative to the ladder's first message, as its gutter (with related calls, theirs may come first).
       streamsSection(
         captureId,
@@ -302,16 +375,17 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         },
       ),
       toolbar(detail),
-      legend(layout),
+      legend(
+        layout,
+        multi
+          ? legNamesOfCalls(layout.legs, [detail.call, ...(withDetails ?? []).map((d) => d.call)])
+          : undefined,
+      ),
     );
     drawing = renderLadder(pane, layout, {
       onSelect: (id, shift) => {
         if (id === message && compare === undefined) showMessageRow(id);
-        ctx.navigate(
-          shift && message !== null && id !== message
-            ? { view: 'ladder', capture: captureId, call: callId, message, compare: id }
-            : { view: 'ladder', capture: captureId, call: callId, message: id },
-        );
+        ctx.navigate(shift && message !== null && id !== message ? at(message, id) : at(id));
       },
       onColumn: rename,
       // A stream's row clicked in the ladder: selected, and its row in the table unfolded and scrolled into view.
@@ -364,7 +438,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   }
 
   async function loadRelated(): Promise<void> {
-    if (!includeRelated || relatedDetails !== null || !detail?.call.related?.length) return;
+    if (multi || !includeRelated || relatedDetails !== null || !detail?.call.related?.length) return;
     const ids = [...new Set(detail.call.related.map((r) => r.call))];
     // A related call the store no longer has (pruned) is left out.
     const got = await Promise.all(ids.map((id) => api.call(captureId, id, abort.signal).catch(() => null)));
@@ -438,8 +512,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       side,
       captureId,
       shownDetail ?? detail,
-      () => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: null }),
-      (first) => ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: first }),
+      () => ctx.navigate(at(null)),
+      (first) => ctx.navigate(at(first)),
     );
     if (compare !== undefined) inspector.compare(id, compare);
     else inspector.show(id);
@@ -459,7 +533,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     if (message !== null) {
       // Back from a stream's row to the message the inspector shows: the address stays.
       if (id === message && compare === undefined) showMessageRow(id);
-      else ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: id }, { replace: true });
+      else ctx.navigate(at(id), { replace: true });
     } else {
       if (stream !== null) {
         stream = null;
@@ -469,11 +543,26 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     }
   }
 
+  // The other calls are fetched beside the main one; one the capture no longer has (pruned, a stale link) is left out.
+  const withFetch = Promise.all(
+    others.map((id) =>
+      api.call(captureId, id, abort.signal).then(
+        (d) => ({ id, d }),
+        () => ({ id, d: null }),
+      ),
+    ),
+  );
   api.call(captureId, callId, abort.signal).then(
     async (d) => {
       detail = d;
-      ctx.setTitle({ call: `call ${callId}` });
+      ctx.setTitle({ call: multi ? `call ${callId} with ${others.join(', ')}` : `call ${callId}` });
       await loadRelated();
+      if (multi) {
+        const got = await withFetch;
+        if (abort.signal.aborted) return;
+        withDetails = got.flatMap((x) => (x.d ? [x.d] : []));
+        missing = got.filter((x) => !x.d).map((x) => x.id);
+      }
       draw();
     },
     (e: Error) => {
@@ -520,6 +609,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   return {
     update(r) {
       if (r.view !== 'ladder' || r.capture !== captureId || r.call !== callId) return false;
+      // Other calls, or others than these: another ladder.
+      if ((r.with ?? []).join(',') !== others.join(',')) return false;
       focusMessage(r.message, r.compare);
       return true;
     },
@@ -531,7 +622,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       if (e.key === 'Enter' && cursor !== null && rowIndex(rows, cursor) >= 0) {
         // On a stream's row: its row in the table, unfolded and in view.
         if (cursor.kind === 'stream') selectStream(cursor.id, true);
-        else ctx.navigate({ view: 'ladder', capture: captureId, call: callId, message: cursor.id });
+        else ctx.navigate(at(cursor.id));
         return true;
       }
       if (e.key === '+' || e.key === '=') {
