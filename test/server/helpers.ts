@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
 import { type StartedServer, type StartOptions, startServer } from '../../server/start.js';
 import type { CaptureInfo } from '../../src/store/store.js';
 
@@ -71,4 +72,36 @@ export async function uploadReady(s: StartedServer, file: string): Promise<Captu
   const info = await settled(s, await uploadRaw(s, file));
   if (info.status !== 'ready') throw new Error(`${file}: ${info.status} ${info.error}`);
   return info;
+}
+
+/** A capture event as socket.io brings it: `[event, payload]`. */
+export type CaptureEvent = [
+  string,
+  { id?: string; capture?: CaptureInfo; progress?: number; stats?: { sipMessages: number } },
+];
+
+/**
+ * Listens on socket.io, runs `act` (which returns the capture's id), and
+ * gives the events of that capture up to its `capture:ready`, in order.
+ */
+export async function eventsUntilReady(
+  s: StartedServer,
+  act: () => Promise<string>,
+): Promise<CaptureEvent[]> {
+  const socket: Socket = io(s.url, { transports: ['websocket'], forceNew: true });
+  const events: CaptureEvent[] = [];
+  socket.onAny((event: string, payload) => events.push([event, payload]));
+  try {
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    const id = await act();
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        events.some(([e, p]) => e === 'capture:ready' && p.id === id) ? resolve() : undefined;
+      socket.on('capture:ready', check);
+      check();
+    });
+    return events.filter(([, p]) => p.id === id || p.capture?.id === id);
+  } finally {
+    socket.close();
+  }
 }

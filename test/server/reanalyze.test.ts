@@ -8,12 +8,11 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { CaptureInfo, Store } from '../../src/store/store.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
-import { getJson, settled, type TestServer, testServer, uploadRaw } from './helpers.js';
+import { eventsUntilReady, getJson, settled, type TestServer, testServer, uploadRaw } from './helpers.js';
 
 const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
 const TEN = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
@@ -102,19 +101,10 @@ for (const kind of ['sqlite', 'memory'] as const) {
     it('pushes capture:reanalyze {capture} (status analyzing), then capture:ready', async () => {
       const id = await uploadRaw(s, BASIC);
       await settled(s, id);
-      const socket: Socket = io(s.url, { transports: ['websocket'], forceNew: true });
-      const events: Array<[string, { id?: string; capture?: CaptureInfo }]> = [];
-      socket.onAny((event: string, payload) => events.push([event, payload]));
-      await new Promise<void>((r) => socket.on('connect', () => r()));
-      await reanalyze(s, id);
-      await new Promise<void>((resolve) => {
-        const check = () =>
-          events.some(([e, p]) => e === 'capture:ready' && p.id === id) ? resolve() : undefined;
-        socket.on('capture:ready', check);
-        check();
+      const mine = await eventsUntilReady(s, async () => {
+        await reanalyze(s, id);
+        return id;
       });
-      socket.close();
-      const mine = events.filter(([, p]) => p.id === id || p.capture?.id === id);
       expect(mine[0][0]).toBe('capture:reanalyze');
       expect(mine[0][1].capture).toMatchObject({ id, status: 'analyzing', progress: 0, stats: null });
       expect(mine.at(-1)![0]).toBe('capture:ready');

@@ -11,35 +11,7 @@ import type { MessageRow, RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { type LadderRow, ladderRows, rowIndex, sameRow, stepRow } from '../../web/src/ladder/row-nav.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
-
-const A = '10.0.0.1:5060';
-const B = '10.0.0.2:5060';
-const call = { callIds: ['x'], links: [], endpoints: [] };
-
-function msg(id: number, ts: number, src: string, dst: string, method: string): MessageRow {
-  return { id, frame: id + 1, ts, src, dst, callId: 'x', transport: 'udp', method } as unknown as MessageRow;
-}
-
-function rtp(id: number, start: number, src: string, dst: string): RtpStream {
-  return {
-    id,
-    ssrc: `0x0000000${id}`,
-    src,
-    dst,
-    media: 'audio',
-    codecs: ['PCMA/8000'],
-    setup: 0,
-    reverse: true,
-    call: 0,
-    packets: 100,
-    expected: 100,
-    lost: 0,
-    lostPercent: 0,
-    start,
-    end: start + 2,
-    durationMs: 2000,
-  } as unknown as RtpStream;
-}
+import { A, B, call, msg, rtp } from './ladder-fixtures.js';
 
 const m = (id: number): LadderRow => ({ kind: 'message', id });
 const s = (id: number): LadderRow => ({ kind: 'stream', id });

@@ -18,6 +18,7 @@ import { withRelated } from '../../web/src/ladder/related-merge.js';
 import { ladderText } from '../../web/src/ladder/text-export.js';
 import { streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
+import { A, B, call, msg, rtp } from './ladder-fixtures.js';
 
 /** The lines of a text from its ladder header (`time …`) to the blank line after it. */
 function ladderLines(text: string): string[] {
@@ -28,47 +29,6 @@ function ladderLines(text: string): string[] {
 }
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
-
-const A = '10.0.0.1:5060';
-const B = '10.0.0.2:5060';
-const call = { callIds: ['x'], links: [], endpoints: [] };
-
-function msg(id: number, ts: number, src: string, dst: string, what: string | number): MessageRow {
-  const head =
-    typeof what === 'number' ? { status: what, reason: what === 200 ? 'OK' : 'Ringing' } : { method: what };
-  return { id, frame: id + 1, ts, src, dst, callId: 'x', transport: 'udp', ...head } as unknown as MessageRow;
-}
-
-function rtp(id: number, start: number, src: string, dst: string, o: Partial<RtpStream> = {}): RtpStream {
-  return {
-    id,
-    ssrc: `0x0000000${id}`,
-    src,
-    dst,
-    media: 'audio',
-    codecs: ['PCMA/8000'],
-    setup: 0,
-    reverse: true,
-    call: 0,
-    firstFrame: 10,
-    lastFrame: 500,
-    packets: 512,
-    bytes: 81920,
-    expected: 512,
-    lost: 0,
-    lostPercent: 0,
-    sequenceErrors: 0,
-    start,
-    end: start + 10.24,
-    durationMs: 10240,
-    minDeltaMs: 20,
-    meanDeltaMs: 20,
-    maxDeltaMs: 20,
-    meanJitterMs: 0.1,
-    maxJitterMs: 0.5,
-    ...o,
-  } as RtpStream;
-}
 
 /** INVITE, 180, 200 OK, ACK between A and B, then BYE and its 200 ten seconds later. */
 const basic = (): MessageRow[] => [

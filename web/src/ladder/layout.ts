@@ -72,18 +72,23 @@ export interface FindingMarker {
   y: number;
 }
 
-export interface Arrow {
-  messageId: number;
-  frame: number;
-  /** Row in time order, 0-based. */
+/** Where a row of the ladder is drawn: a message's arrow or an RTP stream's line. */
+export interface RowPlace {
+  /** Row in time order (messages' and streams' rows together), 0-based. */
   row: number;
   y: number;
+  /** Columns of the source and the destination. */
   from: number;
   to: number;
   x1: number;
   x2: number;
-  /** Source and destination fall in the same column (same address, or merged by an alias). */
+  /** Source and destination fall in the same column (same address or host, or merged by an alias). */
   self: boolean;
+}
+
+export interface Arrow extends RowPlace {
+  messageId: number;
+  frame: number;
   /** `INVITE`, `180 Ringing`. */
   label: string;
   /** The label cut to the space between the columns. */

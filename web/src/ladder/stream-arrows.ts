@@ -12,20 +12,13 @@
  */
 import type { RtpStream } from '../api/types.js';
 import { countText, durationText, ellipsis, relTime } from '../format.js';
+import type { RowPlace } from './layout.js';
 
 /** An RTP stream's row: a thick double line from the column of its source to that of its destination. */
-export interface StreamArrow {
+/** `self`: both ends fall in one column (one host, or merged by an alias): a loop, as a message to itself. */
+export interface StreamArrow extends RowPlace {
   streamId: number;
   ssrc: string;
-  /** Row in time order among the messages' rows, 0-based. */
-  row: number;
-  y: number;
-  from: number;
-  to: number;
-  x1: number;
-  x2: number;
-  /** Both ends fall in one column (one host, or merged by an alias): a loop, as a message to itself. */
-  self: boolean;
   /** `PCMA/8000, CN/8000`, or the media when no payload type was seen. */
   codecs: string;
   /** `496 pkts`. */
