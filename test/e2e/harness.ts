@@ -109,6 +109,18 @@ export async function startHarness(o: { samples?: string[] } = {}): Promise<Harn
   };
 }
 
+/** The id of the harness's one capture (a sample given to `startHarness`), once its analysis is over; it must be ready. */
+export async function onlyCaptureId(hx: Harness): Promise<string> {
+  for (;;) {
+    const list = await hx.api<Array<{ id: string; status: string }>>('/api/captures');
+    if (list.length === 1 && list[0].status !== 'analyzing') {
+      if (list[0].status !== 'ready') throw new Error(`capture ${list[0].id} is ${list[0].status}`);
+      return list[0].id;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Uploads through the page's file input and waits until the capture's row says `status`. */
 export async function uploadThroughPicker(
   page: Page,

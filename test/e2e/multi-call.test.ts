@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDetail, CallPage } from '../../web/src/api/types.js';
-import { chromiumPresent, type Harness, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
 
 const T = 60_000;
 
@@ -30,15 +30,7 @@ describe.skipIf(!chromiumPresent)('several calls on one ladder', () => {
 
   beforeAll(async () => {
     hx = await startHarness({ samples: [join(ROOT, 'samples/sipp-10-calls.pcap')] });
-    for (;;) {
-      const list = await hx.api<Array<{ id: string; status: string }>>('/api/captures');
-      if (list.length === 1 && list[0].status !== 'analyzing') {
-        expect(list[0].status).toBe('ready');
-        captureId = list[0].id;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    captureId = await onlyCaptureId(hx);
     ({ calls } = await hx.api<CallPage>(`/api/captures/${captureId}/calls?limit=100&sort=start&order=asc`));
     expect(calls.length).toBe(10);
     picked = await Promise.all(

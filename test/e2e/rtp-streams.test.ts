@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDetail, CallPage, RtpStream } from '../../web/src/api/types.js';
 import { IMG_PAYLOAD, SCRIPT_PAYLOAD } from './captures.js';
-import { chromiumPresent, type Harness, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
 
 const T = 60_000;
 
@@ -28,15 +28,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
 
   beforeAll(async () => {
     hx = await startHarness({ samples: [join(ROOT, 'samples/call-with-rtp.pcap')] });
-    for (;;) {
-      const list = await hx.api<Array<{ id: string; status: string }>>('/api/captures');
-      if (list.length === 1 && list[0].status !== 'analyzing') {
-        expect(list[0].status).toBe('ready');
-        captureId = list[0].id;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    captureId = await onlyCaptureId(hx);
     const { calls } = await hx.api<CallPage>(`/api/captures/${captureId}/calls?limit=100`);
     const details = await Promise.all(
       calls.map((c) => hx.api<CallDetail>(`/api/captures/${captureId}/calls/${c.id}`)),

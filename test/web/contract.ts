@@ -11,7 +11,7 @@ import { writePcap } from '../../src/capture/pcap-writer.js';
 import { writeJsonReport } from '../../src/cli/json-output.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import type { CallRow, Finding, MessageRow } from '../../web/src/api/types.js';
+import type { CallDetail, CallRow, Finding, MessageRow } from '../../web/src/api/types.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 
 export interface ContractDoc {
@@ -46,4 +46,16 @@ export async function contractOfFlow(flow: SipMessage[]): Promise<ContractDoc> {
 export function messagesOfCall(doc: ContractDoc, callId: number): MessageRow[] {
   const ids = new Set(doc.calls.find((c) => c.id === callId)?.messages ?? []);
   return doc.messages.filter((m) => ids.has(m.id));
+}
+
+/** What `GET /api/captures/:id/calls/:callId` answers, from the JSON contract of the file. */
+export function detailOf(doc: ContractDoc, id: number): CallDetail {
+  const call = doc.calls.find((c) => c.id === id)!;
+  return {
+    call,
+    messages: messagesOfCall(doc, id),
+    transactions: doc.transactions.filter((t) => call.transactions.includes(t.id)),
+    dialogs: doc.dialogs.filter((d) => call.dialogs.includes(d.id)),
+    findings: doc.findings.filter((f) => f.call === id),
+  } as unknown as CallDetail;
 }

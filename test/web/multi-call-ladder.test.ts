@@ -6,23 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CallDetail } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { legNamesOfCalls, withRelated } from '../../web/src/ladder/related-merge.js';
-import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
+import { contractOfFile, detailOf } from './contract.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
-
-function detailOf(doc: ContractDoc, id: number): CallDetail {
-  const call = doc.calls.find((c) => c.id === id)!;
-  return {
-    call,
-    messages: messagesOfCall(doc, id),
-    transactions: doc.transactions.filter((t) => call.transactions.includes(t.id)),
-    dialogs: doc.dialogs.filter((d) => call.dialogs.includes(d.id)),
-    findings: doc.findings.filter((f) => f.call === id),
-  } as unknown as CallDetail;
-}
 
 describe('calls marked together, on one ladder', () => {
   it('draws the union of three independent calls, in time order, each call a leg named "call N"', async () => {
