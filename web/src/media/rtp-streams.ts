@@ -7,7 +7,7 @@
  * had RTP in one direction only. Pure: no DOM, tested without a browser.
  */
 import type { CallEndpoint, MessageRow, RtpStream } from '../api/types.js';
-import { countText, relTime } from '../format.js';
+import { countText, durationText, relTime } from '../format.js';
 import { type Aliases, aliasOf, hostOf } from '../ladder/aliases.js';
 import { messageLabel } from '../ladder/layout.js';
 
@@ -129,4 +129,80 @@ export function oneWayText(streams: readonly Pick<RtpStream, 'src' | 'dst' | 'me
   const media = new Set(streams.map((s) => s.media));
   const what = media.size === 1 && media.has('audio') ? 'audio' : media.size === 1 ? [...media][0] : 'media';
   return `RTP seen in one direction only: one-way ${what}?`;
+}
+
+/** One line of a stream's details: what, and its value as text. */
+export interface StreamFact {
+  /** `lost`, `SSRC`…: the term shown, also the row's `data-fact`. */
+  key: string;
+  value: string;
+  /** Drawn with the warning colour: packets lost, RTP one way. */
+  warn?: boolean;
+  /** The setup row: the message it names (its label is `value`) and that message's call. */
+  setup?: { message: number; call: number | null };
+}
+
+/** A stream as the inspector shows it (sngrep's RTP stream details): a title and its facts in order. */
+export interface StreamFacts {
+  id: number;
+  /** `RTP stream 0x5E6F7081`. */
+  title: string;
+  facts: StreamFact[];
+}
+
+/** `AliceUA/1.0 10.0.0.1:49170`, as the table's Direction cell reads, the address whole. */
+function endText(e: StreamEnd): string {
+  return e.name === null ? e.addr : `${e.name} ${e.addr}`;
+}
+
+/**
+ * Every figure of stream `s` with the table's formatting (`streamRows`):
+ * direction with the ends named as the ladder's columns, media, codecs,
+ * SSRC, packets, expected, lost, sequence errors, frames, time (relative to
+ * `ctx.t0`, as the gutter) and duration, deltas, jitter, the setup message,
+ * the SDP direction and whether RTP came back. Facts the server did not give
+ * (older servers: the SDP direction, the reverse) are left out.
+ */
+export function streamFacts(s: RtpStream, ctx: StreamRowContext): StreamFacts {
+  const r = streamRows([s], ctx)[0];
+  const facts: Array<StreamFact | null> = [
+    { key: 'direction', value: `${endText(r.src)} → ${endText(r.dst)}` },
+    { key: 'media', value: s.media },
+    { key: 'codecs', value: r.codecs },
+    s.payloadTypes?.length ? { key: 'payload types', value: s.payloadTypes.join(', ') } : null,
+    { key: 'SSRC', value: s.ssrc },
+    { key: 'packets', value: r.packets },
+    { key: 'expected', value: Number.isFinite(s.expected) ? countText(s.expected) : '–' },
+    { key: 'lost', value: r.lost, warn: r.lossy },
+    {
+      key: 'sequence errors',
+      value: Number.isFinite(s.sequenceErrors) ? countText(s.sequenceErrors) : '–',
+      warn: s.sequenceErrors > 0,
+    },
+    { key: 'first frame', value: String(s.firstFrame) },
+    { key: 'last frame', value: String(s.lastFrame) },
+    { key: 'time', value: `${r.time} s` },
+    { key: 'duration', value: durationText(s.durationMs) },
+    {
+      key: 'delta min / mean / max',
+      value: `${msText(s.minDeltaMs)} / ${msText(s.meanDeltaMs)} / ${r.maxDelta} ms`,
+    },
+    { key: 'jitter mean / max', value: `${r.meanJitter} / ${r.maxJitter} ms` },
+    {
+      key: 'setup',
+      value: `${r.setupLabel} (#${r.setup})`,
+      setup: { message: r.setup, call: r.setupCall },
+    },
+    s.setupDirection ? { key: 'SDP direction', value: s.setupDirection } : null,
+    s.reverse === undefined
+      ? null
+      : s.reverse
+        ? { key: 'RTP back', value: 'yes' }
+        : { key: 'RTP back', value: '⚠ no: one-way media, no RTP seen back between these hosts', warn: true },
+  ];
+  return {
+    id: s.id,
+    title: `RTP stream ${s.ssrc}`,
+    facts: facts.filter((f): f is StreamFact => f !== null),
+  };
 }
