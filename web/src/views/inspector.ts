@@ -2,7 +2,10 @@
  * The message inspector: the raw message with the header under the cursor
  * highlighted (from the parser's offsets), the parsed headers, the decoded
  * SDP, frame numbers, transport, the transaction and dialog it belongs to,
- * and its findings with the rule's RFC sentence and explanation.
+ * and its findings with the rule's RFC sentence and explanation. Or, while
+ * an RTP stream's row is selected in the ladder, that stream's figures
+ * (sngrep's RTP stream details), as text only: its codecs and addresses are
+ * the capture's, attacker text.
  */
 import { api } from '../api/client.js';
 import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
@@ -11,13 +14,58 @@ import { wallClock } from '../format.js';
 import { contextNote, messageGuide, relationNote } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
+import type { StreamFacts } from '../media/rtp-streams.js';
 import { compareView } from './message-compare.js';
 
 export interface Inspector {
   show(messageId: number): void;
   /** Messages `a` and `b` side by side (message-compare.ts). */
   compare(a: number, b: number): void;
+  /**
+   * An RTP stream instead of a message: `setupHref` the address of its setup
+   * message, `onSetup` called when that link is clicked (before the browser
+   * follows it), `onClose` for the close button.
+   */
+  showStream(s: StreamFacts, o: { setupHref: string; onSetup(): void; onClose(): void }): void;
   destroy(): void;
+}
+
+/** A stream's facts as a definition list; the setup message a link. */
+function streamView(s: StreamFacts, o: { setupHref: string; onSetup(): void; onClose(): void }): HTMLElement {
+  const close = h('button', { type: 'button', class: 'button small', 'aria-label': 'close inspector' }, '×');
+  close.addEventListener('click', o.onClose);
+  const dl = h('dl', { class: 'kv stream-facts' });
+  for (const f of s.facts) {
+    let value: Node | string = f.value;
+    if (f.setup) {
+      const a = h(
+        'a',
+        {
+          href: o.setupHref,
+          title: 'show the message whose SDP announced the address of this stream',
+          'data-stream-setup': String(f.setup.message),
+        },
+        f.value,
+      );
+      a.addEventListener('click', o.onSetup);
+      value = a;
+    }
+    dl.append(
+      h('dt', null, f.key),
+      h('dd', { 'data-fact': f.key, class: f.warn ? 'sev-warning' : null }, value),
+    );
+  }
+  return h(
+    'div',
+    { class: 'inspector inspector-stream', 'data-inspected-stream': String(s.id) },
+    h('header', null, h('h2', null, s.title), close),
+    dl,
+    h(
+      'p',
+      { class: 'compare-hint' },
+      'Times in seconds since the ladder’s first message, as its gutter. Esc leaves the stream.',
+    ),
+  );
 }
 
 function kv(rows: Array<[string, Node | string | null]>): HTMLElement {
@@ -121,7 +169,7 @@ export function createInspector(
   onCloseCompare: (first: number) => void,
 ): Inspector {
   let abort = new AbortController();
-  /** What the pane shows: `m:<id>` or `c:<a>/<b>`. */
+  /** What the pane shows: `m:<id>`, `c:<a>/<b>` or a stream's `s:<id>`. */
   let shown: string | null = null;
 
   function render(m: MessageDetail, rules: Rule[]): void {
@@ -281,6 +329,14 @@ export function createInspector(
           if (!signal.aborted) replace(container, h('div', { class: 'inspector error-text' }, e.message));
         },
       );
+    },
+    showStream(s, o) {
+      if (shown === `s:${s.id}`) return;
+      shown = `s:${s.id}`;
+      // A message still loading is not wanted any more.
+      abort.abort();
+      abort = new AbortController();
+      replace(container, streamView(s, o));
     },
     destroy() {
       abort.abort();
