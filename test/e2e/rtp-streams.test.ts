@@ -6,9 +6,12 @@
  * link selecting the SDP message in the ladder, each stream drawn as a row
  * of the ladder (labels, loss, one-way note, gutter time, click to its table
  * row, the SVG/PNG/text exports), a call detail without `streams` (an older
- * server) and one whose stream strings carry markup (shown as text).
+ * server) and one whose stream strings carry markup (shown as text). A
+ * stream selected shows its figures in the inspector (its setup link, Esc
+ * back to the address's message).
  * Screenshots: test-output/screenshots/rtp-streams.png (the README's
- * web/screenshots/rtp-streams.png), rtp-ladder-export.png (the PNG export).
+ * web/screenshots/rtp-streams.png), rtp-ladder-export.png (the PNG export),
+ * rtp-stream-inspector.png (a stream in the inspector).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +55,9 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
   const cells = (row: string, col: string) => page().locator(`${row} td[data-col="${col}"]`);
   /** The ladder's row of a stream, and the y of a row (stream or message) in the ladder. */
   const streamRow = (id: number) => page().locator(`svg.ladder g.ladder-rtp[data-stream-id="${id}"]`);
+  /** The inspector on a stream: its title, and one of its facts by name. */
+  const streamPane = (id: number) => page().locator(`.inspector-stream[data-inspected-stream="${id}"]`);
+  const fact = (key: string) => page().locator(`.inspector-stream dd[data-fact="${key}"]`);
   const rowY = async (selector: string) =>
     Number(
       /translate\(0,([\d.]+)\)/.exec(
@@ -271,12 +277,50 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
           .first()
           .evaluate((e) => getComputedStyle(e).backgroundColor),
       ).toBe('rgba(246, 224, 94, 0.45)');
-      // A stream has no address: the inspector and the address stay on the ACK.
+      // A stream has no address: the address stays on the ACK, the inspector shows the stream.
       expect(page().url()).toBe(ackUrl);
-      expect(await page().locator('.inspector').getAttribute('data-inspected')).toBe(String(ack.id));
+      await streamPane(first.id).waitFor();
+      expect(await page().locator('.inspector[data-inspected]').count()).toBe(0);
+      expect(await page().locator('.inspector-stream h2').textContent()).toBe('RTP stream 0x5E6F7081');
+      expect(first.ssrc).toBe('0x5E6F7081');
+      expect(await fact('SSRC').textContent()).toBe('0x5E6F7081');
+      expect(await fact('packets').textContent()).toBe('499');
+      expect(await fact('expected').textContent()).toBe('499');
+      expect(await fact('lost').textContent()).toBe('0 (0.0 %)');
+      expect(await fact('lost').getAttribute('class')).toBeNull();
+      // The ends named as the table names them, the time as the gutter and the table give it.
+      expect(await fact('direction').textContent()).toBe(
+        'BobPhone/2.0 10.0.0.2:3456 → AliceUA/1.0 10.0.0.1:49170',
+      );
+      const firstTime = (await page()
+        .locator(`tr.rtp-row[data-stream-id="${first.id}"] td`)
+        .nth(8)
+        .textContent()) as string;
+      expect(await fact('time').textContent()).toBe(`${firstTime} s`);
+      expect(await fact('codecs').textContent()).toBe('PCMU/8000');
+      expect(await fact('first frame').textContent()).toBe(String(first.firstFrame));
+      expect(await fact('jitter mean / max').textContent()).toBe(
+        `${(first.meanJitterMs as number).toFixed(3)} / ${(first.maxJitterMs as number).toFixed(3)} ms`,
+      );
+      expect(await fact('RTP back').textContent()).toBe('yes');
+      expect(await fact('SDP direction').textContent()).toBe(first.setupDirection as string);
+      expect(await page().locator('.ladder-split.inspecting').count()).toBe(1);
       await page().screenshot({ path: join(SCREENSHOTS, 'rtp-stream-selected.png') });
+      await page()
+        .locator('.inspector-pane')
+        .screenshot({ path: join(SCREENSHOTS, 'rtp-stream-inspector.png') });
       await page().keyboard.press('ArrowDown');
       await expectStream(second);
+      // The lossy one: its loss as the table writes it, in the warning colour.
+      await streamPane(second.id).waitFor();
+      expect(await fact('SSRC').textContent()).toBe(second.ssrc);
+      expect(await fact('packets').textContent()).toBe('496');
+      expect(await fact('lost').textContent()).toBe('3 (0.6 %)');
+      expect(await fact('lost').textContent()).toBe(
+        await cells(`tr.rtp-row[data-stream-id="${second.id}"]`, 'lost').textContent(),
+      );
+      expect(await fact('lost').evaluate((e) => getComputedStyle(e).color)).toBe('rgb(183, 121, 31)');
+      expect(page().url()).toBe(ackUrl);
       // ↓ again: the BYE, in the inspector, at its own address; no stream selected any more.
       await page().keyboard.press('ArrowDown');
       await page().locator(`.inspector[data-inspected="${bye.id}"] [data-raw]`).waitFor();
@@ -289,9 +333,11 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       // ↑ goes back the same way: the second stream, the first, the ACK (in the inspector again).
       await page().keyboard.press('ArrowUp');
       await expectStream(second);
+      await streamPane(second.id).waitFor();
       expect(page().url()).toContain(`/messages/${bye.id}`);
       await page().keyboard.press('ArrowUp');
       await expectStream(first);
+      await streamPane(first.id).waitFor();
       await page().keyboard.press('ArrowUp');
       await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
       expect(await selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
@@ -304,6 +350,9 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
       expect(await selected.count()).toBe(0);
       expect(page().url()).toBe(ackUrl);
+      // The ACK is in the inspector again (the address did not change).
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
+      expect(await page().locator('.inspector-stream').count()).toBe(0);
 
       // A click on the ACK (the address's message) while a stream is selected selects the ACK again.
       await page().keyboard.press('ArrowDown');
@@ -312,6 +361,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
       expect(await selected.count()).toBe(0);
       expect(await picked.count()).toBe(0);
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
 
       // Enter on a stream's row unfolds the table at its row, when it was folded.
       await page().keyboard.press('ArrowDown');
@@ -337,19 +387,103 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       await expectStream(second);
       expect(page().url()).toBe(ackUrl);
 
-      // Esc closes the inspector as from a message, and takes the selection off; ↓ goes on from the stream.
+      // Esc leaves the stream first: back to the ACK the address names, in the inspector and selected.
+      await page().keyboard.press('Escape');
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
+      expect(await page().locator('.inspector-stream').count()).toBe(0);
+      expect(page().url()).toBe(ackUrl);
+      expect(await selectedArrow.getAttribute('data-message-id')).toBe(String(ack.id));
+      expect(await selected.count()).toBe(0);
+      expect(await picked.count()).toBe(0);
+      // A second Esc closes the inspector as from a message, and takes the selection off.
       await page().keyboard.press('Escape');
       await page().waitForURL(new RegExp(`/calls/${twoWay.call.id}$`));
       await expect.poll(() => page().locator('.ladder-split.inspecting').count()).toBe(0);
-      expect(await selected.count()).toBe(0);
-      expect(await picked.count()).toBe(0);
+      expect(await selectedArrow.count()).toBe(0);
+      // ↓ goes on from the ACK: the stream, selected in the ladder only, as a message is without the inspector.
+      await page().keyboard.press('ArrowDown');
+      await expectStream(first);
+      expect(await page().locator('.ladder-split.inspecting').count()).toBe(0);
+      await page().keyboard.press('ArrowDown');
+      await expectStream(second);
       await page().keyboard.press('ArrowDown');
       await expect.poll(() => selectedArrow.getAttribute('data-message-id')).toBe(String(bye.id));
-      // Without the inspector open, a message is selected in the ladder only, as before.
       expect(page().url()).toMatch(new RegExp(`/calls/${twoWay.call.id}$`));
       await page().keyboard.press('ArrowUp');
       await expectStream(second);
       expect(await page().locator('.ladder-split.inspecting').count()).toBe(0);
+
+      // A click on a stream with no message open opens the inspector on it; Esc closes it, the address unchanged.
+      await streamRow(first.id).locator('.rtp-label').click();
+      await expectStream(first);
+      await streamPane(first.id).waitFor();
+      expect(await page().locator('.ladder-split.inspecting').count()).toBe(1);
+      await page().keyboard.press('Escape');
+      await expect.poll(() => page().locator('.ladder-split.inspecting').count()).toBe(0);
+      expect(await page().locator('.inspector').count()).toBe(0);
+      expect(await selected.count()).toBe(0);
+      expect(await picked.count()).toBe(0);
+      expect(page().url()).toMatch(new RegExp(`/calls/${twoWay.call.id}$`));
+      // ↓ goes on from the stream left.
+      await page().keyboard.press('ArrowDown');
+      await expectStream(second);
+      // With the stream's inspector open (a click), ↓ onto a message shows it at its address.
+      await streamRow(second.id).locator('.rtp-label').click();
+      await streamPane(second.id).waitFor();
+      await page().keyboard.press('ArrowDown');
+      await page().locator(`.inspector[data-inspected="${bye.id}"] [data-raw]`).waitFor();
+      expect(page().url()).toContain(`/calls/${twoWay.call.id}/messages/${bye.id}`);
+      expect(hx.events.errors).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    "links a stream in the inspector to its setup message (the 200 OK or the INVITE), as the table's Setup link",
+    async () => {
+      const [first, second] = [...(twoWay.streams as RtpStream[])].sort((p, q) => p.start - q.start);
+      const ack = twoWay.messages.find((m) => m.method === 'ACK') as CallDetail['messages'][number];
+      await open(twoWay, ack.id);
+      await page().locator(`.inspector[data-inspected="${ack.id}"] [data-raw]`).waitFor();
+      await page().keyboard.press('ArrowDown');
+      await streamPane(first.id).waitFor();
+      const link = page().locator('.inspector-stream a[data-stream-setup]');
+      const tableLink = (id: number) => page().locator(`tr.rtp-row[data-stream-id="${id}"] a[data-setup]`);
+      expect(await link.textContent()).toBe(`${await tableLink(first.id).textContent()} (#${first.setup})`);
+      expect(await link.getAttribute('data-stream-setup')).toBe(String(first.setup));
+      await link.click();
+      await page().locator(`.inspector[data-inspected="${first.setup}"] [data-raw]`).waitFor();
+      expect(page().url()).toContain(`/calls/${twoWay.call.id}/messages/${first.setup}`);
+      expect(await page().locator('svg.ladder .arrow.selected').getAttribute('data-message-id')).toBe(
+        String(first.setup),
+      );
+      expect(await page().locator('svg.ladder g.ladder-rtp.selected').count()).toBe(0);
+      expect(await page().locator('tr.rtp-row.picked').count()).toBe(0);
+      expect(await page().locator('.inspector [data-raw]').textContent()).toContain('m=audio ');
+
+      // From the message the address names already: the link selects it again, no route change.
+      const at = page().url();
+      await tableLink(first.id).locator('xpath=ancestor::tr').locator('td.codecs').click();
+      await streamPane(first.id).waitFor();
+      await link.click();
+      await page().locator(`.inspector[data-inspected="${first.setup}"] [data-raw]`).waitFor();
+      expect(page().url()).toBe(at);
+      await expect
+        .poll(() => page().locator('svg.ladder .arrow.selected').getAttribute('data-message-id'))
+        .toBe(String(first.setup));
+      expect(await page().locator('svg.ladder g.ladder-rtp.selected').count()).toBe(0);
+
+      // The other stream's setup is the other SDP message.
+      await tableLink(second.id).locator('xpath=ancestor::tr').locator('td.codecs').click();
+      await streamPane(second.id).waitFor();
+      await link.click();
+      await page().locator(`.inspector[data-inspected="${second.setup}"] [data-raw]`).waitFor();
+      expect(page().url()).toContain(`/messages/${second.setup}`);
+      const labels = [first.setup, second.setup].map((id) => {
+        const m = twoWay.messages.find((x) => x.id === id);
+        return m?.method ?? `${m?.status} ${m?.reason}`;
+      });
+      expect(labels.sort()).toEqual(['200 OK', 'INVITE']);
       expect(hx.events.errors).toEqual([]);
     },
     T,
@@ -486,6 +620,16 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
         await page().locator('svg.ladder g.column-head').nth(2).locator('title').textContent(),
       ).toContain(SCRIPT_PAYLOAD);
       expect(await page().locator('svg.ladder img, svg.ladder script, svg.ladder svg').count()).toBe(0);
+      // And in the inspector, the stream selected from its table row.
+      await row.locator('td.dir').click();
+      const pane = page().locator(`.inspector-stream[data-inspected-stream="${twoWay.streams?.[0].id}"]`);
+      await pane.waitFor();
+      expect(await pane.locator('h2').textContent()).toBe(`RTP stream ${IMG_PAYLOAD}`);
+      expect(await pane.locator('dd[data-fact="codecs"]').textContent()).toBe(IMG_PAYLOAD);
+      expect(await pane.locator('dd[data-fact="SSRC"]').textContent()).toBe(IMG_PAYLOAD);
+      expect(await pane.locator('dd[data-fact="media"]').textContent()).toBe(SCRIPT_PAYLOAD);
+      expect(await pane.locator('dd[data-fact="direction"]').textContent()).toContain(`${SCRIPT_PAYLOAD} → `);
+      expect(await page().locator('.inspector-pane img, .inspector-pane script').count()).toBe(0);
       expect(
         await page().evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
       ).toBeUndefined();

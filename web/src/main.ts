@@ -175,6 +175,11 @@ document.addEventListener('keydown', (e) => {
     return;
   }
   if (e.key === 'Escape') {
+    // The view first: the ladder leaves a selected RTP stream before the message the address names.
+    if (view?.key?.(e)) {
+      e.preventDefault();
+      return;
+    }
     // From the address, not from `route`: a second Esc pressed before the first
     // one's hashchange has run must still go one level further up.
     navigate(parentRoute(parseRoute(location.hash)));

@@ -18,6 +18,7 @@ import { legNamesOfCalls, withRelated } from '../ladder/related-merge.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import { type LadderRow, ladderRows, rowIndex, stepRow } from '../ladder/row-nav.js';
 import { ladderText } from '../ladder/text-export.js';
+import { streamFacts } from '../media/rtp-streams.js';
 import { formatRoute, type Route } from '../router.js';
 import { relationsLine } from './call-relations.js';
 import { pickStreamRow, streamsSection } from './call-streams.js';
@@ -217,10 +218,16 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   let rows: LadderRow[] = [];
   /**
    * The stream whose row is selected (↑/↓, a click on it in the ladder or in
-   * the streams table), null when none. The address keeps the message the
-   * inspector shows: a stream has no address of its own.
+   * the streams table), null when none. The address keeps the message it
+   * names: a stream has no address of its own.
    */
   let stream: number | null = null;
+  /**
+   * The inspector shows the selected stream: it was clicked (in the ladder
+   * or the table) or Enter pressed on it, or a message or stream was in the
+   * inspector when ↑/↓ reached it. Esc leaves it (`leaveStream`).
+   */
+  let streamOpen = false;
   let aliases = loadAliases();
   const abort = new AbortController();
 
@@ -367,7 +374,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
           messages: detail.messages,
         },
         {
-          pick: (id) => selectStream(id),
+          pick: (id) => selectStream(id, { open: true }),
           // The address may already name it (a stream's row took the selection meanwhile).
           setup: (id, call) => {
             if (call === callId && id === message && compare === undefined) showMessageRow(id);
@@ -389,28 +396,88 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       },
       onColumn: rename,
       // A stream's row clicked in the ladder: selected, and its row in the table unfolded and scrolled into view.
-      onStream: (id) => selectStream(id, true),
+      onStream: (id) => selectStream(id, { unfold: true, open: true }),
     });
     performance.measure('ladder:layout', { start: t0, end: t1 });
     performance.measure('ladder:render', { start: t1, end: performance.now() });
     const keep = stream;
+    const keepOpen = streamOpen;
     if (message !== null) focusMessage(message, compare);
-    if (keep !== null) selectStream(keep);
+    // A stream no longer drawn (the related calls switched off) leaves no inspector on it.
+    if (keep !== null && !selectStream(keep, { open: keepOpen }) && message === null) focusMessage(null);
   }
 
   /**
    * Selects stream `id`'s row in the ladder (brought into view) and picks
    * its row in the streams table (`unfold`: unfolding the table when it is
-   * folded); the inspector, if open, stays on its message. A stream the
-   * ladder does not draw is left alone.
+   * folded); the inspector shows the stream when `open` or when it is open
+   * already (on a message or a stream). False for a stream the ladder does
+   * not draw, left alone.
    */
-  function selectStream(id: number, unfold = false): void {
-    if (!layout?.streams.some((s) => s.streamId === id)) return;
+  function selectStream(id: number, o: { unfold?: boolean; open?: boolean } = {}): boolean {
+    if (!layout?.streams.some((s) => s.streamId === id)) return false;
     stream = id;
     cursor = { kind: 'stream', id };
     drawing?.selectStream(id);
     // A related call's stream is not in this call's table.
-    pickStreamRow(top, id, { unfold });
+    pickStreamRow(top, id, { unfold: o.unfold });
+    if (o.open || streamOpen || message !== null) inspectStream(id);
+    return true;
+  }
+
+  /** The inspector on stream `id`: its figures as the table gives them, its setup message a link. */
+  function inspectStream(id: number): void {
+    const s = shownDetail?.streams?.find((x) => x.id === id);
+    if (!s || !detail || !shownDetail || !layout) return;
+    streamOpen = true;
+    // The call's own streams name their ends as its table does; a related call's by every call drawn.
+    const own = detail.streams?.some((x) => x.id === id);
+    const facts = streamFacts(s, {
+      t0: layout.start ?? detail.call.start,
+      aliases,
+      endpoints: (own ? detail : shownDetail).call.endpoints,
+      messages: shownDetail.messages,
+    });
+    const drawn = layout.arrows.some((a) => a.messageId === s.setup);
+    const setupHref = formatRoute(
+      drawn ? at(s.setup) : { view: 'ladder', capture: captureId, call: s.call ?? callId, message: s.setup },
+    );
+    openInspector().showStream(facts, {
+      setupHref,
+      // The address may name it already: no route change will come.
+      onSetup: () => {
+        if (drawn && s.setup === message && compare === undefined) leaveStream();
+      },
+      onClose: () => {
+        if (message !== null) ctx.navigate(at(null));
+        else focusMessage(null);
+      },
+    });
+  }
+
+  /** The inspector, made when there is none, and the pane open. */
+  function openInspector(): Inspector {
+    split.classList.add('inspecting');
+    inspector ??= createInspector(
+      side,
+      captureId,
+      shownDetail ?? (detail as CallDetail),
+      () => ctx.navigate(at(null)),
+      (first) => ctx.navigate(at(first)),
+    );
+    return inspector;
+  }
+
+  /**
+   * Esc with a stream selected: back to the message the address names (in
+   * the inspector, its row selected), or with none the inspector closed and
+   * the ladder's selection gone (↑/↓ go on from the stream). False when no
+   * stream was selected.
+   */
+  function leaveStream(): boolean {
+    if (stream === null) return false;
+    focusMessage(message, compare);
+    return true;
   }
 
   /**
@@ -420,10 +487,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
    */
   function showMessageRow(id: number): void {
     if (stream === null) return;
-    stream = null;
-    cursor = { kind: 'message', id };
-    pickStreamRow(top, null);
-    drawing?.select(id);
+    focusMessage(id, compare);
   }
 
   /** Switches the related calls on the ladder on or off (fetching them the first time). */
@@ -489,12 +553,13 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     input.focus();
   }
 
-  function focusMessage(id: number | null, other: number | undefined): void {
+  function focusMessage(id: number | null, other?: number): void {
     message = id;
     compare = id === null ? undefined : other;
     if (!layout || !detail) return;
     if (id !== null) cursor = layout.arrows.some((a) => a.messageId === id) ? { kind: 'message', id } : null;
     // A message's selection, or none, takes a stream's place.
+    streamOpen = false;
     if (stream !== null) {
       stream = null;
       pickStreamRow(top, null);
@@ -507,16 +572,9 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       split.classList.remove('inspecting');
       return;
     }
-    split.classList.add('inspecting');
-    inspector ??= createInspector(
-      side,
-      captureId,
-      shownDetail ?? detail,
-      () => ctx.navigate(at(null)),
-      (first) => ctx.navigate(at(first)),
-    );
-    if (compare !== undefined) inspector.compare(id, compare);
-    else inspector.show(id);
+    const i = openInspector();
+    if (compare !== undefined) i.compare(id, compare);
+    else i.show(id);
   }
 
   /** ↑/↓: the previous or next row in time order, a message's or a stream's. */
@@ -530,7 +588,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     }
     const id = next.id;
     cursor = next;
-    if (message !== null) {
+    // With the inspector open (on a message or a stream), the message is shown in it, at its address.
+    if (message !== null || streamOpen) {
       // Back from a stream's row to the message the inspector shows: the address stays.
       if (id === message && compare === undefined) showMessageRow(id);
       else ctx.navigate(at(id), { replace: true });
@@ -615,13 +674,15 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       return true;
     },
     key(e) {
+      // Esc leaves a selected stream first (main.ts goes up a level otherwise).
+      if (e.key === 'Escape') return leaveStream();
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         move(e.key === 'ArrowDown' ? 1 : -1);
         return true;
       }
       if (e.key === 'Enter' && cursor !== null && rowIndex(rows, cursor) >= 0) {
-        // On a stream's row: its row in the table, unfolded and in view.
-        if (cursor.kind === 'stream') selectStream(cursor.id, true);
+        // On a stream's row: the stream in the inspector, its row in the table unfolded and in view.
+        if (cursor.kind === 'stream') selectStream(cursor.id, { unfold: true, open: true });
         else ctx.navigate(at(cursor.id));
         return true;
       }
