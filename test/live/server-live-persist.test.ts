@@ -5,30 +5,20 @@
  * and a write that fails stops the write-through with a warning on the
  * capture while the window goes on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SipMessage } from '../../src/sip/message.js';
 import { captureNumber } from '../../src/store/sqlite-rows.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CallPage, CaptureInfo } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { basicCall, T0 } from '../fixtures/flows/index.js';
-import { getJson, type TestServer, testServer } from '../server/helpers.js';
+import { getJson, type SqliteTestServer, sqliteTestServer } from '../server/helpers.js';
 import { sendHep, until } from './hep-send.js';
 
-let server: TestServer | null = null;
-let store: SqliteStore | null = null;
-let dir: string | null = null;
+let server: SqliteTestServer | null = null;
 afterEach(async () => {
   await server?.dispose();
-  await store?.close();
-  if (dir !== null) rmSync(dir, { recursive: true, force: true });
   server = null;
-  store = null;
-  dir = null;
 });
 
 /** `n` basic calls a minute apart in capture time (each is handed out as over when the next starts). */
@@ -37,19 +27,18 @@ function minuteApart(from: number, n: number): SipMessage[] {
 }
 
 async function liveOnSqlite() {
-  dir = mkdtempSync(join(tmpdir(), 'sipscope-live-db-'));
-  const file = join(dir, 'sipscope.db');
-  store = openSqliteStore({ file });
-  server = await testServer({
-    store,
+  server = await sqliteTestServer({
     live: { hep: { port: 0, host: '127.0.0.1' }, updateMs: 25, persist: { flushMs: 25 } },
   });
   const s = server;
   const id = s.server.live!.captureId;
   const info = async () => (await getJson<LiveCaptureInfo>(`${s.url}/api/captures/${id}`)).body;
   const rows = (table: string) =>
-    store!.db.prepare(`SELECT count(*) FROM ${table} WHERE cap = ?`).pluck().get(captureNumber(id)) as number;
-  return { s, id, file, tcp: s.server.live!.hepAddresses()!.tcp!, info, rows };
+    s.store.db
+      .prepare(`SELECT count(*) FROM ${table} WHERE cap = ?`)
+      .pluck()
+      .get(captureNumber(id)) as number;
+  return { s, id, file: s.db, tcp: s.server.live!.hepAddresses()!.tcp!, info, rows };
 }
 
 describe('serve --hep on the SQLite store: the window written through', () => {
@@ -75,7 +64,7 @@ describe('serve --hep on the SQLite store: the window written through', () => {
     expect((await fetch(`${s.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);
     const list = (await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body;
     expect(list.map((x) => x.id)).not.toContain(id);
-    expect(await store!.getCapture(id)).toBeUndefined();
+    expect(await s.store.getCapture(id)).toBeUndefined();
     expect(rows('calls')).toBe(0);
     expect(rows('messages')).toBe(0);
   });

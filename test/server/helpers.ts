@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { type StartedServer, type StartOptions, startServer } from '../../server/start.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CaptureInfo } from '../../src/store/store.js';
 
 export interface TestServer extends StartedServer {
@@ -24,6 +25,29 @@ export async function testServer(opts: Partial<StartOptions> = {}): Promise<Test
     async dispose() {
       await s.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SqliteTestServer extends TestServer {
+  store: SqliteStore;
+  /** The database file, `<dataDir>/sipscope.db` (as `sipscope serve` keeps it). */
+  db: string;
+}
+
+/** A test server on a SQLite store in its own data directory, as `sipscope serve` runs; `dispose` closes the store too. */
+export async function sqliteTestServer(opts: Partial<StartOptions> = {}): Promise<SqliteTestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-sqlite-'));
+  const db = join(dataDir, 'sipscope.db');
+  const store = openSqliteStore({ file: db });
+  const s = await testServer({ dataDir, store, ...opts });
+  return {
+    ...s,
+    store,
+    db,
+    async dispose() {
+      await s.dispose();
+      await store.close();
     },
   };
 }

@@ -5,14 +5,20 @@
  * the in-memory one of `serve --memory`. What the earlier analysis stored is
  * dropped: nothing of it can show beside the new results.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
-import type { CaptureInfo, Store } from '../../src/store/store.js';
+import type { CaptureInfo } from '../../src/store/store.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
-import { eventsUntilReady, getJson, settled, type TestServer, testServer, uploadRaw } from './helpers.js';
+import {
+  eventsUntilReady,
+  getJson,
+  settled,
+  sqliteTestServer,
+  type TestServer,
+  testServer,
+  uploadRaw,
+} from './helpers.js';
 
 const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
 const TEN = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
@@ -30,18 +36,12 @@ async function fileOf(s: TestServer, id: string): Promise<string> {
 for (const kind of ['sqlite', 'memory'] as const) {
   describe(`analyse a capture again (${kind} store)`, () => {
     let s: TestServer;
-    let sqlite: Store | undefined;
 
     beforeAll(async () => {
-      if (kind === 'sqlite') {
-        const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-reanalyze-'));
-        sqlite = openSqliteStore({ file: join(dataDir, 'sipscope.db') });
-        s = await testServer({ store: sqlite, dataDir });
-      } else s = await testServer();
+      s = kind === 'sqlite' ? await sqliteTestServer() : await testServer();
     });
     afterAll(async () => {
       await s.dispose();
-      await sqlite?.close();
     });
 
     it('keeps the id, drops the rows of the earlier analysis and stores the new ones', async () => {

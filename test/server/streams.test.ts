@@ -10,32 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CallDetail } from '../../src/store/store.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
-import { getJson, type TestServer, testServer, uploadReady } from './helpers.js';
+import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } from './helpers.js';
 
 const RTP = join(SAMPLES_DIR, 'call-with-rtp.pcap');
 
 let server: TestServer | null = null;
-let store: SqliteStore | null = null;
-let dir: string | null = null;
 afterEach(async () => {
   await server?.dispose();
-  await store?.close();
-  if (dir !== null) rmSync(dir, { recursive: true, force: true });
-  server = store = dir = null;
+  server = null;
 });
 
 describe('RTP streams in the call detail', () => {
   it.each(['memory', 'sqlite'])(
     'gives each call the streams its SDP set up, as the CLI finds them (%s store)',
     async (kind) => {
-      if (kind === 'sqlite') {
-        dir = mkdtempSync(join(tmpdir(), 'sipscope-streams-'));
-        store = openSqliteStore({ file: join(dir, 'sipscope.db') });
-      }
-      server = await testServer(store === null ? {} : { store });
+      server = kind === 'sqlite' ? await sqliteTestServer() : await testServer();
       const want = await analyzeCapture(RTP);
       expect(want.calls.length).toBe(2);
       const id = (await uploadReady(server, RTP)).id;
