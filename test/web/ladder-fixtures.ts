@@ -50,3 +50,28 @@ export function rtp(
     ...o,
   } as RtpStream;
 }
+
+/**
+ * A stream with no figures of its own: no delta or jitter (too few packets),
+ * no payload type seen, and none of what older servers did not send
+ * (`reverse`, `setupDirection`, `answered`); `o` gives the rest.
+ */
+export function bareStream(
+  id: number,
+  start: number,
+  src: string,
+  dst: string,
+  o: Partial<RtpStream> = {},
+): RtpStream {
+  const { reverse: _reverse, ...s } = rtp(id, start, src, dst, {
+    minDeltaMs: null,
+    meanDeltaMs: null,
+    maxDeltaMs: null,
+    meanJitterMs: null,
+    maxJitterMs: null,
+    payloadTypes: [],
+    markers: 0,
+    ...o,
+  });
+  return s;
+}

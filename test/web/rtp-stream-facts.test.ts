@@ -10,6 +10,7 @@ import type { RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { type StreamFacts, streamFacts, streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
+import { bareStream } from './ladder-fixtures.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 
@@ -71,11 +72,8 @@ describe("an RTP stream's details", () => {
   });
 
   it('says one-way media in words, and leaves out what an older server does not give', () => {
-    const s: RtpStream = {
-      id: 4,
+    const s = bareStream(4, 100.5, '10.0.0.1:4000', '10.0.0.2:5000', {
       ssrc: '0x00000001',
-      src: '10.0.0.1:4000',
-      dst: '10.0.0.2:5000',
       media: 'video',
       codecs: [],
       setup: 9,
@@ -88,17 +86,9 @@ describe("an RTP stream's details", () => {
       lost: 2,
       lostPercent: 0.16,
       sequenceErrors: 1,
-      start: 100.5,
       end: 110,
       durationMs: 9500,
-      minDeltaMs: null,
-      meanDeltaMs: null,
-      maxDeltaMs: null,
-      meanJitterMs: null,
-      maxJitterMs: null,
-      payloadTypes: [],
-      markers: 0,
-    };
+    });
     const f = streamFacts(s, { t0: 100 });
     expect(value(f, 'direction')).toBe('10.0.0.1:4000 → 10.0.0.2:5000');
     expect(value(f, 'codecs')).toBe('video');

@@ -10,6 +10,7 @@ import type { RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { lostText, msText, oneWay, oneWayText, streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
+import { bareStream } from './ladder-fixtures.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 
@@ -55,12 +56,8 @@ describe('RTP streams of a call', () => {
   });
 
   it('prefers the alias of the address, then of its host, to the endpoint label', () => {
-    const s: RtpStream = {
-      id: 7,
+    const s = bareStream(7, 100.5, '10.0.0.1:4000', '[2001:db8::2]:5000', {
       ssrc: '0x00000001',
-      src: '10.0.0.1:4000',
-      dst: '[2001:db8::2]:5000',
-      media: 'audio',
       codecs: [],
       setup: 42,
       call: null,
@@ -72,17 +69,9 @@ describe('RTP streams of a call', () => {
       lost: -2,
       lostPercent: -0.2,
       sequenceErrors: 2,
-      start: 100.5,
       end: 100.5,
       durationMs: 0,
-      minDeltaMs: null,
-      meanDeltaMs: null,
-      maxDeltaMs: null,
-      meanJitterMs: null,
-      maxJitterMs: null,
-      payloadTypes: [],
-      markers: 0,
-    };
+    });
     const [r] = streamRows([s], {
       t0: 100,
       aliases: { '10.0.0.1': 'pbx', '10.0.0.1:4000': 'pbx media' },
