@@ -2,9 +2,9 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { callCsvHeader, callCsvLine } from '../../src/report/calls-csv.js';
-import { MAX_LIMIT, parseCallQuery } from '../../src/store/call-query.js';
+import { type CallQuery, MAX_LIMIT, parseCallQuery } from '../../src/store/call-query.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
@@ -16,17 +16,13 @@ export function callsRouter(service: CaptureService): Router {
 
   r.get('/', async (req, res) => {
     const c = await readableCapture(service, captureIdOf(req));
-    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
-    res.json(await service.store.queryCalls(c.id, parsed.query));
+    res.json(await service.store.queryCalls(c.id, callQueryOf(req)));
   });
 
   // Before '/:callId', as `pcap`: every call the filters match (all pages, in the list's order) as CSV.
   r.get('/csv', async (req, res) => {
     const c = await readableCapture(service, captureIdOf(req));
-    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
-    const { offset: _offset, limit: _limit, ...filters } = parsed.query;
+    const { offset: _offset, limit: _limit, ...filters } = callQueryOf(req);
     const first = await service.store.queryCalls(c.id, { ...filters, offset: 0, limit: MAX_LIMIT });
     if (first === undefined) throw new HttpError(404, `no capture ${c.id}`);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -53,9 +49,7 @@ export function callsRouter(service: CaptureService): Router {
   // Before '/:callId': `pcap` is not a call id.
   r.get('/pcap', async (req, res) => {
     const c = await readableCapture(service, captureIdOf(req));
-    const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
-    if (!parsed.ok) throw new HttpError(400, parsed.error);
-    const chosen = await service.store.callsFrames(c.id, parsed.query);
+    const chosen = await service.store.callsFrames(c.id, callQueryOf(req));
     if (chosen === undefined) throw new HttpError(404, `no capture ${c.id}`);
     try {
       await access(c.path, constants.R_OK);
@@ -144,4 +138,11 @@ function drained(res: ServerResponse): Promise<void> {
     res.once('drain', () => resolve());
     res.once('close', () => resolve());
   });
+}
+
+/** The call list's filters, sort and page from the query string; a value it cannot read is a 400 naming it. */
+function callQueryOf(req: Request): CallQuery {
+  const parsed = parseCallQuery(new URL(req.originalUrl, 'http://x').searchParams);
+  if (!parsed.ok) throw new HttpError(400, parsed.error);
+  return parsed.query;
 }
