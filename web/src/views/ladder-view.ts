@@ -10,170 +10,19 @@ import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
 import { h, replace } from '../dom.js';
-import { countOf, durationText, wallClock } from '../format.js';
-import { type Aliases, hostOf, parseAliases, withAlias } from '../ladder/aliases.js';
+import { hostOf, withAlias } from '../ladder/aliases.js';
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
-import { ARROW_CLASSES, type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
+import { type Column, type LadderLayout, layoutLadder } from '../ladder/layout.js';
 import { legNamesOfCalls, withRelated } from '../ladder/related-merge.js';
 import { type LadderDrawing, renderLadder } from '../ladder/render.js';
 import { type LadderRow, ladderRows, rowIndex, stepRow } from '../ladder/row-nav.js';
 import { ladderText } from '../ladder/text-export.js';
 import { streamFacts } from '../media/rtp-streams.js';
 import { formatRoute, type Route } from '../router.js';
-import { relationsLine } from './call-relations.js';
+import { legend, loadAliases, saveAliases, summary, withLine } from './call-header.js';
 import { pickStreamRow, streamsSection } from './call-streams.js';
 import { createInspector, type Inspector } from './inspector.js';
 import type { View, ViewContext } from './view.js';
-
-const ALIAS_KEY = 'sipscope.aliases';
-
-function loadAliases(): Aliases {
-  try {
-    return parseAliases(localStorage.getItem(ALIAS_KEY));
-  } catch {
-    return {};
-  }
-}
-
-function saveAliases(a: Aliases): void {
-  try {
-    localStorage.setItem(ALIAS_KEY, JSON.stringify(a));
-  } catch {
-    // Private mode or full storage: the names last for this page only.
-  }
-}
-
-/** `names`: the legs' names when they are not the layout's (calls drawn together). */
-function legend(l: LadderLayout, names?: readonly string[]): HTMLElement {
-  const items = ARROW_CLASSES.map(({ cls, name }) =>
-    h('span', { class: `legend-item ${cls}` }, h('span', { class: 'swatch' }), name),
-  );
-  items.push(h('span', { class: 'legend-item retrans' }, h('span', { class: 'swatch' }), '↻ retransmission'));
-  if (l.streams.length) {
-    items.push(h('span', { class: 'legend-item rtp' }, h('span', { class: 'swatch' }), 'RTP stream'));
-  }
-  for (const sev of ['error', 'warning', 'info']) {
-    items.push(
-      h('span', { class: `legend-item marker sev-${sev}` }, h('span', { class: 'dot' }), `${sev} finding`),
-    );
-  }
-  items.push(
-    h(
-      'span',
-      { class: 'legend-item hint' },
-      'hover: transaction (bold) and dialog; ctrl+wheel: zoom; shift+click: compare with the open message',
-    ),
-  );
-  const legs =
-    l.legs.length > 1
-      ? h(
-          'div',
-          { class: 'legs' },
-          ...l.legs.map((g) =>
-            h(
-              'span',
-              { class: `leg leg-${Math.min(g.index, 5)}`, 'data-leg': String(g.index) },
-              h('span', { class: 'leg-swatch' }),
-              names?.[g.index] ?? g.name,
-            ),
-          ),
-        )
-      : null;
-  return h('div', { class: 'legend' }, ...items, legs);
-}
-
-function summary(captureId: string, d: CallDetail): HTMLElement {
-  const c = d.call;
-  const chip = (k: string, v: string | null, cls = '') =>
-    v === null || v === ''
-      ? null
-      : h('span', { class: `fact ${cls}` }, h('span', { class: 'fact-key' }, k), ' ', v);
-  return h(
-    'div',
-    { class: 'call-summary' },
-    h(
-      'h1',
-      null,
-      `Call ${c.id}  `,
-      h('span', { class: 'from' }, c.from ?? '?'),
-      ' → ',
-      h('span', { class: 'to' }, c.to ?? '?'),
-    ),
-    h(
-      'div',
-      { class: 'facts' },
-      chip('kind', c.kind),
-      chip('state', c.state, `state-${c.state}`),
-      chip('final', c.finalStatus !== null ? String(c.finalStatus) : null),
-      chip('start', wallClock(c.start)),
-      chip('PDD', c.pddMs !== null ? durationText(c.pddMs) : null),
-      chip('setup', c.setupMs !== null ? durationText(c.setupMs) : null),
-      chip('duration', c.durationMs !== null ? durationText(c.durationMs) : null),
-      chip('hang-up by', c.hangupBy),
-      chip('reason', c.reason),
-      chip('messages', String(d.messages.length)),
-      // Coloured by the worst of them, as the call list's Findings column (the row's worstSeverity).
-      chip('findings', String(d.findings.length), c.worstSeverity ? `sev-${c.worstSeverity}` : ''),
-    ),
-    h(
-      'div',
-      { class: 'call-ids' },
-      'Call-ID ',
-      ...c.callIds.flatMap((id, i) => [i ? ', ' : '', h('code', null, id)]),
-    ),
-    c.links.length
-      ? h(
-          'div',
-          { class: 'links' },
-          ...c.links.map((l) =>
-            h('span', { class: 'link' }, 'linked ', h('code', null, l.callId), ` by ${l.evidence}`),
-          ),
-        )
-      : null,
-    relationsLine(captureId, c.id, c.related ?? []),
-  );
-}
-
-/**
- * The line under the summary of calls drawn together: each other call a
- * link to its own ladder, the main call alone, and the calls left out
- * because the capture no longer has them.
- */
-function withLine(
-  captureId: string,
-  callId: number,
-  drawn: readonly CallDetail[],
-  missing: readonly number[],
-  messages: number,
-): HTMLElement {
-  const ladderOf = (call: number) => formatRoute({ view: 'ladder', capture: captureId, call, message: null });
-  return h(
-    'div',
-    { class: 'with-calls', 'data-with-calls': drawn.map((d) => d.call.id).join(',') },
-    drawn.length ? 'Drawn with ' : '',
-    ...drawn.flatMap((d, i) => [
-      i ? ', ' : '',
-      h(
-        'a',
-        {
-          href: ladderOf(d.call.id),
-          'data-with-call': String(d.call.id),
-          title: `${d.call.from ?? '?'} → ${d.call.to ?? '?'}, ${wallClock(d.call.start)}`,
-        },
-        `call ${d.call.id}`,
-      ),
-    ]),
-    drawn.length ? ` (${countOf(messages, 'message')} in all) · ` : '',
-    h('a', { href: ladderOf(callId), 'data-with-alone': '' }, `call ${callId} alone`),
-    missing.length
-      ? h(
-          'span',
-          { class: 'with-missing', 'data-with-missing': missing.join(',') },
-          ` · left out, not in this capture: ${missing.map((id) => `call ${id}`).join(', ')}`,
-        )
-      : null,
-  );
-}
 
 /** Draw a call with the calls related to it (related-merge.ts): kept while moving between calls. */
 let includeRelated = false;
