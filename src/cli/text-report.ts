@@ -6,6 +6,7 @@
 import type { Finding } from '../analyze/finding.js';
 import { type LadderMessage, renderLadder } from '../correlate/ascii-ladder.js';
 import type { CallRecord } from '../correlate/model.js';
+import { hostOf } from '../decode/payload.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import type { MessageRecord } from '../report/message-record.js';
@@ -174,13 +175,6 @@ function streamRows(
       notes: [notes.join(', ')],
     };
   });
-}
-
-/** The host of `ip:port` or `[v6]:port`. */
-function hostOf(addr: string): string {
-  if (addr.startsWith('[')) return addr.slice(1, addr.indexOf(']'));
-  const colon = addr.lastIndexOf(':');
-  return colon < 0 ? addr : addr.slice(0, colon);
 }
 
 /** The column of `addr`'s host among `columns` (one in `near` first); `addr` itself when none is on that host. */

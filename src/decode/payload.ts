@@ -14,6 +14,18 @@ export function endpointString(e: Endpoint): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
+/** The host part of an endpoint string (`ip:port` / `[v6]:port`); the input when it has no port. */
+export function hostOf(addr: string): string {
+  if (addr.startsWith('[')) {
+    const close = addr.indexOf(']');
+    return close > 0 ? addr.slice(1, close) : addr;
+  }
+  const colon = addr.lastIndexOf(':');
+  // More than one colon without brackets: a bare IPv6 address, no port.
+  if (colon < 0 || addr.indexOf(':') !== colon) return addr;
+  return addr.slice(0, colon);
+}
+
 export interface Payload {
   transport: 'udp' | 'tcp' | 'sctp';
   src: Endpoint;

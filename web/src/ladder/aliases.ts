@@ -4,21 +4,13 @@
  * addresses get the same alias are merged into one column. Pure: the view
  * keeps the table (in localStorage) and passes it to the layout.
  */
+import { hostOf } from '../../../src/decode/payload.js';
 
 /** Alias table: `ip:port` or `ip` (IPv6 as `[v6]:port` or `v6`) → name. */
 export type Aliases = Readonly<Record<string, string>>;
 
-/** The host part of `ip:port` / `[v6]:port`; the input when it has no port. */
-export function hostOf(addr: string): string {
-  if (addr.startsWith('[')) {
-    const close = addr.indexOf(']');
-    return close > 0 ? addr.slice(1, close) : addr;
-  }
-  const colon = addr.lastIndexOf(':');
-  // More than one colon without brackets: a bare IPv6 address, no port.
-  if (colon < 0 || addr.indexOf(':') !== colon) return addr;
-  return addr.slice(0, colon);
-}
+// The host part of `ip:port` / `[v6]:port`: the one the CLI's ladder uses too.
+export { hostOf };
 
 /** The alias of an address: the exact `ip:port` entry first, then the host's; null when none. */
 export function aliasOf(addr: string, aliases: Aliases): string | null {
