@@ -1,0 +1,266 @@
+/**
+ * The sound of RTP streams, as Wireshark's RTP Player plays it: each packet's
+ * payload decoded and laid out by its RTP timestamp (RFC 3550 §5.1: "the
+ * sampling instant of the first octet in the RTP data packet"), so a lost
+ * packet is a gap of silence as long as its payload would have been and a
+ * silence-suppressed pause (RFC 3551 §4.1) keeps its length. Packets are put
+ * in sequence order first (RFC 3550 A.1's 16-bit wrap; a duplicate is
+ * played once), so late ones land where they belong.
+ *
+ * Where the timestamps cannot be trusted — they step back, or disagree with
+ * the packets' arrival by more than MAX_CLOCK_DRIFT (a sender that restarted
+ * its numbering, a relay that rewrote them) — the packet is placed by its
+ * arrival time after the one before it instead.
+ *
+ * Decoded: PCMU and PCMA (G.711, g711.ts) and L16 (RFC 3551 §4.5.11, 16-bit
+ * big-endian, stereo mixed down to mono). Comfort noise (RFC 3389) and
+ * telephone events (RFC 4733) are silence; any other codec is not decoded,
+ * and a stream with none of these is refused with the codecs it has.
+ */
+import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
+import type { RtpPacket } from './stream-packets.js';
+
+/** Where the timestamps and the arrival times disagree by more than this (s), arrival wins. */
+const MAX_CLOCK_DRIFT = 1;
+/** A sequence step forward of this or more, or back by more than MAX_BACK, starts over (RFC 3550 A.1's limits). */
+const MAX_DROPOUT = 3000;
+const MAX_BACK = 100;
+/** Longest audio made, seconds (one hour: 57.6 MB of 16-bit PCM at 8,000 Hz, mono). */
+export const MAX_AUDIO_SECONDS = 3600;
+
+type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number;
+
+interface AudioCodec {
+  rate: number;
+  /** Samples in a payload. */
+  frames: (payload: Uint8Array) => number;
+  /** Writes them from `at` on, as many as `out` holds; returns how many it wrote. */
+  decode: Decode;
+}
+
+const g711 =
+  (table: Readonly<Int16Array>): Decode =>
+  (p, out, at) => {
+    const n = Math.min(p.length, out.length - at);
+    for (let i = 0; i < n; i++) out[at + i] = table[p[i]];
+    return n;
+  };
+
+const l16 =
+  (channels: number): Decode =>
+  (p, out, at) => {
+    const frames = Math.min(Math.floor(p.length / (2 * channels)), out.length - at);
+    for (let i = 0; i < frames; i++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) {
+        const o = (i * channels + c) * 2;
+        sum += ((p[o] << 24) >> 16) | p[o + 1];
+      }
+      out[at + i] = Math.round(sum / channels);
+    }
+    return frames;
+  };
+
+/** What to do with a payload type's codec ("PCMU/8000", "L16/44100/2"): decode, silence, or null (not decodable). */
+function codecOf(name: string): AudioCodec | 'silence' | null {
+  const [encoding, rateText, channelsText] = name.split('/');
+  const e = encoding.toUpperCase();
+  if (e === 'CN' || e === 'TELEPHONE-EVENT') return 'silence';
+  const rate = Number(rateText);
+  if (!Number.isInteger(rate) || rate <= 0) return null;
+  const bytes = (p: Uint8Array) => p.length;
+  if (e === 'PCMU') return { rate, frames: bytes, decode: g711(ULAW_TO_PCM) };
+  if (e === 'PCMA') return { rate, frames: bytes, decode: g711(ALAW_TO_PCM) };
+  if (e === 'L16') {
+    const channels = channelsText === undefined ? 1 : Number(channelsText);
+    if (!Number.isInteger(channels) || channels < 1 || channels > 8) return null;
+    return { rate, frames: (p) => Math.floor(p.length / (2 * channels)), decode: l16(channels) };
+  }
+  return null;
+}
+
+export interface StreamAudio {
+  /** Samples a second. */
+  rate: number;
+  /** Mono, 16-bit. */
+  samples: Int16Array;
+  /** Capture time of the first sample, seconds. */
+  start: number;
+  /** Packets decoded into the samples. */
+  decoded: number;
+  /** Packets of comfort noise or telephone events (silence) and of codecs not decoded. */
+  silent: number;
+  /** Duplicates left out. */
+  duplicates: number;
+  /** The audio reached MAX_AUDIO_SECONDS and was cut there. */
+  truncated: boolean;
+}
+
+export class AudioRefused extends Error {}
+
+interface Placed {
+  p: RtpPacket;
+  /** Run of sequence numbers (a restart begins a new one), then the extended sequence within it. */
+  run: number;
+  ext: number;
+  order: number;
+}
+
+/** Packets in sequence order, duplicates dropped (RFC 3550 A.1: 16-bit wrap, restarts). */
+function inSequence(packets: readonly RtpPacket[]): { list: Placed[]; duplicates: number } {
+  const placed: Placed[] = [];
+  let run = 0;
+  let ext = 0;
+  let highest = 0;
+  packets.forEach((p, order) => {
+    if (order > 0) {
+      const step = ((p.sequence - (highest & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+      if (step >= MAX_DROPOUT || step < -MAX_BACK) {
+        run++;
+        highest = p.sequence;
+        ext = p.sequence;
+      } else {
+        ext = highest + step;
+        if (ext > highest) highest = ext;
+      }
+    } else {
+      highest = p.sequence;
+      ext = p.sequence;
+    }
+    placed.push({ p, run, ext, order });
+  });
+  placed.sort((a, b) => a.run - b.run || a.ext - b.ext || a.order - b.order);
+  const list: Placed[] = [];
+  for (const x of placed) {
+    const prev = list[list.length - 1];
+    if (prev !== undefined && prev.run === x.run && prev.ext === x.ext) continue;
+    list.push(x);
+  }
+  return { list, duplicates: placed.length - list.length };
+}
+
+/**
+ * The audio of one stream. `codecs` maps each payload type to its codec
+ * name (the stream record's payloadTypes and codecs). Throws AudioRefused
+ * when no packet is of a codec decoded here, or there are no packets.
+ */
+export function streamAudio(
+  packets: readonly RtpPacket[],
+  codecs: ReadonlyMap<number, string>,
+  maxSeconds = MAX_AUDIO_SECONDS,
+): StreamAudio {
+  if (packets.length === 0) throw new AudioRefused('the stream has no packets in the capture file');
+  const byType = new Map<number, AudioCodec | 'silence' | null>();
+  const counts = new Map<number, number>();
+  for (const p of packets) {
+    if (!byType.has(p.payloadType)) {
+      const name = codecs.get(p.payloadType);
+      byType.set(p.payloadType, name === undefined ? null : codecOf(name));
+    }
+    const c = byType.get(p.payloadType);
+    if (c !== null && c !== 'silence' && c !== undefined)
+      counts.set(p.payloadType, (counts.get(p.payloadType) ?? 0) + 1);
+  }
+  // The clock of the payload type most packets have: the others are decoded only at the same rate.
+  let main: AudioCodec | undefined;
+  let most = 0;
+  for (const [pt, n] of counts)
+    if (n > most) {
+      most = n;
+      main = byType.get(pt) as AudioCodec;
+    }
+  if (main === undefined) {
+    const names = [...new Set(packets.map((p) => codecs.get(p.payloadType) ?? String(p.payloadType)))];
+    throw new AudioRefused(
+      `no packet is PCMU, PCMA or L16 (the stream has ${names.join(', ')}): that audio is not decoded here`,
+    );
+  }
+  const rate = main.rate;
+  const max = Math.floor(maxSeconds * rate);
+  const { list, duplicates } = inSequence(packets);
+  let out = new Int16Array(Math.min(max, rate * 10));
+  let end = 0;
+  let decoded = 0;
+  let silent = 0;
+  let truncated = false;
+  let pos = 0;
+  let prev: Placed | undefined;
+  let prevLength = 0;
+  for (const x of list) {
+    const p = x.p;
+    if (prev !== undefined) {
+      const dts = (p.timestamp - prev.p.timestamp) | 0;
+      const arrival = p.ts - prev.p.ts;
+      if (x.run === prev.run && dts >= 0 && Math.abs(dts / rate - arrival) <= MAX_CLOCK_DRIFT) pos += dts;
+      else pos = Math.max(pos + prevLength, pos + Math.round(arrival * rate));
+    }
+    prev = x;
+    prevLength = 0;
+    if (pos >= max) {
+      truncated = true;
+      break;
+    }
+    const c = byType.get(p.payloadType);
+    if (c === null || c === 'silence' || c === undefined || c.rate !== rate) {
+      silent++;
+      continue;
+    }
+    const want = c.frames(p.payload);
+    if (pos + want > max) truncated = true;
+    const need = Math.min(max, pos + want);
+    if (need > out.length) {
+      const grown = new Int16Array(Math.min(max, Math.max(need, out.length * 2)));
+      grown.set(out.subarray(0, end));
+      out = grown;
+    }
+    prevLength = c.decode(p.payload, out, pos);
+    end = Math.max(end, pos + prevLength);
+    decoded++;
+  }
+  return {
+    rate,
+    samples: out.slice(0, end),
+    start: list[0].p.ts,
+    decoded,
+    silent,
+    duplicates,
+    truncated,
+  };
+}
+
+/**
+ * Streams played side by side as stereo: `left` in the left channel, `right`
+ * in the right, each placed at its first packet's capture time from the
+ * earliest of them, several in one channel added up (clipped to 16 bits).
+ * At the sample rate of the first stream; a stream at another rate is
+ * resampled to it (nearest sample). Interleaved L, R.
+ */
+export function stereo(
+  left: readonly StreamAudio[],
+  right: readonly StreamAudio[],
+  maxSeconds = MAX_AUDIO_SECONDS,
+): { rate: number; samples: Int16Array; start: number; truncated: boolean } {
+  const all = [...left, ...right];
+  if (all.length === 0) throw new AudioRefused('no stream to play');
+  const rate = all[0].rate;
+  const start = Math.min(...all.map((s) => s.start));
+  const max = Math.floor(maxSeconds * rate);
+  const place = (s: StreamAudio) => Math.round((s.start - start) * rate);
+  const lengthOf = (s: StreamAudio) => Math.round((s.samples.length * rate) / s.rate);
+  const frames = Math.min(max, Math.max(...all.map((s) => place(s) + lengthOf(s))));
+  const mix = new Int32Array(frames * 2);
+  const add = (s: StreamAudio, channel: number) => {
+    const at = place(s);
+    const n = Math.min(lengthOf(s), frames - at);
+    for (let i = 0; i < n; i++) {
+      const src = s.rate === rate ? i : Math.min(s.samples.length - 1, Math.floor((i * s.rate) / rate));
+      mix[(at + i) * 2 + channel] += s.samples[src];
+    }
+  };
+  for (const s of left) add(s, 0);
+  for (const s of right) add(s, 1);
+  const samples = new Int16Array(mix.length);
+  for (let i = 0; i < mix.length; i++) samples[i] = Math.max(-32768, Math.min(32767, mix[i]));
+  const truncated = all.some((s) => s.truncated) || all.some((s) => place(s) + lengthOf(s) > max);
+  return { rate, samples, start, truncated };
+}

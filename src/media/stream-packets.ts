@@ -1,0 +1,84 @@
+/**
+ * The RTP packets of streams the analysis found, read again from their
+ * capture file: what audio playback decodes (rtp-audio.ts). A stream is
+ * known by its source → destination, SSRC and the frames of its first and
+ * last packets (media-tracker.ts); the frames between are decoded and each
+ * UDP datagram of that flow with a valid RTP header (RFC 3550 A.1) of that
+ * SSRC is kept, its payload copied.
+ */
+import { openCapture } from '../capture/read-file.js';
+import { createDecoder } from '../decode/decoder.js';
+import { endpointString } from '../decode/payload.js';
+import { parseRtp } from './rtp-header.js';
+
+/** What finds a stream's packets: a subset of RtpStreamRecord. */
+export interface StreamRef {
+  src: string;
+  dst: string;
+  /** "0x06C156FD", as the record has it. */
+  ssrc: string;
+  firstFrame: number;
+  lastFrame: number;
+}
+
+export interface RtpPacket {
+  /** Capture time, seconds. */
+  ts: number;
+  sequence: number;
+  /** RTP timestamp, uint32. */
+  timestamp: number;
+  payloadType: number;
+  marker: boolean;
+  payload: Uint8Array;
+}
+
+/**
+ * Frames decoded before a stream's first frame: the earlier fragments of an
+ * IP-fragmented first packet come before the frame that completes it.
+ */
+const FRAGMENT_LEAD = 64;
+
+/** The packets of each stream of `refs`, in capture order (one list per ref, same order). */
+export async function readStreamPackets(file: string, refs: readonly StreamRef[]): Promise<RtpPacket[][]> {
+  const out = refs.map((): RtpPacket[] => []);
+  if (refs.length === 0) return out;
+  const byFlow = new Map<string, number[]>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  refs.forEach((r, i) => {
+    const k = `${r.src} ${r.dst}`;
+    const list = byFlow.get(k);
+    if (list === undefined) byFlow.set(k, [i]);
+    else list.push(i);
+    first = Math.min(first, r.firstFrame);
+    last = Math.max(last, r.lastFrame);
+  });
+  const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
+  const decoder = createDecoder();
+  for await (const f of openCapture(file)) {
+    if (f.no > last) break;
+    if (f.no < first - FRAGMENT_LEAD) continue;
+    for (const p of decoder.push(f)) {
+      if (p.transport !== 'udp' || p.frame < first) continue;
+      const list = byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
+      if (list === undefined) continue;
+      const h = parseRtp(p.bytes);
+      if (h === null) continue;
+      for (const i of list) {
+        const r = refs[i];
+        if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
+        out[i].push({
+          ts: p.ts,
+          sequence: h.sequence,
+          timestamp: h.timestamp,
+          payloadType: h.payloadType,
+          marker: h.marker,
+          // A copy: the frame's bytes are a view of a whole chunk of the file.
+          payload: p.bytes.slice(h.headerLength, h.headerLength + h.payloadLength),
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}

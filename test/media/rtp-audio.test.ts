@@ -1,0 +1,176 @@
+/**
+ * RTP to sound (src/media/rtp-audio.ts), as Wireshark's RTP Player lays it
+ * out: each packet's payload at its RTP timestamp (RFC 3550 §5.1), in
+ * sequence order (A.1: the 16-bit wrap, duplicates played once, a restart),
+ * lost packets and silence suppression (RFC 3551 §4.1) as silence, comfort
+ * noise (RFC 3389) and telephone events (RFC 4733) silent, codecs decoded
+ * here PCMU/PCMA (G.711) and L16 (RFC 3551 §4.5.11).
+ */
+import { describe, expect, it } from 'vitest';
+import { ALAW_TO_PCM, ULAW_TO_PCM } from '../../src/media/g711.js';
+import { AudioRefused, stereo, streamAudio } from '../../src/media/rtp-audio.js';
+import type { RtpPacket } from '../../src/media/stream-packets.js';
+
+const PCMU = new Map([
+  [0, 'PCMU/8000'],
+  [13, 'CN/8000'],
+  [101, 'telephone-event/8000'],
+]);
+
+/** 20 ms of G.711 (160 bytes), every byte `b`. */
+const bytes = (b: number, n = 160) => new Uint8Array(n).fill(b);
+
+/** Packet `i` of a 20 ms stream: sequence 1000 + i, timestamp 4000 + 160·i, arriving at 10 + 0.02·i s. */
+function pkt(i: number, over: Partial<RtpPacket> = {}): RtpPacket {
+  return {
+    ts: 10 + 0.02 * i,
+    sequence: (1000 + i) & 0xffff,
+    timestamp: (4000 + 160 * i) >>> 0,
+    payloadType: 0,
+    marker: false,
+    payload: bytes(0x80 + (i % 16)),
+    ...over,
+  };
+}
+
+/** The first sample of each 20 ms slot: which packet's byte is there (or 0: silence). */
+const slots = (samples: Int16Array, n: number) => Array.from({ length: n }, (_, i) => samples[i * 160]);
+
+describe('streamAudio: a PCMU stream laid out by RTP timestamp', () => {
+  it('decodes each payload byte through the µ-law table, packet after packet', () => {
+    const a = streamAudio(
+      [0, 1, 2].map((i) => pkt(i)),
+      PCMU,
+    );
+    expect(a.rate).toBe(8000);
+    expect(a.samples.length).toBe(480);
+    expect(a.start).toBe(10);
+    expect(slots(a.samples, 3)).toEqual([ULAW_TO_PCM[0x80], ULAW_TO_PCM[0x81], ULAW_TO_PCM[0x82]]);
+    expect(a.decoded).toBe(3);
+  });
+
+  it('leaves a lost packet as 20 ms of silence where it would have been (RFC 3550: the timestamp says so)', () => {
+    const a = streamAudio(
+      [0, 1, 3].map((i) => pkt(i)),
+      PCMU,
+    );
+    expect(a.samples.length).toBe(640);
+    expect(slots(a.samples, 4)).toEqual([ULAW_TO_PCM[0x80], ULAW_TO_PCM[0x81], 0, ULAW_TO_PCM[0x83]]);
+    expect(a.samples.subarray(320, 480).every((x) => x === 0)).toBe(true);
+  });
+
+  it('puts a late packet back in its place by sequence number', () => {
+    const late = pkt(1, { ts: 10.09 });
+    const a = streamAudio([pkt(0), pkt(2), pkt(3), late, pkt(4)], PCMU);
+    expect(slots(a.samples, 5)).toEqual([0x80, 0x81, 0x82, 0x83, 0x84].map((b) => ULAW_TO_PCM[b]));
+  });
+
+  it('plays a duplicate once', () => {
+    const a = streamAudio([pkt(0), pkt(1), pkt(1), pkt(2)], PCMU);
+    expect(a.duplicates).toBe(1);
+    expect(a.samples.length).toBe(480);
+  });
+
+  it('follows the sequence across its 16-bit wrap (65535 → 0)', () => {
+    const base = 65534 - 1000;
+    const list = [0, 1, 2, 3].map((i) => pkt(base + i, { ts: 10 + 0.02 * i, timestamp: 160 * i }));
+    expect(list.map((p) => p.sequence)).toEqual([65534, 65535, 0, 1]);
+    // Arrival order with the packet after the wrap late: sequence order still puts it third.
+    const a = streamAudio([list[0], list[1], list[3], list[2]], PCMU);
+    expect(a.samples.length).toBe(640);
+    expect(slots(a.samples, 4)).toEqual(list.map((p) => ULAW_TO_PCM[p.payload[0]]));
+  });
+
+  it('keeps a silence-suppressed pause (no packets, the timestamp moves on) as long as it was', () => {
+    // 2 s of silence between packets 1 and 2: both the timestamp and the arrival say so.
+    const after = pkt(2, { ts: 10.02 + 2, timestamp: 4000 + 160 + 16000, marker: true });
+    const a = streamAudio([pkt(0), pkt(1), after], PCMU);
+    expect(a.samples.length).toBe(320 + 16000 - 160 + 160);
+    expect(a.samples[160 + 16000]).toBe(ULAW_TO_PCM[after.payload[0]]);
+  });
+
+  it('places a packet by its arrival when its timestamp jumps against it (a sender that restarted its clock)', () => {
+    // The timestamp says 10 minutes later; it arrived 20 ms after the one before.
+    const jumped = pkt(2, { timestamp: 4000 + 320 + 8000 * 600 });
+    const a = streamAudio([pkt(0), pkt(1), jumped, pkt(3, { timestamp: 4000 + 480 + 8000 * 600 })], PCMU);
+    expect(a.samples.length).toBe(640);
+    expect(slots(a.samples, 4)).toEqual([0x80, 0x81, 0x82, 0x83].map((b) => ULAW_TO_PCM[b]));
+  });
+
+  it('starts over after a sequence jump (RFC 3550 A.1 restart) instead of sorting the new run first', () => {
+    const restarted = [0, 1].map((i) => pkt(2 + i, { sequence: 7 + i }));
+    const a = streamAudio([pkt(0), pkt(1), ...restarted], PCMU);
+    expect(slots(a.samples, 4)).toEqual([0x80, 0x81, 0x82, 0x83].map((b) => ULAW_TO_PCM[b]));
+  });
+
+  it('makes comfort noise and telephone events silent, keeping their time', () => {
+    const cn = pkt(1, { payloadType: 13, payload: bytes(0x40, 1) });
+    const dtmf = pkt(2, { payloadType: 101, payload: bytes(0x05, 4) });
+    const a = streamAudio([pkt(0), cn, dtmf, pkt(3)], PCMU);
+    expect(a.silent).toBe(2);
+    expect(slots(a.samples, 4)).toEqual([ULAW_TO_PCM[0x80], 0, 0, ULAW_TO_PCM[0x83]]);
+  });
+
+  it('decodes PCMA through the A-law table', () => {
+    const a = streamAudio([pkt(0, { payloadType: 8, payload: bytes(0xd5) })], new Map([[8, 'PCMA/8000']]));
+    expect(a.samples[0]).toBe(ALAW_TO_PCM[0xd5]);
+    expect(a.samples[0]).toBe(8);
+  });
+
+  it('decodes L16 (16-bit big-endian) and mixes stereo down to mono', () => {
+    const p = new Uint8Array([0x01, 0x00, 0x03, 0x00, 0xff, 0xfe, 0xff, 0xfc]); // (256, 768), (-2, -4)
+    const mono = streamAudio([pkt(0, { payloadType: 11, payload: p })], new Map([[11, 'L16/44100']]));
+    expect(mono.rate).toBe(44100);
+    expect(Array.from(mono.samples)).toEqual([256, 768, -2, -4]);
+    const st = streamAudio([pkt(0, { payloadType: 10, payload: p })], new Map([[10, 'L16/44100/2']]));
+    expect(Array.from(st.samples)).toEqual([512, -3]);
+  });
+
+  it('refuses a stream of codecs it does not decode, naming them', () => {
+    const amr = [0, 1].map((i) => pkt(i, { payloadType: 96 }));
+    expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(AudioRefused);
+    expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(/AMR\/8000/);
+    expect(() => streamAudio([], PCMU)).toThrow(AudioRefused);
+  });
+
+  it('stops at the longest audio it makes, and says so', () => {
+    const a = streamAudio(
+      [0, 1, 2, 3].map((i) => pkt(i)),
+      PCMU,
+      0.05,
+    );
+    expect(a.samples.length).toBe(400);
+    expect(a.truncated).toBe(true);
+    expect(streamAudio([pkt(0)], PCMU, 0.05).truncated).toBe(false);
+  });
+});
+
+describe('stereo: two directions side by side', () => {
+  const one = (start: number, value: number, n: number) => ({
+    rate: 8000,
+    samples: new Int16Array(n).fill(value),
+    start,
+    decoded: 1,
+    silent: 0,
+    duplicates: 0,
+    truncated: false,
+  });
+
+  it('puts left and right in their channels, each at its first packet time from the earliest', () => {
+    const m = stereo([one(10, 100, 4)], [one(10.0005, -50, 4)]);
+    // 0.5 ms later is 4 samples at 8 kHz.
+    expect(m.start).toBe(10);
+    expect(Array.from(m.samples)).toEqual([100, 0, 100, 0, 100, 0, 100, 0, 0, -50, 0, -50, 0, -50, 0, -50]);
+  });
+
+  it('adds up the streams of one channel, clipped to 16 bits', () => {
+    const m = stereo([one(1, 30000, 2), one(1, 30000, 2)], []);
+    expect(Array.from(m.samples)).toEqual([32767, 0, 32767, 0]);
+  });
+
+  it('resamples a stream at another rate to the first one (nearest sample)', () => {
+    const wide = { ...one(1, 0, 4), rate: 16000, samples: new Int16Array([1, 2, 3, 4]) };
+    const m = stereo([one(1, 9, 2)], [wide]);
+    expect(Array.from(m.samples)).toEqual([9, 1, 9, 3]);
+  });
+});
