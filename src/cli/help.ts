@@ -12,6 +12,8 @@ Usage:
                                      watch live traffic: a capture, HEP, or both
   sipscope extract FILE -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
+  sipscope audio FILE (--call ID | --stream ID) -o OUT.wav
+                                     a call's or a stream's RTP as sound (WAVE)
   sipscope --help                    this text
 
 analyze
@@ -121,10 +123,25 @@ extract
     --without-findings   only calls without
   Exit codes: 0 written; 2 unreadable FILE, bad filter or usage (one line on
   stderr).
+
+audio
+  Analyses FILE (as analyze does) and writes the RTP of a call or of one
+  stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
+  Wireshark's RTP Player exports it: each packet at its RTP timestamp, lost
+  packets and silence suppression as silence, duplicates once, at most one
+  hour. PCMU, PCMA (G.711) and L16 are decoded; comfort noise and DTMF
+  events are silence; other codecs are not decoded. A line on stderr says
+  what went where.
+    --call ID        the call's streams in stereo: left, what the caller's
+                     host sent; right, the rest (what it heard)
+    --stream ID      one stream, mono
+    -o, --out OUT    the WAVE file to write
+  Exit codes: 0 written; 1 nothing to decode (no stream, or no codec
+  decoded here: stderr names the codecs); 2 unreadable FILE or usage.
 `;
 
 /** The commands, in the order HELP documents them; each section starts with its name alone on a line. */
-export const COMMANDS = ['analyze', 'lint', 'rules', 'serve', 'live', 'extract'] as const;
+export const COMMANDS = ['analyze', 'lint', 'rules', 'serve', 'live', 'extract', 'audio'] as const;
 
 /**
  * `sipscope COMMAND --help`: the command's usage line and its section of

@@ -48,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./live-command.js')).runLive(rest);
     case 'extract':
       return (await import('./extract-command.js')).runExtract(rest);
+    case 'audio':
+      return (await import('./audio-command.js')).runAudio(rest);
     case undefined:
     case 'help':
     case '-h':

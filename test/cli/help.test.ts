@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ANALYZE_OPTIONS } from '../../src/cli/analyze-command.js';
+import { AUDIO_OPTIONS } from '../../src/cli/audio-command.js';
 import { EXTRACT_OPTIONS } from '../../src/cli/extract-command.js';
 import { asksHelp, commandHelp, HELP, COMMANDS as HELP_COMMANDS } from '../../src/cli/help.js';
 import { LINT_OPTIONS } from '../../src/cli/lint-command.js';
@@ -22,6 +23,7 @@ const COMMANDS: Array<[string, Options]> = [
   ['serve', SERVE_OPTIONS],
   ['live', LIVE_OPTIONS],
   ['extract', EXTRACT_OPTIONS],
+  ['audio', AUDIO_OPTIONS],
 ];
 
 /** The help's section for `command` (what `sipscope COMMAND --help` prints after its usage line). */

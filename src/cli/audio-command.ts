@@ -1,0 +1,90 @@
+/**
+ * `sipscope audio FILE (--call ID | --stream ID) -o OUT.wav`: the sound of a
+ * call's RTP (stereo: the caller's host left, the other side right) or of
+ * one stream (mono), as Wireshark's RTP Player exports it: 16-bit PCM WAVE,
+ * each packet at its RTP timestamp, lost packets as silence
+ * (src/media/rtp-audio.ts). PCMU, PCMA and L16 are decoded.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { CaptureError } from '../capture/frame.js';
+import { hostOf } from '../decode/payload.js';
+import { callWav, streamWav } from '../media/audio-files.js';
+import { AudioRefused } from '../media/rtp-audio.js';
+import { analyzeCapture } from '../report/analyze-capture.js';
+
+/** The options of `audio` (each documented in help.ts: test/cli/help.test.ts). */
+export const AUDIO_OPTIONS = {
+  call: { type: 'string' },
+  stream: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+} as const;
+
+function fail(line: string, code = 2): number {
+  process.stderr.write(`sipscope audio: ${line}\n`);
+  return code;
+}
+
+const idOf = (text: string | undefined): number | undefined =>
+  text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+
+export async function runAudio(args: string[]): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof AUDIO_OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: AUDIO_OPTIONS });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (positionals.length !== 1) return fail('expects one capture FILE (see sipscope audio --help)');
+  const file = positionals[0];
+  if (file === '-') return fail('reads a file, not standard input (its packets are read twice)');
+  if ((v.call === undefined) === (v.stream === undefined))
+    return fail('needs --call ID or --stream ID (one of them)');
+  const callId = idOf(v.call);
+  const streamId = idOf(v.stream);
+  if (v.call !== undefined && callId === undefined)
+    return fail(`--call wants a call number, not ${JSON.stringify(v.call)}`);
+  if (v.stream !== undefined && streamId === undefined)
+    return fail(`--stream wants a stream number, not ${JSON.stringify(v.stream)}`);
+  if (v.out === undefined) return fail('needs -o OUT, the WAVE file to write');
+  try {
+    const r = await analyzeCapture(file);
+    let wav: Uint8Array;
+    let line: string;
+    if (streamId !== undefined) {
+      const s = r.streams.find((x) => x.id === streamId);
+      if (s === undefined)
+        return fail(`no stream ${streamId} in ${file} (it has ${r.streams.length}: see sipscope analyze)`);
+      const out = await streamWav(file, s);
+      wav = out.wav;
+      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at one hour' : ''}`;
+    } else {
+      const call = r.calls.find((c) => c.id === callId);
+      if (call === undefined) return fail(`no call ${callId} in ${file}`);
+      const first = call.messages.length > 0 ? r.messages.get(call.messages[0]) : undefined;
+      const streams = r.streams.filter((s) => s.call === callId);
+      if (streams.length === 0) return fail(`call ${callId} has no RTP streams`, 1);
+      const out = await callWav(file, streams, first === undefined ? null : hostOf(first.src));
+      wav = out.wav;
+      const names = (ids: number[]) => (ids.length === 0 ? 'nothing' : `stream ${ids.join(', ')}`);
+      line =
+        `call ${callId}, ${out.duration.toFixed(2)} s stereo at ${out.rate} Hz: left ${names(out.left)}, right ${names(out.right)}` +
+        (out.skipped.length > 0
+          ? `; not decoded: ${out.skipped.map((x) => `stream ${x.id} (${x.reason})`).join('; ')}`
+          : '') +
+        (out.truncated ? '; cut at one hour' : '');
+    }
+    await writeFile(v.out, wav);
+    process.stderr.write(`sipscope audio: ${line}, written to ${v.out}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof AudioRefused) return fail(e.message, 1);
+    if (e instanceof CaptureError) return fail(e.message);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== undefined) return fail(`${err.path ?? file}: ${err.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * WAVE files of the RTP streams the analysis found, their packets read again
+ * from the capture file: one stream as mono, a call's streams as stereo (its
+ * two directions, one a channel). What `sipscope audio` writes and the web
+ * UI plays (`GET …/calls/:callId/audio.wav`, `…/streams/:streamId/audio.wav`).
+ */
+import { hostOf } from '../decode/payload.js';
+import { AudioRefused, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
+import { readStreamPackets, type StreamRef } from './stream-packets.js';
+import { encodeWav } from './wav.js';
+
+/** What a stream's audio needs: where its packets are and its payload types' codecs (an RtpStreamRecord is one). */
+export interface AudioStream extends StreamRef {
+  id: number;
+  payloadTypes: readonly number[];
+  codecs: readonly string[];
+}
+
+export interface StreamWav {
+  wav: Uint8Array;
+  /** Seconds. */
+  duration: number;
+  rate: number;
+  truncated: boolean;
+}
+
+export interface CallWav extends StreamWav {
+  /** Stream ids in the left channel: those the caller's host sent (`callWav`). */
+  left: number[];
+  /** The others. */
+  right: number[];
+  /** Streams left out, with why (a codec not decoded here, no packets). */
+  skipped: Array<{ id: number; reason: string }>;
+}
+
+const codecsOf = (s: AudioStream): Map<number, string> =>
+  new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
+
+/** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
+export async function streamWav(file: string, stream: AudioStream): Promise<StreamWav> {
+  const [packets] = await readStreamPackets(file, [stream]);
+  const a = streamAudio(packets, codecsOf(stream));
+  return {
+    wav: encodeWav(a.samples, a.rate, 1),
+    duration: a.samples.length / a.rate,
+    rate: a.rate,
+    truncated: a.truncated,
+  };
+}
+
+/**
+ * The host whose streams go left: the caller's (`callerHost`, the source of
+ * the call's first message) when a stream comes from or goes to it, else —
+ * media through another address than the signalling, a relay — the host
+ * that sent the earliest stream.
+ */
+export function leftHost(
+  streams: ReadonlyArray<{ src: string; dst: string }>,
+  callerHost: string | null,
+): string {
+  if (
+    callerHost !== null &&
+    streams.some((s) => hostOf(s.src) === callerHost || hostOf(s.dst) === callerHost)
+  )
+    return callerHost;
+  return hostOf(streams[0].src);
+}
+
+/**
+ * A call's streams as stereo: left, what the caller's host sent (`leftHost`);
+ * right, the rest (what it received, and any other leg). The file is read
+ * once for all of them. Throws AudioRefused when none can be decoded.
+ */
+export async function callWav(
+  file: string,
+  streams: readonly AudioStream[],
+  callerHost: string | null = null,
+): Promise<CallWav> {
+  if (streams.length === 0) throw new AudioRefused('the call has no RTP streams');
+  const packets = await readStreamPackets(file, streams);
+  const skipped: CallWav['skipped'] = [];
+  const decoded: Array<{ s: AudioStream; a: StreamAudio }> = [];
+  streams.forEach((s, i) => {
+    try {
+      decoded.push({ s, a: streamAudio(packets[i], codecsOf(s)) });
+    } catch (e) {
+      if (!(e instanceof AudioRefused)) throw e;
+      skipped.push({ id: s.id, reason: e.message });
+    }
+  });
+  if (decoded.length === 0)
+    throw new AudioRefused(`no stream of the call can be played: ${skipped.map((x) => x.reason).join('; ')}`);
+  decoded.sort((x, y) => x.a.start - y.a.start || x.s.id - y.s.id);
+  const speaker = leftHost(
+    decoded.map((d) => d.s),
+    callerHost,
+  );
+  const left = decoded.filter((d) => hostOf(d.s.src) === speaker);
+  const right = decoded.filter((d) => hostOf(d.s.src) !== speaker);
+  const mix = stereo(
+    left.map((d) => d.a),
+    right.map((d) => d.a),
+  );
+  return {
+    wav: encodeWav(mix.samples, mix.rate, 2),
+    duration: mix.samples.length / 2 / mix.rate,
+    rate: mix.rate,
+    truncated: mix.truncated,
+    left: left.map((d) => d.s.id),
+    right: right.map((d) => d.s.id),
+    skipped,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `sipscope audio`: a call's RTP as a stereo WAVE (the caller's host left) or
+ * one stream as mono, the same bytes the web UI plays; exit 1 when there is
+ * nothing to decode, 2 with one line on stderr for bad usage or a file that
+ * is not a capture.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runAudio } from '../../src/cli/audio-command.js';
+import { callWav } from '../../src/media/audio-files.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { spyOutput } from '../helpers/spy-output.js';
+
+let err = '';
+beforeEach(() => {
+  err = '';
+});
+spyOutput((s) => {
+  err += s;
+});
+
+const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
+const RTP = sample('call-with-rtp.pcap');
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-audio-'));
+
+describe('sipscope audio', () => {
+  it("writes a call's streams as stereo, the caller's side left, and says which went where", async () => {
+    const out = join(dir, 'call0.wav');
+    expect(await runAudio([RTP, '--call', '0', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: call 0, 9.99 s stereo at 8000 Hz: left stream 1, right stream 0, written to ${out}\n`,
+    );
+    const a = await analyzeCapture(RTP);
+    const want = await callWav(
+      RTP,
+      a.streams.filter((s) => s.call === 0),
+      '10.0.0.1',
+    );
+    expect(readFileSync(out).equals(Buffer.from(want.wav))).toBe(true);
+  });
+
+  it('writes one stream as mono', async () => {
+    const out = join(dir, 'stream2.wav');
+    expect(await runAudio([RTP, '--stream', '2', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: stream 2 (10.0.0.1:49170 → 10.0.0.2:3456, PCMU/8000), 9.98 s mono at 8000 Hz, written to ${out}\n`,
+    );
+    const wav = readFileSync(out);
+    expect([wav.toString('latin1', 0, 4), wav.readUInt16LE(22), wav.readUInt32LE(40)]).toEqual([
+      'RIFF',
+      1,
+      499 * 160 * 2,
+    ]);
+  });
+
+  it('exits 1 when the call has no RTP to decode', async () => {
+    expect(await runAudio([sample('basic-call.pcap'), '--call', '0', '-o', join(dir, 'none.wav')])).toBe(1);
+    expect(err).toBe('sipscope audio: call 0 has no RTP streams\n');
+  });
+
+  it.each([
+    [['--call', '0'], 'needs -o OUT, the WAVE file to write'],
+    [['-o', 'x.wav'], 'needs --call ID or --stream ID (one of them)'],
+    [['--call', '0', '--stream', '1', '-o', 'x.wav'], 'needs --call ID or --stream ID (one of them)'],
+    [['--call', 'abc', '-o', 'x.wav'], '--call wants a call number, not "abc"'],
+    [['--stream', '7', '-o', 'x.wav'], `no stream 7 in ${RTP} (it has 3: see sipscope analyze)`],
+    [['--call', '5', '-o', 'x.wav'], `no call 5 in ${RTP}`],
+  ])('exits 2 on bad usage: %j', async (args, line) => {
+    expect(await runAudio([RTP, ...args])).toBe(2);
+    expect(err).toBe(`sipscope audio: ${line}\n`);
+  });
+
+  it('exits 2 naming a file that is not a capture', async () => {
+    const bad = join(dir, 'not-a-capture.txt');
+    writeFileSync(bad, 'hello, this is not a pcap file at all\n');
+    expect(await runAudio([bad, '--call', '0', '-o', join(dir, 'x.wav')])).toBe(2);
+    expect(err).toMatch(/^sipscope audio: .*not-a-capture\.txt.*\n$/);
+  });
+});
