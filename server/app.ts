@@ -20,6 +20,7 @@ import { HttpError } from './http-error.js';
 import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
 import { Metrics } from './metrics.js';
 import { packageRoot } from './package-root.js';
+import { audioRouter } from './routes/audio.js';
 import { callsRouter } from './routes/calls.js';
 import { capturesRouter } from './routes/captures.js';
 import { findingsRouter, rulesRouter } from './routes/findings.js';
@@ -105,6 +106,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
   app.use(securityHeaders);
   app.use(guard);
   app.use('/api/captures/:id/calls', callsRouter(service));
+  app.use('/api/captures/:id/calls', audioRouter(service));
   app.use('/api/captures/:id/messages', messagesRouter(service));
   app.use('/api/captures/:id/findings', findingsRouter(service));
   app.use('/api/captures', capturesRouter(service, uploadLimit));

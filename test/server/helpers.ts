@@ -17,8 +17,8 @@ export interface TestServer extends StartedServer {
 }
 
 export async function testServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-server-'));
-  const s = await startServer({ dataDir, port: 0, webRoot: join(dataDir, 'no-web'), ...opts });
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sipscope-server-'));
+  const s = await startServer({ port: 0, webRoot: join(dataDir, 'no-web'), ...opts, dataDir });
   return {
     ...s,
     dataDir,

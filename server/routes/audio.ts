@@ -1,0 +1,80 @@
+/**
+ * `/api/captures/:id/calls/:callId/audio.wav` and
+ * `…/calls/:callId/streams/:streamId/audio.wav`: the call's RTP as sound
+ * (stereo, one direction a channel) or one stream (mono), 16-bit PCM WAVE,
+ * the packets read again from the capture file (src/media/audio-files.ts;
+ * server/API.md "Audio").
+ */
+import { type Response, Router } from 'express';
+import { CaptureError } from '../../src/capture/frame.js';
+import { hostOf } from '../../src/decode/payload.js';
+import { type AudioStream, callWav, streamWav } from '../../src/media/audio-files.js';
+import { AudioRefused } from '../../src/media/rtp-audio.js';
+import type { CaptureService } from '../capture-service.js';
+import { HttpError } from '../http-error.js';
+import { captureIdOf, idParam, readableCapture } from './common.js';
+
+export function audioRouter(service: CaptureService): Router {
+  const r = Router({ mergeParams: true });
+
+  /** The call's streams and the file to read them from; 404 for an unknown call, 410 without a file. */
+  async function callStreams(captureId: string, callIdParam: string | undefined) {
+    const c = await readableCapture(service, captureId);
+    const callId = idParam(callIdParam, 'call');
+    const detail = await service.store.getCall(c.id, callId);
+    if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    if (c.path === '') throw new HttpError(410, `capture ${c.id} has no capture file to read the RTP from`);
+    const first = detail.messages[0];
+    const callerHost = first === undefined ? null : hostOf(first.src);
+    return { c, callId, callerHost, streams: detail.streams as readonly AudioStream[] };
+  }
+
+  r.get('/:callId/audio.wav', async (req, res) => {
+    const { c, callId, callerHost, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const out = await decoded(() => callWav(c.path, streams, callerHost), c.id);
+    res.setHeader('X-Audio-Left', out.left.join(','));
+    res.setHeader('X-Audio-Right', out.right.join(','));
+    if (out.skipped.length > 0) res.setHeader('X-Audio-Skipped', out.skipped.map((s) => s.id).join(','));
+    send(res, out, `call-${callId}.wav`);
+  });
+
+  r.get('/:callId/streams/:streamId/audio.wav', async (req, res) => {
+    const { c, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const streamId = idParam(req.params.streamId, 'stream');
+    const s = streams.find((x) => x.id === streamId);
+    if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
+    send(res, await decoded(() => streamWav(c.path, s), c.id), `stream-${streamId}.wav`);
+  });
+
+  return r;
+}
+
+/** The WAVE made by `make`: a stream that cannot be decoded is 415, a file that cannot be read again 410. */
+async function decoded<T>(make: () => Promise<T>, captureId: string): Promise<T> {
+  try {
+    return await make();
+  } catch (e) {
+    if (e instanceof AudioRefused) throw new HttpError(415, e.message);
+    // It was read whole once (the analysis): failing now, it was moved, deleted or changed since.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof CaptureError || code === 'ENOENT' || code === 'EACCES')
+      throw new HttpError(
+        410,
+        `the capture file of ${captureId} cannot be read any more: ${(e as Error).message}`,
+      );
+    throw e;
+  }
+}
+
+function send(
+  res: Response,
+  out: { wav: Uint8Array; duration: number; truncated: boolean },
+  name: string,
+): void {
+  res.setHeader('Content-Type', 'audio/wav');
+  // inline: an <audio> element plays it; the download link names the file.
+  res.setHeader('Content-Disposition', `inline; filename="${name}"`);
+  res.setHeader('X-Audio-Seconds', out.duration.toFixed(3));
+  if (out.truncated) res.setHeader('X-Audio-Truncated', '1');
+  res.end(Buffer.from(out.wav.buffer, out.wav.byteOffset, out.wav.byteLength));
+}

@@ -1,0 +1,73 @@
+/**
+ * A call's RTP as sound over HTTP (server/routes/audio.ts), on both stores:
+ * `…/calls/:callId/audio.wav` is the same WAVE as the CLI's `sipscope audio
+ * --call` (the caller's side left), `…/streams/:streamId/audio.wav` one
+ * stream; a call without RTP is 415, an unknown call or a stream of another
+ * call 404, a capture whose file is gone 410.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { callWav, streamWav } from '../../src/media/audio-files.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { SAMPLES_DIR } from '../store/store-suite.js';
+import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } from './helpers.js';
+
+const RTP = join(SAMPLES_DIR, 'call-with-rtp.pcap');
+const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.dispose();
+  server = null;
+});
+
+describe('RTP audio over HTTP', () => {
+  it.each(['memory', 'sqlite'])(
+    'gives the call in stereo and each stream in mono, the bytes the CLI writes (%s store)',
+    async (kind) => {
+      server = kind === 'sqlite' ? await sqliteTestServer() : await testServer();
+      const id = (await uploadReady(server, RTP)).id;
+      const base = `${server.url}/api/captures/${id}/calls`;
+      const a = await analyzeCapture(RTP);
+
+      const call = await fetch(`${base}/0/audio.wav`);
+      expect(call.status).toBe(200);
+      expect(call.headers.get('content-type')).toBe('audio/wav');
+      expect([call.headers.get('X-Audio-Left'), call.headers.get('X-Audio-Right')]).toEqual(['1', '0']);
+      expect(call.headers.get('X-Audio-Seconds')).toBe('9.990');
+      const want = await callWav(
+        RTP,
+        a.streams.filter((s) => s.call === 0),
+        '10.0.0.1',
+      );
+      expect(Buffer.from(await call.arrayBuffer()).equals(Buffer.from(want.wav))).toBe(true);
+
+      const one = await fetch(`${base}/1/streams/2/audio.wav`);
+      expect(one.status).toBe(200);
+      const mono = await streamWav(RTP, a.streams[2]);
+      expect(Buffer.from(await one.arrayBuffer()).equals(Buffer.from(mono.wav))).toBe(true);
+
+      const other = await getJson<{ error: string }>(`${base}/1/streams/0/audio.wav`);
+      expect([other.status, other.body.error]).toEqual([404, 'no stream 0 in call 1']);
+      expect((await getJson(`${base}/9/audio.wav`)).status).toBe(404);
+      expect((await getJson(`${base}/x/audio.wav`)).status).toBe(404);
+
+      // The upload's file gone (deleted behind the server's back): the audio cannot be made again.
+      for (const f of readdirSync(join(server.dataDir, 'captures')))
+        rmSync(join(server.dataDir, 'captures', f));
+      const gone = await getJson<{ error: string }>(`${base}/0/audio.wav`);
+      expect(gone.status).toBe(410);
+      expect(gone.body.error).toMatch(/cannot be read any more/);
+    },
+    60_000,
+  );
+
+  it('answers 415 for a call without RTP, saying why', async () => {
+    server = await testServer();
+    const id = (await uploadReady(server, BASIC)).id;
+    const r = await getJson<{ error: string }>(`${server.url}/api/captures/${id}/calls/0/audio.wav`);
+    expect(r.status).toBe(415);
+    expect(r.body.error).toBe('the call has no RTP streams');
+  }, 60_000);
+});
