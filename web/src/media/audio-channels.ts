@@ -1,0 +1,103 @@
+/**
+ * Which of a call's RTP streams the call's stereo WAVE puts in which ear, as
+ * the server splits them (src/media/audio-files.ts `leftHost`, `callWav`):
+ * left = the streams sent from the caller's host (the source of the call's
+ * first message) when a stream comes from or goes to it, else — media
+ * through another address than the signalling, a relay — from the host that
+ * sent the earliest stream (first packet, then id); right = the others (what
+ * that host received, and any other leg). The page cannot read the WAVE's
+ * `X-Audio-Left`/`X-Audio-Right` headers from an <audio> element, so the
+ * legend beside the player is computed here from the call's streams. Hosts,
+ * not ports: an endpoint may send from several ports. Pure: no DOM, tested
+ * without a browser (against the server's split too).
+ *
+ * The server leaves out a stream it cannot decode (`X-Audio-Skipped`) before
+ * it chooses; this split does not know the codecs it decodes, so it names
+ * every stream.
+ */
+import type { RtpStream } from '../api/types.js';
+import { hostOf } from '../ladder/aliases.js';
+
+export type ChannelStream = Pick<RtpStream, 'id' | 'src' | 'dst' | 'start'>;
+
+export interface AudioChannels {
+  /** Stream ids in the left channel, in time order. */
+  left: number[];
+  /** The others, in time order. */
+  right: number[];
+  /** The host whose streams are in the left channel; null without streams. */
+  leftHost: string | null;
+}
+
+const byTime = (a: ChannelStream, b: ChannelStream) => a.start - b.start || a.id - b.id;
+
+/** `callerHost`: the host of the call's first message (`hostOf(messages[0].src)`); null when unknown. */
+export function audioChannels(
+  streams: readonly ChannelStream[],
+  callerHost: string | null = null,
+): AudioChannels {
+  const sorted = [...streams].sort(byTime);
+  if (sorted.length === 0) return { left: [], right: [], leftHost: null };
+  const callers =
+    callerHost !== null && sorted.some((s) => hostOf(s.src) === callerHost || hostOf(s.dst) === callerHost);
+  const leftHost = callers ? (callerHost as string) : hostOf(sorted[0].src);
+  return {
+    left: sorted.filter((s) => hostOf(s.src) === leftHost).map((s) => s.id),
+    right: sorted.filter((s) => hostOf(s.src) !== leftHost).map((s) => s.id),
+    leftHost,
+  };
+}
+
+/** Streams of one channel between the same two hosts: `10.0.0.1 → 10.0.0.2 (streams 1, 3)`. */
+export interface ChannelPath {
+  from: string;
+  to: string;
+  streams: number[];
+}
+
+/** The streams `ids` grouped by their two hosts, in the order of their first stream. */
+export function channelPaths(streams: readonly ChannelStream[], ids: readonly number[]): ChannelPath[] {
+  const byId = new Map(streams.map((s) => [s.id, s]));
+  const paths = new Map<string, ChannelPath>();
+  for (const id of ids) {
+    const s = byId.get(id);
+    if (!s) continue;
+    const from = hostOf(s.src);
+    const to = hostOf(s.dst);
+    // A space cannot be in a host: the pair's key is unambiguous.
+    const key = `${from} ${to}`;
+    const p = paths.get(key) ?? { from, to, streams: [] };
+    p.streams.push(id);
+    paths.set(key, p);
+  }
+  return [...paths.values()];
+}
+
+/**
+ * The legend of the stereo player: `Left: 10.0.0.1 → 10.0.0.2 (stream 1) ·
+ * Right: 10.0.0.2 → 10.0.0.1 (stream 0)`, split as `audioChannels`. `name`
+ * names a host (an alias, the User-Agent of the SIP endpoint there), written
+ * before it; a channel with no stream is `silent`.
+ */
+export function channelsText(
+  streams: readonly ChannelStream[],
+  callerHost: string | null = null,
+  name: (host: string) => string | null = () => null,
+): string {
+  const ch = audioChannels(streams, callerHost);
+  const host = (h: string) => {
+    const n = name(h);
+    return n ? `${n} ${h}` : h;
+  };
+  const side = (ids: number[]) => {
+    const paths = channelPaths(streams, ids);
+    if (paths.length === 0) return 'silent';
+    return paths
+      .map(
+        (p) =>
+          `${host(p.from)} → ${host(p.to)} (stream${p.streams.length > 1 ? 's' : ''} ${p.streams.join(', ')})`,
+      )
+      .join(', ');
+  };
+  return `Left: ${side(ch.left)} · Right: ${side(ch.right)}`;
+}
