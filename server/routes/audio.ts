@@ -3,7 +3,7 @@
  * `…/calls/:callId/streams/:streamId/audio.wav`: the call's RTP as sound
  * (stereo, one direction a channel) or one stream (mono), 16-bit PCM WAVE,
  * the packets read again from the capture file (src/media/audio-files.ts;
- * server/API.md "Audio").
+ * server/API.md "Calls").
  */
 import { type Response, Router } from 'express';
 import { CaptureError } from '../../src/capture/frame.js';

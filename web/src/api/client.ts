@@ -73,7 +73,7 @@ export const api = {
   /** The frames of every call a call-list query matches, as one pcapng. */
   callsPcapUrl: (id: string, query: string) => `${cap(id)}/calls/pcap?${query}`,
   callsCsvUrl: (id: string, query: string) => `${cap(id)}/calls/csv?${query}`,
-  /** The call's RTP as stereo 16-bit WAVE, one direction an ear (server/API.md "Audio"). */
+  /** The call's RTP as stereo 16-bit WAVE, one direction an ear (server/API.md "Calls"). */
   callAudioUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/audio.wav`,
   /** One RTP stream of the call as mono 16-bit WAVE. */
   streamAudioUrl: (id: string, call: number, stream: number) =>
