@@ -20,11 +20,11 @@ import { HttpError } from './http-error.js';
 import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
 import { Metrics } from './metrics.js';
 import { packageRoot } from './package-root.js';
-import { audioRouter } from './routes/audio.js';
 import { callsRouter } from './routes/calls.js';
 import { capturesRouter } from './routes/captures.js';
 import { findingsRouter, rulesRouter } from './routes/findings.js';
 import { messagesRouter } from './routes/messages.js';
+import { streamsRouter } from './routes/streams.js';
 import { allowSocket, guard, SECURITY_HEADERS, securityHeaders } from './security.js';
 import { staticWeb } from './static-web.js';
 
@@ -106,7 +106,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
   app.use(securityHeaders);
   app.use(guard);
   app.use('/api/captures/:id/calls', callsRouter(service));
-  app.use('/api/captures/:id/calls', audioRouter(service));
+  app.use('/api/captures/:id/calls', streamsRouter(service));
   app.use('/api/captures/:id/messages', messagesRouter(service));
   app.use('/api/captures/:id/findings', findingsRouter(service));
   app.use('/api/captures', capturesRouter(service, uploadLimit));

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
+import { analyseRecordedStream } from '../media/stream-analysis.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
 import { analysisCsvLines } from '../report/calls-csv.js';
 import type { MessageRecord } from '../report/message-record.js';
@@ -15,6 +16,7 @@ import {
 } from './json-output.js';
 import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
+import { streamReport } from './stream-report.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
@@ -39,23 +41,33 @@ export async function runAnalyze(
   const json = values.json === true;
   const csv = values.csv === true;
   const callId = values.call;
-  if (csv && (json || callId !== undefined)) {
+  const streamId = values.stream;
+  if (csv && (json || callId !== undefined || streamId !== undefined)) {
     process.stderr.write(
-      'sipscope analyze: --csv is the call list; it goes with neither --json nor --call\n',
+      'sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n',
     );
+    return 2;
+  }
+  if (streamId !== undefined && callId !== undefined) {
+    process.stderr.write('sipscope analyze: --call and --stream exclude each other\n');
+    return 2;
+  }
+  if (streamId !== undefined && file === '-') {
+    process.stderr.write('sipscope analyze: --stream reads the file twice, not standard input\n');
     return 2;
   }
   // Started now, the worker loads its modules while the analysis runs. Without a CPU of its own, it cannot help.
   const worker =
     json &&
     callId === undefined &&
+    streamId === undefined &&
     out.fd !== null &&
     availableParallelism() >= parallel.minCpus &&
     fileSize(file) >= parallel.minFileBytes
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, csv, callId }, out, worker, parallel);
+    return await analyze(file, { json, csv, callId, streamId }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -63,12 +75,17 @@ export async function runAnalyze(
 
 async function analyze(
   file: string,
-  { json, csv, callId }: { json: boolean; csv: boolean; callId: string | undefined },
+  {
+    json,
+    csv,
+    callId,
+    streamId,
+  }: { json: boolean; csv: boolean; callId: string | undefined; streamId: string | undefined },
   out: Output,
   worker: MessagesWorker | null,
   parallel: Readonly<ParallelJsonOptions>,
 ): Promise<number> {
-  const listMessages = !json && !csv && callId === undefined;
+  const listMessages = !json && !csv && callId === undefined && streamId === undefined;
   let t0: number | undefined;
   let result: AnalysisResult;
   try {
@@ -89,7 +106,18 @@ async function analyze(
     throw e;
   }
   for (const w of result.warnings) process.stderr.write(`sipscope: warning: ${w}\n`);
-  if (callId !== undefined) {
+  if (streamId !== undefined) {
+    const s = /^\d{1,9}$/.test(streamId) ? result.streams.find((x) => x.id === Number(streamId)) : undefined;
+    if (s === undefined) {
+      process.stderr.write(
+        `sipscope analyze: no stream '${streamId}' in ${file} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
+      );
+      return 2;
+    }
+    const a = await analyseRecordedStream(file, s);
+    if (json) out.write(`${JSON.stringify({ stream: s, clockRate: a.clockRate, packets: a.packets })}\n`);
+    else out.write(streamReport(s, a, result.calls[0]?.start ?? result.streams[0]?.start ?? 0));
+  } else if (callId !== undefined) {
     const call = findCall(result, callId);
     if (!call) {
       process.stderr.write(
@@ -135,6 +163,7 @@ export const ANALYZE_OPTIONS = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   call: { type: 'string' },
+  stream: { type: 'string' },
 } as const;
 
 function parse(args: string[]) {

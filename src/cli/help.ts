@@ -1,7 +1,7 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json | --csv] [--call ID]
+  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID]
                                      analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -32,8 +32,13 @@ analyze
                     an arrow per message, retransmissions marked, its RTP
                     streams as rows) and its RTP streams; ID is the call's id or one of its Call-IDs; with
                     --json, the call, its messages and streams as JSON
-  Exit codes: 0 ok; 2 unreadable file, bad usage or no such call (one line
-  on stderr, nothing on stdout).
+    --stream ID     print one RTP stream (its id in the streams list) packet
+                    by packet, as Wireshark's RTP Stream Analysis: frame,
+                    time, sequence, RTP timestamp, payload type, delta,
+                    jitter, skew and status (wrong sequence, lost before it,
+                    payload type change, marker); with --json, as JSON
+  Exit codes: 0 ok; 2 unreadable file, bad usage or no such call or stream
+  (one line on stderr, nothing on stdout).
 
 lint
   Parses one or more SIP messages as people paste them (CRLF or bare LF line

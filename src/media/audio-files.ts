@@ -6,15 +6,8 @@
  */
 import { hostOf } from '../decode/payload.js';
 import { AudioRefused, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
-import { readStreamPackets, type StreamRef } from './stream-packets.js';
+import { codecsOf, type RecordedStream, readStreamPackets } from './stream-packets.js';
 import { encodeWav } from './wav.js';
-
-/** What a stream's audio needs: where its packets are and its payload types' codecs (an RtpStreamRecord is one). */
-export interface AudioStream extends StreamRef {
-  id: number;
-  payloadTypes: readonly number[];
-  codecs: readonly string[];
-}
 
 export interface StreamWav {
   wav: Uint8Array;
@@ -33,11 +26,8 @@ export interface CallWav extends StreamWav {
   skipped: Array<{ id: number; reason: string }>;
 }
 
-const codecsOf = (s: AudioStream): Map<number, string> =>
-  new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
-
 /** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
-export async function streamWav(file: string, stream: AudioStream): Promise<StreamWav> {
+export async function streamWav(file: string, stream: RecordedStream): Promise<StreamWav> {
   const [packets] = await readStreamPackets(file, [stream]);
   const a = streamAudio(packets, codecsOf(stream));
   return {
@@ -73,13 +63,13 @@ export function leftHost(
  */
 export async function callWav(
   file: string,
-  streams: readonly AudioStream[],
+  streams: readonly RecordedStream[],
   callerHost: string | null = null,
 ): Promise<CallWav> {
   if (streams.length === 0) throw new AudioRefused('the call has no RTP streams');
   const packets = await readStreamPackets(file, streams);
   const skipped: CallWav['skipped'] = [];
-  const decoded: Array<{ s: AudioStream; a: StreamAudio }> = [];
+  const decoded: Array<{ s: RecordedStream; a: StreamAudio }> = [];
   streams.forEach((s, i) => {
     try {
       decoded.push({ s, a: streamAudio(packets[i], codecsOf(s)) });

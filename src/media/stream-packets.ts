@@ -21,7 +21,20 @@ export interface StreamRef {
   lastFrame: number;
 }
 
+/** A stream as its record has it (an RtpStreamRecord is one): where its packets are and its payload types' codecs. */
+export interface RecordedStream extends StreamRef {
+  id: number;
+  payloadTypes: readonly number[];
+  codecs: readonly string[];
+}
+
+/** Each payload type's codec name ("PCMU/8000"), from the record's payloadTypes and codecs (in the same order). */
+export const codecsOf = (s: Pick<RecordedStream, 'payloadTypes' | 'codecs'>): Map<number, string> =>
+  new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
+
 export interface RtpPacket {
+  /** The frame that carried it (its last fragment's, when IP-fragmented). */
+  frame: number;
   /** Capture time, seconds. */
   ts: number;
   sequence: number;
@@ -68,6 +81,7 @@ export async function readStreamPackets(file: string, refs: readonly StreamRef[]
         const r = refs[i];
         if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
         out[i].push({
+          frame: p.frame,
           ts: p.ts,
           sequence: h.sequence,
           timestamp: h.timestamp,

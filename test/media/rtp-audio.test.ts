@@ -23,6 +23,7 @@ const bytes = (b: number, n = 160) => new Uint8Array(n).fill(b);
 /** Packet `i` of a 20 ms stream: sequence 1000 + i, timestamp 4000 + 160·i, arriving at 10 + 0.02·i s. */
 function pkt(i: number, over: Partial<RtpPacket> = {}): RtpPacket {
   return {
+    frame: 1 + i,
     ts: 10 + 0.02 * i,
     sequence: (1000 + i) & 0xffff,
     timestamp: (4000 + 160 * i) >>> 0,

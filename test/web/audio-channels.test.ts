@@ -8,7 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type AudioStream, callWav } from '../../src/media/audio-files.js';
+import { callWav } from '../../src/media/audio-files.js';
+import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { RtpStream } from '../../web/src/api/types.js';
 import { hostOf } from '../../web/src/ladder/aliases.js';
 import {
@@ -32,7 +33,7 @@ describe('the call’s stereo channels', () => {
       // As the server's route: the host of the call's first message.
       const caller = hostOf(messagesOfCall(doc, call.id)[0].src);
       const ch = audioChannels(streams, caller);
-      const wav = await callWav(file, streams as unknown as AudioStream[], caller);
+      const wav = await callWav(file, streams as unknown as RecordedStream[], caller);
       expect([ch.left, ch.right]).toEqual([wav.left, wav.right]);
     }
     const streams = doc.streams.filter((s) => s.call === 0);

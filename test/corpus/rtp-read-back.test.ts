@@ -1,15 +1,18 @@
 /**
- * RTP audio on the real captures of the shared corpus (skipped when absent;
- * the tshark part when tshark is not installed): the packets read back from
- * the file for each stream are the ones its figures count, their payloads
- * are the bytes tshark's RTP dissector shows (`rtp.payload`), and every
- * stream of a codec decoded here (PCMU, PCMA) becomes as many seconds of
- * sound as it lasted (RFC 3550 §5.1: laid out by timestamp).
+ * RTP streams read back from the real captures of the shared corpus, for
+ * their sound and their packet-by-packet analysis (skipped when absent; the
+ * tshark part when tshark is not installed): the packets read back for each
+ * stream are the ones its figures count, their payloads are the bytes
+ * tshark's RTP dissector shows (`rtp.payload`), analysed one by one they give
+ * the stream's own figures (RFC 3550 A.1 loss, A.8 jitter), and every stream
+ * of a codec decoded here (PCMU, PCMA) becomes as many seconds of sound as it
+ * lasted (RFC 3550 §5.1: laid out by timestamp).
  */
 import '../helpers/corpus.js';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AudioRefused, streamAudio } from '../../src/media/rtp-audio.js';
+import { analyseStream } from '../../src/media/stream-analysis.js';
 import { readStreamPackets } from '../../src/media/stream-packets.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
@@ -93,9 +96,10 @@ function tsharkPayloads(file: string): Map<string, string[]> {
 const portOf = (e: string) => e.slice(e.lastIndexOf(':') + 1);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-describe.skipIf(!corpusPresent)('RTP audio on the corpus', () => {
+describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
   let compared = 0;
   let decoded = 0;
+  let analysed = 0;
 
   it.each(CAPTURES)('%s', async (name) => {
     const file = CORPUS_DIR + 'pcap/' + name;
@@ -109,7 +113,28 @@ describe.skipIf(!corpusPresent)('RTP audio on the corpus', () => {
       if (MORE_IN_FILE[`${name} ${s.id}`] !== undefined) {
         expect(got.length).toBeGreaterThan(s.packets);
         expect(got.length).toBe(s.expected);
-      } else expect([got.length, bytes]).toEqual([s.packets, s.bytes]);
+      } else {
+        expect([got.length, bytes]).toEqual([s.packets, s.bytes]);
+        // Packet by packet, the same figures as the stream's (the same packets through the same arithmetic).
+        const codecs = new Map(s.payloadTypes.map((pt, k) => [pt, s.codecs[k]] as [number, string]));
+        const {
+          packets: n,
+          expected,
+          lost,
+          maxDeltaMs,
+          maxJitterMs,
+          sequenceErrors,
+        } = analyseStream(got, codecs).summary;
+        expect({ n, expected, lost, maxDeltaMs, maxJitterMs, sequenceErrors }).toEqual({
+          n: s.packets,
+          expected: s.expected,
+          lost: s.lost,
+          maxDeltaMs: s.maxDeltaMs,
+          maxJitterMs: s.maxJitterMs,
+          sequenceErrors: s.sequenceErrors,
+        });
+        analysed++;
+      }
       // The same payload bytes as tshark's dissector, where tshark decodes the flow as RTP packet for packet.
       const theirs = tshark?.get(`${Number.parseInt(s.ssrc, 16)} ${portOf(s.src)} ${portOf(s.dst)}`);
       if (theirs !== undefined && theirs.length === got.length) {
@@ -134,7 +159,8 @@ describe.skipIf(!corpusPresent)('RTP audio on the corpus', () => {
     });
   });
 
-  it('compared payloads with tshark and decoded streams on most of them', () => {
+  it('compared payloads with tshark, analysed and decoded streams on most of them', () => {
+    expect(analysed).toBeGreaterThanOrEqual(35);
     if (hasTshark) expect(compared).toBeGreaterThanOrEqual(20);
     expect(decoded).toBeGreaterThanOrEqual(25);
   });

@@ -1,5 +1,7 @@
 /**
- * A call's RTP as sound over HTTP (server/routes/audio.ts), on both stores:
+ * A call's RTP read back from the capture over HTTP (server/routes/streams.ts):
+ * packet by packet (`…/streams/:streamId/packets`, Wireshark's RTP Stream
+ * Analysis), and as sound, on both stores:
  * `…/calls/:callId/audio.wav` is the same WAVE as the CLI's `sipscope audio
  * --call` (the caller's side left), `…/streams/:streamId/audio.wav` one
  * stream; a call without RTP is 415, an unknown call or a stream of another
@@ -9,6 +11,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
+import type { AnalysedPacket } from '../../src/media/stream-analysis.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } from './helpers.js';
@@ -69,5 +72,37 @@ describe('RTP audio over HTTP', () => {
     const r = await getJson<{ error: string }>(`${server.url}/api/captures/${id}/calls/0/audio.wav`);
     expect(r.status).toBe(415);
     expect(r.body.error).toBe('the call has no RTP streams');
+  }, 60_000);
+});
+
+describe('RTP stream analysis over HTTP', () => {
+  it('lists every packet of a stream with its figures, a page at a time', async () => {
+    server = await sqliteTestServer();
+    const id = (await uploadReady(server, RTP)).id;
+    const url = `${server.url}/api/captures/${id}/calls/0/streams/1/packets`;
+    type Page = {
+      stream: number;
+      clockRate: number;
+      total: number;
+      offset: number;
+      packets: AnalysedPacket[];
+      summary: { lost: number; maxJitterMs: number };
+    };
+    const all = await getJson<Page>(url);
+    expect(all.status).toBe(200);
+    expect([all.body.stream, all.body.clockRate, all.body.total, all.body.packets.length]).toEqual([
+      1, 8000, 496, 496,
+    ]);
+    expect([all.body.summary.lost, all.body.summary.maxJitterMs]).toEqual([3, 3.453]);
+    // The caller's packets 100–101 and 250 were never sent: the packets after them say so.
+    expect(all.body.packets.filter((p) => p.status !== 'ok').map((p) => [p.sequence, p.lostBefore])).toEqual([
+      [1102, 2],
+      [1251, 1],
+    ]);
+    const page = await getJson<Page>(`${url}?offset=100&limit=2`);
+    expect(page.body.packets).toEqual(all.body.packets.slice(100, 102));
+    expect([page.body.total, page.body.offset]).toEqual([496, 100]);
+    expect((await getJson(`${url}?limit=-1`)).status).toBe(400);
+    expect((await getJson(`${server.url}/api/captures/${id}/calls/1/streams/1/packets`)).status).toBe(404);
   }, 60_000);
 });

@@ -1,20 +1,23 @@
 /**
+ * A call's RTP streams, their packets read again from the capture file:
  * `/api/captures/:id/calls/:callId/audio.wav` and
- * `…/calls/:callId/streams/:streamId/audio.wav`: the call's RTP as sound
- * (stereo, one direction a channel) or one stream (mono), 16-bit PCM WAVE,
- * the packets read again from the capture file (src/media/audio-files.ts;
- * server/API.md "Calls").
+ * `…/calls/:callId/streams/:streamId/audio.wav`, the call's RTP as sound
+ * (stereo, one direction a channel) or one stream (mono), 16-bit PCM WAVE
+ * (src/media/audio-files.ts); `…/streams/:streamId/packets`, one stream
+ * packet by packet (src/media/stream-analysis.ts). server/API.md "Calls".
  */
 import { type Response, Router } from 'express';
 import { CaptureError } from '../../src/capture/frame.js';
 import { hostOf } from '../../src/decode/payload.js';
-import { type AudioStream, callWav, streamWav } from '../../src/media/audio-files.js';
+import { callWav, streamWav } from '../../src/media/audio-files.js';
 import { AudioRefused } from '../../src/media/rtp-audio.js';
+import { analyseRecordedStream } from '../../src/media/stream-analysis.js';
+import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { captureIdOf, idParam, readableCapture } from './common.js';
 
-export function audioRouter(service: CaptureService): Router {
+export function streamsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
 
   /** The call's streams and the file to read them from; 404 for an unknown call, 410 without a file. */
@@ -26,7 +29,7 @@ export function audioRouter(service: CaptureService): Router {
     if (c.path === '') throw new HttpError(410, `capture ${c.id} has no capture file to read the RTP from`);
     const first = detail.messages[0];
     const callerHost = first === undefined ? null : hostOf(first.src);
-    return { c, callId, callerHost, streams: detail.streams as readonly AudioStream[] };
+    return { c, callId, callerHost, streams: detail.streams as readonly RecordedStream[] };
   }
 
   r.get('/:callId/audio.wav', async (req, res) => {
@@ -46,10 +49,40 @@ export function audioRouter(service: CaptureService): Router {
     send(res, await decoded(() => streamWav(c.path, s), c.id), `stream-${streamId}.wav`);
   });
 
+  // Wireshark's RTP Stream Analysis: every packet with its delta, jitter, skew and status, a page at a time.
+  r.get('/:callId/streams/:streamId/packets', async (req, res) => {
+    const { c, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const streamId = idParam(req.params.streamId, 'stream');
+    const s = streams.find((x) => x.id === streamId);
+    if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
+    const offset = countParam(req.query.offset, 'offset', 0);
+    const limit = Math.min(countParam(req.query.limit, 'limit', MAX_PACKETS), MAX_PACKETS);
+    const a = await decoded(() => analyseRecordedStream(c.path, s), c.id);
+    res.json({
+      stream: streamId,
+      clockRate: a.clockRate,
+      summary: a.summary,
+      total: a.packets.length,
+      offset,
+      packets: a.packets.slice(offset, offset + limit),
+    });
+  });
+
   return r;
 }
 
-/** The WAVE made by `make`: a stream that cannot be decoded is 415, a file that cannot be read again 410. */
+/** Packets a page of `…/packets` gives at most (~34 minutes of 20 ms packets, ~15 MB of JSON). */
+const MAX_PACKETS = 100_000;
+
+/** A whole number from the query string (`fallback` when absent), or 400 naming it. */
+function countParam(v: unknown, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^\d{1,9}$/.test(v))
+    throw new HttpError(400, `${name} must be a whole number`);
+  return Number(v);
+}
+
+/** The result of `make`: a stream that cannot be decoded is 415, a file that cannot be read again 410. */
 async function decoded<T>(make: () => Promise<T>, captureId: string): Promise<T> {
   try {
     return await make();

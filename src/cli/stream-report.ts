@@ -1,0 +1,41 @@
+/**
+ * `sipscope analyze FILE --stream ID`: one RTP stream packet by packet, as
+ * Wireshark's RTP Stream Analysis shows it (src/media/stream-analysis.ts):
+ * a head line with the stream's figures, then a line per packet with its
+ * frame, time, sequence number, RTP timestamp, payload type, delta, jitter,
+ * skew and what is wrong with it.
+ */
+import type { RtpStreamRecord } from '../media/media-tracker.js';
+import type { AnalysedPacket, StreamAnalysis } from '../media/stream-analysis.js';
+
+const fixed = (v: number | null, width: number, digits = 3) =>
+  (v === null ? '-' : v.toFixed(digits)).padStart(width);
+
+function statusText(p: AnalysedPacket): string {
+  if (p.status === 'sequence')
+    return p.lostBefore > 0
+      ? `wrong sequence: ${p.lostBefore} lost before it`
+      : 'wrong sequence (late or duplicate)';
+  if (p.status === 'payload-type') return `payload type changed to ${p.payloadType}`;
+  if (p.status === 'marker') return 'marker (talkspurt)';
+  return '';
+}
+
+/** The report; `t0` is the time the packets' times count from (the analysis's first call or stream). */
+export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
+  const m = a.summary;
+  const lines = [
+    `RTP stream ${s.id}: ${s.src} → ${s.dst}, SSRC ${s.ssrc}, ${s.codecs.join(' ') || '-'}${s.call === null ? '' : `, call ${s.call}`}`,
+    `${m.packets} packets of ${m.expected} expected, lost ${m.lost} (${m.lostPercent}%), ${m.sequenceErrors} sequence errors; ` +
+      `delta max ${fixed(m.maxDeltaMs, 0)} ms, mean ${fixed(m.meanDeltaMs, 0)} ms; ` +
+      `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
+      (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
+    '',
+    `${'frame'.padStart(7)}  ${'time s'.padStart(11)}  ${'seq'.padStart(5)}  ${'timestamp'.padStart(10)}  ${'pt'.padStart(3)}  ${'delta ms'.padStart(9)}  ${'jitter ms'.padStart(9)}  ${'skew ms'.padStart(9)}  status`,
+  ];
+  for (const p of a.packets)
+    lines.push(
+      `${String(p.frame).padStart(7)}  ${(p.ts - t0).toFixed(6).padStart(11)}  ${String(p.sequence).padStart(5)}  ${String(p.timestamp).padStart(10)}  ${String(p.payloadType).padStart(3)}  ${fixed(p.deltaMs, 9)}  ${fixed(p.jitterMs, 9)}  ${fixed(p.skewMs, 9)}  ${statusText(p)}`.trimEnd(),
+    );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,134 @@
+/**
+ * One RTP stream packet by packet, as Wireshark's RTP Stream Analysis lists
+ * it: each packet's sequence number, arrival delta, interarrival jitter
+ * (RFC 3550 §6.4.1, A.8) and skew, and what is wrong with it. The figures
+ * come from the same RtpStreamStats the stream's summary does (fed the same
+ * packets in the same order), so the largest delta and jitter in the list are
+ * the summary's.
+ *
+ * Skew, as Wireshark computes it: how far the packet arrived from where its
+ * RTP timestamp says it should have, counted from the first packet, in ms
+ * (negative: late). A status other than `ok`:
+ * - `sequence`: not the one after the highest so far (a gap: `lostBefore`
+ *   packets missing before it; a late packet or a duplicate: none);
+ * - `payload-type`: its payload type differs from the packet before it;
+ * - `marker`: the marker bit (RFC 3551 §4.1: the first packet of a talkspurt).
+ */
+import type { RtpHeader } from './rtp-header.js';
+import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
+import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from './stream-packets.js';
+
+export type PacketStatus = 'ok' | 'sequence' | 'payload-type' | 'marker';
+
+export interface AnalysedPacket {
+  frame: number;
+  /** Capture time, seconds. */
+  ts: number;
+  sequence: number;
+  timestamp: number;
+  payloadType: number;
+  marker: boolean;
+  /** Arrival gap from the packet before, ms (0 for the first). */
+  deltaMs: number;
+  /** The running interarrival jitter after this packet, ms (null: no clock rate). */
+  jitterMs: number | null;
+  /** Arrival − where the RTP timestamp puts it, from the first packet, ms (null: no clock rate). */
+  skewMs: number | null;
+  /** Sequence numbers skipped just before it (a forward gap). */
+  lostBefore: number;
+  status: PacketStatus;
+}
+
+export interface StreamAnalysis {
+  /** The clock rate the jitter and skew use (Hz), null when the codec's is unknown. */
+  clockRate: number | null;
+  packets: AnalysedPacket[];
+  summary: RtpStreamSummary;
+}
+
+const ms = (s: number) => Math.round(s * 1e6) / 1000 + 0;
+
+/** The clock rate of a codec name ("PCMU/8000"), or null. */
+function rateOf(codec: string | undefined): number | null {
+  const r = Number(codec?.split('/')[1]);
+  return Number.isInteger(r) && r > 0 ? r : null;
+}
+
+/**
+ * Every packet of a stream (`packets` in capture order), with `codecs` the
+ * codec name of each payload type (the stream record's payloadTypes and
+ * codecs): the clock rate is the first packet's codec's, comfort noise is
+ * told by its name (CN, RFC 3389), as the stream's own figures do.
+ */
+export function analyseStream(
+  packets: readonly RtpPacket[],
+  codecs: ReadonlyMap<number, string>,
+): StreamAnalysis {
+  const clockRate = packets.length === 0 ? null : rateOf(codecs.get(packets[0].payloadType));
+  const stats = new RtpStreamStats(clockRate);
+  const out: AnalysedPacket[] = [];
+  const header: RtpHeader = {
+    version: 2,
+    padding: false,
+    extension: false,
+    csrcCount: 0,
+    marker: false,
+    payloadType: 0,
+    sequence: 0,
+    timestamp: 0,
+    ssrc: 0,
+    headerLength: 12,
+    payloadLength: 0,
+  };
+  let highest = -1;
+  let prev: RtpPacket | undefined;
+  let first: RtpPacket | undefined;
+  for (const p of packets) {
+    header.marker = p.marker;
+    header.payloadType = p.payloadType;
+    header.sequence = p.sequence;
+    header.timestamp = p.timestamp;
+    header.payloadLength = p.payload.length;
+    const errors = stats.sequenceErrors;
+    const cn = codecs.get(p.payloadType)?.split('/')[0].toUpperCase() === 'CN';
+    stats.add(header, p.ts, cn);
+    first ??= p;
+    let lostBefore = 0;
+    if (highest >= 0) {
+      const step = (p.sequence - highest + 0x10000) % 0x10000;
+      if (step > 1 && step < 3000) lostBefore = step - 1;
+      if (step >= 1 && step < 3000) highest = p.sequence;
+    } else highest = p.sequence;
+    const status: PacketStatus =
+      stats.sequenceErrors > errors
+        ? 'sequence'
+        : prev !== undefined && prev.payloadType !== p.payloadType
+          ? 'payload-type'
+          : p.marker
+            ? 'marker'
+            : 'ok';
+    const jitter = stats.jitterMs;
+    out.push({
+      frame: p.frame,
+      ts: p.ts,
+      sequence: p.sequence,
+      timestamp: p.timestamp,
+      payloadType: p.payloadType,
+      marker: p.marker,
+      deltaMs: prev === undefined ? 0 : ms(p.ts - prev.ts),
+      jitterMs: clockRate === null ? null : jitter === null ? 0 : Math.round(jitter * 1000) / 1000 + 0,
+      skewMs:
+        clockRate === null ? null : ms(((p.timestamp - first.timestamp) | 0) / clockRate - (p.ts - first.ts)),
+      lostBefore,
+      status,
+    });
+    prev = p;
+  }
+  return { clockRate, packets: out, summary: stats.summary() };
+}
+
+/** A stream of a capture file packet by packet: its packets read back from `file` (stream-packets.ts), then analysed. */
+export async function analyseRecordedStream(file: string, stream: RecordedStream): Promise<StreamAnalysis> {
+  const [packets] = await readStreamPackets(file, [stream]);
+  return analyseStream(packets, codecsOf(stream));
+}

@@ -1,0 +1,71 @@
+/**
+ * `sipscope analyze FILE --stream ID`: one RTP stream packet by packet, as
+ * Wireshark's RTP Stream Analysis (RFC 3550 A.1 sequence, A.8 jitter): on
+ * the sample's lossy stream, the two packets after a gap say how many were
+ * lost before them; `--json` gives the same packets; bad usage exits 2.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../src/cli/analyze-command.js';
+import { Output } from '../../src/cli/output.js';
+import type { AnalysedPacket } from '../../src/media/stream-analysis.js';
+import { spyOutput } from '../helpers/spy-output.js';
+
+let err = '';
+beforeEach(() => {
+  err = '';
+});
+spyOutput((s) => {
+  err += s;
+});
+
+const RTP = new URL('../../samples/call-with-rtp.pcap', import.meta.url).pathname;
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const chunks: Buffer[] = [];
+  const out = new Output((b) => chunks.push(Buffer.from(b)));
+  const code = await runAnalyze(args, out);
+  return { code, out: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('sipscope analyze --stream', () => {
+  it('prints the stream packet by packet, the packets after a loss saying how many went missing', async () => {
+    const { code, out } = await run([RTP, '--stream', '1']);
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'RTP stream 1: 10.0.0.1:49170 → 10.0.0.2:3456, SSRC 0x1A2B3C4D, PCMU/8000, call 0',
+      '496 packets of 499 expected, lost 3 (0.6%), 2 sequence errors; delta max 60.000 ms, mean 20.121 ms; jitter max 3.453 ms, mean 0.121 ms (clock 8000 Hz)',
+    ]);
+    expect(lines.length).toBe(4 + 496);
+    expect(lines.filter((l) => l.includes('wrong sequence'))).toEqual([
+      '    209     4.060000   1102       20320    0     60.000      0.000      0.000  wrong sequence: 2 lost before it',
+      '    506     7.040000   1251       44160    0     40.000      0.000      0.000  wrong sequence: 1 lost before it',
+    ]);
+    // Packets 300 and 301 arrived 30 and 12 ms late: skew −30 and −12 ms, the jitter rising with each
+    // (A.8: J += (|D| − J)/16, D = 30, then 18, then 12 ms), the next one on time.
+    expect(lines.filter((l) => /^\s+\d+\s+[\d.]+\s+130[0-2] /.test(l))).toEqual([
+      '    605     8.050000   1300       52000    0     50.000      1.875    -30.000',
+      '    607     8.052000   1301       52160    0      2.000      2.883    -12.000',
+      '    608     8.060000   1302       52320    0      8.000      3.453      0.000',
+    ]);
+    expect(err).toBe('');
+  });
+
+  it('gives the same packets as JSON', async () => {
+    const { code, out } = await run([RTP, '--stream', '1', '--json']);
+    expect(code).toBe(0);
+    const j = JSON.parse(out) as { stream: { id: number }; clockRate: number; packets: AnalysedPacket[] };
+    expect([j.stream.id, j.clockRate, j.packets.length]).toEqual([1, 8000, 496]);
+    expect(j.packets.filter((p) => p.lostBefore > 0).map((p) => p.frame)).toEqual([209, 506]);
+  });
+
+  it.each([
+    [['--stream', '9'], `no stream '9' in ${RTP} (it has 3: see the RTP streams of sipscope analyze)`],
+    [['--stream', '1', '--call', '0'], '--call and --stream exclude each other'],
+    [['--stream', '1', '--csv'], '--csv is the call list; it goes with neither --json, --call nor --stream'],
+  ])('exits 2 on %j', async (args, line) => {
+    const { code, out } = await run([RTP, ...args]);
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toBe(`sipscope analyze: ${line}\n`);
+  });
+});
