@@ -8,6 +8,7 @@
  */
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
+import type { Frame } from './frame.js';
 import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
 import { openCapture } from './read-file.js';
 
@@ -20,13 +21,21 @@ export interface FrameSpan {
 }
 
 /**
+ * Frames of a stream's range that carried nothing whole, kept in case they
+ * are the earlier fragments of a datagram a later frame completes (a few
+ * frames apart: they are sent back to back).
+ */
+const HELD_FRAMES = 64;
+
+/**
  * Writes the frames numbered in `wanted` (ascending) of `file` as pcapng
  * while reading it: the section header, each link type's interface block
  * before its first frame, each frame as it comes (`write` resolves when the
  * reader may go on). With `spans`, the frames of those RTP streams too:
  * each frame in their range is decoded and kept when it carries a datagram
- * of one of them (its completing frame: a fragmented datagram's earlier
- * fragments are not). Returns how many frames it wrote.
+ * of one of them — an IP-fragmented one with all its fragments, the earlier
+ * ones written just before the one that completed it (they were read while
+ * it was not yet known whose they were). Returns how many frames it wrote.
  */
 export async function streamFrames(
   file: string,
@@ -44,27 +53,49 @@ export async function streamFrames(
   for (const no of wanted) keep[no] = 1;
   const decoder = media.last > 0 ? createDecoder() : null;
   const ifaces = new Map<number, { index: number; iface: PcapngInterface }>();
+  const held = new Map<number, Frame>();
   let written = 0;
+  const put = async (f: Frame) => {
+    let i = ifaces.get(f.linkType);
+    if (i === undefined) {
+      i = { index: ifaces.size, iface: { linkType: f.linkType, tsresol: 9 } };
+      ifaces.set(f.linkType, i);
+      await write(encodeIdb(i.iface));
+    }
+    await write(
+      encodeEpb({ iface: i.index, sec: f.sec, nsec: f.nsec, data: f.data, origLen: f.origLen }, i.iface),
+    );
+    written++;
+  };
   for await (const f of openCapture(file)) {
     let take = f.no <= lastWanted && keep[f.no] === 1;
-    if (!take && decoder !== null && f.no >= media.first && f.no <= media.last)
-      for (const p of decoder.push(f)) {
-        if (p.transport !== 'udp') continue;
+    // Decoded from a little before the streams' first frame: the fragments of a first packet come before it.
+    if (decoder !== null && f.no >= media.first - HELD_FRAMES && f.no <= media.last) {
+      const payloads = decoder.push(f);
+      let fragments: number[] | undefined;
+      for (const p of payloads) {
+        if (take || p.transport !== 'udp' || p.frame < media.first) continue;
         const list = media.byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
-        if (list?.some((x) => p.frame >= x.firstFrame && p.frame <= x.lastFrame)) take = true;
+        if (list?.some((x) => p.frame >= x.firstFrame && p.frame <= x.lastFrame)) {
+          take = true;
+          if (p.frames.length > 1) fragments = p.frames;
+        }
       }
-    if (take) {
-      let i = ifaces.get(f.linkType);
-      if (i === undefined) {
-        i = { index: ifaces.size, iface: { linkType: f.linkType, tsresol: 9 } };
-        ifaces.set(f.linkType, i);
-        await write(encodeIdb(i.iface));
+      if (fragments !== undefined)
+        for (const no of fragments) {
+          const g = held.get(no);
+          if (g === undefined || no === f.no) continue;
+          held.delete(no);
+          // Not written already as a SIP frame (a wanted frame is never held).
+          await put(g);
+        }
+      if (!take && payloads.length === 0) {
+        // Perhaps a fragment of a datagram to come: a copy (its bytes are a view of the file's chunk).
+        held.set(f.no, { ...f, data: f.data.slice() });
+        if (held.size > HELD_FRAMES) held.delete(held.keys().next().value as number);
       }
-      await write(
-        encodeEpb({ iface: i.index, sec: f.sec, nsec: f.nsec, data: f.data, origLen: f.origLen }, i.iface),
-      );
-      written++;
     }
+    if (take) await put(f);
     if (f.no >= last) break;
   }
   return written;
