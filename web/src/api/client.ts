@@ -12,6 +12,7 @@ import type {
   FindingCount,
   MessageDetail,
   Rule,
+  StreamPackets,
 } from './types.js';
 
 export class ApiError extends Error {
@@ -78,6 +79,27 @@ export const api = {
   /** One RTP stream of the call as mono 16-bit WAVE. */
   streamAudioUrl: (id: string, call: number, stream: number) =>
     `${cap(id)}/calls/${call}/streams/${stream}/audio.wav`,
+  /**
+   * One RTP stream of the call packet by packet (Wireshark's RTP Stream
+   * Analysis), read again from the capture file: from `offset`, `limit`
+   * packets (the server gives 100,000 at most).
+   */
+  streamPackets: (
+    id: string,
+    call: number,
+    stream: number,
+    signal?: AbortSignal,
+    page: { offset?: number; limit?: number } = {},
+  ) => {
+    const q = new URLSearchParams();
+    if (page.offset !== undefined) q.set('offset', String(page.offset));
+    if (page.limit !== undefined) q.set('limit', String(page.limit));
+    const query = q.toString();
+    return getJson<StreamPackets>(
+      `${cap(id)}/calls/${call}/streams/${stream}/packets${query ? `?${query}` : ''}`,
+      signal,
+    );
+  },
   rules: (() => {
     let cached: Promise<Rule[]> | null = null;
     return (): Promise<Rule[]> => {

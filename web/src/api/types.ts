@@ -269,6 +269,64 @@ export interface RtpStream {
   markers: number;
 }
 
+/** What an RTP packet of a stream is flagged for in its analysis (src/media/stream-analysis.ts). */
+export type PacketStatus = 'ok' | 'sequence' | 'payload-type' | 'marker';
+
+/** One packet of a stream as Wireshark's RTP Stream Analysis lists it (server/API.md "Calls"). */
+export interface AnalysedPacket {
+  /** 1-based, as Wireshark counts. */
+  frame: number;
+  /** Capture time (epoch seconds). */
+  ts: number;
+  sequence: number;
+  timestamp: number;
+  payloadType: number;
+  marker: boolean;
+  /** Arrival gap from the packet before, ms (0 for the first). */
+  deltaMs: number;
+  /** The running interarrival jitter after this packet, ms; null without a clock rate. */
+  jitterMs: number | null;
+  /** Arrival against where the RTP timestamp puts it, from the first packet, ms (negative: late); null without a clock rate. */
+  skewMs: number | null;
+  /** Sequence numbers skipped just before it. */
+  lostBefore: number;
+  status: PacketStatus;
+}
+
+/** A stream's figures computed again from its packets: the call detail's stream figures without the SDP's. */
+export type RtpStreamSummary = Pick<
+  RtpStream,
+  | 'ssrc'
+  | 'packets'
+  | 'bytes'
+  | 'expected'
+  | 'lost'
+  | 'lostPercent'
+  | 'sequenceErrors'
+  | 'start'
+  | 'end'
+  | 'durationMs'
+  | 'minDeltaMs'
+  | 'meanDeltaMs'
+  | 'maxDeltaMs'
+  | 'meanJitterMs'
+  | 'maxJitterMs'
+  | 'payloadTypes'
+  | 'markers'
+>;
+
+/** `GET …/calls/:callId/streams/:streamId/packets`: a page of a stream's analysed packets (ext). */
+export interface StreamPackets {
+  stream: number;
+  /** Hz; null when the codec's is unknown (no jitter, no skew). */
+  clockRate: number | null;
+  summary: RtpStreamSummary;
+  /** Packets of the whole stream; `packets` holds those from `offset` on, 100,000 at most. */
+  total: number;
+  offset: number;
+  packets: AnalysedPacket[];
+}
+
 export interface CallDetail {
   call: CallRow;
   messages: MessageRow[];

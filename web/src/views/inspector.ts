@@ -24,14 +24,23 @@ export interface Inspector {
   /**
    * An RTP stream instead of a message: `setupHref` the address of its setup
    * message, `onSetup` called when that link is clicked (before the browser
-   * follows it), `onClose` for the close button.
+   * follows it), `onClose` for the close button; `analysis` makes what goes
+   * under the figures (stream-analysis.ts), `signal` aborted when the pane
+   * shows something else.
    */
-  showStream(s: StreamFacts, o: { setupHref: string; onSetup(): void; onClose(): void }): void;
+  showStream(s: StreamFacts, o: StreamViewOptions): void;
   destroy(): void;
 }
 
-/** A stream's facts as a definition list; the setup message a link. */
-function streamView(s: StreamFacts, o: { setupHref: string; onSetup(): void; onClose(): void }): HTMLElement {
+interface StreamViewOptions {
+  setupHref: string;
+  onSetup(): void;
+  onClose(): void;
+  analysis?(signal: AbortSignal): Node;
+}
+
+/** A stream's facts as a definition list; the setup message a link; then its packet analysis. */
+function streamView(s: StreamFacts, o: StreamViewOptions, signal: AbortSignal): HTMLElement {
   const close = h('button', { type: 'button', class: 'button small', 'aria-label': 'close inspector' }, '×');
   close.addEventListener('click', o.onClose);
   const dl = h('dl', { class: 'kv stream-facts' });
@@ -65,6 +74,7 @@ function streamView(s: StreamFacts, o: { setupHref: string; onSetup(): void; onC
       { class: 'compare-hint' },
       'Times in seconds since the ladder’s first message, as its gutter. Esc leaves the stream.',
     ),
+    o.analysis?.(signal),
   );
 }
 
@@ -336,7 +346,7 @@ export function createInspector(
       // A message still loading is not wanted any more.
       abort.abort();
       abort = new AbortController();
-      replace(container, streamView(s, o));
+      replace(container, streamView(s, o, abort.signal));
     },
     destroy() {
       abort.abort();

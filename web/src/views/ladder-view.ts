@@ -22,6 +22,7 @@ import { formatRoute, type Route } from '../router.js';
 import { legend, loadAliases, saveAliases, summary, withLine } from './call-header.js';
 import { pickStreamRow, streamsSection } from './call-streams.js';
 import { createInspector, type Inspector } from './inspector.js';
+import { streamAnalysis } from './stream-analysis.js';
 import type { View, ViewContext } from './view.js';
 
 /** Draw a call with the calls related to it (related-merge.ts): kept while moving between calls. */
@@ -281,8 +282,9 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
     streamOpen = true;
     // The call's own streams name their ends as its table does; a related call's by every call drawn.
     const own = detail.streams?.some((x) => x.id === id);
+    const t0 = layout.start ?? detail.call.start;
     const facts = streamFacts(s, {
-      t0: layout.start ?? detail.call.start,
+      t0,
       aliases,
       endpoints: (own ? detail : shownDetail).call.endpoints,
       messages: shownDetail.messages,
@@ -301,6 +303,15 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         if (message !== null) ctx.navigate(at(null));
         else focusMessage(null);
       },
+      // Its packets on a click only (the server reads the capture file), under the call that has it.
+      analysis: (signal) =>
+        streamAnalysis({
+          capture: captureId,
+          call: own ? callId : (s.call ?? callId),
+          stream: id,
+          t0,
+          signal,
+        }),
     });
   }
 
