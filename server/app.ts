@@ -41,6 +41,8 @@ export interface ServerOptions {
   concurrency?: number;
   /** Prune the oldest captures by age or total size (default: keep everything). */
   retention?: RetentionPolicy;
+  /** When the analysis code was built, ms since the epoch (default: its files' newest time): older analyses are `stale`. */
+  codeTime?: number;
   /** Live monitoring (`serve --live/--hep`): a capture with status `live` held in a rolling window (live-monitor.ts). */
   live?: LiveServerOptions;
 }
@@ -82,6 +84,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
     dataDir: opts.dataDir,
     concurrency: opts.concurrency,
     retention: opts.retention,
+    codeTime: opts.codeTime,
   });
   await service.init();
   let live: LiveMonitor | null = null;

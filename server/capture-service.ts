@@ -4,6 +4,7 @@
  * store. Routes call this; it owns the analysis queue, the events and the
  * counters /metrics shows.
  */
+
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
+import { newestCodeTime } from './sample-freshness.js';
 
 export interface CaptureServiceOptions {
   store: Store;
@@ -28,6 +30,12 @@ export interface CaptureServiceOptions {
   batchSize?: number;
   /** Oldest captures pruned after each analysis and at start (src/store/retention.ts); default none. */
   retention?: RetentionPolicy;
+  /**
+   * When the running analysis code was built (ms since the epoch; default:
+   * the newest of its files, sample-freshness.ts): an analysis that ended
+   * before it is `stale`.
+   */
+  codeTime?: number;
 }
 
 /** Running totals for /metrics. */
@@ -39,9 +47,15 @@ export interface ServiceCounters {
   analysesFailed: number;
 }
 
-/** A capture as the API shows it: the record without its path on disk. */
-export function publicInfo(c: CaptureRecord): CaptureInfo {
-  const { path: _path, ...info } = c;
+/**
+ * A capture as the API shows it: the record without its path on disk, and
+ * `stale` when it was analysed from a file (not live) before `codeTime` (ms
+ * since the epoch; 0: never stale): the code running now may find more.
+ */
+export function publicInfo(c: CaptureRecord, codeTime = 0): CaptureInfo {
+  const { path, ...info } = c;
+  if (c.status === 'ready' && path !== '' && codeTime > Date.parse(c.analyzedAt ?? c.createdAt))
+    info.stale = true;
   return info;
 }
 
@@ -69,6 +83,9 @@ export class CaptureService {
   private readonly retention: RetentionPolicy | undefined;
   /** The store's database file when it is SQLite on disk: the analysis worker writes it directly. */
   private readonly sqliteDb: string | undefined;
+  /** When the analysis code was built (`CaptureServiceOptions.codeTime`); 0 until `init` reads it. */
+  codeTime = 0;
+  private readonly givenCodeTime: number | undefined;
 
   constructor(opts: CaptureServiceOptions) {
     this.store = opts.store;
@@ -77,6 +94,7 @@ export class CaptureService {
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     this.retention = opts.retention;
+    this.givenCodeTime = opts.codeTime;
     const st = storeBehind(opts.store);
     this.sqliteDb = st instanceof SqliteStore && st.file !== ':memory:' ? st.file : undefined;
     this.events = new EventBatcher((event, payload) => {
@@ -91,6 +109,7 @@ export class CaptureService {
    */
   async init(): Promise<void> {
     await mkdir(this.uploadDir, { recursive: true });
+    this.codeTime = this.givenCodeTime ?? (await newestCodeTime());
     const st = storeBehind(this.store);
     const sqlite = st instanceof SqliteStore ? st : undefined;
     const r = await recoverCaptures(this.store, {

@@ -33,6 +33,6 @@ export async function newestCodeTime(dir = CODE_DIR): Promise<number> {
 /** The earlier analysis of a sample must be redone: it did not finish, or predates the code or the file. */
 export function staleSample(c: CaptureRecord, sampleTime: number, codeTime: number): boolean {
   if (c.status !== 'ready') return true;
-  const at = Date.parse(c.createdAt);
+  const at = Date.parse(c.analyzedAt ?? c.createdAt);
   return !(at >= sampleTime && at >= codeTime);
 }

@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { basename } from 'node:path';
 import { createServer, type ServerOptions, type SipscopeServer } from './app.js';
-import { newestCodeTime, staleSample } from './sample-freshness.js';
+import { staleSample } from './sample-freshness.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8060;
@@ -81,7 +81,7 @@ export async function startServer(opts: StartOptions): Promise<StartedServer> {
     const samples = opts.samples ?? [];
     const sizes = new Map<string, number>();
     let redo = false;
-    const code = samples.some((f) => known.has(f)) ? await newestCodeTime() : 0;
+    const code = server.service.codeTime;
     for (const file of samples) {
       const st = await stat(file);
       sizes.set(file, st.size);

@@ -23,11 +23,11 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
   });
 
   r.get('/', async (_req, res) => {
-    res.json((await service.store.listCaptures()).map(publicInfo));
+    res.json((await service.store.listCaptures()).map((c) => publicInfo(c, service.codeTime)));
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(publicInfo(await captureOr404(service, req.params.id)));
+    res.json(publicInfo(await captureOr404(service, req.params.id), service.codeTime));
   });
 
   r.delete('/:id', async (req, res) => {

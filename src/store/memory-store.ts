@@ -4,6 +4,7 @@
  * (search text, methods, finding counts, sorted orders) are built on the
  * first query after a write and reused until the next write.
  */
+
 import { type Severity, worse } from '../analyze/finding.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { MessageCounts } from '../sip/message-counts.js';
@@ -18,6 +19,7 @@ import {
   searchText,
 } from './call-query.js';
 import { CallTally } from './call-tally.js';
+import { applyCaptureUpdate } from './capture-update.js';
 import { readRange } from './file-range.js';
 import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
 import {
@@ -118,7 +120,7 @@ class MemoryStore implements Store {
   async updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined> {
     const rec = this.captures.get(id);
     if (rec === undefined) return undefined;
-    apply(rec, patch);
+    applyCaptureUpdate(rec, patch);
     return { ...rec };
   }
 
@@ -160,7 +162,7 @@ class MemoryStore implements Store {
     this.dataFor(w);
     this.writers.delete(w.captureId);
     if (drop) this.data.set(w.captureId, emptyData());
-    apply(this.captures.get(w.captureId)!, patch);
+    applyCaptureUpdate(this.captures.get(w.captureId)!, patch);
   }
 
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
@@ -307,17 +309,6 @@ function emptyData(): Data {
     findings: [],
     streams: new Map(),
   };
-}
-
-function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
-  if (patch.status !== undefined) rec.status = patch.status;
-  if (patch.progress !== undefined) rec.progress = Math.min(1, Math.max(0, patch.progress));
-  if (patch.error === null) delete rec.error;
-  else if (patch.error !== undefined) rec.error = patch.error;
-  if (patch.stats !== undefined) rec.stats = patch.stats;
-  if (patch.source !== undefined) rec.source = patch.source;
-  if (patch.size !== undefined) rec.size = patch.size;
-  if (patch.warnings !== undefined) rec.warnings = patch.warnings;
 }
 
 function buildIndex(d: Data): Index {

@@ -207,6 +207,7 @@ export interface CaptureDbRow {
   progress: number;
   error: string | null;
   created_at: string;
+  analyzed_at: string | null;
   stats: string | null;
   source: string | null;
   warnings: string | null;
@@ -231,6 +232,7 @@ export function captureRecord(r: CaptureDbRow): CaptureRecord {
     createdAt: r.created_at,
     stats: r.stats === null ? null : JSON.parse(r.stats),
   };
+  if (r.analyzed_at !== null) rec.analyzedAt = r.analyzed_at;
   if (r.error !== null) rec.error = r.error;
   if (r.source !== null) rec.source = JSON.parse(r.source) as CaptureSource;
   if (r.warnings !== null) rec.warnings = JSON.parse(r.warnings) as string[];

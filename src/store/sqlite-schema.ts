@@ -230,6 +230,22 @@ CREATE TABLE streams (
 CREATE INDEX streams_call ON streams (cap, call, id);
 `,
   },
+  {
+    // When an analysis ended ready, stamped by the database whichever code
+    // sets the status (the store, the analysis worker's writer): the server
+    // tells an analysis older than its code (capture-service.ts). Captures of
+    // an older database are taken as analysed when they were added.
+    name: 'when a capture was last analysed',
+    up: `
+ALTER TABLE captures ADD COLUMN analyzed_at TEXT;
+UPDATE captures SET analyzed_at = created_at WHERE status = 'ready';
+CREATE TRIGGER captures_analyzed AFTER UPDATE OF status ON captures
+WHEN NEW.status = 'ready' AND OLD.status IS NOT 'ready'
+BEGIN
+  UPDATE captures SET analyzed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE n = NEW.n;
+END;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

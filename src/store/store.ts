@@ -58,6 +58,14 @@ export interface CaptureInfo {
   error?: string;
   /** ISO 8601. */
   createdAt: string;
+  /** ISO 8601: when its analysis last ended ready (absent before; SQLite rows older than the column: createdAt). */
+  analyzedAt?: string;
+  /**
+   * The API's only (capture-service.ts `publicInfo`): its analysis is older
+   * than the running sipscope's code, which may find more now (new rules,
+   * fixes). `POST …/reanalyze` brings it up to date.
+   */
+  stale?: boolean;
   /** Null until ready. */
   stats: AnalysisStats | null;
   source?: CaptureSource;

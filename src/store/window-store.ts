@@ -15,8 +15,10 @@
  * messages and bytes held, evictions), so `GET /api/captures/:id` and
  * `/metrics` show them.
  */
+
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
+import { applyCaptureUpdate } from './capture-update.js';
 import { countFindings, type FindingCount } from './finding-filter.js';
 import {
   LivePersister,
@@ -216,7 +218,7 @@ class Windows implements WindowStore {
   async updateCapture(id: string, patch: CaptureUpdate): Promise<CaptureRecord | undefined> {
     const h = this.held.get(id);
     if (h === undefined) return this.base.updateCapture(id, patch);
-    apply(h.rec, patch);
+    applyCaptureUpdate(h.rec, patch);
     // The base store's row says what a restart finds: mirrored when the status, error or warnings
     // change (with the counts as of then), not at every counter update (four a second).
     if (h.persister !== null && [patch.status, patch.error, patch.warnings].some((x) => x !== undefined))
@@ -281,7 +283,7 @@ class Windows implements WindowStore {
     h.writer = false;
     if (drop) h.window.clear();
     else h.window.endAll();
-    apply(h.rec, patch);
+    applyCaptureUpdate(h.rec, patch);
   }
 
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {
@@ -349,17 +351,6 @@ class Windows implements WindowStore {
       },
     };
   }
-}
-
-function apply(rec: CaptureRecord, patch: CaptureUpdate): void {
-  if (patch.status !== undefined) rec.status = patch.status;
-  if (patch.progress !== undefined) rec.progress = Math.min(1, Math.max(0, patch.progress));
-  if (patch.error === null) delete rec.error;
-  else if (patch.error !== undefined) rec.error = patch.error;
-  if (patch.stats !== undefined) rec.stats = patch.stats;
-  if (patch.source !== undefined) rec.source = patch.source;
-  if (patch.size !== undefined) rec.size = patch.size;
-  if (patch.warnings !== undefined) rec.warnings = patch.warnings;
 }
 
 /** Writes an analysis into a window (the shared store suite runs through it; the live feed writes the window directly). */

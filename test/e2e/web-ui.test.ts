@@ -146,6 +146,37 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
   );
 
   it(
+    'says which captures an older sipscope analysed, and ↻ brings them up to date',
+    async () => {
+      const old = join(dir, 'old.pcap');
+      copyFileSync(join(ROOT, 'samples/basic-call.pcap'), old);
+      const id = await uploadThroughPicker(page(), old, 'old.pcap');
+      const row = page().locator(`tr[data-capture-id="${id}"]`);
+      expect(await row.locator('[data-stale]').count()).toBe(0);
+      // What an upgrade looks like to the server: its code newer than the analysis.
+      const service = hx.server.server.service;
+      const code = service.codeTime;
+      service.codeTime = Date.now() + 1;
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        await page().reload();
+        const note = row.locator('[data-stale]');
+        await note.waitFor();
+        expect(await note.textContent()).toBe('older analysis');
+        const again = row.locator('[data-action="reanalyze"]');
+        expect(await again.getAttribute('class')).toContain('suggested');
+        await again.click();
+        await page().locator(`tr[data-capture-id="${id}"][data-status="ready"]`).waitFor();
+        await expect.poll(() => row.locator('[data-stale]').count()).toBe(0);
+      } finally {
+        service.codeTime = code;
+      }
+      expect((await fetch(`${hx.server.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);
+    },
+    T,
+  );
+
+  it(
     'shows the warning of a capture whose last record is cut short under its row, as text',
     async () => {
       const whole = readFileSync(join(ROOT, 'samples/basic-call.pcap'));

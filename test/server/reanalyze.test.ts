@@ -44,6 +44,27 @@ for (const kind of ['sqlite', 'memory'] as const) {
       await s.dispose();
     });
 
+    it('marks an analysis older than the running code stale, until it is analysed again', async () => {
+      const id = await uploadRaw(s, BASIC);
+      await settled(s, id);
+      const info = async () => (await getJson<CaptureInfo>(`${s.url}/api/captures/${id}`)).body;
+      const listed = async () =>
+        (await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body.find((c) => c.id === id)!;
+      expect((await info()).stale).toBeUndefined();
+      // What an upgrade looks like to the server: code newer than the analysis.
+      const code = s.server.service.codeTime;
+      s.server.service.codeTime = Date.now() + 1;
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        expect([(await info()).stale, (await listed()).stale]).toEqual([true, true]);
+        expect((await reanalyze(s, id)).status).toBe(202);
+        await settled(s, id);
+        expect([(await info()).stale, (await listed()).stale]).toEqual([undefined, undefined]);
+      } finally {
+        s.server.service.codeTime = code;
+      }
+    });
+
     it('keeps the id, drops the rows of the earlier analysis and stores the new ones', async () => {
       const id = await uploadRaw(s, BASIC);
       expect((await settled(s, id)).stats?.calls).toBe(1);

@@ -266,15 +266,44 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     await s.close();
   });
 
+  it('stamps when an analysis ended ready, and takes a capture of an older database as analysed when added', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const before = Date.now();
+    const id = await analysed(s, mixed);
+    const c = (await s.getCapture(id))!;
+    expect(Date.parse(c.analyzedAt!)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(c.analyzedAt!)).toBeLessThanOrEqual(Date.now() + 1000);
+    // Analysed again (reanalyze): stamped again when it is ready again.
+    await s.updateCapture(id, { status: 'analyzing', progress: 0 });
+    expect((await s.getCapture(id))!.analyzedAt).toBe(c.analyzedAt);
+    await new Promise((r) => setTimeout(r, 5));
+    await s.updateCapture(id, { status: 'ready', progress: 1 });
+    expect((await s.getCapture(id))!.analyzedAt! > c.analyzedAt!).toBe(true);
+    await s.close();
+    // The database as the sipscope before the column left it.
+    const db = new Database(file);
+    db.exec('DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;');
+    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.close();
+    const again = openSqliteStore({ file });
+    expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const old = (await again.getCapture(id))!;
+    expect(old.analyzedAt).toBe(old.createdAt);
+    await again.close();
+  });
+
   it('opens a database from before RTP streams: its captures answer with none, new ones keep theirs', async () => {
     const file = dbFile();
     const s = openSqliteStore({ file });
     const old = await analysed(s, mixed);
     await s.close();
-    // The database as the sipscope before streams left it.
+    // The database as the sipscope before streams left it (and before analyzed_at, which came after).
     const db = new Database(file);
-    db.exec('DROP TABLE streams');
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.exec(
+      'DROP TABLE streams; DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;',
+    );
+    db.pragma(`user_version = ${SCHEMA_VERSION - 2}`);
     db.close();
     const again = openSqliteStore({ file });
     expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

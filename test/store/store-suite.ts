@@ -122,10 +122,14 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.updateCapture('nope', { progress: 1 })).toBeUndefined();
     });
 
-    it('a finished writer leaves the capture ready with the analysis stats and source', async () => {
+    it('a finished writer leaves the capture ready with the analysis stats and source, stamped when', async () => {
+      const before = Date.now() - 1000;
       const id = await load(samples[0]);
       const c = await store.getCapture(id);
       expect(c).toMatchObject({ status: 'ready', progress: 1 });
+      // When the analysis ended (the server tells an analysis older than its code by it).
+      expect(Date.parse(c?.analyzedAt ?? '')).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(c?.analyzedAt ?? '')).toBeLessThanOrEqual(Date.now() + 1000);
       expect(c?.stats).toEqual(samples[0].result.stats);
       expect(c?.source).toEqual(samples[0].result.source);
     });

@@ -42,6 +42,10 @@ export interface CaptureInfo {
   /** Recoverable problems (a record cut short, a live capture interrupted), as the CLI prints them. */
   warnings?: string[];
   createdAt: string;
+  /** When its analysis last ended ready (ISO 8601). */
+  analyzedAt?: string;
+  /** Analysed before the server's code was built: analysing again may find more (server/API.md "Captures"). */
+  stale?: boolean;
   stats: Stats | null;
   source?: CaptureSource;
   /** Live captures only: the traffic and the rolling window (server/API.md). */

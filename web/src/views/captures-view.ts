@@ -109,7 +109,23 @@ export function capturesView(ctx: ViewContext): View {
         ),
       );
     }
-    return h('span', { class: `status status-${c.status}` }, c.status);
+    const status = h('span', { class: `status status-${c.status}` }, c.status);
+    if (!c.stale) return status;
+    // Analysed by an older sipscope: what it shows may lack what this one finds (new rules, fixes).
+    return h(
+      'span',
+      { class: 'status-with-note' },
+      status,
+      h(
+        'span',
+        {
+          class: 'status-stale',
+          'data-stale': '',
+          title: `Analysed ${c.analyzedAt ?? c.createdAt}, before this sipscope was built: ↻ analyses it again with its rules`,
+        },
+        'older analysis',
+      ),
+    );
   }
 
   function row(c: CaptureInfo, i: number): HTMLElement[] {
@@ -150,10 +166,12 @@ export function capturesView(ctx: ViewContext): View {
         ? h(
             'button',
             {
-              class: 'button',
               type: 'button',
               'data-action': 'reanalyze',
-              title: 'Analyse the file again (new rules since it was analysed, or a failed analysis retried)',
+              class: c.stale ? 'button suggested' : 'button',
+              title: c.stale
+                ? 'Analyse the file again: it was analysed before this sipscope was built (new rules, fixes)'
+                : 'Analyse the file again (new rules since it was analysed, or a failed analysis retried)',
               'aria-label': 'Analyse again',
             },
             '↻',
