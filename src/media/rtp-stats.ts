@@ -8,6 +8,12 @@ const MAX_MISORDER = 100;
 const SEQ_MOD = 0x10000;
 const MAX_PAYLOAD_TYPES = 8;
 
+/** What `RtpStreamStats.add` reads of an RTP header (parseRtp's object is one). */
+export type StatsHeader = Pick<
+  RtpHeader,
+  'marker' | 'payloadType' | 'sequence' | 'timestamp' | 'ssrc' | 'payloadLength'
+>;
+
 export interface RtpStreamSummary {
   /** "0x06C156FD" ("0x00000000" before the first packet). */
   ssrc: string;
@@ -115,7 +121,7 @@ export class RtpStreamStats {
    * RFC 3551 §4.1), a CN packet and the one after it: the gap before them is
    * silence suppression, not delay. The jitter estimate itself runs on.
    */
-  add(h: RtpHeader, ts: number, comfortNoise = false): void {
+  add(h: StatsHeader, ts: number, comfortNoise = false): void {
     const quiet = h.marker || comfortNoise || this.afterCn;
     this.afterCn = comfortNoise;
     const seq = h.sequence;

@@ -14,20 +14,13 @@
  * - `payload-type`: its payload type differs from the packet before it;
  * - `marker`: the marker bit (RFC 3551 §4.1: the first packet of a talkspurt).
  */
-import type { RtpHeader } from './rtp-header.js';
-import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
+import { RtpStreamStats, type RtpStreamSummary, type StatsHeader } from './rtp-stats.js';
 import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from './stream-packets.js';
 
 export type PacketStatus = 'ok' | 'sequence' | 'payload-type' | 'marker';
 
-export interface AnalysedPacket {
-  frame: number;
-  /** Capture time, seconds. */
-  ts: number;
-  sequence: number;
-  timestamp: number;
-  payloadType: number;
-  marker: boolean;
+/** A packet (RtpPacket without its payload) with its figures. */
+export interface AnalysedPacket extends Omit<RtpPacket, 'payload'> {
   /** Arrival gap from the packet before, ms (0 for the first). */
   deltaMs: number;
   /** The running interarrival jitter after this packet, ms (null: no clock rate). */
@@ -67,17 +60,13 @@ export function analyseStream(
   const clockRate = packets.length === 0 ? null : rateOf(codecs.get(packets[0].payloadType));
   const stats = new RtpStreamStats(clockRate);
   const out: AnalysedPacket[] = [];
-  const header: RtpHeader = {
-    version: 2,
-    padding: false,
-    extension: false,
-    csrcCount: 0,
+  // What RtpStreamStats.add reads of a header, for each packet in turn.
+  const header: StatsHeader = {
     marker: false,
     payloadType: 0,
     sequence: 0,
     timestamp: 0,
     ssrc: 0,
-    headerLength: 12,
     payloadLength: 0,
   };
   let highest = -1;

@@ -10,13 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { streamFrames } from '../../src/capture/frame-export.js';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, T0 } from '../fixtures/flows/builder.js';
-import { basicCall } from '../fixtures/flows/index.js';
-import { byTime, rtpFrames, rtpPacket } from '../fixtures/rtp-frames.js';
+import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
+import type { TimedFrame } from '../fixtures/flow-capture.js';
+import { T0 } from '../fixtures/flows/builder.js';
+import { rtpFrames, rtpPacket } from '../fixtures/rtp-frames.js';
 import { ipv4UdpFragments } from '../helpers/packet-builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-frame-export-'));
@@ -30,23 +28,22 @@ const timed = (at: number, frames: Uint8Array[]): TimedFrame[] =>
 
 describe('streamFrames', () => {
   it('writes every fragment of a fragmented RTP packet of a chosen stream, so it reads back whole', async () => {
-    const call = basicCall();
     // The callee's SDP: it receives on 10.0.0.2:3456. 49 packets of 20 ms G.711, then one of 1,200 bytes cut in three.
-    const a = { ip: ALICE.ip, port: 49170 };
-    const b = { ip: BOB.ip, port: 3456 };
+    const a = CALLER_MEDIA;
+    const b = CALLEE_MEDIA;
     const big = rtpPacket(0, 1049, 4000 + 49 * 160, 0x1a2b3c4d, new Uint8Array(1200).fill(0xd5));
     const fragments = ipv4UdpFragments(
       { src: a.ip, dst: b.ip, sport: a.port, dport: b.port, payload: big, ipId: 0x7777 },
       512,
     );
     expect(fragments.length).toBe(3);
-    const frames = byTime(
-      flowToFrames(call),
+    const file = join(dir, 'fragmented-rtp.pcap');
+    writeCallWithRtp(
+      file,
+      'fragmented-rtp@10.0.0.1',
       rtpFrames({ src: a, dst: b, ssrc: 0x1a2b3c4d, payloadType: 0, start: T0 + 2.02, end: T0 + 3 }),
       timed(T0 + 3.001, fragments),
     );
-    const file = join(dir, 'fragmented-rtp.pcap');
-    writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
     const before = await analyzeCapture(file);
     expect(before.streams.map((s) => [s.packets, s.bytes])).toEqual([[50, 49 * 160 + 1200]]);
 

@@ -15,16 +15,7 @@ import { AudioRefused, streamAudio } from '../../src/media/rtp-audio.js';
 import { analyseStream } from '../../src/media/stream-analysis.js';
 import { readStreamPackets } from '../../src/media/stream-packets.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
-
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { CORPUS_DIR, corpusPresent, hasTshark } from '../helpers/corpus.js';
 
 /** Captures with RTP (test/corpus/rtp-streams.test.ts lists why each differs from tshark, if it does). */
 const CAPTURES = [

@@ -12,16 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { RtpStreamRecord } from '../../src/media/media-tracker.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
-
-const hasTshark = (() => {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { CORPUS_DIR, corpusPresent, hasTshark } from '../helpers/corpus.js';
 
 interface TsharkStream {
   key: string;

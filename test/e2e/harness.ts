@@ -121,6 +121,22 @@ export async function onlyCaptureId(hx: Harness): Promise<string> {
   }
 }
 
+/** The ids of the harness's captures (its samples) by file name: a name missing or not ready throws. */
+export async function captureIdsByName(hx: Harness): Promise<(name: string) => string> {
+  const list = await hx.api<Array<{ id: string; name: string; status: string }>>('/api/captures');
+  return (name) => {
+    const c = list.find((x) => x.name === name);
+    if (c?.status !== 'ready') throw new Error(`${name}: ${c?.status ?? 'missing'}`);
+    return c.id;
+  };
+}
+
+/** Every call of capture `id` in detail (`GET …/calls/:callId`), for a test to pick from. */
+export async function callDetails<T>(hx: Harness, id: string): Promise<T[]> {
+  const { calls } = await hx.api<{ calls: Array<{ id: number }> }>(`/api/captures/${id}/calls?limit=100`);
+  return Promise.all(calls.map((c) => hx.api<T>(`/api/captures/${id}/calls/${c.id}`)));
+}
+
 /** Uploads through the page's file input and waits until the capture's row says `status`. */
 export async function uploadThroughPicker(
   page: Page,

@@ -11,17 +11,23 @@
  * Screenshot: test-output/screenshots/rtp-analysis.png (the README's
  * web/screenshots/rtp-analysis.png).
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
-import type { CallDetail, CallPage, CaptureInfo, RtpStream, StreamPackets } from '../../web/src/api/types.js';
-import { flowToFrames } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, basicCall, T0 } from '../fixtures/flows/index.js';
-import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
-import { chromiumPresent, type Harness, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import type { CallDetail, CallPage, RtpStream, StreamPackets } from '../../web/src/api/types.js';
+import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
+import { T0 } from '../fixtures/flows/index.js';
+import { rtpFrames } from '../fixtures/rtp-frames.js';
+import {
+  callDetails,
+  captureIdsByName,
+  chromiumPresent,
+  type Harness,
+  ROOT,
+  SCREENSHOTS,
+  startHarness,
+} from './harness.js';
 
 const T = 60_000;
 
@@ -37,11 +43,12 @@ function longCapture(file: string): void {
   for (let i = 199; i < LONG; i += 400) lost.add(i);
   const lateMs = new Map<number, number>();
   for (let i = 3; i < LONG; i += 7) lateMs.set(i, (i * 7919) % 16);
-  const frames = byTime(
-    flowToFrames(basicCall({ n: 1, callId: 'long@10.0.0.1' })),
+  writeCallWithRtp(
+    file,
+    'long@10.0.0.1',
     rtpFrames({
-      src: { ip: ALICE.ip, port: 49170 },
-      dst: { ip: BOB.ip, port: 3456 },
+      src: CALLER_MEDIA,
+      dst: CALLEE_MEDIA,
       ssrc: 0x0bad0001,
       payloadType: 0,
       start: T0 + 2.02,
@@ -51,7 +58,6 @@ function longCapture(file: string): void {
       lateMs,
     }),
   );
-  writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
 }
 
 describe.skipIf(!chromiumPresent)('RTP stream analysis in the call view', () => {
@@ -73,19 +79,11 @@ describe.skipIf(!chromiumPresent)('RTP stream analysis in the call view', () => 
     const longFile = join(dir, 'long-stream.pcap');
     longCapture(longFile);
     hx = await startHarness({ samples: [join(ROOT, 'samples/call-with-rtp.pcap'), goneFile, longFile] });
-    const list = await hx.api<CaptureInfo[]>('/api/captures');
-    const idOf = (name: string) => {
-      const c = list.find((x) => x.name === name);
-      if (c?.status !== 'ready') throw new Error(`${name}: ${c?.status ?? 'missing'}`);
-      return c.id;
-    };
+    const idOf = await captureIdsByName(hx);
     rtpCapture = idOf('call-with-rtp.pcap');
     goneCapture = idOf('gone-later.pcap');
     longCaptureId = idOf('long-stream.pcap');
-    const { calls } = await hx.api<CallPage>(`/api/captures/${rtpCapture}/calls?limit=100`);
-    const details = await Promise.all(
-      calls.map((c) => hx.api<CallDetail>(`/api/captures/${rtpCapture}/calls/${c.id}`)),
-    );
+    const details = await callDetails<CallDetail>(hx, rtpCapture);
     twoWay = details.find((d) => d.call.callIds[0].startsWith('rtp-two-way')) as CallDetail;
     hx.page.on('request', (r) => {
       if (/\/streams\/\d+\/packets/.test(r.url())) packetRequests.push(r.url());

@@ -13,31 +13,36 @@
  * Screenshot: test-output/screenshots/rtp-audio.png (the README's
  * web/screenshots/rtp-audio.png).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
-import type { CallDetail, CallPage, CaptureInfo, RtpStream } from '../../web/src/api/types.js';
-import { flowToFrames } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, basicCall, T0 } from '../fixtures/flows/index.js';
-import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
-import { chromiumPresent, type Harness, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import type { CallDetail, CallPage, RtpStream } from '../../web/src/api/types.js';
+import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
+import { T0 } from '../fixtures/flows/index.js';
+import { rtpFrames } from '../fixtures/rtp-frames.js';
+import {
+  callDetails,
+  captureIdsByName,
+  chromiumPresent,
+  type Harness,
+  ROOT,
+  SCREENSHOTS,
+  startHarness,
+} from './harness.js';
 
 const T = 60_000;
 
 /** The basic call with G.729 both ways (payload type 18, 20 bytes a packet): RTP the server cannot decode. */
 function g729Capture(file: string): void {
-  const a = { ip: ALICE.ip, port: 49170 };
-  const b = { ip: BOB.ip, port: 3456 };
+  const [a, b] = [CALLER_MEDIA, CALLEE_MEDIA];
   const g729 = { payloadType: 18, payloadBytes: 20, start: T0 + 2.02, end: T0 + 4 };
-  const frames = byTime(
-    flowToFrames(basicCall({ n: 1, callId: 'g729@10.0.0.1' })),
+  writeCallWithRtp(
+    file,
+    'g729@10.0.0.1',
     rtpFrames({ src: a, dst: b, ssrc: 0x0a0b0c0d, ...g729 }),
     rtpFrames({ src: b, dst: a, ssrc: 0x01020304, ...g729 }),
   );
-  writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
 }
 
 describe.skipIf(!chromiumPresent)('listening to RTP in the call view', () => {
@@ -55,18 +60,10 @@ describe.skipIf(!chromiumPresent)('listening to RTP in the call view', () => {
     const g729File = join(dir, 'g729-call.pcap');
     g729Capture(g729File);
     hx = await startHarness({ samples: [join(ROOT, 'samples/call-with-rtp.pcap'), g729File] });
-    const list = await hx.api<CaptureInfo[]>('/api/captures');
-    const idOf = (name: string) => {
-      const c = list.find((x) => x.name === name);
-      if (c?.status !== 'ready') throw new Error(`${name}: ${c?.status ?? 'missing'}`);
-      return c.id;
-    };
+    const idOf = await captureIdsByName(hx);
     rtpCapture = idOf('call-with-rtp.pcap');
     g729Id = idOf('g729-call.pcap');
-    const { calls } = await hx.api<CallPage>(`/api/captures/${rtpCapture}/calls?limit=100`);
-    const details = await Promise.all(
-      calls.map((c) => hx.api<CallDetail>(`/api/captures/${rtpCapture}/calls/${c.id}`)),
-    );
+    const details = await callDetails<CallDetail>(hx, rtpCapture);
     twoWay = details.find((d) => d.call.callIds[0].startsWith('rtp-two-way')) as CallDetail;
     const g729Calls = await hx.api<CallPage>(`/api/captures/${g729Id}/calls?limit=10`);
     g729 = await hx.api<CallDetail>(`/api/captures/${g729Id}/calls/${g729Calls.calls[0].id}`);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyseStream } from '../../src/media/stream-analysis.js';
-import type { RtpPacket } from '../../src/media/stream-packets.js';
+import { streamPacket } from '../fixtures/rtp-frames.js';
 
 const PCMU = new Map([
   [0, 'PCMU/8000'],
@@ -15,17 +15,8 @@ const PCMU = new Map([
   [101, 'telephone-event/8000'],
 ]);
 
-/** Packet `i` of a 20 ms stream: sequence 1000 + i, timestamp 160·i, arriving at 5 + 0.02·i s. */
-const pkt = (i: number, over: Partial<RtpPacket> = {}): RtpPacket => ({
-  frame: 10 + i,
-  ts: 5 + 0.02 * i,
-  sequence: 1000 + i,
-  timestamp: 160 * i,
-  payloadType: 0,
-  marker: false,
-  payload: new Uint8Array(160),
-  ...over,
-});
+/** Packet `i` of a 20 ms stream (streamPacket). */
+const pkt = streamPacket;
 
 describe('analyseStream', () => {
   it('gives a clean stream 20 ms deltas, no jitter, no skew, every packet ok', () => {

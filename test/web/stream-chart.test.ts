@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyseRecordedStream, analyseStream } from '../../src/media/stream-analysis.js';
-import type { RecordedStream, RtpPacket } from '../../src/media/stream-packets.js';
+import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { AnalysedPacket, RtpStream, StreamPackets } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import {
@@ -25,6 +25,7 @@ import {
   xExtent,
   yExtent,
 } from '../../web/src/media/stream-chart.js';
+import { streamPacket } from '../fixtures/rtp-frames.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
 
 const SAMPLE = fileURLToPath(new URL('../../samples/call-with-rtp.pcap', import.meta.url));
@@ -54,17 +55,8 @@ const CODECS = new Map([
   [101, 'telephone-event/8000'],
 ]);
 
-/** Packet `i` of a 20 ms stream: sequence 1000 + i, timestamp 160·i, arriving at 5 + 0.02·i s. */
-const pkt = (i: number, over: Partial<RtpPacket> = {}): RtpPacket => ({
-  frame: 10 + i,
-  ts: 5 + 0.02 * i,
-  sequence: 1000 + i,
-  timestamp: 160 * i,
-  payloadType: 0,
-  marker: false,
-  payload: new Uint8Array(160),
-  ...over,
-});
+/** Packet `i` of a 20 ms stream (streamPacket). */
+const pkt = streamPacket;
 
 /** `n` packets of a made-up page: every field set, times 20 ms apart from `ts0`. */
 function made(n: number, f: (i: number) => Partial<AnalysedPacket> = () => ({})): AnalysedPacket[] {
