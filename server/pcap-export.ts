@@ -4,6 +4,9 @@
  * wanted) and written as pcap with their timestamps and link type, or as
  * pcapng with one interface per link type when the frames have several.
  *
+ * With `?with=7,9`, the frames of those calls too: `mergeFrames` makes one
+ * list of the calls' frames, in frame order, each frame once.
+ *
  * `GET /api/captures/:id/calls/pcap?filters`: the frames of every call the
  * filters match, which may be most of a big file: written as they are read
  * (src/capture/frame-export.ts `streamFrames`, shared with `sipscope
@@ -34,6 +37,12 @@ export async function collectFrames(file: string, wanted: readonly number[]): Pr
     if (f.no >= last) break;
   }
   return out;
+}
+
+/** The frame numbers of several calls as one ascending list, each frame once (calls may share a frame). */
+export function mergeFrames(lists: readonly (readonly number[])[]): number[] {
+  const all = lists.flat().sort((a, b) => a - b);
+  return all.filter((f, i) => i === 0 || f !== all[i - 1]);
 }
 
 export function exportFrames(frames: readonly Frame[]): CallExport {

@@ -1,4 +1,4 @@
-/** `/api/captures/:id/calls`: the call list, as CSV, the pcap of the calls it lists, one call, its pcap (server/API.md "Calls"). */
+/** `/api/captures/:id/calls`: the call list, as CSV, the pcap of the calls it lists, one call, its pcap and messages (alone or with other calls, `?with=`) (server/API.md "Calls"). */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
@@ -8,7 +8,7 @@ import { type CallQuery, MAX_LIMIT, parseCallQuery } from '../../src/store/call-
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
-import { collectFrames, exportFrames, streamFrames } from '../pcap-export.js';
+import { collectFrames, exportFrames, mergeFrames, streamFrames } from '../pcap-export.js';
 import { captureIdOf, idParam, readableCapture } from './common.js';
 
 export function callsRouter(service: CaptureService): Router {
@@ -87,27 +87,42 @@ export function callsRouter(service: CaptureService): Router {
     res.json(detail);
   });
 
-  // Every message of the call as text, in capture order (sngrep's raw view), for a ticket or a diff tool.
+  // Every message of the call as text, in capture order (sngrep's raw view), for a ticket or a diff tool;
+  // with `?with=7,9` the messages of those calls too (the web UI's ladder of several calls).
   r.get('/:callId/messages.txt', async (req, res) => {
     const c = await readableCapture(service, captureIdOf(req));
     const callId = idParam(req.params.callId, 'call');
-    const detail = await service.store.getCall(c.id, callId);
-    if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    const { calls, stem } = withCalls(req, callId);
+    // A message belongs to one call; the set keeps each once all the same, in the call's order.
+    const ids = new Set<number>();
+    for (const id of calls) {
+      const detail = await service.store.getCall(c.id, id);
+      if (detail === undefined) throw new HttpError(404, `no call ${id} in capture ${c.id}`);
+      for (const m of detail.messages) ids.add(m.id);
+    }
+    // Message ids are capture order: several calls' messages interleave by them.
+    const order = calls.length === 1 ? [...ids] : [...ids].sort((a, b) => a - b);
     const parts: string[] = [];
-    for (const m of detail.messages) {
-      const stored = await service.store.getMessage(c.id, m.id);
+    for (const m of order) {
+      const stored = await service.store.getMessage(c.id, m);
       if (stored !== undefined) parts.push(messageText(stored.row, stored.raw));
     }
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="call-${callId}-messages.txt"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${stem}-messages.txt"`);
     res.send(parts.join('\n'));
   });
 
   r.get('/:callId/pcap', async (req, res) => {
     const c = await readableCapture(service, captureIdOf(req));
     const callId = idParam(req.params.callId, 'call');
-    const wanted = await service.store.callFrames(c.id, callId);
-    if (wanted === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
+    const { calls, stem } = withCalls(req, callId);
+    const lists: number[][] = [];
+    for (const id of calls) {
+      const frames = await service.store.callFrames(c.id, id);
+      if (frames === undefined) throw new HttpError(404, `no call ${id} in capture ${c.id}`);
+      lists.push(frames);
+    }
+    const wanted = lists.length === 1 ? lists[0] : mergeFrames(lists);
     let out: ReturnType<typeof exportFrames>;
     try {
       out = exportFrames(await collectFrames(c.path, wanted));
@@ -119,7 +134,7 @@ export function callsRouter(service: CaptureService): Router {
     }
     const ext = out.format;
     res.setHeader('Content-Type', ext === 'pcap' ? 'application/vnd.tcpdump.pcap' : 'application/x-pcapng');
-    res.setHeader('Content-Disposition', `attachment; filename="call-${callId}.${ext}"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${stem}.${ext}"`);
     res.setHeader('Content-Length', String(out.chunks.reduce((n, b) => n + b.length, 0)));
     for (const chunk of out.chunks) {
       // A client gone away ends the wait ('close') as well as the download.
@@ -138,6 +153,35 @@ function drained(res: ServerResponse): Promise<void> {
     res.once('drain', () => resolve());
     res.once('close', () => resolve());
   });
+}
+
+/** The most calls `?with=` adds, as the web UI's ladder route (web/src/router.ts MAX_WITH). */
+const MAX_WITH = 100;
+
+/**
+ * The call and the calls of `?with=7,9`, read as the web UI's ladder route
+ * reads its list (repeats and the call itself dropped), and the stem of the
+ * file names, as the UI names its exports: `call-3`, `call-3-with-7-9`,
+ * `call-3-with-12-calls` past five. A list that is not whole numbers (or
+ * longer than MAX_WITH, or given twice) is a 400.
+ */
+function withCalls(req: Request, callId: number): { calls: number[]; stem: string } {
+  const given = new URL(req.originalUrl, 'http://x').searchParams.getAll('with');
+  if (given.length === 0) return { calls: [callId], stem: `call-${callId}` };
+  const parts = given.length === 1 ? given[0].split(',') : [];
+  if (parts.length === 0 || parts.length > MAX_WITH || !parts.every((p) => /^\d{1,9}$/.test(p)))
+    throw new HttpError(
+      400,
+      `with ${JSON.stringify(given.join('&').slice(0, 80))}: not a list of at most ${MAX_WITH} call ids separated by commas (with=7,9)`,
+    );
+  const others = [...new Set(parts.map(Number))].filter((id) => id !== callId);
+  const stem =
+    others.length === 0
+      ? `call-${callId}`
+      : others.length <= 5
+        ? `call-${callId}-with-${others.join('-')}`
+        : `call-${callId}-with-${others.length}-calls`;
+  return { calls: [callId, ...others], stem };
 }
 
 /** The call list's filters, sort and page from the query string; a value it cannot read is a 400 naming it. */
