@@ -9,12 +9,15 @@
  * own; the line naming the other calls, its links, the inspector and Esc in
  * that mode, a call the capture does not have left out with a note, a
  * damaged list ignored, and the browser's back button returning to the list
- * with the marks kept. Screenshots: test-output/screenshots/multi-call-list.png
+ * with the marks kept; the exports of several calls (pcap and Messages
+ * with `?with=`, JSON the merged detail) holding all the calls drawn. Screenshots: test-output/screenshots/multi-call-list.png
  * (the list with marked rows) and multi-call.png (the merged ladder, the
  * README's web/screenshots/multi-call.png).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { CallDetail, CallPage } from '../../web/src/api/types.js';
 import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
 
@@ -291,6 +294,77 @@ describe.skipIf(!chromiumPresent)('several calls on one ladder', () => {
       await page().locator('svg.ladder .arrow[data-message-id]').first().waitFor();
       await expect.poll(() => arrowsInOrder()).toEqual(union([a]));
       expect(await page().locator('.with-calls').count()).toBe(0);
+      expect(hx.events.errors).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'exports all the calls drawn: pcap and Messages with `?with=`, JSON the merged detail',
+    async () => {
+      const withPath = `/calls/${main().call.id}/with/${rest().join(',')}`;
+      const stem = `call-${main().call.id}-with-${rest().join('-')}`;
+      const base = `/api/captures/${captureId}/calls/${main().call.id}`;
+      await page().goto('about:blank');
+      await page().goto(`${hx.server.url}/#/captures/${captureId}${withPath}`);
+      await page().locator('svg.ladder .arrow[data-message-id]').first().waitFor();
+      const pcap = page().locator('[data-export="pcap"]');
+      const messages = page().locator('[data-export="messages"]');
+      expect(await pcap.getAttribute('href')).toBe(`${base}/pcap?with=${rest().join(',')}`);
+      expect(await pcap.getAttribute('download')).toBe(`${stem}.pcap`);
+      expect(await messages.getAttribute('href')).toBe(`${base}/messages.txt?with=${rest().join(',')}`);
+      expect(await messages.getAttribute('download')).toBe(`${stem}-messages.txt`);
+      const save = async (what: string) => {
+        const [d] = await Promise.all([
+          page().waitForEvent('download'),
+          page().locator(`[data-export="${what}"]`).click(),
+        ]);
+        return { name: d.suggestedFilename(), file: (await d.path()) as string };
+      };
+      const expected = union(picked);
+      // The pcap: the three calls' messages, read back by the analyser.
+      const p = await save('pcap');
+      expect(p.name).toBe(`${stem}.pcap`);
+      const again = await analyzeCapture(p.file);
+      expect(again.messages.length).toBe(expected.length);
+      expect(again.calls.flatMap((c) => c.callIds).sort()).toEqual(
+        picked.flatMap((d) => d.call.callIds).sort(),
+      );
+      // The JSON: the merged detail drawn, every message of the three calls and their Call-IDs.
+      const j = await save('json');
+      expect(j.name).toBe(`${stem}.json`);
+      const merged = JSON.parse(readFileSync(j.file, 'utf8')) as CallDetail;
+      expect(merged.messages.map((m) => m.id)).toEqual([...expected].sort((a, b) => a - b));
+      expect([...merged.call.callIds].sort()).toEqual(picked.flatMap((d) => d.call.callIds).sort());
+      expect(merged.call.id).toBe(main().call.id);
+      // The text: a head per message, in capture order.
+      const t = await save('messages');
+      expect(t.name).toBe(`${stem}-messages.txt`);
+      const heads = readFileSync(t.file, 'utf8')
+        .split('\n')
+        .flatMap((l) => /^#(\d+) {2}\d{4}-/.exec(l)?.[1] ?? [])
+        .map(Number);
+      expect(heads).toEqual([...expected].sort((a, b) => a - b));
+
+      // A call the capture does not have is left out of the links too (the server would refuse it).
+      const b = rest()[0];
+      await page().goto('about:blank');
+      await page().goto(`${hx.server.url}/#/captures/${captureId}/calls/${main().call.id}/with/${b},9999`);
+      await page().locator('.with-missing').waitFor();
+      expect(await pcap.getAttribute('href')).toBe(`${base}/pcap?with=${b}`);
+      expect(await messages.getAttribute('href')).toBe(`${base}/messages.txt?with=${b}`);
+
+      // One call: the exports as they were.
+      await page().goto('about:blank');
+      await page().goto(`${hx.server.url}/#/captures/${captureId}/calls/${main().call.id}`);
+      await page().locator('svg.ladder .arrow[data-message-id]').first().waitFor();
+      expect(await pcap.getAttribute('href')).toBe(`${base}/pcap`);
+      expect(await pcap.getAttribute('download')).toBe(`call-${main().call.id}.pcap`);
+      expect(await messages.getAttribute('href')).toBe(`${base}/messages.txt`);
+      expect(await messages.getAttribute('download')).toBe('');
+      const one = await save('json');
+      expect(one.name).toBe(`call-${main().call.id}.json`);
+      expect(JSON.parse(readFileSync(one.file, 'utf8'))).toEqual(main());
       expect(hx.events.errors).toEqual([]);
     },
     T,

@@ -27,6 +27,9 @@ export class ApiError extends Error {
 
 const cap = (id: string) => `/api/captures/${encodeURIComponent(id)}`;
 
+/** `?with=7,9` for other calls exported with a call, '' for none. */
+const withQuery = (others: readonly number[]) => (others.length ? `?with=${others.join(',')}` : '');
+
 async function errorOf(res: Response): Promise<ApiError> {
   let text = `${res.status} ${res.statusText}`;
   try {
@@ -68,9 +71,12 @@ export const api = {
   findingCounts: (id: string, signal?: AbortSignal) =>
     getJson<FindingCount[]>(`${cap(id)}/findings/counts`, signal),
   stats: (id: string, signal?: AbortSignal) => getJson<CaptureStats>(`${cap(id)}/stats`, signal),
-  pcapUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/pcap`,
-  /** Every message of the call as text (server/API.md "Calls"). */
-  messagesTextUrl: (id: string, call: number) => `${cap(id)}/calls/${call}/messages.txt`,
+  /** The call's frames as pcap; with `others`, those calls' frames too, in one file (server/API.md "Calls"). */
+  pcapUrl: (id: string, call: number, others: readonly number[] = []) =>
+    `${cap(id)}/calls/${call}/pcap${withQuery(others)}`,
+  /** Every message of the call as text; with `others`, theirs too, in capture order (server/API.md "Calls"). */
+  messagesTextUrl: (id: string, call: number, others: readonly number[] = []) =>
+    `${cap(id)}/calls/${call}/messages.txt${withQuery(others)}`,
   /** The frames of every call a call-list query matches, as one pcapng. */
   callsPcapUrl: (id: string, query: string) => `${cap(id)}/calls/pcap?${query}`,
   callsCsvUrl: (id: string, query: string) => `${cap(id)}/calls/csv?${query}`,

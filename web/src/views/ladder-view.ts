@@ -4,7 +4,8 @@
  * beside it, and the exports (pcap via the API, SVG, PNG, JSON).
  * With other calls in the route (`…/with/7,9`, marked in the call list as
  * sngrep marks dialogs), those calls are drawn on the same ladder, each a
- * leg named by its call; the summary stays the main call's.
+ * leg named by its call; the summary stays the main call's, the exports
+ * (pcap and messages with `?with=`, JSON the merged detail) are all of them.
  */
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
@@ -90,6 +91,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   replace(ctx.root, root);
 
   function toolbar(d: CallDetail): HTMLElement {
+    // The server's exports of several calls take those drawn: one the capture does not have would be a 404.
+    const drawnOthers = (withDetails ?? []).map((x) => x.call.id);
     const btn = (label: string, title: string, fn: () => void, attrs: Record<string, string> = {}) => {
       const b = h('button', { type: 'button', class: 'button', title, ...attrs }, label);
       b.addEventListener('click', fn);
@@ -116,8 +119,8 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         'a',
         {
           class: 'button',
-          href: api.pcapUrl(captureId, callId),
-          download: `call-${callId}.pcap`,
+          href: api.pcapUrl(captureId, callId, drawnOthers),
+          download: `${stem}.pcap`,
           'data-export': 'pcap',
         },
         'pcap',
@@ -152,11 +155,15 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       ),
       btn(
         'JSON',
-        'the call, its messages, transactions, dialogs and findings as JSON',
+        multi
+          ? 'the calls drawn, merged as one: their messages, transactions, dialogs and findings as JSON'
+          : 'the call, its messages, transactions, dialogs and findings as JSON',
         () =>
           download(
-            new Blob([`${JSON.stringify(d, null, 2)}\n`], { type: 'application/json' }),
-            `call-${callId}.json`,
+            new Blob([`${JSON.stringify(multi ? (shownDetail ?? d) : d, null, 2)}\n`], {
+              type: 'application/json',
+            }),
+            `${stem}.json`,
           ),
         { 'data-export': 'json' },
       ),
@@ -179,9 +186,11 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
         'a',
         {
           class: 'button',
-          href: api.messagesTextUrl(captureId, callId),
-          download: '',
-          title: "every message of the call as text, each headed by its time and path (sngrep's raw view)",
+          href: api.messagesTextUrl(captureId, callId, drawnOthers),
+          download: multi ? `${stem}-messages.txt` : '',
+          title: multi
+            ? "every message of the calls drawn as text, in capture order, each headed by its time and path (sngrep's raw view)"
+            : "every message of the call as text, each headed by its time and path (sngrep's raw view)",
           'data-export': 'messages',
         },
         'Messages',
