@@ -19,6 +19,17 @@ import { captureIdOf, idParam, readableCapture } from './common.js';
 
 export function streamsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
+  /**
+   * One read-back at a time: a call's stereo WAVE takes up to ~175 MB while
+   * it is made (rtp-audio.ts MAX_AUDIO_SAMPLES), a long stream's packets tens
+   * of MB; requests that come meanwhile wait their turn rather than add up.
+   */
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work, work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
 
   /** The call's streams and the file to read them from; 404 for an unknown call, 410 without a file. */
   async function callStreams(captureId: string, callIdParam: string | undefined) {
@@ -34,7 +45,7 @@ export function streamsRouter(service: CaptureService): Router {
 
   r.get('/:callId/audio.wav', async (req, res) => {
     const { c, callId, callerHost, streams } = await callStreams(captureIdOf(req), req.params.callId);
-    const out = await decoded(() => callWav(c.path, streams, callerHost), c.id);
+    const out = await decoded(() => inTurn(() => callWav(c.path, streams, callerHost)), c.id);
     res.setHeader('X-Audio-Left', out.left.join(','));
     res.setHeader('X-Audio-Right', out.right.join(','));
     if (out.skipped.length > 0) res.setHeader('X-Audio-Skipped', out.skipped.map((s) => s.id).join(','));
@@ -46,7 +57,7 @@ export function streamsRouter(service: CaptureService): Router {
     const streamId = idParam(req.params.streamId, 'stream');
     const s = streams.find((x) => x.id === streamId);
     if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
-    send(res, await decoded(() => streamWav(c.path, s), c.id), `stream-${streamId}.wav`);
+    send(res, await decoded(() => inTurn(() => streamWav(c.path, s)), c.id), `stream-${streamId}.wav`);
   });
 
   // Wireshark's RTP Stream Analysis: every packet with its delta, jitter, skew and status, a page at a time.
@@ -57,7 +68,7 @@ export function streamsRouter(service: CaptureService): Router {
     if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
     const offset = countParam(req.query.offset, 'offset', 0);
     const limit = Math.min(countParam(req.query.limit, 'limit', MAX_PACKETS), MAX_PACKETS);
-    const a = await decoded(() => analyseRecordedStream(c.path, s), c.id);
+    const a = await decoded(() => inTurn(() => analyseRecordedStream(c.path, s)), c.id);
     res.json({
       stream: streamId,
       clockRate: a.clockRate,

@@ -60,7 +60,7 @@ export async function runAudio(args: string[]): Promise<number> {
         return fail(`no stream ${streamId} in ${file} (it has ${r.streams.length}: see sipscope analyze)`);
       const out = await streamWav(file, s);
       wav = out.wav;
-      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at one hour' : ''}`;
+      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
     } else {
       const call = r.calls.find((c) => c.id === callId);
       if (call === undefined) return fail(`no call ${callId} in ${file}`);
@@ -75,7 +75,7 @@ export async function runAudio(args: string[]): Promise<number> {
         (out.skipped.length > 0
           ? `; not decoded: ${out.skipped.map((x) => `stream ${x.id} (${x.reason})`).join('; ')}`
           : '') +
-        (out.truncated ? '; cut at one hour' : '');
+        (out.truncated ? '; cut at half an hour' : '');
     }
     await writeFile(v.out, wav);
     process.stderr.write(`sipscope audio: ${line}, written to ${v.out}\n`);

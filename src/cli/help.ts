@@ -133,8 +133,8 @@ audio
   Analyses FILE (as analyze does) and writes the RTP of a call or of one
   stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
   Wireshark's RTP Player exports it: each packet at its RTP timestamp, lost
-  packets and silence suppression as silence, duplicates once, at most one
-  hour. PCMU, PCMA (G.711) and L16 are decoded; comfort noise and DTMF
+  packets and silence suppression as silence, duplicates once, at most half
+  an hour. PCMU, PCMA (G.711) and L16 are decoded; comfort noise and DTMF
   events are silence; other codecs are not decoded. A line on stderr says
   what went where.
     --call ID        the call's streams in stereo: left, what the caller's

@@ -25,8 +25,14 @@ const MAX_CLOCK_DRIFT = 1;
 /** A sequence step forward of this or more, or back by more than MAX_BACK, starts over (RFC 3550 A.1's limits). */
 const MAX_DROPOUT = 3000;
 const MAX_BACK = 100;
-/** Longest audio made, seconds (one hour: 57.6 MB of 16-bit PCM at 8,000 Hz, mono). */
-export const MAX_AUDIO_SECONDS = 3600;
+/** Longest audio made, seconds: half an hour. */
+export const MAX_AUDIO_SECONDS = 1800;
+/**
+ * And at most this many samples a channel whatever the rate (half an hour at
+ * 8,000 Hz, 10.9 minutes of L16 at 44,100): a call's stereo WAVE is then
+ * 57.6 MB at most, and what the server holds to make it ~175 MB.
+ */
+export const MAX_AUDIO_SAMPLES = 8000 * 1800;
 
 type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number;
 
@@ -92,7 +98,7 @@ export interface StreamAudio {
   silent: number;
   /** Duplicates left out. */
   duplicates: number;
-  /** The audio reached MAX_AUDIO_SECONDS and was cut there. */
+  /** The audio reached MAX_AUDIO_SECONDS (or MAX_AUDIO_SAMPLES) and was cut there. */
   truncated: boolean;
 }
 
@@ -176,7 +182,7 @@ export function streamAudio(
     );
   }
   const rate = main.rate;
-  const max = Math.floor(maxSeconds * rate);
+  const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const { list, duplicates } = inSequence(packets);
   let out = new Int16Array(Math.min(max, rate * 10));
   let end = 0;
@@ -244,23 +250,23 @@ export function stereo(
   if (all.length === 0) throw new AudioRefused('no stream to play');
   const rate = all[0].rate;
   const start = Math.min(...all.map((s) => s.start));
-  const max = Math.floor(maxSeconds * rate);
+  const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const place = (s: StreamAudio) => Math.round((s.start - start) * rate);
   const lengthOf = (s: StreamAudio) => Math.round((s.samples.length * rate) / s.rate);
   const frames = Math.min(max, Math.max(...all.map((s) => place(s) + lengthOf(s))));
-  const mix = new Int32Array(frames * 2);
+  // Added up in 16 bits, clipped at each addition: no 32-bit copy of the whole (twice the memory).
+  const samples = new Int16Array(frames * 2);
   const add = (s: StreamAudio, channel: number) => {
     const at = place(s);
     const n = Math.min(lengthOf(s), frames - at);
     for (let i = 0; i < n; i++) {
       const src = s.rate === rate ? i : Math.min(s.samples.length - 1, Math.floor((i * s.rate) / rate));
-      mix[(at + i) * 2 + channel] += s.samples[src];
+      const k = (at + i) * 2 + channel;
+      samples[k] = Math.max(-32768, Math.min(32767, samples[k] + s.samples[src]));
     }
   };
   for (const s of left) add(s, 0);
   for (const s of right) add(s, 1);
-  const samples = new Int16Array(mix.length);
-  for (let i = 0; i < mix.length; i++) samples[i] = Math.max(-32768, Math.min(32767, mix[i]));
   const truncated = all.some((s) => s.truncated) || all.some((s) => place(s) + lengthOf(s) > max);
   return { rate, samples, start, truncated };
 }

@@ -35,12 +35,18 @@ export function wavHeader(sampleRate: number, channels: number, dataBytes: numbe
   return b;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** A whole WAVE file of `channels` interleaved in `samples`. */
 export function encodeWav(samples: Int16Array, sampleRate: number, channels: 1 | 2): Uint8Array {
   const data = samples.length * 2;
   const out = new Uint8Array(WAV_HEADER_BYTES + data);
   out.set(wavHeader(sampleRate, channels, data), 0);
-  const v = new DataView(out.buffer, WAV_HEADER_BYTES);
-  for (let i = 0; i < samples.length; i++) v.setInt16(i * 2, samples[i], true);
+  // The samples' own bytes are already WAVE's order on a little-endian machine (x86, ARM as Node runs it).
+  if (LITTLE_ENDIAN) out.set(new Uint8Array(samples.buffer, samples.byteOffset, data), WAV_HEADER_BYTES);
+  else {
+    const v = new DataView(out.buffer, WAV_HEADER_BYTES);
+    for (let i = 0; i < samples.length; i++) v.setInt16(i * 2, samples[i], true);
+  }
   return out;
 }

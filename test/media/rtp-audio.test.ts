@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALAW_TO_PCM, ULAW_TO_PCM } from '../../src/media/g711.js';
-import { AudioRefused, stereo, streamAudio } from '../../src/media/rtp-audio.js';
+import { AudioRefused, MAX_AUDIO_SAMPLES, stereo, streamAudio } from '../../src/media/rtp-audio.js';
 import type { RtpPacket } from '../../src/media/stream-packets.js';
 
 const PCMU = new Map([
@@ -167,6 +167,14 @@ describe('stereo: two directions side by side', () => {
   it('adds up the streams of one channel, clipped to 16 bits', () => {
     const m = stereo([one(1, 30000, 2), one(1, 30000, 2)], []);
     expect(Array.from(m.samples)).toEqual([32767, 0, 32767, 0]);
+  });
+
+  it('stops at MAX_AUDIO_SAMPLES a channel whatever the rate: a stream an hour after another does not make an hour of L16', () => {
+    const at = (start: number) => ({ ...one(start, 7, 1), rate: 44100 });
+    const m = stereo([at(0)], [at(3600)]);
+    expect(m.samples.length).toBe(2 * MAX_AUDIO_SAMPLES);
+    expect(m.truncated).toBe(true);
+    expect([m.samples[0], m.samples[1]]).toEqual([7, 0]);
   });
 
   it('resamples a stream at another rate to the first one (nearest sample)', () => {

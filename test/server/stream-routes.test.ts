@@ -51,6 +51,12 @@ describe('RTP audio over HTTP', () => {
       const mono = await streamWav(RTP, a.streams[2]);
       expect(Buffer.from(await one.arrayBuffer()).equals(Buffer.from(mono.wav))).toBe(true);
 
+      // Asked three times at once: made one after the other, each whole and the same.
+      const together = await Promise.all(
+        [0, 1, 2].map(async () => Buffer.from(await (await fetch(`${base}/0/audio.wav`)).arrayBuffer())),
+      );
+      for (const b of together) expect(b.equals(Buffer.from(want.wav))).toBe(true);
+
       const other = await getJson<{ error: string }>(`${base}/1/streams/0/audio.wav`);
       expect([other.status, other.body.error]).toEqual([404, 'no stream 0 in call 1']);
       expect((await getJson(`${base}/9/audio.wav`)).status).toBe(404);

@@ -65,7 +65,7 @@ function stop(player: HTMLElement): void {
   const audio = player.querySelector('audio');
   if (audio) {
     audio.pause();
-    // Lets go of the WAVE (it may be an hour long).
+    // Lets go of the WAVE (it may be half an hour long).
     audio.removeAttribute('src');
     audio.load();
   }
