@@ -20,8 +20,8 @@ import { captureIdOf, idParam, readableCapture } from './common.js';
 export function streamsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
   /**
-   * One read-back at a time: a call's stereo WAVE takes up to ~175 MB while
-   * it is made (rtp-audio.ts MAX_AUDIO_SAMPLES), a long stream's packets tens
+   * One read-back at a time: a half-hour call's stereo WAVE took ~260 MB while
+   * it was made (rtp-audio.ts MAX_AUDIO_SAMPLES), a long stream's packets tens
    * of MB; requests that come meanwhile wait their turn rather than add up.
    */
   let turn: Promise<unknown> = Promise.resolve();
