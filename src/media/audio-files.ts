@@ -5,7 +5,7 @@
  * UI plays (`GET …/calls/:callId/audio.wav`, `…/streams/:streamId/audio.wav`).
  */
 import { hostOf } from '../decode/payload.js';
-import { AudioRefused, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
+import { AudioRefused, MAX_AUDIO_SAMPLES, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
 import { codecsOf, type RecordedStream, readStreamPackets } from './stream-packets.js';
 import { encodeWav } from './wav.js';
 
@@ -26,15 +26,24 @@ export interface CallWav extends StreamWav {
   skipped: Array<{ id: number; reason: string }>;
 }
 
+/**
+ * Payload bytes read back for one request at most, all its streams together:
+ * twice what half an hour of two-way G.711 holds. A capture whose call has
+ * more (many streams, an hour of L16) is played as far as that goes.
+ */
+export const MAX_AUDIO_PAYLOAD = 4 * MAX_AUDIO_SAMPLES;
+/** Streams a call's WAVE mixes at most (in order of their first packet); the others are left out, said so. */
+export const MAX_CALL_STREAMS = 16;
+
 /** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
 export async function streamWav(file: string, stream: RecordedStream): Promise<StreamWav> {
-  const [packets] = await readStreamPackets(file, [stream]);
-  const a = streamAudio(packets, codecsOf(stream));
+  const read = await readStreamPackets(file, [stream], { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
+  const a = streamAudio(read.streams[0], codecsOf(stream));
   return {
     wav: encodeWav(a.samples, a.rate, 1),
     duration: a.samples.length / a.rate,
     rate: a.rate,
-    truncated: a.truncated,
+    truncated: a.truncated || read.truncated,
   };
 }
 
@@ -67,12 +76,16 @@ export async function callWav(
   callerHost: string | null = null,
 ): Promise<CallWav> {
   if (streams.length === 0) throw new AudioRefused('the call has no RTP streams');
-  const packets = await readStreamPackets(file, streams);
   const skipped: CallWav['skipped'] = [];
+  const byStart = [...streams].sort((x, y) => x.firstFrame - y.firstFrame || x.id - y.id);
+  for (const s of byStart.slice(MAX_CALL_STREAMS))
+    skipped.push({ id: s.id, reason: `more than ${MAX_CALL_STREAMS} streams in the call: play it alone` });
+  const mixed = byStart.slice(0, MAX_CALL_STREAMS);
+  const read = await readStreamPackets(file, mixed, { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
   const decoded: Array<{ s: RecordedStream; a: StreamAudio }> = [];
-  streams.forEach((s, i) => {
+  mixed.forEach((s, i) => {
     try {
-      decoded.push({ s, a: streamAudio(packets[i], codecsOf(s)) });
+      decoded.push({ s, a: streamAudio(read.streams[i], codecsOf(s)) });
     } catch (e) {
       if (!(e instanceof AudioRefused)) throw e;
       skipped.push({ id: s.id, reason: e.message });
@@ -95,7 +108,7 @@ export async function callWav(
     wav: encodeWav(mix.samples, mix.rate, 2),
     duration: mix.samples.length / 2 / mix.rate,
     rate: mix.rate,
-    truncated: mix.truncated,
+    truncated: mix.truncated || read.truncated,
     left: left.map((d) => d.s.id),
     right: right.map((d) => d.s.id),
     skipped,

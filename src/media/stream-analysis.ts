@@ -20,7 +20,7 @@ import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from
 export type PacketStatus = 'ok' | 'sequence' | 'payload-type' | 'marker';
 
 /** A packet (RtpPacket without its payload) with its figures. */
-export interface AnalysedPacket extends Omit<RtpPacket, 'payload'> {
+export interface AnalysedPacket extends Omit<RtpPacket, 'payload' | 'payloadLength'> {
   /** Arrival gap from the packet before, ms (0 for the first). */
   deltaMs: number;
   /** The running interarrival jitter after this packet, ms (null: no clock rate). */
@@ -77,7 +77,7 @@ export function analyseStream(
     header.payloadType = p.payloadType;
     header.sequence = p.sequence;
     header.timestamp = p.timestamp;
-    header.payloadLength = p.payload.length;
+    header.payloadLength = p.payloadLength;
     const errors = stats.sequenceErrors;
     const cn = codecs.get(p.payloadType)?.split('/')[0].toUpperCase() === 'CN';
     stats.add(header, p.ts, cn);
@@ -118,6 +118,7 @@ export function analyseStream(
 
 /** A stream of a capture file packet by packet: its packets read back from `file` (stream-packets.ts), then analysed. */
 export async function analyseRecordedStream(file: string, stream: RecordedStream): Promise<StreamAnalysis> {
-  const [packets] = await readStreamPackets(file, [stream]);
-  return analyseStream(packets, codecsOf(stream));
+  // Their lengths are all the analysis needs of the payloads.
+  const read = await readStreamPackets(file, [stream], { payloads: false });
+  return analyseStream(read.streams[0], codecsOf(stream));
 }

@@ -42,8 +42,31 @@ export interface RtpPacket {
   timestamp: number;
   payloadType: number;
   marker: boolean;
+  /** Bytes of payload (its padding left out). */
+  payloadLength: number;
+  /** Those bytes, copied; empty when they were not asked for (`ReadOptions.payloads`). */
   payload: Uint8Array;
 }
+
+export interface ReadOptions {
+  /** Copy each packet's payload (default true); the analysis needs only its length. */
+  payloads?: boolean;
+  /**
+   * Payload bytes copied at most, all streams together (default: no limit):
+   * past it the packets of every stream stop there and `truncated` says so.
+   * What a hostile capture can make one request hold.
+   */
+  maxPayloadBytes?: number;
+}
+
+export interface StreamPacketsRead {
+  /** One list per ref, in the refs' order, each in capture order. */
+  streams: RtpPacket[][];
+  /** `maxPayloadBytes` was reached: the lists end there. */
+  truncated: boolean;
+}
+
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Frames decoded before a stream's first frame: the earlier fragments of an
@@ -52,9 +75,16 @@ export interface RtpPacket {
 const FRAGMENT_LEAD = 64;
 
 /** The packets of each stream of `refs`, in capture order (one list per ref, same order). */
-export async function readStreamPackets(file: string, refs: readonly StreamRef[]): Promise<RtpPacket[][]> {
+export async function readStreamPackets(
+  file: string,
+  refs: readonly StreamRef[],
+  o: ReadOptions = {},
+): Promise<StreamPacketsRead> {
   const out = refs.map((): RtpPacket[] => []);
-  if (refs.length === 0) return out;
+  if (refs.length === 0) return { streams: out, truncated: false };
+  const copy = o.payloads ?? true;
+  const budget = o.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
+  let copied = 0;
   const byFlow = new Map<string, number[]>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -69,7 +99,7 @@ export async function readStreamPackets(file: string, refs: readonly StreamRef[]
   const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
   const decoder = createDecoder();
   for await (const f of openCapture(file)) {
-    if (f.no > last) break;
+    if (f.no > last || copied > budget) break;
     if (f.no < first - FRAGMENT_LEAD) continue;
     for (const p of decoder.push(f)) {
       if (p.transport !== 'udp' || p.frame < first) continue;
@@ -80,6 +110,11 @@ export async function readStreamPackets(file: string, refs: readonly StreamRef[]
       for (const i of list) {
         const r = refs[i];
         if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
+        if (copy && copied + h.payloadLength > budget) {
+          copied = Number.POSITIVE_INFINITY;
+          break;
+        }
+        if (copy) copied += h.payloadLength;
         out[i].push({
           frame: p.frame,
           ts: p.ts,
@@ -87,12 +122,13 @@ export async function readStreamPackets(file: string, refs: readonly StreamRef[]
           timestamp: h.timestamp,
           payloadType: h.payloadType,
           marker: h.marker,
+          payloadLength: h.payloadLength,
           // A copy: the frame's bytes are a view of a whole chunk of the file.
-          payload: p.bytes.slice(h.headerLength, h.headerLength + h.payloadLength),
+          payload: copy ? p.bytes.slice(h.headerLength, h.headerLength + h.payloadLength) : NO_BYTES,
         });
         break;
       }
     }
   }
-  return out;
+  return { streams: out, truncated: copied > budget };
 }

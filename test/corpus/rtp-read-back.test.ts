@@ -96,7 +96,8 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
     const file = CORPUS_DIR + 'pcap/' + name;
     const r = await analyzeCapture(file);
     expect(r.streams.length).toBeGreaterThan(0);
-    const packets = await readStreamPackets(file, r.streams);
+    const { streams: packets, truncated } = await readStreamPackets(file, r.streams);
+    expect(truncated).toBe(false);
     const tshark = hasTshark ? tsharkPayloads(file) : null;
     r.streams.forEach((s, i) => {
       const got = packets[i];

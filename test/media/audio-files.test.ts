@@ -6,11 +6,17 @@
  * file (stream-packets.ts), laid out by RTP timestamp (RFC 3550 §5.1) and
  * written as WAVE: the caller's side left, the callee's right.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callWav, leftHost, streamWav } from '../../src/media/audio-files.js';
+import { callWav, leftHost, MAX_CALL_STREAMS, streamWav } from '../../src/media/audio-files.js';
 import { readStreamPackets } from '../../src/media/stream-packets.js';
 import { WAV_HEADER_BYTES } from '../../src/media/wav.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
+import { T0 } from '../fixtures/flows/builder.js';
+import { rtpFrames } from '../fixtures/rtp-frames.js';
 
 const FILE = new URL('../../samples/call-with-rtp.pcap', import.meta.url).pathname;
 
@@ -44,7 +50,7 @@ describe('audio of samples/call-with-rtp.pcap', async () => {
   const call0 = r.streams.filter((s) => s.call === 0);
 
   it('reads back from the file exactly the packets and payload bytes the stream figures count', async () => {
-    const packets = await readStreamPackets(FILE, r.streams);
+    const { streams: packets } = await readStreamPackets(FILE, r.streams);
     expect(packets.map((p) => p.length)).toEqual(r.streams.map((s) => s.packets));
     expect(packets.map((p) => p.reduce((n, x) => n + x.payload.length, 0))).toEqual(
       r.streams.map((s) => s.bytes),
@@ -91,6 +97,52 @@ describe('audio of samples/call-with-rtp.pcap', async () => {
     const s = pcm(w.wav);
     expect(s.length).toBe(499 * 160);
     expect(power(s, 1, 0, 550, 8000)).toBeGreaterThan(1000 * power(s, 1, 0, 440, 8000));
+  });
+});
+
+describe('what one request may hold', () => {
+  it('stops reading payloads at the budget, all streams together, and says the audio was cut', async () => {
+    const r = await analyzeCapture(FILE);
+    const call0 = r.streams.filter((s) => s.call === 0);
+    // 100 packets' worth of payload (160 bytes each) for both streams.
+    const read = await readStreamPackets(FILE, call0, { maxPayloadBytes: 100 * 160 });
+    expect(read.truncated).toBe(true);
+    expect(read.streams.reduce((n, l) => n + l.length, 0)).toBe(100);
+    const whole = await readStreamPackets(FILE, call0, { payloads: false });
+    expect(whole.truncated).toBe(false);
+    expect(whole.streams.map((l) => l.length)).toEqual(call0.map((s) => s.packets));
+    // Without payloads the lengths are still there (the analysis reads them), the bytes are not.
+    expect(whole.streams[0].every((p) => p.payload.length === 0 && p.payloadLength === 160)).toBe(true);
+  });
+
+  it(`mixes at most ${MAX_CALL_STREAMS} streams of a call, in order of their first packet, and names the others`, async () => {
+    // A call whose caller changed SSRC every 100 ms, 18 times: 18 streams, one after the other.
+    const file = join(mkdtempSync(join(tmpdir(), 'sipscope-streams-')), 'many-ssrcs.pcap');
+    const n = MAX_CALL_STREAMS + 2;
+    writeCallWithRtp(
+      file,
+      'many-ssrcs@10.0.0.1',
+      ...Array.from({ length: n }, (_, i) =>
+        rtpFrames({
+          src: CALLER_MEDIA,
+          dst: CALLEE_MEDIA,
+          ssrc: 0x100 + i,
+          payloadType: 0,
+          start: T0 + 2.02 + i * 0.1,
+          end: T0 + 2.1 + i * 0.1,
+        }),
+      ),
+    );
+    const r = await analyzeCapture(file);
+    expect(r.streams.length).toBe(n);
+    const w = await callWav(file, r.streams, '10.0.0.1');
+    expect(w.left).toEqual(r.streams.slice(0, MAX_CALL_STREAMS).map((s) => s.id));
+    expect(w.skipped).toEqual(
+      r.streams.slice(MAX_CALL_STREAMS).map((s) => ({
+        id: s.id,
+        reason: `more than ${MAX_CALL_STREAMS} streams in the call: play it alone`,
+      })),
+    );
   });
 });
 

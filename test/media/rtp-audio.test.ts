@@ -22,6 +22,7 @@ const bytes = (b: number, n = 160) => new Uint8Array(n).fill(b);
 
 /** Packet `i` of a 20 ms stream: sequence 1000 + i, timestamp 4000 + 160·i, arriving at 10 + 0.02·i s. */
 function pkt(i: number, over: Partial<RtpPacket> = {}): RtpPacket {
+  const payload = over.payload ?? bytes(0x80 + (i % 16));
   return {
     frame: 1 + i,
     ts: 10 + 0.02 * i,
@@ -29,8 +30,9 @@ function pkt(i: number, over: Partial<RtpPacket> = {}): RtpPacket {
     timestamp: (4000 + 160 * i) >>> 0,
     payloadType: 0,
     marker: false,
-    payload: bytes(0x80 + (i % 16)),
     ...over,
+    payloadLength: payload.length,
+    payload,
   };
 }
 

@@ -61,6 +61,7 @@ function hostileStream(r: () => number): RtpPacket[] {
       timestamp: ts,
       payloadType: types[Math.floor(r() * types.length)],
       marker: r() < 0.1,
+      payloadLength: len,
       payload,
     });
   }
