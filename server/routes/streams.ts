@@ -74,6 +74,7 @@ export function streamsRouter(service: CaptureService): Router {
       clockRate: a.clockRate,
       summary: a.summary,
       total: a.packets.length,
+      ...(a.truncated ? { truncated: true } : {}),
       offset,
       packets: a.packets.slice(offset, offset + limit),
     });

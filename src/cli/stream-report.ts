@@ -25,7 +25,8 @@ function statusText(p: AnalysedPacket): string {
 export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
   const m = a.summary;
   const lines = [
-    `RTP stream ${s.id}: ${s.src} → ${s.dst}, SSRC ${s.ssrc}, ${s.codecs.join(' ') || '-'}${s.call === null ? '' : `, call ${s.call}`}`,
+    `RTP stream ${s.id}: ${s.src} → ${s.dst}, SSRC ${s.ssrc}, ${s.codecs.join(' ') || '-'}${s.call === null ? '' : `, call ${s.call}`}` +
+      (a.truncated ? ` (its first ${a.packets.length} packets: the most analysed)` : ''),
     `${m.packets} packets of ${m.expected} expected, lost ${m.lost} (${m.lostPercent}%), ${m.sequenceErrors} sequence errors; ` +
       `delta max ${fixed(m.maxDeltaMs, 0)} ms, mean ${fixed(m.meanDeltaMs, 0)} ms; ` +
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +

@@ -57,12 +57,14 @@ export interface ReadOptions {
    * What a hostile capture can make one request hold.
    */
   maxPayloadBytes?: number;
+  /** Packets kept at most, all streams together (default: no limit); past it, as `maxPayloadBytes`. */
+  maxPackets?: number;
 }
 
 export interface StreamPacketsRead {
   /** One list per ref, in the refs' order, each in capture order. */
   streams: RtpPacket[][];
-  /** `maxPayloadBytes` was reached: the lists end there. */
+  /** `maxPayloadBytes` or `maxPackets` was reached: the lists end there. */
   truncated: boolean;
 }
 
@@ -85,6 +87,8 @@ export async function readStreamPackets(
   const copy = o.payloads ?? true;
   const budget = o.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   let copied = 0;
+  let room = o.maxPackets ?? Number.POSITIVE_INFINITY;
+  let stopped = false;
   const byFlow = new Map<string, number[]>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -99,7 +103,7 @@ export async function readStreamPackets(
   const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
   const decoder = createDecoder();
   for await (const f of openCapture(file)) {
-    if (f.no > last || copied > budget) break;
+    if (f.no > last || stopped) break;
     if (f.no < first - FRAGMENT_LEAD) continue;
     for (const p of decoder.push(f)) {
       if (p.transport !== 'udp' || p.frame < first) continue;
@@ -110,8 +114,8 @@ export async function readStreamPackets(
       for (const i of list) {
         const r = refs[i];
         if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
-        if (copy && copied + h.payloadLength > budget) {
-          copied = Number.POSITIVE_INFINITY;
+        if ((copy && copied + h.payloadLength > budget) || room-- <= 0) {
+          stopped = true;
           break;
         }
         if (copy) copied += h.payloadLength;
@@ -130,5 +134,5 @@ export async function readStreamPackets(
       }
     }
   }
-  return { streams: out, truncated: copied > budget };
+  return { streams: out, truncated: stopped };
 }

@@ -108,6 +108,8 @@ describe('what one request may hold', () => {
     const read = await readStreamPackets(FILE, call0, { maxPayloadBytes: 100 * 160 });
     expect(read.truncated).toBe(true);
     expect(read.streams.reduce((n, l) => n + l.length, 0)).toBe(100);
+    const counted = await readStreamPackets(FILE, call0, { payloads: false, maxPackets: 7 });
+    expect([counted.truncated, counted.streams.reduce((n, l) => n + l.length, 0)]).toEqual([true, 7]);
     const whole = await readStreamPackets(FILE, call0, { payloads: false });
     expect(whole.truncated).toBe(false);
     expect(whole.streams.map((l) => l.length)).toEqual(call0.map((s) => s.packets));

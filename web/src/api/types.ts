@@ -327,6 +327,8 @@ export interface StreamPackets {
   summary: RtpStreamSummary;
   /** Packets of the whole stream; `packets` holds those from `offset` on, 100,000 at most. */
   total: number;
+  /** The stream had more than the server analyses (1,000,000 packets): `total` and `summary` are of those first. */
+  truncated?: true;
   offset: number;
   packets: AnalysedPacket[];
 }

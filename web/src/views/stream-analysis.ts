@@ -58,6 +58,14 @@ function resultBlock(data: StreamPackets, t0: number, width: number): HTMLElemen
         `Charted and listed: packets ${countText(data.offset + 1)}–${countText(data.offset + data.packets.length)} of ${countText(data.total)}; the figures are the whole stream’s.`,
       ),
     );
+  if (data.truncated)
+    out.push(
+      h(
+        'p',
+        { class: 'compare-hint', 'data-truncated': '' },
+        `The stream has more packets than the ${countText(data.total)} analysed (the server’s limit): the figures are theirs.`,
+      ),
+    );
 
   const { rows, total, more } = problemRows(data.packets, t0, MAX_ROWS);
   out.push(h('h4', null, `Packets not ok (${countText(total)})`));
