@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { callWav } from '../../src/media/audio-files.js';
+import { callWav, MAX_CALL_STREAMS as SERVER_MAX_CALL_STREAMS } from '../../src/media/audio-files.js';
 import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { RtpStream } from '../../web/src/api/types.js';
 import { hostOf } from '../../web/src/ladder/aliases.js';
@@ -17,6 +17,8 @@ import {
   type ChannelStream,
   channelPaths,
   channelsText,
+  decodable,
+  MAX_CALL_STREAMS,
 } from '../../web/src/media/audio-channels.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
 
@@ -42,7 +44,12 @@ describe('the call’s stereo channels', () => {
       [1, '10.0.0.1:49170', 1700000002.02],
     ]);
     // The callee's stream came first (2.010 s), but the caller (Alice, 10.0.0.1) is on the left.
-    expect(audioChannels(streams, '10.0.0.1')).toEqual({ left: [1], right: [0], leftHost: '10.0.0.1' });
+    expect(audioChannels(streams, '10.0.0.1')).toEqual({
+      left: [1],
+      right: [0],
+      leftHost: '10.0.0.1',
+      skipped: [],
+    });
     expect(channelsText(streams, '10.0.0.1')).toBe(
       'Left: 10.0.0.1 → 10.0.0.2 (stream 1) · Right: 10.0.0.2 → 10.0.0.1 (stream 0)',
     );
@@ -52,7 +59,7 @@ describe('the call’s stereo channels', () => {
         'Right: BobPhone/2.0 10.0.0.2 → AliceUA/1.0 10.0.0.1 (stream 0)',
     );
     // Without a caller: the host of the earliest stream.
-    expect(audioChannels(streams)).toEqual({ left: [0], right: [1], leftHost: '10.0.0.2' });
+    expect(audioChannels(streams)).toEqual({ left: [0], right: [1], leftHost: '10.0.0.2', skipped: [] });
     // The one-way call: nothing comes back, the right ear is silent.
     const oneWay = doc.streams.filter((s) => s.call === 1);
     expect(channelsText(oneWay, '10.0.0.1')).toBe('Left: 10.0.0.1 → 10.0.0.2 (stream 2) · Right: silent');
@@ -67,10 +74,20 @@ describe('the call’s stereo channels', () => {
       st(0, 5, '192.0.2.10:30000', '10.0.0.2:5000'),
       st(1, 4, '10.0.0.2:5000', '192.0.2.10:30000'),
     ];
-    expect(audioChannels(streams, '10.0.0.1')).toEqual({ left: [1], right: [0], leftHost: '10.0.0.2' });
+    expect(audioChannels(streams, '10.0.0.1')).toEqual({
+      left: [1],
+      right: [0],
+      leftHost: '10.0.0.2',
+      skipped: [],
+    });
     // A stream that only goes to the caller is enough for its host to be the left one.
     const toCaller = [...streams, st(2, 6, '192.0.2.10:30002', '10.0.0.1:4000')];
-    expect(audioChannels(toCaller, '10.0.0.1')).toEqual({ left: [], right: [1, 0, 2], leftHost: '10.0.0.1' });
+    expect(audioChannels(toCaller, '10.0.0.1')).toEqual({
+      left: [],
+      right: [1, 0, 2],
+      leftHost: '10.0.0.1',
+      skipped: [],
+    });
   });
 
   it('orders by first packet, then by id, whatever order the streams come in', () => {
@@ -80,7 +97,7 @@ describe('the call’s stereo channels', () => {
       st(1, 11, '10.0.0.1:4000', '10.0.0.2:5000'),
     ];
     // Same start: the lower id is first, so 10.0.0.2 is on the left.
-    expect(audioChannels(streams)).toEqual({ left: [3], right: [5, 1], leftHost: '10.0.0.2' });
+    expect(audioChannels(streams)).toEqual({ left: [3], right: [5, 1], leftHost: '10.0.0.2', skipped: [] });
     // The input is not sorted in place.
     expect(streams.map((s) => s.id)).toEqual([5, 3, 1]);
     expect(audioChannels([st(9, 1, '10.0.0.9:1', '10.0.0.2:2'), ...streams]).left).toEqual([9]);
@@ -98,7 +115,12 @@ describe('the call’s stereo channels', () => {
     ];
     // The caller as the server gives it: hostOf of `[v6]:port`, without brackets.
     const caller = hostOf('[2001:db8::1]:5060');
-    expect(audioChannels(streams, caller)).toEqual({ left: [0, 1, 2], right: [3], leftHost: '2001:db8::1' });
+    expect(audioChannels(streams, caller)).toEqual({
+      left: [0, 1, 2],
+      right: [3],
+      leftHost: '2001:db8::1',
+      skipped: [],
+    });
     expect(channelPaths(streams, [0, 1, 2])).toEqual([
       { from: '2001:db8::1', to: '2001:db8::2', streams: [0, 1, 2] },
     ]);
@@ -115,15 +137,56 @@ describe('the call’s stereo channels', () => {
       st(2, 1.5, '10.0.0.3:6000', '10.0.0.2:5002'),
       st(3, 1.6, '10.0.0.1:4000', '10.0.0.3:6000'),
     ];
-    expect(audioChannels(streams, '10.0.0.1')).toEqual({ left: [0, 3], right: [1, 2], leftHost: '10.0.0.1' });
+    expect(audioChannels(streams, '10.0.0.1')).toEqual({
+      left: [0, 3],
+      right: [1, 2],
+      leftHost: '10.0.0.1',
+      skipped: [],
+    });
     expect(channelsText(streams, '10.0.0.1')).toBe(
       'Left: 10.0.0.1 → 10.0.0.2 (stream 0), 10.0.0.1 → 10.0.0.3 (stream 3) · ' +
         'Right: 10.0.0.2 → 10.0.0.1 (stream 1), 10.0.0.3 → 10.0.0.2 (stream 2)',
     );
   });
 
+  it('leaves out, as the server does, the streams of codecs it does not decode and those past the 16th', async () => {
+    expect(['PCMU/8000', 'pcma/8000', 'L16/44100/2', 'PCMU/8000/1'].map((c) => decodable([c]))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ['G722/8000', 'G729/8000', '18', 'L16/0', 'PCMU/abc', 'L16/44100/9'].map((c) => decodable([c])),
+    ).toEqual([false, false, false, false, false, false]);
+    expect(decodable(['telephone-event/8000', 'PCMU/8000'])).toBe(true);
+    const g722 = { ...st(0, 1, '10.0.0.1:4000', '10.0.0.2:5000'), codecs: ['G722/8000'] };
+    const back = { ...st(1, 1.01, '10.0.0.2:5000', '10.0.0.1:4000'), codecs: ['PCMA/8000'] };
+    // The caller's only stream is not played: its host is still the left one (a stream goes to it).
+    expect(audioChannels([g722, back], '10.0.0.1')).toEqual({
+      left: [],
+      right: [1],
+      leftHost: '10.0.0.1',
+      skipped: [0],
+    });
+    expect(channelsText([g722, back], '10.0.0.1')).toBe(
+      'Left: silent · Right: 10.0.0.2 → 10.0.0.1 (stream 1) · Not played: stream 0 (G722/8000)',
+    );
+    expect(MAX_CALL_STREAMS).toBe(SERVER_MAX_CALL_STREAMS);
+    // 18 streams, one after the other: the first 16 by their first frame are played, as callWav does.
+    const many = Array.from({ length: MAX_CALL_STREAMS + 2 }, (_, i) => ({
+      ...st(i, 1 + i * 0.1, '10.0.0.1:4000', '10.0.0.2:5000'),
+      firstFrame: 100 + i,
+      codecs: ['PCMU/8000'],
+    }));
+    const ch = audioChannels([...many].reverse(), '10.0.0.1');
+    expect(ch.left).toEqual(many.slice(0, MAX_CALL_STREAMS).map((x) => x.id));
+    expect(ch.skipped).toEqual([MAX_CALL_STREAMS, MAX_CALL_STREAMS + 1]);
+    expect(channelsText(many, '10.0.0.1')).toMatch(/ · Not played: stream 16, stream 17$/);
+  });
+
   it('has no left host without streams, and ignores ids it does not know', () => {
-    expect(audioChannels([], '10.0.0.1')).toEqual({ left: [], right: [], leftHost: null });
+    expect(audioChannels([], '10.0.0.1')).toEqual({ left: [], right: [], leftHost: null, skipped: [] });
     expect(channelsText([])).toBe('Left: silent · Right: silent');
     expect(channelPaths([st(0, 1, '10.0.0.1:1', '10.0.0.2:2')], [7])).toEqual([]);
   });

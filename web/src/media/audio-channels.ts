@@ -11,14 +11,18 @@
  * not ports: an endpoint may send from several ports. Pure: no DOM, tested
  * without a browser (against the server's split too).
  *
- * The server leaves out a stream it cannot decode (`X-Audio-Skipped`) before
- * it chooses; this split does not know the codecs it decodes, so it names
- * every stream.
+ * The server plays at most MAX_CALL_STREAMS streams (the first by their
+ * first frame) and leaves out a stream of a codec it does not decode
+ * (`X-Audio-Skipped`) before it chooses; so does this split, from the
+ * streams' codecs, and the legend names what is not played. (A stream
+ * whose packets are all gone from the file is the one case it cannot see.)
  */
 import type { RtpStream } from '../api/types.js';
 import { hostOf } from '../ladder/aliases.js';
 
-export type ChannelStream = Pick<RtpStream, 'id' | 'src' | 'dst' | 'start'>;
+/** A stream without `codecs` is taken as played; without `firstFrame`, ordered by `start`. */
+export type ChannelStream = Pick<RtpStream, 'id' | 'src' | 'dst' | 'start'> &
+  Partial<Pick<RtpStream, 'codecs' | 'firstFrame'>>;
 
 export interface AudioChannels {
   /** Stream ids in the left channel, in time order. */
@@ -27,17 +31,43 @@ export interface AudioChannels {
   right: number[];
   /** The host whose streams are in the left channel; null without streams. */
   leftHost: string | null;
+  /** Streams the WAVE leaves out: past MAX_CALL_STREAMS, or of codecs not decoded. */
+  skipped: number[];
+}
+
+/** Streams a call's WAVE mixes at most (src/media/audio-files.ts MAX_CALL_STREAMS). */
+export const MAX_CALL_STREAMS = 16;
+
+/**
+ * Whether the server decodes any of these codecs (src/media/rtp-audio.ts
+ * `codecOf`): PCMU, PCMA or L16 at a whole clock rate, L16 in 1–8 channels.
+ */
+export function decodable(codecs: readonly string[] | undefined): boolean {
+  if (codecs === undefined) return true;
+  return codecs.some((c) => {
+    const m = /^(PCMU|PCMA|L16)\/([1-9]\d*)(?:\/(\d+))?$/i.exec(c);
+    if (m === null) return false;
+    const channels = m[3] === undefined ? 1 : Number(m[3]);
+    return m[1].toUpperCase() !== 'L16' || (channels >= 1 && channels <= 8);
+  });
 }
 
 const byTime = (a: ChannelStream, b: ChannelStream) => a.start - b.start || a.id - b.id;
+const byFirstFrame = (a: ChannelStream, b: ChannelStream) =>
+  (a.firstFrame ?? a.start) - (b.firstFrame ?? b.start) || a.id - b.id;
 
 /** `callerHost`: the host of the call's first message (`hostOf(messages[0].src)`); null when unknown. */
 export function audioChannels(
   streams: readonly ChannelStream[],
   callerHost: string | null = null,
 ): AudioChannels {
-  const sorted = [...streams].sort(byTime);
-  if (sorted.length === 0) return { left: [], right: [], leftHost: null };
+  const first = [...streams].sort(byFirstFrame);
+  const skipped = first.slice(MAX_CALL_STREAMS);
+  const played: ChannelStream[] = [];
+  for (const s of first.slice(0, MAX_CALL_STREAMS)) (decodable(s.codecs) ? played : skipped).push(s);
+  const skippedIds = skipped.sort(byTime).map((s) => s.id);
+  const sorted = played.sort(byTime);
+  if (sorted.length === 0) return { left: [], right: [], leftHost: null, skipped: skippedIds };
   const callers =
     callerHost !== null && sorted.some((s) => hostOf(s.src) === callerHost || hostOf(s.dst) === callerHost);
   const leftHost = callers ? (callerHost as string) : hostOf(sorted[0].src);
@@ -45,6 +75,7 @@ export function audioChannels(
     left: sorted.filter((s) => hostOf(s.src) === leftHost).map((s) => s.id),
     right: sorted.filter((s) => hostOf(s.src) !== leftHost).map((s) => s.id),
     leftHost,
+    skipped: skippedIds,
   };
 }
 
@@ -99,5 +130,10 @@ export function channelsText(
       )
       .join(', ');
   };
-  return `Left: ${side(ch.left)} · Right: ${side(ch.right)}`;
+  const byId = new Map(streams.map((s) => [s.id, s]));
+  const notPlayed = ch.skipped.map((id) => {
+    const c = byId.get(id)?.codecs;
+    return c !== undefined && !decodable(c) ? `stream ${id} (${c.join(', ') || 'no codec'})` : `stream ${id}`;
+  });
+  return `Left: ${side(ch.left)} · Right: ${side(ch.right)}${notPlayed.length > 0 ? ` · Not played: ${notPlayed.join(', ')}` : ''}`;
 }
