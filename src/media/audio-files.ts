@@ -5,6 +5,7 @@
  * UI plays (`GET …/calls/:callId/audio.wav`, `…/streams/:streamId/audio.wav`).
  */
 import { hostOf } from '../decode/payload.js';
+import { leftHost, MAX_CALL_STREAMS } from './audio-sides.js';
 import { AudioRefused, MAX_AUDIO_SAMPLES, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
 import { codecsOf, type RecordedStream, readStreamPackets } from './stream-packets.js';
 import { encodeWav } from './wav.js';
@@ -32,8 +33,6 @@ export interface CallWav extends StreamWav {
  * more (many streams, an hour of L16) is played as far as that goes.
  */
 export const MAX_AUDIO_PAYLOAD = 4 * MAX_AUDIO_SAMPLES;
-/** Streams a call's WAVE mixes at most (in order of their first packet); the others are left out, said so. */
-export const MAX_CALL_STREAMS = 16;
 
 /** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
 export async function streamWav(file: string, stream: RecordedStream): Promise<StreamWav> {
@@ -48,25 +47,7 @@ export async function streamWav(file: string, stream: RecordedStream): Promise<S
 }
 
 /**
- * The host whose streams go left: the caller's (`callerHost`, the source of
- * the call's first message) when a stream comes from or goes to it, else —
- * media through another address than the signalling, a relay — the host
- * that sent the earliest stream.
- */
-export function leftHost(
-  streams: ReadonlyArray<{ src: string; dst: string }>,
-  callerHost: string | null,
-): string {
-  if (
-    callerHost !== null &&
-    streams.some((s) => hostOf(s.src) === callerHost || hostOf(s.dst) === callerHost)
-  )
-    return callerHost;
-  return hostOf(streams[0].src);
-}
-
-/**
- * A call's streams as stereo: left, what the caller's host sent (`leftHost`);
+ * A call's streams as stereo: left, what the caller's host sent (audio-sides.ts `leftHost`);
  * right, the rest (what it received, and any other leg). The file is read
  * once for all of them. Throws AudioRefused when none can be decoded.
  */

@@ -18,7 +18,7 @@
  * and a stream with none of these is refused with the codecs it has.
  */
 import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
-import type { RtpPacket } from './stream-packets.js';
+import type { RtpPacket } from './rtp-packet.js';
 
 /** Where the timestamps and the arrival times disagree by more than this (s), arrival wins. */
 const MAX_CLOCK_DRIFT = 1;
@@ -84,6 +84,14 @@ function codecOf(name: string): AudioCodec | 'silence' | null {
     return { rate, frames: (p) => Math.floor(p.length / (2 * channels)), decode: l16(channels) };
   }
   return null;
+}
+
+/** Whether any of these codecs ("PCMU/8000", …) is decoded here (comfort noise and DTMF are not: they are silence). */
+export function decodable(codecs: readonly string[]): boolean {
+  return codecs.some((c) => {
+    const x = codecOf(c);
+    return x !== null && x !== 'silence';
+  });
 }
 
 export interface StreamAudio {

@@ -10,6 +10,9 @@ import { openCapture } from '../capture/read-file.js';
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import { parseRtp } from './rtp-header.js';
+import type { RtpPacket } from './rtp-packet.js';
+
+export type { RtpPacket };
 
 /** What finds a stream's packets: a subset of RtpStreamRecord. */
 export interface StreamRef {
@@ -31,22 +34,6 @@ export interface RecordedStream extends StreamRef {
 /** Each payload type's codec name ("PCMU/8000"), from the record's payloadTypes and codecs (in the same order). */
 export const codecsOf = (s: Pick<RecordedStream, 'payloadTypes' | 'codecs'>): Map<number, string> =>
   new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
-
-export interface RtpPacket {
-  /** The frame that carried it (its last fragment's, when IP-fragmented). */
-  frame: number;
-  /** Capture time, seconds. */
-  ts: number;
-  sequence: number;
-  /** RTP timestamp, uint32. */
-  timestamp: number;
-  payloadType: number;
-  marker: boolean;
-  /** Bytes of payload (its padding left out). */
-  payloadLength: number;
-  /** Those bytes, copied; empty when they were not asked for (`ReadOptions.payloads`). */
-  payload: Uint8Array;
-}
 
 export interface ReadOptions {
   /** Copy each packet's payload (default true); the analysis needs only its length. */

@@ -1,6 +1,6 @@
 /**
  * Which of a call's RTP streams the call's stereo WAVE puts in which ear, as
- * the server splits them (src/media/audio-files.ts `leftHost`, `callWav`):
+ * the server splits them (src/media/audio-sides.ts `leftHost`, used by `callWav` too):
  * left = the streams sent from the caller's host (the source of the call's
  * first message) when a stream comes from or goes to it, else — media
  * through another address than the signalling, a relay — from the host that
@@ -17,6 +17,9 @@
  * streams' codecs, and the legend names what is not played. (A stream
  * whose packets are all gone from the file is the one case it cannot see.)
  */
+
+import { leftHost as leftHostOf, MAX_CALL_STREAMS } from '../../../src/media/audio-sides.js';
+import { decodable as decodesAny } from '../../../src/media/rtp-audio.js';
 import type { RtpStream } from '../api/types.js';
 import { hostOf } from '../ladder/aliases.js';
 
@@ -35,21 +38,12 @@ export interface AudioChannels {
   skipped: number[];
 }
 
-/** Streams a call's WAVE mixes at most (src/media/audio-files.ts MAX_CALL_STREAMS). */
-export const MAX_CALL_STREAMS = 16;
-
 /**
- * Whether the server decodes any of these codecs (src/media/rtp-audio.ts
- * `codecOf`): PCMU, PCMA or L16 at a whole clock rate, L16 in 1–8 channels.
+ * Whether the server decodes any of these codecs (src/media/rtp-audio.ts);
+ * a stream whose codecs are not known is taken as decoded.
  */
 export function decodable(codecs: readonly string[] | undefined): boolean {
-  if (codecs === undefined) return true;
-  return codecs.some((c) => {
-    const m = /^(PCMU|PCMA|L16)\/([1-9]\d*)(?:\/(\d+))?$/i.exec(c);
-    if (m === null) return false;
-    const channels = m[3] === undefined ? 1 : Number(m[3]);
-    return m[1].toUpperCase() !== 'L16' || (channels >= 1 && channels <= 8);
-  });
+  return codecs === undefined || decodesAny(codecs);
 }
 
 const byTime = (a: ChannelStream, b: ChannelStream) => a.start - b.start || a.id - b.id;
@@ -68,9 +62,7 @@ export function audioChannels(
   const skippedIds = skipped.sort(byTime).map((s) => s.id);
   const sorted = played.sort(byTime);
   if (sorted.length === 0) return { left: [], right: [], leftHost: null, skipped: skippedIds };
-  const callers =
-    callerHost !== null && sorted.some((s) => hostOf(s.src) === callerHost || hostOf(s.dst) === callerHost);
-  const leftHost = callers ? (callerHost as string) : hostOf(sorted[0].src);
+  const leftHost = leftHostOf(sorted, callerHost);
   return {
     left: sorted.filter((s) => hostOf(s.src) === leftHost).map((s) => s.id),
     right: sorted.filter((s) => hostOf(s.src) !== leftHost).map((s) => s.id),
