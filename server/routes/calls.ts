@@ -9,7 +9,7 @@ import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
 import { collectFrames, exportFrames, mergeFrames, streamFrames } from '../pcap-export.js';
-import { captureIdOf, idParam, readableCapture } from './common.js';
+import { captureIdOf, fileGone, idParam, readableCapture } from './common.js';
 
 export function callsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
@@ -54,10 +54,7 @@ export function callsRouter(service: CaptureService): Router {
     try {
       await access(c.path, constants.R_OK);
     } catch (e) {
-      throw new HttpError(
-        410,
-        `the capture file of ${c.id} cannot be read any more: ${(e as Error).message}`,
-      );
+      throw fileGone(c.id, e);
     }
     res.setHeader('Content-Type', 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
@@ -127,10 +124,7 @@ export function callsRouter(service: CaptureService): Router {
     try {
       out = exportFrames(await collectFrames(c.path, wanted));
     } catch (e) {
-      throw new HttpError(
-        410,
-        `the capture file of ${c.id} cannot be read any more: ${(e as Error).message}`,
-      );
+      throw fileGone(c.id, e);
     }
     const ext = out.format;
     res.setHeader('Content-Type', ext === 'pcap' ? 'application/vnd.tcpdump.pcap' : 'application/x-pcapng');

@@ -20,6 +20,14 @@ export async function readableCapture(service: CaptureService, id: string): Prom
   return c;
 }
 
+/** The 410 of a capture whose file, read whole when it was analysed, cannot be read again (moved, deleted, changed). */
+export function fileGone(captureId: string, e: unknown): HttpError {
+  return new HttpError(
+    410,
+    `the capture file of ${captureId} cannot be read any more: ${(e as Error).message}`,
+  );
+}
+
 /** A whole number id from the path, or 404 naming what was not found. */
 export function idParam(value: string | undefined, what: string): number {
   if (value === undefined || !/^\d{1,9}$/.test(value))

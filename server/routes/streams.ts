@@ -15,7 +15,7 @@ import { analyseRecordedStream } from '../../src/media/stream-analysis.js';
 import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
-import { captureIdOf, idParam, readableCapture } from './common.js';
+import { captureIdOf, fileGone, idParam, readableCapture } from './common.js';
 
 export function streamsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
@@ -102,11 +102,7 @@ async function decoded<T>(make: () => Promise<T>, captureId: string): Promise<T>
     if (e instanceof AudioRefused) throw new HttpError(415, e.message);
     // It was read whole once (the analysis): failing now, it was moved, deleted or changed since.
     const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof CaptureError || code === 'ENOENT' || code === 'EACCES')
-      throw new HttpError(
-        410,
-        `the capture file of ${captureId} cannot be read any more: ${(e as Error).message}`,
-      );
+    if (e instanceof CaptureError || code === 'ENOENT' || code === 'EACCES') throw fileGone(captureId, e);
     throw e;
   }
 }
