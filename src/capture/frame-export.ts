@@ -21,11 +21,13 @@ export interface FrameSpan {
 }
 
 /**
- * Frames of a stream's range that carried nothing whole, kept in case they
- * are the earlier fragments of a datagram a later frame completes (a few
- * frames apart: they are sent back to back).
+ * How far back from a frame that completes a datagram its earlier IP
+ * fragments are looked for (they are sent back to back): frames decoded
+ * before a stream's first, and frames of its range that carried nothing
+ * whole kept in case a later frame completes them. stream-packets.ts reads
+ * streams back with the same lead.
  */
-const HELD_FRAMES = 64;
+export const FRAGMENT_LEAD = 64;
 
 /**
  * Writes the frames numbered in `wanted` (ascending) of `file` as pcapng
@@ -70,13 +72,13 @@ export async function streamFrames(
   for await (const f of openCapture(file)) {
     let take = f.no <= lastWanted && keep[f.no] === 1;
     // Decoded from a little before the streams' first frame: the fragments of a first packet come before it.
-    if (decoder !== null && f.no >= media.first - HELD_FRAMES && f.no <= media.last) {
+    if (decoder !== null && f.no >= media.first - FRAGMENT_LEAD && f.no <= media.last) {
       const payloads = decoder.push(f);
       let fragments: number[] | undefined;
       for (const p of payloads) {
         if (take || p.transport !== 'udp' || p.frame < media.first) continue;
         const list = media.byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
-        if (list?.some((x) => p.frame >= x.firstFrame && p.frame <= x.lastFrame)) {
+        if (list?.some((i) => p.frame >= spans[i].firstFrame && p.frame <= spans[i].lastFrame)) {
           take = true;
           if (p.frames.length > 1) fragments = p.frames;
         }
@@ -92,7 +94,7 @@ export async function streamFrames(
       if (!take && payloads.length === 0) {
         // Perhaps a fragment of a datagram to come: a copy (its bytes are a view of the file's chunk).
         held.set(f.no, { ...f, data: f.data.slice() });
-        if (held.size > HELD_FRAMES) held.delete(held.keys().next().value as number);
+        if (held.size > FRAGMENT_LEAD) held.delete(held.keys().next().value as number);
       }
     }
     if (take) await put(f);
@@ -101,18 +103,26 @@ export async function streamFrames(
   return written;
 }
 
-/** The spans by `src dst`, and the frame range they cover (0, 0 for none). */
-function spanIndex(spans: readonly FrameSpan[]) {
-  const byFlow = new Map<string, FrameSpan[]>();
+/**
+ * The places of `spans` by `src dst` (endpoint strings, as a decoded
+ * datagram's are written), and the frames they cover from `first` to `last`
+ * (Infinity and 0 for none).
+ */
+export function spanIndex(spans: readonly FrameSpan[]): {
+  byFlow: Map<string, number[]>;
+  first: number;
+  last: number;
+} {
+  const byFlow = new Map<string, number[]>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  for (const s of spans) {
+  spans.forEach((s, i) => {
     const k = `${s.src} ${s.dst}`;
     const list = byFlow.get(k);
-    if (list === undefined) byFlow.set(k, [s]);
-    else list.push(s);
+    if (list === undefined) byFlow.set(k, [i]);
+    else list.push(i);
     if (s.firstFrame < first) first = s.firstFrame;
     if (s.lastFrame > last) last = s.lastFrame;
-  }
+  });
   return { byFlow, first, last };
 }

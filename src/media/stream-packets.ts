@@ -6,6 +6,7 @@
  * UDP datagram of that flow with a valid RTP header (RFC 3550 A.1) of that
  * SSRC is kept, its payload copied.
  */
+import { FRAGMENT_LEAD, type FrameSpan, spanIndex } from '../capture/frame-export.js';
 import { openCapture } from '../capture/read-file.js';
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
@@ -14,14 +15,10 @@ import type { RtpPacket } from './rtp-packet.js';
 
 export type { RtpPacket };
 
-/** What finds a stream's packets: a subset of RtpStreamRecord. */
-export interface StreamRef {
-  src: string;
-  dst: string;
+/** What finds a stream's packets (a subset of RtpStreamRecord): its flow and frames, and its SSRC. */
+export interface StreamRef extends FrameSpan {
   /** "0x06C156FD", as the record has it. */
   ssrc: string;
-  firstFrame: number;
-  lastFrame: number;
 }
 
 /** A stream as its record has it (an RtpStreamRecord is one): where its packets are and its payload types' codecs. */
@@ -57,12 +54,6 @@ export interface StreamPacketsRead {
 
 const NO_BYTES = new Uint8Array(0);
 
-/**
- * Frames decoded before a stream's first frame: the earlier fragments of an
- * IP-fragmented first packet come before the frame that completes it.
- */
-const FRAGMENT_LEAD = 64;
-
 /** The packets of each stream of `refs`, in capture order (one list per ref, same order). */
 export async function readStreamPackets(
   file: string,
@@ -76,17 +67,8 @@ export async function readStreamPackets(
   let copied = 0;
   let room = o.maxPackets ?? Number.POSITIVE_INFINITY;
   let stopped = false;
-  const byFlow = new Map<string, number[]>();
-  let first = Number.POSITIVE_INFINITY;
-  let last = 0;
-  refs.forEach((r, i) => {
-    const k = `${r.src} ${r.dst}`;
-    const list = byFlow.get(k);
-    if (list === undefined) byFlow.set(k, [i]);
-    else list.push(i);
-    first = Math.min(first, r.firstFrame);
-    last = Math.max(last, r.lastFrame);
-  });
+  // Decoded from a little before the first frame: the fragments of a first packet come before it.
+  const { byFlow, first, last } = spanIndex(refs);
   const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
   const decoder = createDecoder();
   for await (const f of openCapture(file)) {
