@@ -19,7 +19,7 @@ import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
-import { newestCodeTime } from './sample-freshness.js';
+import { analysedBefore, newestCodeTime } from './sample-freshness.js';
 
 export interface CaptureServiceOptions {
   store: Store;
@@ -54,8 +54,7 @@ export interface ServiceCounters {
  */
 export function publicInfo(c: CaptureRecord, codeTime = 0): CaptureInfo {
   const { path, ...info } = c;
-  if (c.status === 'ready' && path !== '' && codeTime > Date.parse(c.analyzedAt ?? c.createdAt))
-    info.stale = true;
+  if (c.status === 'ready' && path !== '' && analysedBefore(c, codeTime)) info.stale = true;
   return info;
 }
 

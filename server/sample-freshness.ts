@@ -30,9 +30,12 @@ export async function newestCodeTime(dir = CODE_DIR): Promise<number> {
   return newest;
 }
 
+/** Its last analysis ended before `time` (ms since the epoch): `analyzedAt`, else when it was added. */
+export function analysedBefore(c: CaptureRecord, time: number): boolean {
+  return !(Date.parse(c.analyzedAt ?? c.createdAt) >= time);
+}
+
 /** The earlier analysis of a sample must be redone: it did not finish, or predates the code or the file. */
 export function staleSample(c: CaptureRecord, sampleTime: number, codeTime: number): boolean {
-  if (c.status !== 'ready') return true;
-  const at = Date.parse(c.analyzedAt ?? c.createdAt);
-  return !(at >= sampleTime && at >= codeTime);
+  return c.status !== 'ready' || analysedBefore(c, sampleTime) || analysedBefore(c, codeTime);
 }
