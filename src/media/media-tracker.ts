@@ -18,12 +18,18 @@ import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-ma
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 
-/** RFC 3389 comfort noise: static payload type 13, or a dynamic one the SDP maps to CN. */
-function isComfortNoise(rtpmap: MediaEndpoint['rtpmap'], pt: number): boolean {
-  if (pt === 13) return true;
-  if (pt < 96) return false;
+/**
+ * What a payload type carries besides voice: RFC 3389 comfort noise (static
+ * type 13, or a dynamic one the SDP maps to CN) or RFC 4733 telephone events
+ * (dynamic, `telephone-event`); null for anything else.
+ */
+function quietPayload(rtpmap: MediaEndpoint['rtpmap'], pt: number): 'cn' | 'event' | null {
+  if (pt === 13) return 'cn';
+  if (pt < 96) return null;
   const key = String(pt);
-  return Object.hasOwn(rtpmap, key) && rtpmap[key].encoding.toUpperCase() === 'CN';
+  if (!Object.hasOwn(rtpmap, key)) return null;
+  const e = rtpmap[key].encoding.toUpperCase();
+  return e === 'CN' ? 'cn' : e === 'TELEPHONE-EVENT' ? 'event' : null;
 }
 
 /** One RTP stream, as the JSON report and the API give it. */
@@ -214,7 +220,8 @@ export class MediaTracker {
 
   private count(s: ActiveStream, h: RtpHeader, p: Payload): void {
     this.rtpPackets++;
-    s.stats.add(h, p.ts, isComfortNoise(s.setup.rtpmap, h.payloadType));
+    const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
+    s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
     s.lastFrame = p.frame;
     s.last = p.ts;
   }

@@ -7,6 +7,8 @@ const MAX_DROPOUT = 3000;
 const MAX_MISORDER = 100;
 const SEQ_MOD = 0x10000;
 const MAX_PAYLOAD_TYPES = 8;
+/** A transit-time difference D of this many seconds or more is a jump of the timestamps or an unmarked pause, not delay. */
+const MAX_NETWORK_D = 1;
 
 /** What `RtpStreamStats.add` reads of an RTP header (parseRtp's object is one). */
 export type StatsHeader = Pick<
@@ -36,6 +38,13 @@ export interface RtpStreamSummary {
   maxDeltaMs: number | null;
   meanJitterMs: number | null;
   maxJitterMs: number | null;
+  /**
+   * The jitter the network added: the same estimate over voice packets only
+   * (pairs touching a talkspurt start, comfort noise or a telephone event
+   * left out, and a D of 1 s or more), what media.jitter judges.
+   */
+  meanNetworkJitterMs: number | null;
+  maxNetworkJitterMs: number | null;
   payloadTypes: number[];
   markers: number;
 }
@@ -62,6 +71,15 @@ export interface RtpStreamSummary {
  * D = (Rj − Ri) − (Sj − Si) / clockRate, with Sj − Si the signed 32-bit
  * difference of the RTP timestamps (so it survives the wrap at 2^32), and
  * J += (|D| − J) / 16.
+ *
+ * Beside it, the same estimate of the delay the network added alone: a pair
+ * is left out when its later packet starts a talkspurt, when either packet is
+ * comfort noise or a telephone event (RFC 4733 §2.5.1.2: every packet of an
+ * event carries the event's start timestamp, so D grows by a packet interval
+ * at each), and when |D| is MAX_NETWORK_D or more (the sender's timestamps
+ * jumped, or it paused without saying so). One DTMF digit or one timestamp
+ * jump lifts Wireshark's J by up to |D|/16 and takes ~60 packets to decay;
+ * this one does not move.
  */
 export class RtpStreamStats {
   packets = 0;
@@ -96,6 +114,13 @@ export class RtpStreamStats {
   private jitterCount = 0;
   private jitterSum = 0;
   private jitterMax = 0;
+  /** The network's share (see the class comment), in seconds. */
+  private netJitter = 0;
+  private netCount = 0;
+  private netSum = 0;
+  private netMax = 0;
+  /** The previous packet was a telephone event. */
+  private afterEvent = false;
 
   private readonly pts = new Uint8Array(MAX_PAYLOAD_TYPES);
   private ptCount = 0;
@@ -116,14 +141,17 @@ export class RtpStreamStats {
   /**
    * Counts one packet; `h` may be parseRtp's reused object, `ts` is its
    * capture time in seconds, `comfortNoise` says its payload type is CN
-   * (RFC 3389). The delta and jitter figures leave out, as Wireshark's RTP
-   * stream analysis does, a packet that starts a talkspurt (marker set,
-   * RFC 3551 §4.1), a CN packet and the one after it: the gap before them is
-   * silence suppression, not delay. The jitter estimate itself runs on.
+   * (RFC 3389), `event` that it is a telephone event (RFC 4733). The delta
+   * and jitter figures leave out, as Wireshark's RTP stream analysis does, a
+   * packet that starts a talkspurt (marker set, RFC 3551 §4.1), a CN packet
+   * and the one after it: the gap before them is silence suppression, not
+   * delay. The jitter estimate itself runs on.
    */
-  add(h: StatsHeader, ts: number, comfortNoise = false): void {
+  add(h: StatsHeader, ts: number, comfortNoise = false, event = false): void {
     const quiet = h.marker || comfortNoise || this.afterCn;
+    const voice = !quiet && !event && !this.afterEvent;
     this.afterCn = comfortNoise;
+    this.afterEvent = event;
     const seq = h.sequence;
     if (this.packets === 0) {
       this.ssrc = h.ssrc;
@@ -147,6 +175,12 @@ export class RtpStreamStats {
           this.jitterCount++;
           this.jitterSum += this.jitter;
           if (this.jitter > this.jitterMax) this.jitterMax = this.jitter;
+        }
+        if (voice && Math.abs(d) < MAX_NETWORK_D) {
+          this.netJitter += (Math.abs(d) - this.netJitter) / 16;
+          this.netCount++;
+          this.netSum += this.netJitter;
+          if (this.netJitter > this.netMax) this.netMax = this.netJitter;
         }
       }
     }
@@ -205,6 +239,7 @@ export class RtpStreamStats {
     const lost = expected - n;
     const deltas = this.deltaCount > 0;
     const jitters = this.jitterCount > 0;
+    const net = this.netCount > 0;
     return {
       ssrc: formatSsrc(this.ssrc),
       packets: n,
@@ -221,6 +256,8 @@ export class RtpStreamStats {
       maxDeltaMs: deltas ? ms(this.deltaMax) : null,
       meanJitterMs: jitters ? ms(this.jitterSum / this.jitterCount) : null,
       maxJitterMs: jitters ? ms(this.jitterMax) : null,
+      meanNetworkJitterMs: net ? ms(this.netSum / this.netCount) : null,
+      maxNetworkJitterMs: net ? ms(this.netMax) : null,
       payloadTypes: Array.from(this.pts.subarray(0, this.ptCount)),
       markers: this.markers,
     };

@@ -84,8 +84,8 @@ export function analyseStream(
     header.timestamp = p.timestamp;
     header.payloadLength = p.payloadLength;
     const errors = stats.sequenceErrors;
-    const cn = codecs.get(p.payloadType)?.split('/')[0].toUpperCase() === 'CN';
-    stats.add(header, p.ts, cn);
+    const encoding = codecs.get(p.payloadType)?.split('/')[0].toUpperCase();
+    stats.add(header, p.ts, encoding === 'CN', encoding === 'TELEPHONE-EVENT');
     first ??= p;
     let lostBefore = 0;
     if (highest >= 0) {

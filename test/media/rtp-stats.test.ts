@@ -163,6 +163,51 @@ describe('interarrival jitter (RFC 3550 §6.4.1, A.8)', () => {
   });
 });
 
+describe("the network's jitter (media.jitter's): A.8's estimate over voice packets only", () => {
+  it('equals J on a plain voice stream', () => {
+    const p = g711(10).map(([q, t, a], i): [number, number, number] => [q, t, a + (i % 2) * 0.005]);
+    const x = stream(p).summary();
+    expect(x.maxNetworkJitterMs).toBe(x.maxJitterMs);
+    expect(x.meanNetworkJitterMs).toBe(x.meanJitterMs);
+  });
+
+  it('RFC 4733 §2.5.1.2: a DTMF event keeps its start timestamp over its packets; J climbs, the network share does not', () => {
+    const s = new RtpStreamStats(8000);
+    const voice = (i: number) => s.add(rtp(i, 160 * i), 0.02 * i);
+    for (let i = 0; i < 20; i++) voice(i);
+    // Ten event packets (payload type 101) 20 ms apart, all stamped with the event's start (packet 20's instant).
+    for (let i = 20; i < 30; i++) s.add(rtp(i, 160 * 20, { payloadType: 101 }), 0.02 * i, false, true);
+    for (let i = 30; i < 50; i++) voice(i);
+    const x = s.summary();
+    expect(x.maxJitterMs).toBeGreaterThan(15);
+    expect(x.maxNetworkJitterMs).toBe(0);
+    expect(x.meanNetworkJitterMs).toBe(0);
+  });
+
+  it('a jump of the RTP timestamps by 5 s (a sender that restarted its clock) lifts J by 5 s/16, not the network share', () => {
+    const p = g711(40).map(([q, t, a], i): [number, number, number] => [q, i >= 20 ? t + 40_000 : t, a]);
+    const x = stream(p).summary();
+    expect(x.maxJitterMs).toBeCloseTo(5000 / 16, 3);
+    expect(x.maxNetworkJitterMs).toBe(0);
+  });
+
+  it('comfort noise and the packet after it are left out, as they are from J', () => {
+    const s = new RtpStreamStats(8000);
+    for (let i = 0; i < 10; i++) s.add(rtp(i, 160 * i), 0.02 * i);
+    // CN at packet 10, then voice resumes 500 ms later with timestamps that counted the pause.
+    s.add(rtp(10, 1600, { payloadType: 13 }), 0.2, true);
+    for (let i = 11; i < 20; i++) s.add(rtp(i, 160 * i + 4000), 0.02 * i + 0.5);
+    expect(s.summary().maxNetworkJitterMs).toBe(0);
+  });
+
+  it('delay that varies packet to packet by 60 ms counts in both', () => {
+    const p = g711(30).map(([q, t, a], i): [number, number, number] => [q, t, a + (i % 2) * 0.06]);
+    const x = stream(p).summary();
+    expect(x.maxNetworkJitterMs).toBeGreaterThan(40);
+    expect(x.maxNetworkJitterMs).toBe(x.maxJitterMs);
+  });
+});
+
 describe('summary', () => {
   it('formats the SSRC as 0x and 8 upper-case hex digits', () => {
     expect(formatSsrc(0x06c156fd)).toBe('0x06C156FD');
