@@ -45,6 +45,7 @@ import { loopHopRepeated } from './rules/loop-hop-repeated.js';
 import { loopMaxForwardsNotDecremented } from './rules/loop-max-forwards-not-decremented.js';
 import { loopMaxForwardsZeroForwarded } from './rules/loop-max-forwards-zero-forwarded.js';
 import { loopViaRepeated } from './rules/loop-via-repeated.js';
+import { mediaJitter } from './rules/media-jitter.js';
 import { mediaOneWay } from './rules/media-one-way.js';
 import { mediaPacketLoss } from './rules/media-packet-loss.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
@@ -152,6 +153,7 @@ export const RULES: readonly Rule[] = [
   sdpPrivateAddress,
   mediaOneWay,
   mediaPacketLoss,
+  mediaJitter,
   // Registration and security
   authFailed,
   registerFlood,
