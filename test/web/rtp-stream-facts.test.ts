@@ -47,6 +47,7 @@ describe("an RTP stream's details", () => {
       'duration',
       'delta min / mean / max',
       'jitter mean / max',
+      'network jitter mean / max',
       'setup',
       'SDP direction',
       'RTP back',
@@ -63,6 +64,9 @@ describe("an RTP stream's details", () => {
     expect(value(f, 'duration')).toBe('9.96 s');
     expect(value(f, 'delta min / mean / max')).toMatch(/^\d+\.\d{3} \/ \d+\.\d{3} \/ 60\.000 ms$/);
     expect(value(f, 'jitter mean / max')).toBe(`${row.meanJitter} / 3.453 ms`);
+    // No DTMF, comfort noise or timestamp jump in the sample: the network's jitter is the same figure.
+    expect(value(f, 'network jitter mean / max')).toBe(`${row.meanJitter} / 3.453 ms`);
+    expect(f.facts.find((x) => x.key === 'network jitter mean / max')?.warn).toBe(false);
     const setup = f.facts.find((x) => x.key === 'setup');
     expect(setup?.setup).toEqual({ message: caller.setup, call: 0 });
     expect(setup?.value).toBe(`${row.setupLabel} (#${caller.setup})`);

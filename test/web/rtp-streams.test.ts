@@ -10,7 +10,7 @@ import type { RtpStream } from '../../web/src/api/types.js';
 import { layoutLadder } from '../../web/src/ladder/layout.js';
 import { lostText, msText, oneWay, oneWayText, streamRows } from '../../web/src/media/rtp-streams.js';
 import { type ContractDoc, contractOfFile, messagesOfCall } from './contract.js';
-import { bareStream } from './ladder-fixtures.js';
+import { bareStream, rtp } from './ladder-fixtures.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url));
 
@@ -53,6 +53,25 @@ describe('RTP streams of a call', () => {
     const other = doc.streams.filter((s) => s.call === 1);
     expect(other.length).toBe(1);
     expect(oneWayText(other)).toBe('RTP seen in one direction only: one-way audio?');
+  });
+
+  it('marks the max jitter as media.jitter does: the network jitter (voice only) at 50 ms max or 30 ms mean, on 50 expected packets or more', () => {
+    const row = (o: Partial<RtpStream>) =>
+      streamRows([rtp(1, 100, '10.0.0.1:4000', '10.0.0.2:5000', o)], { t0: 100 })[0];
+    // Wireshark's max jitter lifted by a timestamp jump, the network's low: not marked.
+    const jump = row({
+      maxJitterMs: 2730.857,
+      meanJitterMs: 15.1,
+      maxNetworkJitterMs: 15.333,
+      meanNetworkJitterMs: 0.428,
+    });
+    expect([jump.maxJitter, jump.networkJitter, jump.jittery]).toEqual(['2730.857', '0.428 / 15.333', false]);
+    expect(row({ maxNetworkJitterMs: 50, meanNetworkJitterMs: 9 }).jittery).toBe(true);
+    expect(row({ maxNetworkJitterMs: 45, meanNetworkJitterMs: 30 }).jittery).toBe(true);
+    expect(row({ maxNetworkJitterMs: 49.9, meanNetworkJitterMs: 29.9 }).jittery).toBe(false);
+    expect(row({ maxNetworkJitterMs: 80, meanNetworkJitterMs: 40, expected: 49 }).jittery).toBe(false);
+    // An analysis made before the network jitter existed: nothing to say, nothing marked.
+    expect([row({}).networkJitter, row({}).jittery]).toEqual([null, false]);
   });
 
   it('prefers the alias of the address, then of its host, to the endpoint label', () => {

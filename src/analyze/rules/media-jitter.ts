@@ -1,12 +1,6 @@
+import { jittery } from '../../media/jitter-limits.js';
 import { NONE } from '../finding.js';
 import type { CorrelatedRule } from '../rule.js';
-
-/** Streams of fewer expected packets than this (a second of 20 ms audio) are not judged. */
-const MIN_EXPECTED = 50;
-/** The network's smoothed jitter (rtp-stats.ts) reaching this (ms) is reported: ITU-T Y.1541's delay-variation bound for interactive voice. */
-const MAX_JITTER_MS = 50;
-/** Or its mean over the stream reaching this (ms): the usual planning target for voice. */
-const MEAN_JITTER_MS = 30;
 
 export const mediaJitter: CorrelatedRule = {
   id: 'media.jitter',
@@ -39,8 +33,8 @@ export const mediaJitter: CorrelatedRule = {
     const s = ev.record;
     const max = s.maxNetworkJitterMs;
     const mean = s.meanNetworkJitterMs;
-    if (s.expected < MIN_EXPECTED || max === null || mean === null) return NONE;
-    if (max < MAX_JITTER_MS && mean < MEAN_JITTER_MS) return NONE;
+    // Thresholds in media/jitter-limits.ts, shared with the web page's stream table.
+    if (!jittery(s) || max === null || mean === null) return NONE;
     const gap =
       s.maxDeltaMs === null ? '' : `; the longest gap between two packets was ${s.maxDeltaMs.toFixed(1)} ms`;
     return [

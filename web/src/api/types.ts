@@ -269,6 +269,9 @@ export interface RtpStream {
   maxDeltaMs: number | null;
   meanJitterMs: number | null;
   maxJitterMs: number | null;
+  /** The same over voice packets only (DTMF, comfort noise, timestamp jumps left out); absent from older analyses. */
+  meanNetworkJitterMs?: number | null;
+  maxNetworkJitterMs?: number | null;
   payloadTypes: number[];
   markers: number;
 }

@@ -6,6 +6,8 @@
  * the ladder's time gutter (the first message drawn), and whether the call
  * had RTP in one direction only. Pure: no DOM, tested without a browser.
  */
+
+import { jittery } from '../../../src/media/jitter-limits.js';
 import type { CallEndpoint, MessageRow, RtpStream } from '../api/types.js';
 import { countText, durationText, relTime } from '../format.js';
 import { type Aliases, aliasOf, hostOf } from '../ladder/aliases.js';
@@ -34,6 +36,10 @@ export interface StreamRow {
   maxDelta: string;
   maxJitter: string;
   meanJitter: string;
+  /** `0.4 / 15.3` (mean / max, ms) of the network's jitter; null when the server did not give it. */
+  networkJitter: string | null;
+  /** Network jitter as media.jitter reports it (src/media/jitter-limits.ts): drawn with the warning colour. */
+  jittery: boolean;
   /** `2.020–11.980`: seconds since `t0`, as the ladder's gutter. */
   time: string;
   /** The stream's length, `9.96 s`. */
@@ -103,6 +109,11 @@ export function streamRows(streams: readonly RtpStream[], ctx: StreamRowContext)
       maxDelta: msText(s.maxDeltaMs),
       maxJitter: msText(s.maxJitterMs),
       meanJitter: msText(s.meanJitterMs),
+      networkJitter:
+        s.maxNetworkJitterMs === undefined
+          ? null
+          : `${msText(s.meanNetworkJitterMs ?? null)} / ${msText(s.maxNetworkJitterMs)}`,
+      jittery: jittery(s),
       time: `${relTime(s.start - ctx.t0)}–${relTime(s.end - ctx.t0)}`,
       duration: s.durationMs,
       setup: s.setup,
@@ -188,6 +199,9 @@ export function streamFacts(s: RtpStream, ctx: StreamRowContext): StreamFacts {
       value: `${msText(s.minDeltaMs)} / ${msText(s.meanDeltaMs)} / ${r.maxDelta} ms`,
     },
     { key: 'jitter mean / max', value: `${r.meanJitter} / ${r.maxJitter} ms` },
+    r.networkJitter === null
+      ? null
+      : { key: 'network jitter mean / max', value: `${r.networkJitter} ms`, warn: r.jittery },
     {
       key: 'setup',
       value: `${r.setupLabel} (#${r.setup})`,

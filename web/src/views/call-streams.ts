@@ -111,7 +111,18 @@ export function streamsSection(
               h('td', { class: 'num', 'data-col': 'packets' }, r.packets),
               h('td', { class: r.lossy ? 'num sev-warning' : 'num', 'data-col': 'lost' }, r.lost),
               h('td', { class: 'num' }, r.maxDelta),
-              h('td', { class: 'num' }, r.maxJitter),
+              h(
+                'td',
+                {
+                  class: r.jittery ? 'num sev-warning' : 'num',
+                  'data-col': 'max-jitter',
+                  title:
+                    r.networkJitter === null
+                      ? null
+                      : `network jitter (voice packets only) mean / max: ${r.networkJitter} ms`,
+                },
+                r.maxJitter,
+              ),
               h('td', { class: 'num' }, r.meanJitter),
               h('td', { class: 'num', title: durationText(r.duration) }, r.time),
               h(
