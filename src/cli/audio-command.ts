@@ -3,7 +3,8 @@
  * call's RTP (stereo: the caller's host left, the other side right) or of
  * one stream (mono), as Wireshark's RTP Player exports it: 16-bit PCM WAVE,
  * each packet at its RTP timestamp, lost packets as silence
- * (src/media/rtp-audio.ts). PCMU, PCMA and L16 are decoded.
+ * (src/media/rtp-audio.ts). PCMU, PCMA, G.722 and L16 are decoded; a file
+ * with G.722 in it is at 16,000 Hz (the others' rate is their RTP clock's).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

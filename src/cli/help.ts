@@ -134,9 +134,10 @@ audio
   stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
   Wireshark's RTP Player exports it: each packet at its RTP timestamp, lost
   packets and silence suppression as silence, duplicates once, at most half
-  an hour. PCMU, PCMA (G.711) and L16 are decoded; comfort noise and DTMF
-  events are silence; other codecs are not decoded. A line on stderr says
-  what went where.
+  an hour. PCMU, PCMA (G.711), G.722 and L16 are decoded; comfort noise and
+  DTMF events are silence; other codecs are not decoded. The file is at the
+  highest rate of its streams: 16,000 Hz with G.722 (then at most 15
+  minutes), 8,000 with G.711 alone. A line on stderr says what went where.
     --call ID        the call's streams in stereo: left, what the caller's
                      host sent; right, the rest (what it heard)
     --stream ID      one stream, mono

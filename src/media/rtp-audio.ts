@@ -12,12 +12,21 @@
  * its numbering, a relay that rewrote them) — the packet is placed by its
  * arrival time after the one before it instead.
  *
- * Decoded: PCMU and PCMA (G.711, g711.ts) and L16 (RFC 3551 §4.5.11, 16-bit
- * big-endian, stereo mixed down to mono). Comfort noise (RFC 3389) and
- * telephone events (RFC 4733) are silence; any other codec is not decoded,
- * and a stream with none of these is refused with the codecs it has.
+ * Decoded: PCMU and PCMA (G.711, g711.ts), G.722 (g722.ts, 64 kbit/s) and
+ * L16 (RFC 3551 §4.5.11, 16-bit big-endian, stereo mixed down to mono).
+ * Comfort noise (RFC 3389) and telephone events (RFC 4733) are silence; any
+ * other codec is not decoded, and a stream with none of these is refused
+ * with the codecs it has.
+ *
+ * A codec's RTP clock need not be its sampling rate: G.722's clock is 8,000
+ * Hz "even though the actual sampling rate is 16,000 Hz" (RFC 3551 §4.5.2),
+ * so its samples are laid out two per timestamp unit and its audio is at
+ * 16,000 Hz. G.722 is decoded with state (an ADPCM predictor), one decoder
+ * a stream fed its packets in the order they are laid out; a lost packet is
+ * a gap and the next is decoded with the state as it was, as Wireshark does.
  */
 import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
+import { G722Decoder } from './g722.js';
 import type { RtpPacket } from './rtp-packet.js';
 
 /** Where the timestamps and the arrival times disagree by more than this (s), arrival wins. */
@@ -29,20 +38,26 @@ const MAX_BACK = 100;
 export const MAX_AUDIO_SECONDS = 1800;
 /**
  * And at most this many samples a channel whatever the rate (half an hour at
- * 8,000 Hz, 10.9 minutes of L16 at 44,100): a call's stereo WAVE is then
- * 57.6 MB at most; making it for a half-hour two-way call took ~260 MB more
- * (measured: 180,000 packets read back, two streams, the mix, the file).
+ * 8,000 Hz; 15 minutes of G.722 at 16,000 Hz, or of a call with a G.722
+ * stream, whose stereo is at 16,000; 10.9 minutes of L16 at 44,100): a
+ * call's stereo WAVE is then 57.6 MB at most; making it for a half-hour
+ * two-way G.711 call took ~260 MB more (measured: 180,000 packets read back,
+ * two streams, the mix, the file).
  */
 export const MAX_AUDIO_SAMPLES = 8000 * 1800;
 
+/** Writes a payload's samples into `out` from `at` on, as many as it holds; returns how many it wrote. */
 type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number;
 
 interface AudioCodec {
-  rate: number;
+  /** The RTP clock rate: timestamp units a second. */
+  clock: number;
+  /** Samples a timestamp unit: 1, or 2 for G.722 (clock 8,000, sampled at 16,000). */
+  perTick: number;
   /** Samples in a payload. */
   frames: (payload: Uint8Array) => number;
-  /** Writes them from `at` on, as many as `out` holds; returns how many it wrote. */
-  decode: Decode;
+  /** A decoder for one stream's packets of this payload type, fed them in order (G.722's state runs on). */
+  decoder: () => Decode;
 }
 
 const g711 =
@@ -68,20 +83,41 @@ const l16 =
     return frames;
   };
 
-/** What to do with a payload type's codec ("PCMU/8000", "L16/44100/2"): decode, silence, or null (not decodable). */
+/**
+ * What to do with a payload type's codec ("PCMU/8000", "L16/44100/2"):
+ * decode, silence, or null (not decodable). G.722 only with RFC 3551's
+ * clock of 8,000 and one channel.
+ */
 function codecOf(name: string): AudioCodec | 'silence' | null {
   const [encoding, rateText, channelsText] = name.split('/');
   const e = encoding.toUpperCase();
   if (e === 'CN' || e === 'TELEPHONE-EVENT') return 'silence';
-  const rate = Number(rateText);
-  if (!Number.isInteger(rate) || rate <= 0) return null;
+  const clock = Number(rateText);
+  if (!Number.isInteger(clock) || clock <= 0) return null;
+  const channels = channelsText === undefined ? 1 : Number(channelsText);
   const bytes = (p: Uint8Array) => p.length;
-  if (e === 'PCMU') return { rate, frames: bytes, decode: g711(ULAW_TO_PCM) };
-  if (e === 'PCMA') return { rate, frames: bytes, decode: g711(ALAW_TO_PCM) };
+  if (e === 'PCMU') return { clock, perTick: 1, frames: bytes, decoder: () => g711(ULAW_TO_PCM) };
+  if (e === 'PCMA') return { clock, perTick: 1, frames: bytes, decoder: () => g711(ALAW_TO_PCM) };
+  if (e === 'G722') {
+    if (clock !== 8000 || channels !== 1) return null;
+    return {
+      clock,
+      perTick: 2,
+      frames: (p) => 2 * p.length,
+      decoder: () => {
+        const d = new G722Decoder();
+        return (p, out, at) => d.decode(p, out, at);
+      },
+    };
+  }
   if (e === 'L16') {
-    const channels = channelsText === undefined ? 1 : Number(channelsText);
     if (!Number.isInteger(channels) || channels < 1 || channels > 8) return null;
-    return { rate, frames: (p) => Math.floor(p.length / (2 * channels)), decode: l16(channels) };
+    return {
+      clock,
+      perTick: 1,
+      frames: (p) => Math.floor(p.length / (2 * channels)),
+      decoder: () => l16(channels),
+    };
   }
   return null;
 }
@@ -187,17 +223,20 @@ export function streamAudio(
   if (main === undefined) {
     const names = [...new Set(packets.map((p) => codecs.get(p.payloadType) ?? String(p.payloadType)))];
     throw new AudioRefused(
-      `no packet is PCMU, PCMA or L16 (the stream has ${names.join(', ')}): that audio is not decoded here`,
+      `no packet is PCMU, PCMA, G.722 or L16 (the stream has ${names.join(', ')}): that audio is not decoded here`,
     );
   }
-  const rate = main.rate;
+  const { clock, perTick } = main;
+  const rate = clock * perTick;
   const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const { list, duplicates } = inSequence(packets);
+  const decoders = new Map<number, Decode>();
   let out = new Int16Array(Math.min(max, rate * 10));
   let end = 0;
   let decoded = 0;
   let silent = 0;
   let truncated = false;
+  // Where the packet goes, in timestamp units from the first; the length of the one before, likewise.
   let pos = 0;
   let prev: Placed | undefined;
   let prevLength = 0;
@@ -206,30 +245,34 @@ export function streamAudio(
     if (prev !== undefined) {
       const dts = (p.timestamp - prev.p.timestamp) | 0;
       const arrival = p.ts - prev.p.ts;
-      if (x.run === prev.run && dts >= 0 && Math.abs(dts / rate - arrival) <= MAX_CLOCK_DRIFT) pos += dts;
-      else pos = Math.max(pos + prevLength, pos + Math.round(arrival * rate));
+      if (x.run === prev.run && dts >= 0 && Math.abs(dts / clock - arrival) <= MAX_CLOCK_DRIFT) pos += dts;
+      else pos = Math.max(pos + prevLength, pos + Math.round(arrival * clock));
     }
     prev = x;
     prevLength = 0;
-    if (pos >= max) {
+    const at = pos * perTick;
+    if (at >= max) {
       truncated = true;
       break;
     }
     const c = byType.get(p.payloadType);
-    if (c === null || c === 'silence' || c === undefined || c.rate !== rate) {
+    if (c === null || c === 'silence' || c === undefined || c.clock !== clock || c.perTick !== perTick) {
       silent++;
       continue;
     }
     const want = c.frames(p.payload);
-    if (pos + want > max) truncated = true;
-    const need = Math.min(max, pos + want);
+    if (at + want > max) truncated = true;
+    const need = Math.min(max, at + want);
     if (need > out.length) {
       const grown = new Int16Array(Math.min(max, Math.max(need, out.length * 2)));
       grown.set(out.subarray(0, end));
       out = grown;
     }
-    prevLength = c.decode(p.payload, out, pos);
-    end = Math.max(end, pos + prevLength);
+    let decode = decoders.get(p.payloadType);
+    if (decode === undefined) decoders.set(p.payloadType, (decode = c.decoder()));
+    const written = decode(p.payload, out, at);
+    prevLength = Math.ceil(written / perTick);
+    end = Math.max(end, at + written);
     decoded++;
   }
   return {
@@ -247,8 +290,9 @@ export function streamAudio(
  * Streams played side by side as stereo: `left` in the left channel, `right`
  * in the right, each placed at its first packet's capture time from the
  * earliest of them, several in one channel added up (clipped to 16 bits).
- * At the sample rate of the first stream; a stream at another rate is
- * resampled to it (nearest sample). Interleaved L, R.
+ * At the highest sample rate among them, so that a G.722 side (16,000 Hz)
+ * keeps its band; a stream at a lower rate (G.711's 8,000) is resampled up
+ * to it by linear interpolation between its samples. Interleaved L, R.
  */
 export function stereo(
   left: readonly StreamAudio[],
@@ -257,7 +301,7 @@ export function stereo(
 ): { rate: number; samples: Int16Array; start: number; truncated: boolean } {
   const all = [...left, ...right];
   if (all.length === 0) throw new AudioRefused('no stream to play');
-  const rate = all[0].rate;
+  const rate = Math.max(...all.map((s) => s.rate));
   const start = Math.min(...all.map((s) => s.start));
   const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const place = (s: StreamAudio) => Math.round((s.start - start) * rate);
@@ -268,10 +312,19 @@ export function stereo(
   const add = (s: StreamAudio, channel: number) => {
     const at = place(s);
     const n = Math.min(lengthOf(s), frames - at);
+    const last = s.samples.length - 1;
     for (let i = 0; i < n; i++) {
-      const src = s.rate === rate ? i : Math.min(s.samples.length - 1, Math.floor((i * s.rate) / rate));
+      let v: number;
+      if (s.rate === rate) v = s.samples[i];
+      else {
+        // Between source samples j and j + 1 (the last one held).
+        const t = (i * s.rate) / rate;
+        const j = Math.min(last, Math.floor(t));
+        const a = s.samples[j];
+        v = Math.round(a + (s.samples[Math.min(last, j + 1)] - a) * (t - j));
+      }
       const k = (at + i) * 2 + channel;
-      samples[k] = Math.max(-32768, Math.min(32767, samples[k] + s.samples[src]));
+      samples[k] = Math.max(-32768, Math.min(32767, samples[k] + v));
     }
   };
   for (const s of left) add(s, 0);

@@ -4,12 +4,15 @@
  * sequence order (A.1: the 16-bit wrap, duplicates played once, a restart),
  * lost packets and silence suppression (RFC 3551 §4.1) as silence, comfort
  * noise (RFC 3389) and telephone events (RFC 4733) silent, codecs decoded
- * here PCMU/PCMA (G.711) and L16 (RFC 3551 §4.5.11).
+ * here PCMU/PCMA (G.711), G.722 (RFC 3551 §4.5.2: an RTP clock of 8,000 for
+ * audio sampled at 16,000) and L16 (RFC 3551 §4.5.11).
  */
 import { describe, expect, it } from 'vitest';
 import { ALAW_TO_PCM, ULAW_TO_PCM } from '../../src/media/g711.js';
+import { G722Decoder } from '../../src/media/g722.js';
 import { AudioRefused, MAX_AUDIO_SAMPLES, stereo, streamAudio } from '../../src/media/rtp-audio.js';
 import type { RtpPacket } from '../../src/media/stream-packets.js';
+import { G722_FRAMES } from '../fixtures/g722-webrtc.js';
 
 const PCMU = new Map([
   [0, 'PCMU/8000'],
@@ -129,10 +132,12 @@ describe('streamAudio: a PCMU stream laid out by RTP timestamp', () => {
     expect(Array.from(st.samples)).toEqual([512, -3]);
   });
 
-  it('refuses a stream of codecs it does not decode, naming them', () => {
+  it('refuses a stream of codecs it does not decode, naming them and those it does', () => {
     const amr = [0, 1].map((i) => pkt(i, { payloadType: 96 }));
     expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(AudioRefused);
-    expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(/AMR\/8000/);
+    expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(
+      'no packet is PCMU, PCMA, G.722 or L16 (the stream has AMR/8000): that audio is not decoded here',
+    );
     expect(() => streamAudio([], PCMU)).toThrow(AudioRefused);
   });
 
@@ -145,6 +150,84 @@ describe('streamAudio: a PCMU stream laid out by RTP timestamp', () => {
     expect(a.samples.length).toBe(400);
     expect(a.truncated).toBe(true);
     expect(streamAudio([pkt(0)], PCMU, 0.05).truncated).toBe(false);
+  });
+});
+
+describe('streamAudio: a G.722 stream, its RTP clock at 8,000 and its sound at 16,000 (RFC 3551 §4.5.2)', () => {
+  const G722 = new Map([
+    [9, 'G722/8000'],
+    [13, 'CN/8000'],
+  ]);
+  /** Packet `i` with the libwebrtc-encoded payload `i` (160 bytes: 20 ms, 320 samples; timestamps 160 apart). */
+  const g722 = (i: number, over: Partial<RtpPacket> = {}) =>
+    pkt(i, { payloadType: 9, payload: Uint8Array.from(Buffer.from(G722_FRAMES[i], 'hex')), ...over });
+  /** What one decoder makes of these payloads in this order, one after the other. */
+  const decoded = (indexes: number[]) => {
+    const d = new G722Decoder();
+    const out = new Int16Array(indexes.length * 320);
+    indexes.forEach((k, n) => {
+      d.decode(Uint8Array.from(Buffer.from(G722_FRAMES[k], 'hex')), out, n * 320);
+    });
+    return out;
+  };
+
+  it('is at 16,000 Hz, two samples a timestamp unit, one decoder carrying its state from packet to packet', () => {
+    const a = streamAudio(
+      [0, 1, 2].map((i) => g722(i)),
+      G722,
+    );
+    expect(a.rate).toBe(16000);
+    // The timestamps span 480 units (3 × 160): 960 samples.
+    expect(a.samples.length).toBe(2 * 480);
+    expect(a.decoded).toBe(3);
+    expect(Array.from(a.samples)).toEqual(Array.from(decoded([0, 1, 2])));
+  });
+
+  it('leaves a lost 20 ms packet as 2 × 160 samples of silence, and decodes the next with the state as it was', () => {
+    const a = streamAudio(
+      [0, 1, 3].map((i) => g722(i)),
+      G722,
+    );
+    expect(a.samples.length).toBe(2 * 640);
+    expect(a.samples.subarray(640, 960).every((x) => x === 0)).toBe(true);
+    // As Wireshark: no concealment, the decoder goes on from packet 1 to packet 3.
+    const inTurn = decoded([0, 1, 3]);
+    expect(Array.from(a.samples.subarray(0, 640))).toEqual(Array.from(inTurn.subarray(0, 640)));
+    expect(Array.from(a.samples.subarray(960))).toEqual(Array.from(inTurn.subarray(640)));
+    expect(a.samples.subarray(960).some((x) => x !== 0)).toBe(true);
+  });
+
+  it('keeps comfort noise silent at 16,000 Hz, the decoder untouched by it', () => {
+    const cn = pkt(1, { payloadType: 13, payload: bytes(0x40, 1) });
+    const a = streamAudio([g722(0), cn, g722(2)], G722);
+    expect(a.silent).toBe(1);
+    expect(a.samples.length).toBe(960);
+    expect(a.samples.subarray(320, 640).every((x) => x === 0)).toBe(true);
+    expect(Array.from(a.samples.subarray(640))).toEqual(Array.from(decoded([0, 2]).subarray(320)));
+  });
+
+  it('places a packet by its arrival (in timestamp units of 8,000 a second) when its timestamp cannot be trusted', () => {
+    const jumped = g722(2, { timestamp: 4000 + 320 + 8000 * 600 });
+    const a = streamAudio([g722(0), g722(1), jumped], G722);
+    // Arrived 20 ms after packet 1: 160 units on, 320 samples.
+    expect(a.samples.length).toBe(960);
+    expect(Array.from(a.samples)).toEqual(Array.from(decoded([0, 1, 2])));
+  });
+
+  it('counts its limit in samples at 16,000 Hz', () => {
+    const a = streamAudio(
+      [0, 1, 2, 3].map((i) => g722(i)),
+      G722,
+      0.05,
+    );
+    expect(a.samples.length).toBe(800);
+    expect(a.truncated).toBe(true);
+  });
+
+  it('does not decode G.722 at another clock rate, nor in stereo', () => {
+    const p = [g722(0)];
+    expect(() => streamAudio(p, new Map([[9, 'G722/16000']]))).toThrow(/G722\/16000/);
+    expect(() => streamAudio(p, new Map([[9, 'G722/8000/2']]))).toThrow(AudioRefused);
   });
 });
 
@@ -179,9 +262,32 @@ describe('stereo: two directions side by side', () => {
     expect([m.samples[0], m.samples[1]]).toEqual([7, 0]);
   });
 
-  it('resamples a stream at another rate to the first one (nearest sample)', () => {
+  it('plays at the highest rate of its streams, the lower ones resampled up (linear interpolation)', () => {
     const wide = { ...one(1, 0, 4), rate: 16000, samples: new Int16Array([1, 2, 3, 4]) };
-    const m = stereo([one(1, 9, 2)], [wide]);
-    expect(Array.from(m.samples)).toEqual([9, 1, 9, 3]);
+    const ramp = { ...one(1, 0, 2), samples: new Int16Array([0, 100]) };
+    // The 8 kHz stream first: the mix is still at 16 kHz; between its samples, their mean; its last one held.
+    const m = stereo([ramp], [wide]);
+    expect(m.rate).toBe(16000);
+    expect(Array.from(m.samples)).toEqual([0, 1, 50, 2, 100, 3, 100, 4]);
+  });
+
+  it('mixes a G.722 side with a PCMU side at 16,000 Hz: the G.722 samples as decoded, the PCMU ones doubled', () => {
+    const pcmu = streamAudio(
+      [0, 1].map((i) => pkt(i, { payload: bytes(0x80) })),
+      PCMU,
+    );
+    const wide = streamAudio(
+      [0, 1].map((i) =>
+        pkt(i, { payloadType: 9, payload: Uint8Array.from(Buffer.from(G722_FRAMES[i], 'hex')) }),
+      ),
+      new Map([[9, 'G722/8000']]),
+    );
+    const m = stereo([pcmu], [wide]);
+    expect(m.rate).toBe(16000);
+    expect(m.samples.length).toBe(2 * 640);
+    const left = m.samples.filter((_, k) => k % 2 === 0);
+    const right = m.samples.filter((_, k) => k % 2 === 1);
+    expect(left.every((x) => x === ULAW_TO_PCM[0x80])).toBe(true);
+    expect(Array.from(right)).toEqual(Array.from(wide.samples));
   });
 });

@@ -150,28 +150,38 @@ describe('the call’s stereo channels', () => {
   });
 
   it('leaves out, as the server does, the streams of codecs it does not decode and those past the 16th', async () => {
-    expect(['PCMU/8000', 'pcma/8000', 'L16/44100/2', 'PCMU/8000/1'].map((c) => decodable([c]))).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
     expect(
-      ['G722/8000', 'G729/8000', '18', 'L16/0', 'PCMU/abc', 'L16/44100/9'].map((c) => decodable([c])),
-    ).toEqual([false, false, false, false, false, false]);
+      ['PCMU/8000', 'pcma/8000', 'L16/44100/2', 'PCMU/8000/1', 'G722/8000', 'g722/8000/1'].map((c) =>
+        decodable([c]),
+      ),
+    ).toEqual([true, true, true, true, true, true]);
+    // G.722 only at RFC 3551's clock of 8,000 (§4.5.2), mono.
+    expect(
+      ['G729/8000', '18', 'L16/0', 'PCMU/abc', 'L16/44100/9', 'G722/16000', 'G722/8000/2'].map((c) =>
+        decodable([c]),
+      ),
+    ).toEqual([false, false, false, false, false, false, false]);
     expect(decodable(['telephone-event/8000', 'PCMU/8000'])).toBe(true);
-    const g722 = { ...st(0, 1, '10.0.0.1:4000', '10.0.0.2:5000'), codecs: ['G722/8000'] };
+    const g729 = { ...st(0, 1, '10.0.0.1:4000', '10.0.0.2:5000'), codecs: ['G729/8000'] };
     const back = { ...st(1, 1.01, '10.0.0.2:5000', '10.0.0.1:4000'), codecs: ['PCMA/8000'] };
     // The caller's only stream is not played: its host is still the left one (a stream goes to it).
-    expect(audioChannels([g722, back], '10.0.0.1')).toEqual({
+    expect(audioChannels([g729, back], '10.0.0.1')).toEqual({
       left: [],
       right: [1],
       leftHost: '10.0.0.1',
       skipped: [0],
     });
-    expect(channelsText([g722, back], '10.0.0.1')).toBe(
-      'Left: silent · Right: 10.0.0.2 → 10.0.0.1 (stream 1) · Not played: stream 0 (G722/8000)',
+    expect(channelsText([g729, back], '10.0.0.1')).toBe(
+      'Left: silent · Right: 10.0.0.2 → 10.0.0.1 (stream 1) · Not played: stream 0 (G729/8000)',
     );
+    // A G.722 stream is played beside a G.711 one.
+    const wide = { ...g729, codecs: ['G722/8000'] };
+    expect(audioChannels([wide, back], '10.0.0.1')).toEqual({
+      left: [0],
+      right: [1],
+      leftHost: '10.0.0.1',
+      skipped: [],
+    });
     // 18 streams, one after the other: the first 16 by their first frame are played, as callWav does.
     const many = Array.from({ length: MAX_CALL_STREAMS + 2 }, (_, i) => ({
       ...st(i, 1 + i * 0.1, '10.0.0.1:4000', '10.0.0.2:5000'),
