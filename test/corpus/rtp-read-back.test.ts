@@ -5,8 +5,9 @@
  * stream are the ones its figures count, their payloads are the bytes
  * tshark's RTP dissector shows (`rtp.payload`), analysed one by one they give
  * the stream's own figures (RFC 3550 A.1 loss, A.8 jitter), and every stream
- * of a codec decoded here (PCMU, PCMA) becomes as many seconds of sound as it
- * lasted (RFC 3550 §5.1: laid out by timestamp).
+ * of a codec decoded here (PCMU, PCMA, G.722) becomes as many seconds of
+ * sound as it lasted (RFC 3550 §5.1: laid out by timestamp); G.722 at 16,000
+ * samples a second for its clock of 8,000 (RFC 3551 §4.5.2).
  */
 import '../helpers/corpus.js';
 import { execFileSync } from 'node:child_process';
@@ -50,6 +51,17 @@ const MORE_IN_FILE: Record<string, string> = {
   'heplify_fax-t38-reinvite-megaco.pcap 0': 'G.711 packets sent while a T.38 offer held the address',
 };
 
+/**
+ * The G.722 streams' sound: its RMS and peak (16-bit) as decoded when this
+ * was written. The first is speech (−37 dBFS RMS, peaks at −10 dBFS); the
+ * others are a quiet line (their code words the smallest steps around zero).
+ */
+const G722_SOUND: Record<string, { rms: [number, number]; peak: [number, number] }> = {
+  'goffinet_bye-retrans-408.pcapng 0': { rms: [300, 600], peak: [8000, 12000] },
+  'goffinet_loops-483-407-ipfrag.pcapng 0': { rms: [0.1, 1], peak: [1, 10] },
+  'goffinet_loops-483-407-ipfrag.pcapng 1': { rms: [0.5, 5], peak: [5, 40] },
+};
+
 /** tshark's RTP payloads by `ssrc sport dport`, in capture order. */
 function tsharkPayloads(file: string): Map<string, string[]> {
   const out = execFileSync(
@@ -90,6 +102,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
   let compared = 0;
   let decoded = 0;
+  let wideband = 0;
   let analysed = 0;
 
   it.each(CAPTURES)('%s', async (name) => {
@@ -143,10 +156,27 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
         expect(Math.abs(seconds - s.durationMs / 1000)).toBeLessThanOrEqual(
           Math.max(0.3, s.durationMs / 1000 / 20),
         );
+        const sound = G722_SOUND[`${name} ${s.id}`];
+        if (s.codecs.some((c) => /^G722\//i.test(c))) {
+          expect(a.rate).toBe(16000);
+          expect(sound).toBeDefined();
+          let sum = 0;
+          let peak = 0;
+          for (const v of a.samples) {
+            sum += v * v;
+            peak = Math.max(peak, Math.abs(v));
+          }
+          const rms = Math.sqrt(sum / a.samples.length);
+          expect(rms).toBeGreaterThanOrEqual(sound.rms[0]);
+          expect(rms).toBeLessThanOrEqual(sound.rms[1]);
+          expect(peak).toBeGreaterThanOrEqual(sound.peak[0]);
+          expect(peak).toBeLessThanOrEqual(sound.peak[1]);
+          wideband++;
+        }
       } catch (e) {
         if (!(e instanceof AudioRefused)) throw e;
         // Only codecs not decoded here are refused.
-        expect(s.codecs.some((c) => /^(PCMU|PCMA)\//i.test(c))).toBe(false);
+        expect(s.codecs.some((c) => /^(PCMU|PCMA|G722)\//i.test(c))).toBe(false);
       }
     });
   });
@@ -154,6 +184,8 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
   it('compared payloads with tshark, analysed and decoded streams on most of them', () => {
     expect(analysed).toBeGreaterThanOrEqual(35);
     if (hasTshark) expect(compared).toBeGreaterThanOrEqual(20);
-    expect(decoded).toBeGreaterThanOrEqual(25);
+    // 34 decoded when written: 31 of G.711, 3 of G.722.
+    expect(decoded).toBeGreaterThanOrEqual(28);
+    expect(wideband).toBe(Object.keys(G722_SOUND).length);
   });
 });
