@@ -110,6 +110,12 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       const box = await section.boundingBox();
       const pane = await page().locator('.ladder-pane').boundingBox();
       expect(box && pane && box.width <= 1400 && pane.height > 450).toBe(true);
+      // Every column in sight at 1,400 px: no figure or Listen button behind a horizontal scroll.
+      expect(
+        await page()
+          .locator('.rtp-scroll')
+          .evaluate((e) => e.scrollWidth <= e.clientWidth),
+      ).toBe(true);
       expect(hx.events.errors).toEqual([]);
     },
     T,

@@ -25,7 +25,7 @@ function endCell(e: StreamEnd) {
   const addr = h('span', { class: 'ep-addr', title: e.addr }, fitAddress(e.addr, 30));
   return e.name === null
     ? addr
-    : h('span', { class: 'ep' }, h('span', { class: 'ep-name' }, e.name), ' ', addr);
+    : h('span', { class: 'ep' }, h('span', { class: 'ep-name', title: e.name }, e.name), ' ', addr);
 }
 
 const HEADS: Array<[string, string, string]> = [
@@ -105,9 +105,15 @@ export function streamsSection(
                 'data-stream-id': String(r.id),
                 title: 'click: this stream’s row in the ladder',
               },
-              h('td', { class: 'dir' }, endCell(r.src), h('span', { class: 'arrow' }, ' → '), endCell(r.dst)),
+              h(
+                'td',
+                { class: 'dir' },
+                endCell(r.src),
+                ' ',
+                h('span', { class: 'to' }, h('span', { class: 'arrow' }, '→ '), endCell(r.dst)),
+              ),
               h('td', null, h('code', null, r.ssrc)),
-              h('td', { class: 'codecs' }, r.codecs),
+              h('td', { class: 'codecs', title: r.codecs }, r.codecs),
               h('td', { class: 'num', 'data-col': 'packets' }, r.packets),
               h('td', { class: r.lossy ? 'num sev-warning' : 'num', 'data-col': 'lost' }, r.lost),
               h('td', { class: 'num' }, r.maxDelta),
