@@ -1,5 +1,5 @@
 /**
- * The inspector's line on what a message is (web/src/inspector/message-guide.ts):
+ * The inspector's line on what a message is (src/sip/message-guide.ts):
  * every RFC 3261 method and §21 status code has one, with the section that
  * defines it, and an unknown code falls back to its class (RFC 3261 §8.1.3.2).
  */
@@ -11,7 +11,7 @@ import {
   methodGuide,
   relationNote,
   statusGuide,
-} from '../../web/src/inspector/message-guide.js';
+} from '../../src/sip/message-guide.js';
 
 /** RFC 3261 §21's table of contents: code → subsection, as the RFC numbers them. */
 const RFC3261_SECTIONS: Array<[number, string]> = [

@@ -7,11 +7,12 @@
  * (sngrep's RTP stream details), as text only: its codecs and addresses are
  * the capture's, attacker text.
  */
+
+import { contextNote, messageGuide, relationNote } from '../../../src/sip/message-guide.js';
 import { api } from '../api/client.js';
 import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { wallClock } from '../format.js';
-import { contextNote, messageGuide, relationNote } from '../inspector/message-guide.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
 import type { StreamFacts } from '../media/rtp-streams.js';

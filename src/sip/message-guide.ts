@@ -1,5 +1,6 @@
 /**
- * What a SIP message is, for the inspector: a line on its method or status
+ * What a SIP message is, for the web inspector and the call story
+ * (report/call-story.ts): a line on its method or status
  * code and the RFC section that defines it, for students reading a ladder
  * ("180 Ringing: RFC 3261 §21.1.2 …"). Static text, no analysis: the
  * findings say what is wrong, this says what the message is for.
