@@ -3,12 +3,14 @@
  * findings grouped by call, the RTP streams (as Wireshark's "RTP Streams"),
  * and one call's ladder.
  */
+
 import type { Finding } from '../analyze/finding.js';
 import { type LadderMessage, renderLadder } from '../correlate/ascii-ladder.js';
 import type { CallRecord } from '../correlate/model.js';
 import { hostOf } from '../decode/payload.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
+import { callStory } from '../report/call-story.js';
 import type { MessageRecord } from '../report/message-record.js';
 
 const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('T', ' ').slice(0, 23);
@@ -114,6 +116,20 @@ export function findCall(r: AnalysisResult, id: string): CallRecord | undefined 
   return r.calls.find((c) => c.callIds.includes(id));
 }
 
+/** `text` broken into lines of at most `width` characters at spaces (a longer word stays whole). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
 /**
  * The call as an ASCII ladder, each finding marked beside the arrows of its
  * messages (`[W] via.branch-no-cookie`, as the web ladder's markers) and
@@ -144,7 +160,13 @@ export function callLadder(r: AnalysisResult, call: CallRecord): string {
     : '';
   const streams = streamList(callStreams, call.start);
   const ladder = renderLadder(msgs, { showIds: false, t0: Number.isFinite(t0) ? t0 : undefined });
-  return `${head}\n${ladder}${listed}${streams ? `\n${streams}` : ''}\n`;
+  const story = callStory(
+    call,
+    call.messages.map((id) => r.messages.get(id)),
+    callStreams,
+    findings,
+  );
+  return `${head}\n${wrap(story.sentences.join(' '), 78)}\n\n${ladder}${listed}${streams ? `\n${streams}` : ''}\n`;
 }
 
 /**

@@ -310,6 +310,17 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         .locator('.call-summary .fact')
         .filter({ hasText: /^findings / });
       expect(await chip.getAttribute('class')).toBe(`fact sev-${call.worstSeverity}`);
+      // What happened: folded to how the call ended, the whole story once opened.
+      const story = page().locator('.call-story');
+      expect(await story.getAttribute('open')).toBeNull();
+      expect(await story.locator('.story-preview').textContent()).toMatch(
+        /^It was answered after 2\.00 s \(200 OK from 10\.0\.0\.2:5060\) and confirmed by ACK; the caller hung up after 4\.99 s/,
+      );
+      await story.locator('summary').click();
+      expect(await story.locator('p').textContent()).toContain(
+        'sipscope found 4 findings (4 warnings): via.branch-no-cookie.',
+      );
+      await story.locator('summary').click();
       // Hovering the INVITE lights its transaction (bold) and its dialog.
       const invite = detail.messages.find((m) => m.method === 'INVITE')!;
       await page().locator(`svg.ladder [data-message-id="${invite.id}"] .label`).hover();
@@ -831,6 +842,10 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       const text = (await raw.textContent()) ?? '';
       for (const p of [IMG_PAYLOAD, SCRIPT_PAYLOAD, SVG_PAYLOAD]) expect(text).toContain(p);
       expect(await page().locator('.inspector table.headers').textContent()).toContain(SCRIPT_PAYLOAD);
+      // "What happened" names the caller by its User-Agent: as text too.
+      expect(await page().locator('.call-story p').textContent()).toContain(
+        `${SCRIPT_PAYLOAD} (10.0.0.1:5060) called`,
+      );
       // The ladder's column label is the User-Agent, as text.
       expect(await page().locator('svg.ladder .column-head title').allTextContents()).toEqual(
         expect.arrayContaining([expect.stringContaining(SCRIPT_PAYLOAD)]),

@@ -4,6 +4,7 @@
  * calls drawn with it (`…/with/7,9`), and the column names kept in the
  * browser (sngrep aliases). ladder-view.ts puts them together.
  */
+import { callStory } from '../../../src/report/call-story.js';
 import type { CallDetail } from '../api/types.js';
 import { h } from '../dom.js';
 import { countOf, durationText, wallClock } from '../format.js';
@@ -102,11 +103,17 @@ export function summary(captureId: string, d: CallDetail): HTMLElement {
       // Coloured by the worst of them, as the call list's Findings column (the row's worstSeverity).
       chip('findings', String(d.findings.length), c.worstSeverity ? `sev-${c.worstSeverity}` : ''),
     ),
+    // The Call-IDs and "What happened" share a line: the ladder keeps its room.
     h(
       'div',
-      { class: 'call-ids' },
-      'Call-ID ',
-      ...c.callIds.flatMap((id, i) => [i ? ', ' : '', h('code', null, id)]),
+      { class: 'call-line' },
+      h(
+        'div',
+        { class: 'call-ids' },
+        'Call-ID ',
+        ...c.callIds.flatMap((id, i) => [i ? ', ' : '', h('code', null, id)]),
+      ),
+      storyBlock(d),
     ),
     c.links.length
       ? h(
@@ -118,6 +125,27 @@ export function summary(captureId: string, d: CallDetail): HTMLElement {
         )
       : null,
     relationsLine(captureId, c.id, c.related ?? []),
+  );
+}
+
+/**
+ * "What happened": the call told in a few sentences (src/report/call-story.ts,
+ * as `sipscope analyze --call` prints it), folded to its outcome on one line
+ * so the ladder keeps its room; open, the whole story.
+ */
+export function storyBlock(d: CallDetail): HTMLElement {
+  const story = callStory(d.call, d.messages, d.streams ?? [], d.findings);
+  return h(
+    'details',
+    { class: 'call-story' },
+    h(
+      'summary',
+      null,
+      h('span', { class: 'story-title' }, 'What happened:'),
+      ' ',
+      h('span', { class: 'story-preview' }, story.sentences[story.outcome] ?? ''),
+    ),
+    h('p', null, story.sentences.join(' ')),
   );
 }
 

@@ -1,0 +1,318 @@
+/**
+ * What happened in a call, in a few plain sentences: who called whom, how
+ * long it rang, how it ended and why (the final response explained with its
+ * RFC section), its media and what sipscope found wrong. Shown above the
+ * web ladder and by `sipscope analyze FILE --call ID`, for the engineer who
+ * wants the answer before the ladder and the student who is learning to read
+ * one.
+ *
+ * Every clause comes from the call's JSON contract fields (its state,
+ * metrics and messages, the rules of README "Correlation"): nothing is
+ * guessed. Pure (no DOM, no Node), shared by the CLI and the web page.
+ */
+import { hostOf } from '../decode/payload.js';
+import { statusGuide } from '../sip/message-guide.js';
+
+export interface StoryCall {
+  kind: string;
+  state: string;
+  from: string | null;
+  to: string | null;
+  finalStatus: number | null;
+  reason: string | null;
+  pddMs: number | null;
+  setupMs: number | null;
+  durationMs: number | null;
+  hangupBy: 'caller' | 'callee' | null;
+  retransmissions: number;
+  endpoints: ReadonlyArray<{ addr: string; label: string | null }>;
+  related?: ReadonlyArray<{ call: number; relation: string }>;
+}
+
+export interface StoryMessage {
+  ts: number;
+  src: string;
+  dst: string;
+  method?: string;
+  status?: number;
+  reason?: string;
+  cseqMethod: string | null;
+  /** A request with a To tag is sent inside a dialog (RFC 3261 §12.2). */
+  toTag: string | null;
+  transaction: number | null;
+  dialog: number | null;
+  retransmission: boolean;
+}
+
+export interface StoryStream {
+  src: string;
+  dst: string;
+  media: string;
+  codecs: readonly string[];
+  packets: number;
+  lost: number;
+  lostPercent: number;
+}
+
+export interface StoryFinding {
+  rule: string;
+  severity: string;
+}
+
+/** 20 ms, 2.00 s, 1 min 5 s. */
+export function spanText(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+const RELATION: Record<string, string> = {
+  'transferred-to': 'was transferred to call',
+  'transferred-from': 'is the transfer of call',
+  replaces: 'replaces call',
+  'replaced-by': 'was replaced by call',
+};
+
+export interface CallStory {
+  /** One string a sentence. */
+  sentences: string[];
+  /** The sentence that says how it ended (or where it stands): the page's one-line preview. */
+  outcome: number;
+}
+
+/**
+ * The story of a call: its messages in capture order (`messages`), its RTP
+ * streams and its findings.
+ */
+export function callStory(
+  call: StoryCall,
+  messages: readonly StoryMessage[],
+  streams: readonly StoryStream[] = [],
+  findings: readonly StoryFinding[] = [],
+): CallStory {
+  const labels = new Map(call.endpoints.map((e) => [e.addr, e.label]));
+  // A media address is named by the SIP endpoint on its host, when that host has one label only.
+  const byHost = new Map<string, string | null>();
+  for (const e of call.endpoints) {
+    const host = hostOf(e.addr);
+    byHost.set(host, byHost.has(host) && byHost.get(host) !== e.label ? null : e.label);
+  }
+  const who = (addr: string): string => {
+    const label = labels.get(addr) ?? byHost.get(hostOf(addr));
+    return label ? `${label} (${addr})` : addr;
+  };
+  const firstTs = messages.length > 0 ? messages[0].ts : 0;
+  const at = (m: StoryMessage): string => spanText((m.ts - firstTs) * 1000);
+  const out =
+    call.kind === 'call' ? inviteStory(call, messages, who, at) : requestStory(call, messages, who, at);
+  // The outcome is the last sentence of either story; what follows adds to it.
+  const outcome = out.length - 1;
+  const reinvite = call.kind === 'call' ? reinviteStory(call, messages) : null;
+  if (reinvite !== null) out.push(reinvite);
+  const related = call.related ?? [];
+  for (const r of related) {
+    const text = RELATION[r.relation];
+    if (text !== undefined) out.push(`This call ${text} ${r.call}.`);
+  }
+  if (call.kind === 'call') out.push(...mediaStory(streams, who, call.state));
+  if (call.retransmissions > 0)
+    out.push(
+      `${call.retransmissions} ${call.retransmissions === 1 ? 'message was' : 'messages were'} retransmitted (sent again for want of an answer, RFC 3261 §17).`,
+    );
+  out.push(findingsStory(findings));
+  return { sentences: out, outcome };
+}
+
+type Who = (addr: string) => string;
+type At = (m: StoryMessage) => string;
+
+const isRequest = (m: StoryMessage, method: string): boolean => m.method === method && !m.retransmission;
+const answers = (m: StoryMessage, method: string): boolean =>
+  m.status !== undefined && m.cseqMethod === method && !m.retransmission;
+
+function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
+  const out: string[] = [];
+  const invite = messages.find((m) => isRequest(m, 'INVITE'));
+  if (invite === undefined) return [`No INVITE of this call is in the capture.`];
+  out.push(
+    `${who(invite.src)} called ${call.to ?? 'an unknown address'}, sending its INVITE to ${who(invite.dst)}.`,
+  );
+  // The first INVITE's transaction: a challenge there, then a new INVITE (RFC 3261 §22.2).
+  const challenge = messages.find(
+    (m) =>
+      answers(m, 'INVITE') && m.transaction === invite.transaction && (m.status === 401 || m.status === 407),
+  );
+  const retried =
+    challenge !== undefined && messages.some((m) => isRequest(m, 'INVITE') && m.ts > challenge.ts);
+  if (challenge !== undefined && retried)
+    out.push(
+      `It was challenged for credentials (${challenge.status} ${challenge.reason ?? ''}`.trimEnd() +
+        `, RFC 3261 §22) and sent the INVITE again with them.`,
+    );
+  const ring = messages.find(
+    (m) => answers(m, 'INVITE') && m.status !== undefined && m.status > 100 && m.status < 200,
+  );
+  if (ring !== undefined) {
+    const pdd = call.pddMs !== null ? spanText(call.pddMs) : at(ring);
+    out.push(
+      ring.status === 180
+        ? `The callee's side rang after ${pdd} (180 Ringing: the post-dial delay).`
+        : `Progress came after ${pdd} (${ring.status} ${ring.reason ?? ''}`.trimEnd() +
+            (ring.status === 183 ? ': early media or an announcement may play).' : ').'),
+    );
+  }
+  const redirect = messages.find(
+    (m) => answers(m, 'INVITE') && m.status !== undefined && m.status >= 300 && m.status < 400,
+  );
+  if (redirect !== undefined && call.state !== 'redirected')
+    out.push(
+      `It was redirected (${redirect.status} ${redirect.reason ?? ''}`.trimEnd() +
+        ', RFC 3261 §8.1.3.4) and the caller tried again at the address it was given.',
+    );
+  const final = finalOf(messages, call.finalStatus);
+  const from = final === undefined ? '' : ` from ${who(final.src)}`;
+  const status =
+    call.finalStatus === null ? '' : `${call.finalStatus}${final?.reason ? ` ${final.reason}` : ''}`;
+  const explained = (): string => {
+    if (call.finalStatus === null) return '';
+    const g = statusGuide(call.finalStatus, final?.reason);
+    return g === undefined ? '' : ` ${g.text} (${g.ref})`;
+  };
+  const reason = call.reason ? ` The Reason given: ${call.reason} (RFC 3326).` : '';
+  const setup = call.setupMs === null ? '' : ` after ${spanText(call.setupMs)}`;
+  switch (call.state) {
+    case 'completed': {
+      const acked = messages.some((m) => isRequest(m, 'ACK') && m.toTag !== null);
+      const by = call.hangupBy === null ? 'one side' : `the ${call.hangupBy}`;
+      const lasted = call.durationMs === null ? '' : ` after ${spanText(call.durationMs)} of conversation`;
+      const bye = call.reason ? `BYE, Reason ${call.reason}` : 'BYE';
+      out.push(
+        `It was answered${setup} (${status}${from})${acked ? ' and confirmed by ACK' : ''}; ${by} hung up${lasted} (${bye}).`,
+      );
+      break;
+    }
+    case 'in-call':
+      out.push(
+        `It was answered${setup} (${status}${from}) and was still up when the capture ended: no BYE was seen.`,
+      );
+      break;
+    case 'cancelled':
+      out.push(
+        `The caller gave up before an answer (CANCEL, RFC 3261 §9): the INVITE was ended${status ? ` with ${status}` : ''}.${reason}`,
+      );
+      break;
+    case 'busy':
+    case 'rejected':
+    case 'redirected':
+      out.push(
+        `The call was ${call.state === 'busy' ? 'refused as busy' : call.state}: ${status}${from}${final ? ` after ${at(final)}` : ''}.${explained()}${reason}`,
+      );
+      break;
+    case 'failed':
+      out.push(
+        call.finalStatus === null
+          ? 'No final response came: the INVITE went unanswered until its timer ran out (Timer B, 64·T1 = 32 s, or Timer C after a provisional response; RFC 3261 §17.1.1.2, §16.6).'
+          : `The call failed: ${status}${from}.${explained()}${reason}`,
+      );
+      break;
+    case 'ringing':
+      out.push('The capture ends while it is still ringing: no final response yet.');
+      break;
+    default:
+      out.push('The capture ends while the call is being set up: no answer beyond 100 Trying yet.');
+  }
+  return out;
+}
+
+/** A sentence on the re-INVITEs of an answered call, or null. */
+function reinviteStory(call: StoryCall, messages: readonly StoryMessage[]): string | null {
+  const reinvites = messages.filter((m) => isRequest(m, 'INVITE') && m.toTag !== null).length;
+  if (reinvites === 0 || (call.state !== 'completed' && call.state !== 'in-call')) return null;
+  return `The session was changed ${reinvites === 1 ? 'once' : `${reinvites} times`} during the call (re-INVITE, RFC 3261 §14: hold, codecs or a new media address).`;
+}
+
+/**
+ * The response the call's final status came from: the first 2xx to an INVITE
+ * (a forked call is answered by the first, its other branches ending 487),
+ * else the last final response with that status.
+ */
+function finalOf(messages: readonly StoryMessage[], status: number | null): StoryMessage | undefined {
+  if (status === null) return undefined;
+  const finals = messages.filter((m) => answers(m, 'INVITE') && m.status === status);
+  return status < 300 ? finals[0] : finals[finals.length - 1];
+}
+
+const KIND_TEXT: Record<string, string> = {
+  registration: 'registered',
+  subscription: 'subscribed to',
+  message: 'sent a message to',
+  options: 'asked the capabilities of (OPTIONS, often a keep-alive)',
+};
+
+/** A registration, subscription, MESSAGE, OPTIONS or other: its latest out-of-dialog request and how it was answered. */
+function requestStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
+  const first = messages.find((m) => m.method !== undefined && !m.retransmission);
+  if (first === undefined) return ['No request of this exchange is in the capture.'];
+  const verb = KIND_TEXT[call.kind] ?? `sent ${first.method} to`;
+  const target = call.kind === 'registration' ? (call.to ?? 'its address') : (call.to ?? who(first.dst));
+  const out = [`${who(first.src)} ${verb} ${target}.`];
+  const challenged = messages.find((m) => m.status === 401 || m.status === 407);
+  const tries = messages.filter((m) => isRequest(m, first.method!)).length;
+  if (challenged !== undefined && tries > 1)
+    out.push(`It was challenged for credentials (${challenged.status}, RFC 3261 §22) and tried again.`);
+  const final = [...messages]
+    .reverse()
+    .find(
+      (m) => m.status !== undefined && m.status >= 200 && m.cseqMethod === first.method && !m.retransmission,
+    );
+  if (call.state === 'completed')
+    out.push(
+      `It was accepted: ${call.finalStatus ?? ''}${final?.reason ? ` ${final.reason}` : ''}${final ? ` after ${at(final)}` : ''}.`,
+    );
+  else if (call.state === 'rejected' && call.finalStatus !== null) {
+    const g = statusGuide(call.finalStatus, final?.reason);
+    out.push(
+      `It was refused: ${call.finalStatus}${final?.reason ? ` ${final.reason}` : ''}${final ? ` from ${who(final.src)}` : ''}.${g ? ` ${g.text} (${g.ref})` : ''}`,
+    );
+  } else if (call.state === 'failed')
+    out.push('No final response came before its timer ran out (Timer F, 64·T1 = 32 s, RFC 3261 §17.1.2.2).');
+  else out.push('The capture ends before a final response.');
+  return out;
+}
+
+function mediaStory(streams: readonly StoryStream[], who: Who, state: string): string[] {
+  if (streams.length === 0)
+    return state === 'completed' || state === 'in-call'
+      ? ['No RTP of this call is in the capture (the capture point may not see the media path).']
+      : [];
+  const back = (s: StoryStream) =>
+    streams.some((t) => t !== s && hostOf(t.src) === hostOf(s.dst) && hostOf(t.dst) === hostOf(s.src));
+  const codecs = [...new Set(streams.flatMap((s) => s.codecs))].join(', ') || streams[0].media;
+  const packets = streams.reduce((n, s) => n + s.packets, 0);
+  const out = [
+    streams.every(back)
+      ? `RTP flowed both ways (${codecs}, ${packets} packets in ${streams.length} streams).`
+      : `RTP went one way only: ${streams
+          .filter((s) => !back(s))
+          .map((s) => `${who(s.src)} → ${who(s.dst)}`)
+          .join('; ')} (${codecs}), nothing came back: one-way audio.`,
+  ];
+  const lossy = streams.filter((s) => s.lost > 0);
+  for (const s of lossy)
+    out.push(
+      `${s.src} → ${s.dst} lost ${s.lost} of its packets (${s.lostPercent}%) before the capture point.`,
+    );
+  return out;
+}
+
+function findingsStory(findings: readonly StoryFinding[]): string {
+  if (findings.length === 0) return 'sipscope found no protocol violation in it.';
+  const rules = [...new Set(findings.map((f) => f.rule))];
+  const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
+  const parts = ['error', 'warning', 'info']
+    .map((s) => [s, count(s)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
+  return `sipscope found ${findings.length === 1 ? 'one finding' : `${findings.length} findings`} (${parts.join(', ')}): ${rules.join(', ')}.`;
+}
