@@ -134,7 +134,7 @@ const answers = (m: StoryMessage, method: string): boolean =>
 function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
   const out: string[] = [];
   const invite = messages.find((m) => isRequest(m, 'INVITE'));
-  if (invite === undefined) return [`No INVITE of this call is in the capture.`];
+  if (invite === undefined) return partialStory(messages, who);
   out.push(
     `${who(invite.src)} called ${call.to ?? 'an unknown address'}, sending its INVITE to ${who(invite.dst)}.`,
   );
@@ -243,6 +243,33 @@ function finalOf(messages: readonly StoryMessage[], status: number | null): Stor
   return status < 300 ? finals[0] : finals[finals.length - 1];
 }
 
+/** A message as the ladder labels it: `BYE`, `408 Request Timeout`. */
+function label(m: StoryMessage): string {
+  return m.method ?? `${m.status}${m.reason ? ` ${m.reason}` : ''}`;
+}
+
+/**
+ * A call or exchange whose opening request is not in the capture (it began
+ * before the capture, or the capture point missed it): what is there.
+ */
+function partialStory(messages: readonly StoryMessage[], who: Who): string[] {
+  const first = messages[0];
+  if (first === undefined) return ['None of its messages is in the capture.'];
+  const out = [
+    `The capture holds it from after its opening request: it starts with ${label(first)} from ${who(first.src)} to ${who(first.dst)}.`,
+  ];
+  const final = [...messages]
+    .reverse()
+    .find((m) => m.status !== undefined && m.status >= 200 && !m.retransmission);
+  if (final !== undefined) {
+    const g = statusGuide(final.status!, final.reason);
+    out.push(
+      `The last final response is ${label(final)}${final.cseqMethod ? ` to its ${final.cseqMethod}` : ''}, from ${who(final.src)}.${g !== undefined && final.status! >= 300 ? ` ${g.text} (${g.ref})` : ''}`,
+    );
+  } else out.push('No final response to any of its requests is in the capture.');
+  return out;
+}
+
 const KIND_TEXT: Record<string, string> = {
   registration: 'registered',
   subscription: 'subscribed to',
@@ -253,7 +280,7 @@ const KIND_TEXT: Record<string, string> = {
 /** A registration, subscription, MESSAGE, OPTIONS or other: its latest out-of-dialog request and how it was answered. */
 function requestStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
   const first = messages.find((m) => m.method !== undefined && !m.retransmission);
-  if (first === undefined) return ['No request of this exchange is in the capture.'];
+  if (first === undefined) return partialStory(messages, who);
   const verb = KIND_TEXT[call.kind] ?? `sent ${first.method} to`;
   const target = call.kind === 'registration' ? (call.to ?? 'its address') : (call.to ?? who(first.dst));
   const out = [`${who(first.src)} ${verb} ${target}.`];

@@ -152,6 +152,15 @@ describe('what happened in a call: one sentence a step, from the contract fields
     );
   });
 
+  it('a call whose INVITE the capture missed: told from its first message, not as a call placed', async () => {
+    const { story } = await storyOf(answeredWith('486 Busy Here').slice(1));
+    expect(story.sentences.slice(0, 2)).toEqual([
+      'The capture holds it from after its opening request: it starts with 100 Trying from BobPhone/2.0 (10.0.0.2:5060) to 10.0.0.1:5060.',
+      'The last final response is 486 Busy Here to its INVITE, from BobPhone/2.0 (10.0.0.2:5060). The callee is busy at this end system. (RFC 3261 §21.4.24)',
+    ]);
+    expect(story.sentences.some((x) => x.includes(' called '))).toBe(false);
+  });
+
   it('RFC 3261 §17.1.1.2: an INVITE never answered fails on Timer B', () => {
     const call: StoryCall = {
       kind: 'call',
