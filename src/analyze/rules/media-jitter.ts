@@ -1,6 +1,7 @@
 import { jittery } from '../../media/jitter-limits.js';
 import { NONE } from '../finding.js';
 import type { CorrelatedRule } from '../rule.js';
+import { longestGapText } from '../stream-text.js';
 
 export const mediaJitter: CorrelatedRule = {
   id: 'media.jitter',
@@ -35,8 +36,7 @@ export const mediaJitter: CorrelatedRule = {
     const mean = s.meanNetworkJitterMs;
     // Thresholds in media/jitter-limits.ts, shared with the web page's stream table.
     if (!jittery(s) || max === null || mean === null) return NONE;
-    const gap =
-      s.maxDeltaMs === null ? '' : `; the longest gap between two packets was ${s.maxDeltaMs.toFixed(1)} ms`;
+    const gap = longestGapText(s);
     return [
       {
         text: `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) arrived with interarrival jitter up to ${max.toFixed(1)} ms (mean ${mean.toFixed(1)} ms) over ${s.packets} packets${gap}`,

@@ -1,5 +1,6 @@
 import { NONE } from '../finding.js';
 import type { CorrelatedRule } from '../rule.js';
+import { longestGapText } from '../stream-text.js';
 
 /** Fewer packets expected than this (a second of 20 ms audio) say too little about a path's loss. */
 const MIN_EXPECTED = 50;
@@ -36,8 +37,7 @@ export const mediaPacketLoss: CorrelatedRule = {
     const s = ev.record;
     if (s.expected < MIN_EXPECTED || s.lost <= 0 || (100 * s.lost) / s.expected < MIN_LOST_PERCENT)
       return NONE;
-    const gap =
-      s.maxDeltaMs === null ? '' : `; the longest gap between two packets was ${s.maxDeltaMs.toFixed(1)} ms`;
+    const gap = longestGapText(s);
     return [
       {
         text: `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) lost ${s.lost} of the ${s.expected} packets its sequence numbers say were sent (${s.lostPercent}%)${gap}`,
