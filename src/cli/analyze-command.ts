@@ -1,6 +1,8 @@
 /** `sipscope analyze FILE [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as CSV, or one call's ladder. */
+
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
@@ -86,6 +88,10 @@ async function analyze(
   parallel: Readonly<ParallelJsonOptions>,
 ): Promise<number> {
   const listMessages = !json && !csv && callId === undefined && streamId === undefined;
+  // The text report carries Call-IDs, URIs, User-Agents and reason phrases: anyone's text (term-safe.ts).
+  // JSON escapes them itself; CSV is data for another program and stays byte for byte, unless it goes
+  // to a terminal (as ls quotes names for a terminal only).
+  out.terminal = !json && (!csv || (out.fd !== null && isatty(out.fd)));
   let t0: number | undefined;
   let result: AnalysisResult;
   try {

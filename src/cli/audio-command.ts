@@ -6,6 +6,7 @@
  * (src/media/rtp-audio.ts). PCMU, PCMA, G.722 and L16 are decoded; a file
  * with G.722 in it is at 16,000 Hz (the others' rate is their RTP clock's).
  */
+
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
@@ -13,6 +14,7 @@ import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
 import { AudioRefused } from '../media/rtp-audio.js';
 import { analyzeCapture } from '../report/analyze-capture.js';
+import { termSafe } from './term-safe.js';
 
 /** The options of `audio` (each documented in help.ts: test/cli/help.test.ts). */
 export const AUDIO_OPTIONS = {
@@ -22,7 +24,7 @@ export const AUDIO_OPTIONS = {
 } as const;
 
 function fail(line: string, code = 2): number {
-  process.stderr.write(`sipscope audio: ${line}\n`);
+  process.stderr.write(`sipscope audio: ${termSafe(line)}\n`);
   return code;
 }
 
@@ -79,7 +81,7 @@ export async function runAudio(args: string[]): Promise<number> {
         (out.truncated ? '; cut at half an hour' : '');
     }
     await writeFile(v.out, wav);
-    process.stderr.write(`sipscope audio: ${line}, written to ${v.out}\n`);
+    process.stderr.write(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);
     return 0;
   } catch (e) {
     if (e instanceof AudioRefused) return fail(e.message, 1);

@@ -6,6 +6,7 @@
  * "Calls"), parsed by the same code, so they mean here what they mean in the
  * web UI and the API.
  */
+
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { streamFrames } from '../capture/frame-export.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import { termSafe } from './term-safe.js';
 
 /** The options of `extract` (each documented in help.ts: test/cli/help.test.ts). */
 export const EXTRACT_OPTIONS = {
@@ -32,7 +34,7 @@ function parse(args: string[]) {
 }
 
 function fail(line: string): number {
-  process.stderr.write(`sipscope extract: ${line}\n`);
+  process.stderr.write(`sipscope extract: ${termSafe(line)}\n`);
   return 2;
 }
 

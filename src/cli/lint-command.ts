@@ -6,12 +6,14 @@
  * Exit codes: 0 no error-level finding; 1 at least one (after the filters);
  * 2 bad usage or unreadable file (one line on stderr, nothing on stdout).
  */
+
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Finding, isSeverity, type Severity } from '../analyze/finding.js';
 import { type LintMessage, type LintResult, lineOfOffset, lintText } from '../analyze/lint.js';
 import { selectRules } from '../analyze/registry.js';
 import type { SipMessage } from '../sip/message.js';
+import { termText } from './term-safe.js';
 
 export async function runLint(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -86,10 +88,7 @@ function text(s: string): string {
 
 /** `text`, with control chars made visible for a terminal. */
 function show(s: string): string {
-  return text(s).replace(
-    /[\x00-\x08\x0b-\x1f\x7f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return termText(text(s));
 }
 
 /** The text report: every message, its headers, then its findings; a summary line at the end. */

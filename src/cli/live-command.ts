@@ -13,6 +13,7 @@
  * Ctrl-C (SIGINT) or SIGTERM stops the capture, flushes (every call still
  * in progress is handed out) and prints a summary.
  */
+
 import { parseArgs } from 'node:util';
 import { type Finding, severityCountsText } from '../analyze/finding.js';
 import type { CallRecord } from '../correlate/model.js';
@@ -22,6 +23,7 @@ import { createLiveSession, type LiveSession, type LiveSessionStats } from '../l
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson } from '../report/model-json.js';
 import { Output } from './output.js';
+import { termSafe } from './term-safe.js';
 
 const USAGE = 'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json]';
 
@@ -184,17 +186,6 @@ export const LIVE_OPTIONS = {
 
 function parse(args: string[]) {
   return parseArgs({ args, allowPositionals: false, options: LIVE_OPTIONS });
-}
-
-/**
- * Text from the wire, made safe for a terminal: control characters (escape
- * sequences could rewrite the screen) become `\xNN`.
- */
-export function termSafe(s: string): string {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 const clock = (ts: number): string => {

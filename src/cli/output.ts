@@ -8,6 +8,7 @@
  */
 import { JsonBytes } from '../report/json-bytes.js';
 import { writeAllSync } from './fd-write.js';
+import { termText } from './term-safe.js';
 
 const SIZE = 4 << 20;
 
@@ -27,13 +28,16 @@ export class Output extends JsonBytes {
     this.fd = sink === null ? fd : null;
   }
 
+  /** Text for a terminal: `line` and `write` escape the control characters of what they are given (term-safe.ts). */
+  terminal = false;
+
   line(s: string): void {
-    this.text(s);
+    this.text(this.terminal ? termText(s) : s);
     this.text('\n');
   }
 
   write(s: string): void {
-    this.text(s);
+    this.text(this.terminal ? termText(s) : s);
   }
 
   protected drain(b: Uint8Array): void {

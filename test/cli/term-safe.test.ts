@@ -1,0 +1,93 @@
+/**
+ * Text from the wire, made safe for a terminal (src/cli/term-safe.ts): a
+ * Call-ID, User-Agent or display name carrying terminal control sequences
+ * (ESC ] 0 ; title BEL retitles the window, ESC [ 2 J clears the screen, CR
+ * overwrites a line, U+009B is a C1 CSI) is printed with them as `\xNN`, as
+ * tshark shows them, by every text output of `sipscope analyze`; JSON
+ * escapes them itself (RFC 8259 §7) and CSV, data for a program, keeps them.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
+import { runAnalyze as run } from '../../src/cli/analyze-command.js';
+import { Output } from '../../src/cli/output.js';
+import { termSafe, termText } from '../../src/cli/term-safe.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { basicCall, parsed } from '../fixtures/flows/index.js';
+import { spyOutput } from '../helpers/spy-output.js';
+
+const ESC = '\x1b]0;PWNED\x07\x1b[2J\r\u009b';
+const SHOWN = '\\x1b]0;PWNED\\x07\\x1b[2J\\x0d\\x9b';
+
+let out = '';
+const runAnalyze = (args: string[]) =>
+  run(
+    args,
+    new Output((b) => {
+      out += Buffer.from(b).toString('utf8');
+    }),
+  );
+beforeEach(() => {
+  out = '';
+});
+spyOutput(
+  () => {},
+  (s) => {
+    out += s;
+  },
+);
+
+/** The basic call with the sequences in its Call-ID and the caller's User-Agent. */
+function hostileCapture(): string {
+  const flow = basicCall({ n: 9, callId: `esc${ESC}@10.0.0.1` }).map((m) => {
+    const text = Buffer.from(m.raw)
+      .toString('latin1')
+      .replace('User-Agent: AliceUA/1.0', `User-Agent: Alice${ESC}`);
+    const c = parsed(text);
+    c.source = m.source;
+    return c;
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'sipscope-term-')), 'esc.pcap');
+  writeFileSync(file, writePcap(flowToFrames(flow), { linkType: LinkType.ETHERNET }));
+  return file;
+}
+
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+describe('terminal-safe text', () => {
+  it('escapes C0 and C1 controls and DEL as \\xNN; a report keeps its own line feeds and tabs', () => {
+    expect(termSafe(`a${ESC}\n\tb\x7f`)).toBe(`a${SHOWN}\\x0a\\x09b\\x7f`);
+    expect(termText(`a${ESC}\n\tb\x7f`)).toBe(`a${SHOWN}\n\tb\\x7f`);
+    expect(termText('plain text, ünïcode → ok')).toBe('plain text, ünïcode → ok');
+    // CSV's CRLF line ends stay; a lone CR (which would overwrite the line) does not.
+    expect(termText('a,b\r\nc\rd\r\n')).toBe('a,b\r\nc\\x0dd\r\n');
+  });
+
+  it('sipscope analyze FILE: the message lines, the call list and the findings show the sequences, run none', async () => {
+    const file = hostileCapture();
+    expect(await runAnalyze([file])).toBe(0);
+    expect(out).not.toMatch(CONTROL);
+    expect(out).toContain(`esc${SHOWN}@10.0.0.1`);
+  });
+
+  it('sipscope analyze FILE --call: the header, the story and the ladder too', async () => {
+    expect(await runAnalyze([hostileCapture(), '--call', '0'])).toBe(0);
+    expect(out).not.toMatch(CONTROL);
+    expect(out).toContain(`Call-ID esc${SHOWN}@10.0.0.1`);
+    expect(out).toContain(`Alice${SHOWN} (10.0.0.1:5060) called`);
+  });
+
+  it('--json escapes them as JSON does (\\u001b), --csv keeps them byte for byte', async () => {
+    const file = hostileCapture();
+    expect(await runAnalyze([file, '--json'])).toBe(0);
+    expect(out).not.toMatch(CONTROL);
+    // (The lone byte 0x9B is not UTF-8: JSON has U+FFFD there.)
+    expect(JSON.parse(out).messages[0].callId).toBe('esc\x1b]0;PWNED\x07\x1b[2J\r\ufffd@10.0.0.1');
+    out = '';
+    expect(await runAnalyze([file, '--csv'])).toBe(0);
+    expect(out).toContain('esc\x1b]0;PWNED\x07\x1b[2J');
+  });
+});
