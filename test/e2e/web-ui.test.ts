@@ -321,6 +321,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
         'sipscope found 4 findings (4 warnings): via.branch-no-cookie.',
       );
       await story.locator('summary').click();
+      expect(await story.getAttribute('open')).toBeNull();
       // Hovering the INVITE lights its transaction (bold) and its dialog.
       const invite = detail.messages.find((m) => m.method === 'INVITE')!;
       await page().locator(`svg.ladder [data-message-id="${invite.id}"] .label`).hover();

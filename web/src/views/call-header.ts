@@ -15,6 +15,9 @@ import { relationsLine } from './call-relations.js';
 
 const ALIAS_KEY = 'sipscope.aliases';
 
+/** Whether "What happened" is open: as the reader last left it. */
+let storyOpen = false;
+
 export function loadAliases(): Aliases {
   try {
     return parseAliases(localStorage.getItem(ALIAS_KEY));
@@ -135,9 +138,9 @@ export function summary(captureId: string, d: CallDetail): HTMLElement {
  */
 export function storyBlock(d: CallDetail): HTMLElement {
   const story = callStory(d.call, d.messages, d.streams ?? [], d.findings);
-  return h(
+  const block = h(
     'details',
-    { class: 'call-story' },
+    { class: 'call-story', open: storyOpen },
     h(
       'summary',
       null,
@@ -147,6 +150,11 @@ export function storyBlock(d: CallDetail): HTMLElement {
     ),
     h('p', null, story.sentences.join(' ')),
   );
+  // Opened or folded, it stays so through the page's redraws (a live call's) and from call to call.
+  block.addEventListener('toggle', () => {
+    storyOpen = (block as HTMLDetailsElement).open;
+  });
+  return block;
 }
 
 /**
