@@ -36,6 +36,8 @@ export interface StoryMessage {
   method?: string;
   status?: number;
   reason?: string;
+  callId: string | null;
+  cseq: number | null;
   cseqMethod: string | null;
   /** A request with a To tag is sent inside a dialog (RFC 3261 §12.2). */
   toTag: string | null;
@@ -61,8 +63,9 @@ export interface StoryFinding {
 
 /** 20 ms, 2.00 s, 1 min 5 s. */
 export function spanText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (!(ms > 0)) return '0 ms';
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  if (ms < 59_995) return `${(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
@@ -115,10 +118,11 @@ export function callStory(
     const text = RELATION[r.relation];
     if (text !== undefined) out.push(`This call ${text} ${r.call}.`);
   }
-  if (call.kind === 'call') out.push(...mediaStory(streams, who, call.state));
+  if (call.kind === 'call')
+    out.push(...mediaStory(streams, who, call.state === 'completed' || call.state === 'in-call'));
   if (call.retransmissions > 0)
     out.push(
-      `${call.retransmissions} ${call.retransmissions === 1 ? 'message was' : 'messages were'} retransmitted (sent again for want of an answer, RFC 3261 §17).`,
+      `${call.retransmissions === 1 ? 'One retransmission' : `${call.retransmissions} retransmissions`} (a request or response sent again for want of an answer, RFC 3261 §17).`,
     );
   out.push(findingsStory(findings));
   return { sentences: out, outcome };
@@ -133,7 +137,8 @@ const answers = (m: StoryMessage, method: string): boolean =>
 
 function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
   const out: string[] = [];
-  const invite = messages.find((m) => isRequest(m, 'INVITE'));
+  // The call's opening INVITE: out of any dialog (no To tag). A re-INVITE alone means the call began before the capture.
+  const invite = messages.find((m) => isRequest(m, 'INVITE') && m.toTag === null);
   if (invite === undefined) return partialStory(messages, who);
   out.push(
     `${who(invite.src)} called ${call.to ?? 'an unknown address'}, sending its INVITE to ${who(invite.dst)}.`,
@@ -163,9 +168,19 @@ function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Wh
     );
   }
   const redirect = messages.find(
-    (m) => answers(m, 'INVITE') && m.status !== undefined && m.status >= 300 && m.status < 400,
+    (m) =>
+      answers(m, 'INVITE') &&
+      m.status !== undefined &&
+      m.status >= 300 &&
+      m.status < 400 &&
+      m.dst === invite.src,
   );
-  if (redirect !== undefined && call.state !== 'redirected')
+  const followed =
+    redirect !== undefined &&
+    messages.some(
+      (m) => isRequest(m, 'INVITE') && m.toTag === null && m.src === invite.src && m.ts > redirect.ts,
+    );
+  if (redirect !== undefined && followed && call.state !== 'redirected')
     out.push(
       `It was redirected (${redirect.status} ${redirect.reason ?? ''}`.trimEnd() +
         ', RFC 3261 §8.1.3.4) and the caller tried again at the address it was given.',
@@ -180,22 +195,24 @@ function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Wh
     return g === undefined ? '' : ` ${g.text} (${g.ref})`;
   };
   const reason = call.reason ? ` The Reason given: ${call.reason} (RFC 3326).` : '';
+  // A dialog of the call may be confirmed while the caller's own INVITE has no final response in the capture.
+  const answer = status === '' ? '' : ` (${status}${from})`;
   const setup = call.setupMs === null ? '' : ` after ${spanText(call.setupMs)}`;
   switch (call.state) {
     case 'completed': {
-      const acked = messages.some((m) => isRequest(m, 'ACK') && m.toTag !== null);
+      // The ACK of a 2xx is a transaction of its own (§17.1.1.3); a non-2xx's ACK belongs to its INVITE's.
+      const inviteTxs = new Set(messages.filter((m) => isRequest(m, 'INVITE')).map((m) => m.transaction));
+      const acked = messages.some((m) => isRequest(m, 'ACK') && !inviteTxs.has(m.transaction));
       const by = call.hangupBy === null ? 'one side' : `the ${call.hangupBy}`;
       const lasted = call.durationMs === null ? '' : ` after ${spanText(call.durationMs)} of conversation`;
       const bye = call.reason ? `BYE, Reason ${call.reason}` : 'BYE';
       out.push(
-        `It was answered${setup} (${status}${from})${acked ? ' and confirmed by ACK' : ''}; ${by} hung up${lasted} (${bye}).`,
+        `It was answered${setup}${answer}${acked ? ' and confirmed by ACK' : ''}; ${by} hung up${lasted} (${bye}).`,
       );
       break;
     }
     case 'in-call':
-      out.push(
-        `It was answered${setup} (${status}${from}) and was still up when the capture ended: no BYE was seen.`,
-      );
+      out.push(`It was answered${setup}${answer} and was still up when the capture ended: no BYE was seen.`);
       break;
     case 'cancelled':
       out.push(
@@ -225,11 +242,43 @@ function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Wh
   return out;
 }
 
-/** A sentence on the re-INVITEs of an answered call, or null. */
+/**
+ * A sentence on the re-INVITEs of an answered call, or null. Counted once
+ * each on the opening INVITE's Call-ID by CSeq number (a proxy's copy on the
+ * next hop is the same request; a B2BUA's other leg has its own Call-ID),
+ * "changed" when answered 2xx, "refused" when answered 3xx–6xx other than a
+ * challenge (which is sent again with a new CSeq).
+ */
 function reinviteStory(call: StoryCall, messages: readonly StoryMessage[]): string | null {
-  const reinvites = messages.filter((m) => isRequest(m, 'INVITE') && m.toTag !== null).length;
-  if (reinvites === 0 || (call.state !== 'completed' && call.state !== 'in-call')) return null;
-  return `The session was changed ${reinvites === 1 ? 'once' : `${reinvites} times`} during the call (re-INVITE, RFC 3261 §14: hold, codecs or a new media address).`;
+  if (call.state !== 'completed' && call.state !== 'in-call') return null;
+  const opening = messages.find((m) => isRequest(m, 'INVITE') && m.toTag === null);
+  if (opening === undefined) return null;
+  const cseqs = new Set<number>();
+  for (const m of messages)
+    if (isRequest(m, 'INVITE') && m.toTag !== null && m.callId === opening.callId && m.cseq !== null)
+      cseqs.add(m.cseq);
+  let changed = 0;
+  const refused: string[] = [];
+  for (const n of cseqs) {
+    const finals = messages.filter(
+      (m) => answers(m, 'INVITE') && m.callId === opening.callId && m.cseq === n && m.status! >= 200,
+    );
+    if (finals.some((m) => m.status! < 300)) changed++;
+    else {
+      const f = finals.find((m) => m.status !== 401 && m.status !== 407);
+      if (f !== undefined) refused.push(label(f));
+    }
+  }
+  const parts: string[] = [];
+  if (changed > 0)
+    parts.push(
+      `The session was changed ${changed === 1 ? 'once' : `${changed} times`} during the call (re-INVITE, RFC 3261 §14: hold, codecs or a new media address).`,
+    );
+  if (refused.length > 0)
+    parts.push(
+      `${refused.length === 1 ? 'A re-INVITE was' : `${refused.length} re-INVITEs were`} refused (${refused.join(', ')}): the session stayed as it was (RFC 3261 §14.1).`,
+    );
+  return parts.length === 0 ? null : parts.join(' ');
 }
 
 /**
@@ -270,47 +319,57 @@ function partialStory(messages: readonly StoryMessage[], who: Who): string[] {
   return out;
 }
 
-const KIND_TEXT: Record<string, string> = {
-  registration: 'registered',
-  subscription: 'subscribed to',
-  message: 'sent a message to',
-  options: 'asked the capabilities of (OPTIONS, often a keep-alive)',
+const METHOD_TEXT: Record<string, string> = {
+  REGISTER: 'registered',
+  SUBSCRIBE: 'subscribed to',
+  PUBLISH: 'published its state to',
+  MESSAGE: 'sent a message to',
+  OPTIONS: 'asked the capabilities of (OPTIONS, often a keep-alive)',
+  NOTIFY: 'sent a NOTIFY to',
+  REFER: 'asked a transfer of (REFER)',
 };
 
-/** A registration, subscription, MESSAGE, OPTIONS or other: its latest out-of-dialog request and how it was answered. */
-function requestStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
-  const first = messages.find((m) => m.method !== undefined && !m.retransmission);
+/**
+ * A registration, subscription, MESSAGE, OPTIONS or other exchange. Its
+ * state follows its latest request out of any dialog (README "States"): that
+ * request's own final response is the one told, timed from the request.
+ */
+function requestStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, _at: At): string[] {
+  const outOfDialog = messages.filter((m) => m.method !== undefined && !m.retransmission && m.toTag === null);
+  const first = outOfDialog[0];
   if (first === undefined) return partialStory(messages, who);
-  const verb = KIND_TEXT[call.kind] ?? `sent ${first.method} to`;
-  const target = call.kind === 'registration' ? (call.to ?? 'its address') : (call.to ?? who(first.dst));
+  const method = first.method!;
+  const verb = METHOD_TEXT[method.toUpperCase()] ?? `sent ${method} to`;
+  const target = call.to ?? who(first.dst);
   const out = [`${who(first.src)} ${verb} ${target}.`];
-  const challenged = messages.find((m) => m.status === 401 || m.status === 407);
-  const tries = messages.filter((m) => isRequest(m, first.method!)).length;
+  const attempt = [...outOfDialog].reverse().find((m) => m.method === method) ?? first;
+  const tries = outOfDialog.filter((m) => m.method === method).length;
+  const challenged = messages.find(
+    (m) => (m.status === 401 || m.status === 407) && m.cseqMethod === method && !m.retransmission,
+  );
   if (challenged !== undefined && tries > 1)
     out.push(`It was challenged for credentials (${challenged.status}, RFC 3261 §22) and tried again.`);
-  const final = [...messages]
-    .reverse()
-    .find(
-      (m) => m.status !== undefined && m.status >= 200 && m.cseqMethod === first.method && !m.retransmission,
-    );
-  if (call.state === 'completed')
-    out.push(
-      `It was accepted: ${call.finalStatus ?? ''}${final?.reason ? ` ${final.reason}` : ''}${final ? ` after ${at(final)}` : ''}.`,
-    );
-  else if (call.state === 'rejected' && call.finalStatus !== null) {
-    const g = statusGuide(call.finalStatus, final?.reason);
-    out.push(
-      `It was refused: ${call.finalStatus}${final?.reason ? ` ${final.reason}` : ''}${final ? ` from ${who(final.src)}` : ''}.${g ? ` ${g.text} (${g.ref})` : ''}`,
-    );
+  const final = messages.find(
+    (m) =>
+      m.status !== undefined && m.status >= 200 && m.transaction === attempt.transaction && !m.retransmission,
+  );
+  const after = final === undefined ? '' : ` after ${spanText((final.ts - attempt.ts) * 1000)}`;
+  const status =
+    final !== undefined ? label(final) : call.finalStatus === null ? null : String(call.finalStatus);
+  if (call.state === 'completed' && status !== null) out.push(`It was accepted: ${status}${after}.`);
+  else if (call.state === 'rejected' && status !== null) {
+    const g = statusGuide(final?.status ?? call.finalStatus!, final?.reason);
+    const from = final === undefined ? '' : ` from ${who(final.src)}`;
+    out.push(`It was refused: ${status}${from}${after}.${g ? ` ${g.text} (${g.ref})` : ''}`);
   } else if (call.state === 'failed')
     out.push('No final response came before its timer ran out (Timer F, 64·T1 = 32 s, RFC 3261 §17.1.2.2).');
   else out.push('The capture ends before a final response.');
   return out;
 }
 
-function mediaStory(streams: readonly StoryStream[], who: Who, state: string): string[] {
+function mediaStory(streams: readonly StoryStream[], who: Who, answered: boolean): string[] {
   if (streams.length === 0)
-    return state === 'completed' || state === 'in-call'
+    return answered
       ? ['No RTP of this call is in the capture (the capture point may not see the media path).']
       : [];
   const back = (s: StoryStream) =>
@@ -323,7 +382,9 @@ function mediaStory(streams: readonly StoryStream[], who: Who, state: string): s
       : `RTP went one way only: ${streams
           .filter((s) => !back(s))
           .map((s) => `${who(s.src)} → ${who(s.dst)}`)
-          .join('; ')} (${codecs}), nothing came back: one-way audio.`,
+          .join(
+            '; ',
+          )} (${codecs}), nothing came back${answered ? ': one-way audio' : ' (early media of a call never answered)'}.`,
   ];
   const lossy = streams.filter((s) => s.lost > 0);
   for (const s of lossy)

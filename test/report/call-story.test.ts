@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callStory, type StoryCall, spanText } from '../../src/report/call-story.js';
+import { callStory, type StoryCall, type StoryStream, spanText } from '../../src/report/call-story.js';
 import type { SipMessage } from '../../src/sip/message.js';
 import {
   basicCall,
@@ -24,6 +24,7 @@ import {
   parsed,
   redirect302,
   registerWithChallenge,
+  reinviteHoldAndInfo,
 } from '../fixtures/flows/index.js';
 import { contractOfFile, contractOfFlow, detailOf } from '../web/contract.js';
 
@@ -161,6 +162,29 @@ describe('what happened in a call: one sentence a step, from the contract fields
     expect(story.sentences.some((x) => x.includes(' called '))).toBe(false);
   });
 
+  it('RFC 3261 §14: a hold by re-INVITE answered 200 is one change of the session; captured alone, it is no call placed', async () => {
+    const whole = (await storyOf(reinviteHoldAndInfo())).story.sentences;
+    expect(whole).toContain(
+      'The session was changed once during the call (re-INVITE, RFC 3261 §14: hold, codecs or a new media address).',
+    );
+    expect(whole.join(' ')).toContain('; the callee hung up after');
+    // From the re-INVITE on (the call began before the capture): not told as a call placed.
+    const part = (await storyOf(reinviteHoldAndInfo().slice(4))).story.sentences;
+    expect(part[0]).toMatch(
+      /^The capture holds it from after its opening request: it starts with INVITE from /,
+    );
+    expect(part.some((x) => x.includes(' called ') || x.includes('session was changed'))).toBe(false);
+  });
+
+  it('a subscription is told with its own 202, timed from its SUBSCRIBE, not a later NOTIFY exchange', async () => {
+    const d = detailOf(await contractOfFile(join(SAMPLES, 'subscribe-notify.pcap')), 0);
+    const story = callStory(d.call, d.messages, [], d.findings).sentences;
+    expect(story.slice(0, 2)).toEqual([
+      expect.stringMatching(/ subscribed to sip:bob@example\.com\.$/),
+      'It was accepted: 202 Accepted after 30 ms.',
+    ]);
+  });
+
   it('RFC 3261 §17.1.1.2: an INVITE never answered fails on Timer B', () => {
     const call: StoryCall = {
       kind: 'call',
@@ -181,6 +205,8 @@ describe('what happened in a call: one sentence a step, from the contract fields
       src: '10.0.0.1:5060',
       dst: '10.0.0.2:5060',
       method: 'INVITE',
+      callId: 'lost-1@10.0.0.1',
+      cseq: 1,
       cseqMethod: 'INVITE',
       toTag: null,
       transaction: 0,
@@ -191,7 +217,7 @@ describe('what happened in a call: one sentence a step, from the contract fields
     expect(story.sentences).toEqual([
       '10.0.0.1:5060 called sip:bob@example.com, sending its INVITE to 10.0.0.2:5060.',
       'No final response came: the INVITE went unanswered until its timer ran out (Timer B, 64·T1 = 32 s, or Timer C after a provisional response; RFC 3261 §17.1.1.2, §16.6).',
-      '6 messages were retransmitted (sent again for want of an answer, RFC 3261 §17).',
+      '6 retransmissions (a request or response sent again for want of an answer, RFC 3261 §17).',
       'sipscope found no protocol violation in it.',
     ]);
   });
