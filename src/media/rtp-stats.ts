@@ -7,8 +7,19 @@ const MAX_DROPOUT = 3000;
 const MAX_MISORDER = 100;
 const SEQ_MOD = 0x10000;
 const MAX_PAYLOAD_TYPES = 8;
-/** A transit-time difference D of this many seconds or more is a jump of the timestamps or an unmarked pause, not delay. */
-const MAX_NETWORK_D = 1;
+/**
+ * A transit-time difference D below minus this (s) that does not answer a
+ * delayed packet just before is the sender's timestamps jumping ahead, not
+ * delay: at most a tenth of the 50 ms media.jitter threshold (12.5 ms of J)
+ * comes from anything smaller.
+ */
+const TIMESTAMP_JUMP = 0.2;
+/**
+ * A D above this (s) is delay only when a burst follows (the next packet
+ * arrives sooner than its timestamp says: the queue draining); a sender that
+ * paused without advancing its timestamps resumes at its own pace instead.
+ */
+const STALL = TIMESTAMP_JUMP;
 
 /** What `RtpStreamStats.add` reads of an RTP header (parseRtp's object is one). */
 export type StatsHeader = Pick<
@@ -76,10 +87,15 @@ export interface RtpStreamSummary {
  * is left out when its later packet starts a talkspurt, when either packet is
  * comfort noise or a telephone event (RFC 4733 §2.5.1.2: every packet of an
  * event carries the event's start timestamp, so D grows by a packet interval
- * at each), and when |D| is MAX_NETWORK_D or more (the sender's timestamps
- * jumped, or it paused without saying so). One DTMF digit or one timestamp
- * jump lifts Wireshark's J by up to |D|/16 and takes ~60 packets to decay;
- * this one does not move.
+ * at each), and when the timestamps jumped ahead of the arrival: D below
+ * −TIMESTAMP_JUMP (the packet stamped later than it arrived, by more than ten
+ * packet intervals), unless the pair before had the matching positive D (a
+ * packet delayed by x gives +x, then −x for the one after it, both delay).
+ * A large +x counts when a burst follows it (the network held packets and
+ * let them go: the next one arrives sooner than its timestamp says), not
+ * when the packets resume at their pace (the sender paused and did not
+ * advance its timestamps: a fax switch, a hold). One DTMF digit or one timestamp jump lifts Wireshark's J by up to
+ * |D|/16 and takes ~60 packets to decay; this one does not move.
  */
 export class RtpStreamStats {
   packets = 0;
@@ -121,6 +137,10 @@ export class RtpStreamStats {
   private netMax = 0;
   /** The previous packet was a telephone event. */
   private afterEvent = false;
+  /** D of the previous pair (s), for the jump test. */
+  private lastD = 0;
+  /** A large positive D waiting for the next pair to tell a stall (counted) from a pause (NaN: none). */
+  private spike = Number.NaN;
 
   private readonly pts = new Uint8Array(MAX_PAYLOAD_TYPES);
   private ptCount = 0;
@@ -176,12 +196,16 @@ export class RtpStreamStats {
           this.jitterSum += this.jitter;
           if (this.jitter > this.jitterMax) this.jitterMax = this.jitter;
         }
-        if (voice && Math.abs(d) < MAX_NETWORK_D) {
-          this.netJitter += (Math.abs(d) - this.netJitter) / 16;
-          this.netCount++;
-          this.netSum += this.netJitter;
-          if (this.netJitter > this.netMax) this.netMax = this.netJitter;
+        const jump = d < -TIMESTAMP_JUMP && !(this.lastD > -d / 2);
+        this.lastD = d;
+        if (!Number.isNaN(this.spike)) {
+          // A burst after it: the arrival gap under half what the timestamps say.
+          const tsGap = ((h.timestamp - this.lastRtpTs) | 0) / rate;
+          if (voice && delta < tsGap / 2) this.network(this.spike);
+          this.spike = Number.NaN;
         }
+        if (voice && d > STALL) this.spike = d;
+        else if (voice && !jump) this.network(d);
       }
     }
     this.packets++;
@@ -190,6 +214,14 @@ export class RtpStreamStats {
     this.last = ts;
     this.lastRtpTs = h.timestamp;
     this.payloadType(h.payloadType);
+  }
+
+  /** One D of the network's jitter (A.8's update). */
+  private network(d: number): void {
+    this.netJitter += (Math.abs(d) - this.netJitter) / 16;
+    this.netCount++;
+    this.netSum += this.netJitter;
+    if (this.netJitter > this.netMax) this.netMax = this.netJitter;
   }
 
   /** RFC 3550 A.1 update_seq, simplified as told in the class comment. */

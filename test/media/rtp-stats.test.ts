@@ -191,6 +191,36 @@ describe("the network's jitter (media.jitter's): A.8's estimate over voice packe
     expect(x.maxNetworkJitterMs).toBe(0);
   });
 
+  it('a forward jump of the timestamps of any size past 0.2 s moves nothing (0.9 s would have given 56 ms)', () => {
+    for (const jump of [0.25, 0.9, 1.5]) {
+      const p = g711(60).map(([q, t, a], i): [number, number, number] => [
+        q,
+        i >= 30 ? t + jump * 8000 : t,
+        a,
+      ]);
+      expect(stream(p).summary().maxNetworkJitterMs).toBe(0);
+    }
+  });
+
+  it('a stall of the network (packets held 1.5 s, then let go in a burst) counts in full, as in J', () => {
+    // Packets 30..104 are held until packet 105's time and arrive 0.1 ms apart.
+    const p = g711(150).map(([q, t, a], i): [number, number, number] => [
+      q,
+      t,
+      i >= 30 && i < 105 ? 100 + 0.02 * 105 + (i - 30) * 0.0001 : a,
+    ]);
+    const x = stream(p).summary();
+    expect(x.maxNetworkJitterMs).toBeGreaterThan(50);
+    expect(x.maxNetworkJitterMs).toBeCloseTo(x.maxJitterMs!, 0);
+  });
+
+  it('a pause the timestamps did not count (packets resume at their pace 3 s later) is no delay', () => {
+    const p = g711(60).map(([q, t, a], i): [number, number, number] => [q, t, i >= 30 ? a + 3 : a]);
+    const x = stream(p).summary();
+    expect(x.maxJitterMs).toBeGreaterThan(150);
+    expect(x.maxNetworkJitterMs).toBe(0);
+  });
+
   it('comfort noise and the packet after it are left out, as they are from J', () => {
     const s = new RtpStreamStats(8000);
     for (let i = 0; i < 10; i++) s.add(rtp(i, 160 * i), 0.02 * i);
