@@ -89,9 +89,12 @@ async function analyze(
 ): Promise<number> {
   const listMessages = !json && !csv && callId === undefined && streamId === undefined;
   // The text report carries Call-IDs, URIs, User-Agents and reason phrases: anyone's text (term-safe.ts).
-  // JSON escapes them itself; CSV is data for another program and stays byte for byte, unless it goes
+  // JSON escapes C0 itself; CSV is data for another program and stays byte for byte, unless it goes
   // to a terminal (as ls quotes names for a terminal only).
-  out.terminal = !json && (!csv || (out.fd !== null && isatty(out.fd)));
+  const tty = out.fd !== null && isatty(out.fd);
+  out.terminal = !json && (!csv || tty);
+  // JSON keeps DEL and C1 controls as they are: escaped for a terminal only (output.ts).
+  out.jsonTerminal = json && tty;
   let t0: number | undefined;
   let result: AnalysisResult;
   try {

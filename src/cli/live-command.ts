@@ -14,6 +14,7 @@
  * in progress is handed out) and prints a summary.
  */
 
+import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { type Finding, severityCountsText } from '../analyze/finding.js';
 import type { CallRecord } from '../correlate/model.js';
@@ -56,6 +57,8 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     return 2;
   }
   const json = values.json === true;
+  // Lines of the wire's text, for a terminal or a program (output.ts, term-safe.ts).
+  out.jsonTerminal = json && out.fd !== null && isatty(out.fd);
   const buffer = values.buffer === undefined ? undefined : Number(values.buffer);
   if (buffer !== undefined && !(Number.isInteger(buffer) && buffer > 0)) {
     process.stderr.write(`sipscope live: --buffer expects MiB, got '${values.buffer}'\n`);

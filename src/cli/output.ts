@@ -40,8 +40,54 @@ export class Output extends JsonBytes {
     this.text(this.terminal ? termText(s) : s);
   }
 
+  /**
+   * JSON for a terminal: JSON leaves DEL and the C1 controls (U+007F–U+009F)
+   * as they are, and some terminals act on C1 (U+009B is CSI); they are
+   * written as `\u00XX` instead, the same JSON. Only when stdout is a
+   * terminal: a program reading the JSON gets the bytes of the serializers.
+   */
+  jsonTerminal = false;
+  /** A UTF-8 lead byte 0xC2 held back from the end of the last buffer. */
+  private heldC2 = false;
+
   protected drain(b: Uint8Array): void {
+    if (this.jsonTerminal) b = this.escapeC1(b);
     if (this.sink !== null) this.sink(b);
     else if (!writeAllSync(this.fd!, b)) process.exit(0);
+  }
+
+  /** `b` with DEL (0x7F) and U+0080–U+009F (0xC2 0x80–0x9F) as `\u00XX`; a 0xC2 at its end waits for the next. */
+  private escapeC1(b: Uint8Array): Uint8Array {
+    const out: number[] = [];
+    const hex = (n: number) => {
+      for (const c of `\\u00${n.toString(16).padStart(2, '0')}`) out.push(c.charCodeAt(0));
+    };
+    let i = 0;
+    if (this.heldC2) {
+      this.heldC2 = false;
+      if (b.length > 0 && b[0] >= 0x80 && b[0] <= 0x9f) {
+        hex(b[0]);
+        i = 1;
+      } else out.push(0xc2);
+    }
+    let plain = i;
+    for (; i < b.length; i++) {
+      const x = b[i];
+      if (x !== 0x7f && x !== 0xc2) continue;
+      if (x === 0xc2 && i + 1 === b.length) {
+        for (let k = plain; k < i; k++) out.push(b[k]);
+        this.heldC2 = true;
+        plain = b.length;
+        break;
+      }
+      if (x === 0xc2 && !(b[i + 1] >= 0x80 && b[i + 1] <= 0x9f)) continue;
+      for (let k = plain; k < i; k++) out.push(b[k]);
+      if (x === 0x7f) hex(0x7f);
+      else hex(b[++i]);
+      plain = i + 1;
+    }
+    if (out.length === 0 && plain === 0 && !this.heldC2) return b;
+    for (let k = plain; k < b.length; k++) out.push(b[k]);
+    return Uint8Array.from(out);
   }
 }

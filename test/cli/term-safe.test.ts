@@ -57,6 +57,41 @@ function hostileCapture(): string {
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
+describe('JSON for a terminal (Output.jsonTerminal)', () => {
+  const bytesOf = (o: Output, s: string) => {
+    let got = '';
+    const out = new Output((b) => {
+      got += Buffer.from(b).toString('latin1');
+    });
+    out.jsonTerminal = o.jsonTerminal;
+    out.write(s);
+    out.flush();
+    return got;
+  };
+  it('writes DEL and U+0080–U+009F as \\u00XX (the same JSON), leaves other characters, and nothing when off', () => {
+    const on = Object.assign(new Output(() => {}), { jsonTerminal: true });
+    const text = JSON.stringify({ ua: 'a\u009b2J\u007f é ª\u0085' });
+    const got = bytesOf(on, text);
+    expect(got).toBe(Buffer.from('{"ua":"a\\u009b2J\\u007f é ª\\u0085"}', 'utf8').toString('latin1'));
+    expect(JSON.parse(Buffer.from(got, 'latin1').toString('utf8'))).toEqual(JSON.parse(text));
+    expect(bytesOf(new Output(() => {}), text)).toBe(Buffer.from(text, 'utf8').toString('latin1'));
+  });
+
+  it('a C1 character split across two buffers (0xC2 at the end of one) is escaped all the same', () => {
+    const chunks: string[] = [];
+    const out = new Output((b) => {
+      chunks.push(Buffer.from(b).toString('latin1'));
+    });
+    out.jsonTerminal = true;
+    const drain = (b: number[]) =>
+      (out as unknown as { drain(b: Uint8Array): void }).drain(Uint8Array.from(b));
+    drain([0x22, 0x61, 0xc2]);
+    drain([0x9b, 0x62, 0xc2]);
+    drain([0xaa, 0x22]);
+    expect(chunks.join('')).toBe('"a\\u009bb\xc2\xaa"');
+  });
+});
+
 describe('terminal-safe text', () => {
   it('escapes C0 and C1 controls and DEL as \\xNN; a report keeps its own line feeds and tabs', () => {
     expect(termSafe(`a${ESC}\n\tb\x7f`)).toBe(`a${SHOWN}\\x0a\\x09b\\x7f`);
