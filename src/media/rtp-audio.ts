@@ -39,12 +39,14 @@ export const MAX_AUDIO_SECONDS = 1800;
 /**
  * And at most this many samples a channel whatever the rate (half an hour at
  * 8,000 Hz; 15 minutes of G.722 at 16,000 Hz, or of a call with a G.722
- * stream, whose stereo is at 16,000; 10.9 minutes of L16 at 44,100): a
+ * stream, whose stereo is at 16,000; 5.4 minutes of L16 at 44,100): a
  * call's stereo WAVE is then 57.6 MB at most; making it for a half-hour
  * two-way G.711 call took ~260 MB more (measured: 180,000 packets read back,
  * two streams, the mix, the file).
  */
 export const MAX_AUDIO_SAMPLES = 8000 * 1800;
+/** A call's stereo goes past this rate (Hz) only when every stream of it does (stereo()). */
+const WIDEBAND = 16_000;
 
 /** Writes a payload's samples into `out` from `at` on, as many as it holds; returns how many it wrote. */
 type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number;
@@ -291,8 +293,10 @@ export function streamAudio(
  * in the right, each placed at its first packet's capture time from the
  * earliest of them, several in one channel added up (clipped to 16 bits).
  * At the highest sample rate among them, so that a G.722 side (16,000 Hz)
- * keeps its band; a stream at a lower rate (G.711's 8,000) is resampled up
- * to it by linear interpolation between its samples. Interleaved L, R.
+ * keeps its band, but not past 16,000 Hz unless every stream is above it: a
+ * short L16/44,100 stream would otherwise cut a half-hour call at 5.4
+ * minutes (MAX_AUDIO_SAMPLES). A stream at another rate is resampled to it
+ * by linear interpolation between its samples. Interleaved L, R.
  */
 export function stereo(
   left: readonly StreamAudio[],
@@ -301,7 +305,8 @@ export function stereo(
 ): { rate: number; samples: Int16Array; start: number; truncated: boolean } {
   const all = [...left, ...right];
   if (all.length === 0) throw new AudioRefused('no stream to play');
-  const rate = Math.max(...all.map((s) => s.rate));
+  const rates = all.map((s) => s.rate);
+  const rate = Math.min(Math.max(...rates), Math.max(WIDEBAND, Math.min(...rates)));
   const start = Math.min(...all.map((s) => s.start));
   const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const place = (s: StreamAudio) => Math.round((s.start - start) * rate);

@@ -271,6 +271,19 @@ describe('stereo: two directions side by side', () => {
     expect(Array.from(m.samples)).toEqual([0, 1, 50, 2, 100, 3, 100, 4]);
   });
 
+  it('goes past 16,000 Hz only when every stream does: a short L16/44,100 side cut a half-hour G.711 call at 5.4 minutes, now at 15', () => {
+    const long = { ...one(0, 5, 8000 * 1800), rate: 8000 };
+    const l16 = { ...one(0, 9, 44100), rate: 44100 };
+    const m = stereo([long], [l16]);
+    expect(m.rate).toBe(16000);
+    // MAX_AUDIO_SAMPLES a channel: 15 minutes at 16,000 Hz (326 s at 44,100).
+    expect(m.samples.length / 2 / m.rate).toBe(900);
+    expect(m.truncated).toBe(true);
+    // Down to 16 kHz, the L16 second is 16,000 samples.
+    expect(m.samples.filter((x, k) => k % 2 === 1 && x === 9).length).toBe(16000);
+    expect(stereo([l16], [{ ...l16 }]).rate).toBe(44100);
+  });
+
   it('mixes a G.722 side with a PCMU side at 16,000 Hz: the G.722 samples as decoded, the PCMU ones doubled', () => {
     const pcmu = streamAudio(
       [0, 1].map((i) => pkt(i, { payload: bytes(0x80) })),
