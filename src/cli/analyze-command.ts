@@ -135,12 +135,9 @@ async function analyze(
       return 2;
     }
     if (json)
+      // The messages as the full document writes them (message-table.ts json): their text decoded as UTF-8.
       out.write(
-        `${JSON.stringify({
-          call,
-          messages: call.messages.map((m) => result.messages.get(m)),
-          streams: result.streams.filter((st) => st.call === call.id),
-        })}\n`,
+        `{"call":${JSON.stringify(call)},"messages":[${call.messages.map((m) => result.messages.json(m)).join(',')}],"streams":${JSON.stringify(result.streams.filter((st) => st.call === call.id))}}\n`,
       );
     else out.write(callLadder(result, call));
   } else if (csv) {

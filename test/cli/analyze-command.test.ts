@@ -8,8 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
 import { runAnalyze as run } from '../../src/cli/analyze-command.js';
 import { Output } from '../../src/cli/output.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { basicCall, parsed } from '../fixtures/flows/index.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let out = '';
@@ -109,6 +113,31 @@ describe('sipscope analyze FILE (text)', () => {
     // No RTP, no RTP lines.
     expect(await runAnalyze([sample('basic-call.pcap')])).toBe(0);
     expect(out).not.toContain('RTP');
+  });
+
+  it('--call --json gives the messages of the call exactly as the full document does, their UTF-8 text decoded', async () => {
+    // A reason phrase in UTF-8 (RFC 3261 §25.1: Reason-Phrase is UTF-8 text).
+    const flow = basicCall({ n: 3 }).map((m) => {
+      const c = parsed(
+        Buffer.from(m.raw)
+          .toString('latin1')
+          .replace(
+            'SIP/2.0 180 Ringing',
+            `SIP/2.0 180 ${Buffer.from('Ça sonne', 'utf8').toString('latin1')}`,
+          ),
+      );
+      c.source = m.source;
+      return c;
+    });
+    const file = join(dir, 'utf8-reason.pcap');
+    writeFileSync(file, writePcap(flowToFrames(flow), { linkType: LinkType.ETHERNET }));
+    expect(await runAnalyze([file, '--json'])).toBe(0);
+    const full = JSON.parse(out);
+    out = '';
+    expect(await runAnalyze([file, '--call', '0', '--json'])).toBe(0);
+    const one = JSON.parse(out);
+    expect(one.messages).toEqual(full.messages.filter((m: { call: number }) => m.call === 0));
+    expect(one.messages[2].reason).toBe('Ça sonne');
   });
 
   it('--csv prints the call list as CSV (RFC 4180): a header, a CRLF line per call with its findings; not with --json', async () => {
