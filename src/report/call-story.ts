@@ -216,7 +216,7 @@ function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Wh
       break;
     case 'cancelled':
       out.push(
-        `The caller gave up before an answer (CANCEL, RFC 3261 §9): the INVITE was ended${status ? ` with ${status}` : ''}.${reason}`,
+        `The caller gave up before an answer (CANCEL, RFC 3261 §9): ${status ? `the INVITE was ended with ${status}` : 'no 487 ending the INVITE is in the capture'}.${reason}`,
       );
       break;
     case 'busy':
