@@ -12,7 +12,14 @@
  */
 import { hostOf } from '../decode/payload.js';
 import { statusGuide } from '../sip/message-guide.js';
+import type { MessageRecord } from './message-record.js';
 
+/**
+ * What the story reads of a call: fields of the JSON contract's call. Written
+ * out rather than picked from store/rows.ts CallJson, whose type graph
+ * reaches Node modules the web page's program cannot load; the web's rows
+ * (kind and state as strings, `related` absent from older analyses) fit it.
+ */
 export interface StoryCall {
   kind: string;
   state: string;
@@ -29,22 +36,27 @@ export interface StoryCall {
   related?: ReadonlyArray<{ call: number; relation: string }>;
 }
 
-export interface StoryMessage {
-  ts: number;
-  src: string;
-  dst: string;
-  method?: string;
-  status?: number;
-  reason?: string;
-  callId: string | null;
-  cseq: number | null;
-  cseqMethod: string | null;
-  /** A request with a To tag is sent inside a dialog (RFC 3261 §12.2). */
-  toTag: string | null;
-  transaction: number | null;
-  dialog: number | null;
-  retransmission: boolean;
-}
+/**
+ * What the story reads of a message: the JSON contract's record
+ * (report/message-record.ts), which the web page's rows are too. A request
+ * with a To tag is sent inside a dialog (RFC 3261 §12.2).
+ */
+export type StoryMessage = Pick<
+  MessageRecord,
+  | 'ts'
+  | 'src'
+  | 'dst'
+  | 'method'
+  | 'status'
+  | 'reason'
+  | 'callId'
+  | 'cseq'
+  | 'cseqMethod'
+  | 'toTag'
+  | 'transaction'
+  | 'dialog'
+  | 'retransmission'
+>;
 
 export interface StoryStream {
   src: string;
