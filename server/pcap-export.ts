@@ -13,9 +13,9 @@
  * extract`), never held.
  */
 import type { Frame } from '../src/capture/frame.js';
+import { type FrameSource, framesFrom } from '../src/capture/frame-source.js';
 import { encodePcapHeader, encodePcapRecord, type PcapWriteOptions } from '../src/capture/pcap-writer.js';
 import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from '../src/capture/pcapng-writer.js';
-import { openCapture } from '../src/capture/read-file.js';
 
 export { streamFrames } from '../src/capture/frame-export.js';
 
@@ -26,13 +26,13 @@ export interface CallExport {
   frames: number;
 }
 
-/** Reads `file` and keeps the frames numbered in `wanted` (ascending). */
-export async function collectFrames(file: string, wanted: readonly number[]): Promise<Frame[]> {
+/** Reads `source` and keeps the frames numbered in `wanted` (ascending). */
+export async function collectFrames(source: FrameSource, wanted: readonly number[]): Promise<Frame[]> {
   const keep = new Set(wanted);
   const last = wanted.length === 0 ? 0 : wanted[wanted.length - 1];
   const out: Frame[] = [];
   if (last === 0) return out;
-  for await (const f of openCapture(file)) {
+  for await (const f of framesFrom(source, wanted[0])) {
     if (keep.has(f.no)) out.push({ ...f, data: f.data.slice() });
     if (f.no >= last) break;
   }

@@ -9,8 +9,8 @@
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import type { Frame } from './frame.js';
+import { type FrameSource, framesFrom } from './frame-source.js';
 import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
-import { openCapture } from './read-file.js';
 
 /** UDP datagrams `src` → `dst` (endpoint strings) from frame `firstFrame` to `lastFrame`: an RTP stream. */
 export interface FrameSpan {
@@ -30,7 +30,7 @@ export interface FrameSpan {
 export const FRAGMENT_LEAD = 64;
 
 /**
- * Writes the frames numbered in `wanted` (ascending) of `file` as pcapng
+ * Writes the frames numbered in `wanted` (ascending) of `source` as pcapng
  * while reading it: the section header, each link type's interface block
  * before its first frame, each frame as it comes (`write` resolves when the
  * reader may go on). With `spans`, the frames of those RTP streams too:
@@ -40,7 +40,7 @@ export const FRAGMENT_LEAD = 64;
  * it was not yet known whose they were). Returns how many frames it wrote.
  */
 export async function streamFrames(
-  file: string,
+  source: FrameSource,
   wanted: readonly number[],
   write: (block: Uint8Array) => Promise<void>,
   spans: readonly FrameSpan[] = [],
@@ -69,7 +69,8 @@ export async function streamFrames(
     );
     written++;
   };
-  for await (const f of openCapture(file)) {
+  const from = Math.min(wanted.length === 0 ? last : wanted[0], media.first - FRAGMENT_LEAD);
+  for await (const f of framesFrom(source, from)) {
     let take = f.no <= lastWanted && keep[f.no] === 1;
     // Decoded from a little before the streams' first frame: the fragments of a first packet come before it.
     if (decoder !== null && f.no >= media.first - FRAGMENT_LEAD && f.no <= media.last) {

@@ -1,9 +1,10 @@
 /**
  * WAVE files of the RTP streams the analysis found, their packets read again
- * from the capture file: one stream as mono, a call's streams as stereo (its
+ * from the capture (its file, or the frames a live capture kept: capture/frame-source.ts): one stream as mono, a call's streams as stereo (its
  * two directions, one a channel). What `sipscope audio` writes and the web
  * UI plays (`GET …/calls/:callId/audio.wav`, `…/streams/:streamId/audio.wav`).
  */
+import type { FrameSource } from '../capture/frame-source.js';
 import { hostOf } from '../decode/payload.js';
 import { leftHost, MAX_CALL_STREAMS } from './audio-sides.js';
 import { AudioRefused, MAX_AUDIO_SAMPLES, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
@@ -35,8 +36,8 @@ export interface CallWav extends StreamWav {
 export const MAX_AUDIO_PAYLOAD = 4 * MAX_AUDIO_SAMPLES;
 
 /** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
-export async function streamWav(file: string, stream: RecordedStream): Promise<StreamWav> {
-  const read = await readStreamPackets(file, [stream], { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
+export async function streamWav(source: FrameSource, stream: RecordedStream): Promise<StreamWav> {
+  const read = await readStreamPackets(source, [stream], { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
   const a = streamAudio(read.streams[0], codecsOf(stream));
   return {
     wav: encodeWav(a.samples, a.rate, 1),
@@ -48,11 +49,11 @@ export async function streamWav(file: string, stream: RecordedStream): Promise<S
 
 /**
  * A call's streams as stereo: left, what the caller's host sent (audio-sides.ts `leftHost`);
- * right, the rest (what it received, and any other leg). The file is read
+ * right, the rest (what it received, and any other leg). The frames are read
  * once for all of them. Throws AudioRefused when none can be decoded.
  */
 export async function callWav(
-  file: string,
+  source: FrameSource,
   streams: readonly RecordedStream[],
   callerHost: string | null = null,
 ): Promise<CallWav> {
@@ -62,7 +63,7 @@ export async function callWav(
   for (const s of byStart.slice(MAX_CALL_STREAMS))
     skipped.push({ id: s.id, reason: `more than ${MAX_CALL_STREAMS} streams in the call: play it alone` });
   const mixed = byStart.slice(0, MAX_CALL_STREAMS);
-  const read = await readStreamPackets(file, mixed, { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
+  const read = await readStreamPackets(source, mixed, { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
   const decoded: Array<{ s: RecordedStream; a: StreamAudio }> = [];
   mixed.forEach((s, i) => {
     try {

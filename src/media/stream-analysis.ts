@@ -14,6 +14,7 @@
  * - `payload-type`: its payload type differs from the packet before it;
  * - `marker`: the marker bit (RFC 3551 §4.1: the first packet of a talkspurt).
  */
+import type { FrameSource } from '../capture/frame-source.js';
 import { RtpStreamStats, type RtpStreamSummary, type StatsHeader } from './rtp-stats.js';
 import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from './stream-packets.js';
 
@@ -121,9 +122,15 @@ export function analyseStream(
   return { clockRate, packets: out, summary: stats.summary(), truncated: false };
 }
 
-/** A stream of a capture file packet by packet: its packets read back from `file` (stream-packets.ts), then analysed. */
-export async function analyseRecordedStream(file: string, stream: RecordedStream): Promise<StreamAnalysis> {
+/** A stream of a capture packet by packet: its packets read back from `source` (stream-packets.ts), then analysed. */
+export async function analyseRecordedStream(
+  source: FrameSource,
+  stream: RecordedStream,
+): Promise<StreamAnalysis> {
   // Their lengths are all the analysis needs of the payloads.
-  const read = await readStreamPackets(file, [stream], { payloads: false, maxPackets: MAX_ANALYSED_PACKETS });
+  const read = await readStreamPackets(source, [stream], {
+    payloads: false,
+    maxPackets: MAX_ANALYSED_PACKETS,
+  });
   return { ...analyseStream(read.streams[0], codecsOf(stream)), truncated: read.truncated };
 }

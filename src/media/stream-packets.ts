@@ -7,7 +7,7 @@
  * SSRC is kept, its payload copied.
  */
 import { FRAGMENT_LEAD, type FrameSpan, spanIndex } from '../capture/frame-export.js';
-import { openCapture } from '../capture/read-file.js';
+import { type FrameSource, framesFrom } from '../capture/frame-source.js';
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import { parseRtp } from './rtp-header.js';
@@ -54,9 +54,9 @@ export interface StreamPacketsRead {
 
 const NO_BYTES = new Uint8Array(0);
 
-/** The packets of each stream of `refs`, in capture order (one list per ref, same order). */
+/** The packets of each stream of `refs` in `source` (a capture file, kept live frames), in capture order (one list per ref, same order). */
 export async function readStreamPackets(
-  file: string,
+  source: FrameSource,
   refs: readonly StreamRef[],
   o: ReadOptions = {},
 ): Promise<StreamPacketsRead> {
@@ -71,7 +71,7 @@ export async function readStreamPackets(
   const { byFlow, first, last } = spanIndex(refs);
   const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
   const decoder = createDecoder();
-  for await (const f of openCapture(file)) {
+  for await (const f of framesFrom(source, first - FRAGMENT_LEAD)) {
     if (f.no > last || stopped) break;
     if (f.no < first - FRAGMENT_LEAD) continue;
     for (const p of decoder.push(f)) {

@@ -1,0 +1,21 @@
+/**
+ * Where the frames of an analysed capture are read again (a call's pcap,
+ * its RTP as audio, a stream packet by packet): the capture file, or, for a
+ * live capture, whatever kept its frames (server/live-pcap.ts, the ring of
+ * pcapng files of `serve --live-pcap`). Either way the frames come in order,
+ * numbered as the analysis numbered them; a source other than a file may
+ * skip numbers (frames it never kept, or no longer has).
+ */
+import type { Frame } from './frame.js';
+import { openCapture } from './read-file.js';
+
+/** The frames from number `first` on (earlier ones may come too: readers skip them). */
+export type FrameReader = (first: number) => AsyncIterable<Frame>;
+
+/** A capture file's path, or a reader of kept frames. */
+export type FrameSource = string | FrameReader;
+
+/** The frames of `source` from number `first` on, in order. */
+export function framesFrom(source: FrameSource, first: number): AsyncIterable<Frame> {
+  return typeof source === 'string' ? openCapture(source) : source(first);
+}
