@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import type { FrameReader, FrameSource } from '../src/capture/frame-source.js';
 import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
 import { dataDirAt } from '../src/store/data-dir.js';
 import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
@@ -84,6 +85,8 @@ export class CaptureService {
   private readonly sqliteDb: string | undefined;
   /** When the analysis code was built (`CaptureServiceOptions.codeTime`); 0 until `init` reads it. */
   codeTime = 0;
+  /** Live captures whose frames this process keeps (server/live-pcap.ts), by capture id. */
+  private readonly keptFrames = new Map<string, FrameReader>();
   private readonly givenCodeTime: number | undefined;
 
   constructor(opts: CaptureServiceOptions) {
@@ -133,6 +136,17 @@ export class CaptureService {
       // Files read in place (the bundled samples) are not ours to prune.
       protect: (c) => c.path !== '' && !this.ownsFile(c.path),
     });
+  }
+
+  /** Says where a live capture's frames are kept (`null`: no longer). */
+  keepFrames(id: string, reader: FrameReader | null): void {
+    if (reader === null) this.keptFrames.delete(id);
+    else this.keptFrames.set(id, reader);
+  }
+
+  /** Where the capture's frames are read again: its file, the frames kept of a live capture, or null. */
+  frameSource(c: CaptureRecord): FrameSource | null {
+    return c.path !== '' ? c.path : (this.keptFrames.get(c.id) ?? null);
   }
 
   /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */

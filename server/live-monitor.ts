@@ -133,12 +133,17 @@ export class LiveMonitor {
     this.captureId = captureId;
     this.ring = ring;
     this.feed = feed;
-    if (ring !== null) session.capture?.on('frame', (f) => ring.write(f));
+    if (ring !== null) {
+      session.capture?.on('frame', (f) => ring.write(f));
+      // The ring's files are what is left of the frames: a call's pcap and RTP are read back from them.
+      service.keepFrames(captureId, (first) => ring.frames(first));
+    }
     session.on('error', (e) => this.warn(e.message));
     session.on('end', () => void this.stop());
     this.unsubscribe = service.subscribe((event, payload) => {
       if (event === 'capture:deleted' && (payload as { id: string }).id === captureId) {
         this.deleted = true;
+        service.keepFrames(captureId, null);
         void this.stop();
       }
     });
@@ -183,6 +188,7 @@ export class LiveMonitor {
       bytes: (s.capture?.bytes ?? 0) + (s.hep?.bytes ?? 0),
       droppedPackets: s.dropped,
       uptime: s.uptime,
+      framesKept: this.ring !== null,
       kernelDropped: s.capture?.kernelDropped ?? 0,
       hepBad: s.hep?.bad ?? 0,
       hepAuthFailed: s.hep?.authFailed ?? 0,

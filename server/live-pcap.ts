@@ -12,12 +12,19 @@
  *
  * HEP traffic is not written here: a HEP packet carries a SIP message, not
  * the frame it came in.
+ *
+ * The ring remembers which frames (by the live capture's frame numbers) each
+ * kept file holds, so that `frames(first)` reads them back numbered as the
+ * analysis numbered them: a live call's pcap, its RTP as audio and its
+ * streams packet by packet come from here (capture/frame-source.ts), for as
+ * long as the files are kept and this server runs.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Frame } from '../src/capture/frame.js';
 import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from '../src/capture/pcapng-writer.js';
+import { openCapture } from '../src/capture/read-file.js';
 
 export interface LivePcapOptions {
   dir: string;
@@ -45,8 +52,18 @@ export interface LivePcapStats {
 
 export const DEFAULT_LIVE_PCAP = { fileBytes: 64 * 1024 * 1024, files: 10, bufferBytes: 16 * 1024 * 1024 };
 
-interface OpenFile {
+/** A file of the ring and the frame numbers it holds. */
+interface RingFile {
   path: string;
+  /**
+   * The numbers of its frames, in the order written, as runs: [first, last,
+   * first, last, …] (one run unless frames were dropped or were not the
+   * capture's, as HEP's are not).
+   */
+  runs: number[];
+}
+
+interface OpenFile extends RingFile {
   stream: WriteStream;
   bytes: number;
   /** `iface:linkType` → interface index in this file. */
@@ -59,7 +76,7 @@ export class LivePcapRing {
   private readonly bufferBytes: number;
   private readonly prefix: string;
   private current: OpenFile | null = null;
-  private readonly kept: string[] = [];
+  private readonly kept: RingFile[] = [];
   private readonly closing: Array<Promise<void>> = [];
   /** Each rotated-out file's stream end, until the file is deleted. */
   private readonly ended = new Map<string, Promise<void>>();
@@ -116,12 +133,15 @@ export class LivePcapRing {
       f.bytes += b.length;
       this.counts.bytes += b.length;
     }
+    const runs = f.runs;
+    if (runs.length > 0 && runs[runs.length - 1] === frame.no - 1) runs[runs.length - 1] = frame.no;
+    else runs.push(frame.no, frame.no);
     this.counts.frames++;
     if (f.bytes >= this.fileBytes) this.rotate();
   }
 
   stats(): LivePcapStats {
-    return { ...this.counts, kept: this.kept.slice(), lastError: this.lastError };
+    return { ...this.counts, kept: this.kept.map((k) => k.path), lastError: this.lastError };
   }
 
   /** Closes the open file (everything buffered is written). */
@@ -129,6 +149,45 @@ export class LivePcapRing {
     this.closed = true;
     this.rotate();
     await Promise.all(this.closing);
+  }
+
+  /**
+   * The kept frames numbered `first` or more, in order, with their numbers:
+   * the files that hold them read back (the open one once what was written
+   * to it is on disk). Frames dropped, or in files rotated out (deleted) by
+   * then, are missing; a frame written after the call is not read.
+   */
+  async *frames(first: number): AsyncGenerator<Frame> {
+    const files = this.kept.filter((k) => k.runs.length > 0 && k.runs[k.runs.length - 1] >= first);
+    for (const k of files) {
+      // Numbers and count as they are now: the open file grows meanwhile.
+      const runs = k.runs.slice();
+      let count = 0;
+      for (let i = 0; i < runs.length; i += 2) count += runs[i + 1] - runs[i] + 1;
+      // On disk first: a rotated file once its stream has ended, the open one up to what was written.
+      const open = this.current;
+      const ended = this.ended.get(k.path);
+      if (ended !== undefined) await ended;
+      else if (open !== null && open.path === k.path)
+        await new Promise<void>((resolve) => open.stream.write(new Uint8Array(0), () => resolve()));
+      try {
+        await access(k.path);
+      } catch {
+        continue; // rotated out and deleted meanwhile (once open, a deleted file still reads)
+      }
+      let run = 0;
+      let no = runs[0];
+      let read = 0;
+      for await (const f of openCapture(k.path)) {
+        if (read++ === count) break;
+        if (no > runs[run + 1]) {
+          run += 2;
+          no = runs[run];
+        }
+        if (no >= first) yield { ...f, no };
+        no++;
+      }
+    }
   }
 
   private next(): OpenFile {
@@ -142,10 +201,10 @@ export class LivePcapRing {
     stream.write(shb);
     this.counts.files++;
     this.counts.bytes += shb.length;
-    this.current = { path, stream, bytes: shb.length, ifaces: new Map() };
-    this.kept.push(path);
+    this.current = { path, runs: [], stream, bytes: shb.length, ifaces: new Map() };
+    this.kept.push(this.current);
     while (this.kept.length > this.files) {
-      const old = this.kept.shift()!;
+      const old = this.kept.shift()!.path;
       // Only once its stream has ended: a stream still opening would create the file again after
       // the delete (small files rotating fast left one file too many).
       const ended = this.ended.get(old) ?? Promise.resolve();

@@ -9,7 +9,7 @@ import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
 import { collectFrames, exportFrames, mergeFrames, streamFrames } from '../pcap-export.js';
-import { captureIdOf, fileGone, idParam, readableCapture } from './common.js';
+import { captureIdOf, fileGone, frameSourceOf, idParam, readableCapture } from './common.js';
 
 export function callsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
@@ -51,8 +51,9 @@ export function callsRouter(service: CaptureService): Router {
     const c = await readableCapture(service, captureIdOf(req));
     const chosen = await service.store.callsFrames(c.id, callQueryOf(req));
     if (chosen === undefined) throw new HttpError(404, `no capture ${c.id}`);
+    const source = frameSourceOf(service, c, 'the frames');
     try {
-      await access(c.path, constants.R_OK);
+      if (typeof source === 'string') await access(source, constants.R_OK);
     } catch (e) {
       throw fileGone(c.id, e);
     }
@@ -68,7 +69,7 @@ export function callsRouter(service: CaptureService): Router {
       if (!res.write(block)) await drained(res);
     };
     try {
-      await streamFrames(c.path, chosen.frames, write, chosen.streams);
+      await streamFrames(source, chosen.frames, write, chosen.streams);
       res.end();
     } catch (e) {
       // The header is sent: cut the download short rather than end it as if it were whole.
@@ -120,9 +121,10 @@ export function callsRouter(service: CaptureService): Router {
       lists.push(frames);
     }
     const wanted = lists.length === 1 ? lists[0] : mergeFrames(lists);
+    const source = frameSourceOf(service, c, 'the frames');
     let out: ReturnType<typeof exportFrames>;
     try {
-      out = exportFrames(await collectFrames(c.path, wanted));
+      out = exportFrames(await collectFrames(source, wanted));
     } catch (e) {
       throw fileGone(c.id, e);
     }

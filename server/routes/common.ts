@@ -1,5 +1,6 @@
 /** What the capture-scoped routes share: finding the capture and reading numeric ids. */
 import type { Request } from 'express';
+import type { FrameSource } from '../../src/capture/frame-source.js';
 import type { CaptureRecord } from '../../src/store/store.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
@@ -25,6 +26,19 @@ export function fileGone(captureId: string, e: unknown): HttpError {
   return new HttpError(
     410,
     `the capture file of ${captureId} cannot be read any more: ${(e as Error).message}`,
+  );
+}
+
+/**
+ * Where the capture's frames are read again (its file, or the frames a live
+ * capture keeps), or the 410 that says why there is nothing to read.
+ */
+export function frameSourceOf(service: CaptureService, c: CaptureRecord, what: string): FrameSource {
+  const s = service.frameSource(c);
+  if (s !== null) return s;
+  throw new HttpError(
+    410,
+    `capture ${c.id} has no capture file to read ${what} from: a live capture's frames are kept only with --live-pcap DIR, and read back while the server that captured them runs (its files stay in DIR, to open or upload)`,
   );
 }
 

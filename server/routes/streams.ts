@@ -1,5 +1,6 @@
 /**
- * A call's RTP streams, their packets read again from the capture file:
+ * A call's RTP streams, their packets read again from the capture file (or
+ * the frames a live capture keeps, capture/frame-source.ts):
  * `/api/captures/:id/calls/:callId/audio.wav` and
  * `…/calls/:callId/streams/:streamId/audio.wav`, the call's RTP as sound
  * (stereo, one direction a channel) or one stream (mono), 16-bit PCM WAVE
@@ -15,7 +16,7 @@ import { analyseRecordedStream } from '../../src/media/stream-analysis.js';
 import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
-import { captureIdOf, fileGone, idParam, readableCapture } from './common.js';
+import { captureIdOf, fileGone, frameSourceOf, idParam, readableCapture } from './common.js';
 
 export function streamsRouter(service: CaptureService): Router {
   const r = Router({ mergeParams: true });
@@ -37,15 +38,15 @@ export function streamsRouter(service: CaptureService): Router {
     const callId = idParam(callIdParam, 'call');
     const detail = await service.store.getCall(c.id, callId);
     if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
-    if (c.path === '') throw new HttpError(410, `capture ${c.id} has no capture file to read the RTP from`);
+    const source = frameSourceOf(service, c, 'the RTP');
     const first = detail.messages[0];
     const callerHost = first === undefined ? null : hostOf(first.src);
-    return { c, callId, callerHost, streams: detail.streams as readonly RecordedStream[] };
+    return { c, source, callId, callerHost, streams: detail.streams as readonly RecordedStream[] };
   }
 
   r.get('/:callId/audio.wav', async (req, res) => {
-    const { c, callId, callerHost, streams } = await callStreams(captureIdOf(req), req.params.callId);
-    const out = await decoded(() => inTurn(() => callWav(c.path, streams, callerHost)), c.id);
+    const { c, source, callId, callerHost, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const out = await decoded(() => inTurn(() => callWav(source, streams, callerHost)), c.id);
     res.setHeader('X-Audio-Left', out.left.join(','));
     res.setHeader('X-Audio-Right', out.right.join(','));
     if (out.skipped.length > 0) res.setHeader('X-Audio-Skipped', out.skipped.map((s) => s.id).join(','));
@@ -53,22 +54,22 @@ export function streamsRouter(service: CaptureService): Router {
   });
 
   r.get('/:callId/streams/:streamId/audio.wav', async (req, res) => {
-    const { c, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const { c, source, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
     const streamId = idParam(req.params.streamId, 'stream');
     const s = streams.find((x) => x.id === streamId);
     if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
-    send(res, await decoded(() => inTurn(() => streamWav(c.path, s)), c.id), `stream-${streamId}.wav`);
+    send(res, await decoded(() => inTurn(() => streamWav(source, s)), c.id), `stream-${streamId}.wav`);
   });
 
   // Wireshark's RTP Stream Analysis: every packet with its delta, jitter, skew and status, a page at a time.
   r.get('/:callId/streams/:streamId/packets', async (req, res) => {
-    const { c, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
+    const { c, source, callId, streams } = await callStreams(captureIdOf(req), req.params.callId);
     const streamId = idParam(req.params.streamId, 'stream');
     const s = streams.find((x) => x.id === streamId);
     if (s === undefined) throw new HttpError(404, `no stream ${streamId} in call ${callId}`);
     const offset = countParam(req.query.offset, 'offset', 0);
     const limit = Math.min(countParam(req.query.limit, 'limit', MAX_PACKETS), MAX_PACKETS);
-    const a = await decoded(() => inTurn(() => analyseRecordedStream(c.path, s)), c.id);
+    const a = await decoded(() => inTurn(() => analyseRecordedStream(source, s)), c.id);
     res.json({
       stream: streamId,
       clockRate: a.clockRate,

@@ -59,6 +59,11 @@ export interface LiveTraffic {
   droppedPackets: number;
   /** Seconds since the capture started. */
   uptime: number;
+  /**
+   * Its frames are written to disk (`serve --live-pcap`): a call's pcap and
+   * its RTP (audio, packets) can be read back while the server runs.
+   */
+  framesKept?: boolean;
 }
 
 export interface LiveInfo extends LiveTraffic {

@@ -90,6 +90,58 @@ describe('live pcapng ring', () => {
     ]);
   });
 
+  /** What `frames(first)` gives back: each frame's number and bytes. */
+  async function readBack(ring: LivePcapRing, first: number): Promise<Array<[number, string]>> {
+    const out: Array<[number, string]> = [];
+    for await (const f of ring.frames(first)) out.push([f.no, Buffer.from(f.data).toString('hex')]);
+    return out;
+  }
+  const numbered = (frames: Frame[]): Array<[number, string]> =>
+    frames.map((f) => [f.no, Buffer.from(f.data).toString('hex')]);
+
+  it('reads the kept frames back numbered as the live capture numbered them, from any frame on', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir, fileBytes: 8_000, files: 3 });
+    await ring.open();
+    // Numbers with holes, as when HEP packets take numbers between captured frames.
+    const frames = liveFrames(20).map((f, i) => ({ ...f, no: 1 + i + 3 * Math.floor(i / 7) }));
+    for (const f of frames) ring.write(f);
+    // While the last file is open (and the one before may still be writing): all that was written.
+    const open = await readBack(ring, 0);
+    await ring.close();
+    let kept = 0;
+    for (const p of ring.stats().kept) kept += (await readAll(p)).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(frames.length);
+    const want = numbered(frames.slice(frames.length - kept));
+    expect(open).toEqual(want);
+    expect(await readBack(ring, 0)).toEqual(want);
+    const from = want[5][0];
+    expect(await readBack(ring, from)).toEqual(want.slice(5));
+    expect(await readBack(ring, frames[frames.length - 1].no + 1)).toEqual([]);
+  });
+
+  it('leaves out the frames it dropped and those of files deleted since', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir, fileBytes: 8_000, files: 2 });
+    await ring.open();
+    const frames = liveFrames(6);
+    for (const f of frames.slice(0, 10)) ring.write(f);
+    // A frame whose time pcapng cannot write (past 64 bits of nanoseconds) is dropped, counted; the rest go on.
+    ring.write({ ...frames[10], sec: 2 ** 40 });
+    for (const f of frames.slice(11)) ring.write(f);
+    await ring.close();
+    expect(ring.stats().dropped).toBe(1);
+    const back = await readBack(ring, 0);
+    const want = numbered(frames.filter((f) => f.no !== 11)).slice(-back.length);
+    expect(back).toEqual(want);
+    // The oldest kept file deleted by hand (as rotation deletes them): its frames are gone, no error.
+    const oldest = ring.stats().kept[0];
+    const inOldest = (await readAll(oldest)).length;
+    rmSync(oldest);
+    expect(await readBack(ring, 0)).toEqual(back.slice(inOldest));
+  });
+
   it('says which directory it cannot create', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
     const file = join(dir, 'a-file');

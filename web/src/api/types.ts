@@ -60,6 +60,8 @@ export interface LiveInfo {
   bytes: number;
   droppedPackets: number;
   uptime: number;
+  /** Its frames are written to disk (`serve --live-pcap`): the calls' pcap and RTP can be read back. */
+  framesKept?: boolean;
   window: {
     calls: number;
     messages: number;

@@ -329,8 +329,10 @@ export function callsView(ctx: ViewContext, captureId: string): View {
   function renderCount(): void {
     count.textContent = countOf(total, 'call');
     count.dataset.total = String(total);
-    // A live capture keeps no frames (its calls' pcap answers 410): no link there, nor for an empty list.
-    pcapLink.hidden = total === 0 || capture === null || capture.status === 'live';
+    // A live capture keeps its frames only with --live-pcap (else its calls' pcap answers 410): no
+    // link without them, nor for an empty list.
+    pcapLink.hidden =
+      total === 0 || capture === null || (capture.status === 'live' && capture.live?.framesKept !== true);
     pcapLink.setAttribute('href', api.callsPcapUrl(captureId, callQuery(mem.filter, 0, 1)));
     pcapLink.title = `the frames of the ${countOf(total, 'call')} listed, as one pcapng`;
     csvLink.hidden = total === 0 || capture === null;
