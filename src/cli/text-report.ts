@@ -10,7 +10,7 @@ import type { CallRecord } from '../correlate/model.js';
 import { hostOf } from '../decode/payload.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
-import { callStory } from '../report/call-story.js';
+import { callStory, type StorySdp } from '../report/call-story.js';
 import type { MessageRecord } from '../report/message-record.js';
 
 const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('T', ' ').slice(0, 23);
@@ -133,9 +133,15 @@ export function wrap(text: string, width: number): string {
 /**
  * The call as an ASCII ladder, each finding marked beside the arrows of its
  * messages (`[W] via.branch-no-cookie`, as the web ladder's markers) and
- * listed with its text under the ladder.
+ * listed with its text under the ladder. `sdp` gives a message's SDP (null:
+ * none) for the story's offer and answer; without it, the story says
+ * nothing of them.
  */
-export function callLadder(r: AnalysisResult, call: CallRecord): string {
+export function callLadder(
+  r: AnalysisResult,
+  call: CallRecord,
+  sdp?: (id: number) => StorySdp | null,
+): string {
   const findings = r.findings.filter((f) => f.call === call.id);
   const marks = new Map<number, string[]>();
   for (const f of findings)
@@ -162,7 +168,9 @@ export function callLadder(r: AnalysisResult, call: CallRecord): string {
   const ladder = renderLadder(msgs, { showIds: false, t0: Number.isFinite(t0) ? t0 : undefined });
   const story = callStory(
     call,
-    call.messages.map((id) => r.messages.get(id)),
+    call.messages.map((id) =>
+      sdp === undefined ? r.messages.get(id) : { ...r.messages.get(id), sdp: sdp(id) },
+    ),
     callStreams,
     findings,
   );

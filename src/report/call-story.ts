@@ -1,18 +1,34 @@
 /**
  * What happened in a call, in a few plain sentences: who called whom, how
  * long it rang, how it ended and why (the final response explained with its
- * RFC section), its media and what sipscope found wrong. Shown above the
- * web ladder and by `sipscope analyze FILE --call ID`, for the engineer who
- * wants the answer before the ladder and the student who is learning to read
- * one.
+ * RFC section), the media offered and answered and what re-INVITEs changed
+ * (sdp-story.ts, session-changes.ts), its RTP and what sipscope found wrong.
+ * Shown above the web ladder and by `sipscope analyze FILE --call ID`, for
+ * the engineer who wants the answer before the ladder and the student who
+ * is learning to read one.
  *
  * Every clause comes from the call's JSON contract fields (its state,
- * metrics and messages, the rules of README "Correlation"): nothing is
- * guessed. Pure (no DOM, no Node), shared by the CLI and the web page.
+ * metrics and messages, the rules of README "Correlation") and the SDP of
+ * its messages where the caller read them: nothing is guessed. Pure (no
+ * DOM, no Node), shared by the CLI and the web page.
  */
 import { hostOf } from '../decode/payload.js';
 import { statusGuide } from '../sip/message-guide.js';
-import type { MessageRecord } from './message-record.js';
+import { setupOf, setupStory } from './sdp-story.js';
+import { sessionStory } from './session-changes.js';
+import {
+  type At,
+  answers,
+  isRequest,
+  label,
+  openingInvite,
+  type StoryMessage,
+  spanText,
+  type Who,
+} from './story-facts.js';
+
+export type { StoryMessage, StorySdp, StorySdpMedia } from './story-facts.js';
+export { spanText } from './story-facts.js';
 
 /**
  * What the story reads of a call: fields of the JSON contract's call. Written
@@ -36,28 +52,6 @@ export interface StoryCall {
   related?: ReadonlyArray<{ call: number; relation: string }>;
 }
 
-/**
- * What the story reads of a message: the JSON contract's record
- * (report/message-record.ts), which the web page's rows are too. A request
- * with a To tag is sent inside a dialog (RFC 3261 §12.2).
- */
-export type StoryMessage = Pick<
-  MessageRecord,
-  | 'ts'
-  | 'src'
-  | 'dst'
-  | 'method'
-  | 'status'
-  | 'reason'
-  | 'callId'
-  | 'cseq'
-  | 'cseqMethod'
-  | 'toTag'
-  | 'transaction'
-  | 'dialog'
-  | 'retransmission'
->;
-
 export interface StoryStream {
   src: string;
   dst: string;
@@ -71,15 +65,6 @@ export interface StoryStream {
 export interface StoryFinding {
   rule: string;
   severity: string;
-}
-
-/** 20 ms, 2.00 s, 1 min 5 s. */
-export function spanText(ms: number): string {
-  if (!(ms > 0)) return '0 ms';
-  if (ms < 999.5) return `${Math.round(ms)} ms`;
-  if (ms < 59_995) return `${(ms / 1000).toFixed(2)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 const RELATION: Record<string, string> = {
@@ -123,8 +108,14 @@ export function callStory(
     call.kind === 'call' ? inviteStory(call, messages, who, at) : requestStory(call, messages, who, at);
   // The outcome is the last sentence of either story; what follows adds to it.
   const outcome = out.length - 1;
-  const reinvite = call.kind === 'call' ? reinviteStory(call, messages) : null;
-  if (reinvite !== null) out.push(reinvite);
+  if (call.kind === 'call') {
+    // The media negotiated at the setup, then what re-INVITEs and UPDATEs changed (from the SDP).
+    const answered = call.state === 'completed' || call.state === 'in-call';
+    const setup = setupOf(messages);
+    const told = setupStory(setup, answered, at);
+    if (told !== null) out.push(told);
+    out.push(...sessionStory(answered, messages, setup, who, at));
+  }
   const related = call.related ?? [];
   for (const r of related) {
     const text = RELATION[r.relation];
@@ -140,17 +131,10 @@ export function callStory(
   return { sentences: out, outcome };
 }
 
-type Who = (addr: string) => string;
-type At = (m: StoryMessage) => string;
-
-const isRequest = (m: StoryMessage, method: string): boolean => m.method === method && !m.retransmission;
-const answers = (m: StoryMessage, method: string): boolean =>
-  m.status !== undefined && m.cseqMethod === method && !m.retransmission;
-
 function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Who, at: At): string[] {
   const out: string[] = [];
   // The call's opening INVITE: out of any dialog (no To tag). A re-INVITE alone means the call began before the capture.
-  const invite = messages.find((m) => isRequest(m, 'INVITE') && m.toTag === null);
+  const invite = openingInvite(messages);
   if (invite === undefined) return partialStory(messages, who);
   out.push(
     `${who(invite.src)} called ${call.to ?? 'an unknown address'}, sending its INVITE to ${who(invite.dst)}.`,
@@ -255,45 +239,6 @@ function inviteStory(call: StoryCall, messages: readonly StoryMessage[], who: Wh
 }
 
 /**
- * A sentence on the re-INVITEs of an answered call, or null. Counted once
- * each on the opening INVITE's Call-ID by CSeq number (a proxy's copy on the
- * next hop is the same request; a B2BUA's other leg has its own Call-ID),
- * "changed" when answered 2xx, "refused" when answered 3xx–6xx other than a
- * challenge (which is sent again with a new CSeq).
- */
-function reinviteStory(call: StoryCall, messages: readonly StoryMessage[]): string | null {
-  if (call.state !== 'completed' && call.state !== 'in-call') return null;
-  const opening = messages.find((m) => isRequest(m, 'INVITE') && m.toTag === null);
-  if (opening === undefined) return null;
-  const cseqs = new Set<number>();
-  for (const m of messages)
-    if (isRequest(m, 'INVITE') && m.toTag !== null && m.callId === opening.callId && m.cseq !== null)
-      cseqs.add(m.cseq);
-  let changed = 0;
-  const refused: string[] = [];
-  for (const n of cseqs) {
-    const finals = messages.filter(
-      (m) => answers(m, 'INVITE') && m.callId === opening.callId && m.cseq === n && m.status! >= 200,
-    );
-    if (finals.some((m) => m.status! < 300)) changed++;
-    else {
-      const f = finals.find((m) => m.status !== 401 && m.status !== 407);
-      if (f !== undefined) refused.push(label(f));
-    }
-  }
-  const parts: string[] = [];
-  if (changed > 0)
-    parts.push(
-      `The session was changed ${changed === 1 ? 'once' : `${changed} times`} during the call (re-INVITE, RFC 3261 §14: hold, codecs or a new media address).`,
-    );
-  if (refused.length > 0)
-    parts.push(
-      `${refused.length === 1 ? 'A re-INVITE was' : `${refused.length} re-INVITEs were`} refused (${refused.join(', ')}): the session stayed as it was (RFC 3261 §14.1).`,
-    );
-  return parts.length === 0 ? null : parts.join(' ');
-}
-
-/**
  * The response the call's final status came from: the first 2xx to an INVITE
  * (a forked call is answered by the first, its other branches ending 487),
  * else the last final response with that status.
@@ -302,11 +247,6 @@ function finalOf(messages: readonly StoryMessage[], status: number | null): Stor
   if (status === null) return undefined;
   const finals = messages.filter((m) => answers(m, 'INVITE') && m.status === status);
   return status < 300 ? finals[0] : finals[finals.length - 1];
-}
-
-/** A message as the ladder labels it: `BYE`, `408 Request Timeout`. */
-function label(m: StoryMessage): string {
-  return m.method ?? `${m.status}${m.reason ? ` ${m.reason}` : ''}`;
 }
 
 /**
