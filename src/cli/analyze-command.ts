@@ -18,6 +18,7 @@ import {
 } from './json-output.js';
 import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
+import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
 
@@ -97,15 +98,17 @@ async function analyze(
   out.jsonTerminal = json && tty;
   let t0: number | undefined;
   let result: AnalysisResult;
+  // A call's story tells its SDP offer and answer: read only for it (a hook makes the analysis copy datagrams).
+  const sdp = callId !== undefined && !json ? new SdpByMessage() : undefined;
   try {
     result = await analyzeCapture(file, {
-      onMessage: !listMessages
-        ? undefined
-        : (msg, id, table) => {
+      onMessage: listMessages
+        ? (msg, id, table) => {
             const rec = table.get(id);
             t0 ??= rec.ts;
             out.line(textLine(rec, msg.startLine, t0));
-          },
+          }
+        : sdp?.onMessage,
     });
   } catch (e) {
     if (e instanceof CaptureError) {
@@ -139,7 +142,7 @@ async function analyze(
       out.write(
         `{"call":${JSON.stringify(call)},"messages":[${call.messages.map((m) => result.messages.json(m)).join(',')}],"streams":${JSON.stringify(result.streams.filter((st) => st.call === call.id))}}\n`,
       );
-    else out.write(callLadder(result, call));
+    else out.write(callLadder(result, call, (id) => sdp!.get(id)));
   } else if (csv) {
     for (const line of analysisCsvLines(result)) out.write(line);
   } else if (json) {

@@ -86,6 +86,30 @@ describe('sipscope analyze FILE (text)', () => {
     expect(err).toContain("no call '7'");
   });
 
+  it('--call ID tells the SDP offer and answer (RFC 3264 §6) and what a re-INVITE changed (RFC 3264 §8.4), read from the capture', async () => {
+    // The story: the lines between the head line and the ladder, unwrapped.
+    const story = () => out.split('\n\n')[0].split('\n').slice(1).join(' ');
+    expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '0'])).toBe(0);
+    expect(story()).toContain(
+      'BYE, Reason Q.850;cause=16;text="Normal call clearing"). The caller offered audio PCMU/8000, PCMA/8000 at 10.0.0.1:49170; the callee answered PCMU/8000, PCMA/8000 at 10.0.0.2:3456 (RFC 3264 §6). RTP flowed both ways',
+    );
+    out = '';
+    expect(await runAnalyze([sample('reinvite-hold-info.pcap'), '--call', '0'])).toBe(0);
+    expect(story()).toContain(
+      'the callee answered PCMU/8000, PCMA/8000 at 10.0.0.2:3456 (RFC 3264 §6). At 5.00 s, 10.0.0.1:5060 sent a re-INVITE to put the call on hold (a=sendonly, RFC 3264 §8.4). No RTP',
+    );
+    expect(story()).not.toContain('hold, codecs or a new media address');
+    out = '';
+    expect(await runAnalyze([sample('prack-100rel.pcap'), '--call', '0'])).toBe(0);
+    expect(story()).toContain(
+      'the callee answered PCMU/8000, PCMA/8000 at 10.0.0.2:3456 early, in its 183 Session Progress after 100 ms (early media, RFC 3960; a reliable provisional response, acknowledged by PRACK, RFC 3262 §5).',
+    );
+    // --call --json stays the contract's messages: no SDP summary added to them.
+    out = '';
+    expect(await runAnalyze([sample('reinvite-hold-info.pcap'), '--call', '0', '--json'])).toBe(0);
+    expect(JSON.parse(out).messages.some((m: object) => 'sdp' in m)).toBe(false);
+  });
+
   it('RTP streams (RFC 3550): a table after the calls, the summary counts them, --call lists its own (text and JSON)', async () => {
     expect(await runAnalyze([sample('call-with-rtp.pcap')])).toBe(0);
     expect(out).toContain('\nRTP streams: 3\n');
