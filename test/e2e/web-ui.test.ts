@@ -320,6 +320,10 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       expect(await story.locator('p').textContent()).toContain(
         'sipscope found 4 findings (4 warnings): via.branch-no-cookie.',
       );
+      // The SDP offer and answer, read from the rows' SDP (RFC 3264 §6), as the CLI tells them.
+      expect(await story.locator('p').textContent()).toContain(
+        '(BYE). The caller offered audio PCMU/8000, PCMA/8000 at 10.0.0.1:49170; the callee answered PCMU/8000, PCMA/8000 at 10.0.0.2:3456 (RFC 3264 §6).',
+      );
       await story.locator('summary').click();
       expect(await story.getAttribute('open')).toBeNull();
       // Hovering the INVITE lights its transaction (bold) and its dialog.
