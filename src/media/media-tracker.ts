@@ -15,6 +15,8 @@ import { cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
+import { parseRtcp } from './rtcp.js';
+import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 
@@ -62,6 +64,8 @@ export interface RtpStreamRecord extends RtpStreamSummary {
   /** Frames of the first and last packets (1-based, as Wireshark counts). */
   firstFrame: number;
   lastFrame: number;
+  /** What RTCP said about the stream (rtcp-reports.ts): present only when its receiver or sender reported. */
+  rtcp?: RtcpSummary;
 }
 
 export interface MediaTrackerOptions {
@@ -82,6 +86,9 @@ interface ActiveStream {
   dst: string;
   /** `srcIp dstIp`: the streams between two hosts one way. */
   hosts: string;
+  srcIp: string;
+  dstIp: string;
+  ssrc: number;
   /**
    * What the SDP said when the stream started (a copy: the map updates its
    * entry in place when the address is announced again, by the next call).
@@ -106,6 +113,8 @@ export class MediaTracker {
   /** Datagrams taken as RTP / RTCP. */
   rtpPackets = 0;
   rtcpPackets = 0;
+  /** The SR and RR report blocks of that RTCP, by stream. */
+  private readonly rtcp = new RtcpReports();
 
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
@@ -141,6 +150,8 @@ export class MediaTracker {
     if (endpoint.kind === 'other') return false;
     if (isRtcp(b)) {
       this.rtcpPackets++;
+      const reports = parseRtcp(b);
+      if (reports !== null) this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts);
       return true;
     }
     if (endpoint.kind === 'rtcp') return false;
@@ -199,6 +210,9 @@ export class MediaTracker {
       src,
       dst,
       hosts,
+      srcIp: p.src.ip,
+      dstIp: p.dst.ip,
+      ssrc: h.ssrc,
       setup: {
         message: endpoint.message,
         media: endpoint.media,
@@ -259,6 +273,7 @@ export class MediaTracker {
     }
     const { ssrc, ...summary } = s.stats.summary();
     const e = s.setup;
+    const rtcp = this.rtcp.take(s.ssrc, s.srcIp, s.dstIp, s.stats.rate ?? 0);
     this.opts.onStream?.({
       id: s.id,
       ssrc,
@@ -274,6 +289,7 @@ export class MediaTracker {
       firstFrame: s.firstFrame,
       lastFrame: s.lastFrame,
       ...summary,
+      ...(rtcp === null ? {} : { rtcp }),
     });
   }
 }

@@ -148,6 +148,11 @@ export class RtpStreamStats {
   /** `clockRate` in Hz (8000 for G.711); null when unknown: no jitter then. */
   constructor(private clockRate: number | null) {}
 
+  /** The RTP clock in Hz the jitter is reckoned with (null: unknown). */
+  get rate(): number | null {
+    return this.clockRate;
+  }
+
   /** Jitter from the next packet on uses this rate. */
   setClockRate(rate: number | null): void {
     this.clockRate = rate;
