@@ -48,6 +48,7 @@ import { loopViaRepeated } from './rules/loop-via-repeated.js';
 import { mediaJitter } from './rules/media-jitter.js';
 import { mediaOneWay } from './rules/media-one-way.js';
 import { mediaPacketLoss } from './rules/media-packet-loss.js';
+import { mediaRtcpLoss } from './rules/media-rtcp-loss.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
 import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
@@ -154,6 +155,7 @@ export const RULES: readonly Rule[] = [
   mediaOneWay,
   mediaPacketLoss,
   mediaJitter,
+  mediaRtcpLoss,
   // Registration and security
   authFailed,
   registerFlood,

@@ -1,0 +1,27 @@
+/**
+ * When a stream's receiver reported losses the capture point did not see:
+ * the thresholds of the media.rtcp-loss rule
+ * (src/analyze/rules/media-rtcp-loss.ts), shared with the web page, which
+ * marks the same streams in the call's stream table. Pure: no file, no DOM.
+ */
+
+/** Reported losses past those the capture counted needed: at least this many packets… */
+export const RTCP_LOSS_MIN_PACKETS = 5;
+/** …and this share of the packets expected. */
+export const RTCP_LOSS_MIN_SHARE = 0.01;
+
+/**
+ * The packets the stream's receiver reported lost (RTCP, RFC 3550 §6.4.1)
+ * beyond those the capture point found missing, when they are enough to
+ * report; 0 otherwise.
+ */
+export function lostPastCapture(s: {
+  lost: number;
+  expected: number;
+  rtcp?: { cumulativeLost: number | null };
+}): number {
+  const reported = s.rtcp?.cumulativeLost;
+  if (reported == null) return 0;
+  const beyond = reported - Math.max(s.lost, 0);
+  return beyond >= RTCP_LOSS_MIN_PACKETS && beyond >= RTCP_LOSS_MIN_SHARE * s.expected ? beyond : 0;
+}
