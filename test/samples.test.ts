@@ -62,6 +62,46 @@ describe('bundled samples', () => {
     expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.one-way', 1, [10]]]);
   });
 
+  it('rtcp-loss-after-capture.pcap: what the RTCP said about each stream, as tshark reads it (RFC 3550 §6.4.1)', async () => {
+    const r = await analyzeCapture(new URL('rtcp-loss-after-capture.pcap', dir).pathname);
+    expect(r.rtcpPackets).toBe(4);
+    // tshark 4.x (rtcp.show_roundtrip_calculation): fraction 7 and 31 of 256, cumulative 7 then 25, round trips 41 and 1 ms.
+    expect(r.streams.map((s) => [s.ssrc, s.lost, s.rtcp])).toEqual([
+      [
+        '0x5E6F7082',
+        0,
+        {
+          reports: 2,
+          maxFractionLostPercent: 0,
+          cumulativeLost: 0,
+          maxJitterMs: 1,
+          // DLSR is in 1/65536 s: 4.899 s is 321,061 of them, 4.899002 s.
+          roundTrips: 1,
+          meanRoundTripMs: 0.998,
+          maxRoundTripMs: 0.998,
+          senderPackets: 455,
+        },
+      ],
+      [
+        '0x1A2B3C4E',
+        0,
+        {
+          reports: 2,
+          maxFractionLostPercent: 12.1,
+          cumulativeLost: 25,
+          maxJitterMs: 3,
+          // 60 ms is 3,932 of them, 59.998 ms.
+          roundTrips: 2,
+          meanRoundTripMs: 40.002,
+          maxRoundTripMs: 40.002,
+          senderPackets: 450,
+        },
+      ],
+    ]);
+    // On the 200 OK whose SDP announced bob's address, where alice's stream went.
+    expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.rtcp-loss', 0, [3]]]);
+  });
+
   it('samples/README.md lists every capture in samples/, and nothing else', () => {
     const readme = readFileSync(new URL('README.md', dir), 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
@@ -82,6 +122,7 @@ describe('bundled samples', () => {
       const expected: Record<string, string[]> = {
         'rfc2543-call.pcap': ['via.branch-no-cookie'],
         'call-with-rtp.pcap': ['media.one-way'],
+        'rtcp-loss-after-capture.pcap': ['media.rtcp-loss'],
       };
       expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);
     }

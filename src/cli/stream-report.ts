@@ -21,6 +21,23 @@ function statusText(p: AnalysedPacket): string {
   return '';
 }
 
+/** What RTCP said about the stream (RFC 3550 §6.4), as one line, or none. */
+function rtcpLine(s: RtpStreamRecord): string[] {
+  const r = s.rtcp;
+  if (r === undefined) return [];
+  const parts: string[] = [];
+  if (r.cumulativeLost !== null)
+    parts.push(
+      `its receiver reported ${r.cumulativeLost} lost (at most ${r.maxFractionLostPercent}% in one interval) and jitter up to ${fixed(r.maxJitterMs, 0, 1)} ms in ${r.reports} reports`,
+    );
+  if (r.maxRoundTripMs !== null)
+    parts.push(
+      `round trip ${fixed(r.meanRoundTripMs, 0, 1)} ms mean, ${fixed(r.maxRoundTripMs, 0, 1)} ms max`,
+    );
+  if (r.senderPackets !== null) parts.push(`its sender said it sent ${r.senderPackets} packets (last SR)`);
+  return [`RTCP: ${parts.join('; ')}`];
+}
+
 /** The report; `t0` is the time the packets' times count from (the analysis's first call or stream). */
 export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
   const m = a.summary;
@@ -31,6 +48,7 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
       `delta max ${fixed(m.maxDeltaMs, 0)} ms, mean ${fixed(m.meanDeltaMs, 0)} ms; ` +
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
       (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
+    ...rtcpLine(s),
     '',
     `${'frame'.padStart(7)}  ${'time s'.padStart(11)}  ${'seq'.padStart(5)}  ${'timestamp'.padStart(10)}  ${'pt'.padStart(3)}  ${'delta ms'.padStart(9)}  ${'jitter ms'.padStart(9)}  ${'skew ms'.padStart(9)}  status`,
   ];

@@ -60,6 +60,9 @@ export function streamList(streams: readonly RtpStreamRecord[], t0: number): str
       'lost',
       'max delta ms',
       'max jitter ms',
+      // What the stream's receiver reported in RTCP (RFC 3550 §6.4.1): lost in all (worst interval), round trip.
+      'rtcp lost',
+      'rtt ms',
     ],
   ];
   for (const s of streams)
@@ -76,6 +79,8 @@ export function streamList(streams: readonly RtpStreamRecord[], t0: number): str
       `${s.lost} (${s.lostPercent}%)`,
       ms(s.maxDeltaMs),
       ms(s.maxJitterMs),
+      s.rtcp?.cumulativeLost == null ? '-' : `${s.rtcp.cumulativeLost} (${s.rtcp.maxFractionLostPercent}%)`,
+      ms(s.rtcp?.maxRoundTripMs ?? null),
     ]);
   return `RTP streams: ${streams.length}\n${table(rows)}`;
 }

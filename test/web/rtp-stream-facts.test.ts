@@ -120,5 +120,67 @@ describe("an RTP stream's details", () => {
       value: '⚠ no: one-way media, no RTP seen back between these hosts',
       warn: true,
     });
+    expect(f.facts.some((x) => x.key.startsWith('RTCP'))).toBe(false);
+  });
+
+  it('says what RTCP reported (RFC 3550 §6.4.1), and marks losses past the capture point as media.rtcp-loss does', () => {
+    const base = bareStream(1, 100, '10.0.0.1:4000', '10.0.0.2:5000', {
+      expected: 1302,
+      lost: 0,
+      packets: 1302,
+    });
+    const rtcp = {
+      reports: 12,
+      maxFractionLostPercent: 30.1,
+      cumulativeLost: 76,
+      maxJitterMs: 10.875,
+      roundTrips: 11,
+      meanRoundTripMs: 22.707,
+      maxRoundTripMs: 64.865,
+      senderPackets: 1117,
+    };
+    const f = streamFacts({ ...base, rtcp }, { t0: 100 });
+    expect(f.facts.filter((x) => x.key.startsWith('RTCP'))).toEqual([
+      {
+        key: 'RTCP: receiver reported lost',
+        value:
+          '76 (at most 30.1% in one interval; 12 reports) — ⚠ 76 more than the capture saw: lost after the capture point',
+        warn: true,
+      },
+      { key: 'RTCP: receiver reported jitter max', value: '10.875 ms' },
+      {
+        key: 'RTCP: round trip mean / max',
+        value: '22.707 / 64.865 ms (from the capture point, 11 reports)',
+      },
+      { key: 'RTCP: sender reported sent', value: '1\u202f117 packets (its last SR)' },
+    ]);
+    expect(streamRows([{ ...base, rtcp }], { t0: 100 })[0].lostPastCapture).toBe(76);
+    // The same losses the capture counted: reported, not marked.
+    const seen = streamFacts({ ...base, lost: 76, packets: 1226, rtcp }, { t0: 100 });
+    expect(seen.facts.find((x) => x.key === 'RTCP: receiver reported lost')).toEqual({
+      key: 'RTCP: receiver reported lost',
+      value: '76 (at most 30.1% in one interval; 12 reports)',
+      warn: false,
+    });
+    // A sender report alone: no receiver figures.
+    const sr = streamFacts(
+      {
+        ...base,
+        rtcp: {
+          ...rtcp,
+          reports: 0,
+          maxFractionLostPercent: null,
+          cumulativeLost: null,
+          maxJitterMs: null,
+          roundTrips: 0,
+          meanRoundTripMs: null,
+          maxRoundTripMs: null,
+        },
+      },
+      { t0: 100 },
+    );
+    expect(sr.facts.filter((x) => x.key.startsWith('RTCP')).map((x) => x.key)).toEqual([
+      'RTCP: sender reported sent',
+    ]);
   });
 });

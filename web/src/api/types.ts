@@ -5,6 +5,10 @@
  * number or one of the closed unions: treat every string as attacker text.
  */
 
+import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
+
+export type { RtcpSummary };
+
 export type Severity = 'error' | 'warning' | 'info';
 export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
 
@@ -276,6 +280,8 @@ export interface RtpStream {
   maxNetworkJitterMs?: number | null;
   payloadTypes: number[];
   markers: number;
+  /** What the stream's RTCP said (RFC 3550 §6.4): present only when its receiver or sender reported. */
+  rtcp?: RtcpSummary;
 }
 
 /** What an RTP packet of a stream is flagged for in its analysis (src/media/stream-analysis.ts). */

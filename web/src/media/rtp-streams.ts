@@ -8,6 +8,7 @@
  */
 
 import { jittery } from '../../../src/media/jitter-limits.js';
+import { lostPastCapture } from '../../../src/media/rtcp-limits.js';
 import type { CallEndpoint, MessageRow, RtpStream } from '../api/types.js';
 import { countText, durationText, relTime } from '../format.js';
 import { type Aliases, aliasOf, hostOf } from '../ladder/aliases.js';
@@ -40,6 +41,8 @@ export interface StreamRow {
   networkJitter: string | null;
   /** Network jitter as media.jitter reports it (src/media/jitter-limits.ts): drawn with the warning colour. */
   jittery: boolean;
+  /** Packets its receiver reported lost (RTCP) past those the capture saw, as media.rtcp-loss reports them; 0 none. */
+  lostPastCapture: number;
   /** `2.020–11.980`: seconds since `t0`, as the ladder's gutter. */
   time: string;
   /** The stream's length, `9.96 s`. */
@@ -114,6 +117,7 @@ export function streamRows(streams: readonly RtpStream[], ctx: StreamRowContext)
           ? null
           : `${msText(s.meanNetworkJitterMs ?? null)} / ${msText(s.maxNetworkJitterMs)}`,
       jittery: jittery(s),
+      lostPastCapture: lostPastCapture(s),
       time: `${relTime(s.start - ctx.t0)}–${relTime(s.end - ctx.t0)}`,
       duration: s.durationMs,
       setup: s.setup,
@@ -207,6 +211,7 @@ export function streamFacts(s: RtpStream, ctx: StreamRowContext): StreamFacts {
       value: `${r.setupLabel} (#${r.setup})`,
       setup: { message: r.setup, call: r.setupCall },
     },
+    ...rtcpFacts(s, r.lostPastCapture),
     s.setupDirection ? { key: 'SDP direction', value: s.setupDirection } : null,
     s.reverse === undefined
       ? null
@@ -219,4 +224,35 @@ export function streamFacts(s: RtpStream, ctx: StreamRowContext): StreamFacts {
     title: `RTP stream ${s.ssrc}`,
     facts: facts.filter((f): f is StreamFact => f !== null),
   };
+}
+
+/** What the stream's RTCP said (RFC 3550 §6.4.1): what its receiver reported, the round trip, its sender's count. */
+function rtcpFacts(s: RtpStream, pastCapture: number): StreamFact[] {
+  const r = s.rtcp;
+  if (r === undefined) return [];
+  const out: StreamFact[] = [];
+  if (r.cumulativeLost !== null)
+    out.push(
+      {
+        key: 'RTCP: receiver reported lost',
+        value:
+          `${countText(r.cumulativeLost)} (at most ${r.maxFractionLostPercent}% in one interval; ${countText(r.reports)} reports)` +
+          (pastCapture > 0
+            ? ` — ⚠ ${countText(pastCapture)} more than the capture saw: lost after the capture point`
+            : ''),
+        warn: pastCapture > 0,
+      },
+      { key: 'RTCP: receiver reported jitter max', value: `${msText(r.maxJitterMs)} ms` },
+    );
+  if (r.maxRoundTripMs !== null)
+    out.push({
+      key: 'RTCP: round trip mean / max',
+      value: `${msText(r.meanRoundTripMs)} / ${msText(r.maxRoundTripMs)} ms (from the capture point, ${countText(r.roundTrips)} reports)`,
+    });
+  if (r.senderPackets !== null)
+    out.push({
+      key: 'RTCP: sender reported sent',
+      value: `${countText(r.senderPackets)} packets (its last SR)`,
+    });
+  return out;
 }

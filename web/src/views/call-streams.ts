@@ -115,7 +115,20 @@ export function streamsSection(
               h('td', null, h('code', null, r.ssrc)),
               h('td', { class: 'codecs', title: r.codecs }, r.codecs),
               h('td', { class: 'num', 'data-col': 'packets' }, r.packets),
-              h('td', { class: r.lossy ? 'num sev-warning' : 'num', 'data-col': 'lost' }, r.lost),
+              h(
+                'td',
+                {
+                  class: r.lossy || r.lostPastCapture > 0 ? 'num sev-warning' : 'num',
+                  'data-col': 'lost',
+                  // RTCP (RFC 3550 §6.4.1): the receiver counted losses the capture point could not see.
+                  title:
+                    r.lostPastCapture > 0
+                      ? `its receiver reported ${r.lostPastCapture} more lost in RTCP: lost after the capture point`
+                      : null,
+                },
+                r.lost,
+                r.lostPastCapture > 0 ? ` +${r.lostPastCapture} RTCP` : null,
+              ),
               h('td', { class: 'num' }, r.maxDelta),
               h(
                 'td',
