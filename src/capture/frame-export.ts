@@ -1,7 +1,7 @@
 /**
  * Frames of a capture file written again as pcapng while the file is read:
  * what `GET /api/captures/:id/calls/pcap` and `sipscope extract` write, for
- * any number of frames (nothing is held but a byte per frame number).
+ * any number of frames (nothing is held per frame).
  * pcapng because its interface blocks may come just before the first frame
  * of their link type, so the file is written in one pass whatever link
  * types the frames turn out to have.
@@ -50,9 +50,9 @@ export async function streamFrames(
   const media = spanIndex(spans);
   const last = Math.max(lastWanted, media.last);
   if (last === 0) return 0;
-  // One byte a frame number up to the last wanted (1.2 MB for 1.2 million frames), not a Set of them.
-  const keep = new Uint8Array(lastWanted + 1);
-  for (const no of wanted) keep[no] = 1;
+  // The frames come in ascending order, as `wanted` is: a cursor walks it (nothing held per frame
+  // number — a live capture's numbers pass 4.3 billion in a few days, past any typed array).
+  let next = 0;
   const decoder = media.last > 0 ? createDecoder() : null;
   const ifaces = new Map<number, { index: number; iface: PcapngInterface }>();
   const held = new Map<number, Frame>();
@@ -71,7 +71,8 @@ export async function streamFrames(
   };
   const from = Math.min(wanted.length === 0 ? last : wanted[0], media.first - FRAGMENT_LEAD);
   for await (const f of framesFrom(source, from)) {
-    let take = f.no <= lastWanted && keep[f.no] === 1;
+    while (next < wanted.length && wanted[next] < f.no) next++;
+    let take = next < wanted.length && wanted[next] === f.no;
     // Decoded from a little before the streams' first frame: the fragments of a first packet come before it.
     if (decoder !== null && f.no >= media.first - FRAGMENT_LEAD && f.no <= media.last) {
       const payloads = decoder.push(f);

@@ -9,7 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/capture/frame.js';
 import { streamFrames } from '../../src/capture/frame-export.js';
+import { LinkType } from '../../src/capture/link-types.js';
+import { openCapture } from '../../src/capture/read-file.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
 import type { TimedFrame } from '../fixtures/flow-capture.js';
@@ -61,5 +64,34 @@ describe('streamFrames', () => {
     const after = await analyzeCapture(again);
     expect(after.streams.map((s) => [s.packets, s.bytes, s.lost])).toEqual([[50, 49 * 160 + 1200, 0]]);
     expect(after.messages.length).toBe(before.messages.length);
+  });
+
+  it('writes the chosen frames of a live capture numbered past 4.3 billion (it ran for days) without a byte per frame number', async () => {
+    // A reader of kept frames (capture/frame-source.ts) as the --live-pcap ring gives them: numbers as the live capture counted.
+    const base = 5_000_000_000;
+    const kept: Frame[] = timed(
+      T0,
+      [1, 2, 3, 4, 5].map((i) => new Uint8Array(60).fill(i)),
+    ).map((f, i) => ({
+      ...f,
+      no: base + i,
+      linkType: LinkType.ETHERNET,
+      origLen: 60,
+      iface: 0,
+      fileOffset: 0,
+    }));
+    async function* reader(first: number): AsyncGenerator<Frame> {
+      for (const f of kept) if (f.no >= first) yield f;
+    }
+    const out: Uint8Array[] = [];
+    const written = await streamFrames(reader, [base + 1, base + 3, base + 4], async (block) => {
+      out.push(block.slice());
+    });
+    expect(written).toBe(3);
+    const file = join(dir, 'live-numbers.pcapng');
+    writeFileSync(file, Buffer.concat(out));
+    const back: number[] = [];
+    for await (const f of openCapture(file)) back.push(f.data[0]);
+    expect(back).toEqual([2, 4, 5]);
   });
 });
