@@ -13,6 +13,7 @@
  * DOM, no Node), shared by the CLI and the web page.
  */
 import { hostOf } from '../decode/payload.js';
+import { lostPastCapture } from '../media/rtcp-limits.js';
 import { statusGuide } from '../sip/message-guide.js';
 import { setupOf, setupStory } from './sdp-story.js';
 import { sessionStory } from './session-changes.js';
@@ -60,6 +61,9 @@ export interface StoryStream {
   packets: number;
   lost: number;
   lostPercent: number;
+  /** Absent from older analyses and from streams without RTCP (media/rtcp-reports.ts). */
+  expected?: number;
+  rtcp?: { cumulativeLost: number | null; maxFractionLostPercent: number | null };
 }
 
 export interface StoryFinding {
@@ -343,6 +347,14 @@ function mediaStory(streams: readonly StoryStream[], who: Who, answered: boolean
     out.push(
       `${s.src} → ${s.dst} lost ${s.lost} of its packets (${s.lostPercent}%) before the capture point.`,
     );
+  // What the receiver said in RTCP (RFC 3550 §6.4.1) beyond what the capture counted: lost after it.
+  for (const s of streams) {
+    const past = s.expected === undefined ? 0 : lostPastCapture({ ...s, expected: s.expected });
+    if (past > 0)
+      out.push(
+        `${who(s.dst)} reported in RTCP that ${s.rtcp!.cumulativeLost} of the packets ${who(s.src)} sent it were lost (up to ${s.rtcp!.maxFractionLostPercent}% in one interval), ${past} more than the capture saw: lost after the capture point (RFC 3550 §6.4.1).`,
+      );
+  }
   return out;
 }
 
