@@ -170,22 +170,32 @@ export class LivePcapRing {
       if (ended !== undefined) await ended;
       else if (open !== null && open.path === k.path)
         await new Promise<void>((resolve) => open.stream.write(new Uint8Array(0), () => resolve()));
+      // Opened by its first read: a file rotated out and deleted meanwhile, even between a check and
+      // the open, is skipped (once open, a deleted file still reads).
+      const reader = openCapture(k.path)[Symbol.asyncIterator]();
+      let next: IteratorResult<Frame>;
       try {
-        await access(k.path);
-      } catch {
-        continue; // rotated out and deleted meanwhile (once open, a deleted file still reads)
+        next = await reader.next();
+      } catch (e) {
+        if (await gone(k.path)) continue;
+        throw e;
       }
       let run = 0;
       let no = runs[0];
       let read = 0;
-      for await (const f of openCapture(k.path)) {
-        if (read++ === count) break;
-        if (no > runs[run + 1]) {
-          run += 2;
-          no = runs[run];
+      try {
+        for (; next.done !== true; next = await reader.next()) {
+          if (read++ === count) break;
+          if (no > runs[run + 1]) {
+            run += 2;
+            no = runs[run];
+          }
+          if (no >= first) yield { ...next.value, no };
+          no++;
         }
-        if (no >= first) yield { ...f, no };
-        no++;
+      } finally {
+        // Stopped early (by the count, or by the caller): the file is closed.
+        if (next.done !== true) await reader.return?.();
       }
     }
   }
@@ -222,5 +232,15 @@ export class LivePcapRing {
     this.ended.set(f.path, ended);
     this.closing.push(ended);
     if (this.closing.length > 64) this.closing.splice(0, this.closing.length - 64);
+  }
+}
+
+/** True when nothing is at `path` (a file the ring deleted). */
+async function gone(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return false;
+  } catch {
+    return true;
   }
 }
