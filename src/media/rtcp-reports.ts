@@ -50,6 +50,9 @@ interface Acc {
 
 const SR_KEPT = 4;
 
+/** Seconds a round trip may come out below 0 and still be one (0): rounding, a receiver's coarse timer. */
+const RTT_SLACK = 0.01;
+
 const newAcc = (): Acc => ({
   reports: 0,
   maxFraction: 0,
@@ -98,6 +101,9 @@ export class RtcpReports {
         const i = a.srNtp.lastIndexOf(b.lsr);
         if (i < 0) continue;
         const rtt = ts - a.srAt[i] - b.dlsr / 65536;
+        // A receiver cannot have held the SR longer than the capture point saw between the SR and this
+        // report: a DLSR past that (a broken or hostile report, up to 18 hours) gives no round trip.
+        if (rtt < -RTT_SLACK) continue;
         // Clocks and rounding can make a near-zero round trip slightly negative: it was 0.
         const ms = Math.max(0, rtt * 1000);
         a.roundTrips++;

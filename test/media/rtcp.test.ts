@@ -154,6 +154,25 @@ describe('RTCP reports by stream', () => {
     expect(r.take(0xc, A, B, 8000)).toMatchObject({ reports: 0, cumulativeLost: null, senderPackets: 7 });
   });
 
+  it('a DLSR longer than the time from the SR to the report gives no round trip (it counted as 0 ms)', () => {
+    const r = new RtcpReports();
+    const ntp = 3_900_000_000.5;
+    r.add(parseRtcp(rtcpSr(0xa, ntp, 100))!, A, B, 100);
+    const lsr = ntpMiddle(ntp);
+    // Held 18 hours, 1 s after the SR: impossible.
+    r.add(parseRtcp(rtcpRr(0xb, [{ ssrc: 0xa, lsr, dlsr: 0xffffffff }]))!, B, A, 101);
+    // Held 1.0002 s, 1 s after the SR: rounding, a round trip of 0.
+    r.add(parseRtcp(rtcpRr(0xb, [{ ssrc: 0xa, lsr, dlsr: 65549 }]))!, B, A, 101);
+    // Held 0.5 s, 1 s after it: 500 ms.
+    r.add(parseRtcp(rtcpRr(0xb, [{ ssrc: 0xa, lsr, dlsr: 32768 }]))!, B, A, 101);
+    expect(r.take(0xa, A, B, 8000)).toMatchObject({
+      reports: 3,
+      roundTrips: 2,
+      meanRoundTripMs: 250,
+      maxRoundTripMs: 500,
+    });
+  });
+
   it('keeps at most maxStreams streams, forgetting the oldest', () => {
     const r = new RtcpReports(2);
     for (const ssrc of [1, 2, 3]) r.add(parseRtcp(rtcpRr(0xb, [{ ssrc }]))!, B, A, 1);
