@@ -10,7 +10,7 @@
  * is finished and handed to `onStream`, so a live capture holds only the
  * streams still flowing; `end` finishes the rest.
  */
-import { endpointString, type Payload } from '../decode/payload.js';
+import { type Endpoint, endpointString, type Payload } from '../decode/payload.js';
 import { cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
@@ -80,14 +80,17 @@ export interface MediaTrackerOptions {
 /** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
 const CONCURRENT = 5;
 
+/** 1 when `rtcp` is the RTCP port of RTP port `rtp`: the port above it (RFC 3550 §11) or the same (RFC 5761). */
+const rtcpOf = (rtp: number, rtcp: number): number => (rtcp === rtp || rtcp === rtp + 1 ? 1 : 0);
+
 interface ActiveStream {
   id: number;
   src: string;
   dst: string;
   /** `srcIp dstIp`: the streams between two hosts one way. */
   hosts: string;
-  srcIp: string;
-  dstIp: string;
+  srcPort: number;
+  dstPort: number;
   ssrc: number;
   /**
    * What the SDP said when the stream started (a copy: the map updates its
@@ -105,7 +108,7 @@ interface ActiveStream {
 export class MediaTracker {
   private readonly map: MediaMap;
   private readonly active = new Map<string, ActiveStream>();
-  /** Active streams by `srcIp dstIp`, to find RTP going the other way. */
+  /** Active streams by `srcIp dstIp`, to find RTP going the other way and the streams RTCP reports on. */
   private readonly byHosts = new Map<string, ActiveStream[]>();
   private readonly idle: number;
   private nextId = 0;
@@ -151,7 +154,10 @@ export class MediaTracker {
     if (isRtcp(b)) {
       this.rtcpPackets++;
       const reports = parseRtcp(b);
-      if (reports !== null) this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts);
+      if (reports !== null)
+        this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts, (ssrc, fromSource) =>
+          fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src),
+        );
       return true;
     }
     if (endpoint.kind === 'rtcp') return false;
@@ -186,6 +192,28 @@ export class MediaTracker {
     return true;
   }
 
+  /**
+   * The key of the stream an RTCP report is about (rtcp-reports.ts
+   * `StreamKeyOf`): SSRC `ssrc` flowing from the host of `from` to the host
+   * of `to`, whose RTCP ports these are. Of two such streams (two calls
+   * between the same hosts whose device uses one SSRC for all), the one on
+   * the RTP ports the RTCP ports go with (the port above, RFC 3550 §11, or
+   * the same, RFC 5761), else the latest to send; none flowing, null.
+   */
+  private rtcpStream(ssrc: number, from: Endpoint, to: Endpoint): string | null {
+    let best: ActiveStream | null = null;
+    let bestScore = -1;
+    for (const s of this.byHosts.get(`${from.ip} ${to.ip}`) ?? []) {
+      if (s.ssrc !== ssrc) continue;
+      const score = rtcpOf(s.srcPort, from.port) + rtcpOf(s.dstPort, to.port);
+      if (best === null || score > bestScore || (score === bestScore && s.last > best.last)) {
+        best = s;
+        bestScore = score;
+      }
+    }
+    return best === null ? null : String(best.id);
+  }
+
   private start(
     p: Payload,
     src: string,
@@ -210,8 +238,8 @@ export class MediaTracker {
       src,
       dst,
       hosts,
-      srcIp: p.src.ip,
-      dstIp: p.dst.ip,
+      srcPort: p.src.port,
+      dstPort: p.dst.port,
       ssrc: h.ssrc,
       setup: {
         message: endpoint.message,
@@ -273,7 +301,7 @@ export class MediaTracker {
     }
     const { ssrc, ...summary } = s.stats.summary();
     const e = s.setup;
-    const rtcp = this.rtcp.take(s.ssrc, s.srcIp, s.dstIp, s.stats.rate ?? 0);
+    const rtcp = this.rtcp.takeKey(String(s.id), s.stats.rate ?? 0);
     this.opts.onStream?.({
       id: s.id,
       ssrc,

@@ -10,7 +10,10 @@
  *
  * A stream is known by its SSRC and hosts: a report block about SSRC X in
  * RTCP from host B to host A is about the stream X that A sends to B; a
- * sender report of X from A to B is its sender's. The state is bounded
+ * sender report of X from A to B is its sender's. A caller that tells
+ * streams apart more finely (two with one SSRC between the same hosts: two
+ * calls of a device that uses one SSRC for all) names the stream itself
+ * (`StreamKeyOf`), and may leave a report out. The state is bounded
  * (`maxStreams`, oldest forgotten first) for a live capture that runs for
  * days.
  */
@@ -69,6 +72,15 @@ const newAcc = (): Acc => ({
 /** The key of the stream SSRC `ssrc` sent from host `src` to host `dst`. */
 const keyOf = (ssrc: number, src: string, dst: string): string => `${ssrc} ${src} ${dst}`;
 
+/**
+ * Which stream a report of an RTCP packet is about: the stream SSRC `ssrc`
+ * that the packet's source host sends to its destination host
+ * (`fromSource`, a sender report's) or the other way (a report block's).
+ * Its key (what `takeKey` takes), or null: no such stream, the report is
+ * left out.
+ */
+export type StreamKeyOf = (ssrc: number, fromSource: boolean) => string | null;
+
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class RtcpReports {
@@ -76,12 +88,24 @@ export class RtcpReports {
 
   constructor(private readonly maxStreams = 16_384) {}
 
-  /** The SRs and RRs of one compound packet from host `src` to host `dst`, captured at `ts` (seconds). */
-  add(reports: readonly RtcpReport[], src: string, dst: string, ts: number): void {
+  /**
+   * The SRs and RRs of one compound packet from host `src` to host `dst`,
+   * captured at `ts` (seconds); `streamOf` names the streams (default: by
+   * SSRC and hosts).
+   */
+  add(
+    reports: readonly RtcpReport[],
+    src: string,
+    dst: string,
+    ts: number,
+    streamOf: StreamKeyOf = (ssrc, fromSource) =>
+      fromSource ? keyOf(ssrc, src, dst) : keyOf(ssrc, dst, src),
+  ): void {
     for (const r of reports) {
-      if (r.sender !== null) {
-        // The reporter sends stream r.ssrc to dst: its own sender report.
-        const a = this.acc(keyOf(r.ssrc, src, dst));
+      // The reporter sends stream r.ssrc to dst: its own sender report.
+      const senderKey = r.sender === null ? null : streamOf(r.ssrc, true);
+      if (r.sender !== null && senderKey !== null) {
+        const a = this.acc(senderKey);
         a.senderPackets = r.sender.packets;
         a.srNtp.push(r.sender.ntpMiddle);
         a.srAt.push(ts);
@@ -92,7 +116,9 @@ export class RtcpReports {
       }
       for (const b of r.blocks) {
         // About a stream the reporter receives: sent by dst to src.
-        const a = this.acc(keyOf(b.ssrc, dst, src));
+        const key = streamOf(b.ssrc, false);
+        if (key === null) continue;
+        const a = this.acc(key);
         a.reports++;
         if (b.fractionLost > a.maxFraction) a.maxFraction = b.fractionLost;
         a.cumulativeLost = b.cumulativeLost;
@@ -119,7 +145,11 @@ export class RtcpReports {
    * The stream's state is forgotten: its record is made once.
    */
   take(ssrc: number, src: string, dst: string, clockRate: number): RtcpSummary | null {
-    const key = keyOf(ssrc, src, dst);
+    return this.takeKey(keyOf(ssrc, src, dst), clockRate);
+  }
+
+  /** The same for the stream a `StreamKeyOf` named `key`. */
+  takeKey(key: string, clockRate: number): RtcpSummary | null {
     const a = this.streams.get(key);
     if (a === undefined) return null;
     this.streams.delete(key);

@@ -22,9 +22,10 @@ import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, basicCall, T0 } from '../fixtures/flows/index.js';
+import { ALICE, BOB, basicCall, sdp, T0 } from '../fixtures/flows/index.js';
 import { compound, ntpMiddle, rtcpFrame, rtcpRr, rtcpSdes, rtcpSr } from '../fixtures/rtcp-build.js';
 import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
+import { edit, withBody } from './flow-edit.js';
 
 const A = { ip: ALICE.ip, port: 49170 };
 const B = { ip: BOB.ip, port: 3456 };
@@ -122,5 +123,51 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
     const { streams, findings } = await analysed(rtpFrames(aToB), rtpFrames(bToA));
     expect(streams.map((s) => s.rtcp)).toEqual([undefined, undefined]);
     expect(findings).toEqual([]);
+  });
+
+  it('two calls between the same hosts whose streams share one SSRC: each stream gets its own receiver s reports, the warning goes on the call that lost', async () => {
+    // A device that uses one SSRC for every call (as a replayed pcap does): call 0 on 49170/3456, call 1 20 s later on 49180/3466.
+    const call = (
+      n: number,
+      t0: number,
+      alicePort: number,
+      bobPort: number,
+      lost: number,
+    ): TimedFrame[][] => {
+      let sip = edit(basicCall({ n, callId: `same-ssrc-${n}@10.0.0.1`, t0 }), 0, (t) =>
+        withBody(t, sdp(ALICE, alicePort)),
+      );
+      sip = edit(sip, 3, (t) => withBody(t, sdp(BOB, bobPort)));
+      const a = { ip: ALICE.ip, port: alicePort };
+      const b = { ip: BOB.ip, port: bobPort };
+      const aRtcp = { ip: ALICE.ip, port: alicePort + 1 };
+      const bRtcp = { ip: BOB.ip, port: bobPort + 1 };
+      const rtcp: TimedFrame[] = [];
+      for (let i = 0; i < 2; i++) {
+        const at = t0 + 6 + 5 * i;
+        const ntp = 3_900_000_000 + at - T0;
+        rtcp.push(rtcpFrame(aRtcp, bRtcp, at, rtcpSr(0xa, ntp, 200 + 250 * i)));
+        const block = { ssrc: 0xa, cumulativeLost: lost, lsr: ntpMiddle(ntp), dlsr: 3277 };
+        rtcp.push(rtcpFrame(bRtcp, aRtcp, at + 0.1, rtcpRr(0xb, [block])));
+      }
+      return [
+        flowToFrames(sip),
+        rtpFrames({ src: a, dst: b, ssrc: 0xa, payloadType: 0, start: t0 + 2.02, end: t0 + 12 }),
+        rtcp,
+      ];
+    };
+    const file = join(dir, `case-${n++}.pcap`);
+    writeFileSync(
+      file,
+      writePcap(byTime(...call(1, T0, 49170, 3456, 0), ...call(2, T0 + 20, 49180, 3466, 30)), {
+        linkType: LinkType.ETHERNET,
+      }),
+    );
+    const r = await analyzeCapture(file);
+    expect(r.streams.map((s) => [s.call, s.src, s.ssrc, s.rtcp?.reports, s.rtcp?.cumulativeLost])).toEqual([
+      [0, '10.0.0.1:49170', '0x0000000A', 2, 0],
+      [1, '10.0.0.1:49180', '0x0000000A', 2, 30],
+    ]);
+    expect(r.findings.filter((f) => f.rule === 'media.rtcp-loss').map((f) => f.call)).toEqual([1]);
   });
 });
