@@ -109,25 +109,27 @@ export class LivePcapRing {
       return;
     }
     const key = `${frame.iface}:${frame.linkType}`;
-    let iface = f.ifaces.get(key);
-    const blocks: Uint8Array[] = [];
-    if (iface === undefined) {
-      iface = { index: f.ifaces.size, desc: { linkType: frame.linkType, tsresol: 9 } };
-      f.ifaces.set(key, iface);
-      blocks.push(encodeIdb(iface.desc));
-    }
+    const known = f.ifaces.get(key);
+    const iface = known ?? { index: f.ifaces.size, desc: { linkType: frame.linkType, tsresol: 9 } };
+    let epb: Uint8Array;
     try {
-      blocks.push(
-        encodeEpb(
-          { iface: iface.index, sec: frame.sec, nsec: frame.nsec, data: frame.data, origLen: frame.origLen },
-          iface.desc,
-        ),
+      epb = encodeEpb(
+        { iface: iface.index, sec: frame.sec, nsec: frame.nsec, data: frame.data, origLen: frame.origLen },
+        iface.desc,
       );
     } catch (e) {
       this.counts.dropped++;
       this.lastError = (e as Error).message;
       return;
     }
+    // A new interface once its first frame is written: its block before that frame (a frame dropped
+    // above left the file with no block for the interface its next frames name).
+    const blocks: Uint8Array[] = [];
+    if (known === undefined) {
+      f.ifaces.set(key, iface);
+      blocks.push(encodeIdb(iface.desc));
+    }
+    blocks.push(epb);
     for (const b of blocks) {
       f.stream.write(b);
       f.bytes += b.length;

@@ -142,6 +142,20 @@ describe('live pcapng ring', () => {
     expect(await readBack(ring, 0)).toEqual(back.slice(inOldest));
   });
 
+  it('a first frame of an interface it cannot write leaves the file readable: the interface block comes with the next', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir });
+    await ring.open();
+    const frames = liveFrames(1).slice(0, 3);
+    // Past 64 bits of nanoseconds: dropped, counted.
+    ring.write({ ...frames[0], sec: 2 ** 40 });
+    ring.write(frames[1]);
+    ring.write(frames[2]);
+    await ring.close();
+    expect(ring.stats().dropped).toBe(1);
+    expect(await readBack(ring, 0)).toEqual(numbered(frames.slice(1)));
+  });
+
   it('says which directory it cannot create', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
     const file = join(dir, 'a-file');
