@@ -6,13 +6,18 @@
  *   §18.3; an SCTP user message, RFC 4168), kept when it begins with a SIP
  *   start line.
  * - TCP: each direction is classified by its content, not its port: SIP
- *   (framed by Content-Length), WebSocket after an HTTP Upgrade (RFC 7118), or
- *   something else (HTTP, TLS, …) that yields nothing.
+ *   (framed by Content-Length), WebSocket after an HTTP Upgrade (RFC 7118), TLS
+ *   (decrypted with a key log when it has the connection's secrets, then
+ *   framed as SIP with transport `tls`; see src/tls/session.ts), or something
+ *   else (HTTP, …) that yields nothing.
  *
  * Flow state is bounded (number of directions, idle eviction by capture time)
  * and every drop is counted in `stats`.
  */
 import type { Payload } from '../decode/payload.js';
+import type { TlsKeyLog } from '../tls/keylog.js';
+import { looksLikeTlsRecord } from '../tls/record.js';
+import { newTlsStats, TlsConnection, TlsDirection, type TlsStats } from '../tls/session.js';
 import { copyBytes } from './byte-pool.js';
 import { ChunkBuffer } from './chunk-buffer.js';
 import {
@@ -55,12 +60,19 @@ export interface ExtractorOptions {
    * Stream messages are always copied (their buffer is reused).
    */
   datagramViews?: boolean;
+  /**
+   * Secrets to decrypt SIP over TLS with (NSS key log). Without it (the
+   * default) TLS connections are still followed to their ServerHello and
+   * counted in `tlsNoKey`.
+   */
+  tlsKeys?: TlsKeyLog;
 }
 
-export interface ExtractorStats extends FramingStats, WsStats {
+export interface ExtractorStats extends FramingStats, WsStats, TlsStats {
   /** Messages handed out per transport. */
   udp: number;
   tcp: number;
+  tls: number;
   sctp: number;
   ws: number;
   /** UDP/SCTP payloads that were neither SIP nor a keep-alive. */
@@ -163,6 +175,7 @@ const DETECT = 0;
 const SIP = 1;
 const WS = 2;
 const OTHER = 3;
+const TLS = 4;
 
 interface Direction {
   mode: number;
@@ -170,6 +183,9 @@ interface Direction {
   framer: StreamFramer | null;
   ws: WsFramer | null;
   lastTs: number;
+  /** TLS: the reading of this direction's records, and its connection's key in `tlsConns`. */
+  tls: TlsDirection | null;
+  tlsConn: string;
 }
 
 export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
@@ -184,8 +200,10 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
   const stats: ExtractorStats = {
     ...newFramingStats(),
     ...newWsStats(),
+    ...newTlsStats(),
     udp: 0,
     tcp: 0,
+    tls: 0,
     sctp: 0,
     ws: 0,
     notSipDatagrams: 0,
@@ -197,6 +215,9 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     flowsWebSocket: 0,
   };
   const flows = new Map<string, Direction>();
+  /** TLS connections by their two endpoints; each lives while one of its directions is in `flows`. */
+  const tlsConns = new Map<string, TlsConnection>();
+  const tlsKeys = opts.tlsKeys ?? null;
   let lastSweep = Number.NaN;
 
   function datagram(p: Payload): FramedMessage[] {
@@ -223,6 +244,12 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
   }
 
   function endDirection(d: Direction, out: FramedMessage[]): void {
+    if (d.tls !== null) {
+      d.tls.release();
+      if (d.tls.conn.refs === 0) tlsConns.delete(d.tlsConn);
+      d.tls = null;
+      stats.skippedBytes += d.cb.clear();
+    }
     if (d.framer !== null) d.framer.flush(out);
     else if (d.ws !== null) d.ws.flush();
     else stats.skippedBytes += d.cb.clear();
@@ -246,19 +273,14 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
   }
 
   /** Decides what a direction carries from its first bytes; false while undecided. */
-  function detect(d: Direction): boolean {
+  function detect(d: Direction, p: Payload): boolean {
     const cb = d.cb;
     const b = cb.bytes;
     const i = cb.pos;
     const e = cb.end;
     const c = b[i];
     // RFC 8446 §5.1 TLSPlaintext: ContentType 20..23, legacy_record_version 0x03xx.
-    // SIP over TLS cannot be read without keys: not SIP for us (counted).
-    if (e - i >= 3 && c >= 20 && c <= 23 && b[i + 1] === 3 && b[i + 2] <= 4) {
-      d.mode = OTHER;
-      stats.flowsNotSip++;
-      return true;
-    }
+    if (looksLikeTlsRecord(b, i, e)) return toTls(d, p);
     const r = c === 13 || c === 10 ? 0 : matchSipStartLine(b, i, e);
     if (r >= 0) return toSip(d);
     const h = sniffHttpHead(b, i, e, maxHeaderBytes);
@@ -289,6 +311,50 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     return true;
   }
 
+  function toTls(d: Direction, p: Payload): true {
+    const a = `${p.src.ip} ${p.src.port}`;
+    const z = `${p.dst.ip} ${p.dst.port}`;
+    const key = a < z ? `${a} ${z}` : `${z} ${a}`;
+    let conn = tlsConns.get(key);
+    if (conn === undefined) {
+      conn = new TlsConnection(tlsKeys, stats);
+      tlsConns.set(key, conn);
+    }
+    d.mode = TLS;
+    d.tls = new TlsDirection(conn, stats);
+    d.tlsConn = key;
+    // The plaintext gets its own buffer; the framer reads it as it would a TCP stream.
+    d.framer = new StreamFramer({ ...framerOpts, transport: 'tls' }, stats, new ChunkBuffer());
+    return true;
+  }
+
+  /** Decrypts the whole records buffered and frames their plaintext; false when the direction is given up. */
+  function drainTls(d: Direction, p: Payload, out: FramedMessage[]): boolean {
+    const cb = d.cb;
+    const f = d.framer!;
+    const plain = f.cb;
+    f.src = p.src;
+    f.dst = p.dst;
+    const r = d.tls!.drain(
+      cb.bytes,
+      cb.pos,
+      cb.end,
+      (bytes, from, to) => {
+        const s = cb.sourceOf(from, to, 'tls', p.src, p.dst);
+        plain.append(bytes, s.frame, s.frames, s.ts);
+      },
+      () => {
+        // A record lost (it did not authenticate): frame what came before it, then resync.
+        f.drain(out);
+        f.gap(out);
+      },
+    );
+    cb.consumeTo(r.pos);
+    f.drain(out);
+    plain.settle();
+    return r.result === 'more' && !f.dead;
+  }
+
   function toWs(d: Direction): true {
     d.mode = WS;
     d.ws = new WsFramer({ maxMessageBytes }, stats, d.cb);
@@ -309,7 +375,15 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
         remove(oldKey, old, out);
         stats.flowsEvictedFull++;
       }
-      d = { mode: DETECT, cb: new ChunkBuffer(), framer: null, ws: null, lastTs: now };
+      d = {
+        mode: DETECT,
+        cb: new ChunkBuffer(),
+        framer: null,
+        ws: null,
+        lastTs: now,
+        tls: null,
+        tlsConn: '',
+      };
       flows.set(key, d);
       stats.flowsCreated++;
       stats.flows = flows.size;
@@ -317,6 +391,13 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     d.lastTs = now;
     const cb = d.cb;
     if (p.gap) {
+      if (d.mode === TLS) {
+        // Record boundaries and sequence numbers are lost with the bytes: this direction cannot be followed.
+        stats.tlsGaps++;
+        d.framer!.gap(out);
+        d.mode = OTHER;
+        stats.flowsNotSip++;
+      }
       if (d.framer !== null) d.framer.gap(out);
       else if (d.ws !== null) d.ws.gap();
       else stats.skippedBytes += cb.clear();
@@ -324,7 +405,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     cb.append(p.bytes, p.frame, p.frames, p.ts);
     for (;;) {
       if (d.mode === DETECT) {
-        if (cb.available === 0 || !detect(d)) break;
+        if (cb.available === 0 || !detect(d, p)) break;
       } else if (d.mode === SIP) {
         const f = d.framer!;
         f.src = p.src;
@@ -336,6 +417,10 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
           continue;
         }
         break;
+      } else if (d.mode === TLS) {
+        if (drainTls(d, p, out)) break;
+        d.mode = OTHER;
+        stats.flowsNotSip++;
       } else if (d.mode === WS) {
         const w = d.ws!;
         w.src = p.src;
@@ -349,8 +434,15 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     }
     if (p.fin) remove(key, d, out);
     else cb.settle();
-    for (let k = 0; k < out.length; k++) stats[out[k].source.transport === 'ws' ? 'ws' : 'tcp']++;
+    countStream(out);
     return out;
+  }
+
+  function countStream(out: FramedMessage[]): void {
+    for (let k = 0; k < out.length; k++) {
+      const t = out[k].source.transport;
+      stats[t === 'ws' ? 'ws' : t === 'tls' ? 'tls' : 'tcp']++;
+    }
   }
 
   return {
@@ -360,7 +452,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     flush() {
       const out: FramedMessage[] = [];
       for (const [key, d] of flows) remove(key, d, out);
-      for (const m of out) stats[m.source.transport === 'ws' ? 'ws' : 'tcp']++;
+      countStream(out);
       return out;
     },
     stats,

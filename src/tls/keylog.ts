@@ -1,0 +1,94 @@
+/**
+ * NSS key log (what `SSLKEYLOGFILE` makes a TLS library write, and what a
+ * pcapng Decryption Secrets Block of type TLSK holds): one secret per line,
+ * `LABEL <client_random hex> <secret hex>`, keyed by the ClientHello's random.
+ *
+ *   CLIENT_RANDOM                     TLS 1.2 (and older): the 48-byte master secret
+ *   CLIENT_HANDSHAKE_TRAFFIC_SECRET   TLS 1.3 (RFC 8446 §7.1) client_handshake_traffic_secret
+ *   SERVER_HANDSHAKE_TRAFFIC_SECRET   TLS 1.3 server_handshake_traffic_secret
+ *   CLIENT_TRAFFIC_SECRET_0           TLS 1.3 client_application_traffic_secret_0
+ *   SERVER_TRAFFIC_SECRET_0           TLS 1.3 server_application_traffic_secret_0
+ *
+ * Other labels (EXPORTER_SECRET, CLIENT_EARLY_TRAFFIC_SECRET, the RSA ones)
+ * are skipped; so are comment lines (`#`) and lines that are not
+ * `LABEL hex hex` (counted in `malformedLines`).
+ */
+
+export interface TlsSecrets {
+  /** TLS 1.2 master secret (48 bytes). */
+  masterSecret?: Uint8Array;
+  clientHandshake?: Uint8Array;
+  serverHandshake?: Uint8Array;
+  clientTraffic0?: Uint8Array;
+  serverTraffic0?: Uint8Array;
+}
+
+const LABELS: Record<string, keyof TlsSecrets> = {
+  CLIENT_RANDOM: 'masterSecret',
+  CLIENT_HANDSHAKE_TRAFFIC_SECRET: 'clientHandshake',
+  SERVER_HANDSHAKE_TRAFFIC_SECRET: 'serverHandshake',
+  CLIENT_TRAFFIC_SECRET_0: 'clientTraffic0',
+  SERVER_TRAFFIC_SECRET_0: 'serverTraffic0',
+};
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** Where more key log text may appear while a capture is read (a pcapng reader's DSBs). */
+export interface KeyLogSource {
+  tlsKeyLog?: string[];
+}
+
+export class TlsKeyLog {
+  private readonly byRandom = new Map<string, TlsSecrets>();
+  /** Lines taken (a known label with a 32-byte client random). */
+  lines = 0;
+  /** Lines that are neither a comment, blank, nor `LABEL hex hex`. */
+  malformedLines = 0;
+  private source: KeyLogSource | null = null;
+  private sourceSeen = 0;
+
+  /** A key log's text (several lines; CRLF or LF). */
+  constructor(text?: string) {
+    if (text !== undefined) this.addText(text);
+  }
+
+  addText(text: string): void {
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const parts = line.split(/\s+/);
+      if (parts.length !== 3 || !HEX.test(parts[1]) || !HEX.test(parts[2]) || parts[2].length % 2 !== 0) {
+        this.malformedLines++;
+        continue;
+      }
+      const field = LABELS[parts[0]];
+      if (field === undefined || parts[1].length !== 64) continue;
+      const key = parts[1].toLowerCase();
+      let s = this.byRandom.get(key);
+      if (s === undefined) {
+        s = {};
+        this.byRandom.set(key, s);
+      }
+      s[field] = Buffer.from(parts[2], 'hex');
+      this.lines++;
+    }
+  }
+
+  /** Also take the key log text `source` gathers as a capture is read (looked at on each lookup). */
+  follow(source: KeyLogSource): void {
+    this.source = source;
+    this.sourceSeen = 0;
+  }
+
+  /** The secrets logged for a ClientHello's 32-byte random, if any. */
+  get(clientRandom: Uint8Array): TlsSecrets | undefined {
+    const more = this.source?.tlsKeyLog;
+    if (more !== undefined) while (this.sourceSeen < more.length) this.addText(more[this.sourceSeen++]);
+    return this.byRandom.get(Buffer.from(clientRandom).toString('hex'));
+  }
+
+  /** Client randoms with at least one secret. */
+  get size(): number {
+    return this.byRandom.size;
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * One TLS connection seen from the capture, and the reading of each of its
+ * two directions: records are framed, the hellos read in the clear, the
+ * secrets found in the key log by the client random, and the protected
+ * records decrypted with the keys of their epoch (RFC 8446 §7.3 for 1.3:
+ * handshake keys until the sender's Finished, then application keys; RFC 5246
+ * §7.1 for 1.2: protected after the sender's ChangeCipherSpec). Sequence
+ * numbers count per key from 0 (RFC 8446 §5.3, RFC 5246 §6.1).
+ *
+ * What cannot be decrypted is counted with its reason (`TlsStats`), never thrown.
+ */
+import { openTls12, openTls13 } from './aead.js';
+import {
+  HS_CLIENT_HELLO,
+  HS_FINISHED,
+  HS_KEY_UPDATE,
+  HS_SERVER_HELLO,
+  parseClientHello,
+  parseServerHello,
+  TLS12,
+  TLS13,
+} from './hello.js';
+import type { TlsKeyLog, TlsSecrets } from './keylog.js';
+import {
+  CT_APPLICATION_DATA,
+  CT_CHANGE_CIPHER_SPEC,
+  CT_HANDSHAKE,
+  HandshakeReader,
+  RECORD_HEADER_LEN,
+  RECORD_INVALID,
+  RECORD_NEED_MORE,
+  recordLength,
+} from './record.js';
+import { type CipherSuite, cipherSuite } from './suites.js';
+import { tls12KeyBlock } from './tls12-keys.js';
+import { type TrafficKey, tls13NextSecret, tls13TrafficKey } from './tls13-keys.js';
+
+export interface TlsStats {
+  /** TLS connections seen. */
+  tlsFlows: number;
+  /** Connections with at least one record decrypted with the key log's secrets. */
+  tlsDecrypted: number;
+  /** Connections whose client random has no (usable) secret in the key log. */
+  tlsNoKey: number;
+  /** Connections with a version or cipher suite we do not decrypt (CBC, …). */
+  tlsUnsupported: number;
+  /** Connections seen without their ClientHello / ServerHello (capture started mid-way, a gap). */
+  tlsNoHandshake: number;
+  /** Protected records that did not authenticate (corrupted, or a wrong key): skipped. */
+  tlsBadRecords: number;
+  /** Records decrypted. */
+  tlsRecords: number;
+  /** Directions given up at a gap in the TCP stream (record boundaries and sequence numbers lost). */
+  tlsGaps: number;
+}
+
+export function newTlsStats(): TlsStats {
+  return {
+    tlsFlows: 0,
+    tlsDecrypted: 0,
+    tlsNoKey: 0,
+    tlsUnsupported: 0,
+    tlsNoHandshake: 0,
+    tlsBadRecords: 0,
+    tlsRecords: 0,
+    tlsGaps: 0,
+  };
+}
+
+type Status = 'handshake' | 'keys' | 'no-key' | 'unsupported' | 'no-handshake';
+type Side = 'client' | 'server';
+
+/** Epochs of one direction: 0 in the clear, 1 handshake keys (1.3), 2 application keys. */
+const CLEAR = 0;
+const HANDSHAKE = 1;
+const APPLICATION = 2;
+
+export class TlsConnection {
+  status: Status = 'handshake';
+  version = 0;
+  suite: CipherSuite | null = null;
+  private clientRandom: Uint8Array | null = null;
+  private secrets: TlsSecrets | null = null;
+  private tls12: { client: TrafficKey; server: TrafficKey } | null = null;
+  private decrypted = false;
+  /** Directions reading this connection (it is forgotten when none is left). */
+  refs = 0;
+
+  constructor(
+    private readonly keys: TlsKeyLog | null,
+    private readonly stats: TlsStats,
+  ) {
+    stats.tlsFlows++;
+  }
+
+  clientHello(random: Uint8Array): void {
+    // A new ClientHello on the same addresses (the port reused) starts over.
+    if (this.status !== 'handshake') {
+      this.status = 'handshake';
+      this.stats.tlsFlows++;
+    }
+    this.clientRandom = random;
+    this.secrets = null;
+    this.tls12 = null;
+    this.decrypted = false;
+  }
+
+  serverHello(version: number, suiteId: number, serverRandom: Uint8Array): void {
+    if (this.status !== 'handshake') return;
+    if (this.clientRandom === null) {
+      this.fail('no-handshake');
+      return;
+    }
+    this.version = version;
+    const suite = cipherSuite(suiteId);
+    if (
+      (version !== TLS12 && version !== TLS13) ||
+      suite === undefined ||
+      suite.tls13 !== (version === TLS13)
+    ) {
+      this.fail('unsupported');
+      return;
+    }
+    this.suite = suite;
+    const secrets = this.keys?.get(this.clientRandom);
+    const usable =
+      version === TLS13
+        ? secrets?.clientTraffic0 !== undefined || secrets?.serverTraffic0 !== undefined
+        : secrets?.masterSecret?.length === 48;
+    if (secrets === undefined || !usable) {
+      this.fail('no-key');
+      return;
+    }
+    if (version === TLS12)
+      this.tls12 = tls12KeyBlock(suite, secrets.masterSecret!, this.clientRandom, serverRandom);
+    this.secrets = secrets;
+    this.status = 'keys';
+  }
+
+  fail(status: 'no-key' | 'unsupported' | 'no-handshake'): void {
+    if (this.status !== 'handshake') return;
+    this.status = status;
+    if (status === 'no-key') this.stats.tlsNoKey++;
+    else if (status === 'unsupported') this.stats.tlsUnsupported++;
+    else this.stats.tlsNoHandshake++;
+  }
+
+  /** The traffic secret (1.3) of a side's epoch, or null when the key log lacks it. */
+  secret(side: Side, epoch: number): Uint8Array | null {
+    const s = this.secrets;
+    if (s === null) return null;
+    if (epoch === HANDSHAKE) return (side === 'client' ? s.clientHandshake : s.serverHandshake) ?? null;
+    return (side === 'client' ? s.clientTraffic0 : s.serverTraffic0) ?? null;
+  }
+
+  /** TLS 1.2: the side's write key. */
+  key12(side: Side): TrafficKey | null {
+    return this.tls12 === null ? null : this.tls12[side];
+  }
+
+  decryptedOne(): void {
+    this.stats.tlsRecords++;
+    if (!this.decrypted) {
+      this.decrypted = true;
+      this.stats.tlsDecrypted++;
+    }
+  }
+}
+
+/** What `TlsDirection.drain` says: keep reading, or give the direction up (nothing more to decrypt). */
+export type DrainResult = 'more' | 'give-up';
+
+export class TlsDirection {
+  private side: Side | null = null;
+  private epoch = CLEAR;
+  private key: TrafficKey | null = null;
+  private secret: Uint8Array | null = null;
+  private seq = 0n;
+  private hs = new HandshakeReader();
+
+  constructor(
+    readonly conn: TlsConnection,
+    private readonly stats: TlsStats,
+  ) {
+    conn.refs++;
+  }
+
+  /**
+   * Reads the whole records in `b[i..e)`. Application data is handed to
+   * `onData` with the record's range [from, to). Returns the index after the
+   * last whole record read, and whether to go on.
+   */
+  drain(
+    b: Uint8Array,
+    i: number,
+    e: number,
+    onData: (plain: Uint8Array, from: number, to: number) => void,
+    onLost: () => void,
+  ): { pos: number; result: DrainResult } {
+    for (;;) {
+      if (this.conn.status !== 'handshake' && this.conn.status !== 'keys')
+        return { pos: i, result: 'give-up' };
+      const len = recordLength(b, i, e);
+      if (len === RECORD_NEED_MORE) return { pos: i, result: 'more' };
+      if (len === RECORD_INVALID) {
+        // Not a record header where one must be: the stream is not (or no longer) TLS we can follow.
+        this.conn.fail('no-handshake');
+        return { pos: i, result: 'give-up' };
+      }
+      this.record(b.subarray(i, i + len), i, i + len, onData, onLost);
+      // A record that ended the connection's hopes (no key, …) is left to the caller's not-SIP count.
+      if (this.conn.status !== 'handshake' && this.conn.status !== 'keys')
+        return { pos: i, result: 'give-up' };
+      i += len;
+    }
+  }
+
+  private record(
+    rec: Uint8Array,
+    from: number,
+    to: number,
+    onData: (plain: Uint8Array, from: number, to: number) => void,
+    onLost: () => void,
+  ): void {
+    const type = rec[0];
+    const header = rec.subarray(0, RECORD_HEADER_LEN);
+    const fragment = rec.subarray(RECORD_HEADER_LEN);
+    const conn = this.conn;
+    if (this.epoch === CLEAR) {
+      if (type === CT_HANDSHAKE) {
+        if (!this.hs.push(fragment, (t, body) => this.clearHandshake(t, body))) conn.fail('unsupported');
+        return;
+      }
+      if (type === CT_CHANGE_CIPHER_SPEC) {
+        // RFC 5246 §7.1: records after the sender's ChangeCipherSpec are protected.
+        // RFC 8446 §5: in 1.3 it is only for middlebox compatibility and "MUST simply be dropped".
+        if (conn.status === 'keys' && conn.version === TLS12 && this.side !== null) this.enter(APPLICATION);
+        return;
+      }
+      if (type !== CT_APPLICATION_DATA || conn.status !== 'keys' || this.side === null) {
+        if (this.side === null) conn.fail('no-handshake');
+        return; // an alert in the clear, or a protected record before we know its keys
+      }
+      // RFC 8446 §2: everything after the ServerHello is protected; 1.3 records are application_data outwardly.
+      if (conn.version === TLS13) this.enter(HANDSHAKE);
+      else return;
+    }
+    if (conn.version === TLS12) {
+      if (type === CT_CHANGE_CIPHER_SPEC) return;
+      const plain = this.key === null ? null : openTls12(conn.suite!, this.key, this.seq, header, fragment);
+      this.seq++;
+      if (plain === null) {
+        this.bad(onLost);
+        return;
+      }
+      conn.decryptedOne();
+      if (type === CT_APPLICATION_DATA && plain.length > 0) onData(plain, from, to);
+      return;
+    }
+    // TLS 1.3: ChangeCipherSpec is dropped; everything else is an encrypted TLSInnerPlaintext.
+    if (type === CT_CHANGE_CIPHER_SPEC) return;
+    let inner = this.key === null ? null : openTls13(conn.suite!, this.key, this.seq, header, fragment);
+    this.seq++;
+    if (inner === null && this.epoch === HANDSHAKE) {
+      // The Finished that ends the handshake epoch was lost or damaged, or the key log lacks the
+      // handshake secret: the record may be the first under the application keys.
+      const keep = { key: this.key, seq: this.seq };
+      this.enter(APPLICATION);
+      inner = this.key === null ? null : openTls13(conn.suite!, this.key, this.seq, header, fragment);
+      if (inner !== null) this.seq++;
+      else {
+        this.epoch = HANDSHAKE;
+        this.key = keep.key;
+        this.seq = keep.seq;
+      }
+    }
+    if (inner === null) {
+      this.bad(onLost);
+      return;
+    }
+    conn.decryptedOne();
+    if (inner.type === CT_HANDSHAKE) {
+      if (!this.hs.push(inner.content, (t) => this.protectedHandshake(t))) conn.fail('unsupported');
+    } else if (inner.type === CT_APPLICATION_DATA && this.epoch === APPLICATION && inner.content.length > 0)
+      onData(inner.content, from, to);
+  }
+
+  private bad(onLost: () => void): void {
+    this.stats.tlsBadRecords++;
+    if (this.epoch === APPLICATION) onLost();
+  }
+
+  private clearHandshake(type: number, body: Uint8Array): void {
+    if (type === HS_CLIENT_HELLO) {
+      const ch = parseClientHello(body);
+      if (ch === null) return;
+      this.side = 'client';
+      this.conn.clientHello(ch.random);
+    } else if (type === HS_SERVER_HELLO) {
+      const sh = parseServerHello(body);
+      if (sh === null) return;
+      this.side = 'server';
+      // RFC 8446 §4.1.4: after a HelloRetryRequest the client sends a new ClientHello; the real ServerHello follows.
+      if (!sh.helloRetryRequest) this.conn.serverHello(sh.version, sh.cipherSuite, sh.random);
+    }
+  }
+
+  private protectedHandshake(type: number): void {
+    // RFC 8446 §4.4.4: after its Finished, a side sends with its application traffic keys.
+    if (type === HS_FINISHED && this.epoch === HANDSHAKE) this.enter(APPLICATION);
+    // RFC 8446 §4.6.3: "the sender MUST send all its traffic using the next generation of keys".
+    else if (type === HS_KEY_UPDATE && this.epoch === APPLICATION && this.secret !== null) {
+      this.secret = tls13NextSecret(this.conn.suite!, this.secret);
+      this.key = tls13TrafficKey(this.conn.suite!, this.secret);
+      this.seq = 0n;
+    }
+  }
+
+  private enter(epoch: number): void {
+    this.epoch = epoch;
+    this.seq = 0n;
+    const conn = this.conn;
+    const side = this.side!;
+    if (conn.version === TLS12) {
+      this.key = conn.key12(side);
+      return;
+    }
+    this.secret = conn.secret(side, epoch);
+    this.key = this.secret === null ? null : tls13TrafficKey(conn.suite!, this.secret);
+  }
+
+  /** The direction is forgotten. */
+  release(): void {
+    this.conn.refs--;
+  }
+}
