@@ -10,7 +10,12 @@ import type { Frame } from './capture/frame.js';
 import { createDecoder, type DecoderOptions } from './decode/decoder.js';
 import type { DecodeIssue, HepMeta, Payload } from './decode/payload.js';
 import type { MediaTracker } from './media/media-tracker.js';
-import { createSipExtractor, type ExtractorOptions, type FramedMessage } from './sip/extractor.js';
+import {
+  createSipExtractor,
+  type ExtractorOptions,
+  type ExtractorStats,
+  type FramedMessage,
+} from './sip/extractor.js';
 import type { SipMessage } from './sip/message.js';
 import { parseSip } from './sip/parse.js';
 
@@ -45,6 +50,8 @@ export interface Pipeline {
   /** End of input: releases what the reassemblers still hold. */
   end(): void;
   readonly stats: PipelineStats;
+  /** The SIP stage's counters (stream flows, WebSocket, TLS decryption by reason). */
+  readonly extractorStats: ExtractorStats;
   /** Undecodable frames (bounded list; the count is in stats.decodeErrors). */
   readonly issues: readonly DecodeIssue[];
 }
@@ -92,6 +99,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       stats.decodeErrors = decoder.stats.undecodable;
     },
     stats,
+    extractorStats: extractor.stats,
     get issues() {
       return decoder.issues;
     },

@@ -55,4 +55,6 @@ export interface CaptureInfo {
   frames: number;
   bytes: number;
   warnings: CaptureWarning[];
+  /** NSS key log text of the pcapng Decryption Secrets Blocks read so far (TLS decryption), one entry per block. */
+  tlsKeyLog?: string[];
 }

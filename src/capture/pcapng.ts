@@ -16,6 +16,10 @@ export const BLOCK_SPB = 0x00000003;
 export const BLOCK_NRB = 0x00000004;
 export const BLOCK_ISB = 0x00000005;
 export const BLOCK_EPB = 0x00000006;
+/** Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7). */
+export const BLOCK_DSB = 0x0000000a;
+/** DSB Secrets Type "TLSK": an NSS key log (what `editcap --inject-secrets tls,FILE` writes). */
+export const SECRETS_TLS_KEY_LOG = 0x544c534b;
 
 export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
@@ -158,9 +162,12 @@ export class PcapngReader {
       case BLOCK_SPB:
         this.simplePacket(b, off, len, fileOffset, out);
         return;
+      case BLOCK_DSB:
+        this.decryptionSecrets(b, off, len, fileOffset);
+        return;
       default:
         // §3.1: "A parser that does not understand them can simply ignore
-        // their content." (NRB, ISB, DSB, custom and unknown blocks.)
+        // their content." (NRB, ISB, custom and unknown blocks.)
         return;
     }
   }
@@ -223,6 +230,30 @@ export class PcapngReader {
     }
     this.ifaces.push(makeIface(linkType, snaplen, this.ifaceBase + this.ifaces.length, tsresol, tsOffset));
     if (!this.info.linkTypes.includes(linkType)) this.info.linkTypes.push(linkType);
+  }
+
+  /**
+   * Decryption Secrets Block (§4.7): 8 Secrets Type, 12 Secrets Length, 16
+   * Secrets Data (padded to 32 bits), then options. "TLSK" secrets are an NSS
+   * key log, kept in `info.tlsKeyLog` for the TLS stage; other types (WireGuard,
+   * ZigBee, …) are skipped.
+   */
+  private decryptionSecrets(b: Uint8Array, off: number, len: number, fileOffset: number): void {
+    if (len < 20) {
+      throw new CaptureError(this.name, fileOffset, `decryption secrets block too short (${len} bytes)`);
+    }
+    const type = this.u32(b, off + 8);
+    const secretsLen = this.u32(b, off + 12);
+    if (secretsLen > len - 20) {
+      this.info.warnings.push({
+        offset: fileOffset + 12,
+        message: 'decryption secrets run past their block',
+      });
+      return;
+    }
+    if (type !== SECRETS_TLS_KEY_LOG) return;
+    const text = new TextDecoder('latin1').decode(b.subarray(off + 16, off + 16 + secretsLen));
+    (this.info.tlsKeyLog ??= []).push(text);
   }
 
   /** Enhanced Packet Block (§4.3) or obsolete Packet Block (Appendix A): same layout up to the data. */

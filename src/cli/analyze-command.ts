@@ -1,6 +1,6 @@
 /** `sipscope analyze FILE [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as CSV, or one call's ladder. */
 
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,15 @@ export async function runAnalyze(
   const csv = values.csv === true;
   const callId = values.call;
   const streamId = values.stream;
+  let tlsKeyLog: string | undefined;
+  if (values['tls-keylog'] !== undefined) {
+    try {
+      tlsKeyLog = readFileSync(values['tls-keylog'], 'latin1');
+    } catch (e) {
+      process.stderr.write(`sipscope analyze: cannot read the TLS key log: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (csv && (json || callId !== undefined || streamId !== undefined)) {
     process.stderr.write(
       'sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n',
@@ -70,7 +79,7 @@ export async function runAnalyze(
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, csv, callId, streamId }, out, worker, parallel);
+    return await analyze(file, { json, csv, callId, streamId, tlsKeyLog }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -83,7 +92,14 @@ async function analyze(
     csv,
     callId,
     streamId,
-  }: { json: boolean; csv: boolean; callId: string | undefined; streamId: string | undefined },
+    tlsKeyLog,
+  }: {
+    json: boolean;
+    csv: boolean;
+    callId: string | undefined;
+    streamId: string | undefined;
+    tlsKeyLog: string | undefined;
+  },
   out: Output,
   worker: MessagesWorker | null,
   parallel: Readonly<ParallelJsonOptions>,
@@ -102,6 +118,7 @@ async function analyze(
   const sdp = callId !== undefined && !json ? new SdpByMessage() : undefined;
   try {
     result = await analyzeCapture(file, {
+      tlsKeyLog,
       onMessage: listMessages
         ? (msg, id, table) => {
             const rec = table.get(id);
@@ -173,6 +190,7 @@ export const ANALYZE_OPTIONS = {
   csv: { type: 'boolean' },
   call: { type: 'string' },
   stream: { type: 'string' },
+  'tls-keylog': { type: 'string' },
 } as const;
 
 function parse(args: string[]) {
@@ -183,6 +201,19 @@ function textLine(r: MessageRecord, startLine: string, t0: number): string {
   const t = (r.ts - t0).toFixed(6).padStart(12);
   const line = startLine.length > 80 ? `${startLine.slice(0, 77)}...` : startLine;
   return `${String(r.frame).padStart(7)} ${t}  ${r.src} -> ${r.dst}  ${r.transport.toUpperCase()}  ${line}  ${r.callId ?? '-'}${r.malformed ? '  [malformed]' : ''}`;
+}
+
+/** SIP over TLS: how many connections were decrypted, and why the others were not. */
+function tlsLine(r: AnalysisResult): string {
+  const t = r.tls;
+  const why = [
+    `${t.tlsNoKey} without a key`,
+    ...(t.tlsUnsupported > 0 ? [`${t.tlsUnsupported} unsupported (not an AEAD suite of TLS 1.2/1.3)`] : []),
+    ...(t.tlsNoHandshake > 0 ? [`${t.tlsNoHandshake} without their handshake`] : []),
+    ...(t.tlsBadRecords > 0 ? [`${t.tlsBadRecords} records failed to authenticate`] : []),
+    ...(t.tlsGaps > 0 ? [`${t.tlsGaps} directions stopped at a gap`] : []),
+  ];
+  return `TLS connections: ${t.tlsFlows} (${t.tlsDecrypted} decrypted, ${why.join(', ')})`;
 }
 
 function summary(r: AnalysisResult): string {
@@ -205,6 +236,7 @@ function summary(r: AnalysisResult): string {
           `RTP streams: ${r.streams.length} (${r.streams.reduce((n, x) => n + x.packets, 0)} RTP and ${r.rtcpPackets} RTCP packets on the addresses the SDP announced)`,
         ]
       : []),
+    ...(r.tls.tlsFlows > 0 ? [tlsLine(r)] : []),
     `requests: ${methods || '-'}`,
     `responses: ${codes || '-'}`,
     '',

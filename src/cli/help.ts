@@ -1,7 +1,7 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID]
+  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG]
                                      analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -37,6 +37,13 @@ analyze
                     time, sequence, RTP timestamp, payload type, delta,
                     jitter, skew and status (wrong sequence, lost before it,
                     payload type change, marker); with --json, as JSON
+    --tls-keylog KEYLOG
+                    decrypt SIP over TLS with this NSS key log (what
+                    SSLKEYLOGFILE makes a client write; Wireshark's
+                    tls.keylog_file): TLS 1.3 and TLS 1.2 AEAD suites
+                    (AES-GCM, ChaCha20-Poly1305); a pcapng's own Decryption
+                    Secrets Blocks are used without it. The summary counts
+                    the TLS connections decrypted and those without a key
   Exit codes: 0 ok; 2 unreadable file, bad usage or no such call or stream
   (one line on stderr, nothing on stdout).
 

@@ -15,6 +15,8 @@ import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
 import { MessageCounts } from '../sip/message-counts.js';
+import { TlsKeyLog } from '../tls/keylog.js';
+import type { TlsStats } from '../tls/session.js';
 import { MessageTable } from './message-table.js';
 
 export interface AnalysisStats {
@@ -47,12 +49,19 @@ export interface AnalysisResult {
   rtcpPackets: number;
   /** Recoverable problems with the file (a truncated last record, …). */
   warnings: string[];
+  /** SIP over TLS: connections seen, decrypted, and why the others were not (src/tls/session.ts). */
+  tls: TlsStats;
 }
 
 export interface AnalyzeOptions {
   decoder?: PipelineOptions['decoder'];
   /** Called with each parsed message once it is in the table (for callers that keep or show more). */
   onMessage?: (msg: SipMessage, id: number, table: MessageTable) => void;
+  /**
+   * An NSS key log's text (SSLKEYLOGFILE) to decrypt SIP over TLS with. The
+   * secrets of a pcapng's Decryption Secrets Blocks are used with or without it.
+   */
+  tlsKeyLog?: string;
 }
 
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -77,12 +86,13 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       analyzer.onStream(st, messages.callOf(st.setup));
     },
   });
+  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
   const pipeline = createPipeline({
     decoder: opts.decoder,
     media,
     // Nothing here keeps a message past onMessage (records hold copies), and openCapture never
     // reuses a chunk: datagrams need no copy of their own unless a caller's onMessage may keep them.
-    extractor: { datagramViews: opts.onMessage === undefined },
+    extractor: { datagramViews: opts.onMessage === undefined, tlsKeys },
     onMessage(msg, id) {
       messages.add(msg);
       const c = correlator.push(msg, id);
@@ -96,6 +106,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const reader = openCapture(file);
+  tlsKeys.follow(reader.info);
   for await (const frames of reader.batches())
     for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
   pipeline.end();
@@ -137,6 +148,20 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     streams,
     rtcpPackets: media.rtcpPackets,
     warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+    tls: tlsStatsOf(pipeline.extractorStats),
+  };
+}
+
+function tlsStatsOf(s: TlsStats): TlsStats {
+  return {
+    tlsFlows: s.tlsFlows,
+    tlsDecrypted: s.tlsDecrypted,
+    tlsNoKey: s.tlsNoKey,
+    tlsUnsupported: s.tlsUnsupported,
+    tlsNoHandshake: s.tlsNoHandshake,
+    tlsBadRecords: s.tlsBadRecords,
+    tlsRecords: s.tlsRecords,
+    tlsGaps: s.tlsGaps,
   };
 }
 

@@ -43,6 +43,7 @@ import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js
 import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
+import { TlsKeyLog } from '../tls/keylog.js';
 import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
@@ -186,6 +187,9 @@ async function analyse(
     placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read),
     file,
   );
+  // SIP over TLS: the keys of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
+  const tlsKeys = new TlsKeyLog();
+  tlsKeys.follow(reader.info);
 
   const counts = new MessageCounts();
   let messages = 0;
@@ -377,7 +381,7 @@ async function analyse(
   const pipeline = createPipeline({
     // Nothing keeps a message past onMessage (records and rows hold copies), and fileChunks reads
     // each chunk into a fresh buffer: a datagram's message can be a view of its frame's bytes.
-    extractor: { datagramViews: true },
+    extractor: { datagramViews: true, tlsKeys },
     media,
     onMessage(msg, id) {
       const ts = msg.source?.ts;
