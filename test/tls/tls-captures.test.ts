@@ -1,0 +1,131 @@
+/**
+ * SIP over TLS end to end on real captures (test/fixtures/make-tls-captures.mjs):
+ * a REGISTER/200 and an INVITE/200/ACK/BYE/200, the INVITE in two records and
+ * the ACK and the BYE in one.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCaptureBytes } from '../../src/capture/capture-parser.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+
+const DIR = join(import.meta.dirname, '../fixtures/tls');
+const tmp = mkdtempSync(join(tmpdir(), 'sipscope-tls-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+type Result = Awaited<ReturnType<typeof analyzeCapture>>;
+const all = (r: Result) => Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i));
+const keylog = (name: string): string => readFileSync(join(DIR, `${name}.keylog`), 'latin1');
+
+const CASES = [
+  { name: 'tls13-aes128gcm', what: 'TLS 1.3 TLS_AES_128_GCM_SHA256', port: 15162 },
+  { name: 'tls13-aes256gcm', what: 'TLS 1.3 TLS_AES_256_GCM_SHA384', port: 15161 },
+  { name: 'tls13-chacha', what: 'TLS 1.3 TLS_CHACHA20_POLY1305_SHA256', port: 15163 },
+  { name: 'tls12-aes128gcm', what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', port: 15164 },
+  { name: 'tls12-aes256gcm', what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', port: 15165 },
+  { name: 'tls12-chacha', what: 'TLS 1.2 ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', port: 15166 },
+];
+
+const START = ['REGISTER', '200', 'INVITE', '200', 'ACK', 'BYE', '200'];
+
+function startOf(m: { method?: string; status?: number }): string {
+  return m.method ?? String(m.status);
+}
+
+function tsharkAvailable(): boolean {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** tshark's SIP messages as `frame start` lines (a frame holding two messages lists both). */
+function tsharkMessages(file: string, port: number, keys: string | null): string[] {
+  const args = ['-r', file, '-d', `tcp.port==${port},tls`, '-d', `tls.port==${port},sip`, '-Y', 'sip'];
+  if (keys !== null) args.push('-o', `tls.keylog_file:${keys}`);
+  args.push('-T', 'fields', '-e', 'frame.number', '-e', 'sip.Method', '-e', 'sip.Status-Code');
+  const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const lines: string[] = [];
+  for (const line of out.split('\n').filter((l) => l !== '')) {
+    const [frame, methods, codes] = line.split('\t');
+    // One record with a request then a request: tshark lists the methods of the frame.
+    for (const x of [...methods.split(','), ...codes.split(',')].filter((s) => s !== ''))
+      lines.push(`${frame} ${x}`);
+  }
+  return lines;
+}
+
+describe('SIP over TLS decrypted with a key log (RFC 8446 §5.2, RFC 5246 §6.2.3.3)', () => {
+  for (const c of CASES) {
+    it(`${c.what}: every SIP message is found with transport tls, in its calls`, async () => {
+      const r = await analyzeCapture(join(DIR, `${c.name}.pcap`), { tlsKeyLog: keylog(c.name) });
+      const msgs = all(r);
+      expect(msgs.map(startOf)).toEqual(START);
+      expect(new Set(msgs.map((m) => m.transport))).toEqual(new Set(['tls']));
+      // The ACK and the BYE came in one record, so in one frame.
+      expect(msgs[4].frame).toBe(msgs[5].frame);
+      expect(r.stats).toMatchObject({ calls: 2, dialogs: 1, transactions: 4, malformed: 0 });
+      expect(r.calls.map((x) => [x.kind, x.state])).toEqual([
+        ['registration', 'completed'],
+        ['call', 'completed'],
+      ]);
+      expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 1, tlsNoKey: 0, tlsBadRecords: 0 });
+    });
+
+    it.skipIf(!tsharkAvailable())(
+      `${c.what}: the same messages in the same frames as tshark with tls.keylog_file`,
+      async () => {
+        const file = join(DIR, `${c.name}.pcap`);
+        const r = await analyzeCapture(file, { tlsKeyLog: keylog(c.name) });
+        const ours = all(r).map((m) => `${m.frame} ${startOf(m)}`);
+        const theirs = tsharkMessages(file, c.port, join(DIR, `${c.name}.keylog`));
+        expect(ours.sort()).toEqual(theirs.sort());
+      },
+    );
+  }
+
+  it('without the key log a TLS connection is counted tlsNoKey and no SIP is found', async () => {
+    const r = await analyzeCapture(join(DIR, 'tls13-aes128gcm.pcap'));
+    expect(r.messages.length).toBe(0);
+    expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 0, tlsNoKey: 1 });
+    const r12 = await analyzeCapture(join(DIR, 'tls12-aes128gcm.pcap'), {
+      tlsKeyLog: keylog('tls13-aes128gcm'),
+    });
+    expect(r12.messages.length).toBe(0);
+    expect(r12.tls).toMatchObject({ tlsFlows: 1, tlsNoKey: 1 });
+  });
+
+  it('RFC 5246 §6.2.3.2: a CBC suite is not decrypted but counted tlsUnsupported', async () => {
+    const r = await analyzeCapture(join(DIR, 'tls12-cbc.pcap'), { tlsKeyLog: keylog('tls12-cbc') });
+    expect(r.messages.length).toBe(0);
+    expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 0, tlsUnsupported: 1, tlsNoKey: 0 });
+  });
+
+  it('pcapng Decryption Secrets Block (TLSK): the capture decrypts with its own keys, no key log given', async () => {
+    const r = await analyzeCapture(join(DIR, 'tls13-aes128gcm-dsb.pcapng'));
+    expect(all(r).map(startOf)).toEqual(START);
+    expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 1 });
+  });
+
+  it('RFC 8446 §5.2: a record that fails to authenticate is counted, its message lost, and the rest of the flow still decrypts', async () => {
+    const name = 'tls13-aes128gcm';
+    const bytes = readFileSync(join(DIR, `${name}.pcap`));
+    const good = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylog(name) });
+    // The INVITE's 200 OK: flip the last byte of its frame (the record's authentication tag).
+    const target = all(good)[3];
+    expect(target.status).toBe(200);
+    const frame = parseCaptureBytes(bytes, name).frames.find((f) => f.no === target.frame)!;
+    const copy = Buffer.from(bytes);
+    const last = frame.fileOffset + 16 + frame.data.length - 1; // pcap record header is 16 bytes
+    copy[last] ^= 0xff;
+    const file = join(tmp, 'corrupted.pcap');
+    writeFileSync(file, copy);
+    const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+    expect(r.tls).toMatchObject({ tlsDecrypted: 1, tlsBadRecords: 1 });
+    expect(all(r).map(startOf)).toEqual(['REGISTER', '200', 'INVITE', 'ACK', 'BYE', '200']);
+  });
+});
