@@ -65,7 +65,7 @@ describe('bundled samples', () => {
   it('rtcp-loss-after-capture.pcap: what the RTCP said about each stream, as tshark reads it (RFC 3550 §6.4.1)', async () => {
     const r = await analyzeCapture(new URL('rtcp-loss-after-capture.pcap', dir).pathname);
     expect(r.rtcpPackets).toBe(4);
-    // tshark 4.x (rtcp.show_roundtrip_calculation): fraction 7 and 31 of 256, cumulative 7 then 25, round trips 41 and 1 ms.
+    // tshark 4.x (rtcp.show_roundtrip_calculation): fraction 0 and 31 of 256, cumulative 0 then 25, round trips 41 and 1 ms.
     expect(r.streams.map((s) => [s.ssrc, s.lost, s.rtcp])).toEqual([
       [
         '0x5E6F7082',
@@ -74,6 +74,7 @@ describe('bundled samples', () => {
           reports: 2,
           maxFractionLostPercent: 0,
           cumulativeLost: 0,
+          lostBetweenReports: 0,
           maxJitterMs: 1,
           // DLSR is in 1/65536 s: 4.899 s is 321,061 of them, 4.899002 s.
           roundTrips: 1,
@@ -89,6 +90,7 @@ describe('bundled samples', () => {
           reports: 2,
           maxFractionLostPercent: 12.1,
           cumulativeLost: 25,
+          lostBetweenReports: 25,
           maxJitterMs: 3,
           // 60 ms is 3,932 of them, 59.998 ms.
           roundTrips: 2,

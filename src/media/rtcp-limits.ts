@@ -12,15 +12,18 @@ export const RTCP_LOSS_MIN_SHARE = 0.01;
 
 /**
  * The packets the stream's receiver reported lost (RTCP, RFC 3550 §6.4.1)
- * beyond those the capture point found missing, when they are enough to
- * report; 0 otherwise.
+ * while the capture ran — the growth of its cumulative count from the first
+ * report the capture holds to the last, since the count runs from the start
+ * of reception — beyond all those the capture point found missing, when
+ * they are enough to report; 0 otherwise. Losses before the first report
+ * are left out on both sides but the capture's: it errs towards silence.
  */
 export function lostPastCapture(s: {
   lost: number;
   expected: number;
-  rtcp?: { cumulativeLost: number | null };
+  rtcp?: { lostBetweenReports: number | null };
 }): number {
-  const reported = s.rtcp?.cumulativeLost;
+  const reported = s.rtcp?.lostBetweenReports;
   if (reported == null) return 0;
   const beyond = reported - Math.max(s.lost, 0);
   return beyond >= RTCP_LOSS_MIN_PACKETS && beyond >= RTCP_LOSS_MIN_SHARE * s.expected ? beyond : 0;

@@ -27,6 +27,13 @@ export interface RtcpSummary {
   maxFractionLostPercent: number | null;
   /** The last report's cumulative number of packets lost (RFC 3550 §6.4.1; negative: duplicates). */
   cumulativeLost: number | null;
+  /**
+   * How much that count grew from the first report the capture holds to the
+   * last: the losses of the time the capture saw. The cumulative count runs
+   * from the start of reception, which may be before the capture began (or
+   * before a live stream idle for a minute was split into a new record).
+   */
+  lostBetweenReports: number | null;
   /** Largest interarrival jitter reported, in ms of the stream's clock (null also when the clock is unknown). */
   maxJitterMs: number | null;
   /** Round trips reckoned from a report's LSR and DLSR and the sender report it names. */
@@ -41,6 +48,7 @@ interface Acc {
   reports: number;
   maxFraction: number;
   cumulativeLost: number;
+  firstCumulativeLost: number;
   maxJitter: number;
   roundTrips: number;
   rttSum: number;
@@ -60,6 +68,7 @@ const newAcc = (): Acc => ({
   reports: 0,
   maxFraction: 0,
   cumulativeLost: 0,
+  firstCumulativeLost: 0,
   maxJitter: 0,
   roundTrips: 0,
   rttSum: 0,
@@ -121,6 +130,7 @@ export class RtcpReports {
         const a = this.acc(key);
         a.reports++;
         if (b.fractionLost > a.maxFraction) a.maxFraction = b.fractionLost;
+        if (a.reports === 1) a.firstCumulativeLost = b.cumulativeLost;
         a.cumulativeLost = b.cumulativeLost;
         if (b.jitter > a.maxJitter) a.maxJitter = b.jitter;
         if (b.lsr === 0) continue;
@@ -159,6 +169,7 @@ export class RtcpReports {
       reports: a.reports,
       maxFractionLostPercent: reported ? Math.round((a.maxFraction / 256) * 1000) / 10 : null,
       cumulativeLost: reported ? a.cumulativeLost : null,
+      lostBetweenReports: reported ? a.cumulativeLost - a.firstCumulativeLost : null,
       maxJitterMs: reported && clockRate > 0 ? round3((a.maxJitter / clockRate) * 1000) : null,
       roundTrips: a.roundTrips,
       meanRoundTripMs: a.roundTrips > 0 ? round3(a.rttSum / a.roundTrips) : null,

@@ -63,7 +63,7 @@ export interface StoryStream {
   lostPercent: number;
   /** Absent from older analyses and from streams without RTCP (media/rtcp-reports.ts). */
   expected?: number;
-  rtcp?: { cumulativeLost: number | null; maxFractionLostPercent: number | null };
+  rtcp?: { lostBetweenReports: number | null; maxFractionLostPercent: number | null };
 }
 
 export interface StoryFinding {
@@ -352,7 +352,7 @@ function mediaStory(streams: readonly StoryStream[], who: Who, answered: boolean
     const past = s.expected === undefined ? 0 : lostPastCapture({ ...s, expected: s.expected });
     if (past > 0)
       out.push(
-        `${who(s.dst)} reported in RTCP that ${s.rtcp!.cumulativeLost} of the packets ${who(s.src)} sent it were lost (up to ${s.rtcp!.maxFractionLostPercent}% in one interval), ${past} more than the capture saw: lost after the capture point (RFC 3550 §6.4.1).`,
+        `${who(s.dst)} reported in RTCP that ${s.rtcp!.lostBetweenReports} of the packets ${who(s.src)} sent it were lost while the capture ran (up to ${s.rtcp!.maxFractionLostPercent}% in one interval), ${past} more than the capture saw: lost after the capture point (RFC 3550 §6.4.1).`,
       );
   }
   return out;

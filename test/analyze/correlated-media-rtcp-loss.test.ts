@@ -82,6 +82,8 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
       reports: 2,
       maxFractionLostPercent: 7.8,
       cumulativeLost: 20,
+      // 8 counted by the first report the capture holds, 20 by the last: 12 lost while it ran.
+      lostBetweenReports: 12,
       maxJitterMs: 5,
       // 100 ms between SR and RR at the capture point, less DLSR 3277/65536 s (50.003 ms).
       roundTrips: 2,
@@ -92,7 +94,7 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
     expect(streams.find((x) => x.ssrc === '0x0000000B')!.rtcp).toBeUndefined();
     expect(findings.map((f) => [f.severity, f.messages, f.call])).toEqual([['warning', [3], 0]]);
     expect(findings[0].text).toBe(
-      'the receiver of audio RTP 10.0.0.1:49170 → 10.0.0.2:3456 (SSRC 0x0000000A) reported 20 packets lost in its RTCP (up to 7.8% in one report interval, 2 reports), where the capture point saw no loss of 499 expected: lost after the capture point',
+      'the receiver of audio RTP 10.0.0.1:49170 → 10.0.0.2:3456 (SSRC 0x0000000A) reported in its RTCP 12 packets lost from its first report in the capture to its last (20 since it began receiving, up to 7.8% in one report interval, 2 reports), where the capture point saw no loss of 499 expected: lost after the capture point',
     );
   });
 
@@ -101,7 +103,7 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
     const { streams, findings } = await analysed(
       rtpFrames({ ...aToB, lost }),
       rtpFrames(bToA),
-      reports(() => 20),
+      reports((i) => 20 * i),
     );
     expect(streams.find((x) => x.ssrc === '0x0000000A')!.lost).toBe(20);
     expect(findings).toEqual([]);
@@ -113,10 +115,24 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
         await analysed(
           rtpFrames(aToB),
           rtpFrames(bToA),
-          reports(() => 3),
+          reports((i) => 3 * i),
         )
       ).findings,
     ).toEqual([]);
+  });
+
+  it('must not: losses counted before the capture began (the cumulative count runs from the start of reception, RFC 3550 §6.4.1)', async () => {
+    // The first report the capture holds already says 40 lost, the next no more: none while it ran.
+    const { streams, findings } = await analysed(
+      rtpFrames(aToB),
+      rtpFrames(bToA),
+      reports(() => 40),
+    );
+    expect(streams.find((x) => x.ssrc === '0x0000000A')!.rtcp).toMatchObject({
+      cumulativeLost: 40,
+      lostBetweenReports: 0,
+    });
+    expect(findings).toEqual([]);
   });
 
   it('must not: no RTCP at all (no rtcp figures on the streams either)', async () => {
@@ -147,7 +163,7 @@ describe('media.rtcp-loss: the receiver reported losses the capture point did no
         const at = t0 + 6 + 5 * i;
         const ntp = 3_900_000_000 + at - T0;
         rtcp.push(rtcpFrame(aRtcp, bRtcp, at, rtcpSr(0xa, ntp, 200 + 250 * i)));
-        const block = { ssrc: 0xa, cumulativeLost: lost, lsr: ntpMiddle(ntp), dlsr: 3277 };
+        const block = { ssrc: 0xa, cumulativeLost: lost * i, lsr: ntpMiddle(ntp), dlsr: 3277 };
         rtcp.push(rtcpFrame(bRtcp, aRtcp, at + 0.1, rtcpRr(0xb, [block])));
       }
       return [

@@ -63,7 +63,7 @@ describe.skipIf(!chromiumPresent)('RTCP reports in the call view', () => {
     await page().locator(`tr.rtp-row[data-stream-id="${alice.id}"] td.dir`).click();
     await page().locator(`.inspector-stream[data-inspected-stream="${alice.id}"]`).waitFor();
     expect(await fact('RTCP: receiver reported lost').textContent()).toBe(
-      '25 (at most 12.1% in one interval; 2 reports) — ⚠ 25 more than the capture saw: lost after the capture point',
+      '25 since it began receiving, 25 while captured (at most 12.1% in one interval; 2 reports) — ⚠ 25 more than the capture saw: lost after the capture point',
     );
     expect(await fact('RTCP: receiver reported lost').getAttribute('class')).toContain('sev-warning');
     expect(await fact('RTCP: receiver reported jitter max').textContent()).toBe('3.000 ms');

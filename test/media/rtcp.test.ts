@@ -114,8 +114,9 @@ describe('RTCP reports by stream', () => {
       reports: 2,
       // 26/256, the larger of the two intervals.
       maxFractionLostPercent: 10.2,
-      // The last report's.
+      // The last report's, and how much it grew since the first one captured (12 → 14).
       cumulativeLost: 14,
+      lostBetweenReports: 2,
       // 160 timestamp units of an 8,000 Hz clock.
       maxJitterMs: 20,
       // 150 ms between SR and RR at the capture point, less DLSR 6554/65536 s: 49.994 ms.
@@ -144,6 +145,7 @@ describe('RTCP reports by stream', () => {
       reports: 1,
       maxFractionLostPercent: 0,
       cumulativeLost: 0,
+      lostBetweenReports: 0,
       maxJitterMs: null,
       roundTrips: 0,
       meanRoundTripMs: null,

@@ -158,12 +158,14 @@ describe('what happened in a call: one sentence a step, from the contract fields
     const streams = (doc as unknown as { streams: StoryStream[] }).streams;
     const d = detailOf(doc, 0);
     const rtcpSentence =
-      'BobPhone/2.0 (10.0.0.2:3456) reported in RTCP that 25 of the packets AliceUA/1.0 (10.0.0.1:49170) sent it were lost (up to 12.1% in one interval), 25 more than the capture saw: lost after the capture point (RFC 3550 §6.4.1).';
+      'BobPhone/2.0 (10.0.0.2:3456) reported in RTCP that 25 of the packets AliceUA/1.0 (10.0.0.1:49170) sent it were lost while the capture ran (up to 12.1% in one interval), 25 more than the capture saw: lost after the capture point (RFC 3550 §6.4.1).';
     expect(callStory(d.call, d.messages, streams, d.findings).sentences).toEqual(
       expect.arrayContaining(['RTP flowed both ways (PCMU/8000, 998 packets in 2 streams).', rtcpSentence]),
     );
     // The same 25 counted missing at the capture point: lost before it, told once as such.
-    const seen = streams.map((s) => (s.rtcp?.cumulativeLost === 25 ? { ...s, lost: 25, lostPercent: 5 } : s));
+    const seen = streams.map((s) =>
+      s.rtcp?.lostBetweenReports === 25 ? { ...s, lost: 25, lostPercent: 5 } : s,
+    );
     const told = callStory(d.call, d.messages, seen, d.findings).sentences;
     expect(told).toContain(
       '10.0.0.1:49170 → 10.0.0.2:3456 lost 25 of its packets (5%) before the capture point.',

@@ -133,6 +133,7 @@ describe("an RTP stream's details", () => {
       reports: 12,
       maxFractionLostPercent: 30.1,
       cumulativeLost: 76,
+      lostBetweenReports: 76,
       maxJitterMs: 10.875,
       roundTrips: 11,
       meanRoundTripMs: 22.707,
@@ -144,7 +145,7 @@ describe("an RTP stream's details", () => {
       {
         key: 'RTCP: receiver reported lost',
         value:
-          '76 (at most 30.1% in one interval; 12 reports) — ⚠ 76 more than the capture saw: lost after the capture point',
+          '76 since it began receiving, 76 while captured (at most 30.1% in one interval; 12 reports) — ⚠ 76 more than the capture saw: lost after the capture point',
         warn: true,
       },
       { key: 'RTCP: receiver reported jitter max', value: '10.875 ms' },
@@ -159,7 +160,7 @@ describe("an RTP stream's details", () => {
     const seen = streamFacts({ ...base, lost: 76, packets: 1226, rtcp }, { t0: 100 });
     expect(seen.facts.find((x) => x.key === 'RTCP: receiver reported lost')).toEqual({
       key: 'RTCP: receiver reported lost',
-      value: '76 (at most 30.1% in one interval; 12 reports)',
+      value: '76 since it began receiving, 76 while captured (at most 30.1% in one interval; 12 reports)',
       warn: false,
     });
     // A sender report alone: no receiver figures.
@@ -171,6 +172,7 @@ describe("an RTP stream's details", () => {
           reports: 0,
           maxFractionLostPercent: null,
           cumulativeLost: null,
+          lostBetweenReports: null,
           maxJitterMs: null,
           roundTrips: 0,
           meanRoundTripMs: null,

@@ -21,8 +21,10 @@ export const mediaRtcpLoss: CorrelatedRule = {
     'receiver reports more losses than the capture saw, the packets were there when they passed the capture ' +
     'point and were lost after it: on the network between the capture point and the receiver (a congested ' +
     'access link, Wi-Fi, a firewall or media relay dropping), or in the receiver itself. The capture cannot ' +
-    'show that loss; the RTCP of the other end can. sipscope reports a stream whose receiver reported at ' +
-    'least 5 packets, and 1% of those expected, lost beyond what the capture counted.',
+    'show that loss; the RTCP of the other end can. The count a report gives runs from the start of reception, ' +
+    'which may be before the capture began: sipscope takes how much it grew from the first report in the ' +
+    'capture to the last, and reports a stream whose receiver lost that way at least 5 packets, and 1% of ' +
+    'those expected, beyond all the capture counted missing.',
   scope: 'correlated',
   on: ['stream'],
   check(model) {
@@ -35,7 +37,7 @@ export const mediaRtcpLoss: CorrelatedRule = {
     const seen = s.lost > 0 ? `${s.lost} lost` : 'no loss';
     return [
       {
-        text: `the receiver of ${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) reported ${r.cumulativeLost} packets lost in its RTCP (up to ${r.maxFractionLostPercent}% in one report interval, ${r.reports} reports), where the capture point saw ${seen} of ${s.expected} expected: lost after the capture point`,
+        text: `the receiver of ${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) reported in its RTCP ${r.lostBetweenReports} packets lost from its first report in the capture to its last (${r.cumulativeLost} since it began receiving, up to ${r.maxFractionLostPercent}% in one report interval, ${r.reports} reports), where the capture point saw ${seen} of ${s.expected} expected: lost after the capture point`,
         messages: [s.setup],
         call: ev.call,
       },

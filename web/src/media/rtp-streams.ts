@@ -236,7 +236,7 @@ function rtcpFacts(s: RtpStream, pastCapture: number): StreamFact[] {
       {
         key: 'RTCP: receiver reported lost',
         value:
-          `${countText(r.cumulativeLost)} (at most ${r.maxFractionLostPercent}% in one interval; ${countText(r.reports)} reports)` +
+          `${countText(r.cumulativeLost)} since it began receiving, ${countText(r.lostBetweenReports ?? 0)} while captured (at most ${r.maxFractionLostPercent}% in one interval; ${countText(r.reports)} reports)` +
           (pastCapture > 0
             ? ` — ⚠ ${countText(pastCapture)} more than the capture saw: lost after the capture point`
             : ''),
