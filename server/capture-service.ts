@@ -232,6 +232,8 @@ export class CaptureService {
     this.jobs.delete(id);
     await job?.cancel();
     await this.store.deleteCapture(id);
+    // A stopped live capture's ring (its frame numbers per file) is let go with it.
+    this.keptFrames.delete(id);
     if (this.ownsFile(c.path)) await rm(c.path, { force: true });
     this.wakeWaiters(id);
     this.events.now(id, 'capture:deleted', { id });

@@ -122,12 +122,20 @@ export function callsRouter(service: CaptureService): Router {
     }
     const wanted = lists.length === 1 ? lists[0] : mergeFrames(lists);
     const source = frameSourceOf(service, c, 'the frames');
-    let out: ReturnType<typeof exportFrames>;
+    let frames: Awaited<ReturnType<typeof collectFrames>>;
     try {
-      out = exportFrames(await collectFrames(source, wanted));
+      frames = await collectFrames(source, wanted);
     } catch (e) {
       throw fileGone(c.id, e);
     }
+    // Kept frames (a live capture's ring) may not hold the call's: HEP brought its messages, or its files
+    // were rotated out since. An empty file would look like a capture of nothing.
+    if (frames.length === 0 && wanted.length > 0 && typeof source !== 'string')
+      throw new HttpError(
+        410,
+        `none of the ${wanted.length} frames of call ${callId} in capture ${c.id} is in the --live-pcap ring: its messages came over HEP (not written there), or the files holding them were deleted as the ring rotated`,
+      );
+    const out = exportFrames(frames);
     const ext = out.format;
     res.setHeader('Content-Type', ext === 'pcap' ? 'application/vnd.tcpdump.pcap' : 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${stem}.${ext}"`);

@@ -26,10 +26,11 @@ import { readCaptureStream } from '../../src/capture/read-file.js';
 import { createDecoder } from '../../src/decode/decoder.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
+import { basicCall } from '../fixtures/flows/index.js';
 import { toneBytes } from '../fixtures/g711-encode.js';
 import { rtpPacket } from '../fixtures/rtp-frames.js';
 import { getJson, settled, type TestServer, testServer, uploadRaw } from '../server/helpers.js';
-import { until } from './hep-send.js';
+import { sendHep, until } from './hep-send.js';
 import { freePort, liveSkipReason } from './sipp.js';
 
 const skip = liveSkipReason(false);
@@ -217,6 +218,47 @@ describe.skipIf(skip !== null)(
       expect(upWav.status).toBe(200);
       expect(audio.length).toBeGreaterThan(44 + 2 * 2 * PACKETS * 160 * 0.9);
       expect(Buffer.from(audio).equals(Buffer.from(new Uint8Array(await upWav.arrayBuffer())))).toBe(true);
+    });
+
+    it('answers 410 for a call whose frames the ring does not hold (its messages came over HEP), and lets the ring go when the capture is deleted', async () => {
+      const [sipA, sipB, rtpA, rtpB] = await ports(4);
+      ringDir = mkdtempSync(join(tmpdir(), 'sipscope-live-ring-'));
+      // The interface watches other ports: this call reaches the server over HEP only.
+      server = await testServer({
+        live: {
+          interfaces: ['lo'],
+          filter: `udp and port ${rtpA}`,
+          hep: { port: 0, host: '127.0.0.1' },
+          pcap: { dir: ringDir },
+          updateMs: 50,
+        },
+      });
+      const s = server;
+      const monitor = s.server.live!;
+      const id = monitor.captureId;
+      await sendHep(
+        monitor.hepAddresses()!.tcp!,
+        basicCall({ n: 1 }).map((m) => m),
+      );
+      const page = await until(
+        async () => (await getJson<CallPage>(`${s.url}/api/captures/${id}/calls`)).body,
+        (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
+      );
+      const r = await getJson<{ error: string }>(
+        `${s.url}/api/captures/${id}/calls/${page.calls[0].id}/pcap`,
+      );
+      expect(r.status).toBe(410);
+      expect(r.body.error).toMatch(
+        /^none of the 7 frames of call 0 in capture \S+ is in the --live-pcap ring: its messages came over HEP/,
+      );
+      void sipA;
+      void sipB;
+      void rtpB;
+      await monitor.stop();
+      const record = await s.server.service.store.getCapture(id);
+      expect(s.server.service.frameSource(record!)).not.toBeNull();
+      expect((await fetch(`${s.url}/api/captures/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(s.server.service.frameSource(record!)).toBeNull();
     });
 
     it('answers 410 for a live call without --live-pcap, and says how to keep the frames', async () => {
