@@ -18,6 +18,7 @@ import { createWindowStore, storeBehind, type WindowStore } from '../src/store/w
 import { CaptureService } from './capture-service.js';
 import { HttpError } from './http-error.js';
 import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
+import { keptRing } from './live-pcap.js';
 import { Metrics } from './metrics.js';
 import { packageRoot } from './package-root.js';
 import { callsRouter } from './routes/calls.js';
@@ -87,6 +88,15 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
     codeTime: opts.codeTime,
   });
   await service.init();
+  // Live captures of earlier runs whose frames the ring kept (`--live-pcap DIR`, the same directory):
+  // their calls' pcap and RTP read back from those files again.
+  const ringDir = opts.live?.pcap?.dir;
+  if (ringDir !== undefined)
+    for (const c of await store.listCaptures()) {
+      if (c.path !== '' || c.status === 'live') continue;
+      const reader = await keptRing(ringDir, c.id, opts.live?.pcap?.prefix);
+      if (reader !== null) service.keepFrames(c.id, reader);
+    }
   let live: LiveMonitor | null = null;
   if (opts.live && windows) {
     try {

@@ -134,6 +134,8 @@ export class LiveMonitor {
     this.ring = ring;
     this.feed = feed;
     if (ring !== null) {
+      // Its files named for the capture: a later server finds them (live-pcap.ts `keptRing`).
+      ring.nameFor(captureId);
       session.capture?.on('frame', (f) => ring.write(f));
       // The ring's files are what is left of the frames: a call's pcap and RTP are read back from them.
       service.keepFrames(captureId, (first) => ring.frames(first));

@@ -16,11 +16,15 @@
  * The ring remembers which frames (by the live capture's frame numbers) each
  * kept file holds, so that `frames(first)` reads them back numbered as the
  * analysis numbered them: a live call's pcap, its RTP as audio and its
- * streams packet by packet come from here (capture/frame-source.ts), for as
- * long as the files are kept and this server runs.
+ * streams packet by packet come from here (capture/frame-source.ts). A file
+ * closed (rotated, or the capture stopped) gets that list beside it, in
+ * `<file>.frames`, and a ring named for its capture (`nameFor`) is found
+ * again by a later server on the same directory (`keptRing`), so a restart
+ * does not lose them; the file open when the process was killed has no
+ * list, and is left out.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Frame } from '../src/capture/frame.js';
 import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from '../src/capture/pcapng-writer.js';
@@ -74,7 +78,7 @@ export class LivePcapRing {
   private readonly fileBytes: number;
   private readonly files: number;
   private readonly bufferBytes: number;
-  private readonly prefix: string;
+  private prefix: string;
   private current: OpenFile | null = null;
   private readonly kept: RingFile[] = [];
   private readonly closing: Array<Promise<void>> = [];
@@ -90,6 +94,15 @@ export class LivePcapRing {
     this.files = Math.max(1, opts.files ?? DEFAULT_LIVE_PCAP.files);
     this.bufferBytes = opts.bufferBytes ?? DEFAULT_LIVE_PCAP.bufferBytes;
     this.prefix = opts.prefix ?? 'sipscope-live';
+  }
+
+  /**
+   * Names the ring's files for live capture `captureId` (before its first
+   * frame): `<prefix>-<captureId>-<time>-<n>.pcapng`, what `keptRing` finds.
+   */
+  nameFor(captureId: string): void {
+    if (this.counts.files > 0) throw new Error('the ring is named before its first file');
+    this.prefix = `${this.prefix}-${captureId}`;
   }
 
   /** Creates the directory; rejects with one clear line when it cannot. */
@@ -159,47 +172,15 @@ export class LivePcapRing {
    * to it is on disk). Frames dropped, or in files rotated out (deleted) by
    * then, are missing; a frame written after the call is not read.
    */
-  async *frames(first: number): AsyncGenerator<Frame> {
-    const files = this.kept.filter((k) => k.runs.length > 0 && k.runs[k.runs.length - 1] >= first);
-    for (const k of files) {
-      // Numbers and count as they are now: the open file grows meanwhile.
-      const runs = k.runs.slice();
-      let count = 0;
-      for (let i = 0; i < runs.length; i += 2) count += runs[i + 1] - runs[i] + 1;
+  frames(first: number): AsyncGenerator<Frame> {
+    return readRing(this.kept, first, async (k) => {
       // On disk first: a rotated file once its stream has ended, the open one up to what was written.
       const open = this.current;
       const ended = this.ended.get(k.path);
       if (ended !== undefined) await ended;
       else if (open !== null && open.path === k.path)
         await new Promise<void>((resolve) => open.stream.write(new Uint8Array(0), () => resolve()));
-      // Opened by its first read: a file rotated out and deleted meanwhile, even between a check and
-      // the open, is skipped (once open, a deleted file still reads).
-      const reader = openCapture(k.path)[Symbol.asyncIterator]();
-      let next: IteratorResult<Frame>;
-      try {
-        next = await reader.next();
-      } catch (e) {
-        if (await gone(k.path)) continue;
-        throw e;
-      }
-      let run = 0;
-      let no = runs[0];
-      let read = 0;
-      try {
-        for (; next.done !== true; next = await reader.next()) {
-          if (read++ === count) break;
-          if (no > runs[run + 1]) {
-            run += 2;
-            no = runs[run];
-          }
-          if (no >= first) yield { ...next.value, no };
-          no++;
-        }
-      } finally {
-        // Stopped early (by the count, or by the caller): the file is closed.
-        if (next.done !== true) await reader.return?.();
-      }
-    }
+    });
   }
 
   private next(): OpenFile {
@@ -221,7 +202,14 @@ export class LivePcapRing {
       // the delete (small files rotating fast left one file too many).
       const ended = this.ended.get(old) ?? Promise.resolve();
       this.ended.delete(old);
-      this.closing.push(ended.then(() => rm(old, { force: true })).catch(() => undefined));
+      this.closing.push(
+        ended
+          .then(() => Promise.all([rm(old, { force: true }), rm(`${old}${INDEX}`, { force: true })]))
+          .then(
+            () => undefined,
+            () => undefined,
+          ),
+      );
     }
     return this.current;
   }
@@ -230,7 +218,12 @@ export class LivePcapRing {
     const f = this.current;
     if (f === null) return;
     this.current = null;
-    const ended = new Promise<void>((resolve) => f.stream.end(() => resolve()));
+    // Its frame numbers beside it once it is whole (a later server reads them: `keptRing`).
+    const ended = new Promise<void>((resolve) => f.stream.end(() => resolve())).then(() =>
+      writeFile(`${f.path}${INDEX}`, JSON.stringify({ runs: f.runs })).catch((e: Error) => {
+        this.lastError = `${f.path}${INDEX}: ${e.message}`;
+      }),
+    );
     this.ended.set(f.path, ended);
     this.closing.push(ended);
     if (this.closing.length > 64) this.closing.splice(0, this.closing.length - 64);
@@ -246,3 +239,89 @@ async function gone(path: string): Promise<boolean> {
     return true;
   }
 }
+
+/** The suffix of a ring file's frame-number list. */
+const INDEX = '.frames';
+
+/**
+ * The frames numbered `first` or more of ring files `files` (oldest first,
+ * each with its frame-number runs), in order, with their numbers;
+ * `ready(file)` resolves once a file can be read as far as its runs say.
+ */
+async function* readRing(
+  files: readonly RingFile[],
+  first: number,
+  ready: (k: RingFile) => Promise<void>,
+): AsyncGenerator<Frame> {
+  for (const k of files.filter((f) => f.runs.length > 0 && f.runs[f.runs.length - 1] >= first)) {
+    // Numbers and count as they are now: the open file grows meanwhile.
+    const runs = k.runs.slice();
+    let count = 0;
+    for (let i = 0; i < runs.length; i += 2) count += runs[i + 1] - runs[i] + 1;
+    await ready(k);
+    // Opened by its first read: a file rotated out and deleted meanwhile, even between a check and
+    // the open, is skipped (once open, a deleted file still reads).
+    const reader = openCapture(k.path)[Symbol.asyncIterator]();
+    let next: IteratorResult<Frame>;
+    try {
+      next = await reader.next();
+    } catch (e) {
+      if (await gone(k.path)) continue;
+      throw e;
+    }
+    let run = 0;
+    let no = runs[0];
+    let read = 0;
+    try {
+      for (; next.done !== true; next = await reader.next()) {
+        if (read++ === count) break;
+        if (no > runs[run + 1]) {
+          run += 2;
+          no = runs[run];
+        }
+        if (no >= first) yield { ...next.value, no };
+        no++;
+      }
+    } finally {
+      // Stopped early (by the count, or by the caller): the file is closed.
+      if (next.done !== true) await reader.return?.();
+    }
+  }
+}
+
+/**
+ * The ring files live capture `captureId` left in `dir` (named by `nameFor`,
+ * with their `.frames` lists), as a reader of its frames for a server that
+ * did not write them; null when there is none. `prefix` as the ring's.
+ */
+export async function keptRing(
+  dir: string,
+  captureId: string,
+  prefix = 'sipscope-live',
+): Promise<((first: number) => AsyncGenerator<Frame>) | null> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return null;
+  }
+  const mine = new RegExp(`^${escapeRegExp(`${prefix}-${captureId}`)}-\\d{8}T\\d{6}-(\\d+)\\.pcapng$`);
+  const files: Array<RingFile & { seq: number }> = [];
+  for (const name of names) {
+    const m = mine.exec(name);
+    if (m === null || !names.includes(`${name}${INDEX}`)) continue;
+    try {
+      const { runs } = JSON.parse(await readFile(join(dir, `${name}${INDEX}`), 'utf8')) as { runs: unknown };
+      if (!Array.isArray(runs) || runs.length % 2 !== 0 || !runs.every((x) => Number.isSafeInteger(x)))
+        continue;
+      files.push({ path: join(dir, name), runs: runs as number[], seq: Number(m[1]) });
+    } catch {
+      // An unreadable list: that file's frames are not found by number.
+    }
+  }
+  if (files.length === 0) return null;
+  files.sort((a, b) => a.seq - b.seq);
+  return (first) => readRing(files, first, async () => undefined);
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

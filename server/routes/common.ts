@@ -38,7 +38,7 @@ export function frameSourceOf(service: CaptureService, c: CaptureRecord, what: s
   if (s !== null) return s;
   throw new HttpError(
     410,
-    `capture ${c.id} has no capture file to read ${what} from: a live capture's frames are kept only with --live-pcap DIR, and read back while the server that captured them runs (its files stay in DIR, to open or upload)`,
+    `capture ${c.id} has no capture file to read ${what} from: a live capture's frames are kept only with --live-pcap DIR, and read back by a server started with that same DIR`,
   );
 }
 

@@ -21,9 +21,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from '../../server/start.js';
 import type { Frame } from '../../src/capture/frame.js';
 import { readCaptureStream } from '../../src/capture/read-file.js';
 import { createDecoder } from '../../src/decode/decoder.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { CallDetail, CallPage } from '../../src/store/store.js';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { basicCall } from '../fixtures/flows/index.js';
@@ -208,7 +210,7 @@ describe.skipIf(skip !== null)(
       expect((await framesOf(all)).length).toBe(lines.length + 2 * PACKETS);
 
       // The ring's file uploaded as a capture of its own: the same call, the same sound.
-      const files = readdirSync(ringDir);
+      const files = readdirSync(ringDir).filter((f) => f.endsWith('.pcapng'));
       expect(files).toHaveLength(1);
       const up = await uploadRaw(s, join(ringDir, files[0]));
       expect((await settled(s, up)).status).toBe('ready');
@@ -218,6 +220,54 @@ describe.skipIf(skip !== null)(
       expect(upWav.status).toBe(200);
       expect(audio.length).toBeGreaterThan(44 + 2 * 2 * PACKETS * 160 * 0.9);
       expect(Buffer.from(audio).equals(Buffer.from(new Uint8Array(await upWav.arrayBuffer())))).toBe(true);
+    });
+
+    it('after a restart on the same data and ring directories, an earlier live call still has its pcap and audio', async () => {
+      const [sipA, sipB, rtpA, rtpB] = await ports(4);
+      ringDir = mkdtempSync(join(tmpdir(), 'sipscope-live-ring-'));
+      const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-live-data-'));
+      const live = {
+        interfaces: ['lo'],
+        filter: `udp and (port ${sipA} or port ${sipB} or port ${rtpA} or port ${rtpB})`,
+        pcap: { dir: ringDir },
+        updateMs: 50,
+      };
+      const start = async () => {
+        const store = openSqliteStore({ file: join(dataDir, 'sipscope.db') });
+        const s = await startServer({ port: 0, dataDir, store, webRoot: join(dataDir, 'no-web'), live });
+        return { s, store };
+      };
+      try {
+        const first = await start();
+        const id = first.s.server.live!.captureId;
+        await placeCall({ sipA, sipB, rtpA, rtpB });
+        const page = await until(
+          async () => (await getJson<CallPage>(`${first.s.url}/api/captures/${id}/calls`)).body,
+          (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
+        );
+        const callId = page.calls[0].id;
+        // Closing the server stops the capture: the ring's files closed with their frame lists.
+        await first.s.close();
+        await first.store.close();
+        const second = await start();
+        try {
+          const u = second.s.url;
+          expect((await getJson<{ status: string }>(`${u}/api/captures/${id}`)).body.status).toBe('ready');
+          const pcap = await fetch(`${u}/api/captures/${id}/calls/${callId}/pcap`);
+          expect(pcap.status).toBe(200);
+          expect(startLines(await framesOf(pcap))).toHaveLength(5);
+          const detail = (await getJson<CallDetail>(`${u}/api/captures/${id}/calls/${callId}`)).body;
+          expect(detail.streams.map((x) => x.packets)).toEqual([PACKETS, PACKETS]);
+          const wav = await fetch(`${u}/api/captures/${id}/calls/${callId}/audio.wav`);
+          expect(wav.status).toBe(200);
+          expect((await wav.arrayBuffer()).byteLength).toBeGreaterThan(44 + 2 * 2 * PACKETS * 160 * 0.9);
+        } finally {
+          await second.s.close();
+          await second.store.close();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('answers 410 for a call whose frames the ring does not hold (its messages came over HEP), and lets the ring go when the capture is deleted', async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LivePcapRing } from '../../server/live-pcap.js';
+import { keptRing, LivePcapRing } from '../../server/live-pcap.js';
 import type { Frame } from '../../src/capture/frame.js';
 import { LinkType } from '../../src/capture/link-types.js';
 import { openCapture } from '../../src/capture/read-file.js';
@@ -59,7 +59,10 @@ describe('live pcapng ring', () => {
     expect(st.frames).toBe(frames.length);
     expect(st.dropped).toBe(0);
     expect(st.files).toBeGreaterThan(3);
-    const files = readdirSync(dir).sort();
+    // Each file with its list of frame numbers beside it (`.frames`).
+    const files = readdirSync(dir)
+      .filter((n) => n.endsWith('.pcapng'))
+      .sort();
     expect(files).toHaveLength(3);
     expect(st.kept.map((p) => p.slice(dir.length + 1))).toEqual(files);
     for (const f of files) expect(f).toMatch(/^sipscope-live-\d{8}T\d{6}-\d+\.pcapng$/);
@@ -154,6 +157,47 @@ describe('live pcapng ring', () => {
     await ring.close();
     expect(ring.stats().dropped).toBe(1);
     expect(await readBack(ring, 0)).toEqual(numbered(frames.slice(1)));
+  });
+
+  it('leaves each closed file its frame numbers, so that a later server reads them back by number (keptRing)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir, fileBytes: 8_000, files: 3 });
+    ring.nameFor('c9');
+    await ring.open();
+    const frames = liveFrames(20).map((f, i) => ({ ...f, no: 1 + i + 3 * Math.floor(i / 7) }));
+    for (const f of frames) ring.write(f);
+    await ring.close();
+    const names = readdirSync(dir).sort();
+    // Three files kept, each with its list; the rotated-out ones were deleted with theirs.
+    expect(names.filter((n) => n.endsWith('.pcapng'))).toHaveLength(3);
+    expect(names.filter((n) => n.endsWith('.pcapng.frames'))).toHaveLength(3);
+    for (const n of names) expect(n).toMatch(/^sipscope-live-c9-\d{8}T\d{6}-\d+\.pcapng(\.frames)?$/);
+    const want = await readBack(ring, 0);
+    const later = await keptRing(dir, 'c9');
+    expect(later).not.toBeNull();
+    const back: Array<[number, string]> = [];
+    for await (const f of later!(want[4][0])) back.push([f.no, Buffer.from(f.data).toString('hex')]);
+    expect(back).toEqual(want.slice(4));
+    // Another capture's ring, or none: nothing.
+    expect(await keptRing(dir, 'c1')).toBeNull();
+    expect(await keptRing(join(dir, 'nowhere'), 'c9')).toBeNull();
+    // A file without its list (the one open when the process was killed) is left out.
+    const newest = names.filter((n) => n.endsWith('.pcapng')).pop()!;
+    rmSync(join(dir, `${newest}.frames`));
+    const partial: number[] = [];
+    for await (const f of (await keptRing(dir, 'c9'))!(0)) partial.push(f.no);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial).toEqual(want.map(([no]) => no).slice(0, partial.length));
+    expect(partial.length).toBeLessThan(want.length);
+  });
+
+  it('is named for its capture only before its first file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir });
+    await ring.open();
+    ring.write(liveFrames(1)[0]);
+    expect(() => ring.nameFor('c2')).toThrow('the ring is named before its first file');
+    await ring.close();
   });
 
   it('says which directory it cannot create', async () => {
