@@ -63,28 +63,51 @@ export function recordLength(b: Uint8Array, i: number, e: number): number {
  * `maxMessage` makes `push` return false (the direction is given up).
  */
 export class HandshakeReader {
+  /** The incomplete message held (bytes [0, held) of `buf`, whose capacity grows by doubling). */
   private buf = new Uint8Array(0);
+  private held = 0;
 
   constructor(private readonly maxMessage = 256 * 1024) {}
 
   /** Appends handshake bytes and calls `onMessage` for every message now complete; false when one is too long. */
   push(bytes: Uint8Array, onMessage: (type: number, body: Uint8Array) => void): boolean {
+    // RFC 8446 §5.1: "Implementations MUST NOT send zero-length fragments of Handshake types";
+    // one held message is not copied again for them (nor for each small fragment: appends are amortized).
+    if (bytes.length === 0) return true;
     let b: Uint8Array;
-    if (this.buf.length === 0) b = bytes;
-    else {
-      b = new Uint8Array(this.buf.length + bytes.length);
-      b.set(this.buf);
-      b.set(bytes, this.buf.length);
+    let n: number;
+    if (this.held === 0) {
+      b = bytes;
+      n = bytes.length;
+    } else {
+      n = this.held + bytes.length;
+      if (n > this.buf.length) {
+        const grown = new Uint8Array(Math.max(n, 2 * this.buf.length));
+        grown.set(this.buf.subarray(0, this.held));
+        this.buf = grown;
+      }
+      this.buf.set(bytes, this.held);
+      b = this.buf;
     }
     let i = 0;
-    while (b.length - i >= 4) {
+    while (n - i >= 4) {
       const len = (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
       if (len > this.maxMessage) return false;
-      if (b.length - i < 4 + len) break;
+      if (n - i < 4 + len) break;
       onMessage(b[i], b.subarray(i + 4, i + 4 + len));
       i += 4 + len;
     }
-    this.buf = b.slice(i);
+    const rest = n - i;
+    if (rest === 0) this.held = 0;
+    else if (b === bytes) {
+      if (rest > this.buf.length) this.buf = new Uint8Array(Math.max(rest, 2 * this.buf.length));
+      this.buf.set(bytes.subarray(i, n));
+      this.held = rest;
+    } else {
+      // What is left is at most the bytes just pushed and a header's start: moving it is linear overall.
+      if (i > 0) this.buf.copyWithin(0, i, n);
+      this.held = rest;
+    }
     return true;
   }
 }

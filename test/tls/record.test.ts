@@ -40,6 +40,34 @@ describe('TLS record framing (RFC 8446 §5.1, RFC 5246 §6.2.1)', () => {
   it('gives up on a handshake message longer than its bound', () => {
     expect(new HandshakeReader(1000).push(hex('0b 000fa1'), () => {})).toBe(false);
   });
+
+  it('RFC 8446 §5.1: a message held across many tiny and zero-length fragments costs linear time, not a copy per fragment', () => {
+    // A hostile stream: a Certificate claimed just under the bound, sent one byte per record, then
+    // a flood of zero-length handshake records ("MUST NOT send zero-length fragments"). Copying the
+    // held message for each fragment took minutes (256 Ki fragments x up to 256 KiB each).
+    const r = new HandshakeReader();
+    const size = 256 * 1024 - 1;
+    const seen: number[] = [];
+    const on = (t: number, body: Uint8Array) => {
+      seen.push(t, body.length, body[0], body[size - 1]);
+    };
+    const t0 = performance.now();
+    expect(r.push(Uint8Array.of(11, size >> 16, (size >> 8) & 0xff, size & 0xff), on)).toBe(true);
+    const one = new Uint8Array(1);
+    const empty = new Uint8Array(0);
+    let ok = true;
+    for (let k = 0; k < size; k++) {
+      one[0] = k === 0 ? 0xaa : k === size - 1 ? 0xbb : 0;
+      ok &&= r.push(one, on);
+      if (k === size >> 1) for (let z = 0; z < 100_000; z++) ok &&= r.push(empty, on);
+    }
+    expect(ok).toBe(true);
+    expect(seen).toEqual([11, size, 0xaa, 0xbb]);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    // What follows is read as before.
+    expect(r.push(hex('14000001 cc'), on)).toBe(true);
+    expect(seen.slice(4)).toEqual([20, 1, 0xcc, undefined]);
+  });
 });
 
 describe('hellos (RFC 8446 §4.1.2, §4.1.3, §4.2.1)', () => {
