@@ -61,7 +61,8 @@ export class TlsKeyLog {
         this.malformedLines++;
         continue;
       }
-      const field = LABELS[parts[0]];
+      // Own labels only: `__proto__` or `constructor` from a hostile key log name no secret.
+      const field = Object.hasOwn(LABELS, parts[0]) ? LABELS[parts[0]] : undefined;
       if (field === undefined || parts[1].length !== 64) continue;
       const key = parts[1].toLowerCase();
       let s = this.byRandom.get(key);

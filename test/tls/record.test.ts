@@ -122,6 +122,18 @@ describe('NSS key log', () => {
     expect(log.get(hex('0c'.repeat(32)))).toBeUndefined();
   });
 
+  it('a hostile label such as __proto__ or constructor names no secret and is not counted', () => {
+    const log = new TlsKeyLog(
+      [
+        `__proto__ ${cr} ${'05'.repeat(32)}`,
+        `constructor ${cr} ${'06'.repeat(32)}`,
+        `toString ${cr} 00`,
+      ].join('\n'),
+    );
+    expect(log.lines).toBe(0);
+    expect(log.get(hex(cr))).toBeUndefined();
+  });
+
   it('follows the key log text a capture reader gathers (pcapng Decryption Secrets Blocks) as it grows', () => {
     const info: { tlsKeyLog?: string[] } = {};
     const log = new TlsKeyLog();
