@@ -17,6 +17,7 @@ import type { SipMessage } from '../sip/message.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { TlsKeyLog } from '../tls/keylog.js';
 import type { TlsStats } from '../tls/session.js';
+import { withTlsWarning } from '../tls/tls-warning.js';
 import { MessageTable } from './message-table.js';
 
 export interface AnalysisStats {
@@ -147,7 +148,11 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     findings,
     streams,
     rtcpPackets: media.rtcpPackets,
-    warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+    warnings: withTlsWarning(
+      info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+      file,
+      pipeline.extractorStats,
+    ),
     tls: tlsStatsOf(pipeline.extractorStats),
   };
 }
@@ -162,6 +167,7 @@ function tlsStatsOf(s: TlsStats): TlsStats {
     tlsBadRecords: s.tlsBadRecords,
     tlsRecords: s.tlsRecords,
     tlsGaps: s.tlsGaps,
+    tlsSipPortNotDecrypted: s.tlsSipPortNotDecrypted,
   };
 }
 

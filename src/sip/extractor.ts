@@ -108,6 +108,8 @@ export interface HttpHead {
   sipProtocol: boolean;
 }
 
+/** SIP over TLS's port (RFC 3261 §26.2): a connection not decrypted there is worth a warning. */
+const SIPS_PORT = 5061;
 const LATIN1 = new TextDecoder('latin1');
 const HTTP_REQUEST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ +\S+ +HTTP\/\d\.\d *\r?$/;
 const HTTP_RESPONSE = /^HTTP\/\d\.\d +(\d{3})(?:[ \r]|$)/;
@@ -317,7 +319,7 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     const key = a < z ? `${a} ${z}` : `${z} ${a}`;
     let conn = tlsConns.get(key);
     if (conn === undefined) {
-      conn = new TlsConnection(tlsKeys, stats);
+      conn = new TlsConnection(tlsKeys, stats, p.src.port === SIPS_PORT || p.dst.port === SIPS_PORT);
       tlsConns.set(key, conn);
     }
     d.mode = TLS;

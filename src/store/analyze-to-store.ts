@@ -44,6 +44,7 @@ import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
 import { TlsKeyLog } from '../tls/keylog.js';
+import { withTlsWarning } from '../tls/tls-warning.js';
 import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
 import { messageFields } from './message-fields.js';
@@ -514,7 +515,11 @@ async function analyse(
       frames: info.frames,
       bytes: info.bytes,
     },
-    warnings: info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+    warnings: withTlsWarning(
+      info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
+      file,
+      pipeline.extractorStats,
+    ),
     peakPendingMessages: peak,
     updatedMessages: updated,
   };

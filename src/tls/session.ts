@@ -52,6 +52,12 @@ export interface TlsStats {
   tlsRecords: number;
   /** Directions given up at a gap in the TCP stream (record boundaries and sequence numbers lost). */
   tlsGaps: number;
+  /**
+   * Of the connections not decrypted (no key, unsupported, no handshake),
+   * those to or from port 5061, SIP over TLS's (RFC 3261 §26.2): the ones
+   * worth a warning (the others are mostly HTTPS).
+   */
+  tlsSipPortNotDecrypted: number;
 }
 
 export function newTlsStats(): TlsStats {
@@ -64,6 +70,7 @@ export function newTlsStats(): TlsStats {
     tlsBadRecords: 0,
     tlsRecords: 0,
     tlsGaps: 0,
+    tlsSipPortNotDecrypted: 0,
   };
 }
 
@@ -89,6 +96,8 @@ export class TlsConnection {
   constructor(
     private readonly keys: TlsKeyLog | null,
     private readonly stats: TlsStats,
+    /** To or from port 5061 (SIP over TLS, RFC 3261 §26.2). */
+    private readonly sipPort = false,
   ) {
     stats.tlsFlows++;
   }
@@ -143,6 +152,7 @@ export class TlsConnection {
     if (status === 'no-key') this.stats.tlsNoKey++;
     else if (status === 'unsupported') this.stats.tlsUnsupported++;
     else this.stats.tlsNoHandshake++;
+    if (this.sipPort) this.stats.tlsSipPortNotDecrypted++;
   }
 
   /** The traffic secret (1.3) of a side's epoch, or null when the key log lacks it. */

@@ -1,0 +1,30 @@
+/**
+ * The warning a capture gets when SIP over TLS in it could not be read: its
+ * connections on port 5061 (RFC 3261 §26.2) not decrypted. Without it, an
+ * engineer who uploads a TLS capture sees no calls and no reason. Other TLS
+ * connections (HTTPS, mostly) are only counted.
+ */
+import type { TlsStats } from './session.js';
+
+export function tlsWarning(name: string, s: Pick<TlsStats, 'tlsSipPortNotDecrypted'>): string | null {
+  const n = s.tlsSipPortNotDecrypted;
+  if (n === 0) return null;
+  const [what, its, it] =
+    n === 1 ? ['a TLS connection', 'its', 'it'] : [`${n} TLS connections`, 'their', 'them'];
+  return (
+    `${name}: ${what} on port 5061 (SIP over TLS) not decrypted, ${its} SIP not read: no key for ${it} ` +
+    '(give the key log: sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG), ' +
+    'a cipher suite not decrypted here (CBC, TLS 1.0/1.1), or a handshake before the capture began'
+  );
+}
+
+/** `warnings` with the capture's TLS warning after them, when it has one. */
+export function withTlsWarning(
+  warnings: string[],
+  name: string,
+  s: Pick<TlsStats, 'tlsSipPortNotDecrypted'>,
+): string[] {
+  const w = tlsWarning(name, s);
+  if (w !== null) warnings.push(w);
+  return warnings;
+}
