@@ -136,6 +136,14 @@ async function placeCall(p: { sipA: number; sipB: number; rtpA: number; rtpB: nu
   ].map((t) => t.slice(0, t.indexOf('\r\n')));
 }
 
+/** The capture's call list once it holds one call, completed (the API polled until then). */
+function oneCompletedCall(url: string, id: string): Promise<CallPage> {
+  return until(
+    async () => (await getJson<CallPage>(`${url}/api/captures/${id}/calls`)).body,
+    (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
+  );
+}
+
 async function framesOf(res: Response): Promise<Frame[]> {
   const bytes = new Uint8Array(await res.arrayBuffer());
   const out: Frame[] = [];
@@ -181,10 +189,7 @@ describe.skipIf(skip !== null)(
       const info = (await getJson<LiveCaptureInfo>(`${s.url}/api/captures/${id}`)).body;
       expect(info.live.framesKept).toBe(true);
       const lines = await placeCall({ sipA, sipB, rtpA, rtpB });
-      const page = await until(
-        async () => (await getJson<CallPage>(`${s.url}/api/captures/${id}/calls`)).body,
-        (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
-      );
+      const page = await oneCompletedCall(s.url, id);
       const callId = page.calls[0].id;
       // While live: the call's pcap holds its five SIP frames, read back from the ring.
       const live = await fetch(`${s.url}/api/captures/${id}/calls/${callId}/pcap`);
@@ -241,10 +246,7 @@ describe.skipIf(skip !== null)(
         const first = await start();
         const id = first.s.server.live!.captureId;
         await placeCall({ sipA, sipB, rtpA, rtpB });
-        const page = await until(
-          async () => (await getJson<CallPage>(`${first.s.url}/api/captures/${id}/calls`)).body,
-          (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
-        );
+        const page = await oneCompletedCall(first.s.url, id);
         const callId = page.calls[0].id;
         // Closing the server stops the capture: the ring's files closed with their frame lists.
         await first.s.close();
@@ -290,10 +292,7 @@ describe.skipIf(skip !== null)(
         monitor.hepAddresses()!.tcp!,
         basicCall({ n: 1 }).map((m) => m),
       );
-      const page = await until(
-        async () => (await getJson<CallPage>(`${s.url}/api/captures/${id}/calls`)).body,
-        (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
-      );
+      const page = await oneCompletedCall(s.url, id);
       const r = await getJson<{ error: string }>(
         `${s.url}/api/captures/${id}/calls/${page.calls[0].id}/pcap`,
       );
@@ -322,10 +321,7 @@ describe.skipIf(skip !== null)(
         false,
       );
       await placeCall({ sipA, sipB, rtpA, rtpB });
-      const page = await until(
-        async () => (await getJson<CallPage>(`${s.url}/api/captures/${id}/calls`)).body,
-        (p) => p.calls.length === 1 && p.calls[0].state === 'completed',
-      );
+      const page = await oneCompletedCall(s.url, id);
       const r = await getJson<{ error: string }>(
         `${s.url}/api/captures/${id}/calls/${page.calls[0].id}/pcap`,
       );
