@@ -217,6 +217,8 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     flowsWebSocket: 0,
   };
   const flows = new Map<string, Direction>();
+  /** Server directions of TLS holding their records until the ClientHello read out of order (session.ts). */
+  const holding = new Set<Direction>();
   /** TLS connections by their two endpoints; each lives while one of its directions is in `flows`. */
   const tlsConns = new Map<string, TlsConnection>();
   const tlsKeys = opts.tlsKeys ?? null;
@@ -258,6 +260,8 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
   }
 
   function remove(key: string, d: Direction, out: FramedMessage[]): void {
+    // Its ClientHello never came: the connection was seen without its handshake.
+    if (holding.delete(d)) d.tls?.conn.fail('no-handshake');
     endDirection(d, out);
     flows.delete(key);
     stats.flows = flows.size;
@@ -354,6 +358,18 @@ export function createSipExtractor(opts: ExtractorOptions = {}): SipExtractor {
     cb.consumeTo(r.pos);
     f.drain(out);
     plain.settle();
+    // The ClientHello read after its ServerHello (two interfaces merged): the server's records held
+    // meanwhile can be read now.
+    const peer = flows.get(`${p.dst.ip} ${p.dst.port} ${p.src.ip} ${p.src.port}`);
+    if (peer !== undefined && holding.has(peer) && !peer.tls!.holding) {
+      holding.delete(peer);
+      if (!drainTls(peer, { ...p, src: p.dst, dst: p.src }, out)) {
+        peer.mode = OTHER;
+        stats.flowsNotSip++;
+      }
+      peer.cb.settle();
+    }
+    if (d.tls!.holding) holding.add(d);
     return r.result === 'more' && !f.dead;
   }
 

@@ -82,11 +82,19 @@ const CLEAR = 0;
 const HANDSHAKE = 1;
 const APPLICATION = 2;
 
+/** Bytes a server direction holds while it waits for the ClientHello read out of order. */
+const MAX_HELD_BYTES = 1 << 20;
+
 export class TlsConnection {
   status: Status = 'handshake';
   version = 0;
   suite: CipherSuite | null = null;
   private clientRandom: Uint8Array | null = null;
+  /**
+   * A ServerHello read before the ClientHello (a capture merged from two
+   * interfaces, or reordered by a tap): applied when the ClientHello comes.
+   */
+  private earlyServerHello: { version: number; suiteId: number; random: Uint8Array } | null = null;
   private secrets: TlsSecrets | null = null;
   private tls12: { client: TrafficKey; server: TrafficKey } | null = null;
   private decrypted = false;
@@ -112,12 +120,21 @@ export class TlsConnection {
     this.secrets = null;
     this.tls12 = null;
     this.decrypted = false;
+    const early = this.earlyServerHello;
+    this.earlyServerHello = null;
+    if (early !== null) this.serverHello(early.version, early.suiteId, early.random);
+  }
+
+  /** The server's direction holds its records: its ServerHello came, the ClientHello not yet. */
+  get awaitingClientHello(): boolean {
+    return this.earlyServerHello !== null;
   }
 
   serverHello(version: number, suiteId: number, serverRandom: Uint8Array): void {
     if (this.status !== 'handshake') return;
     if (this.clientRandom === null) {
-      this.fail('no-handshake');
+      // Its ClientHello may yet come, from the other direction's packets read later.
+      this.earlyServerHello = { version, suiteId, random: serverRandom };
       return;
     }
     this.version = version;
@@ -210,6 +227,14 @@ export class TlsDirection {
     for (;;) {
       if (this.conn.status !== 'handshake' && this.conn.status !== 'keys')
         return { pos: i, result: 'give-up' };
+      if (this.side === 'server' && this.conn.awaitingClientHello) {
+        // Held, unread, until the ClientHello gives the keys (`holding`); given up past a bound.
+        if (e - i > MAX_HELD_BYTES) {
+          this.conn.fail('no-handshake');
+          return { pos: i, result: 'give-up' };
+        }
+        return { pos: i, result: 'more' };
+      }
       const len = recordLength(b, i, e);
       if (len === RECORD_NEED_MORE) return { pos: i, result: 'more' };
       if (len === RECORD_INVALID) {
@@ -337,6 +362,11 @@ export class TlsDirection {
     }
     this.secret = conn.secret(side, epoch);
     this.key = this.secret === null ? null : tls13TrafficKey(conn.suite!, this.secret);
+  }
+
+  /** Records are held unread, waiting for the other direction's ClientHello. */
+  get holding(): boolean {
+    return this.side === 'server' && this.conn.awaitingClientHello;
   }
 
   /** The direction is forgotten. */

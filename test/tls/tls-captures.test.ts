@@ -128,4 +128,50 @@ describe('SIP over TLS decrypted with a key log (RFC 8446 §5.2, RFC 5246 §6.2.
     expect(r.tls).toMatchObject({ tlsDecrypted: 1, tlsBadRecords: 1 });
     expect(all(r).map(startOf)).toEqual(['REGISTER', '200', 'INVITE', 'ACK', 'BYE', '200']);
   });
+
+  /** The capture's records with `edit` applied to their order (a pcap: 24-byte header, 16 a record). */
+  function reordered(
+    name: string,
+    edit: (records: Buffer[], hello: { client: number; server: number }) => Buffer[],
+  ) {
+    const bytes = readFileSync(join(DIR, `${name}.pcap`));
+    const frames = parseCaptureBytes(bytes, name).frames;
+    const records = frames.map((f) => bytes.subarray(f.fileOffset, f.fileOffset + 16 + f.data.length));
+    // The hellos: the first TLS handshake record each way (content type 22, handshake type 1 / 2).
+    const hs = (type: number) =>
+      frames.findIndex((f) => {
+        const d = f.data;
+        for (let i = 54; i + 6 < d.length; i++)
+          if (d[i] === 22 && d[i + 1] === 3 && d[i + 5] === type) return true;
+        return false;
+      });
+    const file = join(tmp, `${name}-reordered.pcap`);
+    writeFileSync(
+      file,
+      Buffer.concat([bytes.subarray(0, 24), ...edit(records, { client: hs(1), server: hs(2) })]),
+    );
+    return file;
+  }
+
+  for (const name of ['tls13-aes128gcm', 'tls12-aes128gcm'])
+    it(`${name}: a ServerHello captured before its ClientHello (two interfaces merged) holds the server records until the ClientHello comes, then decrypts as in order`, async () => {
+      const file = reordered(name, (rs, h) => {
+        expect(h.client).toBeGreaterThanOrEqual(0);
+        expect(h.server).toBeGreaterThan(h.client);
+        const out = [...rs];
+        [out[h.client], out[h.server]] = [out[h.server], out[h.client]];
+        return out;
+      });
+      const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+      expect(r.tls).toMatchObject({ tlsDecrypted: 1, tlsNoHandshake: 0 });
+      expect(all(r).map(startOf)).toEqual(START);
+    });
+
+  it('a ServerHello whose ClientHello never comes: the connection counts as seen without its handshake, nothing held at the end', async () => {
+    const name = 'tls13-aes128gcm';
+    const file = reordered(name, (rs, h) => rs.filter((_, i) => i !== h.client));
+    const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+    expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 0, tlsNoHandshake: 1 });
+    expect(r.messages.length).toBe(0);
+  });
 });
