@@ -10,34 +10,25 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
-import { runAnalyze as run } from '../../src/cli/analyze-command.js';
-import { Output } from '../../src/cli/output.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { basicCall, parsed } from '../fixtures/flows/index.js';
-import { spyOutput } from '../helpers/spy-output.js';
+import { analyzeCollected } from '../helpers/analyze-output.js';
 
 let out = '';
 let err = '';
-/** Runs the command with its output collected in `out`. */
-const runAnalyze = (args: string[]) =>
-  run(
-    args,
-    new Output((b) => {
-      out += Buffer.from(b).toString('utf8');
-    }),
-  );
+/** Runs the command with its output collected in `out`, stderr in `err`. */
+const runAnalyze = analyzeCollected(
+  (s) => {
+    out += s;
+  },
+  (s) => {
+    err += s;
+  },
+);
 beforeEach(() => {
   out = '';
   err = '';
 });
-spyOutput(
-  (s) => {
-    err += s;
-  },
-  (s) => {
-    out += s;
-  },
-);
 
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-analyze-'));

@@ -12,33 +12,25 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
-import { runAnalyze as run } from '../../src/cli/analyze-command.js';
 import { Output } from '../../src/cli/output.js';
 import { termSafe, termText } from '../../src/cli/term-safe.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { basicCall, parsed } from '../fixtures/flows/index.js';
-import { spyOutput } from '../helpers/spy-output.js';
+import { analyzeCollected } from '../helpers/analyze-output.js';
 
 const ESC = '\x1b]0;PWNED\x07\x1b[2J\r\u009b';
 const SHOWN = '\\x1b]0;PWNED\\x07\\x1b[2J\\x0d\\x9b';
 
 let out = '';
-const runAnalyze = (args: string[]) =>
-  run(
-    args,
-    new Output((b) => {
-      out += Buffer.from(b).toString('utf8');
-    }),
-  );
-beforeEach(() => {
-  out = '';
-});
-spyOutput(
-  () => {},
+const runAnalyze = analyzeCollected(
   (s) => {
     out += s;
   },
+  () => {},
 );
+beforeEach(() => {
+  out = '';
+});
 
 /** The basic call with the sequences in its Call-ID and the caller's User-Agent. */
 function hostileCapture(): string {

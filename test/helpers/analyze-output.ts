@@ -1,0 +1,17 @@
+/**
+ * `sipscope analyze` run in process by the CLI tests, with everything it
+ * writes handed to the test's collectors: its Output (stdout's bytes, as
+ * UTF-8 text) and, through the spies of spy-output.ts, what reaches
+ * process.stdout and process.stderr directly.
+ */
+import { runAnalyze } from '../../src/cli/analyze-command.js';
+import { Output } from '../../src/cli/output.js';
+import { spyOutput } from './spy-output.js';
+
+type Collect = (text: string) => void;
+
+/** Registers the spies for every test of the file; returns the command, its output collected. */
+export function analyzeCollected(onOut: Collect, onErr: Collect): (args: string[]) => Promise<number> {
+  spyOutput(onErr, onOut);
+  return (args) => runAnalyze(args, new Output((b) => onOut(Buffer.from(b).toString('utf8'))));
+}
