@@ -13,6 +13,7 @@
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import { JsonBytes } from '../report/json-bytes.js';
 import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
+import { tlsJson } from '../tls/tls-json.js';
 import type { MessagesWorker } from './messages-writer.js';
 import type { Output } from './output.js';
 
@@ -148,6 +149,8 @@ class Tail {
       }
       w.ascii(s.length ? '\n]' : ']');
     }
+    const tls = tlsJson(this.r.tls);
+    if (tls !== null) w.text(`,\n"tls":${JSON.stringify(tls)}`);
     w.text(`,\n"warnings":${JSON.stringify(this.r.warnings)}}\n`);
     return true;
   }
