@@ -208,7 +208,9 @@ function tlsLine(r: AnalysisResult): string {
   const t = r.tls;
   const why = [
     `${t.tlsNoKey} without a key`,
-    ...(t.tlsUnsupported > 0 ? [`${t.tlsUnsupported} unsupported (not an AEAD suite of TLS 1.2/1.3)`] : []),
+    ...(t.tlsUnsupported > 0
+      ? [`${t.tlsUnsupported} unsupported (TLS 1.0/1.1, or not AES-GCM, AES-CBC or ChaCha20-Poly1305)`]
+      : []),
     ...(t.tlsNoHandshake > 0 ? [`${t.tlsNoHandshake} without their handshake`] : []),
     ...(t.tlsBadRecords > 0 ? [`${t.tlsBadRecords} records failed to authenticate`] : []),
     ...(t.tlsGaps > 0 ? [`${t.tlsGaps} directions stopped at a gap`] : []),

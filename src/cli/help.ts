@@ -40,8 +40,9 @@ analyze
     --tls-keylog KEYLOG
                     decrypt SIP over TLS with this NSS key log (what
                     SSLKEYLOGFILE makes a client write; Wireshark's
-                    tls.keylog_file): TLS 1.3 and TLS 1.2 AEAD suites
-                    (AES-GCM, ChaCha20-Poly1305); a pcapng's own Decryption
+                    tls.keylog_file): TLS 1.3, and TLS 1.2 with AES-GCM,
+                    ChaCha20-Poly1305 or AES-CBC (HMAC-SHA1/256/384,
+                    RFC 7366 encrypt-then-MAC too); a pcapng's own Decryption
                     Secrets Blocks are used without it. The summary counts
                     the TLS connections decrypted and those without a key
   Exit codes: 0 ok; 2 unreadable file, bad usage or no such call or stream

@@ -66,7 +66,7 @@ export function openTls13(
   header: Uint8Array,
   fragment: Uint8Array,
 ): { type: number; content: Uint8Array } | null {
-  const plain = aeadOpen(suite.cipher, k.key, perRecordNonce(k.iv, seq), header, fragment);
+  const plain = aeadOpen(suite.cipher as AeadCipher, k.key, perRecordNonce(k.iv, seq), header, fragment);
   if (plain === null) return null;
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end--;
@@ -110,5 +110,5 @@ export function openTls12(
   aad[10] = header[2];
   aad[11] = len >> 8;
   aad[12] = len & 0xff;
-  return aeadOpen(suite.cipher, k.key, nonce, aad, sealed);
+  return aeadOpen(suite.cipher as AeadCipher, k.key, nonce, aad, sealed);
 }

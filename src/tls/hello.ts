@@ -11,6 +11,8 @@ export const HS_KEY_UPDATE = 24;
 
 /** RFC 8446 §4.2.1 supported_versions. */
 const EXT_SUPPORTED_VERSIONS = 43;
+/** RFC 7366 §2 encrypt_then_mac. */
+const EXT_ENCRYPT_THEN_MAC = 22;
 export const TLS12 = 0x0303;
 export const TLS13 = 0x0304;
 
@@ -34,6 +36,11 @@ export interface ServerHello {
   /** The negotiated version: supported_versions' selected_version, else legacy_version. */
   version: number;
   helloRetryRequest: boolean;
+  /**
+   * RFC 7366 §3: the server echoed encrypt_then_mac, so a CBC suite's records are
+   * MACed after encryption ("MUST NOT send" it back with an AEAD or stream suite).
+   */
+  encryptThenMac: boolean;
 }
 
 /**
@@ -80,12 +87,14 @@ export function parseServerHello(b: Uint8Array): ServerHello | null {
   if (p + 3 > b.length) return null;
   const cipherSuite = (b[p] << 8) | b[p + 1];
   p += 3;
+  let encryptThenMac = false;
   forEachExtension(b, p, (type, body) => {
     if (type === EXT_SUPPORTED_VERSIONS && body.length === 2) version = (body[0] << 8) | body[1];
+    else if (type === EXT_ENCRYPT_THEN_MAC) encryptThenMac = true;
   });
   let hrr = true;
   for (let k = 0; k < 32 && hrr; k++) hrr = random[k] === HRR_RANDOM[k];
-  return { random, cipherSuite, version, helloRetryRequest: hrr };
+  return { random, cipherSuite, version, helloRetryRequest: hrr, encryptThenMac };
 }
 
 function forEachExtension(b: Uint8Array, p: number, fn: (type: number, body: Uint8Array) => void): void {

@@ -10,6 +10,7 @@
  * What cannot be decrypted is counted with its reason (`TlsStats`), never thrown.
  */
 import { openTls12, openTls13 } from './aead.js';
+import { openTls12Cbc } from './cbc.js';
 import {
   HS_CLIENT_HELLO,
   HS_FINISHED,
@@ -42,7 +43,7 @@ export interface TlsStats {
   tlsDecrypted: number;
   /** Connections whose client random has no (usable) secret in the key log. */
   tlsNoKey: number;
-  /** Connections with a version or cipher suite we do not decrypt (CBC, …). */
+  /** Connections with a version or cipher suite we do not decrypt (TLS 1.0/1.1, 3DES, RC4, …). */
   tlsUnsupported: number;
   /** Connections seen without their ClientHello / ServerHello (capture started mid-way, a gap). */
   tlsNoHandshake: number;
@@ -94,7 +95,10 @@ export class TlsConnection {
    * A ServerHello read before the ClientHello (a capture merged from two
    * interfaces, or reordered by a tap): applied when the ClientHello comes.
    */
-  private earlyServerHello: { version: number; suiteId: number; random: Uint8Array } | null = null;
+  private earlyServerHello: { version: number; suiteId: number; random: Uint8Array; etm: boolean } | null =
+    null;
+  /** TLS 1.2 CBC: records MACed after encryption (RFC 7366). */
+  encryptThenMac = false;
   private secrets: TlsSecrets | null = null;
   private tls12: { client: TrafficKey; server: TrafficKey } | null = null;
   private decrypted = false;
@@ -122,7 +126,7 @@ export class TlsConnection {
     this.decrypted = false;
     const early = this.earlyServerHello;
     this.earlyServerHello = null;
-    if (early !== null) this.serverHello(early.version, early.suiteId, early.random);
+    if (early !== null) this.serverHello(early.version, early.suiteId, early.random, early.etm);
   }
 
   /** The server's direction holds its records: its ServerHello came, the ClientHello not yet. */
@@ -130,11 +134,11 @@ export class TlsConnection {
     return this.earlyServerHello !== null;
   }
 
-  serverHello(version: number, suiteId: number, serverRandom: Uint8Array): void {
+  serverHello(version: number, suiteId: number, serverRandom: Uint8Array, encryptThenMac = false): void {
     if (this.status !== 'handshake') return;
     if (this.clientRandom === null) {
       // Its ClientHello may yet come, from the other direction's packets read later.
-      this.earlyServerHello = { version, suiteId, random: serverRandom };
+      this.earlyServerHello = { version, suiteId, random: serverRandom, etm: encryptThenMac };
       return;
     }
     this.version = version;
@@ -148,6 +152,7 @@ export class TlsConnection {
       return;
     }
     this.suite = suite;
+    this.encryptThenMac = suite.mac !== null && encryptThenMac;
     const secrets = this.keys?.get(this.clientRandom);
     const usable =
       version === TLS13
@@ -282,7 +287,13 @@ export class TlsDirection {
     }
     if (conn.version === TLS12) {
       if (type === CT_CHANGE_CIPHER_SPEC) return;
-      const plain = this.key === null ? null : openTls12(conn.suite!, this.key, this.seq, header, fragment);
+      const suite = conn.suite!;
+      const plain =
+        this.key === null
+          ? null
+          : suite.mac !== null
+            ? openTls12Cbc(suite, this.key, this.seq, header, fragment, conn.encryptThenMac)
+            : openTls12(suite, this.key, this.seq, header, fragment);
       this.seq++;
       if (plain === null) {
         this.bad(onLost);
@@ -336,7 +347,8 @@ export class TlsDirection {
       if (sh === null) return;
       this.side = 'server';
       // RFC 8446 §4.1.4: after a HelloRetryRequest the client sends a new ClientHello; the real ServerHello follows.
-      if (!sh.helloRetryRequest) this.conn.serverHello(sh.version, sh.cipherSuite, sh.random);
+      if (!sh.helloRetryRequest)
+        this.conn.serverHello(sh.version, sh.cipherSuite, sh.random, sh.encryptThenMac);
     }
   }
 

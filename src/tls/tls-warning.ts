@@ -14,7 +14,7 @@ export function tlsWarning(name: string, s: Pick<TlsStats, 'tlsSipPortNotDecrypt
   return (
     `${name}: ${what} on port 5061 (SIP over TLS) not decrypted, ${its} SIP not read: no key for ${it} ` +
     '(give the key log: sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG), ' +
-    'a cipher suite not decrypted here (CBC, TLS 1.0/1.1), or a handshake before the capture began'
+    'a cipher suite not decrypted here (TLS 1.0/1.1, 3DES, RC4), or a handshake before the capture began'
   );
 }
 

@@ -1,6 +1,6 @@
 /**
  * TLS 1.2 key expansion from the master secret of the key log (RFC 5246 §5,
- * §6.3), for the AEAD suites (no MAC keys).
+ * §6.3): MAC keys for the CBC suites, none for AEAD ones.
  */
 import { createHmac } from 'node:crypto';
 import type { CipherSuite } from './suites.js';
@@ -43,12 +43,18 @@ export function tls12KeyBlock(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): { client: TrafficKey; server: TrafficKey } {
+  const m = suite.mac?.length ?? 0;
   const k = suite.keyLength;
   const v = suite.ivLength;
   const seed = Buffer.concat([serverRandom, clientRandom]);
-  const block = prf(suite.hash, masterSecret, 'key expansion', seed, 2 * k + 2 * v);
-  return {
-    client: { key: block.slice(0, k), iv: block.slice(2 * k, 2 * k + v) },
-    server: { key: block.slice(k, 2 * k), iv: block.slice(2 * k + v, 2 * k + 2 * v) },
-  };
+  const block = prf(suite.hash, masterSecret, 'key expansion', seed, 2 * m + 2 * k + 2 * v);
+  const key = (at: number) => block.slice(2 * m + at, 2 * m + at + k);
+  const iv = (at: number) => block.slice(2 * m + 2 * k + at, 2 * m + 2 * k + at + v);
+  const client: TrafficKey = { key: key(0), iv: iv(0) };
+  const server: TrafficKey = { key: key(k), iv: iv(v) };
+  if (m > 0) {
+    client.macKey = block.slice(0, m);
+    server.macKey = block.slice(m, 2 * m);
+  }
+  return { client, server };
 }

@@ -7,6 +7,8 @@ import type { CipherSuite } from './suites.js';
 export interface TrafficKey {
   key: Uint8Array;
   iv: Uint8Array;
+  /** TLS 1.2 CBC suites: the write MAC key (RFC 5246 §6.3). */
+  macKey?: Uint8Array;
 }
 
 const HASH_LEN = { sha256: 32, sha384: 48 } as const;

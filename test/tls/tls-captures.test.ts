@@ -26,6 +26,26 @@ const CASES = [
   { name: 'tls12-aes128gcm', what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', port: 15164 },
   { name: 'tls12-aes256gcm', what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', port: 15165 },
   { name: 'tls12-chacha', what: 'TLS 1.2 ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', port: 15166 },
+  {
+    name: 'tls12-cbc',
+    what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, encrypt-then-MAC (RFC 7366)',
+    port: 15167,
+  },
+  {
+    name: 'tls12-cbc-sha1-mte',
+    what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_256_CBC_SHA, MAC-then-encrypt (RFC 5246 §6.2.3.2)',
+    port: 15168,
+  },
+  {
+    name: 'tls12-cbc-sha384-mte',
+    what: 'TLS 1.2 ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 (RFC 5289: SHA-384 PRF and MAC), MAC-then-encrypt',
+    port: 15169,
+  },
+  {
+    name: 'tls12-rsa-aes128-sha',
+    what: 'TLS 1.2 RSA_WITH_AES_128_CBC_SHA, the suite RFC 3261 §26.3.1 makes mandatory for SIP',
+    port: 15170,
+  },
 ];
 
 const START = ['REGISTER', '200', 'INVITE', '200', 'ACK', 'BYE', '200'];
@@ -99,10 +119,46 @@ describe('SIP over TLS decrypted with a key log (RFC 8446 §5.2, RFC 5246 §6.2.
     expect(r12.tls).toMatchObject({ tlsFlows: 1, tlsNoKey: 1 });
   });
 
-  it('RFC 5246 §6.2.3.2: a CBC suite is not decrypted but counted tlsUnsupported', async () => {
-    const r = await analyzeCapture(join(DIR, 'tls12-cbc.pcap'), { tlsKeyLog: keylog('tls12-cbc') });
+  it('a suite not decrypted here (3DES, RFC 5246 §A.5) is counted tlsUnsupported and no SIP is found', async () => {
+    const name = 'tls12-rsa-aes128-sha';
+    const bytes = Buffer.from(readFileSync(join(DIR, `${name}.pcap`)));
+    // The ServerHello's cipher suite (TLS_RSA_WITH_AES_128_CBC_SHA, 0x002f, the only one offered)
+    // becomes TLS_RSA_WITH_3DES_EDE_CBC_SHA (0x000a): handshake type 2, then version 0x0303, the
+    // 32-byte random, the session id, and the suite.
+    let patched = 0;
+    for (let i = 0; i + 40 < bytes.length; i++) {
+      if (bytes[i] !== 0x02 || bytes[i + 4] !== 0x03 || bytes[i + 5] !== 0x03) continue;
+      const at = i + 38 + 1 + bytes[i + 38];
+      if (bytes[at] === 0x00 && bytes[at + 1] === 0x2f && bytes[at + 2] === 0x00) {
+        bytes[at + 1] = 0x0a;
+        patched++;
+      }
+    }
+    expect(patched).toBe(1);
+    const file = join(tmp, '3des.pcap');
+    writeFileSync(file, bytes);
+    const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
     expect(r.messages.length).toBe(0);
     expect(r.tls).toMatchObject({ tlsFlows: 1, tlsDecrypted: 0, tlsUnsupported: 1, tlsNoKey: 0 });
+  });
+
+  it('RFC 7366 §3 / RFC 5246 §6.2.3.2: a CBC record whose MAC does not check is counted, the rest decrypts', async () => {
+    for (const name of ['tls12-cbc', 'tls12-cbc-sha1-mte']) {
+      const bytes = readFileSync(join(DIR, `${name}.pcap`));
+      const good = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylog(name) });
+      const target = all(good)[3];
+      expect(target.status).toBe(200);
+      const frame = parseCaptureBytes(bytes, name).frames.find((f) => f.no === target.frame)!;
+      const copy = Buffer.from(bytes);
+      // Encrypt-then-MAC: the last byte is the MAC's; MAC-then-encrypt: the last ciphertext block's
+      // (the padding and the MAC under it no longer check).
+      copy[frame.fileOffset + 16 + frame.data.length - 1] ^= 0x01;
+      const file = join(tmp, `${name}-corrupted.pcap`);
+      writeFileSync(file, copy);
+      const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+      expect(r.tls, name).toMatchObject({ tlsDecrypted: 1, tlsBadRecords: 1 });
+      expect(all(r).map(startOf), name).toEqual(['REGISTER', '200', 'INVITE', 'ACK', 'BYE', '200']);
+    }
   });
 
   it('pcapng Decryption Secrets Block (TLSK): the capture decrypts with its own keys, no key log given', async () => {

@@ -18,7 +18,7 @@ describe('the warning of SIP over TLS not decrypted', () => {
   it('RFC 3261 §26.2: connections on port 5061 not decrypted are named, with how to give the keys', () => {
     expect(tlsWarning('a.pcap', { tlsSipPortNotDecrypted: 0 })).toBeNull();
     expect(tlsWarning('a.pcap', { tlsSipPortNotDecrypted: 1 })).toBe(
-      'a.pcap: a TLS connection on port 5061 (SIP over TLS) not decrypted, its SIP not read: no key for it (give the key log: sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG), a cipher suite not decrypted here (CBC, TLS 1.0/1.1), or a handshake before the capture began',
+      'a.pcap: a TLS connection on port 5061 (SIP over TLS) not decrypted, its SIP not read: no key for it (give the key log: sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG), a cipher suite not decrypted here (TLS 1.0/1.1, 3DES, RC4), or a handshake before the capture began',
     );
     expect(tlsWarning('a.pcap', { tlsSipPortNotDecrypted: 3 })).toMatch(
       /^a\.pcap: 3 TLS connections on port 5061 \(SIP over TLS\) not decrypted, their SIP not read: no key for them /,
