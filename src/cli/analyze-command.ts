@@ -1,6 +1,6 @@
 /** `sipscope analyze FILE [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as CSV, or one call's ladder. */
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { Output } from './output.js';
 import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
+import { readTlsKeyOptions, type TlsKeyOptions } from './tls-key-options.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
 export async function runAnalyze(
@@ -45,14 +46,10 @@ export async function runAnalyze(
   const csv = values.csv === true;
   const callId = values.call;
   const streamId = values.stream;
-  let tlsKeyLog: string | undefined;
-  if (values['tls-keylog'] !== undefined) {
-    try {
-      tlsKeyLog = readFileSync(values['tls-keylog'], 'latin1');
-    } catch (e) {
-      process.stderr.write(`sipscope analyze: cannot read the TLS key log: ${(e as Error).message}\n`);
-      return 2;
-    }
+  const tlsKeys = readTlsKeyOptions(values['tls-keylog'], values['tls-key']);
+  if (typeof tlsKeys === 'string') {
+    process.stderr.write(`sipscope analyze: ${tlsKeys}\n`);
+    return 2;
   }
   if (csv && (json || callId !== undefined || streamId !== undefined)) {
     process.stderr.write(
@@ -79,7 +76,7 @@ export async function runAnalyze(
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, csv, callId, streamId, tlsKeyLog }, out, worker, parallel);
+    return await analyze(file, { json, csv, callId, streamId, tlsKeys }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -92,13 +89,13 @@ async function analyze(
     csv,
     callId,
     streamId,
-    tlsKeyLog,
+    tlsKeys,
   }: {
     json: boolean;
     csv: boolean;
     callId: string | undefined;
     streamId: string | undefined;
-    tlsKeyLog: string | undefined;
+    tlsKeys: TlsKeyOptions;
   },
   out: Output,
   worker: MessagesWorker | null,
@@ -118,7 +115,7 @@ async function analyze(
   const sdp = callId !== undefined && !json ? new SdpByMessage() : undefined;
   try {
     result = await analyzeCapture(file, {
-      tlsKeyLog,
+      ...tlsKeys,
       onMessage: listMessages
         ? (msg, id, table) => {
             const rec = table.get(id);
@@ -191,6 +188,7 @@ export const ANALYZE_OPTIONS = {
   call: { type: 'string' },
   stream: { type: 'string' },
   'tls-keylog': { type: 'string' },
+  'tls-key': { type: 'string', multiple: true },
 } as const;
 
 function parse(args: string[]) {

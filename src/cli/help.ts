@@ -1,7 +1,7 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG]
+  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
                                      analyse a pcap or pcapng capture
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -45,6 +45,11 @@ analyze
                     RFC 7366 encrypt-then-MAC too); a pcapng's own Decryption
                     Secrets Blocks are used without it. The summary counts
                     the TLS connections decrypted and those without a key
+    --tls-key KEY.pem
+                    the server's RSA private key (PEM; repeatable): decrypts
+                    TLS 1.2 with RSA key exchange (TLS_RSA_WITH_*) without a
+                    key log, as sngrep -k and Wireshark's RSA keys do; not
+                    ECDHE/DHE suites (forward secrecy) nor resumed sessions
   Exit codes: 0 ok; 2 unreadable file, bad usage or no such call or stream
   (one line on stderr, nothing on stdout).
 

@@ -63,6 +63,8 @@ export interface AnalyzeOptions {
    * secrets of a pcapng's Decryption Secrets Blocks are used with or without it.
    */
   tlsKeyLog?: string;
+  /** Servers' RSA private keys (PEM): TLS 1.2 RSA key exchange decrypted without a key log line. */
+  tlsRsaKeys?: string[];
 }
 
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -88,6 +90,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
+  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
   const pipeline = createPipeline({
     decoder: opts.decoder,
     media,

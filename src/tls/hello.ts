@@ -6,6 +6,7 @@
 export const HS_CLIENT_HELLO = 1;
 export const HS_SERVER_HELLO = 2;
 export const HS_NEW_SESSION_TICKET = 4;
+export const HS_CLIENT_KEY_EXCHANGE = 16;
 export const HS_FINISHED = 20;
 export const HS_KEY_UPDATE = 24;
 
@@ -13,6 +14,8 @@ export const HS_KEY_UPDATE = 24;
 const EXT_SUPPORTED_VERSIONS = 43;
 /** RFC 7366 §2 encrypt_then_mac. */
 const EXT_ENCRYPT_THEN_MAC = 22;
+/** RFC 7627 §5.1 extended_master_secret. */
+const EXT_EXTENDED_MASTER_SECRET = 23;
 export const TLS12 = 0x0303;
 export const TLS13 = 0x0304;
 
@@ -41,6 +44,8 @@ export interface ServerHello {
    * MACed after encryption ("MUST NOT send" it back with an AEAD or stream suite).
    */
   encryptThenMac: boolean;
+  /** RFC 7627 §5.2: the server echoed extended_master_secret (the session hash goes into the master secret). */
+  extendedMasterSecret: boolean;
 }
 
 /**
@@ -88,13 +93,15 @@ export function parseServerHello(b: Uint8Array): ServerHello | null {
   const cipherSuite = (b[p] << 8) | b[p + 1];
   p += 3;
   let encryptThenMac = false;
+  let extendedMasterSecret = false;
   forEachExtension(b, p, (type, body) => {
     if (type === EXT_SUPPORTED_VERSIONS && body.length === 2) version = (body[0] << 8) | body[1];
     else if (type === EXT_ENCRYPT_THEN_MAC) encryptThenMac = true;
+    else if (type === EXT_EXTENDED_MASTER_SECRET) extendedMasterSecret = true;
   });
   let hrr = true;
   for (let k = 0; k < 32 && hrr; k++) hrr = random[k] === HRR_RANDOM[k];
-  return { random, cipherSuite, version, helloRetryRequest: hrr, encryptThenMac };
+  return { random, cipherSuite, version, helloRetryRequest: hrr, encryptThenMac, extendedMasterSecret };
 }
 
 function forEachExtension(b: Uint8Array, p: number, fn: (type: number, body: Uint8Array) => void): void {

@@ -14,6 +14,9 @@
  * `LABEL hex hex` (counted in `malformedLines`).
  */
 
+import type { KeyObject } from 'node:crypto';
+import { rsaPrivateKey } from './rsa-key-exchange.js';
+
 export interface TlsSecrets {
   /** TLS 1.2 master secret (48 bytes). */
   masterSecret?: Uint8Array;
@@ -40,6 +43,8 @@ export interface KeyLogSource {
 
 export class TlsKeyLog {
   private readonly byRandom = new Map<string, TlsSecrets>();
+  /** Servers' RSA private keys: TLS 1.2 RSA key exchange without a key log line (rsa-key-exchange.ts). */
+  readonly rsaKeys: KeyObject[] = [];
   /** Lines taken (a known label with a 32-byte client random). */
   lines = 0;
   /** Lines that are neither a comment, blank, nor `LABEL hex hex`. */
@@ -73,6 +78,11 @@ export class TlsKeyLog {
       s[field] = Buffer.from(parts[2], 'hex');
       this.lines++;
     }
+  }
+
+  /** Adds a server's RSA private key (PEM); throws a RangeError saying why it is not one. */
+  addRsaKey(pem: string): void {
+    this.rsaKeys.push(rsaPrivateKey(pem));
   }
 
   /** Also take the key log text `source` gathers as a capture is read (looked at on each lookup). */

@@ -13,11 +13,13 @@ import { openTls12, openTls13 } from './aead.js';
 import { openTls12Cbc } from './cbc.js';
 import {
   HS_CLIENT_HELLO,
+  HS_CLIENT_KEY_EXCHANGE,
   HS_FINISHED,
   HS_KEY_UPDATE,
   HS_SERVER_HELLO,
   parseClientHello,
   parseServerHello,
+  type ServerHello,
   TLS12,
   TLS13,
 } from './hello.js';
@@ -32,6 +34,7 @@ import {
   RECORD_NEED_MORE,
   recordLength,
 } from './record.js';
+import { handshakeMessage, masterSecret, preMasterSecret } from './rsa-key-exchange.js';
 import { type CipherSuite, cipherSuite } from './suites.js';
 import { tls12KeyBlock } from './tls12-keys.js';
 import { type TrafficKey, tls13NextSecret, tls13TrafficKey } from './tls13-keys.js';
@@ -95,8 +98,14 @@ export class TlsConnection {
    * A ServerHello read before the ClientHello (a capture merged from two
    * interfaces, or reordered by a tap): applied when the ClientHello comes.
    */
-  private earlyServerHello: { version: number; suiteId: number; random: Uint8Array; etm: boolean } | null =
-    null;
+  private earlyServerHello: ServerHello | null = null;
+  /** TLS 1.2 RSA key exchange with no key log line: waiting for the ClientKeyExchange (rsa-key-exchange.ts). */
+  private rsaPending: { serverRandom: Uint8Array; ems: boolean } | null = null;
+  /**
+   * The clear handshake messages by side, kept while the server's RSA keys may be needed
+   * (RFC 7627's session hash covers the ClientHello to the ClientKeyExchange).
+   */
+  private transcript: { client: Uint8Array[]; server: Uint8Array[] } | null = null;
   /** TLS 1.2 CBC: records MACed after encryption (RFC 7366). */
   encryptThenMac = false;
   private secrets: TlsSecrets | null = null;
@@ -123,10 +132,20 @@ export class TlsConnection {
     this.clientRandom = random;
     this.secrets = null;
     this.tls12 = null;
+    this.rsaPending = null;
     this.decrypted = false;
+    // A second ClientHello starts a new transcript; one kept from an early ServerHello stays.
+    if (this.transcript !== null && this.transcript.client.length > 0) this.transcript = null;
     const early = this.earlyServerHello;
     this.earlyServerHello = null;
-    if (early !== null) this.serverHello(early.version, early.suiteId, early.random, early.etm);
+    if (early !== null) this.serverHello(early);
+  }
+
+  /** A clear handshake message of `side`, kept for the session hash when RSA keys are given. */
+  keepHandshake(side: Side, type: number, body: Uint8Array): void {
+    if (this.status !== 'handshake' || this.keys === null || this.keys.rsaKeys.length === 0) return;
+    this.transcript ??= { client: [], server: [] };
+    this.transcript[side].push(handshakeMessage(type, body));
   }
 
   /** The server's direction holds its records: its ServerHello came, the ClientHello not yet. */
@@ -134,15 +153,17 @@ export class TlsConnection {
     return this.earlyServerHello !== null;
   }
 
-  serverHello(version: number, suiteId: number, serverRandom: Uint8Array, encryptThenMac = false): void {
+  serverHello(sh: ServerHello): void {
     if (this.status !== 'handshake') return;
     if (this.clientRandom === null) {
       // Its ClientHello may yet come, from the other direction's packets read later.
-      this.earlyServerHello = { version, suiteId, random: serverRandom, etm: encryptThenMac };
+      this.earlyServerHello = sh;
       return;
     }
+    const version = sh.version;
+    const serverRandom = sh.random;
     this.version = version;
-    const suite = cipherSuite(suiteId);
+    const suite = cipherSuite(sh.cipherSuite);
     if (
       (version !== TLS12 && version !== TLS13) ||
       suite === undefined ||
@@ -152,20 +173,50 @@ export class TlsConnection {
       return;
     }
     this.suite = suite;
-    this.encryptThenMac = suite.mac !== null && encryptThenMac;
+    this.encryptThenMac = suite.mac !== null && sh.encryptThenMac;
     const secrets = this.keys?.get(this.clientRandom);
     const usable =
       version === TLS13
         ? secrets?.clientTraffic0 !== undefined || secrets?.serverTraffic0 !== undefined
         : secrets?.masterSecret?.length === 48;
     if (secrets === undefined || !usable) {
-      this.fail('no-key');
+      if (version === TLS12 && suite.rsaKeyExchange && (this.keys?.rsaKeys.length ?? 0) > 0)
+        this.rsaPending = { serverRandom, ems: sh.extendedMasterSecret };
+      else this.fail('no-key');
       return;
     }
     if (version === TLS12)
       this.tls12 = tls12KeyBlock(suite, secrets.masterSecret!, this.clientRandom, serverRandom);
     this.secrets = secrets;
     this.status = 'keys';
+  }
+
+  /**
+   * RFC 5246 §7.4.7.1: the client's ClientKeyExchange (kept in the transcript already) opened
+   * with the server's RSA key gives the master secret; no key opens it: `no-key`.
+   */
+  clientKeyExchange(body: Uint8Array): void {
+    const pending = this.rsaPending;
+    if (pending === null || this.clientRandom === null || this.status !== 'handshake') return;
+    this.rsaPending = null;
+    const pms = preMasterSecret(this.keys!.rsaKeys, body);
+    const t = this.transcript;
+    this.transcript = null;
+    if (pms === null || (pending.ems && (t === null || t.client.length < 2))) {
+      this.fail('no-key');
+      return;
+    }
+    const suite = this.suite!;
+    // Sent in this order: the ClientHello, the server's first flight, the client's second up to its ClientKeyExchange.
+    const transcript = pending.ems && t !== null ? [t.client[0], ...t.server, ...t.client.slice(1)] : null;
+    const master = masterSecret(suite.hash, pms, this.clientRandom, pending.serverRandom, transcript);
+    this.tls12 = tls12KeyBlock(suite, master, this.clientRandom, pending.serverRandom);
+    this.status = 'keys';
+  }
+
+  /** A ChangeCipherSpec before the keys are known: an abbreviated handshake (resumption) gives no ClientKeyExchange to open. */
+  changeCipherSpecWithoutKeys(): void {
+    if (this.rsaPending !== null) this.fail('no-key');
   }
 
   fail(status: 'no-key' | 'unsupported' | 'no-handshake'): void {
@@ -275,6 +326,7 @@ export class TlsDirection {
         // RFC 5246 §7.1: records after the sender's ChangeCipherSpec are protected.
         // RFC 8446 §5: in 1.3 it is only for middlebox compatibility and "MUST simply be dropped".
         if (conn.status === 'keys' && conn.version === TLS12 && this.side !== null) this.enter(APPLICATION);
+        else conn.changeCipherSpecWithoutKeys();
         return;
       }
       if (type !== CT_APPLICATION_DATA || conn.status !== 'keys' || this.side === null) {
@@ -342,13 +394,17 @@ export class TlsDirection {
       if (ch === null) return;
       this.side = 'client';
       this.conn.clientHello(ch.random);
+      this.conn.keepHandshake('client', type, body);
     } else if (type === HS_SERVER_HELLO) {
       const sh = parseServerHello(body);
       if (sh === null) return;
       this.side = 'server';
+      this.conn.keepHandshake('server', type, body);
       // RFC 8446 §4.1.4: after a HelloRetryRequest the client sends a new ClientHello; the real ServerHello follows.
-      if (!sh.helloRetryRequest)
-        this.conn.serverHello(sh.version, sh.cipherSuite, sh.random, sh.encryptThenMac);
+      if (!sh.helloRetryRequest) this.conn.serverHello(sh);
+    } else if (this.side !== null) {
+      this.conn.keepHandshake(this.side, type, body);
+      if (type === HS_CLIENT_KEY_EXCHANGE && this.side === 'client') this.conn.clientKeyExchange(body);
     }
   }
 

@@ -28,6 +28,8 @@ export interface CipherSuite {
   ivLength: number;
   /** CBC suites: the record MAC's HMAC hash and its length in bytes; null for AEAD. */
   mac: { hash: MacHash; length: number } | null;
+  /** TLS_RSA_WITH_*: the pre-master secret goes encrypted to the server's RSA key (RFC 5246 §7.4.7.1). */
+  rsaKeyExchange: boolean;
 }
 
 const MAC_LENGTH: Record<MacHash, number> = { sha1: 20, sha256: 32, sha384: 48 };
@@ -40,6 +42,7 @@ const s = (name: string, tls13: boolean, cipher: AeadCipher, hash: 'sha256' | 's
   keyLength: cipher === 'aes-128-gcm' ? 16 : 32,
   ivLength: tls13 || cipher === 'chacha20-poly1305' ? 12 : 4,
   mac: null,
+  rsaKeyExchange: name.startsWith('TLS_RSA_'),
 });
 
 /** RFC 5246 §5: the PRF is SHA-256 but for the suites that name SHA-384 (RFC 5289 §3.2). */
@@ -51,6 +54,7 @@ const cbc = (name: string, cipher: CbcCipher, mac: MacHash): CipherSuite => ({
   keyLength: cipher === 'aes-128-cbc' ? 16 : 32,
   ivLength: 0,
   mac: { hash: mac, length: MAC_LENGTH[mac] },
+  rsaKeyExchange: name.startsWith('TLS_RSA_'),
 });
 
 const SUITES = new Map<number, CipherSuite>([

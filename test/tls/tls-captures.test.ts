@@ -46,6 +46,7 @@ const CASES = [
     what: 'TLS 1.2 RSA_WITH_AES_128_CBC_SHA, the suite RFC 3261 §26.3.1 makes mandatory for SIP',
     port: 15170,
   },
+  { name: 'tls12-rsa-aes128gcm', what: 'TLS 1.2 RSA_WITH_AES_128_GCM_SHA256', port: 15171 },
 ];
 
 const START = ['REGISTER', '200', 'INVITE', '200', 'ACK', 'BYE', '200'];
@@ -64,9 +65,10 @@ function tsharkAvailable(): boolean {
 }
 
 /** tshark's SIP messages as `frame start` lines (a frame holding two messages lists both). */
-function tsharkMessages(file: string, port: number, keys: string | null): string[] {
+function tsharkMessages(file: string, port: number, keys: string | null, rsaKey?: string): string[] {
   const args = ['-r', file, '-d', `tcp.port==${port},tls`, '-d', `tls.port==${port},sip`, '-Y', 'sip'];
   if (keys !== null) args.push('-o', `tls.keylog_file:${keys}`);
+  if (rsaKey !== undefined) args.push('-o', `uat:rsa_keys:"${rsaKey}",""`);
   args.push('-T', 'fields', '-e', 'frame.number', '-e', 'sip.Method', '-e', 'sip.Status-Code');
   const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const lines: string[] = [];

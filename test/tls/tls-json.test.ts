@@ -8,14 +8,18 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { analyzeCollected } from '../helpers/analyze-output.js';
 
 let out = '';
+let err = '';
 const runAnalyze = analyzeCollected(
   (s) => {
     out += s;
   },
-  () => {},
+  (s) => {
+    err += s;
+  },
 );
 beforeEach(() => {
   out = '';
+  err = '';
 });
 
 const DIR = join(import.meta.dirname, '../fixtures/tls');
@@ -67,5 +71,17 @@ describe('analyze --json: tls', () => {
       'streams',
       'warnings',
     ]);
+  });
+
+  it('--tls-key KEY.pem decrypts RSA key exchange; a file that is not a key stops the command with its name', async () => {
+    const f = join(DIR, 'tls12-rsa-aes128gcm');
+    const j = await json([`${f}.pcap`, '--tls-key', join(DIR, 'rsa-server.key')]);
+    expect(j.tls).toMatchObject({ connections: 1, decrypted: 1, withoutKey: 0 });
+    out = '';
+    expect(await runAnalyze([`${f}.pcap`, '--tls-key', `${f}.keylog`, '--json'])).toBe(2);
+    expect(out).toBe('');
+    expect(err).toMatch(
+      /^sipscope analyze: --tls-key .*tls12-rsa-aes128gcm\.keylog: not a private key in PEM/,
+    );
   });
 });
