@@ -5,6 +5,7 @@
  * or translate the parsed query to its own engine and check itself against
  * the shared store suite.
  */
+import { linearTest } from './linear-regex.js';
 import type { CallRow } from './rows.js';
 
 export const CALL_SORT_KEYS = [
@@ -125,18 +126,15 @@ function passesAny(f: ListFilter | undefined, values: readonly string[]): boolea
 
 /**
  * The test for `q`: a case-insensitive substring, or for `/re/` the regular
- * expression (flags `i`). A string result is the error (invalid or too long).
+ * expression, case-insensitive, run in linear time (linear-regex.ts). A
+ * string result is the error (invalid, not runnable in linear time, or too long).
  */
 export function textMatcher(q: string): ((s: string) => boolean) | string {
   if (q.length > MAX_PATTERN_LENGTH) return `q is longer than ${MAX_PATTERN_LENGTH} characters`;
   if (q.length >= 2 && q.startsWith('/') && q.endsWith('/')) {
-    let re: RegExp;
-    try {
-      re = new RegExp(q.slice(1, -1), 'i');
-    } catch (e) {
-      return `q is not a valid regular expression: ${(e as Error).message}`;
-    }
-    return (s) => re.test(s.length > MAX_SEARCHED_LENGTH ? s.slice(0, MAX_SEARCHED_LENGTH) : s);
+    const test = linearTest(q.slice(1, -1));
+    if (typeof test === 'string') return test;
+    return (s) => test(s.length > MAX_SEARCHED_LENGTH ? s.slice(0, MAX_SEARCHED_LENGTH) : s);
   }
   const needle = q.toLowerCase();
   return (s) => s.toLowerCase().includes(needle);
