@@ -7,15 +7,22 @@
  * skip numbers (frames it never kept, or no longer has).
  */
 import type { Frame } from './frame.js';
+import { openCaptures } from './merge-captures.js';
 import { openCapture } from './read-file.js';
 
 /** The frames from number `first` on (earlier ones may come too: readers skip them). */
 export type FrameReader = (first: number) => AsyncIterable<Frame>;
 
-/** A capture file's path, or a reader of kept frames. */
-export type FrameSource = string | FrameReader;
+/**
+ * A capture file's path, several files' paths (analysed as one, merged by
+ * time: merge-captures.ts, numbered as the merge numbers them), or a reader
+ * of kept frames.
+ */
+export type FrameSource = string | readonly string[] | FrameReader;
 
 /** The frames of `source` from number `first` on, in order. */
 export function framesFrom(source: FrameSource, first: number): AsyncIterable<Frame> {
-  return typeof source === 'string' ? openCapture(source) : source(first);
+  if (typeof source === 'string') return openCapture(source);
+  if (typeof source === 'function') return source(first);
+  return source.length === 1 ? openCapture(source[0]) : openCaptures(source);
 }

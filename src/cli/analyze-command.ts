@@ -1,4 +1,7 @@
-/** `sipscope analyze FILE [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as CSV, or one call's ladder. */
+/**
+ * `sipscope analyze FILE… [--json | --csv | --call ID]`: the text report, the JSON contract document, the call list as
+ * CSV, or one call's ladder. Several files are analysed as one capture, merged by time (capture/merge-captures.ts).
+ */
 
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -37,11 +40,16 @@ export async function runAnalyze(
     return 2;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    process.stderr.write('sipscope analyze: expects exactly one capture FILE (see sipscope --help)\n');
+  if (positionals.length === 0) {
+    process.stderr.write('sipscope analyze: expects a capture FILE, or several (see sipscope --help)\n');
     return 2;
   }
-  const file = positionals[0];
+  if (positionals.length > 1 && positionals.includes('-')) {
+    process.stderr.write('sipscope analyze: - (standard input) is read alone, not merged with other files\n');
+    return 2;
+  }
+  // Several files are one capture merged by time; one is read as it always was.
+  const file: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
   const json = values.json === true;
   const csv = values.csv === true;
   const callId = values.call;
@@ -66,7 +74,9 @@ export async function runAnalyze(
     return 2;
   }
   // Started now, the worker loads its modules while the analysis runs. Without a CPU of its own, it cannot help.
+  // A merged capture's messages carry their file (message-table.ts origins): written on this thread.
   const worker =
+    typeof file === 'string' &&
     json &&
     callId === undefined &&
     streamId === undefined &&
@@ -83,7 +93,7 @@ export async function runAnalyze(
 }
 
 async function analyze(
-  file: string,
+  file: string | readonly string[],
   {
     json,
     csv,
@@ -101,6 +111,7 @@ async function analyze(
   worker: MessagesWorker | null,
   parallel: Readonly<ParallelJsonOptions>,
 ): Promise<number> {
+  const name = typeof file === 'string' ? file : file.join(', ');
   const listMessages = !json && !csv && callId === undefined && streamId === undefined;
   // The text report carries Call-IDs, URIs, User-Agents and reason phrases: anyone's text (term-safe.ts).
   // JSON escapes C0 itself; CSV is data for another program and stays byte for byte, unless it goes
@@ -136,7 +147,7 @@ async function analyze(
     const s = /^\d{1,9}$/.test(streamId) ? result.streams.find((x) => x.id === Number(streamId)) : undefined;
     if (s === undefined) {
       process.stderr.write(
-        `sipscope analyze: no stream '${streamId}' in ${file} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
+        `sipscope analyze: no stream '${streamId}' in ${name} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
       );
       return 2;
     }
@@ -147,7 +158,7 @@ async function analyze(
     const call = findCall(result, callId);
     if (!call) {
       process.stderr.write(
-        `sipscope analyze: no call '${callId}' in ${file} (give our call id or a Call-ID)\n`,
+        `sipscope analyze: no call '${callId}' in ${name} (give our call id or a Call-ID)\n`,
       );
       return 2;
     }
@@ -216,6 +227,21 @@ function tlsLine(r: AnalysisResult): string {
   return `TLS connections: ${t.tlsFlows} (${t.tlsDecrypted} decrypted, ${why.join(', ')})`;
 }
 
+/** What was read: the file, or the merged files, each with its own figures, then the whole. */
+function sourceLines(src: AnalysisResult['source']): string[] {
+  const linkTypes = src.linkTypes.join(', ') || '-';
+  if (src.files === undefined)
+    return [`${src.file}: ${src.format}, link types ${linkTypes}, ${src.frames} frames, ${src.bytes} bytes`];
+  return [
+    `${src.files.length} files merged by time: ${src.files.map((f) => f.file).join(', ')}`,
+    ...src.files.map(
+      (f, i) =>
+        `  file ${i}: ${f.file}: ${f.format}, link types ${f.linkTypes.join(', ') || '-'}, ${f.frames} frames, ${f.bytes} bytes`,
+    ),
+    `merged: link types ${linkTypes}, ${src.frames} frames, ${src.bytes} bytes`,
+  ];
+}
+
 function summary(r: AnalysisResult): string {
   const s = r.stats;
   const methods = Object.entries(s.requests)
@@ -228,7 +254,7 @@ function summary(r: AnalysisResult): string {
     .join(', ');
   return [
     '',
-    `${r.source.file}: ${r.source.format}, link types ${r.source.linkTypes.join(', ') || '-'}, ${s.frames} frames, ${r.source.bytes} bytes`,
+    ...sourceLines(r.source),
     `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
     `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}${s.findings > 0 ? ` (${severityCountsText(s.findingsBySeverity)})` : ''}`,
     ...(r.streams.length > 0 || r.rtcpPackets > 0

@@ -1,14 +1,17 @@
 /**
- * Analyse one capture file end to end and collect what the JSON contract and
- * the text report need. Streaming: frames are read in chunks and messages are
+ * Analyse one capture file end to end, or several as one (merged by time:
+ * capture/merge-captures.ts), and collect what the JSON contract and the
+ * text report need. Streaming: frames are read in chunks and messages are
  * reduced to records as they complete.
  */
 
 import { createAnalyzer } from '../analyze/analyzer.js';
 import { countBySeverity, type Finding, type SeverityCounts } from '../analyze/finding.js';
 import type { CaptureFormat } from '../capture/frame.js';
+import type { FrameOrigins } from '../capture/frame-origins.js';
 import { linkTypeName } from '../capture/link-types.js';
-import { openCapture } from '../capture/read-file.js';
+import { type CaptureFile, openCaptures, warningLines } from '../capture/merge-captures.js';
+import { type CaptureReader, openCapture } from '../capture/read-file.js';
 import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
@@ -36,8 +39,23 @@ export interface AnalysisStats {
   malformed: number;
 }
 
+/** A capture file as the JSON's `source` describes it. */
+export interface SourceFile {
+  file: string;
+  format: CaptureFormat;
+  linkTypes: string[];
+  frames: number;
+  bytes: number;
+}
+
 export interface AnalysisResult {
-  source: { file: string; format: CaptureFormat; linkTypes: string[]; frames: number; bytes: number };
+  /**
+   * The file; for several merged: `file` and `format` the first file's,
+   * `linkTypes`, `frames` and `bytes` of all, and `files` each one's.
+   */
+  source: SourceFile & { files?: SourceFile[] };
+  /** Several files merged: where each frame came from (null for one file). */
+  origins: FrameOrigins | null;
   stats: AnalysisStats;
   messages: MessageTable;
   transactions: TransactionRecord[];
@@ -67,8 +85,18 @@ export interface AnalyzeOptions {
   tlsRsaKeys?: string[];
 }
 
-export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+/** `file`: a capture's path, or several, analysed as one capture merged by time. */
+export async function analyzeCapture(
+  file: string | readonly string[],
+  opts: AnalyzeOptions = {},
+): Promise<AnalysisResult> {
+  const paths = typeof file === 'string' ? [file] : file;
+  // One file is read as it always was: the merge is only for two or more.
+  const merged = paths.length > 1 ? openCaptures(paths) : null;
+  const reader: CaptureReader = merged ?? openCapture(paths[0]);
+  const files: readonly CaptureFile[] = merged?.files ?? [{ name: paths[0], info: reader.info }];
   const messages = new MessageTable();
+  messages.origins = merged?.origins ?? null;
   const counts = new MessageCounts();
   let malformed = 0;
   let retransmissions = 0;
@@ -109,7 +137,6 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       opts.onMessage?.(msg, id, messages);
     },
   });
-  const reader = openCapture(file);
   tlsKeys.follow(reader.info);
   for await (const frames of reader.batches())
     for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
@@ -124,12 +151,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const info = reader.info;
   return {
     source: {
-      file,
-      format: info.format,
-      linkTypes: info.linkTypes.map(linkTypeName),
-      frames: info.frames,
-      bytes: info.bytes,
+      ...sourceFile(files[0].name, info),
+      ...(merged === null ? {} : { files: files.map((f) => sourceFile(f.name, f.info)) }),
     },
+    origins: merged?.origins ?? null,
     stats: {
       frames: info.frames,
       sipMessages: messages.length,
@@ -151,12 +176,18 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     findings,
     streams,
     rtcpPackets: media.rtcpPackets,
-    warnings: withTlsWarning(
-      info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
-      file,
-      pipeline.extractorStats,
-    ),
+    warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
     tls: tlsStatsOf(pipeline.extractorStats),
+  };
+}
+
+function sourceFile(file: string, info: CaptureReader['info']): SourceFile {
+  return {
+    file,
+    format: info.format,
+    linkTypes: info.linkTypes.map(linkTypeName),
+    frames: info.frames,
+    bytes: info.bytes,
   };
 }
 

@@ -33,7 +33,8 @@ const str = (s: string | null): string => (s === null ? 'null' : jsonString(s));
 const num = (n: number | null): string => (n === null || !Number.isFinite(n) ? 'null' : String(n));
 
 export function messageRecordJson(r: MessageRecord): string {
-  let s = `{"id":${r.id},"frame":${r.frame},"ts":${num(r.ts)},"src":${jsonString(r.src)},"dst":${jsonString(r.dst)},"transport":${jsonString(r.transport)}`;
+  const origin = r.file === undefined ? '' : `,"file":${r.file},"fileFrame":${num(r.fileFrame ?? null)}`;
+  let s = `{"id":${r.id},"frame":${r.frame}${origin},"ts":${num(r.ts)},"src":${jsonString(r.src)},"dst":${jsonString(r.dst)},"transport":${jsonString(r.transport)}`;
   if (r.method !== undefined) s += `,"method":${jsonString(r.method)}`;
   if (r.status !== undefined) s += `,"status":${num(r.status)}`;
   if (r.reason !== undefined) s += `,"reason":${jsonString(r.reason)}`;

@@ -7,6 +7,10 @@
 export interface MessageRecord {
   id: number;
   frame: number;
+  /** Extension, a capture merged from several files only: the file (0-based, source.files) `frame` came from. */
+  file?: number;
+  /** Extension, with `file`: the number of `frame` in that file (1-based, as Wireshark numbers it there). */
+  fileFrame?: number;
   ts: number;
   src: string;
   dst: string;

@@ -9,6 +9,8 @@
  * saved. `get(i)` gives the MessageRecord of the JSON contract; `writeJson(i)`
  * writes it without building it (the arena's bytes go out as they are).
  */
+
+import type { FrameOrigins } from '../capture/frame-origins.js';
 import { detach } from '../correlate/detach.js';
 import { type Endpoint, endpointString } from '../decode/payload.js';
 import { callId, cseq, fromHeader, toHeader, topVia } from '../sip/accessors.js';
@@ -34,6 +36,11 @@ const SPANS = 4;
 
 export class MessageTable {
   length = 0;
+  /**
+   * A capture merged from several files (capture/merge-captures.ts): where
+   * each frame came from, written with each record as `file` and `fileFrame`.
+   */
+  origins: FrameOrigins | null = null;
   private cap = 0;
   private frame = new Int32Array(0);
   private ts = new Float64Array(0);
@@ -177,7 +184,7 @@ export class MessageTable {
     if (!(i >= 0 && i < this.length)) throw new RangeError(`no message ${i}`);
     const str = (k: number): string | null => (k === NONE ? null : this.strings[k]);
     const isRequest = this.method[i] !== NONE;
-    return {
+    const r: MessageRecord = {
       id: i,
       frame: this.frame[i],
       ts: this.ts[i],
@@ -200,6 +207,12 @@ export class MessageTable {
       malformed: (this.flags[i] & MALFORMED) !== 0,
       frames: this.frameLists.get(i) ?? [this.frame[i]],
     };
+    const o = this.origins?.of(r.frame);
+    if (o !== undefined) {
+      r.file = o.file;
+      r.fileFrame = o.frame;
+    }
+    return r;
   }
 
   /** The record as JSON, byte for byte what messageRecordJson(get(i)) writes. */
@@ -226,6 +239,7 @@ export class MessageTable {
     w.plain(i);
     w.raw(K.K_FRAME);
     w.plain(this.frame[i]);
+    if (this.origins !== null) this.writeOrigin(w, this.frame[i]);
     w.raw(K.K_TS);
     w.plain(this.ts[i]);
     if (this.method[i] !== NONE)
@@ -273,6 +287,16 @@ export class MessageTable {
       w.ascii(']');
     }
     w.raw(K.END);
+  }
+
+  /** A merged capture's `"file"` and `"fileFrame"` of frame `no` (messageRecordJson's order). */
+  private writeOrigin(w: JsonBytes, no: number): void {
+    const o = this.origins?.of(no);
+    if (o === undefined) return;
+    w.ascii(',"file":');
+    w.plain(o.file);
+    w.ascii(',"fileFrame":');
+    w.plain(o.frame);
   }
 
   private id(w: JsonBytes, n: number, key: Uint8Array, keyNull: Uint8Array): void {
