@@ -1,10 +1,11 @@
 /**
- * `sipscope audio FILE (--call ID | --stream ID) -o OUT.wav`: the sound of a
+ * `sipscope audio FILE… (--call ID | --stream ID) -o OUT.wav`: the sound of a
  * call's RTP (stereo: the caller's host left, the other side right) or of
  * one stream (mono), as Wireshark's RTP Player exports it: 16-bit PCM WAVE,
  * each packet at its RTP timestamp, lost packets as silence
  * (src/media/rtp-audio.ts). PCMU, PCMA, G.722 and L16 are decoded; a file
  * with G.722 in it is at 16,000 Hz (the others' rate is their RTP clock's).
+ * Several files are one capture merged by time (capture/merge-captures.ts).
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -41,9 +42,10 @@ export async function runAudio(args: string[]): Promise<number> {
     return fail((e as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (positionals.length !== 1) return fail('expects one capture FILE (see sipscope audio --help)');
-  const file = positionals[0];
-  if (file === '-') return fail('reads a file, not standard input (its packets are read twice)');
+  if (positionals.length === 0) return fail('expects a capture FILE, or several (see sipscope audio --help)');
+  if (positionals.includes('-')) return fail('reads a file, not standard input (its packets are read twice)');
+  const file: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
+  const name = positionals.join(', ');
   if ((v.call === undefined) === (v.stream === undefined))
     return fail('needs --call ID or --stream ID (one of them)');
   const callId = idOf(v.call);
@@ -60,13 +62,13 @@ export async function runAudio(args: string[]): Promise<number> {
     if (streamId !== undefined) {
       const s = r.streams.find((x) => x.id === streamId);
       if (s === undefined)
-        return fail(`no stream ${streamId} in ${file} (it has ${r.streams.length}: see sipscope analyze)`);
+        return fail(`no stream ${streamId} in ${name} (it has ${r.streams.length}: see sipscope analyze)`);
       const out = await streamWav(file, s);
       wav = out.wav;
       line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
     } else {
       const call = r.calls.find((c) => c.id === callId);
-      if (call === undefined) return fail(`no call ${callId} in ${file}`);
+      if (call === undefined) return fail(`no call ${callId} in ${name}`);
       const first = call.messages.length > 0 ? r.messages.get(call.messages[0]) : undefined;
       const streams = r.streams.filter((s) => s.call === callId);
       if (streams.length === 0) return fail(`call ${callId} has no RTP streams`, 1);
@@ -87,7 +89,7 @@ export async function runAudio(args: string[]): Promise<number> {
     if (e instanceof AudioRefused) return fail(e.message, 1);
     if (e instanceof CaptureError) return fail(e.message);
     const err = e as NodeJS.ErrnoException;
-    if (err.code !== undefined) return fail(`${err.path ?? file}: ${err.message}`);
+    if (err.code !== undefined) return fail(`${err.path ?? name}: ${err.message}`);
     throw e;
   }
 }

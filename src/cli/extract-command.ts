@@ -1,8 +1,9 @@
 /**
- * `sipscope extract FILE -o OUT [filters]`: the frames of the calls the
+ * `sipscope extract FILE… -o OUT [filters]`: the frames of the calls the
  * filters choose, written to OUT as pcapng (sngrep's save of the filtered
  * dialogs, from a terminal): "every failed INVITE of this 500 MB capture" as
- * a file small enough to mail. The filters are the call list's (server/API.md
+ * a file small enough to mail. Several files are one capture merged by time
+ * (capture/merge-captures.ts): the chosen frames of all, in merged order. The filters are the call list's (server/API.md
  * "Calls"), parsed by the same code, so they mean here what they mean in the
  * web UI and the API.
  */
@@ -46,10 +47,12 @@ export async function runExtract(args: string[]): Promise<number> {
     return fail((e as Error).message);
   }
   const { values: v, positionals } = parsed;
-  if (positionals.length !== 1) return fail('expects one capture FILE (see sipscope extract --help)');
-  const file = positionals[0];
+  if (positionals.length === 0)
+    return fail('expects a capture FILE, or several (see sipscope extract --help)');
   // The frames are read again from the file after the analysis: a pipe cannot be read twice.
-  if (file === '-') return fail('reads a file, not standard input (its frames are read twice)');
+  if (positionals.includes('-')) return fail('reads a file, not standard input (its frames are read twice)');
+  const files: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
+  const file = positionals[0];
   if (v.out === undefined) return fail('needs -o OUT, the pcapng file to write');
   if (v['with-findings'] && v['without-findings'])
     return fail('--with-findings and --without-findings exclude each other');
@@ -65,9 +68,10 @@ export async function runExtract(args: string[]): Promise<number> {
 
   const store = createMemoryStore();
   try {
-    const size = (await stat(file)).size;
+    let size = 0;
+    for (const p of positionals) size += (await stat(p)).size;
     const c = await store.createCapture({ name: file, size, path: file });
-    await analyzeToStore(file, await store.openWriter(c.id));
+    await analyzeToStore(files, await store.openWriter(c.id));
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
     const out = createWriteStream(v.out);
@@ -79,7 +83,7 @@ export async function runExtract(args: string[]): Promise<number> {
     const write = async (block: Uint8Array) => {
       if (!out.write(block)) await Promise.race([once(out, 'drain'), failed]);
     };
-    const frames = await Promise.race([streamFrames(file, chosen.frames, write, chosen.streams), failed]);
+    const frames = await Promise.race([streamFrames(files, chosen.frames, write, chosen.streams), failed]);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
     process.stderr.write(

@@ -1,8 +1,8 @@
 export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visualizer
 
 Usage:
-  sipscope analyze FILE|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
-                                     analyse a pcap or pcapng capture
+  sipscope analyze FILE...|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
+                                     analyse a pcap or pcapng capture (several: merged by time)
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
                                      the rule catalogue, or one rule explained
@@ -10,9 +10,9 @@ Usage:
                                      the web UI and its API, FILEs or samples loaded
   sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
                                      watch live traffic: a capture, HEP, or both
-  sipscope extract FILE -o OUT [filters]
+  sipscope extract FILE... -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
-  sipscope audio FILE (--call ID | --stream ID) -o OUT.wav
+  sipscope audio FILE... (--call ID | --stream ID) -o OUT.wav
                                      a call's or a stream's RTP as sound (WAVE)
   sipscope --help                    this text
 
@@ -24,6 +24,12 @@ analyze
   duration), the RTP streams found on the addresses the SDP announced
   (packets, loss, delta, jitter), the findings grouped by call, and a
   summary.
+  Several FILEs (rotated files, captures from two hosts or interfaces; any
+  mix of pcap, pcapng and gzip) are analysed as one capture merged by time,
+  as mergecap merges them: frames numbered as Wireshark numbers the output
+  of mergecap -w OUT FILE..., each message's file and frame there in the
+  JSON; no clock-skew correction. A file that is not a capture, or corrupt,
+  fails the command naming it; - (standard input) only alone.
     --json          print the analysis as one JSON document (see README)
     --csv           print the call list as CSV (RFC 4180), a line per call:
                     times, kind, state, From, To, Call-IDs, status, timings,
@@ -74,7 +80,8 @@ serve
   captures analysed and listed; upload more from the page. Ctrl-C stops it.
   Captures named as FILEs are analysed instead of the samples, read where
   they are (not copied), and their links printed; one already kept (same
-  path and size) is not analysed again.
+  path and size) is not analysed again. Each FILE is a capture of its own
+  (not merged: merge with sipscope analyze, or mergecap, first).
     --host H             address to listen on (default 127.0.0.1: this
                          machine only)
     --port P             port (default $SIPSCOPE_PORT, else 8060; 0: any free)
@@ -124,8 +131,8 @@ live
   the capture could not start (one line on stderr).
 
 extract
-  Analyses FILE (as analyze does) and writes the original frames of the
-  calls the filters choose to OUT as pcapng, their RTP streams' packets
+  Analyses FILE (as analyze does; several FILEs merged by time) and writes
+  the original frames of the calls the filters choose to OUT as pcapng, their RTP streams' packets
   included, in capture order with their timestamps: sngrep's save of the
   filtered dialogs, for a file small enough to share. The filters are the web UI's call list's; with none,
   every call. A line on stderr says how many calls and frames it wrote.
@@ -143,8 +150,8 @@ extract
   stderr).
 
 audio
-  Analyses FILE (as analyze does) and writes the RTP of a call or of one
-  stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
+  Analyses FILE (as analyze does; several FILEs merged by time) and writes
+  the RTP of a call or of one stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
   Wireshark's RTP Player exports it: each packet at its RTP timestamp, lost
   packets and silence suppression as silence, duplicates once, at most half
   an hour. PCMU, PCMA (G.711), G.722 and L16 are decoded; comfort noise and

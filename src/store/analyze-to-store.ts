@@ -31,7 +31,13 @@ import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import { linkTypeName } from '../capture/link-types.js';
-import { DEFAULT_CHUNK_SIZE, fileChunks, readCaptureStream } from '../capture/read-file.js';
+import { type CaptureFile, openCaptures, warningLines } from '../capture/merge-captures.js';
+import {
+  type CaptureReader,
+  DEFAULT_CHUNK_SIZE,
+  fileChunks,
+  readCaptureStream,
+} from '../capture/read-file.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import { DueQueue } from '../correlate/due-queue.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
@@ -101,18 +107,22 @@ const DEFAULT_END_PART = 256;
 /**
  * Analyses `file` into `writer` and finishes it. On any error the writer is
  * failed with the error's line (`<name>: <reason> at byte offset N` for a bad
- * capture) and the error is thrown again.
+ * capture) and the error is thrown again. Several files are analysed as one
+ * capture merged by time (capture/merge-captures.ts; `name` then stands for
+ * the first): their messages keep their bytes (no place in one file to name).
  */
 export async function analyzeToStore(
-  file: string,
+  file: string | readonly string[],
   writer: CaptureWriter,
   opts: AnalyzeToStoreOptions = {},
 ): Promise<AnalyzeToStoreResult> {
-  const name = opts.name ?? file;
+  const paths = typeof file === 'string' ? [file] : file;
+  const first = paths[0];
+  const name = opts.name ?? first;
   try {
-    const r = await analyse(file, writer, opts);
+    const r = await analyse(paths, writer, opts);
     const source = { ...r.source, file: name };
-    const warnings = r.warnings.map((w) => (w.startsWith(file) ? name + w.slice(file.length) : w));
+    const warnings = r.warnings.map((w) => (w.startsWith(first) ? name + w.slice(first.length) : w));
     await writer.finish(r.stats, source, warnings);
     return { ...r, source, warnings };
   } catch (e) {
@@ -175,19 +185,21 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
 const SDP_CALLS_KEPT = 65536;
 
 async function analyse(
-  file: string,
+  paths: readonly string[],
   writer: CaptureWriter,
   opts: AnalyzeToStoreOptions,
 ): Promise<Omit<AnalyzeToStoreResult, 'source'> & { source: AnalysisResult['source'] }> {
+  const file = paths[0];
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const base = new WeakMap<ArrayBufferLike, number>();
   const read = { bytes: 0, size: 0 };
   // A gzip file is decompressed as it is read (readCaptureStream): its frames are in buffers
-  // of their own, not placed in the file, so their messages keep their bytes.
-  const reader = readCaptureStream(
-    placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read),
-    file,
-  );
+  // of their own, not placed in the file, so their messages keep their bytes. So do those of
+  // merged files (no chunk of theirs is placed).
+  const merged = paths.length > 1 ? openCaptures(paths, { chunkSize: opts.chunkSize }) : null;
+  const reader: CaptureReader =
+    merged ?? readCaptureStream(placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read), file);
+  const files: readonly CaptureFile[] = merged?.files ?? [{ name: file, info: reader.info }];
   // SIP over TLS: the keys of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
   const tlsKeys = new TlsKeyLog();
   tlsKeys.follow(reader.info);
@@ -515,11 +527,7 @@ async function analyse(
       frames: info.frames,
       bytes: info.bytes,
     },
-    warnings: withTlsWarning(
-      info.warnings.map((w) => `${file}: ${w.message} at byte offset ${w.offset}`),
-      file,
-      pipeline.extractorStats,
-    ),
+    warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
     peakPendingMessages: peak,
     updatedMessages: updated,
   };
