@@ -4,7 +4,9 @@
  * offset agrees with what was analysed, then shown as UTF-8 text with every
  * byte offset turned into a string index into that text.
  */
+
 import type { Finding } from '../src/analyze/finding.js';
+import { issueText } from '../src/report/issue-text.js';
 import type { SipMessage } from '../src/sip/message.js';
 import { parseSip } from '../src/sip/parse.js';
 import { type Sdp, sdpOf } from '../src/sip/sdp.js';
@@ -76,7 +78,7 @@ export function messageDetail(stored: StoredMessage, findings: readonly Finding[
     sdp: sdp === undefined ? null : sdpWithIndexes(sdp, index),
     issues: msg.issues.map((i) => ({
       code: i.code,
-      message: utf8Text(i.message),
+      message: issueText(i.message),
       severity: i.severity,
       ...span(i.offset, i.length),
     })),

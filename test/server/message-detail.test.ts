@@ -47,4 +47,27 @@ describe('message detail', () => {
     expect(media.fmtp).toEqual(JSON.parse('{"__proto__":"mode=1","constructor":"mode=2"}'));
     expect(Object.keys(media.fmtp)).toEqual(['__proto__', 'constructor']);
   });
+
+  it('issue messages keep our own § and read the quoted header text as UTF-8', () => {
+    // Call-ID with a space (not word["@"word], RFC 3261 §25.1) and a Retry-After "été" (not delta-seconds).
+    const head = new TextEncoder().encode(
+      [
+        'SIP/2.0 503 Service Unavailable',
+        'Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-detail-2',
+        'From: <sip:alice@10.0.0.1>;tag=a1',
+        'To: <sip:bob@10.0.0.2>;tag=b1',
+        'Call-ID: bad id@10.0.0.1',
+        'CSeq: 1 INVITE',
+        'Retry-After: été',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const d = messageDetail({ row: { id: 0 } as MessageRow, raw: head }, []);
+    const texts = d.issues.map((i) => i.message);
+    expect(texts).toContain('Call-ID is not word["@"word] (RFC 3261 §25.1)');
+    expect(texts).toContain('Retry-After "été" is not delta-seconds 0..2**32-1 (RFC 3261 §20.33)');
+    expect(texts.join('')).not.toContain('\ufffd');
+  });
 });
