@@ -57,11 +57,13 @@ function rateOf(codec: string | undefined): number | null {
  * Every packet of a stream (`packets` in capture order), with `codecs` the
  * codec name of each payload type (the stream record's payloadTypes and
  * codecs): the clock rate is the first packet's codec's, comfort noise is
- * told by its name (CN, RFC 3389), as the stream's own figures do.
+ * told by its name (CN, RFC 3389), as the stream's own figures do. `ssrc`:
+ * the stream's (its packets were read back by it), for the summary.
  */
 export function analyseStream(
   packets: readonly RtpPacket[],
   codecs: ReadonlyMap<number, string>,
+  ssrc = 0,
 ): StreamAnalysis {
   const clockRate = packets.length === 0 ? null : rateOf(codecs.get(packets[0].payloadType));
   const stats = new RtpStreamStats(clockRate);
@@ -72,7 +74,7 @@ export function analyseStream(
     payloadType: 0,
     sequence: 0,
     timestamp: 0,
-    ssrc: 0,
+    ssrc,
     payloadLength: 0,
   };
   let highest = -1;
@@ -132,5 +134,6 @@ export async function analyseRecordedStream(
     payloads: false,
     maxPackets: MAX_ANALYSED_PACKETS,
   });
-  return { ...analyseStream(read.streams[0], codecsOf(stream)), truncated: read.truncated };
+  const ssrc = Number.parseInt(stream.ssrc, 16);
+  return { ...analyseStream(read.streams[0], codecsOf(stream), ssrc), truncated: read.truncated };
 }

@@ -92,7 +92,7 @@ describe('RTP stream analysis over HTTP', () => {
       total: number;
       offset: number;
       packets: AnalysedPacket[];
-      summary: { lost: number; maxJitterMs: number };
+      summary: { lost: number; maxJitterMs: number; ssrc: string };
     };
     const all = await getJson<Page>(url);
     expect(all.status).toBe(200);
@@ -100,6 +100,13 @@ describe('RTP stream analysis over HTTP', () => {
       1, 8000, 496, 496,
     ]);
     expect([all.body.summary.lost, all.body.summary.maxJitterMs]).toEqual([3, 3.453]);
+    // RFC 3550 §5.1: the summary names the stream's SSRC, as the call's stream list does.
+    const call = await getJson<{ streams: Array<{ id: number; ssrc: string }> }>(
+      `${server.url}/api/captures/${id}/calls/0`,
+    );
+    const ssrc = call.body.streams.find((s) => s.id === 1)!.ssrc;
+    expect(ssrc).not.toBe('0x00000000');
+    expect(all.body.summary.ssrc).toBe(ssrc);
     // The caller's packets 100–101 and 250 were never sent: the packets after them say so.
     expect(all.body.packets.filter((p) => p.status !== 'ok').map((p) => [p.sequence, p.lostBefore])).toEqual([
       [1102, 2],
