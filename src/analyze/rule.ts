@@ -108,10 +108,15 @@ export interface ModelLookup {
   call?(id: number): CallRecord | undefined;
   /**
    * The live transaction created by a request with this top Via branch,
-   * sent-by and method (RFC 3261 §17.2.3 matching), if the correlator still
-   * holds it.
+   * sent-by, method (RFC 3261 §17.2.3 matching) and Call-ID
+   * (transaction-key.ts), if the correlator still holds it.
    */
-  liveTransaction?(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
+  liveTransaction?(
+    branch: string,
+    sentBy: string,
+    method: string,
+    callId: string,
+  ): TransactionRecord | undefined;
 }
 
 /** The model as a correlated check sees it: the lookups plus the event being handled. */

@@ -121,7 +121,12 @@ export interface Correlator {
   /** A hot call's record with its outcome (state, metrics, endpoints) computed as of now; undefined once handed out or merged. */
   hotCall(id: number): CallRecord | undefined;
   /** The hot transaction created by a request with this top Via branch, sent-by and method (RFC 3261 §17.2.3). */
-  liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined;
+  liveTransaction(
+    branch: string,
+    sentBy: string,
+    method: string,
+    callId: string,
+  ): TransactionRecord | undefined;
   /** Wakes a parked hot call (`parkAfter`): its records can be read again (`onWake` has them). */
   wake(call: number): void;
 }
@@ -389,12 +394,18 @@ export class CorrelatorImpl implements Correlator, TransactionContext {
     return n.rec;
   }
 
-  liveTransaction(branch: string, sentBy: string, method: string): TransactionRecord | undefined {
+  liveTransaction(
+    branch: string,
+    sentBy: string,
+    method: string,
+    callId: string,
+  ): TransactionRecord | undefined {
     const k = this.lookupKey;
     k.rfc2543 = !isRfc3261Branch(branch);
     k.branch = branch;
     k.sentBy = sentBy;
     k.method = method;
+    k.callId = callId;
     return k.rfc2543 ? undefined : this.table.find(k)?.rec;
   }
 

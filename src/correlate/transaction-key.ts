@@ -16,6 +16,13 @@
  * field matches the method of the request that created the transaction."
  * The sent-by is compared too: a response carries the request's top Via.
  *
+ * The Call-ID is compared too, a departure for broken peers: a UA that
+ * reuses one branch for every request (§8.1.1.7 wants it "unique across
+ * space and time") would otherwise merge its calls into one transaction,
+ * each new INVITE taken for a retransmission of the first. No message of a
+ * transaction has another Call-ID (§8.2.6.2 responses, §9.1 CANCEL,
+ * §17.1.1.3 ACK), so this only tells such requests apart.
+ *
  * RFC 3261 §17.2.3, last paragraph: for a branch without the magic cookie
  * (RFC 2543 peers) "the INVITE request matches a transaction if the
  * Request-URI, To tag, From tag, Call-ID, CSeq, and top Via header field
@@ -101,7 +108,7 @@ export function indexOf(k: TransactionKey): string {
  */
 export function keyMatches(tx: TransactionKey, k: TransactionKey): boolean {
   if (tx.rfc2543 !== k.rfc2543 || tx.method !== k.method || tx.sentBy !== k.sentBy) return false;
-  if (!k.rfc2543) return tx.branch === k.branch;
+  if (!k.rfc2543) return tx.branch === k.branch && tx.callId === k.callId;
   return (
     tx.branch === k.branch &&
     tx.callId === k.callId &&
@@ -118,7 +125,7 @@ export function keyMatches(tx: TransactionKey, k: TransactionKey): boolean {
  */
 export function keyMatchesInIndex(tx: TransactionKey, k: TransactionKey): boolean {
   if (tx.rfc2543 !== k.rfc2543 || tx.method !== k.method || tx.sentBy !== k.sentBy) return false;
-  if (!k.rfc2543) return true;
+  if (!k.rfc2543) return tx.callId === k.callId;
   return (
     tx.branch === k.branch &&
     tx.cseq === k.cseq &&

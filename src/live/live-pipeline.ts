@@ -192,7 +192,8 @@ export class LivePipeline extends Emitter<LiveEvents> {
         transaction: (id) => awake(this.txs, id, wake),
         dialog: (id) => awake(this.dialogs, id, wake),
         call: (id) => c.call(id),
-        liveTransaction: (branch, sentBy, method) => c.liveTransaction(branch, sentBy, method),
+        liveTransaction: (branch, sentBy, method, callId) =>
+          c.liveTransaction(branch, sentBy, method, callId),
       },
     });
     const idle = opts.media?.idleSeconds ?? 60;

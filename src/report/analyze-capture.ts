@@ -107,7 +107,8 @@ export async function analyzeCapture(
       transaction: (id) => correlator.transaction(id),
       dialog: (id) => correlator.dialog(id),
       call: (id) => correlator.call(id),
-      liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
+      liveTransaction: (branch, sentBy, method, callId) =>
+        correlator.liveTransaction(branch, sentBy, method, callId),
     },
   });
   const streams: RtpStreamRecord[] = [];

@@ -386,7 +386,8 @@ async function analyse(
       transaction: (id) => awake(txs, id, wake),
       dialog: (id) => awake(dialogs, id, wake),
       call: (id) => correlator.call(id),
-      liveTransaction: (branch, sentBy, method) => correlator.liveTransaction(branch, sentBy, method),
+      liveTransaction: (branch, sentBy, method, callId) =>
+        correlator.liveTransaction(branch, sentBy, method, callId),
     },
   });
   /** The frame being pushed and its place in the file (`at` -1: none, or not placed). One object for all. */

@@ -32,7 +32,7 @@ export function analyzeFlow(msgs: readonly SipMessage[], o: AnalyzeFlowOptions =
       transaction: (id) => correlator.transaction(id),
       dialog: (id) => correlator.dialog(id),
       call: (id) => correlator.call(id),
-      liveTransaction: (b, s, m) => correlator.liveTransaction(b, s, m),
+      liveTransaction: (b, s, m, cid) => correlator.liveTransaction(b, s, m, cid),
     },
   });
   for (let i = 0; i < msgs.length; i++) analyzer.onMessage(msgs[i], i, correlator.push(msgs[i], i));

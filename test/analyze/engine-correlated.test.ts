@@ -291,8 +291,11 @@ describe("the correlator's read-only lookups", () => {
     expect(c.transaction(out[5].transaction)?.method).toBe('CANCEL');
     expect(c.dialog(0)?.tags).toEqual(['cat', 'ct']);
     expect(c.call(out[0].call)?.callIds).toEqual(['cancelled-1@10.0.0.1']);
-    expect(c.liveTransaction('z9hG4bKca1', '10.0.0.1:5060', 'INVITE')?.id).toBe(out[0].transaction);
-    expect(c.liveTransaction('z9hG4bKca1', '10.0.0.1:5060', 'BYE')).toBeUndefined();
+    const cid = 'cancelled-1@10.0.0.1';
+    expect(c.liveTransaction('z9hG4bKca1', '10.0.0.1:5060', 'INVITE', cid)?.id).toBe(out[0].transaction);
+    expect(c.liveTransaction('z9hG4bKca1', '10.0.0.1:5060', 'BYE', cid)).toBeUndefined();
+    // The same branch under another Call-ID is another transaction (transaction-key.ts).
+    expect(c.liveTransaction('z9hG4bKca1', '10.0.0.1:5060', 'INVITE', 'other@10.0.0.1')).toBeUndefined();
     const lean = createCorrelator({ retain: false });
     const lo = msgs.map((m, i) => lean.push(m, i));
     expect(lean.transaction(lo[12].transaction)?.id).toBe(lo[12].transaction);

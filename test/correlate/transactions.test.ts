@@ -255,4 +255,43 @@ describe('transaction states and timers in capture time', () => {
     expect(r.transactions.map((t) => t.kind)).toEqual(['invite', 'ack']);
     expect(r.transactions[1].anomalies).toEqual(['ack-reuses-invite-branch']);
   });
+
+  /*
+   * A UA that reuses one branch for every request (broken: §8.1.1.7 wants it
+   * unique across space and time), three calls of their own Call-IDs:
+   *
+   *   ALICE                  BOB
+   *     |--INVITE (call-a)--->|   branch z9hG4bKfixed
+   *     |<-----180 (call-a)---|
+   *     |--INVITE (call-b)--->|   branch z9hG4bKfixed
+   *     |<-----180 (call-b)---|
+   *     |--INVITE (call-c)--->|   branch z9hG4bKfixed
+   *     |<-----486 (call-c)---|
+   */
+  it('a branch reused with another Call-ID starts another transaction, not a retransmission (§8.1.1.7, §8.2.6.2)', () => {
+    const f = new Flow();
+    const inv = (callId: string): RequestSpec => ({
+      method: 'INVITE',
+      uri: 'sip:bob@10.0.0.2',
+      via: [via(ALICE, 'z9hG4bKfixed')],
+      from: nameAddr('sip:alice@example.com', 'ft1'),
+      to: nameAddr('sip:bob@example.com'),
+      callId,
+      cseq: 1,
+    });
+    f.add(0, ALICE, BOB, request(inv('call-a')));
+    f.add(0.1, BOB, ALICE, response(inv('call-a'), 180, 'Ringing', { toTag: 'tt1' }));
+    f.add(1, ALICE, BOB, request(inv('call-b')));
+    f.add(1.1, BOB, ALICE, response(inv('call-b'), 180, 'Ringing', { toTag: 'tt1' }));
+    f.add(2, ALICE, BOB, request(inv('call-c')));
+    f.add(2.1, BOB, ALICE, response(inv('call-c'), 486, 'Busy Here', { toTag: 'tt1' }));
+    const r = run(f.messages);
+    expect(r.transactions.map((t) => [t.callId, t.messages])).toEqual([
+      ['call-a', [0, 1]],
+      ['call-b', [2, 3]],
+      ['call-c', [4, 5]],
+    ]);
+    expect(r.out.filter((m) => m.retransmission)).toEqual([]);
+    expect(r.calls.map((c) => c.callIds)).toEqual([['call-a'], ['call-b'], ['call-c']]);
+  });
 });

@@ -1,4 +1,4 @@
-import { topVia } from '../../sip/accessors.js';
+import { callId, topVia } from '../../sip/accessors.js';
 import { isFirstCopy, txOf } from '../correlated-facts.js';
 import { NONE } from '../finding.js';
 import type { CorrelatedRule } from '../rule.js';
@@ -31,7 +31,10 @@ export const ackReusesInviteBranch: CorrelatedRule = {
     if (tx === undefined || tx.request !== ev.id || !tx.anomalies.includes('ack-reuses-invite-branch'))
       return NONE;
     const v = topVia(m);
-    const inv = v?.branch === undefined ? undefined : model.liveTransaction?.(v.branch, v.sentBy, 'INVITE');
+    const inv =
+      v?.branch === undefined
+        ? undefined
+        : model.liveTransaction?.(v.branch, v.sentBy, 'INVITE', callId(m) ?? '');
     return [
       {
         text: `ACK for the ${inv?.finalStatus ?? '2xx'} response reuses the INVITE's branch ${v?.branch ?? ''}; a 2xx ACK needs a new branch`,

@@ -1,4 +1,4 @@
-import { cseq, headerFields, topVia } from '../../sip/accessors.js';
+import { callId, cseq, headerFields, topVia } from '../../sip/accessors.js';
 import type { SipMessage } from '../../sip/message.js';
 import { isFirstCopy, label, txOf } from '../correlated-facts.js';
 import { type FindingDraft, NONE } from '../finding.js';
@@ -71,7 +71,7 @@ export const cseqResponseMismatch: CorrelatedRule = {
     if (v?.branch === undefined) return NONE;
     for (const method of METHODS) {
       if (method === cs.method) continue;
-      const req = model.liveTransaction(v.branch, v.sentBy, method);
+      const req = model.liveTransaction(v.branch, v.sentBy, method, callId(m) ?? '');
       if (req === undefined || req.request === null || req.id === tx.id) continue;
       return [
         {
