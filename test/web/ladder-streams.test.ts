@@ -87,6 +87,36 @@ describe('RTP stream rows', () => {
     expect(withStreams.columns).toEqual(without.columns);
   });
 
+  it('draws one media address in one column: that of the SIP endpoint whose SDP announced it (RFC 4566 c=/m=)', () => {
+    // Host 10.0.0.2 speaks SIP from two ports; its SDP, sent from :5080, announced 10.0.0.2:25426.
+    const sdp = (addr: string, port: number) => ({
+      addr,
+      media: [{ media: 'audio', port, proto: 'RTP/AVP', addr: null, codecs: ['PCMU/8000'], direction: null }],
+    });
+    const msgs = [
+      msg(0, 0, '10.0.0.2:5080', '10.0.0.3:5060', 'INVITE'),
+      msg(1, 0.5, '10.0.0.2:5060', A, 'NOTIFY'),
+      msg(2, 1, '10.0.0.3:5060', '10.0.0.2:5080', 200),
+      msg(3, 2, A, '10.0.0.2:5060', 'INVITE'),
+    ];
+    msgs[0].sdp = sdp('10.0.0.2', 25426);
+    msgs[2].sdp = sdp('10.0.0.3', 7000);
+    msgs[3].sdp = sdp('10.0.0.1', 4000);
+    const streams = [
+      // Each stream set up by a message on another of the host's ports: both ends still on :5080.
+      rtp(0, 3, '10.0.0.1:4000', '10.0.0.2:25426', { setup: 3 }),
+      rtp(1, 3, '10.0.0.2:25426', '10.0.0.3:7000', { setup: 2 }),
+      rtp(2, 3, '10.0.0.3:7000', '10.0.0.2:25426', { setup: 1 }),
+    ];
+    const l = layoutLadder(call, msgs, [], { streams });
+    const title = (i: number) => l.columns[i].title;
+    expect(l.streams.map((s) => [s.streamId, title(s.from), title(s.to)])).toEqual([
+      [0, A, '10.0.0.2:5080'],
+      [1, '10.0.0.2:5080', '10.0.0.3:5060'],
+      [2, '10.0.0.3:5060', '10.0.0.2:5080'],
+    ]);
+  });
+
   it('prefers the column that sent or got the setup message when a host has several', () => {
     // A B2BUA on 10.0.0.2 with one port towards each side.
     const msgs = [

@@ -186,6 +186,27 @@ export function sdpText(sdp: SdpSummary | null | undefined): string | null {
   return parts.join(' · ');
 }
 
+/** A media address as the streams name it: `10.0.0.1:4000`, `[2001:db8::1]:4000`. */
+function mediaAddr(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+/** Each media address announced in an SDP (RFC 4566 c= and m=) and the SIP address that sent it first, in time order. */
+export function announcers(ordered: readonly MessageRow[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of ordered) {
+    const sdp = m.sdp;
+    if (!sdp || !Array.isArray(sdp.media)) continue;
+    for (const media of sdp.media) {
+      const addr = media.addr ?? sdp.addr;
+      if (!addr || !(media.port > 0)) continue;
+      const key = mediaAddr(addr, media.port);
+      if (!out.has(key)) out.set(key, m.src);
+    }
+  }
+  return out;
+}
+
 /** Time order: timestamp, then capture order. */
 function byTime(a: MessageRow, b: MessageRow): number {
   return a.ts - b.ts || a.id - b.id;
@@ -309,15 +330,21 @@ export function layoutLadder(
 
   // Streams, after every message has its column: a media host no message came from gets one at the right.
   const byId = new Map(ordered.map((m) => [m.id, m]));
+  const announcer = streams.length ? announcers(ordered) : new Map<string, string>();
   /**
-   * The column of a stream end: the one its alias names, else one on its
-   * host (preferring those of the addresses in `near`, the setup message's),
-   * else a new column for the media address.
+   * The column of a stream end: the one its alias names, else the column of
+   * the SIP endpoint whose SDP first announced the address (on the same
+   * host), so that one media address is in one column whichever stream and
+   * setup message it belongs to; else one on its host (preferring those of
+   * the addresses in `near`, the setup message's), else a new column for
+   * the media address.
    */
   const mediaColumn = (addr: string, near: readonly string[]): Column => {
     const named = byKey.get(columnKey(addr, aliases));
     if (named) return named;
     const host = hostOf(addr);
+    const sip = announcer.get(addr);
+    if (sip !== undefined && hostOf(sip) === host) return colOf(sip);
     const same = columns.filter((c) => c.addrs.some((a) => hostOf(a) === host));
     const found = same.find((c) => c.addrs.some((a) => near.includes(a))) ?? same[0];
     if (found) return found;
