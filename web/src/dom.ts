@@ -6,7 +6,13 @@
  * Inline event-handler attributes and `style` attributes are refused (the
  * CSP forbids them anyway): handlers are functions, styles are CSS classes or
  * CSSOM properties.
+ *
+ * Every string goes through visible.ts on its way in (text and attribute
+ * values alike): control characters and bidi controls from a capture show
+ * as `\xNN` / `\u202e` instead of acting, and text holding right-to-left
+ * characters is put in a `<bdi>` so that it cannot reorder what is beside it.
  */
+import { hasRtl, visibleLines } from './visible.js';
 
 export type Child = Node | string | number | null | undefined | false;
 export type Attrs = Record<string, string | number | boolean | null | undefined>;
@@ -17,15 +23,26 @@ export function setAttrs(el: Element, attrs: Attrs): void {
       throw new Error(`dom: attribute ${k} is not allowed (use a listener or a class)`);
     }
     if (v === null || v === undefined || v === false) el.removeAttribute(k);
-    else el.setAttribute(k, v === true ? '' : String(v));
+    else el.setAttribute(k, v === true ? '' : typeof v === 'string' ? visibleLines(v) : String(v));
   }
 }
 
 export function append(el: Node, children: readonly Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    el.appendChild(
+      typeof c === 'string' ? textNode(c) : typeof c === 'number' ? document.createTextNode(String(c)) : c,
+    );
   }
+}
+
+/** A string as the page shows it: controls visible, isolated in a `<bdi>` when it holds right-to-left text. */
+export function textNode(s: string): Node {
+  const text = document.createTextNode(visibleLines(s));
+  if (!hasRtl(s)) return text;
+  const bdi = document.createElement('bdi');
+  bdi.appendChild(text);
+  return bdi;
 }
 
 export function h<K extends keyof HTMLElementTagNameMap>(

@@ -17,6 +17,7 @@
  */
 import type { CallRow, Finding, MessageRow, RtpStream, SdpSummary, Severity } from '../api/types.js';
 import { deltaText, ellipsis, relTime } from '../format.js';
+import { visibleText } from '../visible.js';
 import { type Aliases, aliasOf, columnKey, hostOf } from './aliases.js';
 import { byStart, rowsInTime, type StreamArrow, streamArrow } from './stream-arrows.js';
 
@@ -160,10 +161,10 @@ export function arrowClass(m: Pick<MessageRow, 'method' | 'status'>): ArrowClass
   return 'other';
 }
 
-/** `INVITE`, or `180 Ringing`; `?` for a message with neither (malformed). */
+/** `INVITE`, or `180 Ringing`; `?` for a message with neither (malformed). Controls shown (visible.ts). */
 export function messageLabel(m: Pick<MessageRow, 'method' | 'status' | 'reason'>): string {
-  if (m.method !== undefined) return m.method;
-  if (m.status !== undefined) return m.reason ? `${m.status} ${m.reason}` : String(m.status);
+  if (m.method !== undefined) return visibleText(m.method);
+  if (m.status !== undefined) return m.reason ? visibleText(`${m.status} ${m.reason}`) : String(m.status);
   return '?';
 }
 
@@ -182,8 +183,8 @@ export function sdpText(sdp: SdpSummary | null | undefined): string | null {
     const dir = m.direction && m.direction !== 'sendrecv' ? ` ${m.direction}` : '';
     return `${m.media} ${where}${codecs}${dir}`;
   });
-  if (parts.length === 0) return sdp.addr ? `SDP ${sdp.addr} (no media)` : 'SDP (no media)';
-  return parts.join(' · ');
+  if (parts.length === 0) return sdp.addr ? visibleText(`SDP ${sdp.addr} (no media)`) : 'SDP (no media)';
+  return visibleText(parts.join(' · '));
 }
 
 /** A media address as the streams name it: `10.0.0.1:4000`, `[2001:db8::1]:4000`. */
@@ -234,7 +235,7 @@ export function layoutLadder(
 
   // Columns in order of first appearance, source before destination.
   const labels = new Map<string, string>();
-  for (const e of call.endpoints) if (e.label) labels.set(e.addr, e.label);
+  for (const e of call.endpoints) if (e.label) labels.set(e.addr, visibleText(e.label));
   const columns: Column[] = [];
   const byKey = new Map<string, Column>();
   const colOf = (addr: string): Column => {
@@ -245,7 +246,7 @@ export function layoutLadder(
         index: columns.length,
         key,
         addrs: [],
-        title: aliasOf(addr, aliases) ?? addr,
+        title: visibleText(aliasOf(addr, aliases) ?? addr),
         subtitle: '',
         x: 0,
       };
@@ -268,7 +269,7 @@ export function layoutLadder(
     const known = legOf.get(callId);
     if (known !== undefined) return known;
     const index = legs.length;
-    const name = `leg ${index + 1}: ${callId}${evidence ? ` (linked by ${evidence})` : ''}`;
+    const name = visibleText(`leg ${index + 1}: ${callId}${evidence ? ` (linked by ${evidence})` : ''}`);
     legs.push({ index, callId, evidence, name });
     legOf.set(callId, index);
     return index;

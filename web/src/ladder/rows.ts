@@ -7,7 +7,9 @@
  * apart (`buildStamps`). Text is
  * set with textContent only.
  */
+
 import { shortenIpv6ToFit } from '../format.js';
+import { visibleLines } from '../visible.js';
 import type { Arrow } from './layout.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -51,7 +53,7 @@ function el<K extends keyof SVGElementTagNameMap>(
   const e = document.createElementNS(NS, tag) as SVGElementTagNameMap[K];
   if (cls) e.setAttribute('class', cls);
   for (const k in attrs) e.setAttribute(k, String(attrs[k]));
-  if (text !== undefined) e.textContent = text;
+  if (text !== undefined) e.textContent = visibleLines(text);
   parent.appendChild(e);
   return e;
 }

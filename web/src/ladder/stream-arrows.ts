@@ -12,6 +12,7 @@
  */
 import type { RtpStream } from '../api/types.js';
 import { countText, durationText, ellipsis, relTime } from '../format.js';
+import { visibleText } from '../visible.js';
 import type { RowPlace } from './layout.js';
 
 /** An RTP stream's row: a thick double line from the column of its source to that of its destination. */
@@ -118,7 +119,9 @@ function packetsText(n: number): string {
  * ladder's first message, as its time gutter).
  */
 export function streamTexts(s: RtpStream, t0: number): StreamTexts {
-  const codecs = Array.isArray(s.codecs) && s.codecs.length ? s.codecs.join(', ') : String(s.media ?? '');
+  const codecs = visibleText(
+    Array.isArray(s.codecs) && s.codecs.length ? s.codecs.join(', ') : String(s.media ?? ''),
+  );
   const lost = num(s.lost) ?? 0;
   const pct = num(s.lostPercent);
   const lossy = lost > 0;

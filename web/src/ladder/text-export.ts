@@ -9,6 +9,7 @@
  */
 import { type LadderMessage, renderLadder } from '../../../src/correlate/ascii-ladder.js';
 import type { CallRow, Finding, MessageRow, RtpStream } from '../api/types.js';
+import { visibleLines } from '../visible.js';
 import type { LadderLayout } from './layout.js';
 import { messageLabel } from './layout.js';
 
@@ -76,5 +77,6 @@ export function ladderText(
         ...findings.map((f) => `  ${f.severity} ${f.rule}  ${f.rfc}  ${f.text}`),
       ]
     : [];
-  return `${head.join('\n')}\n\n${drawing}${listed.length ? `${listed.join('\n')}\n` : ''}`;
+  // Wire text (Call-IDs, From, finding texts) shown as on screen: controls as `\xNN`, bidi controls as `\u202e`.
+  return visibleLines(`${head.join('\n')}\n\n${drawing}${listed.length ? `${listed.join('\n')}\n` : ''}`);
 }

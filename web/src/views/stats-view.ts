@@ -9,6 +9,7 @@ import type { Distribution } from '../api/types.js';
 import { h, replace } from '../dom.js';
 import { countText, durationScaleText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
 import { type Bar, bars } from '../stats/bars.js';
+import { visibleText } from '../visible.js';
 import type { View, ViewContext } from './view.js';
 
 const W = 420;
@@ -60,12 +61,12 @@ function barChart(title: string, data: Bar[], cls: string): HTMLElement {
     .attr('y', (d) => y(d.value))
     .attr('height', (d) => y(0) - y(d.value))
     .append('title')
-    .text((d) => `${d.key}: ${d.value}`);
+    .text((d) => visibleText(`${d.key}: ${d.value}`));
   svg
     .append('g')
     .attr('class', 'axis')
     .attr('transform', `translate(0,${H - M.bottom})`)
-    .call(axisBottom(x))
+    .call(axisBottom(x).tickFormat((k) => visibleText(String(k))))
     .selectAll('text')
     .attr('transform', 'rotate(-35)')
     .attr('text-anchor', 'end');
