@@ -9,6 +9,7 @@ import {
   durationText,
   ellipsis,
   fitAddress,
+  offsetText,
   percentText,
   relTime,
   shortenIpv6,
@@ -76,6 +77,17 @@ describe('formatting', () => {
     expect(worstCountClass({ error: 0, warning: 3, info: 9 })).toBe('sev-warning');
     expect(worstCountClass({ error: 1, warning: 0, info: 0 })).toBe('sev-error');
     expect(worstCountClass({ error: 0, warning: 0, info: 0 })).toBe('');
+  });
+});
+
+describe('offsetText', () => {
+  it('signs a time relative to the first message with + or a minus sign, never +-', () => {
+    expect(offsetText(0.1)).toBe('+0.100 s');
+    expect(offsetText(0)).toBe('+0.000 s');
+    expect(offsetText(-0.1)).toBe('−0.100 s');
+    expect(offsetText(-0.0001)).toBe('+0.000 s');
+    expect(offsetText(Number.NaN)).toBe('–');
+    expect(offsetText(-0.1)).not.toContain('+');
   });
 });
 

@@ -9,6 +9,16 @@ export function relTime(seconds: number): string {
   return seconds.toFixed(3);
 }
 
+/**
+ * A time relative to a start, signed, 3 decimals: `+0.100 s`, `−0.100 s` (a
+ * minus sign, never `+-`: a message before the start is said to be).
+ */
+export function offsetText(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const abs = Math.abs(seconds).toFixed(3);
+  return `${seconds < 0 && abs !== '0.000' ? '−' : '+'}${abs} s`;
+}
+
 /** A gap between two messages: `+0 ms`, `+10 ms`, `+1.990 s`, `+2 min 3.0 s`. */
 export function deltaText(seconds: number): string {
   const ms = seconds * 1000;

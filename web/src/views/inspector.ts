@@ -12,7 +12,8 @@ import { contextNote, messageGuide, relationNote } from '../../../src/sip/messag
 import { api } from '../api/client.js';
 import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
 import { h, replace } from '../dom.js';
-import { wallClock } from '../format.js';
+import { countText, offsetText, wallClock } from '../format.js';
+import { foldLong } from '../inspector/fold.js';
 import { byteToIndex, rawSegments, type Segment } from '../inspector/segments.js';
 import { messageLabel } from '../ladder/layout.js';
 import type { StreamFacts } from '../media/rtp-streams.js';
@@ -77,6 +78,29 @@ function streamView(s: StreamFacts, o: StreamViewOptions, signal: AbortSignal): 
     ),
     o.analysis?.(signal),
   );
+}
+
+/**
+ * `text` in `el`, folded when very long (fold.ts): its start, then a button
+ * that shows all of it. The raw message and the headers table fold alike.
+ */
+function foldedInto(el: HTMLElement, text: string): HTMLElement {
+  const fold = foldLong(text);
+  if (fold === null) {
+    replace(el, text);
+    return el;
+  }
+  const more = h(
+    'button',
+    { type: 'button', class: 'button small fold-more', 'data-unfold': '' },
+    `show all ${countText(fold.bytes)} bytes`,
+  );
+  more.addEventListener('click', (e) => {
+    e.stopPropagation();
+    replace(el, text);
+  });
+  replace(el, fold.head, h('span', { class: 'fold-gap' }, '… '), more);
+  return el;
 }
 
 function kv(rows: Array<[string, Node | string | null]>): HTMLElement {
@@ -203,7 +227,9 @@ export function createInspector(
     segments.forEach((s: Segment) => {
       const text = m.raw.slice(s.start, s.end);
       const marked = marks.find((k) => k.start < s.end && k.end > s.start);
-      const span = h('span', { class: `seg seg-${s.kind}${marked ? ' flagged' : ''}` }, text);
+      const span = h('span', { class: `seg seg-${s.kind}${marked ? ' flagged' : ''}` });
+      if (s.kind === 'header') foldedInto(span, text);
+      else replace(span, text);
       if (marked) span.title = marked.rule;
       if (s.header !== undefined) span.dataset.header = String(s.header);
       spans.push(span);
@@ -226,7 +252,7 @@ export function createInspector(
 
     const headers = h('table', { class: 'headers' });
     (m.headers ?? []).forEach((hd, i) => {
-      const tr = h('tr', { 'data-header': String(i) }, h('th', null, hd.name), h('td', null, hd.value));
+      const tr = h('tr', { 'data-header': String(i) }, h('th', null, hd.name), foldedInto(h('td'), hd.value));
       tr.addEventListener('mouseenter', () => light(i));
       tr.addEventListener('mouseleave', () => light(null));
       headerRows.push(tr);
@@ -247,7 +273,7 @@ export function createInspector(
         { class: 'inspector', 'data-inspected': String(m.id) },
         h('header', null, h('h2', null, `#${m.id} `, h('span', { class: 'msg-label' }, label)), close),
         kv([
-          ['time', `${wallClock(m.ts)} (+${(m.ts - t0).toFixed(3)} s)`],
+          ['time', `${wallClock(m.ts)} (${offsetText(m.ts - t0)})`],
           [
             'frame',
             m.frames && m.frames.length > 1 ? `${m.frame} (frames ${m.frames.join(', ')})` : String(m.frame),
