@@ -441,9 +441,67 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
       split.classList.remove('inspecting');
       return;
     }
+    // The address may name a message of another call (a stale or hand-made link): never shown as this call's.
+    const drawn = (m: number) => layout?.arrows.some((a) => a.messageId === m) === true;
+    const stray = !drawn(id) ? id : compare !== undefined && !drawn(compare) ? compare : null;
+    if (stray !== null) {
+      elsewhere(stray);
+      return;
+    }
     const i = openInspector();
     if (compare !== undefined) i.compare(id, compare);
     else i.show(id);
+  }
+
+  /**
+   * Message `id`, named by the address but not drawn on this ladder: its own
+   * call's ladder is opened on it instead (the address replaced); a message
+   * of no call, or one the capture does not have, is said not to be in this
+   * call, with the way back to it.
+   */
+  function elsewhere(id: number): void {
+    inspector?.destroy();
+    inspector = null;
+    split.classList.add('inspecting');
+    const close = h(
+      'button',
+      { type: 'button', class: 'button small', 'aria-label': 'close inspector' },
+      '×',
+    );
+    close.addEventListener('click', () => ctx.navigate(at(null)));
+    const say = (text: string, link: Node | null) =>
+      replace(
+        side,
+        h(
+          'div',
+          { class: 'inspector not-in-call', 'data-not-in-call': String(id) },
+          h('header', null, h('h2', null, `Message #${id}`), close),
+          h('p', null, text),
+          link,
+        ),
+      );
+    say(`Message #${id} is not in call ${callId}; looking for its call…`, null);
+    api.message(captureId, id, abort.signal).then(
+      (m) => {
+        if (message !== id && compare !== id) return;
+        if (m.call !== null && m.call !== callId) {
+          ctx.notify(`Message #${id} is in call ${m.call}, not ${callId}: showing call ${m.call}`);
+          ctx.navigate({ view: 'ladder', capture: captureId, call: m.call, message: id }, { replace: true });
+          return;
+        }
+        say(
+          `Message #${id} is not in call ${callId}${m.call === null ? ' (it belongs to no call)' : ''}.`,
+          h('a', { href: formatRoute(at(null)) }, `Back to call ${callId}`),
+        );
+      },
+      (e: Error) => {
+        if (abort.signal.aborted || (message !== id && compare !== id)) return;
+        say(
+          `Message #${id} is not in call ${callId} (${e.message}).`,
+          h('a', { href: formatRoute(at(null)) }, `Back to call ${callId}`),
+        );
+      },
+    );
   }
 
   /** ↑/↓: the previous or next row in time order, a message's or a stream's. */
