@@ -10,7 +10,8 @@ import '../styles/ladder-page.css';
 import '../styles/inspector.css';
 import '../styles/reports.css';
 import '../styles/ladder.css';
-import { onConnection } from './api/live.js';
+import { ApiError, api } from './api/client.js';
+import { onConnection, onLive } from './api/live.js';
 import { h, replace } from './dom.js';
 import { formatRoute, parentRoute, parseRoute, type Route } from './router.js';
 import { uploadFiles } from './uploads.js';
@@ -20,6 +21,7 @@ import { findingsView } from './views/findings-view.js';
 import { ladderView } from './views/ladder-view.js';
 import { statsView } from './views/stats-view.js';
 import type { View, ViewContext } from './views/view.js';
+import { visibleText } from './visible.js';
 
 const app = document.getElementById('app') as HTMLElement;
 const crumbs = document.querySelector('.crumbs') as HTMLElement;
@@ -90,9 +92,74 @@ const ctx: ViewContext = {
     renderHeader();
     document.title = ['sipscope', title.capture, route.view === 'ladder' ? title.call : null]
       .filter(Boolean)
+      .map((t) => visibleText(t as string))
       .join(' · ');
   },
 };
+
+/** Captures deleted while the page was open, or that the server says it does not have. */
+const gone = new Set<string>();
+/** The capture whose existence was last checked on entering its views. */
+let checked: string | null = null;
+
+/**
+ * In place of a view of capture `id`, which no longer exists: says so and
+ * offers the way back to the list, with no control left that would act on
+ * it (no tabs, no filter bar, no Save buttons).
+ */
+function showGone(id: string, deleted: boolean): void {
+  gone.add(id);
+  view?.destroy();
+  view = null;
+  viewKind = `gone:${id}`;
+  const name = title.capture ?? id;
+  replace(
+    crumbs,
+    h('a', { href: '#/' }, 'Captures'),
+    h('span', { class: 'sep' }, '›'),
+    h('span', null, name),
+  );
+  replace(tabs);
+  replace(
+    app,
+    h(
+      'section',
+      { class: 'capture-gone', 'data-capture-gone': id },
+      h('h2', null, deleted ? `Capture “${name}” was deleted` : `There is no capture “${name}”`),
+      h(
+        'p',
+        null,
+        deleted
+          ? 'It was deleted (in another tab or through the API) while this page showed it; its calls are gone with it.'
+          : 'It may have been deleted, or the link is wrong.',
+      ),
+      h(
+        'p',
+        null,
+        h('a', { class: 'button primary', href: '#/', 'data-back-to-captures': '' }, 'Back to the captures'),
+      ),
+    ),
+  );
+}
+
+/** On entering a capture's views: a capture the server does not have shows as gone, not as a view with nothing in it. */
+function checkCapture(id: string): void {
+  if (checked === id) return;
+  checked = id;
+  api.capture(id).then(
+    () => undefined,
+    (e: unknown) => {
+      if (e instanceof ApiError && e.status === 404 && route.view !== 'captures' && route.capture === id)
+        showGone(id, false);
+    },
+  );
+}
+
+onLive('capture:deleted', ({ id }) => {
+  if (route.view !== 'captures' && route.capture === id) showGone(id, true);
+  else gone.add(id);
+});
+onLive('capture:new', ({ capture }) => gone.delete(capture.id));
 
 function kindOf(r: Route): string {
   return r.view === 'captures'
@@ -114,6 +181,11 @@ function onRoute(): void {
   route = next;
   if (captureChanged) title.capture = null;
   if (next.view !== 'ladder') title.call = null;
+  if (next.view === 'captures') checked = null;
+  else if (gone.has(next.capture)) {
+    showGone(next.capture, true);
+    return;
+  } else checkCapture(next.capture);
   renderHeader();
   if (same) return;
   view?.destroy();
