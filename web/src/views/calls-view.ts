@@ -50,9 +50,9 @@ const COLUMNS: Column[] = [
       return rel ? `${stateText(c)}; ${rel.long}` : null;
     },
   },
-  { title: 'Duration', sort: 'durationMs', cls: 'c-num', cell: (c) => durationText(c.durationMs) },
-  { title: 'PDD', sort: 'pddMs', cls: 'c-num', cell: (c) => durationText(c.pddMs) },
-  { title: 'Msgs', sort: 'messages', cls: 'c-num', cell: (c) => String(c.messages.length) },
+  { title: 'Duration', sort: 'durationMs', cls: 'c-num c-duration', cell: (c) => durationText(c.durationMs) },
+  { title: 'PDD', sort: 'pddMs', cls: 'c-num c-pdd', cell: (c) => durationText(c.pddMs) },
+  { title: 'Msgs', sort: 'messages', cls: 'c-num c-msgs', cell: (c) => String(c.messages.length) },
   { title: 'Findings', sort: 'findings', cls: 'c-num c-findings', cell: (c) => String(c.findingCount ?? 0) },
 ];
 

@@ -184,7 +184,10 @@ export function capturesView(ctx: ViewContext): View {
         (err: Error) => ctx.notify(err.message, 'error'),
       );
     });
-    const name = ready ? h('a', { href: open, class: 'capture-name' }, c.name) : h('span', null, c.name);
+    // A long name is cut with an ellipsis by the stylesheet; the whole of it is its tooltip.
+    const name = ready
+      ? h('a', { href: open, class: 'capture-name', title: c.name }, c.name)
+      : h('span', { title: c.name }, c.name);
     const tr = h(
       'tr',
       {
@@ -193,7 +196,7 @@ export function capturesView(ctx: ViewContext): View {
         class: `capture-row${i === selected ? ' selected' : ''}`,
       },
       h('td', { class: 'capture-name-cell' }, name),
-      h('td', null, statusCell(c)),
+      h('td', { class: 'status-cell' }, statusCell(c)),
       h('td', { class: 'num' }, bytesText(c.size)),
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
       h('td', { class: 'num' }, s ? countText(s.sipMessages) : '–'),
@@ -265,7 +268,7 @@ export function capturesView(ctx: ViewContext): View {
         h(
           'li',
           { class: `upload${u.error ? ' failed' : ''}`, 'data-upload-name': u.name },
-          h('span', { class: 'upload-name' }, u.name),
+          h('span', { class: 'upload-name', title: u.name }, u.name),
           u.error
             ? h('span', { class: 'error-text' }, u.error)
             : progressBar(
