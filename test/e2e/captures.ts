@@ -8,6 +8,9 @@
  * - `hostile.pcap`: a call whose From display name, User-Agent, Subject and
  *   an extension header carry markup that would set `window.__pwned` if the
  *   page ever turned it into HTML;
+ * - `controls.pcap`: a call whose User-Agent carries an ANSI colour, BEL,
+ *   BS, NUL and an RLO (U+202E) that would read `evil` as `live`, and whose
+ *   INVITE has a 20,000-byte Subject;
  * - `notes.txt`: not a capture at all.
  */
 
@@ -73,11 +76,30 @@ export function hostileCall(): SipMessage[] {
   });
 }
 
+/** The User-Agent of `controls.pcap`: controls and a bidi override (as UTF-8 on the wire). */
+export const CONTROLS_UA = 'UA\x1b[31mRED\x07\x08\x00\u202eevil\u202c';
+/** Its Subject's length in bytes. */
+export const LONG_SUBJECT = 20_000;
+
+/** The basic call with CONTROLS_UA as User-Agent, and a Subject of LONG_SUBJECT bytes on the INVITE. */
+export function controlsCall(): SipMessage[] {
+  const ua = Buffer.from(CONTROLS_UA, 'utf8').toString('latin1');
+  return basicCall({ n: 67, callId: 'controls-1@10.0.0.1' }).map((m) => {
+    let text = Buffer.from(m.raw).toString('latin1').replace('User-Agent: AliceUA/1.0', `User-Agent: ${ua}`);
+    if (text.startsWith('INVITE '))
+      text = text.replace('\r\nCall-ID:', `\r\nSubject: ${'S'.repeat(LONG_SUBJECT)}\r\nCall-ID:`);
+    const c = parsed(text);
+    c.source = m.source;
+    return c;
+  });
+}
+
 export interface TestCaptures {
   mixed: string;
   /** One call of 1,000 messages (the bench's, test/bench/make-browser-captures.ts). */
   longCall: string;
   hostile: string;
+  controls: string;
   notCapture: string;
 }
 
@@ -87,12 +109,14 @@ export function writeTestCaptures(dir: string): TestCaptures {
     mixed: join(dir, 'mixed.pcap'),
     longCall: join(dir, 'long-call.pcap'),
     hostile: join(dir, 'hostile.pcap'),
+    controls: join(dir, 'controls.pcap'),
     notCapture: join(dir, 'notes.txt'),
   };
   const mixed = FLOWS.flatMap((flow, i) => shifted(flowToFrames(flow()), i * 60));
   writeFileSync(out.mixed, writePcap(mixed, { linkType: LinkType.ETHERNET }));
   writeFileSync(out.longCall, longCallBytes());
   writeFileSync(out.hostile, writePcap(flowToFrames(hostileCall()), { linkType: LinkType.ETHERNET }));
+  writeFileSync(out.controls, writePcap(flowToFrames(controlsCall()), { linkType: LinkType.ETHERNET }));
   writeFileSync(out.notCapture, 'these are my notes, not a capture\n');
   return out;
 }
