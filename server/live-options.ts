@@ -5,6 +5,7 @@
  *   --filter BPF               capture filter for every interface
  *   --hep PORT                 HEP collector on UDP and TCP PORT
  *   --hep-key KEY              HEP3 authentication key required
+ *   --hep-host ADDR            address of the HEP listeners (default all: HEP comes from other hosts)
  *   --window-calls N           rolling window: calls held (default 10,000)
  *   --window-messages N        messages held (default 100,000)
  *   --window-bytes SIZE        bytes of SIP text held (default 64M)
@@ -24,6 +25,7 @@ export const LIVE_SERVE_OPTIONS = {
   filter: { type: 'string' },
   hep: { type: 'string' },
   'hep-key': { type: 'string' },
+  'hep-host': { type: 'string' },
   'window-calls': { type: 'string' },
   'window-messages': { type: 'string' },
   'window-bytes': { type: 'string' },
@@ -38,6 +40,7 @@ export interface LiveServeValues {
   filter?: string;
   hep?: string;
   'hep-key'?: string;
+  'hep-host'?: string;
   'window-calls'?: string;
   'window-messages'?: string;
   'window-bytes'?: string;
@@ -79,6 +82,7 @@ export function liveServeOptions(
   const needs = (flag: string, what: string) => ({ error: `${flag} needs ${what}` });
   if (v.filter !== undefined && interfaces.length === 0) return needs('--filter', '--live IFACE');
   if (v['hep-key'] !== undefined && hepPort === undefined) return needs('--hep-key', '--hep PORT');
+  if (v['hep-host'] !== undefined && hepPort === undefined) return needs('--hep-host', '--hep PORT');
   if (
     v['live-pcap'] === undefined &&
     (v['live-pcap-size'] !== undefined || v['live-pcap-files'] !== undefined)
@@ -104,7 +108,10 @@ export function liveServeOptions(
   const out: LiveServerOptions = {};
   if (interfaces.length > 0) out.interfaces = interfaces;
   if (v.filter !== undefined) out.filter = v.filter;
-  if (hepPort !== undefined) out.hep = { port: hepPort, authKey: v['hep-key'] };
+  if (hepPort !== undefined) {
+    out.hep = { port: hepPort, authKey: v['hep-key'] };
+    if (v['hep-host'] !== undefined) out.hep.host = v['hep-host'];
+  }
   const window: NonNullable<LiveServerOptions['window']> = {};
   if (typeof maxCalls === 'number') window.maxCalls = maxCalls;
   if (typeof maxMessages === 'number') window.maxMessages = maxMessages;

@@ -96,8 +96,10 @@ serve
     --live IFACE         also capture live on IFACE (repeatable): a capture
                          with status live whose calls appear as they happen
     --filter BPF         capture filter for --live, e.g. 'udp port 5060'
-    --hep PORT           also collect HEP on UDP and TCP PORT into it
+    --hep PORT           also collect HEP on UDP and TCP PORT into it, on
+                         every interface (HEP comes from other hosts)
     --hep-key KEY        accept only HEP packets with this auth key
+    --hep-host ADDR      listen for HEP on ADDR only (127.0.0.1: this host)
     --window-calls N     the live capture holds at most N calls (10000),
     --window-messages N  N messages (100000) and SIZE bytes of SIP text
     --window-bytes SIZE  (64M); the calls that ended first are evicted;

@@ -1,6 +1,6 @@
 /**
  * `sipscope serve [FILE...] [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
- *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY]]
+ *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY] [--hep-host ADDR]]
  *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT]`:
  * the web UI and its API (server/), with the bundled samples analysed and
  * listed, or the captures named (serve-files.ts). Analyses are kept in the

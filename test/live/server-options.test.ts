@@ -55,6 +55,11 @@ describe('serve live flags', () => {
       live: { hep: { port: 9060, authKey: undefined }, window: {} },
       heapGrowth: 50,
     });
+    // HEP listens on every interface unless told one (README "Security defaults").
+    expect(opts({ hep: '9060', 'hep-host': '127.0.0.1' })).toEqual({
+      live: { hep: { port: 9060, authKey: undefined, host: '127.0.0.1' }, window: {} },
+      heapGrowth: 50,
+    });
   });
 
   it('lets the heap grow 50% between full collections, live or not, or what --heap-growth says', () => {
@@ -70,6 +75,7 @@ describe('serve live flags', () => {
       [{ filter: 'udp port 5060' }, /^--filter needs --live IFACE$/],
       [{ hep: '9060', filter: 'udp' }, /^--filter needs --live IFACE$/],
       [{ live: ['lo'], 'hep-key': 'k' }, /^--hep-key needs --hep PORT$/],
+      [{ live: ['lo'], 'hep-host': '127.0.0.1' }, /^--hep-host needs --hep PORT$/],
       [{ 'window-calls': '10' }, /needs --live IFACE or --hep PORT$/],
       [{ hep: '9060', 'live-pcap': '/tmp/x' }, /^--live-pcap needs --live IFACE$/],
       [{ live: ['lo'], 'live-pcap-files': '3' }, /needs --live-pcap DIR$/],
