@@ -55,8 +55,23 @@ export const MAX_SEARCHED_LENGTH = 1024;
 
 export type ParsedQuery = { ok: true; query: CallQuery } | { ok: false; error: string };
 
-/** Reads the URL parameters of `GET /calls`; an invalid value is an error naming it (the API's 400). */
+/** The parameters `GET /calls` (and its CSV and pcap) read. */
+const CALL_QUERY_PARAMS = ['q', 'kind', 'state', 'method', 'hasFindings', 'sort', 'order', 'offset', 'limit'];
+
+/**
+ * Reads the URL parameters of `GET /calls`; an invalid value is an error naming it (the API's 400),
+ * and so is a parameter it does not read (`q[]=x`, a typo) or one given twice: either would
+ * otherwise be dropped in silence, and the list answered unfiltered.
+ */
 export function parseCallQuery(params: URLSearchParams): ParsedQuery {
+  for (const name of new Set(params.keys())) {
+    if (!CALL_QUERY_PARAMS.includes(name))
+      return {
+        ok: false,
+        error: `unknown parameter ${JSON.stringify(name.slice(0, 40))}: the call list reads ${CALL_QUERY_PARAMS.join(', ')}`,
+      };
+    if (params.getAll(name).length > 1) return { ok: false, error: `${name} is given more than once` };
+  }
   const query: CallQuery = {};
   const q = params.get('q');
   if (q !== null && q !== '') {

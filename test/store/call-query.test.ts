@@ -33,6 +33,11 @@ describe('call list query parameters', () => {
       ['limit=0', 'limit'],
       ['q=/(/', 'regular expression'],
       [`q=${'a'.repeat(MAX_PATTERN_LENGTH + 1)}`, 'q'],
+      // What the list does not read is not dropped in silence: the answer would be unfiltered.
+      ['q[]=zzzz', 'unknown parameter "q[]"'],
+      ['kind[x]=call', 'unknown parameter "kind[x]"'],
+      ['sortt=from', 'unknown parameter "sortt"'],
+      ['q=a&q=b', 'q is given more than once'],
     ]) {
       const r = parse(qs);
       expect(r.ok).toBe(false);
