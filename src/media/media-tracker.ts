@@ -14,11 +14,13 @@ import { type Endpoint, endpointString, type Payload } from '../decode/payload.j
 import { cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
+import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
 import { parseRtcp } from './rtcp.js';
 import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
+import { parseTelephoneEvent } from './telephone-event.js';
 
 /**
  * What a payload type carries besides voice: RFC 3389 comfort noise (static
@@ -66,6 +68,16 @@ export interface RtpStreamRecord extends RtpStreamSummary {
   lastFrame: number;
   /** What RTCP said about the stream (rtcp-reports.ts): present only when its receiver or sender reported. */
   rtcp?: RtcpSummary;
+  /**
+   * Its RFC 4733 telephone events, one per digit (dtmf-events.ts): present
+   * only when it carried packets of a payload type its SDP mapped to
+   * telephone-event.
+   */
+  dtmf?: DtmfEvent[];
+  /** Telephone-event packets too short to hold an event (present when any). */
+  dtmfMalformed?: number;
+  /** Events past the most kept per stream (present when any). */
+  dtmfDropped?: number;
 }
 
 export interface MediaTrackerOptions {
@@ -100,6 +112,8 @@ interface ActiveStream {
   answered: boolean;
   reverse: boolean;
   stats: RtpStreamStats;
+  /** Its telephone events, made at its first event packet. */
+  dtmf: DtmfEvents | null;
   firstFrame: number;
   lastFrame: number;
   last: number;
@@ -250,6 +264,7 @@ export class MediaTracker {
       answered,
       reverse,
       stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
+      dtmf: null,
       firstFrame: p.frame,
       lastFrame: p.frame,
       last: ts,
@@ -264,6 +279,12 @@ export class MediaTracker {
     this.rtpPackets++;
     const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
     s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
+    // Only a payload type the SDP mapped to telephone-event gets here: other streams pay nothing.
+    if (quiet === 'event') {
+      s.dtmf ??= new DtmfEvents(clockRateOf(s.setup.rtpmap, h.payloadType));
+      const e = parseTelephoneEvent(p.bytes, h.headerLength, h.payloadLength);
+      s.dtmf.add(e, h.timestamp, h.marker, p.frame, p.ts);
+    }
     s.lastFrame = p.frame;
     s.last = p.ts;
   }
@@ -318,6 +339,16 @@ export class MediaTracker {
       lastFrame: s.lastFrame,
       ...summary,
       ...(rtcp === null ? {} : { rtcp }),
+      ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
     });
   }
+}
+
+/** A stream's digits and, when any, its packets flagged and events not kept. */
+function dtmfFields(d: DtmfEvents): Pick<RtpStreamRecord, 'dtmf' | 'dtmfMalformed' | 'dtmfDropped'> {
+  return {
+    dtmf: d.events(),
+    ...(d.malformed > 0 ? { dtmfMalformed: d.malformed } : {}),
+    ...(d.dropped > 0 ? { dtmfDropped: d.dropped } : {}),
+  };
 }
