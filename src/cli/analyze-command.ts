@@ -9,8 +9,10 @@ import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
+import type { CallRecord } from '../correlate/model.js';
 import { analyseRecordedStream } from '../media/stream-analysis.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
+import type { CallDtmf } from '../report/call-dtmf.js';
 import { analysisCsvLines } from '../report/calls-csv.js';
 import type { MessageRecord } from '../report/message-record.js';
 import {
@@ -165,7 +167,7 @@ async function analyze(
     if (json)
       // The messages as the full document writes them (message-table.ts json): their text decoded as UTF-8.
       out.write(
-        `{"call":${JSON.stringify(call)},"messages":[${call.messages.map((m) => result.messages.json(m)).join(',')}],"streams":${JSON.stringify(result.streams.filter((st) => st.call === call.id))}}\n`,
+        `{"call":${JSON.stringify(withDtmf(call, result.dtmf.get(call.id)))},"messages":[${call.messages.map((m) => result.messages.json(m)).join(',')}],"streams":${JSON.stringify(result.streams.filter((st) => st.call === call.id))}}\n`,
       );
     else out.write(callLadder(result, call, (id) => sdp!.get(id)));
   } else if (csv) {
@@ -267,4 +269,9 @@ function summary(r: AnalysisResult): string {
     `responses: ${codes || '-'}`,
     '',
   ].join('\n');
+}
+
+/** The call as the --call JSON gives it: its digits as `dtmf` when it has any (as the full document's calls). */
+function withDtmf(call: CallRecord, dtmf: CallDtmf[] | undefined): CallRecord & { dtmf?: CallDtmf[] } {
+  return dtmf === undefined || dtmf.length === 0 ? call : { ...call, dtmf };
 }

@@ -128,7 +128,11 @@ class Tail {
         write: (w, i) => writeTransaction(w, r.transactions[i]),
       },
       { name: 'dialogs', length: r.dialogs.length, write: (w, i) => writeDialog(w, r.dialogs[i]) },
-      { name: 'calls', length: r.calls.length, write: (w, i) => writeCall(w, r.calls[i]) },
+      {
+        name: 'calls',
+        length: r.calls.length,
+        write: (w, i) => writeCall(w, r.calls[i], r.dtmf.get(r.calls[i].id)),
+      },
       { name: 'findings', length: r.findings.length, write: (w, i) => w.text(JSON.stringify(r.findings[i])) },
       { name: 'streams', length: r.streams.length, write: (w, i) => w.text(JSON.stringify(r.streams[i])) },
     ];

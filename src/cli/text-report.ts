@@ -10,6 +10,7 @@ import type { CallRecord } from '../correlate/model.js';
 import { hostOf } from '../decode/payload.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
+import { dtmfLine } from '../report/call-dtmf.js';
 import { callStory, type StorySdp } from '../report/call-story.js';
 import type { MessageRecord } from '../report/message-record.js';
 
@@ -171,15 +172,17 @@ export function callLadder(
     : '';
   const streams = streamList(callStreams, call.start);
   const ladder = renderLadder(msgs, { showIds: false, t0: Number.isFinite(t0) ? t0 : undefined });
+  const dtmf = r.dtmf.get(call.id) ?? [];
   const story = callStory(
-    call,
+    dtmf.length > 0 ? { ...call, dtmf } : call,
     call.messages.map((id) =>
       sdp === undefined ? r.messages.get(id) : { ...r.messages.get(id), sdp: sdp(id) },
     ),
     callStreams,
     findings,
   );
-  return `${head}\n${wrap(story.sentences.join(' '), 78)}\n\n${ladder}${listed}${streams ? `\n${streams}` : ''}\n`;
+  const digits = dtmf.length > 0 ? `\nDTMF: ${dtmfLine(dtmf)}` : '';
+  return `${head}\n${wrap(story.sentences.join(' '), 78)}\n\n${ladder}${listed}${streams ? `\n${streams}` : ''}${digits}\n`;
 }
 
 /**

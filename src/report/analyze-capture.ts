@@ -16,11 +16,13 @@ import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
+import { infoDtmf } from '../sip/info-dtmf.js';
 import type { SipMessage } from '../sip/message.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { TlsKeyLog } from '../tls/keylog.js';
 import type { TlsStats } from '../tls/session.js';
 import { withTlsWarning } from '../tls/tls-warning.js';
+import { type CallDtmf, callDtmf, type InfoDigit } from './call-dtmf.js';
 import { MessageTable } from './message-table.js';
 
 export interface AnalysisStats {
@@ -66,6 +68,8 @@ export interface AnalysisResult {
   streams: RtpStreamRecord[];
   /** Datagrams taken as RTCP on those addresses (RFC 3550 §6; not in any stream). */
   rtcpPackets: number;
+  /** The DTMF digits of each call that carried any (RFC 4733 events of its streams, SIP INFO), by call id. */
+  dtmf: Map<number, CallDtmf[]>;
   /** Recoverable problems with the file (a truncated last record, …). */
   warnings: string[];
   /** SIP over TLS: connections seen, decrypted, and why the others were not (src/tls/session.ts). */
@@ -120,6 +124,7 @@ export async function analyzeCapture(
   });
   const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
   for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
+  const infoDigits: InfoDigit[] = [];
   const pipeline = createPipeline({
     decoder: opts.decoder,
     media,
@@ -135,6 +140,13 @@ export async function analyzeCapture(
       if (msg.kind === 'request') counts.request(msg.method);
       else counts.response(msg.status);
       if (msg.malformed) malformed++;
+      if (msg.kind === 'request' && msg.method === 'INFO' && !c.retransmission) {
+        const d = infoDtmf(msg);
+        if (d !== null) {
+          const rec = messages.get(id);
+          infoDigits.push({ ...d, message: id, src: rec.src, ts: rec.ts, frame: rec.frame });
+        }
+      }
       opts.onMessage?.(msg, id, messages);
     },
   });
@@ -148,6 +160,7 @@ export async function analyzeCapture(
   assignFinal(messages, model.dialogs, model.calls);
   streams.sort((a, b) => a.id - b.id);
   for (const st of streams) st.call = messages.callOf(st.setup);
+  const dtmf = dtmfByCall(streams, infoDigits, messages);
   const findings = [...analyzer.findings];
   const info = reader.info;
   return {
@@ -177,6 +190,7 @@ export async function analyzeCapture(
     findings,
     streams,
     rtcpPackets: media.rtcpPackets,
+    dtmf,
     warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
     tls: tlsStatsOf(pipeline.extractorStats),
   };
@@ -190,6 +204,29 @@ function sourceFile(file: string, info: CaptureReader['info']): SourceFile {
     frames: info.frames,
     bytes: info.bytes,
   };
+}
+
+/** Each call's digits: those of the streams it set up and of its INFO requests (by their final call). */
+function dtmfByCall(
+  streams: readonly RtpStreamRecord[],
+  info: readonly InfoDigit[],
+  messages: MessageTable,
+): Map<number, CallDtmf[]> {
+  const byCall = new Map<number, { streams: RtpStreamRecord[]; info: InfoDigit[] }>();
+  const of = (call: number) => {
+    let e = byCall.get(call);
+    if (e === undefined) byCall.set(call, (e = { streams: [], info: [] }));
+    return e;
+  };
+  for (const st of streams)
+    if (st.dtmf !== undefined && st.dtmf.length > 0 && st.call !== null) of(st.call).streams.push(st);
+  for (const d of info) {
+    const call = messages.callOf(d.message);
+    if (call !== null) of(call).info.push(d);
+  }
+  const out = new Map<number, CallDtmf[]>();
+  for (const [call, e] of byCall) out.set(call, callDtmf(e.streams, e.info));
+  return out;
 }
 
 function tlsStatsOf(s: TlsStats): TlsStats {

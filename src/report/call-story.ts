@@ -15,6 +15,7 @@
 import { hostOf } from '../decode/payload.js';
 import { lostPastCapture } from '../media/rtcp-limits.js';
 import { statusGuide } from '../sip/message-guide.js';
+import { dtmfStory, type StoryDtmf } from './dtmf-story.js';
 import { setupOf, setupStory } from './sdp-story.js';
 import { sessionStory } from './session-changes.js';
 import {
@@ -51,6 +52,8 @@ export interface StoryCall {
   retransmissions: number;
   endpoints: ReadonlyArray<{ addr: string; label: string | null }>;
   related?: ReadonlyArray<{ call: number; relation: string }>;
+  /** Its DTMF digits (report/call-dtmf.ts); absent when it carried none, and from older analyses. */
+  dtmf?: readonly StoryDtmf[];
 }
 
 export interface StoryStream {
@@ -127,6 +130,7 @@ export function callStory(
   }
   if (call.kind === 'call')
     out.push(...mediaStory(streams, who, call.state === 'completed' || call.state === 'in-call'));
+  out.push(...dtmfStory(call.dtmf ?? [], who, firstTs));
   if (call.retransmissions > 0)
     out.push(
       `${call.retransmissions === 1 ? 'One retransmission' : `${call.retransmissions} retransmissions`} (a request or response sent again for want of an answer, RFC 3261 §17).`,

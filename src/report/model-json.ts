@@ -6,6 +6,7 @@
  * million of these. `transactionJson` & co. give the same text as strings.
  */
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
+import type { CallDtmf } from './call-dtmf.js';
 import { type JsonBytes, renderJson, utf8Of } from './json-bytes.js';
 
 /** The records' constant pieces, as bytes (copied in by `raw`, cheaper than `ascii` of the string). */
@@ -57,6 +58,7 @@ const K_RELATED_CALL = utf8Of('{"call":');
 const K_RELATION = utf8Of(',"relation":"');
 const K_EVIDENCE_AFTER_STR = utf8Of('","evidence":"');
 const K_MESSAGE_AFTER_STR = utf8Of('","message":');
+const K_DTMF_AFTER_LIST = utf8Of('],"dtmf":');
 const OPEN = 0x5b;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;
@@ -141,7 +143,8 @@ export function writeDialog(w: JsonBytes, d: DialogRecord): void {
   w.byte(END_OBJECT);
 }
 
-export function writeCall(w: JsonBytes, c: CallRecord): void {
+/** `dtmf`: the call's digits (call-dtmf.ts), written as `dtmf` when there are any. */
+export function writeCall(w: JsonBytes, c: CallRecord, dtmf?: readonly CallDtmf[]): void {
   w.raw(K_ID);
   w.plain(c.id);
   w.raw(K_CALL_IDS);
@@ -217,7 +220,12 @@ export function writeCall(w: JsonBytes, c: CallRecord): void {
     w.plain(r.message);
     w.byte(END_OBJECT);
   }
-  w.raw(K_END_LIST_OBJECT);
+  if (dtmf === undefined || dtmf.length === 0) w.raw(K_END_LIST_OBJECT);
+  else {
+    w.raw(K_DTMF_AFTER_LIST);
+    w.text(JSON.stringify(dtmf));
+    w.byte(END_OBJECT);
+  }
 }
 
 export const transactionJson = (t: TransactionRecord): string => renderJson(t, writeTransaction);
