@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { type Request, Router } from 'express';
 import { callCsvHeader, callCsvLine } from '../../src/report/calls-csv.js';
 import { type CallQuery, MAX_LIMIT, parseCallQuery } from '../../src/store/call-query.js';
+import { detailDtmf } from '../call-dtmf.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
@@ -82,7 +83,8 @@ export function callsRouter(service: CaptureService): Router {
     const callId = idParam(req.params.callId, 'call');
     const detail = await service.store.getCall(c.id, callId);
     if (detail === undefined) throw new HttpError(404, `no call ${callId} in capture ${c.id}`);
-    res.json(detail);
+    const dtmf = await detailDtmf(service.store, c.id, detail);
+    res.json(dtmf.length > 0 ? { ...detail, call: { ...detail.call, dtmf } } : detail);
   });
 
   // Every message of the call as text, in capture order (sngrep's raw view), for a ticket or a diff tool;
