@@ -104,6 +104,39 @@ describe('bundled samples', () => {
     expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.rtcp-loss', 0, [3]]]);
   });
 
+  it('dtmf-call.pcap: the digits of RFC 4733 events and SIP INFO, as tshark rtpevent and its SIP bodies show them', async () => {
+    const r = await analyzeCapture(new URL('dtmf-call.pcap', dir).pathname);
+    // tshark 4.x -Y rtpevent: events 1 2 3 4 11 from 10.0.0.1 (first frames 104, 137, 170, 203, 236) and 9
+    // from 10.0.0.2 (frame 293), 8 packets each, the end bit set, the last duration 960 (120 ms).
+    expect(
+      r.streams.flatMap((s) =>
+        (s.dtmf ?? []).map((d) => [s.src, d.frame, d.digit, d.packets, d.ended, d.durationMs]),
+      ),
+    ).toEqual([
+      ['10.0.0.1:49170', 104, '1', 8, true, 120],
+      ['10.0.0.1:49170', 137, '2', 8, true, 120],
+      ['10.0.0.1:49170', 170, '3', 8, true, 120],
+      ['10.0.0.1:49170', 203, '4', 8, true, 120],
+      ['10.0.0.1:49170', 236, '#', 8, true, 120],
+      ['10.0.0.2:3456', 293, '9', 8, true, 120],
+    ]);
+    // tshark: frame 301 INFO with "Signal=5 / Duration=160", frame 303 INFO with "*".
+    expect(
+      r.dtmf
+        .get(0)
+        ?.filter((d) => d.method === 'info')
+        .map((d) => [d.frame, d.digit, d.durationMs]),
+    ).toEqual([
+      [301, '5', 160],
+      [303, '*', null],
+    ]);
+    // tshark -z rtp,streams: 89 and 206 packets, none lost.
+    expect(r.streams.map((s) => [s.packets, s.lost])).toEqual([
+      [89, 0],
+      [206, 0],
+    ]);
+  });
+
   it('samples/README.md lists every capture in samples/, and nothing else', () => {
     const readme = readFileSync(new URL('README.md', dir), 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
