@@ -5,9 +5,11 @@
  * number or one of the closed unions: treat every string as attacker text.
  */
 
+import type { DtmfEvent } from '../../../src/media/dtmf-events.js';
 import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
+import type { CallDtmf } from '../../../src/report/call-dtmf.js';
 
-export type { RtcpSummary };
+export type { CallDtmf, DtmfEvent, RtcpSummary };
 
 export type Severity = 'error' | 'warning' | 'info';
 export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
@@ -122,6 +124,8 @@ export interface CallRow {
   endpoints: CallEndpoint[];
   /** Absent from calls stored by a sipscope older than this field. */
   related?: CallRelation[];
+  /** (ext) The DTMF digits the call carried (RFC 4733 and SIP INFO), in the call detail only; absent without any. */
+  dtmf?: CallDtmf[];
   /** (ext) */
   findingCount: number;
   /** (ext) */
@@ -282,6 +286,10 @@ export interface RtpStream {
   markers: number;
   /** What the stream's RTCP said (RFC 3550 §6.4): present only when its receiver or sender reported. */
   rtcp?: RtcpSummary;
+  /** Its RFC 4733 telephone events, one per digit: present only when it carried telephone-event packets. */
+  dtmf?: DtmfEvent[];
+  dtmfMalformed?: number;
+  dtmfDropped?: number;
 }
 
 /** What an RTP packet of a stream is flagged for in its analysis (src/media/stream-analysis.ts). */

@@ -11,6 +11,7 @@ import { countOf, durationText, wallClock } from '../format.js';
 import { type Aliases, parseAliases } from '../ladder/aliases.js';
 import { ARROW_CLASSES, type LadderLayout } from '../ladder/layout.js';
 import { formatRoute } from '../router.js';
+import { dtmfLine } from './call-dtmf.js';
 import { relationsLine } from './call-relations.js';
 
 const ALIAS_KEY = 'sipscope.aliases';
@@ -118,6 +119,7 @@ export function summary(captureId: string, d: CallDetail): HTMLElement {
       ),
       storyBlock(d),
     ),
+    dtmfLine(captureId, d),
     c.links.length
       ? h(
           'div',
