@@ -8,9 +8,10 @@ import { spanText, type Who } from './story-facts.js';
 /** What the story reads of a digit (the JSON's CallDtmf). */
 export type StoryDtmf = Pick<CallDtmf, 'digit' | 'ts' | 'method' | 'src' | 'ended'>;
 
+/** How they were sent, for one digit and for more. */
 const HOW = {
-  rfc4733: 'as RFC 4733 telephone events in RTP',
-  info: 'in SIP INFO requests',
+  rfc4733: ['as an RFC 4733 telephone event in RTP', 'as RFC 4733 telephone events in RTP'],
+  info: ['in a SIP INFO request', 'in SIP INFO requests'],
 } as const;
 
 /**
@@ -30,7 +31,7 @@ export function dtmfStory(dtmf: readonly StoryDtmf[], who: Who, firstTs: number)
     const n = r.digits.length;
     const lost = r.digits.filter((d) => !d.ended).length;
     const digits = r.digits.map((d) => d.digit).join(' ');
-    const method = HOW[r.method] ?? r.method;
+    const method = HOW[r.method]?.[n === 1 ? 0 : 1] ?? r.method;
     const unended =
       lost === 0 ? '' : ` (${lost === 1 ? 'one' : lost} without its end packet: lost, or cut by the capture)`;
     return `${who(r.src)} sent the DTMF ${n === 1 ? 'digit' : 'digits'} ${digits} ${method}, from ${spanText((r.digits[0].ts - firstTs) * 1000)}${unended}`;

@@ -57,7 +57,7 @@ describe.skipIf(!chromiumPresent)('DTMF keys in the call view', () => {
       expect(story).toContain(
         'sent the DTMF digits 1 2 3 4 # as RFC 4733 telephone events in RTP, from 3.00 s',
       );
-      expect(story).toContain('sent the DTMF digit 9 as RFC 4733 telephone events in RTP, from 6.00 s');
+      expect(story).toContain('sent the DTMF digit 9 as an RFC 4733 telephone event in RTP, from 6.00 s');
       expect(story).toContain('sent the DTMF digits 5 * in SIP INFO requests, from 7.00 s');
       // The story open, as an engineer reads it, above the top of the ladder.
       await page().locator('.call-story summary').click();

@@ -43,7 +43,7 @@ describe('dtmfStory', () => {
       [{ digit: '5', durationMs: 160, message: 7, src: 'B:5060', ts: 13, frame: 130 }],
     );
     expect(dtmfStory(digits, who, 10)).toEqual([
-      '[A:1] sent the DTMF digits 1 2 as RFC 4733 telephone events in RTP, from 1.00 s (one without its end packet: lost, or cut by the capture); [B:5060] sent the DTMF digit 5 in SIP INFO requests, from 3.00 s.',
+      '[A:1] sent the DTMF digits 1 2 as RFC 4733 telephone events in RTP, from 1.00 s (one without its end packet: lost, or cut by the capture); [B:5060] sent the DTMF digit 5 in a SIP INFO request, from 3.00 s.',
     ]);
   });
 
