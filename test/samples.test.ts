@@ -137,6 +137,23 @@ describe('bundled samples', () => {
     ]);
   });
 
+  it('sipp-dtmf.pcap (real SIPp traffic): the RFC 4733 digits both ways and the INFO digit, as tshark rtpevent decodes them', async () => {
+    const r = await analyzeCapture(new URL('sipp-dtmf.pcap', dir).pathname);
+    // tshark 4.x -Y rtpevent: * (event 10) from frame 5, 1 from 15, 2 from 25, # (11) from 35, 10 packets each,
+    // the last three with the end bit, duration 2240 (280 ms); frame 45: INFO Signal=5, Duration=160.
+    expect(r.dtmf.get(0)?.map((d) => [d.digit, d.method, d.frame, d.durationMs, d.ended])).toEqual([
+      ['*', 'rfc4733', 5, 280, true],
+      ['1', 'rfc4733', 15, 280, true],
+      ['2', 'rfc4733', 25, 280, true],
+      ['#', 'rfc4733', 35, 280, true],
+      ['5', 'info', 45, 160, true],
+    ]);
+    expect(r.streams.map((s) => [s.packets, s.dtmf?.map((d) => d.packets)])).toEqual([
+      [10, [10]],
+      [30, [10, 10, 10]],
+    ]);
+  });
+
   it('samples/README.md lists every capture in samples/, and nothing else', () => {
     const readme = readFileSync(new URL('README.md', dir), 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]).sort();
