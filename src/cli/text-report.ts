@@ -204,6 +204,8 @@ function streamRows(
     const notes = [`${st.packets} pkts`];
     if (st.lost > 0) notes.push(`lost ${st.lost} (${st.lostPercent}%)`);
     if (!st.reverse) notes.push('one-way');
+    if (st.dtmf !== undefined && st.dtmf.length > 0)
+      notes.push(`DTMF ${st.dtmf.map((d) => `${d.digit}${d.ended ? '' : '?'}`).join(' ')}`);
     return {
       ts: st.start,
       src: columnOnHost(st.src, columns, near),

@@ -3,8 +3,9 @@
  * with the bundled sample dtmf-call.pcap: the line of keys under the call's
  * summary in the order sent (RFC 4733 events of both streams, then the two
  * SIP INFO digits), each key's tooltip, an INFO key selecting its message on
- * the ladder, the story's sentence, and digits carrying markup shown as text.
- * Screenshot: test-output/screenshots/dtmf.png (the README's web/screenshots/dtmf.png).
+ * the ladder, the digits of each stream on its row of the ladder, the
+ * story's sentence, and digits carrying markup shown as text.
+ * Screenshots: test-output/screenshots/dtmf.png (the README's web/screenshots/dtmf.png), dtmf-ladder.png.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,16 @@ describe.skipIf(!chromiumPresent)('DTMF keys in the call view', () => {
         '5 from 10.0.0.1:5060 at 7.00 s (frame 301), SIP INFO #5, 160 ms',
       );
       expect(await line.locator('.dtmf-how').textContent()).toBe('(RFC 4733, SIP INFO)');
+      // Each stream's row of the ladder carries its digits, under its line and in its tooltip.
+      const row = (id: number) => page().locator(`svg.ladder g.ladder-rtp[data-stream-id="${id}"]`);
+      expect(await row(0).locator('.rtp-note').textContent()).toBe('DTMF 1 2 3 4 #');
+      expect(await row(1).locator('.rtp-note').textContent()).toBe('DTMF 9');
+      expect(await row(0).locator('title').textContent()).toContain(
+        'DTMF 1 2 3 4 # (RFC 4733 telephone events)',
+      );
+      await page()
+        .locator('svg.ladder')
+        .screenshot({ path: join(SCREENSHOTS, 'dtmf-ladder.png') });
       // The story tells them too.
       const story = (await page().locator('.call-story p').textContent()) as string;
       expect(story).toContain(

@@ -30,7 +30,7 @@ export interface StreamArrow extends RowPlace {
   label: string;
   /** The text above the line (`RTP PCMA/8000 · 496 pkts`), cut to the space between the columns. */
   shortLabel: string;
-  /** The text under the line: the loss and the one-way note, cut as the label; '' for none. */
+  /** The text under the line: the loss, the one-way note and the DTMF digits, cut as the label; '' for none. */
   note: string;
   /** SSRC, codecs, packets, loss, delta, jitter and time range, one per line. */
   title: string;
@@ -62,6 +62,8 @@ export interface StreamTexts {
   lossy: boolean;
   /** No RTP went back between the same two hosts meanwhile (`reverse === false`). */
   oneWay: boolean;
+  /** `DTMF 1 2 3 #`: the digits of its RFC 4733 events (an unended one `5?`); '' without. */
+  dtmf: string;
   /** The tooltip: SSRC, codecs, packets, loss, delta and jitter, time range (one fact per line). */
   title: string;
 }
@@ -135,6 +137,8 @@ export function streamTexts(s: RtpStream, t0: number): StreamTexts {
   const head = `RTP ${codecs} · ${packets}`;
   const label = loss ? `${head} · ${loss}` : head;
   const oneWay = s.reverse === false;
+  const events = Array.isArray(s.dtmf) ? s.dtmf : [];
+  const dtmf = events.length ? `DTMF ${events.map((e) => `${e.digit}${e.ended ? '' : '?'}`).join(' ')}` : '';
   const start = num(s.start) ?? t0;
   const end = num(s.end) ?? start;
   const title = [
@@ -144,8 +148,9 @@ export function streamTexts(s: RtpStream, t0: number): StreamTexts {
     `max Δ ${ms(s.maxDeltaMs)} · max jitter ${ms(s.maxJitterMs)} · mean jitter ${ms(s.meanJitterMs)}`,
     `time ${relTime(start - t0)}–${relTime(end - t0)} s (${durationText(s.durationMs)})`,
     ...(oneWay ? ['one-way: no RTP seen back between these hosts'] : []),
+    ...(dtmf ? [`${dtmf} (RFC 4733 telephone events)`] : []),
   ].join('\n');
-  return { codecs, packets, loss, head, label, lossy, oneWay, title };
+  return { codecs, packets, loss, head, label, lossy, oneWay, dtmf, title };
 }
 
 /** Where layout.ts puts a stream: its columns, row and y, the time origin and the room for its texts. */
@@ -165,7 +170,7 @@ export interface StreamPlace {
 /** The row of stream `s` at `p`. */
 export function streamArrow(s: RtpStream, p: StreamPlace): StreamArrow {
   const t = streamTexts(s, p.base);
-  const note = [t.loss, t.oneWay ? ONE_WAY_NOTE : ''].filter((x) => x !== '').join(' · ');
+  const note = [t.loss, t.oneWay ? ONE_WAY_NOTE : '', t.dtmf].filter((x) => x !== '').join(' · ');
   const end = Number.isFinite(s.end) ? s.end : s.start;
   return {
     streamId: s.id,

@@ -73,7 +73,8 @@ export function buildStreamRows(streams: readonly StreamArrow[]): SVGGElement[] 
   rows
     .filter((s) => s.note !== '')
     .append('text')
-    .attr('class', 'rtp-note')
+    // A note of DTMF digits alone is no warning: it keeps the stream's colour.
+    .attr('class', (s) => (s.loss === '' && !s.oneWay ? 'rtp-note rtp-note-dtmf' : 'rtp-note'))
     .attr('x', (s) => streamTextX(s).x)
     .attr('y', (s) => (s.self ? 22 : 16))
     .attr('text-anchor', (s) => streamTextX(s).anchor)
