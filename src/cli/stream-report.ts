@@ -3,7 +3,7 @@
  * Wireshark's RTP Stream Analysis shows it (src/media/stream-analysis.ts):
  * a head line with the stream's figures, then a line per packet with its
  * frame, time, sequence number, RTP timestamp, payload type, delta, jitter,
- * skew and what is wrong with it.
+ * skew and what is wrong with it; its DTMF events (RFC 4733) above them.
  */
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysedPacket, StreamAnalysis } from '../media/stream-analysis.js';
@@ -38,6 +38,23 @@ function rtcpLine(s: RtpStreamRecord): string[] {
   return [`RTCP: ${parts.join('; ')}`];
 }
 
+/** Its RFC 4733 events, one line each (digit, first frame and time, duration, volume, packets), or none. */
+function dtmfLines(s: RtpStreamRecord, t0: number): string[] {
+  const events = s.dtmf ?? [];
+  if (events.length === 0 && s.dtmfMalformed === undefined) return [];
+  const flagged = [
+    ...(s.dtmfMalformed ? [`${s.dtmfMalformed} event packets too short to read`] : []),
+    ...(s.dtmfDropped ? [`${s.dtmfDropped} more events not kept`] : []),
+  ];
+  return [
+    `DTMF (RFC 4733): ${events.map((e) => `${e.digit}${e.ended ? '' : '?'}`).join(' ')}${flagged.length ? ` (${flagged.join(', ')})` : ''}`,
+    ...events.map(
+      (e) =>
+        `  ${e.digit.padEnd(5)}  frame ${String(e.frame).padStart(7)}  ${(e.ts - t0).toFixed(6).padStart(11)} s  ${fixed(e.durationMs, 7, 1)} ms  -${e.volume} dBm0  ${e.packets} packets${e.ended ? '' : '  end not seen'}`,
+    ),
+  ];
+}
+
 /** The report; `t0` is the time the packets' times count from (the analysis's first call or stream). */
 export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
   const m = a.summary;
@@ -49,6 +66,7 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
       (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
     ...rtcpLine(s),
+    ...dtmfLines(s, t0),
     '',
     `${'frame'.padStart(7)}  ${'time s'.padStart(11)}  ${'seq'.padStart(5)}  ${'timestamp'.padStart(10)}  ${'pt'.padStart(3)}  ${'delta ms'.padStart(9)}  ${'jitter ms'.padStart(9)}  ${'skew ms'.padStart(9)}  status`,
   ];

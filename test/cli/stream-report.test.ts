@@ -28,6 +28,23 @@ async function run(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('sipscope analyze --stream', () => {
+  it('lists the RFC 4733 events of a stream that carried DTMF, one per key press', async () => {
+    const { code, out } = await run([
+      new URL('../../samples/dtmf-call.pcap', import.meta.url).pathname,
+      '--stream',
+      '0',
+    ]);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('DTMF'));
+    expect(lines.slice(at, at + 3)).toEqual([
+      'DTMF (RFC 4733): 1 2 3 4 #',
+      // The sample's call starts at its INVITE; the first press 3 s after, 120 ms, 8 packets (the end sent 3 times).
+      '  1      frame     104     3.000000 s    120.0 ms  -10 dBm0  8 packets',
+      '  2      frame     137     3.500000 s    120.0 ms  -10 dBm0  8 packets',
+    ]);
+  });
+
   it('prints the stream packet by packet, the packets after a loss saying how many went missing', async () => {
     const { code, out } = await run([RTP, '--stream', '1']);
     expect(code).toBe(0);
