@@ -36,13 +36,15 @@ analyze
                     endpoints and findings, for a spreadsheet or a script
     --call ID       print one call as an ASCII ladder (a column per endpoint,
                     an arrow per message, retransmissions marked, its RTP
-                    streams as rows) and its RTP streams; ID is the call's id or one of its Call-IDs; with
+                    streams as rows) and its RTP streams, then the DTMF
+                    digits it carried (RFC 4733 events, SIP INFO); ID is the call's id or one of its Call-IDs; with
                     --json, the call, its messages and streams as JSON
     --stream ID     print one RTP stream (its id in the streams list) packet
                     by packet, as Wireshark's RTP Stream Analysis: frame,
                     time, sequence, RTP timestamp, payload type, delta,
                     jitter, skew and status (wrong sequence, lost before it,
-                    payload type change, marker); with --json, as JSON
+                    payload type change, marker), its DTMF events above
+                    them; with --json, as JSON
     --tls-keylog KEYLOG
                     decrypt SIP over TLS with this NSS key log (what
                     SSLKEYLOGFILE makes a client write; Wireshark's
