@@ -5,6 +5,7 @@
  * frame, time, sequence number, RTP timestamp, payload type, delta, jitter,
  * skew and what is wrong with it; its DTMF events (RFC 4733) above them.
  */
+import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysedPacket, StreamAnalysis } from '../media/stream-analysis.js';
 
@@ -47,7 +48,7 @@ function dtmfLines(s: RtpStreamRecord, t0: number): string[] {
     ...(s.dtmfDropped ? [`${s.dtmfDropped} more events not kept`] : []),
   ];
   return [
-    `DTMF (RFC 4733): ${events.map((e) => `${e.digit}${e.ended ? '' : '?'}`).join(' ')}${flagged.length ? ` (${flagged.join(', ')})` : ''}`,
+    `DTMF (RFC 4733): ${keysText(events)}${flagged.length ? ` (${flagged.join(', ')})` : ''}`,
     ...events.map(
       (e) =>
         `  ${e.digit.padEnd(5)}  frame ${String(e.frame).padStart(7)}  ${(e.ts - t0).toFixed(6).padStart(11)} s  ${fixed(e.durationMs, 7, 1)} ms  -${e.volume} dBm0  ${e.packets} packets${e.ended ? '' : '  end not seen'}`,

@@ -8,6 +8,7 @@ import type { Finding } from '../analyze/finding.js';
 import { type LadderMessage, renderLadder } from '../correlate/ascii-ladder.js';
 import type { CallRecord } from '../correlate/model.js';
 import { hostOf } from '../decode/payload.js';
+import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import { dtmfLine } from '../report/call-dtmf.js';
@@ -204,8 +205,7 @@ function streamRows(
     const notes = [`${st.packets} pkts`];
     if (st.lost > 0) notes.push(`lost ${st.lost} (${st.lostPercent}%)`);
     if (!st.reverse) notes.push('one-way');
-    if (st.dtmf !== undefined && st.dtmf.length > 0)
-      notes.push(`DTMF ${st.dtmf.map((d) => `${d.digit}${d.ended ? '' : '?'}`).join(' ')}`);
+    if (st.dtmf !== undefined && st.dtmf.length > 0) notes.push(`DTMF ${keysText(st.dtmf)}`);
     return {
       ts: st.start,
       src: columnOnHost(st.src, columns, near),

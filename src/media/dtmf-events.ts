@@ -42,6 +42,11 @@ export interface DtmfEvent {
   packets: number;
 }
 
+/** `1 2 3 #`: digits in order, one whose end was not seen marked `5?` (the CLI and the web say it so). */
+export function keysText(events: ReadonlyArray<Pick<DtmfEvent, 'digit' | 'ended'>>): string {
+  return events.map((e) => (e.ended ? e.digit : `${e.digit}?`)).join(' ');
+}
+
 /** Events kept per stream (a digit a packet for hours is not an IVR). */
 export const MAX_DTMF_EVENTS = 1000;
 

@@ -5,7 +5,7 @@
  * `dtmf`, the API's call detail as `call.dtmf`, and the text report and call
  * story tell.
  */
-import type { DtmfEvent } from '../media/dtmf-events.js';
+import { type DtmfEvent, keysText } from '../media/dtmf-events.js';
 import type { InfoDtmf } from '../sip/info-dtmf.js';
 
 export interface CallDtmf {
@@ -77,10 +77,10 @@ export function callDtmf(streams: readonly DtmfStream[], info: readonly InfoDigi
  */
 export function dtmfLine(digits: readonly CallDtmf[]): string {
   const parts: string[] = [];
-  let run: string[] = [];
+  let run: CallDtmf[] = [];
   let note = '';
   const close = () => {
-    if (run.length > 0) parts.push(`${run.join(' ')} (${note})`);
+    if (run.length > 0) parts.push(`${keysText(run)} (${note})`);
     run = [];
   };
   for (const d of digits) {
@@ -89,7 +89,7 @@ export function dtmfLine(digits: readonly CallDtmf[]): string {
       close();
       note = n;
     }
-    run.push(d.ended ? d.digit : `${d.digit}?`);
+    run.push(d);
   }
   close();
   return parts.join(', ');

@@ -10,6 +10,7 @@
  * `lostText`, `msText`): that module reads layout.ts, so this one keeps its
  * own two lines rather than import it back (no import cycles).
  */
+import { keysText } from '../../../src/media/dtmf-events.js';
 import type { RtpStream } from '../api/types.js';
 import { countText, durationText, ellipsis, relTime } from '../format.js';
 import { visibleText } from '../visible.js';
@@ -138,7 +139,7 @@ export function streamTexts(s: RtpStream, t0: number): StreamTexts {
   const label = loss ? `${head} · ${loss}` : head;
   const oneWay = s.reverse === false;
   const events = Array.isArray(s.dtmf) ? s.dtmf : [];
-  const dtmf = events.length ? `DTMF ${events.map((e) => `${e.digit}${e.ended ? '' : '?'}`).join(' ')}` : '';
+  const dtmf = events.length ? `DTMF ${keysText(events)}` : '';
   const start = num(s.start) ?? t0;
   const end = num(s.end) ?? start;
   const title = [
