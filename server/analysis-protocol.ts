@@ -21,6 +21,14 @@ export interface WorkerInput {
    * and posts only progress and the outcome, no batches.
    */
   sqlite?: { db: string; captureId: string };
+  /** SIP over TLS: the key log and servers' RSA keys to decrypt with (`serve --tls-keylog/--tls-key`), read at each analysis. */
+  tls?: TlsKeyFiles;
+}
+
+/** Paths of TLS key material (cli/tls-key-options.ts reads them). */
+export interface TlsKeyFiles {
+  keyLog?: string;
+  rsaKeys?: string[];
 }
 
 export type WorkerMessage =

@@ -12,6 +12,7 @@ import { CaptureError } from '../src/capture/frame.js';
 import { openCapture } from '../src/capture/read-file.js';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { analysisBatches, collectMessageExtras } from '../src/store/analysis-batches.js';
+import { readTlsKeyOptions, type TlsKeyOptions } from '../src/tls/key-options.js';
 import {
   MAX_BATCHES_IN_FLIGHT,
   PROGRESS_INTERVAL_MS,
@@ -45,6 +46,16 @@ function progress(p: number, force = false): void {
   post({ type: 'progress', progress: Math.min(1, Math.max(0, p)) });
 }
 
+/** The TLS key material of `serve --tls-keylog/--tls-key`, read again for each analysis (a key log grows). */
+function tlsKeys(): TlsKeyOptions {
+  const k = readTlsKeyOptions(input.tls?.keyLog, input.tls?.rsaKeys);
+  if (typeof k === 'string')
+    throw new KeysError(`${input.name}: not analysed: the TLS keys given to sipscope serve: ${k}`);
+  return k;
+}
+
+class KeysError extends Error {}
+
 /** The CLI's line (`<file>: <reason> at byte offset N`) naming the file as the user knows it. */
 function errorLine(e: CaptureError): string {
   return e.message.startsWith(e.file) ? input.name + e.message.slice(e.file.length) : e.message;
@@ -70,6 +81,7 @@ async function runSqlite(db: string, captureId: string): Promise<void> {
     name: input.name,
     batchSize: input.batchSize,
     onProgress: (p) => progress(p),
+    ...tlsKeys(),
   });
   post({ type: 'done', stats: r.stats, source: r.source, warnings: r.warnings, stored: true });
 }
@@ -87,6 +99,7 @@ async function run(): Promise<void> {
   progress(COUNT_SHARE, true);
   const extras = collectMessageExtras();
   const result = await analyzeCapture(input.file, {
+    ...tlsKeys(),
     onMessage(msg, id, table) {
       extras.onMessage(msg, id, table);
       if (msg.source !== null)
@@ -129,7 +142,9 @@ run().then(
     const error =
       e instanceof CaptureError
         ? errorLine(e)
-        : `internal error while analysing ${input.name}: ${e instanceof Error ? e.message : String(e)}`;
+        : e instanceof KeysError
+          ? e.message
+          : `internal error while analysing ${input.name}: ${e instanceof Error ? e.message : String(e)}`;
     post({ type: 'failed', error });
     port.close();
   },

@@ -15,6 +15,7 @@ import { captureNumber } from '../src/store/sqlite-rows.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { createWindowStore, storeBehind, type WindowStore } from '../src/store/window-store.js';
+import type { TlsKeyFiles } from './analysis-protocol.js';
 import { CaptureService } from './capture-service.js';
 import { HttpError } from './http-error.js';
 import { LiveMonitor, type LiveServerOptions } from './live-monitor.js';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   concurrency?: number;
   /** Prune the oldest captures by age or total size (default: keep everything). */
   retention?: RetentionPolicy;
+  /** TLS key material for every analysis (`serve --tls-keylog/--tls-key`). */
+  tls?: TlsKeyFiles;
   /** When the analysis code was built, ms since the epoch (default: its files' newest time): older analyses are `stale`. */
   codeTime?: number;
   /** Live monitoring (`serve --live/--hep`): a capture with status `live` held in a rolling window (live-monitor.ts). */
@@ -85,6 +88,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
     dataDir: opts.dataDir,
     concurrency: opts.concurrency,
     retention: opts.retention,
+    tls: opts.tls,
     codeTime: opts.codeTime,
   });
   await service.init();

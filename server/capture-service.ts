@@ -19,6 +19,7 @@ import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
+import type { TlsKeyFiles } from './analysis-protocol.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
 import { analysedBefore, newestCodeTime } from './sample-freshness.js';
 
@@ -31,6 +32,8 @@ export interface CaptureServiceOptions {
   batchSize?: number;
   /** Oldest captures pruned after each analysis and at start (src/store/retention.ts); default none. */
   retention?: RetentionPolicy;
+  /** TLS key material every analysis decrypts SIP over TLS with (`serve --tls-keylog/--tls-key`). */
+  tls?: TlsKeyFiles;
   /**
    * When the running analysis code was built (ms since the epoch; default:
    * the newest of its files, sample-freshness.ts): an analysis that ended
@@ -81,6 +84,7 @@ export class CaptureService {
   private readonly batchSize: number;
   private closed = false;
   private readonly retention: RetentionPolicy | undefined;
+  private readonly tls: TlsKeyFiles | undefined;
   /** The store's database file when it is SQLite on disk: the analysis worker writes it directly. */
   private readonly sqliteDb: string | undefined;
   /** When the analysis code was built (`CaptureServiceOptions.codeTime`); 0 until `init` reads it. */
@@ -96,6 +100,7 @@ export class CaptureService {
     this.concurrency = Math.max(1, opts.concurrency ?? 2);
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     this.retention = opts.retention;
+    this.tls = opts.tls;
     this.givenCodeTime = opts.codeTime;
     const st = storeBehind(opts.store);
     this.sqliteDb = st instanceof SqliteStore && st.file !== ':memory:' ? st.file : undefined;
@@ -288,7 +293,8 @@ export class CaptureService {
       const db = this.sqliteDb;
       const writer = db === undefined ? await this.store.openWriter(id) : undefined;
       const sqlite = db === undefined ? undefined : { db, captureId: id };
-      job = startAnalysisJob({ file: rec.path, name, batchSize: this.batchSize, sqlite }, writer, {
+      const input = { file: rec.path, name, batchSize: this.batchSize, sqlite, tls: this.tls };
+      job = startAnalysisJob(input, writer, {
         onProgress: (p) => {
           void this.store.updateCapture(id, { progress: p });
           this.events.progress(id, p);

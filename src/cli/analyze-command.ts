@@ -15,6 +15,7 @@ import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.j
 import type { CallDtmf } from '../report/call-dtmf.js';
 import { analysisCsvLines } from '../report/calls-csv.js';
 import type { MessageRecord } from '../report/message-record.js';
+import { readTlsKeyOptions, type TlsKeyOptions } from '../tls/key-options.js';
 import {
   PARALLEL_JSON,
   type ParallelJsonOptions,
@@ -26,7 +27,6 @@ import { Output } from './output.js';
 import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
-import { readTlsKeyOptions, type TlsKeyOptions } from './tls-key-options.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
 export async function runAnalyze(

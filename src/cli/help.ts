@@ -95,6 +95,10 @@ serve
     --max-size SIZE      delete the oldest captures while the data directory
                          takes more than SIZE (k, M, G)
     --memory             keep analyses in memory only (lost when it stops)
+    --tls-keylog KEYLOG  decrypt SIP over TLS in every upload with this key
+                         log (read again at each analysis: it may grow)
+    --tls-key KEY.pem    and with this server RSA key (repeatable), as for
+                         analyze
     --live IFACE         also capture live on IFACE (repeatable): a capture
                          with status live whose calls appear as they happen
     --filter BPF         capture filter for --live, e.g. 'udp port 5060'

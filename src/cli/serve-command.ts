@@ -11,7 +11,7 @@
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
 import { setHeapGrowth } from '../../server/heap-growth.js';
@@ -25,6 +25,7 @@ import { parseAge, type RetentionPolicy } from '../store/retention.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
+import { readTlsKeyOptions } from '../tls/key-options.js';
 import { addServedFiles, servedFiles } from './serve-files.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
@@ -100,6 +101,19 @@ export async function runServe(args: string[]): Promise<number> {
       return 2;
     }
   }
+  // Checked now (a wrong path is one line at start); each analysis reads them again (a key log grows).
+  const keys = readTlsKeyOptions(values['tls-keylog'], values['tls-key']);
+  if (typeof keys === 'string') {
+    process.stderr.write(`sipscope serve: ${keys}\n`);
+    return 2;
+  }
+  const tls =
+    values['tls-keylog'] === undefined && values['tls-key'] === undefined
+      ? undefined
+      : {
+          keyLog: values['tls-keylog'] === undefined ? undefined : resolve(values['tls-keylog']),
+          rsaKeys: values['tls-key']?.map((f) => resolve(f)),
+        };
   const liveOpts = liveServeOptions(values, parseSize);
   if ('error' in liveOpts) {
     process.stderr.write(`sipscope serve: ${liveOpts.error}\n`);
@@ -123,7 +137,7 @@ export async function runServe(args: string[]): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ host, port, dataDir, uploadLimit, samples, store, retention, live });
+    server = await startServer({ host, port, dataDir, uploadLimit, samples, store, retention, live, tls });
   } catch (e) {
     await store.close();
     if (e instanceof LiveStartError) {
@@ -180,6 +194,8 @@ export const SERVE_OPTIONS = {
   keep: { type: 'string' },
   'max-size': { type: 'string' },
   memory: { type: 'boolean' },
+  'tls-keylog': { type: 'string' },
+  'tls-key': { type: 'string', multiple: true },
   ...LIVE_SERVE_OPTIONS,
 } as const;
 

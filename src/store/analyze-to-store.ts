@@ -76,6 +76,9 @@ export interface AnalyzeToStoreOptions {
    * DEFAULT_PARK_AFTER, parked-records.ts; Infinity: never).
    */
   parkAfter?: number;
+  /** An NSS key log's text and servers' RSA private keys (PEM) to decrypt SIP over TLS with. */
+  tlsKeyLog?: string;
+  tlsRsaKeys?: string[];
 }
 
 export interface AnalyzeToStoreResult {
@@ -200,8 +203,9 @@ async function analyse(
   const reader: CaptureReader =
     merged ?? readCaptureStream(placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read), file);
   const files: readonly CaptureFile[] = merged?.files ?? [{ name: file, info: reader.info }];
-  // SIP over TLS: the keys of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
-  const tlsKeys = new TlsKeyLog();
+  // SIP over TLS: the keys given, and those of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
+  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
+  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
   tlsKeys.follow(reader.info);
 
   const counts = new MessageCounts();

@@ -1,10 +1,12 @@
 /**
  * `--tls-keylog KEYLOG` and `--tls-key KEY.pem` (repeatable) of `sipscope
- * analyze`: read and checked before the capture is, so that a missing file or
- * a key that is not an RSA private key is one clear line, not a silent miss.
+ * analyze` and `sipscope serve`: read and checked before a capture is (for
+ * serve, at start and again at each analysis: a key log grows), so that a
+ * missing file or a key that is not an RSA private key is one clear line,
+ * not a silent miss.
  */
 import { readFileSync } from 'node:fs';
-import { rsaPrivateKey } from '../tls/rsa-key-exchange.js';
+import { rsaPrivateKey } from './rsa-key-exchange.js';
 
 export interface TlsKeyOptions {
   /** The NSS key log's text. */

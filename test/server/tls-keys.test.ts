@@ -1,0 +1,51 @@
+/**
+ * `sipscope serve --tls-keylog/--tls-key`: every upload's SIP over TLS is
+ * decrypted with the keys the server was given, in both stores (the SQLite
+ * one analyses in a worker thread that reads the key files itself), and a key
+ * file gone since the start fails that analysis with a line that says so.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { settled, sqliteTestServer, testServer, uploadRaw, uploadReady } from './helpers.js';
+
+const DIR = join(import.meta.dirname, '../fixtures/tls');
+const tmp = mkdtempSync(join(tmpdir(), 'sipscope-tls-serve-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('serve with TLS keys', () => {
+  for (const kind of ['memory', 'sqlite'] as const) {
+    it(`${kind} store: an upload of RSA key exchange is decrypted with --tls-key, one of ECDHE with --tls-keylog`, async () => {
+      const tls = {
+        keyLog: join(DIR, 'tls12-aes128gcm.keylog'),
+        rsaKeys: [join(DIR, 'rsa-server.key')],
+      };
+      const s = kind === 'sqlite' ? await sqliteTestServer({ tls }) : await testServer({ tls });
+      try {
+        for (const name of ['tls12-rsa-aes128-sha', 'tls12-aes128gcm']) {
+          const info = await uploadReady(s, join(DIR, `${name}.pcap`));
+          expect(info.stats, name).toMatchObject({ sipMessages: 7, calls: 2 });
+        }
+      } finally {
+        await s.dispose();
+      }
+    });
+  }
+
+  it('a key file removed after the start fails the analysis naming it', async () => {
+    const key = join(tmp, 'server.key');
+    copyFileSync(join(DIR, 'rsa-server.key'), key);
+    const s = await sqliteTestServer({ tls: { rsaKeys: [key] } });
+    try {
+      rmSync(key);
+      const info = await settled(s, await uploadRaw(s, join(DIR, 'tls12-rsa-aes128-sha.pcap')));
+      expect(info.status).toBe('failed');
+      expect(info.error).toMatch(
+        /not analysed: the TLS keys given to sipscope serve: --tls-key .*server\.key/,
+      );
+    } finally {
+      await s.dispose();
+    }
+  });
+});
