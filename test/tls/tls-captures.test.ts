@@ -51,6 +51,23 @@ const CASES = [
 
 const START = ['REGISTER', '200', 'INVITE', '200', 'ACK', 'BYE', '200'];
 
+/**
+ * A copy of capture `name` whose INVITE 200 OK frame has its last byte XORed with `mask`
+ * (the record's last byte: a tag, a MAC or a CBC block), written to the test's folder.
+ */
+async function invite200Damaged(name: string, mask: number): Promise<string> {
+  const bytes = readFileSync(join(DIR, `${name}.pcap`));
+  const good = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylog(name) });
+  const target = all(good)[3];
+  expect(target.status).toBe(200);
+  const frame = parseCaptureBytes(bytes, name).frames.find((f) => f.no === target.frame)!;
+  const copy = Buffer.from(bytes);
+  copy[frame.fileOffset + 16 + frame.data.length - 1] ^= mask; // a pcap record header is 16 bytes
+  const file = join(tmp, `${name}-damaged.pcap`);
+  writeFileSync(file, copy);
+  return file;
+}
+
 function startOf(m: { method?: string; status?: number }): string {
   return m.method ?? String(m.status);
 }
@@ -146,18 +163,9 @@ describe('SIP over TLS decrypted with a key log (RFC 8446 §5.2, RFC 5246 §6.2.
 
   it('RFC 7366 §3 / RFC 5246 §6.2.3.2: a CBC record whose MAC does not check is counted, the rest decrypts', async () => {
     for (const name of ['tls12-cbc', 'tls12-cbc-sha1-mte']) {
-      const bytes = readFileSync(join(DIR, `${name}.pcap`));
-      const good = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylog(name) });
-      const target = all(good)[3];
-      expect(target.status).toBe(200);
-      const frame = parseCaptureBytes(bytes, name).frames.find((f) => f.no === target.frame)!;
-      const copy = Buffer.from(bytes);
       // Encrypt-then-MAC: the last byte is the MAC's; MAC-then-encrypt: the last ciphertext block's
       // (the padding and the MAC under it no longer check).
-      copy[frame.fileOffset + 16 + frame.data.length - 1] ^= 0x01;
-      const file = join(tmp, `${name}-corrupted.pcap`);
-      writeFileSync(file, copy);
-      const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+      const r = await analyzeCapture(await invite200Damaged(name, 0x01), { tlsKeyLog: keylog(name) });
       expect(r.tls, name).toMatchObject({ tlsDecrypted: 1, tlsBadRecords: 1 });
       expect(all(r).map(startOf), name).toEqual(['REGISTER', '200', 'INVITE', 'ACK', 'BYE', '200']);
     }
@@ -171,18 +179,8 @@ describe('SIP over TLS decrypted with a key log (RFC 8446 §5.2, RFC 5246 §6.2.
 
   it('RFC 8446 §5.2: a record that fails to authenticate is counted, its message lost, and the rest of the flow still decrypts', async () => {
     const name = 'tls13-aes128gcm';
-    const bytes = readFileSync(join(DIR, `${name}.pcap`));
-    const good = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylog(name) });
-    // The INVITE's 200 OK: flip the last byte of its frame (the record's authentication tag).
-    const target = all(good)[3];
-    expect(target.status).toBe(200);
-    const frame = parseCaptureBytes(bytes, name).frames.find((f) => f.no === target.frame)!;
-    const copy = Buffer.from(bytes);
-    const last = frame.fileOffset + 16 + frame.data.length - 1; // pcap record header is 16 bytes
-    copy[last] ^= 0xff;
-    const file = join(tmp, 'corrupted.pcap');
-    writeFileSync(file, copy);
-    const r = await analyzeCapture(file, { tlsKeyLog: keylog(name) });
+    // The record's authentication tag is the frame's last byte.
+    const r = await analyzeCapture(await invite200Damaged(name, 0xff), { tlsKeyLog: keylog(name) });
     expect(r.tls).toMatchObject({ tlsDecrypted: 1, tlsBadRecords: 1 });
     expect(all(r).map(startOf)).toEqual(['REGISTER', '200', 'INVITE', 'ACK', 'BYE', '200']);
   });
