@@ -86,6 +86,13 @@ const CLEAR = 0;
 const HANDSHAKE = 1;
 const APPLICATION = 2;
 
+/**
+ * Bytes of clear handshake messages kept for RFC 7627's session hash: a real handshake up to the
+ * ClientKeyExchange is a few kilobytes (certificate chains included); a stream of handshake
+ * messages past this is not one, and its transcript is dropped (its master secret then unknown).
+ */
+const MAX_TRANSCRIPT_BYTES = 256 * 1024;
+
 /** Bytes a server direction holds while it waits for the ClientHello read out of order. */
 const MAX_HELD_BYTES = 1 << 20;
 
@@ -105,7 +112,7 @@ export class TlsConnection {
    * The clear handshake messages by side, kept while the server's RSA keys may be needed
    * (RFC 7627's session hash covers the ClientHello to the ClientKeyExchange).
    */
-  private transcript: { client: Uint8Array[]; server: Uint8Array[] } | null = null;
+  private transcript: { client: Uint8Array[]; server: Uint8Array[]; bytes: number } | null = null;
   /** TLS 1.2 CBC: records MACed after encryption (RFC 7366). */
   encryptThenMac = false;
   private secrets: TlsSecrets | null = null;
@@ -144,8 +151,14 @@ export class TlsConnection {
   /** A clear handshake message of `side`, kept for the session hash when RSA keys are given. */
   keepHandshake(side: Side, type: number, body: Uint8Array): void {
     if (this.status !== 'handshake' || this.keys === null || this.keys.rsaKeys.length === 0) return;
-    this.transcript ??= { client: [], server: [] };
-    this.transcript[side].push(handshakeMessage(type, body));
+    const t = (this.transcript ??= { client: [], server: [], bytes: 0 });
+    t.bytes += 4 + body.length;
+    if (t.bytes > MAX_TRANSCRIPT_BYTES) {
+      t.client.length = 0;
+      t.server.length = 0;
+      return;
+    }
+    t[side].push(handshakeMessage(type, body));
   }
 
   /** The server's direction holds its records: its ServerHello came, the ClientHello not yet. */
@@ -169,6 +182,7 @@ export class TlsConnection {
       suite === undefined ||
       suite.tls13 !== (version === TLS13)
     ) {
+      this.transcript = null;
       this.fail('unsupported');
       return;
     }
@@ -180,11 +194,15 @@ export class TlsConnection {
         ? secrets?.clientTraffic0 !== undefined || secrets?.serverTraffic0 !== undefined
         : secrets?.masterSecret?.length === 48;
     if (secrets === undefined || !usable) {
-      if (version === TLS12 && suite.rsaKeyExchange && (this.keys?.rsaKeys.length ?? 0) > 0)
+      if (version === TLS12 && suite.rsaKeyExchange && (this.keys?.rsaKeys.length ?? 0) > 0) {
         this.rsaPending = { serverRandom, ems: sh.extendedMasterSecret };
-      else this.fail('no-key');
+        return;
+      }
+      this.transcript = null;
+      this.fail('no-key');
       return;
     }
+    this.transcript = null;
     if (version === TLS12)
       this.tls12 = tls12KeyBlock(suite, secrets.masterSecret!, this.clientRandom, serverRandom);
     this.secrets = secrets;
@@ -202,7 +220,10 @@ export class TlsConnection {
     const pms = preMasterSecret(this.keys!.rsaKeys, body);
     const t = this.transcript;
     this.transcript = null;
-    if (pms === null || (pending.ems && (t === null || t.client.length < 2))) {
+    if (
+      pms === null ||
+      (pending.ems && (t === null || t.client.length < 2 || t.bytes > MAX_TRANSCRIPT_BYTES))
+    ) {
       this.fail('no-key');
       return;
     }

@@ -12,12 +12,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCaptureBytes } from '../../src/capture/capture-parser.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { parseServerHello } from '../../src/tls/hello.js';
+import { TlsKeyLog } from '../../src/tls/keylog.js';
 import {
   handshakeMessage,
   masterSecret,
   preMasterSecret,
   rsaPrivateKey,
 } from '../../src/tls/rsa-key-exchange.js';
+import { newTlsStats, TlsConnection } from '../../src/tls/session.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/tls');
 const KEY_FILE = join(DIR, 'rsa-server.key');
@@ -187,5 +190,32 @@ describe('TLS 1.2 RSA key exchange with the server key (RFC 5246 §7.4.7.1, RFC 
       b.fill(0);
       expect(preMasterSecret(k, b)).toBeNull();
     }
+  });
+
+  it('the transcript kept for the session hash is bounded: past 256 KiB of handshake messages the secret is not derived', () => {
+    const hs = handshakes(join(DIR, 'tls12-rsa-aes128gcm.pcap'), 15171 + 1000);
+    const ch = hs.find((h) => h.client && h.type === 1)!;
+    const cke = hs.find((h) => h.client && h.type === 16)!;
+    const server = hs.filter((h) => !h.client && hs.indexOf(h) < hs.indexOf(cke));
+    const keys = new TlsKeyLog();
+    keys.addRsaKey(KEY);
+    const handshake = (junk: number): TlsConnection => {
+      const conn = new TlsConnection(keys, newTlsStats());
+      conn.clientHello(ch.body.subarray(2, 34));
+      conn.keepHandshake('client', 1, ch.body);
+      // Certificate-like messages of 4 KiB before the real flight (a hostile or broken server).
+      for (let i = 0; i < junk; i++) conn.keepHandshake('server', 11, new Uint8Array(4096));
+      for (const h of server) {
+        conn.keepHandshake('server', h.type, h.body);
+        if (h.type === 2) conn.serverHello(parseServerHello(h.body)!);
+      }
+      conn.keepHandshake('client', 16, cke.body);
+      conn.clientKeyExchange(cke.body);
+      return conn;
+    };
+    // The junk is in the session hash too, so even a small amount changes the secret; the
+    // point here is that a long stream of it is not kept (status, not the key, tells).
+    expect(handshake(0).status).toBe('keys');
+    expect(handshake(70).status).toBe('no-key');
   });
 });
