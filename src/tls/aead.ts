@@ -21,14 +21,24 @@ export function perRecordNonce(iv: Uint8Array, seq: bigint): Uint8Array {
   return nonce;
 }
 
-function seqBytes(seq: bigint): Uint8Array {
-  const out = new Uint8Array(8);
+/**
+ * seq_num (8, big-endian) || type || version (2) || length (2), the type and version those of
+ * the record `header`: what TLS 1.2 authenticates besides the content, as the AEAD's
+ * additional_data (RFC 5246 §6.2.3.3) and ahead of the content in a CBC suite's MAC (§6.2.3.1).
+ */
+export function tls12AuthHeader(seq: bigint, header: Uint8Array, length: number): Uint8Array {
+  const h = new Uint8Array(13);
   let s = seq;
   for (let k = 7; k >= 0; k--) {
-    out[k] = Number(s & 0xffn);
+    h[k] = Number(s & 0xffn);
     s >>= 8n;
   }
-  return out;
+  h[8] = header[0];
+  h[9] = header[1];
+  h[10] = header[2];
+  h[11] = length >> 8;
+  h[12] = length & 0xff;
+  return h;
 }
 
 export function aeadOpen(
@@ -102,13 +112,6 @@ export function openTls12(
     sealed = fragment.subarray(8);
   }
   if (sealed.length < TAG_LEN) return null;
-  const len = sealed.length - TAG_LEN;
-  const aad = new Uint8Array(13);
-  aad.set(seqBytes(seq));
-  aad[8] = header[0];
-  aad[9] = header[1];
-  aad[10] = header[2];
-  aad[11] = len >> 8;
-  aad[12] = len & 0xff;
+  const aad = tls12AuthHeader(seq, header, sealed.length - TAG_LEN);
   return aeadOpen(suite.cipher as AeadCipher, k.key, nonce, aad, sealed);
 }

@@ -11,26 +11,11 @@
  *   seq_num || type || version || length || IV || ciphertext, length being that of IV || ciphertext.
  */
 import { createDecipheriv, createHmac } from 'node:crypto';
+import { tls12AuthHeader } from './aead.js';
 import type { CipherSuite } from './suites.js';
 import type { TrafficKey } from './tls13-keys.js';
 
 const BLOCK = 16;
-
-/** seq_num (8, big-endian) || type || version (2) || length (2): the MAC's header (RFC 5246 §6.2.3.1). */
-function macHeader(seq: bigint, header: Uint8Array, length: number): Uint8Array {
-  const h = new Uint8Array(13);
-  let s = seq;
-  for (let k = 7; k >= 0; k--) {
-    h[k] = Number(s & 0xffn);
-    s >>= 8n;
-  }
-  h[8] = header[0];
-  h[9] = header[1];
-  h[10] = header[2];
-  h[11] = length >> 8;
-  h[12] = length & 0xff;
-  return h;
-}
 
 function hmac(
   suite: CipherSuite,
@@ -40,7 +25,7 @@ function hmac(
   body: Uint8Array,
 ): Buffer {
   return createHmac(suite.mac!.hash, key)
-    .update(macHeader(seq, header, body.length))
+    .update(tls12AuthHeader(seq, header, body.length))
     .update(body)
     .digest();
 }
