@@ -6,10 +6,10 @@
  */
 
 import type { Finding } from '../src/analyze/finding.js';
-import { issueText } from '../src/report/issue-text.js';
 import type { SipMessage } from '../src/sip/message.js';
 import { parseSip } from '../src/sip/parse.js';
 import { type Sdp, sdpOf } from '../src/sip/sdp.js';
+import { wireText } from '../src/sip/wire-text.js';
 import type { MessageRow } from '../src/store/rows.js';
 import { utf8Text } from '../src/store/sdp-summary.js';
 import type { StoredMessage } from '../src/store/store.js';
@@ -78,7 +78,7 @@ export function messageDetail(stored: StoredMessage, findings: readonly Finding[
     sdp: sdp === undefined ? null : sdpWithIndexes(sdp, index),
     issues: msg.issues.map((i) => ({
       code: i.code,
-      message: issueText(i.message),
+      message: wireText(i.message),
       severity: i.severity,
       ...span(i.offset, i.length),
     })),

@@ -20,6 +20,7 @@ import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } 
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { SipMessage } from '../sip/message.js';
+import { wireText } from '../sip/wire-text.js';
 import {
   atLeast,
   type Finding,
@@ -237,7 +238,8 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
       rfc: rule.rfc.ref,
       messages,
       call: d.call !== undefined ? d.call : call,
-      text: d.text,
+      // Rules quote header values as the parser holds them (latin1): the finding says them as sent (UTF-8).
+      text: wireText(d.text),
     };
     if (d.range !== undefined) {
       f.range = { message: d.range.message ?? messages[0], offset: d.range.offset, length: d.range.length };

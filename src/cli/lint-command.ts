@@ -13,6 +13,7 @@ import { type Finding, isSeverity, type Severity } from '../analyze/finding.js';
 import { type LintMessage, type LintResult, lineOfOffset, lintText } from '../analyze/lint.js';
 import { selectRules } from '../analyze/registry.js';
 import type { SipMessage } from '../sip/message.js';
+import { wireText } from '../sip/wire-text.js';
 import { termText } from './term-safe.js';
 
 export async function runLint(args: string[]): Promise<number> {
@@ -69,26 +70,9 @@ function usage(why: string): number {
   return 2;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Message text is latin1 (one char per byte) while our own words are plain
- * strings ("§"): each run of chars 0x80–0xFF that is valid UTF-8 is decoded
- * (what the sender meant), any other run is kept as it is.
- */
-function text(s: string): string {
-  return s.replace(/[\x80-\xff]+/g, (run) => {
-    try {
-      return utf8.decode(Uint8Array.from(run, (c) => c.charCodeAt(0)));
-    } catch {
-      return run;
-    }
-  });
-}
-
-/** `text`, with control chars made visible for a terminal. */
+/** Wire text as sent (UTF-8, wire-text.ts), with control chars made visible for a terminal. */
 function show(s: string): string {
-  return termText(text(s));
+  return termText(wireText(s));
 }
 
 /** The text report: every message, its headers, then its findings; a summary line at the end. */
@@ -136,18 +120,18 @@ export function lintJson(r: LintResult): { messages: unknown[]; findings: Findin
     messages: r.messages.map((lm) => {
       const m = lm.message;
       const base = { index: lm.index, line: lm.line };
-      if (m === null) return { ...base, kind: null, startLine: text(lm.firstLine) };
+      if (m === null) return { ...base, kind: null, startLine: wireText(lm.firstLine) };
       const head =
         m.kind === 'request'
-          ? { kind: m.kind, method: text(m.method), uri: text(m.uri) }
-          : { kind: m.kind, status: m.status, reason: text(m.reason) };
+          ? { kind: m.kind, method: wireText(m.method), uri: wireText(m.uri) }
+          : { kind: m.kind, status: m.status, reason: wireText(m.reason) };
       return {
         ...base,
         ...head,
-        startLine: text(m.startLine),
+        startLine: wireText(m.startLine),
         headers: m.headers.map((h) => ({
-          name: text(h.name),
-          value: text(h.value),
+          name: wireText(h.name),
+          value: wireText(h.value),
           offset: h.offset,
           length: h.length,
         })),
@@ -156,6 +140,6 @@ export function lintJson(r: LintResult): { messages: unknown[]; findings: Findin
         malformed: m.malformed,
       };
     }),
-    findings: r.findings.map((f) => ({ ...f, text: text(f.text) })),
+    findings: r.findings.map((f) => ({ ...f, text: wireText(f.text) })),
   };
 }

@@ -7,6 +7,7 @@
  * program quietly, as `| head` expects (cli/fd-write.ts).
  */
 import { JsonBytes } from '../report/json-bytes.js';
+import { wireText } from '../sip/wire-text.js';
 import { writeAllSync } from './fd-write.js';
 import { termText } from './term-safe.js';
 
@@ -31,13 +32,19 @@ export class Output extends JsonBytes {
   /** Text for a terminal: `line` and `write` escape the control characters of what they are given (term-safe.ts). */
   terminal = false;
 
+  /**
+   * A line of text. The text may quote the wire as the parser holds it
+   * (latin1, one char per byte): it is written as the UTF-8 it is
+   * (wire-text.ts), so `JÃ¼rgen` prints as `Jürgen`, terminal or not.
+   */
   line(s: string): void {
-    this.text(this.terminal ? termText(s) : s);
+    this.write(s);
     this.text('\n');
   }
 
+  /** Text, as `line` writes it. */
   write(s: string): void {
-    this.text(this.terminal ? termText(s) : s);
+    this.text(this.terminal ? termText(s) : wireText(s));
   }
 
   /**

@@ -14,11 +14,13 @@ import type { AnalysisResult } from '../report/analyze-capture.js';
 import { dtmfLine } from '../report/call-dtmf.js';
 import { callStory, type StorySdp } from '../report/call-story.js';
 import type { MessageRecord } from '../report/message-record.js';
+import { wireText } from '../sip/wire-text.js';
 
 const iso = (ts: number): string => new Date(ts * 1000).toISOString().replace('T', ' ').slice(0, 23);
 const secs = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(3));
+/** Wire text (wire-text.ts: decoded before it is measured, so the columns line up) cut to `n` chars. */
 const cut = (s: string | null, n: number): string => {
-  const v = s ?? '-';
+  const v = s === null ? '-' : wireText(s);
   return v.length > n ? `${v.slice(0, n - 1)}…` : v;
 };
 
@@ -225,7 +227,8 @@ export function columnOnHost(addr: string, columns: readonly string[], near: rea
 }
 
 function ladderOf(m: MessageRecord): LadderMessage {
-  const label = m.method ?? (m.reason ? `${m.status} ${m.reason}` : String(m.status));
+  // Decoded here, so that the ladder measures the label as it will be printed.
+  const label = wireText(m.method ?? (m.reason ? `${m.status} ${m.reason}` : String(m.status)));
   return { ts: m.ts, src: m.src, dst: m.dst, label, retransmission: m.retransmission, id: m.id };
 }
 

@@ -5,6 +5,9 @@
  * overwrites a line, U+009B is a C1 CSI) is printed with them as `\xNN`, as
  * tshark shows them, by every text output of `sipscope analyze`; JSON
  * escapes them itself (RFC 8259 §7) and CSV, data for a program, keeps them.
+ * Bidi formatting characters (U+202E RLO and its kin, Unicode UAX #9) would
+ * reorder the rest of the line in a terminal that implements bidi, as in a
+ * page: they are shown as `\uNNNN`, the escaping the web UI applies.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,12 +35,12 @@ beforeEach(() => {
   out = '';
 });
 
-/** The basic call with the sequences in its Call-ID and the caller's User-Agent. */
-function hostileCapture(): string {
+/** The basic call with the sequences in its Call-ID and the caller's User-Agent (`userAgent`: its bytes, as latin1). */
+function hostileCapture(userAgent = `Alice${ESC}`): string {
   const flow = basicCall({ n: 9, callId: `esc${ESC}@10.0.0.1` }).map((m) => {
     const text = Buffer.from(m.raw)
       .toString('latin1')
-      .replace('User-Agent: AliceUA/1.0', `User-Agent: Alice${ESC}`);
+      .replace('User-Agent: AliceUA/1.0', `User-Agent: ${userAgent}`);
     const c = parsed(text);
     c.source = m.source;
     return c;
@@ -91,6 +94,27 @@ describe('terminal-safe text', () => {
     expect(termText('plain text, ünïcode → ok')).toBe('plain text, ünïcode → ok');
     // CSV's CRLF line ends stay; a lone CR (which would overwrite the line) does not.
     expect(termText('a,b\r\nc\rd\r\n')).toBe('a,b\r\nc\\x0dd\r\n');
+  });
+
+  it('shows the bidi formatting characters (LRE..RLO, LRI..PDI, LRM, RLM, ALM) as \\uNNNN, keeps right-to-left letters', () => {
+    const bidi = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c';
+    expect(termSafe(`x${bidi}y`)).toBe(
+      'x\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061cy',
+    );
+    expect(termText(`evil\u202egpj.pcap\n`)).toBe('evil\\u202egpj.pcap\n');
+    expect(termSafe('שלום Ahmad أحمد')).toBe('שלום Ahmad أحمد');
+  });
+
+  it('sipscope analyze FILE --call: a User-Agent with U+202E (RLO) cannot reverse the line it is printed on', async () => {
+    expect(
+      await runAnalyze([
+        hostileCapture(Buffer.from('Alice\u202eevil', 'utf8').toString('latin1')),
+        '--call',
+        '0',
+      ]),
+    ).toBe(0);
+    expect(out).not.toContain('\u202e');
+    expect(out).toContain('Alice\\u202eevil (10.0.0.1:5060) called');
   });
 
   it('sipscope analyze FILE: the message lines, the call list and the findings show the sequences, run none', async () => {
