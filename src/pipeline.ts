@@ -18,6 +18,7 @@ import {
 } from './sip/extractor.js';
 import type { SipMessage } from './sip/message.js';
 import { parseSip } from './sip/parse.js';
+import type { TlsKeyWait } from './tls/key-wait.js';
 
 export interface PipelineOptions {
   decoder?: DecoderOptions;
@@ -29,6 +30,12 @@ export interface PipelineOptions {
    * offered each UDP datagram first; what it takes is not looked at for SIP.
    */
   media?: MediaTracker;
+  /**
+   * Live capture with a key log that grows (src/tls/key-wait.ts): TCP payloads
+   * go through it, a TLS connection's held until its key is logged. A file's
+   * analysis has none (its key log is whole from the start).
+   */
+  tlsKeyWait?: TlsKeyWait;
 }
 
 export interface PipelineStats {
@@ -47,6 +54,8 @@ export interface Pipeline {
    * unchanged until the call returns (they are copied where kept).
    */
   pushPayload(payload: Payload): void;
+  /** The wall clock moved: TLS connections whose key is now logged go on (with `tlsKeyWait`; capture time as the caller estimates it). */
+  poll(captureTime?: number): void;
   /** End of input: releases what the reassemblers still hold. */
   end(): void;
   readonly stats: PipelineStats;
@@ -61,6 +70,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const extractor = createSipExtractor(opts.extractor);
   const stats: PipelineStats = { frames: 0, sipMessages: 0, notSip: 0, decodeErrors: 0 };
   const media = opts.media;
+  const wait = opts.tlsKeyWait;
+  /** Payloads the TLS key wait lets go, on their way to the SIP stage. */
+  const released: Payload[] = [];
 
   const emit = (framed: FramedMessage[], hep?: HepMeta): void => {
     for (const f of framed) {
@@ -77,6 +89,17 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
   };
 
+  const letGo = (): void => {
+    for (let i = 0; i < released.length; i++) emit(extractor.push(released[i]), released[i].hep);
+    released.length = 0;
+  };
+  /** Through the TLS key wait: what it lets go first, then `p` unless it holds it. */
+  const waitFor = (w: TlsKeyWait, p: Payload): void => {
+    const held = w.push(p, released);
+    letGo();
+    if (!held) emit(extractor.push(p), p.hep);
+  };
+
   return {
     push(frame) {
       stats.frames++;
@@ -84,16 +107,31 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       for (let i = 0; i < payloads.length; i++) {
         const p = payloads[i];
         if (media?.offer(p)) continue;
-        emit(extractor.push(p), p.hep);
+        if (wait === undefined) emit(extractor.push(p), p.hep);
+        else waitFor(wait, p);
       }
       stats.decodeErrors = decoder.stats.undecodable;
     },
     pushPayload(p) {
       if (media?.offer(p)) return;
-      emit(extractor.push(p), p.hep);
+      if (wait === undefined) emit(extractor.push(p), p.hep);
+      else waitFor(wait, p);
+    },
+    poll(captureTime) {
+      if (wait === undefined) return;
+      wait.poll(released, captureTime);
+      letGo();
     },
     end() {
-      for (const p of decoder.flush()) if (media === undefined || !media.offer(p)) emit(extractor.push(p));
+      for (const p of decoder.flush()) {
+        if (media?.offer(p)) continue;
+        if (wait === undefined) emit(extractor.push(p));
+        else waitFor(wait, p);
+      }
+      if (wait !== undefined) {
+        wait.flush(released);
+        letGo();
+      }
       emit(extractor.flush());
       media?.end();
       stats.decodeErrors = decoder.stats.undecodable;

@@ -51,6 +51,7 @@ import { createPipeline } from '../pipeline.js';
 import type { SipMessage } from '../sip/message.js';
 import { sdpOf } from '../sip/sdp.js';
 import { Emitter } from './emitter.js';
+import { type LiveTls, type LiveTlsOptions, type LiveTlsStats, liveTls, liveTlsStats } from './live-tls.js';
 import { StreamCalls } from './stream-calls.js';
 
 export interface LivePipelineOptions {
@@ -79,6 +80,8 @@ export interface LivePipelineOptions {
   retireAfter?: number;
   /** RTP stream tracking: seconds of capture time after which an idle stream is finished (default 60), SDP addresses kept (default 65,536). */
   media?: Pick<MediaTrackerOptions, 'idleSeconds' | 'maxEndpoints'>;
+  /** SIP over TLS: the key log followed as it grows, servers' RSA keys (live-tls.ts). */
+  tls?: LiveTlsOptions;
 }
 
 export interface LiveMessage {
@@ -126,6 +129,8 @@ export interface LiveStats {
   rtcpPackets: number;
   /** Capture time reached (seconds), null before the first packet. */
   captureTime: number | null;
+  /** SIP over TLS (null: no TLS connection seen). */
+  tls: LiveTlsStats | null;
   /** Sizes of the hot state: what memory follows (`streams`: RTP streams still flowing; `sdpMessages`: calls of SDP messages remembered for them). */
   hot: HotStats & { records: number; streams: number; sdpMessages: number };
 }
@@ -136,6 +141,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
   private readonly analyzer;
   private readonly media: MediaTracker;
   private readonly streamCalls: StreamCalls;
+  private readonly tls: LiveTls | null;
   /** Streams finished by `end()` before the calls were handed out: emitted once their final call is known. */
   private endStreams: RtpStreamRecord[] | null = null;
   private readonly clock: () => number;
@@ -200,10 +206,13 @@ export class LivePipeline extends Emitter<LiveEvents> {
     this.media = new MediaTracker({ ...opts.media, idleSeconds: idle, onStream: (st) => this.stream(st) });
     // A stream whose last packet came before its call was handed out is finished idle + 1 s (the sweep) later.
     this.streamCalls = new StreamCalls(idle + 2);
+    this.tls = opts.tls === undefined ? null : liveTls(opts.tls);
     this.pipeline = createPipeline({
       decoder: opts.decoder,
       media: this.media,
       onMessage: (msg, id) => this.message(msg, id),
+      extractor: this.tls === null ? undefined : { tlsKeys: this.tls.keys },
+      tlsKeyWait: this.tls?.wait,
     });
   }
 
@@ -230,6 +239,8 @@ export class LivePipeline extends Emitter<LiveEvents> {
     if (this.ended || this.lastTs === Number.NEGATIVE_INFINITY) return;
     const est = this.lastTs + (this.clock() - this.lastWall) - this.idleLag;
     if (est > this.now) this.advance(est);
+    // TLS connections whose key the key log now has go on (src/tls/key-wait.ts).
+    if (this.tls !== null) this.pipeline.poll(this.now);
   }
 
   /**
@@ -304,6 +315,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       rtpPackets: this.media.rtpPackets,
       rtcpPackets: this.media.rtcpPackets,
       captureTime: Number.isFinite(this.now) ? this.now : null,
+      tls: liveTlsStats(this.pipeline.extractorStats, this.tls),
       hot: {
         ...hot,
         records: this.txs.size + this.dialogs.size,

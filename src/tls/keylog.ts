@@ -49,11 +49,20 @@ export class TlsKeyLog {
   lines = 0;
   /** Lines that are neither a comment, blank, nor `LABEL hex hex`. */
   malformedLines = 0;
+  /** Client randoms forgotten to stay within `maxRandoms` (the oldest first). */
+  evicted = 0;
   private source: KeyLogSource | null = null;
   private sourceSeen = 0;
 
-  /** A key log's text (several lines; CRLF or LF). */
-  constructor(text?: string) {
+  /**
+   * A key log's text (several lines; CRLF or LF). `maxRandoms` bounds the client randoms
+   * kept (default: no bound, a file's key log read whole); a live capture that follows a
+   * growing key log for days keeps the newest.
+   */
+  constructor(
+    text?: string,
+    private readonly maxRandoms = Number.POSITIVE_INFINITY,
+  ) {
     if (text !== undefined) this.addText(text);
   }
 
@@ -72,6 +81,10 @@ export class TlsKeyLog {
       const key = parts[1].toLowerCase();
       let s = this.byRandom.get(key);
       if (s === undefined) {
+        if (this.byRandom.size >= this.maxRandoms) {
+          this.byRandom.delete(this.byRandom.keys().next().value as string);
+          this.evicted++;
+        }
         s = {};
         this.byRandom.set(key, s);
       }

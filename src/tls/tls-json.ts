@@ -28,7 +28,11 @@ export interface TlsJson {
 
 /** The JSON of `s`, or null when the capture had no TLS connection. */
 export function tlsJson(s: TlsStats): TlsJson | null {
-  if (s.tlsFlows === 0) return null;
+  return s.tlsFlows === 0 ? null : tlsCounts(s);
+}
+
+/** The JSON of `s`, zeros included. */
+export function tlsCounts(s: TlsStats): TlsJson {
   return {
     connections: s.tlsFlows,
     decrypted: s.tlsDecrypted,
