@@ -8,7 +8,7 @@ Usage:
                                      the rule catalogue, or one rule explained
   sipscope serve [FILE...] [options]
                                      the web UI and its API, FILEs or samples loaded
-  sipscope live -i IFACE [-f BPF] [--hep PORT] [--json]
+  sipscope live -i IFACE [-f BPF] [--hep PORT] [--json] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
                                      watch live traffic: a capture, HEP, or both
   sipscope extract FILE... -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
@@ -135,6 +135,11 @@ live
                            "stream"|"stats", …}, shapes as in analyze --json
     --stats SECONDS        with --json, a stats event this often (default 10;
                            0: only at the end)
+    --tls-keylog KEYLOG    decrypt SIP over TLS with this NSS key log, as for
+                           analyze, followed as the TLS library appends to it:
+                           a connection whose key is not logged yet is held
+                           (up to 10 s, 1 MiB) until it is
+    --tls-key KEY.pem      and with this server RSA key (repeatable)
   Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or
   the capture could not start (one line on stderr).
 

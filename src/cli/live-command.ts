@@ -21,12 +21,15 @@ import type { CallRecord } from '../correlate/model.js';
 import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
 import type { LiveMessage } from '../live/live-pipeline.js';
 import { createLiveSession, type LiveSession, type LiveSessionStats } from '../live/live-session.js';
+import type { LiveTlsStats } from '../live/live-tls.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson } from '../report/model-json.js';
+import { readTlsKeyOptions } from '../tls/key-options.js';
 import { Output } from './output.js';
 import { termSafe } from './term-safe.js';
 
-const USAGE = 'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json]';
+const USAGE =
+  'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json] [--tls-keylog KEYLOG] [--tls-key KEY.pem]';
 
 export async function runLive(args: string[], out = new Output()): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
@@ -64,6 +67,17 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     process.stderr.write(`sipscope live: --buffer expects MiB, got '${values.buffer}'\n`);
     return 2;
   }
+  // Checked as analyze checks them (one line); the key log is then followed as it grows (src/live/live-tls.ts).
+  const keyLog = values['tls-keylog'];
+  const keys = readTlsKeyOptions(keyLog, values['tls-key']);
+  if (typeof keys === 'string') {
+    process.stderr.write(`sipscope live: ${keys}\n`);
+    return 2;
+  }
+  const tls =
+    keyLog === undefined && keys.tlsRsaKeys === undefined
+      ? undefined
+      : { keyLogFile: keyLog, rsaKeys: keys.tlsRsaKeys };
 
   let session: LiveSession;
   try {
@@ -76,6 +90,7 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
         hepPort === undefined
           ? undefined
           : { port: hepPort, host: values['hep-host'], authKey: values['hep-key'] },
+      pipeline: { tls },
     });
   } catch (e) {
     process.stderr.write(`sipscope live: ${(e as Error).message}\n`);
@@ -185,6 +200,8 @@ export const LIVE_OPTIONS = {
   json: { type: 'boolean' },
   stats: { type: 'string' },
   buffer: { type: 'string', short: 'B' },
+  'tls-keylog': { type: 'string' },
+  'tls-key': { type: 'string', multiple: true },
 } as const;
 
 function parse(args: string[]) {
@@ -245,6 +262,7 @@ export function summary(s: LiveSessionStats): string {
     `calls: ${p.calls}${states ? ` (${states})` : ''}`,
     `findings: ${p.findings}${p.findings > 0 ? ` (${severityCountsText(p.findingsBySeverity)})` : ''}`,
   ];
+  if (p.tls !== null) lines.push(tlsLine(p.tls));
   // RTP named only when there was some (a `port 5060` filter captures none).
   if (p.streams > 0 || p.rtpPackets > 0 || p.rtcpPackets > 0)
     lines.push(
@@ -252,4 +270,20 @@ export function summary(s: LiveSessionStats): string {
     );
   lines.push('');
   return lines.join('\n');
+}
+
+/** SIP over TLS: connections decrypted, why the others were not, and the wait for keys logged after their handshake. */
+export function tlsLine(t: LiveTlsStats): string {
+  const why = [
+    `${t.withoutKey} without a key`,
+    ...(t.unsupported > 0 ? [`${t.unsupported} unsupported`] : []),
+    ...(t.withoutHandshake > 0 ? [`${t.withoutHandshake} without their handshake`] : []),
+    ...(t.failedRecords > 0 ? [`${t.failedRecords} records failed to authenticate`] : []),
+  ];
+  const w = t.keyWait;
+  const wait =
+    w === null || w.waited === 0
+      ? ''
+      : `; ${w.waited} waited for their key: ${w.keyCame} came, ${w.expired} not in time, ${w.overflow} over the byte bounds`;
+  return `TLS connections: ${t.connections} (${t.decrypted} decrypted, ${why.join(', ')})${wait}`;
 }

@@ -6,15 +6,22 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analyze/finding.js';
+import { openCapture } from '../../src/capture/read-file.js';
 import { callLine, findingLine, messageLine } from '../../src/cli/live-command.js';
 import { termSafe } from '../../src/cli/term-safe.js';
 import type { CallRecord } from '../../src/correlate/model.js';
+import { createDecoder } from '../../src/decode/decoder.js';
+import type { Payload } from '../../src/decode/payload.js';
 import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeline.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hep3 } from '../capture/hep-build.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { freePort, liveSkipReason, runSipp } from './sipp.js';
@@ -22,6 +29,9 @@ import { freePort, liveSkipReason, runSipp } from './sipp.js';
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TLS = join(ROOT, 'test/fixtures/tls');
+const tmp = mkdtempSync(join(tmpdir(), 'sipscope-live-command-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Run {
   child: ChildProcessWithoutNullStreams;
@@ -125,6 +135,86 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
       pipeline: { messages: 7, calls: 1, callsByState: { completed: 1 } },
       hep: { udpPackets: 4, tcpPackets: 3, sip: 7, bad: 0 },
     });
+  }, 60_000);
+
+  it('--tls-keylog: SIP over TLS sent by HEP is held until its key is logged, then decrypted in its own frames', async () => {
+    const name = 'tls13-aes128gcm';
+    const keyLog = join(tmp, 'keys.log');
+    writeFileSync(keyLog, '');
+    // The fixture's TCP payloads, each one HEP packet (the agent saw TCP: proto 6), numbered 1, 2, 3 … by the session.
+    const d = createDecoder();
+    const payloads: Payload[] = [];
+    for await (const f of openCapture(join(TLS, `${name}.pcap`))) payloads.push(...d.push(f));
+    const sent = payloads.filter((p) => p.bytes.length > 0);
+    const pkts = sent.map((p) =>
+      hep3({
+        src: p.src.ip,
+        dst: p.dst.ip,
+        sport: p.src.port,
+        dport: p.dst.port,
+        proto: 6,
+        ts: p.ts,
+        payload: p.bytes,
+      }),
+    );
+    const port = await freePort();
+    const r = live(['--hep', String(port), '--json', '--stats', '0.1', '--tls-keylog', keyLog]);
+    await r.ready;
+    const tcp = connect(port, '127.0.0.1');
+    await new Promise<void>((res) => tcp.once('connect', () => res()));
+    tcp.write(Buffer.concat(pkts));
+    const tlsOf = (e: { stats?: unknown }) =>
+      (e.stats as { pipeline: { tls: { keyWait: { heldConnections: number } } | null } }).pipeline.tls;
+    const statsEvents = () => events(r.stdout()).filter((e) => e.type === 'stats');
+    // Every packet in and held: the key is not logged yet.
+    await until(() => statsEvents().some((e) => tlsOf(e)?.keyWait.heldConnections === 1));
+    expect(events(r.stdout()).filter((e) => e.type === 'message')).toHaveLength(0);
+    appendFileSync(keyLog, readFileSync(join(TLS, `${name}.keylog`)));
+    await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= 7);
+    tcp.destroy();
+    r.child.kill('SIGINT');
+    expect(await r.exit).toBe(0);
+    const want = await analyzeCapture(join(TLS, `${name}.pcap`), {
+      tlsKeyLog: readFileSync(join(TLS, `${name}.keylog`), 'latin1'),
+    });
+    const hepFrame = (frame: number) => sent.findIndex((p) => p.frame === frame) + 1;
+    const wanted = Array.from({ length: want.messages.length }, (_, i) => want.messages.get(i)).map((m) => [
+      hepFrame(m.frame),
+      m.method ?? m.status,
+      m.ts,
+    ]);
+    const ev = events(r.stdout());
+    const messages = ev.filter((e) => e.type === 'message').map((e) => e.message as Record<string, unknown>);
+    expect(messages.map((m) => [m.frame, m.method ?? m.status, m.ts])).toEqual(wanted);
+    expect(messages.every((m) => m.transport === 'tls')).toBe(true);
+    expect(ev[ev.length - 1]).toMatchObject({
+      type: 'stats',
+      stats: {
+        pipeline: {
+          messages: 7,
+          tls: {
+            connections: 1,
+            decrypted: 1,
+            withoutKey: 0,
+            keyWait: { waited: 1, keyCame: 1, expired: 0 },
+          },
+        },
+      },
+    });
+  }, 60_000);
+
+  it('--tls-keylog and --tls-key that cannot be used are one line on stderr with exit code 2, as for analyze', async () => {
+    const missing = join(tmp, 'no-such.log');
+    const noLog = live(['--hep', '1', '--tls-keylog', missing]);
+    expect(await noLog.exit).toBe(2);
+    expect(noLog.stderr()).toBe(
+      `sipscope live: cannot read the TLS key log: ENOENT: no such file or directory, open '${missing}'\n`,
+    );
+    const notKey = join(tmp, 'not-a-key.pem');
+    writeFileSync(notKey, 'hello');
+    const noKey = live(['--hep', '1', '--tls-key', notKey]);
+    expect(await noKey.exit).toBe(2);
+    expect(noKey.stderr()).toMatch(new RegExp(`^sipscope live: --tls-key ${notKey}: .+\n$`));
   }, 60_000);
 
   it('bad usage and a port that cannot be had are one line on stderr with exit code 2', async () => {
