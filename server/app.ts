@@ -104,7 +104,7 @@ export async function createServer(opts: ServerOptions): Promise<SipscopeServer>
   let live: LiveMonitor | null = null;
   if (opts.live && windows) {
     try {
-      live = await LiveMonitor.start(service, windows, opts.live);
+      live = await LiveMonitor.start(service, windows, { ...opts.live, tls: opts.tls });
     } catch (e) {
       await service.close();
       if (ownStore) await store.close();

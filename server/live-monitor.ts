@@ -21,10 +21,14 @@
  */
 import type { CaptureTool } from '../src/capture/live-stderr.js';
 import { createLiveSession, type LiveSession } from '../src/live/live-session.js';
+import type { LiveTlsOptions } from '../src/live/live-tls.js';
 import type { LivePersistOptions } from '../src/store/live-persist.js';
 import type { WindowLimits } from '../src/store/window.js';
 import { WindowFeed } from '../src/store/window-feed.js';
 import type { LiveTraffic, WindowStore } from '../src/store/window-store.js';
+import { readTlsKeyOptions } from '../src/tls/key-options.js';
+import { tlsWarning } from '../src/tls/tls-warning.js';
+import type { TlsKeyFiles } from './analysis-protocol.js';
 import { type CaptureService, publicInfo } from './capture-service.js';
 import { type LivePcapOptions, LivePcapRing, type LivePcapStats } from './live-pcap.js';
 
@@ -45,6 +49,19 @@ export interface LiveServerOptions {
   updateMs?: number;
   /** The write-through of the window to the SQLite store, when the server has one (src/store/live-persist.ts defaults). */
   persist?: LivePersistOptions;
+  /**
+   * `serve --tls-keylog/--tls-key`: SIP over TLS decrypted, the key log followed as it grows
+   * and a connection held until its key is logged (src/live/live-tls.ts).
+   */
+  tls?: TlsKeyFiles;
+}
+
+/** The live session's TLS options from the server's key files (an RSA key that cannot be read: the error line). */
+function liveTlsOptions(files: TlsKeyFiles | undefined): LiveTlsOptions | undefined {
+  if (files === undefined) return undefined;
+  const keys = readTlsKeyOptions(undefined, files.rsaKeys);
+  if (typeof keys === 'string') throw new Error(keys);
+  return { keyLogFile: files.keyLog, rsaKeys: keys.tlsRsaKeys };
 }
 
 /** A live source could not start (no such interface, no permission, the HEP port taken): one clear line. */
@@ -75,6 +92,8 @@ export class LiveMonitor {
   private stopping: Promise<void> | null = null;
   private deleted = false;
   private persistFailed = false;
+  /** The warning of SIP over TLS not decrypted, as last written (it is replaced as its count grows). */
+  private tlsWarning: string | null = null;
 
   /** Starts the sources and registers the capture; rejects with one clear line (and leaves nothing) when a source cannot start. */
   static async start(
@@ -90,6 +109,7 @@ export class LiveMonitor {
         filter: opts.filter,
         tool: opts.tool,
         hep: opts.hep,
+        pipeline: { tls: liveTlsOptions(opts.tls) },
       });
       await ring?.open();
       await session.start();
@@ -229,12 +249,29 @@ export class LiveMonitor {
     const t = this.traffic();
     const { kernelDropped: _k, hepBad: _b, hepAuthFailed: _a, sipMessages: _m, ...traffic } = t;
     this.store.setLive(this.captureId, traffic);
+    this.warnTls();
     const failed = this.store.persistCounters(this.captureId)?.error ?? null;
     if (failed !== null && !this.persistFailed) {
       this.persistFailed = true;
       this.warn(`the window is no longer written to disk (a restart will not find it): ${failed}`);
     }
     await this.store.updateCapture(this.captureId, { stats: this.feed.stats(), size: t.bytes, progress: 1 });
+  }
+
+  /** Connections on port 5061 not decrypted (RFC 3261 §26.2): the capture says so, with their count as of now. */
+  private warnTls(): void {
+    const t = this.session.pipeline.tlsStats();
+    if (t === null) return;
+    const w = tlsWarning(
+      'live',
+      { tlsSipPortNotDecrypted: t.sipPortNotDecrypted },
+      'sipscope serve --tls-keylog FILE, the file the TLS library writes with SSLKEYLOGFILE',
+    );
+    if (w === null || w === this.tlsWarning) return;
+    const at = this.tlsWarning === null ? -1 : this.warnings.indexOf(this.tlsWarning);
+    if (at >= 0) this.warnings.splice(at, 1);
+    this.tlsWarning = w;
+    this.warn(w);
   }
 
   private warn(line: string): void {

@@ -96,7 +96,8 @@ serve
                          takes more than SIZE (k, M, G)
     --memory             keep analyses in memory only (lost when it stops)
     --tls-keylog KEYLOG  decrypt SIP over TLS in every upload with this key
-                         log (read again at each analysis: it may grow)
+                         log (read again at each analysis: it may grow), and
+                         in the live capture (followed as it grows)
     --tls-key KEY.pem    and with this server RSA key (repeatable), as for
                          analyze
     --live IFACE         also capture live on IFACE (repeatable): a capture

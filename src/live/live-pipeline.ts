@@ -315,7 +315,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       rtpPackets: this.media.rtpPackets,
       rtcpPackets: this.media.rtcpPackets,
       captureTime: Number.isFinite(this.now) ? this.now : null,
-      tls: liveTlsStats(this.pipeline.extractorStats, this.tls),
+      tls: this.tlsStats(),
       hot: {
         ...hot,
         records: this.txs.size + this.dialogs.size,
@@ -323,6 +323,11 @@ export class LivePipeline extends Emitter<LiveEvents> {
         sdpMessages: this.streamCalls.size,
       },
     };
+  }
+
+  /** SIP over TLS's counters (null: no TLS connection seen). */
+  tlsStats(): LiveTlsStats | null {
+    return liveTlsStats(this.pipeline.extractorStats, this.tls);
   }
 
   private arrived(ts: number): void {

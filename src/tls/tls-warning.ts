@@ -6,14 +6,22 @@
  */
 import type { TlsStats } from './session.js';
 
-export function tlsWarning(name: string, s: Pick<TlsStats, 'tlsSipPortNotDecrypted'>): string | null {
+/** How a capture's analysis is given the keys (a live capture names its own options). */
+const GIVE_KEYS =
+  'sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG';
+
+export function tlsWarning(
+  name: string,
+  s: Pick<TlsStats, 'tlsSipPortNotDecrypted'>,
+  giveKeys = GIVE_KEYS,
+): string | null {
   const n = s.tlsSipPortNotDecrypted;
   if (n === 0) return null;
   const [what, its, it] =
     n === 1 ? ['a TLS connection', 'its', 'it'] : [`${n} TLS connections`, 'their', 'them'];
   return (
     `${name}: ${what} on port 5061 (SIP over TLS) not decrypted, ${its} SIP not read: no key for ${it} ` +
-    '(give the key log: sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG), ' +
+    `(give the key log: ${giveKeys}), ` +
     'a cipher suite not decrypted here (TLS 1.0/1.1, 3DES, RC4), or a handshake before the capture began'
   );
 }

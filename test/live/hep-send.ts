@@ -1,7 +1,13 @@
 /** What the live server tests share: HEP3 sent over TCP, and waiting for the API to show something. */
 import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { openCapture } from '../../src/capture/read-file.js';
+import { createDecoder } from '../../src/decode/decoder.js';
+import type { Payload } from '../../src/decode/payload.js';
 import type { SipMessage } from '../../src/sip/message.js';
 import { hep3 } from '../capture/hep-build.js';
+
+export const TLS_FIXTURES = join(import.meta.dirname, '../fixtures/tls');
 
 /** Sends the messages as HEP3 over one TCP connection (in order, nothing lost). */
 export async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
@@ -28,4 +34,32 @@ export async function until<T>(what: () => Promise<T>, done: (x: T) => boolean, 
     if (Date.now() > end) throw new Error(`never got there: ${JSON.stringify(x).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The TCP payloads of a TLS fixture (test/fixtures/tls, make-tls-captures.mjs) that carry bytes, and each as a
+ * HEP3 packet (the agent saw TCP: proto 6) with its own time; `serverPort` replaces the server's port.
+ */
+export async function tlsFixtureHep(
+  name: string,
+  serverPort?: number,
+): Promise<{ sent: Payload[]; packets: Uint8Array[] }> {
+  const d = createDecoder();
+  const payloads: Payload[] = [];
+  for await (const f of openCapture(join(TLS_FIXTURES, `${name}.pcap`))) payloads.push(...d.push(f));
+  const sent = payloads.filter((p) => p.bytes.length > 0);
+  const server = sent[0].dst.port;
+  const port = (n: number) => (n === server && serverPort !== undefined ? serverPort : n);
+  const packets = sent.map((p) =>
+    hep3({
+      src: p.src.ip,
+      dst: p.dst.ip,
+      sport: port(p.src.port),
+      dport: port(p.dst.port),
+      proto: 6,
+      ts: p.ts,
+      payload: p.bytes,
+    }),
+  );
+  return { sent, packets };
 }

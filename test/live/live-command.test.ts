@@ -14,22 +14,20 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analyze/finding.js';
-import { openCapture } from '../../src/capture/read-file.js';
 import { callLine, findingLine, messageLine } from '../../src/cli/live-command.js';
 import { termSafe } from '../../src/cli/term-safe.js';
 import type { CallRecord } from '../../src/correlate/model.js';
-import { createDecoder } from '../../src/decode/decoder.js';
-import type { Payload } from '../../src/decode/payload.js';
 import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeline.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hep3 } from '../capture/hep-build.js';
 import { basicCall } from '../fixtures/flows/index.js';
+import { TLS_FIXTURES, tlsFixtureHep } from './hep-send.js';
 import { freePort, liveSkipReason, runSipp } from './sipp.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TLS = join(ROOT, 'test/fixtures/tls');
+const TLS = TLS_FIXTURES;
 const tmp = mkdtempSync(join(tmpdir(), 'sipscope-live-command-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -141,22 +139,8 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     const name = 'tls13-aes128gcm';
     const keyLog = join(tmp, 'keys.log');
     writeFileSync(keyLog, '');
-    // The fixture's TCP payloads, each one HEP packet (the agent saw TCP: proto 6), numbered 1, 2, 3 … by the session.
-    const d = createDecoder();
-    const payloads: Payload[] = [];
-    for await (const f of openCapture(join(TLS, `${name}.pcap`))) payloads.push(...d.push(f));
-    const sent = payloads.filter((p) => p.bytes.length > 0);
-    const pkts = sent.map((p) =>
-      hep3({
-        src: p.src.ip,
-        dst: p.dst.ip,
-        sport: p.src.port,
-        dport: p.dst.port,
-        proto: 6,
-        ts: p.ts,
-        payload: p.bytes,
-      }),
-    );
+    // The fixture's TCP payloads, each one HEP packet, numbered 1, 2, 3 … by the session.
+    const { sent, packets: pkts } = await tlsFixtureHep(name);
     const port = await freePort();
     const r = live(['--hep', String(port), '--json', '--stats', '0.1', '--tls-keylog', keyLog]);
     await r.ready;
