@@ -23,6 +23,7 @@ import { hep3 } from '../capture/hep-build.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { TLS_FIXTURES, tlsFixtureHep } from './hep-send.js';
 import { freePort, liveSkipReason, runSipp } from './sipp.js';
+import { opensslAvailable, tlsSipExchange } from './tls-peers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -247,6 +248,72 @@ describe.skipIf(skip !== null)('sipscope live -i lo with SIPp (needs root and si
     });
   }, 60_000);
 });
+
+describe.skipIf(skip !== null || !opensslAvailable())(
+  'sipscope live -i lo --tls-keylog with Node TLS peers writing their key log late (needs root and openssl)',
+  () => {
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const)
+      it(`${version}: the connection is held until its key is logged, then every message comes decrypted, in wire order`, async () => {
+        const port = await freePort();
+        const keyLog = join(tmp, `lo-${version}.log`);
+        writeFileSync(keyLog, '');
+        const r = live([
+          '-i',
+          'lo',
+          '-f',
+          `tcp port ${port}`,
+          '--json',
+          '--stats',
+          '0',
+          '--tls-keylog',
+          keyLog,
+        ]);
+        await r.ready;
+        const flow = basicCall();
+        // The client's key log lines reach the file a second after its TLS library gave them.
+        const what = await tlsSipExchange({
+          port,
+          msgs: flow,
+          keyLog,
+          keyLogDelayMs: 1000,
+          maxVersion: version,
+        });
+        expect(what.startsWith(version)).toBe(true);
+        await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= flow.length);
+        r.child.kill('SIGINT');
+        expect(await r.exit).toBe(0);
+        const ev = events(r.stdout());
+        const messages = ev
+          .filter((e) => e.type === 'message')
+          .map((e) => e.message as Record<string, unknown>);
+        expect(messages.map((m) => m.method ?? m.status)).toEqual([
+          'INVITE',
+          100,
+          180,
+          200,
+          'ACK',
+          'BYE',
+          200,
+        ]);
+        expect(messages.every((m) => m.transport === 'tls')).toBe(true);
+        const frames = messages.map((m) => m.frame as number);
+        expect(frames).toEqual([...frames].sort((a, b) => a - b));
+        expect(ev[ev.length - 1]).toMatchObject({
+          type: 'stats',
+          stats: {
+            pipeline: {
+              tls: {
+                connections: 1,
+                decrypted: 1,
+                withoutKey: 0,
+                keyWait: { waited: 1, keyCame: 1, expired: 0 },
+              },
+            },
+          },
+        });
+      }, 60_000);
+  },
+);
 
 describe('sipscope live text lines', () => {
   it('a message line, a call line and a finding line, with control characters escaped', () => {
