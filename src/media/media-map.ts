@@ -12,7 +12,9 @@
 import { ipv6ToString } from '../decode/address.js';
 import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
 import type { Sdp, SdpDirection, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
+import { cryptoOf } from '../sip/sdp-crypto.js';
 import { STATIC_PAYLOAD_TYPES } from './payload-types.js';
+import type { SdesSide } from './sdes.js';
 
 export interface MediaEndpoint {
   /** Id of the message whose SDP announced this address and port (the last one to). */
@@ -31,6 +33,8 @@ export interface MediaEndpoint {
   direction: SdpDirection;
   /** The SDP came in a 2xx to an INVITE: the call was answered with it. */
   answer: boolean;
+  /** Its SRTP description (RTP/SAVP, or a=crypto lines, RFC 4568): absent for plain RTP. */
+  sdes?: SdesSide;
 }
 
 export class MediaMap {
@@ -43,9 +47,16 @@ export class MediaMap {
 
   constructor(private readonly max = 65536) {}
 
-  /** Files the RTP descriptions of `sdp`, announced by message `message` (`answer`: a 2xx to an INVITE). */
-  learn(sdp: Sdp, message: number, answer = false): void {
-    for (const m of sdp.media) {
+  /**
+   * Files the RTP descriptions of `sdp`, announced by message `message`
+   * (`answer`: a 2xx to an INVITE). Returns its SRTP descriptions (null when
+   * none: plain RTP costs no more than before).
+   */
+  learn(sdp: Sdp, message: number, answer = false): SdesSide[] | null {
+    let srtp: SdesSide[] | null = null;
+    const list = sdp.media;
+    for (let k = 0; k < list.length; k++) {
+      const m = list[k];
       if (m.port === 0) continue;
       const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
       if (ip === null) continue;
@@ -56,11 +67,19 @@ export class MediaMap {
         continue;
       }
       const rtcpPort = rtcpPortOf(m);
-      this.set(ip, m.port, m, message, 'rtp', answer);
+      const savp = m.proto.includes('SAVP');
+      let sdes: SdesSide | undefined;
+      if (savp || sawCrypto) {
+        sdes = { message, media: k, savp, crypto: cryptoOf(m), ip, port: m.port, callId: null };
+        srtp ??= [];
+        srtp.push(sdes);
+      }
+      this.set(ip, m.port, m, message, 'rtp', answer, sdes);
       // RFC 5761 §5.1.3: a=rtcp-mux puts RTCP on the RTP port (told apart by packet type).
       if (Number.isInteger(rtcpPort) && rtcpPort > 0 && rtcpPort < 65536 && rtcpPort !== m.port)
-        this.set(ip, rtcpPort, m, message, 'rtcp', answer);
+        this.set(ip, rtcpPort, m, message, 'rtcp', answer, sdes);
     }
+    return srtp;
   }
 
   find(ip: string, port: number): MediaEndpoint | undefined {
@@ -74,6 +93,7 @@ export class MediaMap {
     message: number,
     kind: MediaEndpoint['kind'],
     answer: boolean,
+    sdes?: SdesSide,
   ): void {
     let ports = this.byIp.get(ip);
     if (ports === undefined) {
@@ -89,9 +109,19 @@ export class MediaMap {
       e.rtpmap = m.rtpmap;
       e.direction = m.direction;
       e.answer = answer;
+      e.sdes = sdes;
       return;
     }
-    ports.set(port, { message, media: m.media, kind, rtpmap: m.rtpmap, direction: m.direction, answer });
+    const added: MediaEndpoint = {
+      message,
+      media: m.media,
+      kind,
+      rtpmap: m.rtpmap,
+      direction: m.direction,
+      answer,
+    };
+    if (sdes !== undefined) added.sdes = sdes;
+    ports.set(port, added);
     this.order.push({ ip, port });
     this.size++;
     while (this.size > this.max) this.evictOldest();
@@ -110,11 +140,22 @@ export class MediaMap {
   }
 }
 
-/** RFC 3605 a=rtcp names the RTCP port; else the RTP port + 1 (RFC 3550 §11). */
+/** Set by `rtcpPortOf`: the media it read has an a=crypto (a flag, not a result object: no allocation per media). */
+let sawCrypto = false;
+
+/**
+ * RFC 3605 a=rtcp names the RTCP port; else the RTP port + 1 (RFC 3550 §11).
+ * The same pass notes whether an a=crypto is there (RFC 4568 SDES keys, read only then) in `sawCrypto`.
+ */
 function rtcpPortOf(m: SdpMedia): number {
-  for (const a of m.attributes)
-    if (a.name === 'rtcp' && a.value !== undefined) return Number.parseInt(a.value, 10);
-  return m.port + 1;
+  sawCrypto = false;
+  let port: number | undefined;
+  for (const a of m.attributes) {
+    if (a.name === 'rtcp') {
+      if (a.value !== undefined) port ??= Number.parseInt(a.value, 10);
+    } else if (a.name === 'crypto') sawCrypto = true;
+  }
+  return port ?? m.port + 1;
 }
 
 const RTP_PROFILE = /RTP\//i;

@@ -11,7 +11,7 @@
  * streams still flowing; `end` finishes the rest.
  */
 import { type Endpoint, endpointString, type Payload } from '../decode/payload.js';
-import { cseq } from '../sip/accessors.js';
+import { callId, cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
@@ -20,6 +20,10 @@ import { parseRtcp } from './rtcp.js';
 import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
+import type { SrtpSummary } from './sdes.js';
+import { SdesPairs } from './sdes-pairs.js';
+import type { SrtpSetup } from './srtp.js';
+import { finishedSrtp, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
 /**
@@ -78,6 +82,14 @@ export interface RtpStreamRecord extends RtpStreamSummary {
   dtmfMalformed?: number;
   /** Events past the most kept per stream (present when any). */
   dtmfDropped?: number;
+  /**
+   * Present when the stream is SRTP (RFC 3711: an RTP/SAVP description, or
+   * keys offered with a=crypto and answered): the suite of the sender's SDES
+   * key (RFC 4568), whether its packets authenticated and so were
+   * decrypted, how many did not. The figures above are the packets' as
+   * they went (their headers are clear; payload bytes include the tag).
+   */
+  srtp?: SrtpSummary;
 }
 
 export interface MediaTrackerOptions {
@@ -85,8 +97,12 @@ export interface MediaTrackerOptions {
   idleSeconds?: number;
   /** Most SDP addresses remembered (oldest forgotten first). Default 65,536. */
   maxEndpoints?: number;
-  /** Called with each finished stream. */
-  onStream?: (s: RtpStreamRecord) => void;
+  /**
+   * Called with each finished stream; `srtp`: the key its payloads decrypt
+   * with, when it is SRTP with a usable key (what reads its packets back
+   * needs it: stream-packets.ts; it is not in the record).
+   */
+  onStream?: (s: RtpStreamRecord, srtp?: SrtpSetup) => void;
 }
 
 /** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
@@ -114,6 +130,8 @@ interface ActiveStream {
   stats: RtpStreamStats;
   /** Its telephone events, made at its first event packet. */
   dtmf: DtmfEvents | null;
+  /** Its SRTP (null for RTP). */
+  srtp: StreamSrtp | null;
   firstFrame: number;
   lastFrame: number;
   last: number;
@@ -132,6 +150,8 @@ export class MediaTracker {
   rtcpPackets = 0;
   /** The SR and RR report blocks of that RTCP, by stream. */
   private readonly rtcp = new RtcpReports();
+  /** The SRTP descriptions of each Call-ID (filled only by SDP with SRTP media). */
+  private readonly sdes = new SdesPairs();
 
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
@@ -150,7 +170,8 @@ export class MediaTracker {
     if (sdp === undefined) return;
     const answer =
       msg.kind === 'response' && msg.status >= 200 && msg.status < 300 && cseq(msg)?.method === 'INVITE';
-    this.map.learn(sdp, id, answer);
+    const srtp = this.map.learn(sdp, id, answer);
+    if (srtp !== null) this.sdes.add(callId(msg) ?? '', srtp);
   }
 
   /**
@@ -167,7 +188,8 @@ export class MediaTracker {
     if (endpoint.kind === 'other') return false;
     if (isRtcp(b)) {
       this.rtcpPackets++;
-      const reports = parseRtcp(b);
+      // SRTCP (RFC 3711 §3.4) encrypts all but the first 8 bytes: its reports are not read.
+      const reports = endpoint.sdes === undefined ? parseRtcp(b) : null;
       if (reports !== null)
         this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts, (ssrc, fromSource) =>
           fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src),
@@ -186,6 +208,8 @@ export class MediaTracker {
     if (s === undefined) {
       const fromSrc = toDst === undefined ? endpoint : this.map.find(p.src.ip, p.src.port);
       s = this.start(p, src, dst, endpoint, endpoint.answer || fromSrc?.answer === true, h);
+      if (toDst?.sdes !== undefined || fromSrc?.sdes !== undefined)
+        s.srtp = streamSrtp(toDst, fromSrc, this.sdes);
       this.active.set(key, s);
     }
     this.count(s, h, p);
@@ -265,6 +289,7 @@ export class MediaTracker {
       reverse,
       stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
       dtmf: null,
+      srtp: null,
       firstFrame: p.frame,
       lastFrame: p.frame,
       last: ts,
@@ -279,11 +304,22 @@ export class MediaTracker {
     this.rtpPackets++;
     const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
     s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
+    const srtp = s.srtp;
     // Only a payload type the SDP mapped to telephone-event gets here: other streams pay nothing.
     if (quiet === 'event') {
       s.dtmf ??= new DtmfEvents(clockRateOf(s.setup.rtpmap, h.payloadType));
-      const e = parseTelephoneEvent(p.bytes, h.headerLength, h.payloadLength);
-      s.dtmf.add(e, h.timestamp, h.marker, p.frame, p.ts);
+      if (srtp === null) {
+        const e = parseTelephoneEvent(p.bytes, h.headerLength, h.payloadLength);
+        s.dtmf.add(e, h.timestamp, h.marker, p.frame, p.ts);
+      } else {
+        // SRTP: the event in clear, when the packet authenticated; else it is not read (ciphertext is no digit).
+        const clear = srtp.receiver?.unprotect(p.bytes, h.headerLength, true) ?? null;
+        if (clear !== null)
+          s.dtmf.add(parseTelephoneEvent(clear, 0, clear.length), h.timestamp, h.marker, p.frame, p.ts);
+      }
+    } else if (srtp !== null) {
+      // Every packet is verified, so the ROC is followed (RFC 3711 §3.3.1); voice is decrypted when read back.
+      srtp.receiver?.unprotect(p.bytes, h.headerLength, false);
     }
     s.lastFrame = p.frame;
     s.last = p.ts;
@@ -323,24 +359,29 @@ export class MediaTracker {
     const { ssrc, ...summary } = s.stats.summary();
     const e = s.setup;
     const rtcp = this.rtcp.takeKey(String(s.id), s.stats.rate ?? 0);
-    this.opts.onStream?.({
-      id: s.id,
-      ssrc,
-      src: s.src,
-      dst: s.dst,
-      media: e.media,
-      codecs: summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt)),
-      setup: e.message,
-      setupDirection: e.direction,
-      answered: s.answered,
-      reverse: s.reverse,
-      call: null,
-      firstFrame: s.firstFrame,
-      lastFrame: s.lastFrame,
-      ...summary,
-      ...(rtcp === null ? {} : { rtcp }),
-      ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
-    });
+    const srtp = s.srtp;
+    this.opts.onStream?.(
+      {
+        id: s.id,
+        ssrc,
+        src: s.src,
+        dst: s.dst,
+        media: e.media,
+        codecs: summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt)),
+        setup: e.message,
+        setupDirection: e.direction,
+        answered: s.answered,
+        reverse: s.reverse,
+        call: null,
+        firstFrame: s.firstFrame,
+        lastFrame: s.lastFrame,
+        ...summary,
+        ...(rtcp === null ? {} : { rtcp }),
+        ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
+        ...(srtp === null ? {} : { srtp: finishedSrtp(srtp) }),
+      },
+      srtp?.setup ?? undefined,
+    );
   }
 }
 

@@ -12,6 +12,7 @@ import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import { parseRtp } from './rtp-header.js';
 import type { RtpPacket } from './rtp-packet.js';
+import { SrtpReceiver, type SrtpSetup } from './srtp.js';
 
 export type { RtpPacket };
 
@@ -19,6 +20,13 @@ export type { RtpPacket };
 export interface StreamRef extends FrameSpan {
   /** "0x06C156FD", as the record has it. */
   ssrc: string;
+  /**
+   * SRTP: the sender's key (media-tracker.ts onStream, or sdes.ts
+   * `recordedSetup` from the record's `srtp`): the payloads copied are the
+   * clear ones of the packets that authenticate (RFC 3711), the others as
+   * they are.
+   */
+  srtpKey?: SrtpSetup;
 }
 
 /** A stream as its record has it (an RtpStreamRecord is one): where its packets are and its payload types' codecs. */
@@ -70,6 +78,8 @@ export async function readStreamPackets(
   // Decoded from a little before the first frame: the fragments of a first packet come before it.
   const { byFlow, first, last } = spanIndex(refs);
   const ssrcs = refs.map((r) => Number.parseInt(r.ssrc, 16));
+  // One receiver a stream, fed its packets in capture order as the analysis was (its ROC runs the same).
+  const srtp = refs.map((r) => (copy && r.srtpKey !== undefined ? new SrtpReceiver(r.srtpKey) : null));
   const decoder = createDecoder();
   for await (const f of framesFrom(source, first - FRAGMENT_LEAD)) {
     if (f.no > last || stopped) break;
@@ -83,11 +93,13 @@ export async function readStreamPackets(
       for (const i of list) {
         const r = refs[i];
         if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
-        if ((copy && copied + h.payloadLength > budget) || room-- <= 0) {
+        const clear = srtp[i]?.unprotect(p.bytes, h.headerLength, true) ?? null;
+        const length = clear === null ? h.payloadLength : clear.length;
+        if ((copy && copied + length > budget) || room-- <= 0) {
           stopped = true;
           break;
         }
-        if (copy) copied += h.payloadLength;
+        if (copy) copied += length;
         out[i].push({
           frame: p.frame,
           ts: p.ts,
@@ -95,9 +107,10 @@ export async function readStreamPackets(
           timestamp: h.timestamp,
           payloadType: h.payloadType,
           marker: h.marker,
-          payloadLength: h.payloadLength,
+          payloadLength: length,
           // A copy: the frame's bytes are a view of a whole chunk of the file.
-          payload: copy ? p.bytes.slice(h.headerLength, h.headerLength + h.payloadLength) : NO_BYTES,
+          payload:
+            clear ?? (copy ? p.bytes.slice(h.headerLength, h.headerLength + h.payloadLength) : NO_BYTES),
         });
         break;
       }

@@ -15,6 +15,7 @@ import { type CaptureReader, openCapture } from '../capture/read-file.js';
 import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
+import type { SrtpSetup } from '../media/srtp.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import { infoDtmf } from '../sip/info-dtmf.js';
 import type { SipMessage } from '../sip/message.js';
@@ -66,6 +67,12 @@ export interface AnalysisResult {
   findings: Finding[];
   /** RTP streams on the addresses the SDP announced, by id (order of their first packet). */
   streams: RtpStreamRecord[];
+  /**
+   * The SDES key of each SRTP stream that had a usable one, by stream id
+   * (what reads its packets back decrypts with: stream-packets.ts); not in
+   * the JSON.
+   */
+  srtpKeys: Map<number, SrtpSetup>;
   /** Datagrams taken as RTCP on those addresses (RFC 3550 §6; not in any stream). */
   rtcpPackets: number;
   /** The DTMF digits of each call that carried any (RFC 4733 events of its streams, SIP INFO), by call id. */
@@ -116,9 +123,11 @@ export async function analyzeCapture(
     },
   });
   const streams: RtpStreamRecord[] = [];
+  const srtpKeys = new Map<number, SrtpSetup>();
   const media = new MediaTracker({
-    onStream: (st) => {
+    onStream: (st, key) => {
       streams.push(st);
+      if (key !== undefined) srtpKeys.set(st.id, key);
       analyzer.onStream(st, messages.callOf(st.setup));
     },
   });
@@ -189,6 +198,7 @@ export async function analyzeCapture(
     calls: model.calls,
     findings,
     streams,
+    srtpKeys,
     rtcpPackets: media.rtcpPackets,
     dtmf,
     warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),

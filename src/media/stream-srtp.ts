@@ -1,0 +1,81 @@
+/**
+ * The SRTP of one stream as the media tracker starts it: the key of its
+ * sender's SDP (sdes.ts), found from the SDP of the address it is sent to
+ * and the SDP of the address it comes from (or, failing that, the other SRTP
+ * description of the same Call-ID: sdes-pairs.ts), and the receiver that
+ * verifies its packets.
+ */
+import type { MediaEndpoint } from './media-map.js';
+import { type SdesSide, type SrtpSummary, senderCrypto, srtpSetupOf } from './sdes.js';
+import type { SdesPairs } from './sdes-pairs.js';
+import { SrtpReceiver, type SrtpSetup } from './srtp.js';
+
+export interface StreamSrtp {
+  summary: SrtpSummary;
+  /** Null when there was no usable key (`summary.reason` says why). */
+  setup: SrtpSetup | null;
+  receiver: SrtpReceiver | null;
+}
+
+/**
+ * `toDst`: the SDP of the destination (its receiver's), `fromSrc`: the SDP
+ * of its source (its sender's, with symmetric RTP). Null for plain RTP: no
+ * SRTP profile and no a=crypto on either side, or a best-effort offer of
+ * keys (a=crypto under RTP/AVP) answered without any.
+ */
+export function streamSrtp(
+  toDst: MediaEndpoint | undefined,
+  fromSrc: MediaEndpoint | undefined,
+  pairs: SdesPairs,
+): StreamSrtp | null {
+  let receiver: SdesSide | undefined = toDst?.sdes;
+  let sender: SdesSide | undefined = fromSrc?.sdes;
+  if (receiver === undefined && sender === undefined) return null;
+  if (sender === undefined || sender.crypto.length === 0)
+    sender = (receiver && pairs.other(receiver)) ?? sender;
+  if (receiver === undefined) receiver = sender && pairs.other(sender);
+  const savp = receiver?.savp === true || sender?.savp === true;
+  // RTP/AVP both ways, and one side without keys (an SDP known without SRTP media, or without
+  // a=crypto): a best-effort offer of SRTP was declined.
+  const plainSide =
+    (toDst !== undefined && toDst.sdes === undefined) ||
+    (fromSrc !== undefined && fromSrc.sdes === undefined);
+  if (
+    !savp &&
+    (plainSide || receiver?.crypto.length === 0 || sender === undefined || sender.crypto.length === 0)
+  )
+    return null;
+  const line = sender === undefined ? undefined : senderCrypto(sender.crypto, receiver?.crypto);
+  const summary: SrtpSummary = { suite: null, decrypted: false, verified: 0, authFailures: 0 };
+  if (sender === undefined || line === undefined) {
+    summary.reason =
+      sender === undefined
+        ? "the sender's SDP is not in the capture"
+        : "no a=crypto in the sender's SDP (DTLS-SRTP or other keying: the keys are not in the capture)";
+    return { summary, setup: null, receiver: null };
+  }
+  summary.suite = line.suite;
+  summary.keyMessage = sender.message;
+  summary.keyMedia = sender.media;
+  summary.tag = line.tag;
+  const setup = srtpSetupOf(line);
+  if (typeof setup === 'string') {
+    summary.reason = setup;
+    return { summary, setup: null, receiver: null };
+  }
+  return { summary, setup, receiver: new SrtpReceiver(setup) };
+}
+
+/** The summary of a finished stream: its packets' figures, and why nothing decrypted when none did. */
+export function finishedSrtp(s: StreamSrtp): SrtpSummary {
+  const r = s.receiver;
+  if (r === null) return s.summary;
+  const out: SrtpSummary = {
+    ...s.summary,
+    decrypted: r.verified > 0,
+    verified: r.verified,
+    authFailures: r.authFailures,
+  };
+  if (r.verified === 0 && r.authFailures > 0) out.reason = 'no packet authenticated with the key of the SDP';
+  return out;
+}
