@@ -13,9 +13,9 @@ import { hostOf } from '../../src/decode/payload.js';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
 import { AudioRefused } from '../../src/media/rtp-audio.js';
 import { analyseRecordedStream } from '../../src/media/stream-analysis.js';
-import type { RecordedStream } from '../../src/media/stream-packets.js';
 import type { CaptureService } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
+import { withSrtpKeys } from '../stream-keys.js';
 import { captureIdOf, fileGone, frameSourceOf, idParam, readableCapture } from './common.js';
 
 export function streamsRouter(service: CaptureService): Router {
@@ -41,7 +41,9 @@ export function streamsRouter(service: CaptureService): Router {
     const source = frameSourceOf(service, c, 'the RTP');
     const first = detail.messages[0];
     const callerHost = first === undefined ? null : hostOf(first.src);
-    return { c, source, callId, callerHost, streams: detail.streams as readonly RecordedStream[] };
+    // SRTP streams get their SDES key back from the SDP that carried it (server/stream-keys.ts).
+    const streams = await withSrtpKeys(service.store, c.id, detail.streams);
+    return { c, source, callId, callerHost, streams };
   }
 
   r.get('/:callId/audio.wav', async (req, res) => {

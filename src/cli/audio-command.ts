@@ -14,7 +14,9 @@ import { CaptureError } from '../capture/frame.js';
 import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
 import { AudioRefused } from '../media/rtp-audio.js';
+import { srtpNote } from '../media/sdes.js';
 import { analyzeCapture } from '../report/analyze-capture.js';
+import { readTlsKeyOptions } from '../tls/key-options.js';
 import { termSafe } from './term-safe.js';
 
 /** The options of `audio` (each documented in help.ts: test/cli/help.test.ts). */
@@ -22,6 +24,8 @@ export const AUDIO_OPTIONS = {
   call: { type: 'string' },
   stream: { type: 'string' },
   out: { type: 'string', short: 'o' },
+  'tls-keylog': { type: 'string' },
+  'tls-key': { type: 'string', multiple: true },
 } as const;
 
 function fail(line: string, code = 2): number {
@@ -55,22 +59,27 @@ export async function runAudio(args: string[]): Promise<number> {
   if (v.stream !== undefined && streamId === undefined)
     return fail(`--stream wants a stream number, not ${JSON.stringify(v.stream)}`);
   if (v.out === undefined) return fail('needs -o OUT, the WAVE file to write');
+  const tlsKeys = readTlsKeyOptions(v['tls-keylog'], v['tls-key']);
+  if (typeof tlsKeys === 'string') return fail(tlsKeys);
   try {
-    const r = await analyzeCapture(file);
+    const r = await analyzeCapture(file, tlsKeys);
+    // SRTP streams are read back with their SDES key (RFC 4568), as the analysis verified them.
+    const keyed = (s: (typeof r.streams)[number]) => ({ ...s, srtpKey: r.srtpKeys.get(s.id) });
     let wav: Uint8Array;
     let line: string;
     if (streamId !== undefined) {
       const s = r.streams.find((x) => x.id === streamId);
       if (s === undefined)
         return fail(`no stream ${streamId} in ${name} (it has ${r.streams.length}: see sipscope analyze)`);
-      const out = await streamWav(file, s);
+      const out = await streamWav(file, keyed(s));
       wav = out.wav;
-      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
+      const srtp = s.srtp === undefined ? '' : `, ${srtpNote(s.srtp)}`;
+      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
     } else {
       const call = r.calls.find((c) => c.id === callId);
       if (call === undefined) return fail(`no call ${callId} in ${name}`);
       const first = call.messages.length > 0 ? r.messages.get(call.messages[0]) : undefined;
-      const streams = r.streams.filter((s) => s.call === callId);
+      const streams = r.streams.filter((s) => s.call === callId).map(keyed);
       if (streams.length === 0) return fail(`call ${callId} has no RTP streams`, 1);
       const out = await callWav(file, streams, first === undefined ? null : hostOf(first.src));
       wav = out.wav;

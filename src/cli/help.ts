@@ -12,7 +12,7 @@ Usage:
                                      watch live traffic: a capture, HEP, or both
   sipscope extract FILE... -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
-  sipscope audio FILE... (--call ID | --stream ID) -o OUT.wav
+  sipscope audio FILE... (--call ID | --stream ID) -o OUT.wav [--tls-keylog KEYLOG] [--tls-key KEY.pem]
                                      a call's or a stream's RTP as sound (WAVE)
   sipscope --help                    this text
 
@@ -171,11 +171,17 @@ audio
   an hour. PCMU, PCMA (G.711), G.722 and L16 are decoded; comfort noise and
   DTMF events are silence; other codecs are not decoded. The file is at the
   highest rate of its streams: 16,000 Hz with G.722 (then at most 15
-  minutes), 8,000 with G.711 alone. A line on stderr says what went where.
+  minutes), 8,000 with G.711 alone. SRTP (RFC 3711) is decrypted with the
+  SDES keys of the SDP (a=crypto, RFC 4568: AES_CM_128_HMAC_SHA1_80/32 and
+  the AES_192/256 suites of RFC 6188); packets whose tag does not verify are
+  played as they are. A line on stderr says what went where.
     --call ID        the call's streams in stereo: left, what the caller's
                      host sent; right, the rest (what it heard)
     --stream ID      one stream, mono
     -o, --out OUT    the WAVE file to write
+    --tls-keylog KEYLOG, --tls-key KEY.pem
+                     as analyze: SIP over TLS decrypted, so the SDP (and
+                     its SDES keys) of calls signalled over TLS is read
   Exit codes: 0 written; 1 nothing to decode (no stream, or no codec
   decoded here: stderr names the codecs); 2 unreadable FILE or usage.
 `;

@@ -7,6 +7,7 @@
  */
 import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import { srtpNote } from '../media/sdes.js';
 import type { AnalysedPacket, StreamAnalysis } from '../media/stream-analysis.js';
 
 const fixed = (v: number | null, width: number, digits = 3) =>
@@ -67,6 +68,7 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
       (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
     ...rtcpLine(s),
+    ...(s.srtp === undefined ? [] : [srtpNote(s.srtp)]),
     ...dtmfLines(s, t0),
     '',
     `${'frame'.padStart(7)}  ${'time s'.padStart(11)}  ${'seq'.padStart(5)}  ${'timestamp'.padStart(10)}  ${'pt'.padStart(3)}  ${'delta ms'.padStart(9)}  ${'jitter ms'.padStart(9)}  ${'skew ms'.padStart(9)}  status`,

@@ -10,6 +10,7 @@ import type { CallRecord } from '../correlate/model.js';
 import { hostOf } from '../decode/payload.js';
 import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import { srtpNote } from '../media/sdes.js';
 import type { AnalysisResult } from '../report/analyze-capture.js';
 import { dtmfLine } from '../report/call-dtmf.js';
 import { callStory, type StorySdp } from '../report/call-story.js';
@@ -208,6 +209,7 @@ function streamRows(
     if (st.lost > 0) notes.push(`lost ${st.lost} (${st.lostPercent}%)`);
     if (!st.reverse) notes.push('one-way');
     if (st.dtmf !== undefined && st.dtmf.length > 0) notes.push(`DTMF ${keysText(st.dtmf)}`);
+    if (st.srtp !== undefined) notes.push(srtpNote(st.srtp));
     return {
       ts: st.start,
       src: columnOnHost(st.src, columns, near),

@@ -32,6 +32,19 @@ export interface SrtpSummary {
   reason?: string;
 }
 
+/**
+ * The SRTP of a stream in a few words, for the text report and the audio
+ * command: `SRTP AES_CM_128_HMAC_SHA1_80 decrypted` (`, 2 tags failed`), or
+ * `SRTP not decrypted: <reason>`. The suite and reason quote the SDP: the
+ * caller prints them through its terminal-safe output.
+ */
+export function srtpNote(s: SrtpSummary): string {
+  if (!s.decrypted) return `SRTP not decrypted: ${s.reason ?? 'no packet'}`;
+  const failed =
+    s.authFailures === 0 ? '' : `, ${s.authFailures} tag${s.authFailures === 1 ? '' : 's'} failed`;
+  return `SRTP ${s.suite} decrypted${failed}`;
+}
+
 /** One side's SRTP media description as an SDP announced it (media-map.ts). */
 export interface SdesSide {
   /** The message whose SDP it is. */

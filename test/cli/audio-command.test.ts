@@ -8,9 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
 import { runAudio } from '../../src/cli/audio-command.js';
-import { callWav } from '../../src/media/audio-files.js';
+import { callWav, streamWav } from '../../src/media/audio-files.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { clearCallFrames } from '../fixtures/srtp-call.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
@@ -53,6 +56,22 @@ describe('sipscope audio', () => {
       1,
       499 * 160 * 2,
     ]);
+  });
+
+  it('writes an SDES-SRTP call decrypted (RFC 3711, RFC 4568): the WAVE of the same call in clear', async () => {
+    const out = join(dir, 'srtp.wav');
+    expect(await runAudio([sample('srtp-call.pcap'), '--stream', '0', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: stream 0 (10.0.0.1:49170 → 10.0.0.2:3456, PCMU/8000 telephone-event/8000, SRTP AES_CM_128_HMAC_SHA1_80 decrypted), 0.98 s mono at 8000 Hz, written to ${out}\n`,
+    );
+    const clear = join(dir, 'clear.pcap');
+    writeFileSync(clear, writePcap(clearCallFrames(), { linkType: LinkType.ETHERNET }));
+    const a = await analyzeCapture(clear);
+    expect(readFileSync(out).equals(Buffer.from((await streamWav(clear, a.streams[0])).wav))).toBe(true);
+    const both = join(dir, 'srtp-call.wav');
+    expect(await runAudio([sample('srtp-call.pcap'), '--call', '0', '-o', both])).toBe(0);
+    const call = await callWav(clear, a.streams, '10.0.0.1');
+    expect(readFileSync(both).equals(Buffer.from(call.wav))).toBe(true);
   });
 
   it('exits 1 when the call has no RTP to decode', async () => {

@@ -18,6 +18,7 @@ import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } f
 
 const RTP = join(SAMPLES_DIR, 'call-with-rtp.pcap');
 const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
+const SRTP = join(SAMPLES_DIR, 'srtp-call.pcap');
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -118,4 +119,30 @@ describe('RTP stream analysis over HTTP', () => {
     expect((await getJson(`${url}?limit=-1`)).status).toBe(400);
     expect((await getJson(`${server.url}/api/captures/${id}/calls/1/streams/1/packets`)).status).toBe(404);
   }, 60_000);
+
+  it.each(['memory', 'sqlite'])(
+    'plays an SDES-SRTP call decrypted, its keys read again from the stored SDP (%s store)',
+    async (kind) => {
+      server = kind === 'sqlite' ? await sqliteTestServer() : await testServer();
+      const id = (await uploadReady(server, SRTP)).id;
+      const detail = await getJson<{ streams: Array<{ srtp?: { suite: string; decrypted: boolean } }> }>(
+        `${server.url}/api/captures/${id}/calls/0`,
+      );
+      expect(detail.body.streams.map((s) => [s.srtp?.suite, s.srtp?.decrypted])).toEqual([
+        ['AES_CM_128_HMAC_SHA1_80', true],
+        ['AES_CM_128_HMAC_SHA1_80', true],
+      ]);
+      const a = await analyzeCapture(SRTP);
+      const keyed = a.streams.map((s) => ({ ...s, srtpKey: a.srtpKeys.get(s.id) }));
+      const want = await callWav(SRTP, keyed, '10.0.0.1');
+      const call = await fetch(`${server.url}/api/captures/${id}/calls/0/audio.wav`);
+      expect(call.status).toBe(200);
+      expect(Buffer.from(await call.arrayBuffer()).equals(Buffer.from(want.wav))).toBe(true);
+      // Without the keys the same streams read back as ciphertext: another sound.
+      expect(
+        Buffer.from(want.wav).equals(Buffer.from((await callWav(SRTP, a.streams, '10.0.0.1')).wav)),
+      ).toBe(false);
+    },
+    60_000,
+  );
 });
