@@ -13,24 +13,9 @@ import { cryptoOf, type SdpCrypto } from '../sip/sdp-crypto.js';
 import type { Sdp } from '../sip/sdp-model.js';
 import type { SrtpSetup } from './srtp.js';
 import { SRTP_SUITES } from './srtp-keys.js';
+import type { SrtpSummary } from './srtp-summary.js';
 
-/** What the stream record says of its SRTP (`streams[].srtp` of `analyze --json`). */
-export interface SrtpSummary {
-  /** The suite of the sender's key used (RFC 4568 §6.2), null when there was none to use. */
-  suite: string | null;
-  /** At least one packet authenticated with that key (RFC 3711 §4.2): the payloads read back are in clear. */
-  decrypted: boolean;
-  /** Packets authenticated (or all, UNAUTHENTICATED_SRTP). */
-  verified: number;
-  /** Packets whose tag did not verify (left as they are). */
-  authFailures: number;
-  /** The message whose SDP carried the key, the index of its m= line and its a=crypto tag. */
-  keyMessage?: number;
-  keyMedia?: number;
-  tag?: number;
-  /** Why nothing was decrypted, when so (no a=crypto on the sender's side, a suite not done here…). */
-  reason?: string;
-}
+export type { SrtpSummary };
 
 /**
  * The SRTP of a stream in a few words, for the text report and the audio

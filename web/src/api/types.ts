@@ -7,9 +7,10 @@
 
 import type { DtmfEvent } from '../../../src/media/dtmf-events.js';
 import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
+import type { SrtpSummary } from '../../../src/media/srtp-summary.js';
 import type { CallDtmf } from '../../../src/report/call-dtmf.js';
 
-export type { CallDtmf, DtmfEvent, RtcpSummary };
+export type { CallDtmf, DtmfEvent, RtcpSummary, SrtpSummary };
 
 export type Severity = 'error' | 'warning' | 'info';
 export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
@@ -290,6 +291,8 @@ export interface RtpStream {
   dtmf?: DtmfEvent[];
   dtmfMalformed?: number;
   dtmfDropped?: number;
+  /** SRTP (RFC 3711) and its SDES key (RFC 4568): present only for an SRTP stream (server/API.md SrtpSummary). */
+  srtp?: SrtpSummary;
 }
 
 /** What an RTP packet of a stream is flagged for in its analysis (src/media/stream-analysis.ts). */

@@ -113,7 +113,12 @@ export function streamsSection(
                 h('span', { class: 'to' }, h('span', { class: 'arrow' }, '→ '), endCell(r.dst)),
               ),
               h('td', null, h('code', null, r.ssrc)),
-              h('td', { class: 'codecs', title: r.codecs }, r.codecs),
+              h(
+                'td',
+                { class: 'codecs', title: r.codecs },
+                r.codecs,
+                srtpBadge(streams.find((s) => s.id === r.id)),
+              ),
               h('td', { class: 'num', 'data-col': 'packets' }, r.packets),
               h(
                 'td',
@@ -202,4 +207,26 @@ export function streamsSection(
   // Drawn again while something plays: its button stays pressed.
   markListening(details, player.dataset.listen ?? null);
   return details;
+}
+
+/**
+ * `SRTP` beside the codecs of an encrypted stream (RFC 3711), its title
+ * saying with which SDES suite it was decrypted, or why not (`SRTP ✗`); the
+ * suite and reason quote the SDP, and h() sets them as text.
+ */
+function srtpBadge(s: RtpStream | undefined): HTMLElement | null {
+  const x = s?.srtp;
+  if (x === undefined) return null;
+  const title = x.decrypted
+    ? `SRTP decrypted with the SDES key of the sender's SDP (${x.suite}, RFC 4568): ${x.verified} packets authenticated${x.authFailures > 0 ? `, ${x.authFailures} failed` : ''}`
+    : `SRTP not decrypted: ${x.reason ?? 'no packet authenticated'}`;
+  return h(
+    'span',
+    {
+      class: x.decrypted ? 'srtp' : 'srtp sev-warning',
+      'data-srtp': x.decrypted ? 'decrypted' : 'encrypted',
+      title,
+    },
+    x.decrypted ? ' SRTP' : ' SRTP ✗',
+  );
 }
