@@ -171,7 +171,8 @@ export class MediaTracker {
     const answer =
       msg.kind === 'response' && msg.status >= 200 && msg.status < 300 && cseq(msg)?.method === 'INVITE';
     const srtp = this.map.learn(sdp, id, answer);
-    if (srtp !== null) this.sdes.add(callId(msg) ?? '', srtp);
+    const call = srtp === null ? undefined : callId(msg);
+    if (srtp !== null && call !== undefined) this.sdes.add(call, srtp);
   }
 
   /**
