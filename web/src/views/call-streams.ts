@@ -116,8 +116,9 @@ export function streamsSection(
               h(
                 'td',
                 { class: 'codecs', title: r.codecs },
-                r.codecs,
+                // Before the codecs, which the cell may cut short with an ellipsis.
                 srtpBadge(streams.find((s) => s.id === r.id)),
+                r.codecs,
               ),
               h('td', { class: 'num', 'data-col': 'packets' }, r.packets),
               h(
@@ -227,6 +228,6 @@ function srtpBadge(s: RtpStream | undefined): HTMLElement | null {
       'data-srtp': x.decrypted ? 'decrypted' : 'encrypted',
       title,
     },
-    x.decrypted ? ' SRTP' : ' SRTP ✗',
+    x.decrypted ? 'SRTP ' : 'SRTP ✗ ',
   );
 }
