@@ -23,6 +23,10 @@ export interface WorkerInput {
   sqlite?: { db: string; captureId: string };
   /** SIP over TLS: the key log and servers' RSA keys to decrypt with (`serve --tls-keylog/--tls-key`), read at each analysis. */
   tls?: TlsKeyFiles;
+  /** The key material uploaded with this capture (server/capture-keys.ts), used with `tls`. */
+  captureTls?: TlsKeyFiles;
+  /** How to give an upload its keys, for the warning of SIP over TLS not decrypted (src/tls/tls-warning.ts). */
+  giveKeys?: string;
 }
 
 /** Paths of TLS key material (cli/tls-key-options.ts reads them). */

@@ -13,6 +13,7 @@ import { openCapture } from '../src/capture/read-file.js';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { analysisBatches, collectMessageExtras } from '../src/store/analysis-batches.js';
 import { readTlsKeyOptions, type TlsKeyOptions } from '../src/tls/key-options.js';
+import { withGiveKeys } from '../src/tls/tls-warning.js';
 import {
   MAX_BATCHES_IN_FLIGHT,
   PROGRESS_INTERVAL_MS,
@@ -46,12 +47,33 @@ function progress(p: number, force = false): void {
   post({ type: 'progress', progress: Math.min(1, Math.max(0, p)) });
 }
 
-/** The TLS key material of `serve --tls-keylog/--tls-key`, read again for each analysis (a key log grows). */
+/**
+ * The TLS key material of `serve --tls-keylog/--tls-key`, read again for each
+ * analysis (a key log grows), with the keys uploaded with the capture
+ * (server/capture-keys.ts; checked when they came, so only a file gone since
+ * fails here: its path, in the data directory, is not said).
+ */
 function tlsKeys(): TlsKeyOptions {
   const k = readTlsKeyOptions(input.tls?.keyLog, input.tls?.rsaKeys);
   if (typeof k === 'string')
     throw new KeysError(`${input.name}: not analysed: the TLS keys given to sipscope serve: ${k}`);
-  return k;
+  const up = input.captureTls;
+  if (up === undefined) return k;
+  const own = readTlsKeyOptions(up.keyLog, up.rsaKeys);
+  if (typeof own === 'string')
+    throw new KeysError(`${input.name}: not analysed: the TLS keys uploaded with it cannot be read any more`);
+  const logs = [k.tlsKeyLog, own.tlsKeyLog].filter((t) => t !== undefined);
+  const keys = [...(k.tlsRsaKeys ?? []), ...(own.tlsRsaKeys ?? [])];
+  return {
+    ...(logs.length > 0 && { tlsKeyLog: logs.join('\n') }),
+    ...(keys.length > 0 && { tlsRsaKeys: keys }),
+  };
+}
+
+/** The analysis's warnings as the API shows them: the TLS one names how an upload is given its keys. */
+function uploadWarnings(warnings: string[]): string[] {
+  const give = input.giveKeys;
+  return give === undefined ? warnings : warnings.map((w) => withGiveKeys(w, give));
 }
 
 class KeysError extends Error {}
@@ -83,7 +105,13 @@ async function runSqlite(db: string, captureId: string): Promise<void> {
     onProgress: (p) => progress(p),
     ...tlsKeys(),
   });
-  post({ type: 'done', stats: r.stats, source: r.source, warnings: r.warnings, stored: true });
+  post({
+    type: 'done',
+    stats: r.stats,
+    source: r.source,
+    warnings: uploadWarnings(r.warnings),
+    stored: true,
+  });
 }
 
 async function run(): Promise<void> {
@@ -130,8 +158,8 @@ async function run(): Promise<void> {
     type: 'done',
     stats: result.stats,
     source: { ...result.source, file: input.name },
-    warnings: result.warnings.map((w) =>
-      w.startsWith(input.file) ? input.name + w.slice(input.file.length) : w,
+    warnings: uploadWarnings(
+      result.warnings.map((w) => (w.startsWith(input.file) ? input.name + w.slice(input.file.length) : w)),
     ),
   });
 }

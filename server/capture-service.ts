@@ -20,6 +20,14 @@ import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import type { TlsKeyFiles } from './analysis-protocol.js';
+import {
+  type KeyTexts,
+  keyFilesOf,
+  keysSummary,
+  removeKeys,
+  removeOrphanKeys,
+  saveKeys,
+} from './capture-keys.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
 import { analysedBefore, newestCodeTime } from './sample-freshness.js';
 
@@ -59,8 +67,13 @@ export interface ServiceCounters {
 export function publicInfo(c: CaptureRecord, codeTime = 0): CaptureInfo {
   const { path, ...info } = c;
   if (c.status === 'ready' && path !== '' && analysedBefore(c, codeTime)) info.stale = true;
+  const keys = path === '' ? undefined : keysSummary(path);
+  if (keys !== undefined) info.tlsKeys = keys;
   return info;
 }
+
+/** What `reanalyze` did: the capture queued again, or why not (undefined: no such capture). */
+export type Reanalysis = CaptureInfo | 'busy' | 'live' | 'no-file' | undefined;
 
 export class CaptureService {
   readonly store: Store;
@@ -123,6 +136,8 @@ export class CaptureService {
       rowStats: sqlite && ((id) => sqlite.rowStats(id)),
       liveSeen: sqlite && (async (id) => liveSeenAt(sqlite.db, captureNumber(id) ?? 0)),
     });
+    // Keys whose capture is gone (a stop between the two removals, an in-memory store's captures of an earlier run).
+    await removeOrphanKeys(this.uploadDir, new Set((await this.store.listCaptures()).map((c) => c.path)));
     for (const c of r.reanalyse) this.queue.push({ id: c.id, name: c.name });
     this.pump();
     await this.prune();
@@ -168,8 +183,21 @@ export class CaptureService {
     return this.queue.length;
   }
 
-  /** Registers a capture file (an upload already on disk, or a sample) and queues its analysis. */
-  async add(file: { path: string; name: string; size: number }): Promise<CaptureInfo> {
+  /**
+   * Registers a capture file (an upload already on disk, or a sample) and
+   * queues its analysis; `keys` (an upload's TLS key fields) are kept with it
+   * first, so that its first analysis uses them (capture-keys.ts).
+   */
+  async add(file: { path: string; name: string; size: number; keys?: KeyTexts }): Promise<CaptureInfo> {
+    if (file.keys !== undefined) {
+      try {
+        await saveKeys(file.path, file.keys);
+      } catch (e) {
+        await removeKeys(file.path);
+        await rm(file.path, { force: true });
+        throw e;
+      }
+    }
     const rec = await this.store.createCapture({ name: file.name, size: file.size, path: file.path });
     const info = publicInfo(rec);
     this.events.now(rec.id, 'capture:new', { capture: info });
@@ -183,9 +211,11 @@ export class CaptureService {
    * brought new rules, or to retry a failed analysis. Its rows are dropped
    * when the new analysis starts; until it ends the capture is `analyzing`.
    * `busy`: it is being analysed (or waits to be); `live`: a live capture
-   * has no file; `no-file`: its file is gone.
+   * has no file; `no-file`: its file is gone. `prepare` runs once the
+   * capture may be analysed again, before anything changes (its throw is the
+   * caller's, the capture left as it was).
    */
-  async reanalyze(id: string): Promise<CaptureInfo | 'busy' | 'live' | 'no-file' | undefined> {
+  async reanalyze(id: string, prepare?: (c: CaptureRecord) => Promise<void>): Promise<Reanalysis> {
     // Two requests at once: the second is told it is busy (checked before any await).
     if (this.restarting.has(id) || this.queue.some((x) => x.id === id)) return 'busy';
     this.restarting.add(id);
@@ -200,6 +230,7 @@ export class CaptureService {
       if (c.status === 'analyzing' || this.isPending(id)) return 'busy';
       if (c.status === 'live') return 'live';
       if (c.path === '' || !existsSync(c.path)) return 'no-file';
+      await prepare?.(c);
       const again = await this.store.updateCapture(id, {
         status: 'analyzing',
         progress: 0,
@@ -216,6 +247,20 @@ export class CaptureService {
     } finally {
       this.restarting.delete(id);
     }
+  }
+
+  /**
+   * `POST /api/captures/:id/keys`: keeps TLS key material with an uploaded
+   * capture and analyses it again with it. Refused (nothing kept) as
+   * `reanalyze` refuses, and for a file read in place (a bundled sample):
+   * its keys would have no place in the data directory.
+   */
+  async addKeys(id: string, keys: KeyTexts): Promise<Reanalysis | 'read-in-place'> {
+    const c = await this.store.getCapture(id);
+    if (c === undefined) return undefined;
+    if (c.status === 'live' || c.path === '') return 'live';
+    if (!this.ownsFile(c.path)) return 'read-in-place';
+    return this.reanalyze(id, (again) => saveKeys(again.path, keys));
   }
 
   /** Resolves once the capture is ready or failed (or gone). */
@@ -239,7 +284,11 @@ export class CaptureService {
     await this.store.deleteCapture(id);
     // A stopped live capture's ring (its frame numbers per file) is let go with it.
     this.keptFrames.delete(id);
-    if (this.ownsFile(c.path)) await rm(c.path, { force: true });
+    if (this.ownsFile(c.path)) {
+      // The keys first: stopped in between, the next start removes keys whose capture is gone.
+      await removeKeys(c.path);
+      await rm(c.path, { force: true });
+    }
     this.wakeWaiters(id);
     this.events.now(id, 'capture:deleted', { id });
     this.pump();
@@ -293,7 +342,18 @@ export class CaptureService {
       const db = this.sqliteDb;
       const writer = db === undefined ? await this.store.openWriter(id) : undefined;
       const sqlite = db === undefined ? undefined : { db, captureId: id };
-      const input = { file: rec.path, name, batchSize: this.batchSize, sqlite, tls: this.tls };
+      const own = this.ownsFile(rec.path);
+      const input = {
+        file: rec.path,
+        name,
+        batchSize: this.batchSize,
+        sqlite,
+        tls: this.tls,
+        captureTls: own ? keyFilesOf(rec.path) : undefined,
+        giveKeys: own
+          ? `add TLS keys… on its row in the web UI, or POST /api/captures/${id}/keys`
+          : undefined,
+      };
       job = startAnalysisJob(input, writer, {
         onProgress: (p) => {
           void this.store.updateCapture(id, { progress: p });

@@ -2,7 +2,7 @@
  * `POST /api/captures`: the upload streamed to a file in the upload
  * directory, never held in memory: the raw bytes as the body (file name in
  * `X-Filename`, percent-encoded when not ASCII) or a multipart form with a
- * field `file` (busboy). Over the size limit, the partial file is removed and
+ * field `file` (busboy), which may bring TLS keys with it (upload-keys.ts). Over the size limit, the partial file is removed and
  * the answer is 413 once the rest of the body has been read and discarded (a
  * client that is still sending gets the answer rather than a reset).
  */
@@ -14,7 +14,9 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
+import { type KeyTexts, MAX_KEYLOG_BYTES, MAX_RSA_KEYS } from './capture-keys.js';
 import { HttpError } from './http-error.js';
+import { KEY_FIELD, KEY_FIELDS_LIMIT, KEYLOG_FIELD, KeyParts } from './upload-keys.js';
 
 export interface UploadedFile {
   /** Where the bytes are now. */
@@ -22,6 +24,8 @@ export interface UploadedFile {
   /** The name the client gave it, made safe to show. */
   name: string;
   size: number;
+  /** TLS key material sent with it (multipart fields `tlsKeylog`, `tlsKey`), checked. */
+  keys?: KeyTexts;
 }
 
 export interface UploadOptions {
@@ -51,6 +55,32 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, `the upload is larger than the limit of ${limit} bytes`);
 }
 
+/**
+ * `POST /api/captures/:id/keys`: the key fields of a multipart form, checked
+ * (400 for a key that is not one, or for no key at all; 413 over the limits).
+ */
+export async function receiveKeys(req: Request): Promise<KeyTexts> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > KEY_FIELDS_LIMIT) {
+    await drain(req);
+    throw new HttpError(413, `the upload is larger than the limit of ${KEY_FIELDS_LIMIT} bytes`);
+  }
+  if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+    await drain(req);
+    throw new HttpError(
+      400,
+      `TLS keys come as multipart/form-data with fields ${KEYLOG_FIELD} and ${KEY_FIELD}`,
+    );
+  }
+  const keys = (await receiveMultipart(req)).keys.texts();
+  if (keys === undefined)
+    throw new HttpError(
+      400,
+      `the upload has no field ${KEYLOG_FIELD} (a key log) or ${KEY_FIELD} (an RSA key)`,
+    );
+  return keys;
+}
+
 export async function receiveUpload(req: Request, opts: UploadOptions): Promise<UploadedFile> {
   const path = join(opts.dir, `${Date.now()}-${randomBytes(6).toString('hex')}.capture`);
   const type = req.headers['content-type'] ?? '';
@@ -60,7 +90,12 @@ export async function receiveUpload(req: Request, opts: UploadOptions): Promise<
       await drain(req);
       throw tooLarge(opts.limit);
     }
-    if (/^multipart\/form-data/i.test(type)) return await receiveMultipart(req, path, opts);
+    if (/^multipart\/form-data/i.test(type)) {
+      const form = await receiveMultipart(req, { path, limit: opts.limit });
+      // Checked once the form is whole: a bad key refuses the upload, and the catch below removes its file.
+      const keys = form.keys.texts();
+      return keys === undefined ? form.file! : { ...form.file!, keys };
+    }
     const size = await writeLimited(req, createWriteStream(path, { flags: 'wx' }), opts.limit);
     return { path, name: safeName(headerValue(req.headers['x-filename'])), size };
   } catch (e) {
@@ -107,38 +142,59 @@ function drain(req: Readable): Promise<void> {
   });
 }
 
-function receiveMultipart(req: Request, path: string, opts: UploadOptions): Promise<UploadedFile> {
+/** What a multipart form brought: the capture file (when asked for) and the TLS key fields. */
+interface Form {
+  file?: UploadedFile;
+  keys: KeyParts;
+}
+
+/**
+ * Reads a multipart form: with `capture`, its field `file` streamed to
+ * `capture.path` (413 past `capture.limit`, 400 without it); the key fields
+ * always (upload-keys.ts); other fields are skipped.
+ */
+function receiveMultipart(req: Request, capture?: { path: string; limit: number }): Promise<Form> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { files: 1, fileSize: opts.limit, fields: 20, parts: 40, fieldSize: 64 * 1024 },
+        limits: {
+          files: 2 + MAX_RSA_KEYS,
+          // Each part's own limit is checked as it is read (a byte past it is enough to know).
+          fileSize: Math.max(capture?.limit ?? 0, MAX_KEYLOG_BYTES) + 1,
+          fields: 20,
+          parts: 40,
+          fieldSize: 64 * 1024,
+        },
       });
     } catch (e) {
       reject(new HttpError(400, `not a multipart upload: ${(e as Error).message}`));
       return;
     }
+    const keys = new KeyParts();
+    const keyReads: Array<Promise<void>> = [];
     let file: Promise<UploadedFile> | undefined;
-    let truncated = false;
     bb.on('file', (field, stream, info) => {
-      if (field !== 'file' || file !== undefined) {
+      const key = keys.file(field, stream);
+      if (key !== null) {
+        keyReads.push(key);
+        return;
+      }
+      if (capture === undefined || field !== 'file' || file !== undefined) {
         stream.resume();
         return;
       }
-      stream.on('limit', () => {
-        truncated = true;
-      });
-      let size = 0;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-      });
-      file = pipeline(stream, createWriteStream(path, { flags: 'wx' })).then(() => ({
+      const path = capture.path;
+      file = writeLimited(stream, createWriteStream(path, { flags: 'wx' }), capture.limit).then((size) => ({
         path,
         name: safeName(info.filename),
         size,
       }));
       file.catch(() => {});
+    });
+    bb.on('field', (field, value, info) => {
+      keys.field(field, value, info.valueTruncated);
     });
     bb.on('error', (e: Error) => {
       req.unpipe(bb);
@@ -147,14 +203,17 @@ function receiveMultipart(req: Request, path: string, opts: UploadOptions): Prom
       );
     });
     bb.on('close', () => {
-      if (file === undefined) {
-        reject(new HttpError(400, 'the multipart upload has no field "file"'));
-        return;
-      }
-      file.then(
-        (f) => (truncated ? reject(tooLarge(opts.limit)) : resolve(f)),
-        (e: Error) => reject(new HttpError(400, `the upload did not arrive whole: ${e.message}`)),
-      );
+      void Promise.all(keyReads).then(() => {
+        if (capture === undefined) {
+          resolve({ keys });
+          return;
+        }
+        if (file === undefined) {
+          reject(new HttpError(400, 'the multipart upload has no field "file"'));
+          return;
+        }
+        file.then((f) => resolve({ file: f, keys }), reject);
+      });
     });
     req.on('aborted', () => reject(new HttpError(400, 'the upload was aborted')));
     req.pipe(bb);

@@ -1,8 +1,9 @@
-/** `/api/captures`: upload, list, one capture, delete, analyse again, statistics (server/API.md "Captures"). */
+/** `/api/captures`: upload, list, one capture, delete, analyse again, add TLS keys, statistics (server/API.md "Captures"). */
 import { Router } from 'express';
-import { type CaptureService, publicInfo } from '../capture-service.js';
+import type { CaptureInfo } from '../../src/store/store.js';
+import { type CaptureService, publicInfo, type Reanalysis } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
-import { receiveUpload } from '../upload.js';
+import { receiveKeys, receiveUpload } from '../upload.js';
 import { captureOr404, readableCapture } from './common.js';
 
 export function capturesRouter(service: CaptureService, uploadLimit: number): Router {
@@ -38,12 +39,21 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
 
   r.post('/:id/reanalyze', async (req, res) => {
     const id = req.params.id;
-    const out = await service.reanalyze(id);
-    if (out === undefined) throw new HttpError(404, `no capture ${JSON.stringify(id)}`);
-    if (out === 'busy') throw new HttpError(409, `capture ${id} is being analysed already`);
-    if (out === 'live') throw new HttpError(409, `capture ${id} is live: it has no file to analyse again`);
-    if (out === 'no-file') throw new HttpError(409, `the file of capture ${id} is gone: upload it again`);
-    res.status(202).json({ id: out.id });
+    res.status(202).json({ id: queuedOr409(id, await service.reanalyze(id)).id });
+  });
+
+  // TLS keys for a capture uploaded without them: kept with it, and it is analysed again (server/API.md).
+  r.post('/:id/keys', async (req, res) => {
+    const id = req.params.id;
+    const keys = await receiveKeys(req);
+    const out = await service.addKeys(id, keys);
+    if (out === 'read-in-place')
+      throw new HttpError(
+        409,
+        `capture ${id} is a file the server reads in place: upload it to give it TLS keys`,
+      );
+    const info = queuedOr409(id, out);
+    res.status(202).json({ id: info.id, tlsKeys: info.tlsKeys });
   });
 
   r.get('/:id/stats', async (req, res) => {
@@ -52,4 +62,13 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
   });
 
   return r;
+}
+
+/** The capture queued for analysis again, or the 404/409 of why not. */
+function queuedOr409(id: string, out: Reanalysis): CaptureInfo {
+  if (out === undefined) throw new HttpError(404, `no capture ${JSON.stringify(id)}`);
+  if (out === 'busy') throw new HttpError(409, `capture ${id} is being analysed already`);
+  if (out === 'live') throw new HttpError(409, `capture ${id} is live: it has no file to analyse again`);
+  if (out === 'no-file') throw new HttpError(409, `the file of capture ${id} is gone: upload it again`);
+  return out;
 }

@@ -71,6 +71,11 @@ export interface CaptureInfo {
   source?: CaptureSource;
   /** Recoverable problems with the file (a truncated last record, …), as the CLI prints them. */
   warnings?: string[];
+  /**
+   * The API's only (capture-service.ts `publicInfo`): TLS key material was
+   * uploaded with the capture, what there is of it (never the keys).
+   */
+  tlsKeys?: { keylog: boolean; rsaKeys: number };
 }
 
 /** A capture with what the server needs and the API does not show. */

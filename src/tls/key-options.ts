@@ -6,6 +6,7 @@
  * not a silent miss.
  */
 import { readFileSync } from 'node:fs';
+import { TlsKeyLog } from './keylog.js';
 import { rsaPrivateKey } from './rsa-key-exchange.js';
 
 export interface TlsKeyOptions {
@@ -39,4 +40,27 @@ export function readTlsKeyOptions(
     (o.tlsRsaKeys ??= []).push(pem);
   }
   return o;
+}
+
+/**
+ * Key material given as text (the fields of an upload to `sipscope serve`),
+ * checked as the options are: each key must be an RSA private key in PEM; a
+ * key log must also hold at least one secret, so that a file given in the
+ * wrong field (a PEM, a capture) is refused rather than silently useless.
+ * The problem as one sentence, or null.
+ */
+export function tlsKeyTextProblem(keyLog: string | undefined, keys: readonly string[]): string | null {
+  if (keyLog !== undefined && new TlsKeyLog(keyLog).lines === 0)
+    return (
+      'the TLS key log holds no secret: it must have lines "LABEL <client random> <secret>" ' +
+      '(CLIENT_RANDOM, or the TLS 1.3 traffic secrets) as SSLKEYLOGFILE writes them'
+    );
+  for (const [i, pem] of keys.entries()) {
+    try {
+      rsaPrivateKey(pem);
+    } catch (e) {
+      return `TLS key ${i + 1}: ${(e as Error).message}`;
+    }
+  }
+  return null;
 }

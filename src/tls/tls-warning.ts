@@ -10,6 +10,26 @@ import type { TlsStats } from './session.js';
 const GIVE_KEYS =
   'sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG';
 
+const NOT_DECRYPTED = 'on port 5061 (SIP over TLS) not decrypted';
+const GIVE_KEYS_LEAD = '(give the key log: ';
+const giveKeysText = (giveKeys: string) => `${GIVE_KEYS_LEAD}${giveKeys})`;
+
+/** Whether a capture's warning is tlsWarning's (the web UI offers to add keys to the capture on it). */
+export function isTlsWarning(w: string): boolean {
+  return w.includes(NOT_DECRYPTED) && w.includes(GIVE_KEYS_LEAD);
+}
+
+/**
+ * The warning naming another way to give the keys (an upload to `sipscope
+ * serve`: the web UI, the API) when it is tlsWarning's with the CLI's; any
+ * other warning as it is.
+ */
+export function withGiveKeys(w: string, giveKeys: string): string {
+  const cli = giveKeysText(GIVE_KEYS);
+  const at = w.lastIndexOf(cli);
+  return at < 0 ? w : w.slice(0, at) + giveKeysText(giveKeys) + w.slice(at + cli.length);
+}
+
 export function tlsWarning(
   name: string,
   s: Pick<TlsStats, 'tlsSipPortNotDecrypted'>,
@@ -20,8 +40,8 @@ export function tlsWarning(
   const [what, its, it] =
     n === 1 ? ['a TLS connection', 'its', 'it'] : [`${n} TLS connections`, 'their', 'them'];
   return (
-    `${name}: ${what} on port 5061 (SIP over TLS) not decrypted, ${its} SIP not read: no key for ${it} ` +
-    `(give the key log: ${giveKeys}), ` +
+    `${name}: ${what} ${NOT_DECRYPTED}, ${its} SIP not read: no key for ${it} ` +
+    `${giveKeysText(giveKeys)}, ` +
     'a cipher suite not decrypted here (TLS 1.0/1.1, 3DES, RC4), or a handshake before the capture began'
   );
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
-import { tlsWarning } from '../../src/tls/tls-warning.js';
+import { isTlsWarning, tlsWarning, withGiveKeys } from '../../src/tls/tls-warning.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
 
 describe('the warning of SIP over TLS not decrypted', () => {
@@ -23,6 +23,18 @@ describe('the warning of SIP over TLS not decrypted', () => {
     expect(tlsWarning('a.pcap', { tlsSipPortNotDecrypted: 3 })).toMatch(
       /^a\.pcap: 3 TLS connections on port 5061 \(SIP over TLS\) not decrypted, their SIP not read: no key for them /,
     );
+  });
+
+  it('an upload to the server names its own way to give the keys; the web UI knows the warning by its words', () => {
+    const w = tlsWarning('a.pcap', { tlsSipPortNotDecrypted: 2 })!;
+    const up = withGiveKeys(w, 'POST /api/captures/c1/keys');
+    expect(up).toContain('(give the key log: POST /api/captures/c1/keys), a cipher suite');
+    expect(up).not.toContain('sipscope analyze');
+    expect([isTlsWarning(w), isTlsWarning(up)]).toEqual([true, true]);
+    // Other warnings, and a capture name that only looks like the warning, are left as they are.
+    const cut = 'on port 5061 (SIP over TLS) not decrypted.pcap: the last record is cut short';
+    expect(withGiveKeys(cut, 'x')).toBe(cut);
+    expect(isTlsWarning(cut)).toBe(false);
   });
 
   it.skipIf(!corpusPresent)(
