@@ -5,19 +5,15 @@
  * connections (HTTPS, mostly) are only counted.
  */
 import type { TlsStats } from './session.js';
+import { GIVE_KEYS_LEAD, NOT_DECRYPTED } from './tls-warning-words.js';
+
+export { isTlsWarning } from './tls-warning-words.js';
 
 /** How a capture's analysis is given the keys (a live capture names its own options). */
 const GIVE_KEYS =
   'sipscope analyze --tls-keylog FILE, or a pcapng with the keys embedded: editcap --inject-secrets tls,KEYLOG';
 
-const NOT_DECRYPTED = 'on port 5061 (SIP over TLS) not decrypted';
-const GIVE_KEYS_LEAD = '(give the key log: ';
 const giveKeysText = (giveKeys: string) => `${GIVE_KEYS_LEAD}${giveKeys})`;
-
-/** Whether a capture's warning is tlsWarning's (the web UI offers to add keys to the capture on it). */
-export function isTlsWarning(w: string): boolean {
-  return w.includes(NOT_DECRYPTED) && w.includes(GIVE_KEYS_LEAD);
-}
 
 /**
  * The warning naming another way to give the keys (an upload to `sipscope

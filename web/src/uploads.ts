@@ -3,9 +3,12 @@
  * file picker and the captures view that shows them: bytes sent (XHR upload
  * progress), then the capture id the server gave, after which the capture's
  * own analysis progress (socket.io) takes over. Finished uploads are kept a
- * short while so their outcome can be read; the list is bounded.
+ * short while so their outcome can be read; the list is bounded. TLS keys
+ * chosen beforehand go with the next files uploaded (tls-keys.ts), then are
+ * let go: they are never sent with a capture they were not chosen for.
  */
 import { ApiError, uploadCapture } from './api/client.js';
+import type { KeyFile } from './tls-keys.js';
 
 export interface Upload {
   key: number;
@@ -15,12 +18,15 @@ export interface Upload {
   /** Set once the server has answered 202. */
   captureId: string | null;
   error: string | null;
+  /** The TLS key files sent with it. */
+  keys: readonly KeyFile[];
 }
 
 const MAX_KEPT = 20;
 let nextKey = 1;
 const uploads: Upload[] = [];
 const listeners = new Set<() => void>();
+let pendingKeys: readonly KeyFile[] = [];
 
 function changed(): void {
   for (const l of listeners) l();
@@ -35,9 +41,22 @@ export function onUploads(l: () => void): () => void {
   return () => listeners.delete(l);
 }
 
-/** Starts uploading each file; resolves with the ids of those the server accepted. */
+/** The TLS keys the next upload takes. */
+export function pendingTlsKeys(): readonly KeyFile[] {
+  return pendingKeys;
+}
+
+/** Chooses the TLS keys of the next upload ([]: none). */
+export function setPendingTlsKeys(keys: readonly KeyFile[]): void {
+  pendingKeys = keys;
+  changed();
+}
+
+/** Starts uploading each file, with the keys chosen for them; resolves with the ids of those the server accepted. */
 export async function uploadFiles(files: Iterable<File>): Promise<string[]> {
   const jobs: Promise<string | null>[] = [];
+  const keys = pendingKeys;
+  pendingKeys = [];
   for (const file of files) {
     const u: Upload = {
       key: nextKey++,
@@ -46,20 +65,25 @@ export async function uploadFiles(files: Iterable<File>): Promise<string[]> {
       sent: 0,
       captureId: null,
       error: null,
+      keys,
     };
     uploads.unshift(u);
     if (uploads.length > MAX_KEPT) uploads.length = MAX_KEPT;
     changed();
     let last = 0;
-    const handle = uploadCapture(file, (sent, total) => {
-      u.sent = sent;
-      u.size = total || u.size;
-      // At most about one redraw per percent.
-      if (sent - last >= u.size / 100 || sent === u.size) {
-        last = sent;
-        changed();
-      }
-    });
+    const handle = uploadCapture(
+      file,
+      (sent, total) => {
+        u.sent = sent;
+        u.size = total || u.size;
+        // At most about one redraw per percent.
+        if (sent - last >= u.size / 100 || sent === u.size) {
+          last = sent;
+          changed();
+        }
+      },
+      keys,
+    );
     jobs.push(
       handle.done.then(
         (id) => {

@@ -3,6 +3,8 @@
  * `ApiError` with the server's one-sentence message (`{error}`), so a view
  * can show it as text.
  */
+
+import { appendKeys, type KeyFile } from '../tls-keys.js';
 import type {
   CallDetail,
   CallPage,
@@ -57,6 +59,13 @@ export const api = {
   /** Analyses the capture's file again under the same id (new rules after an upgrade, a failed analysis retried). */
   async reanalyzeCapture(id: string): Promise<void> {
     const res = await fetch(`${cap(id)}/reanalyze`, { method: 'POST' });
+    if (!res.ok) throw await errorOf(res);
+  },
+  /** Adds TLS keys to the capture, which the server then analyses again with them. */
+  async addCaptureKeys(id: string, keys: readonly KeyFile[]): Promise<void> {
+    const form = new FormData();
+    appendKeys(form, keys);
+    const res = await fetch(`${cap(id)}/keys`, { method: 'POST', body: form });
     if (!res.ok) throw await errorOf(res);
   },
   calls: (id: string, query: string, signal?: AbortSignal) =>
@@ -129,7 +138,11 @@ export interface UploadHandle {
  * the part, whatever characters it has) with XMLHttpRequest, whose upload
  * events give the progress that fetch cannot.
  */
-export function uploadCapture(file: File, onProgress: (sent: number, total: number) => void): UploadHandle {
+export function uploadCapture(
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+  keys: readonly KeyFile[] = [],
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const done = new Promise<string>((resolve, reject) => {
     xhr.upload.addEventListener('progress', (e) => {
@@ -154,6 +167,7 @@ export function uploadCapture(file: File, onProgress: (sent: number, total: numb
   });
   const form = new FormData();
   form.append('file', file, file.name);
+  appendKeys(form, keys);
   xhr.open('POST', '/api/captures');
   xhr.setRequestHeader('accept', 'application/json');
   xhr.send(form);

@@ -57,6 +57,8 @@ export interface CaptureInfo {
   source?: CaptureSource;
   /** Live captures only: the traffic and the rolling window (server/API.md). */
   live?: LiveInfo;
+  /** TLS key material uploaded with it: what there is, never the keys (server/API.md "Captures"). */
+  tlsKeys?: { keylog: boolean; rsaKeys: number };
 }
 
 /** What a live capture reports besides its stats (server/API.md "Captures"). */

@@ -2,15 +2,27 @@
  * The captures page: upload (file picker here, drop anywhere on the page),
  * upload and analysis progress, the list with status and stats, delete, and
  * the error of a capture that failed and the warnings of one read with
- * problems (the same sentences the CLI prints).
+ * problems (the same sentences the CLI prints). TLS keys (a key log, RSA
+ * keys) can go with an upload, or be added to a capture whose warning says
+ * its SIP over TLS was not decrypted (tls-keys.ts, server/API.md).
  */
+
+import { isTlsWarning } from '../../../src/tls/tls-warning-words.js';
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CaptureInfo, Stats } from '../api/types.js';
 import { clear, h, replace } from '../dom.js';
 import { bytesText, countOf, countText, percentText, SEVERITY_ORDER, worstCountClass } from '../format.js';
 import { formatRoute } from '../router.js';
-import { currentUploads, dismissUpload, onUploads, uploadFiles } from '../uploads.js';
+import { classifyKeyFiles, type KeyFile, keyKindText, keysSummaryText } from '../tls-keys.js';
+import {
+  currentUploads,
+  dismissUpload,
+  onUploads,
+  pendingTlsKeys,
+  setPendingTlsKeys,
+  uploadFiles,
+} from '../uploads.js';
 import type { View, ViewContext } from './view.js';
 
 function progressBar(fraction: number, label: string): HTMLElement {
@@ -39,6 +51,22 @@ export function capturesView(ctx: ViewContext): View {
     'data-upload': true,
     id: 'file-input',
   });
+  const keysInput = h('input', {
+    type: 'file',
+    multiple: true,
+    accept: '.log,.txt,.keylog,.keys,.pem,.key',
+    'data-tls-keys-input': true,
+    id: 'keys-input',
+  });
+  const pendingKeys = h('span', { class: 'pending-keys', 'data-pending-keys': '' });
+  // One chooser for the keys a capture row adds: which capture is set when its button is pressed.
+  const addKeysInput = h('input', {
+    type: 'file',
+    multiple: true,
+    accept: '.log,.txt,.keylog,.keys,.pem,.key',
+    'data-add-keys-input': true,
+  });
+  let addKeysTo: string | null = null;
   const uploadsList = h('ul', { class: 'uploads' });
   const tbody = h('tbody');
   const empty = h('p', { class: 'empty' });
@@ -74,6 +102,25 @@ export function capturesView(ctx: ViewContext): View {
           h('label', { class: 'button primary', for: 'file-input' }, 'choose a file…'),
           input,
         ),
+        h(
+          'p',
+          { class: 'keys-line' },
+          'SIP over TLS? Give its ',
+          h(
+            'label',
+            {
+              class: 'button',
+              for: 'keys-input',
+              title:
+                'An SSLKEYLOGFILE key log, or the server’s RSA private key (PEM): they go with the next upload',
+            },
+            'TLS keys…',
+          ),
+          keysInput,
+          ' before the capture (optional). ',
+          pendingKeys,
+          addKeysInput,
+        ),
         uploadsList,
       ),
       table,
@@ -86,6 +133,45 @@ export function capturesView(ctx: ViewContext): View {
     input.value = '';
     if (files.length) void uploadFiles(files).then(() => refresh());
   });
+
+  keysInput.addEventListener('change', () => {
+    const files = keysInput.files ? [...keysInput.files] : [];
+    keysInput.value = '';
+    if (files.length) void classifyKeyFiles(files).then(setPendingTlsKeys);
+  });
+  addKeysInput.addEventListener('change', () => {
+    const files = addKeysInput.files ? [...addKeysInput.files] : [];
+    const id = addKeysTo;
+    addKeysInput.value = '';
+    addKeysTo = null;
+    if (!files.length || id === null) return;
+    void classifyKeyFiles(files)
+      .then((keys) => api.addCaptureKeys(id, keys))
+      .then(
+        () => {
+          ctx.notify('TLS keys added: the capture is analysed again with them', 'info');
+          void refresh();
+        },
+        (err: Error) => ctx.notify(err.message, 'error'),
+      );
+  });
+
+  function renderPendingKeys(): void {
+    const keys = pendingTlsKeys();
+    clear(pendingKeys);
+    if (!keys.length) return;
+    const drop = h('button', { class: 'button small', type: 'button', title: 'Do not send these keys' }, '×');
+    drop.addEventListener('click', () => setPendingTlsKeys([]));
+    pendingKeys.append(
+      'With the next upload: ',
+      ...keys.flatMap((k: KeyFile, i) => [
+        i > 0 ? ', ' : '',
+        h('span', { class: 'key-file', 'data-key-field': k.field }, `${k.file.name} (${keyKindText(k)})`),
+      ]),
+      ' ',
+      drop,
+    );
+  }
 
   let captures: CaptureInfo[] = [];
   let selected = -1;
@@ -126,6 +212,29 @@ export function capturesView(ctx: ViewContext): View {
         'older analysis',
       ),
     );
+  }
+
+  /** A warning; the one of SIP over TLS not decrypted offers to add the keys to the capture (its file must be the server's). */
+  function warningLine(c: CaptureInfo, w: string): HTMLElement {
+    const text = h('span', { class: 'warning-text' }, w);
+    if (!isTlsWarning(w) || c.status === 'live' || c.status === 'analyzing') return text;
+    const add = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small suggested',
+        'data-action': 'add-keys',
+        title:
+          'Choose a key log (SSLKEYLOGFILE) or the server’s RSA key (PEM): the capture is analysed again with it',
+      },
+      'add TLS keys…',
+    );
+    add.addEventListener('click', (e) => {
+      e.stopPropagation();
+      addKeysTo = c.id;
+      addKeysInput.click();
+    });
+    return h('span', { class: 'warning-with-action' }, text, add);
   }
 
   function row(c: CaptureInfo, i: number): HTMLElement[] {
@@ -188,6 +297,18 @@ export function capturesView(ctx: ViewContext): View {
     const name = ready
       ? h('a', { href: open, class: 'capture-name', title: c.name }, c.name)
       : h('span', { title: c.name }, c.name);
+    const keys = c.tlsKeys
+      ? h(
+          'span',
+          {
+            class: 'capture-keys',
+            'data-tls-keys':
+              `${c.tlsKeys.keylog ? 'keylog' : ''}${c.tlsKeys.rsaKeys ? ` rsa:${c.tlsKeys.rsaKeys}` : ''}`.trim(),
+            title: `Analysed with the TLS keys uploaded with it: ${keysSummaryText(c.tlsKeys)} (kept until the capture is deleted)`,
+          },
+          'TLS keys',
+        )
+      : null;
     const tr = h(
       'tr',
       {
@@ -195,7 +316,7 @@ export function capturesView(ctx: ViewContext): View {
         'data-status': c.status,
         class: `capture-row${i === selected ? ' selected' : ''}`,
       },
-      h('td', { class: 'capture-name-cell' }, name),
+      h('td', { class: 'capture-name-cell' }, name, keys),
       h('td', { class: 'status-cell' }, statusCell(c)),
       h('td', { class: 'num' }, bytesText(c.size)),
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
@@ -239,7 +360,7 @@ export function capturesView(ctx: ViewContext): View {
         h(
           'tr',
           { class: 'capture-warning', 'data-warnings-for': c.id },
-          h('td', { colspan: 9 }, ...c.warnings.map((w) => h('span', { class: 'warning-text' }, w))),
+          h('td', { colspan: 9 }, ...c.warnings.map((w) => warningLine(c, w))),
         ),
       );
     }
@@ -309,6 +430,7 @@ export function capturesView(ctx: ViewContext): View {
 
   const offs = [
     onUploads(renderUploads),
+    onUploads(renderPendingKeys),
     onLive('capture:new', () => void refresh()),
     onLive('capture:reanalyze', () => void refresh()),
     onLive('capture:ready', () => void refresh()),
@@ -335,6 +457,7 @@ export function capturesView(ctx: ViewContext): View {
   }, 2000);
 
   renderUploads();
+  renderPendingKeys();
   void refresh();
 
   return {
