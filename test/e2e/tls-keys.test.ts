@@ -5,7 +5,8 @@
  * same capture uploaded without keys gets the warning, whose "add TLS keys…"
  * posts a key log to the capture and leaves it decrypted; an RSA key is told
  * from a key log by its content, not its name; a key file's name with markup
- * is shown as text. Screenshots go to test-output/screenshots/tls-keys-*.png.
+ * is shown as text. Screenshots go to test-output/screenshots/tls-keys-*.png
+ * (tls-keys-warning.png is the README's web/screenshots/tls-keys-warning.png).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
