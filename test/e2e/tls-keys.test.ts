@@ -42,6 +42,19 @@ describe.skipIf(!chromiumPresent)('TLS keys in the web UI', () => {
 
   const page = () => hx.page;
   const info = (id: string) => hx.api<CaptureInfo>(`/api/captures/${id}`);
+  /** The TLS 1.3 fixture on port 5061 uploaded as `name`, without keys. */
+  async function uploadWithoutKeys(name: string): Promise<string> {
+    const plain = join(dir, name);
+    copyFileSync(tls13, plain);
+    return uploadThroughPicker(page(), plain, name);
+  }
+  /** Presses the capture's add TLS keys… and chooses `file` in the file chooser it opens. */
+  async function addKeys(id: string, file: string): Promise<void> {
+    const add = page().locator(`[data-warnings-for="${id}"] [data-action="add-keys"]`);
+    expect(await add.textContent()).toBe('add TLS keys…');
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), add.click()]);
+    await chooser.setFiles(file);
+  }
 
   it(
     'a capture uploaded with its key log chosen under TLS keys comes decrypted, marked as analysed with keys',
@@ -64,19 +77,14 @@ describe.skipIf(!chromiumPresent)('TLS keys in the web UI', () => {
   it(
     'without keys: the warning, and its add TLS keys… posts the key log; the capture is analysed again, decrypted',
     async () => {
-      const plain = join(dir, 'sbc.pcap');
-      copyFileSync(tls13, plain);
-      const id = await uploadThroughPicker(page(), plain, 'sbc.pcap');
+      const id = await uploadWithoutKeys('sbc.pcap');
       expect((await info(id)).stats).toMatchObject({ sipMessages: 0 });
       const warning = page().locator(`[data-warnings-for="${id}"]`);
       expect(await warning.textContent()).toContain(
         `a TLS connection on port 5061 (SIP over TLS) not decrypted, its SIP not read: no key for it (give the key log: add TLS keys… on its row in the web UI, or POST /api/captures/${id}/keys)`,
       );
-      const add = warning.locator('[data-action="add-keys"]');
-      expect(await add.textContent()).toBe('add TLS keys…');
       await page().screenshot({ path: join(SCREENSHOTS, 'tls-keys-warning.png') });
-      const [chooser] = await Promise.all([page().waitForEvent('filechooser'), add.click()]);
-      await chooser.setFiles(keylog);
+      await addKeys(id, keylog);
       await page()
         .locator(`tr.capture-row[data-capture-id="${id}"][data-status="ready"] .capture-keys`)
         .waitFor({ timeout: 60_000 });
@@ -109,12 +117,8 @@ describe.skipIf(!chromiumPresent)('TLS keys in the web UI', () => {
   it(
     'a file that is not a key added to a capture: the server sentence is shown and the capture stays as it was',
     async () => {
-      const plain = join(dir, 'again.pcap');
-      copyFileSync(tls13, plain);
-      const id = await uploadThroughPicker(page(), plain, 'again.pcap');
-      const add = page().locator(`[data-warnings-for="${id}"] [data-action="add-keys"]`);
-      const [chooser] = await Promise.all([page().waitForEvent('filechooser'), add.click()]);
-      await chooser.setFiles(plain);
+      const id = await uploadWithoutKeys('again.pcap');
+      await addKeys(id, tls13);
       const toast = page().locator('.toast.error', { hasText: 'the TLS key log holds no secret' });
       await toast.waitFor({ timeout: 30_000 });
       expect((await info(id)).tlsKeys).toBeUndefined();
