@@ -12,7 +12,11 @@
 // 4. Times call-list pages on the result: through the store, and through the
 //    HTTP API of a server started on that data directory.
 //
-//   node test/bench/bench-big.mjs [--calls 200000] [--rate 1000] [--runs 1] [--no-sngrep] [--no-cli] [--no-queries]
+// --queries-only skips 1-3 and times the pages on the database a previous run
+// left in .bench/data-<calls>/ (the analysis is a minute; the pages change
+// with the store's code).
+//
+//   node test/bench/bench-big.mjs [--calls 200000] [--rate 1000] [--runs 1] [--no-sngrep] [--no-cli] [--no-queries] [--queries-only]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     'no-cli': { type: 'boolean', default: false },
     // Only the analysis (no call-list pages afterwards).
     'no-queries': { type: 'boolean', default: false },
+    // Only the call-list pages, on the database of a previous run.
+    'queries-only': { type: 'boolean', default: false },
     // Internal: the measured analysis, run as a child process.
     child: { type: 'boolean', default: false },
     file: { type: 'string' },
@@ -119,94 +125,103 @@ const mib = (kib) => (kib / 1024).toFixed(1);
 console.log(`capture: ${capture} (${(statSync(capture).size / 1e6).toFixed(1)} MB)`);
 const dataDir = join(benchDir, `data-${calls}`);
 const resultFile = join(benchDir, `bench-big-${calls}.json`);
-const ours = [];
-let result;
-for (let i = 0; i < runs; i++) {
-  rmSync(dataDir, { recursive: true, force: true });
-  // With the Node options of the `sipscope` command, which `sipscope serve` runs with.
-  const m = measure([
-    process.execPath,
-    ...binNodeFlags(root),
-    fileURLToPath(import.meta.url),
-    '--child',
-    '--file',
-    capture,
-    '--data',
-    dataDir,
-    '--out',
-    resultFile,
-  ]);
-  if (m.rc !== 0) throw new Error(`sipscope analysis exited ${m.rc}: ${m.stderr ?? ''}`);
-  ours.push(m);
-  result = JSON.parse(readFileSync(resultFile, 'utf8'));
-}
-const theirs = [];
-if (!values['no-sngrep'])
-  for (let i = 0; i < runs; i++)
-    theirs.push(measure(['sngrep', '-l', '300000', '-I', capture, '-N', '-q', '-O', '/dev/null']));
-
-// The CLI: the package's bin, as npm run bench runs it.
-const cliRuns = [];
-if (!values['no-cli']) {
-  const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.sipscope);
-  if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  for (let i = 0; i < runs; i++) {
-    const m = measure([process.execPath, ...binNodeFlags(root), cli, 'analyze', capture, '--json']);
-    if (m.rc !== 0) throw new Error(`sipscope analyze exited ${m.rc}: ${m.stderr ?? ''}`);
-    cliRuns.push(m);
-  }
-}
-
+// The analysis and its comparisons; with --queries-only, the figures of the run that made the database.
 const db = join(dataDir, 'sipscope.db');
-const dbBytes = ['', '-wal'].reduce((a, x) => a + (existsSync(db + x) ? statSync(db + x).size : 0), 0);
-console.log(
-  `sipscope stored ${result.calls} calls, ${result.messages} messages, ${result.findings} findings; ` +
-    `at most ${result.peakPendingMessages} messages of calls in progress; database ${(dbBytes / 1e6).toFixed(1)} MB`,
-);
-// CPU (user + sys, both threads) is what to compare when the machine is busy: wall time is load-sensitive.
-console.log(['tool', 'wall s (median)', 'CPU s (median)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'));
-const ourWall = median(ours.map((m) => m.wall));
-const ourRss = Math.max(...ours.map((m) => m.rssKiB));
-const theirWall = theirs.length ? median(theirs.map((m) => m.wall)) : Number.NaN;
-console.log(
-  [
-    'sipscope → SQLite',
-    ourWall.toFixed(3),
-    median(ours.map((m) => m.cpu)).toFixed(3),
-    mib(ourRss),
-    (ourWall / theirWall).toFixed(2),
-  ].join('\t'),
-);
-const cliWall = cliRuns.length ? median(cliRuns.map((m) => m.wall)) : Number.NaN;
-if (cliRuns.length) {
+const result = values['queries-only'] ? JSON.parse(readFileSync(resultFile, 'utf8')) : analyseAndCompare();
+if (!existsSync(db)) throw new Error(`${db}: no database (run without --queries-only first)`);
+
+function analyseAndCompare() {
+  const ours = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    rmSync(dataDir, { recursive: true, force: true });
+    // With the Node options of the `sipscope` command, which `sipscope serve` runs with.
+    const m = measure([
+      process.execPath,
+      ...binNodeFlags(root),
+      fileURLToPath(import.meta.url),
+      '--child',
+      '--file',
+      capture,
+      '--data',
+      dataDir,
+      '--out',
+      resultFile,
+    ]);
+    if (m.rc !== 0) throw new Error(`sipscope analysis exited ${m.rc}: ${m.stderr ?? ''}`);
+    ours.push(m);
+    result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  }
+  const theirs = [];
+  if (!values['no-sngrep'])
+    for (let i = 0; i < runs; i++)
+      theirs.push(measure(['sngrep', '-l', '300000', '-I', capture, '-N', '-q', '-O', '/dev/null']));
+
+  // The CLI: the package's bin, as npm run bench runs it.
+  const cliRuns = [];
+  if (!values['no-cli']) {
+    const cli = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.sipscope);
+    if (!existsSync(cli)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    for (let i = 0; i < runs; i++) {
+      const m = measure([process.execPath, ...binNodeFlags(root), cli, 'analyze', capture, '--json']);
+      if (m.rc !== 0) throw new Error(`sipscope analyze exited ${m.rc}: ${m.stderr ?? ''}`);
+      cliRuns.push(m);
+    }
+  }
+
+  const dbBytes = ['', '-wal'].reduce((a, x) => a + (existsSync(db + x) ? statSync(db + x).size : 0), 0);
+  console.log(
+    `sipscope stored ${result.calls} calls, ${result.messages} messages, ${result.findings} findings; ` +
+      `at most ${result.peakPendingMessages} messages of calls in progress; database ${(dbBytes / 1e6).toFixed(1)} MB`,
+  );
+  // CPU (user + sys, both threads) is what to compare when the machine is busy: wall time is load-sensitive.
+  console.log(
+    ['tool', 'wall s (median)', 'CPU s (median)', 'peak RSS MiB', 'wall ratio to sngrep'].join('\t'),
+  );
+  const ourWall = median(ours.map((m) => m.wall));
+  const ourRss = Math.max(...ours.map((m) => m.rssKiB));
+  const theirWall = theirs.length ? median(theirs.map((m) => m.wall)) : Number.NaN;
   console.log(
     [
-      'sipscope analyze --json (in memory)',
-      cliWall.toFixed(3),
-      median(cliRuns.map((m) => m.cpu)).toFixed(3),
-      mib(Math.max(...cliRuns.map((m) => m.rssKiB))),
-      (cliWall / theirWall).toFixed(2),
+      'sipscope → SQLite',
+      ourWall.toFixed(3),
+      median(ours.map((m) => m.cpu)).toFixed(3),
+      mib(ourRss),
+      (ourWall / theirWall).toFixed(2),
     ].join('\t'),
   );
-}
-if (theirs.length)
-  console.log(
-    [
-      'sngrep -l 300000',
-      theirWall.toFixed(3),
-      median(theirs.map((m) => m.cpu)).toFixed(3),
-      mib(Math.max(...theirs.map((m) => m.rssKiB))),
-      '1.00',
-    ].join('\t'),
-  );
-// sngrep's wall time is its work rounded up to its main thread's next 500 ms check (measure.py).
-if (theirs.length && theirs.every((m) => m.firstThreadExit !== null)) {
-  const parsed = median(theirs.map((m) => m.firstThreadExit));
-  console.log(
-    `sngrep read and parsed the file in ${parsed.toFixed(3)} s (its capture thread ended): ` +
-      `sipscope's wall time into SQLite is ${(ourWall / parsed).toFixed(2)}× that` +
-      (cliRuns.length ? `, in memory (analyze --json) ${(cliWall / parsed).toFixed(2)}×` : ''),
-  );
+  const cliWall = cliRuns.length ? median(cliRuns.map((m) => m.wall)) : Number.NaN;
+  if (cliRuns.length) {
+    console.log(
+      [
+        'sipscope analyze --json (in memory)',
+        cliWall.toFixed(3),
+        median(cliRuns.map((m) => m.cpu)).toFixed(3),
+        mib(Math.max(...cliRuns.map((m) => m.rssKiB))),
+        (cliWall / theirWall).toFixed(2),
+      ].join('\t'),
+    );
+  }
+  if (theirs.length)
+    console.log(
+      [
+        'sngrep -l 300000',
+        theirWall.toFixed(3),
+        median(theirs.map((m) => m.cpu)).toFixed(3),
+        mib(Math.max(...theirs.map((m) => m.rssKiB))),
+        '1.00',
+      ].join('\t'),
+    );
+  // sngrep's wall time is its work rounded up to its main thread's next 500 ms check (measure.py).
+  if (theirs.length && theirs.every((m) => m.firstThreadExit !== null)) {
+    const parsed = median(theirs.map((m) => m.firstThreadExit));
+    console.log(
+      `sngrep read and parsed the file in ${parsed.toFixed(3)} s (its capture thread ended): ` +
+        `sipscope's wall time into SQLite is ${(ourWall / parsed).toFixed(2)}× that` +
+        (cliRuns.length ? `, in memory (analyze --json) ${(cliWall / parsed).toFixed(2)}×` : ''),
+    );
+  }
+  return result;
 }
 
 if (values['no-queries']) process.exit(0);
@@ -237,9 +252,25 @@ const timeIt = async (f, n = 5) => {
   }
   return { total, first, warm: median(warm) };
 };
+// The first page on a store opened just for it (nothing of the capture cached): the median of 3.
+const fresh = async (query) => {
+  const ms = [];
+  for (let i = 0; i < 3; i++) {
+    const s = openSqliteStore({ file: db });
+    const t = performance.now();
+    await s.queryCalls(result.id, query);
+    ms.push(performance.now() - t);
+    await s.close();
+  }
+  return median(ms);
+};
 const store = openSqliteStore({ file: db });
 const id = result.id;
-console.log(['call list query', 'matches', 'store first ms', 'store warm ms', 'HTTP warm ms'].join('\t'));
+console.log(
+  ['call list query', 'matches', 'store first ms', 'store warm ms', 'fresh store ms', 'HTTP warm ms'].join(
+    '\t',
+  ),
+);
 const server = await startServer({ dataDir, port: 0, store, webRoot: join(dataDir, 'no-web') });
 for (const qs of QUERIES) {
   const p = parseCallQuery(new URLSearchParams(qs));
@@ -250,7 +281,10 @@ for (const qs of QUERIES) {
     return (await res.json()).total;
   });
   if (h.total !== s.total) throw new Error(`${qs}: the API says ${h.total}, the store ${s.total}`);
-  console.log([qs, s.total, s.first.toFixed(1), s.warm.toFixed(1), h.warm.toFixed(1)].join('\t'));
+  const f = await fresh(p.query);
+  console.log(
+    [qs, s.total, s.first.toFixed(1), s.warm.toFixed(1), f.toFixed(1), h.warm.toFixed(1)].join('\t'),
+  );
 }
 await server.close();
 await store.close();
