@@ -21,6 +21,7 @@ import type Database from 'better-sqlite3';
 import type { CallOrderCache } from './call-order-cache.js';
 import { type CallQuery, type CallSortKey, type ListFilter, pageOf, textMatcher } from './call-query.js';
 import { requiredLiteral } from './regex-literal.js';
+import type { CallRow } from './rows.js';
 import { callRow, methodToken, SEARCH_SEPARATOR } from './sqlite-rows.js';
 import type { CallPage } from './store.js';
 
@@ -159,13 +160,7 @@ export function callPage(
     }
     total = o.ids.length;
     orders.setCount(filters, n, total);
-    const page = Array.from(o.ids.subarray(q.offset, q.offset + q.limit));
-    const byId = new Map<number, PageRow>();
-    for (const r of statement(
-      'SELECT c.id, c.finding_count, c.worst FROM calls c WHERE c.cap = ? AND c.id IN (SELECT value FROM json_each(?))',
-    ).all(n, JSON.stringify(page)) as PageRow[])
-      byId.set(r.id, r);
-    rows = page.map((id) => byId.get(id)!);
+    rows = rowsOfIds(n, Array.from(o.ids.subarray(q.offset, q.offset + q.limit)), statement);
   } else {
     total ??= orders?.count(filters);
     if (total === undefined) {
@@ -181,14 +176,39 @@ export function callPage(
       q.offset,
     ) as PageRow[];
   }
-  if (rows.length === 0) return { total, calls: [] };
+  return { total, calls: pageCalls(n, rows, pageJson) };
+}
+
+/** The list rows of calls `ids` of capture `n`, in that order. */
+function rowsOfIds(n: number, ids: number[], statement: (sql: string) => Database.Statement): PageRow[] {
+  const byId = new Map<number, PageRow>();
+  for (const r of statement(
+    'SELECT c.id, c.finding_count, c.worst FROM calls c WHERE c.cap = ? AND c.id IN (SELECT value FROM json_each(?))',
+  ).all(n, JSON.stringify(ids)) as PageRow[])
+    byId.set(r.id, r);
+  return ids.map((id) => byId.get(id)!);
+}
+
+/** The calls of a page from their list rows and their JSON. */
+function pageCalls(n: number, rows: PageRow[], pageJson: Database.Statement): CallRow[] {
+  if (rows.length === 0) return [];
   const json = new Map<number, string>();
   for (const r of pageJson.all(n, JSON.stringify(rows.map((r) => r.id))) as Array<{
     id: number;
     json: string;
   }>)
     json.set(r.id, r.json);
-  return { total, calls: rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst)) };
+  return rows.map((r) => callRow(json.get(r.id)!, r.finding_count, r.worst));
+}
+
+/** The calls `ids` of capture `n`, in that order (a page found without SQL: sqlite-call-orders.ts). */
+export function callsOfIds(
+  n: number,
+  ids: number[],
+  statement: (sql: string) => Database.Statement,
+  pageJson: Database.Statement,
+): CallRow[] {
+  return ids.length === 0 ? [] : pageCalls(n, rowsOfIds(n, ids, statement), pageJson);
 }
 
 /**

@@ -17,7 +17,8 @@ import type { CallQuery } from './call-query.js';
 import { readRange } from './file-range.js';
 import { type FindingCount, ruleMatches } from './finding-filter.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
-import { callPage, matchingCallIds, registerSearchFunction } from './sqlite-call-list.js';
+import { callPage, callsOfIds, matchingCallIds, registerSearchFunction } from './sqlite-call-list.js';
+import { SqliteCallOrders } from './sqlite-call-orders.js';
 import {
   type CaptureDbRow,
   callRow,
@@ -71,23 +72,31 @@ export interface SqliteStoreOptions {
    * (call-order-cache.ts; null: none, tests compare against that).
    */
   callOrders?: CallOrderOptions | null;
+  /**
+   * Answer the call list of ready captures from the orders their analysis
+   * stored (sqlite-call-orders.ts; default true). False: by SQL, as for a
+   * capture of an older database (tests compare the two).
+   */
+  sortedAhead?: boolean;
 }
 
 /** Ready captures whose statistics view is kept (a few KB each). */
 const KEPT_STATS_VIEWS = 64;
 
-/** The tables holding a capture's analysis, each keyed (cap, …). */
-const ROW_TABLES = [
-  'messages',
-  'transactions',
-  'dialogs',
-  'calls',
-  'call_json',
-  'call_search',
-  'call_texts',
-  'findings',
-  'streams',
-] as const;
+/** The tables holding a capture's analysis, each keyed (cap, …), with the rest of their key. */
+const ROW_TABLES = {
+  messages: 'id',
+  transactions: 'id',
+  dialogs: 'id',
+  calls: 'id',
+  call_json: 'id',
+  call_search: 'id',
+  call_texts: 'id',
+  findings: 'seq',
+  streams: 'id',
+  call_facets: 'cap',
+  call_orders: 'sort',
+} as const;
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -107,6 +116,9 @@ export class SqliteStore implements Store, WriterHost {
   private readonly listCache = new Map<string, Database.Statement>();
   /** Call-list orders of recent deep pages and counts of recent filters, of ready captures (call-order-cache.ts). */
   private readonly orders: CallOrderCache | null;
+  /** The call lists sorted ahead at the end of each analysis. */
+  private readonly sorted: SqliteCallOrders;
+  private readonly sortedAhead: boolean;
   /**
    * The statistics view of recent ready captures: it reads every call of the
    * capture (~400 ms at 200,000 calls), and a ready capture's calls never change.
@@ -134,6 +146,8 @@ export class SqliteStore implements Store, WriterHost {
     if (opts.walAutocheckpoint !== undefined)
       this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(opts.walAutocheckpoint))}`);
     registerSearchFunction(this.db);
+    this.sorted = new SqliteCallOrders(this.db);
+    this.sortedAhead = opts.sortedAhead ?? true;
     this.wst = prepareWriterStatements(this.db);
     this.counts = new SqliteCounts(this.db);
     const db = this.db;
@@ -244,8 +258,7 @@ export class SqliteStore implements Store, WriterHost {
 
   /** Deletes every row of capture `cap`'s analysis, a chunk per transaction. */
   async dropRows(cap: number): Promise<void> {
-    for (const table of ROW_TABLES) {
-      const key = table === 'findings' ? 'seq' : 'id';
+    for (const [table, key] of Object.entries(ROW_TABLES)) {
       const del = this.db.prepare(
         `DELETE FROM ${table} WHERE cap = ? AND ${key} IN (SELECT ${key} FROM ${table} WHERE cap = ? LIMIT ?)`,
       );
@@ -268,7 +281,7 @@ export class SqliteStore implements Store, WriterHost {
 
   /** Rows whose capture is gone (a delete cut short by a crash) are deleted at open. */
   private purgeOrphans(): void {
-    for (const table of ROW_TABLES)
+    for (const table of Object.keys(ROW_TABLES))
       this.db.prepare(`DELETE FROM ${table} WHERE cap NOT IN (SELECT n FROM captures)`).run();
   }
 
@@ -290,6 +303,8 @@ export class SqliteStore implements Store, WriterHost {
       if (w.cap === n) throw new Error(`capture ${captureId} already has a writer`);
     // An analysis starts from nothing: rows left by one that was cut short go first.
     if (rec.status === 'analyzing') await this.dropRows(n);
+    // Its calls may change: its list is no longer sorted ahead.
+    this.sorted.drop(n);
     this.forget(n);
     const w = new SqliteWriter(this, this.wst, captureId, n);
     this.writers.add(w);
@@ -302,6 +317,10 @@ export class SqliteStore implements Store, WriterHost {
 
   endWriter(w: SqliteWriter): void {
     this.writers.delete(w);
+  }
+
+  sortCallsAhead(cap: number): boolean {
+    return this.sorted.write(cap);
   }
 
   // -------------------------------------------------------------------------
@@ -326,6 +345,14 @@ export class SqliteStore implements Store, WriterHost {
     const n = captureNumber(captureId);
     const rec = n === undefined ? undefined : (this.st.capture.get(n) as CaptureDbRow | undefined);
     if (n === undefined || rec === undefined) return undefined;
+    if (rec.status === 'ready' && this.sortedAhead && (query.q ?? '') === '') {
+      const page = this.sorted.page(n, rec.analyzed_at, query);
+      if (page !== undefined)
+        return {
+          total: page.total,
+          calls: callsOfIds(n, page.ids, (sql) => this.statement(sql), this.st.pageJson),
+        };
+    }
     // A ready capture's calls never change: its deep pages may come from a cached order.
     const orders = rec.status === 'ready' ? (this.orders ?? undefined) : undefined;
     return callPage(n, query, (sql) => this.statement(sql), this.st.pageJson, this.maxIdList, orders);
@@ -469,6 +496,7 @@ export class SqliteStore implements Store, WriterHost {
   /** Forgets what is kept of capture `n`'s answers: it is leaving `ready`, or gone. */
   private forget(n: number): void {
     this.orders?.forget(n);
+    this.sorted.forget(n);
     this.statsViews.delete(n);
   }
 

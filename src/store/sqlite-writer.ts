@@ -57,6 +57,8 @@ export interface WriterHost {
   endWriter(w: SqliteWriter): void;
   /** Deletes every row of the capture's analysis, in chunks (yields between them). */
   dropRows(cap: number): Promise<void>;
+  /** Sorts the capture's call list ahead for its queries (sqlite-call-orders.ts); false when it is not. */
+  sortCallsAhead(cap: number): boolean;
 }
 
 export function prepareWriterStatements(db: Database.Database) {
@@ -272,6 +274,9 @@ export class SqliteWriter implements CaptureWriter {
         this.summaries.clear();
         this.writeCall(parsedRow<CallJson>(json));
       }
+      this.summaries.clear();
+      // In the same transaction: a reader sees the capture ready with its list sorted, never without.
+      this.host.sortCallsAhead(this.cap);
       this.st.end.run(
         'ready',
         1,

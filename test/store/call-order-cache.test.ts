@@ -1,6 +1,7 @@
 /**
- * Deep call-list pages from a cached order (call-order-cache.ts): the same
- * totals and pages as SQLite's LIMIT/OFFSET for every sort, direction,
+ * Deep call-list pages from a cached order (call-order-cache.ts) and from the
+ * orders sorted ahead when the analysis ended (sqlite-call-orders.ts): the
+ * same totals and pages as SQLite's LIMIT/OFFSET for every sort, direction,
  * filter and search, only for captures whose calls can no longer change,
  * forgotten with the capture, and held within a budget.
  */
@@ -71,7 +72,14 @@ let cached: SqliteStore;
 let counted: SqliteStore;
 /** No cache at all. */
 let plain: SqliteStore;
-const ids: { cached: string[]; counted: string[]; plain: string[] } = { cached: [], counted: [], plain: [] };
+/** Pages without `q` from the orders the writer stored (the store's default). */
+let sorted: SqliteStore;
+const ids: { cached: string[]; counted: string[]; plain: string[]; sorted: string[] } = {
+  cached: [],
+  counted: [],
+  plain: [],
+  sorted: [],
+};
 
 async function load(store: SqliteStore, file: string): Promise<string> {
   const c = await store.createCapture({ name: file, size: 0, path: file });
@@ -81,20 +89,23 @@ async function load(store: SqliteStore, file: string): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sipscope-orders-'));
-  cached = openSqliteStore({ file: join(dir, 'cached.db'), callOrders: { deepPage: 0 } });
-  counted = openSqliteStore({ file: join(dir, 'counted.db') });
-  plain = openSqliteStore({ file: join(dir, 'plain.db'), callOrders: null });
+  cached = openSqliteStore({ file: join(dir, 'cached.db'), callOrders: { deepPage: 0 }, sortedAhead: false });
+  counted = openSqliteStore({ file: join(dir, 'counted.db'), sortedAhead: false });
+  plain = openSqliteStore({ file: join(dir, 'plain.db'), callOrders: null, sortedAhead: false });
+  sorted = openSqliteStore({ file: join(dir, 'sorted.db'), callOrders: null });
   const files = [writeFixtureCaptures(dir).mixed, join(SAMPLES_DIR, 'sipp-10-calls.pcap')];
   for (const f of files) {
     ids.cached.push(await load(cached, f));
     ids.counted.push(await load(counted, f));
     ids.plain.push(await load(plain, f));
+    ids.sorted.push(await load(sorted, f));
   }
 });
 afterAll(async () => {
   await cached.close();
   await counted.close();
   await plain.close();
+  await sorted.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,7 +122,7 @@ const QUERIES: CallQuery[] = [
 ];
 
 describe('deep pages from a cached order', () => {
-  it('give the totals and pages of LIMIT/OFFSET for every sort, direction, filter, search and offset (and so do cached counts)', async () => {
+  it('give the totals and pages of LIMIT/OFFSET for every sort, direction, filter, search and offset (and so do cached counts and stored orders)', async () => {
     let pages = 0;
     for (let k = 0; k < ids.cached.length; k++)
       for (const base of QUERIES)
@@ -128,6 +139,7 @@ describe('deep pages from a cached order', () => {
               const want = await plain.queryCalls(ids.plain[k], query);
               expect(await cached.queryCalls(ids.cached[k], query)).toEqual(want);
               expect(await counted.queryCalls(ids.counted[k], query)).toEqual(want);
+              expect(await sorted.queryCalls(ids.sorted[k], query)).toEqual(want);
               if ((want?.calls.length ?? 0) > 0) pages++;
             }
     expect(pages).toBeGreaterThan(500);
@@ -152,7 +164,11 @@ describe('deep pages from a cached order', () => {
   });
 
   it('only for a capture whose calls cannot change: not while it is analysed or live', async () => {
-    const store = openSqliteStore({ file: join(dir, 'states.db'), callOrders: { deepPage: 0 } });
+    const store = openSqliteStore({
+      file: join(dir, 'states.db'),
+      callOrders: { deepPage: 0 },
+      sortedAhead: false,
+    });
     const file = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
     const c = await store.createCapture({ name: 'x', size: 0, path: file });
     await analyzeToStore(file, await store.openWriter(c.id));

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
-import { listFilter } from '../../src/store/call-query.js';
+import { CALL_SORT_KEYS, type CallQuery, listFilter } from '../../src/store/call-query.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
@@ -23,15 +23,23 @@ import { manyCallsCaptureBytes, writeFixtureCaptures } from './fixture-captures.
 let dir: string;
 let mixed: string;
 let many: string;
+/** 300 basic calls: more than a page, quick to analyse. */
+let some: string;
 const rtp = fileURLToPath(new URL('../../samples/call-with-rtp.pcap', import.meta.url));
 let n = 0;
 const dbFile = () => join(dir, `p-${++n}.db`);
+/** The schema version of the sipscope before migration `name` (the database it left). */
+const versionBefore = (name: string): number => MIGRATIONS.findIndex((m) => m.name === name);
+/** What the migration of the call lists sorted ahead made, undone. */
+const UNDO_SORTED_AHEAD = 'DROP TRIGGER call_orders_stale; DROP TABLE call_orders; DROP TABLE call_facets;';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sipscope-persist-'));
   mixed = writeFixtureCaptures(dir).mixed;
   many = join(dir, 'many.pcap');
   writeFileSync(many, manyCallsCaptureBytes(1500));
+  some = join(dir, 'some.pcap');
+  writeFileSync(some, manyCallsCaptureBytes(300));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -283,8 +291,10 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     await s.close();
     // The database as the sipscope before the column left it.
     const db = new Database(file);
-    db.exec('DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;');
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.exec(
+      `${UNDO_SORTED_AHEAD} DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;`,
+    );
+    db.pragma(`user_version = ${versionBefore('when a capture was last analysed')}`);
     db.close();
     const again = openSqliteStore({ file });
     expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -298,12 +308,12 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     const s = openSqliteStore({ file });
     const old = await analysed(s, mixed);
     await s.close();
-    // The database as the sipscope before streams left it (and before analyzed_at, which came after).
+    // The database as the sipscope before streams left it (and before what came after: analyzed_at, sorted lists).
     const db = new Database(file);
     db.exec(
-      'DROP TABLE streams; DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;',
+      `${UNDO_SORTED_AHEAD} DROP TABLE streams; DROP TRIGGER captures_analyzed; ALTER TABLE captures DROP COLUMN analyzed_at;`,
     );
-    db.pragma(`user_version = ${SCHEMA_VERSION - 2}`);
+    db.pragma(`user_version = ${versionBefore('RTP streams')}`);
     db.close();
     const again = openSqliteStore({ file });
     expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -328,6 +338,89 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     expect(await third.deleteCapture(id)).toBe(true);
     expect(third.db.prepare('SELECT count(*) FROM streams').pluck().get()).toBe(0);
     await third.close();
+  });
+
+  it('opens a database from before call lists were sorted ahead: its captures are listed by SQL with the same pages', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const old = await analysed(s, some);
+    const queries: CallQuery[] = [
+      { state: listFilter('completed'), sort: 'from', offset: 150, limit: 100 },
+      { sort: 'durationMs', order: 'desc', offset: 170, limit: 100 },
+      { kind: listFilter('call'), state: listFilter('completed'), sort: 'durationMs', order: 'desc' },
+      { method: listFilter('bye'), hasFindings: false, sort: 'pddMs', order: 'desc' },
+      { sort: 'start', offset: 290 },
+    ];
+    const sortedPages = [];
+    for (const q of queries) sortedPages.push(await s.queryCalls(old, q));
+    expect(s.db.prepare('SELECT count(*) FROM call_orders').pluck().get()).toBe(CALL_SORT_KEYS.length);
+    await s.close();
+    const db = new Database(file);
+    db.exec(UNDO_SORTED_AHEAD);
+    db.pragma(`user_version = ${versionBefore('call lists sorted ahead')}`);
+    db.close();
+    const again = openSqliteStore({ file });
+    expect(again.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(again.db.prepare('SELECT count(*) FROM call_orders').pluck().get()).toBe(0);
+    for (const [i, q] of queries.entries()) expect(await again.queryCalls(old, q)).toEqual(sortedPages[i]);
+    expect(sortedPages[0]!.calls.length).toBe(100);
+    // A capture analysed now is sorted ahead.
+    const id = await analysed(again, mixed);
+    const cap = Number(id.slice(1));
+    expect(again.db.prepare('SELECT count(*) FROM call_orders WHERE cap = ?').pluck().get(cap)).toBe(
+      CALL_SORT_KEYS.length,
+    );
+    await again.close();
+  });
+
+  it('keeps a call list sorted ahead only while its capture is ready, and deletes it with the capture', async () => {
+    const s = openSqliteStore({ file: dbFile() });
+    const rows = (cap: number) =>
+      s.db
+        .prepare(
+          'SELECT (SELECT count(*) FROM call_orders WHERE cap = ?) + (SELECT count(*) FROM call_facets WHERE cap = ?)',
+        )
+        .pluck()
+        .get(cap, cap);
+    const id = await analysed(s, mixed);
+    const cap = Number(id.slice(1));
+    const query: CallQuery = { sort: 'durationMs', order: 'desc', offset: 2, limit: 3 };
+    const page = await s.queryCalls(id, query);
+    expect(rows(cap)).toBe(CALL_SORT_KEYS.length + 1);
+    // A live capture resumed, or analysed again: its calls may change.
+    await s.updateCapture(id, { status: 'live' });
+    expect(rows(cap)).toBe(0);
+    await s.updateCapture(id, { status: 'ready' });
+    expect(await s.queryCalls(id, query)).toEqual(page);
+    const other = await analysed(s, mixed);
+    const otherCap = Number(other.slice(1));
+    expect(rows(otherCap)).toBe(CALL_SORT_KEYS.length + 1);
+    await s.deleteCapture(other);
+    expect(rows(otherCap)).toBe(0);
+    await s.close();
+  });
+
+  it('answers from the list another connection sorted when it analysed the capture again, not from what it kept', async () => {
+    const file = dbFile();
+    const server = openSqliteStore({ file });
+    const id = await analysed(server, mixed);
+    // The mixed capture has one REGISTER among its 9 calls; `nine` has 9 calls, all INVITEs.
+    const nine = join(dir, 'nine.pcap');
+    writeFileSync(nine, manyCallsCaptureBytes(9));
+    const query: CallQuery = { kind: listFilter('registration'), sort: 'durationMs' };
+    expect(await server.queryCalls(id, { limit: 1000 })).toMatchObject({ total: 9 });
+    expect(await server.queryCalls(id, query)).toMatchObject({ total: 1 });
+    // The analysis worker's connection analyses the capture again, from the other file.
+    const worker = openSqliteStore({ file });
+    await worker.updateCapture(id, { status: 'analyzing' });
+    await new Promise((r) => setTimeout(r, 5));
+    await analyzeToStore(nine, await worker.openWriter(id));
+    await worker.close();
+    expect(await server.queryCalls(id, query)).toEqual({ total: 0, calls: [] });
+    expect((await server.queryCalls(id, { limit: 1000 }))!.calls.map((c) => c.callIds[0])).toEqual(
+      Array.from({ length: 9 }, (_, i) => `many-${i}@10.0.0.1`),
+    );
+    await server.close();
   });
 
   it('refuses a database written by a newer sipscope instead of guessing', () => {

@@ -22,6 +22,7 @@ import {
 } from '../../src/store/analysis-batches.js';
 import { CALL_SORT_KEYS, type CallQuery, listFilter } from '../../src/store/call-query.js';
 import { distribution } from '../../src/store/distribution.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { CallRow } from '../../src/store/rows.js';
 import type { Store } from '../../src/store/store.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
@@ -283,6 +284,46 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       }
       const past = await store.queryCalls(id, { offset: 1000 });
       expect(past).toEqual({ total: mixed.result.calls.length, calls: [] });
+    });
+
+    it('gives every page of every sort key in both orders, filtered or not, as the in-memory store does: nulls last, ties by id', async () => {
+      const id = await load(mixed);
+      const ref = createMemoryStore();
+      const c = await ref.createCapture({ name: mixed.file, size: 1, path: mixed.file });
+      await writeAnalysis(await ref.openWriter(c.id), mixed.result, mixed.extras);
+      // The data has what the orders must get right: calls without a value, and equal values.
+      const calls = mixed.result.calls;
+      expect(calls.some((x) => x.durationMs === null) && calls.some((x) => x.pddMs === null)).toBe(true);
+      expect(new Set(calls.map((x) => x.kind)).size).toBeLessThan(calls.length);
+      const filters: CallQuery[] = [
+        {},
+        { state: listFilter('!completed') },
+        { kind: listFilter('call,options'), state: listFilter('completed,failed,cancelled') },
+        { method: listFilter('invite,!cancel') },
+        { method: listFilter('bye'), hasFindings: false },
+        { hasFindings: true },
+      ];
+      const page = async (s: Store, capture: string, q: CallQuery) => {
+        const p = (await s.queryCalls(capture, q))!;
+        return { total: p.total, ids: p.calls.map((x) => x.id) };
+      };
+      let nonEmpty = 0;
+      for (const filter of filters)
+        for (const sort of CALL_SORT_KEYS)
+          for (const order of ['asc', 'desc'] as const)
+            for (const [offset, limit] of [
+              [0, 4],
+              [3, 5],
+              [9, 3],
+              [0, 1000],
+            ]) {
+              const q: CallQuery = { ...filter, sort, order, offset, limit };
+              const want = await page(ref, c.id, q);
+              expect(await page(store, id, q)).toEqual(want);
+              if (want.ids.length > 0) nonEmpty++;
+            }
+      expect(nonEmpty).toBeGreaterThan(300);
+      await ref.close();
     });
 
     it('gives the statistics view: requests, responses, calls by state and kind, ASR and timings', async () => {

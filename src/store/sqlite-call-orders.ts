@@ -1,0 +1,204 @@
+/**
+ * The call lists sorted ahead (call-orders.ts) in the database: the writer
+ * builds them in the transaction that makes a capture ready; the store's
+ * call-list queries of ready captures without `q` read them.
+ *
+ * - call_facets: one row per capture, the call ids and the filters' columns;
+ * - call_orders: one row per capture and sort key, the positions in order.
+ *
+ * Blobs hold typed arrays in little-endian byte order (a big-endian machine
+ * neither writes nor reads them: its queries take the SQL path). A capture
+ * without them (analysed before they existed, past MAX_ORDERED_CALLS, live,
+ * or still being analysed) is answered by SQL (sqlite-call-list.ts); a
+ * trigger deletes them when the capture's status leaves `ready`.
+ *
+ * Reading the calls back costs one aggregate over the capture's rows of
+ * `calls` (a JS function called per row: a third of what returning the
+ * rows costs).
+ */
+import { endianness } from 'node:os';
+import type Database from 'better-sqlite3';
+import {
+  CallColumns,
+  type CallColumnValues,
+  type CallFacets,
+  type Coded,
+  orderedPage,
+  type SortOrder,
+} from './call-orders.js';
+import { CALL_SORT_KEYS, type CallQuery, type CallSortKey } from './call-query.js';
+
+/** Captures with more calls are not sorted ahead: what the writer thread holds while it sorts is bounded. */
+export const MAX_ORDERED_CALLS = 500_000;
+
+/** Captures whose facets are kept in memory (~10 bytes a call). */
+const KEPT_FACETS = 4;
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+const blob = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Codes in as few bytes as their values need. */
+function codesBlob(c: Coded): Buffer {
+  const n = c.values.length;
+  return blob(n <= 0x100 ? Uint8Array.from(c.codes) : n <= 0x10000 ? Uint16Array.from(c.codes) : c.codes);
+}
+
+/** A copy of a blob of 4-byte integers, or undefined when its length is not `count` of them. */
+function int32s(b: Buffer, count: number): Int32Array | undefined {
+  if (b.byteLength !== count * 4) return undefined;
+  const out = new Int32Array(count);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/** The codes of `count` calls into `values`, or undefined when the blob does not hold that. */
+function readCodes(b: Buffer, count: number, valuesJson: string): Coded | undefined {
+  const values = JSON.parse(valuesJson) as unknown;
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
+  const width = values.length <= 0x100 ? 1 : values.length <= 0x10000 ? 2 : 4;
+  if (b.byteLength !== count * width) return undefined;
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  const raw = width === 1 ? copy : width === 2 ? new Uint16Array(copy.buffer) : new Int32Array(copy.buffer);
+  const codes = Int32Array.from(raw);
+  for (const c of codes) if (c < 0 || c >= values.length) return undefined;
+  return { values: values as string[], codes };
+}
+
+interface FacetsRow {
+  ids: Buffer;
+  kinds: string;
+  kind: Buffer;
+  states: string;
+  state: Buffer;
+  methods: string;
+  method: Buffer;
+  findings: Buffer;
+}
+
+export class SqliteCallOrders {
+  private collecting: CallColumns | undefined;
+  private readonly st;
+  /** Facets of recent captures, by capture number, least recently used first; `stamp`: its analysed_at. */
+  private readonly kept = new Map<number, { stamp: string | null; facets: CallFacets }>();
+
+  constructor(db: Database.Database) {
+    db.aggregate('sipscope_call_columns', {
+      start: null,
+      varargs: true,
+      step: (_acc: unknown, ...v: unknown[]) => {
+        this.collecting?.add(v as CallColumnValues);
+      },
+    });
+    this.st = {
+      count: db.prepare('SELECT count(*) FROM calls WHERE cap = ?').pluck(),
+      collect: db.prepare(
+        `SELECT sipscope_call_columns(id, kind, state, start, from_l, to_l, duration_ms, pdd_ms, setup_ms,
+           msg_count, finding_count, methods) FROM calls WHERE cap = ?`,
+      ),
+      facets: db.prepare(
+        `INSERT OR REPLACE INTO call_facets (cap, ids, kinds, kind, states, state, methods, method, findings)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      order: db.prepare(
+        'INSERT OR REPLACE INTO call_orders (cap, sort, positions, ties, nulls) VALUES (?, ?, ?, ?, ?)',
+      ),
+      readFacets: db.prepare('SELECT * FROM call_facets WHERE cap = ?'),
+      readOrder: db.prepare('SELECT positions, ties, nulls FROM call_orders WHERE cap = ? AND sort = ?'),
+      dropFacets: db.prepare('DELETE FROM call_facets WHERE cap = ?'),
+      dropOrders: db.prepare('DELETE FROM call_orders WHERE cap = ?'),
+    };
+  }
+
+  /**
+   * Sorts capture `cap`'s calls ahead and stores the result (run it inside
+   * the transaction that makes the capture ready). False when they are not
+   * (too many calls or too much distinct text, or a big-endian machine).
+   */
+  write(cap: number): boolean {
+    this.drop(cap);
+    const n = this.st.count.get(cap) as number;
+    if (!LITTLE_ENDIAN || n > MAX_ORDERED_CALLS) return false;
+    const cols = new CallColumns(n);
+    this.collecting = cols;
+    try {
+      this.st.collect.get(cap);
+    } finally {
+      this.collecting = undefined;
+    }
+    if (cols.full || cols.size !== n) return false;
+    const { facets: f, order } = cols.build();
+    this.st.facets.run(
+      cap,
+      blob(f.ids),
+      JSON.stringify(f.kind.values),
+      codesBlob(f.kind),
+      JSON.stringify(f.state.values),
+      codesBlob(f.state),
+      JSON.stringify(f.methods.values),
+      codesBlob(f.methods),
+      blob(f.findings),
+    );
+    for (const key of CALL_SORT_KEYS) {
+      const o = order(key);
+      this.st.order.run(cap, key, blob(o.positions), blob(o.ties), o.nulls);
+    }
+    return true;
+  }
+
+  /** Deletes what capture `cap` has stored, and forgets what is kept of it. */
+  drop(cap: number): void {
+    this.st.dropFacets.run(cap);
+    this.st.dropOrders.run(cap);
+    this.forget(cap);
+  }
+
+  /** Forgets what is kept in memory of capture `cap`. */
+  forget(cap: number): void {
+    this.kept.delete(cap);
+  }
+
+  /**
+   * The total and page ids of a query without `q` on ready capture `cap`
+   * analysed at `stamp`, or undefined when it has no stored orders.
+   */
+  page(cap: number, stamp: string | null, query: CallQuery): { total: number; ids: number[] } | undefined {
+    if (!LITTLE_ENDIAN) return undefined;
+    const f = this.facets(cap, stamp);
+    const o = f && this.order(cap, query.sort ?? 'start', f.ids.length);
+    return o && orderedPage(f!, o, query);
+  }
+
+  private facets(cap: number, stamp: string | null): CallFacets | undefined {
+    const k = this.kept.get(cap);
+    if (k !== undefined && k.stamp === stamp) {
+      this.kept.delete(cap);
+      this.kept.set(cap, k);
+      return k.facets;
+    }
+    const r = this.st.readFacets.get(cap) as FacetsRow | undefined;
+    if (r === undefined) return undefined;
+    const n = r.ids.byteLength / 4;
+    const ids = int32s(r.ids, n);
+    const kind = readCodes(r.kind, n, r.kinds);
+    const state = readCodes(r.state, n, r.states);
+    const methods = readCodes(r.method, n, r.methods);
+    if (!ids || !kind || !state || !methods || r.findings.byteLength !== n) return undefined;
+    const facets: CallFacets = { ids, kind, state, methods, findings: Uint8Array.from(r.findings) };
+    this.kept.set(cap, { stamp, facets });
+    if (this.kept.size > KEPT_FACETS) this.kept.delete(this.kept.keys().next().value!);
+    return facets;
+  }
+
+  private order(cap: number, key: CallSortKey, n: number): SortOrder | undefined {
+    const r = this.st.readOrder.get(cap, key) as
+      | { positions: Buffer; ties: Buffer; nulls: number }
+      | undefined;
+    if (r === undefined || r.ties.byteLength !== (n + 7) >> 3 || r.nulls < 0 || r.nulls > n) return undefined;
+    const positions = int32s(r.positions, n);
+    if (positions === undefined) return undefined;
+    for (const p of positions) if (p < 0 || p >= n) return undefined;
+    return { positions, ties: Uint8Array.from(r.ties), nulls: r.nulls };
+  }
+}
