@@ -306,22 +306,21 @@ function orderByRank(rank: Int32Array, nullRank: number): SortOrder {
   return { positions, ties, nulls };
 }
 
-const isTie = (ties: Uint8Array, i: number): boolean => (ties[i >> 3] & (1 << (i & 7))) !== 0;
-
 /** The positions in descending order: groups of equal values last to first, each in id order, then the nulls. */
 export function descending(o: SortOrder): Int32Array {
-  const n = o.positions.length;
+  const { positions, ties, nulls } = o;
+  const n = positions.length;
   const out = new Int32Array(n);
   let k = 0;
-  let end = n - o.nulls;
+  let end = n - nulls;
   while (end > 0) {
     let begin = end - 1;
-    while (begin > 0 && isTie(o.ties, begin)) begin--;
-    out.set(o.positions.subarray(begin, end), k);
+    while (begin > 0 && (ties[begin >> 3] & (1 << (begin & 7))) !== 0) begin--;
+    out.set(positions.subarray(begin, end), k);
     k += end - begin;
     end = begin;
   }
-  out.set(o.positions.subarray(n - o.nulls), k);
+  out.set(positions.subarray(n - nulls), k);
   return out;
 }
 
@@ -338,24 +337,32 @@ function passingCodes(c: Coded, f: ListFilter, match: (value: string, x: string)
 
 /** 1 for each position the query's filters (other than `q`) keep; null when it has none. */
 export function filterMask(f: CallFacets, query: CallQuery): Uint8Array | null {
+  const n = f.ids.length;
   let mask: Uint8Array | null = null;
-  const keep = (test: (p: number) => boolean) => {
-    if (mask === null) mask = new Uint8Array(f.ids.length).fill(1);
-    for (let p = 0; p < mask.length; p++) if (mask[p] === 1 && !test(p)) mask[p] = 0;
-  };
-  const byCode = (c: Coded, filter: ListFilter | undefined, match: (v: string, x: string) => boolean) => {
-    if (filter === undefined) return;
-    const pass = passingCodes(c, filter, match);
-    keep((p) => c.codes[p] >= 0 && pass[c.codes[p]] === 1);
+  /** Clears the positions whose value (`values[p]`) is not 1 in `pass`. */
+  const keep = (values: Int32Array | Uint8Array, pass: Uint8Array) => {
+    const m = mask ?? new Uint8Array(n).fill(1);
+    for (let p = 0; p < n; p++) if (pass[values[p]] !== 1) m[p] = 0;
+    mask = m;
   };
   // As the SQL: kind and state `IN`/`NOT IN` on the stored (lower-case) values, methods by `instr`.
-  byCode(f.kind, query.kind, (v, x) => v === x);
-  byCode(f.state, query.state, (v, x) => v === x);
-  byCode(f.methods, query.method, (v, x) => v.includes(methodToken(x)));
-  if (query.hasFindings !== undefined) {
-    const want = query.hasFindings ? 1 : 0;
-    keep((p) => f.findings[p] === want);
-  }
+  if (query.kind !== undefined)
+    keep(
+      f.kind.codes,
+      passingCodes(f.kind, query.kind, (v, x) => v === x),
+    );
+  if (query.state !== undefined)
+    keep(
+      f.state.codes,
+      passingCodes(f.state, query.state, (v, x) => v === x),
+    );
+  if (query.method !== undefined)
+    keep(
+      f.methods.codes,
+      passingCodes(f.methods, query.method, (v, x) => v.includes(methodToken(x))),
+    );
+  if (query.hasFindings !== undefined)
+    keep(f.findings, Uint8Array.of(query.hasFindings ? 0 : 1, query.hasFindings ? 1 : 0));
   return mask;
 }
 

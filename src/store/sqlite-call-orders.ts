@@ -31,8 +31,12 @@ import { CALL_SORT_KEYS, type CallQuery, type CallSortKey } from './call-query.j
 /** Captures with more calls are not sorted ahead: what the writer thread holds while it sorts is bounded. */
 export const MAX_ORDERED_CALLS = 500_000;
 
-/** Captures whose facets are kept in memory (~10 bytes a call). */
-const KEPT_FACETS = 4;
+/**
+ * What is kept in memory of the captures last listed, in calls: their facets
+ * (~10 bytes a call) and the orders read (~4 bytes a call each). Past it the
+ * least recently listed captures are forgotten (default: 40 MB at most).
+ */
+export const KEPT_CALLS = 4_000_000;
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -60,10 +64,21 @@ function readCodes(b: Buffer, count: number, valuesJson: string): Coded | undefi
   if (b.byteLength !== count * width) return undefined;
   const copy = new Uint8Array(b.byteLength);
   copy.set(b);
-  const raw = width === 1 ? copy : width === 2 ? new Uint16Array(copy.buffer) : new Int32Array(copy.buffer);
-  const codes = Int32Array.from(raw);
-  for (const c of codes) if (c < 0 || c >= values.length) return undefined;
+  const codes =
+    width === 1
+      ? new Int32Array(copy)
+      : width === 2
+        ? new Int32Array(new Uint16Array(copy.buffer))
+        : new Int32Array(copy.buffer);
+  for (let i = 0; i < count; i++) if (codes[i] < 0 || codes[i] >= values.length) return undefined;
   return { values: values as string[], codes };
+}
+
+interface Kept {
+  stamp: string | null;
+  facets: CallFacets;
+  /** The orders read so far. */
+  orders: Map<CallSortKey, SortOrder>;
 }
 
 interface FacetsRow {
@@ -80,8 +95,10 @@ interface FacetsRow {
 export class SqliteCallOrders {
   private collecting: CallColumns | undefined;
   private readonly st;
-  /** Facets of recent captures, by capture number, least recently used first; `stamp`: its analysed_at. */
-  private readonly kept = new Map<number, { stamp: string | null; facets: CallFacets }>();
+  /** What is read of recent captures, by capture number, least recently used first; `stamp`: its analysed_at. */
+  private readonly kept = new Map<number, Kept>();
+  /** Calls of the facets and orders kept (a capture's calls count once for its facets, once per order). */
+  private keptCalls = 0;
 
   constructor(db: Database.Database) {
     db.aggregate('sipscope_call_columns', {
@@ -156,7 +173,15 @@ export class SqliteCallOrders {
 
   /** Forgets what is kept in memory of capture `cap`. */
   forget(cap: number): void {
+    const k = this.kept.get(cap);
+    if (k === undefined) return;
     this.kept.delete(cap);
+    this.keptCalls -= k.facets.ids.length * (1 + k.orders.size);
+  }
+
+  /** Calls held in memory (for tests). */
+  get heldCalls(): number {
+    return this.keptCalls;
   }
 
   /**
@@ -165,18 +190,46 @@ export class SqliteCallOrders {
    */
   page(cap: number, stamp: string | null, query: CallQuery): { total: number; ids: number[] } | undefined {
     if (!LITTLE_ENDIAN) return undefined;
-    const f = this.facets(cap, stamp);
-    const o = f && this.order(cap, query.sort ?? 'start', f.ids.length);
-    return o && orderedPage(f!, o, query);
+    const k = this.read(cap, stamp);
+    if (k === undefined) return undefined;
+    const key = query.sort ?? 'start';
+    let o = k.orders.get(key);
+    if (o === undefined) {
+      o = this.order(cap, key, k.facets.ids.length);
+      if (o === undefined) return undefined;
+      k.orders.set(key, o);
+      this.keptCalls += o.positions.length;
+      this.trim();
+    }
+    return orderedPage(k.facets, o, query);
   }
 
-  private facets(cap: number, stamp: string | null): CallFacets | undefined {
+  /** What is kept of capture `cap` as analysed at `stamp`, its facets read when it is not. */
+  private read(cap: number, stamp: string | null): Kept | undefined {
     const k = this.kept.get(cap);
     if (k !== undefined && k.stamp === stamp) {
       this.kept.delete(cap);
       this.kept.set(cap, k);
-      return k.facets;
+      return k;
     }
+    this.forget(cap);
+    const facets = this.facets(cap);
+    if (facets === undefined) return undefined;
+    const fresh: Kept = { stamp, facets, orders: new Map() };
+    this.kept.set(cap, fresh);
+    this.keptCalls += facets.ids.length;
+    return fresh;
+  }
+
+  /** Forgets the least recently listed captures past KEPT_CALLS, never the last one. */
+  private trim(): void {
+    for (const cap of this.kept.keys()) {
+      if (this.keptCalls <= KEPT_CALLS || this.kept.size <= 1) break;
+      this.forget(cap);
+    }
+  }
+
+  private facets(cap: number): CallFacets | undefined {
     const r = this.st.readFacets.get(cap) as FacetsRow | undefined;
     if (r === undefined) return undefined;
     const n = r.ids.byteLength / 4;
@@ -185,10 +238,9 @@ export class SqliteCallOrders {
     const state = readCodes(r.state, n, r.states);
     const methods = readCodes(r.method, n, r.methods);
     if (!ids || !kind || !state || !methods || r.findings.byteLength !== n) return undefined;
-    const facets: CallFacets = { ids, kind, state, methods, findings: Uint8Array.from(r.findings) };
-    this.kept.set(cap, { stamp, facets });
-    if (this.kept.size > KEPT_FACETS) this.kept.delete(this.kept.keys().next().value!);
-    return facets;
+    const findings = new Uint8Array(r.findings);
+    for (let i = 0; i < n; i++) if (findings[i] > 1) return undefined;
+    return { ids, kind, state, methods, findings };
   }
 
   private order(cap: number, key: CallSortKey, n: number): SortOrder | undefined {
@@ -198,7 +250,7 @@ export class SqliteCallOrders {
     if (r === undefined || r.ties.byteLength !== (n + 7) >> 3 || r.nulls < 0 || r.nulls > n) return undefined;
     const positions = int32s(r.positions, n);
     if (positions === undefined) return undefined;
-    for (const p of positions) if (p < 0 || p >= n) return undefined;
-    return { positions, ties: Uint8Array.from(r.ties), nulls: r.nulls };
+    for (let i = 0; i < n; i++) if (positions[i] < 0 || positions[i] >= n) return undefined;
+    return { positions, ties: new Uint8Array(r.ties), nulls: r.nulls };
   }
 }
