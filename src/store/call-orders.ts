@@ -69,8 +69,12 @@ const NUMBER_KEYS = ['start', 'durationMs', 'pddMs', 'setupMs', 'messages', 'fin
 type TextKey = (typeof TEXT_KEYS)[number];
 type NumberKey = (typeof NUMBER_KEYS)[number];
 
-/** Distinct strings kept, in characters over all text columns, before the builder gives up. */
-export const MAX_DISTINCT_TEXT = 8_000_000;
+/**
+ * What the builder holds of distinct strings over all text columns before it
+ * gives up (From and To can be different in every call): their number and
+ * their characters. ~40 MB at most with the Map that finds them.
+ */
+export const DISTINCT_TEXT_LIMITS = { strings: 400_000, chars: 8_000_000 };
 
 class Dictionary {
   readonly values: string[] = [];
@@ -91,18 +95,22 @@ class Dictionary {
 /**
  * Collects the list columns of a capture's calls, in any order, into typed
  * arrays sized for `capacity` calls; `build` sorts them. Gives up (`full`)
- * past `capacity` calls or MAX_DISTINCT_TEXT characters of distinct strings.
+ * past `capacity` calls or the limits of distinct strings.
  */
 export class CallColumns {
   private n = 0;
-  private text = 0;
+  private strings = 0;
+  private chars = 0;
   private overflow = false;
   private readonly ids: Int32Array;
   private readonly dicts = {} as Record<TextKey, Dictionary>;
   private readonly codes = {} as Record<TextKey, Int32Array>;
   private readonly numbers = {} as Record<NumberKey, Float64Array>;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly limits = DISTINCT_TEXT_LIMITS,
+  ) {
     this.ids = new Int32Array(capacity);
     for (const k of TEXT_KEYS) {
       this.dicts[k] = new Dictionary();
@@ -133,7 +141,7 @@ export class CallColumns {
     this.setText('from', p, v[4]);
     this.setText('to', p, v[5]);
     this.setText('methods', p, v[11]);
-    if (this.text > MAX_DISTINCT_TEXT) this.overflow = true;
+    if (this.strings > this.limits.strings || this.chars > this.limits.chars) this.overflow = true;
     const x = this.numbers;
     // NaN stands for null: SQLite stores a NaN as NULL, so no value is NaN.
     x.start[p] = v[3] ?? Number.NaN;
@@ -148,7 +156,10 @@ export class CallColumns {
     const d = this.dicts[k];
     const before = d.values.length;
     this.codes[k][p] = d.code(s);
-    if (d.values.length > before) this.text += s!.length;
+    if (d.values.length > before) {
+      this.strings++;
+      this.chars += s!.length;
+    }
   }
 
   /** The facets and a way to build each sort key's order; the positions are put in id order first. */

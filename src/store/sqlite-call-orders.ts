@@ -100,7 +100,11 @@ export class SqliteCallOrders {
   /** Calls of the facets and orders kept (a capture's calls count once for its facets, once per order). */
   private keptCalls = 0;
 
-  constructor(db: Database.Database) {
+  /** `keptCalls`: what is kept in memory, in calls (KEPT_CALLS). */
+  constructor(
+    db: Database.Database,
+    private readonly keptBudget = KEPT_CALLS,
+  ) {
     db.aggregate('sipscope_call_columns', {
       start: null,
       varargs: true,
@@ -221,10 +225,10 @@ export class SqliteCallOrders {
     return fresh;
   }
 
-  /** Forgets the least recently listed captures past KEPT_CALLS, never the last one. */
+  /** Forgets the least recently listed captures past the budget, never the last one. */
   private trim(): void {
     for (const cap of this.kept.keys()) {
-      if (this.keptCalls <= KEPT_CALLS || this.kept.size <= 1) break;
+      if (this.keptCalls <= this.keptBudget || this.kept.size <= 1) break;
       this.forget(cap);
     }
   }

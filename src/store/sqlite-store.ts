@@ -75,9 +75,10 @@ export interface SqliteStoreOptions {
   /**
    * Answer the call list of ready captures from the orders their analysis
    * stored (sqlite-call-orders.ts; default true). False: by SQL, as for a
-   * capture of an older database (tests compare the two).
+   * capture of an older database (tests compare the two). `keptCalls`: what
+   * is kept of them in memory, in calls (default KEPT_CALLS).
    */
-  sortedAhead?: boolean;
+  sortedAhead?: boolean | { keptCalls: number };
 }
 
 /** Ready captures whose statistics view is kept (a few KB each). */
@@ -146,8 +147,9 @@ export class SqliteStore implements Store, WriterHost {
     if (opts.walAutocheckpoint !== undefined)
       this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(opts.walAutocheckpoint))}`);
     registerSearchFunction(this.db);
-    this.sorted = new SqliteCallOrders(this.db);
-    this.sortedAhead = opts.sortedAhead ?? true;
+    const sorted = opts.sortedAhead ?? true;
+    this.sorted = new SqliteCallOrders(this.db, typeof sorted === 'object' ? sorted.keptCalls : undefined);
+    this.sortedAhead = sorted !== false;
     this.wst = prepareWriterStatements(this.db);
     this.counts = new SqliteCounts(this.db);
     const db = this.db;
@@ -339,6 +341,11 @@ export class SqliteStore implements Store, WriterHost {
   /** Calls held in cached call-list orders (call-order-cache.ts), for tests. */
   get cachedOrderCalls(): number {
     return this.orders?.size ?? 0;
+  }
+
+  /** Calls held of the call lists sorted ahead (sqlite-call-orders.ts), for tests. */
+  get sortedAheadCalls(): number {
+    return this.sorted.heldCalls;
   }
 
   async queryCalls(captureId: string, query: CallQuery): Promise<CallPage | undefined> {

@@ -163,6 +163,27 @@ describe('deep pages from a cached order', () => {
     ids.cached[0] = await load(cached, join(dir, 'mixed.pcap'));
   });
 
+  it('keep what they read of the sorted-ahead lists within a budget of calls, the last capture listed always', async () => {
+    const store = openSqliteStore({ file: join(dir, 'kept.db'), sortedAhead: { keptCalls: 25 } });
+    const file = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
+    const [a, b] = [await load(store, file), await load(store, file)];
+    const byStart = { sort: 'start' as const, offset: 2, limit: 3 };
+    const want = await plain.queryCalls(ids.plain[1], byStart);
+    expect(await store.queryCalls(a, byStart)).toEqual(want);
+    // Its facets and one order: 10 calls each.
+    expect(store.sortedAheadCalls).toBe(20);
+    await store.queryCalls(a, { sort: 'durationMs', order: 'desc' });
+    expect(store.sortedAheadCalls).toBe(30);
+    // Another capture: the first is forgotten to keep within 25, the last one is kept past it.
+    expect(await store.queryCalls(b, byStart)).toEqual(want);
+    expect(store.sortedAheadCalls).toBe(20);
+    expect(await store.queryCalls(a, byStart)).toEqual(want);
+    expect(store.sortedAheadCalls).toBe(20);
+    await store.deleteCapture(a);
+    expect(store.sortedAheadCalls).toBe(0);
+    await store.close();
+  });
+
   it('only for a capture whose calls cannot change: not while it is analysed or live', async () => {
     const store = openSqliteStore({
       file: join(dir, 'states.db'),

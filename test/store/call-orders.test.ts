@@ -157,7 +157,7 @@ describe('call lists sorted ahead', () => {
     expect(sorted.indexOf('sip:📞@x')).toBeGreaterThan(sorted.indexOf('sip:\uff21@x'));
   });
 
-  it('gives up past its capacity or on an id that is not an integer, instead of sorting part of the calls', () => {
+  it('gives up past its capacity, its distinct strings or on an id that is not an integer, instead of sorting part of the calls', () => {
     const row = (id: number): CallColumnValues => [id, 'call', 'completed', 1, 'a', 'b', 1, 1, 1, 1, 0, ','];
     const cols = new CallColumns(2);
     cols.add(row(1));
@@ -169,5 +169,30 @@ describe('call lists sorted ahead', () => {
     const bad = new CallColumns(2);
     bad.add(row(1.5));
     expect(bad.full).toBe(true);
+    // Distinct strings are bounded (From and To can differ in every call): by number and by length.
+    const texts = (from: string, to: string, id: number): CallColumnValues => [
+      id,
+      'call',
+      'completed',
+      1,
+      from,
+      to,
+      1,
+      1,
+      1,
+      1,
+      0,
+      ',',
+    ];
+    const many = new CallColumns(10, { strings: 6, chars: 1000 });
+    many.add(texts('a', 'b', 1));
+    expect(many.full).toBe(false);
+    many.add(texts('c', 'd', 2));
+    expect(many.full).toBe(true);
+    const long = new CallColumns(10, { strings: 100, chars: 20 });
+    long.add(texts('x'.repeat(5), 'y', 1));
+    expect(long.full).toBe(false);
+    long.add(texts('z'.repeat(10), 'y', 2));
+    expect(long.full).toBe(true);
   });
 });
