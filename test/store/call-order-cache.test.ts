@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/store/analyze-to-store.js';
 import { CallOrderCache } from '../../src/store/call-order-cache.js';
-import { CALL_SORT_KEYS, type CallQuery } from '../../src/store/call-query.js';
+import type { CallQuery } from '../../src/store/call-query.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
+import { queryGrid } from './query-grid.js';
 import { SAMPLES_DIR } from './store-suite.js';
 
 describe('CallOrderCache', () => {
@@ -124,24 +125,15 @@ const QUERIES: CallQuery[] = [
 describe('deep pages from a cached order', () => {
   it('give the totals and pages of LIMIT/OFFSET for every sort, direction, filter, search and offset (and so do cached counts and stored orders)', async () => {
     let pages = 0;
+    const offsets = '0:5 3:4 7:100 40:10 1000:10';
     for (let k = 0; k < ids.cached.length; k++)
-      for (const base of QUERIES)
-        for (const sort of CALL_SORT_KEYS)
-          for (const order of ['asc', 'desc'] as const)
-            for (const [offset, limit] of [
-              [0, 5],
-              [3, 4],
-              [7, 100],
-              [40, 10],
-              [1000, 10],
-            ]) {
-              const query = { ...base, sort, order, offset, limit };
-              const want = await plain.queryCalls(ids.plain[k], query);
-              expect(await cached.queryCalls(ids.cached[k], query)).toEqual(want);
-              expect(await counted.queryCalls(ids.counted[k], query)).toEqual(want);
-              expect(await sorted.queryCalls(ids.sorted[k], query)).toEqual(want);
-              if ((want?.calls.length ?? 0) > 0) pages++;
-            }
+      for (const query of queryGrid(QUERIES, offsets)) {
+        const want = await plain.queryCalls(ids.plain[k], query);
+        expect(await cached.queryCalls(ids.cached[k], query)).toEqual(want);
+        expect(await counted.queryCalls(ids.counted[k], query)).toEqual(want);
+        expect(await sorted.queryCalls(ids.sorted[k], query)).toEqual(want);
+        if ((want?.calls.length ?? 0) > 0) pages++;
+      }
     expect(pages).toBeGreaterThan(500);
     expect(cached.cachedOrderCalls).toBeGreaterThan(0);
     expect(counted.cachedOrderCalls).toBe(0);

@@ -16,6 +16,7 @@ import {
 } from '../../src/store/call-orders.js';
 import { CALL_SORT_KEYS, type CallQuery, listFilter } from '../../src/store/call-query.js';
 import { callListSql } from '../../src/store/sqlite-call-list.js';
+import { queryGrid } from './query-grid.js';
 
 /** A small deterministic generator (mulberry32). */
 function random(seed: number): () => number {
@@ -93,30 +94,21 @@ describe('call lists sorted ahead', () => {
       const cols = new CallColumns(rows.length);
       for (const row of rows) cols.add(row);
       const { facets, order } = cols.build();
+      const orders = new Map(CALL_SORT_KEYS.map((k) => [k, order(k)]));
       let compared = 0;
-      for (const sort of CALL_SORT_KEYS) {
-        const o = order(sort);
-        for (const dir of ['asc', 'desc'] as const)
-          for (const filter of FILTERS)
-            for (const [offset, limit] of [
-              [0, 1000],
-              [0, 7],
-              [37, 20],
-              [290, 50],
-            ]) {
-              const query: CallQuery = { ...filter, sort, order: dir, offset, limit };
-              const sql = callListSql(1, query);
-              const want = db
-                .prepare(`SELECT c.id ${sql.where} ${sql.orderBy} LIMIT ? OFFSET ?`)
-                .pluck()
-                .all(...sql.params, limit, offset);
-              const total = db
-                .prepare(`SELECT count(*) ${sql.where}`)
-                .pluck()
-                .get(...sql.params);
-              expect(orderedPage(facets, o, query)).toEqual({ total, ids: want });
-              compared++;
-            }
+      const pages = '0:1000 0:7 37:20 290:50';
+      for (const query of queryGrid(FILTERS, pages)) {
+        const sql = callListSql(1, query);
+        const want = db
+          .prepare(`SELECT c.id ${sql.where} ${sql.orderBy} LIMIT ? OFFSET ?`)
+          .pluck()
+          .all(...sql.params, query.limit, query.offset);
+        const total = db
+          .prepare(`SELECT count(*) ${sql.where}`)
+          .pluck()
+          .get(...sql.params);
+        expect(orderedPage(facets, orders.get(query.sort!)!, query)).toEqual({ total, ids: want });
+        compared++;
       }
       expect(compared).toBe(CALL_SORT_KEYS.length * 2 * FILTERS.length * 4);
       db.close();
