@@ -39,6 +39,19 @@ export interface CallFacets {
   findings: Uint8Array;
 }
 
+/** Facets as read for one query: the ids, and the columns its filters look at (`facetsFor`). */
+export type SomeFacets = Pick<CallFacets, 'ids'> & Partial<CallFacets>;
+
+/** The facets a query's filters read. */
+export function facetsFor(query: CallQuery): Array<'kind' | 'state' | 'methods' | 'findings'> {
+  const out: Array<'kind' | 'state' | 'methods' | 'findings'> = [];
+  if (query.kind !== undefined) out.push('kind');
+  if (query.state !== undefined) out.push('state');
+  if (query.method !== undefined) out.push('methods');
+  if (query.hasFindings !== undefined) out.push('findings');
+  return out;
+}
+
 /** The positions in one sort key's ascending order. */
 export interface SortOrder {
   positions: Int32Array;
@@ -347,49 +360,56 @@ function passingCodes(c: Coded, f: ListFilter, match: (value: string, x: string)
 }
 
 /** 1 for each position the query's filters (other than `q`) keep; null when it has none. */
-export function filterMask(f: CallFacets, query: CallQuery): Uint8Array | null {
+export function filterMask(f: SomeFacets, query: CallQuery): Uint8Array | null {
   const n = f.ids.length;
   let mask: Uint8Array | null = null;
-  /** Clears the positions whose value (`values[p]`) is not 1 in `pass`. */
+  /** Clears the positions whose value (`values[p]`) is not 1 in `pass`: a code out of range passes nothing. */
   const keep = (values: Int32Array | Uint8Array, pass: Uint8Array) => {
     const m = mask ?? new Uint8Array(n).fill(1);
     for (let p = 0; p < n; p++) if (pass[values[p]] !== 1) m[p] = 0;
     mask = m;
   };
   // As the SQL: kind and state `IN`/`NOT IN` on the stored (lower-case) values, methods by `instr`.
-  if (query.kind !== undefined)
-    keep(
-      f.kind.codes,
-      passingCodes(f.kind, query.kind, (v, x) => v === x),
-    );
-  if (query.state !== undefined)
-    keep(
-      f.state.codes,
-      passingCodes(f.state, query.state, (v, x) => v === x),
-    );
+  const { kind, state, methods, findings } = f;
+  const same = (v: string, x: string) => v === x;
+  if (query.kind !== undefined) keep(kind!.codes, passingCodes(kind!, query.kind, same));
+  if (query.state !== undefined) keep(state!.codes, passingCodes(state!, query.state, same));
   if (query.method !== undefined)
     keep(
-      f.methods.codes,
-      passingCodes(f.methods, query.method, (v, x) => v.includes(methodToken(x))),
+      methods!.codes,
+      passingCodes(methods!, query.method, (v, x) => v.includes(methodToken(x))),
     );
   if (query.hasFindings !== undefined)
-    keep(f.findings, Uint8Array.of(query.hasFindings ? 0 : 1, query.hasFindings ? 1 : 0));
+    keep(findings!, Uint8Array.of(query.hasFindings ? 0 : 1, query.hasFindings ? 1 : 0));
   return mask;
 }
 
-/** The number of calls the query's filters keep and the ids of its page, walking `o`. The query has no `q`. */
-export function orderedPage(f: CallFacets, o: SortOrder, query: CallQuery): { total: number; ids: number[] } {
+/**
+ * The number of calls the query's filters keep and the ids of its page,
+ * walking `o` (the query has no `q`); undefined when `o` holds a position
+ * out of range (a damaged row).
+ */
+export function orderedPage(
+  f: SomeFacets,
+  o: SortOrder,
+  query: CallQuery,
+): { total: number; ids: number[] } | undefined {
   const { offset, limit } = pageOf(query);
+  const n = f.ids.length;
   const seq = query.order === 'desc' ? descending(o) : o.positions;
   const mask = filterMask(f, query);
   const ids: number[] = [];
   if (mask === null) {
-    for (const p of seq.subarray(offset, offset + limit)) ids.push(f.ids[p]);
+    for (const p of seq.subarray(offset, offset + limit)) {
+      if (!(p >= 0 && p < n)) return undefined;
+      ids.push(f.ids[p]);
+    }
     return { total: seq.length, ids };
   }
   let total = 0;
   for (let i = 0; i < seq.length; i++) {
     const p = seq[i];
+    if (!(p >= 0 && p < n)) return undefined;
     if (mask[p] === 0) continue;
     if (total >= offset && ids.length < limit) ids.push(f.ids[p]);
     total++;

@@ -21,9 +21,10 @@ import type Database from 'better-sqlite3';
 import {
   CallColumns,
   type CallColumnValues,
-  type CallFacets,
   type Coded,
+  facetsFor,
   orderedPage,
+  type SomeFacets,
   type SortOrder,
 } from './call-orders.js';
 import { CALL_SORT_KEYS, type CallQuery, type CallSortKey } from './call-query.js';
@@ -70,26 +71,25 @@ function readCodes(b: Buffer, count: number, valuesJson: string): Coded | undefi
       : width === 2
         ? new Int32Array(new Uint16Array(copy.buffer))
         : new Int32Array(copy.buffer);
-  for (let i = 0; i < count; i++) if (codes[i] < 0 || codes[i] >= values.length) return undefined;
+  for (let i = 0; i < count; i++) if (codes[i] >= values.length) return undefined;
   return { values: values as string[], codes };
 }
 
+/** The facet columns, each as its values' JSON and its codes. */
+const CODED = {
+  kind: ['kinds', 'kind'],
+  state: ['states', 'state'],
+  methods: ['methods', 'method'],
+} as const;
+
 interface Kept {
   stamp: string | null;
-  facets: CallFacets;
+  /** The ids, and the other facets as queries needed them. */
+  facets: SomeFacets;
   /** The orders read so far. */
   orders: Map<CallSortKey, SortOrder>;
-}
-
-interface FacetsRow {
-  ids: Buffer;
-  kinds: string;
-  kind: Buffer;
-  states: string;
-  state: Buffer;
-  methods: string;
-  method: Buffer;
-  findings: Buffer;
+  /** Calls counted against the budget: once for each facet and order held. */
+  held: number;
 }
 
 export class SqliteCallOrders {
@@ -125,7 +125,14 @@ export class SqliteCallOrders {
       order: db.prepare(
         'INSERT OR REPLACE INTO call_orders (cap, sort, positions, ties, nulls) VALUES (?, ?, ?, ?, ?)',
       ),
-      readFacets: db.prepare('SELECT * FROM call_facets WHERE cap = ?'),
+      readIds: db.prepare('SELECT ids FROM call_facets WHERE cap = ?').pluck(),
+      readCoded: Object.fromEntries(
+        Object.entries(CODED).map(([k, [values, codes]]) => [
+          k,
+          db.prepare(`SELECT ${values} AS v, ${codes} AS c FROM call_facets WHERE cap = ?`),
+        ]),
+      ) as Record<keyof typeof CODED, Database.Statement>,
+      readFindings: db.prepare('SELECT findings FROM call_facets WHERE cap = ?').pluck(),
       readOrder: db.prepare('SELECT positions, ties, nulls FROM call_orders WHERE cap = ? AND sort = ?'),
       dropFacets: db.prepare('DELETE FROM call_facets WHERE cap = ?'),
       dropOrders: db.prepare('DELETE FROM call_orders WHERE cap = ?'),
@@ -180,7 +187,7 @@ export class SqliteCallOrders {
     const k = this.kept.get(cap);
     if (k === undefined) return;
     this.kept.delete(cap);
-    this.keptCalls -= k.facets.ids.length * (1 + k.orders.size);
+    this.keptCalls -= k.held;
   }
 
   /** Calls held in memory (for tests). */
@@ -190,25 +197,43 @@ export class SqliteCallOrders {
 
   /**
    * The total and page ids of a query without `q` on ready capture `cap`
-   * analysed at `stamp`, or undefined when it has no stored orders.
+   * analysed at `stamp`, or undefined when it has no stored orders. Reads
+   * what the query needs that is not kept: the ids, its filters' facets and
+   * its sort key's order.
    */
   page(cap: number, stamp: string | null, query: CallQuery): { total: number; ids: number[] } | undefined {
     if (!LITTLE_ENDIAN) return undefined;
     const k = this.read(cap, stamp);
     if (k === undefined) return undefined;
+    const n = k.facets.ids.length;
+    for (const name of facetsFor(query)) {
+      if (k.facets[name] !== undefined) continue;
+      if (name === 'findings') {
+        const b = this.st.readFindings.get(cap) as Buffer | undefined;
+        if (b === undefined || b.byteLength !== n) return undefined;
+        const findings = new Uint8Array(b);
+        for (let i = 0; i < n; i++) if (findings[i] > 1) return undefined;
+        k.facets.findings = findings;
+      } else {
+        const r = this.st.readCoded[name].get(cap) as { v: string; c: Buffer } | undefined;
+        const coded = r && readCodes(r.c, n, r.v);
+        if (coded === undefined) return undefined;
+        k.facets[name] = coded;
+      }
+      this.hold(k, n);
+    }
     const key = query.sort ?? 'start';
     let o = k.orders.get(key);
     if (o === undefined) {
-      o = this.order(cap, key, k.facets.ids.length);
+      o = this.order(cap, key, n);
       if (o === undefined) return undefined;
       k.orders.set(key, o);
-      this.keptCalls += o.positions.length;
-      this.trim();
+      this.hold(k, n);
     }
     return orderedPage(k.facets, o, query);
   }
 
-  /** What is kept of capture `cap` as analysed at `stamp`, its facets read when it is not. */
+  /** What is kept of capture `cap` as analysed at `stamp`; its ids read when it is not. */
   private read(cap: number, stamp: string | null): Kept | undefined {
     const k = this.kept.get(cap);
     if (k !== undefined && k.stamp === stamp) {
@@ -217,34 +242,23 @@ export class SqliteCallOrders {
       return k;
     }
     this.forget(cap);
-    const facets = this.facets(cap);
-    if (facets === undefined) return undefined;
-    const fresh: Kept = { stamp, facets, orders: new Map() };
+    const b = this.st.readIds.get(cap) as Buffer | undefined;
+    const ids = b && int32s(b, b.byteLength / 4);
+    if (ids === undefined) return undefined;
+    const fresh: Kept = { stamp, facets: { ids }, orders: new Map(), held: 0 };
     this.kept.set(cap, fresh);
-    this.keptCalls += facets.ids.length;
+    this.hold(fresh, ids.length);
     return fresh;
   }
 
-  /** Forgets the least recently listed captures past the budget, never the last one. */
-  private trim(): void {
+  /** Counts `calls` more held for `k`, then forgets the least recently listed captures past the budget, never the last one. */
+  private hold(k: Kept, calls: number): void {
+    k.held += calls;
+    this.keptCalls += calls;
     for (const cap of this.kept.keys()) {
       if (this.keptCalls <= this.keptBudget || this.kept.size <= 1) break;
       this.forget(cap);
     }
-  }
-
-  private facets(cap: number): CallFacets | undefined {
-    const r = this.st.readFacets.get(cap) as FacetsRow | undefined;
-    if (r === undefined) return undefined;
-    const n = r.ids.byteLength / 4;
-    const ids = int32s(r.ids, n);
-    const kind = readCodes(r.kind, n, r.kinds);
-    const state = readCodes(r.state, n, r.states);
-    const methods = readCodes(r.method, n, r.methods);
-    if (!ids || !kind || !state || !methods || r.findings.byteLength !== n) return undefined;
-    const findings = new Uint8Array(r.findings);
-    for (let i = 0; i < n; i++) if (findings[i] > 1) return undefined;
-    return { ids, kind, state, methods, findings };
   }
 
   private order(cap: number, key: CallSortKey, n: number): SortOrder | undefined {
@@ -252,9 +266,8 @@ export class SqliteCallOrders {
       | { positions: Buffer; ties: Buffer; nulls: number }
       | undefined;
     if (r === undefined || r.ties.byteLength !== (n + 7) >> 3 || r.nulls < 0 || r.nulls > n) return undefined;
+    // Each position is checked where the page reads it (call-orders.ts orderedPage).
     const positions = int32s(r.positions, n);
-    if (positions === undefined) return undefined;
-    for (let i = 0; i < n; i++) if (positions[i] < 0 || positions[i] >= n) return undefined;
-    return { positions, ties: new Uint8Array(r.ties), nulls: r.nulls };
+    return positions && { positions, ties: new Uint8Array(r.ties), nulls: r.nulls };
   }
 }

@@ -423,6 +423,35 @@ describe('SQLite store: persistence, versioned schema, disk', () => {
     await server.close();
   });
 
+  it('answers by SQL when a stored order or facet is damaged, not with a wrong page or a crash', async () => {
+    const file = dbFile();
+    const s = openSqliteStore({ file });
+    const id = await analysed(s, mixed);
+    const cap = Number(id.slice(1));
+    const queries: CallQuery[] = [
+      { sort: 'durationMs', order: 'desc', offset: 1, limit: 5 },
+      { sort: 'start', offset: 2, limit: 4 },
+      { kind: listFilter('call'), sort: 'pddMs' },
+      { hasFindings: true, sort: 'messages', order: 'desc' },
+    ];
+    const want = [];
+    for (const q of queries) want.push(await s.queryCalls(id, q));
+    const n = (await s.queryCalls(id, {}))!.total;
+    // Positions out of range, an order cut short, codes past their values, a finding flag of 7.
+    const set = (sql: string, ...v: unknown[]) => s.db.prepare(sql).run(...v, cap);
+    set(
+      "UPDATE call_orders SET positions = ? WHERE sort = 'durationMs' AND cap = ?",
+      Buffer.from(new Int32Array(n).fill(1e6).buffer),
+    );
+    set("UPDATE call_orders SET positions = x'00' WHERE sort = 'start' AND cap = ?");
+    set('UPDATE call_facets SET kind = ? WHERE cap = ?', Buffer.alloc(n, 200));
+    set('UPDATE call_facets SET findings = ? WHERE cap = ?', Buffer.alloc(n, 7));
+    await s.close();
+    const again = openSqliteStore({ file });
+    for (const [i, q] of queries.entries()) expect(await again.queryCalls(id, q)).toEqual(want[i]);
+    await again.close();
+  });
+
   it('refuses a database written by a newer sipscope instead of guessing', () => {
     const file = dbFile();
     const db = new Database(file);
