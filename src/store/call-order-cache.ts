@@ -17,6 +17,13 @@
  * filter), is kept per filter: a new page or a new sort of the same filter
  * skips it.
  *
+ * Since the writer sorts a capture's call list ahead when its analysis ends
+ * (call-orders.ts, sqlite-call-orders.ts: every sort key's order stored,
+ * a first deep page ~10-25 ms), this cache serves what that does not: pages
+ * with a search (`q`), and ready captures without stored orders (analysed
+ * by an older sipscope, a stopped live capture, more than
+ * MAX_ORDERED_CALLS calls).
+ *
  * Only for captures whose analysis is over (status ready): their calls never
  * change. Opening a writer on a capture or deleting it forgets its lists
  * (capture numbers can be reused).
