@@ -4,9 +4,10 @@
  * that an analysis and its inserts run side by side on two cores instead of
  * one after the other.
  *
- * What crosses to the thread is cheap to copy: messages as flat parameter
- * arrays (sqlite-rows.ts `messageParams`), transactions, dialogs, calls and
- * RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
+ * What crosses to the thread is cheap to copy: messages packed
+ * (row-pack.ts: their parameters, sqlite-rows.ts `putMessage`, as
+ * transferred buffers and one string, not 26 values each to clone),
+ * transactions, dialogs, calls and RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
  * are unacknowledged: a slow disk holds the analysis back instead of
  * queueing the capture in memory. An error on the thread (the capture was
  * deleted, the disk is full) makes the next call reject with it.
@@ -15,8 +16,9 @@ import type { Worker } from 'node:worker_threads';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { startModuleWorker } from '../worker-start.js';
 import { rowJson } from './row-json.js';
+import { type PackedRows, RowPacker } from './row-pack.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
-import { messageParams } from './sqlite-rows.js';
+import { MESSAGE_COLUMNS, putMessage } from './sqlite-rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate, RecordKind } from './store.js';
 
 export interface WriterThreadOptions {
@@ -37,7 +39,8 @@ export const DEFAULT_IN_FLIGHT = 16;
 
 /** What the main side posts. */
 export type WriterOp =
-  | { op: 'messages'; items: unknown[][] }
+  /** sqlite-rows.ts `messageParams` of each message, packed (`cap` is set by the thread). */
+  | { op: 'messages'; packed: PackedRows }
   | { op: 'updates'; items: number[] }
   | { op: 'transactions' | 'dialogs'; items: ReadonlyArray<readonly [number, string]> }
   | { op: 'calls'; items: string[] }
@@ -76,6 +79,7 @@ class ThreadWriter implements CaptureWriter {
   private exited = false;
   private waiters: Array<() => void> = [];
   private readonly max: number;
+  private readonly messages = new RowPacker(MESSAGE_COLUMNS.length);
 
   constructor(
     private readonly worker: Worker,
@@ -131,11 +135,11 @@ class ThreadWriter implements CaptureWriter {
     if (this.ended) throw new Error(`capture ${this.captureId}: the writer has ended`);
   }
 
-  /** Posts one op; waits while too many are unacknowledged. */
-  private async post(op: WriterOp): Promise<void> {
+  /** Posts one op (its buffers in `transfer` are moved, not copied); waits while too many are unacknowledged. */
+  private async post(op: WriterOp, transfer?: ArrayBuffer[]): Promise<void> {
     this.check();
     this.inFlight++;
-    this.worker.postMessage(op);
+    this.worker.postMessage(op, transfer);
     while (this.inFlight >= this.max && this.error === undefined && !this.exited)
       await new Promise<void>((r) => this.waiters.push(r));
     this.check();
@@ -156,8 +160,11 @@ class ThreadWriter implements CaptureWriter {
     if (this.error !== undefined) throw this.error;
   }
 
-  addMessages(batch: readonly MessageInput[]): Promise<void> {
-    return this.post({ op: 'messages', items: batch.map((m) => messageParams(0, m)) });
+  async addMessages(batch: readonly MessageInput[]): Promise<void> {
+    const p = this.messages;
+    for (let i = 0; i < batch.length; i++) putMessage(p, 0, batch[i]);
+    const { packed, transfer } = p.take();
+    return this.post({ op: 'messages', packed }, transfer);
   }
 
   updateMessages(batch: readonly MessageUpdate[]): Promise<void> {
