@@ -296,9 +296,12 @@ async function analyse(
    * with SDP whose call is not final yet; `sdpCall`: the final call of the
    * latest of those whose call is (bounded, oldest out first); `waiting`:
    * finished streams whose setup's call is not final yet, by setup message.
+   * The two are id-indexed rings (PendingMessages, its call slot holding the
+   * final call, its dialog slot unused), not a Set and a Map: their churn of
+   * a delete and an insert per message with SDP cost ~1 s at 200,000 calls.
    */
-  const sdpPending = new Set<number>();
-  const sdpCall = new Map<number, number>();
+  const sdpPending = new PendingMessages();
+  const sdpCall = new PendingMessages();
   /** The ids in `sdpCall`, oldest at `sdpHead` once it is full. */
   const sdpOrder = new Float64Array(SDP_CALLS_KEPT).fill(-1);
   let sdpHead = 0;
@@ -309,10 +312,10 @@ async function analyse(
   };
   const media = new MediaTracker({
     onStream(st) {
-      const call = sdpCall.get(st.setup);
+      const call = sdpCall.call(st.setup);
       rules.onStream(st, call ?? pending.call(st.setup) ?? null);
       if (call !== undefined) streamOut(st, call);
-      else if (sdpPending.has(st.setup)) {
+      else if (sdpPending.call(st.setup) !== undefined) {
         const list = waiting.get(st.setup);
         if (list === undefined) waiting.set(st.setup, [st]);
         else list.push(st);
@@ -320,14 +323,89 @@ async function analyse(
     },
   });
 
+  /** callFinal's list of a one-dialog call's messages that arrived without a dialog (reused: usually one or two). */
+  const arrivedBare: number[] = [];
   const callFinal = (call: CallRecord, detail: CallFinalDetail): void => {
     for (const t of detail.transactions) rules.onTransactionFinal(t);
     for (const d of detail.dialogs) rules.onDialogFinal(d);
     rules.onCallFinal(call);
     // analyze-capture.ts assignFinal, for this call: the records are authoritative.
+    // No dialog (OPTIONS, REGISTER): each message keeps the dialog it arrived with (none).
+    const ds = detail.dialogs;
+    arrivedBare.length = 0;
+    const only = ds.length === 1 ? oneDialog(ds[0]) : null;
+    const dialogOf = ds.length === 0 || only !== null ? null : finalDialogs(ds);
+    for (const id of call.messages) {
+      const was = pending.call(id);
+      if (was === undefined) continue;
+      const kept = pending.dialog(id)!;
+      let dialog = arrivedDialog(kept);
+      if (dialogOf !== null) dialog = dialogOf.get(id) ?? dialog;
+      else if (dialog === NO_DIALOG && arrivedBare.includes(id)) dialog = only!.id;
+      if (was !== call.id || dialog !== writtenDialog(kept)) {
+        out.updates.push({ id, call: call.id, dialog: dialog === NO_DIALOG ? null : dialog });
+        updated++;
+      }
+      pending.delete(id);
+      if (sdpPending.call(id) !== undefined) {
+        sdpPending.delete(id);
+        sdpCall.set(id, call.id, NO_DIALOG);
+        // Oldest out first, from a ring of the ids in the order they came in.
+        if (sdpCall.size > SDP_CALLS_KEPT) sdpCall.delete(sdpOrder[sdpHead]);
+        sdpOrder[sdpHead] = id;
+        sdpHead = (sdpHead + 1) % SDP_CALLS_KEPT;
+        const list = waiting.get(id);
+        if (list !== undefined) {
+          waiting.delete(id);
+          for (const st of list) streamOut(st, call.id);
+        }
+      }
+    }
+    const answered: number[] = [];
+    let open: number[] | null = null;
+    for (const t of detail.transactions) {
+      out.transactions.push([t.id, transactionJson(t)]);
+      // An ACK never has a final response and no timer rule reads it: it goes with the answered ones.
+      if (t.finalStatus === null && t.kind !== 'ack') (open ??= []).push(t.id);
+      else answered.push(t.id);
+    }
+    const dialogIds: number[] = [];
+    for (const d of detail.dialogs) {
+      out.dialogs.push([d.id, dialogJson(d)]);
+      dialogIds.push(d.id);
+    }
+    out.calls.push([call.id, callJson(call)]);
+    retiring.push(now, { txs: answered, dialogs: dialogIds });
+    if (open !== null) unanswered.push(now + unansweredFor, { txs: open, dialogs: [] });
+  };
+
+  /**
+   * The one dialog of a call, nearly every call's case, without the maps of
+   * `finalDialogs`: a message of it that arrived without a dialog gets it
+   * (listed in `arrivedBare`), one that arrived with another keeps that (the
+   * other is no dialog of this call: nothing says it was not confirmed).
+   * Null when many of its messages arrived without one (a long train of
+   * retransmitted INVITEs): `finalDialogs` then, to stay linear.
+   */
+  const oneDialog = (d: DialogRecord): DialogRecord | null => {
+    for (const id of d.messages) {
+      const kept = pending.dialog(id);
+      if (kept === undefined || arrivedDialog(kept) !== NO_DIALOG) continue;
+      if (arrivedBare.length === 16) return null;
+      arrivedBare.push(id);
+    }
+    return d;
+  };
+
+  /**
+   * Each pending message's final dialog where the call's dialogs change it:
+   * a message that arrived without one gets the first (by id) of its
+   * dialogs, and a forked INVITE moves from an early dialog to a confirmed one.
+   */
+  const finalDialogs = (dialogs: readonly DialogRecord[]): Map<number, number> => {
     const byId = new Map<number, DialogRecord>();
-    for (const d of detail.dialogs) byId.set(d.id, d);
-    const ds = [...detail.dialogs].sort((a, b) => a.id - b.id);
+    for (const d of dialogs) byId.set(d.id, d);
+    const ds = [...dialogs].sort((a, b) => a.id - b.id);
     const dialogOf = new Map<number, number>();
     for (const d of ds) {
       for (const id of d.messages) {
@@ -341,40 +419,7 @@ async function analyse(
           dialogOf.set(id, d.id);
       }
     }
-    for (const id of call.messages) {
-      const was = pending.call(id);
-      if (was === undefined) continue;
-      const kept = pending.dialog(id)!;
-      const dialog = dialogOf.get(id) ?? arrivedDialog(kept);
-      if (was !== call.id || dialog !== writtenDialog(kept)) {
-        out.updates.push({ id, call: call.id, dialog: dialog === NO_DIALOG ? null : dialog });
-        updated++;
-      }
-      pending.delete(id);
-      if (sdpPending.delete(id)) {
-        sdpCall.set(id, call.id);
-        // Oldest out first, from a ring of the ids: Map's keys().next() skips every entry deleted
-        // before it (until the table is rebuilt), which made this O(n) per call at 200k calls.
-        if (sdpCall.size > SDP_CALLS_KEPT) sdpCall.delete(sdpOrder[sdpHead]);
-        sdpOrder[sdpHead] = id;
-        sdpHead = (sdpHead + 1) % SDP_CALLS_KEPT;
-        const list = waiting.get(id);
-        if (list !== undefined) {
-          waiting.delete(id);
-          for (const st of list) streamOut(st, call.id);
-        }
-      }
-    }
-    for (const t of detail.transactions) out.transactions.push([t.id, transactionJson(t)]);
-    for (const d of detail.dialogs) out.dialogs.push([d.id, dialogJson(d)]);
-    out.calls.push([call.id, callJson(call)]);
-    const answered: number[] = [];
-    const open: number[] = [];
-    // An ACK never has a final response and no timer rule reads it: it goes with the answered ones.
-    for (const t of detail.transactions)
-      (t.finalStatus === null && t.kind !== 'ack' ? open : answered).push(t.id);
-    retiring.push(now, { txs: answered, dialogs: detail.dialogs.map((d) => d.id) });
-    if (open.length > 0) unanswered.push(now + unansweredFor, { txs: open, dialogs: [] });
+    return dialogOf;
   };
 
   const correlator = createCorrelator({
@@ -440,7 +485,7 @@ async function analyse(
       pending.set(id, c.call, c.dialog ?? NO_DIALOG);
       if (pending.size > peak) peak = pending.size;
       // The tracker learnt its SDP already (sdpOf is memoised): it may set up a stream.
-      if (msg.body.length > 0 && sdpOf(msg) !== undefined) sdpPending.add(id);
+      if (msg.body.length > 0 && sdpOf(msg) !== undefined) sdpPending.set(id, 0, NO_DIALOG);
     },
   });
 

@@ -19,7 +19,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite-store.
 import { openSqliteWriterThread } from '../../src/store/sqlite-writer-thread.js';
 import type { Store } from '../../src/store/store.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, T0 } from '../fixtures/flows/builder.js';
+import { ALICE, BOB, copyOf, T0 } from '../fixtures/flows/builder.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
@@ -183,6 +183,22 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
     expect((await sqlite.getMessage(basic.id, 0))!.row.dialog).toBe(0);
     expect(basic.dump).toEqual(one.dump);
     expect((await streamed(sqlite, mixed)).result.updatedMessages).toBeLessThan(got.result.updatedMessages);
+  });
+
+  it('gives every retransmitted INVITE the dialog its 2xx made (RFC 3261 §12.1), however many arrived before it', async () => {
+    // 2 and 30 copies of the INVITE before any response: the one-dialog path of callFinal and,
+    // past 16 messages that arrived without a dialog, the general one; both as analyzeCapture.
+    for (const copies of [2, 30]) {
+      const call = basicCall({ n: copies, callId: `retrans-${copies}@10.0.0.1` });
+      const invites = Array.from({ length: copies }, (_, k) => copyOf(call[0], 0.0001 * (k + 1), 0));
+      const file = join(dir, `invite-x${copies}.pcap`);
+      const frames = flowToFrames([call[0], ...invites, ...call.slice(1)]);
+      writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
+      const want = await reference(file);
+      // All but the 100 Trying (no To tag: no dialog).
+      expect(want.messages.filter((m) => m?.row.dialog === 0)).toHaveLength(copies + call.length - 1);
+      for (const batch of [1, 7, 1000]) expect((await streamed(sqlite, file, batch)).dump).toEqual(want);
+    }
   });
 
   it('holds only the messages of calls not yet ended: far fewer than the capture has', async () => {
