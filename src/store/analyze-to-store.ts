@@ -46,13 +46,14 @@ import { resolveTimers } from '../correlate/timers.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
 import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
-import { callJson, dialogJson, transactionJson } from '../report/model-json.js';
+import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
 import { TlsKeyLog } from '../tls/keylog.js';
 import { withTlsWarning } from '../tls/tls-warning.js';
 import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
+import { JsonRecords } from './json-records.js';
 import { messageFields } from './message-fields.js';
 import { PendingMessages } from './pending-messages.js';
 import { parsedRow } from './row-json.js';
@@ -224,10 +225,10 @@ async function analyse(
   const out = {
     messages: [] as MessageInput[],
     updates: [] as MessageUpdate[],
-    // Records as [id, JSON text]: parsed only for a writer that wants objects.
-    transactions: [] as Array<[number, string]>,
-    dialogs: [] as Array<[number, string]>,
-    calls: [] as Array<[number, string]>,
+    // Records as their JSON bytes: made texts by the writer (on its thread), parsed only for one that wants objects.
+    transactions: new JsonRecords(),
+    dialogs: new JsonRecords(),
+    calls: new JsonRecords(),
     findings: [] as Finding[],
     streams: [] as RtpStreamRecord[],
   };
@@ -364,17 +365,17 @@ async function analyse(
     const answered: number[] = [];
     let open: number[] | null = null;
     for (const t of detail.transactions) {
-      out.transactions.push([t.id, transactionJson(t)]);
+      out.transactions.add(t.id, writeTransaction, t);
       // An ACK never has a final response and no timer rule reads it: it goes with the answered ones.
       if (t.finalStatus === null && t.kind !== 'ack') (open ??= []).push(t.id);
       else answered.push(t.id);
     }
     const dialogIds: number[] = [];
     for (const d of detail.dialogs) {
-      out.dialogs.push([d.id, dialogJson(d)]);
+      out.dialogs.add(d.id, writeDialog, d);
       dialogIds.push(d.id);
     }
-    out.calls.push([call.id, callJson(call)]);
+    out.calls.add(call.id, writeCall, call);
     retiring.push(now, { txs: answered, dialogs: dialogIds });
     if (open !== null) unanswered.push(now + unansweredFor, { txs: open, dialogs: [] });
   };
@@ -494,7 +495,11 @@ async function analyse(
     if (out.updates.length > 0) await writer.updateMessages(out.updates.splice(0));
     for (const kind of ['transactions', 'dialogs', 'calls'] as const) {
       if (out[kind].length === 0) continue;
-      const batch = out[kind].splice(0);
+      if (writer.addJsonRecords !== undefined) {
+        await writer.addJsonRecords(kind, out[kind]);
+        continue;
+      }
+      const batch = out[kind].takeTexts();
       if (writer.addRecordsJson !== undefined) await writer.addRecordsJson(kind, batch);
       else if (kind === 'transactions')
         await writer.addTransactions(batch.map(([, j]) => parsedRow<TransactionRow>(j)));

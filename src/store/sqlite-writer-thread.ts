@@ -7,7 +7,8 @@
  * What crosses to the thread is cheap to copy: messages packed
  * (row-pack.ts: their parameters, sqlite-rows.ts `putMessage`, as
  * transferred buffers and one string, not 26 values each to clone),
- * transactions, dialogs, calls and RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
+ * transactions, dialogs and calls as their JSON bytes (json-records.ts:
+ * the texts are made on the thread), RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
  * are unacknowledged: a slow disk holds the analysis back instead of
  * queueing the capture in memory. An error on the thread (the capture was
  * deleted, the disk is full) makes the next call reject with it.
@@ -15,6 +16,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { startModuleWorker } from '../worker-start.js';
+import type { JsonRecords, PackedJson } from './json-records.js';
 import { rowJson } from './row-json.js';
 import { type PackedRows, RowPacker } from './row-pack.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
@@ -43,6 +45,8 @@ export type WriterOp =
   | { op: 'messages'; packed: PackedRows }
   | { op: 'updates'; items: number[] }
   | { op: 'transactions' | 'dialogs'; items: ReadonlyArray<readonly [number, string]> }
+  /** Transactions, dialogs or calls as JSON bytes (json-records.ts), made texts on the thread. */
+  | { op: 'json'; kind: RecordKind; packed: PackedJson }
   | { op: 'calls'; items: string[] }
   | { op: 'findings'; items: Finding[] }
   /** [id, call, JSON text]. */
@@ -189,6 +193,11 @@ class ThreadWriter implements CaptureWriter {
     if (kind === 'calls') return this.post({ op: 'calls', items: batch.map(([, json]) => json) });
     // Posted as they are: the clone is the copy (a copy made here was 800,000 arrays at 200,000 calls).
     return this.post({ op: kind, items: batch });
+  }
+
+  async addJsonRecords(kind: RecordKind, batch: JsonRecords): Promise<void> {
+    const { packed, transfer } = batch.take();
+    return this.post({ op: 'json', kind, packed }, transfer);
   }
 
   addFindings(batch: readonly Finding[]): Promise<void> {

@@ -4,6 +4,7 @@
  * order, answering each with `ack` or `error`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { jsonTexts } from './json-records.js';
 import { unpackRows } from './row-pack.js';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
 import type { SqliteWriter } from './sqlite-writer.js';
@@ -37,6 +38,8 @@ async function apply(m: WriterOp): Promise<void> {
       return w.addJson(m.op, m.items);
     case 'calls':
       return w.addCallsJson(m.items);
+    case 'json':
+      return w.addRecordsJson(m.kind, jsonTexts(m.packed));
     case 'findings':
       return w.addFindings(m.items);
     case 'streams':

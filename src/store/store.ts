@@ -22,6 +22,7 @@ import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import type { Distribution } from './distribution.js';
 import type { FindingCount } from './finding-filter.js';
+import type { JsonRecords } from './json-records.js';
 import type {
   AnalysisStats,
   CallJson,
@@ -244,6 +245,12 @@ export interface CaptureWriter {
    * does not parse what it will only write out again.
    */
   addRecordsJson?(kind: RecordKind, batch: ReadonlyArray<readonly [number, string]>): Promise<void>;
+  /**
+   * Optional: the same records still as JSON bytes (json-records.ts), taken
+   * at once (the batch starts afresh before this returns). The writer on a
+   * thread of its own implements it, so that the texts are made there.
+   */
+  addJsonRecords?(kind: RecordKind, batch: JsonRecords): Promise<void>;
   /**
    * All output written: the capture becomes `ready` with these stats (and the
    * file's warnings, when given), in one step: no reader sees it ready without them.
