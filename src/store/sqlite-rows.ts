@@ -51,48 +51,39 @@ export const MESSAGE_COLUMNS = [
 
 export type MessageParams = Array<string | number | null | Uint8Array>;
 
-/** Takes a row's values one by one (row-pack.ts RowPacker, or an array's). */
-export interface ValueSink {
-  put(v: string | number | null | Uint8Array): void;
-}
-
 /** The insert parameters of one message; the bytes go by place when the input says where they are. */
 export function messageParams(cap: number, m: MessageInput): MessageParams {
-  const params: MessageParams = [];
-  putMessage({ put: (v) => params.push(v) }, cap, m);
-  return params;
-}
-
-/** `messageParams` handed to `sink` value by value (the writer thread's packed batches: no array per message). */
-export function putMessage(sink: ValueSink, cap: number, m: MessageInput): void {
   const r = m.row;
+  const flags = (r.retransmission ? RETRANSMISSION : 0) | (r.malformed ? MALFORMED : 0);
   const byPlace = m.fileRange !== undefined;
-  sink.put(cap);
-  sink.put(r.id);
-  sink.put(r.frame);
-  sink.put(r.ts);
-  sink.put(r.src);
-  sink.put(r.dst);
-  sink.put(r.transport);
-  sink.put(r.method ?? null);
-  sink.put(r.status ?? null);
-  sink.put(r.reason ?? null);
-  sink.put(r.callId);
-  sink.put(r.cseq);
-  sink.put(r.cseqMethod);
-  sink.put(r.fromTag);
-  sink.put(r.toTag);
-  sink.put(r.branch);
-  sink.put(r.transaction);
-  sink.put(r.dialog);
-  sink.put(r.call);
-  sink.put((r.retransmission ? RETRANSMISSION : 0) | (r.malformed ? MALFORMED : 0));
-  sink.put(r.frames === undefined ? null : r.frames.join(','));
-  sink.put(r.sdp === null ? null : JSON.stringify(r.sdp));
-  sink.put(m.agent);
-  sink.put(byPlace ? null : m.raw);
-  sink.put(byPlace ? m.fileRange!.offset : null);
-  sink.put(byPlace ? m.fileRange!.length : m.raw.length);
+  return [
+    cap,
+    r.id,
+    r.frame,
+    r.ts,
+    r.src,
+    r.dst,
+    r.transport,
+    r.method ?? null,
+    r.status ?? null,
+    r.reason ?? null,
+    r.callId,
+    r.cseq,
+    r.cseqMethod,
+    r.fromTag,
+    r.toTag,
+    r.branch,
+    r.transaction,
+    r.dialog,
+    r.call,
+    flags,
+    r.frames === undefined ? null : r.frames.join(','),
+    r.sdp === null ? null : JSON.stringify(r.sdp),
+    m.agent,
+    byPlace ? null : m.raw,
+    byPlace ? m.fileRange!.offset : null,
+    byPlace ? m.fileRange!.length : m.raw.length,
+  ];
 }
 
 /** A `messages` row as better-sqlite3 gives it. */

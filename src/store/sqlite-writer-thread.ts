@@ -4,13 +4,14 @@
  * that an analysis and its inserts run side by side on two cores instead of
  * one after the other.
  *
- * What crosses to the thread is cheap to copy: messages packed
- * (row-pack.ts: their parameters, sqlite-rows.ts `putMessage`, as
- * transferred buffers and one string, not 26 values each to clone),
- * transactions, dialogs and calls as their JSON bytes (json-records.ts:
- * the texts are made on the thread), RTP streams as their JSON text. At most `maxInFlight` batches (default 16)
- * are unacknowledged: a slow disk holds the analysis back instead of
- * queueing the capture in memory. An error on the thread (the capture was
+ * What crosses to the thread is cheap to copy: messages as flat parameter
+ * arrays (sqlite-rows.ts `messageParams`; packed by hand into transferred
+ * buffers they cost the analysis thread more, see the README's "Big
+ * captures"), transactions, dialogs and calls as their JSON bytes
+ * (json-records.ts: the texts are made on the thread), RTP streams as their
+ * JSON text. At most `maxInFlight` batches (default 16) are unacknowledged:
+ * a slow disk holds the analysis back instead of queueing the capture in
+ * memory. An error on the thread (the capture was
  * deleted, the disk is full) makes the next call reject with it.
  */
 import type { Worker } from 'node:worker_threads';
@@ -18,9 +19,8 @@ import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { startModuleWorker } from '../worker-start.js';
 import type { JsonRecords, PackedJson } from './json-records.js';
 import { rowJson } from './row-json.js';
-import { type PackedRows, RowPacker } from './row-pack.js';
 import type { AnalysisStats, CallJson, DialogRow, Finding, TransactionRow } from './rows.js';
-import { MESSAGE_COLUMNS, putMessage } from './sqlite-rows.js';
+import { messageParams } from './sqlite-rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate, RecordKind } from './store.js';
 
 export interface WriterThreadOptions {
@@ -41,8 +41,7 @@ export const DEFAULT_IN_FLIGHT = 16;
 
 /** What the main side posts. */
 export type WriterOp =
-  /** sqlite-rows.ts `messageParams` of each message, packed (`cap` is set by the thread). */
-  | { op: 'messages'; packed: PackedRows }
+  | { op: 'messages'; items: unknown[][] }
   | { op: 'updates'; items: number[] }
   | { op: 'transactions' | 'dialogs'; items: ReadonlyArray<readonly [number, string]> }
   /** Transactions, dialogs or calls as JSON bytes (json-records.ts), made texts on the thread. */
@@ -83,7 +82,6 @@ class ThreadWriter implements CaptureWriter {
   private exited = false;
   private waiters: Array<() => void> = [];
   private readonly max: number;
-  private readonly messages = new RowPacker(MESSAGE_COLUMNS.length);
 
   constructor(
     private readonly worker: Worker,
@@ -164,11 +162,8 @@ class ThreadWriter implements CaptureWriter {
     if (this.error !== undefined) throw this.error;
   }
 
-  async addMessages(batch: readonly MessageInput[]): Promise<void> {
-    const p = this.messages;
-    for (let i = 0; i < batch.length; i++) putMessage(p, 0, batch[i]);
-    const { packed, transfer } = p.take();
-    return this.post({ op: 'messages', packed }, transfer);
+  addMessages(batch: readonly MessageInput[]): Promise<void> {
+    return this.post({ op: 'messages', items: batch.map((m) => messageParams(0, m)) });
   }
 
   updateMessages(batch: readonly MessageUpdate[]): Promise<void> {

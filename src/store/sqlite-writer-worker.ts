@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { jsonTexts } from './json-records.js';
-import { unpackRows } from './row-pack.js';
 import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
 import type { SqliteWriter } from './sqlite-writer.js';
 import type { WriterOp, WriterReply } from './sqlite-writer-thread.js';
@@ -23,7 +22,7 @@ async function apply(m: WriterOp): Promise<void> {
   const w = writer!;
   switch (m.op) {
     case 'messages':
-      return w.addMessageParams(unpackRows(m.packed));
+      return w.addMessageParams(m.items as Parameters<SqliteWriter['addMessageParams']>[0]);
     case 'updates': {
       const updates = [];
       for (let i = 0; i < m.items.length; i += 3) {
