@@ -9,45 +9,22 @@
  * reorder the rest of the line in a terminal that implements bidi, as in a
  * page: they are shown as `\uNNNN`, the escaping the web UI applies.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
+import { describe, expect, it } from 'vitest';
 import { Output } from '../../src/cli/output.js';
 import { termSafe, termText } from '../../src/cli/term-safe.js';
-import { flowToFrames } from '../fixtures/flow-capture.js';
-import { basicCall, parsed } from '../fixtures/flows/index.js';
-import { analyzeCollected } from '../helpers/analyze-output.js';
+import { analyzeToText } from '../helpers/analyze-output.js';
+import { editedBasicCall } from '../helpers/edited-call.js';
 
 const ESC = '\x1b]0;PWNED\x07\x1b[2J\r\u009b';
 const SHOWN = '\\x1b]0;PWNED\\x07\\x1b[2J\\x0d\\x9b';
 
-let out = '';
-const runAnalyze = analyzeCollected(
-  (s) => {
-    out += s;
-  },
-  () => {},
-);
-beforeEach(() => {
-  out = '';
-});
+const analyze = analyzeToText();
 
 /** The basic call with the sequences in its Call-ID and the caller's User-Agent (`userAgent`: its bytes, as latin1). */
 function hostileCapture(userAgent = `Alice${ESC}`): string {
-  const flow = basicCall({ n: 9, callId: `esc${ESC}@10.0.0.1` }).map((m) => {
-    const text = Buffer.from(m.raw)
-      .toString('latin1')
-      .replace('User-Agent: AliceUA/1.0', `User-Agent: ${userAgent}`);
-    const c = parsed(text);
-    c.source = m.source;
-    return c;
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'sipscope-term-')), 'esc.pcap');
-  writeFileSync(file, writePcap(flowToFrames(flow), { linkType: LinkType.ETHERNET }));
-  return file;
+  return editedBasicCall({ n: 9, callId: `esc${ESC}@10.0.0.1` }, (text) =>
+    text.replace('User-Agent: AliceUA/1.0', `User-Agent: ${userAgent}`),
+  );
 }
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -107,38 +84,38 @@ describe('terminal-safe text', () => {
 
   it('sipscope analyze FILE --call: a User-Agent with U+202E (RLO) cannot reverse the line it is printed on', async () => {
     expect(
-      await runAnalyze([
+      await analyze.run([
         hostileCapture(Buffer.from('Alice\u202eevil', 'utf8').toString('latin1')),
         '--call',
         '0',
       ]),
     ).toBe(0);
-    expect(out).not.toContain('\u202e');
-    expect(out).toContain('Alice\\u202eevil (10.0.0.1:5060) called');
+    expect(analyze.out).not.toContain('\u202e');
+    expect(analyze.out).toContain('Alice\\u202eevil (10.0.0.1:5060) called');
   });
 
   it('sipscope analyze FILE: the message lines, the call list and the findings show the sequences, run none', async () => {
     const file = hostileCapture();
-    expect(await runAnalyze([file])).toBe(0);
-    expect(out).not.toMatch(CONTROL);
-    expect(out).toContain(`esc${SHOWN}@10.0.0.1`);
+    expect(await analyze.run([file])).toBe(0);
+    expect(analyze.out).not.toMatch(CONTROL);
+    expect(analyze.out).toContain(`esc${SHOWN}@10.0.0.1`);
   });
 
   it('sipscope analyze FILE --call: the header, the story and the ladder too', async () => {
-    expect(await runAnalyze([hostileCapture(), '--call', '0'])).toBe(0);
-    expect(out).not.toMatch(CONTROL);
-    expect(out).toContain(`Call-ID esc${SHOWN}@10.0.0.1`);
-    expect(out).toContain(`Alice${SHOWN} (10.0.0.1:5060) called`);
+    expect(await analyze.run([hostileCapture(), '--call', '0'])).toBe(0);
+    expect(analyze.out).not.toMatch(CONTROL);
+    expect(analyze.out).toContain(`Call-ID esc${SHOWN}@10.0.0.1`);
+    expect(analyze.out).toContain(`Alice${SHOWN} (10.0.0.1:5060) called`);
   });
 
   it('--json escapes them as JSON does (\\u001b), --csv keeps them byte for byte', async () => {
     const file = hostileCapture();
-    expect(await runAnalyze([file, '--json'])).toBe(0);
-    expect(out).not.toMatch(CONTROL);
+    expect(await analyze.run([file, '--json'])).toBe(0);
+    expect(analyze.out).not.toMatch(CONTROL);
     // (The lone byte 0x9B is not UTF-8: JSON has U+FFFD there.)
-    expect(JSON.parse(out).messages[0].callId).toBe('esc\x1b]0;PWNED\x07\x1b[2J\r\ufffd@10.0.0.1');
-    out = '';
-    expect(await runAnalyze([file, '--csv'])).toBe(0);
-    expect(out).toContain('esc\x1b]0;PWNED\x07\x1b[2J');
+    expect(JSON.parse(analyze.out).messages[0].callId).toBe('esc\x1b]0;PWNED\x07\x1b[2J\r\ufffd@10.0.0.1');
+    analyze.clear();
+    expect(await analyze.run([file, '--csv'])).toBe(0);
+    expect(analyze.out).toContain('esc\x1b]0;PWNED\x07\x1b[2J');
   });
 });

@@ -4,6 +4,8 @@
  * UTF-8 text) and, through the spies of spy-output.ts, what reaches
  * process.stdout and process.stderr directly.
  */
+
+import { beforeEach } from 'vitest';
 import { runAnalyze } from '../../src/cli/analyze-command.js';
 import { Output } from '../../src/cli/output.js';
 import { spyOutput } from './spy-output.js';
@@ -14,4 +16,31 @@ type Collect = (text: string) => void;
 export function analyzeCollected(onOut: Collect, onErr: Collect): (args: string[]) => Promise<number> {
   spyOutput(onErr, onOut);
   return (args) => runAnalyze(args, new Output((b) => onOut(Buffer.from(b).toString('utf8'))));
+}
+
+/** `analyzeCollected` with stdout gathered into `out` (emptied before each test, or by `clear`) and stderr dropped. */
+export function analyzeToText(): {
+  run: (args: string[]) => Promise<number>;
+  readonly out: string;
+  clear: () => void;
+} {
+  let text = '';
+  const run = analyzeCollected(
+    (s) => {
+      text += s;
+    },
+    () => {},
+  );
+  beforeEach(() => {
+    text = '';
+  });
+  return {
+    run,
+    get out() {
+      return text;
+    },
+    clear: () => {
+      text = '';
+    },
+  };
 }
