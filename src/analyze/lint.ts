@@ -6,6 +6,7 @@
 import { contentLength } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { latin1, parseSip } from '../sip/parse.js';
+import { wireText } from '../sip/wire-text.js';
 import { createAnalyzer } from './analyzer.js';
 import { atLeast, type Finding, type Severity } from './finding.js';
 import { normaliseLineEnds, splitMessages, type TextChunk } from './lint-split.js';
@@ -77,7 +78,8 @@ export function lintText(input: Uint8Array | string, opts: LintOptions = {}): Li
         rfc: startLineMalformed.rfc.ref,
         messages: [index],
         call: null,
-        text: `"${firstLine.slice(0, 60)}" is not a SIP request line or status line`,
+        // As the analyzer's findings: the quoted line said as sent (UTF-8), not as the parser holds it.
+        text: wireText(`"${firstLine.slice(0, 60)}" is not a SIP request line or status line`),
         range: { message: index, offset: 0, length: firstLine.length },
       });
     }

@@ -70,11 +70,6 @@ function usage(why: string): number {
   return 2;
 }
 
-/** Wire text as sent (UTF-8, wire-text.ts), with control chars made visible for a terminal. */
-function show(s: string): string {
-  return termText(wireText(s));
-}
-
 /** The text report: every message, its headers, then its findings; a summary line at the end. */
 export function lintReport(file: string, r: LintResult): string {
   const byMessage = new Map<number, Finding[]>();
@@ -89,7 +84,7 @@ export function lintReport(file: string, r: LintResult): string {
   out.push(`${file}: ${r.messages.length} message${r.messages.length === 1 ? '' : 's'}${note}`);
   for (const lm of r.messages) {
     out.push('');
-    out.push(`#${lm.index + 1}  line ${lm.line}  ${show(lm.firstLine)}`);
+    out.push(`#${lm.index + 1}  line ${lm.line}  ${termText(lm.firstLine)}`);
     if (lm.message !== null) out.push(...messageLines(lm.message));
     for (const f of byMessage.get(lm.index) ?? []) out.push(findingLine(lm, f));
   }
@@ -101,17 +96,17 @@ export function lintReport(file: string, r: LintResult): string {
 }
 
 function messageLines(m: SipMessage): string[] {
-  const lines = m.headers.map((h) => `    ${show(h.name)}: ${show(h.value)}`);
+  const lines = m.headers.map((h) => `    ${termText(h.name)}: ${termText(h.value)}`);
   if (m.body.length > 0) {
     const ct = m.headers.find((h) => h.key === 'content-type')?.value;
-    lines.push(`    [body: ${m.body.length} bytes${ct ? `, ${show(ct)}` : ''}]`);
+    lines.push(`    [body: ${m.body.length} bytes${ct ? `, ${termText(ct)}` : ''}]`);
   }
   return lines;
 }
 
 function findingLine(lm: LintMessage, f: Finding): string {
   const where = f.range !== undefined ? `line ${lineOfOffset(lm, f.range.offset)}: ` : '';
-  return `  ${f.severity.padEnd(7)} ${f.rule}  [${f.rfc}]  ${where}${show(f.text)}`;
+  return `  ${f.severity.padEnd(7)} ${f.rule}  [${f.rfc}]  ${where}${termText(f.text)}`;
 }
 
 /** `--json`: `{ messages, findings }`; message ids in findings are the `index` of `messages`. */
@@ -140,6 +135,6 @@ export function lintJson(r: LintResult): { messages: unknown[]; findings: Findin
         malformed: m.malformed,
       };
     }),
-    findings: r.findings.map((f) => ({ ...f, text: wireText(f.text) })),
+    findings: r.findings,
   };
 }
