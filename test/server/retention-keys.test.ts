@@ -1,5 +1,5 @@
 /**
- * Retention (`serve --keep-size`, src/store/retention.ts) prunes the oldest
+ * Retention (`serve --max-size`, src/store/retention.ts) prunes the oldest
  * uploads past the data directory's budget, and with an upload go the TLS
  * keys uploaded with it (server/capture-keys.ts: `<file>.tlskeys/`, counted
  * in the budget as the data directory holds them). The pruning runs after
