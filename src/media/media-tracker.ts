@@ -22,6 +22,7 @@ import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 import type { SrtpSummary } from './sdes.js';
 import { SdesPairs } from './sdes-pairs.js';
+import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
 import { finishedSrtp, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
@@ -152,6 +153,8 @@ export class MediaTracker {
   private readonly rtcp = new RtcpReports();
   /** The SRTP descriptions of each Call-ID (filled only by SDP with SRTP media). */
   private readonly sdes = new SdesPairs();
+  /** The SRTCP receivers of each flow (made only for RTCP on an address with SRTP media). */
+  private readonly srtcp = new SrtcpFlows(this.sdes);
 
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
@@ -189,11 +192,12 @@ export class MediaTracker {
     if (endpoint.kind === 'other') return false;
     if (isRtcp(b)) {
       this.rtcpPackets++;
-      // SRTCP (RFC 3711 §3.4) encrypts all but the first 8 bytes: its reports are not read.
-      const reports = endpoint.sdes === undefined ? parseRtcp(b) : null;
+      // SRTCP (RFC 3711 §3.4) encrypts all but the first 8 bytes: read once verified and decrypted.
+      const clear = endpoint.sdes === undefined ? b : this.srtcpOf(p, toDst);
+      const reports = clear === null ? null : parseRtcp(clear);
       if (reports !== null)
         this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts, (ssrc, fromSource) =>
-          fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src),
+          idOf(fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src)),
         );
       return true;
     }
@@ -232,14 +236,32 @@ export class MediaTracker {
   }
 
   /**
-   * The key of the stream an RTCP report is about (rtcp-reports.ts
-   * `StreamKeyOf`): SSRC `ssrc` flowing from the host of `from` to the host
+   * SRTCP `p` in clear, or null (no usable key, or its tag failed); counted
+   * on the SRTP of the stream its sender sends with the packet's SSRC.
+   */
+  private srtcpOf(p: Payload, toDst: MediaEndpoint | undefined): Uint8Array | null {
+    const b = p.bytes;
+    const flow = `${endpointString(p.src)} ${endpointString(p.dst)}`;
+    const read = this.srtcp.read(flow, b, toDst, this.map.find(p.src.ip, p.src.port));
+    if (read === null) return null;
+    const ssrc = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
+    const srtp = this.rtcpStream(ssrc, p.src, p.dst)?.srtp;
+    if (srtp != null) {
+      if (read === 'failed') srtp.rtcpAuthFailures++;
+      else srtp.rtcpVerified++;
+    }
+    return read === 'failed' ? null : read;
+  }
+
+  /**
+   * The stream an RTCP report is about (its id is rtcp-reports.ts
+   * `StreamKeyOf`'s key): SSRC `ssrc` flowing from the host of `from` to the host
    * of `to`, whose RTCP ports these are. Of two such streams (two calls
    * between the same hosts whose device uses one SSRC for all), the one on
    * the RTP ports the RTCP ports go with (the port above, RFC 3550 §11, or
    * the same, RFC 5761), else the latest to send; none flowing, null.
    */
-  private rtcpStream(ssrc: number, from: Endpoint, to: Endpoint): string | null {
+  private rtcpStream(ssrc: number, from: Endpoint, to: Endpoint): ActiveStream | null {
     let best: ActiveStream | null = null;
     let bestScore = -1;
     for (const s of this.byHosts.get(`${from.ip} ${to.ip}`) ?? []) {
@@ -250,7 +272,7 @@ export class MediaTracker {
         bestScore = score;
       }
     }
-    return best === null ? null : String(best.id);
+    return best;
   }
 
   private start(
@@ -385,6 +407,8 @@ export class MediaTracker {
     );
   }
 }
+
+const idOf = (s: ActiveStream | null): string | null => (s === null ? null : String(s.id));
 
 /** A stream's digits and, when any, its packets flagged and events not kept. */
 function dtmfFields(d: DtmfEvents): Pick<RtpStreamRecord, 'dtmf' | 'dtmfMalformed' | 'dtmfDropped'> {

@@ -7,7 +7,8 @@
  * are aligned so that their least significant bits agree (right-alignment)";
  * each session key is then the first n bits of AES-CM keyed by the master key
  * with x·2^16 as its counter block (§4.3.3). Labels 0x00, 0x01, 0x02 are
- * SRTP's encryption key, authentication key and salt. Only a
+ * SRTP's encryption key, authentication key and salt; 0x03, 0x04, 0x05
+ * SRTCP's (§4.3.2), from the same master key. Only a
  * key_derivation_rate of 0 is done (r = 0, the default, §4.3.1, and what
  * RFC 4568's KDR leaves it at when absent): the keys are derived once.
  */
@@ -21,6 +22,12 @@ export interface SrtpSuite {
   saltBytes: number;
   /** Bytes of HMAC-SHA1 kept as the SRTP authentication tag (80 or 32 bits). */
   tagBytes: number;
+  /**
+   * Bytes of the SRTCP tag: 80 bits for every one of them, the _32 suites
+   * included (RFC 4568 §6.2.2 "SRTCP auth tag length 80 bits", RFC 6188 §7.2;
+   * RFC 3711 §7.5 keeps short tags to SRTP).
+   */
+  rtcpTagBytes: number;
 }
 
 /** The suites whose SRTP is AES-CM with HMAC-SHA1 (RFC 4568 §6.2.1–6.2.2, RFC 6188 §7.1–7.2). */
@@ -34,7 +41,10 @@ export const SRTP_SUITES: ReadonlyMap<string, SrtpSuite> = new Map(
       ['AES_256_CM_HMAC_SHA1_80', 32, 10],
       ['AES_256_CM_HMAC_SHA1_32', 32, 4],
     ] as const
-  ).map(([name, keyBytes, tagBytes]) => [name, { name, keyBytes, saltBytes: 14, tagBytes }]),
+  ).map(([name, keyBytes, tagBytes]) => [
+    name,
+    { name, keyBytes, saltBytes: 14, tagBytes, rtcpTagBytes: 10 },
+  ]),
 );
 
 /** RFC 3711 §4.2.1: n_a, the HMAC-SHA1 key, is 160 bits. */
@@ -71,12 +81,17 @@ function derive(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, le
   return keystream(masterKey, iv, length);
 }
 
-/** The SRTP session keys (labels 0x00, 0x01, 0x02) of a master key and salt, key_derivation_rate 0. */
-export function sessionKeys(masterKey: Uint8Array, masterSalt: Uint8Array): SessionKeys {
+/**
+ * The session keys of a master key and salt, key_derivation_rate 0: SRTP's
+ * (labels 0x00, 0x01, 0x02), or SRTCP's when `rtcp` (0x03, 0x04, 0x05,
+ * RFC 3711 §4.3.2).
+ */
+export function sessionKeys(masterKey: Uint8Array, masterSalt: Uint8Array, rtcp = false): SessionKeys {
+  const label = rtcp ? 0x03 : 0x00;
   return {
-    encryption: derive(masterKey, masterSalt, 0x00, masterKey.length),
-    authentication: derive(masterKey, masterSalt, 0x01, AUTH_KEY_BYTES),
-    salt: derive(masterKey, masterSalt, 0x02, 14),
+    encryption: derive(masterKey, masterSalt, label, masterKey.length),
+    authentication: derive(masterKey, masterSalt, label + 1, AUTH_KEY_BYTES),
+    salt: derive(masterKey, masterSalt, label + 2, 14),
   };
 }
 

@@ -17,6 +17,13 @@ export interface SrtpSummary {
   keyMessage?: number;
   keyMedia?: number;
   tag?: number;
+  /**
+   * SRTCP (RFC 3711 §3.4) of the stream's sender, by its SSRC: packets whose
+   * tag verified (their reports read into the stream records' `rtcp`) and
+   * packets whose tag did not (not read). Present when any was seen.
+   */
+  rtcpVerified?: number;
+  rtcpAuthFailures?: number;
   /** Why nothing was decrypted, when so (no a=crypto on the sender's side, a suite not done here…). */
   reason?: string;
 }

@@ -56,6 +56,23 @@ const GUESSING_PACKETS = 16;
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Of `sessions` (one a master key), the one of the MKI at `at` (RFC 3711
+ * §3.1: it "identifies the master key from which the session key(s) were
+ * derived"); the first when none matches or there is none.
+ */
+export function byMki<T extends { mki: number | undefined }>(
+  sessions: readonly T[],
+  bytes: Uint8Array,
+  at: number,
+  mkiLength: number,
+): T {
+  if (mkiLength === 0 || sessions.length === 1) return sessions[0];
+  let mki = 0;
+  for (let i = 0; i < mkiLength && i < 6; i++) mki = mki * 256 + bytes[at + i];
+  return sessions.find((s) => s.mki === mki) ?? sessions[0];
+}
+
 export class SrtpReceiver {
   /** Packets authenticated (all of them, for UNAUTHENTICATED_SRTP). */
   verified = 0;
@@ -86,7 +103,7 @@ export class SrtpReceiver {
       this.authFailures++;
       return null;
     }
-    const session = this.sessionOf(bytes, end, mkiLength);
+    const session = byMki(this.sessions, bytes, end, mkiLength);
     const seq = (bytes[2] << 8) | bytes[3];
     let v = this.estimate(seq);
     if (authenticated) {
@@ -122,14 +139,6 @@ export class SrtpReceiver {
       if (pad >= 1 && pad <= out.length) out = out.subarray(0, out.length - pad);
     }
     return out;
-  }
-
-  /** The session keys of the packet's MKI (the first master key when none matches or there is none). */
-  private sessionOf(bytes: Uint8Array, end: number, mkiLength: number): SrtpReceiver['sessions'][number] {
-    if (mkiLength === 0 || this.sessions.length === 1) return this.sessions[0];
-    let mki = 0;
-    for (let i = 0; i < mkiLength && i < 6; i++) mki = mki * 256 + bytes[end + i];
-    return this.sessions.find((s) => s.mki === mki) ?? this.sessions[0];
   }
 
   /** RFC 3711 Appendix A: the ROC this sequence number most likely goes with. */

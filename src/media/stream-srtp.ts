@@ -10,11 +10,17 @@ import { type SdesSide, type SrtpSummary, senderCrypto, srtpSetupOf } from './sd
 import type { SdesPairs } from './sdes-pairs.js';
 import { SrtpReceiver, type SrtpSetup } from './srtp.js';
 
-export interface StreamSrtp {
+/** The key of a stream: what its summary starts from, and its setup (null when none usable: `summary.reason`). */
+export interface StreamKey {
   summary: SrtpSummary;
-  /** Null when there was no usable key (`summary.reason` says why). */
   setup: SrtpSetup | null;
+}
+
+export interface StreamSrtp extends StreamKey {
   receiver: SrtpReceiver | null;
+  /** SRTCP packets of the stream's sender (its SSRC) that verified and that did not (RFC 3711 §3.4). */
+  rtcpVerified: number;
+  rtcpAuthFailures: number;
 }
 
 /**
@@ -28,6 +34,18 @@ export function streamSrtp(
   fromSrc: MediaEndpoint | undefined,
   pairs: SdesPairs,
 ): StreamSrtp | null {
+  const key = streamKey(toDst, fromSrc, pairs);
+  if (key === null) return null;
+  const receiver = key.setup === null ? null : new SrtpReceiver(key.setup);
+  return { ...key, receiver, rtcpVerified: 0, rtcpAuthFailures: 0 };
+}
+
+/** The sender's key of what goes to `toDst` from `fromSrc` (RTP or RTCP): as `streamSrtp`, without the receiver. */
+export function streamKey(
+  toDst: MediaEndpoint | undefined,
+  fromSrc: MediaEndpoint | undefined,
+  pairs: SdesPairs,
+): StreamKey | null {
   let receiver: SdesSide | undefined = toDst?.sdes;
   let sender: SdesSide | undefined = fromSrc?.sdes;
   if (receiver === undefined && sender === undefined) return null;
@@ -52,7 +70,7 @@ export function streamSrtp(
       sender === undefined
         ? "the sender's SDP is not in the capture"
         : "no a=crypto in the sender's SDP (DTLS-SRTP or other keying: the keys are not in the capture)";
-    return { summary, setup: null, receiver: null };
+    return { summary, setup: null };
   }
   summary.suite = line.suite;
   summary.keyMessage = sender.message;
@@ -61,9 +79,9 @@ export function streamSrtp(
   const setup = srtpSetupOf(line);
   if (typeof setup === 'string') {
     summary.reason = setup;
-    return { summary, setup: null, receiver: null };
+    return { summary, setup: null };
   }
-  return { summary, setup, receiver: new SrtpReceiver(setup) };
+  return { summary, setup };
 }
 
 /** The summary of a finished stream: its packets' figures, and why nothing decrypted when none did. */
@@ -77,5 +95,9 @@ export function finishedSrtp(s: StreamSrtp): SrtpSummary {
     authFailures: r.authFailures,
   };
   if (r.verified === 0 && r.authFailures > 0) out.reason = 'no packet authenticated with the key of the SDP';
+  if (s.rtcpVerified + s.rtcpAuthFailures > 0) {
+    out.rtcpVerified = s.rtcpVerified;
+    out.rtcpAuthFailures = s.rtcpAuthFailures;
+  }
   return out;
 }

@@ -53,6 +53,8 @@ describe('an SDES-SRTP call', () => {
         keyMessage: 0,
         keyMedia: 0,
         tag: 2,
+        rtcpVerified: 1,
+        rtcpAuthFailures: 0,
       },
       {
         suite: 'AES_CM_128_HMAC_SHA1_80',
@@ -62,6 +64,8 @@ describe('an SDES-SRTP call', () => {
         keyMessage: 3,
         keyMedia: 0,
         tag: 2,
+        rtcpVerified: 1,
+        rtcpAuthFailures: 0,
       },
     ]);
     expect(clear.streams.map((s) => s.srtp)).toEqual([undefined, undefined]);
@@ -71,6 +75,33 @@ describe('an SDES-SRTP call', () => {
     const figures = (r: AnalysisResult) =>
       r.streams.map((s) => [s.packets, s.lost, s.expected, s.ssrc, s.codecs]);
     expect(figures(srtp)).toEqual(figures(clear));
+  });
+
+  it('reads the SRTCP reports (RFC 3711 §3.4) as the same reports in clear: loss, jitter, round trip', () => {
+    expect(srtp.streams.map((s) => s.rtcp)).toEqual(clear.streams.map((s) => s.rtcp));
+    expect(srtp.streams[0].rtcp).toMatchObject({
+      reports: 1,
+      cumulativeLost: 1,
+      maxJitterMs: 2,
+      roundTrips: 1,
+      senderPackets: 140,
+    });
+    // 1 s between the SR and the report, less the DLSR of 0.98 s (in 1/65536 s: 64225).
+    expect(srtp.streams[0].rtcp?.meanRoundTripMs).toBeCloseTo(20, 1);
+    expect(srtp.streams[1].rtcp).toMatchObject({ reports: 1, cumulativeLost: 2, maxJitterMs: 3 });
+  });
+
+  it('counts an SRTCP packet whose tag fails and does not read its reports', async () => {
+    const frames = srtpCallFrames();
+    // The IVR's SRTCP (10.0.0.2:3457 → 10.0.0.1:49171), one byte of its encrypted part flipped.
+    const rtcp = frames.filter((f) => f.data[29] === 2 && f.data[34] === 0x0d && f.data[35] === 0x81);
+    expect(rtcp).toHaveLength(1);
+    rtcp[0].data[42 + 12] ^= 0x01;
+    const r = await analyzeCapture(write('bad-srtcp.pcap', frames));
+    expect(r.streams[1].srtp).toMatchObject({ rtcpVerified: 0, rtcpAuthFailures: 1 });
+    // Its SR (of 0xb2) and its block on 0xa1 are not read; the caller's SR still is.
+    expect(r.streams[0].rtcp).toMatchObject({ reports: 0, senderPackets: 140 });
+    expect(r.streams[1].rtcp).toMatchObject({ reports: 1, senderPackets: null });
   });
 
   it('reads the RFC 4733 digits from the decrypted events', () => {

@@ -32,6 +32,17 @@ describe('RFC 3711 B.3: key derivation (key_derivation_rate 0, index 0)', () => 
     );
   });
 
+  // The RFC lists labels 0x00–0x02 only; these SRTCP keys of the same master key (labels 0x03–0x05,
+  // §4.3.2) were computed apart with Python's cryptography (AES-CTR over x·2^16), which gives the
+  // RFC's own figures for 0x00–0x02.
+  it('derives the SRTCP cipher key, auth key and salt (labels 0x03, 0x04, 0x05) of the B.3 master key', () => {
+    const k = sessionKeys(MASTER_KEY, MASTER_SALT, true);
+    expect(upper(k.encryption)).toBe('4C1AA45A81F73D61C800BBB00FBB1EAA');
+    expect(upper(k.authentication)).toBe('8D54534FEB49AE8E7993A6BD0B844FC323A93DFD');
+    expect(upper(k.salt)).toBe('9581C7AD87B3E530BF3E4454A8B3');
+    expect(upper(deriveKey(MASTER_KEY, MASTER_SALT, 5, 14))).toBe('9581C7AD87B3E530BF3E4454A8B3');
+  });
+
   it('the fixture sender (AES in ECB over BigInt counters) derives the same vectors', () => {
     expect(upper(deriveKey(MASTER_KEY, MASTER_SALT, 0, 16))).toBe('C61E7A93744F39EE10734AFE3FF7A087');
     expect(upper(deriveKey(MASTER_KEY, MASTER_SALT, 2, 14))).toBe('30CBBC08863D8C85D49DB34A9AE1');
@@ -74,7 +85,11 @@ describe('RFC 4568 §6.2 and RFC 6188 suites', () => {
       saltBytes: 14,
       tagBytes: 10,
     });
-    expect(SRTP_SUITES.get('AES_CM_128_HMAC_SHA1_32')).toMatchObject({ keyBytes: 16, tagBytes: 4 });
+    expect(SRTP_SUITES.get('AES_CM_128_HMAC_SHA1_32')).toMatchObject({
+      keyBytes: 16,
+      tagBytes: 4,
+      rtcpTagBytes: 10,
+    });
     expect(SRTP_SUITES.get('AES_256_CM_HMAC_SHA1_80')).toMatchObject({ keyBytes: 32, tagBytes: 10 });
     expect(SRTP_SUITES.get('F8_128_HMAC_SHA1_80')).toBeUndefined();
   });
