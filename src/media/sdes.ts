@@ -75,6 +75,9 @@ export function srtpSetupOf(c: SdpCrypto): SrtpSetup | string {
     if (p === 'UNENCRYPTED_SRTP') encrypted = false;
     if (p === 'UNAUTHENTICATED_SRTP') authenticated = false;
   }
+  // AES-GCM encrypts and authenticates in one (RFC 7714): a line that turns either off is not read.
+  if (suite.aead && !(encrypted && authenticated))
+    return `${c.suite} with UNENCRYPTED_SRTP or UNAUTHENTICATED_SRTP is not done here`;
   const mkiLength = c.keys[0].mki?.length ?? 0;
   // RFC 4568 §6.1: "the MKI length ... MUST be the same for all keys" of the line; 1 to 128 bytes.
   if (mkiLength > 128 || c.keys.some((k) => (k.mki?.length ?? 0) !== mkiLength))

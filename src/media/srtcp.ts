@@ -18,13 +18,18 @@
  *   XOR (i·2^16), i the 31-bit SRTCP index (§4.1.1, "for SRTCP, i is set to
  *   the 31-bit SRTCP index").
  *
+ * AES-GCM suites (RFC 7714 §9) put the 16-byte tag before the index word
+ * and authenticate the clear header and that word as associated data
+ * (srtp-gcm.ts).
+ *
  * The index is in every packet: no state to follow, a capture joined late
  * reads its first one. A packet whose tag fails is counted and not read.
  * Never throws on bad input.
  */
 import { createHmac } from 'node:crypto';
 import type { SrtpSetup } from './srtp.js';
-import { byMki } from './srtp.js';
+import { byMki, ssrcOf } from './srtp.js';
+import { gcmRtcp } from './srtp-gcm.js';
 import { keystream, packetIv, type SessionKeys, sessionKeys } from './srtp-keys.js';
 
 /** The E flag and 31-bit index after the encrypted portion (§3.4). */
@@ -39,6 +44,7 @@ export class SrtcpReceiver {
   authFailures = 0;
   private readonly sessions: Array<{ mki: number | undefined; keys: SessionKeys }>;
   private readonly iv = Buffer.alloc(16);
+  private readonly gcmIv = Buffer.alloc(12);
 
   constructor(private readonly setup: SrtpSetup) {
     this.sessions = setup.keys.map((k) => ({ mki: k.mki, keys: sessionKeys(k.key, k.salt, true) }));
@@ -46,30 +52,40 @@ export class SrtcpReceiver {
 
   /** The compound RTCP packet in clear (a copy), or null when its tag does not verify. */
   unprotect(bytes: Uint8Array): Uint8Array | null {
+    const out = this.setup.suite.aead ? this.openGcm(bytes) : this.openCm(bytes);
+    if (out === null) this.authFailures++;
+    else this.verified++;
+    return out;
+  }
+
+  private openCm(bytes: Uint8Array): Uint8Array | null {
     const { suite, mkiLength } = this.setup;
     const tagLength = suite.rtcpTagBytes;
     const end = bytes.length - tagLength - mkiLength;
-    if (end < CLEAR_HEAD + INDEX_BYTES) {
-      this.authFailures++;
-      return null;
-    }
+    if (end < CLEAR_HEAD + INDEX_BYTES) return null;
     const { keys } = byMki(this.sessions, bytes, end, mkiLength);
     const mac = createHmac('sha1', keys.authentication).update(bytes.subarray(0, end)).digest();
     const tag = bytes.length - tagLength;
-    for (let i = 0; i < tagLength; i++)
-      if (mac[i] !== bytes[tag + i]) {
-        this.authFailures++;
-        return null;
-      }
-    this.verified++;
+    for (let i = 0; i < tagLength; i++) if (mac[i] !== bytes[tag + i]) return null;
     const at = end - INDEX_BYTES;
     const out = bytes.slice(0, at);
     if ((bytes[at] & 0x80) === 0) return out;
-    const index = ((bytes[at] & 0x7f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
-    const ssrc = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
-    packetIv(keys.salt, ssrc, index >>> 16, index & 0xffff, this.iv);
+    const index = indexAt(bytes, at);
+    packetIv(keys.salt, ssrcOf(bytes, 4), index >>> 16, index & 0xffff, this.iv);
     const ks = keystream(keys.encryption, this.iv, out.length - CLEAR_HEAD);
     for (let i = CLEAR_HEAD; i < out.length; i++) out[i] ^= ks[i - CLEAR_HEAD];
     return out;
   }
+
+  /** RFC 7714 §9 (srtp-gcm.ts): the MKI last, after the tag and the index word. */
+  private openGcm(bytes: Uint8Array): Uint8Array | null {
+    const { mkiLength } = this.setup;
+    if (bytes.length < mkiLength) return null;
+    const { keys } = byMki(this.sessions, bytes, bytes.length - mkiLength, mkiLength);
+    return gcmRtcp(keys, bytes, mkiLength, this.gcmIv);
+  }
 }
+
+/** The 31-bit SRTCP index of the E + index word at `at`. */
+const indexAt = (b: Uint8Array, at: number): number =>
+  ((b[at] & 0x7f) << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];

@@ -28,9 +28,15 @@ export interface SrtpSuite {
    * RFC 3711 §7.5 keeps short tags to SRTP).
    */
   rtcpTagBytes: number;
+  /**
+   * AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714): AES-GCM encrypts and
+   * authenticates, its 16-byte tag after the ciphertext (before any MKI),
+   * the salt 96 bits; no HMAC.
+   */
+  aead: boolean;
 }
 
-/** The suites whose SRTP is AES-CM with HMAC-SHA1 (RFC 4568 §6.2.1–6.2.2, RFC 6188 §7.1–7.2). */
+/** The suites: AES-CM with HMAC-SHA1 (RFC 4568 §6.2.1–6.2.2, RFC 6188 §7.1–7.2) and AES-GCM (RFC 7714). */
 export const SRTP_SUITES: ReadonlyMap<string, SrtpSuite> = new Map(
   (
     [
@@ -41,10 +47,18 @@ export const SRTP_SUITES: ReadonlyMap<string, SrtpSuite> = new Map(
       ['AES_256_CM_HMAC_SHA1_80', 32, 10],
       ['AES_256_CM_HMAC_SHA1_32', 32, 4],
     ] as const
-  ).map(([name, keyBytes, tagBytes]) => [
-    name,
-    { name, keyBytes, saltBytes: 14, tagBytes, rtcpTagBytes: 10 },
-  ]),
+  )
+    .map(([name, keyBytes, tagBytes]): [string, SrtpSuite] => [
+      name,
+      { name, keyBytes, saltBytes: 14, tagBytes, rtcpTagBytes: 10, aead: false },
+    ])
+    .concat(
+      // RFC 7714 §14.2: the SDES names; §12: 128- or 256-bit key, 96-bit salt, 16-byte tag.
+      ([16, 32] as const).map((keyBytes): [string, SrtpSuite] => {
+        const name = `AEAD_AES_${keyBytes * 8}_GCM`;
+        return [name, { name, keyBytes, saltBytes: 12, tagBytes: 16, rtcpTagBytes: 16, aead: true }];
+      }),
+    ),
 );
 
 /** RFC 3711 §4.2.1: n_a, the HMAC-SHA1 key, is 160 bits. */
@@ -55,7 +69,7 @@ export interface SessionKeys {
   encryption: Buffer;
   /** k_a: the HMAC-SHA1 key. */
   authentication: Buffer;
-  /** k_s: 112 bits. */
+  /** k_s: 112 bits (96 for AES-GCM). */
   salt: Buffer;
 }
 
@@ -72,7 +86,12 @@ export function keystream(key: Uint8Array, iv: Uint8Array, length: number): Buff
   return createCipheriv(ctrCipher(key), key, iv).update(Buffer.alloc(length));
 }
 
-/** RFC 3711 §4.3.1–4.3.3: one session key of `length` bytes, label `label`, r = 0. */
+/**
+ * RFC 3711 §4.3.1–4.3.3: one session key of `length` bytes, label `label`, r = 0.
+ * A 96-bit AES-GCM master salt (RFC 7714 §11, the AES-CM PRF) fills the first
+ * 12 of the 14 bytes, the last two 0, as libSRTP and the implementations
+ * that interoperate with it pad it.
+ */
 function derive(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, length: number): Buffer {
   const iv = Buffer.alloc(16);
   // The 112-bit salt fills bytes 0–13; key_id = label (8 bits) || r (48 bits, 0) ends at byte 13.
@@ -91,7 +110,8 @@ export function sessionKeys(masterKey: Uint8Array, masterSalt: Uint8Array, rtcp 
   return {
     encryption: derive(masterKey, masterSalt, label, masterKey.length),
     authentication: derive(masterKey, masterSalt, label + 1, AUTH_KEY_BYTES),
-    salt: derive(masterKey, masterSalt, label + 2, 14),
+    // 112 bits, or 96 for AES-GCM (RFC 7714 §11).
+    salt: derive(masterKey, masterSalt, label + 2, Math.min(masterSalt.length, 14)),
   };
 }
 

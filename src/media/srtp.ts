@@ -20,6 +20,10 @@
  *   IV = (k_s·2^16) XOR (SSRC·2^64) XOR (i·2^16).
  * - An MKI (§3.1), when the SDP gave one, sits between payload and tag: it
  *   picks the master key of that MKI and is not authenticated.
+ * - AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714, srtp-gcm.ts):
+ *   | RTP header | ciphertext | 16-byte tag | [MKI] |, AES-GCM authenticating
+ *   the header (§8.2) with the IV of SSRC, ROC and SEQ (§8.1); the ROC is
+ *   found and followed the same way, a packet opening being one verified.
  *
  * A stream joined late (a capture begun 22 minutes into a call has ROC 1)
  * is found by trying the next few ROCs until one packet verifies
@@ -27,7 +31,12 @@
  * input: a packet too short for its MKI and tag is counted as a failure.
  */
 import { createHmac } from 'node:crypto';
+import { gcmRtp } from './srtp-gcm.js';
 import { keystream, packetIv, type SessionKeys, type SrtpSuite, sessionKeys } from './srtp-keys.js';
+
+/** The SSRC of an RTP or RTCP packet (bytes 8–11, or 4–7 from `at` 4), unsigned. */
+export const ssrcOf = (b: Uint8Array, at = 8): number =>
+  ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 
 export interface SrtpMasterKey {
   key: Uint8Array;
@@ -83,6 +92,7 @@ export class SrtpReceiver {
   private sl = -1;
   private readonly sessions: Array<{ mki: number | undefined; keys: SessionKeys }>;
   private readonly iv = Buffer.alloc(16);
+  private readonly gcmIv = Buffer.alloc(12);
   private readonly rocBytes = Buffer.alloc(4);
 
   constructor(private readonly setup: SrtpSetup) {
@@ -96,49 +106,70 @@ export class SrtpReceiver {
    * With `decrypt` false a verified packet gives an empty array.
    */
   unprotect(bytes: Uint8Array, headerLength: number, decrypt: boolean): Uint8Array | null {
-    const { suite, mkiLength, authenticated } = this.setup;
-    const tagLength = authenticated ? suite.tagBytes : 0;
+    const { suite, mkiLength } = this.setup;
+    // AES-GCM always authenticates (RFC 7714 §8: its tag is part of the ciphertext).
+    const tagLength = suite.aead || this.setup.authenticated ? suite.tagBytes : 0;
+    // RFC 3711 §3.1: | header | payload | MKI | tag |; RFC 7714 §8: | header | payload | tag | MKI |.
     const end = bytes.length - tagLength - mkiLength;
     if (bytes.length < 12 || end < headerLength) {
       this.authFailures++;
       return null;
     }
-    const session = byMki(this.sessions, bytes, end, mkiLength);
+    const { keys } = byMki(this.sessions, bytes, suite.aead ? end + tagLength : end, mkiLength);
     const seq = (bytes[2] << 8) | bytes[3];
-    let v = this.estimate(seq);
-    if (authenticated) {
-      let ok = this.verifies(session.keys.authentication, bytes, end, tagLength, v);
-      // Joined late: the stream may be past its first rollover.
-      for (
-        let g = 1;
-        !ok && this.verified === 0 && this.authFailures < GUESSING_PACKETS && g <= MAX_ROC_GUESS;
-        g++
-      )
-        if (this.verifies(session.keys.authentication, bytes, end, tagLength, v + g)) {
-          ok = true;
-          v += g;
-        }
-      if (!ok) {
-        this.authFailures++;
-        return null;
-      }
+    const expected = this.estimate(seq);
+    let v = expected;
+    let clear = tagLength === 0 ? EMPTY : this.open(keys, bytes, headerLength, end, v);
+    // Joined late: the stream may be past its first rollover.
+    for (
+      let g = 1;
+      clear === null && this.verified === 0 && this.authFailures < GUESSING_PACKETS && g <= MAX_ROC_GUESS;
+      g++
+    ) {
+      clear = this.open(keys, bytes, headerLength, end, expected + g);
+      if (clear !== null) v = expected + g;
+    }
+    if (clear === null) {
+      this.authFailures++;
+      return null;
     }
     this.verified++;
     this.update(v, seq);
     if (!decrypt) return EMPTY;
-    let out: Uint8Array = bytes.slice(headerLength, end);
-    if (this.setup.encrypted) {
-      const ssrc = ((bytes[8] << 24) | (bytes[9] << 16) | (bytes[10] << 8) | bytes[11]) >>> 0;
-      packetIv(session.keys.salt, ssrc, v >>> 0, seq, this.iv);
-      const ks = keystream(session.keys.encryption, this.iv, out.length);
-      for (let i = 0; i < out.length; i++) out[i] ^= ks[i];
+    let out: Uint8Array = clear;
+    if (!suite.aead) {
+      out = bytes.slice(headerLength, end);
+      if (this.setup.encrypted) {
+        packetIv(keys.salt, ssrcOf(bytes), v >>> 0, seq, this.iv);
+        const ks = keystream(keys.encryption, this.iv, out.length);
+        for (let i = 0; i < out.length; i++) out[i] ^= ks[i];
+      }
     }
-    // RFC 3550 §5.1: with P set, the last octet counts the padding octets, itself included.
+    // RFC 3550 §5.1: with P set, the last octet counts the padding octets, itself included; RFC 3711
+    // §3.1 encrypts the padding with the payload, so it is read here, in clear.
     if ((bytes[0] & 0x20) !== 0 && out.length > 0) {
       const pad = out[out.length - 1];
       if (pad >= 1 && pad <= out.length) out = out.subarray(0, out.length - pad);
     }
     return out;
+  }
+
+  /**
+   * Whether the packet authenticates with ROC `v`: with HMAC-SHA1, an empty
+   * array when it does; with AES-GCM, its payload in clear (RFC 7714 §8.1:
+   * the IV of SSRC, ROC and SEQ; §8.2: the header is the associated data).
+   * Null when it does not.
+   */
+  private open(
+    keys: SessionKeys,
+    bytes: Uint8Array,
+    headerLength: number,
+    end: number,
+    v: number,
+  ): Uint8Array | null {
+    if (v < 0 || v > 0xffffffff) return null;
+    if (this.setup.suite.aead) return gcmRtp(keys, bytes, headerLength, end, v, this.gcmIv);
+    return this.verifies(keys.authentication, bytes, end, this.setup.suite.tagBytes, v) ? EMPTY : null;
   }
 
   /** RFC 3711 Appendix A: the ROC this sequence number most likely goes with. */
@@ -158,7 +189,6 @@ export class SrtpReceiver {
   }
 
   private verifies(authKey: Buffer, bytes: Uint8Array, end: number, tagLength: number, v: number): boolean {
-    if (v < 0 || v > 0xffffffff) return false;
     this.rocBytes.writeUInt32BE(v, 0);
     const mac = createHmac('sha1', authKey).update(bytes.subarray(0, end)).update(this.rocBytes).digest();
     const tag = bytes.length - tagLength;
