@@ -202,7 +202,9 @@ export class MediaTracker {
       return true;
     }
     if (endpoint.kind === 'rtcp') return false;
-    const h = parseRtp(b);
+    // With P set, an SRTP packet's padding count is encrypted (RFC 3711 §3.1): read once the stream is known clear.
+    const padded = (b[0] & 0x20) !== 0;
+    let h = parseRtp(b, padded);
     if (h === null) return false;
     const ts = p.ts;
     if (ts - this.lastSweep >= 1) this.sweep(ts);
@@ -212,11 +214,15 @@ export class MediaTracker {
     let s = this.active.get(key);
     if (s === undefined) {
       const fromSrc = toDst === undefined ? endpoint : this.map.find(p.src.ip, p.src.port);
+      const srtp =
+        toDst?.sdes !== undefined || fromSrc?.sdes !== undefined
+          ? streamSrtp(toDst, fromSrc, this.sdes)
+          : null;
+      if (padded && srtp === null && (h = parseRtp(b)) === null) return false;
       s = this.start(p, src, dst, endpoint, endpoint.answer || fromSrc?.answer === true, h);
-      if (toDst?.sdes !== undefined || fromSrc?.sdes !== undefined)
-        s.srtp = streamSrtp(toDst, fromSrc, this.sdes);
+      s.srtp = srtp;
       this.active.set(key, s);
-    }
+    } else if (padded && s.srtp === null && (h = parseRtp(b)) === null) return false;
     this.count(s, h, p);
     return true;
   }
@@ -227,10 +233,11 @@ export class MediaTracker {
    */
   private continued(p: Payload): boolean {
     if (this.active.size === 0 || isRtcp(p.bytes)) return false;
-    const h = parseRtp(p.bytes);
+    const padded = (p.bytes[0] & 0x20) !== 0;
+    let h = parseRtp(p.bytes, padded);
     if (h === null) return false;
     const s = this.active.get(`${endpointString(p.src)} ${endpointString(p.dst)} ${h.ssrc}`);
-    if (s === undefined) return false;
+    if (s === undefined || (padded && s.srtp === null && (h = parseRtp(p.bytes)) === null)) return false;
     this.count(s, h, p);
     return true;
   }

@@ -42,9 +42,14 @@ const header: RtpHeader = {
  * after the header. Payload types 72–76 are refused: with M set those second
  * bytes (200–204) are RTCP SR/RR/SDES/BYE/APP (RFC 5761 §4). Never throws.
  *
+ * `sealed`: the packet may be SRTP, whose padding and its count are
+ * encrypted with the payload (RFC 3711 §3.1) and its last bytes a tag:
+ * the count is not read and `payloadLength` runs to the end of the packet
+ * (what decrypts it removes the padding, srtp.ts).
+ *
  * The result is ONE REUSED OBJECT, valid until the next call: copy what you keep.
  */
-export function parseRtp(bytes: Uint8Array): RtpHeader | null {
+export function parseRtp(bytes: Uint8Array, sealed = false): RtpHeader | null {
   const len = bytes.length;
   if (len < 12) return null;
   const b0 = bytes[0];
@@ -61,7 +66,7 @@ export function parseRtp(bytes: Uint8Array): RtpHeader | null {
   if (headerLength > len) return null;
   const padding = (b0 & 0x20) !== 0;
   let pad = 0;
-  if (padding) {
+  if (padding && !sealed) {
     pad = bytes[len - 1];
     if (pad === 0 || pad > len - headerLength) return null;
   }

@@ -88,11 +88,14 @@ export async function readStreamPackets(
       if (p.transport !== 'udp' || p.frame < first) continue;
       const list = byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
       if (list === undefined) continue;
-      const h = parseRtp(p.bytes);
+      // With P set, SRTP's padding count is encrypted (RFC 3711 §3.1): read in clear for a clear stream only.
+      const padded = (p.bytes[0] & 0x20) !== 0;
+      let h = parseRtp(p.bytes, padded);
       if (h === null) continue;
       for (const i of list) {
         const r = refs[i];
         if (h.ssrc !== ssrcs[i] || p.frame < r.firstFrame || p.frame > r.lastFrame) continue;
+        if (padded && r.srtpKey === undefined && (h = parseRtp(p.bytes)) === null) break;
         const clear = srtp[i]?.unprotect(p.bytes, h.headerLength, true) ?? null;
         const length = clear === null ? h.payloadLength : clear.length;
         if ((copy && copied + length > budget) || room-- <= 0) {
