@@ -10,24 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { parseRtcp } from '../../src/media/rtcp.js';
 import { SrtcpReceiver } from '../../src/media/srtcp.js';
 import type { SrtpSetup } from '../../src/media/srtp.js';
-import { SRTP_SUITES } from '../../src/media/srtp-keys.js';
 import { compound, rtcpRr, rtcpSdes, rtcpSr } from '../fixtures/rtcp-build.js';
 import { SrtpSender } from '../fixtures/srtp-protect.js';
+import { receiverSetup } from '../fixtures/srtp-setup.js';
 
 const KEY_SALT = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 11 + 5) & 0xff));
-
-function setup(suite: string, o: Partial<SrtpSetup> = {}): SrtpSetup {
-  const s = SRTP_SUITES.get(suite);
-  if (s === undefined) throw new Error(suite);
-  return {
-    suite: s,
-    keys: [{ key: KEY_SALT.subarray(0, s.keyBytes), salt: KEY_SALT.subarray(s.keyBytes) }],
-    mkiLength: 0,
-    encrypted: true,
-    authenticated: true,
-    ...o,
-  };
-}
+const setup = (suite: string, o: Partial<SrtpSetup> = {}) => receiverSetup(suite, KEY_SALT, o);
 
 const report = () =>
   compound(

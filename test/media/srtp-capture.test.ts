@@ -5,32 +5,27 @@
  * from the decrypted events; its sound the same WAVE as the same call in
  * clear; a packet whose tag fails counted and left alone (RFC 3711 §3.3).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
 import { dtmfRtpFrames } from '../fixtures/dtmf-call.js';
-import type { TimedFrame } from '../fixtures/flow-capture.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { T0 } from '../fixtures/flows/builder.js';
 import { sdpWithEvents as clearSdp, dtmfCall } from '../fixtures/flows/dtmf-flows.js';
 import { byTime } from '../fixtures/rtp-frames.js';
-import { clearCallFrames, IVR_KEY, srtpCallFrames, srtpSdp } from '../fixtures/srtp-call.js';
+import {
+  captureWriter,
+  clearCallFrames,
+  decryptedCall,
+  IVR_KEY,
+  keyed,
+  srtpCallFrames,
+  srtpSdp,
+} from '../fixtures/srtp-call.js';
 
 const IVR_B64 = IVR_KEY.toString('base64');
 
-const dir = mkdtempSync(join(tmpdir(), 'sipscope-srtp-'));
-function write(name: string, frames: TimedFrame[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
-  return file;
-}
-/** `r`'s streams with the keys the analysis found, as `sipscope audio` reads them back. */
-const keyed = (r: AnalysisResult) => r.streams.map((s) => ({ ...s, srtpKey: r.srtpKeys.get(s.id) }));
+const write = captureWriter('sipscope-srtp-');
 
 describe('an SDES-SRTP call', () => {
   let srtpFile: string;
@@ -44,30 +39,7 @@ describe('an SDES-SRTP call', () => {
   });
 
   it('decrypts each direction with its sender key: the offer line of tag 2 one way, the answer key the other', () => {
-    expect(srtp.streams.map((s) => s.srtp)).toEqual([
-      {
-        suite: 'AES_CM_128_HMAC_SHA1_80',
-        decrypted: true,
-        verified: 89,
-        authFailures: 0,
-        keyMessage: 0,
-        keyMedia: 0,
-        tag: 2,
-        rtcpVerified: 1,
-        rtcpAuthFailures: 0,
-      },
-      {
-        suite: 'AES_CM_128_HMAC_SHA1_80',
-        decrypted: true,
-        verified: 206,
-        authFailures: 0,
-        keyMessage: 3,
-        keyMedia: 0,
-        tag: 2,
-        rtcpVerified: 1,
-        rtcpAuthFailures: 0,
-      },
-    ]);
+    expect(srtp.streams.map((s) => s.srtp)).toEqual(decryptedCall('AES_CM_128_HMAC_SHA1_80', 2));
     expect(clear.streams.map((s) => s.srtp)).toEqual([undefined, undefined]);
   });
 

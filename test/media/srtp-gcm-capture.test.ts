@@ -5,23 +5,19 @@
  * key (RFC 4568 §6.1), its RFC 4733 digits and SRTCP reports read, its sound
  * the same WAVE as the same call in clear.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
 import { callWav } from '../../src/media/audio-files.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
-import type { TimedFrame } from '../fixtures/flow-capture.js';
-import { clearCallFrames, gcmCallFrames, gcmSdp } from '../fixtures/srtp-call.js';
+import {
+  captureWriter,
+  clearCallFrames,
+  decryptedCall,
+  gcmCallFrames,
+  gcmSdp,
+  keyed,
+} from '../fixtures/srtp-call.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sipscope-srtp-gcm-'));
-function write(name: string, frames: TimedFrame[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
-  return file;
-}
+const write = captureWriter('sipscope-srtp-gcm-');
 
 describe('an SDES call with AEAD_AES_256_GCM (RFC 7714)', () => {
   let gcmFile: string;
@@ -35,37 +31,13 @@ describe('an SDES call with AEAD_AES_256_GCM (RFC 7714)', () => {
   });
 
   it('decrypts each direction with its sender key of the tag the answer kept, and reads its SRTCP', () => {
-    expect(gcm.streams.map((s) => s.srtp)).toEqual([
-      {
-        suite: 'AEAD_AES_256_GCM',
-        decrypted: true,
-        verified: 89,
-        authFailures: 0,
-        keyMessage: 0,
-        keyMedia: 0,
-        tag: 1,
-        rtcpVerified: 1,
-        rtcpAuthFailures: 0,
-      },
-      {
-        suite: 'AEAD_AES_256_GCM',
-        decrypted: true,
-        verified: 206,
-        authFailures: 0,
-        keyMessage: 3,
-        keyMedia: 0,
-        tag: 1,
-        rtcpVerified: 1,
-        rtcpAuthFailures: 0,
-      },
-    ]);
+    expect(gcm.streams.map((s) => s.srtp)).toEqual(decryptedCall('AEAD_AES_256_GCM', 1));
     expect(gcm.streams.map((s) => s.rtcp)).toEqual(clear.streams.map((s) => s.rtcp));
   });
 
   it('reads the digits and plays the same WAVE as the call in clear', async () => {
     expect(gcm.streams.map((s) => s.dtmf)).toEqual(clear.streams.map((s) => s.dtmf));
-    const keyed = gcm.streams.map((s) => ({ ...s, srtpKey: gcm.srtpKeys.get(s.id) }));
-    const a = await callWav(gcmFile, keyed, '10.0.0.1');
+    const a = await callWav(gcmFile, keyed(gcm), '10.0.0.1');
     const b = await callWav(clearFile, clear.streams, '10.0.0.1');
     expect(Buffer.from(a.wav).equals(Buffer.from(b.wav))).toBe(true);
   });

@@ -8,12 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SrtcpReceiver } from '../../src/media/srtcp.js';
-import { SrtpReceiver, type SrtpSetup } from '../../src/media/srtp.js';
+import { SrtpReceiver } from '../../src/media/srtp.js';
 import { gcmIv, gcmRtcp, gcmRtcpIv, gcmRtp } from '../../src/media/srtp-gcm.js';
 import { SRTP_SUITES, sessionKeys } from '../../src/media/srtp-keys.js';
 import { compound, rtcpRr, rtcpSdes } from '../fixtures/rtcp-build.js';
 import { rtpPacket } from '../fixtures/rtp-frames.js';
 import { SrtpSender } from '../fixtures/srtp-protect.js';
+import { receiverSetup } from '../fixtures/srtp-setup.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
 const lower = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -117,25 +118,6 @@ describe('RFC 7714 §11: session keys of a 96-bit master salt', () => {
 const KEY_SALT_128 = Buffer.from(Array.from({ length: 28 }, (_, i) => (i * 13 + 1) & 0xff));
 const KEY_SALT_256 = Buffer.from(Array.from({ length: 44 }, (_, i) => (i * 5 + 9) & 0xff));
 
-function setup(suite: string, keySalt: Uint8Array, o: Partial<SrtpSetup> = {}): SrtpSetup {
-  const s = SRTP_SUITES.get(suite);
-  if (s === undefined) throw new Error(suite);
-  return {
-    suite: s,
-    keys: [
-      {
-        key: keySalt.subarray(0, s.keyBytes),
-        salt: keySalt.subarray(s.keyBytes),
-        mki: o.mkiLength ? 7 : undefined,
-      },
-    ],
-    mkiLength: 0,
-    encrypted: true,
-    authenticated: true,
-    ...o,
-  };
-}
-
 const voice = (seq: number) => Buffer.from(Array.from({ length: 160 }, (_, i) => (seq * 3 + i) & 0xff));
 const clear = (seq: number) => rtpPacket(0, seq, seq * 160, 0xfeed, voice(seq));
 
@@ -146,7 +128,7 @@ describe('AES-GCM SRTP and SRTCP receivers, with the fixture sender', () => {
   ] as const)
     it(`${suite}: decrypts across a sequence wrap (ROC 0 to 1) and reads the SRTCP`, () => {
       const tx = new SrtpSender({ keySalt, tagBytes: 16, gcm: true });
-      const rx = new SrtpReceiver(setup(suite, keySalt));
+      const rx = new SrtpReceiver(receiverSetup(suite, keySalt));
       for (const seq of [65534, 65535, 0, 1]) {
         const p = tx.protect(clear(seq));
         expect(p.length).toBe(12 + 160 + 16);
@@ -154,7 +136,7 @@ describe('AES-GCM SRTP and SRTCP receivers, with the fixture sender', () => {
       }
       expect(rx).toMatchObject({ verified: 4, authFailures: 0 });
       const rtcp = compound(rtcpRr(0xfeed, [{ ssrc: 0xabc, cumulativeLost: 4 }]), rtcpSdes(0xfeed, 'a@b'));
-      const srx = new SrtcpReceiver(setup(suite, keySalt));
+      const srx = new SrtcpReceiver(receiverSetup(suite, keySalt));
       expect(Buffer.from(srx.unprotect(tx.protectRtcp(rtcp, 77)) ?? []).equals(Buffer.from(rtcp))).toBe(true);
       expect(
         Buffer.from(srx.unprotect(tx.protectRtcp(rtcp, 78, false)) ?? []).equals(Buffer.from(rtcp)),
@@ -170,7 +152,7 @@ describe('AES-GCM SRTP and SRTCP receivers, with the fixture sender', () => {
       mki: { value: 7, length: 2 },
     });
     const sent = [65535, 0, 1, 2].map((s) => tx.protect(clear(s)));
-    const rx = new SrtpReceiver(setup('AEAD_AES_128_GCM', KEY_SALT_128, { mkiLength: 2 }));
+    const rx = new SrtpReceiver(receiverSetup('AEAD_AES_128_GCM', KEY_SALT_128, { mkiLength: 2 }));
     expect(sent[1].length).toBe(12 + 160 + 16 + 2);
     // The capture begins after the wrap: the first packet seen has ROC 1.
     for (const i of [1, 2, 3])
@@ -180,7 +162,7 @@ describe('AES-GCM SRTP and SRTCP receivers, with the fixture sender', () => {
 
   it('counts a packet whose tag fails and gives nothing of it (one ciphertext bit, a wrong key)', () => {
     const tx = new SrtpSender({ keySalt: KEY_SALT_128, tagBytes: 16, gcm: true });
-    const rx = new SrtpReceiver(setup('AEAD_AES_128_GCM', KEY_SALT_128));
+    const rx = new SrtpReceiver(receiverSetup('AEAD_AES_128_GCM', KEY_SALT_128));
     expect(rx.unprotect(tx.protect(clear(10)), 12, true)).not.toBeNull();
     const bad = Buffer.from(tx.protect(clear(11)));
     bad[40] ^= 1;

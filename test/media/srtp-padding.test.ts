@@ -6,31 +6,22 @@
  * as AES-CM SRTP and as AES-GCM SRTP: every packet counted, authenticated
  * and decrypted, the digits and the WAVE those of the call without padding.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LinkType } from '../../src/capture/link-types.js';
-import { writePcap } from '../../src/capture/pcap-writer.js';
 import { callWav } from '../../src/media/audio-files.js';
 import { parseRtp } from '../../src/media/rtp-header.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
-import type { TimedFrame } from '../fixtures/flow-capture.js';
 import {
   callMedia,
+  captureWriter,
   clearCallFrames,
   gcmCallFrames,
+  keyed,
   srtpCallFrames,
   srtpSdp,
   withPadding,
 } from '../fixtures/srtp-call.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sipscope-srtp-pad-'));
-function write(name: string, frames: TimedFrame[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, writePcap(frames, { linkType: LinkType.ETHERNET }));
-  return file;
-}
+const write = captureWriter('sipscope-srtp-pad-');
 
 describe('parseRtp of a padded packet (RFC 3550 §5.1, RFC 3711 §3.1)', () => {
   const padded = Buffer.from('a000000100000000000000aa' + 'c0c1c2c3' + '00000004', 'hex');
@@ -93,15 +84,7 @@ describe('a call with padded RTP, in clear and as SRTP', () => {
 
   it('plays the WAVE of the call without padding: the padding is removed, in clear and once decrypted', async () => {
     const wav = async (r: AnalysisResult, file: string) =>
-      Buffer.from(
-        (
-          await callWav(
-            file,
-            r.streams.map((s) => ({ ...s, srtpKey: r.srtpKeys.get(s.id) })),
-            '10.0.0.1',
-          )
-        ).wav,
-      );
+      Buffer.from((await callWav(file, keyed(r), '10.0.0.1')).wav);
     const want = await wav(plain, files.plain);
     expect((await wav(clear, files.clear)).equals(want)).toBe(true);
     expect((await wav(cm, files.cm)).equals(want)).toBe(true);

@@ -7,24 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SrtpReceiver, type SrtpSetup } from '../../src/media/srtp.js';
-import { SRTP_SUITES } from '../../src/media/srtp-keys.js';
 import { rtpPacket } from '../fixtures/rtp-frames.js';
 import { SrtpSender } from '../fixtures/srtp-protect.js';
+import { receiverSetup } from '../fixtures/srtp-setup.js';
 
 const KEY_SALT = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 7 + 3) & 0xff));
-
-function setup(suite: string, keySalt: Uint8Array = KEY_SALT, o: Partial<SrtpSetup> = {}): SrtpSetup {
-  const s = SRTP_SUITES.get(suite);
-  if (s === undefined) throw new Error(suite);
-  return {
-    suite: s,
-    keys: [{ key: keySalt.subarray(0, s.keyBytes), salt: keySalt.subarray(s.keyBytes) }],
-    mkiLength: 0,
-    encrypted: true,
-    authenticated: true,
-    ...o,
-  };
-}
+const setup = (suite: string, keySalt: Uint8Array = KEY_SALT, o: Partial<SrtpSetup> = {}) =>
+  receiverSetup(suite, keySalt, o);
 
 /** A payload of 160 bytes that says which packet it is. */
 const voice = (seq: number) => Buffer.from(Array.from({ length: 160 }, (_, i) => (seq + i) & 0xff));
