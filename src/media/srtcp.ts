@@ -68,7 +68,8 @@ export class SrtcpReceiver {
     const tag = bytes.length - tagLength;
     for (let i = 0; i < tagLength; i++) if (mac[i] !== bytes[tag + i]) return null;
     const at = end - INDEX_BYTES;
-    const out = bytes.slice(0, at);
+    // A copy (a Buffer's slice() is a view): decrypted in place, the caller's packet stays as it came.
+    const out = new Uint8Array(bytes.subarray(0, at));
     if ((bytes[at] & 0x80) === 0) return out;
     const index = indexAt(bytes, at);
     packetIv(keys.salt, ssrcOf(bytes, 4), index >>> 16, index & 0xffff, this.iv);

@@ -138,7 +138,8 @@ export class SrtpReceiver {
     if (!decrypt) return EMPTY;
     let out: Uint8Array = clear;
     if (!suite.aead) {
-      out = bytes.slice(headerLength, end);
+      // A copy: a Buffer's slice() is a view, and XOR in place would change the packet the caller holds.
+      out = new Uint8Array(bytes.subarray(headerLength, end));
       if (this.setup.encrypted) {
         packetIv(keys.salt, ssrcOf(bytes), v >>> 0, seq, this.iv);
         const ks = keystream(keys.encryption, this.iv, out.length);

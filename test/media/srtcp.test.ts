@@ -83,4 +83,12 @@ describe('SRTCP receiver (RFC 3711 §3.4)', () => {
     expect(rx.unprotect(new Uint8Array(20))).toBeNull();
     expect(rx).toMatchObject({ verified: 0, authFailures: 3 });
   });
+
+  it('leaves the packet it is given as it came (a Buffer, whose slice is a view)', () => {
+    const tx = new SrtpSender({ keySalt: KEY_SALT, tagBytes: 10 });
+    const p = Buffer.from(tx.protectRtcp(report(), 2));
+    const copy = Buffer.from(p);
+    expect(new SrtcpReceiver(setup('AES_CM_128_HMAC_SHA1_80')).unprotect(p)).not.toBeNull();
+    expect(p.equals(copy)).toBe(true);
+  });
 });

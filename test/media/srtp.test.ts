@@ -97,4 +97,18 @@ describe('SRTP receiver (RFC 3711)', () => {
     const rx = new SrtpReceiver(setup('AES_256_CM_HMAC_SHA1_80', keySalt));
     expect(Buffer.from(rx.unprotect(tx.protect(clear(3)), 12, true) ?? []).equals(voice(3))).toBe(true);
   });
+
+  it('leaves the packet it is given as it came (a Buffer, whose slice is a view): read twice, it decrypts twice', () => {
+    const tx = new SrtpSender({ keySalt: KEY_SALT, tagBytes: 10 });
+    const p = Buffer.from(tx.protect(clear(7)));
+    const copy = Buffer.from(p);
+    const rx = new SrtpReceiver(setup('AES_CM_128_HMAC_SHA1_80'));
+    expect(Buffer.from(rx.unprotect(p, 12, true) ?? []).equals(voice(7))).toBe(true);
+    expect(p.equals(copy)).toBe(true);
+    expect(
+      Buffer.from(new SrtpReceiver(setup('AES_CM_128_HMAC_SHA1_80')).unprotect(p, 12, true) ?? []).equals(
+        voice(7),
+      ),
+    ).toBe(true);
+  });
 });
