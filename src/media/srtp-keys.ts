@@ -89,8 +89,9 @@ export function keystream(key: Uint8Array, iv: Uint8Array, length: number): Buff
 /**
  * RFC 3711 §4.3.1–4.3.3: one session key of `length` bytes, label `label`, r = 0.
  * A 96-bit AES-GCM master salt (RFC 7714 §11, the AES-CM PRF) fills the first
- * 12 of the 14 bytes, the last two 0, as libSRTP and the implementations
- * that interoperate with it pad it.
+ * 12 of the 14 bytes, the last two 0: RFC 7714 erratum 4938 (verified) says
+ * the salt is multiplied by 2^16 to make the PRF's 112-bit master salt, as
+ * libSRTP pads it.
  */
 function derive(masterKey: Uint8Array, masterSalt: Uint8Array, label: number, length: number): Buffer {
   const iv = Buffer.alloc(16);
