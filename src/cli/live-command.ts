@@ -285,5 +285,7 @@ export function tlsLine(t: LiveTlsStats): string {
     w === null || w.waited === 0
       ? ''
       : `; ${w.waited} waited for their key: ${w.keyCame} came, ${w.expired} not in time, ${w.overflow} over the byte bounds`;
-  return `TLS connections: ${t.connections} (${t.decrypted} decrypted, ${why.join(', ')})${wait}`;
+  // Not held for a key: HTTPS and the like, by their ClientHello and port (src/tls/key-wait.ts maySip).
+  const notSip = w === null || w.notSip === 0 ? '' : `; ${w.notSip} not SIP, not waited for`;
+  return `TLS connections: ${t.connections} (${t.decrypted} decrypted, ${why.join(', ')})${wait}${notSip}`;
 }

@@ -12,6 +12,8 @@ export const HS_KEY_UPDATE = 24;
 
 /** RFC 8446 §4.2.1 supported_versions. */
 const EXT_SUPPORTED_VERSIONS = 43;
+/** RFC 7301 §3.1 application_layer_protocol_negotiation. */
+const EXT_ALPN = 16;
 /** RFC 7366 §2 encrypt_then_mac. */
 const EXT_ENCRYPT_THEN_MAC = 22;
 /** RFC 7627 §5.1 extended_master_secret. */
@@ -31,6 +33,8 @@ export interface ClientHello {
   random: Uint8Array;
   /** supported_versions offered (RFC 8446 §4.2.1), or [legacy_version] without the extension. */
   versions: number[];
+  /** ALPN protocols offered (RFC 7301 §3.1), in the client's order; empty without the extension. */
+  alpn: string[];
 }
 
 export interface ServerHello {
@@ -65,16 +69,36 @@ export function parseClientHello(b: Uint8Array): ClientHello | null {
   if (p + 1 > b.length) return null;
   p += 1 + b[p];
   let versions = [legacy];
+  let alpn: string[] = [];
   forEachExtension(b, p, (type, body) => {
+    if (type === EXT_ALPN) alpn = protocolNames(body);
     // struct { ProtocolVersion versions<2..254>; } in the ClientHello.
-    if (type === EXT_SUPPORTED_VERSIONS && body.length >= 1) {
+    else if (type === EXT_SUPPORTED_VERSIONS && body.length >= 1) {
       const n = Math.min(body[0], body.length - 1);
       const v: number[] = [];
       for (let k = 1; k + 1 <= n; k += 2) v.push((body[k] << 8) | body[k + 1]);
       versions = v;
     }
   });
-  return { random, versions };
+  return { random, versions, alpn };
+}
+
+/**
+ * RFC 7301 §3.1: `ProtocolName protocol_name_list<2..2^16-1>`, each
+ * `opaque ProtocolName<1..2^8-1>`; a name running past the list ends it.
+ */
+function protocolNames(body: Uint8Array): string[] {
+  const out: string[] = [];
+  if (body.length < 2) return out;
+  const end = Math.min(body.length, 2 + ((body[0] << 8) | body[1]));
+  let p = 2;
+  while (p < end) {
+    const n = body[p];
+    if (n === 0 || p + 1 + n > end) break;
+    out.push(String.fromCharCode(...body.subarray(p + 1, p + 1 + n)));
+    p += 1 + n;
+  }
+  return out;
 }
 
 /**

@@ -17,12 +17,19 @@
  * SIP stage then counts it without a key, as in a file. Every let-go is
  * counted by its reason (`KeyWaitStats`).
  *
+ * Only a connection that may carry SIP is held (`maySip`): one to or from a
+ * SIP-over-TLS port (5061, RFC 3261 §26.2, and `sipPorts`), or whose
+ * ClientHello offers no ALPN (RFC 7301) on a port not of another protocol,
+ * or offers a SIP one. The others (a browser's or an HTTP client's HTTPS:
+ * ALPN h2/http/1.1, port 443) go on at once, counted `notSip`: holding them
+ * would only spend the bounds, and their key is rarely in a SIP stack's log.
+ *
  * Usable secrets: TLS 1.2's master secret, or both TLS 1.3 application
  * traffic secrets (the handshake ones are logged before them). A file's
  * analysis does not use this: its key log is whole from the start.
  */
 import type { Payload } from '../decode/payload.js';
-import { HS_CLIENT_HELLO, parseClientHello } from './hello.js';
+import { type ClientHello, HS_CLIENT_HELLO, parseClientHello } from './hello.js';
 import type { TlsKeyLog, TlsSecrets } from './keylog.js';
 import {
   CT_HANDSHAKE,
@@ -39,6 +46,11 @@ export interface KeyWaitOptions {
   maxTotalBytes?: number;
   /** Seconds of capture time a connection waits for its key (default 10). */
   maxWaitSeconds?: number;
+  /**
+   * Ports of SIP over TLS (default [5061], RFC 3261 §26.2, as Wireshark's `sip.tls.port`): a
+   * connection to or from one is held whatever its ClientHello offers (SIP over WSS on 443: add 443).
+   */
+  sipPorts?: readonly number[];
 }
 
 export interface KeyWaitStats {
@@ -50,6 +62,8 @@ export interface KeyWaitStats {
   expired: number;
   /** Let go without their key early: over the per-connection or the total byte bound. */
   overflow: number;
+  /** Connections not held, their ClientHello and ports saying another protocol (`maySip`): let go at once. */
+  notSip: number;
   /** Connections and bytes held now. */
   heldConnections: number;
   heldBytes: number;
@@ -69,6 +83,10 @@ interface Waiting {
   /** The client's bytes while its ClientHello is incomplete. */
   head: Uint8Array;
   random: Uint8Array | null;
+  /** The ClientHello read says it may carry SIP (`maySip`); true until it is read. */
+  sip: boolean;
+  /** Its client's and server's ports. */
+  ports: [client: number, server: number];
   /** Not waiting for a key (yet): the ClientHello is still being read. */
   counted: boolean;
 }
@@ -91,6 +109,28 @@ export function usableSecrets(s: TlsSecrets | undefined): boolean {
   return s.masterSecret?.length === 48 || (s.clientTraffic0 !== undefined && s.serverTraffic0 !== undefined);
 }
 
+/**
+ * Server ports of other protocols over TLS (IANA): HTTPS 443 and 8443, SMTP 465, LDAP 636,
+ * DNS 853, IMAP 993, POP3 995. A connection to one without ALPN is not taken for SIP.
+ */
+export const OTHER_TLS_PORTS: ReadonlySet<number> = new Set([443, 465, 636, 853, 993, 995, 8443]);
+
+/**
+ * A connection that may carry SIP, by its ClientHello and ports: one of `sipPorts` on either
+ * side; else, with ALPN offered (RFC 7301 §3.1), a protocol named `sip…` among them (an HTTP
+ * client offers h2/http/1.1, a SIP stack usually none); else a server port not in `OTHER_TLS_PORTS`.
+ */
+export function maySip(
+  hello: Pick<ClientHello, 'alpn'>,
+  clientPort: number,
+  serverPort: number,
+  sipPorts: ReadonlySet<number>,
+): boolean {
+  if (sipPorts.has(serverPort) || sipPorts.has(clientPort)) return true;
+  if (hello.alpn.length > 0) return hello.alpn.some((n) => /^sip/i.test(n));
+  return !OTHER_TLS_PORTS.has(serverPort);
+}
+
 const endpoint = (e: Payload['src']): string => `${e.ip} ${e.port}`;
 
 export class TlsKeyWait {
@@ -99,6 +139,7 @@ export class TlsKeyWait {
     keyCame: 0,
     expired: 0,
     overflow: 0,
+    notSip: 0,
     heldConnections: 0,
     heldBytes: 0,
   };
@@ -107,6 +148,7 @@ export class TlsKeyWait {
   private readonly maxConnectionBytes: number;
   private readonly maxTotalBytes: number;
   private readonly maxWait: number;
+  private readonly sipPorts: ReadonlySet<number>;
   private now = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -118,6 +160,7 @@ export class TlsKeyWait {
     this.maxConnectionBytes = opts.maxConnectionBytes ?? 1 << 20;
     this.maxTotalBytes = opts.maxTotalBytes ?? 16 << 20;
     this.maxWait = opts.maxWaitSeconds ?? 10;
+    this.sipPorts = new Set(opts.sipPorts ?? [5061]);
   }
 
   /**
@@ -151,14 +194,21 @@ export class TlsKeyWait {
         client: endpoint(p.src),
         head: new Uint8Array(0),
         random: null,
+        sip: true,
+        ports: [p.src.port, p.dst.port],
         counted: false,
       };
       this.waiting.set(key, w);
     }
     this.hold(w, p);
     if (w.random === null && endpoint(p.src) === w.client) this.readHello(key, w, p.bytes, out);
+    if (!w.sip && this.waiting.has(key)) {
+      // Not SIP by its ClientHello and ports: let go now, as read without a wait.
+      if (!this.opens(w)) this.stats.notSip++;
+      this.letGo(key, w, out, null);
+    }
     // Its key may have been logged since the last read (the refresh is throttled).
-    if (w.random !== null && !this.opens(w) && this.refresh(false)) this.recheck(out);
+    if (w.random !== null && w.sip && !this.opens(w) && this.refresh(false)) this.recheck(out);
     if (this.waiting.has(key)) {
       if (this.opens(w)) {
         if (w.counted) this.stats.keyCame++;
@@ -228,7 +278,11 @@ export class TlsKeyWait {
       const ok = hs.push(b.subarray(i + RECORD_HEADER_LEN, i + len), (type, body) => {
         if (w.random !== null || done) return;
         done = true;
-        if (type === HS_CLIENT_HELLO) w.random = parseClientHello(body)?.random ?? null;
+        if (type !== HS_CLIENT_HELLO) return;
+        const hello = parseClientHello(body);
+        if (hello === null) return;
+        w.random = hello.random;
+        w.sip = maySip(hello, w.ports[0], w.ports[1], this.sipPorts);
       });
       i += len;
       if (!ok || done) {

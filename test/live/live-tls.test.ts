@@ -18,6 +18,7 @@ import { liveMessageRecord } from '../../src/live/live-message.js';
 import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeline.js';
 import type { LiveTlsOptions } from '../../src/live/live-tls.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { writeTlsBesideHttps } from '../fixtures/tls-beside-https.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/tls');
 const tmp = mkdtempSync(join(tmpdir(), 'sipscope-live-tls-'));
@@ -25,9 +26,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const keylogText = (name: string): string => readFileSync(join(DIR, `${name}.keylog`), 'latin1');
 
-async function framesOf(name: string): Promise<Frame[]> {
+async function framesOf(name: string, file = join(DIR, `${name}.pcap`)): Promise<Frame[]> {
   const out: Frame[] = [];
-  for await (const f of openCapture(join(DIR, `${name}.pcap`))) out.push(f);
+  for await (const f of openCapture(file)) out.push(f);
   return out;
 }
 
@@ -63,8 +64,8 @@ function livePipeline(tls: Omit<LiveTlsOptions, 'keyLogFile'> = {}, initial = ''
 }
 
 /** What analyze gives with the whole key log: frame, time, start, transport of each message. */
-async function wanted(name: string) {
-  const r = await analyzeCapture(join(DIR, `${name}.pcap`), { tlsKeyLog: keylogText(name) });
+async function wanted(name: string, file = join(DIR, `${name}.pcap`)) {
+  const r = await analyzeCapture(file, { tlsKeyLog: keylogText(name) });
   return Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i)).map((m) => ({
     frame: m.frame,
     ts: m.ts,
@@ -225,6 +226,31 @@ describe('live SIP over TLS with the key logged after the handshake (RFC 8446 §
     expect(t.live.stats().tls).toMatchObject({
       decrypted: 1,
       keyWait: { waited: 1, keyCame: 1, expired: 0 },
+    });
+  });
+
+  it('an HTTPS connection (port 443) beside SIP over TLS is let go at once; only the SIP connection waits for its key', async () => {
+    const name = 'tls12-aes256gcm';
+    const file = await writeTlsBesideHttps(tmp, name, 'tls13-aes128gcm');
+    const want = await wanted(name, file);
+    // tshark -o tls.keylog_file:… -d tls.port==15165,sip on the same file: SIP in these frames.
+    expect(want.map((m) => m.frame)).toEqual([15, 18, 26, 29, 31, 31, 32]);
+    const frames = await framesOf(name, file);
+    const t = livePipeline();
+    // Both handshakes (ClientHellos in frames 4 and 12), nothing of the REGISTER yet.
+    for (const f of frames.slice(0, 14)) t.live.pushFrame(f);
+    t.later();
+    expect(t.live.stats().tls?.keyWait).toMatchObject({ waited: 1, notSip: 1, heldConnections: 1 });
+    t.append(keylogText(name));
+    t.later();
+    for (const f of frames.slice(14)) t.live.pushFrame(f);
+    t.live.end();
+    expect(t.records().map(brief)).toEqual(want);
+    expect(t.live.stats().tls).toMatchObject({
+      connections: 2,
+      decrypted: 1,
+      withoutKey: 1,
+      keyWait: { waited: 1, keyCame: 1, notSip: 1, expired: 0, overflow: 0 },
     });
   });
 });
