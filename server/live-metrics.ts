@@ -3,27 +3,14 @@
  * packets taken and lost on the way (kernel and capture tool drops, HEP
  * packets that did not decode or failed the key), what the rolling window
  * holds and what it evicted, its write-through to disk (SQLite store) and
- * the pcapng ring when there is one.
+ * the pcapng ring when there is one, SIP over TLS when there is some or keys
+ * were given (live-tls-metrics.ts).
  * metrics.ts appends them to the server's own.
  */
 import type { WindowStore } from '../src/store/window-store.js';
 import type { LiveMonitor } from './live-monitor.js';
-
-type Sample = [labels: Record<string, string>, value: number];
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function metric(out: string[], name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]) {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  for (const [labels, value] of samples) {
-    const l = Object.entries(labels)
-      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      .join(',');
-    out.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
-  }
-}
+import { liveTlsMetricLines } from './live-tls-metrics.js';
+import { metric } from './prometheus-text.js';
 
 /** Calls evicted from every live window since start (`sipscope_evictions_total`). */
 export function liveEvictions(store: WindowStore): number {
@@ -126,6 +113,7 @@ export function liveMetricLines(monitor: LiveMonitor, store: WindowStore): strin
       [one(), p.error === null ? 0 : 1],
     ]);
   }
+  if (t.tls !== undefined) out.push(...liveTlsMetricLines(id, t.tls));
   const ring = monitor.pcapStats();
   if (ring !== null) {
     metric(out, 'sipscope_live_pcap_frames_total', 'counter', 'Frames written to the pcapng ring.', [

@@ -203,6 +203,8 @@ export class LiveMonitor {
     sipMessages: number;
   } {
     const s = this.session.stats();
+    // Given keys: the counters from the start (zeros), so the API and /metrics show them before any TLS.
+    const tls = this.session.pipeline.tlsStats(this.opts.tls !== undefined);
     return {
       sources: this.opts.sources,
       running: this.running,
@@ -215,6 +217,7 @@ export class LiveMonitor {
       hepBad: s.hep?.bad ?? 0,
       hepAuthFailed: s.hep?.authFailed ?? 0,
       sipMessages: s.pipeline.messages,
+      ...(tls === null ? {} : { tls }),
     };
   }
 

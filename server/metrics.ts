@@ -10,32 +10,11 @@ import type { WindowStore } from '../src/store/window-store.js';
 import type { CaptureService } from './capture-service.js';
 import { liveEvictions, liveMetricLines } from './live-metrics.js';
 import type { LiveMonitor } from './live-monitor.js';
+import { metric } from './prometheus-text.js';
 
 interface CaptureFacts {
   callsByState: Record<string, number>;
   findingsByRule: Record<string, number>;
-}
-
-type Sample = [labels: Record<string, string>, value: number];
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function metric(
-  out: string[],
-  name: string,
-  type: 'gauge' | 'counter',
-  help: string,
-  samples: Sample[],
-): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  for (const [labels, value] of samples) {
-    const l = Object.entries(labels)
-      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      .join(',');
-    out.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
-  }
 }
 
 export class Metrics {

@@ -325,9 +325,9 @@ export class LivePipeline extends Emitter<LiveEvents> {
     };
   }
 
-  /** SIP over TLS's counters (null: no TLS connection seen). */
-  tlsStats(): LiveTlsStats | null {
-    return liveTlsStats(this.pipeline.extractorStats, this.tls);
+  /** SIP over TLS's counters (null: no TLS connection seen, unless `always` and the pipeline was given TLS keys). */
+  tlsStats(always = false): LiveTlsStats | null {
+    return liveTlsStats(this.pipeline.extractorStats, this.tls, always && this.tls !== null);
   }
 
   private arrived(ts: number): void {

@@ -50,10 +50,15 @@ export function liveTls(o: LiveTlsOptions): LiveTls {
   return { keys, wait, file };
 }
 
-/** The counters, or null when no TLS connection was seen (nor held). */
-export function liveTlsStats(s: TlsStats, t: LiveTls | null): LiveTlsStats | null {
+/**
+ * The counters, or null when no TLS connection was seen (nor held, nor let go as not SIP);
+ * `always`: zeros then (a source given keys, whose counters a dashboard follows from the start).
+ */
+export function liveTlsStats(s: TlsStats, t: LiveTls | null, always = false): LiveTlsStats | null {
   const w = t?.wait?.stats ?? null;
-  if (s.tlsFlows === 0 && (w === null || (w.waited === 0 && w.heldConnections === 0))) return null;
+  const none =
+    s.tlsFlows === 0 && (w === null || (w.waited === 0 && w.heldConnections === 0 && w.notSip === 0));
+  if (none && !always) return null;
   const f = t?.file ?? null;
   return {
     ...tlsCounts(s),

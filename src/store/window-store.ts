@@ -16,6 +16,7 @@
  * `/metrics` show them.
  */
 
+import type { LiveTlsStats } from '../live/live-tls.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import { applyCaptureUpdate } from './capture-update.js';
@@ -64,6 +65,11 @@ export interface LiveTraffic {
    * its RTP (audio, packets) can be read back while the server runs.
    */
   framesKept?: boolean;
+  /**
+   * SIP over TLS (`serve --live … --tls-keylog/--tls-key`, or TLS seen without keys): the
+   * connections decrypted and why the others were not, the wait for keys logged late.
+   */
+  tls?: LiveTlsStats;
 }
 
 export interface LiveInfo extends LiveTraffic {

@@ -44,9 +44,17 @@ export async function tlsFixtureHep(
   name: string,
   serverPort?: number,
 ): Promise<{ sent: Payload[]; packets: Uint8Array[] }> {
+  return tcpCaptureHep(join(TLS_FIXTURES, `${name}.pcap`), serverPort);
+}
+
+/** As `tlsFixtureHep`, for any capture of TCP (its first payload's destination is the server). */
+export async function tcpCaptureHep(
+  file: string,
+  serverPort?: number,
+): Promise<{ sent: Payload[]; packets: Uint8Array[] }> {
   const d = createDecoder();
   const payloads: Payload[] = [];
-  for await (const f of openCapture(join(TLS_FIXTURES, `${name}.pcap`))) payloads.push(...d.push(f));
+  for await (const f of openCapture(file)) payloads.push(...d.push(f));
   const sent = payloads.filter((p) => p.bytes.length > 0);
   const server = sent[0].dst.port;
   const port = (n: number) => (n === server && serverPort !== undefined ? serverPort : n);

@@ -3,7 +3,9 @@
  * fed over HEP (TCP, no capture rights needed) is held until the key log
  * file has its key, then shows in the live capture with transport tls; a
  * connection on port 5061 (RFC 3261 §26.2) whose key never comes gives the
- * capture its warning.
+ * capture its warning. With HTTPS beside it (tls-beside-https.ts), /metrics
+ * and the capture's `live.tls` count both connections, the SIP one waiting
+ * for its key and the HTTPS one let go at once as not SIP.
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -12,8 +14,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { hep3 } from '../capture/hep-build.js';
+import { writeTlsBesideHttps } from '../fixtures/tls-beside-https.js';
 import { getJson, type TestServer, testServer } from '../server/helpers.js';
-import { TLS_FIXTURES, tlsFixtureHep, until } from './hep-send.js';
+import { TLS_FIXTURES, tcpCaptureHep, tlsFixtureHep, until } from './hep-send.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sipscope-server-live-tls-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -96,5 +99,48 @@ describe('serve --tls-keylog with a live capture', () => {
         /^live: a TLS connection on port 5061 \(SIP over TLS\) not decrypted, its SIP not read: no key for it \(give the key log: sipscope serve --tls-keylog FILE/,
       ),
     ]);
+  });
+
+  it('GET /metrics and live.tls: SIP over TLS waited for and decrypted, HTTPS on 443 beside it not held', async () => {
+    const name = 'tls12-aes256gcm';
+    const keyLog = join(tmp, 'metrics.log');
+    writeFileSync(keyLog, '');
+    const { monitor, tcp, info } = await liveServer(keyLog);
+    const id = monitor.captureId;
+    const metrics = async () => (await fetch(`${server!.url}/metrics`)).text();
+    const sample = (text: string, name: string, labels = '') =>
+      Number(new RegExp(`^${name}\\{capture="${id}"${labels}\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    // Given a key log: the counters are there from the start, at zero.
+    const before = await metrics();
+    expect(sample(before, 'sipscope_live_tls_connections_total')).toBe(0);
+    expect(sample(before, 'sipscope_live_tls_held_connections')).toBe(0);
+    expect(before).toMatch(/^# TYPE sipscope_live_tls_connections_total counter$/m);
+    expect(before).toMatch(/^# TYPE sipscope_live_tls_held_bytes gauge$/m);
+    expect((await info()).live.tls).toMatchObject({ connections: 0, keyWait: { waited: 0 } });
+    const { packets } = await tcpCaptureHep(await writeTlsBesideHttps(tmp, name, 'tls13-aes128gcm'));
+    await send(tcp, packets);
+    const held = await until(metrics, (m) => sample(m, 'sipscope_live_tls_held_connections') === 1);
+    expect(sample(held, 'sipscope_live_tls_key_waits_total')).toBe(1);
+    expect(sample(held, 'sipscope_live_tls_not_sip_connections_total')).toBe(1);
+    expect(sample(held, 'sipscope_live_tls_held_bytes')).toBeGreaterThan(1000);
+    appendFileSync(keyLog, readFileSync(join(TLS_FIXTURES, `${name}.keylog`)));
+    await until(info, (x) => x.stats.sipMessages === 7);
+    const m = await until(metrics, (x) => sample(x, 'sipscope_live_tls_decrypted_connections_total') === 1);
+    expect(sample(m, 'sipscope_live_tls_connections_total')).toBe(2);
+    expect(sample(m, 'sipscope_live_tls_undecrypted_connections_total', ',reason="without-key"')).toBe(1);
+    expect(sample(m, 'sipscope_live_tls_undecrypted_connections_total', ',reason="unsupported"')).toBe(0);
+    expect(sample(m, 'sipscope_live_tls_key_waits_ended_total', ',outcome="key-came"')).toBe(1);
+    expect(sample(m, 'sipscope_live_tls_key_waits_ended_total', ',outcome="expired"')).toBe(0);
+    expect(sample(m, 'sipscope_live_tls_held_connections')).toBe(0);
+    expect(sample(m, 'sipscope_live_tls_held_bytes')).toBe(0);
+    expect(sample(m, 'sipscope_live_tls_records_total', ',result="decrypted"')).toBeGreaterThan(0);
+    expect(sample(m, 'sipscope_live_tls_keylog_lines_total')).toBe(1);
+    expect((await info()).live.tls).toMatchObject({
+      connections: 2,
+      decrypted: 1,
+      withoutKey: 1,
+      keyWait: { waited: 1, keyCame: 1, notSip: 1, heldConnections: 0 },
+      keyLog: { lines: 1, errors: 0 },
+    });
   });
 });
