@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { type StartedServer, startServer } from '../../server/start.js';
+import { type StartedServer, type StartOptions, startServer } from '../../server/start.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumPresent = existsSync(CHROMIUM);
@@ -71,10 +71,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(o: { samples?: string[] } = {}): Promise<Harness> {
+/** `server`: more options of the server (a live source, TLS keys). */
+export async function startHarness(
+  o: { samples?: string[]; server?: Partial<StartOptions> } = {},
+): Promise<Harness> {
   const webRoot = await buildWeb();
   const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-'));
-  const server = await startServer({ dataDir, webRoot, port: 0, samples: o.samples ?? [] });
+  const server = await startServer({ ...o.server, dataDir, webRoot, port: 0, samples: o.samples ?? [] });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -25,6 +25,17 @@ export async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
   await new Promise<void>((resolve) => sock.end(resolve));
 }
 
+/** Sends packets (HEP3) over one TCP connection, in order. */
+export async function sendPackets(port: number, packets: Uint8Array[]): Promise<void> {
+  const sock = createConnection({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  for (const p of packets) sock.write(p);
+  await new Promise<void>((resolve) => sock.end(resolve));
+}
+
 /** Asks `what` until `done` says yes (polling every 25 ms), or throws after `ms`. */
 export async function until<T>(what: () => Promise<T>, done: (x: T) => boolean, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;

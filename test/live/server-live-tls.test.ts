@@ -8,7 +8,6 @@
  * for its key and the HTTPS one let go at once as not SIP.
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import type { LiveCaptureInfo } from '../../src/store/window-store.js';
 import { hep3 } from '../capture/hep-build.js';
 import { writeTlsBesideHttps } from '../fixtures/tls-beside-https.js';
 import { getJson, type TestServer, testServer } from '../server/helpers.js';
-import { TLS_FIXTURES, tcpCaptureHep, tlsFixtureHep, until } from './hep-send.js';
+import { sendPackets, TLS_FIXTURES, tcpCaptureHep, tlsFixtureHep, until } from './hep-send.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sipscope-server-live-tls-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,16 +25,6 @@ afterEach(async () => {
   await server?.dispose();
   server = null;
 });
-
-async function send(port: number, packets: Uint8Array[]): Promise<void> {
-  const sock = createConnection({ host: '127.0.0.1', port });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('connect', resolve);
-    sock.once('error', reject);
-  });
-  for (const p of packets) sock.write(p);
-  await new Promise<void>((resolve) => sock.end(resolve));
-}
 
 async function liveServer(keyLog: string) {
   server = await testServer({
@@ -56,7 +45,7 @@ describe('serve --tls-keylog with a live capture', () => {
     writeFileSync(keyLog, '');
     const { monitor, tcp, info } = await liveServer(keyLog);
     const { packets } = await tlsFixtureHep(name);
-    await send(tcp, packets);
+    await sendPackets(tcp, packets);
     await until(
       async () => monitor.session.pipeline.tlsStats()?.keyWait,
       (w) => w?.heldConnections === 1,
@@ -92,7 +81,7 @@ describe('serve --tls-keylog with a live capture', () => {
       ts: sent[sent.length - 1].ts + 11,
       payload: 'not SIP',
     });
-    await send(tcp, [...packets, later]);
+    await sendPackets(tcp, [...packets, later]);
     const c = await until(info, (x) => (x.warnings ?? []).length > 0);
     expect(c.warnings).toEqual([
       expect.stringMatching(
@@ -118,7 +107,7 @@ describe('serve --tls-keylog with a live capture', () => {
     expect(before).toMatch(/^# TYPE sipscope_live_tls_held_bytes gauge$/m);
     expect((await info()).live.tls).toMatchObject({ connections: 0, keyWait: { waited: 0 } });
     const { packets } = await tcpCaptureHep(await writeTlsBesideHttps(tmp, name, 'tls13-aes128gcm'));
-    await send(tcp, packets);
+    await sendPackets(tcp, packets);
     const held = await until(metrics, (m) => sample(m, 'sipscope_live_tls_held_connections') === 1);
     expect(sample(held, 'sipscope_live_tls_key_waits_total')).toBe(1);
     expect(sample(held, 'sipscope_live_tls_not_sip_connections_total')).toBe(1);

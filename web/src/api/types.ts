@@ -83,6 +83,32 @@ export interface LiveInfo {
     evictedMessages: number;
     dropped: number;
   };
+  /** SIP over TLS, when the server was given keys (`--tls-keylog/--tls-key`) or saw TLS. */
+  tls?: LiveTlsInfo;
+}
+
+/** A live capture's SIP over TLS (server/API.md `LiveInfo.tls`): connections, and the wait for keys logged late. */
+export interface LiveTlsInfo {
+  connections: number;
+  decrypted: number;
+  withoutKey: number;
+  unsupported: number;
+  withoutHandshake: number;
+  sipPortNotDecrypted: number;
+  records: number;
+  failedRecords: number;
+  gaps: number;
+  /** Null without a key log file. */
+  keyWait: {
+    waited: number;
+    keyCame: number;
+    expired: number;
+    overflow: number;
+    notSip: number;
+    heldConnections: number;
+    heldBytes: number;
+  } | null;
+  keyLog: { lines: number; restarts: number; errors: number } | null;
 }
 
 export interface CallLink {

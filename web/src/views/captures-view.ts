@@ -23,6 +23,7 @@ import {
   setPendingTlsKeys,
   uploadFiles,
 } from '../uploads.js';
+import { liveTlsLine } from './live-tls-line.js';
 import type { View, ViewContext } from './view.js';
 
 function progressBar(fraction: number, label: string): HTMLElement {
@@ -193,6 +194,8 @@ export function capturesView(ctx: ViewContext): View {
           `${countText(l.packets)} packets · ${countText(l.droppedPackets)} dropped · ` +
             `${countOf(l.window.evictedCalls, 'call')} evicted`,
         ),
+        // Only for a live source given TLS keys (or that saw TLS).
+        l.tls ? liveTlsLine(l.tls) : null,
       );
     }
     const status = h('span', { class: `status status-${c.status}` }, c.status);
