@@ -54,14 +54,16 @@ export interface LiveServerOptions {
    * and a connection held until its key is logged (src/live/live-tls.ts).
    */
   tls?: TlsKeyFiles;
+  /** `serve --tls-port`: the ports of SIP over TLS whose connections wait for their key (default [5061]; key-wait.ts). */
+  tlsPorts?: number[];
 }
 
 /** The live session's TLS options from the server's key files (an RSA key that cannot be read: the error line). */
-function liveTlsOptions(files: TlsKeyFiles | undefined): LiveTlsOptions | undefined {
+function liveTlsOptions(files: TlsKeyFiles | undefined, sipPorts?: number[]): LiveTlsOptions | undefined {
   if (files === undefined) return undefined;
   const keys = readTlsKeyOptions(undefined, files.rsaKeys);
   if (typeof keys === 'string') throw new Error(keys);
-  return { keyLogFile: files.keyLog, rsaKeys: keys.tlsRsaKeys };
+  return { keyLogFile: files.keyLog, rsaKeys: keys.tlsRsaKeys, wait: { sipPorts } };
 }
 
 /** A live source could not start (no such interface, no permission, the HEP port taken): one clear line. */
@@ -109,7 +111,7 @@ export class LiveMonitor {
         filter: opts.filter,
         tool: opts.tool,
         hep: opts.hep,
-        pipeline: { tls: liveTlsOptions(opts.tls) },
+        pipeline: { tls: liveTlsOptions(opts.tls, opts.tlsPorts) },
       });
       await ring?.open();
       await session.start();

@@ -12,10 +12,14 @@
  *   --live-pcap DIR            also write the captured frames to a ring of pcapng files
  *   --live-pcap-size SIZE      bytes per ring file (default 64M)
  *   --live-pcap-files N        ring files kept (default 10)
+ *   --tls-port PORT (repeatable) with --tls-keylog: more ports of SIP over TLS, whose
+ *                              connections wait for their key (default 5061 only; live-tls.ts)
  *   --heap-growth PERCENT      how far the heap grows between full collections,
  *                              live or not (default 50; 0: V8's own, up to 300;
  *                              heap-growth.ts)
  */
+
+import { readTlsPorts } from '../src/live/live-tls.js';
 import { DEFAULT_HEAP_GROWTH, MAX_HEAP_GROWTH } from './heap-growth.js';
 import type { LiveServerOptions } from './live-monitor.js';
 
@@ -33,6 +37,7 @@ export const LIVE_SERVE_OPTIONS = {
   'live-pcap-size': { type: 'string' },
   'live-pcap-files': { type: 'string' },
   'heap-growth': { type: 'string' },
+  'tls-port': { type: 'string', multiple: true },
 } as const;
 
 export interface LiveServeValues {
@@ -48,6 +53,9 @@ export interface LiveServeValues {
   'live-pcap-size'?: string;
   'live-pcap-files'?: string;
   'heap-growth'?: string;
+  'tls-port'?: string[];
+  /** serve's own flag: --tls-port goes with it. */
+  'tls-keylog'?: string;
 }
 
 /**
@@ -89,6 +97,10 @@ export function liveServeOptions(
   )
     return needs('--live-pcap-size and --live-pcap-files', '--live-pcap DIR');
   if (v['live-pcap'] !== undefined && interfaces.length === 0) return needs('--live-pcap', '--live IFACE');
+  const sipPorts = readTlsPorts(v['tls-port']);
+  if (typeof sipPorts === 'string') return { error: sipPorts };
+  if (v['tls-port'] !== undefined && (!live || v['tls-keylog'] === undefined))
+    return needs('--tls-port', '--tls-keylog KEYLOG and --live IFACE or --hep PORT');
   const maxCalls = count('window-calls');
   const maxMessages = count('window-messages');
   const maxBytes = size('window-bytes');
@@ -117,6 +129,7 @@ export function liveServeOptions(
   if (typeof maxMessages === 'number') window.maxMessages = maxMessages;
   if (typeof maxBytes === 'number') window.maxBytes = maxBytes;
   out.window = window;
+  if (v['tls-port'] !== undefined) out.tlsPorts = sipPorts;
   if (v['live-pcap'] !== undefined) {
     out.pcap = { dir: v['live-pcap'] };
     if (typeof fileBytes === 'number') out.pcap.fileBytes = fileBytes;

@@ -8,7 +8,7 @@ Usage:
                                      the rule catalogue, or one rule explained
   sipscope serve [FILE...] [options]
                                      the web UI and its API, FILEs or samples loaded
-  sipscope live -i IFACE [-f BPF] [--hep PORT] [--json] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
+  sipscope live -i IFACE [-f BPF] [--hep PORT] [--json] [--tls-keylog KEYLOG [--tls-port PORT]] [--tls-key KEY.pem]
                                      watch live traffic: a capture, HEP, or both
   sipscope extract FILE... -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
@@ -100,6 +100,8 @@ serve
                          in the live capture (followed as it grows)
     --tls-key KEY.pem    and with this server RSA key (repeatable), as for
                          analyze
+    --tls-port PORT      with --tls-keylog and a live capture: a port of SIP
+                         over TLS besides 5061 (repeatable); see live
     --live IFACE         also capture live on IFACE (repeatable): a capture
                          with status live whose calls appear as they happen
     --filter BPF         capture filter for --live, e.g. 'udp port 5060'
@@ -139,7 +141,13 @@ live
     --tls-keylog KEYLOG    decrypt SIP over TLS with this NSS key log, as for
                            analyze, followed as the TLS library appends to it:
                            a connection whose key is not logged yet is held
-                           (up to 10 s, 1 MiB) until it is
+                           (up to 10 s, 1 MiB) until it is, when it may be
+                           SIP: on port 5061, or offering no ALPN (or a sip
+                           one) on a port not of HTTPS, DNS or mail; others
+                           (HTTPS: ALPN h2/http/1.1, port 443) go on at once
+    --tls-port PORT        with --tls-keylog: a port of SIP over TLS besides
+                           5061 (repeatable), whose connections always wait
+                           (SIP over WSS on 443: --tls-port 443)
     --tls-key KEY.pem      and with this server RSA key (repeatable)
   Exit codes: 0 stopped; 1 the capture failed while running; 2 bad usage or
   the capture could not start (one line on stderr).

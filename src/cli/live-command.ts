@@ -21,7 +21,7 @@ import type { CallRecord } from '../correlate/model.js';
 import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
 import type { LiveMessage } from '../live/live-pipeline.js';
 import { createLiveSession, type LiveSession, type LiveSessionStats } from '../live/live-session.js';
-import type { LiveTlsStats } from '../live/live-tls.js';
+import { type LiveTlsStats, readTlsPorts } from '../live/live-tls.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson } from '../report/model-json.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
@@ -29,7 +29,7 @@ import { Output } from './output.js';
 import { termSafe } from './term-safe.js';
 
 const USAGE =
-  'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json] [--tls-keylog KEYLOG] [--tls-key KEY.pem]';
+  'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json] [--tls-keylog KEYLOG [--tls-port PORT]] [--tls-key KEY.pem]';
 
 export async function runLive(args: string[], out = new Output()): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
@@ -74,10 +74,17 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     process.stderr.write(`sipscope live: ${keys}\n`);
     return 2;
   }
+  const sipPorts = readTlsPorts(values['tls-port']);
+  if (typeof sipPorts === 'string' || (values['tls-port'] !== undefined && keyLog === undefined)) {
+    process.stderr.write(
+      `sipscope live: ${typeof sipPorts === 'string' ? sipPorts : '--tls-port needs --tls-keylog KEYLOG'}\n`,
+    );
+    return 2;
+  }
   const tls =
     keyLog === undefined && keys.tlsRsaKeys === undefined
       ? undefined
-      : { keyLogFile: keyLog, rsaKeys: keys.tlsRsaKeys };
+      : { keyLogFile: keyLog, rsaKeys: keys.tlsRsaKeys, wait: { sipPorts } };
 
   let session: LiveSession;
   try {
@@ -202,6 +209,7 @@ export const LIVE_OPTIONS = {
   buffer: { type: 'string', short: 'B' },
   'tls-keylog': { type: 'string' },
   'tls-key': { type: 'string', multiple: true },
+  'tls-port': { type: 'string', multiple: true },
 } as const;
 
 function parse(args: string[]) {

@@ -51,6 +51,21 @@ export function liveTls(o: LiveTlsOptions): LiveTls {
 }
 
 /**
+ * `--tls-port PORT` (repeatable, `live` and `serve`): more ports of SIP over TLS, whose
+ * connections wait for their key whatever their ClientHello offers (key-wait.ts `maySip`),
+ * beside 5061; or the one line saying which value is wrong.
+ */
+export function readTlsPorts(values: readonly string[] | undefined): number[] | string {
+  const ports = [5061];
+  for (const v of values ?? []) {
+    if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535)
+      return `--tls-port must be a port number from 1 to 65535, got '${v}'`;
+    if (!ports.includes(Number(v))) ports.push(Number(v));
+  }
+  return ports;
+}
+
+/**
  * The counters, or null when no TLS connection was seen (nor held, nor let go as not SIP);
  * `always`: zeros then (a source given keys, whose counters a dashboard follows from the start).
  */

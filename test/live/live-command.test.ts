@@ -186,7 +186,7 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     expect(ev[ev.length - 1]).toMatchObject({ stats: { pipeline: { messages: 7 } } });
   }, 60_000);
 
-  it('--tls-keylog and --tls-key that cannot be used are one line on stderr with exit code 2, as for analyze', async () => {
+  it('--tls-keylog, --tls-key and --tls-port that cannot be used are one line on stderr with exit code 2, as for analyze', async () => {
     const missing = join(tmp, 'no-such.log');
     const noLog = live(['--hep', '1', '--tls-keylog', missing]);
     expect(await noLog.exit).toBe(2);
@@ -198,6 +198,14 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     const noKey = live(['--hep', '1', '--tls-key', notKey]);
     expect(await noKey.exit).toBe(2);
     expect(noKey.stderr()).toMatch(new RegExp(`^sipscope live: --tls-key ${notKey}: .+\n$`));
+    const noPortLog = live(['--hep', '1', '--tls-port', '5081']);
+    expect(await noPortLog.exit).toBe(2);
+    expect(noPortLog.stderr()).toBe('sipscope live: --tls-port needs --tls-keylog KEYLOG\n');
+    const badPort = live(['--hep', '1', '--tls-keylog', notKey, '--tls-port', 'https']);
+    expect(await badPort.exit).toBe(2);
+    expect(badPort.stderr()).toBe(
+      "sipscope live: --tls-port must be a port number from 1 to 65535, got 'https'\n",
+    );
   }, 60_000);
 
   it('bad usage and a port that cannot be had are one line on stderr with exit code 2', async () => {

@@ -26,9 +26,9 @@ afterEach(async () => {
   server = null;
 });
 
-async function liveServer(keyLog: string) {
+async function liveServer(keyLog: string, tlsPorts?: number[]) {
   server = await testServer({
-    live: { hep: { port: 0, host: '127.0.0.1' }, updateMs: 50 },
+    live: { hep: { port: 0, host: '127.0.0.1' }, updateMs: 50, tlsPorts },
     tls: { keyLog },
   });
   const monitor = server.server.live!;
@@ -131,5 +131,20 @@ describe('serve --tls-keylog with a live capture', () => {
       keyWait: { waited: 1, keyCame: 1, notSip: 1, heldConnections: 0 },
       keyLog: { lines: 1, errors: 0 },
     });
+  });
+
+  it('serve --tls-port 443: a port given as SIP over TLS (SIP over WSS) holds the connection on 443 for its key too', async () => {
+    const keyLog = join(tmp, 'port443.log');
+    writeFileSync(keyLog, '');
+    const { monitor, tcp } = await liveServer(keyLog, [5061, 443]);
+    const { packets } = await tcpCaptureHep(
+      await writeTlsBesideHttps(tmp, 'tls12-aes256gcm', 'tls13-aes128gcm'),
+    );
+    await sendPackets(tcp, packets);
+    const w = await until(
+      async () => monitor.session.pipeline.tlsStats()?.keyWait,
+      (x) => x?.heldConnections === 2,
+    );
+    expect(w).toMatchObject({ waited: 2, notSip: 0 });
   });
 });

@@ -70,6 +70,13 @@ describe('serve live flags', () => {
     expect(opts({ hep: '9060', 'heap-growth': '200' })).toMatchObject({ heapGrowth: 200 });
   });
 
+  it('--tls-port adds ports of SIP over TLS to 5061 (RFC 3261 §26.2), whose connections wait for their key', () => {
+    const r = opts({ hep: '9060', 'tls-keylog': 'k', 'tls-port': ['443', '5061', '5081'] });
+    expect('error' in r ? r.error : r.live?.tlsPorts).toEqual([5061, 443, 5081]);
+    const none = opts({ hep: '9060', 'tls-keylog': 'k' });
+    expect('error' in none ? none.error : none.live?.tlsPorts).toBeUndefined();
+  });
+
   it('refuses a flag that needs another, and values that are not numbers or sizes, with one line', () => {
     const cases: Array<[Parameters<typeof liveServeOptions>[0], RegExp]> = [
       [{ filter: 'udp port 5060' }, /^--filter needs --live IFACE$/],
@@ -90,6 +97,15 @@ describe('serve live flags', () => {
       ],
       [{ live: ['lo'], 'heap-growth': '-5' }, /^--heap-growth must be a whole percent/],
       [{ live: ['lo'], 'heap-growth': '1.5' }, /^--heap-growth must be a whole percent/],
+      [
+        { hep: '9060', 'tls-port': ['5062'] },
+        /^--tls-port needs --tls-keylog KEYLOG and --live IFACE or --hep PORT$/,
+      ],
+      [{ 'tls-keylog': 'k', 'tls-port': ['5062'] }, /^--tls-port needs --tls-keylog KEYLOG/],
+      [
+        { hep: '9060', 'tls-keylog': 'k', 'tls-port': ['0'] },
+        /^--tls-port must be a port number from 1 to 65535, got '0'$/,
+      ],
     ];
     for (const [v, line] of cases) {
       const r = opts(v);
