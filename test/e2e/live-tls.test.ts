@@ -5,7 +5,8 @@
  * port 443 (tls-beside-https.ts), the key log empty at first. The capture's
  * row shows the TLS line from the start, then the SIP connection waiting for
  * its key and the HTTPS one not SIP, then, the key logged, the SIP
- * connection decrypted. Screenshot: test-output/screenshots/live-tls-line.png.
+ * connection decrypted. Screenshot: test-output/screenshots/live-tls-line.png
+ * (the README's web/screenshots/live-tls-line.png).
  */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
