@@ -15,6 +15,16 @@ export function liveTlsMetricLines(id: string, t: LiveTlsStats): string[] {
   const out: string[] = [];
   const one = (labels: Record<string, string> = {}): Record<string, string> => ({ capture: id, ...labels });
   const counter = (name: string, help: string, v: number) => metric(out, name, 'counter', help, [[one(), v]]);
+  const gauge = (name: string, help: string, v: number) => metric(out, name, 'gauge', help, [[one(), v]]);
+  /** A counter by one label: `values` maps the label's value to the count. */
+  const counters = (name: string, help: string, label: string, values: Record<string, number>) =>
+    metric(
+      out,
+      name,
+      'counter',
+      help,
+      Object.entries(values).map(([v, n]) => [one({ [label]: v }), n]),
+    );
   counter(
     'sipscope_live_tls_connections_total',
     'TLS connections seen in the live traffic (any port).',
@@ -25,31 +35,22 @@ export function liveTlsMetricLines(id: string, t: LiveTlsStats): string[] {
     'TLS connections with at least one record decrypted.',
     t.decrypted,
   );
-  metric(
-    out,
+  counters(
     'sipscope_live_tls_undecrypted_connections_total',
-    'counter',
     'TLS connections not decrypted, by reason: no key in the key log, a version or cipher suite not decrypted here, seen without their handshake.',
-    [
-      [one({ reason: 'without-key' }), t.withoutKey],
-      [one({ reason: 'unsupported' }), t.unsupported],
-      [one({ reason: 'without-handshake' }), t.withoutHandshake],
-    ],
+    'reason',
+    { 'without-key': t.withoutKey, unsupported: t.unsupported, 'without-handshake': t.withoutHandshake },
   );
   counter(
     'sipscope_live_tls_sip_port_undecrypted_connections_total',
     'Of the TLS connections not decrypted, those to or from port 5061 (SIP over TLS, RFC 3261 section 26.2).',
     t.sipPortNotDecrypted,
   );
-  metric(
-    out,
+  counters(
     'sipscope_live_tls_records_total',
-    'counter',
     'TLS records decrypted, and records that failed to authenticate (skipped).',
-    [
-      [one({ result: 'decrypted' }), t.records],
-      [one({ result: 'failed' }), t.failedRecords],
-    ],
+    'result',
+    { decrypted: t.records, failed: t.failedRecords },
   );
   counter(
     'sipscope_live_tls_gaps_total',
@@ -63,32 +64,23 @@ export function liveTlsMetricLines(id: string, t: LiveTlsStats): string[] {
       'TLS connections held because their key was not logged yet at their ClientHello.',
       w.waited,
     );
-    metric(
-      out,
+    counters(
       'sipscope_live_tls_key_waits_ended_total',
-      'counter',
       'TLS connections that waited for their key, by outcome: the key came, given up after the wait time, given up over the byte bounds.',
-      [
-        [one({ outcome: 'key-came' }), w.keyCame],
-        [one({ outcome: 'expired' }), w.expired],
-        [one({ outcome: 'overflow' }), w.overflow],
-      ],
+      'outcome',
+      { 'key-came': w.keyCame, expired: w.expired, overflow: w.overflow },
     );
     counter(
       'sipscope_live_tls_not_sip_connections_total',
       'TLS connections not held for their key: their ClientHello and ports say another protocol (HTTPS).',
       w.notSip,
     );
-    metric(
-      out,
+    gauge(
       'sipscope_live_tls_held_connections',
-      'gauge',
       'TLS connections held now, waiting for their key.',
-      [[one(), w.heldConnections]],
+      w.heldConnections,
     );
-    metric(out, 'sipscope_live_tls_held_bytes', 'gauge', 'Bytes of the TLS connections held now.', [
-      [one(), w.heldBytes],
-    ]);
+    gauge('sipscope_live_tls_held_bytes', 'Bytes of the TLS connections held now.', w.heldBytes);
   }
   const k = t.keyLog;
   if (k !== null) {

@@ -7,11 +7,14 @@
  * waiting: the ClientKeyExchange they open is in the traffic.
  */
 
-import { type KeyWaitOptions, type KeyWaitStats, TlsKeyWait } from '../tls/key-wait.js';
+import { type KeyWaitOptions, TlsKeyWait } from '../tls/key-wait.js';
 import { TlsKeyLog } from '../tls/keylog.js';
 import { KeyLogFile, type KeyLogFileOptions } from '../tls/keylog-file.js';
 import type { TlsStats } from '../tls/session.js';
-import { type TlsJson, tlsCounts } from '../tls/tls-json.js';
+import type { LiveTlsStats } from '../tls/tls-counts.js';
+import { tlsCounts } from '../tls/tls-json.js';
+
+export type { LiveTlsStats } from '../tls/tls-counts.js';
 
 export interface LiveTlsOptions {
   /** The NSS key log the TLS library writes (SSLKEYLOGFILE), read from its start and followed. */
@@ -24,14 +27,6 @@ export interface LiveTlsOptions {
   keyLog?: KeyLogFileOptions;
   /** Client randoms whose secrets are kept (default 10,000, the newest): a live key log grows for days. */
   maxRandoms?: number;
-}
-
-/** `live`'s TLS counters: those of `analyze --json`'s `tls`, and the wait for keys logged late. */
-export interface LiveTlsStats extends TlsJson {
-  /** Null without a key log file. */
-  keyWait: KeyWaitStats | null;
-  /** The key log file: secrets' lines taken, re-reads from its start (rotation), failed looks. */
-  keyLog: { lines: number; restarts: number; errors: number } | null;
 }
 
 export interface LiveTls {

@@ -38,6 +38,9 @@ import {
   RECORD_NEED_MORE,
   recordLength,
 } from './record.js';
+import type { KeyWaitStats } from './tls-counts.js';
+
+export type { KeyWaitStats } from './tls-counts.js';
 
 export interface KeyWaitOptions {
   /** Bytes one connection holds while its key is awaited (default 1 MiB). */
@@ -51,22 +54,6 @@ export interface KeyWaitOptions {
    * connection to or from one is held whatever its ClientHello offers (SIP over WSS on 443: add 443).
    */
   sipPorts?: readonly number[];
-}
-
-export interface KeyWaitStats {
-  /** Connections whose key was not in the key log at their ClientHello: held to wait for it. */
-  waited: number;
-  /** Of them, those whose key came while they waited (their records then decrypted as in a file). */
-  keyCame: number;
-  /** Let go without their key after `maxWaitSeconds` of capture time (or at the end of the capture). */
-  expired: number;
-  /** Let go without their key early: over the per-connection or the total byte bound. */
-  overflow: number;
-  /** Connections not held, their ClientHello and ports saying another protocol (`maySip`): let go at once. */
-  notSip: number;
-  /** Connections and bytes held now. */
-  heldConnections: number;
-  heldBytes: number;
 }
 
 /** Bytes of a client's first flight read for its ClientHello (a real one is under 2 kB; 16 kB with big key shares). */

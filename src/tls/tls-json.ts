@@ -5,26 +5,9 @@
  * capture had TLS connections, so every other capture's output is unchanged.
  */
 import type { TlsStats } from './session.js';
+import type { TlsJson } from './tls-counts.js';
 
-export interface TlsJson {
-  /** TLS connections seen (any port). */
-  connections: number;
-  /** Connections with at least one record decrypted. */
-  decrypted: number;
-  /** Connections whose client random has no secret in the key log. */
-  withoutKey: number;
-  /** Connections whose version or cipher suite is not decrypted here (CBC, TLS 1.0/1.1, SSL). */
-  unsupported: number;
-  /** Connections seen without their handshake (the capture began mid-way, a gap). */
-  withoutHandshake: number;
-  /** Of the connections not decrypted, those to or from port 5061 (RFC 3261 §26.2). */
-  sipPortNotDecrypted: number;
-  /** Records decrypted, and records that did not authenticate (skipped). */
-  records: number;
-  failedRecords: number;
-  /** Directions whose decryption stopped at a gap in the TCP stream. */
-  gaps: number;
-}
+export type { TlsJson } from './tls-counts.js';
 
 /** The JSON of `s`, or null when the capture had no TLS connection. */
 export function tlsJson(s: TlsStats): TlsJson | null {

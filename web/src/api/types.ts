@@ -9,6 +9,7 @@ import type { DtmfEvent } from '../../../src/media/dtmf-events.js';
 import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
 import type { SrtpSummary } from '../../../src/media/srtp-summary.js';
 import type { CallDtmf } from '../../../src/report/call-dtmf.js';
+import type { LiveTlsStats } from '../../../src/tls/tls-counts.js';
 
 export type { CallDtmf, DtmfEvent, RtcpSummary, SrtpSummary };
 
@@ -88,28 +89,7 @@ export interface LiveInfo {
 }
 
 /** A live capture's SIP over TLS (server/API.md `LiveInfo.tls`): connections, and the wait for keys logged late. */
-export interface LiveTlsInfo {
-  connections: number;
-  decrypted: number;
-  withoutKey: number;
-  unsupported: number;
-  withoutHandshake: number;
-  sipPortNotDecrypted: number;
-  records: number;
-  failedRecords: number;
-  gaps: number;
-  /** Null without a key log file. */
-  keyWait: {
-    waited: number;
-    keyCame: number;
-    expired: number;
-    overflow: number;
-    notSip: number;
-    heldConnections: number;
-    heldBytes: number;
-  } | null;
-  keyLog: { lines: number; restarts: number; errors: number } | null;
-}
+export type LiveTlsInfo = LiveTlsStats;
 
 export interface CallLink {
   callId: string;
