@@ -27,7 +27,10 @@ export function srtpNote(s: SrtpSummary): string {
   if (!s.decrypted) return `SRTP not decrypted: ${s.reason ?? 'no packet'}`;
   const failed =
     s.authFailures === 0 ? '' : `, ${s.authFailures} tag${s.authFailures === 1 ? '' : 's'} failed`;
-  return `SRTP ${s.suite} decrypted${failed}`;
+  // SRTCP said only when it failed: a wrong or missing key of the control flow, its reports not read.
+  const rtcp = s.rtcpAuthFailures ?? 0;
+  const rtcpFailed = rtcp === 0 ? '' : `, ${rtcp} SRTCP tag${rtcp === 1 ? '' : 's'} failed`;
+  return `SRTP ${s.suite} decrypted${failed}${rtcpFailed}`;
 }
 
 /** One side's SRTP media description as an SDP announced it (media-map.ts). */

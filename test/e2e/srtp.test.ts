@@ -24,7 +24,7 @@ describe.skipIf(!chromiumPresent)('SRTP streams in the call view', () => {
     await hx?.close();
   });
 
-  it('marks both streams SRTP, decrypted, with the suite in the tooltip, and reads their digits', async () => {
+  it('marks both streams SRTP, decrypted, with the suite and the SRTCP read (RFC 3711 §3.4) in the tooltip, and reads their digits', async () => {
     const page = hx.page;
     await page.goto('about:blank');
     await page.goto(`${hx.server.url}/#/captures/${captureId}/calls/0`);
@@ -36,7 +36,7 @@ describe.skipIf(!chromiumPresent)('SRTP streams in the call view', () => {
       'decrypted',
     ]);
     expect(await badges.first().getAttribute('title')).toMatch(
-      /^SRTP decrypted with the SDES key of the sender's SDP \(AES_CM_128_HMAC_SHA1_(80|32), RFC 4568\): \d+ packets authenticated$/,
+      /^SRTP decrypted with the SDES key of the sender's SDP \(AES_CM_128_HMAC_SHA1_(80|32), RFC 4568\): \d+ packets authenticated; SRTCP: 1 authenticated and read$/,
     );
     // The badge comes first in its cell and is drawn inside the cell's box, not cut off by the ellipsis.
     const inside = await badges.first().evaluate((b) => {

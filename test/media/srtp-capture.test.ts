@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
+import { srtpNote } from '../../src/media/sdes.js';
 import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
 import { dtmfRtpFrames } from '../fixtures/dtmf-call.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
@@ -71,6 +72,9 @@ describe('an SDES-SRTP call', () => {
     rtcp[0].data[42 + 12] ^= 0x01;
     const r = await analyzeCapture(write('bad-srtcp.pcap', frames));
     expect(r.streams[1].srtp).toMatchObject({ rtcpVerified: 0, rtcpAuthFailures: 1 });
+    // The CLI's stream note says it (the note of a stream whose SRTCP verified says nothing of it).
+    expect(srtpNote(r.streams[1].srtp!)).toBe('SRTP AES_CM_128_HMAC_SHA1_80 decrypted, 1 SRTCP tag failed');
+    expect(srtpNote(srtp.streams[1].srtp!)).toBe('SRTP AES_CM_128_HMAC_SHA1_80 decrypted');
     // Its SR (of 0xb2) and its block on 0xa1 are not read; the caller's SR still is.
     expect(r.streams[0].rtcp).toMatchObject({ reports: 0, senderPackets: 140 });
     expect(r.streams[1].rtcp).toMatchObject({ reports: 1, senderPackets: null });

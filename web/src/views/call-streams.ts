@@ -215,11 +215,19 @@ export function streamsSection(
  * saying with which SDES suite it was decrypted, or why not (`SRTP ✗`); the
  * suite and reason quote the SDP, and h() sets them as text.
  */
+/** The sender's SRTCP (RFC 3711 §3.4), when any was seen: its reports read, or not for a failed tag. */
+function srtcpNote(x: NonNullable<RtpStream['srtp']>): string {
+  const ok = x.rtcpVerified ?? 0;
+  const failed = x.rtcpAuthFailures ?? 0;
+  if (ok + failed === 0) return '';
+  return `; SRTCP: ${ok} authenticated and read${failed > 0 ? `, ${failed} failed (not read)` : ''}`;
+}
+
 function srtpBadge(s: RtpStream | undefined): HTMLElement | null {
   const x = s?.srtp;
   if (x === undefined) return null;
   const title = x.decrypted
-    ? `SRTP decrypted with the SDES key of the sender's SDP (${x.suite}, RFC 4568): ${x.verified} packets authenticated${x.authFailures > 0 ? `, ${x.authFailures} failed` : ''}`
+    ? `SRTP decrypted with the SDES key of the sender's SDP (${x.suite}, RFC 4568): ${x.verified} packets authenticated${x.authFailures > 0 ? `, ${x.authFailures} failed` : ''}${srtcpNote(x)}`
     : `SRTP not decrypted: ${x.reason ?? 'no packet authenticated'}`;
   return h(
     'span',
