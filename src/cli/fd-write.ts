@@ -7,6 +7,7 @@
  * caller turns into a quiet exit.
  */
 import { writeSync } from 'node:fs';
+import { OutputError } from './output-error.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /**
@@ -18,7 +19,10 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const FIRST_RETRY_MS = 0.05;
 const LAST_RETRY_MS = 5;
 
-/** Writes all of `b` to `fd`; false when the reader has gone away (EPIPE). Other errors throw. */
+/**
+ * Writes all of `b` to `fd`; false when the reader has gone away (EPIPE).
+ * Other errors (ENOSPC, EIO, …) throw an OutputError: one line for the user.
+ */
 export function writeAllSync(fd: number, b: Uint8Array): boolean {
   let off = 0;
   let retryMs = FIRST_RETRY_MS;
@@ -32,7 +36,7 @@ export function writeAllSync(fd: number, b: Uint8Array): boolean {
         Atomics.wait(sleeper, 0, 0, retryMs);
         retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
       } else if (code === 'EPIPE') return false;
-      else throw e;
+      else throw OutputError.of(fd, e);
     }
   }
   return true;

@@ -58,8 +58,9 @@ analyze
                     TLS 1.2 with RSA key exchange (TLS_RSA_WITH_*) without a
                     key log, as sngrep -k and Wireshark's RSA keys do; not
                     ECDHE/DHE suites (forward secrecy) nor resumed sessions
-  Exit codes: 0 ok; 2 unreadable file, bad usage or no such call or stream
-  (one line on stderr, nothing on stdout).
+  Exit codes: 0 ok; 2 unreadable file, bad usage, no such call or stream,
+  or an output that cannot be written (a full disk) (one line on stderr,
+  nothing on stdout).
 
 lint
   Parses one or more SIP messages as people paste them (CRLF or bare LF line
@@ -70,7 +71,7 @@ lint
     --rule PREFIX   only rules whose id starts with PREFIX (repeatable)
     --datagram      the whole file is one message (as one UDP datagram)
   Exit codes: 1 when an error-level finding remains, 0 otherwise, 2 on bad
-  usage or an unreadable file.
+  usage, an unreadable file or an output that cannot be written.
 
 rules
   Lists every rule (id, severity, RFC, title); with an ID or a prefix, the
@@ -168,8 +169,8 @@ extract
     --method LIST        calls with a request of one of these methods
     --with-findings      only calls with findings
     --without-findings   only calls without
-  Exit codes: 0 written; 2 unreadable FILE, bad filter or usage (one line on
-  stderr).
+  Exit codes: 0 written; 2 unreadable FILE, OUT that cannot be written
+  (stderr names it), bad filter or usage (one line on stderr).
 
 audio
   Analyses FILE (as analyze does; several FILEs merged by time) and writes
@@ -191,7 +192,8 @@ audio
                      as analyze: SIP over TLS decrypted, so the SDP (and
                      its SDES keys) of calls signalled over TLS is read
   Exit codes: 0 written; 1 nothing to decode (no stream, or no codec
-  decoded here: stderr names the codecs); 2 unreadable FILE or usage.
+  decoded here: stderr names the codecs); 2 unreadable FILE, OUT that
+  cannot be written (stderr names it) or usage.
 `;
 
 /** The commands, in the order HELP documents them; each section starts with its name alone on a line. */

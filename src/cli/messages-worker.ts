@@ -9,6 +9,7 @@ import { JsonBytes } from '../report/json-bytes.js';
 import { MessageTable } from '../report/message-table.js';
 import type { MessageTableState } from '../report/message-table-state.js';
 import { writeAllSync } from './fd-write.js';
+import { OutputError } from './output-error.js';
 
 export interface MessagesJob {
   state: MessageTableState;
@@ -20,6 +21,8 @@ export type MessagesReply =
   | { kind: 'ready' }
   | { kind: 'done'; bytes: number }
   | { kind: 'epipe' }
+  /** The write failed (disk full, …): an OutputError's fields, rethrown as one on the main thread. */
+  | { kind: 'output-error'; fd: number; code: string; message: string }
   | { kind: 'error'; message: string };
 
 class ReaderGone extends Error {}
@@ -46,6 +49,7 @@ function run(job: MessagesJob): MessagesReply {
     return { kind: 'done', bytes: w.written };
   } catch (e) {
     if (e instanceof ReaderGone) return { kind: 'epipe' };
+    if (e instanceof OutputError) return { kind: 'output-error', fd: e.fd, code: e.code, message: e.message };
     return { kind: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 }

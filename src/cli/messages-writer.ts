@@ -8,6 +8,7 @@ import type { MessageTable } from '../report/message-table.js';
 import { transferListOf } from '../report/message-table-state.js';
 import { startModuleWorker } from '../worker-start.js';
 import type { MessagesJob, MessagesReply } from './messages-worker.js';
+import { OutputError } from './output-error.js';
 
 export class MessagesWorker {
   private readonly worker: Worker;
@@ -69,6 +70,7 @@ export class MessagesWorker {
         if (r instanceof Error) reject(r);
         else if (r.kind === 'done') resolve(r.bytes);
         else if (r.kind === 'epipe') resolve('epipe');
+        else if (r.kind === 'output-error') reject(new OutputError(r.fd, r.code, r.message));
         else reject(new Error(`messages worker: ${r.kind === 'error' ? r.message : r.kind}`));
       };
       this.worker.ref();

@@ -5,7 +5,7 @@
  * absent (`npm ci` builds it, through `prepare`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -93,4 +93,34 @@ describe.skipIf(!built)(`the installed command (${built ? 'built' : 'not built: 
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'nope'/);
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'a standard output that cannot be written (a full disk, ENOSPC) ends every command with one line and exit 2, never a stack',
+    () => {
+      const file = `${root}samples/call-with-rtp.pcap`;
+      const full = openSync('/dev/full', 'w');
+      try {
+        for (const args of [
+          ['analyze', file],
+          ['analyze', file, '--json'],
+          ['analyze', file, '--call', '0'],
+          ['lint', `${root}samples/README.md`],
+          ['rules'],
+          ['--help'],
+        ]) {
+          const r = spawnSync(process.execPath, [bin, ...args], {
+            cwd: root,
+            encoding: 'utf8',
+            stdio: ['ignore', full, 'pipe'],
+          });
+          expect({ args, status: r.status }).toEqual({ args, status: 2 });
+          expect(r.stderr).toBe(
+            'sipscope: cannot write the output (standard output): ENOSPC: no space left on device, write\n',
+          );
+        }
+      } finally {
+        closeSync(full);
+      }
+    },
+  );
 });
