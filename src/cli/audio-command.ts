@@ -91,7 +91,10 @@ export async function runAudio(args: string[]): Promise<number> {
           : '') +
         (out.truncated ? '; cut at half an hour' : '');
     }
-    await writeFile(v.out, wav);
+    // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
+    await writeFile(v.out, wav).catch((e: NodeJS.ErrnoException) => {
+      throw Object.assign(e, { path: e.path ?? v.out });
+    });
     process.stderr.write(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);
     return 0;
   } catch (e) {

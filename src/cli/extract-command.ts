@@ -75,8 +75,9 @@ export async function runExtract(args: string[]): Promise<number> {
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
     const out = createWriteStream(v.out);
-    const failed = once(out, 'error').then(([e]) => {
-      throw e;
+    // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
+    const failed = once(out, 'error').then(([e]: NodeJS.ErrnoException[]) => {
+      throw Object.assign(e, { path: e.path ?? v.out });
     });
     // Raced below; an error after the last race must not go unhandled.
     failed.catch(() => undefined);

@@ -4,7 +4,7 @@
  * nothing to decode, 2 with one line on stderr for bad usage or a file that
  * is not a capture.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,14 @@ describe('sipscope audio', () => {
     expect(await runAudio([RTP, ...args])).toBe(2);
     expect(err).toBe(`sipscope audio: ${line}\n`);
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'exits 2 naming the output, not the capture, when the disk is full (ENOSPC)',
+    async () => {
+      expect(await runAudio([RTP, '--call', '0', '-o', '/dev/full'])).toBe(2);
+      expect(err).toBe('sipscope audio: /dev/full: ENOSPC: no space left on device, write\n');
+    },
+  );
 
   it('exits 2 naming a file that is not a capture', async () => {
     const bad = join(dir, 'not-a-capture.txt');

@@ -4,7 +4,7 @@
  * and its exit codes (2 with one line on stderr for bad usage, a bad filter,
  * or a file that is not a capture).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -93,4 +93,12 @@ describe('sipscope extract', () => {
     expect(err).toMatch(/^sipscope extract: .*notes\.txt.*\n$/);
     expect(() => readFileSync(out)).toThrow();
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'exits 2 naming the output, not the capture, when the disk is full (ENOSPC)',
+    async () => {
+      expect(await runExtract([sample('basic-call.pcap'), '-o', '/dev/full'])).toBe(2);
+      expect(err).toBe('sipscope extract: /dev/full: ENOSPC: no space left on device, write\n');
+    },
+  );
 });
