@@ -26,6 +26,7 @@ import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
 import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
+import { termSafe } from './term-safe.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
@@ -149,7 +150,7 @@ async function analyze(
     const s = /^\d{1,9}$/.test(streamId) ? result.streams.find((x) => x.id === Number(streamId)) : undefined;
     if (s === undefined) {
       process.stderr.write(
-        `sipscope analyze: no stream '${streamId}' in ${name} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
+        `sipscope analyze: no stream '${termSafe(streamId)}' in ${name} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
       );
       return 2;
     }
@@ -160,7 +161,7 @@ async function analyze(
     const call = findCall(result, callId);
     if (!call) {
       process.stderr.write(
-        `sipscope analyze: no call '${callId}' in ${name} (give our call id or a Call-ID)\n`,
+        `sipscope analyze: no call '${termSafe(callId)}' in ${name} (give our call id or a Call-ID)\n`,
       );
       return 2;
     }

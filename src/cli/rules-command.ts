@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { catalogue, ruleById, selectRules } from '../analyze/registry.js';
 import type { Rule } from '../analyze/rule.js';
+import { termSafe } from './term-safe.js';
 
 export async function runRules(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -24,7 +25,9 @@ export async function runRules(args: string[]): Promise<number> {
   const exact = id === undefined ? undefined : ruleById(id);
   const rules = exact ? [exact] : selectRules(id === undefined ? [] : [id]);
   if (rules.length === 0) {
-    process.stderr.write(`sipscope rules: no rule matches '${id}' (run sipscope rules for the list)\n`);
+    process.stderr.write(
+      `sipscope rules: no rule matches '${termSafe(id)}' (run sipscope rules for the list)\n`,
+    );
     return 2;
   }
   if (values.json === true) {

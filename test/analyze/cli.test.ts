@@ -132,4 +132,10 @@ describe('sipscope rules', () => {
     expect(out).toBe('');
     expect(err).toContain("no rule matches 'nope'");
   });
+
+  it('an unknown ID is echoed with its control characters escaped', async () => {
+    expect(await runRules(['\x1b[31mnope\x07'])).toBe(2);
+    expect(err).toContain("no rule matches '\\x1b[31mnope\\x07'");
+    expect(err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+  });
 });

@@ -77,6 +77,15 @@ describe('sipscope analyze FILE (text)', () => {
     expect(err).toContain("no call '7'");
   });
 
+  it('--call and --stream echo an unknown id with its control characters escaped (a Call-ID pasted from a capture)', async () => {
+    expect(await runAnalyze([sample('basic-call.pcap'), '--call', '\x1b]0;pwn\x07'])).toBe(2);
+    expect(err).toContain("no call '\\x1b]0;pwn\\x07'");
+    expect(await runAnalyze([sample('basic-call.pcap'), '--stream', '\x1b[2J'])).toBe(2);
+    expect(err).toContain("no stream '\\x1b[2J'");
+    expect(err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(out).toBe('');
+  });
+
   it('--call ID tells the SDP offer and answer (RFC 3264 §6) and what a re-INVITE changed (RFC 3264 §8.4), read from the capture', async () => {
     // The story: the lines between the head line and the ladder, unwrapped.
     const story = () => out.split('\n\n')[0].split('\n').slice(1).join(' ');
