@@ -37,8 +37,16 @@ export const isTokenByte = (c: number): boolean => TOKEN[c] === 1;
 const SIP_LETTERS = new Uint8Array([0x53, 0x49, 0x50]);
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-/** A byte that may appear inside a start line (not a CTL except HTAB). */
-const isLineByte = (c: number): boolean => (c >= SP && c !== 0x7f) || c === HTAB;
+/**
+ * A byte that may appear inside a start line: anything but NUL (and the line
+ * ends, handled by the caller). The grammar allows no CTL but HTAB there, yet
+ * a Request-URI or Reason-Phrase with an ESC or a BEL in it is a malformed SIP
+ * message, not something else: it is read (and flagged by the parser), as
+ * Wireshark reads it; otherwise one control byte would hide a request or a
+ * response from the analysis. NUL still ends the match: binary data, and not
+ * SIP for Wireshark either.
+ */
+const isLineByte = (c: number): boolean => c !== 0;
 
 /**
  * RFC 3261 §25.1: SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT
@@ -141,7 +149,7 @@ function matchStatusRest(b: Uint8Array, i: number, limit: number, end: number): 
   return lineEnd(b, i, limit, end);
 }
 
-/** Scans reason-phrase-like bytes up to the line end; -1 on a CTL. */
+/** Scans reason-phrase-like bytes up to the line end; -1 on a NUL. */
 function lineEnd(b: Uint8Array, i: number, limit: number, end: number): number {
   for (; i < limit; i++) {
     const c = b[i];

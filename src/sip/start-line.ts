@@ -197,7 +197,30 @@ function parseStatusLine(s: string, start: number, end: number, issues: IssueSin
     }
     return { kind: 'response', version, status, reason: '' };
   }
+  checkReasonControls(s, i + 1, end, issues);
   return { kind: 'response', version, status, reason: reasonString(s, i + 1, end) };
+}
+
+/**
+ * RFC 3261 §25.1: "Reason-Phrase = *(reserved / unreserved / escaped /
+ * UTF8-NONASCII / UTF8-CONT / SP / HTAB)": no control character but HTAB.
+ * One (an ESC, a BEL) makes the line malformed; the message is still read.
+ */
+function checkReasonControls(s: string, start: number, end: number, issues: IssueSink): void {
+  for (let k = start; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if ((c < SP && c !== HT) || c === 0x7f) {
+      addIssue(
+        issues,
+        'syntax.start-line',
+        'error',
+        `control character 0x${c.toString(16).padStart(2, '0')} in the Reason-Phrase (RFC 3261 §25.1)`,
+        k,
+        1,
+      );
+      return;
+    }
+  }
 }
 
 /** The separator `s[a, b)` is exactly one SP. */

@@ -118,4 +118,35 @@ describe('terminal-safe text', () => {
     expect(await analyze.run([file, '--csv'])).toBe(0);
     expect(analyze.out).toContain('esc\x1b]0;PWNED\x07\x1b[2J');
   });
+
+  it('a Request-URI and a Reason-Phrase with control sequences: the messages are kept, flagged malformed (RFC 3261 §25.1), shown escaped', async () => {
+    // ESC without its CR: a bare CR ends the start line (as Wireshark reads it).
+    const seq = '\x1b]0;PWNED\x07\x1b[2J\u009b';
+    const shown = '\\x1b]0;PWNED\\x07\\x1b[2J\\x9b';
+    const file = editedBasicCall({ n: 9 }, (text, i) =>
+      i === 0
+        ? text.replace(/^INVITE sip:/, `INVITE sip:${seq}`)
+        : text.replace('SIP/2.0 180 Ringing', `SIP/2.0 180 Ring${seq}ing`),
+    );
+    expect(await analyze.run([file, '--json'])).toBe(0);
+    const doc = JSON.parse(analyze.out);
+    const clean = editedBasicCall({ n: 9 }, (text) => text);
+    analyze.clear();
+    expect(await analyze.run([clean, '--json'])).toBe(0);
+    expect(doc.messages).toHaveLength(JSON.parse(analyze.out).messages.length);
+    expect(doc.messages[0]).toMatchObject({ method: 'INVITE', malformed: true });
+    const ringing = doc.messages.find((m: { status?: number }) => m.status === 180);
+    expect(ringing).toMatchObject({ malformed: true });
+    const rules = (id: number) =>
+      doc.findings
+        .filter((f: { messages: number[] }) => f.messages.includes(id))
+        .map((f: { rule: string }) => f.rule);
+    expect(rules(0)).toContain('uri.malformed');
+    expect(rules(ringing.id)).toContain('start-line.malformed');
+    analyze.clear();
+    expect(await analyze.run([file])).toBe(0);
+    expect(analyze.out).not.toMatch(CONTROL);
+    expect(analyze.out).toContain(`INVITE sip:${shown}`);
+    expect(analyze.out).toContain(`180 Ring${shown}ing`);
+  });
 });

@@ -56,8 +56,15 @@ describe('sipStartLineEnd: RFC 3261 §7.1 Request-Line', () => {
     expect(end('INVITE SIP/2.0\r\n')).toBe(-1); // no Request-URI
     expect(end('INV(TE sip:a@b SIP/2.0\r\n')).toBe(-1); // "(" is not a token char
     expect(end(' INVITE sip:a@b SIP/2.0\r\n')).toBe(-1); // leading space
-    expect(end('INVITE sip:a\x00@b SIP/2.0\r\n')).toBe(-1); // CTL in the URI
+    expect(end('INVITE sip:a\x00@b SIP/2.0\r\n')).toBe(-1); // NUL in the URI: binary, not SIP (nor for Wireshark)
     expect(end('INVITE sip:a@b SIP/2.0x\r\n')).toBe(-1); // junk after the version
+  });
+
+  it('reads a start line with other control characters (ESC, BEL, DEL) as SIP, for the parser to flag (RFC 3261 §25.1)', () => {
+    // One control byte must not hide a request or response from the analysis; Wireshark reads these as SIP too.
+    expect(end('INVITE sip:\x1b[31mbob\x07@b SIP/2.0\r\n')).toBe(30);
+    expect(end('SIP/2.0 180 Ring\x07ing\x7f\r\n')).toBe(21);
+    expect(end('SIP/2.0 200 O\x00K\r\n')).toBe(-1);
   });
 });
 

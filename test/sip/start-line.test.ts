@@ -125,6 +125,14 @@ describe('Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §
     expect(issues).toEqual([]);
   });
 
+  it('a control character in the Reason-Phrase is an error, the phrase kept as sent (RFC 3261 §25.1)', () => {
+    const { r, codes, issues } = line('SIP/2.0 180 Ring\x07ing\x1b[2J');
+    expect(r).toMatchObject({ kind: 'response', status: 180, reason: 'Ring\x07ing\x1b[2J' });
+    expect(codes).toEqual(['error:syntax.start-line']);
+    expect(issues[0]).toMatchObject({ offset: 16, length: 1 });
+    expect(line('SIP/2.0 200 O\tK').issues).toEqual([]);
+  });
+
   it.each([
     ['4294967299', 4294967299],
     ['99', 99],
