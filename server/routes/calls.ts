@@ -1,12 +1,12 @@
 /** `/api/captures/:id/calls`: the call list, as CSV, the pcap of the calls it lists, one call, its pcap and messages (alone or with other calls, `?with=`) (server/API.md "Calls"). */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
 import { type Request, Router } from 'express';
 import { callCsvHeader, callCsvLine } from '../../src/report/calls-csv.js';
 import { type CallQuery, MAX_LIMIT, parseCallQuery } from '../../src/store/call-query.js';
 import { detailDtmf } from '../call-dtmf.js';
 import type { CaptureService } from '../capture-service.js';
+import { drained } from '../drained.js';
 import { HttpError } from '../http-error.js';
 import { messageText } from '../message-text.js';
 import { collectFrames, exportFrames, mergeFrames, streamFrames } from '../pcap-export.js';
@@ -151,14 +151,6 @@ export function callsRouter(service: CaptureService): Router {
   });
 
   return r;
-}
-
-/** Resolves when `res` may be written again, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    res.once('drain', () => resolve());
-    res.once('close', () => resolve());
-  });
 }
 
 /** The most calls `?with=` adds, as the web UI's ladder route (web/src/router.ts MAX_WITH). */
