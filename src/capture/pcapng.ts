@@ -33,6 +33,14 @@ export const PCAPNG_MAX_BLOCK_LEN = 32 * 1024 * 1024;
 
 const BLOCK_HEADER_LEN = 12;
 const NS_PER_SEC = 1_000_000_000;
+/**
+ * The latest capture time read as it is: 2^32 - 1 s (2106-02-07), the most a
+ * classic pcap record holds, so that every frame can be shown as a date and
+ * written again (call exports, `extract`). A pcapng timestamp or if_tsoffset
+ * past it, or before 1970, is damage or a forged file (one if_tsoffset of
+ * 2^62 s made the call list, its CSV and the call's pcap throw).
+ */
+const MAX_TS_SEC = 0xffffffff;
 
 /** One Interface Description Block, as the packets of its section need it. */
 interface Iface {
@@ -66,6 +74,8 @@ export class PcapngReader {
   private skipSection = false;
   private lastSec = 0;
   private lastNsec = 0;
+  /** A packet time out of range was warned about (once per file). */
+  private warnedTime = false;
   /** Scratch results of the timestamp conversion (no allocation per frame). */
   private tsSec = 0;
   private tsNsec = 0;
@@ -292,6 +302,9 @@ export class PcapngReader {
       );
     }
     this.timestamp(iface, this.u32(b, off + 12), this.u32(b, off + 16));
+    const sec = this.tsSec + iface.tsOffset;
+    if (sec >= 0 && sec <= MAX_TS_SEC) this.tsSec = sec;
+    else this.outOfRange(iface, fileOffset);
     this.lastSec = this.tsSec;
     this.lastNsec = this.tsNsec;
     this.info.frames++;
@@ -347,7 +360,8 @@ export class PcapngReader {
    * §4.3: "The timestamp is a single 64-bit unsigned integer that represents
    * the number of units of time that have elapsed since 1970-01-01 00:00:00
    * UTC. The length of a unit of time is specified by the 'if_tsresol'
-   * option". Sets tsSec / tsNsec exactly (no float rounding).
+   * option". Sets tsSec / tsNsec exactly (no float rounding), before
+   * if_tsoffset (added by the caller).
    */
   private timestamp(iface: Iface, hi: number, lo: number): void {
     if (iface.fast) {
@@ -362,7 +376,7 @@ export class PcapngReader {
       x = rem * 65536 + (lo & 0xffff);
       const q0 = Math.floor(x / r0);
       rem = x - q0 * r0;
-      this.tsSec = q2 * 4294967296 + q1 * 65536 + q0 + iface.tsOffset;
+      this.tsSec = q2 * 4294967296 + q1 * 65536 + q0;
       // decimal: rem * 10^(9-k); binary 2^-n: rem * 1e9 / 2^n = rem * 1953125 * 2^(9-n),
       // whose product stays below 2^50 and whose scaling by a power of 2 is exact.
       this.tsNsec = iface.decMul !== 0 ? rem * iface.decMul : Math.floor(rem * 1953125 * iface.binScale);
@@ -370,8 +384,37 @@ export class PcapngReader {
     }
     const ts = (BigInt(hi) << 32n) | BigInt(lo);
     const per = iface.perSecBig;
-    this.tsSec = Number(ts / per) + iface.tsOffset;
+    this.tsSec = Number(ts / per);
     this.tsNsec = Number(((ts % per) * BigInt(NS_PER_SEC)) / per);
+  }
+
+  /**
+   * The packet's time (tsSec plus the interface's if_tsoffset) is before
+   * 1970 or after MAX_TS_SEC. When the offset alone put it there, the offset
+   * is dropped for the interface (its packets keep their spacing); otherwise
+   * the packet takes the previous packet's time, as a Simple Packet Block
+   * does. Said in the warnings; the packet is kept either way.
+   */
+  private outOfRange(iface: Iface, fileOffset: number): void {
+    const offset = iface.tsOffset;
+    if (offset !== 0 && this.tsSec >= 0 && this.tsSec <= MAX_TS_SEC) {
+      iface.tsOffset = 0;
+      this.info.warnings.push({
+        offset: fileOffset,
+        message: `if_tsoffset of ${offset} s puts the packet times before 1970 or after 2106: ignored`,
+      });
+      return;
+    }
+    if (!this.warnedTime) {
+      this.warnedTime = true;
+      this.info.warnings.push({
+        offset: fileOffset,
+        message:
+          "packet time before 1970 or after 2106: read as the previous packet's (and so for any later one)",
+      });
+    }
+    this.tsSec = this.lastSec;
+    this.tsNsec = this.lastNsec;
   }
 }
 
