@@ -23,6 +23,15 @@ export interface Frame {
   fileOffset: number;
 }
 
+/**
+ * The latest capture time a frame is read with: 2^32 - 1 s (2106-02-07),
+ * the most a classic pcap record holds, so that every frame can be shown as
+ * a date and written again (call exports, `extract`). A time past it, or
+ * before 1970, is damage or a forged file: the readers warn and keep the
+ * frame with a time in range (pcap.ts, pcapng.ts).
+ */
+export const MAX_FRAME_SEC = 0xffffffff;
+
 export function tsSeconds(f: Pick<Frame, 'sec' | 'nsec'>): number {
   return f.sec + f.nsec / 1e9;
 }

@@ -6,7 +6,7 @@
  * partial record): `probe` says how long the record at an offset is, `record`
  * turns one whole record into a Frame.
  */
-import { CaptureError, type CaptureInfo, type Frame } from './frame.js';
+import { CaptureError, type CaptureInfo, type Frame, MAX_FRAME_SEC } from './frame.js';
 
 /** Microsecond magic as read big-endian from the first 4 bytes of a big-endian file. */
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -45,6 +45,8 @@ export class PcapReader {
   snaplen = 0;
   linkType = 0;
   private maxRecord = PCAP_MAX_RECORD_LEN;
+  /** A fraction carrying past MAX_FRAME_SEC was warned about (once per file). */
+  private warnedCarry = false;
 
   constructor(
     private readonly name: string,
@@ -121,13 +123,13 @@ export class PcapReader {
       if (frac >= 1_000_000_000) {
         // Out-of-range fraction (seen in corrupt or hand-made files): carry it
         // into the seconds so that nsec stays within 0..999,999,999.
-        sec += Math.floor(frac / 1_000_000_000);
+        sec = this.carried(sec, Math.floor(frac / 1_000_000_000), fileOffset);
         frac %= 1_000_000_000;
       }
       nsec = frac;
     } else {
       if (frac >= 1_000_000) {
-        sec += Math.floor(frac / 1_000_000);
+        sec = this.carried(sec, Math.floor(frac / 1_000_000), fileOffset);
         frac %= 1_000_000;
       }
       nsec = frac * 1000;
@@ -143,6 +145,23 @@ export class PcapReader {
       iface: 0,
       fileOffset,
     });
+  }
+
+  /**
+   * `sec` plus the whole seconds of an out-of-range fraction, unless that
+   * passes MAX_FRAME_SEC (0xffffffff s and 1,000,000 µs would be 2^32 s,
+   * which no pcap record holds): then the seconds stay, with a warning (once).
+   */
+  private carried(sec: number, carry: number, fileOffset: number): number {
+    if (sec + carry <= MAX_FRAME_SEC) return sec + carry;
+    if (!this.warnedCarry) {
+      this.warnedCarry = true;
+      this.info.warnings.push({
+        offset: fileOffset,
+        message: 'record time fraction of a second or more carries past 2106: the seconds kept as they are',
+      });
+    }
+    return sec;
   }
 
   private readFileHeader(b: Uint8Array, off: number): void {

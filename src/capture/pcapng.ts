@@ -6,7 +6,7 @@
  * Used by `capture-parser.ts`, which feeds it whole blocks: `probe` says how
  * long the block at an offset is, `record` handles one whole block.
  */
-import { CaptureError, type CaptureInfo, type Frame } from './frame.js';
+import { CaptureError, type CaptureInfo, type Frame, MAX_FRAME_SEC } from './frame.js';
 
 export const BLOCK_SHB = 0x0a0d0d0a;
 export const BLOCK_IDB = 0x00000001;
@@ -33,14 +33,6 @@ export const PCAPNG_MAX_BLOCK_LEN = 32 * 1024 * 1024;
 
 const BLOCK_HEADER_LEN = 12;
 const NS_PER_SEC = 1_000_000_000;
-/**
- * The latest capture time read as it is: 2^32 - 1 s (2106-02-07), the most a
- * classic pcap record holds, so that every frame can be shown as a date and
- * written again (call exports, `extract`). A pcapng timestamp or if_tsoffset
- * past it, or before 1970, is damage or a forged file (one if_tsoffset of
- * 2^62 s made the call list, its CSV and the call's pcap throw).
- */
-const MAX_TS_SEC = 0xffffffff;
 
 /** One Interface Description Block, as the packets of its section need it. */
 interface Iface {
@@ -303,7 +295,7 @@ export class PcapngReader {
     }
     this.timestamp(iface, this.u32(b, off + 12), this.u32(b, off + 16));
     const sec = this.tsSec + iface.tsOffset;
-    if (sec >= 0 && sec <= MAX_TS_SEC) this.tsSec = sec;
+    if (sec >= 0 && sec <= MAX_FRAME_SEC) this.tsSec = sec;
     else this.outOfRange(iface, fileOffset);
     this.lastSec = this.tsSec;
     this.lastNsec = this.tsNsec;
@@ -390,14 +382,14 @@ export class PcapngReader {
 
   /**
    * The packet's time (tsSec plus the interface's if_tsoffset) is before
-   * 1970 or after MAX_TS_SEC. When the offset alone put it there, the offset
+   * 1970 or after MAX_FRAME_SEC. When the offset alone put it there, the offset
    * is dropped for the interface (its packets keep their spacing); otherwise
    * the packet takes the previous packet's time, as a Simple Packet Block
    * does. Said in the warnings; the packet is kept either way.
    */
   private outOfRange(iface: Iface, fileOffset: number): void {
     const offset = iface.tsOffset;
-    if (offset !== 0 && this.tsSec >= 0 && this.tsSec <= MAX_TS_SEC) {
+    if (offset !== 0 && this.tsSec >= 0 && this.tsSec <= MAX_FRAME_SEC) {
       iface.tsOffset = 0;
       this.info.warnings.push({
         offset: fileOffset,

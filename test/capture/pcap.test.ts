@@ -186,6 +186,27 @@ describe('classic pcap (draft-ietf-opsawg-pcap)', () => {
     expect(parseCaptureBytes(bytes, 'x').frames[0]).toMatchObject({ sec: 12, nsec: 500_000_000 });
   });
 
+  it('does not carry a fraction past 2106 (no pcap record holds 2^32 s): the seconds stay, one warning', () => {
+    const bytes = writePcap(
+      [0xffffffff, 0xfffffffe].map((sec) => ({ sec, nsec: 0, data: Uint8Array.of(1) })),
+      { linkType: 1 },
+    );
+    const v = new DataView(bytes.buffer);
+    v.setUint32(24 + 4, 1_000_000, true); // ts_usec 1 s on 0xffffffff s
+    v.setUint32(24 + 17 + 4, 2_000_000, true); // ts_usec 2 s on 0xfffffffe s
+    const r = parseCaptureBytes(bytes, 'late.pcap');
+    expect(r.frames.map((f) => [f.sec, f.nsec])).toEqual([
+      [0xffffffff, 0],
+      [0xfffffffe, 0],
+    ]);
+    expect(r.info.warnings).toEqual([
+      {
+        offset: 24,
+        message: 'record time fraction of a second or more carries past 2106: the seconds kept as they are',
+      },
+    ]);
+  });
+
   it('uses the low 16 bits of the LinkType field (upper bits carry FCS information)', () => {
     const bytes = writePcap([], { linkType: 1 });
     new DataView(bytes.buffer).setUint32(20, 0x14000001, true); // P bit + FCS len 2, link type 1
