@@ -12,25 +12,12 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLint } from '../../src/cli/lint-command.js';
-import { analyzeCollected } from '../helpers/analyze-output.js';
+import { analyzeToTexts } from '../helpers/analyze-output.js';
 import { CORPUS_DIR, corpusPresent } from '../helpers/corpus.js';
 
-let out = '';
-let err = '';
-const runAnalyze = analyzeCollected(
-  (s) => {
-    out += s;
-  },
-  (s) => {
-    err += s;
-  },
-);
-beforeEach(() => {
-  out = '';
-  err = '';
-});
+const cli = analyzeToTexts();
 
 /** C0 controls but LF and TAB, DEL and the C1 controls: none may reach a terminal. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -47,7 +34,7 @@ const name = (f: string) => f.slice(f.lastIndexOf('/') + 1);
 
 /** stderr's lines other than warnings: none, or one naming `file`. */
 function errorLines(file: string): string[] {
-  const lines = err.split('\n').filter((l) => l !== '' && !l.startsWith('sipscope: warning: '));
+  const lines = cli.err.split('\n').filter((l) => l !== '' && !l.startsWith('sipscope: warning: '));
   expect(lines.length).toBeLessThanOrEqual(1);
   for (const l of lines) expect(l).toContain(file);
   return lines;
@@ -57,30 +44,29 @@ describe.skipIf(!corpusPresent)(
   'the CLI on every corpus file: documented exits, one-line errors, term-safe text',
   () => {
     it.each(CAPTURES.map((f) => [name(f), f]))('analyze %s (text, and --call 0)', async (_n, file) => {
-      const code = await runAnalyze([file]);
+      const code = await cli.run([file]);
       expect([0, 2]).toContain(code);
       const lines = errorLines(file);
       if (code === 2) expect(lines[0]).toMatch(/ at byte offset \d+$/);
-      expect(out).not.toMatch(CONTROL);
+      expect(cli.out).not.toMatch(CONTROL);
       if (code !== 0) return;
-      out = '';
-      err = '';
-      const ladder = await runAnalyze([file, '--call', '0']);
+      cli.clear();
+      const ladder = await cli.run([file, '--call', '0']);
       expect([0, 2]).toContain(ladder);
       errorLines(file);
-      expect(out).not.toMatch(CONTROL);
+      expect(cli.out).not.toMatch(CONTROL);
     });
 
     it.each(TORTURE.map((f) => [name(f), f]))(
       'lint %s, and analyze refusing it as not a capture',
       async (_n, file) => {
         expect([0, 1]).toContain(await runLint([file]));
-        expect(out).toMatch(/^#1 {2}line 1 {2}/m);
-        expect(out).not.toMatch(CONTROL);
-        expect(err).toBe('');
-        out = '';
-        expect(await runAnalyze([file])).toBe(2);
-        expect(out).toBe('');
+        expect(cli.out).toMatch(/^#1 {2}line 1 {2}/m);
+        expect(cli.out).not.toMatch(CONTROL);
+        expect(cli.err).toBe('');
+        cli.clear();
+        expect(await cli.run([file])).toBe(2);
+        expect(cli.out).toBe('');
         expect(errorLines(file)[0]).toMatch(/not a pcap or pcapng capture .*at byte offset 0$/);
       },
     );

@@ -44,3 +44,37 @@ export function analyzeToText(): {
     },
   };
 }
+
+/** `analyzeCollected` with stdout in `out` and stderr in `err`, both emptied before each test or by `clear`. */
+export function analyzeToTexts(): {
+  run: (args: string[]) => Promise<number>;
+  readonly out: string;
+  readonly err: string;
+  clear: () => void;
+} {
+  let out = '';
+  let err = '';
+  const run = analyzeCollected(
+    (s) => {
+      out += s;
+    },
+    (s) => {
+      err += s;
+    },
+  );
+  const clear = () => {
+    out = '';
+    err = '';
+  };
+  beforeEach(clear);
+  return {
+    run,
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+    clear,
+  };
+}
