@@ -4,7 +4,7 @@
  * are small fixtures written for these tests (rules are data), not mocks.
  */
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from '../../src/analyze/analyzer.js';
+import { createAnalyzer, MAX_PER_MESSAGE } from '../../src/analyze/analyzer.js';
 import { type Finding, NONE } from '../../src/analyze/finding.js';
 import type { CorrelatedRule, MessageRule } from '../../src/analyze/rule.js';
 import { cseqMethodMismatch } from '../../src/analyze/rules/cseq-method-mismatch.js';
@@ -96,6 +96,20 @@ describe('message-scope findings', () => {
     for (let i = 0; i < 5; i++) a.onMessage(parse(BAD), i);
     expect(a.findings.map((f) => f.messages[0])).toEqual([0, 1]);
     expect(a.stats).toMatchObject({ findings: 5, dropped: 3 });
+  });
+
+  it('one rule makes at most MAX_PER_MESSAGE findings on a message, the last counting the rest (RFC 3261 §7.3.1 empty list elements)', () => {
+    // 60,000 commas in one Contact (a UDP datagram holds that): as many empty list elements (RFC 4475 §3.1.2.1).
+    const commas = INVITE.replace('Max-Forwards: 70', `Max-Forwards: 70\r\nContact: ${','.repeat(60_000)}`);
+    const a = createAnalyzer();
+    a.onMessage(parse(commas), 0, null);
+    const empty = a.findings.filter((f) => f.rule === 'header.empty-list-element');
+    expect(empty).toHaveLength(MAX_PER_MESSAGE);
+    expect(empty[MAX_PER_MESSAGE - 1].text).toMatch(
+      /\(and 59981 more like it in this message, not listed\)$/,
+    );
+    expect(empty[0].text).not.toContain('more like it');
+    expect(a.stats.byRule['header.empty-list-element']).toBe(MAX_PER_MESSAGE);
   });
 
   it('issue-only rules are not called for a message without parser issues', () => {
