@@ -85,7 +85,8 @@ export function lintReport(file: string, r: LintResult): string {
   for (const lm of r.messages) {
     out.push('');
     out.push(`#${lm.index + 1}  line ${lm.line}  ${termText(lm.firstLine)}`);
-    if (lm.message !== null) out.push(...messageLines(lm.message));
+    // Not push(...lines): a message of 200,000 headers overflowed the stack.
+    if (lm.message !== null) for (const l of messageLines(lm.message)) out.push(l);
     for (const f of byMessage.get(lm.index) ?? []) out.push(findingLine(lm, f));
   }
   const count = (s: Severity): number => r.findings.filter((f) => f.severity === s).length;

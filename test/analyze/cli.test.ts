@@ -39,6 +39,13 @@ const BAD = INVITE.replace('CSeq: 314159 INVITE', 'CSeq: 314159 OPTIONS').replac
 );
 
 describe('sipscope lint', () => {
+  it('a message of 200,000 headers is reported header by header, not a stack overflow', async () => {
+    const many = INVITE.replace('Max-Forwards: 70', `Max-Forwards: 70\r\n${'X-A: b\r\n'.repeat(200_000)}`);
+    expect([0, 1]).toContain(await runLint([file('many.txt', many), '--datagram']));
+    expect(out.split('\n').filter((l) => l === '    X-A: b')).toHaveLength(200_000);
+    expect(err).toBe('');
+  });
+
   it('a clean file: each message with its headers, exit 0', async () => {
     const code = await runLint([file('clean.txt', `${INVITE}\r\n${OPTIONS}`)]);
     expect(code).toBe(0);
