@@ -6,7 +6,9 @@
  * `…Ms` fields are milliseconds). The other interfaces are the correlator's
  * working state around a record; they never leave `src/correlate/`.
  */
+
 import type { Endpoint } from '../decode/payload.js';
+import type { CALL_KINDS, CALL_STATES } from './call-values.js';
 import type { ParkedCall } from './park.js';
 import type { TransactionKey } from './transaction-key.js';
 import type { TransactionKind, TransactionState } from './transaction-state.js';
@@ -89,17 +91,8 @@ export interface DialogRecord {
   anomalies: readonly string[];
 }
 
-export type CallKind = 'call' | 'registration' | 'subscription' | 'message' | 'options' | 'other';
-export type CallState =
-  | 'setup'
-  | 'ringing'
-  | 'in-call'
-  | 'completed'
-  | 'cancelled'
-  | 'rejected'
-  | 'busy'
-  | 'redirected'
-  | 'failed';
+export type CallKind = (typeof CALL_KINDS)[number];
+export type CallState = (typeof CALL_STATES)[number];
 export type CallEvidence = 'X-CID' | 'X-Call-ID' | 'Session-ID' | 'P-Charging-Vector icid';
 
 export interface CallLink {

@@ -5,6 +5,7 @@
  * or translate the parsed query to its own engine and check itself against
  * the shared store suite.
  */
+import { CALL_KINDS, CALL_STATES } from '../correlate/call-values.js';
 import { linearTest } from './linear-regex.js';
 import type { CallRow } from './rows.js';
 
@@ -81,7 +82,19 @@ export function parseCallQuery(params: URLSearchParams): ParsedQuery {
   }
   for (const name of ['kind', 'state', 'method'] as const) {
     const v = params.get(name);
-    if (v !== null && v !== '') query[name] = listFilter(v);
+    if (v === null || v === '') continue;
+    const f = listFilter(v);
+    // A kind or a state is one of a few words: a typo (`kind=cal`) would list nothing, as if none matched.
+    // A method is any token (RFC 3261 §25.1): an unknown one is a method no call has.
+    const known = name === 'kind' ? CALL_KINDS : name === 'state' ? CALL_STATES : null;
+    const unknown =
+      known && [...f.include, ...f.exclude].find((x) => !(known as readonly string[]).includes(x));
+    if (unknown)
+      return {
+        ok: false,
+        error: `${name} ${JSON.stringify(unknown.slice(0, 40))} is none of ${known.join(', ')}`,
+      };
+    query[name] = f;
   }
   const hf = params.get('hasFindings');
   if (hf !== null && hf !== '') {

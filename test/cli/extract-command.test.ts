@@ -85,6 +85,10 @@ describe('sipscope extract', () => {
     expect(await runExtract([sample('basic-call.pcap'), '-q', '/[/', '-o', out])).toBe(2);
     expect(err.split('\n')).toHaveLength(2);
     err = '';
+    // A kind that is none of the kinds is a typo, not a filter that keeps no call (and an empty file).
+    expect(await runExtract([sample('basic-call.pcap'), '--kind', 'calls', '-o', out])).toBe(2);
+    expect(err).toMatch(/^sipscope extract: kind "calls" is none of call, registration, .*\n$/);
+    err = '';
     expect(await runExtract(['-', '-o', out])).toBe(2);
     err = '';
     const notCapture = join(dir, 'notes.txt');

@@ -21,6 +21,9 @@ describe('call list query parameters', () => {
       query: { sort: 'pddMs', order: 'desc', offset: 20, limit: 50 },
     });
     expect(parse('q=&kind=&sort=')).toEqual({ ok: true, query: {} });
+    // A method is any token (RFC 3261 §25.1): one that no call has is still a filter.
+    expect(parse('method=publish,!x-custom').ok).toBe(true);
+    expect(parse('kind=Other&state=In-Call').ok).toBe(true);
   });
 
   it('refuses values it cannot read, naming the parameter', () => {
@@ -38,6 +41,10 @@ describe('call list query parameters', () => {
       ['kind[x]=call', 'unknown parameter "kind[x]"'],
       ['sortt=from', 'unknown parameter "sortt"'],
       ['q=a&q=b', 'q is given more than once'],
+      // A kind or a state that is none of their few words is a typo, not a filter that matches nothing.
+      ['kind=cal', 'kind "cal" is none of call, registration'],
+      ['kind=call,!option', 'kind "option"'],
+      ['state=answered', 'state "answered" is none of setup, ringing, in-call'],
     ]) {
       const r = parse(qs);
       expect(r.ok).toBe(false);

@@ -30,18 +30,8 @@ export const SORT_KEYS: readonly SortKey[] = [
   'findings',
 ];
 
-export const KINDS = ['call', 'registration', 'subscription', 'message', 'options', 'other'] as const;
-export const STATES = [
-  'setup',
-  'ringing',
-  'in-call',
-  'completed',
-  'cancelled',
-  'rejected',
-  'busy',
-  'redirected',
-  'failed',
-] as const;
+/** The filters' choices: the values the correlator gives (src/correlate/call-values.ts). */
+export { CALL_KINDS as KINDS, CALL_STATES as STATES } from '../../../src/correlate/call-values.js';
 
 export interface CallFilter {
   /** Free text, or `/regex/`. */

@@ -1,0 +1,19 @@
+/**
+ * The values a call's `kind` and `state` take (the JSON contract's CallRecord,
+ * DESIGN.md), in the order the UI offers them. Import-free, so the web UI's
+ * filters and the API's check of a filter (store/call-query.ts) read the same
+ * lists as the correlator's types.
+ */
+export const CALL_KINDS = ['call', 'registration', 'subscription', 'message', 'options', 'other'] as const;
+
+export const CALL_STATES = [
+  'setup',
+  'ringing',
+  'in-call',
+  'completed',
+  'cancelled',
+  'rejected',
+  'busy',
+  'redirected',
+  'failed',
+] as const;
