@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
-import { parseArgs } from 'node:util';
 import { severityCountsText } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import type { CallRecord } from '../correlate/model.js';
@@ -24,6 +23,7 @@ import {
 } from './json-output.js';
 import { MessagesWorker } from './messages-writer.js';
 import { Output } from './output.js';
+import { parseCliArgs } from './parse-args.js';
 import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
 import { termSafe } from './term-safe.js';
@@ -206,7 +206,7 @@ export const ANALYZE_OPTIONS = {
 } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });
 }
 
 function textLine(r: MessageRecord, startLine: string, t0: number): string {

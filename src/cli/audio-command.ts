@@ -9,7 +9,7 @@
  */
 
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import type { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
 import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
@@ -17,6 +17,7 @@ import { AudioRefused } from '../media/rtp-audio.js';
 import { srtpNote } from '../media/sdes.js';
 import { analyzeCapture } from '../report/analyze-capture.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
+import { parseCliArgs } from './parse-args.js';
 import { termSafe } from './term-safe.js';
 
 /** The options of `audio` (each documented in help.ts: test/cli/help.test.ts). */
@@ -41,7 +42,7 @@ export async function runAudio(args: string[]): Promise<number> {
     typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof AUDIO_OPTIONS }>
   >;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: AUDIO_OPTIONS });
+    parsed = parseCliArgs({ args, allowPositionals: true, options: AUDIO_OPTIONS });
   } catch (e) {
     return fail((e as Error).message);
   }

@@ -11,12 +11,12 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
 import { streamFrames } from '../capture/frame-export.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import { parseCliArgs } from './parse-args.js';
 import { termSafe } from './term-safe.js';
 
 /** The options of `extract` (each documented in help.ts: test/cli/help.test.ts). */
@@ -31,7 +31,7 @@ export const EXTRACT_OPTIONS = {
 } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: EXTRACT_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: true, options: EXTRACT_OPTIONS });
 }
 
 function fail(line: string): number {

@@ -8,12 +8,12 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { type Finding, isSeverity, type Severity } from '../analyze/finding.js';
 import { type LintMessage, type LintResult, lineOfOffset, lintText } from '../analyze/lint.js';
 import { selectRules } from '../analyze/registry.js';
 import type { SipMessage } from '../sip/message.js';
 import { wireText } from '../sip/wire-text.js';
+import { parseCliArgs } from './parse-args.js';
 import { termText } from './term-safe.js';
 
 export async function runLint(args: string[]): Promise<number> {
@@ -62,7 +62,7 @@ export const LINT_OPTIONS = {
 } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: LINT_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: true, options: LINT_OPTIONS });
 }
 
 function usage(why: string): number {

@@ -15,7 +15,6 @@
  */
 
 import { isatty } from 'node:tty';
-import { parseArgs } from 'node:util';
 import { type Finding, severityCountsText } from '../analyze/finding.js';
 import type { CallRecord } from '../correlate/model.js';
 import { liveMessageJson, liveMessageRecord } from '../live/live-message.js';
@@ -26,6 +25,7 @@ import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { callJson } from '../report/model-json.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
 import { Output } from './output.js';
+import { parseCliArgs } from './parse-args.js';
 import { termSafe } from './term-safe.js';
 
 const USAGE =
@@ -213,7 +213,7 @@ export const LIVE_OPTIONS = {
 } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: false, options: LIVE_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: false, options: LIVE_OPTIONS });
 }
 
 const clock = (ts: number): string => {

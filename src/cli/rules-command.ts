@@ -3,9 +3,10 @@
  * rule's full explanation and RFC sentence. An ID that is not a rule id is
  * taken as a prefix (`sipscope rules cseq.`).
  */
-import { parseArgs } from 'node:util';
+
 import { catalogue, ruleById, selectRules } from '../analyze/registry.js';
 import type { Rule } from '../analyze/rule.js';
+import { parseCliArgs } from './parse-args.js';
 import { termSafe } from './term-safe.js';
 
 export async function runRules(args: string[]): Promise<number> {
@@ -42,7 +43,7 @@ export async function runRules(args: string[]): Promise<number> {
 export const RULES_OPTIONS = { json: { type: 'boolean' } } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: RULES_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: true, options: RULES_OPTIONS });
 }
 
 /** id, severity, RFC, title: one rule per line, columns aligned. */

@@ -12,7 +12,6 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
 import { setHeapGrowth } from '../../server/heap-growth.js';
 import { LiveStartError } from '../../server/live-monitor.js';
@@ -26,6 +25,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
+import { parseCliArgs } from './parse-args.js';
 import { addServedFiles, servedFiles } from './serve-files.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
@@ -200,5 +200,5 @@ export const SERVE_OPTIONS = {
 } as const;
 
 function parse(args: string[]) {
-  return parseArgs({ args, allowPositionals: true, options: SERVE_OPTIONS });
+  return parseCliArgs({ args, allowPositionals: true, options: SERVE_OPTIONS });
 }

@@ -261,4 +261,12 @@ describe('sipscope analyze: unreadable input exits 2, one line on stderr, nothin
     expect(await runAnalyze(['--bogus', 'x'])).toBe(2);
     expect(out).toBe('');
   });
+
+  it('an option value that starts with a dash: Node says the fix on three lines, the command on one', async () => {
+    expect(await runAnalyze([sample('basic-call.pcap'), '--call', '-1'])).toBe(2);
+    expect(err).toMatch(
+      /^sipscope analyze: Option '--call' argument is ambiguous\. .* use '--call=-XYZ'\.\n$/,
+    );
+    expect(out).toBe('');
+  });
 });
