@@ -6,10 +6,8 @@
  */
 export const CALL_KINDS = ['call', 'registration', 'subscription', 'message', 'options', 'other'] as const;
 
-export const CALL_STATES = [
-  'setup',
-  'ringing',
-  'in-call',
+/** States of a call that has an outcome: nothing of it is in progress any more. */
+export const ENDED_CALL_STATES = [
   'completed',
   'cancelled',
   'rejected',
@@ -17,3 +15,5 @@ export const CALL_STATES = [
   'redirected',
   'failed',
 ] as const;
+
+export const CALL_STATES = ['setup', 'ringing', 'in-call', ...ENDED_CALL_STATES] as const;

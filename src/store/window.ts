@@ -21,6 +21,7 @@
  * answer the queries of store.ts for this one capture, with the same
  * matching and sorting as the other stores (call-query.ts).
  */
+import { ENDED_CALL_STATES } from '../correlate/call-values.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
@@ -83,15 +84,8 @@ export interface WindowCounters extends WindowLimits {
 /** Calls evicted before they were handed out that are remembered (their late traffic dropped); older ones are forgotten. */
 export const REMEMBER_EVICTED = 65_536;
 
-/** States of a call that has an outcome (correlate/model.ts CallState): nothing of it is in progress any more. */
-const ENDED_STATES: ReadonlySet<string> = new Set([
-  'completed',
-  'cancelled',
-  'rejected',
-  'busy',
-  'redirected',
-  'failed',
-]);
+/** States of a call that has an outcome (correlate/call-values.ts): nothing of it is in progress any more. */
+const ENDED_STATES: ReadonlySet<string> = new Set(ENDED_CALL_STATES);
 
 /** Hears what a write-through to disk needs (live-persist.ts). */
 export interface WindowObserver {
