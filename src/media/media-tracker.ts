@@ -24,6 +24,7 @@ import type { SrtpSummary } from './sdes.js';
 import { SdesPairs } from './sdes-pairs.js';
 import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
+import { ssrcOf } from './srtp-fields.js';
 import { finishedSrtp, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
@@ -251,8 +252,7 @@ export class MediaTracker {
     const flow = `${endpointString(p.src)} ${endpointString(p.dst)}`;
     const read = this.srtcp.read(flow, b, toDst, this.map.find(p.src.ip, p.src.port));
     if (read === null) return null;
-    const ssrc = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
-    const srtp = this.rtcpStream(ssrc, p.src, p.dst)?.srtp;
+    const srtp = this.rtcpStream(ssrcOf(b, 4), p.src, p.dst)?.srtp;
     if (srtp != null) {
       if (read === 'failed') srtp.rtcpAuthFailures++;
       else srtp.rtcpVerified++;

@@ -28,7 +28,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { SrtpSetup } from './srtp.js';
-import { byMki, ssrcOf } from './srtp.js';
+import { byMki } from './srtp.js';
+import { srtcpIndexAt, ssrcOf } from './srtp-fields.js';
 import { gcmRtcp } from './srtp-gcm.js';
 import { keystream, packetIv, type SessionKeys, sessionKeys } from './srtp-keys.js';
 
@@ -71,7 +72,7 @@ export class SrtcpReceiver {
     // A copy (a Buffer's slice() is a view): decrypted in place, the caller's packet stays as it came.
     const out = new Uint8Array(bytes.subarray(0, at));
     if ((bytes[at] & 0x80) === 0) return out;
-    const index = indexAt(bytes, at);
+    const index = srtcpIndexAt(bytes, at);
     packetIv(keys.salt, ssrcOf(bytes, 4), index >>> 16, index & 0xffff, this.iv);
     const ks = keystream(keys.encryption, this.iv, out.length - CLEAR_HEAD);
     for (let i = CLEAR_HEAD; i < out.length; i++) out[i] ^= ks[i - CLEAR_HEAD];
@@ -86,7 +87,3 @@ export class SrtcpReceiver {
     return gcmRtcp(keys, bytes, mkiLength, this.gcmIv);
   }
 }
-
-/** The 31-bit SRTCP index of the E + index word at `at`. */
-const indexAt = (b: Uint8Array, at: number): number =>
-  ((b[at] & 0x7f) << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];

@@ -11,6 +11,7 @@
  *   with E = 0, the whole packet and that word with nothing encrypted (§9.2).
  */
 import { createDecipheriv } from 'node:crypto';
+import { srtcpIndexAt, ssrcOf } from './srtp-fields.js';
 
 /** RFC 7714 §8.1: the SRTP IV of a packet, written into `out` (12 bytes). */
 export function gcmIv(salt: Uint8Array, ssrc: number, roc: number, seq: number, out: Uint8Array): void {
@@ -84,8 +85,7 @@ export function gcmRtp(
   roc: number,
   iv: Uint8Array,
 ): Buffer | null {
-  const ssrc = ((bytes[8] << 24) | (bytes[9] << 16) | (bytes[10] << 8) | bytes[11]) >>> 0;
-  gcmIv(keys.salt, ssrc, roc, (bytes[2] << 8) | bytes[3], iv);
+  gcmIv(keys.salt, ssrcOf(bytes), roc, (bytes[2] << 8) | bytes[3], iv);
   return gcmOpen(
     keys.encryption,
     iv,
@@ -114,9 +114,7 @@ export function gcmRtcp(
   const at = bytes.length - mkiLength - 4;
   const tagAt = at - GCM_TAG_BYTES;
   if (tagAt < 8) return null;
-  const ssrc = ((bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7]) >>> 0;
-  const index = ((bytes[at] & 0x7f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
-  gcmRtcpIv(keys.salt, ssrc, index, iv);
+  gcmRtcpIv(keys.salt, ssrcOf(bytes, 4), srtcpIndexAt(bytes, at), iv);
   const head = bytes.subarray(0, (bytes[at] & 0x80) !== 0 ? 8 : tagAt);
   const word = bytes.subarray(at, at + 4);
   const clear = gcmOpen(

@@ -31,12 +31,9 @@
  * input: a packet too short for its MKI and tag is counted as a failure.
  */
 import { createHmac } from 'node:crypto';
+import { ssrcOf } from './srtp-fields.js';
 import { gcmRtp } from './srtp-gcm.js';
 import { keystream, packetIv, type SessionKeys, type SrtpSuite, sessionKeys } from './srtp-keys.js';
-
-/** The SSRC of an RTP or RTCP packet (bytes 8–11, or 4–7 from `at` 4), unsigned. */
-export const ssrcOf = (b: Uint8Array, at = 8): number =>
-  ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
 
 export interface SrtpMasterKey {
   key: Uint8Array;
