@@ -19,7 +19,9 @@
  * HEP listener left) flushes the pipeline, so every call is written as
  * ended (and to disk), and the capture becomes `ready` with what its window holds.
  */
+
 import type { CaptureTool } from '../src/capture/live-stderr.js';
+import { termSafe } from '../src/cli/term-safe.js';
 import { createLiveSession, type LiveSession } from '../src/live/live-session.js';
 import type { LiveTlsOptions } from '../src/live/live-tls.js';
 import type { LivePersistOptions } from '../src/store/live-persist.js';
@@ -282,7 +284,8 @@ export class LiveMonitor {
   private warn(line: string): void {
     this.warnings.push(line);
     if (this.warnings.length > MAX_WARNINGS) this.warnings.shift();
-    console.error(`sipscope live: ${line}`);
+    // A warning quotes what the network sent (a TLS server name, a port): escaped for the terminal.
+    process.stderr.write(`sipscope live: ${termSafe(line)}\n`);
     void this.store.updateCapture(this.captureId, { warnings: this.warnings.slice() });
   }
 }

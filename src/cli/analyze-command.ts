@@ -26,7 +26,7 @@ import { Output } from './output.js';
 import { parseCliArgs } from './parse-args.js';
 import { SdpByMessage } from './sdp-by-message.js';
 import { streamReport } from './stream-report.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 import { callLadder, callList, findCall, findingsByCall, streamList } from './text-report.js';
 
 /** `parallel`: when the `messages` of --json are written by a worker thread (json-output.ts). */
@@ -39,16 +39,16 @@ export async function runAnalyze(
   try {
     parsed = parse(args);
   } catch (e) {
-    process.stderr.write(`sipscope analyze: ${(e as Error).message}\n`);
+    writeErr(`sipscope analyze: ${(e as Error).message}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) {
-    process.stderr.write('sipscope analyze: expects a capture FILE, or several (see sipscope --help)\n');
+    writeErr('sipscope analyze: expects a capture FILE, or several (see sipscope --help)\n');
     return 2;
   }
   if (positionals.length > 1 && positionals.includes('-')) {
-    process.stderr.write('sipscope analyze: - (standard input) is read alone, not merged with other files\n');
+    writeErr('sipscope analyze: - (standard input) is read alone, not merged with other files\n');
     return 2;
   }
   // Several files are one capture merged by time; one is read as it always was.
@@ -59,21 +59,19 @@ export async function runAnalyze(
   const streamId = values.stream;
   const tlsKeys = readTlsKeyOptions(values['tls-keylog'], values['tls-key']);
   if (typeof tlsKeys === 'string') {
-    process.stderr.write(`sipscope analyze: ${tlsKeys}\n`);
+    writeErr(`sipscope analyze: ${tlsKeys}\n`);
     return 2;
   }
   if (csv && (json || callId !== undefined || streamId !== undefined)) {
-    process.stderr.write(
-      'sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n',
-    );
+    writeErr('sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n');
     return 2;
   }
   if (streamId !== undefined && callId !== undefined) {
-    process.stderr.write('sipscope analyze: --call and --stream exclude each other\n');
+    writeErr('sipscope analyze: --call and --stream exclude each other\n');
     return 2;
   }
   if (streamId !== undefined && file === '-') {
-    process.stderr.write('sipscope analyze: --stream reads the file twice, not standard input\n');
+    writeErr('sipscope analyze: --stream reads the file twice, not standard input\n');
     return 2;
   }
   // Started now, the worker loads its modules while the analysis runs. Without a CPU of its own, it cannot help.
@@ -140,16 +138,16 @@ async function analyze(
     });
   } catch (e) {
     if (e instanceof CaptureError) {
-      process.stderr.write(`sipscope: ${e.message}\n`);
+      writeErr(`sipscope: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
-  for (const w of result.warnings) process.stderr.write(`sipscope: warning: ${w}\n`);
+  for (const w of result.warnings) writeErr(`sipscope: warning: ${w}\n`);
   if (streamId !== undefined) {
     const s = /^\d{1,9}$/.test(streamId) ? result.streams.find((x) => x.id === Number(streamId)) : undefined;
     if (s === undefined) {
-      process.stderr.write(
+      writeErr(
         `sipscope analyze: no stream '${termSafe(streamId)}' in ${name} (it has ${result.streams.length}: see the RTP streams of sipscope analyze)\n`,
       );
       return 2;
@@ -160,7 +158,7 @@ async function analyze(
   } else if (callId !== undefined) {
     const call = findCall(result, callId);
     if (!call) {
-      process.stderr.write(
+      writeErr(
         `sipscope analyze: no call '${termSafe(callId)}' in ${name} (give our call id or a Call-ID)\n`,
       );
       return 2;

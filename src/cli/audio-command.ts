@@ -17,8 +17,9 @@ import { AudioRefused } from '../media/rtp-audio.js';
 import { srtpNote } from '../media/sdes.js';
 import { analyzeCapture } from '../report/analyze-capture.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
+import { rethrowNamingOutput } from './output-error.js';
 import { parseCliArgs } from './parse-args.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 
 /** The options of `audio` (each documented in help.ts: test/cli/help.test.ts). */
 export const AUDIO_OPTIONS = {
@@ -30,7 +31,7 @@ export const AUDIO_OPTIONS = {
 } as const;
 
 function fail(line: string, code = 2): number {
-  process.stderr.write(`sipscope audio: ${termSafe(line)}\n`);
+  writeErr(`sipscope audio: ${termSafe(line)}\n`);
   return code;
 }
 
@@ -93,10 +94,8 @@ export async function runAudio(args: string[]): Promise<number> {
         (out.truncated ? '; cut at half an hour' : '');
     }
     // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
-    await writeFile(v.out, wav).catch((e: NodeJS.ErrnoException) => {
-      throw Object.assign(e, { path: e.path ?? v.out });
-    });
-    process.stderr.write(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);
+    await writeFile(v.out, wav).catch(rethrowNamingOutput(v.out));
+    writeErr(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);
     return 0;
   } catch (e) {
     if (e instanceof AudioRefused) return fail(e.message, 1);

@@ -16,8 +16,9 @@ import { streamFrames } from '../capture/frame-export.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import { rethrowNamingOutput } from './output-error.js';
 import { parseCliArgs } from './parse-args.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 
 /** The options of `extract` (each documented in help.ts: test/cli/help.test.ts). */
 export const EXTRACT_OPTIONS = {
@@ -35,7 +36,7 @@ function parse(args: string[]) {
 }
 
 function fail(line: string): number {
-  process.stderr.write(`sipscope extract: ${termSafe(line)}\n`);
+  writeErr(`sipscope extract: ${termSafe(line)}\n`);
   return 2;
 }
 
@@ -53,7 +54,8 @@ export async function runExtract(args: string[]): Promise<number> {
   if (positionals.includes('-')) return fail('reads a file, not standard input (its frames are read twice)');
   const files: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
   const file = positionals[0];
-  if (v.out === undefined) return fail('needs -o OUT, the pcapng file to write');
+  const outPath = v.out;
+  if (outPath === undefined) return fail('needs -o OUT, the pcapng file to write');
   if (v['with-findings'] && v['without-findings'])
     return fail('--with-findings and --without-findings exclude each other');
   const params = new URLSearchParams();
@@ -74,11 +76,9 @@ export async function runExtract(args: string[]): Promise<number> {
     await analyzeToStore(files, await store.openWriter(c.id));
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
-    const out = createWriteStream(v.out);
+    const out = createWriteStream(outPath);
     // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
-    const failed = once(out, 'error').then(([e]: NodeJS.ErrnoException[]) => {
-      throw Object.assign(e, { path: e.path ?? v.out });
-    });
+    const failed = once(out, 'error').then(([e]: NodeJS.ErrnoException[]) => rethrowNamingOutput(outPath)(e));
     // Raced below; an error after the last race must not go unhandled.
     failed.catch(() => undefined);
     const write = async (block: Uint8Array) => {
@@ -87,7 +87,7 @@ export async function runExtract(args: string[]): Promise<number> {
     const frames = await Promise.race([streamFrames(files, chosen.frames, write, chosen.streams), failed]);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
-    process.stderr.write(
+    writeErr(
       `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}, written to ${v.out}\n`,
     );
     return 0;

@@ -14,7 +14,7 @@ import { selectRules } from '../analyze/registry.js';
 import type { SipMessage } from '../sip/message.js';
 import { wireText } from '../sip/wire-text.js';
 import { parseCliArgs } from './parse-args.js';
-import { termText } from './term-safe.js';
+import { termText, writeErr } from './term-safe.js';
 
 export async function runLint(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -37,7 +37,7 @@ export async function runLint(args: string[]): Promise<number> {
   try {
     bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (e) {
-    process.stderr.write(
+    writeErr(
       `sipscope lint: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
     );
     return 2;
@@ -66,7 +66,7 @@ function parse(args: string[]) {
 }
 
 function usage(why: string): number {
-  process.stderr.write(`sipscope lint: ${why} (see sipscope --help)\n`);
+  writeErr(`sipscope lint: ${why} (see sipscope --help)\n`);
   return 2;
 }
 

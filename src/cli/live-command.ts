@@ -26,7 +26,7 @@ import { callJson } from '../report/model-json.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
 import { Output } from './output.js';
 import { parseCliArgs } from './parse-args.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 
 const USAGE =
   'usage: sipscope live -i IFACE [-i IFACE …] [-f BPF] [--hep PORT [--hep-key KEY]] [--json] [--tls-keylog KEYLOG [--tls-port PORT]] [--tls-key KEY.pem]';
@@ -36,27 +36,27 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
   try {
     ({ values } = parse(args));
   } catch (e) {
-    process.stderr.write(`sipscope live: ${(e as Error).message}\n${USAGE}\n`);
+    writeErr(`sipscope live: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   const interfaces = values.interface ?? [];
   const hepPort = values.hep === undefined ? undefined : Number(values.hep);
   if (hepPort !== undefined && !(Number.isInteger(hepPort) && hepPort > 0 && hepPort < 65536)) {
-    process.stderr.write(`sipscope live: --hep expects a port number, got '${values.hep}'\n`);
+    writeErr(`sipscope live: --hep expects a port number, got '${values.hep}'\n`);
     return 2;
   }
   if (interfaces.length === 0 && hepPort === undefined) {
-    process.stderr.write(`sipscope live: name an interface (-i) or a HEP port (--hep)\n${USAGE}\n`);
+    writeErr(`sipscope live: name an interface (-i) or a HEP port (--hep)\n${USAGE}\n`);
     return 2;
   }
   const tool = values.tool;
   if (tool !== undefined && tool !== 'auto' && tool !== 'dumpcap' && tool !== 'tcpdump') {
-    process.stderr.write(`sipscope live: --tool is dumpcap, tcpdump or auto, got '${tool}'\n`);
+    writeErr(`sipscope live: --tool is dumpcap, tcpdump or auto, got '${tool}'\n`);
     return 2;
   }
   const statsEvery = values.stats === undefined ? 10 : Number(values.stats);
   if (!(statsEvery >= 0)) {
-    process.stderr.write(`sipscope live: --stats expects seconds, got '${values.stats}'\n`);
+    writeErr(`sipscope live: --stats expects seconds, got '${values.stats}'\n`);
     return 2;
   }
   const json = values.json === true;
@@ -64,19 +64,19 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
   out.jsonTerminal = json && out.fd !== null && isatty(out.fd);
   const buffer = values.buffer === undefined ? undefined : Number(values.buffer);
   if (buffer !== undefined && !(Number.isInteger(buffer) && buffer > 0)) {
-    process.stderr.write(`sipscope live: --buffer expects MiB, got '${values.buffer}'\n`);
+    writeErr(`sipscope live: --buffer expects MiB, got '${values.buffer}'\n`);
     return 2;
   }
   // Checked as analyze checks them (one line); the key log is then followed as it grows (src/live/live-tls.ts).
   const keyLog = values['tls-keylog'];
   const keys = readTlsKeyOptions(keyLog, values['tls-key']);
   if (typeof keys === 'string') {
-    process.stderr.write(`sipscope live: ${keys}\n`);
+    writeErr(`sipscope live: ${keys}\n`);
     return 2;
   }
   const sipPorts = readTlsPorts(values['tls-port']);
   if (typeof sipPorts === 'string' || (values['tls-port'] !== undefined && keyLog === undefined)) {
-    process.stderr.write(
+    writeErr(
       `sipscope live: ${typeof sipPorts === 'string' ? sipPorts : '--tls-port needs --tls-keylog KEYLOG'}\n`,
     );
     return 2;
@@ -100,7 +100,7 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
       pipeline: { tls },
     });
   } catch (e) {
-    process.stderr.write(`sipscope live: ${(e as Error).message}\n`);
+    writeErr(`sipscope live: ${(e as Error).message}\n`);
     return 2;
   }
 
@@ -150,12 +150,12 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
       flushSoon();
     });
   }
-  session.on('error', (e) => process.stderr.write(`sipscope live: ${e.message}\n`));
+  session.on('error', (e) => writeErr(`sipscope live: ${e.message}\n`));
 
   try {
     await session.start();
   } catch (e) {
-    process.stderr.write(`sipscope live: ${(e as Error).message}\n`);
+    writeErr(`sipscope live: ${(e as Error).message}\n`);
     return 2;
   }
   const what = [
@@ -166,7 +166,7 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
   ]
     .filter(Boolean)
     .join(', ');
-  process.stderr.write(`sipscope live: ${what}; Ctrl-C to stop\n`);
+  writeErr(`sipscope live: ${what}; Ctrl-C to stop\n`);
 
   const statsTimer =
     json && statsEvery > 0

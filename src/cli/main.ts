@@ -14,15 +14,19 @@
 import { runAnalyze } from './analyze-command.js';
 import { asksHelp, commandHelp, HELP } from './help.js';
 import { OUTPUT_ERROR_EXIT, OutputError } from './output-error.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error.
 // Any other failure to write stdout (a full disk: ENOSPC) is one line, not a stack.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
-  process.stderr.write(`sipscope: ${OutputError.of(1, e).message}\n`);
-  process.exit(OUTPUT_ERROR_EXIT);
+  exitOnOutputError(OutputError.of(1, e));
 });
+
+function exitOnOutputError(e: OutputError): never {
+  writeErr(`sipscope: ${e.message}\n`);
+  process.exit(OUTPUT_ERROR_EXIT);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -31,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   if (topic !== undefined) {
     const text = commandHelp(topic);
     if (text === undefined) {
-      process.stderr.write(`sipscope: unknown command '${termSafe(topic)}' (see sipscope --help)\n`);
+      writeErr(`sipscope: unknown command '${termSafe(topic)}' (see sipscope --help)\n`);
       return 2;
     }
     process.stdout.write(text);
@@ -61,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     default:
-      process.stderr.write(`sipscope: unknown command '${termSafe(cmd)}' (see sipscope --help)\n`);
+      writeErr(`sipscope: unknown command '${termSafe(cmd)}' (see sipscope --help)\n`);
       return 2;
   }
 }
@@ -82,11 +86,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof OutputError) {
-      process.stderr.write(`sipscope: ${err.message}\n`);
-      process.exit(OUTPUT_ERROR_EXIT);
-    }
-    process.stderr.write(
+    if (err instanceof OutputError) exitOnOutputError(err);
+    writeErr(
       `sipscope: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
     process.exitCode = 70;

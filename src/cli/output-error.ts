@@ -25,3 +25,14 @@ export class OutputError extends Error {
 
 /** Exit code of a command whose output could not be written. */
 export const OUTPUT_ERROR_EXIT = 2;
+
+/**
+ * Rethrows a failed write to the file OUT (`extract -o`, `audio -o`) with
+ * OUT as its path: a full disk (ENOSPC) carries no path of its own, and the
+ * error line must say the output failed, not the capture.
+ */
+export function rethrowNamingOutput(out: string): (e: NodeJS.ErrnoException) => never {
+  return (e) => {
+    throw Object.assign(e, { path: e.path ?? out });
+  };
+}

@@ -7,28 +7,26 @@
 import { catalogue, ruleById, selectRules } from '../analyze/registry.js';
 import type { Rule } from '../analyze/rule.js';
 import { parseCliArgs } from './parse-args.js';
-import { termSafe } from './term-safe.js';
+import { termSafe, writeErr } from './term-safe.js';
 
 export async function runRules(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
   } catch (e) {
-    process.stderr.write(`sipscope rules: ${(e as Error).message}\n`);
+    writeErr(`sipscope rules: ${(e as Error).message}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) {
-    process.stderr.write('sipscope rules: expects at most one rule ID (see sipscope --help)\n');
+    writeErr('sipscope rules: expects at most one rule ID (see sipscope --help)\n');
     return 2;
   }
   const id = positionals[0];
   const exact = id === undefined ? undefined : ruleById(id);
   const rules = exact ? [exact] : selectRules(id === undefined ? [] : [id]);
   if (rules.length === 0) {
-    process.stderr.write(
-      `sipscope rules: no rule matches '${termSafe(id)}' (run sipscope rules for the list)\n`,
-    );
+    writeErr(`sipscope rules: no rule matches '${termSafe(id)}' (run sipscope rules for the list)\n`);
     return 2;
   }
   if (values.json === true) {

@@ -27,6 +27,7 @@ import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
 import { parseCliArgs } from './parse-args.js';
 import { addServedFiles, servedFiles } from './serve-files.js';
+import { termText, writeErr } from './term-safe.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,23 +62,23 @@ export async function runServe(args: string[]): Promise<number> {
   try {
     ({ values, positionals } = parse(args));
   } catch (e) {
-    process.stderr.write(`sipscope serve: ${(e as Error).message} (see sipscope --help)\n`);
+    writeErr(`sipscope serve: ${(e as Error).message} (see sipscope --help)\n`);
     return 2;
   }
   const files = servedFiles(positionals);
   if ('error' in files) {
-    process.stderr.write(`sipscope serve: ${files.error}\n`);
+    writeErr(`sipscope serve: ${files.error}\n`);
     return 2;
   }
   const port = values.port === undefined ? defaultPort() : Number(values.port);
   if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) {
-    process.stderr.write(`sipscope serve: --port must be a number from 0 to 65535, got '${values.port}'\n`);
+    writeErr(`sipscope serve: --port must be a number from 0 to 65535, got '${values.port}'\n`);
     return 2;
   }
   const uploadLimit =
     values['upload-limit'] === undefined ? DEFAULT_UPLOAD_LIMIT : parseSize(values['upload-limit']);
   if (uploadLimit === undefined) {
-    process.stderr.write(
+    writeErr(
       `sipscope serve: --upload-limit must be a size in bytes (or with k, M, G), got '${values['upload-limit']}'\n`,
     );
     return 2;
@@ -86,16 +87,14 @@ export async function runServe(args: string[]): Promise<number> {
   if (values.keep !== undefined) {
     retention.maxAgeMs = parseAge(values.keep);
     if (retention.maxAgeMs === undefined) {
-      process.stderr.write(
-        `sipscope serve: --keep must be an age like 30d, 12h or 90m, got '${values.keep}'\n`,
-      );
+      writeErr(`sipscope serve: --keep must be an age like 30d, 12h or 90m, got '${values.keep}'\n`);
       return 2;
     }
   }
   if (values['max-size'] !== undefined) {
     retention.maxBytes = parseSize(values['max-size']);
     if (retention.maxBytes === undefined) {
-      process.stderr.write(
+      writeErr(
         `sipscope serve: --max-size must be a size in bytes (or with k, M, G), got '${values['max-size']}'\n`,
       );
       return 2;
@@ -104,7 +103,7 @@ export async function runServe(args: string[]): Promise<number> {
   // Checked now (a wrong path is one line at start); each analysis reads them again (a key log grows).
   const keys = readTlsKeyOptions(values['tls-keylog'], values['tls-key']);
   if (typeof keys === 'string') {
-    process.stderr.write(`sipscope serve: ${keys}\n`);
+    writeErr(`sipscope serve: ${keys}\n`);
     return 2;
   }
   const tls =
@@ -116,7 +115,7 @@ export async function runServe(args: string[]): Promise<number> {
         };
   const liveOpts = liveServeOptions(values, parseSize);
   if ('error' in liveOpts) {
-    process.stderr.write(`sipscope serve: ${liveOpts.error}\n`);
+    writeErr(`sipscope serve: ${liveOpts.error}\n`);
     return 2;
   }
   const live = liveOpts.live;
@@ -132,7 +131,7 @@ export async function runServe(args: string[]): Promise<number> {
   try {
     store = values.memory ? createMemoryStore() : openSqliteStore({ file: ensureDataDir(data).db });
   } catch (e) {
-    process.stderr.write(`sipscope serve: ${(e as Error).message}\n`);
+    writeErr(`sipscope serve: ${(e as Error).message}\n`);
     return 2;
   }
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -141,12 +140,12 @@ export async function runServe(args: string[]): Promise<number> {
   } catch (e) {
     await store.close();
     if (e instanceof LiveStartError) {
-      process.stderr.write(`sipscope serve: live capture: ${e.message}\n`);
+      writeErr(`sipscope serve: live capture: ${e.message}\n`);
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? 'the address is in use' : err.message;
-    process.stderr.write(`sipscope serve: cannot serve on ${host}:${port}: ${why}\n`);
+    writeErr(`sipscope serve: cannot serve on ${host}:${port}: ${why}\n`);
     return 2;
   }
   const kept = values.memory ? 'analyses in memory only' : 'analyses kept in sipscope.db';
@@ -154,14 +153,14 @@ export async function runServe(args: string[]): Promise<number> {
     files.length > 0
       ? `${files.length} capture${files.length === 1 ? '' : 's'} named`
       : `${samples.length} sample captures`;
-  process.stdout.write(
-    `sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${listed}; Ctrl-C stops)\n`,
-  );
+  // Paths and interface names are the user's (a file's name is anyone's text): escaped as on stderr.
+  const say = (line: string): boolean => process.stdout.write(termText(line));
+  say(`sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${listed}; Ctrl-C stops)\n`);
   for (const [i, id] of (await addServedFiles(server.server.service, files)).entries())
-    process.stdout.write(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
+    say(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
   const monitor = server.server.live;
   if (monitor !== null && live !== undefined)
-    process.stdout.write(
+    say(
       `sipscope: live capture ${monitor.captureId}: ${monitor.sources.join(', ')} (window: ${windowText(live.window)})\n`,
     );
   await new Promise<void>((resolve) => {

@@ -19,3 +19,13 @@ export function termSafe(s: string): string {
 export function termText(s: string): string {
   return visibleLines(wireText(s));
 }
+
+/**
+ * What a command writes on stderr: its errors and warnings echo file names
+ * (a name in a directory of captures is anyone's text: `sipscope analyze *`),
+ * option values and messages of lower layers, so the whole text is made
+ * safe here, once, rather than at each echo.
+ */
+export function writeErr(text: string): void {
+  process.stderr.write(termText(text));
+}

@@ -86,6 +86,22 @@ describe('sipscope analyze FILE (text)', () => {
     expect(out).toBe('');
   });
 
+  it('a file whose name carries control characters is named escaped in the error line (names in a shared folder are untrusted text)', async () => {
+    // `sipscope analyze *`: the error names the file and the byte offset (README "The CLI"), and a
+    // terminal must not run the name: ESC ] 0 ; … BEL would retitle it, ESC [ 2 J clear it.
+    const evil = join(dir, 'x\x1b]0;pwn\x07\x1b[2J.pcap');
+    writeFileSync(evil, 'not a capture at all, just text\n');
+    expect(await runAnalyze([evil])).toBe(2);
+    expect(err).toContain('x\\x1b]0;pwn\\x07\\x1b[2J.pcap');
+    expect(err).toContain('offset 0');
+    expect(err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    err = '';
+    expect(await runAnalyze([join(dir, 'gone\x1b[2J.pcap')])).not.toBe(0);
+    expect(err).toContain('gone\\x1b[2J.pcap');
+    expect(err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(out).toBe('');
+  });
+
   it('--call ID tells the SDP offer and answer (RFC 3264 §6) and what a re-INVITE changed (RFC 3264 §8.4), read from the capture', async () => {
     // The story: the lines between the head line and the ladder, unwrapped.
     const story = () => out.split('\n\n')[0].split('\n').slice(1).join(' ');
