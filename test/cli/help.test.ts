@@ -14,7 +14,7 @@ import { LIVE_OPTIONS } from '../../src/cli/live-command.js';
 import { RULES_OPTIONS } from '../../src/cli/rules-command.js';
 import { SERVE_OPTIONS } from '../../src/cli/serve-command.js';
 
-type Options = Record<string, { short?: string }>;
+type Options = Record<string, { type: string; short?: string }>;
 
 const COMMANDS: Array<[string, Options]> = [
   ['analyze', ANALYZE_OPTIONS],

@@ -158,7 +158,7 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     const tcp = connect(port, '127.0.0.1');
     await new Promise<void>((res) => tcp.once('connect', () => res()));
     tcp.write(Buffer.concat(pkts));
-    const tlsOf = (e: { stats?: unknown }) =>
+    const tlsOf = (e: { [k: string]: unknown }) =>
       (e.stats as { pipeline: { tls: { keyWait: { heldConnections: number } } | null } }).pipeline.tls;
     const statsEvents = () => events(r.stdout()).filter((e) => e.type === 'stats');
     // Every packet in and held: the key is not logged yet.

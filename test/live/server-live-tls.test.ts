@@ -50,9 +50,9 @@ describe('serve --tls-keylog with a live capture', () => {
       async () => monitor.session.pipeline.tlsStats()?.keyWait,
       (w) => w?.heldConnections === 1,
     );
-    expect((await info()).stats.sipMessages).toBe(0);
+    expect((await info()).stats?.sipMessages).toBe(0);
     appendFileSync(keyLog, readFileSync(join(TLS_FIXTURES, `${name}.keylog`)));
-    const c = await until(info, (x) => x.stats.sipMessages === 7);
+    const c = await until(info, (x) => x.stats?.sipMessages === 7);
     expect(c.stats).toMatchObject({ calls: 2, requests: { REGISTER: 1, INVITE: 1, ACK: 1, BYE: 1 } });
     expect(monitor.session.pipeline.tlsStats()).toMatchObject({
       decrypted: 1,
@@ -113,7 +113,7 @@ describe('serve --tls-keylog with a live capture', () => {
     expect(sample(held, 'sipscope_live_tls_not_sip_connections_total')).toBe(1);
     expect(sample(held, 'sipscope_live_tls_held_bytes')).toBeGreaterThan(1000);
     appendFileSync(keyLog, readFileSync(join(TLS_FIXTURES, `${name}.keylog`)));
-    await until(info, (x) => x.stats.sipMessages === 7);
+    await until(info, (x) => x.stats?.sipMessages === 7);
     const m = await until(metrics, (x) => sample(x, 'sipscope_live_tls_decrypted_connections_total') === 1);
     expect(sample(m, 'sipscope_live_tls_connections_total')).toBe(2);
     expect(sample(m, 'sipscope_live_tls_undecrypted_connections_total', ',reason="without-key"')).toBe(1);

@@ -176,6 +176,7 @@ describe('window rows', () => {
       dialogs: [],
       messages,
       links: [],
+      related: [],
       kind: 'call',
       finalStatus: null,
       reason: null,

@@ -17,7 +17,7 @@ import { SrtpSender } from '../fixtures/srtp-protect.js';
 import { receiverSetup } from '../fixtures/srtp-setup.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
-const lower = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const lower = (b: Uint8Array | readonly number[]) => Buffer.from(b).toString('hex');
 
 // RFC 7714 §16 and §17: the keys 00 01 … 0f (… 1f), the salt "Quid pro quo".
 const KEY_128 = hex('000102030405060708090a0b0c0d0e0f');

@@ -128,7 +128,7 @@ describe('what happened in a call: one sentence a step, from the contract fields
 
   it('media and findings, from the sample with RTP: both ways with a loss, then one way only', async () => {
     const doc = await contractOfFile(join(SAMPLES, 'call-with-rtp.pcap'));
-    const streams = (doc as unknown as { streams: StoryStream[] & Array<{ call: number }> }).streams;
+    const streams = (doc as unknown as { streams: Array<StoryStream & { call: number }> }).streams;
     const tell = (id: number) => {
       const d = detailOf(doc, id);
       return callStory(

@@ -147,7 +147,7 @@ describe('TLS 1.2 key expansion and AEAD records (RFC 5246 §5, §6.3, §6.2.3.3
     aad.writeBigUInt64BE(9n);
     aad.set([23, 3, 3, 0, plain.length], 8);
     const c = createCipheriv('chacha20-poly1305', key.key, perRecordNonce(key.iv, 9n), { authTagLength: 16 });
-    c.setAAD(aad);
+    c.setAAD(aad, { plaintextLength: plain.length });
     const body = Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
     const header = Buffer.from([23, 3, 3, 0, body.length]);
     expect(Buffer.from(openTls12(suite, key, 9n, header, body)!).toString()).toBe(plain.toString());
