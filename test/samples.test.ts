@@ -164,8 +164,9 @@ describe('bundled samples', () => {
   });
 
   // Teaching samples must not teach that a classic flow is broken: each has no finding, but for
-  // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7), which are the point.
-  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the RTP calls their one-way audio)', async () => {
+  // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7) and the session
+  // timer that runs out (RFC 4028 §10), which are the point.
+  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the session timer its expiry, the RTP calls their one-way audio)', async () => {
     const classic = buildSamples().slice(5);
     expect(classic.length).toBeGreaterThanOrEqual(10);
     for (const s of [...classic, ...buildSamples().slice(0, 5)]) {
@@ -173,6 +174,7 @@ describe('bundled samples', () => {
       const rules = [...new Set(r.findings.map((f) => f.rule))];
       const expected: Record<string, string[]> = {
         'rfc2543-call.pcap': ['via.branch-no-cookie'],
+        'session-timer-expired.pcap': ['session-timer.not-refreshed'],
         'call-with-rtp.pcap': ['media.one-way'],
         'rtcp-loss-after-capture.pcap': ['media.rtcp-loss'],
       };

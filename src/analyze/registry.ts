@@ -68,6 +68,7 @@ import { sdpAnswerMlinesMismatch } from './rules/sdp-answer-mlines-mismatch.js';
 import { sdpMalformed } from './rules/sdp-malformed.js';
 import { sdpPortZeroMisuse } from './rules/sdp-port-zero-misuse.js';
 import { sdpPrivateAddress } from './rules/sdp-private-address.js';
+import { sessionTimerNotRefreshed } from './rules/session-timer-not-refreshed.js';
 import { sipVersionUnsupported } from './rules/sip-version-unsupported.js';
 import { startLineMalformed } from './rules/start-line-malformed.js';
 import { statusCodeInvalid } from './rules/status-code-invalid.js';
@@ -132,6 +133,7 @@ export const RULES: readonly Rule[] = [
   dialogToTagChanged,
   dialogUnknownRequest,
   dialogRequestAfterEnd,
+  sessionTimerNotRefreshed,
   // ACK, CANCEL and completion
   ack2xxNotAcked,
   ackNon2xxNotAcked,
