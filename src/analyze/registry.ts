@@ -51,6 +51,7 @@ import { mediaPacketLoss } from './rules/media-packet-loss.js';
 import { mediaRtcpLoss } from './rules/media-rtcp-loss.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
+import { prackMissing } from './rules/prack-missing.js';
 import { quotedStringUnterminated } from './rules/quoted-string-unterminated.js';
 import { registerFlood } from './rules/register-flood.js';
 import { requestUriHeaders } from './rules/request-uri-headers.js';
@@ -140,6 +141,7 @@ export const RULES: readonly Rule[] = [
   ackReusesInviteBranch,
   ackAnswered,
   cancelAfterFinal,
+  prackMissing,
   transactionNoFinalResponse,
   // Retransmissions
   retransmissionInterval,
