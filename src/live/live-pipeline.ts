@@ -203,10 +203,16 @@ export class LivePipeline extends Emitter<LiveEvents> {
       },
     });
     const idle = opts.media?.idleSeconds ?? 60;
-    this.media = new MediaTracker({ ...opts.media, idleSeconds: idle, onStream: (st) => this.stream(st) });
+    this.tls = opts.tls === undefined ? null : liveTls(opts.tls);
+    this.media = new MediaTracker({
+      ...opts.media,
+      idleSeconds: idle,
+      onStream: (st) => this.stream(st),
+      // DTLS-SRTP (RFC 5764): the same key log as SIP over TLS, followed as it grows.
+      tlsKeys: this.tls?.keys,
+    });
     // A stream whose last packet came before its call was handed out is finished idle + 1 s (the sweep) later.
     this.streamCalls = new StreamCalls(idle + 2);
-    this.tls = opts.tls === undefined ? null : liveTls(opts.tls);
     this.pipeline = createPipeline({
       decoder: opts.decoder,
       media: this.media,

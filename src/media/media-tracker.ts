@@ -14,6 +14,9 @@ import { type Endpoint, endpointString, type Payload } from '../decode/payload.j
 import { callId, cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
+import type { TlsKeyLog } from '../tls/keylog.js';
+import { isDtls } from './dtls-records.js';
+import { DtlsSrtp } from './dtls-srtp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
 import { parseRtcp } from './rtcp.js';
@@ -25,7 +28,7 @@ import { SdesPairs } from './sdes-pairs.js';
 import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
 import { ssrcOf } from './srtp-fields.js';
-import { finishedSrtp, type StreamSrtp, streamSrtp } from './stream-srtp.js';
+import { finishedSrtp, rekeyed, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
 /**
@@ -105,6 +108,12 @@ export interface MediaTrackerOptions {
    * needs it: stream-packets.ts; it is not in the record).
    */
   onStream?: (s: RtpStreamRecord, srtp?: SrtpSetup) => void;
+  /**
+   * The TLS key log (`--tls-keylog`): DTLS-SRTP's master secrets, by the
+   * ClientHello random of the DTLS handshake on a media 5-tuple (RFC 5764,
+   * dtls-srtp.ts). Without it such streams say which line they need.
+   */
+  tlsKeys?: TlsKeyLog;
 }
 
 /** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
@@ -156,10 +165,13 @@ export class MediaTracker {
   private readonly sdes = new SdesPairs();
   /** The SRTCP receivers of each flow (made only for RTCP on an address with SRTP media). */
   private readonly srtcp = new SrtcpFlows(this.sdes);
+  /** The DTLS handshakes on media addresses (RFC 5764 §5.1.2: multiplexed with the RTP). */
+  readonly dtls: DtlsSrtp;
 
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
     this.idle = opts.idleSeconds ?? 60;
+    this.dtls = new DtlsSrtp(opts.tlsKeys);
   }
 
   /** Streams not yet finished. */
@@ -186,7 +198,8 @@ export class MediaTracker {
   offer(p: Payload): boolean {
     const b = p.bytes;
     // Version 2 (RFC 3550 §5.1): 0x80–0xBF. A SIP start line or keep-alive begins otherwise.
-    if (p.transport !== 'udp' || b.length < 8 || (b[0] & 0xc0) !== 0x80) return false;
+    if (p.transport !== 'udp' || b.length < 8) return false;
+    if ((b[0] & 0xc0) !== 0x80) return isDtls(b[0]) && this.dtlsOf(p);
     const toDst = this.map.find(p.dst.ip, p.dst.port);
     const endpoint = toDst ?? this.map.find(p.src.ip, p.src.port);
     if (endpoint === undefined) return this.continued(p);
@@ -217,7 +230,7 @@ export class MediaTracker {
       const fromSrc = toDst === undefined ? endpoint : this.map.find(p.src.ip, p.src.port);
       const srtp =
         toDst?.sdes !== undefined || fromSrc?.sdes !== undefined
-          ? streamSrtp(toDst, fromSrc, this.sdes)
+          ? streamSrtp(toDst, fromSrc, this.sdes, () => this.dtls.keyFor(src, dst))
           : null;
       if (padded && srtp === null && (h = parseRtp(b)) === null) return false;
       s = this.start(p, src, dst, endpoint, endpoint.answer || fromSrc?.answer === true, h);
@@ -225,6 +238,17 @@ export class MediaTracker {
       this.active.set(key, s);
     } else if (padded && s.srtp === null && (h = parseRtp(b)) === null) return false;
     this.count(s, h, p);
+    return true;
+  }
+
+  /**
+   * DTLS on a media address (RFC 7983 §7: first byte 20–63): its hellos
+   * read for the DTLS-SRTP keys. Elsewhere it is left to the SIP stage.
+   */
+  private dtlsOf(p: Payload): boolean {
+    const e = this.map.find(p.dst.ip, p.dst.port) ?? this.map.find(p.src.ip, p.src.port);
+    if (e === undefined || e.kind === 'other') return false;
+    this.dtls.offer(p);
     return true;
   }
 
@@ -250,7 +274,11 @@ export class MediaTracker {
   private srtcpOf(p: Payload, toDst: MediaEndpoint | undefined): Uint8Array | null {
     const b = p.bytes;
     const flow = `${endpointString(p.src)} ${endpointString(p.dst)}`;
-    const read = this.srtcp.read(flow, b, toDst, this.map.find(p.src.ip, p.src.port));
+    const src = endpointString(p.src);
+    const dst = endpointString(p.dst);
+    const read = this.srtcp.read(flow, b, toDst, this.map.find(p.src.ip, p.src.port), () =>
+      this.dtls.keyFor(src, dst),
+    );
     if (read === null) return null;
     const srtp = this.rtcpStream(ssrcOf(b, 4), p.src, p.dst)?.srtp;
     if (srtp != null) {
@@ -335,6 +363,10 @@ export class MediaTracker {
     const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
     s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
     const srtp = s.srtp;
+    // No key yet (SRTP before its DTLS handshake, RFC 5764 §5.1.2 robustness): keyed once the handshake on
+    // its 5-tuple gives one; until then its packets are counted, not verified.
+    if (srtp !== null && srtp.receiver === null && srtp.summary.keying !== 'sdes' && !this.keyLate(s, srtp))
+      srtp.unkeyed++;
     // Only a payload type the SDP mapped to telephone-event gets here: other streams pay nothing.
     if (quiet === 'event') {
       s.dtmf ??= new DtmfEvents(clockRateOf(s.setup.rtpmap, h.payloadType));
@@ -353,6 +385,11 @@ export class MediaTracker {
     }
     s.lastFrame = p.frame;
     s.last = p.ts;
+  }
+
+  /** Whether stream `s` without a key has one now from the DTLS handshake of its 5-tuple. */
+  private keyLate(s: ActiveStream, srtp: StreamSrtp): boolean {
+    return rekeyed(srtp, this.dtls.keyFor(s.src, s.dst));
   }
 
   /**

@@ -30,7 +30,10 @@ export function srtpNote(s: SrtpSummary): string {
   // SRTCP said only when it failed: a wrong or missing key of the control flow, its reports not read.
   const rtcp = s.rtcpAuthFailures ?? 0;
   const rtcpFailed = rtcp === 0 ? '' : `, ${rtcp} SRTCP tag${rtcp === 1 ? '' : 's'} failed`;
-  return `SRTP ${s.suite} decrypted${failed}${rtcpFailed}`;
+  // DTLS-SRTP (RFC 5764): which end of the handshake sent it, and what came before its keys.
+  const dtls = s.dtls === undefined ? '' : ` with DTLS-SRTP keys (its sender the DTLS ${s.dtls.role})`;
+  const early = s.beforeKeys === undefined ? '' : `, ${s.beforeKeys} before the keys`;
+  return `SRTP ${s.suite} decrypted${dtls}${failed}${rtcpFailed}${early}`;
 }
 
 /** One side's SRTP media description as an SDP announced it (media-map.ts). */

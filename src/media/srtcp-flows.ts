@@ -14,7 +14,7 @@ import type { MediaEndpoint } from './media-map.js';
 import type { SdesSide } from './sdes.js';
 import type { SdesPairs } from './sdes-pairs.js';
 import { SrtcpReceiver } from './srtcp.js';
-import { streamKey } from './stream-srtp.js';
+import { type DtlsLookup, streamKey } from './stream-srtp.js';
 
 const MAX_FLOWS = 4096;
 
@@ -22,6 +22,8 @@ interface Flow {
   to: SdesSide | undefined;
   from: SdesSide | undefined;
   receiver: SrtcpReceiver | null;
+  /** The generation of the DTLS pair's keys it was made with (dtls-srtp.ts), or -1. */
+  dtls: number;
 }
 
 /** What became of one SRTCP packet: its compound packet in clear, `failed` (its tag), or null (no usable key). */
@@ -34,20 +36,30 @@ export class SrtcpFlows {
 
   /**
    * One SRTCP packet `bytes` of flow `flow` (`src dst`), sent to the address
-   * of `toDst` from that of `fromSrc` (either may be unknown).
+   * of `toDst` from that of `fromSrc` (either may be unknown); `dtls`: the
+   * DTLS-SRTP key of its 5-tuple, for SDP without a=crypto (RFC 5764).
    */
   read(
     flow: string,
     bytes: Uint8Array,
     toDst: MediaEndpoint | undefined,
     fromSrc: MediaEndpoint | undefined,
+    dtls?: DtlsLookup,
   ): SrtcpRead {
     const to = toDst?.sdes;
     const from = fromSrc?.sdes;
     let f = this.flows.get(flow);
-    if (f === undefined || f.to !== to || f.from !== from) {
-      const setup = streamKey(toDst, fromSrc, this.pairs)?.setup ?? null;
-      f = { to, from, receiver: setup === null ? null : new SrtcpReceiver(setup) };
+    // A flow with no key yet looks again when a DTLS handshake on its 5-tuple has given one since.
+    const keyedSince = f !== undefined && f.receiver === null && (dtls?.()?.generation ?? -1) !== f.dtls;
+    if (f === undefined || f.to !== to || f.from !== from || keyedSince) {
+      const key = streamKey(toDst, fromSrc, this.pairs, dtls);
+      const setup = key?.setup ?? null;
+      f = {
+        to,
+        from,
+        receiver: setup === null ? null : new SrtcpReceiver(setup),
+        dtls: key?.dtlsGeneration ?? -1,
+      };
       this.flows.delete(flow);
       this.flows.set(flow, f);
       if (this.flows.size > MAX_FLOWS) this.flows.delete(this.flows.keys().next().value as string);

@@ -26,4 +26,36 @@ export interface SrtpSummary {
   rtcpAuthFailures?: number;
   /** Why nothing was decrypted, when so (no a=crypto on the sender's side, a suite not done here…). */
   reason?: string;
+  /**
+   * Where the key came from: `sdes`, the a=crypto of the sender's SDP (RFC
+   * 4568); `dtls`, the DTLS handshake on the stream's 5-tuple and a TLS key
+   * log (RFC 5764, `dtls` says which). Absent when no key was looked for.
+   */
+  keying?: 'sdes' | 'dtls';
+  dtls?: DtlsKeying;
+  /**
+   * DTLS-SRTP: packets that came before the handshake gave keys (RFC 5764
+   * §5.1.2: SRTP only follows it), not verified nor counted as failures;
+   * present when any.
+   */
+  beforeKeys?: number;
+}
+
+/**
+ * Where a DTLS-SRTP stream's key came from (RFC 5764): the DTLS 1.2
+ * handshake on its 5-tuple, and the key log line of its ClientHello's random.
+ */
+export interface DtlsKeying {
+  /** The stream's sender in that handshake: the client's packets use the client_write keys (RFC 5764 §4.2). */
+  role: 'client' | 'server';
+  /** The ClientHello's random (hex): the key log's `CLIENT_RANDOM` line it needs. Absent when no ClientHello was seen. */
+  clientRandom?: string;
+  /** The ServerHello's random (hex), its cipher suite (IANA number) and the use_srtp profile it chose. */
+  serverRandom?: string;
+  cipherSuite?: number;
+  profile?: string;
+  /** Frame of the ServerHello. */
+  frame?: number;
+  /** DTLS records on the 5-tuple (both ways) that did not parse (present when any). */
+  malformedRecords?: number;
 }

@@ -5,6 +5,7 @@
  * description of the same Call-ID: sdes-pairs.ts), and the receiver that
  * verifies its packets.
  */
+import type { DtlsKey } from './dtls-srtp.js';
 import type { MediaEndpoint } from './media-map.js';
 import { type SdesSide, type SrtpSummary, senderCrypto, srtpSetupOf } from './sdes.js';
 import type { SdesPairs } from './sdes-pairs.js';
@@ -14,13 +15,20 @@ import { SrtpReceiver, type SrtpSetup } from './srtp.js';
 export interface StreamKey {
   summary: SrtpSummary;
   setup: SrtpSetup | null;
+  /** DTLS-SRTP: the generation of the pair's keys it was made from (dtls-srtp.ts). */
+  dtlsGeneration?: number;
 }
+
+/** The DTLS-SRTP key of the stream's 5-tuple (dtls-srtp.ts `keyFor`), null when no DTLS was seen there. */
+export type DtlsLookup = () => DtlsKey | null;
 
 export interface StreamSrtp extends StreamKey {
   receiver: SrtpReceiver | null;
   /** SRTCP packets of the stream's sender (its SSRC) that verified and that did not (RFC 3711 §3.4). */
   rtcpVerified: number;
   rtcpAuthFailures: number;
+  /** Packets seen while it had no key (a DTLS-SRTP stream keyed later says them in `beforeKeys`). */
+  unkeyed: number;
 }
 
 /**
@@ -33,11 +41,12 @@ export function streamSrtp(
   toDst: MediaEndpoint | undefined,
   fromSrc: MediaEndpoint | undefined,
   pairs: SdesPairs,
+  dtls?: DtlsLookup,
 ): StreamSrtp | null {
-  const key = streamKey(toDst, fromSrc, pairs);
+  const key = streamKey(toDst, fromSrc, pairs, dtls);
   if (key === null) return null;
   const receiver = key.setup === null ? null : new SrtpReceiver(key.setup);
-  return { ...key, receiver, rtcpVerified: 0, rtcpAuthFailures: 0 };
+  return { ...key, receiver, rtcpVerified: 0, rtcpAuthFailures: 0, unkeyed: 0 };
 }
 
 /** The sender's key of what goes to `toDst` from `fromSrc` (RTP or RTCP): as `streamSrtp`, without the receiver. */
@@ -45,6 +54,7 @@ export function streamKey(
   toDst: MediaEndpoint | undefined,
   fromSrc: MediaEndpoint | undefined,
   pairs: SdesPairs,
+  dtls?: DtlsLookup,
 ): StreamKey | null {
   let receiver: SdesSide | undefined = toDst?.sdes;
   let sender: SdesSide | undefined = fromSrc?.sdes;
@@ -64,15 +74,19 @@ export function streamKey(
   )
     return null;
   const line = sender === undefined ? undefined : senderCrypto(sender.crypto, receiver?.crypto);
+  // No a=crypto to key it: DTLS-SRTP (RFC 5764), when a handshake went over the stream's 5-tuple.
+  const d = line === undefined ? dtls?.() : null;
+  if (d != null) return dtlsStreamKey(d);
   const summary: SrtpSummary = { suite: null, decrypted: false, verified: 0, authFailures: 0 };
   if (sender === undefined || line === undefined) {
     summary.reason =
       sender === undefined
         ? "the sender's SDP is not in the capture"
-        : "no a=crypto in the sender's SDP (DTLS-SRTP or other keying: the keys are not in the capture)";
+        : "no a=crypto in the sender's SDP, and no DTLS handshake on the stream's addresses (DTLS-SRTP keys need one and a TLS key log)";
     return { summary, setup: null };
   }
   summary.suite = line.suite;
+  summary.keying = 'sdes';
   summary.keyMessage = sender.message;
   summary.keyMedia = sender.media;
   summary.tag = line.tag;
@@ -82,6 +96,37 @@ export function streamKey(
     return { summary, setup: null };
   }
   return { summary, setup };
+}
+
+/** The key of a stream from the DTLS handshake on its 5-tuple (RFC 5764 §4.2), or why there is none. */
+export function dtlsStreamKey(d: DtlsKey): StreamKey {
+  const summary: SrtpSummary = {
+    suite: d.setup?.suite.name ?? null,
+    decrypted: false,
+    verified: 0,
+    authFailures: 0,
+    keying: 'dtls',
+    dtls: d.keying,
+  };
+  if (d.reason !== undefined) summary.reason = d.reason;
+  return { summary, setup: d.setup, dtlsGeneration: d.generation };
+}
+
+/**
+ * A stream without a key (SRTP before its DTLS handshake, or before the key
+ * log line came): keyed when the DTLS pair of its 5-tuple has changed since
+ * it looked. The packets it saw until then are `beforeKeys`. True when the
+ * stream now has a receiver.
+ */
+export function rekeyed(s: StreamSrtp, d: DtlsKey | null): boolean {
+  if (d === null || d.generation === s.dtlsGeneration) return false;
+  const k = dtlsStreamKey(d);
+  s.summary = k.summary;
+  if (s.unkeyed > 0) s.summary.beforeKeys = s.unkeyed;
+  s.setup = k.setup;
+  s.dtlsGeneration = k.dtlsGeneration;
+  s.receiver = k.setup === null ? null : new SrtpReceiver(k.setup);
+  return s.receiver !== null;
 }
 
 /** The summary of a finished stream: its packets' figures, and why nothing decrypted when none did. */
@@ -94,7 +139,11 @@ export function finishedSrtp(s: StreamSrtp): SrtpSummary {
     verified: r.verified,
     authFailures: r.authFailures,
   };
-  if (r.verified === 0 && r.authFailures > 0) out.reason = 'no packet authenticated with the key of the SDP';
+  if (r.verified === 0 && r.authFailures > 0)
+    out.reason =
+      s.summary.keying === 'dtls'
+        ? 'no packet authenticated with the key of the DTLS handshake (a wrong master secret in the key log?)'
+        : 'no packet authenticated with the key of the SDP';
   if (s.rtcpVerified + s.rtcpAuthFailures > 0) {
     out.rtcpVerified = s.rtcpVerified;
     out.rtcpAuthFailures = s.rtcpAuthFailures;

@@ -124,15 +124,17 @@ export async function analyzeCapture(
   });
   const streams: RtpStreamRecord[] = [];
   const srtpKeys = new Map<number, SrtpSetup>();
+  // SIP over TLS and DTLS-SRTP (RFC 5764) both find their master secrets here.
+  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
+  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
   const media = new MediaTracker({
+    tlsKeys,
     onStream: (st, key) => {
       streams.push(st);
       if (key !== undefined) srtpKeys.set(st.id, key);
       analyzer.onStream(st, messages.callOf(st.setup));
     },
   });
-  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
-  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
   const infoDigits: InfoDigit[] = [];
   const pipeline = createPipeline({
     decoder: opts.decoder,

@@ -312,6 +312,8 @@ async function analyse(
     out.streams.push(st);
   };
   const media = new MediaTracker({
+    // DTLS-SRTP (RFC 5764): the master secrets of the handshakes on media addresses.
+    tlsKeys,
     onStream(st) {
       const call = sdpCall.call(st.setup);
       rules.onStream(st, call ?? pending.call(st.setup) ?? null);

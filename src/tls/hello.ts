@@ -128,7 +128,12 @@ export function parseServerHello(b: Uint8Array): ServerHello | null {
   return { random, cipherSuite, version, helloRetryRequest: hrr, encryptThenMac, extendedMasterSecret };
 }
 
-function forEachExtension(b: Uint8Array, p: number, fn: (type: number, body: Uint8Array) => void): void {
+/** Each extension of the `extensions<..>` block at `p` (RFC 5246 §7.4.1.4), bounds-checked: one running past the block ends it. */
+export function forEachExtension(
+  b: Uint8Array,
+  p: number,
+  fn: (type: number, body: Uint8Array) => void,
+): void {
   if (p + 2 > b.length) return;
   const end = Math.min(b.length, p + 2 + ((b[p] << 8) | b[p + 1]));
   p += 2;
