@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { FrameReader, FrameSource } from '../src/capture/frame-source.js';
 import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
@@ -18,6 +18,7 @@ import { captureNumber } from '../src/store/sqlite-rows.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
+import { TlsKeyLog } from '../src/tls/keylog.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
 import type { TlsKeyFiles } from './analysis-protocol.js';
 import {
@@ -293,6 +294,20 @@ export class CaptureService {
     this.events.now(id, 'capture:deleted', { id });
     this.pump();
     return true;
+  }
+
+  /**
+   * The TLS key log a capture is analysed with (`serve --tls-keylog` and the
+   * keys uploaded with it), read again now: what reads a DTLS-SRTP stream's
+   * packets back exports its keys from (server/stream-keys.ts). A file that
+   * cannot be read any more adds nothing.
+   */
+  async tlsKeyLog(c: CaptureRecord): Promise<TlsKeyLog> {
+    const files = [this.tls?.keyLog, this.ownsFile(c.path) ? keyFilesOf(c.path)?.keyLog : undefined];
+    const texts = await Promise.all(
+      files.map((f) => (f === undefined ? '' : readFile(f, 'latin1').catch(() => ''))),
+    );
+    return new TlsKeyLog(texts.join('\n'));
   }
 
   /** True for files inside the upload directory (the samples are only read). */

@@ -41,8 +41,9 @@ export function streamsRouter(service: CaptureService): Router {
     const source = frameSourceOf(service, c, 'the RTP');
     const first = detail.messages[0];
     const callerHost = first === undefined ? null : hostOf(first.src);
-    // SRTP streams get their SDES key back from the SDP that carried it (server/stream-keys.ts).
-    const streams = await withSrtpKeys(service.store, c.id, detail.streams);
+    // SRTP streams get their SDES key back from the SDP that carried it, DTLS-SRTP ones from the key
+    // log the capture is analysed with (server/stream-keys.ts).
+    const streams = await withSrtpKeys(service.store, c.id, detail.streams, () => service.tlsKeyLog(c));
     return { c, source, callId, callerHost, streams };
   }
 

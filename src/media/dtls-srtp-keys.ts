@@ -13,10 +13,12 @@
  * server sends with the server's (§4.2: "the client_write_SRTP_master_key
  * ... for the SRTP packets sent by the client").
  */
+import type { TlsKeyLog } from '../tls/keylog.js';
 import { cipherSuite } from '../tls/suites.js';
 import { prf } from '../tls/tls12-keys.js';
 import type { SrtpSetup } from './srtp.js';
 import { SRTP_SUITES } from './srtp-keys.js';
+import type { SrtpSummary } from './srtp-summary.js';
 
 /** RFC 5764 §4.1.2 and RFC 7714 §14.2: the SRTP protection profiles, and the suite of each as SDES names it. */
 const PROFILES: ReadonlyMap<number, { name: string; suite: string }> = new Map([
@@ -85,4 +87,28 @@ export function dtlsSrtpKeys(
     client: setup(m.slice(0, k), m.slice(2 * k, 2 * k + s)),
     server: setup(m.slice(k, 2 * k), m.slice(2 * k + s, 2 * (k + s))),
   };
+}
+
+/**
+ * The setup of a DTLS-SRTP stream as its record names its keys (`srtp.dtls`:
+ * the randoms, the suite, the profile, its sender's role), from the key
+ * log's master secret: what reads its packets back later (the server's
+ * audio routes) uses. Null when the record or the key log lacks something.
+ */
+export function recordedDtlsSetup(summary: SrtpSummary | undefined, keys: TlsKeyLog): SrtpSetup | null {
+  const d = summary?.keying === 'dtls' ? summary.dtls : undefined;
+  if (d?.clientRandom === undefined || d.serverRandom === undefined || d.cipherSuite === undefined)
+    return null;
+  const profile = [...PROFILES].find(([, p]) => p.name === d.profile)?.[0];
+  const clientRandom = Buffer.from(d.clientRandom, 'hex');
+  const secret = keys.get(clientRandom)?.masterSecret;
+  if (profile === undefined || secret === undefined) return null;
+  const k = dtlsSrtpKeys(
+    profile,
+    prfHash(d.cipherSuite),
+    secret,
+    clientRandom,
+    Buffer.from(d.serverRandom, 'hex'),
+  );
+  return typeof k === 'string' ? null : k[d.role];
 }

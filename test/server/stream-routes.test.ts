@@ -7,7 +7,7 @@
  * stream; a call without RTP is 415, an unknown call or a stream of another
  * call 404, a capture whose file is gone 410.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
@@ -19,6 +19,8 @@ import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } f
 const RTP = join(SAMPLES_DIR, 'call-with-rtp.pcap');
 const BASIC = join(SAMPLES_DIR, 'basic-call.pcap');
 const SRTP = join(SAMPLES_DIR, 'srtp-call.pcap');
+const DTLS = join(SAMPLES_DIR, 'dtls-srtp-call.pcap');
+const DTLS_KEYS = join(SAMPLES_DIR, 'dtls-srtp-call.keys');
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -141,6 +143,32 @@ describe('RTP stream analysis over HTTP', () => {
       // Without the keys the same streams read back as ciphertext: another sound.
       expect(
         Buffer.from(want.wav).equals(Buffer.from((await callWav(SRTP, a.streams, '10.0.0.1')).wav)),
+      ).toBe(false);
+    },
+    60_000,
+  );
+
+  it.each(['memory', 'sqlite'])(
+    'plays a DTLS-SRTP call decrypted, its keys exported again from the key log of serve --tls-keylog (%s store)',
+    async (kind) => {
+      const opts = { tls: { keyLog: DTLS_KEYS } };
+      server = kind === 'sqlite' ? await sqliteTestServer(opts) : await testServer(opts);
+      const id = (await uploadReady(server, DTLS)).id;
+      const detail = await getJson<{ streams: Array<{ srtp?: { keying: string; decrypted: boolean } }> }>(
+        `${server.url}/api/captures/${id}/calls/0`,
+      );
+      expect(detail.body.streams.map((s) => [s.srtp?.keying, s.srtp?.decrypted])).toEqual([
+        ['dtls', true],
+        ['dtls', true],
+      ]);
+      const a = await analyzeCapture(DTLS, { tlsKeyLog: readFileSync(DTLS_KEYS, 'latin1') });
+      const keyed = a.streams.map((s) => ({ ...s, srtpKey: a.srtpKeys.get(s.id) }));
+      const want = await callWav(DTLS, keyed, '10.0.0.1');
+      const call = await fetch(`${server.url}/api/captures/${id}/calls/0/audio.wav`);
+      expect(call.status).toBe(200);
+      expect(Buffer.from(await call.arrayBuffer()).equals(Buffer.from(want.wav))).toBe(true);
+      expect(
+        Buffer.from(want.wav).equals(Buffer.from((await callWav(DTLS, a.streams, '10.0.0.1')).wav)),
       ).toBe(false);
     },
     60_000,

@@ -97,6 +97,27 @@ describe('TLS keys uploaded with a capture', () => {
     expect(said).not.toContain('.tlskeys');
   });
 
+  it('a key log sent with a DTLS-SRTP capture (RFC 5764) decrypts its streams, and their audio is read back with it', async () => {
+    const sample = (f: string) => join(import.meta.dirname, '../../samples', f);
+    const info = await upload(s, [
+      ['file', new Blob([readFileSync(sample('dtls-srtp-call.pcap'))]), 'dtls-srtp-call.pcap'],
+      ['tlsKeylog', new Blob([readFileSync(sample('dtls-srtp-call.keys'))]), 'keys.log'],
+    ]);
+    expect(info.status).toBe('ready');
+    const call = await getJson<{ streams: Array<{ srtp?: { keying: string; verified: number } }> }>(
+      `${s.url}/api/captures/${info.id}/calls/0`,
+    );
+    expect(call.body.streams.map((x) => [x.srtp?.keying, x.srtp?.verified])).toEqual([
+      ['dtls', 89],
+      ['dtls', 206],
+    ]);
+    const wav = await fetch(`${s.url}/api/captures/${info.id}/calls/0/audio.wav`);
+    expect(wav.status).toBe(200);
+    expect(await everythingSaidOf(s, info.id)).not.toContain(
+      readFileSync(sample('dtls-srtp-call.keys'), 'latin1').split(' ')[2].trim(),
+    );
+  });
+
   it('an RSA key sent as a text field decrypts TLS 1.2 with RSA key exchange (RFC 5246 §7.4.7.1)', async () => {
     const info = await upload(s, [capturePart('tls12-rsa-aes128-sha.pcap'), ['tlsKey', RSA_KEY]]);
     expect(info.stats).toMatchObject(DECRYPTED);
