@@ -15,6 +15,7 @@ import { h } from '../dom.js';
 import { durationText, fitAddress } from '../format.js';
 import { hostOf } from '../ladder/aliases.js';
 import { oneWayText, type StreamEnd, type StreamRowContext, streamRows } from '../media/rtp-streams.js';
+import { srtpTitle } from '../media/srtp-title.js';
 import { formatRoute } from '../router.js';
 import { audioBar, listenCell, markListening, playerOf } from './audio-player.js';
 
@@ -212,23 +213,13 @@ export function streamsSection(
 
 /**
  * `SRTP` beside the codecs of an encrypted stream (RFC 3711), its title
- * saying with which SDES suite it was decrypted, or why not (`SRTP ✗`); the
- * suite and reason quote the SDP, and h() sets them as text.
+ * saying where its key came from (SDES or DTLS-SRTP) or why it was not
+ * decrypted (`SRTP ✗`, srtp-title.ts); h() sets the title as text.
  */
-/** The sender's SRTCP (RFC 3711 §3.4), when any was seen: its reports read, or not for a failed tag. */
-function srtcpNote(x: NonNullable<RtpStream['srtp']>): string {
-  const ok = x.rtcpVerified ?? 0;
-  const failed = x.rtcpAuthFailures ?? 0;
-  if (ok + failed === 0) return '';
-  return `; SRTCP: ${ok} authenticated and read${failed > 0 ? `, ${failed} failed (not read)` : ''}`;
-}
-
 function srtpBadge(s: RtpStream | undefined): HTMLElement | null {
   const x = s?.srtp;
   if (x === undefined) return null;
-  const title = x.decrypted
-    ? `SRTP decrypted with the SDES key of the sender's SDP (${x.suite}, RFC 4568): ${x.verified} packets authenticated${x.authFailures > 0 ? `, ${x.authFailures} failed` : ''}${srtcpNote(x)}`
-    : `SRTP not decrypted: ${x.reason ?? 'no packet authenticated'}`;
+  const title = srtpTitle(x);
   return h(
     'span',
     {
