@@ -67,6 +67,33 @@ describe('sipscope analyze FILE (text)', () => {
     expect(out).not.toContain('findings');
   });
 
+  it('--tls-keylog decrypts DTLS-SRTP streams (RFC 5764): the ladder, --stream and --json say the keys came from the handshake', async () => {
+    const keys = ['--tls-keylog', sample('dtls-srtp-call.keys')];
+    expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--call', '0', ...keys])).toBe(0);
+    expect(out).toMatch(
+      /│ {2}206 pkts, DTMF 9, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys \(its sender the DTLS client\)$/m,
+    );
+    out = '';
+    expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--stream', '0', ...keys])).toBe(0);
+    expect(out).toContain(
+      '\nSRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS server)\n',
+    );
+    out = '';
+    expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--json', ...keys])).toBe(0);
+    const streams = JSON.parse(out).streams as Array<{ srtp: Record<string, unknown> }>;
+    expect(
+      streams.map((x) => [x.srtp.keying, x.srtp.verified, (x.srtp.dtls as { role: string }).role]),
+    ).toEqual([
+      ['dtls', 89, 'server'],
+      ['dtls', 206, 'client'],
+    ]);
+    out = '';
+    expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--stream', '0'])).toBe(0);
+    expect(out).toMatch(
+      /\nSRTP not decrypted: no TLS key log \(--tls-keylog\): the DTLS handshake needs its CLIENT_RANDOM [0-9a-f]{64} line\n/,
+    );
+  });
+
   it('--call ID prints the ASCII ladder of that call (our id or its Call-ID)', async () => {
     expect(await runAnalyze([sample('basic-call.pcap'), '--call', 'basic-1@10.0.0.1'])).toBe(0);
     expect(out).toContain('call 0: call, completed (200), Call-ID basic-1@10.0.0.1');

@@ -13,7 +13,7 @@ import { writePcap } from '../../src/capture/pcap-writer.js';
 import { runAudio } from '../../src/cli/audio-command.js';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { clearCallFrames } from '../fixtures/srtp-call.js';
+import { clearCallFrames, clearMuxCallFrames } from '../fixtures/srtp-call.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
@@ -72,6 +72,27 @@ describe('sipscope audio', () => {
     expect(await runAudio([sample('srtp-call.pcap'), '--call', '0', '-o', both])).toBe(0);
     const call = await callWav(clear, a.streams, '10.0.0.1');
     expect(readFileSync(both).equals(Buffer.from(call.wav))).toBe(true);
+  });
+
+  it('writes a DTLS-SRTP call decrypted with --tls-keylog (RFC 5764): the WAVE of the same call in clear', async () => {
+    const out = join(dir, 'dtls.wav');
+    const keys = sample('dtls-srtp-call.keys');
+    expect(
+      await runAudio([sample('dtls-srtp-call.pcap'), '--stream', '1', '-o', out, '--tls-keylog', keys]),
+    ).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: stream 1 (10.0.0.2:3456 → 10.0.0.1:49170, PCMU/8000 telephone-event/8000, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS client)), 3.96 s mono at 8000 Hz, written to ${out}\n`,
+    );
+    const clear = join(dir, 'clear-mux.pcap');
+    writeFileSync(clear, writePcap(clearMuxCallFrames(), { linkType: LinkType.ETHERNET }));
+    const a = await analyzeCapture(clear);
+    expect(readFileSync(out).equals(Buffer.from((await streamWav(clear, a.streams[1])).wav))).toBe(true);
+    // Without the key log: the stream is written as it went (ciphertext), and the line says which key is missing.
+    err = '';
+    expect(await runAudio([sample('dtls-srtp-call.pcap'), '--stream', '1', '-o', out])).toBe(0);
+    expect(err).toMatch(
+      /SRTP not decrypted: no TLS key log \(--tls-keylog\): the DTLS handshake needs its CLIENT_RANDOM [0-9a-f]{64} line/,
+    );
   });
 
   it('exits 1 when the call has no RTP to decode', async () => {
