@@ -5,6 +5,7 @@
  * §4.1.1 use_srtp. The DtlsSrtp tracker (dtls-srtp.ts) is fed the same
  * bytes as datagrams: a ClientHello in fragments out of order, garbage.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Payload } from '../../src/decode/payload.js';
 import {
@@ -228,5 +229,58 @@ describe('the DTLS-SRTP tracker', () => {
       expect(() => t.offer(dgram(g, true, 1))).not.toThrow();
     expect(t.malformed).toBe(4);
     expect(t.keyFor('10.0.0.9:1', '10.0.0.8:2')).toBeNull();
+  });
+});
+
+/**
+ * Chromium 156's own WebRTC handshake between two of its peer connections
+ * (an audio track, captured on loopback, test/fixtures/dtls-srtp/chromium-dtls13.tsv):
+ * its ClientHello, grown by a post-quantum key share, comes in two
+ * fragments in two datagrams; it offers use_srtp; the ServerHello picks
+ * DTLS 1.3 (RFC 9147), whose use_srtp answer is encrypted.
+ */
+describe('a real Chromium DTLS handshake', () => {
+  const lines = readFileSync(new URL('../fixtures/dtls-srtp/chromium-dtls13.tsv', import.meta.url), 'latin1')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
+  const client = { ip: '192.0.2.2', port: Number(lines[0][1]) };
+  const server = { ip: '192.0.2.2', port: Number(lines[2][1]) };
+
+  it('puts its ClientHello together from two datagrams and reads the use_srtp profiles it offers', () => {
+    const re = new HandshakeReassembly(new Set([1, 2]));
+    const done = lines
+      .slice(0, 2)
+      .flatMap(([, , h]) =>
+        parseRecords(Buffer.from(h, 'hex')).records.flatMap((r) =>
+          parseHandshakeFragments(r.body).fragments.map((f) => re.add(f)),
+        ),
+      );
+    expect(done[0]).toBeNull();
+    const hello = parseDtlsClientHello(done[1]!);
+    expect(hello?.srtpProfiles).toEqual([0x0001, 0x0008, 0x0007]);
+  });
+
+  it('says DTLS 1.3 is not done, naming the ClientHello random', () => {
+    const t = new DtlsSrtp(new TlsKeyLog(''));
+    lines.forEach(([, port, h], i) => {
+      const fromClient = Number(port) === client.port;
+      t.offer({
+        transport: 'udp',
+        src: fromClient ? client : server,
+        dst: fromClient ? server : client,
+        bytes: Buffer.from(h, 'hex'),
+        frame: i + 1,
+        frames: [i + 1],
+        ts: i,
+      });
+    });
+    const k = t.keyFor(`192.0.2.2:${client.port}`, `192.0.2.2:${server.port}`);
+    expect(k?.reason).toBe(
+      'DTLS 1.3 (RFC 9147): use_srtp is in the encrypted EncryptedExtensions, not done here',
+    );
+    expect(k?.keying).toMatchObject({ role: 'client', cipherSuite: 0x1301, frame: 3 });
+    expect(k?.keying.clientRandom).toMatch(/^[0-9a-f]{64}$/);
+    expect(t.malformed).toBe(0);
   });
 });
