@@ -52,7 +52,10 @@ analyze
                     ChaCha20-Poly1305 or AES-CBC (HMAC-SHA1/256/384,
                     RFC 7366 encrypt-then-MAC too); a pcapng's own Decryption
                     Secrets Blocks are used without it. The summary counts
-                    the TLS connections decrypted and those without a key
+                    the TLS connections decrypted and those without a key.
+                    Its CLIENT_RANDOM lines also key DTLS-SRTP (RFC 5764):
+                    SRTP without a=crypto whose DTLS 1.2 handshake is on the
+                    SDP's media addresses (WebRTC) is decrypted
     --tls-key KEY.pem
                     the server's RSA private key (PEM; repeatable): decrypts
                     TLS 1.2 with RSA key exchange (TLS_RSA_WITH_*) without a
@@ -190,7 +193,8 @@ audio
     -o, --out OUT    the WAVE file to write
     --tls-keylog KEYLOG, --tls-key KEY.pem
                      as analyze: SIP over TLS decrypted, so the SDP (and
-                     its SDES keys) of calls signalled over TLS is read
+                     its SDES keys) of calls signalled over TLS is read;
+                     DTLS-SRTP streams decrypted with the key log's keys
   Exit codes: 0 written; 1 nothing to decode (no stream, or no codec
   decoded here: stderr names the codecs); 2 unreadable FILE, OUT that
   cannot be written (stderr names it) or usage.

@@ -103,12 +103,8 @@ export function recordedDtlsSetup(summary: SrtpSummary | undefined, keys: TlsKey
   const clientRandom = Buffer.from(d.clientRandom, 'hex');
   const secret = keys.get(clientRandom)?.masterSecret;
   if (profile === undefined || secret === undefined) return null;
-  const k = dtlsSrtpKeys(
-    profile,
-    prfHash(d.cipherSuite),
-    secret,
-    clientRandom,
-    Buffer.from(d.serverRandom, 'hex'),
-  );
+  const serverRandom = Buffer.from(d.serverRandom, 'hex');
+  const mki = Buffer.from(d.mki ?? '', 'hex');
+  const k = dtlsSrtpKeys(profile, prfHash(d.cipherSuite), secret, clientRandom, serverRandom, mki);
   return typeof k === 'string' ? null : k[d.role];
 }

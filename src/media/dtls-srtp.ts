@@ -231,6 +231,7 @@ export class DtlsSrtp {
       keying.cipherSuite = h.cipherSuite;
       if (h.srtpProfile !== null) keying.profile = profileName(h.srtpProfile);
       keying.frame = pair.helloFrame;
+      if (h.srtpMki.length > 0) keying.mki = hex(h.srtpMki);
     }
     if (pair.malformed > 0) keying.malformedRecords = pair.malformed;
     const setup = pair.keys === null ? null : pair.keys[role];

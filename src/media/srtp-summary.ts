@@ -56,6 +56,8 @@ export interface DtlsKeying {
   profile?: string;
   /** Frame of the ServerHello. */
   frame?: number;
+  /** use_srtp's srtp_mki (hex), when the server sent one: the MKI of every packet (RFC 5764 §4.1.1). */
+  mki?: string;
   /** DTLS records on the 5-tuple (both ways) that did not parse (present when any). */
   malformedRecords?: number;
 }

@@ -17,6 +17,8 @@ import {
   parseRecords,
 } from '../../src/media/dtls-records.js';
 import { DtlsSrtp } from '../../src/media/dtls-srtp.js';
+import { recordedDtlsSetup } from '../../src/media/dtls-srtp-keys.js';
+import { dtlsStreamKey } from '../../src/media/stream-srtp.js';
 import { TlsKeyLog } from '../../src/tls/keylog.js';
 
 const hex = (...parts: string[]) => Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');
@@ -35,10 +37,10 @@ const CLIENT_HELLO = hex(
   '000e 0007 0004 0001 0007 00', // use_srtp: profiles 0x0001, 0x0007; srtp_mki empty
 );
 
-/** ServerHello body (RFC 5246 §7.4.1.3), 53 bytes. */
-const serverHello = (version = 'fefd', more = '') => {
+/** ServerHello body (RFC 5246 §7.4.1.3), 53 bytes; `useSrtp`: another use_srtp extension. */
+const serverHello = (version = 'fefd', more = '', useSrtp = '000e 0005 0002 0001 00') => {
   const ext = hex(
-    '000e 0005 0002 0001 00', // use_srtp: profile 0x0001 chosen, srtp_mki empty
+    useSrtp, //                  use_srtp: profile 0x0001 chosen, srtp_mki empty
     '0017 0000', //              extended_master_secret
     more,
   );
@@ -204,6 +206,25 @@ describe('the DTLS-SRTP tracker', () => {
     expect(c?.setup?.suite.name).toBe('AES_CM_128_HMAC_SHA1_80');
     expect(Buffer.from(c!.setup!.keys[0].key).equals(Buffer.from(s!.setup!.keys[0].key))).toBe(false);
     expect([t.records, t.encrypted, t.malformed]).toEqual([4, 1, 0]);
+  });
+
+  it('keys every packet with the srtp_mki of the ServerHello, and the record gives the same key back (RFC 5764 §4.1.1)', () => {
+    const t = new DtlsSrtp(keylog);
+    t.offer(dgram(record(22, fragment(1, CLIENT_HELLO, 0)), true, 1));
+    // use_srtp: profile 0x0007 (AEAD_AES_128_GCM), srtp_mki of 2 bytes 01 02.
+    t.offer(
+      dgram(record(22, fragment(2, serverHello('fefd', '', '000e 0007 0002 0007 02 0102'), 0)), false, 2),
+    );
+    const k = t.keyFor('10.0.0.1:49170', '10.0.0.2:3456');
+    expect([k?.keying.mki, k?.keying.profile, k?.setup?.mkiLength, k?.setup?.keys[0].mki]).toEqual([
+      '0102',
+      'SRTP_AEAD_AES_128_GCM',
+      2,
+      0x0102,
+    ]);
+    const summary = { ...dtlsStreamKey(k!).summary, decrypted: true };
+    expect(recordedDtlsSetup(summary, keylog)).toEqual(k?.setup);
+    expect(recordedDtlsSetup(summary, new TlsKeyLog(''))).toBeNull();
   });
 
   it('says DTLS 1.3 is not done, and a ServerHello without use_srtp chose no profile', () => {
