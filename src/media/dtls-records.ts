@@ -17,20 +17,15 @@
  * encrypted and only counted. Every read is bounds-checked: a record that
  * runs past its datagram is counted as malformed, never thrown.
  */
-import { forEachExtension, parseServerHello } from '../tls/hello.js';
+import { forEachExtension, parseServerHello, pastSuites } from '../tls/hello.js';
 
-export const CT_CHANGE_CIPHER_SPEC = 20;
-export const CT_ALERT = 21;
-export const CT_HANDSHAKE = 22;
-export const CT_APPLICATION_DATA = 23;
-
-export const HS_CLIENT_HELLO = 1;
-export const HS_SERVER_HELLO = 2;
+// DTLS keeps TLS's content and handshake types (RFC 6347 §4.1, §4.2.2).
+export { HS_CLIENT_HELLO, HS_SERVER_HELLO } from '../tls/hello.js';
+export { CT_HANDSHAKE } from '../tls/record.js';
 
 /** RFC 5764 §4.1.1: the use_srtp extension. */
 const EXT_USE_SRTP = 14;
 
-export const DTLS10 = 0xfeff;
 export const DTLS12 = 0xfefd;
 /** RFC 9147 §5.3: DTLS 1.3 in supported_versions (its record header still says 1.2). */
 export const DTLS13 = 0xfefc;
@@ -184,15 +179,11 @@ export interface DtlsClientHello {
  */
 export function parseDtlsClientHello(b: Uint8Array): DtlsClientHello | null {
   if (b.length < 35) return null;
-  let p = 34;
-  p += 1 + b[p];
-  if (p + 1 > b.length) return null;
-  p += 1 + b[p];
-  if (p + 2 > b.length) return null;
-  p += 2 + ((b[p] << 8) | b[p + 1]);
-  if (p + 1 > b.length) return null;
-  p += 1 + b[p];
-  if (p > b.length) return null;
+  // Past the session_id, then the cookie.
+  const cookie = 35 + b[34];
+  if (cookie + 1 > b.length) return null;
+  const p = pastSuites(b, cookie + 1 + b[cookie]);
+  if (p < 0 || p > b.length) return null;
   let profiles: number[] = [];
   forEachExtension(b, p, (type, body) => {
     if (type === EXT_USE_SRTP) profiles = useSrtp(body).profiles;

@@ -61,13 +61,9 @@ export function parseClientHello(b: Uint8Array): ClientHello | null {
   if (b.length < 34) return null;
   const random = b.slice(2, 34);
   const legacy = (b[0] << 8) | b[1];
-  let p = 34;
-  if (p + 1 > b.length) return null;
-  p += 1 + b[p];
-  if (p + 2 > b.length) return null;
-  p += 2 + ((b[p] << 8) | b[p + 1]);
-  if (p + 1 > b.length) return null;
-  p += 1 + b[p];
+  if (35 > b.length) return null;
+  const p = pastSuites(b, 35 + b[34]);
+  if (p < 0) return null;
   let versions = [legacy];
   let alpn: string[] = [];
   forEachExtension(b, p, (type, body) => {
@@ -81,6 +77,19 @@ export function parseClientHello(b: Uint8Array): ClientHello | null {
     }
   });
   return { random, versions, alpn };
+}
+
+/**
+ * A ClientHello's cipher_suites <2..2^16-2> and compression_methods
+ * <1..2^8-1> from `p`: where its extensions start, or -1 when either
+ * length field is past `b` (TLS's after the session_id, DTLS's after the
+ * cookie, RFC 6347 §4.2.1).
+ */
+export function pastSuites(b: Uint8Array, p: number): number {
+  if (p + 2 > b.length) return -1;
+  p += 2 + ((b[p] << 8) | b[p + 1]);
+  if (p + 1 > b.length) return -1;
+  return p + 1 + b[p];
 }
 
 /**
