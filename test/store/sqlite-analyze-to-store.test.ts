@@ -81,7 +81,8 @@ describe('analyzeToStore: the same answers as analyzeCapture, call by call as ca
       await analyzeToStore(file, w, { batchSize: 3 });
       expect(await dump(sqlite, c.id)).toEqual(want);
     }
-  });
+    // Every sample through a worker thread: seconds on a loaded 2-vCPU machine, more with each sample added.
+  }, 60_000);
 
   it('the writer thread refuses an unknown capture and stops when its capture is deleted', async () => {
     await expect(openSqliteWriterThread({ db: sqlite.file, captureId: 'c99999' })).rejects.toThrow(
