@@ -13,6 +13,7 @@
  *     |<=RTP 10.0.0.2:3456 → 10.0.0.1:49170===|   T0+2.03 … T0+12
  *     |--BYE #5 / 200 #6---------------------->|   T0+12: the call is handed out at T0+44
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analyze/finding.js';
@@ -164,6 +165,21 @@ describe('live RTP streams: handed out once idle, with their call', () => {
     expect(got.findings.map((f) => [f.rule, f.call, f.messages]).sort()).toEqual(
       want.findings.map((f) => [f.rule, f.call, f.messages]).sort(),
     );
+  });
+
+  it('samples/dtls-srtp-call.pcap with the key log of --tls-keylog: the DTLS-SRTP streams decrypted as analyze decrypts them (RFC 5764)', async () => {
+    const file = sample('dtls-srtp-call.pcap');
+    const keyLogFile = sample('dtls-srtp-call.keys');
+    const want = await analyzeCapture(file, { tlsKeyLog: readFileSync(keyLogFile, 'latin1') });
+    const { live, got } = pipeline({ clock: () => 0, tls: { keyLogFile } });
+    for await (const f of openCapture(file)) live.pushFrame(f);
+    live.end();
+    const srtp = (list: RtpStreamRecord[]) => [...list].sort((a, b) => a.id - b.id).map((s) => s.srtp);
+    expect(srtp(got.streams)).toEqual(srtp(want.streams));
+    expect(want.streams.map((s) => [s.srtp?.keying, s.srtp?.verified])).toEqual([
+      ['dtls', 89],
+      ['dtls', 206],
+    ]);
   });
 });
 
