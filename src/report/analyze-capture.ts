@@ -208,7 +208,7 @@ export async function analyzeCapture(
   };
 }
 
-function sourceFile(file: string, info: CaptureReader['info']): SourceFile {
+export function sourceFile(file: string, info: CaptureReader['info']): SourceFile {
   return {
     file,
     format: info.format,

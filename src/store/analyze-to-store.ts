@@ -24,14 +24,17 @@
  * Message bytes: when a message is one frame's contiguous bytes (UDP, a
  * single TCP segment, HEP inside UDP), the analysis checks where they lie in
  * the file and hands the store that place (store.ts `FileRange`) instead of
- * the bytes; others (reassembled, unmasked WebSocket) are copied.
+ * the bytes; others (reassembled, unmasked WebSocket) are copied. Several
+ * files merged by time: each is read placed as one file is, and a message's
+ * row says which file its frame came from (`file`, `fileFrame`, as the CLI's
+ * JSON does), which is the file its place is in.
  */
 import { Buffer } from 'node:buffer';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
-import { linkTypeName } from '../capture/link-types.js';
-import { type CaptureFile, openCaptures, warningLines } from '../capture/merge-captures.js';
+import type { FrameOrigins } from '../capture/frame-origins.js';
+import { type CaptureFile, mergeCaptures, warningLines } from '../capture/merge-captures.js';
 import {
   type CaptureReader,
   DEFAULT_CHUNK_SIZE,
@@ -45,7 +48,7 @@ import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../corr
 import { resolveTimers } from '../correlate/timers.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
-import type { AnalysisResult, AnalysisStats } from '../report/analyze-capture.js';
+import { type AnalysisResult, type AnalysisStats, sourceFile } from '../report/analyze-capture.js';
 import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
@@ -57,12 +60,14 @@ import { JsonRecords } from './json-records.js';
 import { messageFields } from './message-fields.js';
 import { PendingMessages } from './pending-messages.js';
 import { parsedRow } from './row-json.js';
-import type { CallJson, DialogRow, TransactionRow } from './rows.js';
+import type { CallJson, DialogRow, MessageRow, TransactionRow } from './rows.js';
 import type { CaptureSource, CaptureWriter, MessageInput, MessageUpdate } from './store.js';
 
 export interface AnalyzeToStoreOptions {
   /** What error lines call the file (default its path). */
   name?: string;
+  /** Several files: what error lines and `source.files` call each (default their paths; `name` wins for the first). */
+  names?: readonly string[];
   /** Rows per batch handed to the writer (default DEFAULT_BATCH_SIZE, analysis-batches.ts, as the server's). */
   batchSize?: number;
   /** Bytes read per chunk (default DEFAULT_CHUNK_SIZE, read-file.ts). */
@@ -112,8 +117,8 @@ const DEFAULT_END_PART = 256;
  * Analyses `file` into `writer` and finishes it. On any error the writer is
  * failed with the error's line (`<name>: <reason> at byte offset N` for a bad
  * capture) and the error is thrown again. Several files are analysed as one
- * capture merged by time (capture/merge-captures.ts; `name` then stands for
- * the first): their messages keep their bytes (no place in one file to name).
+ * capture merged by time (capture/merge-captures.ts), each called by its
+ * `names` entry in errors, warnings and `source.files`.
  */
 export async function analyzeToStore(
   file: string | readonly string[],
@@ -121,19 +126,25 @@ export async function analyzeToStore(
   opts: AnalyzeToStoreOptions = {},
 ): Promise<AnalyzeToStoreResult> {
   const paths = typeof file === 'string' ? [file] : file;
-  const first = paths[0];
-  const name = opts.name ?? first;
+  const names = paths.map((p, k) => (k === 0 ? opts.name : opts.names?.[k]) ?? opts.names?.[k] ?? p);
+  const name = names[0];
+  /** `line` with the path it starts with told as the name the user knows the file by. */
+  const named = (line: string): string => {
+    const k = paths.findIndex((p) => line.startsWith(`${p}:`) || line.startsWith(`${p},`));
+    return k < 0 ? line : names[k] + line.slice(paths[k].length);
+  };
   try {
     const r = await analyse(paths, writer, opts);
-    const source = { ...r.source, file: name };
-    const warnings = r.warnings.map((w) => (w.startsWith(first) ? name + w.slice(first.length) : w));
+    const source: CaptureSource = { ...r.source, file: name };
+    if (r.source.files !== undefined) source.files = r.source.files.map((f, k) => ({ ...f, file: names[k] }));
+    const warnings = r.warnings.map(named);
     await writer.finish(r.stats, source, warnings);
     return { ...r, source, warnings };
   } catch (e) {
     const line =
       e instanceof CaptureError
         ? e.message.startsWith(e.file)
-          ? name + e.message.slice(e.file.length)
+          ? (names[paths.indexOf(e.file)] ?? name) + e.message.slice(e.file.length)
           : e.message
         : `internal error while analysing ${name}: ${e instanceof Error ? e.message : String(e)}`;
     try {
@@ -185,6 +196,14 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   return h.indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
 }
 
+/** A merged capture's message row given the file its frame came from and its number there (the CLI's `file`, `fileFrame`). */
+function addOrigin(row: MessageRow, origins: FrameOrigins): void {
+  const o = origins.of(row.frame);
+  if (o === undefined) return;
+  row.file = o.file;
+  row.fileFrame = o.frame;
+}
+
 /** Final calls of messages with SDP remembered for streams that finish after them (media-map.ts's default size). */
 const SDP_CALLS_KEPT = 65536;
 
@@ -196,14 +215,25 @@ async function analyse(
   const file = paths[0];
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const base = new WeakMap<ArrayBufferLike, number>();
-  const read = { bytes: 0, size: 0 };
+  const reads = paths.map(() => ({ bytes: 0, size: 0 }));
   // A gzip file is decompressed as it is read (readCaptureStream): its frames are in buffers
-  // of their own, not placed in the file, so their messages keep their bytes. So do those of
-  // merged files (no chunk of theirs is placed).
-  const merged = paths.length > 1 ? openCaptures(paths, { chunkSize: opts.chunkSize }) : null;
-  const reader: CaptureReader =
-    merged ?? readCaptureStream(placedChunks(file, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, base, read), file);
+  // of their own, not placed in the file, so their messages keep their bytes. Merged files are
+  // each placed in their own file (a chunk's buffer is one file's).
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const readers = paths.map((p, k) => readCaptureStream(placedChunks(p, chunkSize, base, reads[k]), p));
+  const merged =
+    paths.length > 1 ? mergeCaptures(paths.map((p, k) => ({ name: p, reader: readers[k] }))) : null;
+  const origins = merged?.origins ?? null;
+  const reader: CaptureReader = merged ?? readers[0];
   const files: readonly CaptureFile[] = merged?.files ?? [{ name: file, info: reader.info }];
+  const read = {
+    get bytes() {
+      return reads.reduce((n, r) => n + r.bytes, 0);
+    },
+    get size() {
+      return reads.reduce((n, r) => n + r.size, 0);
+    },
+  };
   // SIP over TLS: the keys given, and those of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
   const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
   for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
@@ -478,6 +508,7 @@ async function analyse(
 
       // Rows wait only until their batch is written: their strings need not be copies.
       const input = messageFields(msg, id, c, false);
+      if (origins !== null) addOrigin(input.row, origins);
       const s = msg.source;
       let at = -1;
       if (frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
@@ -578,11 +609,8 @@ async function analyse(
       malformed,
     },
     source: {
-      file,
-      format: info.format,
-      linkTypes: info.linkTypes.map(linkTypeName),
-      frames: info.frames,
-      bytes: info.bytes,
+      ...sourceFile(file, info),
+      ...(merged !== null && { files: files.map((f) => sourceFile(f.name, f.info)) }),
     },
     warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
     peakPendingMessages: peak,

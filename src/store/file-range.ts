@@ -6,6 +6,26 @@
 import { open } from 'node:fs/promises';
 import type { FileRange } from './store.js';
 
+/** Every file of a capture: its one `path`, or the files it was merged from, in merge order. */
+export function capturePaths(capture: { path: string; files?: readonly { path: string }[] }): string[] {
+  return capture.files === undefined || capture.files.length === 0
+    ? [capture.path]
+    : capture.files.map((f) => f.path);
+}
+
+/**
+ * The file a message's bytes are in: the capture's file, or for a capture
+ * merged from several, the one its frame came from (`file`, the row's index
+ * into `files`). Undefined for an index the capture has no file for.
+ */
+export function messageFilePath(
+  capture: { path: string; files?: readonly { path: string }[] },
+  file: number | null | undefined,
+): string | undefined {
+  if (capture.files === undefined || capture.files.length === 0) return file ? undefined : capture.path;
+  return capture.files[file ?? 0]?.path;
+}
+
 const EMPTY = new Uint8Array(0);
 
 /** Most bytes one range may name: a SIP message over UDP fits in 64 KiB, a reassembled one is stored whole. */

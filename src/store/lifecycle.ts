@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataDir } from './data-dir.js';
+import { capturePaths } from './file-range.js';
 import type { AnalysisStats } from './rows.js';
 import type { CaptureRecord, Store } from './store.js';
 
@@ -53,12 +54,14 @@ export async function recoverCaptures(store: Store, opts: RecoveryOptions = {}):
   const all = (await store.listCaptures()).reverse();
   for (const c of all) {
     if (c.status === 'analyzing') {
-      if (reanalyse && exists(c.path)) {
+      // A merged capture's files all (capture-service.ts removes them together).
+      const present = capturePaths(c).every((p) => exists(p));
+      if (reanalyse && present) {
         const again = await store.updateCapture(c.id, { progress: 0, error: null, stats: null });
         if (again !== undefined) out.reanalyse.push(again);
         continue;
       }
-      const why = exists(c.path) ? 'upload it again' : 'and its file is gone';
+      const why = present ? 'upload it again' : 'and its file is gone';
       out.failed.push(await fail(store, c, `${c.name}: ${INTERRUPTED}; ${why}`));
     } else if (c.status === 'live') {
       const stats = opts.rowStats === undefined ? undefined : await opts.rowStats(c.id);

@@ -20,7 +20,7 @@ import {
 } from './call-query.js';
 import { CallTally } from './call-tally.js';
 import { applyCaptureUpdate } from './capture-update.js';
-import { readRange } from './file-range.js';
+import { messageFilePath, readRange } from './file-range.js';
 import { countFindings, type FindingCount, firstPerRule, ruleMatches } from './finding-filter.js';
 import {
   type AnalysisStats,
@@ -107,6 +107,7 @@ class MemoryStore implements Store {
       name: c.name,
       size: c.size,
       path: c.path,
+      ...(c.files !== undefined && { files: c.files.map((f) => ({ ...f })) }),
       status: c.status ?? 'analyzing',
       progress: 0,
       createdAt: new Date().toISOString(),
@@ -215,7 +216,8 @@ class MemoryStore implements Store {
     if (m === undefined) return undefined;
     if (m.raw.length === 0 && m.fileRange !== undefined) {
       // Given by place only: read from the capture file (empty when it is gone or changed).
-      const path = this.captures.get(captureId)?.path;
+      const c = this.captures.get(captureId);
+      const path = c === undefined ? undefined : messageFilePath(c, m.row.file);
       return { row: m.row, raw: path === undefined ? new Uint8Array(0) : await readRange(path, m.fileRange) };
     }
     return { row: m.row, raw: m.raw };

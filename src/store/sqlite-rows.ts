@@ -6,7 +6,7 @@
 import type { Severity } from '../analyze/finding.js';
 import { searchText } from './call-query.js';
 import { type CallJson, type CallRow, callRowOf, type MessageRow, type SdpSummary } from './rows.js';
-import type { CaptureRecord, CaptureSource, CaptureStatus, MessageInput } from './store.js';
+import type { CaptureFileRef, CaptureRecord, CaptureSource, CaptureStatus, MessageInput } from './store.js';
 
 const RETRANSMISSION = 1;
 const MALFORMED = 2;
@@ -47,6 +47,8 @@ export const MESSAGE_COLUMNS = [
   'raw',
   'raw_off',
   'raw_len',
+  'file',
+  'file_frame',
 ] as const;
 
 export type MessageParams = Array<string | number | null | Uint8Array>;
@@ -83,6 +85,8 @@ export function messageParams(cap: number, m: MessageInput): MessageParams {
     byPlace ? null : m.raw,
     byPlace ? m.fileRange!.offset : null,
     byPlace ? m.fileRange!.length : m.raw.length,
+    r.file ?? null,
+    r.fileFrame ?? null,
   ];
 }
 
@@ -90,6 +94,8 @@ export function messageParams(cap: number, m: MessageInput): MessageParams {
 export interface MessageDbRow {
   id: number;
   frame: number;
+  file: number | null;
+  file_frame: number | null;
   ts: number;
   src: string;
   dst: string;
@@ -113,18 +119,20 @@ export interface MessageDbRow {
 
 /** The columns `messageRow` reads (raw bytes aside). */
 export const MESSAGE_ROW_COLUMNS =
-  'id, frame, ts, src, dst, transport, method, status, reason, call_id, cseq, cseq_method, from_tag, to_tag, branch, tx, dialog, call, flags, frames, sdp';
+  'id, frame, file, file_frame, ts, src, dst, transport, method, status, reason, call_id, cseq, cseq_method, from_tag, to_tag, branch, tx, dialog, call, flags, frames, sdp';
 
 /** The message as the JSON contract writes it (report/message-table.ts `json`), plus its SDP summary. */
 export function messageRow(d: MessageDbRow): MessageRow {
-  const row = {
-    id: d.id,
-    frame: d.frame,
-    ts: d.ts,
-    src: d.src,
-    dst: d.dst,
-    transport: d.transport,
-  } as MessageRow;
+  const row = { id: d.id, frame: d.frame } as MessageRow;
+  // A merged capture's (the JSON contract's order: after `frame`).
+  if (d.file !== null) {
+    row.file = d.file;
+    row.fileFrame = d.file_frame ?? 0;
+  }
+  row.ts = d.ts;
+  row.src = d.src;
+  row.dst = d.dst;
+  row.transport = d.transport;
   if (d.method !== null) row.method = d.method;
   else {
     row.status = d.status ?? 0;
@@ -203,6 +211,7 @@ export interface CaptureDbRow {
   name: string;
   size: number;
   path: string;
+  files: string | null;
   status: string;
   progress: number;
   error: string | null;
@@ -232,6 +241,7 @@ export function captureRecord(r: CaptureDbRow): CaptureRecord {
     createdAt: r.created_at,
     stats: r.stats === null ? null : JSON.parse(r.stats),
   };
+  if (r.files !== null) rec.files = JSON.parse(r.files) as CaptureFileRef[];
   if (r.analyzed_at !== null) rec.analyzedAt = r.analyzed_at;
   if (r.error !== null) rec.error = r.error;
   if (r.source !== null) rec.source = JSON.parse(r.source) as CaptureSource;

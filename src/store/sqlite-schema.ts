@@ -10,7 +10,9 @@
  *   deleted capture's id is never handed out again.
  * - messages: a message's contract fields as columns, its SDP summary as
  *   JSON, and where its bytes are: `raw` (a blob) or, when the bytes are one
- *   frame's contiguous bytes in the capture file, `raw_off`/`raw_len` into it.
+ *   frame's contiguous bytes in the capture file, `raw_off`/`raw_len` into it
+ *   (a capture merged from several files: into the file `file`, an index
+ *   into the capture's `files`, with `file_frame` the frame's number there).
  * - calls: the columns the call list filters and sorts by (narrow: a query
  *   scans them); `call_json` each call's JSON; `call_search` the text `q`
  *   looks in, lower-cased (substring); `call_texts` the same fields as
@@ -282,6 +284,18 @@ BEGIN
   DELETE FROM call_facets WHERE cap = NEW.n;
   DELETE FROM call_orders WHERE cap = NEW.n;
 END;
+`,
+  },
+  {
+    // A capture merged by time from several files (an upload of several, `serve --merge A B`):
+    // `files` all of them as JSON [{path, name, size}] (null: the one `path`), and each message's file and
+    // frame number there (null for a capture of one file), which also says in which file its
+    // `raw_off` is. A database of an older sipscope has only captures of one file: nothing to fill.
+    name: 'captures of several files',
+    up: `
+ALTER TABLE captures ADD COLUMN files TEXT;
+ALTER TABLE messages ADD COLUMN file INTEGER;
+ALTER TABLE messages ADD COLUMN file_frame INTEGER;
 `,
   },
 ];

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { CallOrderCache, type CallOrderOptions } from './call-order-cache.js';
 import type { CallQuery } from './call-query.js';
-import { readRange } from './file-range.js';
+import { messageFilePath, readRange } from './file-range.js';
 import { type FindingCount, ruleMatches } from './finding-filter.js';
 import type { AnalysisStats, DialogRow, Finding, MessageRow, TransactionRow } from './rows.js';
 import { callPage, callsOfIds, matchingCallIds, registerSearchFunction } from './sqlite-call-list.js';
@@ -155,7 +155,7 @@ export class SqliteStore implements Store, WriterHost {
     const db = this.db;
     this.st = {
       insertCapture: db.prepare(
-        'INSERT INTO captures (name, size, path, status, progress, created_at) VALUES (?, ?, ?, ?, 0, ?)',
+        'INSERT INTO captures (name, size, path, files, status, progress, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)',
       ),
       capture: db.prepare('SELECT * FROM captures WHERE n = ?'),
       captures: db.prepare('SELECT * FROM captures ORDER BY n DESC'),
@@ -198,6 +198,7 @@ export class SqliteStore implements Store, WriterHost {
       c.name,
       c.size,
       c.path,
+      c.files === undefined ? null : JSON.stringify(c.files),
       c.status ?? 'analyzing',
       new Date().toISOString(),
     );
@@ -403,7 +404,8 @@ export class SqliteStore implements Store, WriterHost {
     if (d === undefined) return undefined;
     const row: MessageRow = messageRow(d);
     if (d.raw !== null) return { row, raw: new Uint8Array(d.raw.buffer, d.raw.byteOffset, d.raw.byteLength) };
-    const path = (this.st.capture.get(n) as CaptureDbRow | undefined)?.path;
+    const c = this.st.capture.get(n) as CaptureDbRow | undefined;
+    const path = c === undefined ? undefined : messageFilePath(captureRecord(c), d.file);
     const raw =
       path === undefined || d.raw_off === null
         ? new Uint8Array(0)

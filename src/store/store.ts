@@ -35,13 +35,22 @@ import type {
 
 export type CaptureStatus = 'analyzing' | 'ready' | 'failed' | 'live';
 
-/** What the analysis learnt about the file (the JSON contract's `source`). */
-export interface CaptureSource {
+/** What the analysis learnt about one file (the JSON contract's `source`, and each of its `files`). */
+export interface CaptureSourceFile {
   file: string;
   format: CaptureFormat;
   linkTypes: string[];
   frames: number;
   bytes: number;
+}
+
+/**
+ * The JSON contract's `source`: for a capture merged from several files,
+ * `file` and `format` are the first file's, `linkTypes`, `frames` and `bytes`
+ * cover all, and `files` lists each (as `sipscope analyze A B --json` writes it).
+ */
+export interface CaptureSource extends CaptureSourceFile {
+  files?: CaptureSourceFile[];
 }
 
 /** A capture as `GET /api/captures` lists it. */
@@ -50,7 +59,7 @@ export interface CaptureInfo {
   id: string;
   /** The name the user gave it (the uploaded file's name): display text only. */
   name: string;
-  /** Bytes of the capture file. */
+  /** Bytes of the capture file (of all its files, for a merged capture). */
   size: number;
   status: CaptureStatus;
   /** 0..1 while analysing; 1 when ready. */
@@ -81,14 +90,30 @@ export interface CaptureInfo {
 
 /** A capture with what the server needs and the API does not show. */
 export interface CaptureRecord extends CaptureInfo {
-  /** The capture file on disk (for re-reading frames: the pcap export). */
+  /** The capture file on disk (for re-reading frames: the pcap export); the first of `files` when there are several. */
   path: string;
+  /**
+   * A capture merged by time from several files (capture/merge-captures.ts):
+   * all of them, in merge order (`path` is the first's; a message row's `file`
+   * indexes this list). Absent for a capture of one file.
+   */
+  files?: CaptureFileRef[];
+}
+
+/** One of the files of a merged capture: where it is, what the user called it, its bytes. */
+export interface CaptureFileRef {
+  path: string;
+  name: string;
+  size: number;
 }
 
 export interface NewCapture {
   name: string;
+  /** Bytes of all its files. */
   size: number;
   path: string;
+  /** Several files merged into one capture (CaptureRecord.files); `path` must be the first's. */
+  files?: CaptureFileRef[];
   /** Default `analyzing`. */
   status?: CaptureStatus;
 }
@@ -113,7 +138,8 @@ export interface MessageInput {
   agent: string | null;
   /**
    * The message's bytes are the capture file's bytes [offset, offset + length)
-   * (one frame's contiguous bytes, checked when the analysis found them). A
+   * (one frame's contiguous bytes, checked when the analysis found them; of a
+   * merged capture, the file is the one of its frame: `row.file`). A
    * store may keep only this and read the bytes back from `path` when asked;
    * `raw` may then be empty, so that a big analysis holds no message bytes.
    */

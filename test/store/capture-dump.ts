@@ -39,11 +39,13 @@ export async function dump(store: Store, id: string) {
   };
 }
 
-export async function reference(file: string) {
+/** `file`: one capture, or several analysed as one merged by time. */
+export async function reference(file: string | readonly string[]) {
   const store = createMemoryStore();
   const extras = collectMessageExtras();
   const result = await analyzeCapture(file, { onMessage: extras.onMessage });
-  const c = await store.createCapture({ name: file, size: result.source.bytes, path: file });
+  const path = typeof file === 'string' ? file : file[0];
+  const c = await store.createCapture({ name: path, size: result.source.bytes, path });
   await writeAnalysis(await store.openWriter(c.id), result, extras);
   const d = await dump(store, c.id);
   await store.close();

@@ -30,8 +30,11 @@ let n = 0;
 const dbFile = () => join(dir, `p-${++n}.db`);
 /** The schema version of the sipscope before migration `name` (the database it left). */
 const versionBefore = (name: string): number => MIGRATIONS.findIndex((m) => m.name === name);
-/** What the migration of the call lists sorted ahead made, undone. */
-const UNDO_SORTED_AHEAD = 'DROP TRIGGER call_orders_stale; DROP TABLE call_orders; DROP TABLE call_facets;';
+/** What the migration of captures of several files made, undone. */
+const UNDO_SEVERAL_FILES =
+  'ALTER TABLE captures DROP COLUMN files; ALTER TABLE messages DROP COLUMN file; ALTER TABLE messages DROP COLUMN file_frame;';
+/** What the migration of the call lists sorted ahead made, undone (and the one after it). */
+const UNDO_SORTED_AHEAD = `${UNDO_SEVERAL_FILES} DROP TRIGGER call_orders_stale; DROP TABLE call_orders; DROP TABLE call_facets;`;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sipscope-persist-'));
