@@ -9,10 +9,17 @@ import type { AnalysisBatch } from '../src/store/analysis-batches.js';
 import type { CaptureSource } from '../src/store/store.js';
 
 export interface WorkerInput {
-  /** The capture file to read. */
+  /** The capture file to read (the first of `files` when there are several). */
   file: string;
   /** What error messages call it (the name the user gave it). */
   name: string;
+  /**
+   * A capture merged by time from several files (capture/merge-captures.ts):
+   * their paths in merge order, and the names the user gave each (`names[0]`
+   * is what `source.file` says; `name` is the capture's name).
+   */
+  files?: string[];
+  names?: string[];
   /** Items per batch. */
   batchSize: number;
   /**

@@ -12,6 +12,7 @@ import { CaptureError } from '../src/capture/frame.js';
 import { openCapture } from '../src/capture/read-file.js';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { analysisBatches, collectMessageExtras } from '../src/store/analysis-batches.js';
+import type { CaptureSource } from '../src/store/store.js';
 import { readTlsKeyOptions, type TlsKeyOptions } from '../src/tls/key-options.js';
 import { withGiveKeys } from '../src/tls/tls-warning.js';
 import {
@@ -78,16 +79,31 @@ function uploadWarnings(warnings: string[]): string[] {
 
 class KeysError extends Error {}
 
+/** The files to read: one, or several merged by time. */
+const paths = input.files ?? [input.file];
+/** What each is called where a line names it (the names the user gave them). */
+const names = paths.map((p, k) => input.names?.[k] ?? (k === 0 ? input.name : p));
+
+/** `line`, starting with a file's path, naming that file as the user knows it instead. */
+function named(line: string, file: string): string {
+  const k = paths.indexOf(file);
+  return k >= 0 && line.startsWith(file) ? names[k] + line.slice(file.length) : line;
+}
+
 /** The CLI's line (`<file>: <reason> at byte offset N`) naming the file as the user knows it. */
 function errorLine(e: CaptureError): string {
-  return e.message.startsWith(e.file) ? input.name + e.message.slice(e.file.length) : e.message;
+  return named(e.message, e.file);
 }
 
 async function countFrames(size: number): Promise<number> {
-  const reader = openCapture(input.file);
   let n = 0;
-  for await (const _ of reader) {
-    if (++n % 4096 === 0) progress((COUNT_SHARE * reader.info.bytes) / Math.max(1, size));
+  let before = 0;
+  for (const path of paths) {
+    const reader = openCapture(path);
+    for await (const _ of reader) {
+      if (++n % 4096 === 0) progress((COUNT_SHARE * (before + reader.info.bytes)) / Math.max(1, size));
+    }
+    before += reader.info.bytes;
   }
   return n;
 }
@@ -99,8 +115,9 @@ async function countFrames(size: number): Promise<number> {
 async function runSqlite(db: string, captureId: string): Promise<void> {
   const { openSqliteWriterThread } = await import('../src/store/sqlite-writer-thread.js');
   const { analyzeToStore } = await import('../src/store/analyze-to-store.js');
-  const r = await analyzeToStore(input.file, await openSqliteWriterThread({ db, captureId }), {
-    name: input.name,
+  const r = await analyzeToStore(paths, await openSqliteWriterThread({ db, captureId }), {
+    name: names[0],
+    names,
     batchSize: input.batchSize,
     onProgress: (p) => progress(p),
     ...tlsKeys(),
@@ -118,15 +135,17 @@ async function run(): Promise<void> {
   if (input.sqlite !== undefined) return runSqlite(input.sqlite.db, input.sqlite.captureId);
   const { stat } = await import('node:fs/promises');
   let size = 0;
-  try {
-    size = (await stat(input.file)).size;
-  } catch {
-    // openCapture names the problem below.
+  for (const path of paths) {
+    try {
+      size += (await stat(path)).size;
+    } catch {
+      // openCapture names the problem below.
+    }
   }
   const total = await countFrames(size);
   progress(COUNT_SHARE, true);
   const extras = collectMessageExtras();
-  const result = await analyzeCapture(input.file, {
+  const result = await analyzeCapture(paths.length === 1 ? paths[0] : paths, {
     ...tlsKeys(),
     onMessage(msg, id, table) {
       extras.onMessage(msg, id, table);
@@ -157,11 +176,17 @@ async function run(): Promise<void> {
   post({
     type: 'done',
     stats: result.stats,
-    source: { ...result.source, file: input.name },
-    warnings: uploadWarnings(
-      result.warnings.map((w) => (w.startsWith(input.file) ? input.name + w.slice(input.file.length) : w)),
-    ),
+    source: sourceNamed(result.source),
+    warnings: uploadWarnings(result.warnings.map((w) => paths.reduce((line, path) => named(line, path), w))),
   });
+}
+
+/** The analysis's `source` with each file called by the name the user gave it. */
+function sourceNamed(source: CaptureSource): CaptureSource {
+  const out: CaptureSource = { ...source, file: names[0] };
+  if (source.files !== undefined)
+    out.files = source.files.map((f, k) => ({ ...f, file: names[k] ?? f.file }));
+  return out;
 }
 
 run().then(

@@ -11,12 +11,13 @@ import { join, relative, resolve } from 'node:path';
 import type { FrameReader, FrameSource } from '../src/capture/frame-source.js';
 import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
 import { dataDirAt } from '../src/store/data-dir.js';
+import { capturePaths } from '../src/store/file-range.js';
 import { dataDirUsage, recoverCaptures } from '../src/store/lifecycle.js';
 import { liveSeenAt } from '../src/store/live-persist-sql.js';
 import { applyRetention, type RetentionPolicy } from '../src/store/retention.js';
 import { captureNumber } from '../src/store/sqlite-rows.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
+import type { CaptureFileRef, CaptureInfo, CaptureRecord, Store } from '../src/store/store.js';
 import { storeBehind } from '../src/store/window-store.js';
 import { TlsKeyLog } from '../src/tls/keylog.js';
 import { type AnalysisJob, startAnalysisJob } from './analysis-job.js';
@@ -66,7 +67,7 @@ export interface ServiceCounters {
  * since the epoch; 0: never stale): the code running now may find more.
  */
 export function publicInfo(c: CaptureRecord, codeTime = 0): CaptureInfo {
-  const { path, ...info } = c;
+  const { path, files, ...info } = c;
   if (c.status === 'ready' && path !== '' && analysedBefore(c, codeTime)) info.stale = true;
   const keys = path === '' ? undefined : keysSummary(path);
   if (keys !== undefined) info.tlsKeys = keys;
@@ -165,9 +166,10 @@ export class CaptureService {
     else this.keptFrames.set(id, reader);
   }
 
-  /** Where the capture's frames are read again: its file, the frames kept of a live capture, or null. */
+  /** Where the capture's frames are read again: its file (files, merged), the frames kept of a live capture, or null. */
   frameSource(c: CaptureRecord): FrameSource | null {
-    return c.path !== '' ? c.path : (this.keptFrames.get(c.id) ?? null);
+    if (c.path === '') return this.keptFrames.get(c.id) ?? null;
+    return c.files === undefined ? c.path : capturePaths(c);
   }
 
   /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */
@@ -187,19 +189,32 @@ export class CaptureService {
   /**
    * Registers a capture file (an upload already on disk, or a sample) and
    * queues its analysis; `keys` (an upload's TLS key fields) are kept with it
-   * first, so that its first analysis uses them (capture-keys.ts).
+   * first, so that its first analysis uses them (capture-keys.ts). With
+   * `files` (two or more), the capture is those files merged by time
+   * (capture/merge-captures.ts): `path` is the first's, `size` all of theirs.
    */
-  async add(file: { path: string; name: string; size: number; keys?: KeyTexts }): Promise<CaptureInfo> {
+  async add(file: {
+    path: string;
+    name: string;
+    size: number;
+    keys?: KeyTexts;
+    files?: CaptureFileRef[];
+  }): Promise<CaptureInfo> {
     if (file.keys !== undefined) {
       try {
         await saveKeys(file.path, file.keys);
       } catch (e) {
         await removeKeys(file.path);
-        await rm(file.path, { force: true });
+        for (const p of capturePaths(file)) if (this.ownsFile(p)) await rm(p, { force: true });
         throw e;
       }
     }
-    const rec = await this.store.createCapture({ name: file.name, size: file.size, path: file.path });
+    const rec = await this.store.createCapture({
+      name: file.name,
+      size: file.size,
+      path: file.path,
+      ...(file.files !== undefined && { files: file.files }),
+    });
     const info = publicInfo(rec);
     this.events.now(rec.id, 'capture:new', { capture: info });
     this.queue.push({ id: rec.id, name: rec.name });
@@ -230,7 +245,7 @@ export class CaptureService {
       if (c === undefined) return undefined;
       if (c.status === 'analyzing' || this.isPending(id)) return 'busy';
       if (c.status === 'live') return 'live';
-      if (c.path === '' || !existsSync(c.path)) return 'no-file';
+      if (c.path === '' || !capturePaths(c).every((p) => existsSync(p))) return 'no-file';
       await prepare?.(c);
       const again = await this.store.updateCapture(id, {
         status: 'analyzing',
@@ -288,7 +303,8 @@ export class CaptureService {
     if (this.ownsFile(c.path)) {
       // The keys first: stopped in between, the next start removes keys whose capture is gone.
       await removeKeys(c.path);
-      await rm(c.path, { force: true });
+      // A merged capture's files all: they are one capture's, uploaded together.
+      for (const p of capturePaths(c)) if (this.ownsFile(p)) await rm(p, { force: true });
     }
     this.wakeWaiters(id);
     this.events.now(id, 'capture:deleted', { id });
@@ -361,6 +377,10 @@ export class CaptureService {
       const input = {
         file: rec.path,
         name,
+        ...(rec.files !== undefined && {
+          files: rec.files.map((f) => f.path),
+          names: rec.files.map((f) => f.name),
+        }),
         batchSize: this.batchSize,
         sqlite,
         tls: this.tls,

@@ -2,7 +2,10 @@
  * `POST /api/captures`: the upload streamed to a file in the upload
  * directory, never held in memory: the raw bytes as the body (file name in
  * `X-Filename`, percent-encoded when not ASCII) or a multipart form with a
- * field `file` (busboy), which may bring TLS keys with it (upload-keys.ts). Over the size limit, the partial file is removed and
+ * field `file` (busboy), which may bring TLS keys with it (upload-keys.ts).
+ * A form with several `file` parts is one capture merged by time from them
+ * (`files`, in the order sent; merge-upload.ts checks them). Over the size
+ * limit (of all parts together), the partial files are removed and
  * the answer is 413 once the rest of the body has been read and discarded (a
  * client that is still sending gets the answer rather than a reset).
  */
@@ -26,7 +29,22 @@ export interface UploadedFile {
   size: number;
   /** TLS key material sent with it (multipart fields `tlsKeylog`, `tlsKey`), checked. */
   keys?: KeyTexts;
+  /**
+   * Several `file` parts: each of them, in the order sent (`path` and `name`
+   * are then the first's, `size` all of theirs). Absent for one.
+   */
+  files?: UploadedPart[];
 }
+
+/** One `file` part of a multipart upload. */
+export interface UploadedPart {
+  path: string;
+  name: string;
+  size: number;
+}
+
+/** Most `file` parts one upload may merge. */
+export const MAX_UPLOAD_FILES = 64;
 
 export interface UploadOptions {
   dir: string;
@@ -81,9 +99,20 @@ export async function receiveKeys(req: Request): Promise<KeyTexts> {
   return keys;
 }
 
+/** A new file name in the upload directory. */
+const uploadPath = (dir: string): string =>
+  join(dir, `${Date.now()}-${randomBytes(6).toString('hex')}.capture`);
+
 export async function receiveUpload(req: Request, opts: UploadOptions): Promise<UploadedFile> {
-  const path = join(opts.dir, `${Date.now()}-${randomBytes(6).toString('hex')}.capture`);
+  const path = uploadPath(opts.dir);
   const type = req.headers['content-type'] ?? '';
+  // The files written (a form's `file` parts each have one), removed all when the upload fails.
+  const written: string[] = [];
+  const next = (): string => {
+    const p = written.length === 0 ? path : uploadPath(opts.dir);
+    written.push(p);
+    return p;
+  };
   try {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > opts.limit) {
@@ -91,15 +120,15 @@ export async function receiveUpload(req: Request, opts: UploadOptions): Promise<
       throw tooLarge(opts.limit);
     }
     if (/^multipart\/form-data/i.test(type)) {
-      const form = await receiveMultipart(req, { path, limit: opts.limit });
+      const form = await receiveMultipart(req, { path: next, limit: opts.limit });
       // Checked once the form is whole: a bad key refuses the upload, and the catch below removes its file.
       const keys = form.keys.texts();
       return keys === undefined ? form.file! : { ...form.file!, keys };
     }
-    const size = await writeLimited(req, createWriteStream(path, { flags: 'wx' }), opts.limit);
+    const size = await writeLimited(req, createWriteStream(next(), { flags: 'wx' }), opts.limit);
     return { path, name: safeName(headerValue(req.headers['x-filename'])), size };
   } catch (e) {
-    await rm(path, { force: true });
+    for (const p of written) await rm(p, { force: true });
     throw e;
   }
 }
@@ -108,8 +137,16 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Copies `src` into `out`, counting; past `limit` it stops writing, drains `src` and throws 413. */
-async function writeLimited(src: Readable, out: WriteStream, limit: number): Promise<number> {
+/**
+ * Copies `src` into `out`, counting; past `limit` (with the bytes of the
+ * upload's earlier parts, `total`) it stops writing, drains `src` and throws 413.
+ */
+async function writeLimited(
+  src: Readable,
+  out: WriteStream,
+  limit: number,
+  total = { bytes: 0 },
+): Promise<number> {
   let size = 0;
   let over = false;
   await pipeline(
@@ -118,7 +155,8 @@ async function writeLimited(src: Readable, out: WriteStream, limit: number): Pro
       for await (const chunk of chunks) {
         if (over) continue;
         size += chunk.length;
-        if (size > limit) {
+        total.bytes += chunk.length;
+        if (total.bytes > limit) {
           over = true;
           continue;
         }
@@ -142,6 +180,13 @@ function drain(req: Readable): Promise<void> {
   });
 }
 
+/** The form's `file` parts as one upload: the first's path and name, all their bytes, `files` when several. */
+function uploadedOf(files: UploadedPart[]): UploadedFile {
+  const size = files.reduce((n, f) => n + f.size, 0);
+  const first = files[0];
+  return files.length === 1 ? first : { path: first.path, name: first.name, size, files };
+}
+
 /** What a multipart form brought: the capture file (when asked for) and the TLS key fields. */
 interface Form {
   file?: UploadedFile;
@@ -149,18 +194,19 @@ interface Form {
 }
 
 /**
- * Reads a multipart form: with `capture`, its field `file` streamed to
- * `capture.path` (413 past `capture.limit`, 400 without it); the key fields
- * always (upload-keys.ts); other fields are skipped.
+ * Reads a multipart form: with `capture`, each of its `file` parts streamed
+ * to a file `capture.path()` names (413 past `capture.limit` for all of them,
+ * 400 without any or with more than MAX_UPLOAD_FILES); the key fields always
+ * (upload-keys.ts); other fields are skipped.
  */
-function receiveMultipart(req: Request, capture?: { path: string; limit: number }): Promise<Form> {
+function receiveMultipart(req: Request, capture?: { path: () => string; limit: number }): Promise<Form> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
         headers: req.headers,
         limits: {
-          files: 2 + MAX_RSA_KEYS,
+          files: MAX_UPLOAD_FILES + 1 + MAX_RSA_KEYS,
           // Each part's own limit is checked as it is read (a byte past it is enough to know).
           fileSize: Math.max(capture?.limit ?? 0, MAX_KEYLOG_BYTES) + 1,
           fields: 20,
@@ -174,24 +220,26 @@ function receiveMultipart(req: Request, capture?: { path: string; limit: number 
     }
     const keys = new KeyParts();
     const keyReads: Array<Promise<void>> = [];
-    let file: Promise<UploadedFile> | undefined;
+    const parts: Array<Promise<UploadedPart>> = [];
+    const total = { bytes: 0 };
+    let tooMany = false;
     bb.on('file', (field, stream, info) => {
       const key = keys.file(field, stream);
       if (key !== null) {
         keyReads.push(key);
         return;
       }
-      if (capture === undefined || field !== 'file' || file !== undefined) {
+      if (capture === undefined || field !== 'file' || parts.length === MAX_UPLOAD_FILES) {
+        if (field === 'file' && capture !== undefined) tooMany = true;
         stream.resume();
         return;
       }
-      const path = capture.path;
-      file = writeLimited(stream, createWriteStream(path, { flags: 'wx' }), capture.limit).then((size) => ({
-        path,
-        name: safeName(info.filename),
-        size,
-      }));
-      file.catch(() => {});
+      const path = capture.path();
+      const part = writeLimited(stream, createWriteStream(path, { flags: 'wx' }), capture.limit, total).then(
+        (size) => ({ path, name: safeName(info.filename), size }),
+      );
+      part.catch(() => {});
+      parts.push(part);
     });
     bb.on('field', (field, value, info) => {
       keys.field(field, value, info.valueTruncated);
@@ -208,11 +256,22 @@ function receiveMultipart(req: Request, capture?: { path: string; limit: number 
           resolve({ keys });
           return;
         }
-        if (file === undefined) {
+        if (parts.length === 0) {
           reject(new HttpError(400, 'the multipart upload has no field "file"'));
           return;
         }
-        file.then((f) => resolve({ file: f, keys }), reject);
+        // Every part written (or failed) before the answer: a failed upload's files are then removed whole.
+        void Promise.allSettled(parts).then((settled) => {
+          const failed = settled.find((x) => x.status === 'rejected');
+          if (failed !== undefined) reject(failed.reason);
+          else if (tooMany)
+            reject(new HttpError(400, `an upload merges at most ${MAX_UPLOAD_FILES} files (fields "file")`));
+          else
+            resolve({
+              file: uploadedOf(settled.map((x) => (x as PromiseFulfilledResult<UploadedPart>).value)),
+              keys,
+            });
+        });
       });
     });
     req.on('aborted', () => reject(new HttpError(400, 'the upload was aborted')));

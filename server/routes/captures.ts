@@ -1,8 +1,10 @@
 /** `/api/captures`: upload, list, one capture, delete, analyse again, add TLS keys, statistics (server/API.md "Captures"). */
+import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import type { CaptureInfo } from '../../src/store/store.js';
 import { type CaptureService, publicInfo, type Reanalysis } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
+import { checkMergedUpload, mergedName } from '../merge-upload.js';
 import { receiveKeys, receiveUpload } from '../upload.js';
 import { captureOr404, readableCapture } from './common.js';
 
@@ -16,6 +18,17 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
     } catch (e) {
       service.counters.uploadsRejected++;
       throw e;
+    }
+    if (file.files !== undefined) {
+      // Several files, one capture merged by time: one that is not a capture refuses them all.
+      try {
+        await checkMergedUpload(file.files);
+      } catch (e) {
+        service.counters.uploadsRejected++;
+        for (const f of file.files) await rm(f.path, { force: true });
+        throw e;
+      }
+      file = { ...file, name: mergedName(file.files) };
     }
     service.counters.uploads++;
     service.counters.uploadBytes += file.size;
