@@ -33,7 +33,11 @@ const overlay = document.querySelector('.drop-overlay') as HTMLElement;
 let route: Route = parseRoute(location.hash);
 let view: View | null = null;
 let viewKind = '';
-const title: { capture: string | null; call: string | null } = { capture: null, call: null };
+const title: { capture: string | null; captureFiles: string | null; call: string | null } = {
+  capture: null,
+  captureFiles: null,
+  call: null,
+};
 
 function navigate(r: Route, o: { replace?: boolean } = {}): void {
   const hash = formatRoute(r);
@@ -62,6 +66,15 @@ function renderHeader(): void {
         title.capture ?? route.capture,
       ),
     );
+    // A capture merged from several files says so, and which (capture-files.ts).
+    if (title.captureFiles !== null)
+      parts.push(
+        h(
+          'span',
+          { class: 'crumb-note', title: title.captureFiles, 'data-capture-merged': '' },
+          title.captureFiles,
+        ),
+      );
     if (route.view === 'ladder') {
       parts.push(h('span', { class: 'sep' }, '›'), h('span', null, title.call ?? `call ${route.call}`));
     }
@@ -87,7 +100,10 @@ const ctx: ViewContext = {
   navigate,
   notify,
   setTitle(p) {
-    if (p.capture !== undefined) title.capture = p.capture;
+    if (p.capture !== undefined) {
+      title.capture = p.capture;
+      title.captureFiles = p.captureFiles ?? null;
+    }
     if (p.call !== undefined) title.call = p.call;
     renderHeader();
     document.title = ['sipscope', title.capture, route.view === 'ladder' ? title.call : null]

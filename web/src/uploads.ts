@@ -6,6 +6,11 @@
  * short while so their outcome can be read; the list is bounded. TLS keys
  * chosen beforehand go with the next files uploaded (tls-keys.ts), then are
  * let go: they are never sent with a capture they were not chosen for.
+ *
+ * Several files at once are, by default, one capture merged by time (as
+ * Wireshark merges the files dropped on it, and `sipscope analyze A B`
+ * reads them): rotated pieces of one capture, or two hosts' legs of a call.
+ * The captures page offers separate captures instead (`setMergeMode`).
  */
 import { ApiError, uploadCapture } from './api/client.js';
 import type { KeyFile } from './tls-keys.js';
@@ -27,6 +32,19 @@ let nextKey = 1;
 const uploads: Upload[] = [];
 const listeners = new Set<() => void>();
 let pendingKeys: readonly KeyFile[] = [];
+
+/** What several files uploaded at once become: one capture merged by time, or a capture each. */
+export type MergeMode = 'merged' | 'separate';
+let mergeMode: MergeMode = 'merged';
+
+export function currentMergeMode(): MergeMode {
+  return mergeMode;
+}
+
+export function setMergeMode(mode: MergeMode): void {
+  mergeMode = mode;
+  changed();
+}
 
 function changed(): void {
   for (const l of listeners) l();
@@ -52,16 +70,29 @@ export function setPendingTlsKeys(keys: readonly KeyFile[]): void {
   changed();
 }
 
-/** Starts uploading each file, with the keys chosen for them; resolves with the ids of those the server accepted. */
+/** The name of a merged upload's row: the server names the capture the same way (server/merge-upload.ts). */
+function mergedName(files: readonly File[]): string {
+  const more = files.length - 1;
+  return `${files[0].name} + ${more} more file${more === 1 ? '' : 's'}`;
+}
+
+/**
+ * Starts uploading the files, with the keys chosen for them: several as one
+ * capture merged by time or each its own (`currentMergeMode`); resolves
+ * with the ids of the captures the server accepted.
+ */
 export async function uploadFiles(files: Iterable<File>): Promise<string[]> {
   const jobs: Promise<string | null>[] = [];
   const keys = pendingKeys;
   pendingKeys = [];
-  for (const file of files) {
+  const list = [...files];
+  const groups: File[][] = list.length > 1 && mergeMode === 'merged' ? [list] : list.map((f) => [f]);
+  for (const group of groups) {
+    const file = group.length === 1 ? group[0] : group;
     const u: Upload = {
       key: nextKey++,
-      name: file.name,
-      size: file.size,
+      name: group.length === 1 ? group[0].name : mergedName(group),
+      size: group.reduce((n, f) => n + f.size, 0),
       sent: 0,
       captureId: null,
       error: null,

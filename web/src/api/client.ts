@@ -136,17 +136,20 @@ export interface UploadHandle {
 /**
  * Sends a file as `multipart/form-data` field `file` (the file name travels in
  * the part, whatever characters it has) with XMLHttpRequest, whose upload
- * events give the progress that fetch cannot.
+ * events give the progress that fetch cannot. Several files go as several
+ * `file` parts: one capture merged by time (server/API.md "Captures").
  */
 export function uploadCapture(
-  file: File,
+  file: File | readonly File[],
   onProgress: (sent: number, total: number) => void,
   keys: readonly KeyFile[] = [],
 ): UploadHandle {
+  const files: readonly File[] = Array.isArray(file) ? file : [file as File];
+  const size = files.reduce((n, f) => n + f.size, 0);
   const xhr = new XMLHttpRequest();
   const done = new Promise<string>((resolve, reject) => {
     xhr.upload.addEventListener('progress', (e) => {
-      onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+      onProgress(e.loaded, e.lengthComputable ? e.total : size);
     });
     xhr.addEventListener('load', () => {
       let body: { id?: unknown; error?: unknown } = {};
@@ -166,7 +169,7 @@ export function uploadCapture(
     xhr.addEventListener('abort', () => reject(new ApiError(0, 'upload cancelled')));
   });
   const form = new FormData();
-  form.append('file', file, file.name);
+  for (const f of files) form.append('file', f, f.name);
   appendKeys(form, keys);
   xhr.open('POST', '/api/captures');
   xhr.setRequestHeader('accept', 'application/json');

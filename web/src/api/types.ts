@@ -38,6 +38,8 @@ export interface CaptureSource {
   linkTypes: string[];
   frames: number;
   bytes: number;
+  /** A capture merged by time from several files: each of them (as `sipscope analyze A B --json`). */
+  files?: Array<{ file: string; format: string; linkTypes: string[]; frames: number; bytes: number }>;
 }
 
 export interface CaptureInfo {
@@ -163,6 +165,10 @@ export interface SdpSummary {
 export interface MessageRow {
   id: number;
   frame: number;
+  /** A capture merged from several files: the file (0-based, `source.files`) `frame` came from. */
+  file?: number;
+  /** With `file`: the number of `frame` in that file. */
+  fileFrame?: number;
   ts: number;
   src: string;
   dst: string;

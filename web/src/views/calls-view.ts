@@ -15,6 +15,7 @@ import { PageCache } from '../calls/page-cache.js';
 import { type CallFilter, callQuery, DEFAULT_FILTER, type SortKey, toggleSort } from '../calls/query.js';
 import { CallSelection } from '../calls/selection.js';
 import { rowTop, rowWindow, scrollToRow, type WindowInput } from '../calls/virtual-window.js';
+import { captureTitle } from '../capture-files.js';
 import { clear, h } from '../dom.js';
 import { countOf, durationText, wallClock } from '../format.js';
 import { filterBar } from './call-filters.js';
@@ -429,7 +430,7 @@ export function callsView(ctx: ViewContext, captureId: string): View {
     });
     try {
       capture = await api.capture(captureId, abort.signal);
-      ctx.setTitle({ capture: capture.name, call: null });
+      ctx.setTitle({ ...captureTitle(capture), call: null });
       renderToolbar();
       renderCount();
     } catch (e) {

@@ -11,15 +11,19 @@ import { isTlsWarning } from '../../../src/tls/tls-warning-words.js';
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CaptureInfo, Stats } from '../api/types.js';
+import { mergedFilesLines } from '../capture-files.js';
 import { clear, h, replace } from '../dom.js';
 import { bytesText, countOf, countText, percentText, SEVERITY_ORDER, worstCountClass } from '../format.js';
 import { formatRoute } from '../router.js';
 import { classifyKeyFiles, type KeyFile, keyKindText, keysSummaryText } from '../tls-keys.js';
 import {
+  currentMergeMode,
   currentUploads,
   dismissUpload,
+  type MergeMode,
   onUploads,
   pendingTlsKeys,
+  setMergeMode,
   setPendingTlsKeys,
   uploadFiles,
 } from '../uploads.js';
@@ -41,6 +45,16 @@ function progressBar(fraction: number, label: string): HTMLElement {
     fill,
     h('span', { class: 'progress-label' }, label),
   );
+}
+
+/** One of the choices of what several files uploaded at once become. */
+function modeChoice(mode: MergeMode, label: string, title: string): HTMLElement {
+  const radio = h('input', { type: 'radio', name: 'merge-mode', value: mode, 'data-merge-mode': mode });
+  radio.checked = currentMergeMode() === mode;
+  radio.addEventListener('change', () => {
+    if (radio.checked) setMergeMode(mode);
+  });
+  return h('label', { title }, radio, ` ${label}`);
 }
 
 export function capturesView(ctx: ViewContext): View {
@@ -99,9 +113,20 @@ export function capturesView(ctx: ViewContext): View {
         h(
           'p',
           null,
-          'Drop a pcap or pcapng file (gzipped too) anywhere on this page, or ',
-          h('label', { class: 'button primary', for: 'file-input' }, 'choose a file…'),
+          'Drop pcap or pcapng files (gzipped too) anywhere on this page, or ',
+          h('label', { class: 'button primary', for: 'file-input' }, 'choose files…'),
           input,
+        ),
+        h(
+          'p',
+          { class: 'merge-line', 'data-merge-line': '' },
+          'Several files at once: ',
+          modeChoice(
+            'merged',
+            'one capture merged by time',
+            'Rotated pieces of one capture (tcpdump -C/-W/-G) or two hosts’ captures of the same calls: frames merged in time order, as mergecap and Wireshark merge them',
+          ),
+          modeChoice('separate', 'separate captures', 'Each file a capture of its own'),
         ),
         h(
           'p',
@@ -300,6 +325,15 @@ export function capturesView(ctx: ViewContext): View {
     const name = ready
       ? h('a', { href: open, class: 'capture-name', title: c.name }, c.name)
       : h('span', { title: c.name }, c.name);
+    // Merged from several files: each one, as `sipscope analyze A B` lists them.
+    const lines = mergedFilesLines(c.source);
+    const files = lines.length
+      ? h(
+          'div',
+          { class: 'capture-files', 'data-capture-files': String(lines.length) },
+          ...lines.map((l) => h('div', { title: l }, l)),
+        )
+      : null;
     const keys = c.tlsKeys
       ? h(
           'span',
@@ -319,7 +353,7 @@ export function capturesView(ctx: ViewContext): View {
         'data-status': c.status,
         class: `capture-row${i === selected ? ' selected' : ''}`,
       },
-      h('td', { class: 'capture-name-cell' }, name, keys),
+      h('td', { class: 'capture-name-cell' }, name, files, keys),
       h('td', { class: 'status-cell' }, statusCell(c)),
       h('td', { class: 'num' }, bytesText(c.size)),
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),

@@ -5,6 +5,7 @@
  */
 import { api } from '../api/client.js';
 import type { Finding, Rule } from '../api/types.js';
+import { captureTitle } from '../capture-files.js';
 import { h, replace } from '../dom.js';
 import { groupFindings } from '../findings/group.js';
 import { countOf, countText } from '../format.js';
@@ -100,7 +101,7 @@ export function findingsView(ctx: ViewContext, captureId: string): View {
     },
   );
   api.capture(captureId, abort.signal).then(
-    (c) => ctx.setTitle({ capture: c.name, call: null }),
+    (c) => ctx.setTitle({ ...captureTitle(c), call: null }),
     () => undefined,
   );
 

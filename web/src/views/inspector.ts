@@ -10,7 +10,16 @@
 
 import { contextNote, messageGuide, relationNote } from '../../../src/sip/message-guide.js';
 import { api } from '../api/client.js';
-import type { CallDetail, Finding, MessageDetail, Rule, SdpFull, Transaction } from '../api/types.js';
+import type {
+  CallDetail,
+  CaptureSource,
+  Finding,
+  MessageDetail,
+  Rule,
+  SdpFull,
+  Transaction,
+} from '../api/types.js';
+import { frameText } from '../capture-files.js';
 import { h, replace } from '../dom.js';
 import { countText, offsetText, wallClock } from '../format.js';
 import { foldLong } from '../inspector/fold.js';
@@ -207,7 +216,7 @@ export function createInspector(
   /** What the pane shows: `m:<id>`, `c:<a>/<b>` or a stream's `s:<id>`. */
   let shown: string | null = null;
 
-  function render(m: MessageDetail, rules: Rule[]): void {
+  function render(m: MessageDetail, rules: Rule[], files?: CaptureSource['files']): void {
     const catalogue = new Map(rules.map((r) => [r.id, r]));
     const tx = detail.transactions.find((t) => t.id === m.transaction);
     const dialog = detail.dialogs.find((d) => d.id === m.dialog);
@@ -274,10 +283,7 @@ export function createInspector(
         h('header', null, h('h2', null, `#${m.id} `, h('span', { class: 'msg-label' }, label)), close),
         kv([
           ['time', `${wallClock(m.ts)} (${offsetText(m.ts - t0)})`],
-          [
-            'frame',
-            m.frames && m.frames.length > 1 ? `${m.frame} (frames ${m.frames.join(', ')})` : String(m.frame),
-          ],
+          ['frame', frameText(m, files)],
           ['transport', m.transport.toUpperCase()],
           ['from → to', `${m.src} → ${m.dst}`],
           ['Call-ID', m.callId],
@@ -330,6 +336,14 @@ export function createInspector(
     );
   }
 
+  /** A merged capture's files (what a message's `file` indexes), asked for once; undefined for one file or unknown. */
+  let files: Promise<CaptureSource['files']> | null = null;
+  const mergedFiles = (): Promise<CaptureSource['files']> =>
+    (files ??= api.capture(captureId).then(
+      (c) => c.source?.files,
+      () => undefined,
+    ));
+
   return {
     show(messageId) {
       if (shown === `m:${messageId}`) return;
@@ -338,9 +352,13 @@ export function createInspector(
       abort = new AbortController();
       const signal = abort.signal;
       replace(container, h('div', { class: 'inspector loading' }, `Loading message #${messageId}…`));
-      Promise.all([api.message(captureId, messageId, signal), api.rules().catch(() => [] as Rule[])]).then(
-        ([m, rules]) => {
-          if (!signal.aborted) render(m, rules);
+      Promise.all([
+        api.message(captureId, messageId, signal),
+        api.rules().catch(() => [] as Rule[]),
+        mergedFiles(),
+      ]).then(
+        ([m, rules, files]) => {
+          if (!signal.aborted) render(m, rules, files);
         },
         (e: Error) => {
           if (!signal.aborted) replace(container, h('div', { class: 'inspector error-text' }, e.message));

@@ -10,6 +10,7 @@
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
 import type { CallDetail } from '../api/types.js';
+import { captureTitle } from '../capture-files.js';
 import { h, replace } from '../dom.js';
 import { hostOf, withAlias } from '../ladder/aliases.js';
 import { download, ladderPng, ladderSvgText } from '../ladder/export.js';
@@ -588,7 +589,7 @@ export function ladderView(ctx: ViewContext, route: Extract<Route, { view: 'ladd
   // Back from a lost connection: the call may have grown or ended unseen.
   const offReconnect = onReconnect(refetch);
   api.capture(captureId, abort.signal).then(
-    (c) => ctx.setTitle({ capture: c.name }),
+    (c) => ctx.setTitle(captureTitle(c)),
     () => undefined,
   );
 

@@ -6,6 +6,7 @@
 import { axisBottom, axisLeft, format, max, scaleBand, scaleLinear, select } from 'd3';
 import { api } from '../api/client.js';
 import type { Distribution } from '../api/types.js';
+import { captureTitle } from '../capture-files.js';
 import { h, replace } from '../dom.js';
 import { countText, durationScaleText, durationText, percentText, SEVERITY_ORDER } from '../format.js';
 import { type Bar, bars } from '../stats/bars.js';
@@ -137,7 +138,7 @@ export function statsView(ctx: ViewContext, captureId: string): View {
   replace(ctx.root, h('section', { class: 'stats-view' }, h('h1', null, 'Statistics'), grid));
   Promise.all([api.stats(captureId, abort.signal), api.capture(captureId, abort.signal)]).then(
     ([s, cap]) => {
-      ctx.setTitle({ capture: cap.name, call: null });
+      ctx.setTitle({ ...captureTitle(cap), call: null });
       const st = cap.stats;
       const asr = card('ASR', 'answered INVITE calls / INVITE calls');
       asr.classList.add('figure-card');

@@ -9,8 +9,11 @@ export interface ViewContext {
   navigate(r: Route, o?: { replace?: boolean }): void;
   /** A short message at the bottom of the page (text only). */
   notify(text: string, kind?: 'info' | 'error'): void;
-  /** Sets the breadcrumb's capture name and call once known. */
-  setTitle(parts: { capture?: string | null; call?: string | null }): void;
+  /**
+   * Sets the breadcrumb's capture name and call once known; with the
+   * capture, what it was merged from (capture-files.ts `captureTitle`).
+   */
+  setTitle(parts: { capture?: string | null; captureFiles?: string | null; call?: string | null }): void;
 }
 
 export interface View {

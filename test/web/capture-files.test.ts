@@ -1,0 +1,62 @@
+/**
+ * The web UI's text of a capture merged from several files (capture-files.ts),
+ * fed with the JSON contract of real files: a capture split in two by the
+ * project's writer and analysed as `sipscope analyze A B --json` reads it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeJsonReport } from '../../src/cli/json-output.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import type { CaptureSource, MessageRow } from '../../web/src/api/types.js';
+import { frameText, mergedFilesLines, mergedFilesSummary } from '../../web/src/capture-files.js';
+import { rotated } from '../helpers/split-capture.js';
+import { SAMPLES_DIR } from '../store/store-suite.js';
+
+let dir: string;
+let doc: { source: CaptureSource; messages: MessageRow[] };
+let one: { source: CaptureSource; messages: MessageRow[] };
+
+async function contract(files: string | string[]) {
+  let text = '';
+  writeJsonReport(await analyzeCapture(files), (s) => {
+    text += s;
+  });
+  return JSON.parse(text);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sipscope-web-files-'));
+  const whole = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
+  doc = await contract(rotated(whole, dir, 2));
+  one = await contract(whole);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a merged capture told as text', () => {
+  it('lists each file with its format and frames, and nothing for a capture of one file', () => {
+    const [a, b] = doc.source.files!;
+    const lines = mergedFilesLines(doc.source);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^file 0: .*-2-0\.pcap: pcap, 30 frames, \d+(\.\d)? kB$/);
+    expect(lines[0].startsWith(`file 0: ${a.file}: `)).toBe(true);
+    expect(lines[1].startsWith(`file 1: ${b.file}: pcap, 30 frames, `)).toBe(true);
+    expect(mergedFilesLines(one.source)).toEqual([]);
+    expect(mergedFilesSummary(one.source)).toBeNull();
+    expect(mergedFilesSummary(doc.source)).toBe(`merged by time from 2 files: ${a.file}, ${b.file}`);
+  });
+
+  it('tells a message frame with its file and its number there, as analyze A B numbers files', () => {
+    const last = doc.messages.at(-1)!;
+    expect(last.file).toBe(1);
+    expect(frameText(last, doc.source.files)).toBe(
+      `${last.frame} (file 1 frame ${last.fileFrame}: ${doc.source.files![1].file})`,
+    );
+    // Rotated: the second file starts where the first ends.
+    expect(last.frame - last.fileFrame!).toBe(doc.source.files![0].frames);
+    // Without the file list (not fetched yet), the numbers alone; a capture of one file, the frame alone.
+    expect(frameText(last)).toBe(`${last.frame} (file 1 frame ${last.fileFrame})`);
+    expect(frameText(one.messages[0])).toBe(String(one.messages[0].frame));
+  });
+});
