@@ -86,8 +86,8 @@ serve
   captures analysed and listed; upload more from the page. Ctrl-C stops it.
   Captures named as FILEs are analysed instead of the samples, read where
   they are (not copied), and their links printed; one already kept (same
-  path and size) is not analysed again. Each FILE is a capture of its own
-  (not merged: merge with sipscope analyze, or mergecap, first).
+  path and size) is not analysed again. Each FILE is a capture of its own,
+  unless --merge.
     --host H             address to listen on (default 127.0.0.1: this
                          machine only)
     --port P             port (default $SIPSCOPE_PORT, else 8060; 0: any free)
@@ -99,6 +99,8 @@ serve
     --max-size SIZE      delete the oldest captures while the data directory
                          takes more than SIZE (k, M, G)
     --memory             keep analyses in memory only (lost when it stops)
+    --merge              the FILEs are one capture merged by time, as
+                         analyze A B reads them (rotated files, two hosts)
     --tls-keylog KEYLOG  decrypt SIP over TLS in every upload with this key
                          log (read again at each analysis: it may grow), and
                          in the live capture (followed as it grows)

@@ -26,7 +26,7 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_WINDOW_LIMITS } from '../store/window.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
 import { parseCliArgs } from './parse-args.js';
-import { addServedFiles, servedFiles } from './serve-files.js';
+import { addMergedFiles, addServedFiles, mergedFilesError, servedFiles } from './serve-files.js';
 import { termText, writeErr } from './term-safe.js';
 
 /** `--data`, else `$SIPSCOPE_DATA`, else the XDG data home's `sipscope` (`~/.local/share/sipscope`). */
@@ -69,6 +69,16 @@ export async function runServe(args: string[]): Promise<number> {
   if ('error' in files) {
     writeErr(`sipscope serve: ${files.error}\n`);
     return 2;
+  }
+  if (values.merge && files.length < 2) {
+    process.stderr.write('sipscope serve: --merge takes two or more capture files\n');
+    return 2;
+  }
+  // As analyze A B: every file's header read first, one that is not a capture named before anything starts.
+  const notCapture = values.merge ? await mergedFilesError(files) : undefined;
+  if (notCapture !== undefined) {
+    process.stderr.write(`sipscope serve: ${termSafe(notCapture)}\n`);
+    return 1;
   }
   const port = values.port === undefined ? defaultPort() : Number(values.port);
   if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) {
@@ -149,15 +159,22 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   const kept = values.memory ? 'analyses in memory only' : 'analyses kept in sipscope.db';
-  const listed =
-    files.length > 0
+  const listed = values.merge
+    ? `${files.length} files merged into one capture`
+    : files.length > 0
       ? `${files.length} capture${files.length === 1 ? '' : 's'} named`
       : `${samples.length} sample captures`;
   // Paths and interface names are the user's (a file's name is anyone's text): escaped as on stderr.
   const say = (line: string): boolean => process.stdout.write(termText(line));
   say(`sipscope: serving ${server.url}/ (data in ${dataDir}, ${kept}, ${listed}; Ctrl-C stops)\n`);
-  for (const [i, id] of (await addServedFiles(server.server.service, files)).entries())
-    say(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
+  if (values.merge) {
+    const id = await addMergedFiles(server.server.service, files);
+    say(
+      `sipscope: ${files.map((f) => basename(f.path)).join(', ')} merged by time: ${server.url}/#/captures/${id}\n`,
+    );
+  } else
+    for (const [i, id] of (await addServedFiles(server.server.service, files)).entries())
+      say(`sipscope: ${basename(files[i].path)}: ${server.url}/#/captures/${id}\n`);
   const monitor = server.server.live;
   if (monitor !== null && live !== undefined)
     say(
@@ -193,6 +210,7 @@ export const SERVE_OPTIONS = {
   keep: { type: 'string' },
   'max-size': { type: 'string' },
   memory: { type: 'boolean' },
+  merge: { type: 'boolean' },
   'tls-keylog': { type: 'string' },
   'tls-key': { type: 'string', multiple: true },
   ...LIVE_SERVE_OPTIONS,
