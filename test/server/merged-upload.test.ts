@@ -13,6 +13,9 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedServer } from '../../server/start.js';
 import { parseCaptureBytes } from '../../src/capture/capture-parser.js';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
+import { runExtract } from '../../src/cli/extract-command.js';
 import { writeJsonReport } from '../../src/cli/json-output.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { collectMessageExtras } from '../../src/store/analysis-batches.js';
@@ -64,7 +67,7 @@ const uploaded = (s: { dataDir: string }): string[] => {
   return existsSync(d) ? readdirSync(d) : [];
 };
 
-describe('an upload of several files is one capture merged by time', () => {
+describe('an upload of several files is one capture merged by time', { timeout: 60_000 }, () => {
   for (const kind of ['SQLite', 'memory'] as const) {
     it(`${kind}: the same calls, messages and findings as analyze A B --json, each message read from its file`, async () => {
       const s = kind === 'SQLite' ? await sqliteTestServer() : await testServer();
@@ -124,6 +127,39 @@ describe('an upload of several files is one capture merged by time', () => {
           Buffer.from(byFile[m.file][m.fileFrame - 1].data).toString('hex'),
         );
       expect(frames.map((f) => Buffer.from(f.data).toString('hex'))).toEqual([...new Set(want)]);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('exports from files of two link types a pcapng of two interfaces, the calls export byte for byte what extract A B writes', async () => {
+    // One host captured Ethernet, the other raw IP (no link-layer header): the same frames without their 14 bytes.
+    const raw = join(dir, 'raw-ip.pcap');
+    const frames = parseCaptureBytes(readFileSync(pieces[1]), pieces[1]).frames;
+    writeFileSync(
+      raw,
+      writePcap(
+        frames.map((f) => ({ ...f, data: f.data.subarray(14), origLen: f.origLen - 14 })),
+        { linkType: LinkType.RAW, nanos: true },
+      ),
+    );
+    const files = [pieces[0], raw];
+    const s = await sqliteTestServer();
+    try {
+      const info = await uploadMerged(s, files);
+      expect(info.source?.linkTypes).toEqual(['ETHERNET', 'RAW']);
+      expect(info.stats).toMatchObject(cli.stats);
+      const call = await fetch(`${s.url}/api/captures/${info.id}/calls/0/pcap`);
+      expect(call.headers.get('content-type')).toBe('application/x-pcapng');
+      const got = parseCaptureBytes(new Uint8Array(await call.arrayBuffer()), 'call.pcapng').frames;
+      expect(new Set(got.map((f) => f.linkType))).toEqual(new Set([LinkType.ETHERNET, LinkType.RAW]));
+      expect(got).toHaveLength(cli.calls[0].messages.length);
+      const all = new Uint8Array(
+        await (await fetch(`${s.url}/api/captures/${info.id}/calls/pcap`)).arrayBuffer(),
+      );
+      const out = join(dir, 'extract.pcapng');
+      expect(await runExtract([...files, '-o', out])).toBe(0);
+      expect(Buffer.from(all).equals(readFileSync(out))).toBe(true);
     } finally {
       await s.dispose();
     }

@@ -45,7 +45,7 @@ const SPLITS = [
   ['fragmented-invite.pcap', 'side by side in 3', (f: string) => interleaved(f, dir, 3)],
 ] as const;
 
-describe('a capture merged from several files in the stores', () => {
+describe('a capture merged from several files in the stores', { timeout: 60_000 }, () => {
   for (const [sample, how, split] of SPLITS) {
     it(`${sample} ${how}: SQLite and memory answer as analyzeCapture on the same files`, async () => {
       const paths = split(join(SAMPLES_DIR, sample));
