@@ -112,6 +112,13 @@ export async function startHarness(
   };
 }
 
+/** The harness with its page on the captures list (where uploads start). */
+export async function startOnCaptures(o: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  const hx = await startHarness(o);
+  await hx.page.goto(`${hx.server.url}/`);
+  return hx;
+}
+
 /** The id of the harness's one capture (a sample given to `startHarness`), once its analysis is over; it must be ready. */
 export async function onlyCaptureId(hx: Harness): Promise<string> {
   for (;;) {

@@ -13,30 +13,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDetail, CaptureInfo } from '../../web/src/api/types.js';
 import { interleaved } from '../helpers/split-capture.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
-import { chromiumPresent, type Harness, SCREENSHOTS, startHarness } from './harness.js';
+import { chromiumPresent, type Harness, SCREENSHOTS, startOnCaptures } from './harness.js';
 
 const T = 120_000;
 /** The second file's name: markup, which must stay text. */
 const HOSTILE = '<img src=x onerror=alert(1)>leg-b.pcap';
 
 describe.skipIf(!chromiumPresent)('several files uploaded at once in the web UI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-merged-'));
+  /** Two hosts' captures of the same calls: the sample's frames alternating between them. */
+  const files = [join(dir, 'leg-a.pcap'), join(dir, HOSTILE)];
   let hx: Harness;
-  let dir: string;
-  let files: string[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-merged-'));
-    const [a, b] = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
-    files = [join(dir, 'leg-a.pcap'), join(dir, HOSTILE)];
-    copyFileSync(a, files[0]);
-    copyFileSync(b, files[1]);
-    hx = await startHarness();
-    await hx.page.goto(`${hx.server.url}/`);
+    const legs = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
+    for (const [k, leg] of legs.entries()) copyFileSync(leg, files[k]);
+    hx = await startOnCaptures();
   }, 180_000);
-
   afterAll(async () => {
     await hx?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const page = () => hx.page;
