@@ -4,9 +4,9 @@
  * is real analysis output (the bundled samples and a mixed capture built from
  * the named flows), and every expectation is derived from that analysis.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RtpStreamRecord } from '../../src/media/media-tracker.js';
@@ -25,6 +25,7 @@ import { distribution } from '../../src/store/distribution.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { CallRow } from '../../src/store/rows.js';
 import type { Store } from '../../src/store/store.js';
+import { interleaved } from '../helpers/split-capture.js';
 import { writeFixtureCaptures } from './fixture-captures.js';
 import { queryGrid } from './query-grid.js';
 
@@ -202,6 +203,45 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
         codecs: expect.arrayContaining(['PCMU/8000']),
       });
       expect(await store.getMessage(id, r.messages.length)).toBeUndefined();
+    });
+
+    it('keeps the files of a capture merged from several, and reads a message kept by place from the file its frame came from', async () => {
+      // Two hosts' captures of the same calls, as `sipscope analyze A B` reads them.
+      const paths = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
+      const extras = collectMessageExtras();
+      const result = await analyzeCapture(paths, { onMessage: extras.onMessage });
+      const files = paths.map((p) => ({ path: p, name: basename(p), size: readFileSync(p).length }));
+      const size = files[0].size + files[1].size;
+      const c = await store.createCapture({ name: 'merged', size, path: paths[0], files });
+      expect(c.files).toEqual(files);
+      const w = await store.openWriter(c.id);
+      const bytes = paths.map((p) => readFileSync(p));
+      for (const b of analysisBatches(result, extras)) {
+        if (b.kind !== 'messages') {
+          await writeBatch(w, b);
+          continue;
+        }
+        // Each message by place only: where its bytes are in its own file.
+        for (const m of b.items) {
+          const offset = bytes[m.row.file!].indexOf(Buffer.from(m.raw));
+          expect(offset).toBeGreaterThan(0);
+          m.fileRange = { offset, length: m.raw.length };
+          m.raw = new Uint8Array(0);
+        }
+        await writeBatch(w, b);
+      }
+      await w.finish(result.stats, result.source);
+      expect((await store.listCaptures()).find((x) => x.id === c.id)?.files).toEqual(files);
+      expect((await store.getCapture(c.id))?.source?.files?.map((f) => f.frames)).toEqual([30, 30]);
+      const fromFile = [0, 0];
+      for (let i = 0; i < result.messages.length; i++) {
+        const m = (await store.getMessage(c.id, i))!;
+        const want = result.messages.get(i);
+        expect([m.row.file, m.row.fileFrame]).toEqual([want.file, want.fileFrame]);
+        expect(Buffer.from(m.raw).equals(Buffer.from(extras.raw[i]))).toBe(true);
+        fromFile[m.row.file!]++;
+      }
+      expect(fromFile).toEqual([30, 30]);
     });
 
     it('filters calls by kind and state, a ! excluding a value', async () => {
