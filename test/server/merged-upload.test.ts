@@ -195,7 +195,7 @@ describe('an upload of several files is one capture merged by time', { timeout: 
     }
   });
 
-  it('keeps the merged capture across a restart, and its delete removes every file', async () => {
+  it('keeps the merged capture across a restart, analyses it again from its files, and its delete removes every file', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-merged-restart-'));
     const db = join(dataDir, 'sipscope.db');
     try {
@@ -214,6 +214,15 @@ describe('an upload of several files is one capture merged by time', { timeout: 
         await getJson<{ raw: string; file: number }>(`${s.url}/api/captures/${info.id}/messages/${last.id}`)
       ).body;
       expect(d).toMatchObject({ file: last.file, fileFrame: last.fileFrame, raw: raw[last.id] });
+      // Analysed again from its files (POST …/reanalyze), the same capture.
+      expect((await fetch(`${s.url}/api/captures/${info.id}/reanalyze`, { method: 'POST' })).status).toBe(
+        202,
+      );
+      expect(await settled(s, info.id)).toMatchObject({
+        status: 'ready',
+        source: info.source,
+        stats: info.stats,
+      });
       expect((await fetch(`${s.url}/api/captures/${info.id}`, { method: 'DELETE' })).status).toBe(204);
       expect(uploaded(s)).toEqual([]);
       await s.close();

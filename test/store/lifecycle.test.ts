@@ -72,6 +72,28 @@ describe('recoverCaptures: what a killed process left', () => {
     await t.close();
   });
 
+  it('re-analyses an interrupted capture merged from several files only when every file is there', async () => {
+    const s = createMemoryStore();
+    const merged = (name: string, second: string) =>
+      s.createCapture({
+        name,
+        size: 2,
+        path: mixed,
+        files: [
+          { path: mixed, name: 'a.pcap', size: 1 },
+          { path: second, name: 'b.pcap', size: 1 },
+        ],
+      });
+    const whole = await merged('whole', mixed);
+    const part = await merged('part', join(dir, 'gone-second.pcap'));
+    const r = await recoverCaptures(s);
+    expect(r.reanalyse.map((c) => c.id)).toEqual([whole.id]);
+    expect(r.failed.map((c) => [c.id, c.error])).toEqual([
+      [part.id, `part: ${INTERRUPTED}; and its file is gone`],
+    ]);
+    await s.close();
+  });
+
   it('with re-analysis off, fails every interrupted capture with the reason', async () => {
     const s = openSqliteStore({ file: join(dir, `r-${++n}.db`) });
     const id = await halfDone(s, mixed, 'half.pcap');
