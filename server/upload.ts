@@ -210,7 +210,7 @@ function receiveMultipart(req: Request, capture?: { path: () => string; limit: n
           // Each part's own limit is checked as it is read (a byte past it is enough to know).
           fileSize: Math.max(capture?.limit ?? 0, MAX_KEYLOG_BYTES) + 1,
           fields: 20,
-          parts: 40,
+          parts: 40 + MAX_UPLOAD_FILES,
           fieldSize: 64 * 1024,
         },
       });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedServer } from '../../server/start.js';
+import { MAX_UPLOAD_FILES } from '../../server/upload.js';
 import { parseCaptureBytes } from '../../src/capture/capture-parser.js';
 import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
@@ -174,6 +175,24 @@ describe('an upload of several files is one capture merged by time', { timeout: 
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(
         /^notes\.txt: not a pcap or pcapng capture \(magic 0x[0-9a-f]+\) at byte offset 0$/,
+      );
+      expect((await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body).toEqual([]);
+      expect(uploaded(s)).toEqual([]);
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('refuses more than 64 files in one upload and keeps none of them', async () => {
+    const s = await testServer();
+    try {
+      const res = await fetch(`${s.url}/api/captures`, {
+        method: 'POST',
+        body: form(Array.from({ length: MAX_UPLOAD_FILES + 1 }, () => pieces[0])),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe(
+        'an upload merges at most 64 files (fields "file")',
       );
       expect((await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body).toEqual([]);
       expect(uploaded(s)).toEqual([]);
