@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CaptureError } from '../src/capture/frame.js';
+import { namedLine } from '../src/capture/merge-captures.js';
 import { openCapture } from '../src/capture/read-file.js';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { analysisBatches, collectMessageExtras } from '../src/store/analysis-batches.js';
@@ -84,15 +85,12 @@ const paths = input.files ?? [input.file];
 /** What each is called where a line names it (the names the user gave them). */
 const names = paths.map((p, k) => input.names?.[k] ?? (k === 0 ? input.name : p));
 
-/** `line`, starting with a file's path, naming that file as the user knows it instead. */
-function named(line: string, file: string): string {
-  const k = paths.indexOf(file);
-  return k >= 0 && line.startsWith(file) ? names[k] + line.slice(file.length) : line;
-}
+/** `line`, starting with a file's path (or all of them), naming the file(s) as the user knows them instead. */
+const named = (line: string): string => namedLine(line, paths, names);
 
 /** The CLI's line (`<file>: <reason> at byte offset N`) naming the file as the user knows it. */
 function errorLine(e: CaptureError): string {
-  return named(e.message, e.file);
+  return named(e.message);
 }
 
 async function countFrames(size: number): Promise<number> {
@@ -177,7 +175,7 @@ async function run(): Promise<void> {
     type: 'done',
     stats: result.stats,
     source: sourceNamed(result.source),
-    warnings: uploadWarnings(result.warnings.map((w) => paths.reduce((line, path) => named(line, path), w))),
+    warnings: uploadWarnings(result.warnings.map(named)),
   });
 }
 

@@ -77,6 +77,19 @@ export function warningLines(files: readonly CaptureFile[]): string[] {
 }
 
 /**
+ * A line about merged files (`warningLines`, a CaptureError's message, the
+ * TLS warning naming them all as `A, B`) with each file's path told as the
+ * name the user knows it by (`names[k]` for `paths[k]`): the server's files
+ * are in its data directory, whose path the API never shows.
+ */
+export function namedLine(line: string, paths: readonly string[], names: readonly string[]): string {
+  const all = paths.join(', ');
+  if (paths.length > 1 && line.startsWith(`${all}:`)) return names.join(', ') + line.slice(all.length);
+  const k = paths.findIndex((p) => line.startsWith(`${p}:`));
+  return k < 0 ? line : names[k] + line.slice(paths[k].length);
+}
+
+/**
  * The merged capture as one CaptureInfo: the first file's format, every
  * link type (first seen first), the frames and bytes of all, their warnings
  * (offsets in their own file: `warningLines` names it) and the TLS secrets

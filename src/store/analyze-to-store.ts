@@ -34,7 +34,7 @@ import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { CaptureError } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
-import { type CaptureFile, mergeCaptures, warningLines } from '../capture/merge-captures.js';
+import { type CaptureFile, mergeCaptures, namedLine, warningLines } from '../capture/merge-captures.js';
 import {
   type CaptureReader,
   DEFAULT_CHUNK_SIZE,
@@ -128,11 +128,7 @@ export async function analyzeToStore(
   const paths = typeof file === 'string' ? [file] : file;
   const names = paths.map((p, k) => (k === 0 ? opts.name : opts.names?.[k]) ?? opts.names?.[k] ?? p);
   const name = names[0];
-  /** `line` with the path it starts with told as the name the user knows the file by. */
-  const named = (line: string): string => {
-    const k = paths.findIndex((p) => line.startsWith(`${p}:`) || line.startsWith(`${p},`));
-    return k < 0 ? line : names[k] + line.slice(paths[k].length);
-  };
+  const named = (line: string): string => namedLine(line, paths, names);
   try {
     const r = await analyse(paths, writer, opts);
     const source: CaptureSource = { ...r.source, file: name };
@@ -143,9 +139,7 @@ export async function analyzeToStore(
   } catch (e) {
     const line =
       e instanceof CaptureError
-        ? e.message.startsWith(e.file)
-          ? (names[paths.indexOf(e.file)] ?? name) + e.message.slice(e.file.length)
-          : e.message
+        ? named(e.message)
         : `internal error while analysing ${name}: ${e instanceof Error ? e.message : String(e)}`;
     try {
       await writer.fail(line);

@@ -22,6 +22,7 @@ import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { collectMessageExtras } from '../../src/store/analysis-batches.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { CaptureInfo } from '../../src/store/store.js';
+import { writeTlsOnSipPort } from '../fixtures/tls-on-sip-port.js';
 import { interleaved } from '../helpers/split-capture.js';
 import { writeFixtureCaptures } from '../store/fixture-captures.js';
 import { getJson, settled, sqliteTestServer, testServer } from './helpers.js';
@@ -182,6 +183,23 @@ describe('an upload of several files is one capture merged by time', { timeout: 
       await s.dispose();
     }
   });
+
+  for (const kind of ['SQLite', 'memory'] as const) {
+    it(`${kind}: a warning about all the files names them as uploaded, never by their place on the server`, async () => {
+      // SIP over TLS on port 5061 without its keys: the warning names the capture, here both files.
+      const tls = interleaved(await writeTlsOnSipPort(dir, 'tls13-aes128gcm'), dir, 2);
+      const s = kind === 'SQLite' ? await sqliteTestServer() : await testServer();
+      try {
+        const info = await uploadMerged(s, tls);
+        const names = tls.map((p) => basename(p));
+        expect(info.warnings).toHaveLength(1);
+        expect(info.warnings![0].startsWith(`${names.join(', ')}: a TLS connection`)).toBe(true);
+        expect(JSON.stringify(info)).not.toContain(s.dataDir);
+      } finally {
+        await s.dispose();
+      }
+    });
+  }
 
   it('refuses more than 64 files in one upload and keeps none of them', async () => {
     const s = await testServer();
