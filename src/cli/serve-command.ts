@@ -71,13 +71,13 @@ export async function runServe(args: string[]): Promise<number> {
     return 2;
   }
   if (values.merge && files.length < 2) {
-    process.stderr.write('sipscope serve: --merge takes two or more capture files\n');
+    writeErr('sipscope serve: --merge takes two or more capture files\n');
     return 2;
   }
   // As analyze A B: every file's header read first, one that is not a capture named before anything starts.
   const notCapture = values.merge ? await mergedFilesError(files) : undefined;
   if (notCapture !== undefined) {
-    process.stderr.write(`sipscope serve: ${termSafe(notCapture)}\n`);
+    writeErr(`sipscope serve: ${notCapture}\n`);
     return 1;
   }
   const port = values.port === undefined ? defaultPort() : Number(values.port);
