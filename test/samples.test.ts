@@ -104,6 +104,29 @@ describe('bundled samples', () => {
     expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.rtcp-loss', 0, [3]]]);
   });
 
+  it('rtcp-xr-call.pcap: the RTCP XR VoIP Metrics and DLRR of the call (RFC 3611), as tshark reads them, beside the MOS estimate', async () => {
+    const r = await analyzeCapture(new URL('rtcp-xr-call.pcap', dir).pathname);
+    const caller = r.streams.find((s) => s.ssrc === '0x1A2B3C4F');
+    // tshark 4.x -Y rtcp.xr: frame 915 (11.1 s) VoIP Metrics about 0x1a2b3c4f: fraction lost 2/256, burst
+    // density 128, R 89, MOS-LQ 4.2, MOS-CQ 4.1, round trip 40, end system delay 70, RERL 127 (unavailable);
+    // frame 904 (11.0 s) DLRR 317,850 (4.850006 s) for the RRT of frame 413 (6.1 s): 49.994 ms.
+    expect(caller?.rtcp?.xr).toMatchObject({
+      voipReports: 2,
+      voip: { lossPercent: 0.8, burstDensityPercent: 50, rFactor: 89, mosLq: 4.2, mosCq: 4.1 },
+      roundTrips: 1,
+      meanRoundTripMs: 49.994,
+    });
+    expect(caller?.rtcp?.xr?.voip).toMatchObject({
+      roundTripDelayMs: 40,
+      endSystemDelayMs: 70,
+      rerlDb: null,
+    });
+    // Our estimate: 4 lost in one run of 499 (BurstR 3.97), RR round trip 40 ms: R 87.8, MOS 4.28
+    // (Ppl 0.801603%, Ie,eff = 76.152305/25.302020 = 3.009731, Id = 0.024·100.001 = 2.400024).
+    expect(caller?.quality).toMatchObject({ r: 87.8, mos: 4.28, burstR: 3.97, delayMs: 100 });
+    expect(r.findings).toEqual([]);
+  });
+
   it('dtmf-call.pcap: the digits of RFC 4733 events and SIP INFO, as tshark rtpevent and its SIP bodies show them', async () => {
     const r = await analyzeCapture(new URL('dtmf-call.pcap', dir).pathname);
     // tshark 4.x -Y rtpevent: events 1 2 3 4 11 from 10.0.0.1 (first frames 104, 137, 170, 203, 236) and 9

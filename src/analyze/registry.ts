@@ -48,6 +48,7 @@ import { loopViaRepeated } from './rules/loop-via-repeated.js';
 import { mediaJitter } from './rules/media-jitter.js';
 import { mediaOneWay } from './rules/media-one-way.js';
 import { mediaPacketLoss } from './rules/media-packet-loss.js';
+import { mediaPoorQuality } from './rules/media-poor-quality.js';
 import { mediaRtcpLoss } from './rules/media-rtcp-loss.js';
 import { nameAddrMalformed } from './rules/name-addr-malformed.js';
 import { nameAddrUriNotEnclosed } from './rules/name-addr-uri-not-enclosed.js';
@@ -160,6 +161,7 @@ export const RULES: readonly Rule[] = [
   mediaPacketLoss,
   mediaJitter,
   mediaRtcpLoss,
+  mediaPoorQuality,
   // Registration and security
   authFailed,
   registerFlood,

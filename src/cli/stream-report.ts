@@ -37,7 +37,48 @@ function rtcpLine(s: RtpStreamRecord): string[] {
       `round trip ${fixed(r.meanRoundTripMs, 0, 1)} ms mean, ${fixed(r.maxRoundTripMs, 0, 1)} ms max`,
     );
   if (r.senderPackets !== null) parts.push(`its sender said it sent ${r.senderPackets} packets (last SR)`);
-  return [`RTCP: ${parts.join('; ')}`];
+  // Extended Reports alone (RFC 3611) leave nothing to say here: xrLine says it.
+  return parts.length === 0 ? [] : [`RTCP: ${parts.join('; ')}`];
+}
+
+/** What the stream's receiver measured itself and sent in RTCP XR (RFC 3611 §4.7, xr-reports.ts), as one line, or none. */
+export function xrLine(s: RtpStreamRecord): string[] {
+  const x = s.rtcp?.xr;
+  if (x === undefined) return [];
+  const parts: string[] = [];
+  const v = x.voip;
+  if (v !== null) {
+    const fig = (name: string, n: number | null, digits = 0) =>
+      `${name} ${n === null ? 'unavailable' : n.toFixed(digits)}`;
+    parts.push(
+      `its receiver reported ${fig('MOS-LQ', v.mosLq, 1)}, ${fig('MOS-CQ', v.mosCq, 1)}, ${fig('R', v.rFactor)} ` +
+        `(loss ${v.lossPercent}%, discarded ${v.discardPercent}%, round trip ${v.roundTripDelayMs} ms, end system delay ${v.endSystemDelayMs} ms, ` +
+        `${v.jitterBuffer} jitter buffer ${v.jbNominalMs}/${v.jbMaximumMs} ms, PLC ${v.plc}; ${x.voipReports} VoIP Metrics reports)`,
+    );
+  }
+  if (x.statsReports > 0)
+    parts.push(`statistics summary: ${x.statsLost ?? '-'} lost, ${x.statsDuplicates ?? '-'} duplicates`);
+  if (x.maxRoundTripMs !== null)
+    parts.push(
+      `DLRR round trip ${fixed(x.meanRoundTripMs, 0, 1)} ms mean, ${fixed(x.maxRoundTripMs, 0, 1)} ms max`,
+    );
+  if (x.malformed > 0) parts.push(`${x.malformed} malformed XR blocks`);
+  return parts.length === 0 ? [] : [`RTCP XR: ${parts.join('; ')}`];
+}
+
+/** The E-model estimate (stream-quality.ts) as one line, or why there is none. */
+export function qualityLine(s: RtpStreamRecord): string[] {
+  const q = s.quality;
+  if (q === undefined) return [];
+  if (q.r === null) return [`MOS (E-model, ITU-T G.107): none: ${q.reason}`];
+  const loss =
+    `loss ${q.ppl}% (${q.lostPackets} lost${q.lossFrom === 'rtcp' ? ' as its receiver reported in RTCP' : ''}, ` +
+    `${q.latePackets} past the ${q.jitterBufferMs} ms jitter buffer, BurstR ${q.burstR})`;
+  const delay =
+    q.delayMs === null ? 'delay not counted (no RTCP round trip)' : `one-way delay ${q.delayMs} ms`;
+  return [
+    `MOS (E-model, ITU-T G.107): ${q.mos.toFixed(2)}, R ${q.r.toFixed(1)}; ${q.codec} Ie ${q.ie} Bpl ${q.bpl}, ${loss}, ${delay}`,
+  ];
 }
 
 /** Its RFC 4733 events, one line each (digit, first frame and time, duration, volume, packets), or none. */
@@ -68,6 +109,8 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
       (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
     ...rtcpLine(s),
+    ...xrLine(s),
+    ...qualityLine(s),
     ...(s.srtp === undefined ? [] : [srtpNote(s.srtp)]),
     ...dtmfLines(s, t0),
     '',

@@ -68,6 +68,8 @@ export function streamList(streams: readonly RtpStreamRecord[], t0: number): str
       // What the stream's receiver reported in RTCP (RFC 3550 §6.4.1): lost in all (worst interval), round trip.
       'rtcp lost',
       'rtt ms',
+      // The E-model estimate (ITU-T G.107, stream-quality.ts): '-' where the codec is not rated.
+      'mos',
     ],
   ];
   for (const s of streams)
@@ -86,6 +88,7 @@ export function streamList(streams: readonly RtpStreamRecord[], t0: number): str
       ms(s.maxJitterMs),
       s.rtcp?.cumulativeLost == null ? '-' : `${s.rtcp.cumulativeLost} (${s.rtcp.maxFractionLostPercent}%)`,
       ms(s.rtcp?.maxRoundTripMs ?? null),
+      s.quality?.mos == null ? '-' : s.quality.mos.toFixed(2),
     ]);
   return `RTP streams: ${streams.length}\n${table(rows)}`;
 }
@@ -208,6 +211,10 @@ function streamRows(
     const notes = [`${st.packets} pkts`];
     if (st.lost > 0) notes.push(`lost ${st.lost} (${st.lostPercent}%)`);
     if (!st.reverse) notes.push('one-way');
+    if (st.quality?.mos != null) notes.push(`MOS ${st.quality.mos.toFixed(2)}`);
+    // What the receiver itself reported in RTCP XR (RFC 3611 §4.7), beside the estimate.
+    const lq = st.rtcp?.xr?.voip?.mosLq;
+    if (lq != null) notes.push(`receiver MOS-LQ ${lq.toFixed(1)}`);
     if (st.dtmf !== undefined && st.dtmf.length > 0) notes.push(`DTMF ${keysText(st.dtmf)}`);
     if (st.srtp !== undefined) notes.push(srtpNote(st.srtp));
     return {

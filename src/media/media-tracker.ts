@@ -19,8 +19,10 @@ import { isDtls } from './dtls-records.js';
 import { DtlsSrtp } from './dtls-srtp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
+import { PlayoutBuffer } from './playout-buffer.js';
 import { parseRtcp } from './rtcp.js';
 import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
+import type { RtcpXr } from './rtcp-xr.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
 import type { SrtpSummary } from './sdes.js';
@@ -28,6 +30,7 @@ import { SdesPairs } from './sdes-pairs.js';
 import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
 import { ssrcOf } from './srtp-fields.js';
+import { type StreamQuality, streamQuality } from './stream-quality.js';
 import { finishedSrtp, rekeyed, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
@@ -95,6 +98,12 @@ export interface RtpStreamRecord extends RtpStreamSummary {
    * they went (their headers are clear; payload bytes include the tag).
    */
   srtp?: SrtpSummary;
+  /**
+   * How it sounded, estimated: the E-model's R and MOS (ITU-T G.107) from
+   * its codec, loss, late packets and delay, or why there is none
+   * (stream-quality.ts). Absent on records stored before it was made.
+   */
+  quality?: StreamQuality;
 }
 
 export interface MediaTrackerOptions {
@@ -139,6 +148,8 @@ interface ActiveStream {
   answered: boolean;
   reverse: boolean;
   stats: RtpStreamStats;
+  /** The packets a fixed jitter buffer would have dropped as late (for `quality`). */
+  playout: PlayoutBuffer;
   /** Its telephone events, made at its first event packet. */
   dtmf: DtmfEvents | null;
   /** Its SRTP (null for RTP). */
@@ -208,11 +219,15 @@ export class MediaTracker {
       this.rtcpPackets++;
       // SRTCP (RFC 3711 §3.4) encrypts all but the first 8 bytes: read once verified and decrypted.
       const clear = endpoint.sdes === undefined ? b : this.srtcpOf(p, toDst);
-      const reports = clear === null ? null : parseRtcp(clear);
-      if (reports !== null)
-        this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts, (ssrc, fromSource) =>
-          idOf(fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src)),
-        );
+      // RTCP is a packet every few seconds a stream: the list of its Extended Reports (RFC 3611) costs nothing.
+      const xr: RtcpXr[] = [];
+      const reports = clear === null ? null : parseRtcp(clear, xr);
+      if (reports !== null) {
+        const streamOf = (ssrc: number, fromSource: boolean) =>
+          idOf(fromSource ? this.rtcpStream(ssrc, p.src, p.dst) : this.rtcpStream(ssrc, p.dst, p.src));
+        this.rtcp.add(reports, p.src.ip, p.dst.ip, p.ts, streamOf);
+        if (xr.length > 0) this.rtcp.xr.add(xr, p.src.ip, p.dst.ip, p.ts, streamOf);
+      }
       return true;
     }
     if (endpoint.kind === 'rtcp') return false;
@@ -346,6 +361,7 @@ export class MediaTracker {
       answered,
       reverse,
       stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
+      playout: new PlayoutBuffer(),
       dtmf: null,
       srtp: null,
       firstFrame: p.frame,
@@ -362,6 +378,7 @@ export class MediaTracker {
     this.rtpPackets++;
     const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
     s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
+    if (quiet !== 'event') s.playout.add(h.timestamp, p.ts, s.stats.rate, h.marker);
     const srtp = s.srtp;
     // No key yet (SRTP before its DTLS handshake, RFC 5764 §5.1.2 robustness): keyed once the handshake on
     // its 5-tuple gives one; until then its packets are counted, not verified.
@@ -427,6 +444,12 @@ export class MediaTracker {
     const e = s.setup;
     const rtcp = this.rtcp.takeKey(String(s.id), s.stats.rate ?? 0);
     const srtp = s.srtp;
+    const codecs = summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt));
+    const loss = { lossRuns: s.stats.lossRuns, late: s.playout.late, lateRuns: s.playout.lateRuns };
+    const quality = streamQuality(
+      { ...summary, media: e.media, codecs, ...(rtcp === null ? {} : { rtcp }) },
+      loss,
+    );
     this.opts.onStream?.(
       {
         id: s.id,
@@ -434,7 +457,7 @@ export class MediaTracker {
         src: s.src,
         dst: s.dst,
         media: e.media,
-        codecs: summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt)),
+        codecs,
         setup: e.message,
         setupDirection: e.direction,
         answered: s.answered,
@@ -446,6 +469,7 @@ export class MediaTracker {
         ...(rtcp === null ? {} : { rtcp }),
         ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
         ...(srtp === null ? {} : { srtp: finishedSrtp(srtp) }),
+        quality,
       },
       srtp?.setup ?? undefined,
     );

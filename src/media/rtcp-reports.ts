@@ -18,6 +18,7 @@
  * days.
  */
 import type { RtcpReport } from './rtcp.js';
+import { XrReports, type XrSummary } from './xr-reports.js';
 
 /** What the reports said about one stream (RtpStreamRecord `rtcp`). */
 export interface RtcpSummary {
@@ -42,6 +43,8 @@ export interface RtcpSummary {
   maxRoundTripMs: number | null;
   /** Packets the sender said it had sent, in its last sender report (null: no SR seen). */
   senderPackets: number | null;
+  /** What its receiver said in RTCP Extended Reports (RFC 3611, xr-reports.ts): present only when it sent any about it. */
+  xr?: XrSummary;
 }
 
 interface Acc {
@@ -94,8 +97,12 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export class RtcpReports {
   private readonly streams = new Map<string, Acc>();
+  /** The Extended Reports (RFC 3611), filed by the same stream keys; `takeKey` gives them in `xr`. */
+  readonly xr: XrReports;
 
-  constructor(private readonly maxStreams = 16_384) {}
+  constructor(private readonly maxStreams = 16_384) {
+    this.xr = new XrReports(maxStreams);
+  }
 
   /**
    * The SRs and RRs of one compound packet from host `src` to host `dst`,
@@ -160,12 +167,13 @@ export class RtcpReports {
 
   /** The same for the stream a `StreamKeyOf` named `key`. */
   takeKey(key: string, clockRate: number): RtcpSummary | null {
-    const a = this.streams.get(key);
-    if (a === undefined) return null;
+    const xr = this.xr.take(key);
+    const a = this.streams.get(key) ?? newAcc();
     this.streams.delete(key);
-    if (a.reports === 0 && a.senderPackets === null) return null;
+    if (a.reports === 0 && a.senderPackets === null && xr === null) return null;
     const reported = a.reports > 0;
     return {
+      ...(xr === null ? {} : { xr }),
       reports: a.reports,
       maxFractionLostPercent: reported ? Math.round((a.maxFraction / 256) * 1000) / 10 : null,
       cumulativeLost: reported ? a.cumulativeLost : null,

@@ -8,8 +8,9 @@
  *
  * A UDP datagram of RTCP is a compound packet (§6.1): several RTCP packets,
  * each with its own header and length, the first SR or RR. Other packet types
- * (SDES, BYE, APP, XR, feedback) are stepped over.
+ * (SDES, BYE, APP, feedback) are stepped over; XR is read when asked.
  */
+import { parseXr, type RtcpXr, XR } from './rtcp-xr.js';
 
 /** One report block (§6.4.1): what the reporter received from source `ssrc`. */
 export interface RtcpReportBlock {
@@ -60,9 +61,10 @@ const u32 = (b: Uint8Array, i: number): number =>
  * room for its report count. What follows a valid first packet is read as
  * far as it is valid: implementations send a few bytes of junk after the
  * last packet (Wireshark shows them as extra data), and the reports before
- * them stand. Never throws.
+ * them stand. Never throws. With `xr`, the Extended Reports (RFC 3611,
+ * rtcp-xr.ts) of the compound are added to it.
  */
-export function parseRtcp(bytes: Uint8Array): RtcpReport[] | null {
+export function parseRtcp(bytes: Uint8Array, xr?: RtcpXr[]): RtcpReport[] | null {
   const len = bytes.length;
   const out: RtcpReport[] = [];
   let at = 0;
@@ -102,7 +104,7 @@ export function parseRtcp(bytes: Uint8Array): RtcpReport[] | null {
         });
       }
       out.push({ ssrc: u32(bytes, at + 4), sender, blocks });
-    }
+    } else if (type === XR && xr !== undefined) xr.push(parseXr(bytes, at, size));
     at += size;
   }
   return out;

@@ -103,6 +103,8 @@ export class RtpStreamStats {
   bytes = 0;
   markers = 0;
   sequenceErrors = 0;
+  /** Forward gaps in the sequence numbers: runs of lost packets (the E-model's loss pattern, stream-quality.ts). */
+  lossRuns = 0;
   /** Capture time (seconds) of the first and the last packet; NaN before the first. */
   first = Number.NaN;
   last = Number.NaN;
@@ -245,6 +247,7 @@ export class RtpStreamStats {
     } else {
       this.sequenceErrors++;
       if (udelta !== 0 && udelta < MAX_DROPOUT) {
+        this.lossRuns++;
         if (seq < this.maxSeq) this.cycles += SEQ_MOD;
         this.maxSeq = seq;
       } else if (udelta !== 0 && udelta <= SEQ_MOD - MAX_MISORDER) {

@@ -159,13 +159,16 @@ describe('sipscope analyze FILE (text)', () => {
     expect(out).toMatch(
       /^1 +0 +2\.020 +11\.980 +10\.0\.0\.1:49170 +10\.0\.0\.2:3456 +0x1A2B3C4D +PCMU\/8000 +496 +3 \(0\.6%\)/m,
     );
+    // The last column, the E-model MOS (ITU-T G.107, stream-quality.test.ts works it out): 4.36 with 3 lost.
+    expect(out).toMatch(/^stream +call .* rtt ms +mos$/m);
+    expect(out).toMatch(/^1 +0 +2\.020 .* 4\.36$/m);
     expect(out).toContain('RTP streams: 3 (1494 RTP and 0 RTCP packets on the addresses the SDP announced)');
     expect(out).toContain('warning media.one-way  RFC 3264 §5.1');
     out = '';
     expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '1'])).toBe(0);
     expect(out).toContain('\nRTP streams: 1\n');
     // The ladder draws the stream between the SIP columns of its hosts, as sngrep's call flow.
-    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  499 pkts, one-way\n');
+    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  499 pkts, one-way, MOS 4.41\n');
     expect(out).toContain('0x22334455');
     expect(out).not.toContain('0x1A2B3C4D');
     out = '';
@@ -174,8 +177,8 @@ describe('sipscope analyze FILE (text)', () => {
     expect(doc.streams.map((st: { ssrc: string }) => st.ssrc)).toEqual(['0x5E6F7081', '0x1A2B3C4D']);
     out = '';
     expect(await runAnalyze([sample('call-with-rtp.pcap'), '--call', '0'])).toBe(0);
-    expect(out).toContain('2.010          │<═RTP PCMU/8000═══│  499 pkts\n');
-    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  496 pkts, lost 3 (0.6%)\n');
+    expect(out).toContain('2.010          │<═RTP PCMU/8000═══│  499 pkts, MOS 4.41\n');
+    expect(out).toContain('2.020          │══RTP PCMU/8000══>│  496 pkts, lost 3 (0.6%), MOS 4.36\n');
     out = '';
     // No RTP, no RTP lines.
     expect(await runAnalyze([sample('basic-call.pcap')])).toBe(0);

@@ -53,7 +53,11 @@ describe('sipscope analyze --stream', () => {
       'RTP stream 1: 10.0.0.1:49170 → 10.0.0.2:3456, SSRC 0x1A2B3C4D, PCMU/8000, call 0',
       '496 packets of 499 expected, lost 3 (0.6%), 2 sequence errors; delta max 60.000 ms, mean 20.121 ms; jitter max 3.453 ms, mean 0.121 ms (clock 8000 Hz)',
     ]);
-    expect(lines.length).toBe(4 + 496);
+    // The E-model estimate (ITU-T G.107) on its own line: 3 lost in 2 runs, the late packets within the buffer.
+    expect(lines[2]).toBe(
+      'MOS (E-model, ITU-T G.107): 4.36, R 91.0; PCMU Ie 0 Bpl 25.1, loss 0.6% (3 lost, 0 past the 60 ms jitter buffer, BurstR 1.49), delay not counted (no RTCP round trip)',
+    );
+    expect(lines.length).toBe(5 + 496);
     expect(lines.filter((l) => l.includes('wrong sequence'))).toEqual([
       '    209     4.060000   1102       20320    0     60.000      0.000      0.000  wrong sequence: 2 lost before it',
       '    506     7.040000   1251       44160    0     40.000      0.000      0.000  wrong sequence: 1 lost before it',

@@ -104,7 +104,13 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       // Times as the ladder's gutter: seconds since the first message.
       const gutterOf200 = await page().locator('[data-stamp="3"] .time').textContent();
       expect(gutterOf200).toBe('2.000');
-      expect(await lossyRow.locator('td').nth(8).textContent()).toBe('2.020–11.980');
+      expect(await lossyRow.locator('td').nth(9).textContent()).toBe('2.020–11.980');
+      // The E-model MOS (ITU-T G.107) of each, its tooltip saying what it is made of.
+      expect(await cells(`tr.rtp-row[data-stream-id="${lossy.id}"]`, 'mos').textContent()).toBe('4.36');
+      expect(await cells(`tr.rtp-row[data-stream-id="${lossy.id}"]`, 'mos').getAttribute('title')).toMatch(
+        /^R 91\.0 \(E-model, ITU-T G\.107, estimated from the capture\); PCMU: Ie 0, Bpl 25\.1, Ie,eff 2\.24; loss 0\.6%: 3 lost/,
+      );
+      expect(await cells('tr.rtp-row:not(.lossy)', 'mos').textContent()).toBe('4.41');
       expect(await page().locator('[data-one-way]').count()).toBe(0);
       // The table leaves the ladder most of the page, and fits its width.
       const box = await section.boundingBox();
@@ -167,7 +173,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
         const y = await rowY(`svg.ladder g.ladder-rtp[data-stream-id="${s.id}"]`);
         expect(y).toBeGreaterThan(ackY);
         expect(y).toBeLessThan(byeY);
-        const time = (await page().locator(table).locator('td').nth(8).textContent()) as string;
+        const time = (await page().locator(table).locator('td').nth(9).textContent()) as string;
         expect(await page().locator(`[data-stream-stamp="${s.id}"] .time`).textContent()).toBe(
           time.split('–')[0],
         );
@@ -211,8 +217,8 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       const png = await save('png');
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
       const text = (await save('text')).toString('utf8');
-      expect(text).toMatch(/│<═+RTP PCMU\/8000═+│ {2}499 pkts$/m);
-      expect(text).toMatch(/│═+RTP PCMU\/8000═+>│ {2}496 pkts, lost 3 \(0\.6%\)$/m);
+      expect(text).toMatch(/│<═+RTP PCMU\/8000═+│ {2}499 pkts, MOS 4\.41$/m);
+      expect(text).toMatch(/│═+RTP PCMU\/8000═+>│ {2}496 pkts, lost 3 \(0\.6%\), MOS 4\.36$/m);
       expect(hx.events.errors).toEqual([]);
     },
     T,
@@ -300,7 +306,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       );
       const firstTime = (await page()
         .locator(`tr.rtp-row[data-stream-id="${first.id}"] td`)
-        .nth(8)
+        .nth(9)
         .textContent()) as string;
       expect(await fact('time').textContent()).toBe(`${firstTime} s`);
       expect(await fact('codecs').textContent()).toBe('PCMU/8000');
@@ -606,6 +612,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
           media: SCRIPT_PAYLOAD,
           codecs: [IMG_PAYLOAD],
           src: SCRIPT_PAYLOAD,
+          quality: { r: null, mos: null, codec: IMG_PAYLOAD, reason: SCRIPT_PAYLOAD },
         });
         await route.fulfill({ response: res, json: body });
       });
@@ -613,6 +620,7 @@ describe.skipIf(!chromiumPresent)('RTP streams in the call view', () => {
       const row = page().locator('tr.rtp-row').first();
       await row.waitFor();
       expect(await row.textContent()).toContain(IMG_PAYLOAD);
+      expect(await row.locator('td[data-col="mos"]').getAttribute('title')).toBe(`no MOS: ${SCRIPT_PAYLOAD}`);
       expect(await row.locator('img, script').count()).toBe(0);
       // In the ladder too: the codec in the label, everything in the tooltip, the odd source a column of its own.
       const hostile = streamRow(twoWay.streams?.[0].id as number);

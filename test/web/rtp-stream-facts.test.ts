@@ -49,9 +49,14 @@ describe("an RTP stream's details", () => {
       'jitter mean / max',
       'network jitter mean / max',
       'setup',
+      'MOS (estimate)',
       'SDP direction',
       'RTP back',
     ]);
+    // The E-model estimate with what it is made of (test/media/stream-quality.test.ts works it out).
+    expect(value(f, 'MOS (estimate)')).toBe(
+      '4.36 — R 91.0 (E-model, ITU-T G.107, estimated from the capture); PCMU: Ie 0, Bpl 25.1, Ie,eff 2.24; loss 0.6%: 3 lost, 0 later than the 60 ms jitter buffer, burst ratio 1.49; delay not counted. Assumed: G.711 with PLC (G.711 Appendix I); fixed jitter buffer of 60 ms; no RTCP round trip: delay not counted (Id 0)',
+    );
     expect(value(f, 'direction')).toBe('AliceUA/1.0 10.0.0.1:49170 → BobPhone/2.0 10.0.0.2:3456');
     expect(value(f, 'codecs')).toBe('PCMU/8000');
     expect(value(f, 'payload types')).toBe('0');
@@ -113,6 +118,7 @@ describe("an RTP stream's details", () => {
     expect(value(f, 'setup')).toBe('message 9 (#9)');
     expect(value(f, 'SDP direction')).toBeUndefined();
     expect(value(f, 'RTP back')).toBeUndefined();
+    expect(value(f, 'MOS (estimate)')).toBeUndefined();
     const back = streamFacts({ ...s, reverse: false, setupDirection: 'sendonly' }, { t0: 100 });
     expect(value(back, 'SDP direction')).toBe('sendonly');
     expect(back.facts.find((x) => x.key === 'RTP back')).toEqual({

@@ -8,6 +8,7 @@
 import type { DtmfEvent } from '../../../src/media/dtmf-events.js';
 import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
 import type { SrtpSummary } from '../../../src/media/srtp-summary.js';
+import type { StreamQuality } from '../../../src/media/stream-quality.js';
 import type { CallDtmf } from '../../../src/report/call-dtmf.js';
 import type { LiveTlsStats } from '../../../src/tls/tls-counts.js';
 
@@ -307,6 +308,8 @@ export interface RtpStream {
   dtmfDropped?: number;
   /** SRTP (RFC 3711) and its SDES key (RFC 4568): present only for an SRTP stream (server/API.md SrtpSummary). */
   srtp?: SrtpSummary;
+  /** Its E-model estimate (ITU-T G.107, server/API.md StreamQuality): absent from older analyses. */
+  quality?: StreamQuality;
 }
 
 /** What an RTP packet of a stream is flagged for in its analysis (src/media/stream-analysis.ts). */

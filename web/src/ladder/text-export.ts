@@ -49,6 +49,9 @@ export function ladderText(
     const notes = [`${s.packets} pkts`];
     if (s.lost > 0) notes.push(`lost ${s.lost} (${s.lostPercent}%)`);
     if (s.reverse === false) notes.push('one-way');
+    if (s.quality?.mos != null) notes.push(`MOS ${s.quality.mos.toFixed(2)}`);
+    const lq = s.rtcp?.xr?.voip?.mosLq;
+    if (lq != null) notes.push(`receiver MOS-LQ ${lq.toFixed(1)}`);
     rows.push({
       ts: s.start,
       src: layout.columns[a.from].title,

@@ -13,6 +13,7 @@ import type { CallEndpoint, MessageRow, RtpStream } from '../api/types.js';
 import { countText, durationText, relTime } from '../format.js';
 import { type Aliases, aliasOf, hostOf } from '../ladder/aliases.js';
 import { messageLabel } from '../ladder/layout.js';
+import { qualityFacts } from './stream-quality-text.js';
 
 export interface StreamEnd {
   /** `ip:port` as the server gave it. */
@@ -212,6 +213,7 @@ export function streamFacts(s: RtpStream, ctx: StreamRowContext): StreamFacts {
       setup: { message: r.setup, call: r.setupCall },
     },
     ...rtcpFacts(s, r.lostPastCapture),
+    ...qualityFacts(s),
     s.setupDirection ? { key: 'SDP direction', value: s.setupDirection } : null,
     s.reverse === undefined
       ? null

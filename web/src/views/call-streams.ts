@@ -16,11 +16,18 @@ import { durationText, fitAddress } from '../format.js';
 import { hostOf } from '../ladder/aliases.js';
 import { oneWayText, type StreamEnd, type StreamRowContext, streamRows } from '../media/rtp-streams.js';
 import { srtpTitle } from '../media/srtp-title.js';
+import { qualityCell } from '../media/stream-quality-text.js';
 import { formatRoute } from '../router.js';
 import { audioBar, listenCell, markListening, playerOf } from './audio-player.js';
 
 /** Whether the table is unfolded, kept across redraws and calls. */
 let open = true;
+
+/** The stream's estimated MOS, its tooltip saying what it is made of (or why there is none). */
+function mosCell(s: RtpStream | undefined) {
+  const c = s === undefined ? { mos: '–', poor: false, title: null } : qualityCell(s);
+  return h('td', { class: c.poor ? 'num sev-warning' : 'num', 'data-col': 'mos', title: c.title }, c.mos);
+}
 
 function endCell(e: StreamEnd) {
   const addr = h('span', { class: 'ep-addr', title: e.addr }, fitAddress(e.addr, 30));
@@ -38,6 +45,11 @@ const HEADS: Array<[string, string, string]> = [
   ['Max Δ (ms)', 'num', 'largest gap between two packets'],
   ['Max jitter (ms)', 'num', 'largest interarrival jitter (RFC 3550 §6.4.1)'],
   ['Mean jitter (ms)', 'num', 'mean interarrival jitter'],
+  [
+    'MOS',
+    'num',
+    'estimated: E-model (ITU-T G.107) from the codec, loss, late packets and delay; hover for how',
+  ],
   ['Time (s)', 'num', 'first–last packet, seconds since the ladder’s first message (as its time gutter)'],
   ['Setup', '', 'the message whose SDP announced the address'],
   ['Audio', '', 'listen to the stream (mono, decoded from the capture), or download it as a WAVE file'],
@@ -150,6 +162,7 @@ export function streamsSection(
                 r.maxJitter,
               ),
               h('td', { class: 'num' }, r.meanJitter),
+              mosCell(streams.find((s) => s.id === r.id)),
               h('td', { class: 'num', title: durationText(r.duration) }, r.time),
               h(
                 'td',
