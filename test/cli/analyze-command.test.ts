@@ -71,7 +71,7 @@ describe('sipscope analyze FILE (text)', () => {
     const keys = ['--tls-keylog', sample('dtls-srtp-call.keys')];
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--call', '0', ...keys])).toBe(0);
     expect(out).toMatch(
-      /│ {2}206 pkts, DTMF 9, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys \(its sender the DTLS client\)$/m,
+      /│ {2}206 pkts, MOS 4.41, DTMF 9, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys \(its sender the DTLS client\)$/m,
     );
     out = '';
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--stream', '0', ...keys])).toBe(0);
