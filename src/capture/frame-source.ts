@@ -8,21 +8,31 @@
  */
 import type { Frame } from './frame.js';
 import { openCaptures } from './merge-captures.js';
-import { openCapture } from './read-file.js';
+import { type CaptureReader, type OpenCaptureOptions, openCapture } from './read-file.js';
+import { type ShiftedFiles, shiftedReader } from './time-shift.js';
 
 /** The frames from number `first` on (earlier ones may come too: readers skip them). */
 export type FrameReader = (first: number) => AsyncIterable<Frame>;
 
 /**
  * A capture file's path, several files' paths (analysed as one, merged by
- * time: merge-captures.ts, numbered as the merge numbers them), or a reader
- * of kept frames.
+ * time: merge-captures.ts, numbered as the merge numbers them), files with
+ * the `--time-shift` of each (time-shift.ts), or a reader of kept frames.
  */
-export type FrameSource = string | readonly string[] | FrameReader;
+export type FrameSource = string | readonly string[] | ShiftedFiles | FrameReader;
 
 /** The frames of `source` from number `first` on, in order. */
 export function framesFrom(source: FrameSource, first: number): AsyncIterable<Frame> {
   if (typeof source === 'string') return openCapture(source);
   if (typeof source === 'function') return source(first);
+  if ('shifts' in source) return openShifted(source);
   return source.length === 1 ? openCapture(source[0]) : openCaptures(source);
+}
+
+/** `files` read as one capture (one file alone, several merged by time), each file moved by its shift. */
+export function openShifted(files: ShiftedFiles, opts: OpenCaptureOptions = {}): CaptureReader {
+  if (files.paths.length > 1) return openCaptures(files.paths, { ...opts, timeShifts: files.shifts });
+  const reader = openCapture(files.paths[0], opts);
+  const s = files.shifts[0];
+  return s === null || s === undefined ? reader : shiftedReader(reader, s);
 }

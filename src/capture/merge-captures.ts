@@ -25,6 +25,7 @@
 import type { CaptureInfo, CaptureWarning, Frame } from './frame.js';
 import { FrameOrigins } from './frame-origins.js';
 import { type CaptureReader, type OpenCaptureOptions, openCapture } from './read-file.js';
+import { shiftedReader, type TimeShift } from './time-shift.js';
 
 /** One of the merged files: what error lines call it, and what its reader learnt of it. */
 export interface CaptureFile {
@@ -40,9 +41,18 @@ export interface MergedCapture extends CaptureReader {
   readonly origins: FrameOrigins;
 }
 
-/** `paths` read as one capture, merged by time (see above). */
-export function openCaptures(paths: readonly string[], opts: OpenCaptureOptions = {}): MergedCapture {
-  return mergeCaptures(paths.map((p) => ({ name: p, reader: openCapture(p, opts) })));
+/** `paths` read as one capture, merged by time (see above); `timeShifts`: each file's (time-shift.ts). */
+export function openCaptures(
+  paths: readonly string[],
+  opts: OpenCaptureOptions & { timeShifts?: readonly (TimeShift | null)[] } = {},
+): MergedCapture {
+  return mergeCaptures(
+    paths.map((p, k) => {
+      const reader = openCapture(p, { chunkSize: opts.chunkSize });
+      const s = opts.timeShifts?.[k];
+      return { name: p, reader: s === null || s === undefined ? reader : shiftedReader(reader, s) };
+    }),
+  );
 }
 
 /** The readers' frames merged by time; each reader is iterated by the merge only. */
