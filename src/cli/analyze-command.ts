@@ -7,7 +7,9 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
 import { severityCountsText } from '../analyze/finding.js';
+import { clockText, secondsText } from '../capture/clock-offsets.js';
 import { CaptureError } from '../capture/frame.js';
+import { anyShift, parseTimeShifts, type TimeShift } from '../capture/time-shift.js';
 import type { CallRecord } from '../correlate/model.js';
 import { analyseRecordedStream } from '../media/stream-analysis.js';
 import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
@@ -62,6 +64,11 @@ export async function runAnalyze(
     writeErr(`sipscope analyze: ${tlsKeys}\n`);
     return 2;
   }
+  const timeShifts = parseTimeShifts(values['time-shift'], positionals);
+  if (typeof timeShifts === 'string') {
+    writeErr(`sipscope analyze: ${termSafe(timeShifts)}\n`);
+    return 2;
+  }
   if (csv && (json || callId !== undefined || streamId !== undefined)) {
     writeErr('sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n');
     return 2;
@@ -87,7 +94,7 @@ export async function runAnalyze(
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, csv, callId, streamId, tlsKeys }, out, worker, parallel);
+    return await analyze(file, { json, csv, callId, streamId, tlsKeys, timeShifts }, out, worker, parallel);
   } finally {
     worker?.dispose();
   }
@@ -101,12 +108,14 @@ async function analyze(
     callId,
     streamId,
     tlsKeys,
+    timeShifts,
   }: {
     json: boolean;
     csv: boolean;
     callId: string | undefined;
     streamId: string | undefined;
     tlsKeys: TlsKeyOptions;
+    timeShifts: (TimeShift | null)[];
   },
   out: Output,
   worker: MessagesWorker | null,
@@ -128,6 +137,7 @@ async function analyze(
   try {
     result = await analyzeCapture(file, {
       ...tlsKeys,
+      timeShifts,
       onMessage: listMessages
         ? (msg, id, table) => {
             const rec = table.get(id);
@@ -152,7 +162,11 @@ async function analyze(
       );
       return 2;
     }
-    const a = await analyseRecordedStream(file, s);
+    // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
+    const a = await analyseRecordedStream(
+      anyShift(timeShifts) ? { paths: positionals(file), shifts: timeShifts } : file,
+      s,
+    );
     if (json) out.write(`${JSON.stringify({ stream: s, clockRate: a.clockRate, packets: a.packets })}\n`);
     else out.write(streamReport(s, a, result.calls[0]?.start ?? result.streams[0]?.start ?? 0));
   } else if (callId !== undefined) {
@@ -201,7 +215,11 @@ export const ANALYZE_OPTIONS = {
   stream: { type: 'string' },
   'tls-keylog': { type: 'string' },
   'tls-key': { type: 'string', multiple: true },
+  'time-shift': { type: 'string', multiple: true },
 } as const;
+
+const positionals = (file: string | readonly string[]): readonly string[] =>
+  typeof file === 'string' ? [file] : file;
 
 function parse(args: string[]) {
   return parseCliArgs({ args, allowPositionals: true, options: ANALYZE_OPTIONS });
@@ -232,15 +250,22 @@ function tlsLine(r: AnalysisResult): string {
 function sourceLines(src: AnalysisResult['source']): string[] {
   const linkTypes = src.linkTypes.join(', ') || '-';
   if (src.files === undefined)
-    return [`${src.file}: ${src.format}, link types ${linkTypes}, ${src.frames} frames, ${src.bytes} bytes`];
+    return [
+      `${src.file}: ${src.format}, link types ${linkTypes}, ${src.frames} frames, ${src.bytes} bytes${shiftNote(src)}`,
+    ];
   return [
     `${src.files.length} files merged by time: ${src.files.map((f) => f.file).join(', ')}`,
-    ...src.files.map(
-      (f, i) =>
-        `  file ${i}: ${f.file}: ${f.format}, link types ${f.linkTypes.join(', ') || '-'}, ${f.frames} frames, ${f.bytes} bytes`,
-    ),
+    ...src.files.flatMap((f, i) => [
+      `  file ${i}: ${f.file}: ${f.format}, link types ${f.linkTypes.join(', ') || '-'}, ${f.frames} frames, ${f.bytes} bytes${shiftNote(f)}`,
+      ...(f.clock ? [`  file ${i}: ${clockText(f.clock)}`] : []),
+    ]),
     `merged: link types ${linkTypes}, ${src.frames} frames, ${src.bytes} bytes`,
   ];
+}
+
+/** `, times shifted by -2.315 s` when --time-shift moved the file. */
+function shiftNote(f: { timeShiftSeconds?: number }): string {
+  return f.timeShiftSeconds === undefined ? '' : `, times shifted by ${secondsText(f.timeShiftSeconds)} s`;
 }
 
 function summary(r: AnalysisResult): string {

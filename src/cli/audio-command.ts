@@ -11,6 +11,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
+import type { FrameSource } from '../capture/frame-source.js';
+import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
 import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
 import { AudioRefused } from '../media/rtp-audio.js';
@@ -28,6 +30,7 @@ export const AUDIO_OPTIONS = {
   out: { type: 'string', short: 'o' },
   'tls-keylog': { type: 'string' },
   'tls-key': { type: 'string', multiple: true },
+  'time-shift': { type: 'string', multiple: true },
 } as const;
 
 function fail(line: string, code = 2): number {
@@ -50,7 +53,14 @@ export async function runAudio(args: string[]): Promise<number> {
   const { values: v, positionals } = parsed;
   if (positionals.length === 0) return fail('expects a capture FILE, or several (see sipscope audio --help)');
   if (positionals.includes('-')) return fail('reads a file, not standard input (its packets are read twice)');
-  const file: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
+  const timeShifts = parseTimeShifts(v['time-shift'], positionals);
+  if (typeof timeShifts === 'string') return fail(timeShifts);
+  // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
+  const file: FrameSource = anyShift(timeShifts)
+    ? { paths: positionals, shifts: timeShifts }
+    : positionals.length === 1
+      ? positionals[0]
+      : positionals;
   const name = positionals.join(', ');
   if ((v.call === undefined) === (v.stream === undefined))
     return fail('needs --call ID or --stream ID (one of them)');
@@ -64,7 +74,7 @@ export async function runAudio(args: string[]): Promise<number> {
   const tlsKeys = readTlsKeyOptions(v['tls-keylog'], v['tls-key']);
   if (typeof tlsKeys === 'string') return fail(tlsKeys);
   try {
-    const r = await analyzeCapture(file, tlsKeys);
+    const r = await analyzeCapture(positionals, { ...tlsKeys, timeShifts });
     // SRTP streams are read back with their SDES key (RFC 4568), as the analysis verified them.
     const keyed = (s: (typeof r.streams)[number]) => ({ ...s, srtpKey: r.srtpKeys.get(s.id) });
     let wav: Uint8Array;

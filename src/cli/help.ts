@@ -2,6 +2,7 @@ export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visua
 
 Usage:
   sipscope analyze FILE...|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
+                   [--time-shift FILE=SECONDS]
                                      analyse a pcap or pcapng capture (several: merged by time)
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -13,6 +14,7 @@ Usage:
   sipscope extract FILE... -o OUT [filters]
                                      the frames of the calls the filters choose, as pcapng
   sipscope audio FILE... (--call ID | --stream ID) -o OUT.wav [--tls-keylog KEYLOG] [--tls-key KEY.pem]
+                   [--time-shift FILE=SECONDS]
                                      a call's or a stream's RTP as sound (WAVE)
   sipscope --help                    this text
 
@@ -28,8 +30,11 @@ analyze
   mix of pcap, pcapng and gzip) are analysed as one capture merged by time,
   as mergecap merges them: frames numbered as Wireshark numbers the output
   of mergecap -w OUT FILE..., each message's file and frame there in the
-  JSON; no clock-skew correction. A file that is not a capture, or corrupt,
-  fails the command naming it; - (standard input) only alone.
+  JSON. The SIP messages two files both captured give their clocks' offset
+  (as NTP: the mean of the two directions' median differences; the
+  summary says it, a warning when it can show an answer before its
+  request). A file that is not a capture, or corrupt, fails the command
+  naming it; - (standard input) only alone.
     --json          print the analysis as one JSON document (see README)
     --csv           print the call list as CSV (RFC 4180), a line per call:
                     times, kind, state, From, To, Call-IDs, status, timings,
@@ -61,6 +66,11 @@ analyze
                     TLS 1.2 with RSA key exchange (TLS_RSA_WITH_*) without a
                     key log, as sngrep -k and Wireshark's RSA keys do; not
                     ECDHE/DHE suites (forward secrecy) nor resumed sessions
+    --time-shift FILE=SECONDS
+                    move the frame times of FILE (its path as given, or its
+                    index among the FILEs from 0) by SECONDS (negative,
+                    fractional: -2.315) before the merge, as editcap -t
+                    does; repeatable, one per file
   Exit codes: 0 ok; 2 unreadable file, bad usage, no such call or stream,
   or an output that cannot be written (a full disk) (one line on stderr,
   nothing on stdout).
@@ -197,6 +207,8 @@ audio
                      as analyze: SIP over TLS decrypted, so the SDP (and
                      its SDES keys) of calls signalled over TLS is read;
                      DTLS-SRTP streams decrypted with the key log's keys
+    --time-shift FILE=SECONDS
+                     as analyze: FILE's frame times moved before the merge
   Exit codes: 0 written; 1 nothing to decode (no stream, or no codec
   decoded here: stderr names the codecs); 2 unreadable FILE, OUT that
   cannot be written (stderr names it) or usage.

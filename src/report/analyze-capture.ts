@@ -7,13 +7,22 @@
 
 import { createAnalyzer } from '../analyze/analyzer.js';
 import { countBySeverity, type Finding, type SeverityCounts } from '../analyze/finding.js';
+import {
+  type ClockOffset,
+  ClockOffsets,
+  canReorder,
+  clockText,
+  secondsText,
+} from '../capture/clock-offsets.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
 import { linkTypeName } from '../capture/link-types.js';
 import { type CaptureFile, openCaptures, warningLines } from '../capture/merge-captures.js';
 import { type CaptureReader, openCapture } from '../capture/read-file.js';
+import { shiftedReader, shiftSeconds, type TimeShift } from '../capture/time-shift.js';
 import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
+import { endpointString } from '../decode/payload.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import type { SrtpSetup } from '../media/srtp.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
@@ -49,6 +58,14 @@ export interface SourceFile {
   linkTypes: string[];
   frames: number;
   bytes: number;
+  /** `--time-shift`: the seconds its frames were moved by (only when given). */
+  timeShiftSeconds?: number;
+  /**
+   * Several files merged: this file's clock against file 0's, measured from
+   * the SIP messages both captured (capture/clock-offsets.ts); null for file 0
+   * and for a file with no message in common with it.
+   */
+  clock?: ClockOffset | null;
 }
 
 export interface AnalysisResult {
@@ -94,6 +111,8 @@ export interface AnalyzeOptions {
   tlsKeyLog?: string;
   /** Servers' RSA private keys (PEM): TLS 1.2 RSA key exchange decrypted without a key log line. */
   tlsRsaKeys?: string[];
+  /** `--time-shift`: each file's shift (null: none), in argument order (capture/time-shift.ts). */
+  timeShifts?: readonly (TimeShift | null)[];
 }
 
 /** `file`: a capture's path, or several, analysed as one capture merged by time. */
@@ -103,8 +122,11 @@ export async function analyzeCapture(
 ): Promise<AnalysisResult> {
   const paths = typeof file === 'string' ? [file] : file;
   // One file is read as it always was: the merge is only for two or more.
-  const merged = paths.length > 1 ? openCaptures(paths) : null;
-  const reader: CaptureReader = merged ?? openCapture(paths[0]);
+  const shifts = opts.timeShifts ?? [];
+  const merged = paths.length > 1 ? openCaptures(paths, { timeShifts: shifts }) : null;
+  const reader: CaptureReader = merged ?? singleReader(paths[0], shifts[0]);
+  // Several files: the messages captured in two of them give their clocks' offset (one file pays nothing).
+  const clocks = merged === null ? null : new ClockOffsets(paths.length);
   const files: readonly CaptureFile[] = merged?.files ?? [{ name: paths[0], info: reader.info }];
   const messages = new MessageTable();
   messages.origins = merged?.origins ?? null;
@@ -144,6 +166,7 @@ export async function analyzeCapture(
     extractor: { datagramViews: opts.onMessage === undefined, tlsKeys },
     onMessage(msg, id) {
       messages.add(msg);
+      if (clocks !== null) noteClock(clocks, merged!.origins, msg);
       const c = correlator.push(msg, id);
       messages.setCorrelation(id, c.transaction, c.dialog, c.call, c.retransmission);
       if (c.retransmission) retransmissions++;
@@ -174,10 +197,20 @@ export async function analyzeCapture(
   const dtmf = dtmfByCall(streams, infoDigits, messages);
   const findings = [...analyzer.findings];
   const info = reader.info;
+  const offsets = clocks?.againstFirst();
+  const shiftOf = (k: number) => (shifts[k] ? { timeShiftSeconds: shiftSeconds(shifts[k]) } : {});
   return {
     source: {
       ...sourceFile(files[0].name, info),
-      ...(merged === null ? {} : { files: files.map((f) => sourceFile(f.name, f.info)) }),
+      ...(merged === null
+        ? shiftOf(0)
+        : {
+            files: files.map((f, k) => ({
+              ...sourceFile(f.name, f.info),
+              ...shiftOf(k),
+              clock: offsets?.[k] ?? null,
+            })),
+          }),
     },
     origins: merged?.origins ?? null,
     stats: {
@@ -203,9 +236,40 @@ export async function analyzeCapture(
     srtpKeys,
     rtcpPackets: media.rtcpPackets,
     dtmf,
-    warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
+    warnings: withTlsWarning(
+      [...warningLines(files), ...clockWarnings(files, offsets ?? [])],
+      paths.join(', '),
+      pipeline.extractorStats,
+    ),
     tls: tlsStatsOf(pipeline.extractorStats),
   };
+}
+
+/**
+ * A file whose clock is off file 0's by enough to show an answer before its
+ * request (clock-offsets.ts canReorder): said, with the shift that undoes it.
+ */
+function clockWarnings(files: readonly CaptureFile[], offsets: readonly (ClockOffset | null)[]): string[] {
+  return offsets.flatMap((c, k) =>
+    c === null || !canReorder(c)
+      ? []
+      : [
+          `${files[k].name}: ${clockText(c, files[0].name)}: answers may show before their requests; shift it back with --time-shift ${k}=${secondsText(-c.offsetSeconds)}`,
+        ],
+  );
+}
+
+function singleReader(path: string, shift: TimeShift | null | undefined): CaptureReader {
+  const reader = openCapture(path);
+  return shift === null || shift === undefined ? reader : shiftedReader(reader, shift);
+}
+
+/** A message of a merged capture, for the clock offsets: its file, time, addresses and text. */
+function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipMessage): void {
+  const src = msg.source;
+  const o = src === null ? undefined : origins.of(src.frame);
+  if (src !== null && o !== undefined)
+    clocks.note(o.file, src.ts, endpointString(src.src), endpointString(src.dst), msg.text);
 }
 
 export function sourceFile(file: string, info: CaptureReader['info']): SourceFile {

@@ -1,0 +1,192 @@
+/**
+ * The clock offset between merged capture files, measured from the SIP
+ * messages both captured. With no NAT between the capture points, a message
+ * from host X to host Y captured on both is in two files with the same bytes
+ * and the same src → dst: its time in file j minus its time in file i is
+ * `d = delay + θ` for a message going from i's side to j's side and
+ * `d = -delay + θ` for one going the other way, θ being j's clock minus i's.
+ * As NTP computes a peer's offset from the four timestamps of an exchange
+ * (RFC 5905 §8: θ = ((T2 - T1) + (T3 - T4)) / 2, δ = (T4 - T1) - (T3 - T2)),
+ * θ is the mean of the two directions' d and the one-way delay half their
+ * difference; each direction's d is a median over its messages, so a stray
+ * match or a queued copy does not move it. With one direction only, θ is
+ * not separable from the delay: the median d is given, its delay unknown.
+ *
+ * Bounded state: each file remembers the last MAX_RECENT messages it saw (a
+ * 53-bit key per message: FNV-1a of its text and of its src → dst, and its
+ * length) so a copy is found if it comes within that many messages of the
+ * other file; a message seen twice in one file (a retransmission, a mirror
+ * copy) is ambiguous and never matched. At most MAX_SAMPLES differences are
+ * kept per pair of address and direction, at most MAX_PATHS address pairs
+ * per pair of files.
+ */
+import { hash32, pathHash } from '../analyze/hash.js';
+
+/** A file's clock against another's (file 0's in `source.files`). */
+export interface ClockOffset {
+  /** The file's clock minus the other's, in seconds. */
+  offsetSeconds: number;
+  /** The one-way delay between the capture points (null: one direction only, not separable). */
+  delaySeconds: number | null;
+  /** Messages seen in both files (each gives one difference). */
+  samples: number;
+  /** 2: messages both ways (NTP's estimate); 1: one way only (offset ± the unknown delay). */
+  directions: 1 | 2;
+}
+
+const MAX_RECENT = 16384;
+const MAX_SAMPLES = 65536;
+const MAX_PATHS = 1024;
+
+/** One address pair of a pair of files: the differences of each direction. */
+interface PathSamples {
+  /** src < dst (as strings): "forward". */
+  fwd: number[];
+  rev: number[];
+}
+
+/** One file's recent messages: key → time (NaN: seen twice), and the keys in arrival order. */
+class Recent {
+  readonly times = new Map<number, number>();
+  private readonly ring = new Float64Array(MAX_RECENT);
+  private next = 0;
+  private filled = false;
+
+  /** Notes `key` at `ts`; false when the file already had it (now ambiguous). */
+  add(key: number, ts: number): boolean {
+    if (this.times.has(key)) {
+      this.times.set(key, Number.NaN);
+      return false;
+    }
+    if (this.filled) this.times.delete(this.ring[this.next]);
+    this.ring[this.next] = key;
+    this.times.set(key, ts);
+    if (++this.next === MAX_RECENT) {
+      this.next = 0;
+      this.filled = true;
+    }
+    return true;
+  }
+}
+
+export class ClockOffsets {
+  private readonly recent: Recent[];
+  /** By `i * files + j` (i < j): the address pairs' differences t_j - t_i. */
+  private readonly pairs = new Map<number, Map<string, PathSamples>>();
+
+  constructor(readonly files: number) {
+    this.recent = Array.from({ length: files }, () => new Recent());
+  }
+
+  /** A SIP message of file `file` at `ts` (seconds) from `src` to `dst` (printable endpoints), its text `text`. */
+  note(file: number, ts: number, src: string, dst: string, text: string): void {
+    if (file < 0 || file >= this.files) return;
+    const key = ((pathHash(src, 0, dst, 0) ^ hash32(text)) >>> 0) * 2 ** 21 + (text.length & 0x1fffff);
+    if (!this.recent[file].add(key, ts)) return;
+    for (let other = 0; other < this.files; other++) {
+      if (other === file) continue;
+      const t = this.recent[other].times.get(key);
+      if (t === undefined || Number.isNaN(t)) continue;
+      const [i, j, d] = other < file ? [other, file, ts - t] : [file, other, t - ts];
+      this.sample(i, j, src, dst, d);
+    }
+  }
+
+  private sample(i: number, j: number, src: string, dst: string, d: number): void {
+    let paths = this.pairs.get(i * this.files + j);
+    if (paths === undefined) this.pairs.set(i * this.files + j, (paths = new Map()));
+    const fwd = src < dst;
+    const name = fwd ? `${src} ${dst}` : `${dst} ${src}`;
+    let p = paths.get(name);
+    if (p === undefined) {
+      if (paths.size >= MAX_PATHS) return;
+      paths.set(name, (p = { fwd: [], rev: [] }));
+    }
+    const list = fwd ? p.fwd : p.rev;
+    if (list.length < MAX_SAMPLES) list.push(d);
+  }
+
+  /** File j's clock against file i's (i, j in either order), or null when no message was seen in both. */
+  pair(i: number, j: number): ClockOffset | null {
+    if (i === j) return null;
+    const lo = Math.min(i, j);
+    const hi = Math.max(i, j);
+    const paths = this.pairs.get(lo * this.files + hi);
+    if (paths === undefined) return null;
+    const both: { theta: number; delay: number; n: number }[] = [];
+    const oneWay: number[] = [];
+    for (const p of paths.values()) {
+      if (p.fwd.length > 0 && p.rev.length > 0) {
+        const f = median(p.fwd);
+        const r = median(p.rev);
+        both.push({ theta: (f + r) / 2, delay: Math.abs(f - r) / 2, n: p.fwd.length + p.rev.length });
+      } else oneWay.push(...p.fwd, ...p.rev);
+    }
+    const sign = i < j ? 1 : -1;
+    if (both.length > 0)
+      return {
+        offsetSeconds: sign * median(both.map((b) => b.theta)),
+        delaySeconds: median(both.map((b) => b.delay)),
+        samples: both.reduce((n, b) => n + b.n, 0),
+        directions: 2,
+      };
+    if (oneWay.length === 0) return null;
+    return {
+      offsetSeconds: sign * median(oneWay),
+      delaySeconds: null,
+      samples: oneWay.length,
+      directions: 1,
+    };
+  }
+
+  /** Each file's clock against file 0's (null for file 0, and for a file with no message in common with it). */
+  againstFirst(): (ClockOffset | null)[] {
+    return Array.from({ length: this.files }, (_, k) => (k === 0 ? null : this.pair(0, k)));
+  }
+}
+
+/** The median of `xs` (the mean of the middle two for an even count). */
+function median(xs: readonly number[]): number {
+  const s = Float64Array.from(xs).sort();
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Whether an offset can reorder a request and its answer: an answer sent
+ * 1 ms after its request arrived (a 100 Trying, a 200 to an OPTIONS) is
+ * shown before the request when the offset exceeds the one-way delay plus
+ * that millisecond (with one direction only, when it exceeds 1 ms).
+ */
+export const REORDER_MARGIN_SECONDS = 0.001;
+
+export function canReorder(c: ClockOffset): boolean {
+  return Math.abs(c.offsetSeconds) > (c.delaySeconds ?? 0) + REORDER_MARGIN_SECONDS;
+}
+
+/**
+ * Seconds to the microsecond, trailing zeros dropped (`2.315`, `-0.0004`):
+ * capture times are floats near 1.7e9 s, good to a few tenths of a
+ * microsecond, so finer digits would be noise.
+ */
+export function secondsText(s: number): string {
+  const t = s.toFixed(6).replace(/\.?0+$/, '');
+  return t === '-0' ? '0' : t;
+}
+
+/** Milliseconds to the microsecond (`0.4`). */
+function msText(s: number): string {
+  return (s * 1000).toFixed(3).replace(/\.?0+$/, '') || '0';
+}
+
+/** `clock 2.315 s ahead of file 0 (41 messages seen in both, one-way delay 0.4 ms)`. */
+export function clockText(c: ClockOffset, other = 'file 0'): string {
+  const size = secondsText(Math.abs(c.offsetSeconds));
+  const way = size === '0' ? 'level with' : c.offsetSeconds > 0 ? `${size} s ahead of` : `${size} s behind`;
+  const seen = `${c.samples} message${c.samples === 1 ? '' : 's'} seen in both`;
+  const delay =
+    c.delaySeconds === null
+      ? 'one direction only: the offset is this plus or minus the one-way delay'
+      : `one-way delay ${msText(c.delaySeconds)} ms`;
+  return `clock ${way} ${other} (${seen}, ${delay})`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `--time-shift` and the measured clock offsets on the command line: the
+ * summary says each file's clock against file 0's and the shift applied, a
+ * warning on stderr says the shift that would put answers after their
+ * requests, a bad value is one line on stderr and exit 2.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeTwoHosts } from '../capture/two-hosts.js';
+import { basicCall } from '../fixtures/flows/index.js';
+import { analyzeCollected } from '../helpers/analyze-output.js';
+
+let out = '';
+let err = '';
+const runAnalyze = analyzeCollected(
+  (s) => {
+    out += s;
+  },
+  (s) => {
+    err += s;
+  },
+);
+beforeEach(() => {
+  out = '';
+  err = '';
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-time-shift-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const [a, b] = writeTwoHosts(dir, 'cli', basicCall(), { theta: 2.315, delay: 0.0004 });
+
+describe('sipscope analyze A B with clocks 2.315 s apart', () => {
+  it('says file 1 clock against file 0 in the summary and warns with the shift to give', async () => {
+    expect(await runAnalyze([a, b])).toBe(0);
+    expect(out).toContain(
+      '  file 1: clock 2.315 s ahead of file 0 (7 messages seen in both, one-way delay 0.4 ms)',
+    );
+    expect(err).toBe(
+      `sipscope: warning: ${b}: clock 2.315 s ahead of ${a} (7 messages seen in both, one-way delay 0.4 ms): answers may show before their requests; shift it back with --time-shift 1=-2.315\n`,
+    );
+  });
+
+  it('--time-shift 1=-2.315: the shift is said, the clocks level, no warning', async () => {
+    expect(await runAnalyze([a, b, '--time-shift', '1=-2.315'])).toBe(0);
+    expect(out).toMatch(
+      / {2}file 1: .*, times shifted by -2\.315 s\n {2}file 1: clock level with file 0 \(7 messages seen in both, one-way delay 0\.4 ms\)/,
+    );
+    expect(err).toBe('');
+  });
+
+  it('--json gives each file its clock (null for file 0) and its shift', async () => {
+    expect(await runAnalyze([a, b, '--json', '--time-shift', `${b}=-2`])).toBe(0);
+    const files = JSON.parse(out).source.files;
+    expect(files[0].clock).toBeNull();
+    expect(files[1].timeShiftSeconds).toBe(-2);
+    expect(files[1].clock.directions).toBe(2);
+    expect(files[1].clock.samples).toBe(7);
+    expect(Math.abs(files[1].clock.offsetSeconds - 0.315)).toBeLessThan(1e-6);
+  });
+
+  it('a bad --time-shift is one line on stderr, exit 2, nothing on stdout', async () => {
+    for (const bad of ['2=1', '1=soon', 'nope']) {
+      out = '';
+      err = '';
+      expect(await runAnalyze([a, b, '--time-shift', bad])).toBe(2);
+      expect(out).toBe('');
+      expect(err).toMatch(/^sipscope analyze: --time-shift[^\n]*\n$/);
+    }
+  });
+});
