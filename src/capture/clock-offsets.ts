@@ -125,8 +125,8 @@ export class ClockOffsets {
     const sign = i < j ? 1 : -1;
     if (both.length > 0)
       return {
-        offsetSeconds: sign * median(both.map((b) => b.theta)),
-        delaySeconds: median(both.map((b) => b.delay)),
+        offsetSeconds: micro(sign * median(both.map((b) => b.theta))),
+        delaySeconds: micro(median(both.map((b) => b.delay))),
         samples: both.reduce((n, b) => n + b.n, 0),
         directions: 2,
       };
@@ -143,6 +143,14 @@ export class ClockOffsets {
   againstFirst(): (ClockOffset | null)[] {
     return Array.from({ length: this.files }, (_, k) => (k === 0 ? null : this.pair(0, k)));
   }
+}
+
+/**
+ * Seconds rounded to the microsecond: message times are floats near 1.7e9 s,
+ * good to a few tenths of a microsecond, so finer digits are noise.
+ */
+function micro(s: number): number {
+  return Math.round(s * 1e6) / 1e6 + 0;
 }
 
 /** The median of `xs` (the mean of the middle two for an even count). */
@@ -164,11 +172,7 @@ export function canReorder(c: ClockOffset): boolean {
   return Math.abs(c.offsetSeconds) > (c.delaySeconds ?? 0) + REORDER_MARGIN_SECONDS;
 }
 
-/**
- * Seconds to the microsecond, trailing zeros dropped (`2.315`, `-0.0004`):
- * capture times are floats near 1.7e9 s, good to a few tenths of a
- * microsecond, so finer digits would be noise.
- */
+/** Seconds to the microsecond (as measured: `micro`), trailing zeros dropped (`2.315`, `-0.0004`). */
 export function secondsText(s: number): string {
   const t = s.toFixed(6).replace(/\.?0+$/, '');
   return t === '-0' ? '0' : t;

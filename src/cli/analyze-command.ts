@@ -7,12 +7,12 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isatty } from 'node:tty';
 import { severityCountsText } from '../analyze/finding.js';
-import { clockText, secondsText } from '../capture/clock-offsets.js';
+import { type ClockOffset, clockText, secondsText } from '../capture/clock-offsets.js';
 import { CaptureError } from '../capture/frame.js';
-import { anyShift, parseTimeShifts, type TimeShift } from '../capture/time-shift.js';
+import { anyShift, parseSeconds, parseTimeShifts, type TimeShift } from '../capture/time-shift.js';
 import type { CallRecord } from '../correlate/model.js';
 import { analyseRecordedStream } from '../media/stream-analysis.js';
-import { type AnalysisResult, analyzeCapture } from '../report/analyze-capture.js';
+import { type AnalysisResult, analyzeCapture, measureClockOffsets } from '../report/analyze-capture.js';
 import type { CallDtmf } from '../report/call-dtmf.js';
 import { analysisCsvLines } from '../report/calls-csv.js';
 import type { MessageRecord } from '../report/message-record.js';
@@ -69,6 +69,14 @@ export async function runAnalyze(
     writeErr(`sipscope analyze: ${termSafe(timeShifts)}\n`);
     return 2;
   }
+  if (values.align === true && values['time-shift'] !== undefined) {
+    writeErr('sipscope analyze: --align measures the shifts itself: it goes without --time-shift\n');
+    return 2;
+  }
+  if (values.align === true && positionals.length < 2) {
+    writeErr('sipscope analyze: --align aligns the clocks of several files: give two or more\n');
+    return 2;
+  }
   if (csv && (json || callId !== undefined || streamId !== undefined)) {
     writeErr('sipscope analyze: --csv is the call list; it goes with neither --json, --call nor --stream\n');
     return 2;
@@ -94,7 +102,13 @@ export async function runAnalyze(
       ? new MessagesWorker()
       : null;
   try {
-    return await analyze(file, { json, csv, callId, streamId, tlsKeys, timeShifts }, out, worker, parallel);
+    return await analyze(
+      file,
+      { json, csv, callId, streamId, tlsKeys, timeShifts, align: values.align === true },
+      out,
+      worker,
+      parallel,
+    );
   } finally {
     worker?.dispose();
   }
@@ -109,6 +123,7 @@ async function analyze(
     streamId,
     tlsKeys,
     timeShifts,
+    align,
   }: {
     json: boolean;
     csv: boolean;
@@ -116,6 +131,7 @@ async function analyze(
     streamId: string | undefined;
     tlsKeys: TlsKeyOptions;
     timeShifts: (TimeShift | null)[];
+    align: boolean;
   },
   out: Output,
   worker: MessagesWorker | null,
@@ -134,10 +150,19 @@ async function analyze(
   let result: AnalysisResult;
   // A call's story tells its SDP offer and answer: read only for it (a hook makes the analysis copy datagrams).
   const sdp = callId !== undefined && !json ? new SdpByMessage() : undefined;
+  let aligned: (ClockOffset | null)[] | null = null;
+  let shifts = timeShifts;
   try {
+    if (align) {
+      // A first pass measures each file's clock against file 0's; the analysis runs with them undone.
+      aligned = await measureClockOffsets(positionals(file), tlsKeys);
+      shifts = aligned.map((c) =>
+        c === null ? null : (parseSeconds(secondsText(-c.offsetSeconds)) ?? null),
+      );
+    }
     result = await analyzeCapture(file, {
       ...tlsKeys,
-      timeShifts,
+      timeShifts: shifts,
       onMessage: listMessages
         ? (msg, id, table) => {
             const rec = table.get(id);
@@ -163,10 +188,7 @@ async function analyze(
       return 2;
     }
     // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
-    const a = await analyseRecordedStream(
-      anyShift(timeShifts) ? { paths: positionals(file), shifts: timeShifts } : file,
-      s,
-    );
+    const a = await analyseRecordedStream(anyShift(shifts) ? { paths: positionals(file), shifts } : file, s);
     if (json) out.write(`${JSON.stringify({ stream: s, clockRate: a.clockRate, packets: a.packets })}\n`);
     else out.write(streamReport(s, a, result.calls[0]?.start ?? result.streams[0]?.start ?? 0));
   } else if (callId !== undefined) {
@@ -191,7 +213,7 @@ async function analyze(
   } else {
     const streams = streamList(result.streams, result.calls[0]?.start ?? result.streams[0]?.start ?? 0);
     out.write(
-      `\n${callList(result)}\n${streams ? `${streams}\n` : ''}${findingsByCall(result)}${summary(result)}`,
+      `\n${callList(result)}\n${streams ? `${streams}\n` : ''}${findingsByCall(result)}${summary(result, aligned)}`,
     );
   }
   out.flush();
@@ -216,6 +238,7 @@ export const ANALYZE_OPTIONS = {
   'tls-keylog': { type: 'string' },
   'tls-key': { type: 'string', multiple: true },
   'time-shift': { type: 'string', multiple: true },
+  align: { type: 'boolean' },
 } as const;
 
 const positionals = (file: string | readonly string[]): readonly string[] =>
@@ -268,7 +291,19 @@ function shiftNote(f: { timeShiftSeconds?: number }): string {
   return f.timeShiftSeconds === undefined ? '' : `, times shifted by ${secondsText(f.timeShiftSeconds)} s`;
 }
 
-function summary(r: AnalysisResult): string {
+/** What --align applied: each file's shift, from its clock measured against file 0's (none: nothing in common). */
+function alignLine(aligned: readonly (ClockOffset | null)[]): string {
+  const each = aligned
+    .slice(1)
+    .map((c, i) =>
+      c === null
+        ? `file ${i + 1} not moved (no message in common with file 0)`
+        : `file ${i + 1} moved by ${secondsText(-c.offsetSeconds)} s (its ${clockText(c)})`,
+    );
+  return `clocks aligned on file 0 (--align): ${each.join('; ')}`;
+}
+
+function summary(r: AnalysisResult, aligned: readonly (ClockOffset | null)[] | null): string {
   const s = r.stats;
   const methods = Object.entries(s.requests)
     .sort((a, b) => b[1] - a[1])
@@ -280,6 +315,7 @@ function summary(r: AnalysisResult): string {
     .join(', ');
   return [
     '',
+    ...(aligned === null ? [] : [alignLine(aligned)]),
     ...sourceLines(r.source),
     `SIP messages: ${s.sipMessages} (${s.malformed} malformed, ${s.retransmissions} retransmissions), decode errors: ${s.decodeErrors}`,
     `transactions: ${s.transactions}, dialogs: ${s.dialogs}, calls: ${s.calls}, findings: ${s.findings}${s.findings > 0 ? ` (${severityCountsText(s.findingsBySeverity)})` : ''}`,

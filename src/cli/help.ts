@@ -2,7 +2,7 @@ export const HELP = `sipscope: a packet-capture SIP analyzer and call-flow visua
 
 Usage:
   sipscope analyze FILE...|- [--json | --csv] [--call ID | --stream ID] [--tls-keylog KEYLOG] [--tls-key KEY.pem]
-                   [--time-shift FILE=SECONDS]
+                   [--time-shift FILE=SECONDS | --align]
                                      analyse a pcap or pcapng capture (several: merged by time)
   sipscope lint FILE|- [options]     check raw SIP messages pasted in a text file
   sipscope rules [ID|PREFIX] [--json]
@@ -71,6 +71,10 @@ analyze
                     index among the FILEs from 0) by SECONDS (negative,
                     fractional: -2.315) before the merge, as editcap -t
                     does; repeatable, one per file
+    --align         with several FILEs: a first pass measures each file's
+                    clock against the first file's (from the SIP messages
+                    both captured), then the analysis runs with each file
+                    shifted back by it; the summary says the shifts applied
   Exit codes: 0 ok; 2 unreadable file, bad usage, no such call or stream,
   or an output that cannot be written (a full disk) (one line on stderr,
   nothing on stdout).

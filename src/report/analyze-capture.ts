@@ -246,6 +246,32 @@ export async function analyzeCapture(
 }
 
 /**
+ * `--align`'s first pass: the files merged as they are, their SIP messages
+ * found (no correlation, no rules, no media) for the clock offsets alone:
+ * each file's clock against file 0's, as the full analysis reports them.
+ */
+export async function measureClockOffsets(
+  paths: readonly string[],
+  opts: Pick<AnalyzeOptions, 'decoder' | 'tlsKeyLog' | 'tlsRsaKeys'> = {},
+): Promise<(ClockOffset | null)[]> {
+  if (paths.length < 2) return paths.map(() => null);
+  const merged = openCaptures(paths);
+  const clocks = new ClockOffsets(paths.length);
+  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
+  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
+  const pipeline = createPipeline({
+    decoder: opts.decoder,
+    extractor: { datagramViews: true, tlsKeys },
+    onMessage: (msg) => noteClock(clocks, merged.origins, msg),
+  });
+  tlsKeys.follow(merged.info);
+  for await (const frames of merged.batches())
+    for (let i = 0; i < frames.length; i++) pipeline.push(frames[i]);
+  pipeline.end();
+  return clocks.againstFirst();
+}
+
+/**
  * A file whose clock is off file 0's by enough to show an answer before its
  * request (clock-offsets.ts canReorder): said, with the shift that undoes it.
  */
@@ -254,7 +280,7 @@ function clockWarnings(files: readonly CaptureFile[], offsets: readonly (ClockOf
     c === null || !canReorder(c)
       ? []
       : [
-          `${files[k].name}: ${clockText(c, files[0].name)}: answers may show before their requests; shift it back with --time-shift ${k}=${secondsText(-c.offsetSeconds)}`,
+          `${files[k].name}: ${clockText(c, files[0].name)}: answers may show before their requests; shift it back with --time-shift ${k}=${secondsText(-c.offsetSeconds)} or analyze --align`,
         ],
   );
 }

@@ -67,6 +67,23 @@ describe('extract and audio on several files', () => {
     expect(readFileSync(a).length).toBeGreaterThan(44);
   });
 
+  it('audio --time-shift gives the WAVE of the files shifted beforehand (as editcap -t shifts them)', async () => {
+    const { frames } = parseCaptureBytes(readFileSync(parts[1]), parts[1]);
+    // What editcap -t -0.05 makes of piece 1: its last frames now overlap piece 0.
+    const moved = frames.map((f) =>
+      f.nsec >= 50_000_000
+        ? { ...f, nsec: f.nsec - 50_000_000 }
+        : { ...f, sec: f.sec - 1, nsec: f.nsec + 950_000_000 },
+    );
+    const pre = join(dir, 'piece-1-shifted.pcap');
+    writeFileSync(pre, writePcap(moved, { linkType: frames[0].linkType, nanos: true }));
+    const a = join(dir, 'preshifted.wav');
+    const b = join(dir, 'time-shift.wav');
+    expect(await runAudio([parts[0], pre, ...parts.slice(2), '--call', '0', '-o', a])).toBe(0);
+    expect(await runAudio([...parts, '--time-shift', '1=-0.05', '--call', '0', '-o', b])).toBe(0);
+    expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
+  });
+
   it('both refuse standard input among the files', async () => {
     err = '';
     expect(await runExtract(['-', parts[0], '-o', join(dir, 'x.pcapng')])).toBe(2);

@@ -38,7 +38,7 @@ describe('sipscope analyze A B with clocks 2.315 s apart', () => {
       '  file 1: clock 2.315 s ahead of file 0 (7 messages seen in both, one-way delay 0.4 ms)',
     );
     expect(err).toBe(
-      `sipscope: warning: ${b}: clock 2.315 s ahead of ${a} (7 messages seen in both, one-way delay 0.4 ms): answers may show before their requests; shift it back with --time-shift 1=-2.315\n`,
+      `sipscope: warning: ${b}: clock 2.315 s ahead of ${a} (7 messages seen in both, one-way delay 0.4 ms): answers may show before their requests; shift it back with --time-shift 1=-2.315 or analyze --align\n`,
     );
   });
 
@@ -68,5 +68,35 @@ describe('sipscope analyze A B with clocks 2.315 s apart', () => {
       expect(out).toBe('');
       expect(err).toMatch(/^sipscope analyze: --time-shift[^\n]*\n$/);
     }
+  });
+
+  it('--align measures the offset in a first pass and analyses with it undone: the summary says so, no warning', async () => {
+    expect(await runAnalyze([a, b, '--align'])).toBe(0);
+    expect(out).toContain(
+      'clocks aligned on file 0 (--align): file 1 moved by -2.315 s (its clock 2.315 s ahead of file 0 (7 messages seen in both, one-way delay 0.4 ms))',
+    );
+    expect(out).toMatch(/times shifted by -2\.315 s\n {2}file 1: clock level with file 0/);
+    expect(err).toBe('');
+  });
+
+  it('--align orders the messages as --time-shift with the measured offset does (RFC 3261 §17.2.1: the 100 answers the INVITE)', async () => {
+    expect(await runAnalyze([a, b, '--align', '--json'])).toBe(0);
+    const aligned = JSON.parse(out);
+    out = '';
+    expect(await runAnalyze([a, b, '--json', '--time-shift', '1=-2.315'])).toBe(0);
+    const shifted = JSON.parse(out);
+    expect(aligned.messages).toEqual(shifted.messages);
+    const what = aligned.messages.map(
+      (m: { method?: string; status?: number }) => m.method ?? String(m.status),
+    );
+    expect(what.lastIndexOf('INVITE')).toBeLessThan(what.indexOf('100'));
+  });
+
+  it('--align wants several files and no --time-shift', async () => {
+    expect(await runAnalyze([a, '--align'])).toBe(2);
+    expect(err).toBe('sipscope analyze: --align aligns the clocks of several files: give two or more\n');
+    err = '';
+    expect(await runAnalyze([a, b, '--align', '--time-shift', '1=1'])).toBe(2);
+    expect(err).toBe('sipscope analyze: --align measures the shifts itself: it goes without --time-shift\n');
   });
 });
