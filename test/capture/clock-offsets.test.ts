@@ -57,7 +57,7 @@ describe('clock offset of two capture points, as NTP computes a peer offset (RFC
     expect(inviteBefore100(r)).toBe(false);
     const w = r.warnings.filter((x) => x.includes('clock'));
     expect(w).toEqual([
-      `${b}: clock 2.315 s ahead of ${a} (${call().length} messages seen in both, one-way delay 0.4 ms): answers may show before their requests; shift it back with --time-shift 1=-2.315`,
+      `${b}: clock 2.315 s ahead of ${a} (${call().length} messages seen in both, one-way delay 0.4 ms): answers may show before their requests; shift it back with --time-shift 1=-2.315 or analyze --align`,
     ]);
   });
 
