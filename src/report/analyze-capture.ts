@@ -275,7 +275,10 @@ export async function measureClockOffsets(
  * A file whose clock is off file 0's by enough to show an answer before its
  * request (clock-offsets.ts canReorder): said, with the shift that undoes it.
  */
-function clockWarnings(files: readonly CaptureFile[], offsets: readonly (ClockOffset | null)[]): string[] {
+export function clockWarnings(
+  files: readonly CaptureFile[],
+  offsets: readonly (ClockOffset | null)[],
+): string[] {
   return offsets.flatMap((c, k) =>
     c === null || !canReorder(c)
       ? []
@@ -291,7 +294,7 @@ function singleReader(path: string, shift: TimeShift | null | undefined): Captur
 }
 
 /** A message of a merged capture, for the clock offsets: its file, time, addresses and text. */
-function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipMessage): void {
+export function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipMessage): void {
   const src = msg.source;
   const o = src === null ? undefined : origins.of(src.frame);
   if (src !== null && o !== undefined)

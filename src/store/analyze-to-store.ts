@@ -32,6 +32,7 @@
 import { Buffer } from 'node:buffer';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
+import { ClockOffsets } from '../capture/clock-offsets.js';
 import { CaptureError } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
 import { type CaptureFile, mergeCaptures, namedLine, warningLines } from '../capture/merge-captures.js';
@@ -48,7 +49,13 @@ import { awake, DEFAULT_PARK_AFTER, type ParkedRef, parkingHooks } from '../corr
 import { resolveTimers } from '../correlate/timers.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
-import { type AnalysisResult, type AnalysisStats, sourceFile } from '../report/analyze-capture.js';
+import {
+  type AnalysisResult,
+  type AnalysisStats,
+  clockWarnings,
+  noteClock,
+  sourceFile,
+} from '../report/analyze-capture.js';
 import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
@@ -218,6 +225,8 @@ async function analyse(
   const merged =
     paths.length > 1 ? mergeCaptures(paths.map((p, k) => ({ name: p, reader: readers[k] }))) : null;
   const origins = merged?.origins ?? null;
+  // Several files: their clocks' offsets, from the messages two of them captured (as analyze A B reports them).
+  const clocks = merged === null ? null : new ClockOffsets(merged.files.length);
   const reader: CaptureReader = merged ?? readers[0];
   const files: readonly CaptureFile[] = merged?.files ?? [{ name: file, info: reader.info }];
   const read = {
@@ -503,6 +512,7 @@ async function analyse(
       // Rows wait only until their batch is written: their strings need not be copies.
       const input = messageFields(msg, id, c, false);
       if (origins !== null) addOrigin(input.row, origins);
+      if (clocks !== null) noteClock(clocks, origins!, msg);
       const s = msg.source;
       let at = -1;
       if (frame.at >= 0 && s !== null && s.frames.length === 1 && s.frames[0] === frame.no)
@@ -587,6 +597,7 @@ async function analyse(
 
   const cs = correlator.stats();
   const info = reader.info;
+  const offsets = clocks?.againstFirst();
   return {
     stats: {
       frames: info.frames,
@@ -604,9 +615,15 @@ async function analyse(
     },
     source: {
       ...sourceFile(file, info),
-      ...(merged !== null && { files: files.map((f) => sourceFile(f.name, f.info)) }),
+      ...(merged !== null && {
+        files: files.map((f, k) => ({ ...sourceFile(f.name, f.info), clock: offsets?.[k] ?? null })),
+      }),
     },
-    warnings: withTlsWarning(warningLines(files), paths.join(', '), pipeline.extractorStats),
+    warnings: withTlsWarning(
+      [...warningLines(files), ...clockWarnings(files, offsets ?? [])],
+      paths.join(', '),
+      pipeline.extractorStats,
+    ),
     peakPendingMessages: peak,
     updatedMessages: updated,
   };
