@@ -9,4 +9,7 @@ import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createWindowStore } from '../../src/store/window-store.js';
 import { describeStore } from '../store/store-suite.js';
 
-describeStore('rolling window', () => createWindowStore(createMemoryStore(), { windowed: () => true }));
+// Every capture windowed, as a live one is: messages hold their bytes (no file to read them back from by place).
+describeStore('rolling window', () => createWindowStore(createMemoryStore(), { windowed: () => true }), {
+  readsByPlace: false,
+});
