@@ -29,7 +29,7 @@ import { createPipeline, type PipelineOptions } from '../pipeline.js';
 import { infoDtmf } from '../sip/info-dtmf.js';
 import type { SipMessage } from '../sip/message.js';
 import { MessageCounts } from '../sip/message-counts.js';
-import { TlsKeyLog } from '../tls/keylog.js';
+import { tlsKeysOf } from '../tls/keylog.js';
 import type { TlsStats } from '../tls/session.js';
 import { withTlsWarning } from '../tls/tls-warning.js';
 import { type CallDtmf, callDtmf, type InfoDigit } from './call-dtmf.js';
@@ -147,8 +147,7 @@ export async function analyzeCapture(
   const streams: RtpStreamRecord[] = [];
   const srtpKeys = new Map<number, SrtpSetup>();
   // SIP over TLS and DTLS-SRTP (RFC 5764) both find their master secrets here.
-  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
-  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
+  const tlsKeys = tlsKeysOf(opts.tlsKeyLog, opts.tlsRsaKeys);
   const media = new MediaTracker({
     tlsKeys,
     onStream: (st, key) => {
@@ -257,8 +256,7 @@ export async function measureClockOffsets(
   if (paths.length < 2) return paths.map(() => null);
   const merged = openCaptures(paths);
   const clocks = new ClockOffsets(paths.length);
-  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
-  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
+  const tlsKeys = tlsKeysOf(opts.tlsKeyLog, opts.tlsRsaKeys);
   const pipeline = createPipeline({
     decoder: opts.decoder,
     extractor: { datagramViews: true, tlsKeys },

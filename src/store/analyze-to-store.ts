@@ -59,7 +59,7 @@ import {
 import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
 import { sdpOf } from '../sip/sdp.js';
-import { TlsKeyLog } from '../tls/keylog.js';
+import { tlsKeysOf } from '../tls/keylog.js';
 import { withTlsWarning } from '../tls/tls-warning.js';
 import { DEFAULT_BATCH_SIZE } from './analysis-batches.js';
 import { IdWindow } from './id-window.js';
@@ -238,8 +238,7 @@ async function analyse(
     },
   };
   // SIP over TLS: the keys given, and those of the capture's own Decryption Secrets Blocks (pcapng), read as they come.
-  const tlsKeys = new TlsKeyLog(opts.tlsKeyLog);
-  for (const pem of opts.tlsRsaKeys ?? []) tlsKeys.addRsaKey(pem);
+  const tlsKeys = tlsKeysOf(opts.tlsKeyLog, opts.tlsRsaKeys);
   tlsKeys.follow(reader.info);
 
   const counts = new MessageCounts();

@@ -41,6 +41,13 @@ export interface KeyLogSource {
   tlsKeyLog?: string[];
 }
 
+/** The keys an analysis of a file starts with: a key log's text and servers' RSA private keys (PEM). */
+export function tlsKeysOf(keyLog: string | undefined, rsaKeys: readonly string[] = []): TlsKeyLog {
+  const keys = new TlsKeyLog(keyLog);
+  for (const pem of rsaKeys) keys.addRsaKey(pem);
+  return keys;
+}
+
 export class TlsKeyLog {
   private readonly byRandom = new Map<string, TlsSecrets>();
   /** Servers' RSA private keys: TLS 1.2 RSA key exchange without a key log line (rsa-key-exchange.ts). */
