@@ -288,9 +288,9 @@ export class MediaTracker {
    */
   private srtcpOf(p: Payload, toDst: MediaEndpoint | undefined): Uint8Array | null {
     const b = p.bytes;
-    const flow = `${endpointString(p.src)} ${endpointString(p.dst)}`;
     const src = endpointString(p.src);
     const dst = endpointString(p.dst);
+    const flow = `${src} ${dst}`;
     const read = this.srtcp.read(flow, b, toDst, this.map.find(p.src.ip, p.src.port), () =>
       this.dtls.keyFor(src, dst),
     );
