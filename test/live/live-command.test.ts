@@ -39,6 +39,7 @@ interface Run {
   /** Resolves when stderr says the capture runs (or the process exits first). */
   ready: Promise<void>;
   exit: Promise<number | null>;
+  exited: () => boolean;
 }
 
 const running: Run[] = [];
@@ -53,7 +54,13 @@ function live(args: string[]): Run {
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
     out += s;
   });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
   const ready = new Promise<void>((resolve) => {
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
       err += s;
@@ -61,7 +68,14 @@ function live(args: string[]): Run {
     });
     void exit.then(() => resolve());
   });
-  const r = { child, stdout: () => out, stderr: () => err, ready, exit };
+  const r = {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    ready,
+    exit,
+    exited: () => exited,
+  };
   running.push(r);
   return r;
 }
@@ -77,20 +91,45 @@ const keyCameLate = {
   type: 'stats',
   stats: {
     pipeline: {
-      tls: { connections: 1, decrypted: 1, withoutKey: 0, keyWait: { waited: 1, keyCame: 1, expired: 0 } },
+      tls: {
+        connections: 1,
+        decrypted: 1,
+        withoutKey: 0,
+        keyWait: { waited: 1, keyCame: 1, expired: 0 },
+      },
     },
   },
 };
 
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+/**
+ * `live --hep` on a port free a moment ago: another test file's server can take
+ * that port between freePort() and the child's bind, so a child that says the
+ * port is in use is started again on another one.
+ */
+async function liveOnFreePort(args: (port: number) => string[]): Promise<{ r: Run; port: number }> {
+  for (let tries = 1; ; tries++) {
+    const port = await freePort();
+    const r = live(args(port));
+    await r.ready;
+    if (!r.exited() || tries === 5 || !r.stderr().includes('already in use')) return { r, port };
+  }
+}
+
+/** Waits for `cond`; fails at once, with the child's stderr, if `r` exits first, and after 40 s. */
+async function until(r: Run, cond: () => boolean): Promise<void> {
+  const give = Date.now() + 40_000;
+  while (!cond()) {
+    if (r.exited() || Date.now() > give)
+      throw new Error(
+        `${r.exited() ? 'sipscope live exited' : 'gave up after 40 s'}; stderr:\n${r.stderr()}\nstdout (end):\n${r.stdout().slice(-2000)}`,
+      );
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }
 
 describe('sipscope live --hep (HEP only: runs without privileges)', () => {
   it('prints NDJSON message, call and stats events, and flushes the calls in progress on SIGINT', async () => {
-    const port = await freePort();
-    const r = live(['--hep', String(port), '--json', '--stats', '0']);
-    await r.ready;
+    const { r, port } = await liveOnFreePort((p) => ['--hep', String(p), '--json', '--stats', '0']);
     const msgs = basicCall();
     const pkts = msgs.map((m) => {
       const s = m.source;
@@ -110,11 +149,11 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     for (const p of pkts.slice(0, 4))
       await new Promise<void>((res) => udp.send(p, port, '127.0.0.1', () => res()));
     udp.close();
-    await until(() => events(r.stdout()).length >= 4);
+    await until(r, () => events(r.stdout()).length >= 4);
     const tcp = connect(port, '127.0.0.1');
     await new Promise<void>((res) => tcp.once('connect', () => res()));
     tcp.write(Buffer.concat(pkts.slice(4)));
-    await until(() => events(r.stdout()).length >= 7);
+    await until(r, () => events(r.stdout()).length >= 7);
     tcp.destroy();
     r.child.kill('SIGINT');
     expect(await r.exit).toBe(0);
@@ -152,20 +191,30 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     writeFileSync(keyLog, '');
     // The fixture's TCP payloads, each one HEP packet, numbered 1, 2, 3 … by the session.
     const { sent, packets: pkts } = await tlsFixtureHep(name);
-    const port = await freePort();
-    const r = live(['--hep', String(port), '--json', '--stats', '0.1', '--tls-keylog', keyLog]);
-    await r.ready;
+    const { r, port } = await liveOnFreePort((p) => [
+      '--hep',
+      String(p),
+      '--json',
+      '--stats',
+      '0.1',
+      '--tls-keylog',
+      keyLog,
+    ]);
     const tcp = connect(port, '127.0.0.1');
     await new Promise<void>((res) => tcp.once('connect', () => res()));
     tcp.write(Buffer.concat(pkts));
     const tlsOf = (e: { [k: string]: unknown }) =>
-      (e.stats as { pipeline: { tls: { keyWait: { heldConnections: number } } | null } }).pipeline.tls;
+      (
+        e.stats as {
+          pipeline: { tls: { keyWait: { heldConnections: number } } | null };
+        }
+      ).pipeline.tls;
     const statsEvents = () => events(r.stdout()).filter((e) => e.type === 'stats');
     // Every packet in and held: the key is not logged yet.
-    await until(() => statsEvents().some((e) => tlsOf(e)?.keyWait.heldConnections === 1));
+    await until(r, () => statsEvents().some((e) => tlsOf(e)?.keyWait.heldConnections === 1));
     expect(events(r.stdout()).filter((e) => e.type === 'message')).toHaveLength(0);
     appendFileSync(keyLog, readFileSync(join(TLS, `${name}.keylog`)));
-    await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= 7);
+    await until(r, () => events(r.stdout()).filter((e) => e.type === 'message').length >= 7);
     tcp.destroy();
     r.child.kill('SIGINT');
     expect(await r.exit).toBe(0);
@@ -183,7 +232,9 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
     expect(messages.map((m) => [m.frame, m.method ?? m.status, m.ts])).toEqual(wanted);
     expect(messages.every((m) => m.transport === 'tls')).toBe(true);
     expect(ev[ev.length - 1]).toMatchObject(keyCameLate);
-    expect(ev[ev.length - 1]).toMatchObject({ stats: { pipeline: { messages: 7 } } });
+    expect(ev[ev.length - 1]).toMatchObject({
+      stats: { pipeline: { messages: 7 } },
+    });
   }, 60_000);
 
   it('--tls-keylog, --tls-key and --tls-port that cannot be used are one line on stderr with exit code 2, as for analyze', async () => {
@@ -238,7 +289,7 @@ describe.skipIf(skip !== null)('sipscope live -i lo with SIPp (needs root and si
     } finally {
       sipp.stop();
     }
-    await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= 120);
+    await until(r, () => events(r.stdout()).filter((e) => e.type === 'message').length >= 120);
     r.child.kill('SIGINT');
     expect(await r.exit).toBe(0);
     const ev = events(r.stdout());
@@ -250,7 +301,14 @@ describe.skipIf(skip !== null)('sipscope live -i lo with SIPp (needs root and si
     expect(calls.every((c) => c.state === 'completed' && c.messages.length === 6)).toBe(true);
     expect(ev[ev.length - 1]).toMatchObject({
       type: 'stats',
-      stats: { dropped: 0, pipeline: { messages: 120, calls: 20, callsByState: { completed: 20 } } },
+      stats: {
+        dropped: 0,
+        pipeline: {
+          messages: 120,
+          calls: 20,
+          callsByState: { completed: 20 },
+        },
+      },
     });
   }, 60_000);
 });
@@ -285,7 +343,7 @@ describe.skipIf(skip !== null || !opensslAvailable())(
           maxVersion: version,
         });
         expect(what.startsWith(version)).toBe(true);
-        await until(() => events(r.stdout()).filter((e) => e.type === 'message').length >= flow.length);
+        await until(r, () => events(r.stdout()).filter((e) => e.type === 'message').length >= flow.length);
         r.child.kill('SIGINT');
         expect(await r.exit).toBe(0);
         const ev = events(r.stdout());
