@@ -3,9 +3,10 @@
  * filters choose, written to OUT as pcapng (sngrep's save of the filtered
  * dialogs, from a terminal): "every failed INVITE of this 500 MB capture" as
  * a file small enough to mail. Several files are one capture merged by time
- * (capture/merge-captures.ts): the chosen frames of all, in merged order. The filters are the call list's (server/API.md
- * "Calls"), parsed by the same code, so they mean here what they mean in the
- * web UI and the API.
+ * (capture/merge-captures.ts): the chosen frames of all, in merged order,
+ * their times moved by `--time-shift` as analyze's are. The filters are the
+ * call list's (server/API.md "Calls"), parsed by the same code, so they mean
+ * here what they mean in the web UI and the API.
  */
 
 import { once } from 'node:events';
@@ -13,6 +14,8 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CaptureError } from '../capture/frame.js';
 import { streamFrames } from '../capture/frame-export.js';
+import type { FrameSource } from '../capture/frame-source.js';
+import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
@@ -29,6 +32,7 @@ export const EXTRACT_OPTIONS = {
   method: { type: 'string' },
   'with-findings': { type: 'boolean' },
   'without-findings': { type: 'boolean' },
+  'time-shift': { type: 'string', multiple: true },
 } as const;
 
 function parse(args: string[]) {
@@ -52,7 +56,14 @@ export async function runExtract(args: string[]): Promise<number> {
     return fail('expects a capture FILE, or several (see sipscope extract --help)');
   // The frames are read again from the file after the analysis: a pipe cannot be read twice.
   if (positionals.includes('-')) return fail('reads a file, not standard input (its frames are read twice)');
-  const files: string | readonly string[] = positionals.length === 1 ? positionals[0] : positionals;
+  const timeShifts = parseTimeShifts(v['time-shift'], positionals);
+  if (typeof timeShifts === 'string') return fail(timeShifts);
+  // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
+  const files: FrameSource = anyShift(timeShifts)
+    ? { paths: positionals, shifts: timeShifts }
+    : positionals.length === 1
+      ? positionals[0]
+      : positionals;
   const file = positionals[0];
   const outPath = v.out;
   if (outPath === undefined) return fail('needs -o OUT, the pcapng file to write');
@@ -73,7 +84,7 @@ export async function runExtract(args: string[]): Promise<number> {
     let size = 0;
     for (const p of positionals) size += (await stat(p)).size;
     const c = await store.createCapture({ name: file, size, path: file });
-    await analyzeToStore(files, await store.openWriter(c.id));
+    await analyzeToStore(positionals, await store.openWriter(c.id), { timeShifts });
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
     const out = createWriteStream(outPath);

@@ -197,20 +197,8 @@ export async function analyzeCapture(
   const findings = [...analyzer.findings];
   const info = reader.info;
   const offsets = clocks?.againstFirst();
-  const shiftOf = (k: number) => (shifts[k] ? { timeShiftSeconds: shiftSeconds(shifts[k]) } : {});
   return {
-    source: {
-      ...sourceFile(files[0].name, info),
-      ...(merged === null
-        ? shiftOf(0)
-        : {
-            files: files.map((f, k) => ({
-              ...sourceFile(f.name, f.info),
-              ...shiftOf(k),
-              clock: offsets?.[k] ?? null,
-            })),
-          }),
-    },
+    source: captureSource(files, info, merged !== null, shifts, offsets),
     origins: merged?.origins ?? null,
     stats: {
       frames: info.frames,
@@ -297,6 +285,33 @@ export function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipM
   const o = src === null ? undefined : origins.of(src.frame);
   if (src !== null && o !== undefined)
     clocks.note(o.file, src.ts, endpointString(src.src), endpointString(src.dst), msg.text);
+}
+
+/**
+ * What the analysis of `files` read: the first file, or with `merged`
+ * (several files as one) each file with its clock's offset to file 0; and
+ * each file's `--time-shift` when given.
+ */
+export function captureSource(
+  files: readonly CaptureFile[],
+  info: CaptureReader['info'],
+  merged: boolean,
+  shifts: readonly (TimeShift | null)[],
+  offsets: readonly (ClockOffset | null)[] | undefined,
+): AnalysisResult['source'] {
+  const shiftOf = (k: number) => (shifts[k] ? { timeShiftSeconds: shiftSeconds(shifts[k]) } : {});
+  return {
+    ...sourceFile(files[0].name, info),
+    ...(merged
+      ? {
+          files: files.map((f, k) => ({
+            ...sourceFile(f.name, f.info),
+            ...shiftOf(k),
+            clock: offsets?.[k] ?? null,
+          })),
+        }
+      : shiftOf(0)),
+  };
 }
 
 export function sourceFile(file: string, info: CaptureReader['info']): SourceFile {

@@ -42,6 +42,7 @@ import {
   fileChunks,
   readCaptureStream,
 } from '../capture/read-file.js';
+import { shiftedReader, type TimeShift } from '../capture/time-shift.js';
 import { type CallFinalDetail, createCorrelator } from '../correlate/correlator.js';
 import { DueQueue } from '../correlate/due-queue.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
@@ -52,9 +53,9 @@ import { createPipeline } from '../pipeline.js';
 import {
   type AnalysisResult,
   type AnalysisStats,
+  captureSource,
   clockWarnings,
   noteClock,
-  sourceFile,
 } from '../report/analyze-capture.js';
 import { writeCall, writeDialog, writeTransaction } from '../report/model-json.js';
 import { MessageCounts } from '../sip/message-counts.js';
@@ -92,6 +93,8 @@ export interface AnalyzeToStoreOptions {
   /** An NSS key log's text and servers' RSA private keys (PEM) to decrypt SIP over TLS with. */
   tlsKeyLog?: string;
   tlsRsaKeys?: string[];
+  /** `--time-shift`: each file's shift (null: none), in path order (capture/time-shift.ts). */
+  timeShifts?: readonly (TimeShift | null)[];
 }
 
 export interface AnalyzeToStoreResult {
@@ -221,7 +224,11 @@ async function analyse(
   // of their own, not placed in the file, so their messages keep their bytes. Merged files are
   // each placed in their own file (a chunk's buffer is one file's).
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const readers = paths.map((p, k) => readCaptureStream(placedChunks(p, chunkSize, base, reads[k]), p));
+  const readers = paths.map((p, k) => {
+    const reader = readCaptureStream(placedChunks(p, chunkSize, base, reads[k]), p);
+    const s = opts.timeShifts?.[k];
+    return s === null || s === undefined ? reader : shiftedReader(reader, s);
+  });
   const merged =
     paths.length > 1 ? mergeCaptures(paths.map((p, k) => ({ name: p, reader: readers[k] }))) : null;
   const origins = merged?.origins ?? null;
@@ -612,12 +619,7 @@ async function analyse(
       decodeErrors: pipeline.stats.decodeErrors,
       malformed,
     },
-    source: {
-      ...sourceFile(file, info),
-      ...(merged !== null && {
-        files: files.map((f, k) => ({ ...sourceFile(f.name, f.info), clock: offsets?.[k] ?? null })),
-      }),
-    },
+    source: captureSource(files, info, merged !== null, opts.timeShifts ?? [], offsets),
     warnings: withTlsWarning(
       [...warningLines(files), ...clockWarnings(files, offsets ?? [])],
       paths.join(', '),

@@ -84,6 +84,31 @@ describe('extract and audio on several files', () => {
     expect(readFileSync(b).equals(readFileSync(a))).toBe(true);
   });
 
+  it('extract --time-shift writes what mergecap writes of the files shifted beforehand (editcap -t): moved times, merged order', async () => {
+    const { frames } = parseCaptureBytes(readFileSync(parts[1]), parts[1]);
+    // As above: editcap -t -0.05 of piece 1, its first frames now before the last of piece 0.
+    const moved = frames.map((f) =>
+      f.nsec >= 50_000_000
+        ? { ...f, nsec: f.nsec - 50_000_000 }
+        : { ...f, sec: f.sec - 1, nsec: f.nsec + 950_000_000 },
+    );
+    const pre = join(dir, 'piece-1-shifted-x.pcap');
+    writeFileSync(pre, writePcap(moved, { linkType: frames[0].linkType, nanos: true }));
+    const a = join(dir, 'preshifted.pcapng');
+    const b = join(dir, 'time-shift.pcapng');
+    expect(await runExtract([parts[0], pre, ...parts.slice(2), '-o', a])).toBe(0);
+    expect(await runExtract([...parts, '--time-shift', '1=-0.05', '-o', b])).toBe(0);
+    const want = framesIn(a);
+    expect(framesIn(b)).toEqual(want);
+    // The shift changed the file written: piece 1's frames moved, and mixed with piece 0's.
+    expect(want).not.toEqual(framesIn(join(dir, 'whole.pcapng')));
+    err = '';
+    expect(await runExtract([...parts, '--time-shift', '9=1', '-o', b])).toBe(2);
+    expect(err).toMatch(
+      /^sipscope extract: --time-shift "9=1": "9" is neither a file given nor a file index/,
+    );
+  });
+
   it('both refuse standard input among the files', async () => {
     err = '';
     expect(await runExtract(['-', parts[0], '-o', join(dir, 'x.pcapng')])).toBe(2);
