@@ -319,11 +319,16 @@ export class CaptureService {
    * cannot be read any more adds nothing.
    */
   async tlsKeyLog(c: CaptureRecord): Promise<TlsKeyLog> {
+    return new TlsKeyLog(await this.tlsKeyLogText(c));
+  }
+
+  /** That key log's text ('' for none): what a pcapng of the capture's calls over TLS carries. */
+  async tlsKeyLogText(c: CaptureRecord): Promise<string> {
     const files = [this.tls?.keyLog, this.ownsFile(c.path) ? keyFilesOf(c.path)?.keyLog : undefined];
     const texts = await Promise.all(
       files.map((f) => (f === undefined ? '' : readFile(f, 'latin1').catch(() => ''))),
     );
-    return new TlsKeyLog(texts.join('\n'));
+    return texts.filter((t) => t !== '').join('\n');
   }
 
   /** True for files inside the upload directory (the samples are only read). */

@@ -58,6 +58,8 @@ export function callsRouter(service: CaptureService): Router {
     } catch (e) {
       throw fileGone(c.id, e);
     }
+    // Calls over TLS: their connections whole and the keys, so that the file reads decrypted (frame-export.ts).
+    const keyLog = chosen.connections.length > 0 ? await service.tlsKeyLogText(c) : undefined;
     res.setHeader('Content-Type', 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
     res.setHeader('X-Calls', String(chosen.calls));
@@ -70,7 +72,10 @@ export function callsRouter(service: CaptureService): Router {
       if (!res.write(block)) await drained(res);
     };
     try {
-      await streamFrames(source, chosen.frames, write, chosen.streams);
+      await streamFrames(source, chosen.frames, write, chosen.streams, {
+        connections: chosen.connections,
+        keyLog,
+      });
       res.end();
     } catch (e) {
       // The header is sent: cut the download short rather than end it as if it were whole.

@@ -10,7 +10,8 @@ import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import type { Frame } from './frame.js';
 import { type FrameSource, framesFrom } from './frame-source.js';
-import { encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
+import { encodeDsb, encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
+import type { CaptureReader } from './read-file.js';
 
 /** UDP datagrams `src` → `dst` (endpoint strings) from frame `firstFrame` to `lastFrame`: an RTP stream. */
 export interface FrameSpan {
@@ -37,27 +38,60 @@ export const FRAGMENT_LEAD = 64;
  * each frame in their range is decoded and kept when it carries a datagram
  * of one of them — an IP-fragmented one with all its fragments, the earlier
  * ones written just before the one that completed it (they were read while
- * it was not yet known whose they were). Returns how many frames it wrote.
+ * it was not yet known whose they were). With `tls.connections`, every
+ * frame of those TCP connections up to their last chosen one, handshakes
+ * included, and `tls.keyLog` with them, as a Decryption Secrets Block; the
+ * files' own such blocks are copied too: Wireshark (or sipscope) reads the
+ * file's SIP over TLS decrypted. Returns how many frames it wrote.
  */
 export async function streamFrames(
   source: FrameSource,
   wanted: readonly number[],
   write: (block: Uint8Array) => Promise<void>,
   spans: readonly FrameSpan[] = [],
+  tls: TlsExport = {},
 ): Promise<number> {
   await write(encodeShb());
   const lastWanted = wanted.length === 0 ? 0 : wanted[wanted.length - 1];
   const media = spanIndex(spans);
-  const last = Math.max(lastWanted, media.last);
+  const conns = connectionIndex(tls.connections ?? []);
+  const last = Math.max(lastWanted, media.last, conns.last);
   if (last === 0) return 0;
+  // The keys go in only with TLS to decrypt: a file of plain SIP gives away no key.
+  if (conns.last > 0 && tls.keyLog !== undefined && tls.keyLog.trim() !== '')
+    await write(encodeDsb(tls.keyLog));
   // The frames come in ascending order, as `wanted` is: a cursor walks it (nothing held per frame
   // number — a live capture's numbers pass 4.3 billion in a few days, past any typed array).
   let next = 0;
-  const decoder = media.last > 0 ? createDecoder() : null;
+  // The frames of a TCP segment of a chosen TLS connection, told by the decoder as it reads the frame.
+  let segment: readonly number[] | null = null;
+  const decoder =
+    media.last > 0 || conns.last > 0
+      ? createDecoder({
+          onTcpSegment:
+            conns.last === 0
+              ? undefined
+              : (src, dst, frames) => {
+                  const lastFrame = conns.byPair.get(pairKey(endpointString(src), endpointString(dst)));
+                  if (lastFrame !== undefined && frames[frames.length - 1] <= lastFrame) segment = frames;
+                },
+        })
+      : null;
+  // Decoded from a little before the streams' first frame (the fragments of a first packet come
+  // before it), and from the file's first frame for a TLS connection (its handshake, wherever it is).
+  const decodeFirst = conns.last > 0 ? 0 : media.first - FRAGMENT_LEAD;
+  const decodeLast = Math.max(media.last, conns.last);
   const ifaces = new Map<number, { index: number; iface: PcapngInterface }>();
   const held = new Map<number, Frame>();
   let written = 0;
+  const frames = framesFrom(source, Math.min(wanted.length === 0 ? last : wanted[0], decodeFirst));
+  // A file reader says which Decryption Secrets Blocks it has read: each goes out before the next frame.
+  const secrets = 'info' in frames ? (frames as CaptureReader).info : undefined;
+  let secretsWritten = 0;
   const put = async (f: Frame) => {
+    const logs = secrets?.tlsKeyLog;
+    if (logs !== undefined)
+      while (secretsWritten < logs.length) await write(encodeDsb(logs[secretsWritten++]));
     let i = ifaces.get(f.linkType);
     if (i === undefined) {
       i = { index: ifaces.size, iface: { linkType: f.linkType, tsresol: 9 } };
@@ -69,16 +103,19 @@ export async function streamFrames(
     );
     written++;
   };
-  const from = Math.min(wanted.length === 0 ? last : wanted[0], media.first - FRAGMENT_LEAD);
-  for await (const f of framesFrom(source, from)) {
+  for await (const f of frames) {
     while (next < wanted.length && wanted[next] < f.no) next++;
     let take = next < wanted.length && wanted[next] === f.no;
-    // Decoded from a little before the streams' first frame: the fragments of a first packet come before it.
-    if (decoder !== null && f.no >= media.first - FRAGMENT_LEAD && f.no <= media.last) {
+    if (decoder !== null && f.no >= decodeFirst && f.no <= decodeLast) {
+      segment = null;
       const payloads = decoder.push(f);
-      let fragments: number[] | undefined;
+      let fragments: readonly number[] | undefined;
+      if (segment !== null) {
+        take = true;
+        if ((segment as readonly number[]).length > 1) fragments = segment;
+      }
       for (const p of payloads) {
-        if (take || p.transport !== 'udp' || p.frame < media.first) continue;
+        if (take || p.transport !== 'udp' || p.frame < media.first || p.frame > media.last) continue;
         const list = media.byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
         if (list?.some((i) => p.frame >= spans[i].firstFrame && p.frame <= spans[i].lastFrame)) {
           take = true;
@@ -103,6 +140,31 @@ export async function streamFrames(
     if (f.no >= last) break;
   }
   return written;
+}
+
+/** What a pcapng of calls over TLS needs to be read decrypted (store.ts CallsFrames). */
+export interface TlsExport {
+  /** The TLS connections whose every frame, up to `lastFrame`, is written (handshake and earlier records). */
+  connections?: readonly { a: string; b: string; lastFrame: number }[];
+  /** The key log the analysis was given, written as a Decryption Secrets Block when a connection is. */
+  keyLog?: string;
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);
+
+/** The connections' last frames by their two ends (either order), and the last of all (0 for none). */
+function connectionIndex(conns: NonNullable<TlsExport['connections']>): {
+  byPair: Map<string, number>;
+  last: number;
+} {
+  const byPair = new Map<string, number>();
+  let last = 0;
+  for (const c of conns) {
+    const k = pairKey(c.a, c.b);
+    byPair.set(k, Math.max(byPair.get(k) ?? 0, c.lastFrame));
+    last = Math.max(last, c.lastFrame);
+  }
+  return { byPair, last };
 }
 
 /**

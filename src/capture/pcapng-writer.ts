@@ -6,6 +6,7 @@
  * Simple Packet Blocks, obsolete Packet Blocks or unknown blocks.
  */
 import {
+  BLOCK_DSB,
   BLOCK_EPB,
   BLOCK_IDB,
   BLOCK_PB,
@@ -14,6 +15,7 @@ import {
   IF_NAME,
   IF_TSOFFSET,
   IF_TSRESOL,
+  SECRETS_TLS_KEY_LOG,
 } from './pcapng.js';
 
 export interface PcapngInterface {
@@ -141,6 +143,22 @@ export function encodeSpb(data: Uint8Array, origLen = data.length, bigEndian = f
   new DataView(body.buffer).setUint32(0, origLen, !bigEndian);
   body.set(data, 4);
   return encodeBlock(BLOCK_SPB, body, bigEndian);
+}
+
+/**
+ * Decryption Secrets Block (§4.7) of Secrets Type "TLSK": an NSS key log's
+ * lines (latin1, as key logs are read), what `editcap --inject-secrets
+ * tls,KEYLOG` writes: Wireshark, and sipscope, decrypt the file's TLS with
+ * them without a key log beside it.
+ */
+export function encodeDsb(keyLog: string, bigEndian = false): Uint8Array {
+  const data = Buffer.from(keyLog, 'latin1');
+  const body = new Uint8Array(8 + ((data.length + 3) & ~3));
+  const v = new DataView(body.buffer);
+  v.setUint32(0, SECRETS_TLS_KEY_LOG, !bigEndian);
+  v.setUint32(4, data.length, !bigEndian);
+  body.set(data, 8);
+  return encodeBlock(BLOCK_DSB, body, bigEndian);
 }
 
 /** Timestamp units since the epoch for an interface's resolution (exact, BigInt). */

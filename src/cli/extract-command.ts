@@ -6,7 +6,10 @@
  * (capture/merge-captures.ts): the chosen frames of all, in merged order,
  * their times moved by `--time-shift` as analyze's are. The filters are the
  * call list's (server/API.md "Calls"), parsed by the same code, so they mean
- * here what they mean in the web UI and the API.
+ * here what they mean in the web UI and the API. SIP over TLS: chosen by
+ * what it carries when its keys are given, and written so that it can be
+ * read decrypted (frame-export.ts: each connection whole up to the chosen
+ * frames, the key log in the file).
  */
 
 import { once } from 'node:events';
@@ -19,6 +22,7 @@ import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
+import { readTlsKeyOptions } from '../tls/key-options.js';
 import { rethrowNamingOutput } from './output-error.js';
 import { parseCliArgs } from './parse-args.js';
 import { termSafe, writeErr } from './term-safe.js';
@@ -32,6 +36,8 @@ export const EXTRACT_OPTIONS = {
   method: { type: 'string' },
   'with-findings': { type: 'boolean' },
   'without-findings': { type: 'boolean' },
+  'tls-keylog': { type: 'string' },
+  'tls-key': { type: 'string', multiple: true },
   'time-shift': { type: 'string', multiple: true },
 } as const;
 
@@ -42,6 +48,13 @@ function parse(args: string[]) {
 function fail(line: string): number {
   writeErr(`sipscope extract: ${termSafe(line)}\n`);
   return 2;
+}
+
+/** What the file carries of SIP over TLS: its connections whole, and the key log when one was given. */
+function tlsNote(connections: number, keyLog: string | undefined): string {
+  if (connections === 0) return '';
+  const what = `${connections} TLS connection${connections === 1 ? '' : 's'} whole`;
+  return keyLog === undefined ? `, ${what}` : `, ${what} and the key log`;
 }
 
 export async function runExtract(args: string[]): Promise<number> {
@@ -78,13 +91,15 @@ export async function runExtract(args: string[]): Promise<number> {
   if (v['without-findings']) params.set('hasFindings', 'false');
   const query = parseCallQuery(params);
   if (!query.ok) return fail(query.error);
+  const tlsKeys = readTlsKeyOptions(v['tls-keylog'], v['tls-key']);
+  if (typeof tlsKeys === 'string') return fail(tlsKeys);
 
   const store = createMemoryStore();
   try {
     let size = 0;
     for (const p of positionals) size += (await stat(p)).size;
     const c = await store.createCapture({ name: file, size, path: file });
-    await analyzeToStore(positionals, await store.openWriter(c.id), { timeShifts });
+    await analyzeToStore(positionals, await store.openWriter(c.id), { ...tlsKeys, timeShifts });
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
     const out = createWriteStream(outPath);
@@ -95,11 +110,17 @@ export async function runExtract(args: string[]): Promise<number> {
     const write = async (block: Uint8Array) => {
       if (!out.write(block)) await Promise.race([once(out, 'drain'), failed]);
     };
-    const frames = await Promise.race([streamFrames(files, chosen.frames, write, chosen.streams), failed]);
+    const frames = await Promise.race([
+      streamFrames(files, chosen.frames, write, chosen.streams, {
+        connections: chosen.connections,
+        keyLog: tlsKeys.tlsKeyLog,
+      }),
+      failed,
+    ]);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
     writeErr(
-      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}, written to ${v.out}\n`,
+      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen.connections.length, tlsKeys.tlsKeyLog)}, written to ${v.out}\n`,
     );
     return 0;
   } catch (e) {

@@ -11,7 +11,7 @@ Usage:
                                      the web UI and its API, FILEs or samples loaded
   sipscope live -i IFACE [-f BPF] [--hep PORT] [--json] [--tls-keylog KEYLOG [--tls-port PORT]] [--tls-key KEY.pem]
                                      watch live traffic: a capture, HEP, or both
-  sipscope extract FILE... -o OUT [filters] [--time-shift FILE=SECONDS]
+  sipscope extract FILE... -o OUT [filters] [--tls-keylog KEYLOG] [--time-shift FILE=SECONDS]
                                      the frames of the calls the filters choose, as pcapng
   sipscope audio FILE... (--call ID | --stream ID) -o OUT.wav [--tls-keylog KEYLOG] [--tls-key KEY.pem]
                    [--time-shift FILE=SECONDS]
@@ -188,6 +188,14 @@ extract
     --method LIST        calls with a request of one of these methods
     --with-findings      only calls with findings
     --without-findings   only calls without
+    --tls-keylog KEYLOG, --tls-key KEY.pem
+                         as analyze: SIP over TLS decrypted, so its calls
+                         are chosen by what they carry; OUT gets their TLS
+                         connections whole (handshake included) up to the
+                         last chosen message, and the key log (a Decryption
+                         Secrets Block, as editcap --inject-secrets): it
+                         opens decrypted in Wireshark (an RSA key is not
+                         written)
     --time-shift FILE=SECONDS
                          as analyze: FILE's frame times moved before the
                          merge, in OUT too (editcap -t, then mergecap)

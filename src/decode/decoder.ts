@@ -40,6 +40,12 @@ export interface DecoderOptions {
   maxIssues?: number;
   /** Nested layers followed in one frame before giving up (tunnel loops, crafted input). Default 24. */
   maxDepth?: number;
+  /**
+   * Told of every TCP segment decoded, with the frames that carried it (its
+   * IP fragments'): what a call's pcap export keeps of a TLS connection
+   * (capture/frame-export.ts).
+   */
+  onTcpSegment?: (src: Endpoint, dst: Endpoint, frames: readonly number[]) => void;
 }
 
 export interface PacketDecoder {
@@ -74,6 +80,7 @@ class Decoder implements PacketDecoder {
   private readonly tcp: TcpReassembler;
   private readonly sctp: SctpReassembler;
   private readonly maxDepth: number;
+  private readonly onTcpSegment: DecoderOptions['onTcpSegment'];
   private readonly v4names = new Map<number, string>();
   /**
    * The last few IPv4 endpoints handed out, shared by the payloads that name
@@ -88,6 +95,7 @@ class Decoder implements PacketDecoder {
     this.tcp = new TcpReassembler(opts.tcp);
     this.sctp = new SctpReassembler(opts.sctp);
     this.maxDepth = opts.maxDepth ?? 24;
+    this.onTcpSegment = opts.onTcpSegment;
     this.stats = emptyStats(this.frags.stats, this.tcp.stats, this.sctp.stats);
     this.log = new DecodeLog(this.stats, opts.maxIssues ?? 1000);
   }
@@ -349,6 +357,7 @@ class Decoder implements PacketDecoder {
           this.stats.decoded++;
           const src = this.endpoint(v6, src4, src6, f.srcPort);
           const dst = this.endpoint(v6, dst4, dst6, f.dstPort);
+          this.onTcpSegment?.(src, dst, frames ?? [no]);
           const gapBytes = this.tcp.stats.gapBytes;
           this.tcp.push(
             {

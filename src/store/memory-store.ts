@@ -46,7 +46,14 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
-import { addFrames, type MediaSpan, mediaSpan, sortedFrames } from './store.js';
+import {
+  addFrames,
+  addMessageFrames,
+  type MediaSpan,
+  mediaSpan,
+  sortedFrames,
+  TlsConnections,
+} from './store.js';
 
 interface Data {
   messages: MessageInput[];
@@ -275,17 +282,18 @@ class MemoryStore implements Store {
     const match = callMatcher(query);
     const frames = new Set<number>();
     const streams: MediaSpan[] = [];
+    const tls = new TlsConnections();
     let calls = 0;
     for (const f of index.facts) {
       if (!match(f)) continue;
       calls++;
       for (const m of f.row.messages) {
         const row = d.messages[m]?.row;
-        if (row !== undefined) addFrames(frames, row);
+        if (row !== undefined) addMessageFrames(frames, tls, row);
       }
       for (const st of index.streamsByCall.get(f.row.id) ?? []) streams.push(mediaSpan(st));
     }
-    return { calls, frames: sortedFrames(frames), streams };
+    return { calls, frames: sortedFrames(frames), streams, connections: tls.list() };
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,7 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
-import { type MediaSpan, mediaSpan, sortedFrames } from './store.js';
+import { type MediaSpan, mediaSpan, sortedFrames, TlsConnections } from './store.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its directory's permissions), or `:memory:`. */
@@ -532,13 +532,16 @@ export class SqliteStore implements Store, WriterHost {
     if (n === undefined || this.st.capture.get(n) === undefined) return undefined;
     const ids = matchingCallIds(n, query, (sql) => this.statement(sql), this.maxIdList);
     const frames = new Set<number>();
+    const tls = new TlsConnections();
     // A message's row names its call as the analysis left it (merged legs included): one pass over
     // them, row by row (all 1.2 million rows of a 200,000-call capture at once would be ~250 MB).
     if (ids.length > 0)
       for (const m of this.statement(
-        'SELECT frame, frames FROM messages WHERE cap = ? AND call IN (SELECT value FROM json_each(?))',
-      ).iterate(n, JSON.stringify(ids)) as IterableIterator<FramesRow>)
-        addStoredFrames(frames, m);
+        'SELECT frame, frames, transport, src, dst FROM messages WHERE cap = ? AND call IN (SELECT value FROM json_each(?))',
+      ).iterate(n, JSON.stringify(ids)) as IterableIterator<
+        FramesRow & { transport: string; src: string; dst: string }
+      >)
+        tls.add(m, addStoredFrames(frames, m));
     const streams: MediaSpan[] = [];
     if (ids.length > 0)
       for (const json of this.statement(
@@ -547,7 +550,7 @@ export class SqliteStore implements Store, WriterHost {
         .pluck()
         .iterate(n, JSON.stringify(ids)) as IterableIterator<string>)
         streams.push(mediaSpan(JSON.parse(json) as MediaSpan));
-    return { calls: ids.length, frames: sortedFrames(frames), streams };
+    return { calls: ids.length, frames: sortedFrames(frames), streams, connections: tls.list() };
   }
 
   async close(): Promise<void> {
@@ -565,7 +568,15 @@ interface FramesRow {
   frames: string | null;
 }
 
-function addStoredFrames(set: Set<number>, m: FramesRow): void {
+/** Adds the row's frames to `set`; returns the last of them. */
+function addStoredFrames(set: Set<number>, m: FramesRow): number {
+  let last = m.frame;
   if (m.frames === null) set.add(m.frame);
-  else if (m.frames !== '') for (const f of m.frames.split(',')) set.add(Number(f));
+  else if (m.frames !== '')
+    for (const text of m.frames.split(',')) {
+      const f = Number(text);
+      set.add(f);
+      if (f > last) last = f;
+    }
+  return last;
 }

@@ -173,6 +173,38 @@ export interface CallsFrames {
   frames: number[];
   /** The RTP streams of those calls: their frames are found by reading the file (frame-export.ts). */
   streams: MediaSpan[];
+  /** The TLS connections their SIP rode (over TLS or WSS): every frame of each is needed to decrypt it. */
+  connections: ConnectionSpan[];
+}
+
+/**
+ * A TCP connection that carried TLS: its two ends (endpoint strings, either
+ * order) and the last frame a chosen message of it came in. The frames of
+ * the connection up to that one are written whole (frame-export.ts): TLS
+ * needs its handshake and every record before to decrypt the next.
+ */
+export interface ConnectionSpan {
+  a: string;
+  b: string;
+  lastFrame: number;
+}
+
+/** The TLS connections of the messages `add` is given, each once, with the last frame of theirs. */
+export class TlsConnections {
+  private readonly byPair = new Map<string, ConnectionSpan>();
+
+  add(m: { transport: string; src: string; dst: string }, lastFrame: number): void {
+    if (m.transport !== 'tls' && m.transport !== 'wss') return;
+    const [a, b] = m.src < m.dst ? [m.src, m.dst] : [m.dst, m.src];
+    const key = `${a} ${b}`;
+    const c = this.byPair.get(key);
+    if (c === undefined) this.byPair.set(key, { a, b, lastFrame });
+    else if (lastFrame > c.lastFrame) c.lastFrame = lastFrame;
+  }
+
+  list(): ConnectionSpan[] {
+    return [...this.byPair.values()];
+  }
 }
 
 /** Where an RTP stream's packets are: `src` → `dst` (endpoint strings), from its first frame to its last. */
@@ -194,6 +226,16 @@ export const mediaSpan = (s: MediaSpan): MediaSpan => ({
 export function addFrames(set: Set<number>, row: { frame: number; frames?: readonly number[] | null }): void {
   if (row.frames) for (const f of row.frames) set.add(f);
   else set.add(row.frame);
+}
+
+/** A message row's frames and TLS connection, for callsFrames. */
+export function addMessageFrames(
+  set: Set<number>,
+  tls: TlsConnections,
+  row: { frame: number; frames?: readonly number[] | null; transport: string; src: string; dst: string },
+): void {
+  addFrames(set, row);
+  tls.add(row, row.frames ? Math.max(row.frame, ...row.frames) : row.frame);
 }
 
 export const sortedFrames = (set: Set<number>): number[] => [...set].sort((a, b) => a - b);

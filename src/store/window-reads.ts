@@ -36,7 +36,14 @@ import type {
   FindingFilter,
   MessageInput,
 } from './store.js';
-import { addFrames, type MediaSpan, mediaSpan, sortedFrames } from './store.js';
+import {
+  addFrames,
+  addMessageFrames,
+  type MediaSpan,
+  mediaSpan,
+  sortedFrames,
+  TlsConnections,
+} from './store.js';
 
 /** One call held in a window. */
 export interface WindowSlot {
@@ -179,6 +186,7 @@ export function callsFrames(v: WindowView, query: CallQuery): CallsFrames {
   const match = callMatcher(query);
   const frames = new Set<number>();
   const streams: MediaSpan[] = [];
+  const tls = new TlsConnections();
   let calls = 0;
   for (const s of v.calls.values()) {
     if (s.row === null) continue;
@@ -187,9 +195,9 @@ export function callsFrames(v: WindowView, query: CallQuery): CallsFrames {
     calls++;
     for (const m of f.row.messages) {
       const r = v.messages.get(m)?.row;
-      if (r !== undefined) addFrames(frames, r);
+      if (r !== undefined) addMessageFrames(frames, tls, r);
     }
     for (const st of s.streams ?? []) streams.push(mediaSpan(st));
   }
-  return { calls, frames: sortedFrames(frames), streams };
+  return { calls, frames: sortedFrames(frames), streams, connections: tls.list() };
 }

@@ -5,14 +5,17 @@
  * one (RFC 791 §3.2: only the whole datagram is a packet), not just the
  * fragment that completed it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/capture/frame.js';
 import { streamFrames } from '../../src/capture/frame-export.js';
 import { LinkType } from '../../src/capture/link-types.js';
 import { openCapture } from '../../src/capture/read-file.js';
+import { createDecoder } from '../../src/decode/decoder.js';
+import { endpointString } from '../../src/decode/payload.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
 import type { TimedFrame } from '../fixtures/flow-capture.js';
@@ -93,5 +96,76 @@ describe('streamFrames', () => {
     const back: number[] = [];
     for await (const f of openCapture(file)) back.push(f.data[0]);
     expect(back).toEqual([2, 4, 5]);
+  });
+
+  it('writes a TLS connection whole up to its last chosen frame, and the key log before it, so the file reads decrypted alone (RFC 8446 §5.3: each record nonce counts the records before)', async () => {
+    const file = fileURLToPath(new URL('../fixtures/tls/tls13-aes128gcm.pcap', import.meta.url));
+    const keyLog = readFileSync(file.replace(/\.pcap$/, '.keylog'), 'latin1');
+    const before = await analyzeCapture(file, { tlsKeyLog: keyLog });
+    const call = before.calls.find((c) => c.kind === 'call')!;
+    const msgs = call.messages.map((m) => before.messages.get(m));
+    const chosen = msgs.flatMap((m) => m.frames);
+    const [a, b] = [msgs[0].src, msgs[0].dst];
+    const lastFrame = Math.max(...chosen);
+    // The frames of that TCP connection in the file, SYN and handshake first, as the decoder tells them.
+    const ofConnection: number[] = [];
+    const decoder = createDecoder({
+      onTcpSegment: (src, dst, frames) => {
+        const ends = [endpointString(src), endpointString(dst)].sort().join(' ');
+        if (ends === [a, b].sort().join(' ')) ofConnection.push(...frames);
+      },
+    });
+    for await (const f of openCapture(file)) decoder.push(f);
+    const want = ofConnection.filter((no) => no <= lastFrame);
+    expect(want[0]).toBe(1);
+    expect(want.length).toBeGreaterThan(chosen.length + 5);
+
+    const out: Uint8Array[] = [];
+    const put = async (block: Uint8Array) => void out.push(block.slice());
+    const written = await streamFrames(file, chosen, put, [], { connections: [{ a, b, lastFrame }], keyLog });
+    expect(written).toBe(want.length);
+    const again = join(dir, 'tls-call.pcapng');
+    writeFileSync(again, Buffer.concat(out));
+    const reader = openCapture(again);
+    for await (const _ of reader);
+    expect(reader.info.tlsKeyLog).toEqual([keyLog]);
+    // No key given: the file's own (a Decryption Secrets Block) decrypts it, the REGISTER on the connection before the call too.
+    const after = await analyzeCapture(again);
+    const starts = (r: typeof before) =>
+      Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i)).map((m) => [
+        m.method ?? m.status,
+        m.ts,
+      ]);
+    expect(after.stats.sipMessages).toBe(before.stats.sipMessages);
+    expect(starts(after)).toEqual(starts(before));
+
+    // Plain SIP chosen: the key log stays out.
+    out.length = 0;
+    await streamFrames(file, [], put, [], { keyLog });
+    const empty = join(dir, 'no-tls.pcapng');
+    writeFileSync(empty, Buffer.concat(out));
+    const plain = openCapture(empty);
+    for await (const _ of plain);
+    expect(plain.info.tlsKeyLog ?? []).toEqual([]);
+  });
+
+  it("copies a capture's own Decryption Secrets Blocks (editcap --inject-secrets) before the next frame written", async () => {
+    const file = fileURLToPath(new URL('../fixtures/tls/tls13-aes128gcm-dsb.pcapng', import.meta.url));
+    const before = await analyzeCapture(file);
+    expect(before.stats.sipMessages).toBe(7);
+    const original = openCapture(file);
+    for await (const _ of original);
+    const out: Uint8Array[] = [];
+    const msgs = Array.from({ length: before.messages.length }, (_, i) => before.messages.get(i));
+    const lastFrame = Math.max(...msgs.flatMap((m) => m.frames));
+    await streamFrames(file, [lastFrame], async (b) => void out.push(b.slice()), [], {
+      connections: [{ a: msgs[0].src, b: msgs[0].dst, lastFrame }],
+    });
+    const again = join(dir, 'dsb-copied.pcapng');
+    writeFileSync(again, Buffer.concat(out));
+    const reader = openCapture(again);
+    for await (const _ of reader);
+    expect(reader.info.tlsKeyLog).toEqual(original.info.tlsKeyLog);
+    expect((await analyzeCapture(again)).stats.sipMessages).toBe(7);
   });
 });

@@ -4,12 +4,14 @@
  * and its exit codes (2 with one line on stderr for bad usage, a bad filter,
  * or a file that is not a capture).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { hasTshark } from '../helpers/corpus.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
@@ -22,6 +24,7 @@ spyOutput((s) => {
 
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-extract-'));
+const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
 
 describe('sipscope extract', () => {
   it("writes the frames of the chosen calls as pcapng: the transfer's new call alone (state in-call)", async () => {
@@ -37,6 +40,49 @@ describe('sipscope extract', () => {
     expect(again.messages.length).toBe(want.messages.length);
     for (let i = 0; i < again.messages.length; i++)
       expect(again.messages.get(i).ts).toBe(original.messages.get(want.messages[i]).ts);
+  });
+
+  it('--tls-keylog: SIP over TLS is chosen by what it carries, written with its connection from the handshake on and the key log (a Decryption Secrets Block)', async () => {
+    const file = join(TLS, 'tls13-aes128gcm.pcap');
+    const keys = join(TLS, 'tls13-aes128gcm.keylog');
+    const out = join(dir, 'tls-call.pcapng');
+    // Without the key the INVITE's To is not readable: nothing found.
+    expect(await runExtract([file, '-q', 'sips:bob', '-o', out])).toBe(0);
+    expect(err).toBe(`sipscope extract: 0 of 0 calls, 0 frames, written to ${out}\n`);
+    err = '';
+    expect(await runExtract([file, '--tls-keylog', keys, '-q', 'sips:bob', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope extract: 1 of 2 calls, 16 frames, 1 TLS connection whole and the key log, written to ${out}\n`,
+    );
+    // Read alone, with no key given: the call, and the REGISTER the connection carried before it.
+    const again = await analyzeCapture(out);
+    expect(again.calls.map((c) => [c.kind, c.state])).toEqual([
+      ['registration', 'completed'],
+      ['call', 'completed'],
+    ]);
+    if (hasTshark) {
+      // Wireshark reads the file's keys too (the port is not 5061: told to read TLS and SIP on it).
+      const sip = execFileSync(
+        'tshark',
+        [
+          '-r',
+          out,
+          '-d',
+          'tcp.port==15162,tls',
+          '-d',
+          'tls.port==15162,sip',
+          '-Y',
+          'sip',
+          '-T',
+          'fields',
+          '-e',
+          'sip.CSeq',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      expect(sip).toContain('INVITE');
+      expect(sip).toContain('BYE');
+    }
   });
 
   it('with no filter keeps every call; a search keeps the calls it finds', async () => {

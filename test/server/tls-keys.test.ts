@@ -4,10 +4,12 @@
  * one analyses in a worker thread that reads the key files itself), and a key
  * file gone since the start fails that analysis with a line that says so.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/read-file.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { settled, sqliteTestServer, testServer, uploadRaw, uploadReady } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/tls');
@@ -32,6 +34,29 @@ describe('serve with TLS keys', () => {
       }
     });
   }
+
+  it('a call over TLS saved as pcap carries its connection from the handshake on and the key log: it reads decrypted with no key given', async () => {
+    const keyLog = join(DIR, 'tls13-aes128gcm.keylog');
+    const s = await testServer({ tls: { keyLog } });
+    try {
+      const info = await uploadReady(s, join(DIR, 'tls13-aes128gcm.pcap'));
+      const res = await fetch(`${s.url}/api/captures/${info.id}/calls/pcap?kind=call`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-calls')).toBe('1');
+      const file = join(tmp, 'call.pcapng');
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const reader = openCapture(file);
+      const frames: number[] = [];
+      for await (const f of reader) frames.push(f.data.length);
+      // SYN, SYN-ACK, ACK, the ClientHello … up to the BYE's 200: more frames than the call's 5 messages.
+      expect(frames.length).toBe(16);
+      expect(reader.info.tlsKeyLog).toEqual([readFileSync(keyLog, 'latin1')]);
+      const again = await analyzeCapture(file);
+      expect(again.stats).toMatchObject({ sipMessages: 7, calls: 2 });
+    } finally {
+      await s.dispose();
+    }
+  });
 
   it('a key file removed after the start fails the analysis naming it', async () => {
     const key = join(tmp, 'server.key');

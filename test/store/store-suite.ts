@@ -30,6 +30,8 @@ import { writeFixtureCaptures } from './fixture-captures.js';
 import { queryGrid } from './query-grid.js';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
+/** SIP over TLS 1.3 (REGISTER, then a call on the same connection), with its key log beside it. */
+const TLS_FIXTURE = fileURLToPath(new URL('../fixtures/tls/tls13-aes128gcm.pcap', import.meta.url));
 export const SAMPLE_FILES = [
   'basic-call.pcap',
   'fragmented-invite.pcap',
@@ -46,9 +48,9 @@ interface Analysed {
   extras: MessageExtras;
 }
 
-async function analyse(file: string): Promise<Analysed> {
+async function analyse(file: string, tlsKeyLog?: string): Promise<Analysed> {
   const extras = collectMessageExtras();
-  const result = await analyzeCapture(file, { onMessage: extras.onMessage });
+  const result = await analyzeCapture(file, { onMessage: extras.onMessage, tlsKeyLog });
   return { file, result, extras };
 }
 
@@ -424,9 +426,36 @@ export function describeStore(
         const want = new Set<number>();
         for (const c of chosen.calls) for (const f of (await store.callFrames(id, c.id))!) want.add(f);
         const got = await store.callsFrames(id, query);
-        expect(got).toEqual({ calls: chosen.total, frames: [...want].sort((a, b) => a - b), streams: [] });
+        expect(got).toEqual({
+          calls: chosen.total,
+          frames: [...want].sort((a, b) => a - b),
+          streams: [],
+          connections: [],
+        });
       }
       expect(await store.callsFrames('nope', {})).toBeUndefined();
+    });
+
+    it('names the TLS connection of calls over TLS with the last frame of theirs on it (their pcap needs it whole to decrypt)', async () => {
+      const tls = await analyse(
+        TLS_FIXTURE,
+        readFileSync(TLS_FIXTURE.replace(/\.pcap$/, '.keylog'), 'latin1'),
+      );
+      const id = await load(tls);
+      const byKind = async (kind: string) => (await store.callsFrames(id, { kind: listFilter(kind) }))!;
+      for (const kind of ['call', 'registration']) {
+        const got = await byKind(kind);
+        const msgs = tls.result.calls
+          .filter((c) => c.kind === kind)
+          .flatMap((c) => c.messages.map((m) => tls.result.messages.get(m)));
+        expect(msgs.every((m) => m.transport === 'tls')).toBe(true);
+        const ends = [msgs[0].src, msgs[0].dst].sort();
+        expect(got.connections).toEqual([
+          { a: ends[0], b: ends[1], lastFrame: Math.max(...msgs.flatMap((m) => m.frames ?? [m.frame])) },
+        ]);
+      }
+      // Over UDP: none.
+      expect((await store.callsFrames(await load(mixed), {}))!.connections).toEqual([]);
     });
 
     it('lists findings by capture, call, message and rule prefix', async () => {
