@@ -58,8 +58,9 @@ export function callsRouter(service: CaptureService): Router {
     } catch (e) {
       throw fileGone(c.id, e);
     }
-    // Calls over TLS: their connections whole and the keys, so that the file reads decrypted (frame-export.ts).
-    const keyLog = chosen.connections.length > 0 ? await service.tlsKeyLogText(c) : undefined;
+    // Calls over TLS, DTLS-SRTP streams: their handshakes and the keys, so that the file reads decrypted (frame-export.ts).
+    const keyed = chosen.connections.length > 0 || chosen.streams.some((st) => st.dtls === true);
+    const keyLog = keyed ? await service.tlsKeyLogText(c) : undefined;
     res.setHeader('Content-Type', 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
     res.setHeader('X-Calls', String(chosen.calls));

@@ -8,6 +8,7 @@
  */
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
+import { isDtls } from '../media/dtls-records.js';
 import type { Frame } from './frame.js';
 import { type FrameSource, framesFrom } from './frame-source.js';
 import { encodeDsb, encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
@@ -19,6 +20,8 @@ export interface FrameSpan {
   dst: string;
   firstFrame: number;
   lastFrame: number;
+  /** Keyed by DTLS-SRTP (RFC 5764): its handshake, on the same 5-tuple before the first packet, goes with it. */
+  dtls?: boolean;
 }
 
 /**
@@ -42,7 +45,9 @@ export const FRAGMENT_LEAD = 64;
  * frame of those TCP connections up to their last chosen one, handshakes
  * included, and `tls.keyLog` with them, as a Decryption Secrets Block; the
  * files' own such blocks are copied too: Wireshark (or sipscope) reads the
- * file's SIP over TLS decrypted. Returns how many frames it wrote.
+ * file's SIP over TLS decrypted. A DTLS-SRTP stream's span brings its
+ * handshake (the DTLS datagrams between its two ends before its last
+ * packet) and the key log likewise: its SRTP reads decrypted. Returns how many frames it wrote.
  */
 export async function streamFrames(
   source: FrameSource,
@@ -55,11 +60,15 @@ export async function streamFrames(
   const lastWanted = wanted.length === 0 ? 0 : wanted[wanted.length - 1];
   const media = spanIndex(spans);
   const conns = connectionIndex(tls.connections ?? []);
+  // A DTLS-SRTP stream's handshake datagrams (RFC 7983: first byte 20 to 63), either way, up to its last packet.
+  const dtls = connectionIndex(
+    spans.filter((x) => x.dtls === true).map((x) => ({ a: x.src, b: x.dst, lastFrame: x.lastFrame })),
+  );
   const last = Math.max(lastWanted, media.last, conns.last);
   if (last === 0) return 0;
-  // The keys go in only with TLS to decrypt: a file of plain SIP gives away no key.
-  if (conns.last > 0 && tls.keyLog !== undefined && tls.keyLog.trim() !== '')
-    await write(encodeDsb(tls.keyLog));
+  // The keys go in only with (D)TLS to decrypt: a file of plain SIP and RTP gives away no key.
+  const keyed = conns.last > 0 || dtls.last > 0;
+  if (keyed && tls.keyLog !== undefined && tls.keyLog.trim() !== '') await write(encodeDsb(tls.keyLog));
   // The frames come in ascending order, as `wanted` is: a cursor walks it (nothing held per frame
   // number — a live capture's numbers pass 4.3 billion in a few days, past any typed array).
   let next = 0;
@@ -79,7 +88,7 @@ export async function streamFrames(
       : null;
   // Decoded from a little before the streams' first frame (the fragments of a first packet come
   // before it), and from the file's first frame for a TLS connection (its handshake, wherever it is).
-  const decodeFirst = conns.last > 0 ? 0 : media.first - FRAGMENT_LEAD;
+  const decodeFirst = keyed ? 0 : media.first - FRAGMENT_LEAD;
   const decodeLast = Math.max(media.last, conns.last);
   const ifaces = new Map<number, { index: number; iface: PcapngInterface }>();
   const held = new Map<number, Frame>();
@@ -115,7 +124,16 @@ export async function streamFrames(
         if ((segment as readonly number[]).length > 1) fragments = segment;
       }
       for (const p of payloads) {
-        if (take || p.transport !== 'udp' || p.frame < media.first || p.frame > media.last) continue;
+        if (take || p.transport !== 'udp') continue;
+        if (dtls.last > 0 && p.bytes.length > 0 && isDtls(p.bytes[0])) {
+          const lastFrame = dtls.byPair.get(pairKey(endpointString(p.src), endpointString(p.dst)));
+          if (lastFrame !== undefined && p.frame <= lastFrame) {
+            take = true;
+            if (p.frames.length > 1) fragments = p.frames;
+          }
+          continue;
+        }
+        if (p.frame < media.first || p.frame > media.last) continue;
         const list = media.byFlow.get(`${endpointString(p.src)} ${endpointString(p.dst)}`);
         if (list?.some((i) => p.frame >= spans[i].firstFrame && p.frame <= spans[i].lastFrame)) {
           take = true;

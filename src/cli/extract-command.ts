@@ -50,11 +50,16 @@ function fail(line: string): number {
   return 2;
 }
 
-/** What the file carries of SIP over TLS: its connections whole, and the key log when one was given. */
-function tlsNote(connections: number, keyLog: string | undefined): string {
-  if (connections === 0) return '';
-  const what = `${connections} TLS connection${connections === 1 ? '' : 's'} whole`;
-  return keyLog === undefined ? `, ${what}` : `, ${what} and the key log`;
+/** What the file carries of (D)TLS: TLS connections whole, and the key log when one was given and is needed. */
+function tlsNote(
+  chosen: { connections: readonly unknown[]; streams: readonly { dtls?: boolean }[] },
+  keyLog?: string,
+): string {
+  const n = chosen.connections.length;
+  const parts = n === 0 ? [] : [`${n} TLS connection${n === 1 ? '' : 's'} whole`];
+  if (keyLog !== undefined && (n > 0 || chosen.streams.some((s) => s.dtls === true)))
+    parts.push('the key log');
+  return parts.length === 0 ? '' : `, ${parts.join(' and ')}`;
 }
 
 export async function runExtract(args: string[]): Promise<number> {
@@ -120,7 +125,7 @@ export async function runExtract(args: string[]): Promise<number> {
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
     writeErr(
-      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen.connections.length, tlsKeys.tlsKeyLog)}, written to ${v.out}\n`,
+      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen, tlsKeys.tlsKeyLog)}, written to ${v.out}\n`,
     );
     return 0;
   } catch (e) {

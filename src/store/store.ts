@@ -213,13 +213,16 @@ export interface MediaSpan {
   dst: string;
   firstFrame: number;
   lastFrame: number;
+  /** Keyed by DTLS-SRTP: its handshake goes with it (frame-export.ts). */
+  dtls?: boolean;
 }
 
-export const mediaSpan = (s: MediaSpan): MediaSpan => ({
+export const mediaSpan = (s: MediaSpan & { srtp?: { keying?: string } }): MediaSpan => ({
   src: s.src,
   dst: s.dst,
   firstFrame: s.firstFrame,
   lastFrame: s.lastFrame,
+  ...(s.srtp?.keying === 'dtls' && { dtls: true }),
 });
 
 /** Adds a message row's frames (all of a reassembled message's, else its one) to `set`. */

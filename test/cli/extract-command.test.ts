@@ -85,6 +85,29 @@ describe('sipscope extract', () => {
     }
   });
 
+  it('a DTLS-SRTP call (RFC 5764) goes with its DTLS handshake, and with --tls-keylog the key log: its SRTP decrypts from the file alone', async () => {
+    const file = sample('dtls-srtp-call.pcap');
+    const keys = sample('dtls-srtp-call.keys');
+    const decrypted = (r: Awaited<ReturnType<typeof analyzeCapture>>) =>
+      r.streams.map((st) => [st.packets, st.srtp?.keying, st.srtp?.decrypted]);
+    const original = await analyzeCapture(file, { tlsKeyLog: readFileSync(keys, 'latin1') });
+    expect(decrypted(original)).toEqual([
+      [89, 'dtls', true],
+      [206, 'dtls', true],
+    ]);
+    const bare = join(dir, 'dtls-bare.pcapng');
+    expect(await runExtract([file, '--kind', 'call', '-o', bare])).toBe(0);
+    // The handshake is in the file: the key log given afterwards decrypts it.
+    expect(decrypted(await analyzeCapture(bare, { tlsKeyLog: readFileSync(keys, 'latin1') }))).toEqual(
+      decrypted(original),
+    );
+    err = '';
+    const keyed = join(dir, 'dtls-keyed.pcapng');
+    expect(await runExtract([file, '--tls-keylog', keys, '--kind', 'call', '-o', keyed])).toBe(0);
+    expect(err).toMatch(/ \(with 2 RTP streams\), the key log, written to /);
+    expect(decrypted(await analyzeCapture(keyed))).toEqual(decrypted(original));
+  });
+
   it('with no filter keeps every call; a search keeps the calls it finds', async () => {
     const all = join(dir, 'all.pcapng');
     expect(await runExtract([sample('sipp-10-calls.pcap'), '-o', all])).toBe(0);

@@ -56,7 +56,7 @@ describe('serve with TLS keys', () => {
     } finally {
       await s.dispose();
     }
-  });
+  }, 15_000);
 
   it('a key file removed after the start fails the analysis naming it', async () => {
     const key = join(tmp, 'server.key');
