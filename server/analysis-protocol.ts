@@ -20,6 +20,10 @@ export interface WorkerInput {
    */
   files?: string[];
   names?: string[];
+  /** Each file's `--time-shift` in seconds as written (null: none): CaptureFileRef.timeShift. */
+  timeShifts?: (string | null)[];
+  /** How to align a merged upload's clocks, for the warning of a file whose clock is off (report/analyze-capture.ts clockWarnings). */
+  alignClocks?: string;
   /** Items per batch. */
   batchSize: number;
   /**

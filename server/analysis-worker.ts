@@ -8,6 +8,7 @@
  * once); the analysis then reports the frame it has reached of that count.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { withClockAdvice } from '../src/capture/clock-warning-words.js';
 import { CaptureError } from '../src/capture/frame.js';
 import { namedLine } from '../src/capture/merge-captures.js';
 import { openCapture } from '../src/capture/read-file.js';
@@ -22,6 +23,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './analysis-protocol.js';
+import { keptShift } from './time-shifts.js';
 
 const COUNT_SHARE = 0.1;
 const ANALYSE_SHARE = 0.8;
@@ -72,16 +74,21 @@ function tlsKeys(): TlsKeyOptions {
   };
 }
 
-/** The analysis's warnings as the API shows them: the TLS one names how an upload is given its keys. */
-function uploadWarnings(warnings: string[]): string[] {
-  const give = input.giveKeys;
-  return give === undefined ? warnings : warnings.map((w) => withGiveKeys(w, give));
+/**
+ * A warning as the API shows it: the TLS one names how an upload is given its
+ * keys, the clock one how a merged upload's clocks are aligned.
+ */
+function uploadWarning(w: string): string {
+  const keys = input.giveKeys === undefined ? w : withGiveKeys(w, input.giveKeys);
+  return input.alignClocks === undefined ? keys : withClockAdvice(keys, input.alignClocks);
 }
 
 class KeysError extends Error {}
 
 /** The files to read: one, or several merged by time. */
 const paths = input.files ?? [input.file];
+/** Each file's time shift (null: none), as kept with the capture (server/time-shifts.ts). */
+const timeShifts = paths.map((_, k) => keptShift(input.timeShifts?.[k] ?? undefined));
 /** What each is called where a line names it (the names the user gave them). */
 const names = paths.map((p, k) => input.names?.[k] ?? (k === 0 ? input.name : p));
 
@@ -118,13 +125,16 @@ async function runSqlite(db: string, captureId: string): Promise<void> {
     names,
     batchSize: input.batchSize,
     onProgress: (p) => progress(p),
+    timeShifts,
+    // Stored as the API shows them: the database has them before this thread says it is done.
+    warningText: uploadWarning,
     ...tlsKeys(),
   });
   post({
     type: 'done',
     stats: r.stats,
     source: r.source,
-    warnings: uploadWarnings(r.warnings),
+    warnings: r.warnings,
     stored: true,
   });
 }
@@ -145,6 +155,7 @@ async function run(): Promise<void> {
   const extras = collectMessageExtras();
   const result = await analyzeCapture(paths.length === 1 ? paths[0] : paths, {
     ...tlsKeys(),
+    timeShifts,
     onMessage(msg, id, table) {
       extras.onMessage(msg, id, table);
       if (msg.source !== null)
@@ -175,7 +186,7 @@ async function run(): Promise<void> {
     type: 'done',
     stats: result.stats,
     source: sourceNamed(result.source),
-    warnings: uploadWarnings(result.warnings.map(named)),
+    warnings: result.warnings.map((w) => uploadWarning(named(w))),
   });
 }
 

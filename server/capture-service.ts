@@ -32,6 +32,7 @@ import {
 } from './capture-keys.js';
 import { EventBatcher, type EventSink } from './event-batcher.js';
 import { analysedBefore, newestCodeTime } from './sample-freshness.js';
+import { keptShift, shiftsOfBody } from './time-shifts.js';
 
 export interface CaptureServiceOptions {
   store: Store;
@@ -169,7 +170,11 @@ export class CaptureService {
   /** Where the capture's frames are read again: its file (files, merged), the frames kept of a live capture, or null. */
   frameSource(c: CaptureRecord): FrameSource | null {
     if (c.path === '') return this.keptFrames.get(c.id) ?? null;
-    return c.files === undefined ? c.path : capturePaths(c);
+    if (c.files === undefined) return c.path;
+    // Read back with the shifts it was analysed with: the merged order, so the frame numbers, depend on them.
+    if (c.files.some((f) => f.timeShift !== undefined))
+      return { paths: capturePaths(c), shifts: c.files.map((f) => keptShift(f.timeShift)) };
+    return capturePaths(c);
   }
 
   /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */
@@ -279,6 +284,27 @@ export class CaptureService {
     return this.reanalyze(id, (again) => saveKeys(again.path, keys));
   }
 
+  /**
+   * `POST /api/captures/:id/time-shift`: a merged capture's files given the
+   * time shifts the body asks for (server/time-shifts.ts), kept with it, and
+   * the capture analysed again with them. Refused as `reanalyze` refuses,
+   * for a capture of one file, and for a body that says no shifts.
+   */
+  async timeShift(id: string, body: unknown): Promise<Reanalysis | 'one-file' | { invalid: string }> {
+    const c = await this.store.getCapture(id);
+    if (c === undefined) return undefined;
+    if (c.files === undefined) return 'one-file';
+    const shifts = shiftsOfBody(body, c);
+    if (typeof shifts === 'string') return { invalid: shifts };
+    return this.reanalyze(id, async (again) => {
+      const files = (again.files ?? []).map(({ timeShift: _, ...f }, k) => {
+        const s = shifts[k];
+        return s === null || s === undefined ? f : { ...f, timeShift: s };
+      });
+      await this.store.updateCapture(id, { files });
+    });
+  }
+
   /** Resolves once the capture is ready or failed (or gone). */
   async settled(id: string): Promise<CaptureInfo | undefined> {
     const c = await this.store.getCapture(id);
@@ -385,6 +411,8 @@ export class CaptureService {
         ...(rec.files !== undefined && {
           files: rec.files.map((f) => f.path),
           names: rec.files.map((f) => f.name),
+          timeShifts: rec.files.map((f) => f.timeShift ?? null),
+          alignClocks: `align clocks on its row in the web UI, or POST /api/captures/${id}/time-shift {"align":true}`,
         }),
         batchSize: this.batchSize,
         sqlite,

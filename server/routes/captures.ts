@@ -1,6 +1,6 @@
 /** `/api/captures`: upload, list, one capture, delete, analyse again, add TLS keys, statistics (server/API.md "Captures"). */
 import { rm } from 'node:fs/promises';
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import type { CaptureInfo } from '../../src/store/store.js';
 import { type CaptureService, publicInfo, type Reanalysis } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
@@ -69,6 +69,17 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
     res.status(202).json({ id: info.id, tlsKeys: info.tlsKeys });
   });
 
+  // A merged capture's clocks: each file's time shift given, or measured (align), and the capture analysed again.
+  r.post('/:id/time-shift', async (req, res) => {
+    const id = req.params.id;
+    const out = await service.timeShift(id, await jsonBody(req));
+    if (out === 'one-file')
+      throw new HttpError(409, `capture ${id} is one file: a time shift moves a file against the others`);
+    if (typeof out === 'object' && 'invalid' in out) throw new HttpError(400, out.invalid);
+    const info = queuedOr409(id, out);
+    res.status(202).json({ id: info.id });
+  });
+
   r.get('/:id/stats', async (req, res) => {
     const c = await readableCapture(service, req.params.id);
     res.json(await service.store.stats(c.id));
@@ -76,6 +87,26 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
 
   return r;
 }
+
+/** A small JSON body (a time shift request), or the 400/413 of why it is none. */
+async function jsonBody(req: Request): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new HttpError(400, 'the body is JSON (Content-Type: application/json)');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > JSON_BODY_LIMIT) throw new HttpError(413, `the body is larger than ${JSON_BODY_LIMIT} bytes`);
+    chunks.push(c);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (e) {
+    throw new HttpError(400, `the body is not JSON: ${(e as Error).message}`);
+  }
+}
+
+const JSON_BODY_LIMIT = 16 * 1024;
 
 /** The capture queued for analysis again, or the 404/409 of why not. */
 function queuedOr409(id: string, out: Reanalysis): CaptureInfo {

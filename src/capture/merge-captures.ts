@@ -88,15 +88,19 @@ export function warningLines(files: readonly CaptureFile[]): string[] {
 
 /**
  * A line about merged files (`warningLines`, a CaptureError's message, the
- * TLS warning naming them all as `A, B`) with each file's path told as the
+ * TLS warning naming them all as `A, B`, a clock warning naming two) with each file's path told as the
  * name the user knows it by (`names[k]` for `paths[k]`): the server's files
  * are in its data directory, whose path the API never shows.
  */
 export function namedLine(line: string, paths: readonly string[], names: readonly string[]): string {
-  const all = paths.join(', ');
-  if (paths.length > 1 && line.startsWith(`${all}:`)) return names.join(', ') + line.slice(all.length);
-  const k = paths.findIndex((p) => line.startsWith(`${p}:`));
-  return k < 0 ? line : names[k] + line.slice(paths[k].length);
+  // Every place a path is said (a clock warning names two files), in one pass, the longest path first.
+  const order = paths
+    .map((_, k) => k)
+    .filter((k) => paths[k] !== '')
+    .sort((a, b) => paths[b].length - paths[a].length);
+  if (order.length === 0) return line;
+  const any = new RegExp(order.map((k) => paths[k].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return line.replace(any, (p) => names[paths.indexOf(p)] ?? p);
 }
 
 /**

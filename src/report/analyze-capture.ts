@@ -14,6 +14,7 @@ import {
   clockText,
   secondsText,
 } from '../capture/clock-offsets.js';
+import { cliClockAdvice } from '../capture/clock-warning-words.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
 import { linkTypeName } from '../capture/link-types.js';
@@ -269,7 +270,7 @@ export function clockWarnings(
     c === null || !canReorder(c)
       ? []
       : [
-          `${files[k].name}: ${clockText(c, files[0].name)}: answers may show before their requests; shift it back with --time-shift ${k}=${secondsText(-c.offsetSeconds)} or analyze --align`,
+          `${files[k].name}: ${clockText(c, files[0].name)}: ${cliClockAdvice(k, secondsText(-c.offsetSeconds))}`,
         ],
   );
 }

@@ -95,7 +95,11 @@ export interface AnalyzeToStoreOptions {
   tlsRsaKeys?: string[];
   /** `--time-shift`: each file's shift (null: none), in path order (capture/time-shift.ts). */
   timeShifts?: readonly (TimeShift | null)[];
+  /** A warning as stored (the server's tells how an upload is given keys or aligned): default as it is. */
+  warningText?: (line: string) => string;
 }
+
+const same = (line: string): string => line;
 
 export interface AnalyzeToStoreResult {
   stats: AnalysisStats;
@@ -143,7 +147,7 @@ export async function analyzeToStore(
     const r = await analyse(paths, writer, opts);
     const source: CaptureSource = { ...r.source, file: name };
     if (r.source.files !== undefined) source.files = r.source.files.map((f, k) => ({ ...f, file: names[k] }));
-    const warnings = r.warnings.map(named);
+    const warnings = r.warnings.map((w) => (opts.warningText ?? same)(named(w)));
     await writer.finish(r.stats, source, warnings);
     return { ...r, source, warnings };
   } catch (e) {

@@ -17,4 +17,5 @@ export function applyCaptureUpdate(rec: CaptureRecord, patch: CaptureUpdate): vo
   if (patch.source !== undefined) rec.source = patch.source;
   if (patch.size !== undefined) rec.size = patch.size;
   if (patch.warnings !== undefined) rec.warnings = patch.warnings;
+  if (patch.files !== undefined) rec.files = patch.files;
 }

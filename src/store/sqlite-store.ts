@@ -225,6 +225,7 @@ export class SqliteStore implements Store, WriterHost {
     if (patch.source !== undefined) set('source', JSON.stringify(patch.source));
     if (patch.size !== undefined) set('size', patch.size);
     if (patch.warnings !== undefined) set('warnings', JSON.stringify(patch.warnings));
+    if (patch.files !== undefined) set('files', JSON.stringify(patch.files));
     if (sets.length > 0)
       this.db.prepare(`UPDATE captures SET ${sets.join(', ')} WHERE n = ?`).run(...params, n);
     return this.record(n);

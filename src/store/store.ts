@@ -17,6 +17,7 @@
  * without results (the capture becomes `failed` and its partial rows go).
  */
 
+import type { ClockOffset } from '../capture/clock-offsets.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
@@ -42,6 +43,10 @@ export interface CaptureSourceFile {
   linkTypes: string[];
   frames: number;
   bytes: number;
+  /** Of a merged capture's file: its clock against file 0's (null for file 0, or none measured). */
+  clock?: ClockOffset | null;
+  /** The seconds its frame times were moved by (only when they were). */
+  timeShiftSeconds?: number;
 }
 
 /**
@@ -105,6 +110,12 @@ export interface CaptureFileRef {
   path: string;
   name: string;
   size: number;
+  /**
+   * Seconds its frame times are moved by before the merge (`--time-shift`,
+   * capture/time-shift.ts), as written ("-2.315"): set by
+   * `POST /api/captures/:id/time-shift`. Absent: not moved.
+   */
+  timeShift?: string;
 }
 
 export interface NewCapture {
@@ -127,6 +138,8 @@ export interface CaptureUpdate {
   source?: CaptureSource;
   size?: number;
   warnings?: string[];
+  /** A merged capture's files, given their time shifts (the same files, in the same order). */
+  files?: CaptureFileRef[];
 }
 
 /** A message as the analysis hands it over: its row and its bytes. */

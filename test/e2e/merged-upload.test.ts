@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallDetail, CaptureInfo } from '../../web/src/api/types.js';
+import { writeTwoHosts } from '../capture/two-hosts.js';
+import { basicCall } from '../fixtures/flows/index.js';
 import { interleaved } from '../helpers/split-capture.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import { chromiumPresent, type Harness, SCREENSHOTS, startOnCaptures } from './harness.js';
@@ -97,6 +99,41 @@ describe.skipIf(!chromiumPresent)('several files uploaded at once in the web UI'
         [30, undefined],
       ]);
       await page().screenshot({ path: join(SCREENSHOTS, 'merged-separate.png') });
+    },
+    T,
+  );
+
+  it(
+    'two hosts with clocks 2.315 s apart: the warning offers to align the clocks; aligned, the warning goes and the file says its shift',
+    async () => {
+      const [alice, bob] = writeTwoHosts(dir, 'e2e', basicCall(), { theta: 2.315, delay: 0.0004 });
+      await page().goto(`${hx.server.url}/`);
+      await page().locator('[data-merge-mode="merged"]').check();
+      await page().locator('[data-upload]').setInputFiles([alice, bob]);
+      const row = page().locator('tr.capture-row[data-status="ready"]', {
+        hasText: 'e2e-alice.pcap + 1 more file',
+      });
+      await row.waitFor({ timeout: 60_000 });
+      const id = (await row.getAttribute('data-capture-id')) as string;
+      const warning = page().locator(`[data-warnings-for="${id}"]`);
+      await warning.waitFor();
+      expect(await warning.textContent()).toContain(
+        'clock 2.315 s ahead of e2e-alice.pcap (7 messages seen in both, one-way delay 0.4 ms): answers may show before their requests',
+      );
+      await page().screenshot({ path: join(SCREENSHOTS, 'merged-clock-warning.png') });
+      await warning.locator('[data-action="align-clocks"]').click();
+      // Analysed again with file 1 moved back: ready, no warning, the shift told on its line.
+      await page()
+        .locator(`tr.capture-row[data-capture-id="${id}"] .capture-files > div`, {
+          hasText: /^file 1: e2e-bob\.pcap: pcap, 7 frames, .*, times moved by -2\.315 s$/,
+        })
+        .waitFor({ timeout: 60_000 });
+      await page().locator(`tr.capture-row[data-capture-id="${id}"][data-status="ready"]`).waitFor();
+      expect(await page().locator(`[data-warnings-for="${id}"]`).count()).toBe(0);
+      const info = await hx.api<CaptureInfo>(`/api/captures/${id}`);
+      expect(info.warnings).toEqual([]);
+      await page().screenshot({ path: join(SCREENSHOTS, 'merged-clock-aligned.png') });
+      expect([hx.events.errors, hx.events.dialogs]).toEqual([[], []]);
     },
     T,
   );

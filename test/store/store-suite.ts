@@ -108,6 +108,19 @@ export function describeStore(
       return page!.calls;
     }
 
+    it('keeps the time shift given to a file of a merged capture, and takes it away', async () => {
+      const files = [
+        { path: '/x/a.pcap', name: 'a.pcap', size: 10 },
+        { path: '/x/b.pcap', name: 'b.pcap', size: 20 },
+      ];
+      const c = await store.createCapture({ name: 'a + b', size: 30, path: files[0].path, files });
+      const shifted = [files[0], { ...files[1], timeShift: '-2.315' }];
+      expect((await store.updateCapture(c.id, { files: shifted }))?.files).toEqual(shifted);
+      expect((await store.getCapture(c.id))?.files).toEqual(shifted);
+      await store.updateCapture(c.id, { files });
+      expect((await store.getCapture(c.id))?.files).toEqual(files);
+    });
+
     it('creates captures with distinct ids, lists them newest first and gets one by id', async () => {
       const a = await store.createCapture({ name: 'a.pcap', size: 10, path: '/x/a.pcap' });
       const b = await store.createCapture({ name: 'b.pcap', size: 20, path: '/x/b.pcap' });

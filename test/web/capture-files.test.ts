@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSeconds } from '../../src/capture/time-shift.js';
 import { writeJsonReport } from '../../src/cli/json-output.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { CaptureSource, MessageRow } from '../../web/src/api/types.js';
@@ -45,6 +46,17 @@ describe('a merged capture told as text', () => {
     expect(mergedFilesLines(one.source)).toEqual([]);
     expect(mergedFilesSummary(one.source)).toBeNull();
     expect(mergedFilesSummary(doc.source)).toBe(`merged by time from 2 files: ${a.file}, ${b.file}`);
+  });
+
+  it('says the time shift a file was given (analyze A B --time-shift 1=-2.315)', async () => {
+    const files = rotated(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
+    let text = '';
+    writeJsonReport(await analyzeCapture(files, { timeShifts: [null, parseSeconds('-2.315')!] }), (s) => {
+      text += s;
+    });
+    const lines = mergedFilesLines(JSON.parse(text).source);
+    expect(lines[0]).not.toContain('moved');
+    expect(lines[1]).toMatch(/^file 1: .*: pcap, 30 frames, \d+(\.\d)? kB, times moved by -2\.315 s$/);
   });
 
   it('tells a message frame with its file and its number there, as analyze A B numbers files', () => {

@@ -8,12 +8,18 @@
 import type { CaptureInfo, CaptureSource } from './api/types.js';
 import { bytesText, countOf } from './format.js';
 
-/** One line per file of a merged capture (`file 0: a.pcap: pcap, 25 frames, 11.9 kB`); [] for one file. */
+/**
+ * One line per file of a merged capture (`file 0: a.pcap: pcap, 25 frames,
+ * 11.9 kB`, with `, times moved by -2.315 s` for a file given a time shift);
+ * [] for one file.
+ */
 export function mergedFilesLines(source: CaptureSource | undefined): string[] {
   const files = source?.files;
   if (files === undefined || files.length < 2) return [];
   return files.map(
-    (f, k) => `file ${k}: ${f.file}: ${f.format}, ${countOf(f.frames, 'frame')}, ${bytesText(f.bytes)}`,
+    (f, k) =>
+      `file ${k}: ${f.file}: ${f.format}, ${countOf(f.frames, 'frame')}, ${bytesText(f.bytes)}` +
+      (f.timeShiftSeconds === undefined ? '' : `, times moved by ${f.timeShiftSeconds} s`),
   );
 }
 

@@ -68,6 +68,15 @@ export const api = {
     const res = await fetch(`${cap(id)}/keys`, { method: 'POST', body: form });
     if (!res.ok) throw await errorOf(res);
   },
+  /** Moves each file of a merged capture back by its clock's offset to file 0's, then analyses it again. */
+  async alignCaptureClocks(id: string): Promise<void> {
+    const res = await fetch(`${cap(id)}/time-shift`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ align: true }),
+    });
+    if (!res.ok) throw await errorOf(res);
+  },
   calls: (id: string, query: string, signal?: AbortSignal) =>
     getJson<CallPage>(`${cap(id)}/calls?${query}`, signal),
   call: (id: string, call: number, signal?: AbortSignal) =>

@@ -40,7 +40,15 @@ export interface CaptureSource {
   frames: number;
   bytes: number;
   /** A capture merged by time from several files: each of them (as `sipscope analyze A B --json`). */
-  files?: Array<{ file: string; format: string; linkTypes: string[]; frames: number; bytes: number }>;
+  files?: Array<{
+    file: string;
+    format: string;
+    linkTypes: string[];
+    frames: number;
+    bytes: number;
+    /** Seconds its frame times were moved by (`POST …/time-shift`), when they were. */
+    timeShiftSeconds?: number;
+  }>;
 }
 
 export interface CaptureInfo {

@@ -7,6 +7,7 @@
  * its SIP over TLS was not decrypted (tls-keys.ts, server/API.md).
  */
 
+import { isClockWarning } from '../../../src/capture/clock-warning-words.js';
 import { isTlsWarning } from '../../../src/tls/tls-warning-words.js';
 import { api } from '../api/client.js';
 import { onLive, onReconnect } from '../api/live.js';
@@ -242,10 +243,16 @@ export function capturesView(ctx: ViewContext): View {
     );
   }
 
-  /** A warning; the one of SIP over TLS not decrypted offers to add the keys to the capture (its file must be the server's). */
+  /**
+   * A warning; the one of SIP over TLS not decrypted offers to add the keys to
+   * the capture (its file must be the server's), the one of a merged file's
+   * clock off file 0's to align the clocks.
+   */
   function warningLine(c: CaptureInfo, w: string): HTMLElement {
     const text = h('span', { class: 'warning-text' }, w);
-    if (!isTlsWarning(w) || c.status === 'live' || c.status === 'analyzing') return text;
+    if (c.status === 'live' || c.status === 'analyzing') return text;
+    if (isClockWarning(w)) return h('span', { class: 'warning-with-action' }, text, alignButton(c));
+    if (!isTlsWarning(w)) return text;
     const add = h(
       'button',
       {
@@ -263,6 +270,31 @@ export function capturesView(ctx: ViewContext): View {
       addKeysInput.click();
     });
     return h('span', { class: 'warning-with-action' }, text, add);
+  }
+
+  function alignButton(c: CaptureInfo): HTMLElement {
+    const align = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small suggested',
+        'data-action': 'align-clocks',
+        title:
+          'Move each file back by its clock’s offset to the first file’s, measured from the SIP messages both captured, and analyse the capture again',
+      },
+      'align clocks',
+    );
+    align.addEventListener('click', (e) => {
+      e.stopPropagation();
+      api.alignCaptureClocks(c.id).then(
+        () => {
+          ctx.notify('Clocks aligned: the capture is analysed again with its files moved', 'info');
+          void refresh();
+        },
+        (err: Error) => ctx.notify(err.message, 'error'),
+      );
+    });
+    return align;
   }
 
   function row(c: CaptureInfo, i: number): HTMLElement[] {
