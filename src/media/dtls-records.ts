@@ -1,8 +1,9 @@
 /**
  * DTLS records as they arrive on a media 5-tuple (RFC 5764 §5.1.2, RFC 7983
  * §7: a datagram whose first byte is 20..63 is DTLS, 128..191 RTP/RTCP), and
- * the two handshake messages read in the clear: ClientHello and ServerHello,
- * with their use_srtp extension (RFC 5764 §4.1.1).
+ * the handshake messages read in the clear: ClientHello and ServerHello,
+ * with their use_srtp extension (RFC 5764 §4.1.1), and each side's
+ * Certificate (dtls-fingerprint.ts).
  *
  * ```
  * record (RFC 6347 §4.1):    type(1) version(2) epoch(2) sequence_number(6) length(2) fragment
@@ -21,6 +22,8 @@ import { forEachExtension, parseServerHello, pastSuites } from '../tls/hello.js'
 
 // DTLS keeps TLS's content and handshake types (RFC 6347 §4.1, §4.2.2).
 export { HS_CLIENT_HELLO, HS_SERVER_HELLO } from '../tls/hello.js';
+/** RFC 5246 §7.4.2 (RFC 6347 §4.2.2): the Certificate message, clear in DTLS 1.2. */
+export const HS_CERTIFICATE = 11;
 export { CT_HANDSHAKE } from '../tls/record.js';
 
 /** RFC 5764 §4.1.1: the use_srtp extension. */
@@ -105,7 +108,10 @@ export function parseHandshakeFragments(body: Uint8Array): {
   return { fragments, malformed: false };
 }
 
-/** Largest hello put back together (RFC 6347: a ClientHello with its extensions is well under it). */
+/**
+ * Largest message put back together (RFC 6347: a ClientHello with its
+ * extensions is well under it, and so is a WebRTC self-signed certificate).
+ */
 const MAX_HELLO = 1 << 16;
 /** Messages being put together at once, per reassembly: a stream of fragments that never completes is dropped. */
 const MAX_PENDING = 8;

@@ -11,16 +11,20 @@
  * re-INVITE) replaces the old one and bumps `generation`, so what started
  * with the old keys can tell. DTLS 1.3 (RFC 9147) puts use_srtp in the
  * encrypted EncryptedExtensions: its ServerHello is recognised and said not
- * done. Bounded: MAX_PAIRS pairs, the oldest forgotten first.
+ * done. Each side's Certificate (clear in DTLS 1.2) is checked against the
+ * a=fingerprint of its SDP (dtls-fingerprint.ts, RFC 5763 §5) and handed to
+ * `onCheck`. Bounded: MAX_PAIRS pairs, the oldest forgotten first.
  */
-import { endpointString, type Payload } from '../decode/payload.js';
+import { type Endpoint, endpointString, type Payload } from '../decode/payload.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
+import { checkCertificate, type FingerprintCheck, firstCertificate } from './dtls-fingerprint.js';
 import {
   CT_HANDSHAKE,
   DTLS12,
   DTLS13,
   type DtlsServerHello,
   HandshakeReassembly,
+  HS_CERTIFICATE,
   HS_CLIENT_HELLO,
   HS_SERVER_HELLO,
   parseDtlsClientHello,
@@ -29,11 +33,21 @@ import {
   parseRecords,
 } from './dtls-records.js';
 import { type DtlsSrtpKeys, dtlsSrtpKeys, prfHash, profileName } from './dtls-srtp-keys.js';
+import type { SdesSide } from './sdes.js';
 import type { SrtpSetup } from './srtp.js';
 import type { DtlsKeying } from './srtp-summary.js';
 
 const MAX_PAIRS = 4096;
-const HELLOS: ReadonlySet<number> = new Set([HS_CLIENT_HELLO, HS_SERVER_HELLO]);
+const READ: ReadonlySet<number> = new Set([HS_CLIENT_HELLO, HS_SERVER_HELLO, HS_CERTIFICATE]);
+
+/** The SRTP description of the SDP that announced `from` (or, failing that, the other side of `to`'s). */
+export type SenderSdp = (from: Endpoint, to: Endpoint) => SdesSide | undefined;
+
+/** What the pair keeps of one side's Certificate: the check, and the DER hashed (to know a retransmission). */
+interface SeenCertificate {
+  check: FingerprintCheck;
+  der: Buffer | null;
+}
 
 /** What one direction of a pair decrypts with, or why it cannot. */
 export interface DtlsKey {
@@ -58,6 +72,8 @@ interface Pair {
   malformed: number;
   /** Each side's hellos being put back together, by its address. */
   reassembly: Map<string, HandshakeReassembly>;
+  /** Each side's certificate of the current handshake, by its address. */
+  certs: Map<string, SeenCertificate>;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -70,8 +86,16 @@ export class DtlsSrtp {
   /** Records of epoch 1 and later (encrypted: Finished, alerts, application data), counted and not read. */
   encrypted = 0;
 
-  /** `keys`: the key log to find master secrets in (none: every pair says which line it needs). */
-  constructor(private readonly keys?: TlsKeyLog) {}
+  /**
+   * `keys`: the key log to find master secrets in (none: every pair says
+   * which line it needs); `senderSdp`: where a side's a=fingerprint is;
+   * `onCheck`: each side's certificate checked (once a handshake).
+   */
+  constructor(
+    private readonly keys?: TlsKeyLog,
+    private readonly senderSdp?: SenderSdp,
+    private readonly onCheck?: (c: FingerprintCheck) => void,
+  ) {}
 
   /** One datagram whose first byte says DTLS (RFC 7983 §7), on a media address. */
   offer(p: Payload): void {
@@ -97,14 +121,15 @@ export class DtlsSrtp {
       }
       let re = pair.reassembly.get(src);
       if (re === undefined) {
-        re = new HandshakeReassembly(HELLOS);
+        re = new HandshakeReassembly(READ);
         pair.reassembly.set(src, re);
       }
       for (const f of fragments) {
         const body = re.add(f);
         if (body === null) continue;
         if (f.msgType === HS_CLIENT_HELLO) this.clientHello(pair, body, src, dst);
-        else this.serverHello(pair, body, src, dst, p.frame);
+        else if (f.msgType === HS_SERVER_HELLO) this.serverHello(pair, body, src, dst, p.frame);
+        else this.certificate(pair, body, p, src);
       }
     }
   }
@@ -124,6 +149,7 @@ export class DtlsSrtp {
         generation: 0,
         malformed: 0,
         reassembly: new Map(),
+        certs: new Map(),
       };
       this.pairs.set(key, pair);
       if (this.pairs.size > MAX_PAIRS) this.pairs.delete(this.pairs.keys().next().value as string);
@@ -143,6 +169,7 @@ export class DtlsSrtp {
     pair.client = src;
     pair.server = dst;
     pair.clientRandom = h.random;
+    pair.certs.clear();
     pair.hello = null;
     pair.keys = null;
     pair.reason = null;
@@ -165,6 +192,59 @@ export class DtlsSrtp {
     pair.reason = null;
     pair.generation++;
     this.derive(pair);
+  }
+
+  /**
+   * A side's Certificate (RFC 5246 §7.4.2): its first certificate against
+   * the a=fingerprint of its SDP; a retransmission (the same bytes) again
+   * is not checked twice.
+   */
+  private certificate(pair: Pair, body: Uint8Array, p: Payload, src: string): void {
+    const cert = firstCertificate(body);
+    const der = cert === null ? null : Buffer.from(cert);
+    const seen = pair.certs.get(src);
+    if (
+      seen !== undefined &&
+      (seen.der === der || (seen.der !== null && der !== null && seen.der.equals(der)))
+    )
+      return;
+    const check: FingerprintCheck = {
+      side: src === pair.client ? 'client' : 'server',
+      endpoint: src,
+      frame: p.frame,
+      match: null,
+    };
+    const sdp = this.senderSdp?.(p.src, p.dst);
+    if (sdp === undefined) {
+      check.reason = `the SDP that announced ${src} is not in the capture (or has no SRTP media)`;
+    } else {
+      check.message = sdp.message;
+      check.media = sdp.media;
+      checkCertificate(cert, sdp.fingerprints ?? [], check);
+    }
+    pair.certs.set(src, { check, der });
+    this.onCheck?.(check);
+  }
+
+  /** The check of `src`'s certificate on the pair, or why there is none. */
+  private fingerprintOf(pair: Pair, src: string, role: 'client' | 'server'): FingerprintCheck {
+    const seen = pair.certs.get(src);
+    if (seen !== undefined) return { ...seen.check };
+    const version = pair.hello?.version;
+    const reason =
+      version === DTLS13
+        ? 'DTLS 1.3 (RFC 9147) encrypts the Certificate message: not checked'
+        : version !== undefined && version !== DTLS12
+          ? `DTLS version 0x${version.toString(16)}: only DTLS 1.2 certificates are read`
+          : `no Certificate message from the DTLS ${role} in the capture (a resumed session sends none)`;
+    return { side: role, endpoint: src, match: null, reason };
+  }
+
+  /** The check of the certificate of `src` in its handshake with `dst`, null when no DTLS was seen between them. */
+  fingerprintFor(src: string, dst: string): FingerprintCheck | null {
+    const pair = this.pairs.get(src < dst ? `${src} ${dst}` : `${dst} ${src}`);
+    if (pair === undefined) return null;
+    return this.fingerprintOf(pair, src, pair.client === src ? 'client' : 'server');
   }
 
   /** The keys of a pair whose hellos are both in, or the reason there are none. */
@@ -234,6 +314,7 @@ export class DtlsSrtp {
       if (h.srtpMki.length > 0) keying.mki = hex(h.srtpMki);
     }
     if (pair.malformed > 0) keying.malformedRecords = pair.malformed;
+    keying.fingerprint = this.fingerprintOf(pair, src, role);
     const setup = pair.keys === null ? null : pair.keys[role];
     const out: DtlsKey = { setup, keying, generation: pair.generation };
     if (setup === null)

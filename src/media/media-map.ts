@@ -13,6 +13,7 @@ import { ipv6ToString } from '../decode/address.js';
 import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
 import type { Sdp, SdpDirection, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
 import { cryptoOf } from '../sip/sdp-crypto.js';
+import { fingerprintsOf, setupOf } from '../sip/sdp-fingerprint.js';
 import { STATIC_PAYLOAD_TYPES } from './payload-types.js';
 import type { SdesSide } from './sdes.js';
 
@@ -71,6 +72,7 @@ export class MediaMap {
       let sdes: SdesSide | undefined;
       if (savp || sawCrypto) {
         sdes = { message, media: k, savp, crypto: cryptoOf(m), ip, port: m.port, callId: null };
+        dtlsOf(sdp, m, sdes);
         srtp ??= [];
         srtp.push(sdes);
       }
@@ -138,6 +140,19 @@ export class MediaMap {
     if (ports.size === 0) this.byIp.delete(o.ip);
     this.size--;
   }
+}
+
+/**
+ * DTLS-SRTP's a=fingerprint and a=setup of an SRTP description (RFC 5763
+ * §5), media-level else session-level: read for SRTP media only, kept when
+ * there is a fingerprint.
+ */
+function dtlsOf(sdp: Sdp, m: SdpMedia, sdes: SdesSide): void {
+  const fingerprints = fingerprintsOf(sdp, m);
+  if (fingerprints.length === 0) return;
+  sdes.fingerprints = fingerprints;
+  const setup = setupOf(sdp, m);
+  if (setup !== undefined) sdes.setup = setup;
 }
 
 /** Set by `rtcpPortOf`: the media it read has an a=crypto (a flag, not a result object: no allocation per media). */

@@ -15,6 +15,7 @@ import { callId, cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
+import type { FingerprintCheck } from './dtls-fingerprint.js';
 import { isDtls } from './dtls-records.js';
 import { DtlsSrtp } from './dtls-srtp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
@@ -25,7 +26,7 @@ import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
 import type { RtcpXr } from './rtcp-xr.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
 import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
-import type { SrtpSummary } from './sdes.js';
+import type { SdesSide, SrtpSummary } from './sdes.js';
 import { SdesPairs } from './sdes-pairs.js';
 import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
@@ -123,6 +124,12 @@ export interface MediaTrackerOptions {
    * dtls-srtp.ts). Without it such streams say which line they need.
    */
   tlsKeys?: TlsKeyLog;
+  /**
+   * Called with each DTLS side's certificate checked against the
+   * a=fingerprint of its SDP (RFC 5763 §5, dtls-fingerprint.ts), once a
+   * handshake, whether or not RTP follows.
+   */
+  onDtlsCheck?: (c: FingerprintCheck) => void;
 }
 
 /** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
@@ -182,7 +189,7 @@ export class MediaTracker {
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
     this.idle = opts.idleSeconds ?? 60;
-    this.dtls = new DtlsSrtp(opts.tlsKeys);
+    this.dtls = new DtlsSrtp(opts.tlsKeys, (from, to) => this.senderSdp(from, to), opts.onDtlsCheck);
   }
 
   /** Streams not yet finished. */
@@ -265,6 +272,14 @@ export class MediaTracker {
     if (e === undefined || e.kind === 'other') return false;
     this.dtls.offer(p);
     return true;
+  }
+
+  /** The SRTP description of the SDP of `from`, else the other side of `to`'s (its Call-ID's, sdes-pairs.ts). */
+  private senderSdp(from: Endpoint, to: Endpoint): SdesSide | undefined {
+    const own = this.map.find(from.ip, from.port)?.sdes;
+    if (own !== undefined) return own;
+    const peer = this.map.find(to.ip, to.port)?.sdes;
+    return peer === undefined ? undefined : this.sdes.other(peer);
   }
 
   /**
@@ -468,7 +483,7 @@ export class MediaTracker {
         ...summary,
         ...(rtcp === null ? {} : { rtcp }),
         ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
-        ...(srtp === null ? {} : { srtp: finishedSrtp(srtp) }),
+        ...(srtp === null ? {} : { srtp: finishedSrtp(srtp, this.dtls.fingerprintFor(s.src, s.dst)) }),
         quality,
       },
       srtp?.setup ?? undefined,

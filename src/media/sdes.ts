@@ -10,6 +10,7 @@
  * offer/answer has.
  */
 import { cryptoOf, type SdpCrypto } from '../sip/sdp-crypto.js';
+import type { SdpFingerprint, SdpSetupRole } from '../sip/sdp-fingerprint.js';
 import type { Sdp } from '../sip/sdp-model.js';
 import type { SrtpSetup } from './srtp.js';
 import { SRTP_SUITES } from './srtp-keys.js';
@@ -49,6 +50,10 @@ export interface SdesSide {
   ip: string;
   port: number;
   callId: string | null;
+  /** DTLS-SRTP (RFC 5763 §5): its a=fingerprint lines (media-level, else session-level), present when any. */
+  fingerprints?: SdpFingerprint[];
+  /** Its a=setup role (RFC 4145 §4), when the SDP has one with a fingerprint. */
+  setup?: SdpSetupRole | 'invalid';
 }
 
 /**

@@ -60,4 +60,30 @@ export interface DtlsKeying {
   mki?: string;
   /** DTLS records on the 5-tuple (both ways) that did not parse (present when any). */
   malformedRecords?: number;
+  /**
+   * The stream's sender's certificate against the a=fingerprint of its SDP
+   * (RFC 5763 §5; dtls-fingerprint.ts). Absent on records made before it.
+   */
+  fingerprint?: FingerprintCheck;
+}
+
+/** The check of one side's certificate (`srtp.dtls.fingerprint` of a stream record, server/API.md DtlsFingerprint). */
+export interface FingerprintCheck {
+  /** The side whose certificate it is, and its address (`ip:port`). */
+  side: 'client' | 'server';
+  endpoint: string;
+  /** Frame that completed its Certificate message (absent when none was seen). */
+  frame?: number;
+  /** The message whose SDP announced that address, and the m= line's index. */
+  message?: number;
+  media?: number;
+  /** The hash function compared with (`sha-256`). */
+  hash?: string;
+  /** The SDP's fingerprint of that hash function (the one matched, else the first), upper-case hex pairs. */
+  sdp?: string;
+  /** The certificate's fingerprint with that hash function. */
+  certificate?: string;
+  /** True: it matches one of the SDP's; false: none; null: not checked (`reason`). */
+  match: boolean | null;
+  reason?: string;
 }

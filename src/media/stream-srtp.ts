@@ -10,6 +10,7 @@ import type { MediaEndpoint } from './media-map.js';
 import { type SdesSide, type SrtpSummary, senderCrypto, srtpSetupOf } from './sdes.js';
 import type { SdesPairs } from './sdes-pairs.js';
 import { SrtpReceiver, type SrtpSetup } from './srtp.js';
+import type { FingerprintCheck } from './srtp-summary.js';
 
 /** The key of a stream: what its summary starts from, and its setup (null when none usable: `summary.reason`). */
 export interface StreamKey {
@@ -129,12 +130,21 @@ export function rekeyed(s: StreamSrtp, d: DtlsKey | null): boolean {
   return s.receiver !== null;
 }
 
-/** The summary of a finished stream: its packets' figures, and why nothing decrypted when none did. */
-export function finishedSrtp(s: StreamSrtp): SrtpSummary {
+/**
+ * The summary of a finished stream: its packets' figures, and why nothing
+ * decrypted when none did. `fingerprint`: its sender's certificate check as
+ * the handshake ended (dtls-srtp.ts; the client's Certificate may come after
+ * the stream started).
+ */
+export function finishedSrtp(s: StreamSrtp, fingerprint?: FingerprintCheck | null): SrtpSummary {
+  const summary =
+    s.summary.dtls === undefined || fingerprint == null
+      ? s.summary
+      : { ...s.summary, dtls: { ...s.summary.dtls, fingerprint } };
   const r = s.receiver;
-  if (r === null) return s.summary;
+  if (r === null) return summary;
   const out: SrtpSummary = {
-    ...s.summary,
+    ...summary,
     decrypted: r.verified > 0,
     verified: r.verified,
     authFailures: r.authFailures,
