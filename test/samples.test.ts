@@ -200,6 +200,7 @@ describe('bundled samples', () => {
         'session-timer-expired.pcap': ['session-timer.not-refreshed'],
         'call-with-rtp.pcap': ['media.one-way'],
         'rtcp-loss-after-capture.pcap': ['media.rtcp-loss'],
+        'dtls-fingerprint-mismatch.pcap': ['dtls.fingerprint-mismatch'],
       };
       expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);
     }

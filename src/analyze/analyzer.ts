@@ -19,6 +19,7 @@
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import type { FingerprintCheck } from '../media/srtp-summary.js';
 import type { SipMessage } from '../sip/message.js';
 import { wireText } from '../sip/wire-text.js';
 import {
@@ -85,6 +86,8 @@ export interface Analyzer {
   onCallFinal(record: CallRecord): void;
   /** An RTP stream ended, with the call of the message whose SDP set it up (null: none). */
   onStream(record: RtpStreamRecord, call: number | null): void;
+  /** A DTLS side's certificate checked against its SDP (RFC 5763 §5), with the call of that SDP's message. */
+  onDtlsCheck(check: FingerprintCheck, call: number | null): void;
   /** Capture time reached `ts` (seconds); never goes back. */
   advance(ts: number): void;
   /** End of input: pending correlated rules decide now. Further calls are ignored. */
@@ -142,7 +145,15 @@ interface MessageEvent {
   correlation: MessageCorrelation | null;
 }
 
-const TRIGGERS: readonly CorrelatedTrigger[] = ['message', 'transaction', 'dialog', 'call', 'stream', 'tick'];
+const TRIGGERS: readonly CorrelatedTrigger[] = [
+  'message',
+  'transaction',
+  'dialog',
+  'call',
+  'stream',
+  'dtls',
+  'tick',
+];
 
 export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
   const rules = opts.rules ?? RULES;
@@ -161,6 +172,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     dialog: [],
     call: [],
     stream: [],
+    dtls: [],
     tick: [],
   };
   const sharedState = new Map<string, unknown>();
@@ -367,6 +379,9 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     },
     onStream(record, call) {
       dispatch(slots.stream, { kind: 'stream', record, call }, call);
+    },
+    onDtlsCheck(check, call) {
+      dispatch(slots.dtls, { kind: 'dtls', check, call }, call);
     },
     advance(ts) {
       if (clock.ended || !(ts > clock.now)) return;

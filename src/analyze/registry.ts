@@ -26,6 +26,7 @@ import { cseqResponseMismatch } from './rules/cseq-response-mismatch.js';
 import { dialogRequestAfterEnd } from './rules/dialog-request-after-end.js';
 import { dialogToTagChanged } from './rules/dialog-to-tag-changed.js';
 import { dialogUnknownRequest } from './rules/dialog-unknown-request.js';
+import { dtlsFingerprintMismatch } from './rules/dtls-fingerprint-mismatch.js';
 import { framingBareLf } from './rules/framing-bare-lf.js';
 import { framingNoEmptyLine } from './rules/framing-no-empty-line.js';
 import { fromTagMissing } from './rules/from-tag-missing.js';
@@ -162,6 +163,7 @@ export const RULES: readonly Rule[] = [
   mediaJitter,
   mediaRtcpLoss,
   mediaPoorQuality,
+  dtlsFingerprintMismatch,
   // Registration and security
   authFailed,
   registerFlood,

@@ -11,6 +11,7 @@
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import type { TimerValues } from '../correlate/timers.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import type { FingerprintCheck } from '../media/srtp-summary.js';
 import type { SipMessage } from '../sip/message.js';
 import type { FindingDraft, Severity } from './finding.js';
 
@@ -91,6 +92,11 @@ export type CorrelatedEvent =
   | { kind: 'call'; record: CallRecord }
   /** An RTP stream ended (media-tracker.ts), with the call of the message that set it up (null: none). */
   | { kind: 'stream'; record: RtpStreamRecord; call: number | null }
+  /**
+   * A DTLS side's certificate was checked against its SDP's a=fingerprint
+   * (dtls-fingerprint.ts), with the call of that SDP's message (null: none).
+   */
+  | { kind: 'dtls'; check: FingerprintCheck; call: number | null }
   /** Capture time advanced to `now` (or the input ended: `ended`). */
   | { kind: 'tick' };
 

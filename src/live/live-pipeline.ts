@@ -208,6 +208,9 @@ export class LivePipeline extends Emitter<LiveEvents> {
       ...opts.media,
       idleSeconds: idle,
       onStream: (st) => this.stream(st),
+      onDtlsCheck: (c) => {
+        if (c.message !== undefined) this.analyzer.onDtlsCheck(c, this.streamCalls.callOf(c.message));
+      },
       // DTLS-SRTP (RFC 5764): the same key log as SIP over TLS, followed as it grows.
       tlsKeys: this.tls?.keys,
     });

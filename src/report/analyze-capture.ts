@@ -156,6 +156,9 @@ export async function analyzeCapture(
       if (key !== undefined) srtpKeys.set(st.id, key);
       analyzer.onStream(st, messages.callOf(st.setup));
     },
+    onDtlsCheck: (c) => {
+      if (c.message !== undefined) analyzer.onDtlsCheck(c, messages.callOf(c.message));
+    },
   });
   const infoDigits: InfoDigit[] = [];
   const pipeline = createPipeline({

@@ -367,6 +367,10 @@ async function analyse(
         else list.push(st);
       } else streamOut(st, null);
     },
+    onDtlsCheck(c) {
+      if (c.message !== undefined)
+        rules.onDtlsCheck(c, sdpCall.call(c.message) ?? pending.call(c.message) ?? null);
+    },
   });
 
   /** callFinal's list of a one-dialog call's messages that arrived without a dialog (reused: usually one or two). */
