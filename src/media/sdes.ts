@@ -14,7 +14,7 @@ import type { SdpFingerprint, SdpSetupRole } from '../sip/sdp-fingerprint.js';
 import type { Sdp } from '../sip/sdp-model.js';
 import type { SrtpSetup } from './srtp.js';
 import { SRTP_SUITES } from './srtp-keys.js';
-import type { SrtpSummary } from './srtp-summary.js';
+import type { FingerprintCheck, SrtpSummary } from './srtp-summary.js';
 
 export type { SrtpSummary };
 
@@ -25,16 +25,34 @@ export type { SrtpSummary };
  * caller prints them through its terminal-safe output.
  */
 export function srtpNote(s: SrtpSummary): string {
-  if (!s.decrypted) return `SRTP not decrypted: ${s.reason ?? 'no packet'}`;
+  const cert = s.dtls?.fingerprint === undefined ? '' : fingerprintNote(s.dtls.fingerprint);
+  if (!s.decrypted)
+    return `SRTP not decrypted: ${s.reason ?? 'no packet'}${cert === '' ? '' : `; DTLS ${cert}`}`;
   const failed =
     s.authFailures === 0 ? '' : `, ${s.authFailures} tag${s.authFailures === 1 ? '' : 's'} failed`;
   // SRTCP said only when it failed: a wrong or missing key of the control flow, its reports not read.
   const rtcp = s.rtcpAuthFailures ?? 0;
   const rtcpFailed = rtcp === 0 ? '' : `, ${rtcp} SRTCP tag${rtcp === 1 ? '' : 's'} failed`;
   // DTLS-SRTP (RFC 5764): which end of the handshake sent it, and what came before its keys.
-  const dtls = s.dtls === undefined ? '' : ` with DTLS-SRTP keys (its sender the DTLS ${s.dtls.role})`;
+  const dtls =
+    s.dtls === undefined
+      ? ''
+      : ` with DTLS-SRTP keys (its sender the DTLS ${s.dtls.role}${cert === '' ? '' : `; ${cert}`})`;
   const early = s.beforeKeys === undefined ? '' : `, ${s.beforeKeys} before the keys`;
   return `SRTP ${s.suite} decrypted${dtls}${failed}${rtcpFailed}${early}`;
+}
+
+/**
+ * The sender's DTLS certificate against its SDP's a=fingerprint (RFC 5763
+ * §5), in a few words: `certificate matches its SDP's
+ * a=fingerprint`, the two fingerprints when it does not, or why it was not
+ * checked.
+ */
+export function fingerprintNote(f: FingerprintCheck): string {
+  if (f.match === true) return "certificate matches its SDP's a=fingerprint";
+  if (f.match === false)
+    return `certificate does NOT match its SDP's ${f.hash} a=fingerprint: it hashes to ${f.certificate}, the SDP says ${f.sdp}`;
+  return `certificate not checked: ${f.reason ?? 'unknown'}`;
 }
 
 /** One side's SRTP media description as an SDP announced it (media-map.ts). */

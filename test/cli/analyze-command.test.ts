@@ -71,12 +71,12 @@ describe('sipscope analyze FILE (text)', () => {
     const keys = ['--tls-keylog', sample('dtls-srtp-call.keys')];
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--call', '0', ...keys])).toBe(0);
     expect(out).toMatch(
-      /│ {2}206 pkts, MOS 4.41, DTMF 9, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys \(its sender the DTLS client\)$/m,
+      /│ {2}206 pkts, MOS 4.41, DTMF 9, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys \(its sender the DTLS client; certificate matches its SDP's a=fingerprint\)$/m,
     );
     out = '';
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--stream', '0', ...keys])).toBe(0);
     expect(out).toContain(
-      '\nSRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS server)\n',
+      "\nSRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS server; certificate matches its SDP's a=fingerprint)\n",
     );
     out = '';
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--json', ...keys])).toBe(0);
@@ -90,7 +90,7 @@ describe('sipscope analyze FILE (text)', () => {
     out = '';
     expect(await runAnalyze([sample('dtls-srtp-call.pcap'), '--stream', '0'])).toBe(0);
     expect(out).toMatch(
-      /\nSRTP not decrypted: no TLS key log \(--tls-keylog\): the DTLS handshake needs its CLIENT_RANDOM [0-9a-f]{64} line\n/,
+      /\nSRTP not decrypted: no TLS key log \(--tls-keylog\): the DTLS handshake needs its CLIENT_RANDOM [0-9a-f]{64} line; DTLS certificate matches its SDP's a=fingerprint\n/,
     );
   });
 

@@ -60,7 +60,13 @@ describe('a DTLS-SRTP call with its key log (the bundled sample)', () => {
           verified: 89,
           authFailures: 0,
           keying: 'dtls',
-          dtls: { role: 'server', ...dtls, serverRandom: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          dtls: {
+            role: 'server',
+            ...dtls,
+            serverRandom: expect.stringMatching(/^[0-9a-f]{64}$/),
+            // RFC 5763 §5: its certificate is the one its SDP's a=fingerprint names.
+            fingerprint: expect.objectContaining({ side: 'server', match: true, hash: 'sha-256' }),
+          },
           rtcpVerified: 1,
           rtcpAuthFailures: 0,
         },
@@ -73,14 +79,20 @@ describe('a DTLS-SRTP call with its key log (the bundled sample)', () => {
           verified: 206,
           authFailures: 0,
           keying: 'dtls',
-          dtls: { role: 'client', ...dtls, serverRandom: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          dtls: {
+            role: 'client',
+            ...dtls,
+            serverRandom: expect.stringMatching(/^[0-9a-f]{64}$/),
+            // RFC 5763 §5: its certificate is the one its SDP's a=fingerprint names.
+            fingerprint: expect.objectContaining({ side: 'client', match: true, hash: 'sha-256' }),
+          },
           rtcpVerified: 1,
           rtcpAuthFailures: 0,
         },
       ],
     ]);
     expect(srtpNote(r.streams[1].srtp!)).toBe(
-      'SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS client)',
+      "SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS client; certificate matches its SDP's a=fingerprint)",
     );
   });
 
@@ -165,7 +177,7 @@ describe('DTLS-SRTP robustness', () => {
     ]);
     expect(r.streams[0].srtp?.decrypted).toBe(true);
     expect(srtpNote(r.streams[0].srtp!)).toBe(
-      'SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS server), 25 before the keys',
+      "SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS server; certificate matches its SDP's a=fingerprint), 25 before the keys",
     );
     expect(digits(r)).toEqual(['1234#', '9']);
   });
