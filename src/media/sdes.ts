@@ -14,7 +14,7 @@ import type { SdpFingerprint, SdpSetupRole } from '../sip/sdp-fingerprint.js';
 import type { Sdp } from '../sip/sdp-model.js';
 import type { SrtpSetup } from './srtp.js';
 import { SRTP_SUITES } from './srtp-keys.js';
-import type { FingerprintCheck, SrtpSummary } from './srtp-summary.js';
+import { fingerprintNote, type SrtpSummary } from './srtp-summary.js';
 
 export type { SrtpSummary };
 
@@ -40,19 +40,6 @@ export function srtpNote(s: SrtpSummary): string {
       : ` with DTLS-SRTP keys (its sender the DTLS ${s.dtls.role}${cert === '' ? '' : `; ${cert}`})`;
   const early = s.beforeKeys === undefined ? '' : `, ${s.beforeKeys} before the keys`;
   return `SRTP ${s.suite} decrypted${dtls}${failed}${rtcpFailed}${early}`;
-}
-
-/**
- * The sender's DTLS certificate against its SDP's a=fingerprint (RFC 5763
- * §5), in a few words: `certificate matches its SDP's
- * a=fingerprint`, the two fingerprints when it does not, or why it was not
- * checked.
- */
-export function fingerprintNote(f: FingerprintCheck): string {
-  if (f.match === true) return "certificate matches its SDP's a=fingerprint";
-  if (f.match === false)
-    return `certificate does NOT match its SDP's ${f.hash} a=fingerprint: it hashes to ${f.certificate}, the SDP says ${f.sdp}`;
-  return `certificate not checked: ${f.reason ?? 'unknown'}`;
 }
 
 /** One side's SRTP media description as an SDP announced it (media-map.ts). */

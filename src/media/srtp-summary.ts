@@ -1,7 +1,7 @@
 /**
  * What a stream record says of its SRTP (media-tracker.ts, `streams[].srtp`
  * of `analyze --json`, server/API.md SrtpSummary). A file of its own, with no
- * crypto in it: the web page reads the type.
+ * crypto in it: the web page reads the type (and the words of a fingerprint check).
  */
 /** What the stream record says of its SRTP (`streams[].srtp` of `analyze --json`). */
 export interface SrtpSummary {
@@ -86,4 +86,17 @@ export interface FingerprintCheck {
   /** True: it matches one of the SDP's; false: none; null: not checked (`reason`). */
   match: boolean | null;
   reason?: string;
+}
+
+/**
+ * The sender's DTLS certificate against its SDP's a=fingerprint (RFC 5763
+ * §5), in a few words: `certificate matches its SDP's
+ * a=fingerprint`, the two fingerprints when it does not, or why it was not
+ * checked.
+ */
+export function fingerprintNote(f: FingerprintCheck): string {
+  if (f.match === true) return "certificate matches its SDP's a=fingerprint";
+  if (f.match === false)
+    return `certificate does NOT match its SDP's ${f.hash} a=fingerprint: it hashes to ${f.certificate}, the SDP says ${f.sdp}`;
+  return `certificate not checked: ${f.reason ?? 'unknown'}`;
 }

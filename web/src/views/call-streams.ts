@@ -15,7 +15,7 @@ import { h } from '../dom.js';
 import { durationText, fitAddress } from '../format.js';
 import { hostOf } from '../ladder/aliases.js';
 import { oneWayText, type StreamEnd, type StreamRowContext, streamRows } from '../media/rtp-streams.js';
-import { srtpTitle } from '../media/srtp-title.js';
+import { certificateMismatch, srtpTitle } from '../media/srtp-title.js';
 import { qualityCell } from '../media/stream-quality-text.js';
 import { formatRoute } from '../router.js';
 import { audioBar, listenCell, markListening, playerOf } from './audio-player.js';
@@ -236,7 +236,7 @@ function srtpBadge(s: RtpStream | undefined): HTMLElement | null {
   return h(
     'span',
     {
-      class: x.decrypted ? 'srtp' : 'srtp sev-warning',
+      class: certificateMismatch(x) ? 'srtp sev-error' : x.decrypted ? 'srtp' : 'srtp sev-warning',
       'data-srtp': x.decrypted ? 'decrypted' : 'encrypted',
       title,
     },
