@@ -40,8 +40,8 @@ import type { DtlsKeying } from './srtp-summary.js';
 const MAX_PAIRS = 4096;
 const READ: ReadonlySet<number> = new Set([HS_CLIENT_HELLO, HS_SERVER_HELLO, HS_CERTIFICATE]);
 
-/** The SRTP description of the SDP that announced `from` (or, failing that, the other side of `to`'s). */
-export type SenderSdp = (from: Endpoint, to: Endpoint) => SdesSide | undefined;
+/** The SRTP description of the SDP that announced address `from`. */
+export type SenderSdp = (from: Endpoint) => SdesSide | undefined;
 
 /** What the pair keeps of one side's Certificate: the check, and the DER hashed (to know a retransmission). */
 interface SeenCertificate {
@@ -214,9 +214,9 @@ export class DtlsSrtp {
       frame: p.frame,
       match: null,
     };
-    const sdp = this.senderSdp?.(p.src, p.dst);
+    const sdp = this.senderSdp?.(p.src);
     if (sdp === undefined) {
-      check.reason = `the SDP that announced ${src} is not in the capture (or has no SRTP media)`;
+      check.reason = `no SDP with SRTP media in the capture announced ${src}`;
     } else {
       check.message = sdp.message;
       check.media = sdp.media;

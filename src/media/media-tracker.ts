@@ -189,7 +189,7 @@ export class MediaTracker {
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
     this.idle = opts.idleSeconds ?? 60;
-    this.dtls = new DtlsSrtp(opts.tlsKeys, (from, to) => this.senderSdp(from, to), opts.onDtlsCheck);
+    this.dtls = new DtlsSrtp(opts.tlsKeys, (from) => this.senderSdp(from), opts.onDtlsCheck);
   }
 
   /** Streams not yet finished. */
@@ -274,12 +274,14 @@ export class MediaTracker {
     return true;
   }
 
-  /** The SRTP description of the SDP of `from`, else the other side of `to`'s (its Call-ID's, sdes-pairs.ts). */
-  private senderSdp(from: Endpoint, to: Endpoint): SdesSide | undefined {
-    const own = this.map.find(from.ip, from.port)?.sdes;
-    if (own !== undefined) return own;
-    const peer = this.map.find(to.ip, to.port)?.sdes;
-    return peer === undefined ? undefined : this.sdes.other(peer);
+  /**
+   * The SRTP description of the SDP that announced `from`. Only that one: the
+   * other description of the Call-ID (what keys use when a sender is behind
+   * NAT) may be the same side's older offer, and a wrong SDP would make a
+   * false mismatch.
+   */
+  private senderSdp(from: Endpoint): SdesSide | undefined {
+    return this.map.find(from.ip, from.port)?.sdes;
   }
 
   /**
