@@ -5,21 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseSdp } from '../../src/sip/sdp.js';
 import { cryptoOf } from '../../src/sip/sdp-crypto.js';
+import { sdpText } from '../helpers/sdp-text.js';
 
 const KEY = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
 
 function media(...lines: string[]) {
-  const text = [
-    'v=0',
-    'o=- 1 1 IN IP4 10.0.0.1',
-    's=-',
-    'c=IN IP4 10.0.0.1',
-    't=0 0',
-    'm=audio 4000 RTP/SAVP 0',
-    ...lines,
-    '',
-  ].join('\r\n');
-  return parseSdp(text).media[0];
+  return parseSdp(sdpText(['m=audio 4000 RTP/SAVP 0', ...lines])).media[0];
 }
 
 describe('a=crypto (RFC 4568 §9.1)', () => {

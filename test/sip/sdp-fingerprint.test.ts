@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSdp } from '../../src/sip/sdp.js';
 import { fingerprintsOf, setupOf } from '../../src/sip/sdp-fingerprint.js';
+import { sdpText } from '../helpers/sdp-text.js';
 
 const SHA256 =
   '49:98:87:5F:2E:AE:C5:D5:61:94:50:6F:18:2E:33:04:38:11:C3:2C:15:CF:56:FF:13:8F:85:C0:A3:81:63:45';
@@ -14,19 +15,10 @@ const SHA1 = '4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB';
 
 /** An SDP with `session` a= lines before its two m= lines, `audio` and `video` after each. */
 function sdp(session: string[], audio: string[], video: string[] = []) {
-  const text = [
-    'v=0',
-    'o=- 1 1 IN IP4 10.0.0.1',
-    's=-',
-    'c=IN IP4 10.0.0.1',
-    't=0 0',
-    ...session,
-    'm=audio 4000 UDP/TLS/RTP/SAVPF 111',
-    ...audio,
-    'm=video 4002 UDP/TLS/RTP/SAVPF 96',
-    ...video,
-    '',
-  ].join('\r\n');
+  const text = sdpText(
+    ['m=audio 4000 UDP/TLS/RTP/SAVPF 111', ...audio, 'm=video 4002 UDP/TLS/RTP/SAVPF 96', ...video],
+    session,
+  );
   return { text, parsed: parseSdp(text, 100) };
 }
 
