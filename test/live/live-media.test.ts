@@ -181,6 +181,19 @@ describe('live RTP streams: handed out once idle, with their call', () => {
       ['dtls', 206],
     ]);
   });
+
+  it('samples/dtls-fingerprint-mismatch.pcap: dtls.fingerprint-mismatch (RFC 5763 §5) on the 200 in call 0, as analyze gives it, with no stream', async () => {
+    const file = sample('dtls-fingerprint-mismatch.pcap');
+    const want = await analyzeCapture(file);
+    const { live, got } = pipeline({ clock: () => 0 });
+    for await (const f of openCapture(file)) live.pushFrame(f);
+    live.end();
+    const mismatch = (list: Finding[]) =>
+      list.filter((f) => f.rule === 'dtls.fingerprint-mismatch').map((f) => [f.call, f.messages, f.text]);
+    expect(mismatch(got.findings)).toEqual(mismatch(want.findings));
+    expect(mismatch(got.findings).map(([call, messages]) => [call, messages])).toEqual([[0, [3]]]);
+    expect(got.streams).toEqual([]);
+  });
 });
 
 describe('live RTP streams: media.one-way as a finding event', () => {
