@@ -81,7 +81,7 @@ describe('sipscope audio', () => {
       await runAudio([sample('dtls-srtp-call.pcap'), '--stream', '1', '-o', out, '--tls-keylog', keys]),
     ).toBe(0);
     expect(err).toBe(
-      `sipscope audio: stream 1 (10.0.0.2:3456 → 10.0.0.1:49170, PCMU/8000 telephone-event/8000, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS client)), 3.96 s mono at 8000 Hz, written to ${out}\n`,
+      `sipscope audio: stream 1 (10.0.0.2:3456 → 10.0.0.1:49170, PCMU/8000 telephone-event/8000, SRTP AES_CM_128_HMAC_SHA1_80 decrypted with DTLS-SRTP keys (its sender the DTLS client; certificate matches its SDP's a=fingerprint)), 3.96 s mono at 8000 Hz, written to ${out}\n`,
     );
     const clear = join(dir, 'clear-mux.pcap');
     writeFileSync(clear, writePcap(clearMuxCallFrames(), { linkType: LinkType.ETHERNET }));
