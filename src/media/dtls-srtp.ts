@@ -15,6 +15,7 @@
  * a=fingerprint of its SDP (dtls-fingerprint.ts, RFC 5763 §5) and handed to
  * `onCheck`. Bounded: MAX_PAIRS pairs, the oldest forgotten first.
  */
+import { createHash } from 'node:crypto';
 import { type Endpoint, endpointString, type Payload } from '../decode/payload.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
 import { checkCertificate, type FingerprintCheck, firstCertificate } from './dtls-fingerprint.js';
@@ -43,10 +44,14 @@ const READ: ReadonlySet<number> = new Set([HS_CLIENT_HELLO, HS_SERVER_HELLO, HS_
 /** The SRTP description of the SDP that announced address `from`. */
 export type SenderSdp = (from: Endpoint) => SdesSide | undefined;
 
-/** What the pair keeps of one side's Certificate: the check, and the DER hashed (to know a retransmission). */
+/**
+ * What the pair keeps of one side's Certificate: the check, and the SHA-256
+ * of the DER (`none` without one) to know a retransmission without keeping
+ * the certificate (MAX_PAIRS pairs of two).
+ */
 interface SeenCertificate {
   check: FingerprintCheck;
-  der: Buffer | null;
+  digest: string;
 }
 
 /** What one direction of a pair decrypts with, or why it cannot. */
@@ -201,13 +206,8 @@ export class DtlsSrtp {
    */
   private certificate(pair: Pair, body: Uint8Array, p: Payload, src: string): void {
     const cert = firstCertificate(body);
-    const der = cert === null ? null : Buffer.from(cert);
-    const seen = pair.certs.get(src);
-    if (
-      seen !== undefined &&
-      (seen.der === der || (seen.der !== null && der !== null && seen.der.equals(der)))
-    )
-      return;
+    const digest = cert === null ? 'none' : createHash('sha256').update(cert).digest('base64');
+    if (pair.certs.get(src)?.digest === digest) return;
     const check: FingerprintCheck = {
       side: src === pair.client ? 'client' : 'server',
       endpoint: src,
@@ -222,7 +222,7 @@ export class DtlsSrtp {
       check.media = sdp.media;
       checkCertificate(cert, sdp.fingerprints ?? [], check);
     }
-    pair.certs.set(src, { check, der });
+    pair.certs.set(src, { check, digest });
     this.onCheck?.(check);
   }
 
