@@ -28,7 +28,7 @@ import { captureWriter } from '../fixtures/srtp-call.js';
 const write = captureWriter('sipscope-dtls-fingerprint-');
 const RULE = 'dtls.fingerprint-mismatch';
 
-describe('dtls.fingerprint-mismatch (RFC 5763 §5)', () => {
+describe('dtls.fingerprint-mismatch: RFC 5763 §5 the DTLS certificate must match the SDP fingerprint', () => {
   it('the answer carries another certificate fingerprint: one error on the 200 OK, in its call, without any SRTP', async () => {
     const r = await analyzeCapture(write('mismatch.pcap', fingerprintMismatchFrames()));
     expect(r.streams).toEqual([]);
