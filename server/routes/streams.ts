@@ -113,7 +113,7 @@ async function decoded<T>(make: () => Promise<T>, captureId: string): Promise<T>
 
 function send(
   res: Response,
-  out: { wav: Uint8Array; duration: number; truncated: boolean },
+  out: { wav: Uint8Array; duration: number; truncated: boolean; undecodable: number },
   name: string,
 ): void {
   res.setHeader('Content-Type', 'audio/wav');
@@ -121,5 +121,7 @@ function send(
   res.setHeader('Content-Disposition', `inline; filename="${name}"`);
   res.setHeader('X-Audio-Seconds', out.duration.toFixed(3));
   if (out.truncated) res.setHeader('X-Audio-Truncated', '1');
+  // Packets the decoder refused (corrupt Opus), played as silence.
+  if (out.undecodable > 0) res.setHeader('X-Audio-Undecodable', String(out.undecodable));
   res.end(Buffer.from(out.wav.buffer, out.wav.byteOffset, out.wav.byteLength));
 }

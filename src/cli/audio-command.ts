@@ -3,8 +3,10 @@
  * call's RTP (stereo: the caller's host left, the other side right) or of
  * one stream (mono), as Wireshark's RTP Player exports it: 16-bit PCM WAVE,
  * each packet at its RTP timestamp, lost packets as silence
- * (src/media/rtp-audio.ts). PCMU, PCMA, G.722 and L16 are decoded; a file
- * with G.722 in it is at 16,000 Hz (the others' rate is their RTP clock's).
+ * (src/media/rtp-audio.ts). PCMU, PCMA, G.722, L16 and Opus are decoded; a
+ * file with G.722 in it is at 16,000 Hz, one of Opus streams only at 48,000
+ * (the others' rate is their RTP clock's). Packets the decoder refuses
+ * (corrupt Opus) are silence, and the line says how many.
  * Several files are one capture merged by time (capture/merge-captures.ts).
  */
 
@@ -79,12 +81,14 @@ export async function runAudio(args: string[]): Promise<number> {
     const keyed = (s: (typeof r.streams)[number]) => ({ ...s, srtpKey: r.srtpKeys.get(s.id) });
     let wav: Uint8Array;
     let line: string;
+    let undecodable: number;
     if (streamId !== undefined) {
       const s = r.streams.find((x) => x.id === streamId);
       if (s === undefined)
         return fail(`no stream ${streamId} in ${name} (it has ${r.streams.length}: see sipscope analyze)`);
       const out = await streamWav(file, keyed(s));
       wav = out.wav;
+      undecodable = out.undecodable;
       const srtp = s.srtp === undefined ? '' : `, ${srtpNote(s.srtp)}`;
       line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
     } else {
@@ -95,6 +99,7 @@ export async function runAudio(args: string[]): Promise<number> {
       if (streams.length === 0) return fail(`call ${callId} has no RTP streams`, 1);
       const out = await callWav(file, streams, first === undefined ? null : hostOf(first.src));
       wav = out.wav;
+      undecodable = out.undecodable;
       const names = (ids: number[]) => (ids.length === 0 ? 'nothing' : `stream ${ids.join(', ')}`);
       line =
         `call ${callId}, ${out.duration.toFixed(2)} s stereo at ${out.rate} Hz: left ${names(out.left)}, right ${names(out.right)}` +
@@ -103,6 +108,8 @@ export async function runAudio(args: string[]): Promise<number> {
           : '') +
         (out.truncated ? '; cut at half an hour' : '');
     }
+    if (undecodable > 0)
+      line += `; ${undecodable} packet${undecodable === 1 ? '' : 's'} not decodable (corrupt), played as silence`;
     // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
     await writeFile(v.out, wav).catch(rethrowNamingOutput(v.out));
     writeErr(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);

@@ -7,6 +7,7 @@
 import type { FrameSource } from '../capture/frame-source.js';
 import { hostOf } from '../decode/payload.js';
 import { leftHost, MAX_CALL_STREAMS } from './audio-sides.js';
+import { loadOpus, type OpusLibrary } from './opus.js';
 import { AudioRefused, MAX_AUDIO_SAMPLES, type StreamAudio, stereo, streamAudio } from './rtp-audio.js';
 import { codecsOf, type RecordedStream, readStreamPackets } from './stream-packets.js';
 import { encodeWav } from './wav.js';
@@ -17,6 +18,8 @@ export interface StreamWav {
   duration: number;
   rate: number;
   truncated: boolean;
+  /** Packets their decoder refused (corrupt Opus), played as silence (rtp-audio.ts `undecodable`). */
+  undecodable: number;
 }
 
 export interface CallWav extends StreamWav {
@@ -38,13 +41,20 @@ export const MAX_AUDIO_PAYLOAD = 4 * MAX_AUDIO_SAMPLES;
 /** One stream as mono 16-bit PCM. Throws AudioRefused when it cannot be decoded. */
 export async function streamWav(source: FrameSource, stream: RecordedStream): Promise<StreamWav> {
   const read = await readStreamPackets(source, [stream], { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
-  const a = streamAudio(read.streams[0], codecsOf(stream));
+  const a = streamAudio(read.streams[0], codecsOf(stream), undefined, await opusFor([stream]));
   return {
     wav: encodeWav(a.samples, a.rate, 1),
     duration: a.samples.length / a.rate,
     rate: a.rate,
     truncated: a.truncated || read.truncated,
+    undecodable: a.undecodable,
   };
+}
+
+/** libopus when one of `streams` has an Opus payload type (`opus/48000/2`), loaded only then. */
+async function opusFor(streams: readonly RecordedStream[]): Promise<OpusLibrary | undefined> {
+  const any = streams.some((s) => s.codecs.some((c) => /^opus\//i.test(c)));
+  return any ? loadOpus() : undefined;
 }
 
 /**
@@ -65,9 +75,10 @@ export async function callWav(
   const mixed = byStart.slice(0, MAX_CALL_STREAMS);
   const read = await readStreamPackets(source, mixed, { maxPayloadBytes: MAX_AUDIO_PAYLOAD });
   const decoded: Array<{ s: RecordedStream; a: StreamAudio }> = [];
+  const opus = await opusFor(mixed);
   mixed.forEach((s, i) => {
     try {
-      decoded.push({ s, a: streamAudio(read.streams[i], codecsOf(s)) });
+      decoded.push({ s, a: streamAudio(read.streams[i], codecsOf(s), undefined, opus) });
     } catch (e) {
       if (!(e instanceof AudioRefused)) throw e;
       skipped.push({ id: s.id, reason: e.message });
@@ -91,6 +102,7 @@ export async function callWav(
     duration: mix.samples.length / 2 / mix.rate,
     rate: mix.rate,
     truncated: mix.truncated || read.truncated,
+    undecodable: decoded.reduce((n, d) => n + d.a.undecodable, 0),
     left: left.map((d) => d.s.id),
     right: right.map((d) => d.s.id),
     skipped,

@@ -12,8 +12,9 @@
  * its numbering, a relay that rewrote them) — the packet is placed by its
  * arrival time after the one before it instead.
  *
- * Decoded: PCMU and PCMA (G.711, g711.ts), G.722 (g722.ts, 64 kbit/s) and
- * L16 (RFC 3551 §4.5.11, 16-bit big-endian, stereo mixed down to mono).
+ * Decoded: PCMU and PCMA (G.711, g711.ts), G.722 (g722.ts, 64 kbit/s), L16
+ * (RFC 3551 §4.5.11, 16-bit big-endian, stereo mixed down to mono) and
+ * Opus (RFC 7587, opus.ts: libopus, at 48,000 Hz, mono).
  * Comfort noise (RFC 3389) and telephone events (RFC 4733) are silence; any
  * other codec is not decoded, and a stream with none of these is refused
  * with the codecs it has.
@@ -24,9 +25,16 @@
  * 16,000 Hz. G.722 is decoded with state (an ADPCM predictor), one decoder
  * a stream fed its packets in the order they are laid out; a lost packet is
  * a gap and the next is decoded with the state as it was, as Wireshark does.
+ * Opus likewise (one libopus decoder a stream, freed when it is done); its
+ * packets' lengths are in their TOC byte (opus-toc.ts), and one libopus
+ * refuses (corrupt) is silence as long as its TOC says, counted in
+ * `undecodable`. The caller loads libopus (opus.ts loadOpus) and passes
+ * it: this module stays free of it, the web page imports `decodable`.
  */
 import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
 import { G722Decoder } from './g722.js';
+import type { OpusLibrary } from './opus.js';
+import { opusToc } from './opus-toc.js';
 import type { RtpPacket } from './rtp-packet.js';
 
 /** Where the timestamps and the arrival times disagree by more than this (s), arrival wins. */
@@ -48,8 +56,18 @@ export const MAX_AUDIO_SAMPLES = 8000 * 1800;
 /** A call's stereo goes past this rate (Hz) only when every stream of it does (stereo()). */
 const WIDEBAND = 16_000;
 
-/** Writes a payload's samples into `out` from `at` on, as many as it holds; returns how many it wrote. */
-type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number;
+/**
+ * Writes a payload's samples into `out` from `at` on, as many as it holds;
+ * returns how many it wrote, or null when the payload cannot be decoded
+ * (a corrupt Opus packet: nothing written).
+ */
+type Decode = (payload: Uint8Array, out: Int16Array, at: number) => number | null;
+
+/** One stream's decoder of a payload type, and what frees it (libopus's memory) when the stream is done. */
+interface StreamDecoder {
+  decode: Decode;
+  free?: () => void;
+}
 
 interface AudioCodec {
   /** The RTP clock rate: timestamp units a second. */
@@ -58,8 +76,8 @@ interface AudioCodec {
   perTick: number;
   /** Samples in a payload. */
   frames: (payload: Uint8Array) => number;
-  /** A decoder for one stream's packets of this payload type, fed them in order (G.722's state runs on). */
-  decoder: () => Decode;
+  /** A decoder for one stream's packets of this payload type, fed them in order (G.722's and Opus's state runs on). */
+  decoder: () => StreamDecoder;
 }
 
 const g711 =
@@ -88,9 +106,11 @@ const l16 =
 /**
  * What to do with a payload type's codec ("PCMU/8000", "L16/44100/2"):
  * decode, silence, or null (not decodable). G.722 only with RFC 3551's
- * clock of 8,000 and one channel.
+ * clock of 8,000 and one channel; Opus only with RFC 7587's clock of 48,000
+ * (`opus/48000/2`, §7: the 2 whatever the channels sent), its decoders
+ * made by `opus` (loaded by the caller: without it, `decoder` throws).
  */
-function codecOf(name: string): AudioCodec | 'silence' | null {
+function codecOf(name: string, opus?: OpusLibrary): AudioCodec | 'silence' | null {
   const [encoding, rateText, channelsText] = name.split('/');
   const e = encoding.toUpperCase();
   if (e === 'CN' || e === 'TELEPHONE-EVENT') return 'silence';
@@ -98,8 +118,10 @@ function codecOf(name: string): AudioCodec | 'silence' | null {
   if (!Number.isInteger(clock) || clock <= 0) return null;
   const channels = channelsText === undefined ? 1 : Number(channelsText);
   const bytes = (p: Uint8Array) => p.length;
-  if (e === 'PCMU') return { clock, perTick: 1, frames: bytes, decoder: () => g711(ULAW_TO_PCM) };
-  if (e === 'PCMA') return { clock, perTick: 1, frames: bytes, decoder: () => g711(ALAW_TO_PCM) };
+  if (e === 'PCMU')
+    return { clock, perTick: 1, frames: bytes, decoder: () => ({ decode: g711(ULAW_TO_PCM) }) };
+  if (e === 'PCMA')
+    return { clock, perTick: 1, frames: bytes, decoder: () => ({ decode: g711(ALAW_TO_PCM) }) };
   if (e === 'G722') {
     if (clock !== 8000 || channels !== 1) return null;
     return {
@@ -108,7 +130,20 @@ function codecOf(name: string): AudioCodec | 'silence' | null {
       frames: (p) => 2 * p.length,
       decoder: () => {
         const d = new G722Decoder();
-        return (p, out, at) => d.decode(p, out, at);
+        return { decode: (p, out, at) => d.decode(p, out, at) };
+      },
+    };
+  }
+  if (e === 'OPUS') {
+    if (clock !== 48_000) return null;
+    return {
+      clock,
+      perTick: 1,
+      frames: (p) => opusToc(p)?.samples ?? 0,
+      decoder: () => {
+        if (opus === undefined) throw new Error('Opus is decoded with libopus: loadOpus() first');
+        const d = opus.decoder();
+        return { decode: (p, out, at) => d.decode(p, out, at), free: () => d.free() };
       },
     };
   }
@@ -118,7 +153,7 @@ function codecOf(name: string): AudioCodec | 'silence' | null {
       clock,
       perTick: 1,
       frames: (p) => Math.floor(p.length / (2 * channels)),
-      decoder: () => l16(channels),
+      decoder: () => ({ decode: l16(channels) }),
     };
   }
   return null;
@@ -143,6 +178,8 @@ export interface StreamAudio {
   decoded: number;
   /** Packets of comfort noise or telephone events (silence) and of codecs not decoded. */
   silent: number;
+  /** Packets of a decoded codec its decoder refused (a corrupt Opus packet): silence, as long as their header says. */
+  undecodable: number;
   /** Duplicates left out. */
   duplicates: number;
   /** The audio reached MAX_AUDIO_SECONDS (or MAX_AUDIO_SAMPLES) and was cut there. */
@@ -196,11 +233,13 @@ function inSequence(packets: readonly RtpPacket[]): { list: Placed[]; duplicates
  * The audio of one stream. `codecs` maps each payload type to its codec
  * name (the stream record's payloadTypes and codecs). Throws AudioRefused
  * when no packet is of a codec decoded here, or there are no packets.
+ * `opus`: libopus (opus.ts loadOpus), needed when a codec is Opus.
  */
 export function streamAudio(
   packets: readonly RtpPacket[],
   codecs: ReadonlyMap<number, string>,
   maxSeconds = MAX_AUDIO_SECONDS,
+  opus?: OpusLibrary,
 ): StreamAudio {
   if (packets.length === 0) throw new AudioRefused('the stream has no packets in the capture file');
   const byType = new Map<number, AudioCodec | 'silence' | null>();
@@ -208,7 +247,7 @@ export function streamAudio(
   for (const p of packets) {
     if (!byType.has(p.payloadType)) {
       const name = codecs.get(p.payloadType);
-      byType.set(p.payloadType, name === undefined ? null : codecOf(name));
+      byType.set(p.payloadType, name === undefined ? null : codecOf(name, opus));
     }
     const c = byType.get(p.payloadType);
     if (c !== null && c !== 'silence' && c !== undefined)
@@ -225,18 +264,37 @@ export function streamAudio(
   if (main === undefined) {
     const names = [...new Set(packets.map((p) => codecs.get(p.payloadType) ?? String(p.payloadType)))];
     throw new AudioRefused(
-      `no packet is PCMU, PCMA, G.722 or L16 (the stream has ${names.join(', ')}): that audio is not decoded here`,
+      `no packet is PCMU, PCMA, G.722, L16 or Opus (the stream has ${names.join(', ')}): that audio is not decoded here`,
     );
   }
   const { clock, perTick } = main;
   const rate = clock * perTick;
   const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   const { list, duplicates } = inSequence(packets);
-  const decoders = new Map<number, Decode>();
+  const decoders = new Map<number, StreamDecoder>();
+  try {
+    return layOut(list, byType, decoders, clock, perTick, max, rate, duplicates);
+  } finally {
+    for (const d of decoders.values()) d.free?.();
+  }
+}
+
+/** streamAudio's packets decoded and placed by their timestamps, with the decoders it keeps (one a payload type). */
+function layOut(
+  list: readonly Placed[],
+  byType: ReadonlyMap<number, AudioCodec | 'silence' | null>,
+  decoders: Map<number, StreamDecoder>,
+  clock: number,
+  perTick: number,
+  max: number,
+  rate: number,
+  duplicates: number,
+): StreamAudio {
   let out = new Int16Array(Math.min(max, rate * 10));
   let end = 0;
   let decoded = 0;
   let silent = 0;
+  let undecodable = 0;
   let truncated = false;
   // Where the packet goes, in timestamp units from the first; the length of the one before, likewise.
   let pos = 0;
@@ -270,9 +328,16 @@ export function streamAudio(
       grown.set(out.subarray(0, end));
       out = grown;
     }
-    let decode = decoders.get(p.payloadType);
-    if (decode === undefined) decoders.set(p.payloadType, (decode = c.decoder()));
-    const written = decode(p.payload, out, at);
+    let d = decoders.get(p.payloadType);
+    if (d === undefined) decoders.set(p.payloadType, (d = c.decoder()));
+    const written = d.decode(p.payload, out, at);
+    if (written === null) {
+      // Silence where it was: its length by its header, else up to the next packet's timestamp.
+      undecodable++;
+      prevLength = Math.ceil(want / perTick);
+      end = Math.max(end, need);
+      continue;
+    }
     prevLength = Math.ceil(written / perTick);
     end = Math.max(end, at + written);
     decoded++;
@@ -283,6 +348,7 @@ export function streamAudio(
     start: list[0].p.ts,
     decoded,
     silent,
+    undecodable,
     duplicates,
     truncated,
   };

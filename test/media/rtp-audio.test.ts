@@ -136,7 +136,7 @@ describe('streamAudio: a PCMU stream laid out by RTP timestamp', () => {
     const amr = [0, 1].map((i) => pkt(i, { payloadType: 96 }));
     expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(AudioRefused);
     expect(() => streamAudio(amr, new Map([[96, 'AMR/8000']]))).toThrow(
-      'no packet is PCMU, PCMA, G.722 or L16 (the stream has AMR/8000): that audio is not decoded here',
+      'no packet is PCMU, PCMA, G.722, L16 or Opus (the stream has AMR/8000): that audio is not decoded here',
     );
     expect(() => streamAudio([], PCMU)).toThrow(AudioRefused);
   });
@@ -238,6 +238,7 @@ describe('stereo: two directions side by side', () => {
     start,
     decoded: 1,
     silent: 0,
+    undecodable: 0,
     duplicates: 0,
     truncated: false,
   });
