@@ -18,29 +18,9 @@ import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { CALLEE_MEDIA, CALLER_MEDIA, writeCallWithRtp } from '../fixtures/call-with-rtp.js';
 import { T0 } from '../fixtures/flows/builder.js';
 import { rtpFrames } from '../fixtures/rtp-frames.js';
+import { power } from '../helpers/goertzel.js';
 
 const FILE = new URL('../../samples/call-with-rtp.pcap', import.meta.url).pathname;
-
-/** Power of `hz` in samples[from, from + n) of one channel of interleaved PCM (Goertzel). */
-function power(
-  samples: Int16Array,
-  channels: number,
-  channel: number,
-  hz: number,
-  rate: number,
-  from = 0,
-  n = 8000,
-) {
-  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = from; i < from + n; i++) {
-    const s = samples[i * channels + channel] + k * s1 - s2;
-    s2 = s1;
-    s1 = s;
-  }
-  return s1 * s1 + s2 * s2 - k * s1 * s2;
-}
 
 /** The samples of a WAVE file of ours (16-bit, after the 44-byte header). */
 const pcm = (wav: Uint8Array) =>
