@@ -12,8 +12,11 @@ import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { runAudio } from '../../src/cli/audio-command.js';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
+import { WAV_HEADER_BYTES } from '../../src/media/wav.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { opusCallFrames } from '../fixtures/opus-call.js';
 import { clearCallFrames, clearMuxCallFrames } from '../fixtures/srtp-call.js';
+import { power } from '../helpers/goertzel.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
@@ -92,6 +95,38 @@ describe('sipscope audio', () => {
     expect(await runAudio([sample('dtls-srtp-call.pcap'), '--stream', '1', '-o', out])).toBe(0);
     expect(err).toMatch(
       /SRTP not decrypted: no TLS key log \(--tls-keylog\): the DTLS handshake needs its CLIENT_RANDOM [0-9a-f]{64} line/,
+    );
+  });
+
+  it('writes an Opus call (RFC 7587) as stereo at 48,000 Hz: the caller 440 Hz left, the callee 660 Hz right, the call long', async () => {
+    const out = join(dir, 'opus.wav');
+    expect(await runAudio([sample('opus-call.pcap'), '--call', '0', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: call 0, 9.98 s stereo at 48000 Hz: left stream 0, right stream 1, written to ${out}\n`,
+    );
+    const wav = readFileSync(out);
+    // Stereo, 48 kHz, 16-bit: 2.02 s to 12.00 s of the caller's packets (the callee's start 10 ms later).
+    expect([wav.readUInt16LE(22), wav.readUInt32LE(24), wav.readUInt16LE(34)]).toEqual([2, 48_000, 16]);
+    expect(wav.readUInt32LE(40)).toBe(499 * 960 * 2 * 2);
+    const s = new Int16Array(
+      wav.buffer.slice(wav.byteOffset + WAV_HEADER_BYTES, wav.byteOffset + wav.length),
+    );
+    // One second from 1 s in, each side: its tone 1000 times stronger than the other's.
+    expect(power(s, 2, 0, 440, 48_000, 48_000, 48_000)).toBeGreaterThan(
+      1000 * power(s, 2, 0, 660, 48_000, 48_000, 48_000),
+    );
+    expect(power(s, 2, 1, 660, 48_000, 48_000, 48_000)).toBeGreaterThan(
+      1000 * power(s, 2, 1, 440, 48_000, 48_000, 48_000),
+    );
+  });
+
+  it('plays a corrupt Opus packet as silence and says how many there were', async () => {
+    const file = join(dir, 'opus-corrupt.pcap');
+    writeFileSync(file, writePcap(opusCallFrames(new Set([10, 20])), { linkType: LinkType.ETHERNET }));
+    const out = join(dir, 'opus-corrupt.wav');
+    expect(await runAudio([file, '--stream', '0', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: stream 0 (10.0.0.1:49170 → 10.0.0.2:3456, opus/48000/2), 9.98 s mono at 48000 Hz; 2 packets not decodable (corrupt), played as silence, written to ${out}\n`,
     );
   });
 

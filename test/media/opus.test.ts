@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadOpus } from '../../src/media/opus.js';
 import { stereo, streamAudio } from '../../src/media/rtp-audio.js';
-import { OPUS_PT, opusTonePackets } from '../fixtures/opus-call.js';
+import { corruptOpus, OPUS_PT, opusTonePackets } from '../fixtures/opus-call.js';
 import { streamPacket } from '../fixtures/rtp-frames.js';
 import { power } from '../helpers/goertzel.js';
 
@@ -90,9 +90,7 @@ describe('streamAudio: an Opus stream (RFC 7587)', async () => {
 
   it('plays a corrupt packet as 20 ms of silence where it was, counts it, and decodes on', () => {
     const tone = opusTonePackets(440, 20);
-    // Packet 10: its config (20 ms) as code 3, one frame, the padding flag set and no padding length
-    // after it (RFC 6716 §3.2.5): libopus's OPUS_INVALID_PACKET.
-    const packets = tone.map((p, i) => opusPacket(i, i === 10 ? Uint8Array.of(p[0] | 0x03, 0x41) : p));
+    const packets = tone.map((p, i) => opusPacket(i, i === 10 ? corruptOpus(p) : p));
     const a = streamAudio(packets, OPUS, undefined, opus);
     expect([a.decoded, a.undecodable, a.samples.length]).toEqual([19, 1, 20 * 960]);
     expect(a.samples.subarray(10 * 960, 11 * 960).every((v) => v === 0)).toBe(true);

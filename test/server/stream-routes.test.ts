@@ -7,12 +7,16 @@
  * stream; a call without RTP is 415, an unknown call or a stream of another
  * call 404, a capture whose file is gone 410.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LinkType } from '../../src/capture/link-types.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
 import type { AnalysedPacket } from '../../src/media/stream-analysis.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { opusCallFrames } from '../fixtures/opus-call.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import { getJson, sqliteTestServer, type TestServer, testServer, uploadReady } from './helpers.js';
 
@@ -74,6 +78,33 @@ describe('RTP audio over HTTP', () => {
     },
     60_000,
   );
+
+  it('plays an Opus stream (RFC 7587) at 48,000 Hz, its corrupt packets silence counted in X-Audio-Undecodable', async () => {
+    server = await testServer();
+    const file = join(mkdtempSync(join(tmpdir(), 'sipscope-opus-')), 'opus-corrupt.pcap');
+    writeFileSync(file, writePcap(opusCallFrames(new Set([3, 4, 5])), { linkType: LinkType.ETHERNET }));
+    const id = (await uploadReady(server, file)).id;
+    const base = `${server.url}/api/captures/${id}/calls/0`;
+    const a = await analyzeCapture(file);
+
+    const one = await fetch(`${base}/streams/0/audio.wav`);
+    expect(one.status).toBe(200);
+    expect([one.headers.get('X-Audio-Seconds'), one.headers.get('X-Audio-Undecodable')]).toEqual([
+      '9.980',
+      '3',
+    ]);
+    const wav = Buffer.from(await one.arrayBuffer());
+    expect([wav.readUInt16LE(22), wav.readUInt32LE(24)]).toEqual([1, 48_000]);
+    expect(wav.equals(Buffer.from((await streamWav(file, a.streams[0])).wav))).toBe(true);
+
+    // The callee's stream is whole: no header.
+    const back = await fetch(`${base}/streams/1/audio.wav`);
+    expect([back.status, back.headers.get('X-Audio-Undecodable')]).toEqual([200, null]);
+    const call = await fetch(`${base}/audio.wav`);
+    expect([call.headers.get('X-Audio-Left'), call.headers.get('X-Audio-Right')]).toEqual(['0', '1']);
+    expect(call.headers.get('X-Audio-Undecodable')).toBe('3');
+    expect(Buffer.from(await call.arrayBuffer()).readUInt32LE(24)).toBe(48_000);
+  }, 60_000);
 
   it('answers 415 for a call without RTP, saying why', async () => {
     server = await testServer();

@@ -151,16 +151,23 @@ describe('the call’s stereo channels', () => {
 
   it('leaves out, as the server does, the streams of codecs it does not decode and those past the 16th', async () => {
     expect(
-      ['PCMU/8000', 'pcma/8000', 'L16/44100/2', 'PCMU/8000/1', 'G722/8000', 'g722/8000/1'].map((c) =>
-        decodable([c]),
-      ),
-    ).toEqual([true, true, true, true, true, true]);
-    // G.722 only at RFC 3551's clock of 8,000 (§4.5.2), mono.
+      [
+        'PCMU/8000',
+        'pcma/8000',
+        'L16/44100/2',
+        'PCMU/8000/1',
+        'G722/8000',
+        'g722/8000/1',
+        'opus/48000/2',
+        'OPUS/48000',
+      ].map((c) => decodable([c])),
+    ).toEqual([true, true, true, true, true, true, true, true]);
+    // G.722 only at RFC 3551's clock of 8,000 (§4.5.2), mono; Opus only at RFC 7587's 48,000 (§4.1).
     expect(
-      ['G729/8000', '18', 'L16/0', 'PCMU/abc', 'L16/44100/9', 'G722/16000', 'G722/8000/2'].map((c) =>
-        decodable([c]),
+      ['G729/8000', '18', 'L16/0', 'PCMU/abc', 'L16/44100/9', 'G722/16000', 'G722/8000/2', 'opus/8000'].map(
+        (c) => decodable([c]),
       ),
-    ).toEqual([false, false, false, false, false, false, false]);
+    ).toEqual([false, false, false, false, false, false, false, false]);
     expect(decodable(['telephone-event/8000', 'PCMU/8000'])).toBe(true);
     const g729 = { ...st(0, 1, '10.0.0.1:4000', '10.0.0.2:5000'), codecs: ['G729/8000'] };
     const back = { ...st(1, 1.01, '10.0.0.2:5000', '10.0.0.1:4000'), codecs: ['PCMA/8000'] };
@@ -173,6 +180,11 @@ describe('the call’s stereo channels', () => {
     });
     expect(channelsText([g729, back], '10.0.0.1')).toBe(
       'Left: silent · Right: 10.0.0.2 → 10.0.0.1 (stream 1) · Not played: stream 0 (G729/8000)',
+    );
+    // A WebRTC side (Opus) is played beside a G.711 one: no longer 'Not played'.
+    const webrtc = { ...g729, codecs: ['opus/48000/2', 'telephone-event/48000'] };
+    expect(channelsText([webrtc, back], '10.0.0.1')).toBe(
+      'Left: 10.0.0.1 → 10.0.0.2 (stream 0) · Right: 10.0.0.2 → 10.0.0.1 (stream 1)',
     );
     // A G.722 stream is played beside a G.711 one.
     const wide = { ...g729, codecs: ['G722/8000'] };
