@@ -17,7 +17,7 @@ import type { FrameSource } from '../capture/frame-source.js';
 import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
 import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
-import { AudioRefused } from '../media/rtp-audio.js';
+import { AudioRefused, MAX_AUDIO_SAMPLES } from '../media/rtp-audio.js';
 import { srtpNote } from '../media/sdes.js';
 import { analyzeCapture } from '../report/analyze-capture.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
@@ -34,6 +34,12 @@ export const AUDIO_OPTIONS = {
   'tls-key': { type: 'string', multiple: true },
   'time-shift': { type: 'string', multiple: true },
 } as const;
+
+/**
+ * Where a long file stops: half an hour, or 14.4 M samples a channel before
+ * that (rtp-audio.ts MAX_AUDIO_SAMPLES: 5 minutes of Opus at 48,000 Hz).
+ */
+const CUT = `cut there (a file holds at most half an hour and ${MAX_AUDIO_SAMPLES / 1e6} M samples a channel)`;
 
 function fail(line: string, code = 2): number {
   writeErr(`sipscope audio: ${termSafe(line)}\n`);
@@ -90,7 +96,7 @@ export async function runAudio(args: string[]): Promise<number> {
       wav = out.wav;
       undecodable = out.undecodable;
       const srtp = s.srtp === undefined ? '' : `, ${srtpNote(s.srtp)}`;
-      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? ', cut at half an hour' : ''}`;
+      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? `, ${CUT}` : ''}`;
     } else {
       const call = r.calls.find((c) => c.id === callId);
       if (call === undefined) return fail(`no call ${callId} in ${name}`);
@@ -106,7 +112,7 @@ export async function runAudio(args: string[]): Promise<number> {
         (out.skipped.length > 0
           ? `; not decoded: ${out.skipped.map((x) => `stream ${x.id} (${x.reason})`).join('; ')}`
           : '') +
-        (out.truncated ? '; cut at half an hour' : '');
+        (out.truncated ? `; ${CUT}` : '');
     }
     if (undecodable > 0)
       line += `; ${undecodable} packet${undecodable === 1 ? '' : 's'} not decodable (corrupt), played as silence`;

@@ -207,10 +207,12 @@ audio
   the RTP of a call or of one stream (numbers as analyze lists them) as a 16-bit PCM WAVE file, as
   Wireshark's RTP Player exports it: each packet at its RTP timestamp, lost
   packets and silence suppression as silence, duplicates once, at most half
-  an hour. PCMU, PCMA (G.711), G.722 and L16 are decoded; comfort noise and
-  DTMF events are silence; other codecs are not decoded. The file is at the
-  highest rate of its streams: 16,000 Hz with G.722 (then at most 15
-  minutes), 8,000 with G.711 alone. SRTP (RFC 3711) is decrypted with the
+  an hour. PCMU, PCMA (G.711), G.722, L16 and Opus (RFC 7587, libopus)
+  are decoded; comfort noise and DTMF events are silence; other codecs are
+  not decoded; an Opus packet libopus refuses is silence, counted on the
+  line. The file is at the highest rate of its streams: 16,000 Hz with
+  G.722 (then at most 15 minutes), 48,000 when every stream is Opus (then
+  at most 5 minutes), 8,000 with G.711 alone. SRTP (RFC 3711) is decrypted with the
   SDES keys of the SDP (a=crypto, RFC 4568: AES_CM_128_HMAC_SHA1_80/32 and
   the AES_192/256 suites of RFC 6188); packets whose tag does not verify are
   played as they are. A line on stderr says what went where.
