@@ -12,6 +12,7 @@
 import '../helpers/corpus.js';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadOpus } from '../../src/media/opus.js';
 import { AudioRefused, streamAudio } from '../../src/media/rtp-audio.js';
 import { analyseStream } from '../../src/media/stream-analysis.js';
 import { readStreamPackets } from '../../src/media/stream-packets.js';
@@ -112,6 +113,7 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
     const { streams: packets, truncated } = await readStreamPackets(file, r.streams);
     expect(truncated).toBe(false);
     const tshark = hasTshark ? tsharkPayloads(file) : null;
+    const opus = await loadOpus();
     r.streams.forEach((s, i) => {
       const got = packets[i];
       const bytes = got.reduce((n, p) => n + p.payload.length, 0);
@@ -148,7 +150,7 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
       }
       const codecs = new Map(s.payloadTypes.map((pt, k) => [pt, s.codecs[k]] as [number, string]));
       try {
-        const a = streamAudio(got, codecs);
+        const a = streamAudio(got, codecs, undefined, opus);
         decoded++;
         // As long as the stream lasted by its arrival times, give or take the jitter of its first and last
         // packets and pauses whose timestamps say less than their arrival (under a second apart, the timestamps win).
@@ -176,7 +178,7 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
       } catch (e) {
         if (!(e instanceof AudioRefused)) throw e;
         // Only codecs not decoded here are refused.
-        expect(s.codecs.some((c) => /^(PCMU|PCMA|G722)\//i.test(c))).toBe(false);
+        expect(s.codecs.some((c) => /^(PCMU|PCMA|G722|opus)\//i.test(c))).toBe(false);
       }
     });
   });
