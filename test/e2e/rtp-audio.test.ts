@@ -9,7 +9,8 @@
  * in the controls stay there, and the WAV links download. What fails is
  * real: a stream asked for under a call it is not in (404 JSON), and a
  * capture written here whose RTP is G.729 (payload type 18), which the server
- * does not decode (415): the player shows the server's sentence.
+ * does not decode (415): the player shows the server's sentence. An Opus
+ * call (samples/opus-call.pcap, RFC 7587) plays like the others, at 48 kHz.
  * Screenshot: test-output/screenshots/rtp-audio.png (the README's
  * web/screenshots/rtp-audio.png).
  */
@@ -50,6 +51,8 @@ describe.skipIf(!chromiumPresent)('listening to RTP in the call view', () => {
   let dir: string;
   let rtpCapture: string;
   let g729Id: string;
+  let opusId: string;
+  let opus: CallDetail;
   let twoWay: CallDetail;
   let g729: CallDetail;
   /** Every request the page made for a WAVE. */
@@ -59,10 +62,14 @@ describe.skipIf(!chromiumPresent)('listening to RTP in the call view', () => {
     dir = mkdtempSync(join(tmpdir(), 'sipscope-audio-'));
     const g729File = join(dir, 'g729-call.pcap');
     g729Capture(g729File);
-    hx = await startHarness({ samples: [join(ROOT, 'samples/call-with-rtp.pcap'), g729File] });
+    hx = await startHarness({
+      samples: [join(ROOT, 'samples/call-with-rtp.pcap'), g729File, join(ROOT, 'samples/opus-call.pcap')],
+    });
     const idOf = await captureIdsByName(hx);
     rtpCapture = idOf('call-with-rtp.pcap');
     g729Id = idOf('g729-call.pcap');
+    opusId = idOf('opus-call.pcap');
+    [opus] = await callDetails<CallDetail>(hx, opusId);
     const details = await callDetails<CallDetail>(hx, rtpCapture);
     twoWay = details.find((d) => d.call.callIds[0].startsWith('rtp-two-way')) as CallDetail;
     const g729Calls = await hx.api<CallPage>(`/api/captures/${g729Id}/calls?limit=10`);
@@ -261,6 +268,26 @@ describe.skipIf(!chromiumPresent)('listening to RTP in the call view', () => {
         expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF');
         expect(bytes.subarray(8, 12).toString('latin1')).toBe('WAVE');
       }
+      expect(hx.events.errors).toEqual([]);
+    },
+    T,
+  );
+
+  it(
+    'plays an Opus call (WebRTC, RFC 7587) as the others: both ears named, none left out, 48 kHz stereo Chromium reads',
+    async () => {
+      await open(opusId, opus);
+      expect(await page().locator('[data-channels]').textContent()).toBe(
+        'Left: AliceUA/1.0 10.0.0.1 → BobPhone/2.0 10.0.0.2 (stream 0) · ' +
+          'Right: BobPhone/2.0 10.0.0.2 → AliceUA/1.0 10.0.0.1 (stream 1)',
+      );
+      await page().getByRole('button', { name: 'Listen to the call' }).click();
+      const got = await loaded();
+      expect([got.channels, got.error]).toEqual(['call', null]);
+      // 2.02 s to 12.00 s of the caller's 20 ms packets.
+      expect(got.duration).toBeCloseTo(9.98, 2);
+      expect(await page().locator('.rtp-player[data-error]').count()).toBe(0);
+      await player().getByRole('button', { name: 'close the player' }).click();
       expect(hx.events.errors).toEqual([]);
     },
     T,
