@@ -106,6 +106,27 @@ describe('streamAudio: an Opus stream (RFC 7587)', async () => {
     expect(a.samples.subarray(8 * 960, 9 * 960).every((v) => v === 0)).toBe(true);
   });
 
+  it('makes one libopus decoder for the stream and frees it when the stream is done', () => {
+    // The real library, its decoders counted as they are made and freed.
+    const made: string[] = [];
+    const counted = {
+      decoder: () => {
+        const d = opus.decoder();
+        made.push('made');
+        return {
+          decode: d.decode,
+          free: () => {
+            made.push('freed');
+            d.free();
+          },
+        };
+      },
+    };
+    const packets = opusTonePackets(440, 5).map((p, i) => opusPacket(i, p));
+    expect(streamAudio(packets, OPUS, undefined, counted).decoded).toBe(5);
+    expect(made).toEqual(['made', 'freed']);
+  });
+
   it('takes only the clock of RFC 7587 (48,000), and needs libopus loaded to decode', () => {
     const packets = opusTonePackets(440, 2).map((p, i) => opusPacket(i, p));
     expect(() => streamAudio(packets, new Map([[OPUS_PT, 'opus/16000']]), undefined, opus)).toThrow(
