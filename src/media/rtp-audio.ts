@@ -267,29 +267,28 @@ export function streamAudio(
       `no packet is PCMU, PCMA, G.722, L16 or Opus (the stream has ${names.join(', ')}): that audio is not decoded here`,
     );
   }
-  const { clock, perTick } = main;
-  const rate = clock * perTick;
-  const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
-  const { list, duplicates } = inSequence(packets);
   const decoders = new Map<number, StreamDecoder>();
   try {
-    return layOut(list, byType, decoders, clock, perTick, max, rate, duplicates);
+    return layOut(inSequence(packets), byType, main, decoders, maxSeconds);
   } finally {
     for (const d of decoders.values()) d.free?.();
   }
 }
 
-/** streamAudio's packets decoded and placed by their timestamps, with the decoders it keeps (one a payload type). */
+/**
+ * streamAudio's packets decoded and placed by their timestamps at the clock
+ * of `main`, with the decoders it makes kept in `decoders` (one a payload type).
+ */
 function layOut(
-  list: readonly Placed[],
+  { list, duplicates }: { list: readonly Placed[]; duplicates: number },
   byType: ReadonlyMap<number, AudioCodec | 'silence' | null>,
+  main: AudioCodec,
   decoders: Map<number, StreamDecoder>,
-  clock: number,
-  perTick: number,
-  max: number,
-  rate: number,
-  duplicates: number,
+  maxSeconds: number,
 ): StreamAudio {
+  const { clock, perTick } = main;
+  const rate = clock * perTick;
+  const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);
   let out = new Int16Array(Math.min(max, rate * 10));
   let end = 0;
   let decoded = 0;
