@@ -65,7 +65,7 @@ describe('bundled samples', () => {
   it('opus-call.pcap: two Opus streams on the addresses of an SDP offering only opus/48000/2 (RFC 7587 §7), as tshark -z rtp,streams lists them', async () => {
     const r = await analyzeCapture(new URL('opus-call.pcap', dir).pathname);
     expect(r.streams.map((s) => [s.call, s.src, s.dst, s.ssrc, s.codecs, s.packets, s.lost])).toEqual([
-      // tshark 4.x with -o rtp.heuristic_rtp:TRUE: payload "opus", 499 and 498 packets, none lost.
+      // tshark 4.0 -z rtp,streams (the streams found from the SDP, no option): payload "opus", 499 and 498 packets, none lost.
       [0, '10.0.0.1:49170', '10.0.0.2:3456', '0x0B05A11C', ['opus/48000/2'], 499, 0],
       [0, '10.0.0.2:3456', '10.0.0.1:49170', '0x0B05B0B0', ['opus/48000/2'], 498, 0],
     ]);
