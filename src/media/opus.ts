@@ -7,7 +7,7 @@
  *
  * Decoded at 48 kHz (RFC 7587 §4.1: the RTP clock is 48,000 whatever the
  * audio bandwidth) into mono, as sipscope's audio is mono a stream: stereo
- * is signalled in each packet (RFC 7587 §3.4, the TOC's s bit), and
+ * is signalled in each packet (the TOC byte's s bit, RFC 6716 §3.1), and
  * libopus mixes a stereo packet down itself when its decoder has one
  * channel, whatever the SDP's `opus/48000/2` or sprop-stereo say.
  */
