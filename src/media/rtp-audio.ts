@@ -47,8 +47,8 @@ export const MAX_AUDIO_SECONDS = 1800;
 /**
  * And at most this many samples a channel whatever the rate (half an hour at
  * 8,000 Hz; 15 minutes of G.722 at 16,000 Hz, or of a call with a G.722
- * stream, whose stereo is at 16,000; 5.4 minutes of L16 at 44,100): a
- * call's stereo WAVE is then 57.6 MB at most; making it for a half-hour
+ * stream, whose stereo is at 16,000; 5.4 minutes of L16 at 44,100, 5 of Opus
+ * at 48,000): a call's stereo WAVE is then 57.6 MB at most; making it for a half-hour
  * two-way G.711 call took ~260 MB more (measured: 180,000 packets read back,
  * two streams, the mix, the file).
  */
