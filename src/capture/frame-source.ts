@@ -9,7 +9,7 @@
 import type { Frame } from './frame.js';
 import { openCaptures } from './merge-captures.js';
 import { type CaptureReader, type OpenCaptureOptions, openCapture } from './read-file.js';
-import { type ShiftedFiles, shiftedReader } from './time-shift.js';
+import { type ShiftedFiles, shiftedReader, type TimeShift } from './time-shift.js';
 
 /** The frames from number `first` on (earlier ones may come too: readers skip them). */
 export type FrameReader = (first: number) => AsyncIterable<Frame>;
@@ -20,6 +20,16 @@ export type FrameReader = (first: number) => AsyncIterable<Frame>;
  * the `--time-shift` of each (time-shift.ts), or a reader of kept frames.
  */
 export type FrameSource = string | readonly string[] | ShiftedFiles | FrameReader;
+
+/**
+ * Where the command line's files are read again: their paths (one, or
+ * several merged by time), with their `--time-shift`s when any is given
+ * (the merged order, so the frame numbers, depend on them).
+ */
+export function filesSource(paths: readonly string[], shifts: readonly (TimeShift | null)[]): FrameSource {
+  if (shifts.some((s) => s !== null)) return { paths, shifts };
+  return paths.length === 1 ? paths[0] : paths;
+}
 
 /** The frames of `source` from number `first` on, in order. */
 export function framesFrom(source: FrameSource, first: number): AsyncIterable<Frame> {

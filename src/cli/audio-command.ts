@@ -13,8 +13,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { parseArgs } from 'node:util';
 import { CaptureError } from '../capture/frame.js';
-import type { FrameSource } from '../capture/frame-source.js';
-import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
+import { filesSource } from '../capture/frame-source.js';
+import { parseTimeShifts } from '../capture/time-shift.js';
 import { hostOf } from '../decode/payload.js';
 import { callWav, streamWav } from '../media/audio-files.js';
 import { AudioRefused, MAX_AUDIO_SAMPLES } from '../media/rtp-audio.js';
@@ -63,12 +63,7 @@ export async function runAudio(args: string[]): Promise<number> {
   if (positionals.includes('-')) return fail('reads a file, not standard input (its packets are read twice)');
   const timeShifts = parseTimeShifts(v['time-shift'], positionals);
   if (typeof timeShifts === 'string') return fail(timeShifts);
-  // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
-  const file: FrameSource = anyShift(timeShifts)
-    ? { paths: positionals, shifts: timeShifts }
-    : positionals.length === 1
-      ? positionals[0]
-      : positionals;
+  const file = filesSource(positionals, timeShifts);
   const name = positionals.join(', ');
   if ((v.call === undefined) === (v.stream === undefined))
     return fail('needs --call ID or --stream ID (one of them)');

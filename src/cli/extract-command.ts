@@ -17,8 +17,8 @@ import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CaptureError } from '../capture/frame.js';
 import { streamFrames } from '../capture/frame-export.js';
-import type { FrameSource } from '../capture/frame-source.js';
-import { anyShift, parseTimeShifts } from '../capture/time-shift.js';
+import { filesSource } from '../capture/frame-source.js';
+import { parseTimeShifts } from '../capture/time-shift.js';
 import { analyzeToStore } from '../store/analyze-to-store.js';
 import { parseCallQuery } from '../store/call-query.js';
 import { createMemoryStore } from '../store/memory-store.js';
@@ -76,12 +76,7 @@ export async function runExtract(args: string[]): Promise<number> {
   if (positionals.includes('-')) return fail('reads a file, not standard input (its frames are read twice)');
   const timeShifts = parseTimeShifts(v['time-shift'], positionals);
   if (typeof timeShifts === 'string') return fail(timeShifts);
-  // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
-  const files: FrameSource = anyShift(timeShifts)
-    ? { paths: positionals, shifts: timeShifts }
-    : positionals.length === 1
-      ? positionals[0]
-      : positionals;
+  const files = filesSource(positionals, timeShifts);
   const file = positionals[0];
   const outPath = v.out;
   if (outPath === undefined) return fail('needs -o OUT, the pcapng file to write');

@@ -37,6 +37,19 @@ function pieces(size: number): string[] {
   return out;
 }
 
+/** What `editcap -t -0.05` makes of `piece` (its frames moved 50 ms back), written beside it. */
+function shiftedBack(piece: string): string {
+  const { frames } = parseCaptureBytes(readFileSync(piece), piece);
+  const moved = frames.map((f) =>
+    f.nsec >= 50_000_000
+      ? { ...f, nsec: f.nsec - 50_000_000 }
+      : { ...f, sec: f.sec - 1, nsec: f.nsec + 950_000_000 },
+  );
+  const out = piece.replace(/\.pcap$/, '-shifted.pcap');
+  writeFileSync(out, writePcap(moved, { linkType: frames[0].linkType, nanos: true }));
+  return out;
+}
+
 const framesIn = (path: string) =>
   parseCaptureBytes(readFileSync(path), path).frames.map((f) => [
     f.sec,
@@ -68,15 +81,7 @@ describe('extract and audio on several files', () => {
   });
 
   it('audio --time-shift gives the WAVE of the files shifted beforehand (as editcap -t shifts them)', async () => {
-    const { frames } = parseCaptureBytes(readFileSync(parts[1]), parts[1]);
-    // What editcap -t -0.05 makes of piece 1: its last frames now overlap piece 0.
-    const moved = frames.map((f) =>
-      f.nsec >= 50_000_000
-        ? { ...f, nsec: f.nsec - 50_000_000 }
-        : { ...f, sec: f.sec - 1, nsec: f.nsec + 950_000_000 },
-    );
-    const pre = join(dir, 'piece-1-shifted.pcap');
-    writeFileSync(pre, writePcap(moved, { linkType: frames[0].linkType, nanos: true }));
+    const pre = shiftedBack(parts[1]);
     const a = join(dir, 'preshifted.wav');
     const b = join(dir, 'time-shift.wav');
     expect(await runAudio([parts[0], pre, ...parts.slice(2), '--call', '0', '-o', a])).toBe(0);
@@ -85,15 +90,7 @@ describe('extract and audio on several files', () => {
   });
 
   it('extract --time-shift writes what mergecap writes of the files shifted beforehand (editcap -t): moved times, merged order', async () => {
-    const { frames } = parseCaptureBytes(readFileSync(parts[1]), parts[1]);
-    // As above: editcap -t -0.05 of piece 1, its first frames now before the last of piece 0.
-    const moved = frames.map((f) =>
-      f.nsec >= 50_000_000
-        ? { ...f, nsec: f.nsec - 50_000_000 }
-        : { ...f, sec: f.sec - 1, nsec: f.nsec + 950_000_000 },
-    );
-    const pre = join(dir, 'piece-1-shifted-x.pcap');
-    writeFileSync(pre, writePcap(moved, { linkType: frames[0].linkType, nanos: true }));
+    const pre = shiftedBack(parts[1]);
     const a = join(dir, 'preshifted.pcapng');
     const b = join(dir, 'time-shift.pcapng');
     expect(await runExtract([parts[0], pre, ...parts.slice(2), '-o', a])).toBe(0);
