@@ -66,6 +66,7 @@ import { routeStrictRouting } from './rules/route-strict-routing.js';
 import { scanSweep } from './rules/scan-sweep.js';
 import { scanUserAgent } from './rules/scan-user-agent.js';
 import { sdpAnswerCodecNotOffered } from './rules/sdp-answer-codec-not-offered.js';
+import { sdpAnswerDtlsSetup } from './rules/sdp-answer-dtls-setup.js';
 import { sdpAnswerMissing } from './rules/sdp-answer-missing.js';
 import { sdpAnswerMlinesMismatch } from './rules/sdp-answer-mlines-mismatch.js';
 import { sdpMalformed } from './rules/sdp-malformed.js';
@@ -156,6 +157,7 @@ export const RULES: readonly Rule[] = [
   sdpAnswerMissing,
   sdpAnswerMlinesMismatch,
   sdpAnswerCodecNotOffered,
+  sdpAnswerDtlsSetup,
   sdpPortZeroMisuse,
   sdpPrivateAddress,
   mediaOneWay,

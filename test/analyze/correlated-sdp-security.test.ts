@@ -132,6 +132,51 @@ describe('sdp.answer-codec-not-offered: RFC 3264 §6.1 an accepted stream keeps 
   });
 });
 
+describe('sdp.answer-dtls-setup: RFC 5763 §5 the answerer of DTLS-SRTP says setup:active or setup:passive', () => {
+  const FP =
+    'a=fingerprint:sha-256 49:98:87:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC';
+  const dtls = (addr: string, port: number, setup: string[]) =>
+    sdpBody(addr, [`audio ${port} UDP/TLS/RTP/SAVPF 111`], ['a=rtpmap:111 opus/48000/2', FP, ...setup]);
+  const offer = dtls('10.0.0.1', 49170, ['a=setup:actpass']);
+
+  it('the answer repeats the offer a=setup:actpass: nobody is told to start the handshake', () => {
+    const fs = findingsOfRule(
+      exchange(offer, dtls('10.0.0.2', 3456, ['a=setup:actpass'])),
+      'sdp.answer-dtls-setup',
+    );
+    expect(fs.map((f) => [f.severity, f.messages, f.text])).toEqual([
+      [
+        'error',
+        [0, 3],
+        'm=audio (line 1, UDP/TLS/RTP/SAVPF) of the answer says a=setup:actpass: it must say active or passive',
+      ],
+    ]);
+  });
+
+  it('holdconn, and a value that is no role, at session level', () => {
+    const hold = sdpBody('10.0.0.2', ['audio 3456 UDP/TLS/RTP/SAVPF 111'], ['a=setup:holdconn', FP]);
+    expect(findingsOfRule(exchange(offer, hold), 'sdp.answer-dtls-setup').map((f) => f.text)).toEqual([
+      'm=audio (line 1, UDP/TLS/RTP/SAVPF) of the answer says a=setup:holdconn: it must say active or passive',
+    ]);
+    const junk = exchange(offer, dtls('10.0.0.2', 3456, ['a=setup:client']));
+    expect(findingsOfRule(junk, 'sdp.answer-dtls-setup').map((f) => f.text)).toEqual([
+      'm=audio (line 1, UDP/TLS/RTP/SAVPF) of the answer says an a=setup value that is no role: it must say active or passive',
+    ]);
+  });
+
+  it('active or passive answers, no a=setup (passive by RFC 4145 §4.1), a declined stream, and plain RTP are fine', () => {
+    for (const setup of [['a=setup:active'], ['a=setup:PASSIVE'], []])
+      expect(findingsOfRule(exchange(offer, dtls('10.0.0.2', 3456, setup)), 'sdp.answer-dtls-setup')).toEqual(
+        [],
+      );
+    const declined = exchange(offer, dtls('10.0.0.2', 0, ['a=setup:actpass']));
+    expect(findingsOfRule(declined, 'sdp.answer-dtls-setup')).toEqual([]);
+    const plain = answered(sdpBody('10.0.0.2', ['audio 3456 RTP/AVP 0'], ['a=setup:actpass']));
+    expect(findingsOfRule(plain, 'sdp.answer-dtls-setup')).toEqual([]);
+    expect(findingsOfRule(basicCall(), 'sdp.answer-dtls-setup')).toEqual([]);
+  });
+});
+
 describe('sdp.port-zero-misuse: RFC 3264 §8.2 a stream offered with port 0 is answered with port 0', () => {
   const offer = sdpBody('10.0.0.1', ['audio 49170 RTP/AVP 0', 'video 0 RTP/AVP 31']);
 
