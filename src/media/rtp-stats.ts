@@ -57,6 +57,8 @@ export interface RtpStreamSummary {
   meanNetworkJitterMs: number | null;
   maxNetworkJitterMs: number | null;
   payloadTypes: number[];
+  /** Packets of each of those payload types, in the same order. */
+  payloadTypePackets: number[];
   markers: number;
 }
 
@@ -145,6 +147,8 @@ export class RtpStreamStats {
   private spike = Number.NaN;
 
   private readonly pts = new Uint8Array(MAX_PAYLOAD_TYPES);
+  /** Packets of each payload type of `pts`. */
+  private readonly ptPackets = new Uint32Array(MAX_PAYLOAD_TYPES);
   private ptCount = 0;
 
   /** `clockRate` in Hz (8000 for G.711); null when unknown: no jitter then. */
@@ -260,9 +264,14 @@ export class RtpStreamStats {
 
   private payloadType(pt: number): void {
     const n = this.ptCount;
+    for (let i = 0; i < n; i++)
+      if (this.pts[i] === pt) {
+        this.ptPackets[i]++;
+        return;
+      }
     if (n === MAX_PAYLOAD_TYPES) return;
-    for (let i = 0; i < n; i++) if (this.pts[i] === pt) return;
     this.pts[n] = pt;
+    this.ptPackets[n] = 1;
     this.ptCount = n + 1;
   }
 
@@ -299,6 +308,7 @@ export class RtpStreamStats {
       meanNetworkJitterMs: net ? ms(this.netSum / this.netCount) : null,
       maxNetworkJitterMs: net ? ms(this.netMax) : null,
       payloadTypes: Array.from(this.pts.subarray(0, this.ptCount)),
+      payloadTypePackets: Array.from(this.ptPackets.subarray(0, this.ptCount)),
       markers: this.markers,
     };
   }

@@ -275,12 +275,16 @@ describe('summary', () => {
     });
   });
 
-  it('keeps the first 8 distinct payload types in order of appearance, and counts markers', () => {
+  it('keeps the first 8 distinct payload types in order of appearance, their packets, and counts markers', () => {
     const s = new RtpStreamStats(8000);
     const pts = [0, 101, 0, 13, 101, 96, 97, 98, 99, 100, 102, 8];
     for (const [i, pt] of pts.entries())
       s.add(rtp(i, 160 * i, { payloadType: pt, marker: pt === 101 }), i * 0.02);
-    expect(s.summary()).toMatchObject({ payloadTypes: [0, 101, 13, 96, 97, 98, 99, 100], markers: 2 });
+    expect(s.summary()).toMatchObject({
+      payloadTypes: [0, 101, 13, 96, 97, 98, 99, 100],
+      payloadTypePackets: [2, 2, 1, 1, 1, 1, 1, 1],
+      markers: 2,
+    });
   });
 
   it('rounds ms to 3 decimals and the loss to 0.1 %', () => {

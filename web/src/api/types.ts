@@ -307,6 +307,8 @@ export interface RtpStream {
   meanNetworkJitterMs?: number | null;
   maxNetworkJitterMs?: number | null;
   payloadTypes: number[];
+  /** Packets of each of those payload types, in the same order; absent from older analyses. */
+  payloadTypePackets?: number[];
   markers: number;
   /** What the stream's RTCP said (RFC 3550 §6.4): present only when its receiver or sender reported. */
   rtcp?: RtcpSummary;
