@@ -2,59 +2,7 @@ import type { SdpMedia } from '../../sip/sdp.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { offerAnswerStep, SDP_ANSWERS } from '../offer-answer.js';
 import type { CorrelatedRule } from '../rule.js';
-
-/** Formats that ride along with a codec and do not carry the media themselves. */
-const AUXILIARY = ['telephone-event', 'cn', 'red', 'ulpfec', 'rtx', 'flexfec'];
-
-interface Codec {
-  encoding: string;
-  clockRate: number;
-}
-
-/** RFC 3551 static payload types, so "0" in one description and "PCMU/8000" in the other match. */
-const STATIC: Record<string, Codec> = {
-  '0': { encoding: 'PCMU', clockRate: 8000 },
-  '3': { encoding: 'GSM', clockRate: 8000 },
-  '4': { encoding: 'G723', clockRate: 8000 },
-  '8': { encoding: 'PCMA', clockRate: 8000 },
-  '9': { encoding: 'G722', clockRate: 8000 },
-  '18': { encoding: 'G729', clockRate: 8000 },
-};
-
-const isRtp = (m: SdpMedia): boolean => m.proto.includes('RTP') || m.proto.toUpperCase().includes('RTP');
-
-/** The codec a format names: its rtpmap, else a static payload type; undefined for anything else. */
-function codecOf(m: SdpMedia, fmt: string): Codec | undefined {
-  return m.rtpmap[fmt] ?? (isRtp(m) && Object.hasOwn(STATIC, fmt) ? STATIC[fmt] : undefined);
-}
-
-const sameName = (a: string, b: string): boolean =>
-  a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
-
-function same(a: SdpMedia, fa: string, b: SdpMedia, fb: string): boolean {
-  const ca = codecOf(a, fa);
-  const cb = codecOf(b, fb);
-  if (ca === undefined || cb === undefined) return ca === cb && fa === fb;
-  return ca.clockRate === cb.clockRate && sameName(ca.encoding, cb.encoding);
-}
-
-function isAuxiliary(m: SdpMedia, fmt: string): boolean {
-  const c = codecOf(m, fmt);
-  if (c === undefined) return false;
-  for (const x of AUXILIARY) if (sameName(x, c.encoding)) return true;
-  return false;
-}
-
-/** `PCMU/8000` or the format as written, for texts. */
-function nameOf(m: SdpMedia, fmt: string): string {
-  const c = codecOf(m, fmt);
-  return c === undefined ? fmt : `${c.encoding}/${c.clockRate}`;
-}
-
-function offers(o: SdpMedia, a: SdpMedia, fmt: string): boolean {
-  for (const f of o.formats) if (same(o, f, a, fmt)) return true;
-  return false;
-}
+import { formatName, isAuxiliary, lists, sameName } from '../sdp-codecs.js';
 
 /** At least one real codec of the answer is in the offer (or, when the answer has only helper formats, one of those). */
 function hasCommonCodec(o: SdpMedia, a: SdpMedia): boolean {
@@ -63,7 +11,7 @@ function hasCommonCodec(o: SdpMedia, a: SdpMedia): boolean {
   for (const f of a.formats) {
     const aux = isAuxiliary(a, f);
     if (!aux) real = true;
-    if (!offers(o, a, f)) continue;
+    if (!lists(o, a, f)) continue;
     if (!aux) return true;
     commonAux = true;
   }
@@ -72,8 +20,8 @@ function hasCommonCodec(o: SdpMedia, a: SdpMedia): boolean {
 
 /** The finding's text (its own function: closures in the check's loop would cost a context per stream). */
 function textOf(a: SdpMedia, o: SdpMedia, i: number): string {
-  const mine = a.formats.map((f) => nameOf(a, f));
-  const have = o.formats.map((f) => nameOf(o, f));
+  const mine = a.formats.map((f) => formatName(a, f));
+  const have = o.formats.map((f) => formatName(o, f));
   return `m=${a.media} (line ${i + 1}) of the answer lists ${mine.join(', ')}; the offer had ${have.join(', ')}`;
 }
 
