@@ -46,6 +46,7 @@ import { loopHopRepeated } from './rules/loop-hop-repeated.js';
 import { loopMaxForwardsNotDecremented } from './rules/loop-max-forwards-not-decremented.js';
 import { loopMaxForwardsZeroForwarded } from './rules/loop-max-forwards-zero-forwarded.js';
 import { loopViaRepeated } from './rules/loop-via-repeated.js';
+import { mediaFormatNotNegotiated } from './rules/media-format-not-negotiated.js';
 import { mediaJitter } from './rules/media-jitter.js';
 import { mediaOneWay } from './rules/media-one-way.js';
 import { mediaPacketLoss } from './rules/media-packet-loss.js';
@@ -165,6 +166,7 @@ export const RULES: readonly Rule[] = [
   mediaJitter,
   mediaRtcpLoss,
   mediaPoorQuality,
+  mediaFormatNotNegotiated,
   dtlsFingerprintMismatch,
   // Registration and security
   authFailed,

@@ -1,0 +1,178 @@
+/**
+ * The RTP payload types each completed SDP offer/answer exchange allowed,
+ * filed by the media address (`ip:port`) of each of its m= lines, for
+ * media.format-not-negotiated to judge a stream by its source and
+ * destination.
+ *
+ * RFC 3264 §6.1: "The answerer MUST send using a media format in the offer
+ * that is also listed in the answer [...] In the case of RTP, it MUST use
+ * the payload type numbers from the offer, even if they differ from those
+ * in the answer." RFC 3264 §7: the offerer "MUST send using a media format
+ * listed in the answer". So RTP to the offerer may use the offer's numbers
+ * of the codecs the answer lists too (compared by name and clock rate,
+ * sdp-codecs.ts), and RTP to the answerer the answer's numbers.
+ *
+ * Re-negotiation (re-INVITE, UPDATE) is taken per stream, not per packet:
+ * a stream may use what any exchange in force while it flowed allowed (from
+ * the exchange's offer to the answer of the next exchange on the same
+ * address), the union of those. A stream that began before any exchange on
+ * its addresses was seen (the capture started mid-call) is not judged.
+ *
+ * Bounded: past `max` exchanges filed, the addresses filed longest ago go
+ * first; past MAX_PER_ADDRESS on one address, its oldest, and streams that
+ * began before the ones kept are not judged.
+ */
+import { endpointString } from '../decode/payload.js';
+import { codecName, mediaAddress, rtpmapName } from '../media/media-map.js';
+import type { Sdp, SdpMedia } from '../sip/sdp.js';
+import { type FormatList, lists } from './sdp-codecs.js';
+
+interface Exchange {
+  offerAt: number;
+  answerAt: number;
+  answerMsg: number;
+  offer: FormatList;
+  answer: FormatList;
+}
+
+/** An exchange as one of its two addresses sees it. */
+interface Filed {
+  ex: Exchange;
+  /** The address is the offer's m= line (else the answer's). */
+  offerSide: boolean;
+}
+
+interface AddressHistory {
+  /** In the order answered. */
+  list: Filed[];
+  /** Exchanges before this time were dropped (MAX_PER_ADDRESS): a stream that began earlier is not judged. */
+  knownFrom: number;
+}
+
+/** What a stream may use: each allowed payload type with its codec name, and the latest answer that allowed any. */
+export interface Allowed {
+  formats: Map<number, string>;
+  /** Codec names of the payload types the other m= lines map (the sender's own numbers), for texts. */
+  names: Map<number, string>;
+  answerMsg: number;
+}
+
+const MAX_PER_ADDRESS = 16;
+/** What is kept of an m= line (not the line itself: its attributes stay behind). */
+const formatsOf = (f: FormatList): FormatList => ({ formats: f.formats, rtpmap: f.rtpmap, proto: f.proto });
+const RTP = /RTP\//i;
+
+export class NegotiatedFormats {
+  private readonly byAddress = new Map<string, AddressHistory>();
+  /** Exchanges filed (each counted under both its addresses). */
+  size = 0;
+
+  constructor(private readonly max = 65536) {}
+
+  /** Files a completed exchange: `offer` made at `offerAt`, answered by message `answerMsg` at `answerAt`. */
+  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number, answerMsg: number): void {
+    const n = Math.min(offer.media.length, answer.media.length);
+    for (let i = 0; i < n; i++) {
+      const o = offer.media[i];
+      const a = answer.media[i];
+      if (o.port === 0 || a.port === 0 || o.media !== a.media || !RTP.test(o.proto)) continue;
+      const ok = keyOf(o);
+      const ak = keyOf(a);
+      if (ok === null || ak === null || ok === ak) continue;
+      const ex: Exchange = { offerAt, answerAt, answerMsg, offer: formatsOf(o), answer: formatsOf(a) };
+      this.file(ok, { ex, offerSide: true });
+      this.file(ak, { ex, offerSide: false });
+    }
+  }
+
+  /**
+   * What RTP from `src` to `dst` (endpoint strings) flowing from `start` to
+   * `end` (capture time, s) was allowed to carry, or null when no exchange
+   * seen covers it.
+   */
+  allowed(src: string, dst: string, start: number, end: number): Allowed | null {
+    const out: Allowed = { formats: new Map(), names: new Map(), answerMsg: -1 };
+    // By the receiver's address first: its SDP's numbers are the ones to use.
+    const toDst = this.collect(dst, true, start, end, out);
+    if (toDst === false) return null;
+    const fromSrc = this.collect(src, false, start, end, out);
+    if (fromSrc === false || (toDst === null && fromSrc === null)) return null;
+    return out;
+  }
+
+  /**
+   * Adds what the exchanges on `key` allowed the stream to `out`: null when
+   * none is filed there, false when the stream cannot be judged by them.
+   */
+  private collect(key: string, isDst: boolean, start: number, end: number, out: Allowed): boolean | null {
+    const h = this.byAddress.get(key);
+    if (h === undefined) return null;
+    if (start < h.knownFrom) return false;
+    const list = h.list;
+    let covered = false;
+    let any = false;
+    for (let i = 0; i < list.length; i++) {
+      const { ex, offerSide } = list[i];
+      const until = i + 1 < list.length ? list[i + 1].ex.answerAt : Number.POSITIVE_INFINITY;
+      if (ex.offerAt > end || until < start) continue;
+      any = true;
+      if (ex.offerAt <= start) covered = true;
+      // The address is the receiver's when it is the destination, the sender's when it is the source.
+      const senderOffered = isDst ? !offerSide : offerSide;
+      addAllowed(ex, senderOffered, out);
+      if (ex.answerMsg > out.answerMsg) out.answerMsg = ex.answerMsg;
+    }
+    if (!any) return null;
+    return covered;
+  }
+
+  private file(key: string, f: Filed): void {
+    let h = this.byAddress.get(key);
+    if (h === undefined) h = { list: [], knownFrom: Number.NEGATIVE_INFINITY };
+    // Filed again: now the most recent, the last to be evicted.
+    else this.byAddress.delete(key);
+    this.byAddress.set(key, h);
+    h.list.push(f);
+    this.size++;
+    if (h.list.length > MAX_PER_ADDRESS) {
+      h.list.shift();
+      this.size--;
+      h.knownFrom = h.list[0].ex.offerAt;
+    }
+    while (this.size > this.max) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    for (const [key, h] of this.byAddress) {
+      this.byAddress.delete(key);
+      this.size -= h.list.length;
+      return;
+    }
+  }
+}
+
+/**
+ * The payload types of one exchange for a sender: the offerer sends what
+ * the answer lists (RFC 3264 §7), the answerer what the offer lists and the
+ * answer lists too, with the offer's numbers (§6.1).
+ */
+function addAllowed(ex: Exchange, senderOffered: boolean, out: Allowed): void {
+  const own = senderOffered ? ex.answer : ex.offer;
+  const other = senderOffered ? ex.offer : ex.answer;
+  for (const f of other.formats) {
+    const name = rtpmapName(other.rtpmap, f);
+    if (name !== null) out.names.set(Number(f), name);
+  }
+  for (const f of own.formats) {
+    if (!senderOffered && !lists(ex.answer, ex.offer, f)) continue;
+    const pt = Number(f);
+    if (!Number.isInteger(pt) || out.formats.has(pt)) continue;
+    out.formats.set(pt, codecName(own.rtpmap, pt) ?? f);
+  }
+}
+
+/** `ip:port` as the stream records print them, or null for no usable address (hold's 0.0.0.0, an FQDN). */
+function keyOf(m: SdpMedia): string | null {
+  const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
+  return ip === null ? null : endpointString({ ip, port: m.port });
+}

@@ -1,0 +1,98 @@
+import type { RtpStreamRecord } from '../../media/media-tracker.js';
+import { tsOf } from '../correlated-facts.js';
+import { type FindingDraft, NONE } from '../finding.js';
+import { type Allowed, NegotiatedFormats } from '../negotiated-formats.js';
+import { offerAnswerStep, SDP_ANSWERS } from '../offer-answer.js';
+import type { CorrelatedRule } from '../rule.js';
+
+/** Capture times of the latest SDP messages seen, by id: when an answered offer was made. */
+const OFFER_TIMES = 4096;
+
+interface State {
+  formats: NegotiatedFormats;
+  times: Map<number, number>;
+}
+
+/** RFC 3389 comfort noise: static type 13, or a dynamic one the SDP mapped to CN. */
+const isComfortNoise = (pt: number, codec: string): boolean => pt === 13 || /^CN\//i.test(codec);
+
+/** `18 G729/8000` (the codec name only when the SDP or the static table gives one). */
+const named = (pt: number, codec: string): string => (codec === String(pt) ? codec : `${pt} ${codec}`);
+
+/** The finding for stream `s`, or null when every payload type it carried was allowed. */
+function judge(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
+  let sent: string[] | undefined;
+  let onlyNoise = true;
+  const pts = s.payloadTypes;
+  for (let i = 0; i < pts.length; i++) {
+    if (allowed.formats.has(pts[i])) continue;
+    const pt = pts[i];
+    // Unnamed by the SDP the stream was found by: the name the sender's own SDP gave it, if any.
+    const codec = s.codecs[i] === String(pt) ? (allowed.names.get(pt) ?? String(pt)) : s.codecs[i];
+    const packets = s.payloadTypePackets[i];
+    (sent ??= []).push(`${named(pt, codec)} (${packets} packet${packets === 1 ? '' : 's'})`);
+    if (!isComfortNoise(pt, codec)) onlyNoise = false;
+  }
+  if (sent === undefined) return null;
+  const ok = [...allowed.formats].map(([pt, codec]) => named(pt, codec));
+  const what = sent.length === 1 ? 'payload type' : 'payload types';
+  const text =
+    `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) carried ${what} ${sent.join(', ')} that the ` +
+    `offer/answer did not agree on for that direction; it allowed ${ok.join(', ')}` +
+    (onlyNoise ? ' (comfort noise only: the receiver may drop it as unknown)' : '');
+  const messages =
+    allowed.answerMsg < 0 || allowed.answerMsg === s.setup ? [s.setup] : [s.setup, allowed.answerMsg];
+  messages.sort((a, b) => a - b);
+  return onlyNoise ? { text, messages, severity: 'info' } : { text, messages };
+}
+
+export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
+  id: 'media.format-not-negotiated',
+  title: 'RTP sent with a payload type the SDP offer/answer did not agree on',
+  severity: 'warning',
+  rfc: {
+    ref: 'RFC 3264 §6.1, §7',
+    text:
+      'The answerer MUST send using a media format in the offer that is also listed in the answer, and SHOULD ' +
+      'send using the most preferred media format in the offer that is also listed in the answer. In the case ' +
+      'of RTP, it MUST use the payload type numbers from the offer, even if they differ from those in the ' +
+      'answer. (§6.1) [The offerer] MUST send using a media format listed in the answer, and it SHOULD use the ' +
+      'first media format listed in the answer when it does send. (§7)',
+  },
+  explanation:
+    'An RTP stream carried a payload type its sender was not allowed to use: to the answerer, a format not in ' +
+    "the answer; to the offerer, a format of the offer the answer did not list too, or the answer's number " +
+    'for a codec the offer numbered otherwise. The receiver does not know how to decode it: one-way, garbled ' +
+    'or silent audio, or DTMF (telephone-event) that is never heard. Typical causes are a phone that ignores ' +
+    'the answer (G.729 to a PCMU-only gateway), DTMF or comfort noise sent without being negotiated, and a ' +
+    'B2BUA that rewrites the SDP but not the media. Judged per stream once it has ended, against every ' +
+    'offer/answer in force while it flowed (a re-INVITE or UPDATE that changes codec allows both); a stream ' +
+    'whose negotiation the capture did not see is not judged. Comfort noise alone is reported as info.',
+  scope: 'correlated',
+  on: ['message', 'stream', 'tick'],
+  only: SDP_ANSWERS,
+  wakes: true,
+  init: () => ({ formats: new NegotiatedFormats(), times: new Map() }),
+  check(model, ctx) {
+    const ev = model.event;
+    const st = ctx.state;
+    if (ev.kind === 'stream') {
+      const s = ev.record;
+      const allowed = st.formats.allowed(s.src, s.dst, s.start, s.end);
+      const f = allowed === null ? null : judge(s, allowed);
+      return f === null ? NONE : [{ ...f, call: ev.call }];
+    }
+    const step = offerAnswerStep(model, ctx);
+    if (ev.kind !== 'message') return NONE;
+    const at = tsOf(ev.msg);
+    if (step?.kind === 'answer') {
+      st.formats.add(step.offer.sdp, step.answer, st.times.get(step.offer.msg) ?? at, at, step.msg);
+      st.times.delete(step.offer.msg);
+    } else if (step === undefined) {
+      // Maybe an offer: its time is wanted when it is answered.
+      st.times.set(ev.id, at);
+      if (st.times.size > OFFER_TIMES) st.times.delete(st.times.keys().next().value as number);
+    }
+    return NONE;
+  },
+};
