@@ -22,7 +22,7 @@ import type { Endpoint } from '../../src/decode/payload.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { SipMessage } from '../../src/sip/message.js';
 import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, basicCall, reinviteHoldAndInfo, T0 } from '../fixtures/flows/index.js';
+import { ALICE, BOB, basicCall, reinviteHoldAndInfo, sdp, T0 } from '../fixtures/flows/index.js';
 import { byTime, type RtpSpec, rtpFrames } from '../fixtures/rtp-frames.js';
 import { drop, edit, withBody } from './flow-edit.js';
 
@@ -40,19 +40,13 @@ const RTPMAP: Record<string, string> = {
   '101': 'telephone-event/8000',
 };
 
-/** An SDP receiving on `port` of `e` with these formats (rtpmap lines for each). */
+/** The fixtures' SDP (sdp()) receiving on `port` of `e`, with these formats (an rtpmap line for each). */
 function sdpOf(e: Endpoint, port: number, formats: string, direction = 'sendrecv'): string {
-  return [
-    'v=0',
-    `o=- 4711 1 IN IP4 ${e.ip}`,
-    's=-',
-    `c=IN IP4 ${e.ip}`,
-    't=0 0',
-    `m=audio ${port} RTP/AVP ${formats}`,
-    ...formats.split(' ').map((f) => `a=rtpmap:${f} ${RTPMAP[f]}`),
-    `a=${direction}`,
-    '',
-  ].join('\r\n');
+  const maps = formats.split(' ').map((f) => `a=rtpmap:${f} ${RTPMAP[f]}\r\n`);
+  return sdp(e, port, direction).replace(
+    /m=audio [^]*?(?=a=\w+\r\n$)/,
+    `m=audio ${port} RTP/AVP ${formats}\r\n${maps.join('')}`,
+  );
 }
 
 /** basicCall with the offer (#0) and the answer (#3) listing these formats. */
@@ -189,21 +183,26 @@ describe('media.format-not-negotiated: comfort noise (RFC 3389) and re-negotiati
    *   5.050   |<--200 OK (8 PCMA)------------|  #5
    *   5.07    |==RTP PT 8, same SSRC========>|  the stream carried 0 and 8: each allowed in its time
    */
-  it('must not: a re-INVITE that switches the codec, the stream going on with the same SSRC', async () => {
+  /** reinviteHoldAndInfo with PCMU agreed first, PCMA by the re-INVITE; alice sends PT 0, then `then` from 5.07 s. */
+  async function afterReinvite(then: number) {
     let flow = edit(reinviteHoldAndInfo(), 0, (t) => withBody(t, sdpOf(ALICE, 49170, '0 8')));
     flow = edit(flow, 2, (t) => withBody(t, sdpOf(BOB, 3456, '0')));
     flow = edit(flow, 4, (t) => withBody(t, sdpOf(ALICE, 49170, '8')));
     flow = edit(flow, 5, (t) => withBody(t, sdpOf(BOB, 3456, '8')));
-    const pcmu = aToB(0, { start: T0 + 1.02, end: T0 + 5 });
-    const pcma = aToB(8, { start: T0 + 5.07, end: T0 + 8.9, firstSequence: 1200 });
+    const before = aToB(0, { start: T0 + 1.02, end: T0 + 5 });
+    const after = aToB(then, { start: T0 + 5.07, end: T0 + 8.9, firstSequence: 1200 });
     const file = join(dir, `case-${n++}.pcap`);
     writeFileSync(
       file,
-      writePcap(byTime(flowToFrames(flow), rtpFrames(pcmu), rtpFrames(pcma)), {
+      writePcap(byTime(flowToFrames(flow), rtpFrames(before), rtpFrames(after)), {
         linkType: LinkType.ETHERNET,
       }),
     );
-    const r = await analyzeCapture(file);
+    return analyzeCapture(file);
+  }
+
+  it('must not: a re-INVITE that switches the codec, the stream going on with the same SSRC', async () => {
+    const r = await afterReinvite(8);
     expect(r.streams.map((s) => [s.payloadTypes, s.payloadTypePackets])).toEqual([
       [
         [0, 8],
@@ -214,20 +213,7 @@ describe('media.format-not-negotiated: comfort noise (RFC 3389) and re-negotiati
   });
 
   it('but a codec neither exchange allowed is still found across the re-INVITE', async () => {
-    let flow = edit(reinviteHoldAndInfo(), 0, (t) => withBody(t, sdpOf(ALICE, 49170, '0 8')));
-    flow = edit(flow, 2, (t) => withBody(t, sdpOf(BOB, 3456, '0')));
-    flow = edit(flow, 4, (t) => withBody(t, sdpOf(ALICE, 49170, '8')));
-    flow = edit(flow, 5, (t) => withBody(t, sdpOf(BOB, 3456, '8')));
-    const pcmu = aToB(0, { start: T0 + 1.02, end: T0 + 5 });
-    const g729 = aToB(18, { start: T0 + 5.07, end: T0 + 8.9, firstSequence: 1200 });
-    const file = join(dir, `case-${n++}.pcap`);
-    writeFileSync(
-      file,
-      writePcap(byTime(flowToFrames(flow), rtpFrames(pcmu), rtpFrames(g729)), {
-        linkType: LinkType.ETHERNET,
-      }),
-    );
-    const fs = (await analyzeCapture(file)).findings.filter((f) => f.rule === 'media.format-not-negotiated');
+    const fs = (await afterReinvite(18)).findings.filter((f) => f.rule === 'media.format-not-negotiated');
     expect(fs.map((f) => [f.messages, f.text.split('; ')[1]])).toEqual([
       [[2, 5], 'it allowed 0 PCMU/8000, 8 PCMA/8000'],
     ]);
