@@ -44,7 +44,7 @@ const RTPMAP: Record<string, string> = {
 function sdpOf(e: Endpoint, port: number, formats: string, direction = 'sendrecv'): string {
   const maps = formats.split(' ').map((f) => `a=rtpmap:${f} ${RTPMAP[f]}\r\n`);
   return sdp(e, port, direction).replace(
-    /m=audio [^]*?(?=a=\w+\r\n$)/,
+    /m=audio [\s\S]*?(?=a=\w+\r\n$)/,
     `m=audio ${port} RTP/AVP ${formats}\r\n${maps.join('')}`,
   );
 }
