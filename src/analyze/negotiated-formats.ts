@@ -30,7 +30,6 @@ import { type FormatList, lists } from './sdp-codecs.js';
 interface Exchange {
   offerAt: number;
   answerAt: number;
-  answerMsg: number;
   offer: FormatList;
   answer: FormatList;
 }
@@ -49,18 +48,18 @@ interface AddressHistory {
   knownFrom: number;
 }
 
-/** What a stream may use: each allowed payload type with its codec name, and the latest answer that allowed any. */
+/** What a stream may use: each allowed payload type with its codec name. */
 export interface Allowed {
   formats: Map<number, string>;
   /** Codec names of the payload types the other m= lines map (the sender's own numbers), for texts. */
   names: Map<number, string>;
-  answerMsg: number;
 }
 
 const MAX_PER_ADDRESS = 16;
 /** What is kept of an m= line (not the line itself: its attributes stay behind). */
 const formatsOf = (f: FormatList): FormatList => ({ formats: f.formats, rtpmap: f.rtpmap, proto: f.proto });
 const RTP = /RTP\//i;
+const isRtp = (proto: string): boolean => proto.startsWith('RTP/') || RTP.test(proto);
 
 export class NegotiatedFormats {
   private readonly byAddress = new Map<string, AddressHistory>();
@@ -69,19 +68,22 @@ export class NegotiatedFormats {
 
   constructor(private readonly max = 65536) {}
 
-  /** Files a completed exchange: `offer` made at `offerAt`, answered by message `answerMsg` at `answerAt`. */
-  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number, answerMsg: number): void {
+  /** Files a completed exchange: `offer` made at `offerAt`, answered at `answerAt`. */
+  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number): void {
     const n = Math.min(offer.media.length, answer.media.length);
     for (let i = 0; i < n; i++) {
       const o = offer.media[i];
       const a = answer.media[i];
-      if (o.port === 0 || a.port === 0 || o.media !== a.media || !RTP.test(o.proto)) continue;
+      if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtp(o.proto)) continue;
       const ok = keyOf(o);
       const ak = keyOf(a);
       if (ok === null || ak === null || ok === ak) continue;
-      const ex: Exchange = { offerAt, answerAt, answerMsg, offer: formatsOf(o), answer: formatsOf(a) };
-      this.file(ok, { ex, offerSide: true });
-      this.file(ak, { ex, offerSide: false });
+      const ho = this.byAddress.get(ok);
+      const ha = this.byAddress.get(ak);
+      if (again(ho, ha, o, a)) continue;
+      const ex: Exchange = { offerAt, answerAt, offer: formatsOf(o), answer: formatsOf(a) };
+      this.file(ok, ho, { ex, offerSide: true });
+      this.file(ak, ha, { ex, offerSide: false });
     }
   }
 
@@ -91,7 +93,7 @@ export class NegotiatedFormats {
    * seen covers it.
    */
   allowed(src: string, dst: string, start: number, end: number): Allowed | null {
-    const out: Allowed = { formats: new Map(), names: new Map(), answerMsg: -1 };
+    const out: Allowed = { formats: new Map(), names: new Map() };
     // By the receiver's address first: its SDP's numbers are the ones to use.
     const toDst = this.collect(dst, true, start, end, out);
     if (toDst === false) return null;
@@ -120,24 +122,23 @@ export class NegotiatedFormats {
       // The address is the receiver's when it is the destination, the sender's when it is the source.
       const senderOffered = isDst ? !offerSide : offerSide;
       addAllowed(ex, senderOffered, out);
-      if (ex.answerMsg > out.answerMsg) out.answerMsg = ex.answerMsg;
     }
     if (!any) return null;
     return covered;
   }
 
-  private file(key: string, f: Filed): void {
-    let h = this.byAddress.get(key);
-    if (h === undefined) h = { list: [], knownFrom: Number.NEGATIVE_INFINITY };
-    // Filed again: now the most recent, the last to be evicted.
-    else this.byAddress.delete(key);
+  /** Files `f` under `key`, whose history is `h` (undefined: none yet). */
+  private file(key: string, h: AddressHistory | undefined, f: Filed): void {
+    // Filed again: now the most recent, the last to be evicted (unless filing the other address just evicted it).
+    if (h === undefined || !this.byAddress.delete(key)) h = { list: [], knownFrom: Number.NEGATIVE_INFINITY };
     this.byAddress.set(key, h);
     h.list.push(f);
     this.size++;
     if (h.list.length > MAX_PER_ADDRESS) {
       h.list.shift();
       this.size--;
-      h.knownFrom = h.list[0].ex.offerAt;
+      // Those dropped were in force until the first kept was answered.
+      h.knownFrom = h.list[0].ex.answerAt;
     }
     while (this.size > this.max) this.evictOldest();
   }
@@ -169,6 +170,41 @@ function addAllowed(ex: Exchange, senderOffered: boolean, out: Allowed): void {
     if (!Number.isInteger(pt) || out.formats.has(pt)) continue;
     out.formats.set(pt, codecName(own.rtpmap, pt) ?? f);
   }
+}
+
+/**
+ * The latest exchange on both addresses was between them, the same way
+ * round, with the same formats (the next call of the same two phones, a
+ * session refresh): it allows the same from now on, and stays in force.
+ */
+function again(
+  ho: AddressHistory | undefined,
+  ha: AddressHistory | undefined,
+  o: FormatList,
+  a: FormatList,
+): boolean {
+  if (ho === undefined || ha === undefined) return false;
+  const lo = ho.list[ho.list.length - 1];
+  const la = ha.list[ha.list.length - 1];
+  return lo.ex === la.ex && lo.offerSide && sameFormats(lo.ex.offer, o) && sameFormats(lo.ex.answer, a);
+}
+
+/** The same formats, mapped to the same codecs. */
+function sameFormats(x: FormatList, y: FormatList): boolean {
+  const fx = x.formats;
+  const fy = y.formats;
+  if (fx.length !== fy.length) return false;
+  for (let i = 0; i < fx.length; i++) {
+    if (fx[i] !== fy[i]) return false;
+    // The parser's rtpmap has no prototype; a plain object's inherited keys would be the same on both sides.
+    const mx = x.rtpmap[fx[i]];
+    const my = y.rtpmap[fy[i]];
+    if (mx === my) continue;
+    if (mx === undefined || my === undefined) return false;
+    if (mx.encoding !== my.encoding || mx.clockRate !== my.clockRate || mx.channels !== my.channels)
+      return false;
+  }
+  return true;
 }
 
 /** `ip:port` as the stream records print them, or null for no usable address (hold's 0.0.0.0, an FQDN). */

@@ -40,9 +40,7 @@ function judge(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
     `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) carried ${what} ${sent.join(', ')} that the ` +
     `offer/answer did not agree on for that direction; it allowed ${ok.join(', ')}` +
     (onlyNoise ? ' (comfort noise only: the receiver may drop it as unknown)' : '');
-  const messages =
-    allowed.answerMsg < 0 || allowed.answerMsg === s.setup ? [s.setup] : [s.setup, allowed.answerMsg];
-  messages.sort((a, b) => a - b);
+  const messages = [s.setup];
   return onlyNoise ? { text, messages, severity: 'info' } : { text, messages };
 }
 
@@ -86,7 +84,7 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
     if (ev.kind !== 'message') return NONE;
     const at = tsOf(ev.msg);
     if (step?.kind === 'answer') {
-      st.formats.add(step.offer.sdp, step.answer, st.times.get(step.offer.msg) ?? at, at, step.msg);
+      st.formats.add(step.offer.sdp, step.answer, st.times.get(step.offer.msg) ?? at, at);
       st.times.delete(step.offer.msg);
     } else if (step === undefined) {
       // Maybe an offer: its time is wanted when it is answered.
