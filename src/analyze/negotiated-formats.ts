@@ -115,8 +115,7 @@ export class NegotiatedFormats {
     let any = false;
     for (let i = 0; i < list.length; i++) {
       const { ex, offerSide } = list[i];
-      const until = i + 1 < list.length ? list[i + 1].ex.answerAt : Number.POSITIVE_INFINITY;
-      if (ex.offerAt > end || until < start) continue;
+      if (ex.offerAt > end || supersededAt(list, i) < start) continue;
       any = true;
       if (ex.offerAt <= start) covered = true;
       // The address is the receiver's when it is the destination, the sender's when it is the source.
@@ -150,6 +149,17 @@ export class NegotiatedFormats {
       return;
     }
   }
+}
+
+/**
+ * When the exchange at `i` stopped being in force: the answer of the next
+ * one answered later (m= lines of one exchange on the same address, RFC
+ * 8843 BUNDLE, do not replace each other).
+ */
+function supersededAt(list: readonly Filed[], i: number): number {
+  const at = list[i].ex.answerAt;
+  for (let j = i + 1; j < list.length; j++) if (list[j].ex.answerAt > at) return list[j].ex.answerAt;
+  return Number.POSITIVE_INFINITY;
 }
 
 /**

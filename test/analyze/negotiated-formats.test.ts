@@ -75,6 +75,27 @@ describe('NegotiatedFormats: what each side of an exchange may send (RFC 3264 §
     expect(n.size).toBe(4);
   });
 
+  it('m= lines of one exchange on one address (BUNDLE, RFC 8843) are allowed together, not one replacing the other', () => {
+    const bundle = (ip: string, port: number, audio: string, video: string) =>
+      parseSdp(
+        [
+          'v=0',
+          `o=- 1 1 IN IP4 ${ip}`,
+          's=-',
+          `c=IN IP4 ${ip}`,
+          't=0 0',
+          `m=audio ${port} RTP/AVP ${audio}`,
+          `m=video ${port} RTP/AVP ${video}`,
+          'a=rtpmap:96 VP8/90000',
+        ]
+          .map((l) => `${l}\r\n`)
+          .join(''),
+      );
+    const n = new NegotiatedFormats();
+    n.add(bundle('10.0.0.1', 4000, '0', '96'), bundle('10.0.0.2', 5000, '0', '96'), 1, 2);
+    expect(types(n.allowed(ALICE, BOB, 3, 10))).toEqual([0, 96]);
+  });
+
   it('not judged: a stream that began before any offer on its addresses, or on addresses no exchange named', () => {
     const n = new NegotiatedFormats();
     n.add(offer('0'), answer('0'), 10, 11);
