@@ -32,6 +32,9 @@ interface Exchange {
   answerAt: number;
   offer: FormatList;
   answer: FormatList;
+  /** The two addresses (`ip:port`). */
+  offerKey: string;
+  answerKey: string;
 }
 
 /** An exchange as one of its two addresses sees it. */
@@ -63,6 +66,8 @@ const isRtp = (proto: string): boolean => proto.startsWith('RTP/') || RTP.test(p
 
 export class NegotiatedFormats {
   private readonly byAddress = new Map<string, AddressHistory>();
+  /** Addresses announced by SDP outside the completed exchanges (`other`), oldest first. */
+  private readonly strangers = new Set<string>();
   /** Exchanges filed (each counted under both its addresses). */
   size = 0;
 
@@ -81,9 +86,33 @@ export class NegotiatedFormats {
       const ho = this.byAddress.get(ok);
       const ha = this.byAddress.get(ak);
       if (again(ho, ha, o, a)) continue;
-      const ex: Exchange = { offerAt, answerAt, offer: formatsOf(o), answer: formatsOf(a) };
+      const ex: Exchange = {
+        offerAt,
+        answerAt,
+        offer: formatsOf(o),
+        answer: formatsOf(a),
+        offerKey: ok,
+        answerKey: ak,
+      };
       this.file(ok, ho, { ex, offerSide: true });
       this.file(ak, ha, { ex, offerSide: false });
+    }
+  }
+
+  /**
+   * Notes the addresses of an SDP that is not part of a completed exchange
+   * (early media of another fork in a 1xx, the 2xx of a second fork): RTP
+   * between such an address and an exchange's is not judged by that
+   * exchange, which is not the sender's.
+   */
+  other(sdp: Sdp): void {
+    for (const m of sdp.media) {
+      if (m.port === 0 || !isRtp(m.proto)) continue;
+      const k = keyOf(m);
+      if (k === null || this.strangers.has(k)) continue;
+      this.strangers.add(k);
+      if (this.strangers.size > this.max)
+        this.strangers.delete(this.strangers.values().next().value as string);
     }
   }
 
@@ -95,18 +124,26 @@ export class NegotiatedFormats {
   allowed(src: string, dst: string, start: number, end: number): Allowed | null {
     const out: Allowed = { formats: new Map(), names: new Map() };
     // By the receiver's address first: its SDP's numbers are the ones to use.
-    const toDst = this.collect(dst, true, start, end, out);
+    const toDst = this.collect(dst, src, true, start, end, out);
     if (toDst === false) return null;
-    const fromSrc = this.collect(src, false, start, end, out);
+    const fromSrc = this.collect(src, dst, false, start, end, out);
     if (fromSrc === false || (toDst === null && fromSrc === null)) return null;
     return out;
   }
 
   /**
    * Adds what the exchanges on `key` allowed the stream to `out`: null when
-   * none is filed there, false when the stream cannot be judged by them.
+   * none is filed there, false when the stream cannot be judged by them
+   * (its other end, `peer`, announced itself in an SDP outside them).
    */
-  private collect(key: string, isDst: boolean, start: number, end: number, out: Allowed): boolean | null {
+  private collect(
+    key: string,
+    peer: string,
+    isDst: boolean,
+    start: number,
+    end: number,
+    out: Allowed,
+  ): boolean | null {
     const h = this.byAddress.get(key);
     if (h === undefined) return null;
     if (start < h.knownFrom) return false;
@@ -116,6 +153,7 @@ export class NegotiatedFormats {
     for (let i = 0; i < list.length; i++) {
       const { ex, offerSide } = list[i];
       if (ex.offerAt > end || supersededAt(list, i) < start) continue;
+      if (peer !== (offerSide ? ex.answerKey : ex.offerKey) && this.strangers.has(peer)) return false;
       any = true;
       if (ex.offerAt <= start) covered = true;
       // The address is the receiver's when it is the destination, the sender's when it is the source.

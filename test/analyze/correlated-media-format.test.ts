@@ -142,6 +142,15 @@ describe('media.format-not-negotiated: RFC 3264 §6.1 the answerer MUST send a f
     expect(await analysed(flow, bToA(0, { start: T0 + 0.03 }), aToB(0))).toEqual([]);
   });
 
+  it('must not: early media from another fork (its 183 SDP, 10.0.0.3 with PCMA) judged by the answer of the fork that won', async () => {
+    const carol = { ip: '10.0.0.3', port: 7000 };
+    const flow = edit(call('0 8', '0'), 2, (t) =>
+      withBody(t.replace('SIP/2.0 180 Ringing', 'SIP/2.0 183 Session Progress'), sdpOf(carol, 7000, '8')),
+    );
+    const early = { src: carol, dst: A, ssrc: 0xc, payloadType: 8, start: T0 + 0.03, end: T0 + 3 };
+    expect(await analysed(flow, early, aToB(0))).toEqual([]);
+  });
+
   it('must not: early media of a call never answered (no offer/answer completed: nothing to judge by)', async () => {
     let flow = edit(call('0 8', '0'), 2, (t) =>
       withBody(t.replace('SIP/2.0 180 Ringing', 'SIP/2.0 183 Session Progress'), sdpOf(BOB, 3456, '0')),

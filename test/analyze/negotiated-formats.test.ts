@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { NegotiatedFormats } from '../../src/analyze/negotiated-formats.js';
 import { parseSdp } from '../../src/sip/sdp.js';
 
-const sdp = (ip: string, port: number, formats: string, maps: string[] = []) =>
+/** An SDP with one audio m= line on `port`, then `more` lines (rtpmaps, further m= lines). */
+const sdp = (ip: string, port: number, formats: string, more: string[] = []) =>
   parseSdp(
     [
       'v=0',
@@ -17,7 +18,7 @@ const sdp = (ip: string, port: number, formats: string, maps: string[] = []) =>
       `c=IN IP4 ${ip}`,
       't=0 0',
       `m=audio ${port} RTP/AVP ${formats}`,
-      ...maps,
+      ...more,
     ]
       .map((l) => `${l}\r\n`)
       .join(''),
@@ -76,21 +77,9 @@ describe('NegotiatedFormats: what each side of an exchange may send (RFC 3264 §
   });
 
   it('m= lines of one exchange on one address (BUNDLE, RFC 8843) are allowed together, not one replacing the other', () => {
+    // The video m= line after the audio one, on the same port.
     const bundle = (ip: string, port: number, audio: string, video: string) =>
-      parseSdp(
-        [
-          'v=0',
-          `o=- 1 1 IN IP4 ${ip}`,
-          's=-',
-          `c=IN IP4 ${ip}`,
-          't=0 0',
-          `m=audio ${port} RTP/AVP ${audio}`,
-          `m=video ${port} RTP/AVP ${video}`,
-          'a=rtpmap:96 VP8/90000',
-        ]
-          .map((l) => `${l}\r\n`)
-          .join(''),
-      );
+      sdp(ip, port, audio, [`m=video ${port} RTP/AVP ${video}`, 'a=rtpmap:96 VP8/90000']);
     const n = new NegotiatedFormats();
     n.add(bundle('10.0.0.1', 4000, '0', '96'), bundle('10.0.0.2', 5000, '0', '96'), 1, 2);
     expect(types(n.allowed(ALICE, BOB, 3, 10))).toEqual([0, 96]);

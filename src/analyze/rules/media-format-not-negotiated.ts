@@ -1,4 +1,5 @@
 import type { RtpStreamRecord } from '../../media/media-tracker.js';
+import { sdpOf } from '../../sip/sdp.js';
 import { tsOf } from '../correlated-facts.js';
 import { type FindingDraft, NONE } from '../finding.js';
 import { type Allowed, NegotiatedFormats } from '../negotiated-formats.js';
@@ -90,6 +91,9 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
       // Maybe an offer: its time is wanted when it is answered.
       st.times.set(ev.id, at);
       if (st.times.size > OFFER_TIMES) st.times.delete(st.times.keys().next().value as number);
+      // SDP in a response that answers nothing: another fork's early media (or its 2xx).
+      const sdp = ev.msg.kind === 'response' ? sdpOf(ev.msg) : undefined;
+      if (sdp !== undefined) st.formats.other(sdp);
     }
     return NONE;
   },
