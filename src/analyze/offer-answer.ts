@@ -23,8 +23,9 @@ import { type Sdp, sdpOf } from '../sip/sdp.js';
 import { isFailure, isSuccess } from '../sip/status.js';
 import { isFirstCopy, isReliableProvisional, tsOf, txOf } from './correlated-facts.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { type FindingDraft, NONE } from './finding.js';
 import { IdMemo } from './id-memo.js';
-import type { CorrelatedModel, MessageFilter } from './rule.js';
+import type { CorrelatedModel, CorrelatedRule, MessageFilter, RuleBase } from './rule.js';
 
 export interface Offer {
   sdp: Sdp;
@@ -205,4 +206,29 @@ export function offerAnswerStep(
     if (next !== undefined) ctx.wakeAt(next);
   }
   return step;
+}
+
+/** The step of a message that carries an answer: its offer, and the answer's SDP. */
+export type AnswerStep = Extract<Step, { kind: 'answer' }>;
+
+/**
+ * A rule that judges each SDP answer against its offer (the sdp.answer-*
+ * rules): called on the messages that carry an answer, `judge` gives the
+ * findings, or NONE.
+ */
+export function answerRule(
+  base: RuleBase,
+  judge: (step: AnswerStep) => readonly FindingDraft[],
+): CorrelatedRule {
+  return {
+    ...base,
+    scope: 'correlated',
+    on: ['message', 'tick'],
+    only: SDP_ANSWERS,
+    wakes: true,
+    check(model, ctx) {
+      const step = offerAnswerStep(model, ctx);
+      return step === undefined || step.kind !== 'answer' ? NONE : judge(step);
+    },
+  };
 }

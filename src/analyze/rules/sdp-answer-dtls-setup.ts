@@ -1,35 +1,30 @@
 import type { SdpMedia } from '../../sip/sdp.js';
 import { setupOf } from '../../sip/sdp-fingerprint.js';
 import { type FindingDraft, NONE } from '../finding.js';
-import { offerAnswerStep, SDP_ANSWERS } from '../offer-answer.js';
-import type { CorrelatedRule } from '../rule.js';
+import { answerRule } from '../offer-answer.js';
 
 /** A stream keyed by DTLS (RFC 5764 §8's UDP/TLS/RTP/SAVP and SAVPF, and the like): whose a=setup says who is the DTLS client. */
 const overDtls = (m: SdpMedia): boolean => m.proto.includes('/TLS/');
 
-export const sdpAnswerDtlsSetup: CorrelatedRule = {
-  id: 'sdp.answer-dtls-setup',
-  title: 'SDP answer leaves the DTLS roles undecided (a=setup neither active nor passive)',
-  severity: 'error',
-  rfc: {
-    ref: 'RFC 5763 §5',
-    text: 'The answerer MUST use either a setup attribute value of setup:active or setup:passive.',
+export const sdpAnswerDtlsSetup = answerRule(
+  {
+    id: 'sdp.answer-dtls-setup',
+    title: 'SDP answer leaves the DTLS roles undecided (a=setup neither active nor passive)',
+    severity: 'error',
+    rfc: {
+      ref: 'RFC 5763 §5',
+      text: 'The answerer MUST use either a setup attribute value of setup:active or setup:passive.',
+    },
+    explanation:
+      'In DTLS-SRTP (WebRTC) the offer says a=setup:actpass, "either of us", and the answer decides: active, ' +
+      'the answerer starts the DTLS handshake (it is the DTLS client), or passive, it waits for the offerer to. ' +
+      'An answer that says actpass again (or holdconn, or a value that is no role) decides nothing: both sides ' +
+      'may wait for the other, no handshake happens, no SRTP key is made and the call has no audio, or each ' +
+      'falls back to its own guess and both act as client. Seen with gateways that copy the offer’s attributes ' +
+      'into their answer. An answer with no a=setup means passive (RFC 4145 §4.1) and is not flagged; a stream ' +
+      'declined with port 0 is not checked.',
   },
-  explanation:
-    'In DTLS-SRTP (WebRTC) the offer says a=setup:actpass, "either of us", and the answer decides: active, ' +
-    'the answerer starts the DTLS handshake (it is the DTLS client), or passive, it waits for the offerer to. ' +
-    'An answer that says actpass again (or holdconn, or a value that is no role) decides nothing: both sides ' +
-    'may wait for the other, no handshake happens, no SRTP key is made and the call has no audio, or each ' +
-    'falls back to its own guess and both act as client. Seen with gateways that copy the offer’s attributes ' +
-    'into their answer. An answer with no a=setup means passive (RFC 4145 §4.1) and is not flagged; a stream ' +
-    'declined with port 0 is not checked.',
-  scope: 'correlated',
-  on: ['message', 'tick'],
-  only: SDP_ANSWERS,
-  wakes: true,
-  check(model, ctx) {
-    const step = offerAnswerStep(model, ctx);
-    if (step === undefined || step.kind !== 'answer') return NONE;
+  (step) => {
     let out: FindingDraft[] | undefined;
     step.answer.media.forEach((a, i) => {
       if (a.port === 0 || !overDtls(a)) return;
@@ -43,4 +38,4 @@ export const sdpAnswerDtlsSetup: CorrelatedRule = {
     });
     return out ?? NONE;
   },
-};
+);

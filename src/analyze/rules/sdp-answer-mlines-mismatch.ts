@@ -1,31 +1,26 @@
 import { NONE } from '../finding.js';
-import { offerAnswerStep, SDP_ANSWERS } from '../offer-answer.js';
-import type { CorrelatedRule } from '../rule.js';
+import { answerRule } from '../offer-answer.js';
 
-export const sdpAnswerMlinesMismatch: CorrelatedRule = {
-  id: 'sdp.answer-mlines-mismatch',
-  title: 'SDP answer with another number or order of m= lines than the offer',
-  severity: 'error',
-  rfc: {
-    ref: 'RFC 3264 §6, §6.1',
-    text:
-      'For each "m=" line in the offer, there MUST be a corresponding "m=" line in the answer. The answer MUST ' +
-      'contain exactly the same number of "m=" lines as the offer. This allows for streams to be matched up ' +
-      'based on their order. … The media type of the stream in the answer MUST match that of the offer.',
+export const sdpAnswerMlinesMismatch = answerRule(
+  {
+    id: 'sdp.answer-mlines-mismatch',
+    title: 'SDP answer with another number or order of m= lines than the offer',
+    severity: 'error',
+    rfc: {
+      ref: 'RFC 3264 §6, §6.1',
+      text:
+        'For each "m=" line in the offer, there MUST be a corresponding "m=" line in the answer. The answer MUST ' +
+        'contain exactly the same number of "m=" lines as the offer. This allows for streams to be matched up ' +
+        'based on their order. … The media type of the stream in the answer MUST match that of the offer.',
+    },
+    explanation:
+      'Offer and answer pair their media streams by position: the first m= line of the answer answers the ' +
+      'first of the offer, and so on. A stream is declined by answering it with port 0, never by leaving its ' +
+      'line out. An answer with fewer or more m= lines, or with audio where the offer had video, cannot be ' +
+      'matched, so the offerer may drop the answer or send media to the wrong stream. Usually a gateway that ' +
+      'builds its answer from a template instead of from the offer.',
   },
-  explanation:
-    'Offer and answer pair their media streams by position: the first m= line of the answer answers the ' +
-    'first of the offer, and so on. A stream is declined by answering it with port 0, never by leaving its ' +
-    'line out. An answer with fewer or more m= lines, or with audio where the offer had video, cannot be ' +
-    'matched, so the offerer may drop the answer or send media to the wrong stream. Usually a gateway that ' +
-    'builds its answer from a template instead of from the offer.',
-  scope: 'correlated',
-  on: ['message', 'tick'],
-  only: SDP_ANSWERS,
-  wakes: true,
-  check(model, ctx) {
-    const step = offerAnswerStep(model, ctx);
-    if (step === undefined || step.kind !== 'answer') return NONE;
+  (step) => {
     const offered = step.offer.sdp.media;
     const answered = step.answer.media;
     const messages = [step.offer.msg, step.msg];
@@ -50,4 +45,4 @@ export const sdpAnswerMlinesMismatch: CorrelatedRule = {
     }
     return NONE;
   },
-};
+);
