@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { FrameReader, FrameSource } from '../src/capture/frame-source.js';
+import { type FrameReader, type FrameSource, filesSource } from '../src/capture/frame-source.js';
 import { DEFAULT_BATCH_SIZE } from '../src/store/analysis-batches.js';
 import { dataDirAt } from '../src/store/data-dir.js';
 import { capturePaths } from '../src/store/file-range.js';
@@ -170,11 +170,11 @@ export class CaptureService {
   /** Where the capture's frames are read again: its file (files, merged), the frames kept of a live capture, or null. */
   frameSource(c: CaptureRecord): FrameSource | null {
     if (c.path === '') return this.keptFrames.get(c.id) ?? null;
-    if (c.files === undefined) return c.path;
     // Read back with the shifts it was analysed with: the merged order, so the frame numbers, depend on them.
-    if (c.files.some((f) => f.timeShift !== undefined))
-      return { paths: capturePaths(c), shifts: c.files.map((f) => keptShift(f.timeShift)) };
-    return capturePaths(c);
+    return filesSource(
+      capturePaths(c),
+      (c.files ?? []).map((f) => keptShift(f.timeShift)),
+    );
   }
 
   /** Receives every event (socket.io broadcasts them); returns the unsubscribe. */

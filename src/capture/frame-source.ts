@@ -9,7 +9,7 @@
 import type { Frame } from './frame.js';
 import { openCaptures } from './merge-captures.js';
 import { type CaptureReader, type OpenCaptureOptions, openCapture } from './read-file.js';
-import { type ShiftedFiles, shiftedReader, type TimeShift } from './time-shift.js';
+import { anyShift, type ShiftedFiles, shiftedReader, type TimeShift } from './time-shift.js';
 
 /** The frames from number `first` on (earlier ones may come too: readers skip them). */
 export type FrameReader = (first: number) => AsyncIterable<Frame>;
@@ -27,7 +27,7 @@ export type FrameSource = string | readonly string[] | ShiftedFiles | FrameReade
  * (the merged order, so the frame numbers, depend on them).
  */
 export function filesSource(paths: readonly string[], shifts: readonly (TimeShift | null)[]): FrameSource {
-  if (shifts.some((s) => s !== null)) return { paths, shifts };
+  if (anyShift(shifts)) return { paths, shifts };
   return paths.length === 1 ? paths[0] : paths;
 }
 
@@ -42,7 +42,5 @@ export function framesFrom(source: FrameSource, first: number): AsyncIterable<Fr
 /** `files` read as one capture (one file alone, several merged by time), each file moved by its shift. */
 export function openShifted(files: ShiftedFiles, opts: OpenCaptureOptions = {}): CaptureReader {
   if (files.paths.length > 1) return openCaptures(files.paths, { ...opts, timeShifts: files.shifts });
-  const reader = openCapture(files.paths[0], opts);
-  const s = files.shifts[0];
-  return s === null || s === undefined ? reader : shiftedReader(reader, s);
+  return shiftedReader(openCapture(files.paths[0], opts), files.shifts[0]);
 }

@@ -47,11 +47,10 @@ export function openCaptures(
   opts: OpenCaptureOptions & { timeShifts?: readonly (TimeShift | null)[] } = {},
 ): MergedCapture {
   return mergeCaptures(
-    paths.map((p, k) => {
-      const reader = openCapture(p, { chunkSize: opts.chunkSize });
-      const s = opts.timeShifts?.[k];
-      return { name: p, reader: s === null || s === undefined ? reader : shiftedReader(reader, s) };
-    }),
+    paths.map((p, k) => ({
+      name: p,
+      reader: shiftedReader(openCapture(p, { chunkSize: opts.chunkSize }), opts.timeShifts?.[k]),
+    })),
   );
 }
 

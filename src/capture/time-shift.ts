@@ -86,8 +86,10 @@ export function shiftFrame(f: Frame, s: TimeShift): void {
   f.nsec = nsec;
 }
 
-/** `reader`'s frames with their times moved by `s`. */
-export function shiftedReader(reader: CaptureReader, s: TimeShift): CaptureReader {
+/** `reader`'s frames with their times moved by `s`; `reader` itself when there is no shift. */
+export function shiftedReader(reader: CaptureReader, shift: TimeShift | null | undefined): CaptureReader {
+  if (shift === null || shift === undefined) return reader;
+  const s = shift;
   async function* batches(): AsyncGenerator<Frame[]> {
     for await (const b of reader.batches()) {
       for (let i = 0; i < b.length; i++) shiftFrame(b[i], s);

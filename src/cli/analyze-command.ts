@@ -9,7 +9,8 @@ import { isatty } from 'node:tty';
 import { severityCountsText } from '../analyze/finding.js';
 import { type ClockOffset, clockText, secondsText } from '../capture/clock-offsets.js';
 import { CaptureError } from '../capture/frame.js';
-import { anyShift, parseSeconds, parseTimeShifts, type TimeShift } from '../capture/time-shift.js';
+import { filesSource } from '../capture/frame-source.js';
+import { parseSeconds, parseTimeShifts, type TimeShift } from '../capture/time-shift.js';
 import type { CallRecord } from '../correlate/model.js';
 import { analyseRecordedStream } from '../media/stream-analysis.js';
 import { type AnalysisResult, analyzeCapture, measureClockOffsets } from '../report/analyze-capture.js';
@@ -188,7 +189,7 @@ async function analyze(
       return 2;
     }
     // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
-    const a = await analyseRecordedStream(anyShift(shifts) ? { paths: positionals(file), shifts } : file, s);
+    const a = await analyseRecordedStream(filesSource(positionals(file), shifts), s);
     if (json) out.write(`${JSON.stringify({ stream: s, clockRate: a.clockRate, packets: a.packets })}\n`);
     else out.write(streamReport(s, a, result.calls[0]?.start ?? result.streams[0]?.start ?? 0));
   } else if (callId !== undefined) {

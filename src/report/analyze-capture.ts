@@ -125,7 +125,7 @@ export async function analyzeCapture(
   // One file is read as it always was: the merge is only for two or more.
   const shifts = opts.timeShifts ?? [];
   const merged = paths.length > 1 ? openCaptures(paths, { timeShifts: shifts }) : null;
-  const reader: CaptureReader = merged ?? singleReader(paths[0], shifts[0]);
+  const reader: CaptureReader = merged ?? shiftedReader(openCapture(paths[0]), shifts[0]);
   // Several files: the messages captured in two of them give their clocks' offset (one file pays nothing).
   const clocks = merged === null ? null : new ClockOffsets(paths.length);
   const files: readonly CaptureFile[] = merged?.files ?? [{ name: paths[0], info: reader.info }];
@@ -276,11 +276,6 @@ export function clockWarnings(
           `${files[k].name}: ${clockText(c, files[0].name)}: ${cliClockAdvice(k, secondsText(-c.offsetSeconds))}`,
         ],
   );
-}
-
-function singleReader(path: string, shift: TimeShift | null | undefined): CaptureReader {
-  const reader = openCapture(path);
-  return shift === null || shift === undefined ? reader : shiftedReader(reader, shift);
 }
 
 /** A message of a merged capture, for the clock offsets: its file, time, addresses and text. */

@@ -228,11 +228,9 @@ async function analyse(
   // of their own, not placed in the file, so their messages keep their bytes. Merged files are
   // each placed in their own file (a chunk's buffer is one file's).
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const readers = paths.map((p, k) => {
-    const reader = readCaptureStream(placedChunks(p, chunkSize, base, reads[k]), p);
-    const s = opts.timeShifts?.[k];
-    return s === null || s === undefined ? reader : shiftedReader(reader, s);
-  });
+  const readers = paths.map((p, k) =>
+    shiftedReader(readCaptureStream(placedChunks(p, chunkSize, base, reads[k]), p), opts.timeShifts?.[k]),
+  );
   const merged =
     paths.length > 1 ? mergeCaptures(paths.map((p, k) => ({ name: p, reader: readers[k] }))) : null;
   const origins = merged?.origins ?? null;
