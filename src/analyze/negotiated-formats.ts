@@ -24,6 +24,7 @@
  */
 import { endpointString } from '../decode/payload.js';
 import { codecName, mediaAddress, rtpmapName } from '../media/media-map.js';
+import { isRtpProfile } from '../media/payload-types.js';
 import type { Sdp, SdpMedia } from '../sip/sdp.js';
 import { type FormatList, lists } from './sdp-codecs.js';
 
@@ -61,8 +62,6 @@ export interface Allowed {
 const MAX_PER_ADDRESS = 16;
 /** What is kept of an m= line (not the line itself: its attributes stay behind). */
 const formatsOf = (f: FormatList): FormatList => ({ formats: f.formats, rtpmap: f.rtpmap, proto: f.proto });
-const RTP = /RTP\//i;
-const isRtp = (proto: string): boolean => proto.startsWith('RTP/') || RTP.test(proto);
 
 export class NegotiatedFormats {
   private readonly byAddress = new Map<string, AddressHistory>();
@@ -79,7 +78,7 @@ export class NegotiatedFormats {
     for (let i = 0; i < n; i++) {
       const o = offer.media[i];
       const a = answer.media[i];
-      if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtp(o.proto)) continue;
+      if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtpProfile(o.proto)) continue;
       const ok = keyOf(o);
       const ak = keyOf(a);
       if (ok === null || ak === null || ok === ak) continue;
@@ -107,7 +106,7 @@ export class NegotiatedFormats {
    */
   other(sdp: Sdp): void {
     for (const m of sdp.media) {
-      if (m.port === 0 || !isRtp(m.proto)) continue;
+      if (m.port === 0 || !isRtpProfile(m.proto)) continue;
       const k = keyOf(m);
       if (k === null || this.strangers.has(k)) continue;
       this.strangers.add(k);

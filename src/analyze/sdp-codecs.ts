@@ -5,6 +5,7 @@
  * renumber it) still matches. Shared by the rules that compare offers,
  * answers and the RTP actually sent.
  */
+import { isRtpProfile, STATIC_PAYLOAD_TYPES } from '../media/payload-types.js';
 import type { SdpMedia } from '../sip/sdp.js';
 
 /** Formats that ride along with a codec and do not carry the media themselves. */
@@ -18,21 +19,17 @@ interface Codec {
   clockRate: number;
 }
 
-/** RFC 3551 static payload types, so "0" in one description and "PCMU/8000" in the other match. */
-const STATIC: Record<string, Codec> = {
-  '0': { encoding: 'PCMU', clockRate: 8000 },
-  '3': { encoding: 'GSM', clockRate: 8000 },
-  '4': { encoding: 'G723', clockRate: 8000 },
-  '8': { encoding: 'PCMA', clockRate: 8000 },
-  '9': { encoding: 'G722', clockRate: 8000 },
-  '18': { encoding: 'G729', clockRate: 8000 },
-};
-
-const isRtp = (m: FormatList): boolean => m.proto.includes('RTP') || m.proto.toUpperCase().includes('RTP');
+/** RFC 3551 static payload types (payload-types.ts), so "0" in one description and "PCMU/8000" in the other match. */
+const STATIC: Record<string, Codec> = Object.fromEntries(
+  Object.entries(STATIC_PAYLOAD_TYPES).map(([pt, name]) => {
+    const [encoding, rate] = name.split('/');
+    return [pt, { encoding, clockRate: Number(rate) }];
+  }),
+);
 
 /** The codec a format names: its rtpmap, else a static payload type; undefined for anything else. */
 function codecOf(m: FormatList, fmt: string): Codec | undefined {
-  return m.rtpmap[fmt] ?? (isRtp(m) && Object.hasOwn(STATIC, fmt) ? STATIC[fmt] : undefined);
+  return m.rtpmap[fmt] ?? (isRtpProfile(m.proto) && Object.hasOwn(STATIC, fmt) ? STATIC[fmt] : undefined);
 }
 
 export const sameName = (a: string, b: string): boolean =>

@@ -14,7 +14,7 @@ import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
 import type { Sdp, SdpDirection, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
 import { cryptoOf } from '../sip/sdp-crypto.js';
 import { fingerprintsOf, setupOf } from '../sip/sdp-fingerprint.js';
-import { STATIC_PAYLOAD_TYPES } from './payload-types.js';
+import { isRtpProfile, STATIC_PAYLOAD_TYPES } from './payload-types.js';
 import type { SdesSide } from './sdes.js';
 
 export interface MediaEndpoint {
@@ -171,13 +171,6 @@ function rtcpPortOf(m: SdpMedia): number {
     } else if (a.name === 'crypto') sawCrypto = true;
   }
   return port ?? m.port + 1;
-}
-
-const RTP_PROFILE = /RTP\//i;
-
-/** RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF…: not udptl (T.38) or TCP/MSRP. */
-function isRtpProfile(proto: string): boolean {
-  return proto.startsWith('RTP/AVP') || RTP_PROFILE.test(proto);
 }
 
 /**

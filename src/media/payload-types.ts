@@ -31,3 +31,8 @@ export const STATIC_PAYLOAD_TYPES: Readonly<Record<string, string>> = {
   '33': 'MP2T/90000',
   '34': 'H263/90000',
 };
+
+const RTP_PROFILE = /RTP\//i;
+
+/** An m= line's transport is an RTP profile: RTP/AVP, RTP/SAVP, RTP/AVPF, UDP/TLS/RTP/SAVPF…, not udptl (T.38) or TCP/MSRP. */
+export const isRtpProfile = (proto: string): boolean => proto.startsWith('RTP/') || RTP_PROFILE.test(proto);
