@@ -111,6 +111,15 @@ describe('sdp.answer-codec-not-offered: RFC 3264 §6.1 an accepted stream keeps 
     expect(findingsOfRule(exchange(offer, answer), 'sdp.answer-codec-not-offered')).toHaveLength(1);
   });
 
+  it('static comfort noise (13, RFC 3551 Table 4) alone is not a common codec either', () => {
+    const offer = sdpBody('10.0.0.1', ['audio 49170 RTP/AVP 0 13']);
+    const answer = sdpBody('10.0.0.2', ['audio 3456 RTP/AVP 18 13'], ['a=rtpmap:18 G729/8000']);
+    const fs = findingsOfRule(exchange(offer, answer), 'sdp.answer-codec-not-offered');
+    expect(fs.map((f) => f.text)).toEqual([
+      'm=audio (line 1) of the answer lists G729/8000, CN/8000; the offer had PCMU/8000, CN/8000',
+    ]);
+  });
+
   it('a subset of the offer, an extra format beside a common one, a renumbered dynamic type, a declined stream', () => {
     expect(findingsOfRule(basicCall(), 'sdp.answer-codec-not-offered')).toEqual([]);
     const extra = answered(sdpBody('10.0.0.2', ['audio 3456 RTP/AVP 8 18'], ['a=rtpmap:18 G729/8000']));
