@@ -12,11 +12,13 @@
  * of the codecs the answer lists too (compared by name and clock rate,
  * sdp-codecs.ts), and RTP to the answerer the answer's numbers.
  *
- * Re-negotiation (re-INVITE, UPDATE) is taken per stream, not per packet:
- * a stream may use what any exchange in force while it flowed allowed (from
- * the exchange's offer to the answer of the next exchange on the same
- * address), the union of those. A stream that began before any exchange on
- * its addresses was seen (the capture started mid-call) is not judged.
+ * Re-negotiation (re-INVITE, UPDATE): an exchange is in force from its
+ * offer to the answer of the next exchange on the same address. A stream
+ * may use what any exchange in force while it flowed allowed, the union of
+ * those, and `spans` says when each payload type was allowed, so a payload
+ * type sent before the offer that allowed it, or after the answer that
+ * dropped it, can be told. A stream that began before any exchange on its
+ * addresses was seen (the capture started mid-call) is not judged.
  *
  * Bounded: past `max` exchanges filed, the addresses filed longest ago go
  * first; past MAX_PER_ADDRESS on one address, its oldest, and streams that
@@ -31,6 +33,9 @@ import { type FormatList, lists } from './sdp-codecs.js';
 interface Exchange {
   offerAt: number;
   answerAt: number;
+  /** The messages (ids) of the offer and the answer. */
+  offerMsg: number;
+  answerMsg: number;
   offer: FormatList;
   answer: FormatList;
   /** The two addresses (`ip:port`). */
@@ -57,6 +62,17 @@ export interface Allowed {
   formats: Map<number, string>;
   /** Codec names of the payload types the other m= lines map (the sender's own numbers), for texts. */
   names: Map<number, string>;
+  /** When each payload type of `formats` was allowed: one span an exchange that allowed it. */
+  spans: Map<number, AllowedSpan[]>;
+}
+
+/** An exchange in force, capture time (s): from its offer to the answer of the exchange that replaced it. */
+export interface AllowedSpan {
+  from: number;
+  until: number;
+  /** The offer's message, and the answer of the exchange that replaced it (none while in force). */
+  offerMsg: number;
+  replacedBy?: number;
 }
 
 const MAX_PER_ADDRESS = 16;
@@ -72,8 +88,8 @@ export class NegotiatedFormats {
 
   constructor(private readonly max = 65536) {}
 
-  /** Files a completed exchange: `offer` made at `offerAt`, answered at `answerAt`. */
-  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number): void {
+  /** Files a completed exchange: `offer` made at `offerAt` by message `offerMsg`, answered at `answerAt` by `answerMsg`. */
+  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number, offerMsg = -1, answerMsg = -1): void {
     const n = Math.min(offer.media.length, answer.media.length);
     for (let i = 0; i < n; i++) {
       const o = offer.media[i];
@@ -88,6 +104,8 @@ export class NegotiatedFormats {
       const ex: Exchange = {
         offerAt,
         answerAt,
+        offerMsg,
+        answerMsg,
         offer: formatsOf(o),
         answer: formatsOf(a),
         offerKey: ok,
@@ -121,7 +139,7 @@ export class NegotiatedFormats {
    * seen covers it.
    */
   allowed(src: string, dst: string, start: number, end: number): Allowed | null {
-    const out: Allowed = { formats: new Map(), names: new Map() };
+    const out: Allowed = { formats: new Map(), names: new Map(), spans: new Map() };
     // By the receiver's address first: its SDP's numbers are the ones to use.
     const toDst = this.collect(dst, src, true, start, end, out);
     if (toDst === false) return null;
@@ -151,13 +169,20 @@ export class NegotiatedFormats {
     let any = false;
     for (let i = 0; i < list.length; i++) {
       const { ex, offerSide } = list[i];
-      if (ex.offerAt > end || supersededAt(list, i) < start) continue;
+      const next = supersededBy(list, i);
+      const until = next === undefined ? Number.POSITIVE_INFINITY : next.answerAt;
+      if (ex.offerAt > end || until < start) continue;
       if (peer !== (offerSide ? ex.answerKey : ex.offerKey) && this.strangers.has(peer)) return false;
       any = true;
       if (ex.offerAt <= start) covered = true;
       // The address is the receiver's when it is the destination, the sender's when it is the source.
       const senderOffered = isDst ? !offerSide : offerSide;
-      addAllowed(ex, senderOffered, out);
+      addAllowed(ex, senderOffered, out, {
+        from: ex.offerAt,
+        until,
+        offerMsg: ex.offerMsg,
+        replacedBy: next?.answerMsg,
+      });
     }
     if (!any) return null;
     return covered;
@@ -189,14 +214,14 @@ export class NegotiatedFormats {
 }
 
 /**
- * When the exchange at `i` stopped being in force: the answer of the next
- * one answered later (m= lines of one exchange on the same address, RFC
- * 8843 BUNDLE, do not replace each other).
+ * The exchange that ended the one at `i`: the next one answered later (m=
+ * lines of one exchange on the same address, RFC 8843 BUNDLE, do not
+ * replace each other); undefined while it is in force.
  */
-function supersededAt(list: readonly Filed[], i: number): number {
+function supersededBy(list: readonly Filed[], i: number): Exchange | undefined {
   const at = list[i].ex.answerAt;
-  for (let j = i + 1; j < list.length; j++) if (list[j].ex.answerAt > at) return list[j].ex.answerAt;
-  return Number.POSITIVE_INFINITY;
+  for (let j = i + 1; j < list.length; j++) if (list[j].ex.answerAt > at) return list[j].ex;
+  return undefined;
 }
 
 /**
@@ -204,7 +229,7 @@ function supersededAt(list: readonly Filed[], i: number): number {
  * the answer lists (RFC 3264 §7), the answerer what the offer lists and the
  * answer lists too, with the offer's numbers (§6.1).
  */
-function addAllowed(ex: Exchange, senderOffered: boolean, out: Allowed): void {
+function addAllowed(ex: Exchange, senderOffered: boolean, out: Allowed, span: AllowedSpan): void {
   const own = senderOffered ? ex.answer : ex.offer;
   const other = senderOffered ? ex.offer : ex.answer;
   for (const f of other.formats) {
@@ -214,8 +239,11 @@ function addAllowed(ex: Exchange, senderOffered: boolean, out: Allowed): void {
   for (const f of own.formats) {
     if (!senderOffered && !lists(ex.answer, ex.offer, f)) continue;
     const pt = Number(f);
-    if (!Number.isInteger(pt) || out.formats.has(pt)) continue;
-    out.formats.set(pt, codecName(own.rtpmap, pt) ?? f);
+    if (!Number.isInteger(pt)) continue;
+    const spans = out.spans.get(pt);
+    if (spans === undefined) out.spans.set(pt, [span]);
+    else spans.push(span);
+    if (!out.formats.has(pt)) out.formats.set(pt, codecName(own.rtpmap, pt) ?? f);
   }
 }
 

@@ -59,6 +59,9 @@ export interface RtpStreamSummary {
   payloadTypes: number[];
   /** Packets of each of those payload types, in the same order. */
   payloadTypePackets: number[];
+  /** Capture time (s) of the first and the last packet of each of those payload types, in the same order. */
+  payloadTypeStart: number[];
+  payloadTypeEnd: number[];
   markers: number;
 }
 
@@ -149,6 +152,8 @@ export class RtpStreamStats {
   private readonly pts = new Uint8Array(MAX_PAYLOAD_TYPES);
   /** Packets of each payload type of `pts`. */
   private readonly ptPackets = new Uint32Array(MAX_PAYLOAD_TYPES);
+  private readonly ptStart = new Float64Array(MAX_PAYLOAD_TYPES);
+  private readonly ptEnd = new Float64Array(MAX_PAYLOAD_TYPES);
   private ptCount = 0;
 
   /** `clockRate` in Hz (8000 for G.711); null when unknown: no jitter then. */
@@ -224,7 +229,7 @@ export class RtpStreamStats {
     if (h.marker) this.markers++;
     this.last = ts;
     this.lastRtpTs = h.timestamp;
-    this.payloadType(h.payloadType);
+    this.payloadType(h.payloadType, ts);
   }
 
   /** One D of the network's jitter (A.8's update). */
@@ -262,16 +267,19 @@ export class RtpStreamStats {
     this.badSeq = -1;
   }
 
-  private payloadType(pt: number): void {
+  private payloadType(pt: number, ts: number): void {
     const n = this.ptCount;
     for (let i = 0; i < n; i++)
       if (this.pts[i] === pt) {
         this.ptPackets[i]++;
+        if (ts > this.ptEnd[i]) this.ptEnd[i] = ts;
         return;
       }
     if (n === MAX_PAYLOAD_TYPES) return;
     this.pts[n] = pt;
     this.ptPackets[n] = 1;
+    this.ptStart[n] = ts;
+    this.ptEnd[n] = ts;
     this.ptCount = n + 1;
   }
 
@@ -309,6 +317,8 @@ export class RtpStreamStats {
       maxNetworkJitterMs: net ? ms(this.netMax) : null,
       payloadTypes: Array.from(this.pts.subarray(0, this.ptCount)),
       payloadTypePackets: Array.from(this.ptPackets.subarray(0, this.ptCount)),
+      payloadTypeStart: Array.from(this.ptStart.subarray(0, this.ptCount)),
+      payloadTypeEnd: Array.from(this.ptEnd.subarray(0, this.ptCount)),
       markers: this.markers,
     };
   }

@@ -193,13 +193,19 @@ describe('media.format-not-negotiated: comfort noise (RFC 3389) and re-negotiati
    *   5.07    |==RTP PT 8, same SSRC========>|  the stream carried 0 and 8: each allowed in its time
    */
   /** reinviteHoldAndInfo with PCMU agreed first, PCMA by the re-INVITE; alice sends PT 0, then `then` from 5.07 s. */
-  async function afterReinvite(then: number) {
+  function afterReinvite(then: number) {
+    return reinvited(
+      aToB(0, { start: T0 + 1.02, end: T0 + 5 }),
+      aToB(then, { start: T0 + 5.07, end: T0 + 8.9, firstSequence: 1200 }),
+    );
+  }
+
+  /** reinviteHoldAndInfo with PCMU agreed first, PCMA by the re-INVITE (offer #4 at 5.000, answer #5 at 5.050), and this RTP. */
+  async function reinvited(before: RtpSpec, after: RtpSpec) {
     let flow = edit(reinviteHoldAndInfo(), 0, (t) => withBody(t, sdpOf(ALICE, 49170, '0 8')));
     flow = edit(flow, 2, (t) => withBody(t, sdpOf(BOB, 3456, '0')));
     flow = edit(flow, 4, (t) => withBody(t, sdpOf(ALICE, 49170, '8')));
     flow = edit(flow, 5, (t) => withBody(t, sdpOf(BOB, 3456, '8')));
-    const before = aToB(0, { start: T0 + 1.02, end: T0 + 5 });
-    const after = aToB(then, { start: T0 + 5.07, end: T0 + 8.9, firstSequence: 1200 });
     const file = join(dir, `case-${n++}.pcap`);
     writeFileSync(
       file,
@@ -226,5 +232,43 @@ describe('media.format-not-negotiated: comfort noise (RFC 3389) and re-negotiati
     expect(fs.map((f) => [f.messages, f.text.split('; ')[1]])).toEqual([
       [[2], 'it allowed 0 PCMU/8000, 8 PCMA/8000'],
     ]);
+  });
+
+  it('PCMU kept 3.8 s after the re-INVITE answer that dropped it: the sender did not follow the re-negotiation', async () => {
+    const r = await reinvited(
+      aToB(0, { start: T0 + 1.02, end: T0 + 5 }),
+      aToB(0, { start: T0 + 5.02, end: T0 + 8.9, firstSequence: 1200 }),
+    );
+    const fs = r.findings.filter((f) => f.rule === 'media.format-not-negotiated');
+    expect(fs.map((f) => [f.severity, f.messages, f.text])).toEqual([
+      [
+        'warning',
+        [2, 5],
+        'audio RTP 10.0.0.1:49170 → 10.0.0.2:3456 (SSRC 0x0000000A) carried payload type 0 PCMU/8000 (393 packets) until 3.8 s after the answer that dropped it: a re-negotiation changed the formats and the sender did not follow it',
+      ],
+    ]);
+  });
+
+  it('PCMA switched to 2 s before the re-INVITE that offers it', async () => {
+    const r = await reinvited(
+      aToB(0, { start: T0 + 1.02, end: T0 + 3 }),
+      aToB(8, { start: T0 + 3.02, end: T0 + 8.9, firstSequence: 1200 }),
+    );
+    const fs = r.findings.filter((f) => f.rule === 'media.format-not-negotiated');
+    expect(fs.map((f) => [f.messages, f.text.split(' carried ')[1]])).toEqual([
+      [
+        [2, 4],
+        'payload type 8 PCMA/8000 (294 packets) from 2.0 s before the offer that allowed it: a re-negotiation changed the formats and the sender did not follow it',
+      ],
+    ]);
+  });
+
+  it('must not: packets in flight, PCMU up to 0.7 s after the answer and PCMA from 0.5 s before the offer', async () => {
+    const r = await reinvited(
+      aToB(0, { start: T0 + 1.02, end: T0 + 5.75 }),
+      aToB(8, { start: T0 + 4.5, end: T0 + 8.9, firstSequence: 1200, ssrc: 0xd }),
+    );
+    expect(r.streams.map((s) => s.payloadTypes)).toEqual([[0], [8]]);
+    expect(r.findings.filter((f) => f.rule === 'media.format-not-negotiated')).toEqual([]);
   });
 });

@@ -20,18 +20,26 @@ const isComfortNoise = (pt: number, codec: string): boolean => pt === 13 || /^CN
 /** `18 G729/8000` (the codec name only when the SDP or the static table gives one). */
 const named = (pt: number, codec: string): string => (codec === String(pt) ? codec : `${pt} ${codec}`);
 
-/** The finding for stream `s`, or null when every payload type it carried was allowed. */
-function judge(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
+/** The findings for stream `s`: payload types never allowed, and allowed ones sent outside the time they were. */
+function judge(s: RtpStreamRecord, allowed: Allowed): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  const never = notAllowed(s, allowed);
+  if (never !== null) out.push(never);
+  const late = outsideTime(s, allowed);
+  if (late !== null) out.push(late);
+  return out;
+}
+
+/** The finding for the payload types of `s` that no exchange in force allowed, or null. */
+function notAllowed(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
   let sent: string[] | undefined;
   let onlyNoise = true;
   const pts = s.payloadTypes;
   for (let i = 0; i < pts.length; i++) {
     if (allowed.formats.has(pts[i])) continue;
     const pt = pts[i];
-    // Unnamed by the SDP the stream was found by: the name the sender's own SDP gave it, if any.
-    const codec = s.codecs[i] === String(pt) ? (allowed.names.get(pt) ?? String(pt)) : s.codecs[i];
-    const packets = s.payloadTypePackets[i];
-    (sent ??= []).push(`${named(pt, codec)} (${packets} packet${packets === 1 ? '' : 's'})`);
+    const codec = codecOf(s, i, allowed);
+    (sent ??= []).push(`${named(pt, codec)} (${packetsOf(s, i)})`);
     if (!isComfortNoise(pt, codec)) onlyNoise = false;
   }
   if (sent === undefined) return null;
@@ -44,6 +52,73 @@ function judge(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
   const messages = [s.setup];
   return onlyNoise ? { text, messages, severity: 'info' } : { text, messages };
 }
+
+/**
+ * Packets in flight when an answer changes the formats (sent before the
+ * sender saw it, captured after), and a capture point near either end: a
+ * payload type used up to this long past the time it was allowed is not
+ * flagged.
+ */
+const GRACE = 1;
+
+/**
+ * The finding for the allowed payload types of `s` whose first packet came
+ * before any exchange allowing them was offered, or whose last came after
+ * the answer that replaced the last exchange allowing them (a codec
+ * switched before the re-INVITE, or kept after the re-INVITE dropped it).
+ * A payload type allowed, dropped and allowed again is judged by its first
+ * and last packets only.
+ */
+function outsideTime(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
+  let said: string[] | undefined;
+  let onlyNoise = true;
+  const messages = [s.setup];
+  const pts = s.payloadTypes;
+  for (let i = 0; i < pts.length; i++) {
+    const spans = allowed.spans.get(pts[i]);
+    const first = s.payloadTypeStart?.[i];
+    const last = s.payloadTypeEnd?.[i];
+    if (spans === undefined || first === undefined || last === undefined) continue;
+    let from = spans[0];
+    let until = spans[0];
+    for (const x of spans) {
+      if (x.from < from.from) from = x;
+      if (x.until > until.until) until = x;
+    }
+    const when: string[] = [];
+    if (first < from.from - GRACE) {
+      when.push(`from ${seconds(from.from - first)} before the offer that allowed it`);
+      messages.push(from.offerMsg);
+    }
+    if (last > until.until + GRACE) {
+      when.push(`until ${seconds(last - until.until)} after the answer that dropped it`);
+      if (until.replacedBy !== undefined) messages.push(until.replacedBy);
+    }
+    if (when.length === 0) continue;
+    const codec = codecOf(s, i, allowed);
+    (said ??= []).push(`payload type ${named(pts[i], codec)} (${packetsOf(s, i)}) ${when.join(' and ')}`);
+    if (!isComfortNoise(pts[i], codec)) onlyNoise = false;
+  }
+  if (said === undefined) return null;
+  const text =
+    `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) carried ${said.join('; ')}: ` +
+    'a re-negotiation changed the formats and the sender did not follow it';
+  const ids = [...new Set(messages.filter((m) => m >= 0))];
+  return onlyNoise ? { text, messages: ids, severity: 'info' } : { text, messages: ids };
+}
+
+/** The codec of the stream's `i`th payload type; unnamed by the SDP it was found by, the name the sender's own SDP gave it. */
+const codecOf = (s: RtpStreamRecord, i: number, allowed: Allowed): string =>
+  s.codecs[i] === String(s.payloadTypes[i])
+    ? (allowed.names.get(s.payloadTypes[i]) ?? s.codecs[i])
+    : s.codecs[i];
+
+const packetsOf = (s: RtpStreamRecord, i: number): string => {
+  const n = s.payloadTypePackets[i];
+  return `${n} packet${n === 1 ? '' : 's'}`;
+};
+
+const seconds = (x: number): string => `${x.toFixed(1)} s`;
 
 export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
   id: 'media.format-not-negotiated',
@@ -65,8 +140,11 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
     'or silent audio, or DTMF (telephone-event) that is never heard. Typical causes are a phone that ignores ' +
     'the answer (G.729 to a PCMU-only gateway), DTMF or comfort noise sent without being negotiated, and a ' +
     'B2BUA that rewrites the SDP but not the media. Judged per stream once it has ended, against every ' +
-    'offer/answer in force while it flowed (a re-INVITE or UPDATE that changes codec allows both); a stream ' +
-    'whose negotiation the capture did not see is not judged. Comfort noise alone is reported as info.',
+    'offer/answer in force while it flowed, and per payload type against when it was allowed: from the offer ' +
+    'of an exchange that listed it to the answer of the exchange that replaced it (a re-INVITE or UPDATE that ' +
+    'changes codec allows both in between; a second of grace at each end for packets in flight). A codec ' +
+    'switched before the re-INVITE that offers it, or kept after the answer that dropped it, is flagged. A ' +
+    'stream whose negotiation the capture did not see is not judged. Comfort noise alone is reported as info.',
   scope: 'correlated',
   on: ['message', 'stream', 'tick'],
   only: SDP_ANSWERS,
@@ -78,14 +156,22 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
     if (ev.kind === 'stream') {
       const s = ev.record;
       const allowed = st.formats.allowed(s.src, s.dst, s.start, s.end);
-      const f = allowed === null ? null : judge(s, allowed);
-      return f === null ? NONE : [{ ...f, call: ev.call }];
+      if (allowed === null) return NONE;
+      const fs = judge(s, allowed);
+      return fs.length === 0 ? NONE : fs.map((f) => ({ ...f, call: ev.call }));
     }
     const step = offerAnswerStep(model, ctx);
     if (ev.kind !== 'message') return NONE;
     const at = tsOf(ev.msg);
     if (step?.kind === 'answer') {
-      st.formats.add(step.offer.sdp, step.answer, st.times.get(step.offer.msg) ?? at, at);
+      st.formats.add(
+        step.offer.sdp,
+        step.answer,
+        st.times.get(step.offer.msg) ?? at,
+        at,
+        step.offer.msg,
+        ev.id,
+      );
       st.times.delete(step.offer.msg);
     } else if (step === undefined) {
       // Maybe an offer: its time is wanted when it is answered.

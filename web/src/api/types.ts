@@ -309,6 +309,8 @@ export interface RtpStream {
   payloadTypes: number[];
   /** Packets of each of those payload types, in the same order; absent from older analyses. */
   payloadTypePackets?: number[];
+  payloadTypeStart?: number[];
+  payloadTypeEnd?: number[];
   markers: number;
   /** What the stream's RTCP said (RFC 3550 §6.4): present only when its receiver or sender reported. */
   rtcp?: RtcpSummary;
