@@ -8,32 +8,20 @@
  * Screenshots: test-output/screenshots/dtmf.png (the README's web/screenshots/dtmf.png), dtmf-ladder.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallDetail } from '../../web/src/api/types.js';
 import { IMG_PAYLOAD, SCRIPT_PAYLOAD } from './captures.js';
-import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import { chromiumPresent, SCREENSHOTS, sampleCall } from './harness.js';
 
 const T = 60_000;
 
 describe.skipIf(!chromiumPresent)('DTMF keys in the call view', () => {
-  let hx: Harness;
-  let captureId: string;
-  let detail: CallDetail;
+  const sc = sampleCall('dtmf-call.pcap');
 
-  beforeAll(async () => {
-    hx = await startHarness({ samples: [join(ROOT, 'samples/dtmf-call.pcap')] });
-    captureId = await onlyCaptureId(hx);
-    detail = await hx.api<CallDetail>(`/api/captures/${captureId}/calls/0`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await hx?.close();
-  });
-
-  const page = () => hx.page;
+  const page = () => sc.hx.page;
   const open = async () => {
     await page().goto('about:blank');
-    await page().goto(`${hx.server.url}/#/captures/${captureId}/calls/0`);
+    await page().goto(`${sc.hx.server.url}/#/captures/${sc.captureId}/calls/0`);
     await page().locator('svg.ladder [data-message-id]').first().waitFor();
   };
 
@@ -46,7 +34,7 @@ describe.skipIf(!chromiumPresent)('DTMF keys in the call view', () => {
       const keys = line.locator('.dtmf-key');
       expect(await keys.allTextContents()).toEqual(['1', '2', '3', '4', '#', '9', '5', '*']);
       expect(await keys.nth(0).getAttribute('title')).toBe(
-        `1 from 10.0.0.1:49170 at 3.00 s (frame ${detail.call.dtmf?.[0].frame}), RFC 4733 event, stream 0, 120 ms`,
+        `1 from 10.0.0.1:49170 at 3.00 s (frame ${sc.call.call.dtmf?.[0].frame}), RFC 4733 event, stream 0, 120 ms`,
       );
       expect(await keys.nth(5).getAttribute('title')).toContain('9 from 10.0.0.2:3456 at 6.00 s');
       expect(await keys.nth(6).getAttribute('title')).toBe(
@@ -98,7 +86,7 @@ describe.skipIf(!chromiumPresent)('DTMF keys in the call view', () => {
   it(
     'shows no line for a call without keys, and a key carrying markup as text',
     async () => {
-      const url = `**/api/captures/${captureId}/calls/0`;
+      const url = `**/api/captures/${sc.captureId}/calls/0`;
       await page().route(url, async (route) => {
         const res = await route.fetch();
         const body = (await res.json()) as CallDetail;

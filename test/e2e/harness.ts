@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { type StartedServer, type StartOptions, startServer } from '../../server/start.js';
+import type { CallDetail, CallPage } from '../../web/src/api/types.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumPresent = existsSync(CHROMIUM);
@@ -129,6 +131,33 @@ export async function onlyCaptureId(hx: Harness): Promise<string> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** What `sampleCall` sets up: filled once the file's `beforeAll` has run. */
+export interface SampleCall {
+  hx: Harness;
+  captureId: string;
+  /** The capture's first call (`GET …/calls/:callId`). */
+  call: CallDetail;
+}
+
+/**
+ * For a test file of one bundled sample's call: the harness on
+ * `samples/<sample>`, its capture once analysed and its first call in
+ * detail, set up before the file's tests and closed after them.
+ */
+export function sampleCall(sample: string): SampleCall {
+  const out = {} as SampleCall;
+  beforeAll(async () => {
+    out.hx = await startHarness({ samples: [join(ROOT, 'samples', sample)] });
+    out.captureId = await onlyCaptureId(out.hx);
+    const { calls } = await out.hx.api<CallPage>(`/api/captures/${out.captureId}/calls?limit=10`);
+    out.call = await out.hx.api<CallDetail>(`/api/captures/${out.captureId}/calls/${calls[0].id}`);
+  }, 180_000);
+  afterAll(async () => {
+    await out.hx?.close();
+  });
+  return out;
 }
 
 /** The ids of the harness's captures (its samples) by file name: a name missing or not ready throws. */

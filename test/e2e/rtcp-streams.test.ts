@@ -9,35 +9,22 @@
  * test-output/screenshots/rtcp-stream-inspector.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallDetail, CallPage, RtpStream } from '../../web/src/api/types.js';
-import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { RtpStream } from '../../web/src/api/types.js';
+import { chromiumPresent, SCREENSHOTS, sampleCall } from './harness.js';
 
 describe.skipIf(!chromiumPresent)('RTCP reports in the call view', () => {
-  let hx: Harness;
-  let captureId: string;
-  let call: CallDetail;
+  const sc = sampleCall('rtcp-loss-after-capture.pcap');
 
-  beforeAll(async () => {
-    hx = await startHarness({ samples: [join(ROOT, 'samples/rtcp-loss-after-capture.pcap')] });
-    captureId = await onlyCaptureId(hx);
-    const { calls } = await hx.api<CallPage>(`/api/captures/${captureId}/calls?limit=10`);
-    call = await hx.api<CallDetail>(`/api/captures/${captureId}/calls/${calls[0].id}`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await hx?.close();
-  });
-
-  const page = () => hx.page;
+  const page = () => sc.hx.page;
   const fact = (key: string) => page().locator(`.inspector-stream dd[data-fact="${key}"]`);
 
   it('marks the loss the receiver reported past the capture point, and details what RTCP said', async () => {
-    const streams = call.streams as RtpStream[];
+    const streams = sc.call.streams as RtpStream[];
     const alice = streams.find((s) => s.ssrc === '0x1A2B3C4E') as RtpStream;
     const bob = streams.find((s) => s.ssrc === '0x5E6F7082') as RtpStream;
     expect(alice.rtcp?.cumulativeLost).toBe(25);
-    await page().goto(`${hx.server.url}/#/captures/${captureId}/calls/${call.call.id}`);
+    await page().goto(`${sc.hx.server.url}/#/captures/${sc.captureId}/calls/${sc.call.call.id}`);
     await page().locator('.rtp-streams[data-streams="2"]').waitFor();
     const lost = (s: RtpStream) => page().locator(`tr.rtp-row[data-stream-id="${s.id}"] td[data-col="lost"]`);
     expect(await lost(alice).textContent()).toBe('0 (0.0 %) +25 RTCP');
@@ -74,6 +61,6 @@ describe.skipIf(!chromiumPresent)('RTCP reports in the call view', () => {
     await page()
       .locator('.inspector-pane')
       .screenshot({ path: join(SCREENSHOTS, 'rtcp-stream-inspector.png') });
-    expect(hx.events.errors).toEqual([]);
+    expect(sc.hx.events.errors).toEqual([]);
   }, 60_000);
 });

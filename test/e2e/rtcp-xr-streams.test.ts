@@ -8,32 +8,19 @@
  * both. Screenshot: test-output/screenshots/rtcp-xr-inspector.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallDetail, CallPage, RtpStream } from '../../web/src/api/types.js';
-import { chromiumPresent, type Harness, onlyCaptureId, ROOT, SCREENSHOTS, startHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { RtpStream } from '../../web/src/api/types.js';
+import { chromiumPresent, SCREENSHOTS, sampleCall } from './harness.js';
 
 describe.skipIf(!chromiumPresent)('RTCP XR beside the MOS estimate in the call view', () => {
-  let hx: Harness;
-  let captureId: string;
-  let call: CallDetail;
+  const sc = sampleCall('rtcp-xr-call.pcap');
 
-  beforeAll(async () => {
-    hx = await startHarness({ samples: [join(ROOT, 'samples/rtcp-xr-call.pcap')] });
-    captureId = await onlyCaptureId(hx);
-    const { calls } = await hx.api<CallPage>(`/api/captures/${captureId}/calls?limit=10`);
-    call = await hx.api<CallDetail>(`/api/captures/${captureId}/calls/${calls[0].id}`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await hx?.close();
-  });
-
-  const page = () => hx.page;
+  const page = () => sc.hx.page;
 
   it('shows our MOS in the table, the phone reported figures in its tooltip and in the stream details', async () => {
-    const caller = (call.streams as RtpStream[]).find((s) => s.ssrc === '0x1A2B3C4F') as RtpStream;
+    const caller = (sc.call.streams as RtpStream[]).find((s) => s.ssrc === '0x1A2B3C4F') as RtpStream;
     expect(caller.rtcp?.xr?.voip?.mosLq).toBe(4.2);
-    await page().goto(`${hx.server.url}/#/captures/${captureId}/calls/${call.call.id}`);
+    await page().goto(`${sc.hx.server.url}/#/captures/${sc.captureId}/calls/${sc.call.call.id}`);
     await page().locator('.rtp-streams[data-streams="2"]').waitFor();
     const mos = page().locator(`tr.rtp-row[data-stream-id="${caller.id}"] td[data-col="mos"]`);
     expect(await mos.textContent()).toBe('4.28');
@@ -48,6 +35,6 @@ describe.skipIf(!chromiumPresent)('RTCP XR beside the MOS estimate in the call v
     expect(await fact('RTCP XR').textContent()).toContain('MOS-LQ 4.2, MOS-CQ 4.1, R 89');
     await fact('RTCP XR').scrollIntoViewIfNeeded();
     await page().screenshot({ path: join(SCREENSHOTS, 'rtcp-xr-inspector.png') });
-    expect(hx.events.errors).toEqual([]);
+    expect(sc.hx.events.errors).toEqual([]);
   });
 });
