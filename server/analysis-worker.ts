@@ -186,7 +186,8 @@ async function run(): Promise<void> {
     type: 'done',
     stats: result.stats,
     source: sourceNamed(result.source),
-    warnings: result.warnings.map((w) => uploadWarning(named(w))),
+    // A file corrupt after good frames is shown with the capture, which holds what came before it.
+    warnings: [...result.errors, ...result.warnings].map((w) => uploadWarning(named(w))),
   });
 }
 

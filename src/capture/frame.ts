@@ -66,4 +66,10 @@ export interface CaptureInfo {
   warnings: CaptureWarning[];
   /** NSS key log text of the pcapng Decryption Secrets Blocks read so far (TLS decryption), one entry per block. */
   tlsKeyLog?: string[];
+  /**
+   * A record or block turned out corrupt after good ones (read-file.ts):
+   * the reader ended there, its frames before it kept, as Wireshark keeps
+   * the packets before a damaged one; the error is also a warning.
+   */
+  corrupt?: CaptureError;
 }

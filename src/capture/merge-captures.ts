@@ -86,6 +86,21 @@ export function warningLines(files: readonly CaptureFile[]): string[] {
 }
 
 /**
+ * A line for each file found corrupt after good frames (read-file.ts): the
+ * error, and that what came before it was analysed.
+ */
+export function corruptLines(files: readonly CaptureFile[]): string[] {
+  return files.flatMap((f) => {
+    const e = f.info.corrupt;
+    if (e === undefined) return [];
+    const n = f.info.frames;
+    return [
+      `${e.message}: the ${n} frame${n === 1 ? '' : 's'} before it analysed, the rest of the file not read`,
+    ];
+  });
+}
+
+/**
  * A line about merged files (`warningLines`, a CaptureError's message, the
  * TLS warning naming them all as `A, B`, a clock warning naming two) with each file's path told as the
  * name the user knows it by (`names[k]` for `paths[k]`): the server's files

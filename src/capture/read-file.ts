@@ -94,20 +94,34 @@ async function* frames(source: AsyncIterable<Frame[]>): AsyncGenerator<Frame> {
   for await (const out of source) for (let i = 0; i < out.length; i++) yield out[i];
 }
 
+/**
+ * The parser's frames, chunk by chunk. A record or block found corrupt
+ * after good frames ends the frames there: the good ones are kept (what
+ * tshark prints before "appears to be damaged or corrupt"), the error is
+ * `info.corrupt` (merge-captures.ts corruptLines), and the caller decides
+ * what it means (the CLI prints it last and exits 2, the server shows the
+ * capture with it among its warnings). A file
+ * corrupt before its first frame still throws: nothing of it was good.
+ */
 async function* batches(
   source: AsyncIterable<Uint8Array>,
   parser: ReturnType<typeof createCaptureParser>,
 ): AsyncGenerator<Frame[]> {
-  for await (const chunk of source) {
-    // Node streams give Buffers: view them as plain Uint8Arrays so that
-    // Frame.data is the same kind of object whatever the source.
-    const bytes =
-      Object.getPrototypeOf(chunk) === Uint8Array.prototype
-        ? chunk
-        : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    yield parser.push(bytes);
+  try {
+    for await (const chunk of source) {
+      // Node streams give Buffers: view them as plain Uint8Arrays so that
+      // Frame.data is the same kind of object whatever the source.
+      const bytes =
+        Object.getPrototypeOf(chunk) === Uint8Array.prototype
+          ? chunk
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      yield parser.push(bytes);
+    }
+    parser.end();
+  } catch (e) {
+    if (!(e instanceof CaptureError) || e instanceof CaptureOpenError || parser.info.frames === 0) throw e;
+    parser.info.corrupt = e;
   }
-  parser.end();
 }
 
 /**

@@ -218,7 +218,9 @@ async function analyze(
     );
   }
   out.flush();
-  return 0;
+  // A file corrupt after good frames: the report above is of those; the error comes last, as tshark's does.
+  for (const e of result.errors) writeErr(`sipscope: ${e}\n`);
+  return result.errors.length > 0 ? 2 : 0;
 }
 
 /** The file's size, 0 when it cannot be read (the analysis says why). */

@@ -114,7 +114,9 @@ export async function runAudio(args: string[]): Promise<number> {
     // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
     await writeFile(v.out, wav).catch(rethrowNamingOutput(v.out));
     writeErr(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);
-    return 0;
+    // A file corrupt after good frames: what came before it is written, the error comes last.
+    for (const e of r.errors) writeErr(`sipscope audio: ${e}\n`);
+    return r.errors.length > 0 ? 2 : 0;
   } catch (e) {
     if (e instanceof AudioRefused) return fail(e.message, 1);
     if (e instanceof CaptureError) return fail(e.message);

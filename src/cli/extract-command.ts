@@ -99,7 +99,10 @@ export async function runExtract(args: string[]): Promise<number> {
     let size = 0;
     for (const p of positionals) size += (await stat(p)).size;
     const c = await store.createCapture({ name: file, size, path: file });
-    await analyzeToStore(positionals, await store.openWriter(c.id), { ...tlsKeys, timeShifts });
+    const analysed = await analyzeToStore(positionals, await store.openWriter(c.id), {
+      ...tlsKeys,
+      timeShifts,
+    });
     const chosen = await store.callsFrames(c.id, query.query);
     if (chosen === undefined) throw new Error('the analysis left no capture');
     const out = createWriteStream(outPath);
@@ -122,7 +125,9 @@ export async function runExtract(args: string[]): Promise<number> {
     writeErr(
       `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen, tlsKeys.tlsKeyLog)}, written to ${v.out}\n`,
     );
-    return 0;
+    // A file corrupt after good frames: what came before it is written, the error comes last.
+    for (const e of analysed.errors) writeErr(`sipscope extract: ${e}\n`);
+    return analysed.errors.length > 0 ? 2 : 0;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (e instanceof CaptureError) return fail(e.message);

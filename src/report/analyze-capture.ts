@@ -18,7 +18,7 @@ import { cliClockAdvice } from '../capture/clock-warning-words.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
 import { linkTypeName } from '../capture/link-types.js';
-import { type CaptureFile, openCaptures, warningLines } from '../capture/merge-captures.js';
+import { type CaptureFile, corruptLines, openCaptures, warningLines } from '../capture/merge-captures.js';
 import { type CaptureReader, openCapture } from '../capture/read-file.js';
 import { shiftedReader, shiftSeconds, type TimeShift } from '../capture/time-shift.js';
 import { createCorrelator } from '../correlate/correlator.js';
@@ -97,6 +97,11 @@ export interface AnalysisResult {
   dtmf: Map<number, CallDtmf[]>;
   /** Recoverable problems with the file (a truncated last record, …). */
   warnings: string[];
+  /**
+   * Files found corrupt after good frames (merge-captures.ts corruptLines):
+   * everything above is of the frames before; the CLI ends with these and exit code 2.
+   */
+  errors: string[];
   /** SIP over TLS: connections seen, decrypted, and why the others were not (src/tls/session.ts). */
   tls: TlsStats;
 }
@@ -232,6 +237,7 @@ export async function analyzeCapture(
       paths.join(', '),
       pipeline.extractorStats,
     ),
+    errors: corruptLines(files),
     tls: tlsStatsOf(pipeline.extractorStats),
   };
 }

@@ -35,7 +35,13 @@ import type { Finding } from '../analyze/finding.js';
 import { ClockOffsets } from '../capture/clock-offsets.js';
 import { CaptureError } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
-import { type CaptureFile, mergeCaptures, namedLine, warningLines } from '../capture/merge-captures.js';
+import {
+  type CaptureFile,
+  corruptLines,
+  mergeCaptures,
+  namedLine,
+  warningLines,
+} from '../capture/merge-captures.js';
 import {
   type CaptureReader,
   DEFAULT_CHUNK_SIZE,
@@ -104,7 +110,10 @@ const same = (line: string): string => line;
 export interface AnalyzeToStoreResult {
   stats: AnalysisStats;
   source: CaptureSource;
+  /** Those of the capture (the first of them `errors`, when there are any). */
   warnings: string[];
+  /** Files found corrupt after good frames (merge-captures.ts corruptLines): the capture holds what came before. */
+  errors: string[];
   /** Most messages at once whose call was not final yet (what memory follows: hot calls, not the file). */
   peakPendingMessages: number;
   /** Messages whose call or dialog changed after they were written (merged calls, forks): written twice. */
@@ -149,7 +158,7 @@ export async function analyzeToStore(
     if (r.source.files !== undefined) source.files = r.source.files.map((f, k) => ({ ...f, file: names[k] }));
     const warnings = r.warnings.map((w) => (opts.warningText ?? same)(named(w)));
     await writer.finish(r.stats, source, warnings);
-    return { ...r, source, warnings };
+    return { ...r, source, warnings, errors: r.errors.map(named) };
   } catch (e) {
     const line =
       e instanceof CaptureError
@@ -626,8 +635,10 @@ async function analyse(
       malformed,
     },
     source: captureSource(files, info, merged !== null, opts.timeShifts ?? [], offsets),
+    errors: corruptLines(files),
+    // A file corrupt after good frames: shown with the capture, which holds what came before.
     warnings: withTlsWarning(
-      [...warningLines(files), ...clockWarnings(files, offsets ?? [])],
+      [...corruptLines(files), ...warningLines(files), ...clockWarnings(files, offsets ?? [])],
       paths.join(', '),
       pipeline.extractorStats,
     ),

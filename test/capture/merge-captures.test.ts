@@ -8,7 +8,7 @@ import { parseCaptureBytes } from '../../src/capture/capture-parser.js';
 import { CaptureError, type Frame } from '../../src/capture/frame.js';
 import { FrameOrigins } from '../../src/capture/frame-origins.js';
 import { LinkType } from '../../src/capture/link-types.js';
-import { openCaptures, warningLines } from '../../src/capture/merge-captures.js';
+import { corruptLines, openCaptures, warningLines } from '../../src/capture/merge-captures.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { writePcapng } from '../../src/capture/pcapng-writer.js';
 import { hasTshark } from '../helpers/corpus.js';
@@ -115,15 +115,30 @@ describe('merging captures by time, as mergecap does by default', () => {
     expect(seen).toEqual([]);
   });
 
-  it('fails naming the file whose record is corrupt, after the frames before it', async () => {
+  it('keeps the frames before a corrupt record, and the other files whole, naming the file and offset (as tshark stops at a damaged packet)', async () => {
     const bytes = writePcap([frame('X1', 11), frame('X2', 30)], { linkType: 1 }).slice();
     // The second record's captured length (at 24 + 16 + 2 + 8) set to 2^31: corrupt.
     new DataView(bytes.buffer).setUint32(24 + 18 + 8, 0x80000000, true);
     const bad = file('bad.pcap', bytes);
+    const { reader, frames } = await merged([a, bad]);
+    expect(frames.map(tagOf)).toEqual(['A1', 'X1', 'A2', 'A3']);
+    const err = reader.files[1].info.corrupt;
+    expect(err).toBeInstanceOf(CaptureError);
+    expect(err?.file).toBe(bad);
+    expect(err?.offset).toBe(42);
+    expect(reader.files[0].info.corrupt).toBeUndefined();
+    expect(corruptLines(reader.files)).toEqual([
+      `${bad}: impossible record length 2147483648 (snaplen 262144) at byte offset 42: the 1 frame before it analysed, the rest of the file not read`,
+    ]);
+  });
+
+  it('still fails a file whose first record is corrupt: nothing of it was good', async () => {
+    const bytes = writePcap([frame('X1', 11)], { linkType: 1 }).slice();
+    new DataView(bytes.buffer).setUint32(24 + 8, 0x80000000, true);
+    const bad = file('bad-first.pcap', bytes);
     const err = await merged([a, bad]).catch((e) => e);
     expect(err).toBeInstanceOf(CaptureError);
-    expect((err as CaptureError).file).toBe(bad);
-    expect((err as CaptureError).offset).toBe(42);
+    expect((err as CaptureError).offset).toBe(24);
   });
 
   it.skipIf(!hasTshark)('gives the frames in the order and with the numbers of mergecap -w', async () => {

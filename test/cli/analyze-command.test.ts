@@ -301,6 +301,28 @@ describe('sipscope analyze: unreadable input exits 2, one line on stderr, nothin
     expect(err.split('\n')).toHaveLength(2);
   });
 
+  it('a record corrupt mid-file: the messages before it analysed and written, the error last, exit 2 (as tshark prints the packets before a damaged one)', async () => {
+    const bytes = Buffer.from(writePcap(flowToFrames(basicCall()), { linkType: LinkType.ETHERNET }));
+    // The fifth record's captured length (pcap record header: ts 8 bytes, then incl_len) set to 2^31 - 1.
+    let at = 24;
+    for (let i = 0; i < 4; i++) at += 16 + bytes.readUInt32LE(at + 8);
+    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const p = join(dir, 'damaged.pcap');
+    writeFileSync(p, bytes);
+    expect(await runAnalyze([p, '--json'])).toBe(2);
+    const doc = JSON.parse(out) as { messages: Array<{ frame: number }>; source: { frames: number } };
+    expect(doc.messages.map((m) => m.frame)).toEqual([1, 2, 3, 4]);
+    expect(doc.source.frames).toBe(4);
+    expect(err).toBe(
+      `sipscope: ${p}: impossible record length 2147483647 (snaplen 262144) at byte offset ${at}: the 4 frames before it analysed, the rest of the file not read\n`,
+    );
+    out = '';
+    err = '';
+    expect(await runAnalyze([p])).toBe(2);
+    expect(out).toContain('SIP messages: 4');
+    expect(err.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
   it('bad usage', async () => {
     expect(await runAnalyze([])).toBe(2);
     expect(await runAnalyze(['a', 'b'])).toBe(2);

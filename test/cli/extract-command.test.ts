@@ -120,6 +120,23 @@ describe('sipscope extract', () => {
     expect(again.calls.map((c) => c.callIds[0])).toEqual([callId]);
   });
 
+  it('a record corrupt mid-file: the calls before it are written, the error comes last with exit 2', async () => {
+    const bytes = Buffer.from(readFileSync(sample('sipp-10-calls.pcap')));
+    let at = 24;
+    for (let i = 0; i < 40; i++) at += 16 + bytes.readUInt32LE(at + 8);
+    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const damaged = join(dir, 'damaged.pcap');
+    writeFileSync(damaged, bytes);
+    const out = join(dir, 'damaged-out.pcapng');
+    expect(await runExtract([damaged, '-o', out])).toBe(2);
+    const before = await analyzeCapture(damaged);
+    expect(before.errors).toHaveLength(1);
+    expect((await analyzeCapture(out)).stats.sipMessages).toBe(before.stats.sipMessages);
+    expect(err.split('\n').filter(Boolean).at(-1)).toBe(
+      `sipscope extract: ${damaged}: impossible record length 2147483647 (snaplen 262144) at byte offset ${at}: the 40 frames before it analysed, the rest of the file not read`,
+    );
+  });
+
   it("keeps the chosen calls' RTP (as sngrep saves a dialog with its RTP): analysed again, the same streams and finding", async () => {
     const out = join(dir, 'one-way.pcapng');
     expect(await runExtract([sample('call-with-rtp.pcap'), '-q', 'rtp-one-way', '-o', out])).toBe(0);

@@ -110,6 +110,21 @@ describe('captures API', () => {
     expect(info.warnings?.[0]).toMatch(/^cut\.pcap: .* at byte offset \d+$/);
   });
 
+  it('a record corrupt mid-file: the capture is ready with what came before it, the CLI error line among its warnings', async () => {
+    const bytes = Buffer.from(readFileSync(BASIC));
+    let at = 24;
+    for (let i = 0; i < 3; i++) at += 16 + bytes.readUInt32LE(at + 8);
+    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const damaged = join(dir, 'damaged.pcap');
+    writeFileSync(damaged, bytes);
+    const info = await settled(s, await uploadRaw(s, damaged));
+    expect(info.status).toBe('ready');
+    expect(info.stats?.sipMessages).toBe(3);
+    expect(info.warnings).toEqual([
+      `damaged.pcap: impossible record length 2147483647 (snaplen 262144) at byte offset ${at}: the 3 frames before it analysed, the rest of the file not read`,
+    ]);
+  });
+
   it('deletes a capture (204), forgets it and removes the uploaded file', async () => {
     const id = await uploadRaw(s, BASIC);
     await settled(s, id);

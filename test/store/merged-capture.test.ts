@@ -6,7 +6,7 @@
  * came from and its number there; message bytes kept by place are read back
  * from that file; the files are kept with the capture across a reopen.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -65,6 +65,35 @@ describe('a capture merged from several files in the stores', { timeout: 60_000 
       }
     });
   }
+
+  it('a file corrupt after good frames: both stores keep what came before it, as analyzeCapture does, and warn naming it', async () => {
+    const [good, split] = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
+    // The 21st record of the second file gets an impossible captured length: its first 20 frames are good.
+    const bytes = Buffer.from(readFileSync(split));
+    let at = 24;
+    for (let i = 0; i < 20; i++) at += 16 + bytes.readUInt32LE(at + 8);
+    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const bad = join(dir, 'damaged.pcap');
+    writeFileSync(bad, bytes);
+    const paths = [good, bad];
+    const want = await reference(paths);
+    const sqlite = openSqliteStore({ file: join(dir, 'damaged.db') });
+    const memory = createMemoryStore();
+    try {
+      for (const store of [sqlite, memory]) {
+        const files = refs(paths);
+        const c = await store.createCapture({ name: 'damaged', size: 1, path: good, files });
+        const r = await analyzeToStore(paths, await store.openWriter(c.id));
+        expect(r.warnings).toEqual([
+          `${bad}: impossible record length 2147483647 (snaplen 262144) at byte offset ${at}: the 20 frames before it analysed, the rest of the file not read`,
+        ]);
+        expect(await dump(store, c.id)).toEqual(want);
+      }
+    } finally {
+      await sqlite.close();
+      await memory.close();
+    }
+  });
 
   it('reads each message by place from the file its frame came from, and keeps the files across a reopen', async () => {
     const paths = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
