@@ -18,6 +18,7 @@
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import { resolveTimers, type TimerValues } from '../correlate/timers.js';
+import type { DtlsHello } from '../media/dtls-srtp.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { FingerprintCheck } from '../media/srtp-summary.js';
 import type { SipMessage } from '../sip/message.js';
@@ -88,6 +89,8 @@ export interface Analyzer {
   onStream(record: RtpStreamRecord, call: number | null): void;
   /** A DTLS side's certificate checked against its SDP (RFC 5763 §5), with the call of that SDP's message. */
   onDtlsCheck(check: FingerprintCheck, call: number | null): void;
+  /** A DTLS ClientHello or ServerHello on a media address: who acted as DTLS client. */
+  onDtlsHello(hello: DtlsHello): void;
   /** Capture time reached `ts` (seconds); never goes back. */
   advance(ts: number): void;
   /** End of input: pending correlated rules decide now. Further calls are ignored. */
@@ -152,6 +155,7 @@ const TRIGGERS: readonly CorrelatedTrigger[] = [
   'call',
   'stream',
   'dtls',
+  'dtls-hello',
   'tick',
 ];
 
@@ -173,6 +177,7 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     call: [],
     stream: [],
     dtls: [],
+    'dtls-hello': [],
     tick: [],
   };
   const sharedState = new Map<string, unknown>();
@@ -382,6 +387,9 @@ export function createAnalyzer(opts: AnalyzerOptions = {}): Analyzer {
     },
     onDtlsCheck(check, call) {
       dispatch(slots.dtls, { kind: 'dtls', check, call }, call);
+    },
+    onDtlsHello(hello) {
+      dispatch(slots['dtls-hello'], { kind: 'dtls-hello', hello }, null);
     },
     advance(ts) {
       if (clock.ended || !(ts > clock.now)) return;

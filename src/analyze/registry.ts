@@ -27,6 +27,7 @@ import { dialogRequestAfterEnd } from './rules/dialog-request-after-end.js';
 import { dialogToTagChanged } from './rules/dialog-to-tag-changed.js';
 import { dialogUnknownRequest } from './rules/dialog-unknown-request.js';
 import { dtlsFingerprintMismatch } from './rules/dtls-fingerprint-mismatch.js';
+import { dtlsSetupRoleMismatch } from './rules/dtls-setup-role-mismatch.js';
 import { framingBareLf } from './rules/framing-bare-lf.js';
 import { framingNoEmptyLine } from './rules/framing-no-empty-line.js';
 import { fromTagMissing } from './rules/from-tag-missing.js';
@@ -168,6 +169,7 @@ export const RULES: readonly Rule[] = [
   mediaPoorQuality,
   mediaFormatNotNegotiated,
   dtlsFingerprintMismatch,
+  dtlsSetupRoleMismatch,
   // Registration and security
   authFailed,
   registerFlood,

@@ -10,6 +10,7 @@
  */
 import type { CallRecord, DialogRecord, MessageCorrelation, TransactionRecord } from '../correlate/model.js';
 import type { TimerValues } from '../correlate/timers.js';
+import type { DtlsHello } from '../media/dtls-srtp.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { FingerprintCheck } from '../media/srtp-summary.js';
 import type { SipMessage } from '../sip/message.js';
@@ -97,6 +98,8 @@ export type CorrelatedEvent =
    * (dtls-fingerprint.ts), with the call of that SDP's message (null: none).
    */
   | { kind: 'dtls'; check: FingerprintCheck; call: number | null }
+  /** A DTLS ClientHello or ServerHello on a media address (dtls-srtp.ts): which side acted as client. */
+  | { kind: 'dtls-hello'; hello: DtlsHello }
   /** Capture time advanced to `now` (or the input ended: `ended`). */
   | { kind: 'tick' };
 

@@ -211,6 +211,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       onDtlsCheck: (c) => {
         if (c.message !== undefined) this.analyzer.onDtlsCheck(c, this.streamCalls.callOf(c.message));
       },
+      onDtlsHello: (h) => this.analyzer.onDtlsHello(h),
       // DTLS-SRTP (RFC 5764): the same key log as SIP over TLS, followed as it grows.
       tlsKeys: this.tls?.keys,
     });

@@ -41,6 +41,22 @@ import type { DtlsKeying } from './srtp-summary.js';
 const MAX_PAIRS = 4096;
 const READ: ReadonlySet<number> = new Set([HS_CLIENT_HELLO, HS_SERVER_HELLO, HS_CERTIFICATE]);
 
+/**
+ * A hello seen on a media 5-tuple (RFC 5246 §7.4.1): who sent it to whom,
+ * `client` for a ClientHello (its sender acts as DTLS client), `server`
+ * for a ServerHello. A retransmission is not told again (a ClientHello
+ * after a HelloVerifyRequest, RFC 6347 §4.2.1, keeps its random).
+ */
+export interface DtlsHello {
+  hello: 'client' | 'server';
+  /** Sender and receiver (`ip:port`). */
+  from: string;
+  to: string;
+  frame: number;
+  /** Capture time (s). */
+  ts: number;
+}
+
 /** The SRTP description of the SDP that announced address `from`. */
 export type SenderSdp = (from: Endpoint) => SdesSide | undefined;
 
@@ -94,12 +110,14 @@ export class DtlsSrtp {
   /**
    * `keys`: the key log to find master secrets in (none: every pair says
    * which line it needs); `senderSdp`: where a side's a=fingerprint is;
-   * `onCheck`: each side's certificate checked (once a handshake).
+   * `onCheck`: each side's certificate checked (once a handshake);
+   * `onHello`: each new ClientHello and ServerHello (who acted as client).
    */
   constructor(
     private readonly keys?: TlsKeyLog,
     private readonly senderSdp?: SenderSdp,
     private readonly onCheck?: (c: FingerprintCheck) => void,
+    private readonly onHello?: (h: DtlsHello) => void,
   ) {}
 
   /** One datagram whose first byte says DTLS (RFC 7983 §7), on a media address. */
@@ -132,8 +150,8 @@ export class DtlsSrtp {
       for (const f of fragments) {
         const body = re.add(f);
         if (body === null) continue;
-        if (f.msgType === HS_CLIENT_HELLO) this.clientHello(pair, body, src, dst);
-        else if (f.msgType === HS_SERVER_HELLO) this.serverHello(pair, body, src, dst, p.frame);
+        if (f.msgType === HS_CLIENT_HELLO) this.clientHello(pair, body, src, dst, p);
+        else if (f.msgType === HS_SERVER_HELLO) this.serverHello(pair, body, src, dst, p);
         else this.certificate(pair, body, p, src);
       }
     }
@@ -162,7 +180,7 @@ export class DtlsSrtp {
     return pair;
   }
 
-  private clientHello(pair: Pair, body: Uint8Array, src: string, dst: string): void {
+  private clientHello(pair: Pair, body: Uint8Array, src: string, dst: string, p: Payload): void {
     const h = parseDtlsClientHello(body);
     if (h === null) {
       this.malformed++;
@@ -179,9 +197,10 @@ export class DtlsSrtp {
     pair.keys = null;
     pair.reason = null;
     pair.generation++;
+    this.onHello?.({ hello: 'client', from: src, to: dst, frame: p.frame, ts: p.ts });
   }
 
-  private serverHello(pair: Pair, body: Uint8Array, src: string, dst: string, frame: number): void {
+  private serverHello(pair: Pair, body: Uint8Array, src: string, dst: string, p: Payload): void {
     const h = parseDtlsServerHello(body);
     if (h === null) {
       this.malformed++;
@@ -192,11 +211,12 @@ export class DtlsSrtp {
     pair.server = src;
     pair.client = dst;
     pair.hello = h;
-    pair.helloFrame = frame;
+    pair.helloFrame = p.frame;
     pair.keys = null;
     pair.reason = null;
     pair.generation++;
     this.derive(pair);
+    this.onHello?.({ hello: 'server', from: src, to: dst, frame: p.frame, ts: p.ts });
   }
 
   /**

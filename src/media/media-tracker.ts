@@ -17,7 +17,7 @@ import { type SdpDirection, sdpOf } from '../sip/sdp.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
 import type { FingerprintCheck } from './dtls-fingerprint.js';
 import { isDtls } from './dtls-records.js';
-import { DtlsSrtp } from './dtls-srtp.js';
+import { type DtlsHello, DtlsSrtp } from './dtls-srtp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
 import { PlayoutBuffer } from './playout-buffer.js';
@@ -130,6 +130,8 @@ export interface MediaTrackerOptions {
    * handshake, whether or not RTP follows.
    */
   onDtlsCheck?: (c: FingerprintCheck) => void;
+  /** Called with each new DTLS ClientHello and ServerHello on a media address (dtls-srtp.ts): who acted as client. */
+  onDtlsHello?: (h: DtlsHello) => void;
 }
 
 /** Seconds within which a packet the other way counts as RTP flowing both ways at once. */
@@ -189,7 +191,12 @@ export class MediaTracker {
   constructor(private readonly opts: MediaTrackerOptions = {}) {
     this.map = new MediaMap(opts.maxEndpoints);
     this.idle = opts.idleSeconds ?? 60;
-    this.dtls = new DtlsSrtp(opts.tlsKeys, (from) => this.senderSdp(from), opts.onDtlsCheck);
+    this.dtls = new DtlsSrtp(
+      opts.tlsKeys,
+      (from) => this.senderSdp(from),
+      opts.onDtlsCheck,
+      opts.onDtlsHello,
+    );
   }
 
   /** Streams not yet finished. */

@@ -164,6 +164,7 @@ export async function analyzeCapture(
     onDtlsCheck: (c) => {
       if (c.message !== undefined) analyzer.onDtlsCheck(c, messages.callOf(c.message));
     },
+    onDtlsHello: (h) => analyzer.onDtlsHello(h),
   });
   const infoDigits: InfoDigit[] = [];
   const pipeline = createPipeline({

@@ -378,6 +378,7 @@ async function analyse(
       if (c.message !== undefined)
         rules.onDtlsCheck(c, sdpCall.call(c.message) ?? pending.call(c.message) ?? null);
     },
+    onDtlsHello: (h) => rules.onDtlsHello(h),
   });
 
   /** callFinal's list of a one-dialog call's messages that arrived without a dialog (reused: usually one or two). */
