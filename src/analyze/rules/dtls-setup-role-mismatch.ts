@@ -13,7 +13,7 @@ import type { CorrelatedRule } from '../rule.js';
 
 export const dtlsSetupRoleMismatch: CorrelatedRule<DtlsRoleWatch> = {
   id: 'dtls.setup-role-mismatch',
-  title: 'The DTLS ClientHello came from the side the SDP answer made DTLS server, or from both sides',
+  title: 'DTLS ClientHello sent by the side the SDP answer made DTLS server, or by both sides',
   severity: 'error',
   rfc: {
     ref: 'RFC 5763 §5',
