@@ -30,24 +30,38 @@ const answerAt = () => {
 };
 const RULE = 'dtls.setup-role-mismatch';
 const HEAD = 'm=audio (line 1, UDP/TLS/RTP/SAVP): the offer says a=setup:actpass and the answer a=setup:';
+const PASSIVE = `${HEAD}passive, so the offerer 10.0.0.1:49170 is the DTLS client and the answerer 10.0.0.2:3456 the DTLS server, `;
+
+/** The findings of the rule on a capture of `frames`. */
+const roleFindings = async (name: string, frames: TimedFrame[]) =>
+  (await analyzeCapture(write(name, frames))).findings.filter((f) => f.rule === RULE);
+
+/** One error on the INVITE and the 200 OK, in call 0, saying `text`. */
+function expectOne(fs: Awaited<ReturnType<typeof roleFindings>>, text: string): void {
+  expect(fs.map((f) => [f.severity, f.messages, f.call, f.text])).toEqual([['error', [0, 3], 0, text]]);
+}
+
+/** The call answered a=setup:passive with the answer's SDP edited by `edit`, and the real handshake. */
+const passiveAnswerEdited = (edit: (sdp: string) => string): TimedFrame[] => {
+  const sdp: typeof dtlsSdp = (...args) => {
+    const s = sdpAnswering('ivr', 'passive')(...args);
+    return args[1] === 3456 ? edit(s) : s;
+  };
+  return byTime(flowToFrames(dtmfCall(T0, sdp)), handshakeFrames());
+};
 
 describe('dtls.setup-role-mismatch: RFC 5763 §5 whichever party is active sends the ClientHello', () => {
   it('answer passive, yet the answerer sends the ClientHello and the offerer answers as server: one error on offer and answer', async () => {
-    const r = await analyzeCapture(write('swapped.pcap', rolesSwappedFrames()));
-    const fs = r.findings.filter((f) => f.rule === RULE);
-    expect(fs.map((f) => [f.severity, f.messages, f.call])).toEqual([['error', [0, 3], 0]]);
     // Frames 5 to 8: ClientHello, HelloVerifyRequest, ClientHello with the cookie, ServerHello.
-    expect(fs[0].text).toBe(
-      `${HEAD}passive, so the offerer 10.0.0.1:49170 is the DTLS client and the answerer 10.0.0.2:3456 the DTLS server, ` +
-        'but the answerer sent the ClientHello (frame 5) and the offerer sent a ServerHello (frame 8): the roles were taken the other way round',
+    expectOne(
+      await roleFindings('swapped.pcap', rolesSwappedFrames()),
+      `${PASSIVE}but the answerer sent the ClientHello (frame 5) and the offerer sent a ServerHello (frame 8): the roles were taken the other way round`,
     );
   });
 
   it('answer active, and each side sends a ClientHello: both act as client, one error', async () => {
-    const r = await analyzeCapture(write('both.pcap', bothClientsFrames()));
-    const fs = r.findings.filter((f) => f.rule === RULE);
-    expect(fs.map((f) => [f.severity, f.messages, f.call])).toEqual([['error', [0, 3], 0]]);
-    expect(fs[0].text).toBe(
+    expectOne(
+      await roleFindings('both.pcap', bothClientsFrames()),
       `${HEAD}active, so the answerer 10.0.0.2:3456 is the DTLS client and the offerer 10.0.0.1:49170 the DTLS server, ` +
         'but both sent a ClientHello (the offerer in frame 6, the answerer in frame 5): both act as DTLS client and no key is agreed',
     );
@@ -56,12 +70,9 @@ describe('dtls.setup-role-mismatch: RFC 5763 §5 whichever party is active sends
   it('answer passive, the answerer alone sends ClientHellos and the offerer nothing: one error', async () => {
     const ivrHellos = bothClientsFrames().filter((f) => isDtls(f) && !isFromCaller(f));
     const answered = byTime(flowToFrames(dtmfCall(T0, sdpAnswering('ivr', 'passive'))), ivrHellos);
-    const r = await analyzeCapture(write('lone.pcap', answered));
-    const fs = r.findings.filter((f) => f.rule === RULE);
-    expect(fs.map((f) => [f.severity, f.messages, f.call])).toEqual([['error', [0, 3], 0]]);
-    expect(fs[0].text).toBe(
-      `${HEAD}passive, so the offerer 10.0.0.1:49170 is the DTLS client and the answerer 10.0.0.2:3456 the DTLS server, ` +
-        'but the answerer sent a ClientHello (frame 5) and the offerer sent no hello',
+    expectOne(
+      await roleFindings('lone.pcap', answered),
+      `${PASSIVE}but the answerer sent a ClientHello (frame 5) and the offerer sent no hello`,
     );
   });
 
@@ -70,41 +81,28 @@ describe('dtls.setup-role-mismatch: RFC 5763 §5 whichever party is active sends
       flowToFrames(dtmfCall(T0, sdpAnswering('ivr', 'passive'))),
       handshakeFrames(answerAt() - 0.05),
     );
-    const r = await analyzeCapture(write('early.pcap', early));
-    const fs = r.findings.filter((f) => f.rule === RULE);
+    const fs = await roleFindings('early.pcap', early);
     expect(fs.map((f) => [f.messages, f.text.endsWith('the roles were taken the other way round')])).toEqual([
       [[0, 3], true],
     ]);
   });
 
   it('must not: the DTLS-SRTP call, answer active and the answerer sends the ClientHello', async () => {
-    const r = await analyzeCapture(write('call.pcap', dtlsSrtpCallFrames()));
-    expect(r.findings.filter((f) => f.rule === RULE)).toEqual([]);
+    expect(await roleFindings('call.pcap', dtlsSrtpCallFrames())).toEqual([]);
   });
 
   it('must not: the answer without a=setup decides nothing said here, whoever sends the ClientHello', async () => {
-    const noSetup: typeof dtlsSdp = (...args) => {
-      const s = sdpAnswering('ivr', 'passive')(...args);
-      return args[1] === 3456 ? s.replace(/a=setup:[^\r]*\r\n/, '') : s;
-    };
-    const frames = byTime(flowToFrames(dtmfCall(T0, noSetup)), handshakeFrames());
-    const r = await analyzeCapture(write('nosetup.pcap', frames));
-    expect(r.findings.filter((f) => f.rule === RULE)).toEqual([]);
+    const frames = passiveAnswerEdited((s) => s.replace(/a=setup:[^\r]*\r\n/, ''));
+    expect(await roleFindings('nosetup.pcap', frames)).toEqual([]);
   });
 
   it('must not: the answer declines the stream with port 0', async () => {
-    const declined: typeof dtlsSdp = (...args) => {
-      const s = sdpAnswering('ivr', 'passive')(...args);
-      return args[1] === 3456 ? s.replace(/m=audio 3456/, 'm=audio 0') : s;
-    };
-    const frames = byTime(flowToFrames(dtmfCall(T0, declined)), handshakeFrames());
-    const r = await analyzeCapture(write('declined.pcap', frames));
-    expect(r.findings.filter((f) => f.rule === RULE)).toEqual([]);
+    const frames = passiveAnswerEdited((s) => s.replace(/m=audio 3456/, 'm=audio 0'));
+    expect(await roleFindings('declined.pcap', frames)).toEqual([]);
   });
 
   it('must not: the answer passive and no hello at all on the media addresses', async () => {
     const frames = flowToFrames(dtmfCall(T0, sdpAnswering('ivr', 'passive')));
-    const r = await analyzeCapture(write('silent.pcap', frames));
-    expect(r.findings.filter((f) => f.rule === RULE)).toEqual([]);
+    expect(await roleFindings('silent.pcap', frames)).toEqual([]);
   });
 });
