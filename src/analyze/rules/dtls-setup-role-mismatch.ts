@@ -27,9 +27,9 @@ export const dtlsSetupRoleMismatch: CorrelatedRule<DtlsRoleWatch> = {
     'addresses disagree with the answer: the side that said it would wait sent a ClientHello, and either the ' +
     'other answered it as server (both ends agree on roles the SDP does not say, which breaks any middlebox ' +
     'that followed the SDP) or also sent a ClientHello: two clients, each dropping the other’s hello, no key ' +
-    'is ever agreed and the call has no audio. Seen with gateways that copy a=setup:actpass into their answer ' +
-    'or ignore the answer’s a=setup and keep their own default. Judged only when the answer says active or ' +
-    'passive and a hello was seen on the stream’s addresses; hellos on other ICE candidates are not followed.',
+    'is ever agreed and the call has no audio. Seen with endpoints and gateways that ignore the answer’s a=setup ' +
+    'and keep their own default role. Judged only when the answer says active or passive and a hello was seen ' +
+    'on the stream’s addresses; hellos on other ICE candidates are not followed.',
   scope: 'correlated',
   on: ['message', 'tick', 'dtls-hello'],
   only: SDP_ANSWERS,
