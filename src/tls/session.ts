@@ -79,7 +79,7 @@ export function newTlsStats(): TlsStats {
 }
 
 type Status = 'handshake' | 'keys' | 'no-key' | 'unsupported' | 'no-handshake';
-type Side = 'client' | 'server';
+export type Side = 'client' | 'server';
 
 /** Epochs of one direction: 0 in the clear, 1 handshake keys (1.3), 2 application keys. */
 const CLEAR = 0;
@@ -118,6 +118,11 @@ export class TlsConnection {
   private secrets: TlsSecrets | null = null;
   private tls12: { client: TrafficKey; server: TrafficKey } | null = null;
   private decrypted = false;
+  /**
+   * The master secret opened with a server's RSA key (`clientKeyExchange`): what a pcapng export
+   * writes as a `CLIENT_RANDOM` key log line (src/tls/export-keys.ts), the RSA key itself never.
+   */
+  rsaMasterSecret: Uint8Array | null = null;
   /** Directions reading this connection (it is forgotten when none is left). */
   refs = 0;
 
@@ -140,6 +145,7 @@ export class TlsConnection {
     this.secrets = null;
     this.tls12 = null;
     this.rsaPending = null;
+    this.rsaMasterSecret = null;
     this.decrypted = false;
     // A second ClientHello starts a new transcript; one kept from an early ServerHello stays.
     if (this.transcript !== null && this.transcript.client.length > 0) this.transcript = null;
@@ -159,6 +165,16 @@ export class TlsConnection {
       return;
     }
     t[side].push(handshakeMessage(type, body));
+  }
+
+  /** The ClientHello's random (null before it). */
+  get random(): Uint8Array | null {
+    return this.clientRandom;
+  }
+
+  /** The ServerHello chose RSA key exchange with no key log line: the ClientKeyExchange is awaited. */
+  get awaitingKeyExchange(): boolean {
+    return this.rsaPending !== null;
   }
 
   /** The server's direction holds its records: its ServerHello came, the ClientHello not yet. */
@@ -231,6 +247,7 @@ export class TlsConnection {
     // Sent in this order: the ClientHello, the server's first flight, the client's second up to its ClientKeyExchange.
     const transcript = pending.ems && t !== null ? [t.client[0], ...t.server, ...t.client.slice(1)] : null;
     const master = masterSecret(suite.hash, pms, this.clientRandom, pending.serverRandom, transcript);
+    this.rsaMasterSecret = master;
     this.tls12 = tls12KeyBlock(suite, master, this.clientRandom, pending.serverRandom);
     this.status = 'keys';
   }
@@ -410,23 +427,7 @@ export class TlsDirection {
   }
 
   private clearHandshake(type: number, body: Uint8Array): void {
-    if (type === HS_CLIENT_HELLO) {
-      const ch = parseClientHello(body);
-      if (ch === null) return;
-      this.side = 'client';
-      this.conn.clientHello(ch.random);
-      this.conn.keepHandshake('client', type, body);
-    } else if (type === HS_SERVER_HELLO) {
-      const sh = parseServerHello(body);
-      if (sh === null) return;
-      this.side = 'server';
-      this.conn.keepHandshake('server', type, body);
-      // RFC 8446 §4.1.4: after a HelloRetryRequest the client sends a new ClientHello; the real ServerHello follows.
-      if (!sh.helloRetryRequest) this.conn.serverHello(sh);
-    } else if (this.side !== null) {
-      this.conn.keepHandshake(this.side, type, body);
-      if (type === HS_CLIENT_KEY_EXCHANGE && this.side === 'client') this.conn.clientKeyExchange(body);
-    }
+    this.side = clearHandshake(this.conn, this.side, type, body);
   }
 
   private protectedHandshake(type: number): void {
@@ -462,4 +463,38 @@ export class TlsDirection {
   release(): void {
     this.conn.refs--;
   }
+}
+
+/**
+ * A clear handshake message of one direction told to its connection (the
+ * hellos, the messages kept for the session hash, the ClientKeyExchange):
+ * the side the direction is after it (null until a hello says). Also what a
+ * pcapng export reads the exported connections' handshakes with (export-keys.ts).
+ */
+export function clearHandshake(
+  conn: TlsConnection,
+  side: Side | null,
+  type: number,
+  body: Uint8Array,
+): Side | null {
+  if (type === HS_CLIENT_HELLO) {
+    const ch = parseClientHello(body);
+    if (ch === null) return side;
+    conn.clientHello(ch.random);
+    conn.keepHandshake('client', type, body);
+    return 'client';
+  }
+  if (type === HS_SERVER_HELLO) {
+    const sh = parseServerHello(body);
+    if (sh === null) return side;
+    conn.keepHandshake('server', type, body);
+    // RFC 8446 §4.1.4: after a HelloRetryRequest the client sends a new ClientHello; the real ServerHello follows.
+    if (!sh.helloRetryRequest) conn.serverHello(sh);
+    return 'server';
+  }
+  if (side !== null) {
+    conn.keepHandshake(side, type, body);
+    if (type === HS_CLIENT_KEY_EXCHANGE && side === 'client') conn.clientKeyExchange(body);
+  }
+  return side;
 }
