@@ -357,6 +357,19 @@ export class CaptureService {
     return texts.filter((t) => t !== '').join('\n');
   }
 
+  /**
+   * The servers' RSA private keys (PEM texts) the capture is analysed with: a pcapng of its calls
+   * over TLS carries the master secret each opens (src/tls/export-keys.ts), never the key.
+   */
+  async tlsRsaKeyTexts(c: CaptureRecord): Promise<string[]> {
+    const files = [
+      ...(this.tls?.rsaKeys ?? []),
+      ...(this.ownsFile(c.path) ? (keyFilesOf(c.path)?.rsaKeys ?? []) : []),
+    ];
+    const texts = await Promise.all(files.map((f) => readFile(f, 'latin1').catch(() => '')));
+    return texts.filter((t) => t !== '');
+  }
+
   /** True for files inside the upload directory (the samples are only read). */
   ownsFile(path: string): boolean {
     const r = relative(this.uploadDir, resolve(path));

@@ -61,6 +61,7 @@ export function callsRouter(service: CaptureService): Router {
     // Calls over TLS, DTLS-SRTP streams: their handshakes and the keys, so that the file reads decrypted (frame-export.ts).
     const keyed = chosen.connections.length > 0 || chosen.streams.some((st) => st.dtls === true);
     const keyLog = keyed ? await service.tlsKeyLogText(c) : undefined;
+    const rsaKeys = chosen.connections.length > 0 ? await service.tlsRsaKeyTexts(c) : undefined;
     res.setHeader('Content-Type', 'application/x-pcapng');
     res.setHeader('Content-Disposition', `attachment; filename="${c.id}-calls.pcapng"`);
     res.setHeader('X-Calls', String(chosen.calls));
@@ -76,6 +77,7 @@ export function callsRouter(service: CaptureService): Router {
       await streamFrames(source, chosen.frames, write, chosen.streams, {
         connections: chosen.connections,
         keyLog,
+        rsaKeys,
       });
       res.end();
     } catch (e) {

@@ -9,6 +9,7 @@
 import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import { isDtls } from '../media/dtls-records.js';
+import { ExportKeys } from '../tls/export-keys.js';
 import type { Frame } from './frame.js';
 import { type FrameSource, framesFrom } from './frame-source.js';
 import { encodeDsb, encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
@@ -66,9 +67,40 @@ export async function streamFrames(
   );
   const last = Math.max(lastWanted, media.last, conns.last);
   if (last === 0) return 0;
-  // The keys go in only with (D)TLS to decrypt: a file of plain SIP and RTP gives away no key.
+  // The keys go in only with (D)TLS to decrypt, and only those of the sessions written: a file of
+  // plain SIP and RTP gives away no key, one call over TLS no other connection's (export-keys.ts).
   const keyed = conns.last > 0 || dtls.last > 0;
-  if (keyed && tls.keyLog !== undefined && tls.keyLog.trim() !== '') await write(encodeDsb(tls.keyLog));
+  const keys = keyed ? new ExportKeys(tls.keyLog, tls.rsaKeys) : null;
+  // What is written while an RSA-keyed connection waits for its ClientKeyExchange (export-keys.ts).
+  let waiting: Uint8Array[] | null = null;
+  let waitingBytes = 0;
+  const emit = async (block: Uint8Array) => {
+    if (waiting === null) await write(block);
+    else {
+      waiting.push(block);
+      waitingBytes += block.length;
+    }
+  };
+  /** The key log lines due before the frame read, the waiting blocks once no connection waits. */
+  const settleKeys = async (end: boolean) => {
+    if (keys === null) return;
+    if (end || waitingBytes > MAX_HELD_BYTES) keys.release();
+    const text = keys.take();
+    const dsb = text === null ? null : encodeDsb(text);
+    if (waiting === null) {
+      if (dsb !== null) await write(dsb);
+    } else {
+      // Before every frame waiting: the ServerHello of the connection the line keys is among them.
+      if (dsb !== null) waiting.unshift(dsb);
+      if (!keys.holding) {
+        const blocks = waiting;
+        waiting = null;
+        waitingBytes = 0;
+        for (const b of blocks) await write(b);
+      }
+    }
+    if (waiting === null && keys.holding) waiting = [];
+  };
   // The frames come in ascending order, as `wanted` is: a cursor walks it (nothing held per frame
   // number — a live capture's numbers pass 4.3 billion in a few days, past any typed array).
   let next = 0;
@@ -96,23 +128,24 @@ export async function streamFrames(
   const frames = framesFrom(source, Math.min(wanted.length === 0 ? last : wanted[0], decodeFirst));
   // A file reader says which Decryption Secrets Blocks it has read: each goes out before the next frame.
   const secrets = 'info' in frames ? (frames as CaptureReader).info : undefined;
-  let secretsWritten = 0;
+  let secretsRead = 0;
   const put = async (f: Frame) => {
-    const logs = secrets?.tlsKeyLog;
-    if (logs !== undefined)
-      while (secretsWritten < logs.length) await write(encodeDsb(logs[secretsWritten++]));
     let i = ifaces.get(f.linkType);
     if (i === undefined) {
       i = { index: ifaces.size, iface: { linkType: f.linkType, tsresol: 9 } };
       ifaces.set(f.linkType, i);
-      await write(encodeIdb(i.iface));
+      await emit(encodeIdb(i.iface));
     }
-    await write(
+    await emit(
       encodeEpb({ iface: i.index, sec: f.sec, nsec: f.nsec, data: f.data, origLen: f.origLen }, i.iface),
     );
     written++;
   };
   for await (const f of frames) {
+    // The file's own secrets, as read: only the lines of the sessions written go out (export-keys.ts).
+    const logs = secrets?.tlsKeyLog;
+    if (logs !== undefined && keys !== null)
+      while (secretsRead < logs.length) keys.addText(logs[secretsRead++]);
     while (next < wanted.length && wanted[next] < f.no) next++;
     let take = next < wanted.length && wanted[next] === f.no;
     if (decoder !== null && f.no >= decodeFirst && f.no <= decodeLast) {
@@ -124,12 +157,18 @@ export async function streamFrames(
         if ((segment as readonly number[]).length > 1) fragments = segment;
       }
       for (const p of payloads) {
+        if (keys !== null && p.transport === 'tcp' && conns.last > 0) {
+          const pair = pairKey(endpointString(p.src), endpointString(p.dst));
+          const lastFrame = conns.byPair.get(pair);
+          if (lastFrame !== undefined && p.frame <= lastFrame) keys.tcp(p, pair);
+        }
         if (take || p.transport !== 'udp') continue;
         if (dtls.last > 0 && p.bytes.length > 0 && isDtls(p.bytes[0])) {
           const lastFrame = dtls.byPair.get(pairKey(endpointString(p.src), endpointString(p.dst)));
           if (lastFrame !== undefined && p.frame <= lastFrame) {
             take = true;
             if (p.frames.length > 1) fragments = p.frames;
+            keys?.dtls(p.bytes);
           }
           continue;
         }
@@ -154,18 +193,36 @@ export async function streamFrames(
         if (held.size > FRAGMENT_LEAD) held.delete(held.keys().next().value as number);
       }
     }
-    if (take) await put(f);
+    if (take) {
+      await settleKeys(false);
+      await put(f);
+    }
     if (f.no >= last) break;
+  }
+  await settleKeys(true);
+  if (keys !== null && tls.counts !== undefined) {
+    tls.counts.keyLines = keys.lines;
+    tls.counts.derived = keys.derived;
   }
   return written;
 }
+
+/** Bytes held at most while an RSA-keyed connection waits for its ClientKeyExchange (one round trip). */
+const MAX_HELD_BYTES = 8 << 20;
 
 /** What a pcapng of calls over TLS needs to be read decrypted (store.ts CallsFrames). */
 export interface TlsExport {
   /** The TLS connections whose every frame, up to `lastFrame`, is written (handshake and earlier records). */
   connections?: readonly { a: string; b: string; lastFrame: number }[];
-  /** The key log the analysis was given, written as a Decryption Secrets Block when a connection is. */
+  /**
+   * The key log the analysis was given: its lines of the sessions written go in Decryption
+   * Secrets Blocks, each before the frame of its ClientHello (keylog-filter.ts says which lines).
+   */
   keyLog?: string;
+  /** Servers' RSA private keys (PEM): a connection they open gets its CLIENT_RANDOM line (never the key). */
+  rsaKeys?: readonly string[];
+  /** Filled in: the key log lines written, and of them those derived with an RSA key. */
+  counts?: { keyLines: number; derived: number };
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);

@@ -9,7 +9,7 @@
  * here what they mean in the web UI and the API. SIP over TLS: chosen by
  * what it carries when its keys are given, and written so that it can be
  * read decrypted (frame-export.ts: each connection whole up to the chosen
- * frames, the key log in the file).
+ * frames, and the key log lines of those sessions only, export-keys.ts).
  */
 
 import { once } from 'node:events';
@@ -50,15 +50,17 @@ function fail(line: string): number {
   return 2;
 }
 
-/** What the file carries of (D)TLS: TLS connections whole, and the key log when one was given and is needed. */
+/** What the file carries of (D)TLS: TLS connections whole, and the key log lines of the sessions it holds. */
 function tlsNote(
-  chosen: { connections: readonly unknown[]; streams: readonly { dtls?: boolean }[] },
-  keyLog?: string,
+  chosen: { connections: readonly unknown[] },
+  counts: { keyLines: number; derived: number },
 ): string {
   const n = chosen.connections.length;
   const parts = n === 0 ? [] : [`${n} TLS connection${n === 1 ? '' : 's'} whole`];
-  if (keyLog !== undefined && (n > 0 || chosen.streams.some((s) => s.dtls === true)))
-    parts.push('the key log');
+  if (counts.keyLines > 0)
+    parts.push(
+      `${counts.keyLines} key log line${counts.keyLines === 1 ? '' : 's'}${counts.derived > 0 ? ` (${counts.derived} from the RSA key)` : ''}`,
+    );
   return parts.length === 0 ? '' : `, ${parts.join(' and ')}`;
 }
 
@@ -113,17 +115,20 @@ export async function runExtract(args: string[]): Promise<number> {
     const write = async (block: Uint8Array) => {
       if (!out.write(block)) await Promise.race([once(out, 'drain'), failed]);
     };
+    const counts = { keyLines: 0, derived: 0 };
     const frames = await Promise.race([
       streamFrames(files, chosen.frames, write, chosen.streams, {
         connections: chosen.connections,
         keyLog: tlsKeys.tlsKeyLog,
+        rsaKeys: tlsKeys.tlsRsaKeys,
+        counts,
       }),
       failed,
     ]);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
     writeErr(
-      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen, tlsKeys.tlsKeyLog)}, written to ${v.out}\n`,
+      `sipscope extract: ${chosen.calls} of ${(await store.queryCalls(c.id, { limit: 1 }))?.total ?? 0} calls, ${frames} frames${chosen.streams.length > 0 ? ` (with ${chosen.streams.length} RTP streams)` : ''}${tlsNote(chosen, counts)}, written to ${v.out}\n`,
     );
     // A file corrupt after good frames: what came before it is written, the error comes last.
     for (const e of analysed.errors) writeErr(`sipscope extract: ${e}\n`);

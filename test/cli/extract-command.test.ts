@@ -5,10 +5,11 @@
  * or a file that is not a capture).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/read-file.js';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
@@ -25,6 +26,29 @@ spyOutput((s) => {
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-extract-'));
 const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
+
+/** The CSeq of every SIP message tshark reads in `file`, no key given (TLS and SIP told on `port`, not 5061). */
+function tsharkCSeqs(file: string, port: number): string[] {
+  const out = execFileSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-d',
+      `tcp.port==${port},tls`,
+      '-d',
+      `tls.port==${port},sip`,
+      '-Y',
+      'sip',
+      '-T',
+      'fields',
+      '-e',
+      'sip.CSeq',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return out.split('\n').filter((l) => l !== '');
+}
 
 describe('sipscope extract', () => {
   it("writes the frames of the chosen calls as pcapng: the transfer's new call alone (state in-call)", async () => {
@@ -52,7 +76,8 @@ describe('sipscope extract', () => {
     err = '';
     expect(await runExtract([file, '--tls-keylog', keys, '-q', 'sips:bob', '-o', out])).toBe(0);
     expect(err).toBe(
-      `sipscope extract: 1 of 2 calls, 16 frames, 1 TLS connection whole and the key log, written to ${out}\n`,
+      // The key log holds this connection's five lines only (CLIENT_RANDOM-keyed TLS 1.3 secrets): all go in.
+      `sipscope extract: 1 of 2 calls, 16 frames, 1 TLS connection whole and 5 key log lines, written to ${out}\n`,
     );
     // Read alone, with no key given: the call, and the REGISTER the connection carried before it.
     const again = await analyzeCapture(out);
@@ -85,6 +110,72 @@ describe('sipscope extract', () => {
     }
   });
 
+  it("--tls-keylog of two connections: the file of one call holds that connection's key log lines only, the other session's secrets nowhere", async () => {
+    const mine = join(TLS, 'tls13-aes128gcm.pcap');
+    const other = join(TLS, 'tls13-aes256gcm.pcap');
+    // A key log of many sessions (every TLS fixture's: 25 lines), as an SBC's would be.
+    const names = readdirSync(TLS).filter((f) => f.endsWith('.keylog'));
+    const log = names.map((f) => readFileSync(join(TLS, f), 'latin1')).join('');
+    const keys = join(dir, 'many.keylog');
+    writeFileSync(keys, log);
+    const lines = (t: string) => t.split('\n').filter((l) => l !== '');
+    expect(lines(log).length).toBe(25);
+    const out = join(dir, 'one-of-two.pcapng');
+    // The two captures read as one (merged by time): the calls of port 15162 are chosen.
+    expect(await runExtract([mine, other, '--tls-keylog', keys, '-q', '15162', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope extract: 2 of 4 calls, 16 frames, 1 TLS connection whole and 5 key log lines, written to ${out}\n`,
+    );
+    const reader = openCapture(out);
+    for await (const _ of reader);
+    // RFC 8446 §7.1 secrets named by the exported ClientHello's random, and no other line.
+    const own = lines(readFileSync(mine.replace(/\.pcap$/, '.keylog'), 'latin1'));
+    expect(lines((reader.info.tlsKeyLog ?? []).join('')).sort()).toEqual(own.sort());
+    const bytes = readFileSync(out);
+    for (const l of lines(readFileSync(other.replace(/\.pcap$/, '.keylog'), 'latin1')))
+      expect(bytes.includes(l.split(' ')[2])).toBe(false);
+    // Read alone with no key: the REGISTER and the call of that connection, nothing of the other.
+    const again = await analyzeCapture(out);
+    expect(again.stats.sipMessages).toBe(7);
+    for (let i = 0; i < again.messages.length; i++)
+      expect(again.messages.get(i).dst).toMatch(/^127\.0\.0\.1:/);
+    expect(again.calls.map((c) => c.to)).toEqual([
+      expect.stringContaining(':15162'),
+      expect.stringContaining(':15162'),
+    ]);
+    // Wireshark too (the ACK and the BYE share a record: one frame).
+    if (hasTshark)
+      expect(tsharkCSeqs(out, 15162)).toEqual([
+        '1 REGISTER',
+        '1 REGISTER',
+        '1 INVITE',
+        '1 INVITE',
+        '1 ACK,2 BYE',
+        '2 BYE',
+      ]);
+  });
+
+  it('--tls-key (RSA key exchange, RFC 5246 §7.4.7.1): the file carries the CLIENT_RANDOM line of the master secret the key opened, never the key, and reads decrypted with no key', async () => {
+    const file = join(TLS, 'tls12-rsa-aes128-sha.pcap');
+    const key = join(TLS, 'rsa-server.key');
+    const out = join(dir, 'rsa-call.pcapng');
+    expect(await runExtract([file, '--tls-key', key, '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope extract: 2 of 2 calls, 18 frames, 1 TLS connection whole and 1 key log line (1 from the RSA key), written to ${out}\n`,
+    );
+    const reader = openCapture(out);
+    for await (const _ of reader);
+    // What the client's own key log (Node's keylog event) says of that session: the same master secret.
+    const logged = readFileSync(join(TLS, 'tls12-rsa-aes128-sha.keylog'), 'latin1')
+      .split('\n')
+      .find((l) => l.startsWith('CLIENT_RANDOM '));
+    expect(reader.info.tlsKeyLog).toEqual([`${logged}\n`]);
+    const bytes = readFileSync(out);
+    expect(bytes.includes('PRIVATE KEY')).toBe(false);
+    expect(await analyzeCapture(out)).toMatchObject({ stats: { sipMessages: 7, calls: 2 } });
+    if (hasTshark) expect(tsharkCSeqs(out, 15170)).toContain('1 INVITE');
+  });
+
   it('a DTLS-SRTP call (RFC 5764) goes with its DTLS handshake, and with --tls-keylog the key log: its SRTP decrypts from the file alone', async () => {
     const file = sample('dtls-srtp-call.pcap');
     const keys = sample('dtls-srtp-call.keys');
@@ -104,7 +195,8 @@ describe('sipscope extract', () => {
     err = '';
     const keyed = join(dir, 'dtls-keyed.pcapng');
     expect(await runExtract([file, '--tls-keylog', keys, '--kind', 'call', '-o', keyed])).toBe(0);
-    expect(err).toMatch(/ \(with 2 RTP streams\), the key log, written to /);
+    // The one CLIENT_RANDOM line of its DTLS handshake (the key log holds no other).
+    expect(err).toMatch(/ \(with 2 RTP streams\), 1 key log line, written to /);
     expect(decrypted(await analyzeCapture(keyed))).toEqual(decrypted(original));
   });
 
