@@ -50,9 +50,33 @@ describe('serve with TLS keys', () => {
       for await (const f of reader) frames.push(f.data.length);
       // SYN, SYN-ACK, ACK, the ClientHello … up to the BYE's 200: more frames than the call's 5 messages.
       expect(frames.length).toBe(16);
+      // The key log holds that connection's five lines and no other: all of it goes in.
       expect(reader.info.tlsKeyLog).toEqual([readFileSync(keyLog, 'latin1')]);
       const again = await analyzeCapture(file);
       expect(again.stats).toMatchObject({ sipMessages: 7, calls: 2 });
+    } finally {
+      await s.dispose();
+    }
+  }, 15_000);
+
+  it('a call over TLS of RSA key exchange (serve --tls-key) saved as pcap carries the CLIENT_RANDOM line of its master secret, not the key: it reads decrypted with no key given', async () => {
+    const s = await testServer({ tls: { rsaKeys: [join(DIR, 'rsa-server.key')] } });
+    try {
+      const info = await uploadReady(s, join(DIR, 'tls12-rsa-aes128-sha.pcap'));
+      const res = await fetch(`${s.url}/api/captures/${info.id}/calls/pcap?kind=call`);
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.includes('PRIVATE KEY')).toBe(false);
+      const file = join(tmp, 'rsa-call.pcapng');
+      writeFileSync(file, bytes);
+      const reader = openCapture(file);
+      for await (const _ of reader);
+      // The master secret the client logged for that session (RFC 5246 §8.1), derived here from the server's key.
+      const logged = readFileSync(join(DIR, 'tls12-rsa-aes128-sha.keylog'), 'latin1')
+        .split('\n')
+        .find((l) => l.startsWith('CLIENT_RANDOM '));
+      expect(reader.info.tlsKeyLog).toEqual([`${logged}\n`]);
+      expect((await analyzeCapture(file)).stats).toMatchObject({ sipMessages: 7, calls: 2 });
     } finally {
       await s.dispose();
     }
