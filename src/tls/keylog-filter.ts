@@ -20,7 +20,7 @@
  * never written. Lines are kept as given (trimmed; CRLF or LF).
  */
 
-const HEX = /^[0-9a-fA-F]+$/;
+import { forEachKeyLogLine } from './keylog.js';
 
 /** Hex of a client random (32 bytes) or an RSA pre-master prefix (8 bytes), as the index keys them. */
 export const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -36,22 +36,18 @@ export class KeyLogIndex {
   }
 
   add(text: string): void {
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) continue;
-      const parts = line.split(/\s+/);
-      if (parts.length !== 3 || !HEX.test(parts[1]) || !HEX.test(parts[2]) || parts[2].length % 2 !== 0)
-        continue;
+    forEachKeyLogLine(text, (parts, line) => {
+      if (parts === null) return;
       const id = parts[1].toLowerCase();
       let key: string;
       if (parts[0] === 'RSA' && id.length === 16) key = `rsa:${id}`;
       else if (id.length === 64) key = `r:${id}`;
-      else continue;
+      else return;
       if (parts[0] === 'CLIENT_RANDOM') this.masters.add(id);
       const list = this.byKey.get(key);
       if (list === undefined) this.byKey.set(key, [line]);
       else if (!list.includes(line)) list.push(line);
-    }
+    });
   }
 
   /** The lines of the session whose ClientHello random is `random` (hex). */

@@ -36,6 +36,21 @@ const LABELS: Record<string, keyof TlsSecrets> = {
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+/**
+ * Each line of a key log's text (CRLF or LF; blank lines and `#` comments
+ * skipped), trimmed: its three fields when it is `LABEL hex hex` (the secret
+ * whole bytes), null when it is of another shape.
+ */
+export function forEachKeyLogLine(text: string, each: (parts: string[] | null, line: string) => void): void {
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.split(/\s+/);
+    const ok = parts.length === 3 && HEX.test(parts[1]) && HEX.test(parts[2]) && parts[2].length % 2 === 0;
+    each(ok ? parts : null, line);
+  }
+}
+
 /** Where more key log text may appear while a capture is read (a pcapng reader's DSBs). */
 export interface KeyLogSource {
   tlsKeyLog?: string[];
@@ -74,17 +89,14 @@ export class TlsKeyLog {
   }
 
   addText(text: string): void {
-    for (const raw of text.split('\n')) {
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) continue;
-      const parts = line.split(/\s+/);
-      if (parts.length !== 3 || !HEX.test(parts[1]) || !HEX.test(parts[2]) || parts[2].length % 2 !== 0) {
+    forEachKeyLogLine(text, (parts) => {
+      if (parts === null) {
         this.malformedLines++;
-        continue;
+        return;
       }
       // Own labels only: `__proto__` or `constructor` from a hostile key log name no secret.
       const field = Object.hasOwn(LABELS, parts[0]) ? LABELS[parts[0]] : undefined;
-      if (field === undefined || parts[1].length !== 64) continue;
+      if (field === undefined || parts[1].length !== 64) return;
       const key = parts[1].toLowerCase();
       let s = this.byRandom.get(key);
       if (s === undefined) {
@@ -97,7 +109,7 @@ export class TlsKeyLog {
       }
       s[field] = Buffer.from(parts[2], 'hex');
       this.lines++;
-    }
+    });
   }
 
   /** Adds a server's RSA private key (PEM); throws a RangeError saying why it is not one. */

@@ -7,7 +7,6 @@
  * line of the master secret (RFC 5246 §8.1) placed before the ServerHello,
  * where a reader looks the secret up.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { encodeDsb, encodeEpb, encodeIdb, encodeShb } from '../../src/capture/pc
 import { openCapture } from '../../src/capture/read-file.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
+import { tsharkCSeqs } from '../helpers/tshark-sip.js';
 
 const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-export-keys-'));
@@ -63,27 +63,6 @@ function secretBlocks(path: string): { afterFrames: number; text: string }[] {
     i += len;
   }
   return found;
-}
-
-function tsharkSip(path: string, port: number): string {
-  return execFileSync(
-    'tshark',
-    [
-      '-r',
-      path,
-      '-d',
-      `tcp.port==${port},tls`,
-      '-d',
-      `tls.port==${port},sip`,
-      '-Y',
-      'sip',
-      '-T',
-      'fields',
-      '-e',
-      'sip.CSeq',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
 }
 
 describe('keys of a pcapng export', () => {
@@ -146,6 +125,6 @@ describe('keys of a pcapng export', () => {
     );
     // Before frame 8, the ClientKeyExchange that names it.
     expect(secretBlocks(out)).toEqual([{ afterFrames: 7, text: `${rsaLine}\n` }]);
-    if (hasTshark) expect(tsharkSip(out, 15170)).toContain('1 INVITE');
+    if (hasTshark) expect(tsharkCSeqs(out, 15170)).toContain('1 INVITE');
   });
 });

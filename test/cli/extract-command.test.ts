@@ -4,7 +4,6 @@
  * and its exit codes (2 with one line on stderr for bad usage, a bad filter,
  * or a file that is not a capture).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
 import { spyOutput } from '../helpers/spy-output.js';
+import { tsharkCSeqs } from '../helpers/tshark-sip.js';
 
 let err = '';
 beforeEach(() => {
@@ -26,29 +26,6 @@ spyOutput((s) => {
 const sample = (f: string) => new URL(`../../samples/${f}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-extract-'));
 const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
-
-/** The CSeq of every SIP message tshark reads in `file`, no key given (TLS and SIP told on `port`, not 5061). */
-function tsharkCSeqs(file: string, port: number): string[] {
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-d',
-      `tcp.port==${port},tls`,
-      '-d',
-      `tls.port==${port},sip`,
-      '-Y',
-      'sip',
-      '-T',
-      'fields',
-      '-e',
-      'sip.CSeq',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out.split('\n').filter((l) => l !== '');
-}
 
 describe('sipscope extract', () => {
   it("writes the frames of the chosen calls as pcapng: the transfer's new call alone (state in-call)", async () => {
@@ -87,24 +64,7 @@ describe('sipscope extract', () => {
     ]);
     if (hasTshark) {
       // Wireshark reads the file's keys too (the port is not 5061: told to read TLS and SIP on it).
-      const sip = execFileSync(
-        'tshark',
-        [
-          '-r',
-          out,
-          '-d',
-          'tcp.port==15162,tls',
-          '-d',
-          'tls.port==15162,sip',
-          '-Y',
-          'sip',
-          '-T',
-          'fields',
-          '-e',
-          'sip.CSeq',
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-      );
+      const sip = tsharkCSeqs(out, 15162).join('\n');
       expect(sip).toContain('INVITE');
       expect(sip).toContain('BYE');
     }
