@@ -8,12 +8,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openCapture } from '../../src/capture/read-file.js';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
+import { fileKeyLog, masterSecretLine, tsharkCSeqs } from '../helpers/exported-keys.js';
 import { spyOutput } from '../helpers/spy-output.js';
-import { tsharkCSeqs } from '../helpers/tshark-sip.js';
 
 let err = '';
 beforeEach(() => {
@@ -86,11 +85,9 @@ describe('sipscope extract', () => {
     expect(err).toBe(
       `sipscope extract: 2 of 4 calls, 16 frames, 1 TLS connection whole and 5 key log lines, written to ${out}\n`,
     );
-    const reader = openCapture(out);
-    for await (const _ of reader);
     // RFC 8446 §7.1 secrets named by the exported ClientHello's random, and no other line.
     const own = lines(readFileSync(mine.replace(/\.pcap$/, '.keylog'), 'latin1'));
-    expect(lines((reader.info.tlsKeyLog ?? []).join('')).sort()).toEqual(own.sort());
+    expect(lines((await fileKeyLog(out)).join('')).sort()).toEqual(own.sort());
     const bytes = readFileSync(out);
     for (const l of lines(readFileSync(other.replace(/\.pcap$/, '.keylog'), 'latin1')))
       expect(bytes.includes(l.split(' ')[2])).toBe(false);
@@ -123,13 +120,9 @@ describe('sipscope extract', () => {
     expect(err).toBe(
       `sipscope extract: 2 of 2 calls, 18 frames, 1 TLS connection whole and 1 key log line (1 from the RSA key), written to ${out}\n`,
     );
-    const reader = openCapture(out);
-    for await (const _ of reader);
     // What the client's own key log (Node's keylog event) says of that session: the same master secret.
-    const logged = readFileSync(join(TLS, 'tls12-rsa-aes128-sha.keylog'), 'latin1')
-      .split('\n')
-      .find((l) => l.startsWith('CLIENT_RANDOM '));
-    expect(reader.info.tlsKeyLog).toEqual([`${logged}\n`]);
+    const logged = masterSecretLine(join(TLS, 'tls12-rsa-aes128-sha.keylog'));
+    expect(await fileKeyLog(out)).toEqual([`${logged}\n`]);
     const bytes = readFileSync(out);
     expect(bytes.includes('PRIVATE KEY')).toBe(false);
     expect(await analyzeCapture(out)).toMatchObject({ stats: { sipMessages: 7, calls: 2 } });

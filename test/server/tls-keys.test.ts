@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/read-file.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { fileKeyLog, masterSecretLine } from '../helpers/exported-keys.js';
 import { settled, sqliteTestServer, testServer, uploadRaw, uploadReady } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/tls');
@@ -69,13 +70,9 @@ describe('serve with TLS keys', () => {
       expect(bytes.includes('PRIVATE KEY')).toBe(false);
       const file = join(tmp, 'rsa-call.pcapng');
       writeFileSync(file, bytes);
-      const reader = openCapture(file);
-      for await (const _ of reader);
       // The master secret the client logged for that session (RFC 5246 §8.1), derived here from the server's key.
-      const logged = readFileSync(join(DIR, 'tls12-rsa-aes128-sha.keylog'), 'latin1')
-        .split('\n')
-        .find((l) => l.startsWith('CLIENT_RANDOM '));
-      expect(reader.info.tlsKeyLog).toEqual([`${logged}\n`]);
+      const logged = masterSecretLine(join(DIR, 'tls12-rsa-aes128-sha.keylog'));
+      expect(await fileKeyLog(file)).toEqual([`${logged}\n`]);
       expect((await analyzeCapture(file)).stats).toMatchObject({ sipMessages: 7, calls: 2 });
     } finally {
       await s.dispose();
