@@ -192,10 +192,11 @@ extract
                          as analyze: SIP over TLS decrypted, so its calls
                          are chosen by what they carry; OUT gets their TLS
                          connections whole (handshake included) up to the
-                         last chosen message, and the key log (a Decryption
-                         Secrets Block, as editcap --inject-secrets): it
-                         opens decrypted in Wireshark (an RSA key is not
-                         written)
+                         last chosen message, and the key log lines of
+                         those connections only (Decryption Secrets Blocks,
+                         as editcap --inject-secrets): it opens decrypted in
+                         Wireshark; an RSA key is not written, the master
+                         secret it opened is (a CLIENT_RANDOM line)
     --time-shift FILE=SECONDS
                          as analyze: FILE's frame times moved before the
                          merge, in OUT too (editcap -t, then mergecap)
