@@ -44,11 +44,15 @@ export const FRAGMENT_LEAD = 64;
  * ones written just before the one that completed it (they were read while
  * it was not yet known whose they were). With `tls.connections`, every
  * frame of those TCP connections up to their last chosen one, handshakes
- * included, and `tls.keyLog` with them, as a Decryption Secrets Block; the
- * files' own such blocks are copied too: Wireshark (or sipscope) reads the
- * file's SIP over TLS decrypted. A DTLS-SRTP stream's span brings its
+ * included, and the lines of `tls.keyLog` and of the files' own Decryption
+ * Secrets Blocks that belong to those connections (their ClientHellos'
+ * randoms), in such blocks before the records they decrypt, with a
+ * CLIENT_RANDOM line for each connection `tls.rsaKeys` opened (export-keys.ts):
+ * Wireshark (or sipscope) reads the file's SIP over TLS decrypted, and no
+ * other session's secret is in it. A DTLS-SRTP stream's span brings its
  * handshake (the DTLS datagrams between its two ends before its last
- * packet) and the key log likewise: its SRTP reads decrypted. Returns how many frames it wrote.
+ * packet) and its key log lines likewise: its SRTP reads decrypted. Returns
+ * how many frames it wrote.
  */
 export async function streamFrames(
   source: FrameSource,
@@ -126,7 +130,7 @@ export async function streamFrames(
   const held = new Map<number, Frame>();
   let written = 0;
   const frames = framesFrom(source, Math.min(wanted.length === 0 ? last : wanted[0], decodeFirst));
-  // A file reader says which Decryption Secrets Blocks it has read: each goes out before the next frame.
+  // A file reader says which Decryption Secrets Blocks it has read: their lines of the sessions written go out.
   const secrets = 'info' in frames ? (frames as CaptureReader).info : undefined;
   let secretsRead = 0;
   const put = async (f: Frame) => {
