@@ -171,7 +171,8 @@ async function writeLimited(
   return size;
 }
 
-function drain(req: Readable): Promise<void> {
+/** Reads and discards the rest of a request, so that a client still sending gets the answer rather than a reset. */
+export function drain(req: Readable): Promise<void> {
   return new Promise((resolve) => {
     req.on('end', resolve);
     req.on('error', () => resolve());

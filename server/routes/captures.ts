@@ -1,11 +1,12 @@
-/** `/api/captures`: upload, list, one capture, delete, analyse again, add TLS keys, statistics (server/API.md "Captures"). */
+/** `/api/captures`: upload, list, one capture, delete, analyse again, add TLS keys or files, statistics (server/API.md "Captures"). */
 import { rm } from 'node:fs/promises';
 import { type Request, Router } from 'express';
 import type { CaptureInfo } from '../../src/store/store.js';
+import { addFiles, addFilesRefusal, receiveAddedFiles } from '../append-files.js';
 import { type CaptureService, publicInfo, type Reanalysis } from '../capture-service.js';
 import { HttpError } from '../http-error.js';
 import { checkMergedUpload, mergedName } from '../merge-upload.js';
-import { receiveKeys, receiveUpload } from '../upload.js';
+import { drain, receiveKeys, receiveUpload } from '../upload.js';
 import { captureOr404, readableCapture } from './common.js';
 
 export function capturesRouter(service: CaptureService, uploadLimit: number): Router {
@@ -60,13 +61,34 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
     const id = req.params.id;
     const keys = await receiveKeys(req);
     const out = await service.addKeys(id, keys);
-    if (out === 'read-in-place')
-      throw new HttpError(
-        409,
-        `capture ${id} is a file the server reads in place: upload it to give it TLS keys`,
-      );
+    if (out === 'read-in-place') throw readInPlace(id, 'give it TLS keys');
     const info = queuedOr409(id, out);
     res.status(202).json({ id: info.id, tlsKeys: info.tlsKeys });
+  });
+
+  // Files added to a capture uploaded earlier (Wireshark's File ▸ Merge): the same id, merged with its files.
+  r.post('/:id/files', async (req, res) => {
+    const id = req.params.id;
+    const c = await service.store.getCapture(id);
+    const refusal = c === undefined ? undefined : addFilesRefusal(service, c);
+    if (c === undefined || refusal !== null) {
+      // Refused before its body is read: read it to the end, so that the client gets the answer.
+      await drain(req);
+      if (refusal === 'read-in-place') throw readInPlace(id, 'add files to it');
+      queuedOr409(id, refusal ?? undefined);
+      return;
+    }
+    let upload: Awaited<ReturnType<typeof receiveAddedFiles>>;
+    try {
+      upload = await receiveAddedFiles(service, c, req, uploadLimit);
+    } catch (e) {
+      service.counters.uploadsRejected++;
+      throw e;
+    }
+    const info = queuedOr409(id, await addFiles(service, id, upload, uploadLimit));
+    service.counters.uploads++;
+    service.counters.uploadBytes += upload.size;
+    res.status(202).json({ id: info.id });
   });
 
   // A merged capture's clocks: each file's time shift given, or measured (align), and the capture analysed again.
@@ -107,6 +129,11 @@ async function jsonBody(req: Request): Promise<unknown> {
 }
 
 const JSON_BODY_LIMIT = 16 * 1024;
+
+/** The 409 of a capture whose files the server reads in place (a bundled sample, `serve --merge`). */
+function readInPlace(id: string, what: string): HttpError {
+  return new HttpError(409, `capture ${id} is a file the server reads in place: upload it to ${what}`);
+}
 
 /** The capture queued for analysis again, or the 404/409 of why not. */
 function queuedOr409(id: string, out: Reanalysis): CaptureInfo {

@@ -18,4 +18,5 @@ export function applyCaptureUpdate(rec: CaptureRecord, patch: CaptureUpdate): vo
   if (patch.size !== undefined) rec.size = patch.size;
   if (patch.warnings !== undefined) rec.warnings = patch.warnings;
   if (patch.files !== undefined) rec.files = patch.files;
+  if (patch.name !== undefined) rec.name = patch.name;
 }

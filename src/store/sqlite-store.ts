@@ -226,6 +226,7 @@ export class SqliteStore implements Store, WriterHost {
     if (patch.size !== undefined) set('size', patch.size);
     if (patch.warnings !== undefined) set('warnings', JSON.stringify(patch.warnings));
     if (patch.files !== undefined) set('files', JSON.stringify(patch.files));
+    if (patch.name !== undefined) set('name', patch.name);
     if (sets.length > 0)
       this.db.prepare(`UPDATE captures SET ${sets.join(', ')} WHERE n = ?`).run(...params, n);
     return this.record(n);

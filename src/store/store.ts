@@ -138,8 +138,13 @@ export interface CaptureUpdate {
   source?: CaptureSource;
   size?: number;
   warnings?: string[];
-  /** A merged capture's files, given their time shifts (the same files, in the same order). */
+  /**
+   * A merged capture's files: given their time shifts (the same files, in the
+   * same order), or more files added after the old ones (`POST …/files`).
+   */
   files?: CaptureFileRef[];
+  /** Its name, when files added to it rename it (server/append-files.ts). */
+  name?: string;
 }
 
 /** A message as the analysis hands it over: its row and its bytes. */
