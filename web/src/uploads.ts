@@ -11,6 +11,8 @@
  * Wireshark merges the files dropped on it, and `sipscope analyze A B`
  * reads them): rotated pieces of one capture, or two hosts' legs of a call.
  * The captures page offers separate captures instead (`setMergeMode`).
+ * Files can also be added to a capture already uploaded (`addFilesTo`): its
+ * row here shows them sent, then the capture's row its analysis again.
  */
 import { ApiError, uploadCapture } from './api/client.js';
 import type { KeyFile } from './tls-keys.js';
@@ -87,52 +89,70 @@ export async function uploadFiles(files: Iterable<File>): Promise<string[]> {
   pendingKeys = [];
   const list = [...files];
   const groups: File[][] = list.length > 1 && mergeMode === 'merged' ? [list] : list.map((f) => [f]);
-  for (const group of groups) {
-    const file = group.length === 1 ? group[0] : group;
-    const u: Upload = {
-      key: nextKey++,
-      name: group.length === 1 ? group[0].name : mergedName(group),
-      size: group.reduce((n, f) => n + f.size, 0),
-      sent: 0,
-      captureId: null,
-      error: null,
-      keys,
-    };
-    uploads.unshift(u);
-    if (uploads.length > MAX_KEPT) uploads.length = MAX_KEPT;
-    changed();
-    let last = 0;
-    const handle = uploadCapture(
-      file,
-      (sent, total) => {
-        u.sent = sent;
-        u.size = total || u.size;
-        // At most about one redraw per percent.
-        if (sent - last >= u.size / 100 || sent === u.size) {
-          last = sent;
-          changed();
-        }
-      },
-      keys,
-    );
-    jobs.push(
-      handle.done.then(
-        (id) => {
-          u.captureId = id;
-          u.sent = u.size;
-          changed();
-          return id;
-        },
-        (e: unknown) => {
-          u.error = e instanceof ApiError || e instanceof Error ? e.message : String(e);
-          changed();
-          return null;
-        },
-      ),
-    );
-  }
+  for (const group of groups)
+    jobs.push(send(group, group.length === 1 ? group[0].name : mergedName(group), keys));
   const ids = await Promise.all(jobs);
   return ids.filter((x): x is string => x !== null);
+}
+
+/**
+ * Adds the files to capture `id` (`name`: what it is called), which the
+ * server then analyses again with them, under the same id; resolves with
+ * false when the server refused them (the reason is the upload row's error).
+ */
+export async function addFilesTo(id: string, name: string, files: Iterable<File>): Promise<boolean> {
+  const list = [...files];
+  const what = list.length === 1 ? list[0].name : `${list.length} files`;
+  return (await send(list, `${what} → ${name}`, [], id)) !== null;
+}
+
+/** Sends `files` as one upload row named `name`: a new capture, or added to capture `addTo`; its id, or null. */
+function send(
+  files: readonly File[],
+  name: string,
+  keys: readonly KeyFile[],
+  addTo?: string,
+): Promise<string | null> {
+  const u: Upload = {
+    key: nextKey++,
+    name,
+    size: files.reduce((n, f) => n + f.size, 0),
+    sent: 0,
+    captureId: null,
+    error: null,
+    keys,
+  };
+  uploads.unshift(u);
+  if (uploads.length > MAX_KEPT) uploads.length = MAX_KEPT;
+  changed();
+  let last = 0;
+  const handle = uploadCapture(
+    files.length === 1 ? files[0] : files,
+    (sent, total) => {
+      u.sent = sent;
+      u.size = total || u.size;
+      // At most about one redraw per percent.
+      if (sent - last >= u.size / 100 || sent === u.size) {
+        last = sent;
+        changed();
+      }
+    },
+    keys,
+    addTo,
+  );
+  return handle.done.then(
+    (id) => {
+      u.captureId = id;
+      u.sent = u.size;
+      changed();
+      return id;
+    },
+    (e: unknown) => {
+      u.error = e instanceof ApiError || e instanceof Error ? e.message : String(e);
+      changed();
+      return null;
+    },
+  );
 }
 
 /** Forgets an upload row (after its capture appears in the list, or when dismissed). */

@@ -146,12 +146,15 @@ export interface UploadHandle {
  * Sends a file as `multipart/form-data` field `file` (the file name travels in
  * the part, whatever characters it has) with XMLHttpRequest, whose upload
  * events give the progress that fetch cannot. Several files go as several
- * `file` parts: one capture merged by time (server/API.md "Captures").
+ * `file` parts: one capture merged by time (server/API.md "Captures"). With
+ * `addTo`, the files are added to that capture (`POST …/:id/files`), which
+ * keeps its id: the handle resolves with it.
  */
 export function uploadCapture(
   file: File | readonly File[],
   onProgress: (sent: number, total: number) => void,
   keys: readonly KeyFile[] = [],
+  addTo?: string,
 ): UploadHandle {
   const files: readonly File[] = Array.isArray(file) ? file : [file as File];
   const size = files.reduce((n, f) => n + f.size, 0);
@@ -180,7 +183,7 @@ export function uploadCapture(
   const form = new FormData();
   for (const f of files) form.append('file', f, f.name);
   appendKeys(form, keys);
-  xhr.open('POST', '/api/captures');
+  xhr.open('POST', addTo === undefined ? '/api/captures' : `${cap(addTo)}/files`);
   xhr.setRequestHeader('accept', 'application/json');
   xhr.send(form);
   return { done, abort: () => xhr.abort() };

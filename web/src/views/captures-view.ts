@@ -4,7 +4,9 @@
  * the error of a capture that failed and the warnings of one read with
  * problems (the same sentences the CLI prints). TLS keys (a key log, RSA
  * keys) can go with an upload, or be added to a capture whose warning says
- * its SIP over TLS was not decrypted (tls-keys.ts, server/API.md).
+ * its SIP over TLS was not decrypted (tls-keys.ts, server/API.md). Files can
+ * be added to a capture already uploaded (the far end's capture, the next
+ * rotated file): it is analysed again merged with them, under the same id.
  */
 
 import { isClockWarning } from '../../../src/capture/clock-warning-words.js';
@@ -18,6 +20,7 @@ import { bytesText, countOf, countText, percentText, SEVERITY_ORDER, worstCountC
 import { formatRoute } from '../router.js';
 import { classifyKeyFiles, type KeyFile, keyKindText, keysSummaryText } from '../tls-keys.js';
 import {
+  addFilesTo,
   currentMergeMode,
   currentUploads,
   dismissUpload,
@@ -83,6 +86,14 @@ export function capturesView(ctx: ViewContext): View {
     'data-add-keys-input': true,
   });
   let addKeysTo: string | null = null;
+  // One chooser for the files a capture row adds, as for its keys.
+  const addFilesInput = h('input', {
+    type: 'file',
+    multiple: true,
+    accept: '.pcap,.pcapng,.cap,.gz,application/vnd.tcpdump.pcap,application/gzip',
+    'data-add-files-input': true,
+  });
+  let addFilesToCapture: CaptureInfo | null = null;
   const uploadsList = h('ul', { class: 'uploads' });
   const tbody = h('tbody');
   const empty = h('p', { class: 'empty' });
@@ -147,6 +158,7 @@ export function capturesView(ctx: ViewContext): View {
           ' before the capture (optional). ',
           pendingKeys,
           addKeysInput,
+          addFilesInput,
         ),
         uploadsList,
       ),
@@ -181,6 +193,18 @@ export function capturesView(ctx: ViewContext): View {
         },
         (err: Error) => ctx.notify(err.message, 'error'),
       );
+  });
+
+  addFilesInput.addEventListener('change', () => {
+    const files = addFilesInput.files ? [...addFilesInput.files] : [];
+    const c = addFilesToCapture;
+    addFilesInput.value = '';
+    addFilesToCapture = null;
+    if (!files.length || c === null) return;
+    void addFilesTo(c.id, c.name, files).then((added) => {
+      if (added) ctx.notify('Files added: the capture is analysed again, merged with them', 'info');
+      void refresh();
+    });
   });
 
   function renderPendingKeys(): void {
@@ -297,6 +321,28 @@ export function capturesView(ctx: ViewContext): View {
     return align;
   }
 
+  /** Adds files to a capture read from files (not live, not being analysed): Wireshark's File ▸ Merge. */
+  function addFilesButton(c: CaptureInfo): HTMLElement | null {
+    if (c.status !== 'ready' && c.status !== 'failed') return null;
+    const add = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small add-files',
+        'data-action': 'add-files',
+        title:
+          'Add capture files to this one (the far end’s capture, the next rotated file): it is analysed again with its files and them merged by time, under the same id',
+      },
+      'add files…',
+    );
+    add.addEventListener('click', (e) => {
+      e.stopPropagation();
+      addFilesToCapture = c;
+      addFilesInput.click();
+    });
+    return add;
+  }
+
   function row(c: CaptureInfo, i: number): HTMLElement[] {
     const s = c.stats;
     const ready = c.status === 'ready' || c.status === 'live';
@@ -385,7 +431,7 @@ export function capturesView(ctx: ViewContext): View {
         'data-status': c.status,
         class: `capture-row${i === selected ? ' selected' : ''}`,
       },
-      h('td', { class: 'capture-name-cell' }, name, files, keys),
+      h('td', { class: 'capture-name-cell' }, name, files, keys, addFilesButton(c)),
       h('td', { class: 'status-cell' }, statusCell(c)),
       h('td', { class: 'num' }, bytesText(c.size)),
       h('td', { class: 'num' }, s ? countText(s.frames) : '–'),
