@@ -127,6 +127,28 @@ describe('POST /api/captures/:id/files', { timeout: 60_000 }, () => {
     }
   });
 
+  it('takes TLS keys with the files: saved with the capture, its SIP over TLS decrypted with the file added', async () => {
+    const tls = join(import.meta.dirname, '../fixtures/tls/tls13-aes128gcm.pcap');
+    const keylog = readFileSync(join(import.meta.dirname, '../fixtures/tls/tls13-aes128gcm.keylog'));
+    const s = await testServer();
+    try {
+      const one = await upload(s, [tls]);
+      expect(one.tlsKeys).toBeUndefined();
+      expect(one.stats).toMatchObject({ sipMessages: 0, calls: 0 });
+      const f = form([pieces[0]]);
+      f.append('tlsKeylog', new Blob([keylog]), 'keys.log');
+      const res = await fetch(`${s.url}/api/captures/${one.id}/files`, { method: 'POST', body: f });
+      expect(res.status).toBe(202);
+      const after = await settled(s, one.id);
+      expect(after.tlsKeys).toEqual({ keylog: true, rsaKeys: 0 });
+      expect(after.warnings).toEqual([]);
+      // The REGISTER and the call over TLS (RFC 3261 §26.2), decrypted, and the 30 messages of the file added.
+      expect(after.stats).toMatchObject({ sipMessages: 7 + 30, calls: 2 + 10 });
+    } finally {
+      await s.dispose();
+    }
+  });
+
   it('refuses the request when a file added is not a capture, naming it, and changes nothing', async () => {
     const s = await sqliteTestServer();
     try {
