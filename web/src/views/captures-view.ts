@@ -61,38 +61,35 @@ function modeChoice(mode: MergeMode, label: string, title: string): HTMLElement 
   return h('label', { title }, radio, ` ${label}`);
 }
 
+/** What the capture choosers offer: pcap, pcapng, gzipped. */
+const CAPTURE_FILES = '.pcap,.pcapng,.cap,.gz,application/vnd.tcpdump.pcap,application/gzip';
+/** What the TLS key choosers offer: key logs, PEM keys. */
+const KEY_FILES = '.log,.txt,.keylog,.keys,.pem,.key';
+
+/** A file chooser for several files (hidden by the stylesheet: a label or a button opens it). */
+function chooser(accept: string, attrs: Record<string, string | boolean>): HTMLInputElement {
+  return h('input', { type: 'file', multiple: true, accept, ...attrs });
+}
+
+/** Gives `use` the files chosen in `input` (when any), the input emptied so that the same files can be chosen again. */
+function onChosen(input: HTMLInputElement, use: (files: File[]) => void): void {
+  input.addEventListener('change', () => {
+    const files = input.files ? [...input.files] : [];
+    input.value = '';
+    if (files.length) use(files);
+  });
+}
+
 export function capturesView(ctx: ViewContext): View {
   ctx.setTitle({ capture: null, call: null });
-  const input = h('input', {
-    type: 'file',
-    multiple: true,
-    accept: '.pcap,.pcapng,.cap,.gz,application/vnd.tcpdump.pcap,application/gzip',
-    'data-upload': true,
-    id: 'file-input',
-  });
-  const keysInput = h('input', {
-    type: 'file',
-    multiple: true,
-    accept: '.log,.txt,.keylog,.keys,.pem,.key',
-    'data-tls-keys-input': true,
-    id: 'keys-input',
-  });
+  const input = chooser(CAPTURE_FILES, { 'data-upload': true, id: 'file-input' });
+  const keysInput = chooser(KEY_FILES, { 'data-tls-keys-input': true, id: 'keys-input' });
   const pendingKeys = h('span', { class: 'pending-keys', 'data-pending-keys': '' });
   // One chooser for the keys a capture row adds: which capture is set when its button is pressed.
-  const addKeysInput = h('input', {
-    type: 'file',
-    multiple: true,
-    accept: '.log,.txt,.keylog,.keys,.pem,.key',
-    'data-add-keys-input': true,
-  });
+  const addKeysInput = chooser(KEY_FILES, { 'data-add-keys-input': true });
   let addKeysTo: string | null = null;
   // One chooser for the files a capture row adds, as for its keys.
-  const addFilesInput = h('input', {
-    type: 'file',
-    multiple: true,
-    accept: '.pcap,.pcapng,.cap,.gz,application/vnd.tcpdump.pcap,application/gzip',
-    'data-add-files-input': true,
-  });
+  const addFilesInput = chooser(CAPTURE_FILES, { 'data-add-files-input': true });
   let addFilesToCapture: CaptureInfo | null = null;
   const uploadsList = h('ul', { class: 'uploads' });
   const tbody = h('tbody');
@@ -167,23 +164,12 @@ export function capturesView(ctx: ViewContext): View {
     ),
   );
 
-  input.addEventListener('change', () => {
-    const files = input.files ? [...input.files] : [];
-    input.value = '';
-    if (files.length) void uploadFiles(files).then(() => refresh());
-  });
-
-  keysInput.addEventListener('change', () => {
-    const files = keysInput.files ? [...keysInput.files] : [];
-    keysInput.value = '';
-    if (files.length) void classifyKeyFiles(files).then(setPendingTlsKeys);
-  });
-  addKeysInput.addEventListener('change', () => {
-    const files = addKeysInput.files ? [...addKeysInput.files] : [];
+  onChosen(input, (files) => void uploadFiles(files).then(() => refresh()));
+  onChosen(keysInput, (files) => void classifyKeyFiles(files).then(setPendingTlsKeys));
+  onChosen(addKeysInput, (files) => {
     const id = addKeysTo;
-    addKeysInput.value = '';
     addKeysTo = null;
-    if (!files.length || id === null) return;
+    if (id === null) return;
     void classifyKeyFiles(files)
       .then((keys) => api.addCaptureKeys(id, keys))
       .then(
@@ -194,13 +180,10 @@ export function capturesView(ctx: ViewContext): View {
         (err: Error) => ctx.notify(err.message, 'error'),
       );
   });
-
-  addFilesInput.addEventListener('change', () => {
-    const files = addFilesInput.files ? [...addFilesInput.files] : [];
+  onChosen(addFilesInput, (files) => {
     const c = addFilesToCapture;
-    addFilesInput.value = '';
     addFilesToCapture = null;
-    if (!files.length || c === null) return;
+    if (c === null) return;
     void addFilesTo(c.id, c.name, files).then((added) => {
       if (added) ctx.notify('Files added: the capture is analysed again, merged with them', 'info');
       void refresh();
