@@ -7,7 +7,7 @@
  * name with markup shown as text. Screenshots:
  * test-output/screenshots/append-*.png.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,19 +31,15 @@ describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () =
   /** A tcpdump capture rotated in two: the first five calls in the first file, the rest in the second. */
   const files = [join(dir, 'trace_0.pcap'), join(dir, HOSTILE)];
   const notes = join(dir, '<i>notes.txt');
+  for (const [k, piece] of rotated(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2).entries())
+    renameSync(piece, files[k]);
+  writeFileSync(notes, 'INVITE sip:bob@example.com SIP/2.0\r\n');
   let hx: Harness;
-
   beforeAll(async () => {
-    const pieces = rotated(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
-    for (const [k, piece] of pieces.entries()) copyFileSync(piece, files[k]);
-    writeFileSync(notes, 'INVITE sip:bob@example.com SIP/2.0\r\n');
     hx = await startOnCaptures();
   }, 180_000);
-  afterAll(async () => {
-    await hx?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
+  afterAll(() => hx?.close());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const page = () => hx.page;
 
   /** Chooses `chosen` through the row's "add files…" button, as a user picks them in the file dialog. */

@@ -13,13 +13,19 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StartedServer } from '../../server/start.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { CaptureInfo } from '../../src/store/store.js';
 import { writeTwoHosts } from '../capture/two-hosts.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { interleaved } from '../helpers/split-capture.js';
 import { spyOutput } from '../helpers/spy-output.js';
-import { eventsUntilReady, getJson, settled, sqliteTestServer, testServer } from './helpers.js';
+import {
+  eventsUntilReady,
+  getJson,
+  restartableServer,
+  settled,
+  sqliteTestServer,
+  testServer,
+} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-append-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -213,31 +219,24 @@ describe('POST /api/captures/:id/files', { timeout: 60_000 }, () => {
   });
 
   it('keeps the files added across a restart, and the delete removes every file', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-append-restart-'));
-    const db = join(dataDir, 'sipscope.db');
+    const r = await restartableServer();
     try {
-      let store = openSqliteStore({ file: db });
-      let s = await testServer({ dataDir, store });
+      let s = r.s;
       const one = await upload(s, [pieces[0]]);
       expect((await addFiles(s, one.id, [pieces[1]])).status).toBe(202);
       const info = await settled(s, one.id);
       const before = await analysis(s, one.id);
-      expect(uploaded(s)).toHaveLength(2);
-      await s.close();
-      await store.close();
-      store = openSqliteStore({ file: db });
-      s = await testServer({ dataDir, store });
+      expect(uploaded(r)).toHaveLength(2);
+      s = await r.restart();
       expect((await getJson<CaptureInfo>(`${s.url}/api/captures/${one.id}`)).body).toEqual(info);
       expect(await analysis(s, one.id)).toEqual(before);
       // Analysed again from its files after the restart: both, in the same order.
       expect((await fetch(`${s.url}/api/captures/${one.id}/reanalyze`, { method: 'POST' })).status).toBe(202);
       expect(await settled(s, one.id)).toMatchObject({ source: info.source, stats: info.stats });
       expect((await fetch(`${s.url}/api/captures/${one.id}`, { method: 'DELETE' })).status).toBe(204);
-      expect(uploaded(s)).toEqual([]);
-      await s.close();
-      await store.close();
+      expect(uploaded(r)).toEqual([]);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      await r.dispose();
     }
   });
 });

@@ -52,6 +52,39 @@ export async function sqliteTestServer(opts: Partial<StartOptions> = {}): Promis
   };
 }
 
+/**
+ * A server on a SQLite store that a test stops and starts again on the same
+ * data directory and database file, as `sipscope serve` restarts: `s` is the
+ * one running; `dispose` stops it and removes the directory.
+ */
+export async function restartableServer(): Promise<{
+  s: StartedServer;
+  dataDir: string;
+  restart(): Promise<StartedServer>;
+  dispose(): Promise<void>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sipscope-restart-'));
+  const db = join(dataDir, 'sipscope.db');
+  let store = openSqliteStore({ file: db });
+  const out = {
+    s: await startServer({ port: 0, webRoot: join(dataDir, 'no-web'), dataDir, store }),
+    dataDir,
+    async restart() {
+      await out.s.close();
+      await store.close();
+      store = openSqliteStore({ file: db });
+      out.s = await startServer({ port: 0, webRoot: join(dataDir, 'no-web'), dataDir, store });
+      return out.s;
+    },
+    async dispose() {
+      await out.s.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return out;
+}
+
 export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T; res: Response }> {
   const res = await fetch(url);
   const text = await res.text();
