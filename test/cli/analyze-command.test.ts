@@ -13,6 +13,7 @@ import { writePcap } from '../../src/capture/pcap-writer.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { basicCall, parsed } from '../fixtures/flows/index.js';
 import { analyzeCollected } from '../helpers/analyze-output.js';
+import { damagedPcap } from '../helpers/damaged-pcap.js';
 
 let out = '';
 let err = '';
@@ -302,11 +303,11 @@ describe('sipscope analyze: unreadable input exits 2, one line on stderr, nothin
   });
 
   it('a record corrupt mid-file: the messages before it analysed and written, the error last, exit 2 (as tshark prints the packets before a damaged one)', async () => {
-    const bytes = Buffer.from(writePcap(flowToFrames(basicCall()), { linkType: LinkType.ETHERNET }));
-    // The fifth record's captured length (pcap record header: ts 8 bytes, then incl_len) set to 2^31 - 1.
-    let at = 24;
-    for (let i = 0; i < 4; i++) at += 16 + bytes.readUInt32LE(at + 8);
-    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    // The fifth record's captured length set to 2^31 - 1.
+    const { bytes, offset: at } = damagedPcap(
+      writePcap(flowToFrames(basicCall()), { linkType: LinkType.ETHERNET }),
+      4,
+    );
     const p = join(dir, 'damaged.pcap');
     writeFileSync(p, bytes);
     expect(await runAnalyze([p, '--json'])).toBe(2);

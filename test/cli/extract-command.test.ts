@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
+import { damagedPcap } from '../helpers/damaged-pcap.js';
 import { fileKeyLog, masterSecretLine, tsharkCSeqs } from '../helpers/exported-keys.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
@@ -166,10 +167,7 @@ describe('sipscope extract', () => {
   });
 
   it('a record corrupt mid-file: the calls before it are written, the error comes last with exit 2', async () => {
-    const bytes = Buffer.from(readFileSync(sample('sipp-10-calls.pcap')));
-    let at = 24;
-    for (let i = 0; i < 40; i++) at += 16 + bytes.readUInt32LE(at + 8);
-    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const { bytes, offset: at } = damagedPcap(readFileSync(sample('sipp-10-calls.pcap')), 40);
     const damaged = join(dir, 'damaged.pcap');
     writeFileSync(damaged, bytes);
     const out = join(dir, 'damaged-out.pcapng');

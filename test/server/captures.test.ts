@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureInfo } from '../../src/store/store.js';
+import { damagedPcap } from '../helpers/damaged-pcap.js';
 import { manyCallsCaptureBytes } from '../store/fixture-captures.js';
 import { SAMPLES_DIR } from '../store/store-suite.js';
 import {
@@ -111,10 +112,7 @@ describe('captures API', () => {
   });
 
   it('a record corrupt mid-file: the capture is ready with what came before it, the CLI error line among its warnings', async () => {
-    const bytes = Buffer.from(readFileSync(BASIC));
-    let at = 24;
-    for (let i = 0; i < 3; i++) at += 16 + bytes.readUInt32LE(at + 8);
-    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const { bytes, offset: at } = damagedPcap(readFileSync(BASIC), 3);
     const damaged = join(dir, 'damaged.pcap');
     writeFileSync(damaged, bytes);
     const info = await settled(s, await uploadRaw(s, damaged));

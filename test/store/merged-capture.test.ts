@@ -16,6 +16,7 @@ import { createMemoryStore } from '../../src/store/memory-store.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { CaptureFileRef, Store } from '../../src/store/store.js';
+import { damagedPcap } from '../helpers/damaged-pcap.js';
 import { interleaved, rotated } from '../helpers/split-capture.js';
 import { dump, reference } from './capture-dump.js';
 import { SAMPLES_DIR } from './store-suite.js';
@@ -69,10 +70,7 @@ describe('a capture merged from several files in the stores', { timeout: 60_000 
   it('a file corrupt after good frames: both stores keep what came before it, as analyzeCapture does, and warn naming it', async () => {
     const [good, split] = interleaved(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2);
     // The 21st record of the second file gets an impossible captured length: its first 20 frames are good.
-    const bytes = Buffer.from(readFileSync(split));
-    let at = 24;
-    for (let i = 0; i < 20; i++) at += 16 + bytes.readUInt32LE(at + 8);
-    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    const { bytes, offset: at } = damagedPcap(readFileSync(split), 20);
     const bad = join(dir, 'damaged.pcap');
     writeFileSync(bad, bytes);
     const paths = [good, bad];
