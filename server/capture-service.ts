@@ -65,13 +65,15 @@ export interface ServiceCounters {
 /**
  * A capture as the API shows it: the record without its path on disk, and
  * `stale` when it was analysed from a file (not live) before `codeTime` (ms
- * since the epoch; 0: never stale): the code running now may find more.
+ * since the epoch; 0: never stale): the code running now may find more;
+ * `readInPlace` when `owns` says the server does not own its file.
  */
-export function publicInfo(c: CaptureRecord, codeTime = 0): CaptureInfo {
+export function publicInfo(c: CaptureRecord, codeTime = 0, owns?: (path: string) => boolean): CaptureInfo {
   const { path, files, ...info } = c;
   if (c.status === 'ready' && path !== '' && analysedBefore(c, codeTime)) info.stale = true;
   const keys = path === '' ? undefined : keysSummary(path);
   if (keys !== undefined) info.tlsKeys = keys;
+  if (path !== '' && owns !== undefined && !owns(path)) info.readInPlace = true;
   return info;
 }
 
@@ -220,7 +222,7 @@ export class CaptureService {
       path: file.path,
       ...(file.files !== undefined && { files: file.files }),
     });
-    const info = publicInfo(rec);
+    const info = publicInfo(rec, 0, this.owns);
     this.events.now(rec.id, 'capture:new', { capture: info });
     this.queue.push({ id: rec.id, name: rec.name });
     this.pump();
@@ -260,7 +262,7 @@ export class CaptureService {
         warnings: [],
       });
       if (again === undefined) return undefined;
-      const info = publicInfo(again);
+      const info = publicInfo(again, 0, this.owns);
       this.events.now(id, 'capture:reanalyze', { capture: info });
       this.queue.push({ id, name: again.name });
       this.pump();
@@ -308,10 +310,11 @@ export class CaptureService {
   /** Resolves once the capture is ready or failed (or gone). */
   async settled(id: string): Promise<CaptureInfo | undefined> {
     const c = await this.store.getCapture(id);
-    if (c === undefined || (c.status !== 'analyzing' && !this.isPending(id))) return c && publicInfo(c);
+    if (c === undefined || (c.status !== 'analyzing' && !this.isPending(id)))
+      return c && publicInfo(c, 0, this.owns);
     await new Promise<void>((r) => this.waitFor(id, r));
     const after = await this.store.getCapture(id);
-    return after && publicInfo(after);
+    return after && publicInfo(after, 0, this.owns);
   }
 
   /** Forgets the capture, stops its analysis and removes its file when it is an upload. */
@@ -371,6 +374,9 @@ export class CaptureService {
   }
 
   /** True for files inside the upload directory (the samples are only read). */
+  /** `ownsFile`, bound: for publicInfo. */
+  readonly owns = (path: string): boolean => this.ownsFile(path);
+
   ownsFile(path: string): boolean {
     const r = relative(this.uploadDir, resolve(path));
     return r !== '' && !r.startsWith('..') && !r.startsWith('/');

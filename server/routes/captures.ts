@@ -38,11 +38,11 @@ export function capturesRouter(service: CaptureService, uploadLimit: number): Ro
   });
 
   r.get('/', async (_req, res) => {
-    res.json((await service.store.listCaptures()).map((c) => publicInfo(c, service.codeTime)));
+    res.json((await service.store.listCaptures()).map((c) => publicInfo(c, service.codeTime, service.owns)));
   });
 
   r.get('/:id', async (req, res) => {
-    res.json(publicInfo(await captureOr404(service, req.params.id), service.codeTime));
+    res.json(publicInfo(await captureOr404(service, req.params.id), service.codeTime, service.owns));
   });
 
   r.delete('/:id', async (req, res) => {

@@ -91,6 +91,12 @@ export interface CaptureInfo {
    * uploaded with the capture, what there is of it (never the keys).
    */
   tlsKeys?: { keylog: boolean; rsaKeys: number };
+  /**
+   * The API's only (capture-service.ts `publicInfo`): the server reads the
+   * capture's file where it lies (a bundled sample, `serve FILE`, `serve
+   * --merge`), so files and TLS keys cannot be added to it.
+   */
+  readInPlace?: boolean;
 }
 
 /** A capture with what the server needs and the API does not show. */

@@ -102,4 +102,22 @@ describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () =
     },
     T,
   );
+
+  it(
+    'offers no add files on a bundled sample, which the server reads in place (it would answer 409)',
+    async () => {
+      const hs = await startOnCaptures({ samples: [join(SAMPLES_DIR, 'basic-call.pcap')] });
+      try {
+        const row = hs.page.locator('tr.capture-row[data-status="ready"]');
+        await row.waitFor({ timeout: 60_000 });
+        const [sample] = await hs.api<CaptureInfo[]>('/api/captures');
+        expect(sample.readInPlace).toBe(true);
+        expect(await row.locator('[data-action="add-files"]').count()).toBe(0);
+        expect([hs.events.errors, hs.events.dialogs]).toEqual([[], []]);
+      } finally {
+        await hs.close();
+      }
+    },
+    T,
+  );
 });

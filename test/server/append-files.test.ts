@@ -206,6 +206,11 @@ describe('POST /api/captures/:id/files', { timeout: 60_000 }, () => {
       const sample = (await getJson<CaptureInfo[]>(`${s.url}/api/captures`)).body.find(
         (c) => c.id !== one.id,
       )!;
+      // The capture says so, for the web UI to offer no "add files…" (nor "add TLS keys…") there.
+      expect(sample.readInPlace).toBe(true);
+      expect(
+        (await getJson<CaptureInfo>(`${s.url}/api/captures/${one.id}`)).body.readInPlace,
+      ).toBeUndefined();
       const inPlace = await addFiles(s, sample.id, [pieces[0]]);
       expect(inPlace.status).toBe(409);
       expect(await errorOf(inPlace)).toBe(

@@ -71,6 +71,8 @@ export interface CaptureInfo {
   live?: LiveInfo;
   /** TLS key material uploaded with it: what there is, never the keys (server/API.md "Captures"). */
   tlsKeys?: { keylog: boolean; rsaKeys: number };
+  /** (ext) The server reads its file where it lies (a bundled sample): files and TLS keys cannot be added. */
+  readInPlace?: boolean;
 }
 
 /** What a live capture reports besides its stats (server/API.md "Captures"). */

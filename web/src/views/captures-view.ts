@@ -259,7 +259,7 @@ export function capturesView(ctx: ViewContext): View {
     const text = h('span', { class: 'warning-text' }, w);
     if (c.status === 'live' || c.status === 'analyzing') return text;
     if (isClockWarning(w)) return h('span', { class: 'warning-with-action' }, text, alignButton(c));
-    if (!isTlsWarning(w)) return text;
+    if (!isTlsWarning(w) || c.readInPlace === true) return text;
     const add = h(
       'button',
       {
@@ -306,7 +306,7 @@ export function capturesView(ctx: ViewContext): View {
 
   /** Adds files to a capture read from files (not live, not being analysed): Wireshark's File ▸ Merge. */
   function addFilesButton(c: CaptureInfo): HTMLElement | null {
-    if (c.status !== 'ready' && c.status !== 'failed') return null;
+    if ((c.status !== 'ready' && c.status !== 'failed') || c.readInPlace === true) return null;
     const add = h(
       'button',
       {
