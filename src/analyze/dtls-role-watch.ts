@@ -22,10 +22,9 @@
  *   §4.2.4.1, has been sent six times) the other sent no hello at all.
  * Bounded: MAX_STREAMS streams, the oldest forgotten first.
  */
-import { endpointString } from '../decode/payload.js';
 import type { DtlsHello } from '../media/dtls-srtp.js';
-import { mediaAddress } from '../media/media-map.js';
-import type { Sdp, SdpMedia } from '../sip/sdp.js';
+import { mediaEndpoint } from '../media/media-map.js';
+import type { Sdp } from '../sip/sdp.js';
 import { setupOf } from '../sip/sdp-fingerprint.js';
 
 const MAX_STREAMS = 4096;
@@ -61,12 +60,6 @@ export type Verdict = 'both' | 'swapped' | 'server-hello';
 
 const other = (s: Side): Side => (s === 'offerer' ? 'answerer' : 'offerer');
 
-/** `ip:port` of an m= line as the decoder prints a datagram's address; null for none (0.0.0.0, an FQDN, port 0). */
-function addressOf(m: SdpMedia): string | null {
-  const ip = m.connection === undefined || m.port === 0 ? null : mediaAddress(m.connection.address);
-  return ip === null ? null : endpointString({ ip, port: m.port });
-}
-
 export class DtlsRoleWatch {
   private readonly byAddress = new Map<string, Roles>();
   private readonly early: DtlsHello[] = [];
@@ -94,8 +87,10 @@ export class DtlsRoleWatch {
       const o = offer.media[i];
       const setup = setupOf(answer, a);
       if (setup !== 'active' && setup !== 'passive') continue;
-      const offerer = addressOf(o);
-      const answerer = addressOf(a);
+      // A declined stream (port 0) has no handshake to judge.
+      if (o.port === 0 || a.port === 0) continue;
+      const offerer = mediaEndpoint(o);
+      const answerer = mediaEndpoint(a);
       if (offerer === null || answerer === null) continue;
       const r: Roles = {
         offerer,

@@ -24,10 +24,9 @@
  * first; past MAX_PER_ADDRESS on one address, its oldest, and streams that
  * began before the ones kept are not judged.
  */
-import { endpointString } from '../decode/payload.js';
-import { codecName, mediaAddress, rtpmapName } from '../media/media-map.js';
+import { codecName, mediaEndpoint, rtpmapName } from '../media/media-map.js';
 import { isRtpProfile } from '../media/payload-types.js';
-import type { Sdp, SdpMedia } from '../sip/sdp.js';
+import type { Sdp } from '../sip/sdp.js';
 import { type FormatList, lists } from './sdp-codecs.js';
 
 interface Exchange {
@@ -95,8 +94,8 @@ export class NegotiatedFormats {
       const o = offer.media[i];
       const a = answer.media[i];
       if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtpProfile(o.proto)) continue;
-      const ok = keyOf(o);
-      const ak = keyOf(a);
+      const ok = mediaEndpoint(o);
+      const ak = mediaEndpoint(a);
       if (ok === null || ak === null || ok === ak) continue;
       const ho = this.byAddress.get(ok);
       const ha = this.byAddress.get(ak);
@@ -125,7 +124,7 @@ export class NegotiatedFormats {
   other(sdp: Sdp): void {
     for (const m of sdp.media) {
       if (m.port === 0 || !isRtpProfile(m.proto)) continue;
-      const k = keyOf(m);
+      const k = mediaEndpoint(m);
       if (k === null || this.strangers.has(k)) continue;
       this.strangers.add(k);
       if (this.strangers.size > this.max)
@@ -280,10 +279,4 @@ function sameFormats(x: FormatList, y: FormatList): boolean {
       return false;
   }
   return true;
-}
-
-/** `ip:port` as the stream records print them, or null for no usable address (hold's 0.0.0.0, an FQDN). */
-function keyOf(m: SdpMedia): string | null {
-  const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
-  return ip === null ? null : endpointString({ ip, port: m.port });
 }

@@ -10,6 +10,7 @@
  * capture of days holds the media of recent calls only.
  */
 import { ipv6ToString } from '../decode/address.js';
+import { endpointString } from '../decode/payload.js';
 import { isIpv4, isIpv6 } from '../sip/ip-literal.js';
 import type { Sdp, SdpDirection, SdpMedia, SdpRtpMap } from '../sip/sdp.js';
 import { cryptoOf } from '../sip/sdp-crypto.js';
@@ -171,6 +172,16 @@ function rtcpPortOf(m: SdpMedia): number {
     } else if (a.name === 'crypto') sawCrypto = true;
   }
   return port ?? m.port + 1;
+}
+
+/**
+ * `ip:port` of an m= line as the decoder prints a datagram's endpoint (what
+ * stream records and DTLS hellos name), or null for no usable address (no
+ * c= line, hold's 0.0.0.0, an FQDN).
+ */
+export function mediaEndpoint(m: SdpMedia): string | null {
+  const ip = m.connection === undefined ? null : mediaAddress(m.connection.address);
+  return ip === null ? null : endpointString({ ip, port: m.port });
 }
 
 /**

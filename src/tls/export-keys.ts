@@ -142,8 +142,8 @@ export class ExportKeys {
       if (!ok) this.stop(d);
       i += len;
     }
-    d.buf = b.length - i > MAX_CLEAR_BYTES ? new Uint8Array(0) : b.slice(i);
     if (b.length - i > MAX_CLEAR_BYTES) this.stop(d);
+    else d.buf = b.slice(i);
   }
 
   private message(d: Direction, type: number, body: Uint8Array): void {
