@@ -173,14 +173,25 @@ export class LivePcapRing {
    * then, are missing; a frame written after the call is not read.
    */
   frames(first: number): AsyncGenerator<Frame> {
-    return readRing(this.kept, first, async (k) => {
-      // On disk first: a rotated file once its stream has ended, the open one up to what was written.
-      const open = this.current;
-      const ended = this.ended.get(k.path);
-      if (ended !== undefined) await ended;
-      else if (open !== null && open.path === k.path)
-        await new Promise<void>((resolve) => open.stream.write(new Uint8Array(0), () => resolve()));
-    });
+    return readRing(
+      this.kept,
+      first,
+      (line) => this.corrupt(line),
+      async (k) => {
+        // On disk first: a rotated file once its stream has ended, the open one up to what was written.
+        const open = this.current;
+        const ended = this.ended.get(k.path);
+        if (ended !== undefined) await ended;
+        else if (open !== null && open.path === k.path)
+          await new Promise<void>((resolve) => open.stream.write(new Uint8Array(0), () => resolve()));
+      },
+    );
+  }
+
+  /** A kept file found damaged as it was read back: said where the ring says its errors, and on stderr. */
+  private corrupt(line: string): void {
+    this.lastError = line;
+    warnCorrupt(line);
   }
 
   private next(): OpenFile {
@@ -247,10 +258,15 @@ const INDEX = '.frames';
  * The frames numbered `first` or more of ring files `files` (oldest first,
  * each with its frame-number runs), in order, with their numbers;
  * `ready(file)` resolves once a file can be read as far as its runs say.
+ * A file damaged since it was written (read-file.ts `info.corrupt`: a
+ * record found corrupt after good ones) gives the frames before the damage,
+ * then the next file's: `corrupt` is told the error line, naming the file
+ * and the byte offset, as the frames after it are missing.
  */
 async function* readRing(
   files: readonly RingFile[],
   first: number,
+  corrupt: (line: string) => void,
   ready: (k: RingFile) => Promise<void>,
 ): AsyncGenerator<Frame> {
   for (const k of files.filter((f) => f.runs.length > 0 && f.runs[f.runs.length - 1] >= first)) {
@@ -261,7 +277,8 @@ async function* readRing(
     await ready(k);
     // Opened by its first read: a file rotated out and deleted meanwhile, even between a check and
     // the open, is skipped (once open, a deleted file still reads).
-    const reader = openCapture(k.path)[Symbol.asyncIterator]();
+    const capture = openCapture(k.path);
+    const reader = capture[Symbol.asyncIterator]();
     let next: IteratorResult<Frame>;
     try {
       next = await reader.next();
@@ -286,7 +303,17 @@ async function* readRing(
       // Stopped early (by the count, or by the caller): the file is closed.
       if (next.done !== true) await reader.return?.();
     }
+    const damage = capture.info.corrupt;
+    if (damage !== undefined && read < count)
+      corrupt(
+        `${damage.message}: ${count - read} frame${count - read === 1 ? '' : 's'} of it after that not read back`,
+      );
   }
+}
+
+/** Said once a damaged file is read: on stderr, where an operator of the server looks. */
+function warnCorrupt(line: string): void {
+  console.warn(`sipscope: live pcap ring: ${line}`);
 }
 
 /**
@@ -321,7 +348,7 @@ export async function keptRing(
   }
   if (files.length === 0) return null;
   files.sort((a, b) => a.seq - b.seq);
-  return (first) => readRing(files, first, async () => undefined);
+  return (first) => readRing(files, first, warnCorrupt, async () => undefined);
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -4,10 +4,10 @@
  * newest are kept, and each reads back with the project's own reader: the
  * same frames, in order, with their link types and nanosecond times.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keptRing, LivePcapRing } from '../../server/live-pcap.js';
 import type { Frame } from '../../src/capture/frame.js';
 import { LinkType } from '../../src/capture/link-types.js';
@@ -189,6 +189,48 @@ describe('live pcapng ring', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial).toEqual(want.map(([no]) => no).slice(0, partial.length));
     expect(partial.length).toBeLessThan(want.length);
+  });
+
+  it('a kept file damaged since it was written gives the frames before the damage and says where, for the ring and for a later server', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sipscope-ring-'));
+    const ring = new LivePcapRing({ dir, fileBytes: 8_000, files: 3 });
+    ring.nameFor('c4');
+    await ring.open();
+    const frames = liveFrames(20);
+    for (const f of frames) ring.write(f);
+    await ring.close();
+    const whole = await readBack(ring, 0);
+    const oldest = ring.stats().kept[0];
+    const inOldest = (await readAll(oldest)).length;
+    // The 4th Enhanced Packet Block (type 6) of the oldest file given an impossible Block Total Length.
+    const bytes = readFileSync(oldest);
+    let at = 0;
+    for (let epbs = 0; ; at += bytes.readUInt32LE(at + 4))
+      if (bytes.readUInt32LE(at) === 6 && ++epbs === 4) break;
+    bytes.writeUInt32LE(0x7ffffff0, at + 4);
+    writeFileSync(oldest, bytes);
+    const warned: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((line: string) => void warned.push(line));
+    try {
+      // The frames before it, then every frame of the next files: nothing good is lost.
+      const back = await readBack(ring, 0);
+      expect(back).toEqual([...whole.slice(0, 3), ...whole.slice(inOldest)]);
+      expect(ring.stats().lastError).toMatch(
+        new RegExp(
+          `^${oldest}: .* at byte offset ${at}: ${inOldest - 3} frames of it after that not read back$`,
+        ),
+      );
+      const later: number[] = [];
+      for await (const f of (await keptRing(dir, 'c4'))!(0)) later.push(f.no);
+      expect(later).toEqual(back.map(([no]) => no));
+      expect(warned).toHaveLength(2);
+      for (const w of warned) expect(w).toBe(`sipscope: live pcap ring: ${ring.stats().lastError}`);
+      // Asked from the next file on: the damaged one is not read, nothing said.
+      expect(await readBack(ring, whole[inOldest][0])).toEqual(whole.slice(inOldest));
+      expect(warned).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('is named for its capture only before its first file', async () => {
