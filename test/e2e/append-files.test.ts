@@ -23,15 +23,15 @@ import {
 } from './harness.js';
 
 const T = 120_000;
-/** The file added: a name with markup, which must stay text. */
-const HOSTILE = '<img src=x onerror=alert(1)>trace_1.pcap';
+/** The last file added: a name with markup, which must stay text. */
+const HOSTILE = '<img src=x onerror=alert(1)>trace_2.pcap';
 
 describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sipscope-e2e-append-'));
-  /** A tcpdump capture rotated in two: the first five calls in the first file, the rest in the second. */
-  const files = [join(dir, 'trace_0.pcap'), join(dir, HOSTILE)];
+  /** A tcpdump capture rotated in three: its calls spread over the three files, in order. */
+  const files = [join(dir, 'trace_0.pcap'), join(dir, 'trace_1.pcap'), join(dir, HOSTILE)];
   const notes = join(dir, '<i>notes.txt');
-  for (const [k, piece] of rotated(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 2).entries())
+  for (const [k, piece] of rotated(join(SAMPLES_DIR, 'sipp-10-calls.pcap'), dir, 3).entries())
     renameSync(piece, files[k]);
   writeFileSync(notes, 'INVITE sip:bob@example.com SIP/2.0\r\n');
   let hx: Harness;
@@ -50,7 +50,7 @@ describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () =
   }
 
   it(
-    'adds the next rotated file to the capture: the same id, analysed again, its calls listed',
+    'adds the next rotated files to the capture: the same id, analysed again, its calls listed',
     async () => {
       const id = await uploadThroughPicker(page(), files[0], 'trace_0.pcap');
       const first = await hx.api<CaptureInfo>(`/api/captures/${id}`);
@@ -58,18 +58,28 @@ describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () =
       await page().screenshot({ path: join(SCREENSHOTS, 'append-before.png') });
 
       await addThroughButton(id, [files[1]]);
-      const row = page().locator(`tr.capture-row[data-capture-id="${id}"][data-status="ready"]`, {
-        hasText: 'trace_0.pcap + 1 more file',
-      });
+      const added = (more: string) =>
+        page().locator(`tr.capture-row[data-capture-id="${id}"][data-status="ready"]`, {
+          hasText: `trace_0.pcap + ${more}`,
+        });
+      await added('1 more file').waitFor({ timeout: 60_000 });
+      const second = await hx.api<CaptureInfo>(`/api/captures/${id}`);
+      expect(second.stats?.calls).toBeGreaterThan(first.stats?.calls ?? 0);
+      expect(second.source?.files?.map((f) => f.file)).toEqual(['trace_0.pcap', 'trace_1.pcap']);
+      // The README's web/screenshots/append-files.png.
+      await page().screenshot({ path: join(SCREENSHOTS, 'append-added.png') });
+
+      await addThroughButton(id, [files[2]]);
+      const row = added('2 more files');
       await row.waitFor({ timeout: 60_000 });
       const info = await hx.api<CaptureInfo>(`/api/captures/${id}`);
       expect(info.stats).toMatchObject({ sipMessages: 60, calls: 10 });
-      expect(info.source?.files?.map((f) => f.file)).toEqual(['trace_0.pcap', HOSTILE]);
+      expect(info.source?.files?.map((f) => f.file)).toEqual(['trace_0.pcap', 'trace_1.pcap', HOSTILE]);
       const lines = await row.locator('.capture-files > div').allTextContents();
-      expect(lines[1].startsWith(`file 1: ${HOSTILE}: pcap, `)).toBe(true);
+      expect(lines[2].startsWith(`file 2: ${HOSTILE}: pcap, `)).toBe(true);
       expect(await page().locator('.capture-list img').count()).toBe(0);
       expect((await hx.api<CaptureInfo[]>('/api/captures')).map((c) => c.id)).toEqual([id]);
-      await page().screenshot({ path: join(SCREENSHOTS, 'append-added.png') });
+      await page().screenshot({ path: join(SCREENSHOTS, 'append-hostile-name.png') });
 
       // Its calls: all ten now, on the calls page of the same capture.
       await row.locator('a.capture-name').click();
@@ -90,7 +100,7 @@ describe.skipIf(!chromiumPresent)('files added to a capture in the web UI', () =
       const upload = page().locator('li.upload.failed');
       await upload.waitFor({ timeout: 30_000 });
       expect(await upload.locator('.upload-name').textContent()).toBe(
-        '<i>notes.txt → trace_0.pcap + 1 more file',
+        '<i>notes.txt → trace_0.pcap + 2 more files',
       );
       expect(await upload.locator('.error-text').textContent()).toMatch(
         /^<i>notes\.txt: not a pcap or pcapng capture \(magic 0x[0-9a-f]+\) at byte offset 0$/,
