@@ -12,7 +12,7 @@ import { hex } from '../helpers/packet-builders.js';
 /** A copy of the reused result: each block as [pt, offset, start, length]. */
 const blocks = (b: Uint8Array, offset = 0, length = b.length - offset) => {
   const r = parseRed(b, offset, length);
-  return r && r.blocks.slice(0, r.count).map((x) => [x.pt, x.offset, x.start, x.length]);
+  return r === null ? null : r.blocks.slice(0, r.count).map((x) => [x.pt, x.offset, x.start, x.length]);
 };
 
 describe('parseRed (RFC 2198 §3)', () => {
