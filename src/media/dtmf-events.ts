@@ -16,6 +16,16 @@
  * An event whose end packets were all lost still counts, unended: the next
  * event (a new timestamp) or the end of the stream closes it.
  *
+ * RFC 2198 redundancy (red.ts, stream-red.ts), which RFC 4733 names for
+ * sending several events' packets in one, carries copies of earlier event
+ * packets in later ones, each block at the packet's timestamp minus its
+ * offset (RFC 2198 §3): retransmissions by another way. A
+ * redundant block joins the event of its timestamp and code (up to
+ * REDUNDANT_LOOKBACK events back: it may follow the next digit's start),
+ * so it is never a digit twice, and one whose own packets were all lost
+ * still gives its digit (or its end). A packet counts once for an event
+ * however many of its blocks hold it.
+ *
  * Bounded: past MAX_DTMF_EVENTS a stream's further events are counted, not kept.
  */
 import { eventName, type TelephoneEvent } from './telephone-event.js';
@@ -38,7 +48,7 @@ export interface DtmfEvent {
   volume: number;
   /** A packet with the E bit was seen (§2.3.2); false when every end packet was lost. */
   ended: boolean;
-  /** Packets of it received (retransmissions included). */
+  /** Packets of it received (retransmissions and RFC 2198 packets holding a copy of it included). */
   packets: number;
 }
 
@@ -50,8 +60,13 @@ export function keysText(events: ReadonlyArray<Pick<DtmfEvent, 'digit' | 'ended'
 /** Events kept per stream (a digit a packet for hours is not an IVR). */
 export const MAX_DTMF_EVENTS = 1000;
 
+/** Events back a redundant block (RFC 2198) is looked for in: it is a copy of one of the latest. */
+const REDUNDANT_LOOKBACK = 4;
+
 interface Open extends DtmfEvent {
   duration: number;
+  /** The frame last counted in `packets`. */
+  counted: number;
 }
 
 export class DtmfEvents {
@@ -64,15 +79,27 @@ export class DtmfEvents {
   /** `rate`: the telephone-event clock rate (Hz, from its a=rtpmap), null when unknown. */
   constructor(private readonly rate: number | null) {}
 
-  /** One event packet, in capture order (`e` null: it was too short to decode). */
-  add(e: TelephoneEvent | null, timestamp: number, marker: boolean, frame: number, ts: number): void {
+  /**
+   * One event packet, in capture order (`e` null: it was too short to
+   * decode); `redundant`: a redundant block of an RFC 2198 packet, at the
+   * timestamp its offset gives (its marker is the packet's: pass false).
+   */
+  add(
+    e: TelephoneEvent | null,
+    timestamp: number,
+    marker: boolean,
+    frame: number,
+    ts: number,
+    redundant = false,
+  ): void {
     if (e === null) {
       this.malformed++;
       return;
     }
-    const cur = this.of(e.event, timestamp, marker, e.duration);
+    const cur = this.of(e.event, timestamp, marker, e.duration, redundant ? REDUNDANT_LOOKBACK : 2);
     if (cur !== undefined) {
-      cur.packets++;
+      if (cur.counted !== frame) cur.packets++;
+      cur.counted = frame;
       if (e.duration > cur.duration) cur.duration = e.duration;
       if (e.end) cur.ended = true;
       return;
@@ -92,16 +119,24 @@ export class DtmfEvents {
       ended: e.end,
       packets: 1,
       duration: e.duration,
+      counted: frame,
     });
   }
 
   /**
    * The event this packet belongs to: the latest (or, for a copy of an end
-   * packet that came late, the one before it) with its timestamp and code.
+   * packet that came late, the one before it; for a redundant block, one of
+   * the latest `back`) with its timestamp and code.
    */
-  private of(event: number, timestamp: number, marker: boolean, duration: number): Open | undefined {
+  private of(
+    event: number,
+    timestamp: number,
+    marker: boolean,
+    duration: number,
+    back: number,
+  ): Open | undefined {
     const n = this.list.length;
-    for (let i = n - 1; i >= 0 && i >= n - 2; i--) {
+    for (let i = n - 1; i >= 0 && i >= n - back; i--) {
       const o = this.list[i];
       if (o.timestamp !== timestamp || o.event !== event) continue;
       // The same timestamp reused for a new press: a marked start after the event ended, shorter than it.
@@ -118,7 +153,7 @@ export class DtmfEvents {
 
   /** The events, in order of their first packet, durations in ms. */
   events(): DtmfEvent[] {
-    return this.list.map(({ duration, ...e }) => ({
+    return this.list.map(({ duration, counted, ...e }) => ({
       ...e,
       durationMs: this.rate === null ? null : Math.round((duration / this.rate) * 10000) / 10,
     }));

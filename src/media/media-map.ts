@@ -261,3 +261,21 @@ export function clockRateOf(rtpmap: Readonly<Record<string, SdpRtpMap>>, payload
   const name = codecName(rtpmap, payloadType);
   return name === null ? null : Number(name.split('/')[1]);
 }
+
+/**
+ * What a payload type carries besides voice: RFC 3389 comfort noise (static
+ * type 13, or a dynamic one the SDP maps to CN), RFC 4733 telephone events
+ * (dynamic, `telephone-event`) or RFC 2198 redundancy (dynamic, `red`:
+ * blocks of other payload types, red.ts); null for anything else.
+ */
+export function quietPayload(
+  rtpmap: Readonly<Record<string, SdpRtpMap>>,
+  pt: number,
+): 'cn' | 'event' | 'red' | null {
+  if (pt === 13) return 'cn';
+  if (pt < 96) return null;
+  const key = String(pt);
+  if (!Object.hasOwn(rtpmap, key)) return null;
+  const e = rtpmap[key].encoding.toUpperCase();
+  return e === 'CN' ? 'cn' : e === 'TELEPHONE-EVENT' ? 'event' : e === 'RED' ? 'red' : null;
+}

@@ -19,7 +19,7 @@ import type { FingerprintCheck } from './dtls-fingerprint.js';
 import { isDtls } from './dtls-records.js';
 import { type DtlsHello, DtlsSrtp } from './dtls-srtp.js';
 import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
-import { clockRateOf, codecName, type MediaEndpoint, MediaMap } from './media-map.js';
+import { clockRateOf, codecName, type MediaEndpoint, MediaMap, quietPayload } from './media-map.js';
 import { PlayoutBuffer } from './playout-buffer.js';
 import { parseRtcp } from './rtcp.js';
 import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
@@ -32,22 +32,9 @@ import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
 import { ssrcOf } from './srtp-fields.js';
 import { type StreamQuality, streamQuality } from './stream-quality.js';
+import { type RedSummary, StreamRed } from './stream-red.js';
 import { finishedSrtp, rekeyed, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
-
-/**
- * What a payload type carries besides voice: RFC 3389 comfort noise (static
- * type 13, or a dynamic one the SDP maps to CN) or RFC 4733 telephone events
- * (dynamic, `telephone-event`); null for anything else.
- */
-function quietPayload(rtpmap: MediaEndpoint['rtpmap'], pt: number): 'cn' | 'event' | null {
-  if (pt === 13) return 'cn';
-  if (pt < 96) return null;
-  const key = String(pt);
-  if (!Object.hasOwn(rtpmap, key)) return null;
-  const e = rtpmap[key].encoding.toUpperCase();
-  return e === 'CN' ? 'cn' : e === 'TELEPHONE-EVENT' ? 'event' : null;
-}
 
 /** One RTP stream, as the JSON report and the API give it. */
 export interface RtpStreamRecord extends RtpStreamSummary {
@@ -91,6 +78,12 @@ export interface RtpStreamRecord extends RtpStreamSummary {
   dtmfMalformed?: number;
   /** Events past the most kept per stream (present when any). */
   dtmfDropped?: number;
+  /**
+   * Its RFC 2198 redundancy (stream-red.ts): the payload types its blocks
+   * carried and their codecs, payloads that did not parse; present only
+   * when it carried packets of a payload type its SDP mapped to red.
+   */
+  red?: RedSummary;
   /**
    * Present when the stream is SRTP (RFC 3711: an RTP/SAVP description, or
    * keys offered with a=crypto and answered): the suite of the sender's SDES
@@ -159,8 +152,10 @@ interface ActiveStream {
   stats: RtpStreamStats;
   /** The packets a fixed jitter buffer would have dropped as late (for `quality`). */
   playout: PlayoutBuffer;
-  /** Its telephone events, made at its first event packet. */
+  /** Its telephone events, made at its first event packet (or red block of telephone-event). */
   dtmf: DtmfEvents | null;
+  /** Its RFC 2198 blocks, made at its first red packet. */
+  red: StreamRed | null;
   /** Its SRTP (null for RTP). */
   srtp: StreamSrtp | null;
   firstFrame: number;
@@ -387,6 +382,7 @@ export class MediaTracker {
       stats: new RtpStreamStats(clockRateOf(endpoint.rtpmap, h.payloadType)),
       playout: new PlayoutBuffer(),
       dtmf: null,
+      red: null,
       srtp: null,
       firstFrame: p.frame,
       lastFrame: p.frame,
@@ -419,6 +415,15 @@ export class MediaTracker {
         const clear = srtp.receiver?.unprotect(p.bytes, h.headerLength, true) ?? null;
         if (clear !== null)
           s.dtmf.add(parseTelephoneEvent(clear, 0, clear.length), h.timestamp, h.marker, p.frame, p.ts);
+      }
+    } else if (quiet === 'red') {
+      // RFC 2198 (stream-red.ts): its blocks read, in clear when SRTP and the packet authenticated.
+      s.red ??= new StreamRed(s.setup.rtpmap);
+      if (srtp === null)
+        s.red.add(p.bytes, h.headerLength, h.payloadLength, h.timestamp, h.marker, p.frame, p.ts, s);
+      else {
+        const clear = srtp.receiver?.unprotect(p.bytes, h.headerLength, true) ?? null;
+        if (clear !== null) s.red.add(clear, 0, clear.length, h.timestamp, h.marker, p.frame, p.ts, s);
       }
     } else if (srtp !== null) {
       // Every packet is verified, so the ROC is followed (RFC 3711 §3.3.1); voice is decrypted when read back.
@@ -492,6 +497,7 @@ export class MediaTracker {
         ...summary,
         ...(rtcp === null ? {} : { rtcp }),
         ...(s.dtmf === null ? {} : dtmfFields(s.dtmf)),
+        ...(s.red === null ? {} : { red: s.red.summary() }),
         ...(srtp === null ? {} : { srtp: finishedSrtp(srtp, this.dtls.fingerprintFor(s.src, s.dst)) }),
         quality,
       },

@@ -1,0 +1,81 @@
+/**
+ * What one RTP stream's RFC 2198 packets carry (a payload type its SDP maps
+ * to `red`, red.ts): the payload types of their blocks, for the record and
+ * for the audio (rtp-audio.ts plays the blocks of the codecs it decodes),
+ * and the RFC 4733 telephone events of blocks the SDP maps to
+ * telephone-event, given to the stream's DTMF events (dtmf-events.ts): the
+ * primary at the packet's RTP timestamp, a redundant block at that
+ * timestamp minus its offset (RFC 2198 §3: "Unsigned offset of timestamp
+ * of this block relative to timestamp given in RTP header").
+ *
+ * Gateways send DTMF so (`a=rtpmap:104 red/8000`, `a=fmtp:104 101/101/101`),
+ * Chrome its Opus (`a=rtpmap:63 red/48000/2`, `a=fmtp:63 111/111`). Made
+ * at a stream's first red packet: other streams pay nothing.
+ */
+import type { SdpRtpMap } from '../sip/sdp.js';
+import { DtmfEvents } from './dtmf-events.js';
+import { clockRateOf, codecName, quietPayload } from './media-map.js';
+import { parseRed } from './red.js';
+import { parseTelephoneEvent } from './telephone-event.js';
+
+/** A stream's redundancy, as its record gives it. */
+export interface RedSummary {
+  /** The payload types its blocks carried (primary and redundant), in the order first seen. */
+  payloadTypes: number[];
+  /** Their codecs (`telephone-event/8000`), or the number where the SDP names none. */
+  codecs: string[];
+  /** Payloads that did not parse as RFC 2198 (cut short: red.ts): flagged, not read (present when any). */
+  malformed?: number;
+}
+
+/** Payload types listed at most (there are 128). */
+const MAX_TYPES = 128;
+
+export class StreamRed {
+  /** Payloads red.ts refused. */
+  malformed = 0;
+  private readonly types: number[] = [];
+
+  constructor(private readonly rtpmap: Readonly<Record<string, SdpRtpMap>>) {}
+
+  /**
+   * The red payload of `length` bytes at `offset` of `bytes` (a packet of
+   * RTP `timestamp` and `marker`); its telephone-event blocks go to
+   * `stream.dtmf`, made at the first.
+   */
+  add(
+    bytes: Uint8Array,
+    offset: number,
+    length: number,
+    timestamp: number,
+    marker: boolean,
+    frame: number,
+    ts: number,
+    stream: { dtmf: DtmfEvents | null },
+  ): void {
+    const red = parseRed(bytes, offset, length);
+    if (red === null) {
+      this.malformed++;
+      return;
+    }
+    const last = red.count - 1;
+    for (let i = 0; i <= last; i++) {
+      const b = red.blocks[i];
+      if (this.types.length < MAX_TYPES && !this.types.includes(b.pt)) this.types.push(b.pt);
+      // A zero-length block holds nothing to read (a sender's empty primary).
+      if (b.length === 0 || quietPayload(this.rtpmap, b.pt) !== 'event') continue;
+      stream.dtmf ??= new DtmfEvents(clockRateOf(this.rtpmap, b.pt));
+      const primary = i === last;
+      const event = parseTelephoneEvent(bytes, b.start, b.length);
+      stream.dtmf.add(event, (timestamp - b.offset) >>> 0, primary && marker, frame, ts, !primary);
+    }
+  }
+
+  summary(): RedSummary {
+    return {
+      payloadTypes: [...this.types],
+      codecs: this.types.map((pt) => codecName(this.rtpmap, pt) ?? String(pt)),
+      ...(this.malformed > 0 ? { malformed: this.malformed } : {}),
+    };
+  }
+}
