@@ -199,7 +199,7 @@ describe('bundled samples', () => {
   // Teaching samples must not teach that a classic flow is broken: each has no finding, but for
   // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7) and the session
   // timer that runs out (RFC 4028 §10), which are the point.
-  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the session timer its expiry, the RTP calls their one-way audio, the DTLS faults theirs)', async () => {
+  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the session timer its expiry, the RTP calls their one-way audio, the DTLS faults theirs, the RED call its lost packets)', async () => {
     const classic = buildSamples().slice(5);
     expect(classic.length).toBeGreaterThanOrEqual(10);
     for (const s of [...classic, ...buildSamples().slice(0, 5)]) {
@@ -213,6 +213,7 @@ describe('bundled samples', () => {
         'dtls-fingerprint-mismatch.pcap': ['dtls.fingerprint-mismatch'],
         'dtls-roles-swapped.pcap': ['dtls.setup-role-mismatch'],
         'dtls-both-clients.pcap': ['dtls.setup-role-mismatch'],
+        'dtmf-red-call.pcap': ['media.packet-loss'],
       };
       expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);
     }

@@ -396,16 +396,18 @@ export class MediaTracker {
 
   private count(s: ActiveStream, h: RtpHeader, p: Payload): void {
     this.rtpPackets++;
-    const quiet = quietPayload(s.setup.rtpmap, h.payloadType);
-    s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
-    if (quiet !== 'event') s.playout.add(h.timestamp, p.ts, s.stats.rate, h.marker);
+    const kind = quietPayload(s.setup.rtpmap, h.payloadType);
     const srtp = s.srtp;
     // No key yet (SRTP before its DTLS handshake, RFC 5764 §5.1.2 robustness): keyed once the handshake on
     // its 5-tuple gives one; until then its packets are counted, not verified.
     if (srtp !== null && srtp.receiver === null && srtp.summary.keying !== 'sdes' && !this.keyLate(s, srtp))
       srtp.unkeyed++;
+    // RFC 2198: a red packet is what its primary block is (a gateway's telephone event, voice…).
+    const quiet = kind === 'red' ? this.redOf(s, h, p, srtp) : kind;
+    s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
+    if (quiet !== 'event') s.playout.add(h.timestamp, p.ts, s.stats.rate, h.marker);
     // Only a payload type the SDP mapped to telephone-event gets here: other streams pay nothing.
-    if (quiet === 'event') {
+    if (kind === 'event') {
       s.dtmf ??= new DtmfEvents(clockRateOf(s.setup.rtpmap, h.payloadType));
       if (srtp === null) {
         const e = parseTelephoneEvent(p.bytes, h.headerLength, h.payloadLength);
@@ -416,21 +418,25 @@ export class MediaTracker {
         if (clear !== null)
           s.dtmf.add(parseTelephoneEvent(clear, 0, clear.length), h.timestamp, h.marker, p.frame, p.ts);
       }
-    } else if (quiet === 'red') {
-      // RFC 2198 (stream-red.ts): its blocks read, in clear when SRTP and the packet authenticated.
-      s.red ??= new StreamRed(s.setup.rtpmap);
-      if (srtp === null)
-        s.red.add(p.bytes, h.headerLength, h.payloadLength, h.timestamp, h.marker, p.frame, p.ts, s);
-      else {
-        const clear = srtp.receiver?.unprotect(p.bytes, h.headerLength, true) ?? null;
-        if (clear !== null) s.red.add(clear, 0, clear.length, h.timestamp, h.marker, p.frame, p.ts, s);
-      }
-    } else if (srtp !== null) {
+    } else if (srtp !== null && kind !== 'red') {
       // Every packet is verified, so the ROC is followed (RFC 3711 §3.3.1); voice is decrypted when read back.
       srtp.receiver?.unprotect(p.bytes, h.headerLength, false);
     }
     s.lastFrame = p.frame;
     s.last = p.ts;
+  }
+
+  /**
+   * A packet of a payload type the SDP mapped to red (RFC 2198, stream-red.ts):
+   * its blocks read, in clear when SRTP and the packet authenticated; what its
+   * primary block is, null when it could not be read (counted as voice, as before).
+   */
+  private redOf(s: ActiveStream, h: RtpHeader, p: Payload, srtp: StreamSrtp | null): 'cn' | 'event' | null {
+    s.red ??= new StreamRed(s.setup.rtpmap);
+    if (srtp === null)
+      return s.red.add(p.bytes, h.headerLength, h.payloadLength, h.timestamp, h.marker, p.frame, p.ts, s);
+    const clear = srtp.receiver?.unprotect(p.bytes, h.headerLength, true) ?? null;
+    return clear === null ? null : s.red.add(clear, 0, clear.length, h.timestamp, h.marker, p.frame, p.ts, s);
   }
 
   /** Whether stream `s` without a key has one now from the DTLS handshake of its 5-tuple. */

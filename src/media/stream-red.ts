@@ -41,7 +41,9 @@ export class StreamRed {
   /**
    * The red payload of `length` bytes at `offset` of `bytes` (a packet of
    * RTP `timestamp` and `marker`); its telephone-event blocks go to
-   * `stream.dtmf`, made at the first.
+   * `stream.dtmf`, made at the first. Returns what the primary block is
+   * (media-map.ts quietPayload: comfort noise, a telephone event, else
+   * null), null too for a payload that is not RFC 2198.
    */
   add(
     bytes: Uint8Array,
@@ -52,11 +54,11 @@ export class StreamRed {
     frame: number,
     ts: number,
     stream: { dtmf: DtmfEvents | null },
-  ): void {
+  ): 'cn' | 'event' | null {
     const red = parseRed(bytes, offset, length);
     if (red === null) {
       this.malformed++;
-      return;
+      return null;
     }
     const last = red.count - 1;
     for (let i = 0; i <= last; i++) {
@@ -69,6 +71,8 @@ export class StreamRed {
       const event = parseTelephoneEvent(bytes, b.start, b.length);
       stream.dtmf.add(event, (timestamp - b.offset) >>> 0, primary && marker, frame, ts, !primary);
     }
+    const kind = quietPayload(this.rtpmap, red.blocks[last].pt);
+    return kind === 'red' ? null : kind;
   }
 
   summary(): RedSummary {
