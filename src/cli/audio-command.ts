@@ -83,6 +83,7 @@ export async function runAudio(args: string[]): Promise<number> {
     let wav: Uint8Array;
     let line: string;
     let undecodable: number;
+    let recovered: number;
     if (streamId !== undefined) {
       const s = r.streams.find((x) => x.id === streamId);
       if (s === undefined)
@@ -90,8 +91,12 @@ export async function runAudio(args: string[]): Promise<number> {
       const out = await streamWav(file, keyed(s));
       wav = out.wav;
       undecodable = out.undecodable;
+      recovered = out.recovered;
       const srtp = s.srtp === undefined ? '' : `, ${srtpNote(s.srtp)}`;
-      line = `stream ${streamId} (${s.src} → ${s.dst}, ${s.codecs.join(' ')}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? `, ${CUT}` : ''}`;
+      // RFC 2198: what the red packets carried, `red/8000 (PCMU/8000)`.
+      const codecs =
+        s.red === undefined ? s.codecs.join(' ') : `${s.codecs.join(' ')} (${s.red.codecs.join(' ')})`;
+      line = `stream ${streamId} (${s.src} → ${s.dst}, ${codecs}${srtp}), ${out.duration.toFixed(2)} s mono at ${out.rate} Hz${out.truncated ? `, ${CUT}` : ''}`;
     } else {
       const call = r.calls.find((c) => c.id === callId);
       if (call === undefined) return fail(`no call ${callId} in ${name}`);
@@ -101,6 +106,7 @@ export async function runAudio(args: string[]): Promise<number> {
       const out = await callWav(file, streams, first === undefined ? null : hostOf(first.src));
       wav = out.wav;
       undecodable = out.undecodable;
+      recovered = out.recovered;
       const names = (ids: number[]) => (ids.length === 0 ? 'nothing' : `stream ${ids.join(', ')}`);
       line =
         `call ${callId}, ${out.duration.toFixed(2)} s stereo at ${out.rate} Hz: left ${names(out.left)}, right ${names(out.right)}` +
@@ -111,6 +117,8 @@ export async function runAudio(args: string[]): Promise<number> {
     }
     if (undecodable > 0)
       line += `; ${undecodable} packet${undecodable === 1 ? '' : 's'} not decodable (corrupt), played as silence`;
+    if (recovered > 0)
+      line += `; ${recovered} packet${recovered === 1 ? '' : 's'} lost played from RFC 2198 redundancy`;
     // A write that fails (disk full: ENOSPC, no path in the error) is the output's, not the capture's.
     await writeFile(v.out, wav).catch(rethrowNamingOutput(v.out));
     writeErr(`sipscope audio: ${termSafe(line)}, written to ${v.out}\n`);

@@ -20,6 +20,8 @@ export interface StreamWav {
   truncated: boolean;
   /** Packets their decoder refused (corrupt Opus), played as silence (rtp-audio.ts `undecodable`). */
   undecodable: number;
+  /** Packets lost played from a later packet's RFC 2198 redundant block (rtp-audio.ts `recovered`). */
+  recovered: number;
 }
 
 export interface CallWav extends StreamWav {
@@ -48,12 +50,13 @@ export async function streamWav(source: FrameSource, stream: RecordedStream): Pr
     rate: a.rate,
     truncated: a.truncated || read.truncated,
     undecodable: a.undecodable,
+    recovered: a.recovered,
   };
 }
 
-/** libopus when one of `streams` has an Opus payload type (`opus/48000/2`), loaded only then. */
+/** libopus when one of `streams` has an Opus payload type (`opus/48000/2`, also inside red), loaded only then. */
 async function opusFor(streams: readonly RecordedStream[]): Promise<OpusLibrary | undefined> {
-  const any = streams.some((s) => s.codecs.some((c) => /^opus\//i.test(c)));
+  const any = streams.some((s) => [...codecsOf(s).values()].some((c) => /^opus\//i.test(c)));
   return any ? loadOpus() : undefined;
 }
 
@@ -103,6 +106,7 @@ export async function callWav(
     rate: mix.rate,
     truncated: mix.truncated || read.truncated,
     undecodable: decoded.reduce((n, d) => n + d.a.undecodable, 0),
+    recovered: decoded.reduce((n, d) => n + d.a.recovered, 0),
     left: left.map((d) => d.s.id),
     right: right.map((d) => d.s.id),
     skipped,

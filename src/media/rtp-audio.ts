@@ -30,11 +30,16 @@
  * refuses (corrupt) is silence as long as its TOC says, counted in
  * `undecodable`. The caller loads libopus (opus.ts loadOpus) and passes
  * it: this module stays free of it, the web page imports `decodable`.
+ *
+ * RFC 2198 redundancy (`red`, red-audio.ts) is played as its primary
+ * blocks, a packet lost filled from the next packet's redundant block of
+ * its time when there is one (`recovered`).
  */
 import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
 import { G722Decoder } from './g722.js';
 import type { OpusLibrary } from './opus.js';
 import { opusToc } from './opus-toc.js';
+import { isRed, recoverLost, unwrapRed } from './red-audio.js';
 import type { RtpPacket } from './rtp-packet.js';
 
 /** Where the timestamps and the arrival times disagree by more than this (s), arrival wins. */
@@ -182,6 +187,8 @@ export interface StreamAudio {
   undecodable: number;
   /** Duplicates left out. */
   duplicates: number;
+  /** Packets lost whose audio came from a later packet's RFC 2198 redundant block (red-audio.ts). */
+  recovered: number;
   /** The audio reached MAX_AUDIO_SECONDS (or MAX_AUDIO_SAMPLES) and was cut there. */
   truncated: boolean;
 }
@@ -242,16 +249,21 @@ export function streamAudio(
   opus?: OpusLibrary,
 ): StreamAudio {
   if (packets.length === 0) throw new AudioRefused('the stream has no packets in the capture file');
+  // RFC 2198: a red packet is played as its primary block (its copies kept for the packets lost).
+  const red = [...codecs.values()].some(isRed) ? unwrapRed(packets, codecs) : null;
+  const all = red?.packets ?? packets;
   const byType = new Map<number, AudioCodec | 'silence' | null>();
-  const counts = new Map<number, number>();
-  for (const p of packets) {
-    if (!byType.has(p.payloadType)) {
-      const name = codecs.get(p.payloadType);
-      byType.set(p.payloadType, name === undefined ? null : codecOf(name, opus));
+  const typeOf = (pt: number) => {
+    if (!byType.has(pt)) {
+      const name = codecs.get(pt);
+      byType.set(pt, name === undefined ? null : codecOf(name, opus));
     }
-    const c = byType.get(p.payloadType);
-    if (c !== null && c !== 'silence' && c !== undefined)
-      counts.set(p.payloadType, (counts.get(p.payloadType) ?? 0) + 1);
+    return byType.get(pt) ?? null;
+  };
+  const counts = new Map<number, number>();
+  for (const p of all) {
+    const c = typeOf(p.payloadType);
+    if (c !== null && c !== 'silence') counts.set(p.payloadType, (counts.get(p.payloadType) ?? 0) + 1);
   }
   // The clock of the payload type most packets have: the others are decoded only at the same rate.
   let main: AudioCodec | undefined;
@@ -262,14 +274,24 @@ export function streamAudio(
       main = byType.get(pt) as AudioCodec;
     }
   if (main === undefined) {
-    const names = [...new Set(packets.map((p) => codecs.get(p.payloadType) ?? String(p.payloadType)))];
+    const names = [...new Set(all.map((p) => codecs.get(p.payloadType) ?? String(p.payloadType)))];
     throw new AudioRefused(
       `no packet is PCMU, PCMA, G.722, L16 or Opus (the stream has ${names.join(', ')}): that audio is not decoded here`,
     );
   }
+  const { clock, perTick } = main;
+  const sequenced = inSequence(all);
+  const filled =
+    red === null
+      ? { list: sequenced.list, recovered: 0 }
+      : recoverLost(sequenced.list, red.copies, (pt) => {
+          const c = typeOf(pt);
+          return c !== null && c !== 'silence' && c.clock === clock && c.perTick === perTick;
+        });
   const decoders = new Map<number, StreamDecoder>();
   try {
-    return layOut(inSequence(packets), byType, main, decoders, maxSeconds);
+    const audio = layOut(filled.list, sequenced.duplicates, byType, main, decoders, maxSeconds);
+    return { ...audio, recovered: filled.recovered };
   } finally {
     for (const d of decoders.values()) d.free?.();
   }
@@ -280,12 +302,13 @@ export function streamAudio(
  * of `main`, with the decoders it makes kept in `decoders` (one a payload type).
  */
 function layOut(
-  { list, duplicates }: { list: readonly Placed[]; duplicates: number },
+  list: readonly Placed[],
+  duplicates: number,
   byType: ReadonlyMap<number, AudioCodec | 'silence' | null>,
   main: AudioCodec,
   decoders: Map<number, StreamDecoder>,
   maxSeconds: number,
-): StreamAudio {
+): Omit<StreamAudio, 'recovered'> {
   const { clock, perTick } = main;
   const rate = clock * perTick;
   const max = Math.min(Math.floor(maxSeconds * rate), MAX_AUDIO_SAMPLES);

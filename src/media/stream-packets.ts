@@ -34,11 +34,22 @@ export interface RecordedStream extends StreamRef {
   id: number;
   payloadTypes: readonly number[];
   codecs: readonly string[];
+  /** The payload types inside its RFC 2198 packets and their codecs (media-tracker.ts `red`), when it had any. */
+  red?: { readonly payloadTypes: readonly number[]; readonly codecs: readonly string[] };
 }
 
-/** Each payload type's codec name ("PCMU/8000"), from the record's payloadTypes and codecs (in the same order). */
-export const codecsOf = (s: Pick<RecordedStream, 'payloadTypes' | 'codecs'>): Map<number, string> =>
-  new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
+/**
+ * Each payload type's codec name ("PCMU/8000"), from the record's
+ * payloadTypes and codecs (in the same order), and those its red packets'
+ * blocks carried (RFC 2198), which its packets' own may not include.
+ */
+export function codecsOf(s: Pick<RecordedStream, 'payloadTypes' | 'codecs' | 'red'>): Map<number, string> {
+  const m = new Map(s.payloadTypes.map((pt, i) => [pt, s.codecs[i]] as [number, string]));
+  s.red?.payloadTypes.forEach((pt, i) => {
+    if (!m.has(pt)) m.set(pt, s.red?.codecs[i] ?? String(pt));
+  });
+  return m;
+}
 
 export interface ReadOptions {
   /** Copy each packet's payload (default true); the analysis needs only its length. */

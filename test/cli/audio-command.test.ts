@@ -130,6 +130,22 @@ describe('sipscope audio', () => {
     );
   });
 
+  it('plays a red stream (RFC 2198) as its PCMU blocks, the packet lost from the next packet copy, and says so', async () => {
+    const out = join(dir, 'red.wav');
+    expect(await runAudio([sample('dtmf-red-call.pcap'), '--stream', '1', '-o', out])).toBe(0);
+    expect(err).toBe(
+      `sipscope audio: stream 1 (10.0.0.2:3456 → 10.0.0.1:49170, red/8000 (PCMU/8000)), 3.00 s mono at 8000 Hz; 1 packet lost played from RFC 2198 redundancy, written to ${out}\n`,
+    );
+    // The 20 ms of packet 50 (lost) are the 440 Hz prompt, not silence.
+    const wav = readFileSync(out);
+    const pcm = new Int16Array(
+      wav.buffer.slice(wav.byteOffset + WAV_HEADER_BYTES, wav.byteOffset + wav.length),
+    );
+    expect(power(pcm, 1, 0, 440, 8000, 50 * 160, 160)).toBeGreaterThan(
+      100 * power(pcm, 1, 0, 1000, 8000, 50 * 160, 160),
+    );
+  });
+
   it('exits 1 when the call has no RTP to decode', async () => {
     expect(await runAudio([sample('basic-call.pcap'), '--call', '0', '-o', join(dir, 'none.wav')])).toBe(1);
     expect(err).toBe('sipscope audio: call 0 has no RTP streams\n');

@@ -239,6 +239,7 @@ describe('stereo: two directions side by side', () => {
     decoded: 1,
     silent: 0,
     undecodable: 0,
+    recovered: 0,
     duplicates: 0,
     truncated: false,
   });

@@ -206,6 +206,26 @@ describe('the call’s stereo channels', () => {
     expect(channelsText(many, '10.0.0.1')).toMatch(/ · Not played: stream 16, stream 17$/);
   });
 
+  it('plays a red stream (RFC 2198) whose blocks are of a codec the server decodes, as callWav does, and not one of events only', async () => {
+    const file = sample('dtmf-red-call.pcap');
+    const doc = (await contractOfFile(file)) as ContractDoc & { streams: RtpStream[] };
+    const streams = doc.streams.filter((s) => s.call === 0);
+    expect(streams.map((s) => [s.codecs, s.red?.codecs])).toEqual([
+      [['PCMU/8000', 'red/8000'], ['telephone-event/8000']],
+      [['red/8000'], ['PCMU/8000']],
+    ]);
+    const ch = audioChannels(streams, '10.0.0.1');
+    const wav = await callWav(file, streams as unknown as RecordedStream[], '10.0.0.1');
+    expect([ch.left, ch.right, ch.skipped]).toEqual([wav.left, wav.right, []]);
+    expect(ch.right).toEqual([1]);
+    const eventsOnly = { ...st(2, 1, '10.0.0.1:4000', '10.0.0.2:5000'), codecs: ['red/8000'] };
+    expect(decodable(eventsOnly.codecs, { payloadTypes: [101], codecs: ['telephone-event/8000'] })).toBe(
+      false,
+    );
+    expect(decodable(['red/48000/2'], { payloadTypes: [111], codecs: ['opus/48000/2'] })).toBe(true);
+    expect(decodable(['red/8000'])).toBe(false);
+  });
+
   it('has no left host without streams, and ignores ids it does not know', () => {
     expect(audioChannels([], '10.0.0.1')).toEqual({ left: [], right: [], leftHost: null, skipped: [] });
     expect(channelsText([])).toBe('Left: silent · Right: silent');

@@ -320,6 +320,8 @@ export interface RtpStream {
   dtmf?: DtmfEvent[];
   dtmfMalformed?: number;
   dtmfDropped?: number;
+  /** RFC 2198 redundancy: the payload types and codecs inside its red packets (present only when it had any). */
+  red?: { payloadTypes: number[]; codecs: string[]; malformed?: number };
   /** SRTP (RFC 3711) and its SDES key (RFC 4568): present only for an SRTP stream (server/API.md SrtpSummary). */
   srtp?: SrtpSummary;
   /** Its E-model estimate (ITU-T G.107, server/API.md StreamQuality): absent from older analyses. */

@@ -25,7 +25,7 @@ import { hostOf } from '../ladder/aliases.js';
 
 /** A stream without `codecs` is taken as played; without `firstFrame`, ordered by `start`. */
 export type ChannelStream = Pick<RtpStream, 'id' | 'src' | 'dst' | 'start'> &
-  Partial<Pick<RtpStream, 'codecs' | 'firstFrame'>>;
+  Partial<Pick<RtpStream, 'codecs' | 'firstFrame' | 'red'>>;
 
 export interface AudioChannels {
   /** Stream ids in the left channel, in time order. */
@@ -42,8 +42,9 @@ export interface AudioChannels {
  * Whether the server decodes any of these codecs (src/media/rtp-audio.ts);
  * a stream whose codecs are not known is taken as decoded.
  */
-export function decodable(codecs: readonly string[] | undefined): boolean {
-  return codecs === undefined || decodesAny(codecs);
+export function decodable(codecs: readonly string[] | undefined, red?: RtpStream['red']): boolean {
+  // RFC 2198: a red stream plays when the codecs inside its packets do.
+  return codecs === undefined || decodesAny(red === undefined ? codecs : [...codecs, ...red.codecs]);
 }
 
 const byTime = (a: ChannelStream, b: ChannelStream) => a.start - b.start || a.id - b.id;
@@ -58,7 +59,7 @@ export function audioChannels(
   const first = [...streams].sort(byFirstFrame);
   const skipped = first.slice(MAX_CALL_STREAMS);
   const played: ChannelStream[] = [];
-  for (const s of first.slice(0, MAX_CALL_STREAMS)) (decodable(s.codecs) ? played : skipped).push(s);
+  for (const s of first.slice(0, MAX_CALL_STREAMS)) (decodable(s.codecs, s.red) ? played : skipped).push(s);
   const skippedIds = skipped.sort(byTime).map((s) => s.id);
   const sorted = played.sort(byTime);
   if (sorted.length === 0) return { left: [], right: [], leftHost: null, skipped: skippedIds };
@@ -124,8 +125,11 @@ export function channelsText(
   };
   const byId = new Map(streams.map((s) => [s.id, s]));
   const notPlayed = ch.skipped.map((id) => {
-    const c = byId.get(id)?.codecs;
-    return c !== undefined && !decodable(c) ? `stream ${id} (${c.join(', ') || 'no codec'})` : `stream ${id}`;
+    const s = byId.get(id);
+    const c = s?.codecs;
+    return c !== undefined && !decodable(c, s?.red)
+      ? `stream ${id} (${c.join(', ') || 'no codec'})`
+      : `stream ${id}`;
   });
   return `Left: ${side(ch.left)} · Right: ${side(ch.right)}${notPlayed.length > 0 ? ` · Not played: ${notPlayed.join(', ')}` : ''}`;
 }
