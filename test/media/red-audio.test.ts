@@ -5,9 +5,11 @@
  * one's; a copy of a packet received never played twice.
  */
 import { describe, expect, it } from 'vitest';
+import { loadOpus } from '../../src/media/opus.js';
 import { streamAudio } from '../../src/media/rtp-audio.js';
 import type { RtpPacket } from '../../src/media/rtp-packet.js';
 import { toneBytes } from '../fixtures/g711-encode.js';
+import { opusTonePackets } from '../fixtures/opus-call.js';
 import { redPayload } from '../fixtures/red-frames.js';
 import { streamPacket } from '../fixtures/rtp-frames.js';
 
@@ -103,5 +105,29 @@ describe('streamAudio of RFC 2198 red packets', () => {
     const a = streamAudio(mixed, RED);
     expect(a.recovered).toBe(0);
     expect(a.decoded).toBe(3);
+  });
+
+  it('plays Chrome Opus in red (a=rtpmap:63 red/48000/2, a=fmtp:63 111/111), a lost packet from the next one copy', async () => {
+    const opus = await loadOpus();
+    const frames = opusTonePackets(440, 10);
+    const codecs = new Map([
+      [63, 'red/48000/2'],
+      [111, 'opus/48000/2'],
+    ]);
+    const at = (i: number, over: Partial<RtpPacket>) => streamPacket(i, { timestamp: 960 * i, ...over });
+    const plainOpus = frames.map((f, i) => at(i, { payloadType: 111, payload: f }));
+    const red = frames
+      .map((f, i) =>
+        at(i, {
+          payloadType: 63,
+          payload: redPayload(i > 0 ? [{ pt: 111, offset: 960, data: frames[i - 1] }] : [], 111, f),
+        }),
+      )
+      .filter((_, i) => i !== 6);
+    const whole = streamAudio(plainOpus, new Map([[111, 'opus/48000/2']]), undefined, opus);
+    const a = streamAudio(red, codecs, undefined, opus);
+    expect([a.rate, a.decoded, a.recovered]).toEqual([48_000, 10, 1]);
+    // The same frames through one decoder in the same order: the same samples.
+    expect(a.samples).toEqual(whole.samples);
   });
 });
