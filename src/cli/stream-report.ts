@@ -98,6 +98,13 @@ function dtmfLines(s: RtpStreamRecord, t0: number): string[] {
   ];
 }
 
+/** What its RFC 2198 (red) packets carried: the codecs of their blocks, payloads cut short; or nothing. */
+function redLine(s: RtpStreamRecord): string[] {
+  if (s.red === undefined) return [];
+  const cut = s.red.malformed ? `; ${s.red.malformed} red payloads cut short, not read` : '';
+  return [`RFC 2198 redundancy (red): blocks of ${s.red.codecs.join(' ') || 'nothing'}${cut}`];
+}
+
 /** The report; `t0` is the time the packets' times count from (the analysis's first call or stream). */
 export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
   const m = a.summary;
@@ -112,6 +119,7 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
     ...xrLine(s),
     ...qualityLine(s),
     ...(s.srtp === undefined ? [] : [srtpNote(s.srtp)]),
+    ...redLine(s),
     ...dtmfLines(s, t0),
     '',
     `${'frame'.padStart(7)}  ${'time s'.padStart(11)}  ${'seq'.padStart(5)}  ${'timestamp'.padStart(10)}  ${'pt'.padStart(3)}  ${'delta ms'.padStart(9)}  ${'jitter ms'.padStart(9)}  ${'skew ms'.padStart(9)}  status`,

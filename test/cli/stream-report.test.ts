@@ -45,6 +45,23 @@ describe('sipscope analyze --stream', () => {
     ]);
   });
 
+  it('says what the red packets (RFC 2198) of a stream carried and lists the digits read from their blocks', async () => {
+    const { code, out } = await run([
+      new URL('../../samples/dtmf-red-call.pcap', import.meta.url).pathname,
+      '--stream',
+      '0',
+    ]);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('RFC 2198'));
+    expect(lines.slice(at, at + 4)).toEqual([
+      'RFC 2198 redundancy (red): blocks of telephone-event/8000',
+      'DTMF (RFC 4733): 1 #',
+      '  1      frame     102     3.000000 s    120.0 ms  -10 dBm0  6 packets',
+      '  #      frame     117     3.220000 s    120.0 ms  -10 dBm0  7 packets',
+    ]);
+  });
+
   it('prints the stream packet by packet, the packets after a loss saying how many went missing', async () => {
     const { code, out } = await run([RTP, '--stream', '1']);
     expect(code).toBe(0);
