@@ -113,7 +113,7 @@ async function decoded<T>(make: () => Promise<T>, captureId: string): Promise<T>
 
 function send(
   res: Response,
-  out: { wav: Uint8Array; duration: number; truncated: boolean; undecodable: number },
+  out: { wav: Uint8Array; duration: number; truncated: boolean; undecodable: number; recovered: number },
   name: string,
 ): void {
   res.setHeader('Content-Type', 'audio/wav');
@@ -123,5 +123,7 @@ function send(
   if (out.truncated) res.setHeader('X-Audio-Truncated', '1');
   // Packets the decoder refused (corrupt Opus), played as silence.
   if (out.undecodable > 0) res.setHeader('X-Audio-Undecodable', String(out.undecodable));
+  // Packets lost played from a later packet's RFC 2198 redundant block.
+  if (out.recovered > 0) res.setHeader('X-Audio-Recovered', String(out.recovered));
   res.end(Buffer.from(out.wav.buffer, out.wav.byteOffset, out.wav.byteLength));
 }

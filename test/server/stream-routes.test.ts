@@ -106,6 +106,25 @@ describe('RTP audio over HTTP', () => {
     expect(Buffer.from(await call.arrayBuffer()).readUInt32LE(24)).toBe(48_000);
   }, 60_000);
 
+  it('plays a red stream (RFC 2198) as its PCMU blocks, the packet lost recovered counted in X-Audio-Recovered', async () => {
+    server = await testServer();
+    const file = join(SAMPLES_DIR, 'dtmf-red-call.pcap');
+    const id = (await uploadReady(server, file)).id;
+    const base = `${server.url}/api/captures/${id}/calls/0`;
+    const one = await fetch(`${base}/streams/1/audio.wav`);
+    expect([one.status, one.headers.get('X-Audio-Seconds'), one.headers.get('X-Audio-Recovered')]).toEqual([
+      200,
+      '3.000',
+      '1',
+    ]);
+    const a = await analyzeCapture(file);
+    const wav = Buffer.from(await one.arrayBuffer());
+    expect(wav.equals(Buffer.from((await streamWav(file, a.streams[1])).wav))).toBe(true);
+    const call = await fetch(`${base}/audio.wav`);
+    expect([call.headers.get('X-Audio-Left'), call.headers.get('X-Audio-Right')]).toEqual(['0', '1']);
+    expect(call.headers.get('X-Audio-Recovered')).toBe('1');
+  }, 60_000);
+
   it('answers 415 for a call without RTP, saying why', async () => {
     server = await testServer();
     const id = (await uploadReady(server, BASIC)).id;
