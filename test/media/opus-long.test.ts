@@ -11,18 +11,15 @@ import { loadOpus, type OpusDecoder } from '../../src/media/opus.js';
 import { opusFrames } from '../../src/media/opus-frames.js';
 import { opusToc } from '../../src/media/opus-toc.js';
 import { streamAudio } from '../../src/media/rtp-audio.js';
-import { OPUS_PT, opusTonePackets } from '../fixtures/opus-call.js';
+import { CELT_FB_20, SILK_WB_60 } from '../fixtures/opus-120ms-call.js';
+import { OPUS_PT, type OpusToneOptions, opusTonePackets } from '../fixtures/opus-call.js';
 import { opusPack } from '../fixtures/opus-pack.js';
 import { streamPacket } from '../fixtures/rtp-frames.js';
 import { power } from '../helpers/goertzel.js';
 
 const OPUS = new Map([[OPUS_PT, 'opus/48000/2']]);
-/** CELT-only fullband 20 ms frames (config 31), 24 kbit/s. */
-const CELT_FB = { force: { mode: 1002, bandwidth: 1105 } } as const;
-/** SILK-only wideband 60 ms frames (config 11), 16 kbit/s. */
-const SILK_WB_60 = { frame: 2880, bitrate: 16_000, force: { mode: 1000, bandwidth: 1103 } } as const;
 /** Hybrid fullband 20 ms frames (config 15), 32 kbit/s. */
-const HYBRID_FB = { bitrate: 32_000, force: { mode: 1001, bandwidth: 1105 } } as const;
+const HYBRID_FB: OpusToneOptions = { bitrate: 32_000, force: { mode: 1001, bandwidth: 1105 } };
 
 /** `packets` decoded in order by one new decoder, end to end. */
 function decodeAll(d: OpusDecoder, packets: readonly Uint8Array[]): Int16Array {
@@ -50,7 +47,7 @@ describe('Opus packets longer than 60 ms (RFC 6716 §3.2.5)', async () => {
   const opus = await loadOpus();
 
   it('decodes a code 3 packet of six 20 ms frames to the samples of its six frames decoded one by one', () => {
-    const frames = opusTonePackets(440, 60, CELT_FB);
+    const frames = opusTonePackets(440, 60, CELT_FB_20);
     const long = grouped(frames, 6);
     expect(long.map((p) => [p[0], p[1] & 0x3f])).toEqual(long.map(() => [(31 << 3) | 3, 6]));
     // Both the CBR (all frames 61 bytes, once the encoder settles) and the VBR code 3 layouts occur.
@@ -76,7 +73,7 @@ describe('Opus packets longer than 60 ms (RFC 6716 §3.2.5)', async () => {
   });
 
   it('splitting is what libopus does in one call: a 60 ms code 3 packet it decodes whole gives the same samples as its frames as code 0 packets', () => {
-    for (const o of [CELT_FB, HYBRID_FB]) {
+    for (const o of [CELT_FB_20, HYBRID_FB]) {
       const frames = opusTonePackets(440, 30, o);
       const whole = grouped(frames, 3);
       expect(opusToc(whole[0])?.samples).toBe(2880);
@@ -85,7 +82,7 @@ describe('Opus packets longer than 60 ms (RFC 6716 §3.2.5)', async () => {
   });
 
   it('decodes a 0-byte frame inside a long packet as a lost one (DTX, §3.2.1), the packet still 120 ms', () => {
-    const frames = opusTonePackets(440, 6, CELT_FB);
+    const frames = opusTonePackets(440, 6, CELT_FB_20);
     const dtx = Uint8Array.of(frames[0][0]);
     const d = opus.decoder();
     const out = new Int16Array(5760);
@@ -114,7 +111,7 @@ describe('streamAudio: an Opus stream of 120 ms packets (RFC 7587 §4.2)', async
   const opus = await loadOpus();
 
   it('plays the same samples as the stream of its 20 ms frames, none undecodable', () => {
-    const frames = opusTonePackets(440, 60, CELT_FB);
+    const frames = opusTonePackets(440, 60, CELT_FB_20);
     const short = streamAudio(
       frames.map((p, i) => rtpAt(i, 960 * i, p)),
       OPUS,
@@ -136,7 +133,7 @@ describe('streamAudio: an Opus stream of 120 ms packets (RFC 7587 §4.2)', async
   });
 
   it('plays an invalid 120 ms packet as 120 ms of silence where it was, counted, and the rest of the stream', () => {
-    const long = grouped(opusTonePackets(440, 60, CELT_FB), 6);
+    const long = grouped(opusTonePackets(440, 60, CELT_FB_20), 6);
     // Packet 4 cut short: its frames no longer fill what its header says (R6 or R7).
     long[4] = long[4].subarray(0, 40);
     expect(opusFrames(long[4])).toBeNull();
