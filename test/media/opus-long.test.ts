@@ -72,6 +72,13 @@ describe('Opus packets longer than 60 ms (RFC 6716 §3.2.5)', async () => {
     expect(decodeAll(opus.decoder(), long)).toEqual(decodeAll(opus.decoder(), frames));
   });
 
+  it('decodes a 120 ms packet of more bytes than opusscript takes in one call (3,828), each frame within R2', () => {
+    const frames = opusTonePackets(440, 12, { ...CELT_FB_20, bitrate: 320_000 });
+    const long = grouped(frames, 6);
+    expect(long.every((p) => p.length > 1276 * 3)).toBe(true);
+    expect(decodeAll(opus.decoder(), long)).toEqual(decodeAll(opus.decoder(), frames));
+  });
+
   it('splitting is what libopus does in one call: a 60 ms code 3 packet it decodes whole gives the same samples as its frames as code 0 packets', () => {
     for (const o of [CELT_FB_20, HYBRID_FB]) {
       const frames = opusTonePackets(440, 30, o);
