@@ -171,6 +171,8 @@ describe('opusFrames against libopus (RFC 6716 §3.4)', async () => {
     const d = opus.decoder();
     const out = new Int16Array(2880);
     const seen = { valid: 0, invalid: 0 };
+    /** The packets (hex) on which the two disagree. */
+    const disagree: string[] = [];
     for (let k = 0; k < 20_000; k++) {
       const p = Uint8Array.from(
         { length: Math.floor(rand() * (rand() < 0.8 ? 12 : 600)) },
@@ -181,11 +183,14 @@ describe('opusFrames against libopus (RFC 6716 §3.4)', async () => {
       // Packets libopus can take in one call only, to judge them.
       if ((opusToc(p)?.samples ?? 0) > 2880) continue;
       const ours = opusFrames(p) !== null;
-      expect([ours, Array.from(p)]).toEqual([d.decode(p, out, 0) !== null, Array.from(p)]);
+      if (ours !== (d.decode(p, out, 0) !== null)) disagree.push(Buffer.from(p).toString('hex'));
       seen[ours ? 'valid' : 'invalid']++;
     }
     d.free();
+    expect(disagree).toEqual([]);
+    // 8,762 valid and 9,069 invalid: both kinds well tried.
     expect(seen.valid).toBeGreaterThan(2000);
     expect(seen.invalid).toBeGreaterThan(2000);
-  });
+    // 20,000 libopus calls: more than vitest's default 5 s on two busy vCPUs.
+  }, 60_000);
 });
