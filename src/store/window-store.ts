@@ -20,7 +20,7 @@ import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import { applyCaptureUpdate } from './capture-update.js';
 import { countFindings, type FindingCount } from './finding-filter.js';
-import type { LiveInfo, LiveTraffic } from './live-info.js';
+import type { LiveInfo, LiveTraffic, WindowCounters } from './live-info.js';
 import {
   LivePersister,
   type LivePersistOptions,
@@ -69,14 +69,12 @@ export interface WindowStoreOptions {
 }
 
 /** Evictions of every window since the store opened (a counter: deleted windows still count). */
-export interface WindowTotals {
+export interface WindowTotals
+  extends Pick<
+    WindowCounters,
+    'evictedCalls' | 'evictedActiveCalls' | 'evictedMessages' | 'evictedBytes' | 'evictedFindings' | 'dropped'
+  > {
   windows: number;
-  evictedCalls: number;
-  evictedActiveCalls: number;
-  evictedMessages: number;
-  evictedBytes: number;
-  evictedFindings: number;
-  dropped: number;
 }
 
 export interface WindowStore extends Store {
