@@ -4,7 +4,7 @@
  * acknowledged once written, with at most MAX_BATCHES_IN_FLIGHT unacknowledged
  * (so a slow store holds the worker back instead of queueing the capture).
  */
-import type { AnalysisStats } from '../src/report/analyze-capture.js';
+import type { AnalysisStats } from '../src/report/analysis-stats.js';
 import type { AnalysisBatch } from '../src/store/analysis-batches.js';
 import type { CaptureSource } from '../src/store/store.js';
 

@@ -4,8 +4,8 @@
  * /api/rules`, the README table) is generated from this list, so it cannot
  * drift from the code.
  */
-import type { Severity } from './finding.js';
 import type { Rule } from './rule.js';
+import type { RuleInfo } from './rule-info.js';
 import { ack2xxNotAcked } from './rules/ack-2xx-not-acked.js';
 import { ackAnswered } from './rules/ack-answered.js';
 import { ackNon2xxNotAcked } from './rules/ack-non-2xx-not-acked.js';
@@ -83,6 +83,8 @@ import { transactionNoFinalResponse } from './rules/transaction-no-final-respons
 import { uriMalformed } from './rules/uri-malformed.js';
 import { viaBranchNoCookie } from './rules/via-branch-no-cookie.js';
 import { viaMalformed } from './rules/via-malformed.js';
+
+export type { RuleInfo };
 
 /** Every rule, in catalogue order (grouped by what they look at, start line first). */
 export const RULES: readonly Rule[] = [
@@ -197,16 +199,6 @@ export function ruleById(id: string): Rule | undefined {
 export function selectRules(prefixes: readonly string[], rules: readonly Rule[] = RULES): Rule[] {
   if (prefixes.length === 0) return rules.slice();
   return rules.filter((r) => prefixes.some((p) => r.id.startsWith(p)));
-}
-
-/** One catalogue entry: the rule without its check, as JSON-ready data. */
-export interface RuleInfo {
-  id: string;
-  title: string;
-  severity: Severity;
-  scope: Rule['scope'];
-  rfc: { ref: string; text: string };
-  explanation: string;
 }
 
 export function ruleInfo(r: Rule): RuleInfo {

@@ -15,13 +15,9 @@ import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { FingerprintCheck } from '../media/srtp-summary.js';
 import type { SipMessage } from '../sip/message.js';
 import type { FindingDraft, Severity } from './finding.js';
+import type { RfcQuote } from './rule-info.js';
 
-export interface RfcQuote {
-  /** e.g. `RFC 3261 §8.1.1.5` (several sections comma-separated). */
-  ref: string;
-  /** The normative sentence(s), quoted exactly; ABNF where the grammar is the rule. */
-  text: string;
-}
+export type { RfcQuote };
 
 export interface RuleBase {
   /** Stable dotted id: `area.what`, lowercase, kebab-case words. */

@@ -8,10 +8,20 @@
  */
 
 import type { Endpoint } from '../decode/payload.js';
+import type {
+  CallEndpoint,
+  CallEvidence,
+  CallLink,
+  CallRelation,
+  CallRelationEvidence,
+  CallRelationKind,
+} from './call-links.js';
 import type { CALL_KINDS, CALL_STATES } from './call-values.js';
 import type { ParkedCall } from './park.js';
 import type { TransactionKey } from './transaction-key.js';
 import type { TransactionKind, TransactionState } from './transaction-state.js';
+
+export type { CallEndpoint, CallEvidence, CallLink, CallRelation, CallRelationEvidence, CallRelationKind };
 
 export interface TransactionRecord {
   id: number;
@@ -93,40 +103,6 @@ export interface DialogRecord {
 
 export type CallKind = (typeof CALL_KINDS)[number];
 export type CallState = (typeof CALL_STATES)[number];
-export type CallEvidence = 'X-CID' | 'X-Call-ID' | 'Session-ID' | 'P-Charging-Vector icid';
-
-export interface CallLink {
-  /** The Call-ID joined to the call. */
-  callId: string;
-  /** The header that showed the two legs belong together. */
-  evidence: CallEvidence;
-}
-
-/**
- * How another call relates to this one (transfers.ts): RFC 3515 REFER and
- * RFC 5589 transfer, RFC 3891 Replaces. Another call, not another leg of
- * this one: the legs are `links`.
- */
-export type CallRelationKind = 'transferred-to' | 'transferred-from' | 'replaces' | 'replaced-by';
-/** What matched: the INVITE's Replaces header, its Referred-By, or its target and sender. */
-export type CallRelationEvidence = 'Replaces' | 'Referred-By' | 'Refer-To';
-
-export interface CallRelation {
-  /** The other call's id. */
-  call: number;
-  relation: CallRelationKind;
-  evidence: CallRelationEvidence;
-  /** The request that asked for it: the REFER of a transfer, the INVITE of a replacement. */
-  message: number;
-}
-
-export interface CallEndpoint {
-  /** `ip:port` (`[v6]:port`). */
-  addr: string;
-  /** User-Agent (or Server) header of a message it sent. */
-  label: string | null;
-}
-
 export interface CallRecord {
   id: number;
   kind: CallKind;

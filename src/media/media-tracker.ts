@@ -13,92 +13,31 @@
 import { type Endpoint, endpointString, type Payload } from '../decode/payload.js';
 import { callId, cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
-import { type SdpDirection, sdpOf } from '../sip/sdp.js';
+import { sdpOf } from '../sip/sdp.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
 import type { FingerprintCheck } from './dtls-fingerprint.js';
 import { isDtls } from './dtls-records.js';
 import { type DtlsHello, DtlsSrtp } from './dtls-srtp.js';
-import { type DtmfEvent, DtmfEvents } from './dtmf-events.js';
+import { DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, type MediaEndpoint, MediaMap, quietPayload } from './media-map.js';
 import { PlayoutBuffer } from './playout-buffer.js';
 import { parseRtcp } from './rtcp.js';
-import { RtcpReports, type RtcpSummary } from './rtcp-reports.js';
+import { RtcpReports } from './rtcp-reports.js';
 import type { RtcpXr } from './rtcp-xr.js';
 import { isRtcp, parseRtp, type RtpHeader } from './rtp-header.js';
-import { RtpStreamStats, type RtpStreamSummary } from './rtp-stats.js';
-import type { SdesSide, SrtpSummary } from './sdes.js';
+import { RtpStreamStats } from './rtp-stats.js';
+import type { RtpStreamRecord } from './rtp-stream-record.js';
+import type { SdesSide } from './sdes.js';
 import { SdesPairs } from './sdes-pairs.js';
 import { SrtcpFlows } from './srtcp-flows.js';
 import type { SrtpSetup } from './srtp.js';
 import { ssrcOf } from './srtp-fields.js';
-import { type StreamQuality, streamQuality } from './stream-quality.js';
-import { type RedSummary, StreamRed } from './stream-red.js';
+import { streamQuality } from './stream-quality.js';
+import { StreamRed } from './stream-red.js';
 import { finishedSrtp, rekeyed, type StreamSrtp, streamSrtp } from './stream-srtp.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
-/** One RTP stream, as the JSON report and the API give it. */
-export interface RtpStreamRecord extends RtpStreamSummary {
-  id: number;
-  src: string;
-  dst: string;
-  /** `audio`, `video`… from the SDP. */
-  media: string;
-  /** The codecs of the payload types seen (`PCMA/8000`), or the number where the SDP names none. */
-  codecs: string[];
-  /** The message whose SDP announced the address the stream matched. */
-  setup: number;
-  /**
-   * That SDP's direction for the stream's media (RFC 3264 §5.1). When the
-   * address matched is the destination's, this is what its receiver said:
-   * sendrecv or sendonly, it meant to send back.
-   */
-  setupDirection: SdpDirection;
-  /** The destination's or the source's SDP came in a 2xx to an INVITE (the call was answered with it). */
-  answered: boolean;
-  /**
-   * RTP went the other way between the same two hosts while this stream was
-   * flowing (a stream the other way started, or was sending, within 5 s of
-   * one of its packets): false is one-way media.
-   */
-  reverse: boolean;
-  /** The call of that message; null until the caller assigns it. */
-  call: number | null;
-  /** Frames of the first and last packets (1-based, as Wireshark counts). */
-  firstFrame: number;
-  lastFrame: number;
-  /** What RTCP said about the stream (rtcp-reports.ts): present only when its receiver or sender reported. */
-  rtcp?: RtcpSummary;
-  /**
-   * Its RFC 4733 telephone events, one per digit (dtmf-events.ts): present
-   * only when it carried packets of a payload type its SDP mapped to
-   * telephone-event.
-   */
-  dtmf?: DtmfEvent[];
-  /** Telephone-event packets too short to hold an event (present when any). */
-  dtmfMalformed?: number;
-  /** Events past the most kept per stream (present when any). */
-  dtmfDropped?: number;
-  /**
-   * Its RFC 2198 redundancy (stream-red.ts): the payload types its blocks
-   * carried and their codecs, payloads that did not parse; present only
-   * when it carried packets of a payload type its SDP mapped to red.
-   */
-  red?: RedSummary;
-  /**
-   * Present when the stream is SRTP (RFC 3711: an RTP/SAVP description, or
-   * keys offered with a=crypto and answered): the suite of the sender's SDES
-   * key (RFC 4568), whether its packets authenticated and so were
-   * decrypted, how many did not. The figures above are the packets' as
-   * they went (their headers are clear; payload bytes include the tag).
-   */
-  srtp?: SrtpSummary;
-  /**
-   * How it sounded, estimated: the E-model's R and MOS (ITU-T G.107) from
-   * its codec, loss, late packets and delay, or why there is none
-   * (stream-quality.ts). Absent on records stored before it was made.
-   */
-  quality?: StreamQuality;
-}
+export type { RtpStreamRecord };
 
 export interface MediaTrackerOptions {
   /** A stream with no packet for this long (capture time, seconds) is finished. Default 60. */

@@ -12,13 +12,15 @@
  * channel, whatever the SDP's `opus/48000/2` or sprop-stereo say.
  */
 import type OpusScript from 'opusscript';
-import { opusToc } from './opus-toc.js';
+import { opusFrames } from './opus-frames.js';
+import { OPUS_MAX_PACKET_SAMPLES, opusToc } from './opus-toc.js';
 
 const RATE = 48_000;
 /**
  * Samples the opusscript build decodes at most from one packet: its output
  * buffer holds 60 ms (MAX_FRAME_SIZE in its index.js). A longer packet (80,
- * 100, 120 ms, RFC 6716 §3.2.5) is not decoded: it is counted as undecodable.
+ * 100, 120 ms, RFC 6716 §3.2.5) is split into its frames (opus-frames.ts),
+ * each decoded as a packet of its own (see decodeLong).
  */
 const MAX_DECODED = (RATE * 60) / 1000;
 /** Bytes of a packet the opusscript build takes at most (its MAX_PACKET_SIZE: 1276 × 3). */
@@ -29,7 +31,7 @@ export interface OpusDecoder {
   /**
    * Decodes one packet into `out` from `at` on, as many samples as fit;
    * returns how many it wrote, or null when the packet is not one libopus
-   * decodes (corrupt, empty, longer than this build takes): nothing written.
+   * decodes (corrupt, empty, invalid by RFC 6716 §3.4): nothing written.
    */
   decode(packet: Uint8Array, out: Int16Array, at: number): number | null;
   /** Frees its WebAssembly memory: the decoder is not usable after. */
@@ -53,23 +55,60 @@ export function loadOpus(): Promise<OpusLibrary> {
 
 function opusDecoder(d: OpusScript): OpusDecoder {
   let freed = false;
+  /** 120 ms, where a long packet's frames are decoded before any is written out. */
+  let scratch: Int16Array | undefined;
+
+  /** One libopus call: the samples it made written into `out` from `at`, as many as fit; null if refused. */
+  function decodeOne(packet: Uint8Array, out: Int16Array, at: number): number | null {
+    if (packet.length > MAX_PACKET_BYTES) return null;
+    let pcm: Uint8Array;
+    try {
+      // It copies the bytes in (a Uint8Array will do: no Buffer, which the web build has no type of).
+      pcm = d.decode(packet as Parameters<OpusScript['decode']>[0]);
+    } catch {
+      // libopus's OPUS_INVALID_PACKET and the like (opusscript throws "Decode error: …").
+      return null;
+    }
+    // 16-bit little-endian samples (libopus's opus_int16 in WebAssembly's memory).
+    const v = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+    const n = Math.max(0, Math.min(pcm.byteLength >> 1, out.length - at));
+    for (let i = 0; i < n; i++) out[at + i] = v.getInt16(2 * i, true);
+    return n;
+  }
+
+  /**
+   * A packet of more than 60 ms: each of its frames re-wrapped as a code 0
+   * packet (the TOC byte with its c bits cleared, then the frame, RFC 6716
+   * §3.2.2) and decoded in order by the same decoder, which is what libopus
+   * does with a packet's frames in one call (opus_decode_native calls
+   * opus_decode_frame on each in turn), so the prediction runs on as it
+   * would. All or nothing, as one call is: a frame refused refuses the
+   * packet, nothing written (the frames before it did move the state on, as
+   * in libopus).
+   */
+  function decodeLong(packet: Uint8Array, out: Int16Array, at: number): number | null {
+    const frames = opusFrames(packet);
+    if (frames === null) return null;
+    scratch ??= new Int16Array(OPUS_MAX_PACKET_SAMPLES);
+    let made = 0;
+    for (const f of frames) {
+      const one = new Uint8Array(1 + f.length);
+      one[0] = packet[0] & 0xfc;
+      one.set(f, 1);
+      const n = decodeOne(one, scratch, made);
+      if (n === null) return null;
+      made += n;
+    }
+    const n = Math.max(0, Math.min(made, out.length - at));
+    if (n > 0) out.set(scratch.subarray(0, n), at);
+    return n;
+  }
+
   return {
     decode(packet, out, at) {
       const toc = opusToc(packet);
-      if (toc === null || toc.samples > MAX_DECODED || packet.length > MAX_PACKET_BYTES) return null;
-      let pcm: Uint8Array;
-      try {
-        // It copies the bytes in (a Uint8Array will do: no Buffer, which the web build has no type of).
-        pcm = d.decode(packet as Parameters<OpusScript['decode']>[0]);
-      } catch {
-        // libopus's OPUS_INVALID_PACKET and the like (opusscript throws "Decode error: …").
-        return null;
-      }
-      // 16-bit little-endian samples (libopus's opus_int16 in WebAssembly's memory).
-      const v = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-      const n = Math.max(0, Math.min(pcm.byteLength >> 1, out.length - at));
-      for (let i = 0; i < n; i++) out[at + i] = v.getInt16(2 * i, true);
-      return n;
+      if (toc === null) return null;
+      return toc.samples > MAX_DECODED ? decodeLong(packet, out, at) : decodeOne(packet, out, at);
     },
     free() {
       if (freed) return;

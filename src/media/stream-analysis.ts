@@ -15,23 +15,11 @@
  * - `marker`: the marker bit (RFC 3551 §4.1: the first packet of a talkspurt).
  */
 import type { FrameSource } from '../capture/frame-source.js';
+import type { AnalysedPacket, PacketStatus } from './analysed-packet.js';
 import { RtpStreamStats, type RtpStreamSummary, type StatsHeader } from './rtp-stats.js';
 import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from './stream-packets.js';
 
-export type PacketStatus = 'ok' | 'sequence' | 'payload-type' | 'marker';
-
-/** A packet (RtpPacket without its payload) with its figures. */
-export interface AnalysedPacket extends Omit<RtpPacket, 'payload' | 'payloadLength'> {
-  /** Arrival gap from the packet before, ms (0 for the first). */
-  deltaMs: number;
-  /** The running interarrival jitter after this packet, ms (null: no clock rate). */
-  jitterMs: number | null;
-  /** Arrival − where the RTP timestamp puts it, from the first packet, ms (null: no clock rate). */
-  skewMs: number | null;
-  /** Sequence numbers skipped just before it (a forward gap). */
-  lostBefore: number;
-  status: PacketStatus;
-}
+export type { AnalysedPacket, PacketStatus };
 
 export interface StreamAnalysis {
   /** The clock rate the jitter and skew use (Hz), null when the codec's is unknown. */

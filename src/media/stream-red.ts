@@ -16,17 +16,8 @@ import type { SdpRtpMap } from '../sip/sdp.js';
 import { DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, quietPayload } from './media-map.js';
 import { parseRed } from './red.js';
+import type { RedSummary } from './rtp-stream-record.js';
 import { parseTelephoneEvent } from './telephone-event.js';
-
-/** A stream's redundancy, as its record gives it. */
-export interface RedSummary {
-  /** The payload types its blocks carried (primary and redundant), in the order first seen. */
-  payloadTypes: number[];
-  /** Their codecs (`telephone-event/8000`), or the number where the SDP names none. */
-  codecs: string[];
-  /** Payloads that did not parse as RFC 2198 (cut short: red.ts): flagged, not read (present when any). */
-  malformed?: number;
-}
 
 /** Payload types listed at most (there are 128). */
 const MAX_TYPES = 128;

@@ -6,7 +6,7 @@
  */
 
 import { createAnalyzer } from '../analyze/analyzer.js';
-import { countBySeverity, type Finding, type SeverityCounts } from '../analyze/finding.js';
+import { countBySeverity, type Finding } from '../analyze/finding.js';
 import {
   type ClockOffset,
   ClockOffsets,
@@ -33,24 +33,11 @@ import { MessageCounts } from '../sip/message-counts.js';
 import { tlsKeysOf } from '../tls/keylog.js';
 import type { TlsStats } from '../tls/session.js';
 import { withTlsWarning } from '../tls/tls-warning.js';
+import type { AnalysisStats } from './analysis-stats.js';
 import { type CallDtmf, callDtmf, type InfoDigit } from './call-dtmf.js';
 import { MessageTable } from './message-table.js';
 
-export interface AnalysisStats {
-  frames: number;
-  sipMessages: number;
-  requests: Record<string, number>;
-  responses: Record<string, number>;
-  retransmissions: number;
-  transactions: number;
-  dialogs: number;
-  calls: number;
-  findings: number;
-  /** The findings by severity: how many errors, warnings and infos (sums to `findings`). */
-  findingsBySeverity: SeverityCounts;
-  decodeErrors: number;
-  malformed: number;
-}
+export type { AnalysisStats };
 
 /** A capture file as the JSON's `source` describes it. */
 export interface SourceFile {

@@ -6,22 +6,11 @@
  * the shared store suite.
  */
 import { CALL_KINDS, CALL_STATES } from '../correlate/call-values.js';
+import { CALL_SORT_KEYS, type CallSortKey } from './call-sort-keys.js';
 import { linearTest } from './linear-regex.js';
 import type { CallRow } from './rows.js';
 
-export const CALL_SORT_KEYS = [
-  'start',
-  'from',
-  'to',
-  'kind',
-  'state',
-  'durationMs',
-  'pddMs',
-  'setupMs',
-  'messages',
-  'findings',
-] as const;
-export type CallSortKey = (typeof CALL_SORT_KEYS)[number];
+export { CALL_SORT_KEYS, type CallSortKey };
 
 /** A list filter: a value passes when it is in `include` (or `include` is empty) and not in `exclude`. Lower case. */
 export interface ListFilter {

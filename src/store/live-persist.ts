@@ -24,9 +24,12 @@
  * only. The window stays the read path while the capture is live.
  */
 import type Database from 'better-sqlite3';
+import type { PersistCounters } from './live-info.js';
 import { LiveRowsWriter, type PersistCall, type PersistOp } from './live-persist-sql.js';
 import { type MessageParams, messageParams } from './sqlite-rows.js';
 import type { RollingWindow } from './window.js';
+
+export type { PersistCounters };
 
 /** Where batches go; `write` resolves once the batch is on disk. */
 export interface PersistSink {
@@ -43,26 +46,6 @@ export interface LivePersistOptions {
   maxBatch?: number;
   /** Milliseconds between time stamps when there is nothing to write (default 5,000). */
   heartbeatMs?: number;
-}
-
-export interface PersistCounters {
-  /** Call writes done (a call written again counts again). */
-  writtenCalls: number;
-  /** Calls deleted from disk because the window evicted them. */
-  deletedCalls: number;
-  /** Ended calls not written because the queue was full (they stay in the window only). */
-  droppedCalls: number;
-  /** Evicted calls whose disk copy could not be queued for deletion (the queue was full). */
-  droppedDeletes: number;
-  /** Calls waiting to be written or deleted now. */
-  queued: number;
-  /** Calls on disk now (as far as this writer knows). */
-  onDisk: number;
-  batches: number;
-  /** ISO 8601 of the last batch on disk. */
-  lastWrite: string | null;
-  /** Why writing stopped (the capture was deleted, the disk failed); null while it works. */
-  error: string | null;
 }
 
 const DEFAULTS = { flushMs: 500, maxQueue: 20_000, maxBatch: 500, heartbeatMs: 5_000 };

@@ -5,7 +5,8 @@
  * row can go to JSON.stringify or a database column as it is.
  */
 import type { Finding, Severity } from '../analyze/finding.js';
-import type { AnalysisStats } from '../report/analyze-capture.js';
+import type { CallEndpoint, CallLink, CallRelation } from '../correlate/call-links.js';
+import type { AnalysisStats } from '../report/analysis-stats.js';
 import type { MessageRecord } from '../report/message-record.js';
 
 /** The session description of a message, as the ladder labels it. */
@@ -78,14 +79,15 @@ export interface CallJson {
   callIds: string[];
   from: string | null;
   to: string | null;
-  start: number | null;
-  end: number | null;
+  /** Capture time (s) of its first and last message (correlate/model.ts CallRecord). */
+  start: number;
+  end: number;
   state: string;
   setupMs: number | null;
   durationMs: number | null;
   dialogs: number[];
   messages: number[];
-  links: Array<{ callId: string; evidence: string }>;
+  links: CallLink[];
   kind: string;
   finalStatus: number | null;
   reason: string | null;
@@ -93,8 +95,8 @@ export interface CallJson {
   hangupBy: 'caller' | 'callee' | null;
   retransmissions: number;
   transactions: number[];
-  endpoints: Array<{ addr: string; label: string | null }>;
-  related: Array<{ call: number; relation: string; evidence: string; message: number }>;
+  endpoints: CallEndpoint[];
+  related: CallRelation[];
 }
 
 /** A call of the call list: the contract's call and what the store knows of its findings. */

@@ -16,11 +16,11 @@
  * `/metrics` show them.
  */
 
-import type { LiveTlsStats } from '../live/live-tls.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
 import { applyCaptureUpdate } from './capture-update.js';
 import { countFindings, type FindingCount } from './finding-filter.js';
+import type { LiveInfo, LiveTraffic, WindowCounters } from './live-info.js';
 import {
   LivePersister,
   type LivePersistOptions,
@@ -45,38 +45,9 @@ import type {
   Store,
   StoredMessage,
 } from './store.js';
-import { RollingWindow, type WindowCounters, type WindowLimits } from './window.js';
+import { RollingWindow, type WindowLimits } from './window.js';
 
-/** What the owner of a live capture reports about its traffic. */
-export interface LiveTraffic {
-  /** What is watched, for people: `lo (udp port 5060)`, `HEP on 9060`. */
-  sources: string[];
-  /** False once the capture stopped. */
-  running: boolean;
-  /** Packets taken: captured frames plus HEP packets. */
-  packets: number;
-  bytes: number;
-  /** Packets lost before they reached us: kernel and capture tool drops, HEP packets that did not decode or failed auth. */
-  droppedPackets: number;
-  /** Seconds since the capture started. */
-  uptime: number;
-  /**
-   * Its frames are written to disk (`serve --live-pcap`): a call's pcap and
-   * its RTP (audio, packets) can be read back while the server runs.
-   */
-  framesKept?: boolean;
-  /**
-   * SIP over TLS (`serve --live … --tls-keylog/--tls-key`, or TLS seen without keys): the
-   * connections decrypted and why the others were not, the wait for keys logged late.
-   */
-  tls?: LiveTlsStats;
-}
-
-export interface LiveInfo extends LiveTraffic {
-  window: WindowCounters;
-  /** The write-through to disk, when there is one. */
-  persist?: PersistCounters;
-}
+export type { LiveInfo, LiveTraffic };
 
 /** A live capture as the API shows it: CaptureInfo plus `live` (server/API.md). */
 export interface LiveCaptureInfo extends CaptureInfo {
@@ -98,14 +69,12 @@ export interface WindowStoreOptions {
 }
 
 /** Evictions of every window since the store opened (a counter: deleted windows still count). */
-export interface WindowTotals {
+export interface WindowTotals
+  extends Pick<
+    WindowCounters,
+    'evictedCalls' | 'evictedActiveCalls' | 'evictedMessages' | 'evictedBytes' | 'evictedFindings' | 'dropped'
+  > {
   windows: number;
-  evictedCalls: number;
-  evictedActiveCalls: number;
-  evictedMessages: number;
-  evictedBytes: number;
-  evictedFindings: number;
-  dropped: number;
 }
 
 export interface WindowStore extends Store {

@@ -24,6 +24,7 @@
 import { ENDED_CALL_STATES } from '../correlate/call-values.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import type { CallQuery } from './call-query.js';
+import type { WindowCounters, WindowLimits } from './live-info.js';
 import type { CallJson, CallRow, DialogRow, Finding, TransactionRow } from './rows.js';
 import type {
   CallDetail,
@@ -47,39 +48,13 @@ import {
   type WindowView,
 } from './window-reads.js';
 
-export interface WindowLimits {
-  /** Calls held (default 10,000). */
-  maxCalls: number;
-  /** Messages held (default 100,000). */
-  maxMessages: number;
-  /** Bytes of SIP message text held (default 64 MiB). */
-  maxBytes: number;
-}
+export type { WindowCounters, WindowLimits };
 
 export const DEFAULT_WINDOW_LIMITS: Readonly<WindowLimits> = {
   maxCalls: 10_000,
   maxMessages: 100_000,
   maxBytes: 64 * 1024 * 1024,
 };
-
-export interface WindowCounters extends WindowLimits {
-  /** Held now. */
-  calls: number;
-  messages: number;
-  bytes: number;
-  findings: number;
-  transactions: number;
-  dialogs: number;
-  /** Calls evicted to stay within the limits since the window opened, ended ones first. */
-  evictedCalls: number;
-  /** Of `evictedCalls`, those still in progress (evicted because no ended call was left). */
-  evictedActiveCalls: number;
-  evictedMessages: number;
-  evictedBytes: number;
-  evictedFindings: number;
-  /** Messages and findings that came for a call already evicted (before it was handed out): dropped. */
-  dropped: number;
-}
 
 /** Calls evicted before they were handed out that are remembered (their late traffic dropped); older ones are forgotten. */
 export const REMEMBER_EVICTED = 65_536;

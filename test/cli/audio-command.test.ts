@@ -98,27 +98,36 @@ describe('sipscope audio', () => {
     );
   });
 
-  it('writes an Opus call (RFC 7587) as stereo at 48,000 Hz: the caller 440 Hz left, the callee 660 Hz right, the call long', async () => {
-    const out = join(dir, 'opus.wav');
-    expect(await runAudio([sample('opus-call.pcap'), '--call', '0', '-o', out])).toBe(0);
-    expect(err).toBe(
-      `sipscope audio: call 0, 9.98 s stereo at 48000 Hz: left stream 0, right stream 1, written to ${out}\n`,
-    );
-    const wav = readFileSync(out);
-    // Stereo, 48 kHz, 16-bit: 2.02 s to 12.00 s of the caller's packets (the callee's start 10 ms later).
-    expect([wav.readUInt16LE(22), wav.readUInt32LE(24), wav.readUInt16LE(34)]).toEqual([2, 48_000, 16]);
-    expect(wav.readUInt32LE(40)).toBe(499 * 960 * 2 * 2);
-    const s = new Int16Array(
-      wav.buffer.slice(wav.byteOffset + WAV_HEADER_BYTES, wav.byteOffset + wav.length),
-    );
-    // One second from 1 s in, each side: its tone 1000 times stronger than the other's.
-    expect(power(s, 2, 0, 440, 48_000, 48_000, 48_000)).toBeGreaterThan(
-      1000 * power(s, 2, 0, 660, 48_000, 48_000, 48_000),
-    );
-    expect(power(s, 2, 1, 660, 48_000, 48_000, 48_000)).toBeGreaterThan(
-      1000 * power(s, 2, 1, 440, 48_000, 48_000, 48_000),
-    );
-  });
+  it.each([
+    // 499 packets of 20 ms from the caller, 2.02 s to 12.00 s (the callee's start 10 ms later).
+    ['opus-call.pcap', '9.98', 499 * 960],
+    // 120 ms packets (RFC 6716 §3.2.5), more than the opusscript build decodes in one call: 83 from
+    // the caller, and the callee's last ends 10 ms after the caller's.
+    ['opus-120ms.pcap', '9.97', 83 * 5760 + 480],
+  ])(
+    'writes the Opus call (RFC 7587) of %s as stereo at 48,000 Hz: the caller 440 Hz left, the callee 660 Hz right, the call long',
+    async (file, seconds, samples) => {
+      const out = join(dir, 'opus.wav');
+      expect(await runAudio([sample(file), '--call', '0', '-o', out])).toBe(0);
+      expect(err).toBe(
+        `sipscope audio: call 0, ${seconds} s stereo at 48000 Hz: left stream 0, right stream 1, written to ${out}\n`,
+      );
+      const wav = readFileSync(out);
+      // Stereo, 48 kHz, 16-bit.
+      expect([wav.readUInt16LE(22), wav.readUInt32LE(24), wav.readUInt16LE(34)]).toEqual([2, 48_000, 16]);
+      expect(wav.readUInt32LE(40)).toBe(samples * 2 * 2);
+      const s = new Int16Array(
+        wav.buffer.slice(wav.byteOffset + WAV_HEADER_BYTES, wav.byteOffset + wav.length),
+      );
+      // One second from 1 s in, each side: its tone 1000 times stronger than the other's.
+      expect(power(s, 2, 0, 440, 48_000, 48_000, 48_000)).toBeGreaterThan(
+        1000 * power(s, 2, 0, 660, 48_000, 48_000, 48_000),
+      );
+      expect(power(s, 2, 1, 660, 48_000, 48_000, 48_000)).toBeGreaterThan(
+        1000 * power(s, 2, 1, 440, 48_000, 48_000, 48_000),
+      );
+    },
+  );
 
   it('plays a corrupt Opus packet as silence and says how many there were', async () => {
     const file = join(dir, 'opus-corrupt.pcap');

@@ -216,7 +216,12 @@ describe('status in words', () => {
       maxDeltaMs: null,
       meanJitterMs: null,
       maxJitterMs: null,
+      meanNetworkJitterMs: null,
+      maxNetworkJitterMs: null,
       payloadTypes: [96],
+      payloadTypePackets: [1],
+      payloadTypeStart: [100],
+      payloadTypeEnd: [100],
       markers: 0,
     };
     expect(figureParts(summary, null).map((f) => f.text)).toEqual([

@@ -4,34 +4,14 @@
  * offset, limit). Filtering and sorting happen in the server; the UI only
  * says what it wants. Pure.
  */
-
-export type SortKey =
-  | 'start'
-  | 'from'
-  | 'to'
-  | 'kind'
-  | 'state'
-  | 'durationMs'
-  | 'pddMs'
-  | 'setupMs'
-  | 'messages'
-  | 'findings';
-
-export const SORT_KEYS: readonly SortKey[] = [
-  'start',
-  'from',
-  'to',
-  'kind',
-  'state',
-  'durationMs',
-  'pddMs',
-  'setupMs',
-  'messages',
-  'findings',
-];
+import type { CallSortKey as SortKey } from '../../../src/store/call-sort-keys.js';
 
 /** The filters' choices: the values the correlator gives (src/correlate/call-values.ts). */
 export { CALL_KINDS as KINDS, CALL_STATES as STATES } from '../../../src/correlate/call-values.js';
+
+/** The sorts the server offers (src/store/call-sort-keys.ts). */
+export { CALL_SORT_KEYS as SORT_KEYS } from '../../../src/store/call-sort-keys.js';
+export type { SortKey };
 
 export interface CallFilter {
   /** Free text, or `/regex/`. */
