@@ -51,7 +51,7 @@
  */
 
 export interface ClockDriftFigures {
-  /** The skew of largest magnitude, ms with its sign (positive: timestamps ahead); null without a clock rate or packets. */
+  /** The skew of largest magnitude, ms with its sign (positive: timestamps ahead); null without a clock rate or a packet other than a telephone event. */
   maxSkewMs: number | null;
   /** duration · (r − 1), ms (positive: the sender's clock runs fast); null without a clock rate or 2 packets at distinct times. */
   clockDriftMs: number | null;
@@ -109,7 +109,7 @@ export class ClockDrift {
   }
 
   figures(): ClockDriftFigures {
-    const maxSkewMs = this.packets === 0 ? null : round(this.maxSkew * 1000, 1000);
+    const maxSkewMs = this.n === 0 ? null : round(this.maxSkew * 1000, 1000);
     if (this.n < 2 || !(this.cxx > 0))
       return { maxSkewMs, clockDriftMs: null, freqDriftHz: null, freqDriftPercent: null };
     // r − 1: the slope of skew on arrival.
