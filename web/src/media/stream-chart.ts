@@ -266,12 +266,33 @@ export interface FigurePart {
 }
 
 /**
+ * The packets API's summary with Wireshark's drift figures (server/API.md,
+ * src/media/clock-drift.ts), absent from older servers. Here rather than in
+ * api/types.ts while that file is being reorganised.
+ */
+export interface DriftSummary extends RtpStreamSummary {
+  maxSkewMs?: number | null;
+  clockDriftMs?: number | null;
+  freqDriftHz?: number | null;
+  freqDriftPercent?: number | null;
+}
+
+/** `8 008 Hz (0.10 %)`, as Wireshark's dialog rounds them; `–` for none. */
+function freqDriftText(hz: number | null | undefined, percent: number | null | undefined): string {
+  if (typeof hz !== 'number' || typeof percent !== 'number') return '–';
+  // + 0: no "-0.00 %" for a drift that rounds to nothing.
+  return `${countText(Math.round(hz) + 0)} Hz (${(Math.round(percent * 100) / 100 + 0).toFixed(2)} %)`;
+}
+
+/**
  * The stream's figures on one line, as Wireshark's analysis sums them up:
  * `496 packets`, `499 expected`, `3 lost (0.6 %)`, `2 sequence errors`,
  * `max delta 60.000 ms`, `max jitter 3.453 ms`, `mean jitter 0.121 ms`,
- * and the clock rate the jitter used.
+ * `max skew -30.000 ms`, `clock drift -0.105 ms`, `freq drift 8 000 Hz
+ * (0.00 %)` (the last three when the server gives them and the clock rate
+ * is known), and the clock rate the jitter used.
  */
-export function figureParts(s: RtpStreamSummary, clockRate: number | null): FigurePart[] {
+export function figureParts(s: DriftSummary, clockRate: number | null): FigurePart[] {
   const parts: FigurePart[] = [
     { key: 'packets', text: `${countText(s.packets)} packets` },
     { key: 'expected', text: `${countText(s.expected)} expected` },
@@ -290,6 +311,12 @@ export function figureParts(s: RtpStreamSummary, clockRate: number | null): Figu
     { key: 'max jitter', text: `max jitter ${msText(s.maxJitterMs)} ms` },
     { key: 'mean jitter', text: `mean jitter ${msText(s.meanJitterMs)} ms` },
   ];
+  if (clockRate !== null && s.maxSkewMs !== undefined)
+    parts.push(
+      { key: 'max skew', text: `max skew ${msText(s.maxSkewMs)} ms` },
+      { key: 'clock drift', text: `clock drift ${msText(s.clockDriftMs)} ms` },
+      { key: 'freq drift', text: `freq drift ${freqDriftText(s.freqDriftHz, s.freqDriftPercent)}` },
+    );
   parts.push({ key: 'clock', text: clockRate === null ? 'clock rate unknown' : `clock ${clockRate} Hz` });
   return parts;
 }
