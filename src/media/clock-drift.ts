@@ -35,14 +35,16 @@
  *   rate · r (8008 Hz), the rate the arrivals imply. The percent is the
  *   same.
  * - Telephone events (RFC 4733 §2.5.1.2: every packet of an event carries the
- *   event's start timestamp) are left out of the max skew and the line, as
- *   Wireshark means to (it gives them no clock rate), but they stay in the
- *   timestamp extension, and arrivals keep counting from the first packet:
- *   Wireshark sums arrival deltas only over packets with a clock rate, so a
- *   DTMF digit shifts its skew by the event's length for the rest of the
- *   stream; here it does not. And the line counts the points it has;
- *   Wireshark divides by every packet, events too. Without telephone events
- *   the figures are Wireshark's.
+ *   event's start timestamp), and packets of a payload type whose clock rate
+ *   is unknown (no codec for it: Cisco NSE on PT 100, say), are left out of
+ *   the max skew and the line, as Wireshark means to (it gives them no clock
+ *   rate), but they stay in the timestamp extension, and arrivals keep
+ *   counting from the first packet: Wireshark sums arrival deltas only over
+ *   packets with a clock rate, so a DTMF digit shifts its skew by the
+ *   event's length for the rest of the stream; here it does not. And the
+ *   line counts the points it has; Wireshark divides by every packet, events
+ *   too. On a stream without such packets the figures are Wireshark's
+ *   (test/corpus/rtp-drift.test.ts checks so on the corpus).
  * - Fewer than two packets, or all at one instant: no line, the drifts null
  *   (Wireshark shows 0).
  * Comfort noise and talkspurts after silence (marker bit, RFC 3551 §4.1)
@@ -51,7 +53,7 @@
  */
 
 export interface ClockDriftFigures {
-  /** The skew of largest magnitude, ms with its sign (positive: timestamps ahead); null without a clock rate or a packet other than a telephone event. */
+  /** The skew of largest magnitude, ms with its sign (positive: timestamps ahead); null without a clock rate or a packet on it. */
   maxSkewMs: number | null;
   /** duration · (r − 1), ms (positive: the sender's clock runs fast); null without a clock rate or 2 packets at distinct times. */
   clockDriftMs: number | null;
@@ -82,10 +84,11 @@ export class ClockDrift {
 
   /**
    * One packet: `arrival` its capture time (s), `timestamp` its RTP
-   * timestamp, `event` it is a telephone event (kept off the line). Returns
-   * its skew in seconds (0 for the first).
+   * timestamp, `offClock` it is a telephone event or of a payload type
+   * without a known clock rate (kept off the line). Returns its skew in
+   * seconds (0 for the first).
    */
-  add(arrival: number, timestamp: number, event = false): number {
+  add(arrival: number, timestamp: number, offClock = false): number {
     if (this.packets++ === 0) {
       this.firstArrival = arrival;
       this.lastTimestamp = timestamp;
@@ -97,7 +100,7 @@ export class ClockDrift {
     this.lastArrival = arrival;
     const x = arrival - this.firstArrival;
     const skew = this.ticks / this.rate - x;
-    if (event) return skew;
+    if (offClock) return skew;
     if (Math.abs(skew) > Math.abs(this.maxSkew)) this.maxSkew = skew;
     this.n++;
     const dx = x - this.meanX;

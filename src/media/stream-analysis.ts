@@ -80,10 +80,12 @@ export function analyseStream(
     header.timestamp = p.timestamp;
     header.payloadLength = p.payloadLength;
     const errors = stats.sequenceErrors;
-    const encoding = codecs.get(p.payloadType)?.split('/')[0].toUpperCase();
+    const codec = codecs.get(p.payloadType);
+    const encoding = codec?.split('/')[0].toUpperCase();
     const event = encoding === 'TELEPHONE-EVENT';
     stats.add(header, p.ts, encoding === 'CN', event);
-    const skew = drift === null ? null : drift.add(p.ts, p.timestamp, event);
+    // Off the drift line (clock-drift.ts): events, and payload types whose clock is unknown.
+    const skew = drift === null ? null : drift.add(p.ts, p.timestamp, event || rateOf(codec) === null);
     let lostBefore = 0;
     if (highest >= 0) {
       const step = (p.sequence - highest + 0x10000) % 0x10000;

@@ -174,6 +174,16 @@ describe('clock drift and freq drift, as Wireshark RTP Stream Analysis computes 
     });
   });
 
+  it('packets of a payload type without a known clock rate stay off the line, as Wireshark leaves them (clock rate 0)', () => {
+    // Packets 100–104 of PT 100 (no codec: Cisco NSE, say) stamped far off; the PCMU around them on time.
+    const packets = senderStream(8000, 300).map((p, i) =>
+      i >= 100 && i < 105 ? { ...p, payloadType: 100, timestamp: p.timestamp + 800_000 } : p,
+    );
+    const a = analyseStream(packets, CODECS);
+    expect(a.packets[100].skewMs).toBe(100_000);
+    expect(a.summary).toMatchObject({ maxSkewMs: 0, clockDriftMs: 0, freqDriftHz: 8000 });
+  });
+
   it('one packet: max skew 0, no line to give a drift (Wireshark shows 0)', () => {
     const a = analyseStream([streamPacket(0)], CODECS);
     expect(a.summary).toMatchObject({
