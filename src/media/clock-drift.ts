@@ -51,17 +51,9 @@
  * stay in: a sender's timestamps go on counting real time through silence
  * (RFC 3550 §5.1), so they fall on the same line.
  */
+import type { ClockDriftFigures } from './clock-drift-figures.js';
 
-export interface ClockDriftFigures {
-  /** The skew of largest magnitude, ms with its sign (positive: timestamps ahead); null without a clock rate or a packet on it. */
-  maxSkewMs: number | null;
-  /** duration · (r − 1), ms (positive: the sender's clock runs fast); null without a clock rate or 2 packets at distinct times. */
-  clockDriftMs: number | null;
-  /** rate · r: the sender's clock rate the arrivals imply, Hz; null as clockDriftMs. */
-  freqDriftHz: number | null;
-  /** (r − 1) · 100; null as clockDriftMs. */
-  freqDriftPercent: number | null;
-}
+export type { ClockDriftFigures };
 
 /** Accumulates one stream's skew line, packet by packet in capture order (arithmetic only). */
 export class ClockDrift {

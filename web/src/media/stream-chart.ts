@@ -8,6 +8,7 @@
  * prints it), and the stream's figures as a line. Pure: no DOM, tested
  * without a browser.
  */
+import type { ClockDriftFigures } from '../../../src/media/clock-drift-figures.js';
 import type { AnalysedPacket, RtpStreamSummary } from '../api/types.js';
 import { countText, relTime } from '../format.js';
 import { msText } from './rtp-streams.js';
@@ -267,15 +268,11 @@ export interface FigurePart {
 
 /**
  * The packets API's summary with Wireshark's drift figures (server/API.md,
- * src/media/clock-drift.ts), absent from older servers. Here rather than in
- * api/types.ts while that file is being reorganised.
+ * src/media/clock-drift.ts), optional: an older server sends none. Here
+ * rather than in api/types.ts's StreamPackets while another change is on
+ * that file; it belongs there.
  */
-export interface DriftSummary extends RtpStreamSummary {
-  maxSkewMs?: number | null;
-  clockDriftMs?: number | null;
-  freqDriftHz?: number | null;
-  freqDriftPercent?: number | null;
-}
+export type DriftSummary = RtpStreamSummary & Partial<ClockDriftFigures>;
 
 /** `8 008 Hz (0.10 %)`, as Wireshark's dialog rounds them; `–` for none. */
 function freqDriftText(hz: number | null | undefined, percent: number | null | undefined): string {
