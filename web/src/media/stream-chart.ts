@@ -8,8 +8,7 @@
  * prints it), and the stream's figures as a line. Pure: no DOM, tested
  * without a browser.
  */
-import type { ClockDriftFigures } from '../../../src/media/clock-drift-figures.js';
-import type { AnalysedPacket, RtpStreamSummary } from '../api/types.js';
+import type { AnalysedPacket, StreamPacketsSummary } from '../api/types.js';
 import { countText, relTime } from '../format.js';
 import { msText } from './rtp-streams.js';
 
@@ -266,14 +265,6 @@ export interface FigurePart {
   warn?: boolean;
 }
 
-/**
- * The packets API's summary with Wireshark's drift figures (server/API.md,
- * src/media/clock-drift.ts), optional: an older server sends none. Here
- * rather than in api/types.ts's StreamPackets while another change is on
- * that file; it belongs there.
- */
-export type DriftSummary = RtpStreamSummary & Partial<ClockDriftFigures>;
-
 /** `8 008 Hz (0.10 %)`, as Wireshark's dialog rounds them; `–` for none. */
 function freqDriftText(hz: number | null | undefined, percent: number | null | undefined): string {
   if (typeof hz !== 'number' || typeof percent !== 'number') return '–';
@@ -289,7 +280,7 @@ function freqDriftText(hz: number | null | undefined, percent: number | null | u
  * (0.00 %)` (the last three when the server gives them and the clock rate
  * is known), and the clock rate the jitter used.
  */
-export function figureParts(s: DriftSummary, clockRate: number | null): FigurePart[] {
+export function figureParts(s: StreamPacketsSummary, clockRate: number | null): FigurePart[] {
   const parts: FigurePart[] = [
     { key: 'packets', text: `${countText(s.packets)} packets` },
     { key: 'expected', text: `${countText(s.expected)} expected` },
