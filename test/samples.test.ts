@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { analyseRecordedStream } from '../src/media/stream-analysis.js';
 import { analyzeCapture } from '../src/report/analyze-capture.js';
 import { buildSamples } from './fixtures/make-samples.js';
 
@@ -60,6 +61,23 @@ describe('bundled samples', () => {
     expect(r.rtcpPackets).toBe(0);
     // The second call's callee never sends: its one-way audio is the sample's one finding.
     expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.one-way', 1, [10]]]);
+  });
+
+  it("rtp-clock-drift.pcap: Wireshark RTP Stream Analysis tells the caller's 0.5 % fast clock (drift, no jitter) from the callee's late packets (jitter, no drift)", async () => {
+    const file = new URL('rtp-clock-drift.pcap', dir).pathname;
+    const r = await analyzeCapture(file);
+    // tshark 4.0 -z rtp,streams: max jitter 5.180 ms the callee's way, 0.100 ms the caller's; 499 packets each.
+    expect(r.streams.map((s) => [s.src, s.packets, s.lost, s.maxJitterMs])).toEqual([
+      ['10.0.0.2:3456', 499, 0, 5.18],
+      ['10.0.0.1:49170', 499, 0, 0.1],
+    ]);
+    const [late, fast] = await Promise.all(r.streams.map((s) => analyseRecordedStream(file, s)));
+    // Stamped 498 · 160 ticks = 9.96 s of media, sent over 9.96 · 8000 / 8040 = 9.910448 s: 0.5 % fast.
+    expect(fast.summary).toMatchObject({ maxSkewMs: 49.552, freqDriftHz: 8040, freqDriftPercent: 0.5 });
+    expect(fast.summary.clockDriftMs).toBeCloseTo(9910.448 * 0.005, 2);
+    // Late by 0 to 10 ms, in a pattern with no trend: the line stays flat to a few ppm.
+    expect(late.summary.maxSkewMs).toBe(-10);
+    expect(Math.abs(late.summary.freqDriftPercent as number)).toBeLessThan(0.001);
   });
 
   it('opus-call.pcap: two Opus streams on the addresses of an SDP offering only opus/48000/2 (RFC 7587 §7), as tshark -z rtp,streams lists them', async () => {

@@ -190,7 +190,10 @@ async function analyze(
     }
     // Read back with the same shifts: the merged order, so the frame numbers, depend on them.
     const a = await analyseRecordedStream(filesSource(positionals(file), shifts), s);
-    if (json) out.write(`${JSON.stringify({ stream: s, clockRate: a.clockRate, packets: a.packets })}\n`);
+    if (json)
+      out.write(
+        `${JSON.stringify({ stream: s, clockRate: a.clockRate, summary: a.summary, packets: a.packets })}\n`,
+      );
     else out.write(streamReport(s, a, result.calls[0]?.start ?? result.streams[0]?.start ?? 0));
   } else if (callId !== undefined) {
     const call = findCall(result, callId);

@@ -1,14 +1,15 @@
 /**
  * `sipscope analyze FILE --stream ID`: one RTP stream packet by packet, as
  * Wireshark's RTP Stream Analysis shows it (src/media/stream-analysis.ts):
- * a head line with the stream's figures, then a line per packet with its
+ * a head line with the stream's figures (and Wireshark's max skew, clock
+ * drift and freq drift on the next), then a line per packet with its
  * frame, time, sequence number, RTP timestamp, payload type, delta, jitter,
  * skew and what is wrong with it; its DTMF events (RFC 4733) above them.
  */
 import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
 import { srtpNote } from '../media/sdes.js';
-import type { AnalysedPacket, StreamAnalysis } from '../media/stream-analysis.js';
+import type { AnalysedPacket, StreamAnalysis, StreamAnalysisSummary } from '../media/stream-analysis.js';
 
 const fixed = (v: number | null, width: number, digits = 3) =>
   (v === null ? '-' : v.toFixed(digits)).padStart(width);
@@ -105,6 +106,22 @@ function redLine(s: RtpStreamRecord): string[] {
   return [`RFC 2198 redundancy (red): blocks of ${s.red.codecs.join(' ') || 'nothing'}${cut}`];
 }
 
+/**
+ * Wireshark's Max Skew, Clock Drift and Freq Drift (clock-drift.ts) on one
+ * line, in its dialog's precision (drifts to the ms and Hz, percent to
+ * 0.01); none without a clock rate (the head line says so).
+ */
+export function driftLine(m: StreamAnalysisSummary): string[] {
+  if (m.maxSkewMs === null) return [];
+  const skew = `max skew ${m.maxSkewMs.toFixed(3)} ms`;
+  if (m.clockDriftMs === null || m.freqDriftHz === null || m.freqDriftPercent === null)
+    return [`${skew}; clock drift and freq drift: none (too few packets for a line)`];
+  const whole = (v: number, digits = 0) => (Math.round(v * 10 ** digits) / 10 ** digits + 0).toFixed(digits);
+  return [
+    `${skew}; clock drift ${whole(m.clockDriftMs)} ms, freq drift ${whole(m.freqDriftHz)} Hz (${whole(m.freqDriftPercent, 2)} %)`,
+  ];
+}
+
 /** The report; `t0` is the time the packets' times count from (the analysis's first call or stream). */
 export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number): string {
   const m = a.summary;
@@ -115,6 +132,7 @@ export function streamReport(s: RtpStreamRecord, a: StreamAnalysis, t0: number):
       `delta max ${fixed(m.maxDeltaMs, 0)} ms, mean ${fixed(m.meanDeltaMs, 0)} ms; ` +
       `jitter max ${fixed(m.maxJitterMs, 0)} ms, mean ${fixed(m.meanJitterMs, 0)} ms` +
       (a.clockRate === null ? ' (clock rate unknown)' : ` (clock ${a.clockRate} Hz)`),
+    ...driftLine(m),
     ...rtcpLine(s),
     ...xrLine(s),
     ...qualityLine(s),

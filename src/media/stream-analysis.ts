@@ -8,7 +8,8 @@
  *
  * Skew, as Wireshark computes it: how far the packet arrived from where its
  * RTP timestamp says it should have, counted from the first packet, in ms
- * (negative: late). A status other than `ok`:
+ * (negative: late; clock-drift.ts, which also gives the summary's max skew,
+ * clock drift and freq drift). A status other than `ok`:
  * - `sequence`: not the one after the highest so far (a gap: `lostBefore`
  *   packets missing before it; a late packet or a duplicate: none);
  * - `payload-type`: its payload type differs from the packet before it;
@@ -16,16 +17,20 @@
  */
 import type { FrameSource } from '../capture/frame-source.js';
 import type { AnalysedPacket, PacketStatus } from './analysed-packet.js';
+import { ClockDrift, type ClockDriftFigures, NO_CLOCK_DRIFT } from './clock-drift.js';
 import { RtpStreamStats, type RtpStreamSummary, type StatsHeader } from './rtp-stats.js';
 import { codecsOf, type RecordedStream, type RtpPacket, readStreamPackets } from './stream-packets.js';
 
 export type { AnalysedPacket, PacketStatus };
 
+/** The stream's figures (as the stream record has them) and Wireshark's max skew, clock drift and freq drift. */
+export type StreamAnalysisSummary = RtpStreamSummary & ClockDriftFigures;
+
 export interface StreamAnalysis {
   /** The clock rate the jitter and skew use (Hz), null when the codec's is unknown. */
   clockRate: number | null;
   packets: AnalysedPacket[];
-  summary: RtpStreamSummary;
+  summary: StreamAnalysisSummary;
   /** The stream had more than MAX_ANALYSED_PACKETS: those are the first (and the summary theirs). */
   truncated: boolean;
 }
@@ -55,6 +60,7 @@ export function analyseStream(
 ): StreamAnalysis {
   const clockRate = packets.length === 0 ? null : rateOf(codecs.get(packets[0].payloadType));
   const stats = new RtpStreamStats(clockRate);
+  const drift = clockRate === null ? null : new ClockDrift(clockRate);
   const out: AnalysedPacket[] = [];
   // What RtpStreamStats.add reads of a header, for each packet in turn.
   const header: StatsHeader = {
@@ -67,7 +73,6 @@ export function analyseStream(
   };
   let highest = -1;
   let prev: RtpPacket | undefined;
-  let first: RtpPacket | undefined;
   for (const p of packets) {
     header.marker = p.marker;
     header.payloadType = p.payloadType;
@@ -75,9 +80,12 @@ export function analyseStream(
     header.timestamp = p.timestamp;
     header.payloadLength = p.payloadLength;
     const errors = stats.sequenceErrors;
-    const encoding = codecs.get(p.payloadType)?.split('/')[0].toUpperCase();
-    stats.add(header, p.ts, encoding === 'CN', encoding === 'TELEPHONE-EVENT');
-    first ??= p;
+    const codec = codecs.get(p.payloadType);
+    const encoding = codec?.split('/')[0].toUpperCase();
+    const event = encoding === 'TELEPHONE-EVENT';
+    stats.add(header, p.ts, encoding === 'CN', event);
+    // Off the drift line (clock-drift.ts): events, and payload types whose clock is unknown.
+    const skew = drift === null ? null : drift.add(p.ts, p.timestamp, event || rateOf(codec) === null);
     let lostBefore = 0;
     if (highest >= 0) {
       const step = (p.sequence - highest + 0x10000) % 0x10000;
@@ -102,14 +110,18 @@ export function analyseStream(
       marker: p.marker,
       deltaMs: prev === undefined ? 0 : ms(p.ts - prev.ts),
       jitterMs: clockRate === null ? null : jitter === null ? 0 : Math.round(jitter * 1000) / 1000 + 0,
-      skewMs:
-        clockRate === null ? null : ms(((p.timestamp - first.timestamp) | 0) / clockRate - (p.ts - first.ts)),
+      skewMs: skew === null ? null : ms(skew),
       lostBefore,
       status,
     });
     prev = p;
   }
-  return { clockRate, packets: out, summary: stats.summary(), truncated: false };
+  return {
+    clockRate,
+    packets: out,
+    summary: { ...stats.summary(), ...(drift === null ? NO_CLOCK_DRIFT : drift.figures()) },
+    truncated: false,
+  };
 }
 
 /** A stream of a capture packet by packet: its packets read back from `source` (stream-packets.ts), then analysed. */

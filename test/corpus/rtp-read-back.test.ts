@@ -17,29 +17,7 @@ import { AudioRefused, streamAudio } from '../../src/media/rtp-audio.js';
 import { analyseStream } from '../../src/media/stream-analysis.js';
 import { readStreamPackets } from '../../src/media/stream-packets.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { CORPUS_DIR, corpusPresent, hasTshark } from '../helpers/corpus.js';
-
-/** Captures with RTP (test/corpus/rtp-streams.test.ts lists why each differs from tshark, if it does). */
-const CAPTURES = [
-  'arkime_volte-gtp-ipv6-sip-tcp-udp.pcap',
-  'goffinet_asterisk-b2bua-2phones.pcapng',
-  'goffinet_bye-retrans-408.pcapng',
-  'goffinet_honeynet-forensic-challenge4-voip.pcap',
-  'goffinet_invite-cancel-retrans-ata.pcap',
-  'goffinet_loops-483-407-ipfrag.pcapng',
-  'goffinet_prack-call-rtp.pcap',
-  'goffinet_test-voip-tcp-udp.pcapng',
-  'goffinet_voip-extension-refer-transfer.pcap',
-  'heplify_fax-t38-reinvite-megaco.pcap',
-  'heplify_rtp-rtcp-sip-mixed-traffic.pcap',
-  'heplify_sip-ipv4-tcp-call.pcap',
-  'isa_asterisk-b2bua-call-reinvite-rtp.pcap',
-  'isa_invite-auth-call.pcapng',
-  'isa_register-and-call-ipv6-noise.pcap',
-  'ndpi_fuzzed-aaa-malformed-sip.pcap',
-  'pkts_call-with-rtp.pcap',
-  'sngrep_aaa-wireshark-sample-auth-cancel.pcap',
-];
+import { CORPUS_DIR, corpusPresent, hasTshark, RTP_CAPTURES } from '../helpers/corpus.js';
 
 /**
  * Streams whose frames hold more packets of their SSRC than their figures
@@ -106,7 +84,7 @@ describe.skipIf(!corpusPresent)('RTP streams read back from the corpus', () => {
   let wideband = 0;
   let analysed = 0;
 
-  it.each(CAPTURES)('%s', async (name) => {
+  it.each(RTP_CAPTURES)('%s', async (name) => {
     const file = CORPUS_DIR + 'pcap/' + name;
     const r = await analyzeCapture(file);
     expect(r.streams.length).toBeGreaterThan(0);

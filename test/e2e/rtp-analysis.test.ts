@@ -186,7 +186,8 @@ describe.skipIf(!chromiumPresent)('RTP stream analysis in the call view', () => 
       expect(figures).toContain('3 lost (0.6 %)');
       expect(figures).toBe(
         '496 packets · 499 expected · 3 lost (0.6 %) · 2 sequence errors · max delta 60.000 ms · ' +
-          'max jitter 3.453 ms · mean jitter 0.121 ms · clock 8000 Hz',
+          'max jitter 3.453 ms · mean jitter 0.121 ms · max skew -30.000 ms · clock drift -0.105 ms · ' +
+          'freq drift 8\u202f000 Hz (0.00 %) · clock 8000 Hz',
       );
       expect(await p.locator('[data-figure="lost"]').evaluate((e) => getComputedStyle(e).color)).toBe(
         'rgb(183, 121, 31)',

@@ -25,3 +25,25 @@ export const hasTshark = (() => {
     return false;
   }
 })();
+
+/** Captures with RTP (test/corpus/rtp-streams.test.ts lists why each differs from tshark, if it does). */
+export const RTP_CAPTURES: readonly string[] = [
+  'arkime_volte-gtp-ipv6-sip-tcp-udp.pcap',
+  'goffinet_asterisk-b2bua-2phones.pcapng',
+  'goffinet_bye-retrans-408.pcapng',
+  'goffinet_honeynet-forensic-challenge4-voip.pcap',
+  'goffinet_invite-cancel-retrans-ata.pcap',
+  'goffinet_loops-483-407-ipfrag.pcapng',
+  'goffinet_prack-call-rtp.pcap',
+  'goffinet_test-voip-tcp-udp.pcapng',
+  'goffinet_voip-extension-refer-transfer.pcap',
+  'heplify_fax-t38-reinvite-megaco.pcap',
+  'heplify_rtp-rtcp-sip-mixed-traffic.pcap',
+  'heplify_sip-ipv4-tcp-call.pcap',
+  'isa_asterisk-b2bua-call-reinvite-rtp.pcap',
+  'isa_invite-auth-call.pcapng',
+  'isa_register-and-call-ipv6-noise.pcap',
+  'ndpi_fuzzed-aaa-malformed-sip.pcap',
+  'pkts_call-with-rtp.pcap',
+  'sngrep_aaa-wireshark-sample-auth-cancel.pcap',
+];

@@ -145,7 +145,15 @@ describe('RTP stream analysis over HTTP', () => {
       total: number;
       offset: number;
       packets: AnalysedPacket[];
-      summary: { lost: number; maxJitterMs: number; ssrc: string };
+      summary: {
+        lost: number;
+        maxJitterMs: number;
+        ssrc: string;
+        maxSkewMs: number;
+        clockDriftMs: number;
+        freqDriftHz: number;
+        freqDriftPercent: number;
+      };
     };
     const all = await getJson<Page>(url);
     expect(all.status).toBe(200);
@@ -153,6 +161,12 @@ describe('RTP stream analysis over HTTP', () => {
       1, 8000, 496, 496,
     ]);
     expect([all.body.summary.lost, all.body.summary.maxJitterMs]).toEqual([3, 3.453]);
+    // Wireshark's Max Skew (the packet 30 ms late), Clock Drift and Freq Drift: a sender clock at 8000 Hz,
+    // the two late packets leaning the line by 1 ppm.
+    const { maxSkewMs, clockDriftMs, freqDriftHz, freqDriftPercent } = all.body.summary;
+    expect([maxSkewMs, clockDriftMs, freqDriftHz, freqDriftPercent]).toEqual([
+      -30, -0.105, 7999.915, -0.0011,
+    ]);
     // RFC 3550 §5.1: the summary names the stream's SSRC, as the call's stream list does.
     const call = await getJson<{ streams: Array<{ id: number; ssrc: string }> }>(
       `${server.url}/api/captures/${id}/calls/0`,

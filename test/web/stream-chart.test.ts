@@ -125,6 +125,10 @@ describe('the packet analysis of the sample’s lossy stream', () => {
       ['max delta 60.000 ms', false],
       ['max jitter 3.453 ms', false],
       ['mean jitter 0.121 ms', false],
+      // Wireshark's dialog header: the packet 30 ms late, a sender clock at 8000 Hz (1 ppm off from the late packets).
+      ['max skew -30.000 ms', false],
+      ['clock drift -0.105 ms', false],
+      ['freq drift 8\u202f000 Hz (0.00 %)', false],
       ['clock 8000 Hz', false],
     ]);
   });
@@ -234,6 +238,32 @@ describe('status in words', () => {
       'mean jitter – ms',
       'clock rate unknown',
     ]);
+  });
+
+  it('gives Wireshark max skew, clock drift and freq drift when the server sends them, none from an older server', async () => {
+    // A sender clock 0.1 % fast, and a stream of one packet (no line for a drift).
+    const fast = { maxSkewMs: 49.99, clockDriftMs: 49.99, freqDriftHz: 8008, freqDriftPercent: 0.1 };
+    const one = { maxSkewMs: 0, clockDriftMs: null, freqDriftHz: null, freqDriftPercent: null };
+    const { data } = await sampleStream();
+    const drift = (s: object) =>
+      figureParts({ ...data.summary, ...s }, 8000)
+        .filter((f) => /skew|drift/.test(f.key))
+        .map((f) => f.text);
+    expect(drift(fast)).toEqual([
+      'max skew 49.990 ms',
+      'clock drift 49.990 ms',
+      'freq drift 8\u202f008 Hz (0.10 %)',
+    ]);
+    expect(drift(one)).toEqual(['max skew 0.000 ms', 'clock drift – ms', 'freq drift –']);
+    // The server's own, on the sample's lossy stream.
+    expect(drift({})).toEqual([
+      'max skew -30.000 ms',
+      'clock drift -0.105 ms',
+      'freq drift 8\u202f000 Hz (0.00 %)',
+    ]);
+    // An older server: no drift figure in its summary.
+    const { maxSkewMs, clockDriftMs, freqDriftHz, freqDriftPercent, ...older } = data.summary;
+    expect(figureParts(older, 8000).filter((f) => /skew|drift/.test(f.key))).toEqual([]);
   });
 });
 

@@ -15,6 +15,7 @@ import type { Finding, FindingRange, Severity } from '../../../src/analyze/findi
 import type { RuleInfo } from '../../../src/analyze/rule-info.js';
 import type { CallEndpoint, CallLink, CallRelation } from '../../../src/correlate/call-links.js';
 import type { AnalysedPacket, PacketStatus } from '../../../src/media/analysed-packet.js';
+import type { ClockDriftFigures } from '../../../src/media/clock-drift-figures.js';
 import type { DtmfEvent } from '../../../src/media/dtmf-events.js';
 import type { RtcpSummary } from '../../../src/media/rtcp-reports.js';
 import type { RtpStreamSummary } from '../../../src/media/rtp-stats.js';
@@ -134,11 +135,14 @@ export type RtpStream = Omit<RtpStreamRecord, OlderStreamFields> &
   Partial<Pick<RtpStreamRecord, OlderStreamFields>>;
 
 /** `GET …/calls/:callId/streams/:streamId/packets`: a page of a stream's analysed packets (ext). */
+/** The stream's figures with Wireshark's drift figures (src/media/clock-drift.ts): optional, as an older server sends none. */
+export type StreamPacketsSummary = RtpStreamSummary & Partial<ClockDriftFigures>;
+
 export interface StreamPackets {
   stream: number;
   /** Hz; null when the codec's is unknown (no jitter, no skew). */
   clockRate: number | null;
-  summary: RtpStreamSummary;
+  summary: StreamPacketsSummary;
   /** Packets of the whole stream; `packets` holds those from `offset` on, 100,000 at most. */
   total: number;
   /** The stream had more than the server analyses (1,000,000 packets): `total` and `summary` are of those first. */

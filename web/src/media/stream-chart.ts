@@ -8,7 +8,7 @@
  * prints it), and the stream's figures as a line. Pure: no DOM, tested
  * without a browser.
  */
-import type { AnalysedPacket, RtpStreamSummary } from '../api/types.js';
+import type { AnalysedPacket, StreamPacketsSummary } from '../api/types.js';
 import { countText, relTime } from '../format.js';
 import { msText } from './rtp-streams.js';
 
@@ -265,13 +265,22 @@ export interface FigurePart {
   warn?: boolean;
 }
 
+/** `8 008 Hz (0.10 %)`, as Wireshark's dialog rounds them; `–` for none. */
+function freqDriftText(hz: number | null | undefined, percent: number | null | undefined): string {
+  if (typeof hz !== 'number' || typeof percent !== 'number') return '–';
+  // + 0: no "-0.00 %" for a drift that rounds to nothing.
+  return `${countText(Math.round(hz) + 0)} Hz (${(Math.round(percent * 100) / 100 + 0).toFixed(2)} %)`;
+}
+
 /**
  * The stream's figures on one line, as Wireshark's analysis sums them up:
  * `496 packets`, `499 expected`, `3 lost (0.6 %)`, `2 sequence errors`,
  * `max delta 60.000 ms`, `max jitter 3.453 ms`, `mean jitter 0.121 ms`,
- * and the clock rate the jitter used.
+ * `max skew -30.000 ms`, `clock drift -0.105 ms`, `freq drift 8 000 Hz
+ * (0.00 %)` (the last three when the server gives them and the clock rate
+ * is known), and the clock rate the jitter used.
  */
-export function figureParts(s: RtpStreamSummary, clockRate: number | null): FigurePart[] {
+export function figureParts(s: StreamPacketsSummary, clockRate: number | null): FigurePart[] {
   const parts: FigurePart[] = [
     { key: 'packets', text: `${countText(s.packets)} packets` },
     { key: 'expected', text: `${countText(s.expected)} expected` },
@@ -290,6 +299,12 @@ export function figureParts(s: RtpStreamSummary, clockRate: number | null): Figu
     { key: 'max jitter', text: `max jitter ${msText(s.maxJitterMs)} ms` },
     { key: 'mean jitter', text: `mean jitter ${msText(s.meanJitterMs)} ms` },
   ];
+  if (clockRate !== null && s.maxSkewMs !== undefined)
+    parts.push(
+      { key: 'max skew', text: `max skew ${msText(s.maxSkewMs)} ms` },
+      { key: 'clock drift', text: `clock drift ${msText(s.clockDriftMs)} ms` },
+      { key: 'freq drift', text: `freq drift ${freqDriftText(s.freqDriftHz, s.freqDriftPercent)}` },
+    );
   parts.push({ key: 'clock', text: clockRate === null ? 'clock rate unknown' : `clock ${clockRate} Hz` });
   return parts;
 }
