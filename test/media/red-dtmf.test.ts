@@ -26,6 +26,7 @@ import { flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
 import { T0 } from '../fixtures/flows/builder.js';
 import { redEventFrames, redPayload } from '../fixtures/red-frames.js';
 import { byTime } from '../fixtures/rtp-frames.js';
+import { srtpCallFrames, srtpSdp } from '../fixtures/srtp-call.js';
 import { hex } from '../helpers/packet-builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-red-'));
@@ -114,6 +115,25 @@ describe('DTMF copies in red are retransmissions (RFC 2198 §3, RFC 4733 §2.5)'
       ['1', true, 2],
       ['#', true, 8],
     ]);
+  });
+});
+
+describe('DTMF inside red of an SRTP stream (RFC 3711, RFC 4568)', () => {
+  it('reads the blocks of the packets that authenticate, decrypted, as in clear', async () => {
+    // The SDES-SRTP sample call's SDP with red 104 added; its RTP the keys 1 # in red, two packets lost.
+    const withRed = (...args: Parameters<typeof srtpSdp>) =>
+      srtpSdp(...args)
+        .replace(/(m=audio \d+ RTP\/SAVP [^\r]*)/, '$1 104')
+        .replace('a=rtpmap:101', 'a=rtpmap:104 red/8000\r\na=fmtp:104 101/101/101\r\na=rtpmap:101');
+    const media = keysInRed(2, [5, 6]).filter((f) => f.data[42] === 0x80 && (f.data[43] & 0x7f) === 104);
+    const r = await analyse('red-srtp.pcap', srtpCallFrames(withRed, undefined, media));
+    const caller = r.streams[0];
+    expect(caller.srtp).toMatchObject({ verified: 12, authFailures: 0 });
+    expect(caller.dtmf?.map((d) => [d.digit, d.ended, d.packets])).toEqual([
+      ['1', true, 6],
+      ['#', true, 7],
+    ]);
+    expect(caller.red).toEqual({ payloadTypes: [101], codecs: ['telephone-event/8000'] });
   });
 });
 
