@@ -10,27 +10,12 @@ import type { SipMessage } from '../src/sip/message.js';
 import { parseSip } from '../src/sip/parse.js';
 import { type Sdp, sdpOf } from '../src/sip/sdp.js';
 import { wireText } from '../src/sip/wire-text.js';
-import type { MessageRow } from '../src/store/rows.js';
+import type { MessageDetail, Span } from '../src/store/message-detail-view.js';
 import { utf8Text } from '../src/store/sdp-summary.js';
 import type { StoredMessage } from '../src/store/store.js';
 import { decodeUtf8WithIndex } from './utf8-index.js';
 
-export interface Span {
-  start: number;
-  end: number;
-}
-
-export interface MessageDetail extends Omit<MessageRow, 'sdp'> {
-  raw: string;
-  startLine: Span;
-  headers: Array<{ name: string; value: string; start: number; end: number; nameEnd: number }>;
-  body: Span | null;
-  /** The parsed SDP; its `offset`/`length` are string indexes into `raw` too. */
-  sdp: unknown;
-  issues: Array<{ code: string; message: string; severity: string; start: number; end: number }>;
-  /** Findings naming the message; `span` (ext) is `range` as string indexes when it is in this message. */
-  findings: Array<Finding & { span?: Span }>;
-}
+export type { MessageDetail, Span };
 
 export function messageDetail(stored: StoredMessage, findings: readonly Finding[]): MessageDetail {
   const { row, raw } = stored;
@@ -97,7 +82,7 @@ function startLineOffset(m: SipMessage): number {
  * The SDP as plain data: strings read as UTF-8, and each `offset` (with its
  * `length`) moved from bytes of the message to string indexes into `raw`.
  */
-function sdpWithIndexes(sdp: Sdp, index: (b: number) => number): unknown {
+function sdpWithIndexes(sdp: Sdp, index: (b: number) => number): Sdp {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return utf8Text(v);
     if (Array.isArray(v)) return v.map(walk);
@@ -112,5 +97,6 @@ function sdpWithIndexes(sdp: Sdp, index: (b: number) => number): unknown {
     }
     return out;
   };
-  return walk(sdp);
+  // The same shape: strings, numbers and their nesting are kept; only the offsets' values change.
+  return walk(sdp) as Sdp;
 }

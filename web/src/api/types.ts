@@ -32,6 +32,7 @@ import type {
 import type { Distribution, HistBin } from '../../../src/store/distribution.js';
 import type { FindingCount } from '../../../src/store/finding-filter.js';
 import type { LiveInfo } from '../../../src/store/live-info.js';
+import type { HeaderSpan, MessageDetail, ParseIssue, Span } from '../../../src/store/message-detail-view.js';
 import type {
   CaptureStatsView,
   CallDetail as SrcCallDetail,
@@ -68,11 +69,14 @@ export type {
   Finding,
   FindingCount,
   FindingRange,
+  HeaderSpan,
   HistBin,
   LiveInfo,
   LiveTlsStats as LiveTlsInfo,
+  MessageDetail,
   MessageRow,
   PacketStatus,
+  ParseIssue,
   RtcpSummary,
   RtpStreamSummary,
   RuleInfo as Rule,
@@ -81,6 +85,7 @@ export type {
   SdpMedia as SdpMediaFull,
   SdpSummary,
   Severity,
+  Span,
   SrtpSummary,
   TransactionRow as Transaction,
 };
@@ -158,33 +163,4 @@ export interface CallDetail extends Omit<SrcCallDetail, 'call' | 'streams'> {
    * without (ladder/related-merge.ts leaves it out when no call had any).
    */
   streams?: RtpStream[];
-}
-
-export interface Span {
-  start: number;
-  end: number;
-}
-
-export interface HeaderSpan extends Span {
-  name: string;
-  value: string;
-  nameEnd: number;
-}
-
-export interface ParseIssue {
-  code: string;
-  message: string;
-  severity: string;
-  start?: number;
-  end?: number;
-}
-
-export interface MessageDetail extends Omit<MessageRow, 'sdp'> {
-  raw: string;
-  startLine: Span;
-  headers: HeaderSpan[];
-  body: Span | null;
-  sdp: Sdp | null;
-  issues: ParseIssue[];
-  findings: Finding[];
 }
