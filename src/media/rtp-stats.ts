@@ -8,6 +8,22 @@ const MAX_MISORDER = 100;
 const SEQ_MOD = 0x10000;
 const MAX_PAYLOAD_TYPES = 8;
 /**
+ * A payload type not seen for longer than this (s) begins a new activity
+ * span. Longer than the audio's pause for a DTMF digit (RFC 4733: an event
+ * lasts tens to hundreds of ms, a long press a second or so) and than the
+ * short silences a VAD fills with comfort noise (RFC 3389) between words;
+ * shorter than a hold or a fax, which last many seconds. A longer pause
+ * split off costs one span of the bound, never a finding: the spans only
+ * say when the type was sent.
+ */
+export const SPAN_GAP = 2;
+/**
+ * Activity spans kept per payload type: past it, the two closest (the
+ * shortest pause between them) become one, so the longest pauses, the ones
+ * a re-negotiation explains, are the ones kept.
+ */
+const MAX_SPANS = 16;
+/**
  * A transit-time difference D below minus this (s) that does not answer a
  * delayed packet just before is the sender's timestamps jumping ahead, not
  * delay: at most a tenth of the 50 ms media.jitter threshold (12.5 ms of J)
@@ -62,6 +78,12 @@ export interface RtpStreamSummary {
   /** Capture time (s) of the first and the last packet of each of those payload types, in the same order. */
   payloadTypeStart: number[];
   payloadTypeEnd: number[];
+  /**
+   * When each of those payload types was sent, in the same order: its
+   * activity spans [first, last] (s), runs of its packets with no pause
+   * longer than SPAN_GAP, in time order, at most MAX_SPANS.
+   */
+  payloadTypeSpans: Array<Array<[number, number]>>;
   markers: number;
 }
 
@@ -155,6 +177,11 @@ export class RtpStreamStats {
   private readonly ptStart = new Float64Array(MAX_PAYLOAD_TYPES);
   private readonly ptEnd = new Float64Array(MAX_PAYLOAD_TYPES);
   private ptCount = 0;
+  /** Start of each payload type's current activity span (it ends at `ptEnd`). */
+  private readonly ptSpanFrom = new Float64Array(MAX_PAYLOAD_TYPES);
+  /** Closed spans of each payload type, counted in `ptClosed`: MAX_SPANS [from, to] pairs each, made at the first pause. */
+  private spanStore: Float64Array | null = null;
+  private readonly ptClosed = new Uint8Array(MAX_PAYLOAD_TYPES);
 
   /** `clockRate` in Hz (8000 for G.711); null when unknown: no jitter then. */
   constructor(private clockRate: number | null) {}
@@ -272,7 +299,10 @@ export class RtpStreamStats {
     for (let i = 0; i < n; i++)
       if (this.pts[i] === pt) {
         this.ptPackets[i]++;
-        if (ts > this.ptEnd[i]) this.ptEnd[i] = ts;
+        if (ts > this.ptEnd[i]) {
+          if (ts - this.ptEnd[i] > SPAN_GAP) this.pause(i, ts);
+          this.ptEnd[i] = ts;
+        }
         return;
       }
     if (n === MAX_PAYLOAD_TYPES) return;
@@ -280,7 +310,50 @@ export class RtpStreamStats {
     this.ptPackets[n] = 1;
     this.ptStart[n] = ts;
     this.ptEnd[n] = ts;
+    this.ptSpanFrom[n] = ts;
     this.ptCount = n + 1;
+  }
+
+  /** The `i`th payload type resumes at `ts` after a pause: its current span closes and a new one begins. */
+  private pause(i: number, ts: number): void {
+    const store = (this.spanStore ??= new Float64Array(MAX_PAYLOAD_TYPES * MAX_SPANS * 2));
+    const base = i * MAX_SPANS * 2;
+    let k = this.ptClosed[i];
+    if (k === MAX_SPANS - 1) {
+      // Full: of the closed spans, the one ending and the one beginning, the closest two become one.
+      let best = ts - this.ptEnd[i];
+      let at = -1;
+      for (let j = 0; j < k; j++) {
+        const next = j + 1 < k ? store[base + 2 * j + 2] : this.ptSpanFrom[i];
+        if (next - store[base + 2 * j + 1] < best) {
+          best = next - store[base + 2 * j + 1];
+          at = j;
+        }
+      }
+      // This pause is the shortest: the current span goes on over it.
+      if (at < 0) return;
+      if (at + 1 < k) {
+        // Closed span `at` takes in the next one's end; those after it move down one.
+        store[base + 2 * at + 1] = store[base + 2 * at + 3];
+        store.copyWithin(base + 2 * at + 2, base + 2 * at + 4, base + 2 * k);
+      } else this.ptSpanFrom[i] = store[base + 2 * at];
+      k--;
+    }
+    store[base + 2 * k] = this.ptSpanFrom[i];
+    store[base + 2 * k + 1] = this.ptEnd[i];
+    this.ptClosed[i] = k + 1;
+    this.ptSpanFrom[i] = ts;
+  }
+
+  /** The activity spans of the `i`th payload type, in time order. */
+  private spansOf(i: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const store = this.spanStore;
+    const base = i * MAX_SPANS * 2;
+    if (store !== null)
+      for (let j = 0; j < this.ptClosed[i]; j++) out.push([store[base + 2 * j], store[base + 2 * j + 1]]);
+    out.push([this.ptSpanFrom[i], this.ptEnd[i]]);
+    return out;
   }
 
   /** Packets expected from the sequence numbers (A.1): extended highest − base + 1, over restarts. */
@@ -319,6 +392,7 @@ export class RtpStreamStats {
       payloadTypePackets: Array.from(this.ptPackets.subarray(0, this.ptCount)),
       payloadTypeStart: Array.from(this.ptStart.subarray(0, this.ptCount)),
       payloadTypeEnd: Array.from(this.ptEnd.subarray(0, this.ptCount)),
+      payloadTypeSpans: Array.from({ length: this.ptCount }, (_, i) => this.spansOf(i)),
       markers: this.markers,
     };
   }

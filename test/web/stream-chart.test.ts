@@ -226,6 +226,7 @@ describe('status in words', () => {
       payloadTypePackets: [1],
       payloadTypeStart: [100],
       payloadTypeEnd: [100],
+      payloadTypeSpans: [[[100, 100]] as Array<[number, number]>],
       markers: 0,
     };
     expect(figureParts(summary, null).map((f) => f.text)).toEqual([

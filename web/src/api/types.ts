@@ -129,7 +129,8 @@ type OlderStreamFields =
   | 'maxNetworkJitterMs'
   | 'payloadTypePackets'
   | 'payloadTypeStart'
-  | 'payloadTypeEnd';
+  | 'payloadTypeEnd'
+  | 'payloadTypeSpans';
 
 /**
  * One RTP stream (RFC 3550): one SSRC in one direction, found on an address
