@@ -162,7 +162,9 @@ export class MediaTracker {
     const toDst = this.map.find(p.dst.ip, p.dst.port);
     const endpoint = toDst ?? this.map.find(p.src.ip, p.src.port);
     if (endpoint === undefined) return this.continued(p);
-    if (endpoint.kind === 'other') return false;
+    // An address now announced for something else (T.38 over udptl): a stream already flowing there goes on
+    // counting (a gateway that keeps sending its audio through the fax), nothing new starts.
+    if (endpoint.kind === 'other') return this.continued(p);
     if (isRtcp(b)) {
       this.rtcpPackets++;
       // SRTCP (RFC 3711 §3.4) encrypts all but the first 8 bytes: read once verified and decrypted.
