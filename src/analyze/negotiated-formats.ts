@@ -29,12 +29,15 @@ import { isRtpProfile } from '../media/payload-types.js';
 import type { Sdp } from '../sip/sdp.js';
 import { type FormatList, lists } from './sdp-codecs.js';
 
-interface Exchange {
+interface Times {
   offerAt: number;
   answerAt: number;
   /** The messages (ids) of the offer and the answer. */
   offerMsg: number;
   answerMsg: number;
+}
+
+interface Exchange extends Times {
   offer: FormatList;
   answer: FormatList;
   /** The two addresses (`ip:port`). */
@@ -75,6 +78,10 @@ export interface AllowedSpan {
 }
 
 const MAX_PER_ADDRESS = 16;
+/** M= lines of a session whose RTP addresses are remembered. */
+const MAX_LINES = 8;
+/** The formats of an exchange that stopped an RTP stream: none allowed. */
+const NOTHING: FormatList = { formats: [], rtpmap: Object.create(null), proto: '' };
 /** What is kept of an m= line (not the line itself: its attributes stay behind). */
 const formatsOf = (f: FormatList): FormatList => ({ formats: f.formats, rtpmap: f.rtpmap, proto: f.proto });
 
@@ -84,34 +91,85 @@ export class NegotiatedFormats {
   private readonly strangers = new Set<string>();
   /** Exchanges filed (each counted under both its addresses). */
   size = 0;
+  /** By session (dialog), the RTP addresses (offer's, answer's) of each m= line's latest RTP exchange, oldest session first. */
+  private readonly sessions = new Map<number, Array<[string, string]>>();
 
   constructor(private readonly max = 65536) {}
 
-  /** Files a completed exchange: `offer` made at `offerAt` by message `offerMsg`, answered at `answerAt` by `answerMsg`. */
-  add(offer: Sdp, answer: Sdp, offerAt: number, answerAt: number, offerMsg = -1, answerMsg = -1): void {
+  /**
+   * Files a completed exchange: `offer` made at `offerAt` by message
+   * `offerMsg`, answered at `answerAt` by `answerMsg`, in `session` (the
+   * dialog, when known: an m= line that stops being RTP there ends what its
+   * RTP exchange allowed).
+   */
+  add(
+    offer: Sdp,
+    answer: Sdp,
+    offerAt: number,
+    answerAt: number,
+    offerMsg = -1,
+    answerMsg = -1,
+    session: number | null = null,
+  ): void {
     const n = Math.min(offer.media.length, answer.media.length);
+    const at: Times = { offerAt, answerAt, offerMsg, answerMsg };
     for (let i = 0; i < n; i++) {
       const o = offer.media[i];
       const a = answer.media[i];
-      if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtpProfile(o.proto)) continue;
       const ok = mediaEndpoint(o);
       const ak = mediaEndpoint(a);
+      if (o.port === 0 || a.port === 0 || o.media !== a.media || !isRtpProfile(o.proto)) {
+        this.stop(i, ok, ak, session, at);
+        continue;
+      }
       if (ok === null || ak === null || ok === ak) continue;
+      if (session !== null) this.remember(session, i, ok, ak);
       const ho = this.byAddress.get(ok);
       const ha = this.byAddress.get(ak);
       if (again(ho, ha, o, a)) continue;
-      const ex: Exchange = {
-        offerAt,
-        answerAt,
-        offerMsg,
-        answerMsg,
-        offer: formatsOf(o),
-        answer: formatsOf(a),
-        offerKey: ok,
-        answerKey: ak,
-      };
-      this.file(ok, ho, { ex, offerSide: true });
-      this.file(ak, ha, { ex, offerSide: false });
+      this.fileBoth({ ...at, offer: formatsOf(o), answer: formatsOf(a), offerKey: ok, answerKey: ak });
+    }
+  }
+
+  private fileBoth(ex: Exchange): void {
+    const ho = this.byAddress.get(ex.offerKey);
+    const ha = this.byAddress.get(ex.answerKey);
+    this.file(ex.offerKey, ho, { ex, offerSide: true });
+    this.file(ex.answerKey, ha, { ex, offerSide: false });
+  }
+
+  /** The RTP addresses of m= line `i` of `session`'s latest RTP exchange on it. */
+  private remember(session: number, i: number, ok: string, ak: string): void {
+    let lines = this.sessions.get(session);
+    if (lines === undefined) {
+      lines = [];
+      this.sessions.set(session, lines);
+      if (this.sessions.size > this.max) this.sessions.delete(this.sessions.keys().next().value as number);
+    }
+    if (i < MAX_LINES) lines[i] = [ok, ak];
+  }
+
+  /**
+   * M= line `i` of an exchange is no RTP stream any more (RFC 3264 §8.2: a
+   * port of 0 removes it; §8.3.3: T.38 `m=image` replaces it, on the same
+   * address or another): what the RTP exchanges on its addresses, and on
+   * the session's RTP addresses for that line, allowed ends with this answer
+   * (an exchange allowing nothing is filed there).
+   */
+  private stop(i: number, ok: string | null, ak: string | null, session: number | null, at: Times): void {
+    const pairs = new Map<string, string>();
+    const line = session === null ? undefined : this.sessions.get(session)?.[i];
+    if (line !== undefined) pairs.set(line[0], line[1]);
+    for (const k of [ok, ak]) {
+      const h = k === null ? undefined : this.byAddress.get(k);
+      const last = h?.list[h.list.length - 1]?.ex;
+      if (last !== undefined) pairs.set(last.offerKey, last.answerKey);
+    }
+    for (const [offerKey, answerKey] of pairs) {
+      const last = this.byAddress.get(offerKey)?.list.at(-1)?.ex;
+      // Already stopped (a second T.38 re-INVITE, a refresh of the fax session).
+      if (last === undefined || last.offer.formats.length === 0) continue;
+      this.fileBoth({ ...at, offer: NOTHING, answer: NOTHING, offerKey, answerKey });
     }
   }
 
@@ -279,4 +337,43 @@ function sameFormats(x: FormatList, y: FormatList): boolean {
       return false;
   }
   return true;
+}
+
+/** A part of an activity span no allowed span covered, with the allowed spans either side (none: before the first, after the last). */
+export interface Uncovered {
+  from: number;
+  to: number;
+  /** The allowed span that ended before it (its `replacedBy` dropped the type), and the one that began after it. */
+  before?: AllowedSpan;
+  after?: AllowedSpan;
+}
+
+/**
+ * The parts of [from, to] (capture time, s) outside every span of
+ * `allowed`, each widened by `grace` at both ends (packets in flight, a
+ * capture point near either end), in time order.
+ */
+export function uncovered(
+  allowed: readonly AllowedSpan[],
+  from: number,
+  to: number,
+  grace: number,
+): Uncovered[] {
+  const sorted = [...allowed].sort((x, y) => x.from - y.from);
+  const out: Uncovered[] = [];
+  let at = from;
+  let before: AllowedSpan | undefined;
+  for (const a of sorted) {
+    if (at >= to) break;
+    if (a.from - grace > at) {
+      out.push({ from: at, to: Math.min(to, a.from - grace), before, after: a });
+      if (a.from - grace >= to) return out;
+    }
+    if (a.until + grace > at) {
+      at = a.until + grace;
+      before = a;
+    }
+  }
+  if (at < to) out.push({ from: at, to, before });
+  return out;
 }

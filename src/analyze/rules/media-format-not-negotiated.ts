@@ -1,8 +1,9 @@
 import type { RtpStreamRecord } from '../../media/media-tracker.js';
+import { SPAN_GAP } from '../../media/rtp-stats.js';
 import { sdpOf } from '../../sip/sdp.js';
 import { tsOf } from '../correlated-facts.js';
 import { type FindingDraft, NONE } from '../finding.js';
-import { type Allowed, NegotiatedFormats } from '../negotiated-formats.js';
+import { type Allowed, NegotiatedFormats, type Uncovered, uncovered } from '../negotiated-formats.js';
 import { offerAnswerStep, SDP_ANSWERS } from '../offer-answer.js';
 import type { CorrelatedRule } from '../rule.js';
 
@@ -62,12 +63,15 @@ function notAllowed(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
 const GRACE = 1;
 
 /**
- * The finding for the allowed payload types of `s` whose first packet came
- * before any exchange allowing them was offered, or whose last came after
- * the answer that replaced the last exchange allowing them (a codec
- * switched before the re-INVITE, or kept after the re-INVITE dropped it).
- * A payload type allowed, dropped and allowed again is judged by its first
- * and last packets only.
+ * The finding for the allowed payload types of `s` sent while no exchange
+ * allowed them: each activity span of the type (its packets with no pause
+ * over SPAN_GAP) against the union of the spans it was allowed. A span
+ * whose first packet came before the offer that allowed it, or whose last
+ * came after the answer that dropped it (a codec switched before the
+ * re-INVITE, or kept after the re-INVITE dropped it), and a span that ran
+ * on through a time it was dropped (a T.38 or hold re-INVITE answered, the
+ * codec sent on until a later offer allowed it again): such a time is
+ * flagged when it is longer than SPAN_GAP, so that a packet was sent in it.
  */
 function outsideTime(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null {
   let said: string[] | undefined;
@@ -76,24 +80,14 @@ function outsideTime(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null 
   const pts = s.payloadTypes;
   for (let i = 0; i < pts.length; i++) {
     const spans = allowed.spans.get(pts[i]);
-    const first = s.payloadTypeStart?.[i];
-    const last = s.payloadTypeEnd?.[i];
-    if (spans === undefined || first === undefined || last === undefined) continue;
-    let from = spans[0];
-    let until = spans[0];
-    for (const x of spans) {
-      if (x.from < from.from) from = x;
-      if (x.until > until.until) until = x;
-    }
+    const active = activeSpans(s, i);
+    if (spans === undefined || active === undefined) continue;
     const when: string[] = [];
-    if (first < from.from - GRACE) {
-      when.push(`from ${seconds(from.from - first)} before the offer that allowed it`);
-      messages.push(from.offerMsg);
-    }
-    if (last > until.until + GRACE) {
-      when.push(`until ${seconds(last - until.until)} after the answer that dropped it`);
-      if (until.replacedBy !== undefined) messages.push(until.replacedBy);
-    }
+    for (const [first, last] of active)
+      for (const u of uncovered(spans, first, last, GRACE)) {
+        const part = describe(u, first, last, s.start, messages);
+        if (part !== null) when.push(part);
+      }
     if (when.length === 0) continue;
     const codec = codecOf(s, i, allowed);
     (said ??= []).push(`payload type ${named(pts[i], codec)} (${packetsOf(s, i)}) ${when.join(' and ')}`);
@@ -105,6 +99,47 @@ function outsideTime(s: RtpStreamRecord, allowed: Allowed): FindingDraft | null 
     'a re-negotiation changed the formats and the sender did not follow it';
   const ids = [...new Set(messages.filter((m) => m >= 0))];
   return onlyNoise ? { text, messages: ids, severity: 'info' } : { text, messages: ids };
+}
+
+/** The activity spans of the stream's `i`th payload type; a record stored before they were kept has its first and last packets. */
+function activeSpans(s: RtpStreamRecord, i: number): ReadonlyArray<readonly [number, number]> | undefined {
+  const spans = s.payloadTypeSpans?.[i];
+  if (spans !== undefined) return spans;
+  const first = s.payloadTypeStart?.[i];
+  const last = s.payloadTypeEnd?.[i];
+  return first === undefined || last === undefined ? undefined : [[first, last]];
+}
+
+/**
+ * The words for `u`, a time in the activity span [first, last] no exchange
+ * allowed (the messages around it added to `messages`), or null when it lies
+ * inside the span and is too short to be sure a packet was sent in it.
+ */
+function describe(
+  u: Uncovered,
+  first: number,
+  last: number,
+  start: number,
+  messages: number[],
+): string | null {
+  if (u.before === undefined) {
+    // From the span's first packet: the offer after it allowed the type.
+    if (u.after === undefined) return null;
+    messages.push(u.after.offerMsg);
+    return `from ${seconds(u.after.from - first)} before the offer that allowed it`;
+  }
+  const dropped = u.before.replacedBy;
+  if (u.after === undefined || u.to >= last) {
+    if (dropped !== undefined) messages.push(dropped);
+    return `until ${seconds(last - u.before.until)} after the answer that dropped it`;
+  }
+  if (u.to - u.from <= SPAN_GAP) return null;
+  if (dropped !== undefined) messages.push(dropped);
+  messages.push(u.after.offerMsg);
+  return (
+    `from ${seconds(u.before.until - start)} to ${seconds(u.after.from - start)} into the stream, ` +
+    'between the answer that dropped it and the offer that allowed it again'
+  );
 }
 
 /** The codec of the stream's `i`th payload type; unnamed by the SDP it was found by, the name the sender's own SDP gave it. */
@@ -171,6 +206,7 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
         at,
         step.offer.msg,
         ev.id,
+        ev.correlation?.dialog ?? null,
       );
       st.times.delete(step.offer.msg);
     } else if (step === undefined) {
