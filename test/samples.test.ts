@@ -63,6 +63,18 @@ describe('bundled samples', () => {
     expect(r.findings.map((f) => [f.rule, f.call, f.messages])).toEqual([['media.one-way', 1, [10]]]);
   });
 
+  it('t38-reinvite-rtp-kept.pcap: PCMU sent through the 20 s a T.38 re-INVITE had dropped it (RFC 3264 §8), as tshark counts it with T.38 decoding off', async () => {
+    const r = await analyzeCapture(new URL('t38-reinvite-rtp-kept.pcap', dir).pathname);
+    // tshark 4.0 -z rtp,streams with --disable-protocol t38,udptl: 1899 PCMU packets from 4000, 400 and 496 from 5000.
+    expect(r.streams.map((s) => [s.src, s.ssrc, s.packets, s.payloadTypeSpans?.[0].length])).toEqual([
+      ['10.0.0.1:4000', '0x7A38F00D', 1899, 1],
+      ['10.0.0.2:5000', '0x7B38F00D', 400, 1],
+      ['10.0.0.2:5000', '0x7C38F00D', 496, 1],
+    ]);
+    expect(r.findings.map((f) => [f.rule, f.messages])).toEqual([['media.format-not-negotiated', [2, 5, 7]]]);
+    expect(r.findings[0].text).toContain('from 8.0 s to 28.0 s into the stream');
+  });
+
   it("rtp-clock-drift.pcap: Wireshark RTP Stream Analysis tells the caller's 0.5 % fast clock (drift, no jitter) from the callee's late packets (jitter, no drift)", async () => {
     const file = new URL('rtp-clock-drift.pcap', dir).pathname;
     const r = await analyzeCapture(file);
@@ -227,7 +239,7 @@ describe('bundled samples', () => {
   // Teaching samples must not teach that a classic flow is broken: each has no finding, but for
   // the RFC 2543 call's warnings about its missing Via branch (RFC 3261 §8.1.1.7) and the session
   // timer that runs out (RFC 4028 §10), which are the point.
-  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the session timer its expiry, the RTP calls their one-way audio, the DTLS faults theirs, the RED call its lost packets)', async () => {
+  it('the classic-flow samples carry no findings (the RFC 2543 call only its branch warnings, the session timer its expiry, the RTP calls their one-way audio, the DTLS faults theirs, the RED call its lost packets, the fax call its PCMU kept through T.38)', async () => {
     // Built once: the Opus samples' encoding takes a while.
     const all = buildSamples();
     const classic = all.slice(5);
@@ -244,6 +256,7 @@ describe('bundled samples', () => {
         'dtls-roles-swapped.pcap': ['dtls.setup-role-mismatch'],
         'dtls-both-clients.pcap': ['dtls.setup-role-mismatch'],
         'dtmf-red-call.pcap': ['media.packet-loss'],
+        't38-reinvite-rtp-kept.pcap': ['media.format-not-negotiated'],
       };
       expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);
     }

@@ -24,7 +24,15 @@ import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import type { SipMessage } from '../../src/sip/message.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { T0 } from '../fixtures/flows/index.js';
-import { ANSWER, mediaCall, mLine, OFFER, sdpBody, t38Line } from '../fixtures/flows/sdp-flows.js';
+import {
+  ANSWER,
+  faxAndBack,
+  mediaCall,
+  mLine,
+  OFFER,
+  sdpBody,
+  t38Line,
+} from '../fixtures/flows/sdp-flows.js';
 import { byTime, type RtpSpec, rtpFrames } from '../fixtures/rtp-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-dropped-'));
@@ -34,23 +42,6 @@ const A = { ip: '10.0.0.1', port: 4000 };
 const B = { ip: '10.0.0.2', port: 5000 };
 const AUDIO_A = (v: number) => sdpBody('10.0.0.1', v, mLine('audio', 4000, [0, 8, 101]));
 const AUDIO_B = (v: number) => sdpBody('10.0.0.2', v, mLine('audio', 5000, [0, 101]));
-
-/** A call whose audio bob turns into T.38 at 10 s (`port`: the T.38 ports, the audio ones by default) and alice back to PCMU at 30 s. */
-function faxAndBack(t38: { bob: number; alice: number } = { bob: 5000, alice: 4000 }): SipMessage[] {
-  return mediaCall({
-    invite: OFFER,
-    ok: ANSWER,
-    changes: [
-      {
-        t: 10,
-        by: 'callee',
-        offer: sdpBody('10.0.0.2', 2, t38Line(t38.bob)),
-        answer: sdpBody('10.0.0.1', 2, t38Line(t38.alice)),
-      },
-      { t: 30, offer: AUDIO_A(3), answer: AUDIO_B(3) },
-    ],
-  });
-}
 
 const pcmu = (from: number, to: number, over: Partial<RtpSpec> = {}): RtpSpec => ({
   src: A,
