@@ -174,12 +174,13 @@ export const mediaFormatNotNegotiated: CorrelatedRule<State> = {
     'for a codec the offer numbered otherwise. The receiver does not know how to decode it: one-way, garbled ' +
     'or silent audio, or DTMF (telephone-event) that is never heard. Typical causes are a phone that ignores ' +
     'the answer (G.729 to a PCMU-only gateway), DTMF or comfort noise sent without being negotiated, and a ' +
-    'B2BUA that rewrites the SDP but not the media. Judged once the stream has ended, each payload type against ' +
-    'when it was allowed, from the offer of an exchange that listed it to the answer of the exchange that ' +
-    'replaced it (a re-INVITE or UPDATE that changes codec allows both in between, with a second of grace for ' +
-    'packets in flight), so a codec switched before the re-INVITE that offers it, or kept after the answer that ' +
-    'dropped it, is flagged too; a stream whose negotiation the capture did not see is not judged, and comfort ' +
-    'noise alone is reported as info.',
+    'B2BUA that rewrites the SDP but not the media. Judged once the stream has ended, each run of a payload ' +
+    "type's packets (no pause over 2 s) against when it was allowed, from the offer of an exchange that listed " +
+    'it to the answer of the exchange that replaced it, ended too by a re-INVITE that turns the line into T.38 ' +
+    'or port 0 (a re-INVITE or UPDATE that changes codec allows both in between, with a second of grace for ' +
+    'packets in flight), so a codec switched before the re-INVITE that offers it, kept after the answer that ' +
+    'dropped it, or sent through a fax or hold that dropped it until audio came back, is flagged too; a stream ' +
+    'whose negotiation the capture did not see is not judged, and comfort noise alone is reported as info.',
   scope: 'correlated',
   on: ['message', 'stream', 'tick'],
   only: SDP_ANSWERS,
