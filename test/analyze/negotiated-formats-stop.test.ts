@@ -25,19 +25,23 @@ const spansOf = (n: NegotiatedFormats, pt: number) => {
   return rows.filter((r, i) => rows.findIndex((x) => x.join() === r.join()) === i);
 };
 
+/** The T.38 re-INVITE of dialog 1 by bob (#4 at 10 s), answered by alice (#5 at 10.05 s), on these ports. */
+const fax = (n: NegotiatedFormats, bob: number, alice: number) =>
+  n.add(
+    sdp('10.0.0.2', `m=image ${bob} udptl t38`),
+    sdp('10.0.0.1', `m=image ${alice} udptl t38`),
+    10,
+    10.05,
+    4,
+    5,
+    1,
+  );
+
 describe('NegotiatedFormats: an m= line that stops being RTP ends what it allowed (RFC 3264 §8.2, §8.3.3)', () => {
   it('T.38 on the same addresses, then audio again: PCMU allowed until the T.38 answer and from the next offer', () => {
     const n = new NegotiatedFormats();
     n.add(audioA, audioB, 0, 2, 0, 2, 1);
-    n.add(
-      sdp('10.0.0.2', 'm=image 5000 udptl t38'),
-      sdp('10.0.0.1', 'm=image 4000 udptl t38'),
-      10,
-      10.05,
-      4,
-      5,
-      1,
-    );
+    fax(n, 5000, 4000);
     n.add(audioA, audioB, 30, 30.05, 7, 8, 1);
     expect(spansOf(n, 0)).toEqual([
       [0, 10.05, 0, 5],
@@ -48,15 +52,7 @@ describe('NegotiatedFormats: an m= line that stops being RTP ends what it allowe
   it('T.38 on new ports: the dialog names the audio line it replaced', () => {
     const n = new NegotiatedFormats();
     n.add(audioA, audioB, 0, 2, 0, 2, 1);
-    n.add(
-      sdp('10.0.0.2', 'm=image 5004 udptl t38'),
-      sdp('10.0.0.1', 'm=image 4004 udptl t38'),
-      10,
-      10.05,
-      4,
-      5,
-      1,
-    );
+    fax(n, 5004, 4004);
     expect(spansOf(n, 0)).toEqual([[0, 10.05, 0, 5]]);
   });
 

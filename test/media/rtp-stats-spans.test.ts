@@ -11,18 +11,23 @@ import { RtpStreamStats } from '../../src/media/rtp-stats.js';
 
 let seq = 0;
 
+/** The fixed part of every header here: version 2, SSRC 1, 160 bytes of payload. */
+const HEADER = {
+  version: 2,
+  padding: false,
+  extension: false,
+  csrcCount: 0,
+  marker: false,
+  ssrc: 1,
+} as const;
+
 function rtp(payloadType: number): RtpHeader {
   seq++;
   return {
-    version: 2,
-    padding: false,
-    extension: false,
-    csrcCount: 0,
-    marker: false,
+    ...HEADER,
     payloadType,
     sequence: seq & 0xffff,
     timestamp: (seq * 160) >>> 0,
-    ssrc: 1,
     headerLength: 12,
     payloadLength: 160,
   };
