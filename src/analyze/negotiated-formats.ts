@@ -91,8 +91,8 @@ export class NegotiatedFormats {
   private readonly strangers = new Set<string>();
   /** Exchanges filed (each counted under both its addresses). */
   size = 0;
-  /** By session (dialog), the RTP addresses (offer's, answer's) of each m= line's latest RTP exchange, oldest session first. */
-  private readonly sessions = new Map<number, Array<[string, string]>>();
+  /** By session (dialog) · MAX_LINES + m= line index, that line's latest RTP exchange, oldest first. */
+  private readonly lines = new Map<number, Exchange>();
 
   constructor(private readonly max = 65536) {}
 
@@ -123,11 +123,24 @@ export class NegotiatedFormats {
         continue;
       }
       if (ok === null || ak === null || ok === ak) continue;
-      if (session !== null) this.remember(session, i, ok, ak);
       const ho = this.byAddress.get(ok);
       const ha = this.byAddress.get(ak);
-      if (again(ho, ha, o, a)) continue;
-      this.fileBoth({ ...at, offer: formatsOf(o), answer: formatsOf(a), offerKey: ok, answerKey: ak });
+      let ex = ho?.list[ho.list.length - 1].ex;
+      if (ex === undefined || !again(ho, ha, o, a)) {
+        ex = {
+          offerAt,
+          answerAt,
+          offerMsg,
+          answerMsg,
+          offer: formatsOf(o),
+          answer: formatsOf(a),
+          offerKey: ok,
+          answerKey: ak,
+        };
+        this.file(ok, ho, { ex, offerSide: true });
+        this.file(ak, ha, { ex, offerSide: false });
+      }
+      if (session !== null && i < MAX_LINES) this.remember(session * MAX_LINES + i, ex);
     }
   }
 
@@ -138,15 +151,11 @@ export class NegotiatedFormats {
     this.file(ex.answerKey, ha, { ex, offerSide: false });
   }
 
-  /** The RTP addresses of m= line `i` of `session`'s latest RTP exchange on it. */
-  private remember(session: number, i: number, ok: string, ak: string): void {
-    let lines = this.sessions.get(session);
-    if (lines === undefined) {
-      lines = [];
-      this.sessions.set(session, lines);
-      if (this.sessions.size > this.max) this.sessions.delete(this.sessions.keys().next().value as number);
-    }
-    if (i < MAX_LINES) lines[i] = [ok, ak];
+  /** `ex` is the latest RTP exchange on m= line `line` (session · MAX_LINES + index). */
+  private remember(line: number, ex: Exchange): void {
+    const had = this.lines.size;
+    this.lines.set(line, ex);
+    if (this.lines.size > had && had >= this.max) this.lines.delete(this.lines.keys().next().value as number);
   }
 
   /**
@@ -158,8 +167,8 @@ export class NegotiatedFormats {
    */
   private stop(i: number, ok: string | null, ak: string | null, session: number | null, at: Times): void {
     const pairs = new Map<string, string>();
-    const line = session === null ? undefined : this.sessions.get(session)?.[i];
-    if (line !== undefined) pairs.set(line[0], line[1]);
+    const line = session === null || i >= MAX_LINES ? undefined : this.lines.get(session * MAX_LINES + i);
+    if (line !== undefined) pairs.set(line.offerKey, line.answerKey);
     for (const k of [ok, ak]) {
       const h = k === null ? undefined : this.byAddress.get(k);
       const last = h?.list[h.list.length - 1]?.ex;
