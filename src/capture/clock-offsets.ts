@@ -12,15 +12,25 @@
  * match or a queued copy does not move it. With one direction only, θ is
  * not separable from the delay: the median d is given, its delay unknown.
  *
+ * Clocks also drift (tens of ppm between unsynchronised hosts): over a
+ * long capture θ changes. From MIN_DRIFT_SAMPLES messages spread over
+ * MIN_DRIFT_SPAN_SECONDS on, the drift is fitted (clock-drift.ts: the
+ * directions share the slope, each keeps its own delay), the differences
+ * are levelled by it to the middle of the span, and θ and the delay are the
+ * medians above of the levelled differences: θ then is the offset at the
+ * middle of the span, the constant shift that leaves the least at its ends.
+ *
  * Bounded state: each file remembers the last MAX_RECENT messages it saw (a
  * 53-bit key per message: FNV-1a of its text and of its src → dst, and its
  * length) so a copy is found if it comes within that many messages of the
  * other file; a message seen twice in one file (a retransmission, a mirror
  * copy) is ambiguous and never matched. At most MAX_SAMPLES differences are
- * kept per pair of address and direction, at most MAX_PATHS address pairs
- * per pair of files.
+ * kept per pair of address and direction (the first ones, each with its
+ * time in the lower file, which the drift's fit reads), at most MAX_PATHS
+ * address pairs per pair of files.
  */
 import { hash32, pathHash } from '../analyze/hash.js';
+import { type DriftGroup, fitDrift, ppm, ppmUp, sampleSpan } from './clock-drift.js';
 
 /** A file's clock against another's (file 0's in `source.files`). */
 export interface ClockOffset {
@@ -32,17 +42,30 @@ export interface ClockOffset {
   samples: number;
   /** 2: messages both ways (NTP's estimate); 1: one way only (offset ± the unknown delay). */
   directions: 1 | 2;
+  /**
+   * How fast the file's clock gains on the other's, in parts per million (to
+   * 0.1); null under MIN_DRIFT_SAMPLES messages seen in both or a span under
+   * MIN_DRIFT_SPAN_SECONDS (clock-drift.ts). When given, `offsetSeconds` is
+   * the offset at the middle of the span.
+   */
+  driftPpm: number | null;
+  /** Half the width of the drift's 95 % interval, in ppm (rounded up to 0.1; null with driftPpm). */
+  driftPpmError: number | null;
+  /** Seconds from the first message seen in both to the last, on the other file's clock. */
+  spanSeconds: number;
 }
 
 const MAX_RECENT = 16384;
 const MAX_SAMPLES = 65536;
 const MAX_PATHS = 1024;
 
-/** One address pair of a pair of files: the differences of each direction. */
+/** One address pair of a pair of files: the differences of each direction, and when they were (lower file's clock). */
 interface PathSamples {
   /** src < dst (as strings): "forward". */
   fwd: number[];
   rev: number[];
+  fwdAt: number[];
+  revAt: number[];
 }
 
 /** One file's recent messages: key → time (NaN: seen twice), and the keys in arrival order. */
@@ -87,12 +110,12 @@ export class ClockOffsets {
       if (other === file) continue;
       const t = this.recent[other].times.get(key);
       if (t === undefined || Number.isNaN(t)) continue;
-      const [i, j, d] = other < file ? [other, file, ts - t] : [file, other, t - ts];
-      this.sample(i, j, src, dst, d);
+      if (other < file) this.sample(other, file, src, dst, t, ts - t);
+      else this.sample(file, other, src, dst, ts, t - ts);
     }
   }
 
-  private sample(i: number, j: number, src: string, dst: string, d: number): void {
+  private sample(i: number, j: number, src: string, dst: string, at: number, d: number): void {
     let paths = this.pairs.get(i * this.files + j);
     if (paths === undefined) this.pairs.set(i * this.files + j, (paths = new Map()));
     const fwd = src < dst;
@@ -100,10 +123,12 @@ export class ClockOffsets {
     let p = paths.get(name);
     if (p === undefined) {
       if (paths.size >= MAX_PATHS) return;
-      paths.set(name, (p = { fwd: [], rev: [] }));
+      paths.set(name, (p = { fwd: [], rev: [], fwdAt: [], revAt: [] }));
     }
     const list = fwd ? p.fwd : p.rev;
-    if (list.length < MAX_SAMPLES) list.push(d);
+    if (list.length >= MAX_SAMPLES) return;
+    list.push(d);
+    (fwd ? p.fwdAt : p.revAt).push(at);
   }
 
   /** File j's clock against file i's (i, j in either order), or null when no message was seen in both. */
@@ -113,22 +138,37 @@ export class ClockOffsets {
     const hi = Math.max(i, j);
     const paths = this.pairs.get(lo * this.files + hi);
     if (paths === undefined) return null;
+    const groups: DriftGroup[] = [];
+    for (const p of paths.values()) groups.push({ at: p.fwdAt, d: p.fwd }, { at: p.revAt, d: p.rev });
+    const fit = fitDrift(groups);
+    const span = sampleSpan(groups);
+    // With a drift, each difference as it would have been at the middle of the span.
+    const mid = fit === null ? 0 : (fit.from + fit.to) / 2;
+    const level = (g: DriftGroup): readonly number[] =>
+      fit === null ? g.d : g.d.map((d, k) => d - fit.slope * (g.at[k] - mid));
     const both: { theta: number; delay: number; n: number }[] = [];
     const oneWay: number[] = [];
-    for (const p of paths.values()) {
-      if (p.fwd.length > 0 && p.rev.length > 0) {
-        const f = median(p.fwd);
-        const r = median(p.rev);
-        both.push({ theta: (f + r) / 2, delay: Math.abs(f - r) / 2, n: p.fwd.length + p.rev.length });
-      } else oneWay.push(...p.fwd, ...p.rev);
+    for (let k = 0; k < groups.length; k += 2) {
+      const [f, r] = [level(groups[k]), level(groups[k + 1])];
+      if (f.length > 0 && r.length > 0) {
+        const mf = median(f);
+        const mr = median(r);
+        both.push({ theta: (mf + mr) / 2, delay: Math.abs(mf - mr) / 2, n: f.length + r.length });
+      } else oneWay.push(...f, ...r);
     }
     const sign = i < j ? 1 : -1;
+    const drift = {
+      driftPpm: fit === null ? null : ppm(sign * fit.slope),
+      driftPpmError: fit === null ? null : ppmUp(fit.halfWidth),
+      spanSeconds: span === null ? 0 : micro(span.to - span.from),
+    };
     if (both.length > 0)
       return {
         offsetSeconds: micro(sign * median(both.map((b) => b.theta))),
         delaySeconds: micro(median(both.map((b) => b.delay))),
         samples: both.reduce((n, b) => n + b.n, 0),
         directions: 2,
+        ...drift,
       };
     if (oneWay.length === 0) return null;
     return {
@@ -136,6 +176,7 @@ export class ClockOffsets {
       delaySeconds: null,
       samples: oneWay.length,
       directions: 1,
+      ...drift,
     };
   }
 
@@ -183,7 +224,37 @@ function msText(s: number): string {
   return (s * 1000).toFixed(3).replace(/\.?0+$/, '') || '0';
 }
 
-/** `clock 2.315 s ahead of file 0 (41 messages seen in both, one-way delay 0.4 ms)`. */
+/**
+ * Whether the drift alone, by the low end of its 95 % interval, moves the
+ * offset by more than the one-way delay plus REORDER_MARGIN_SECONDS from
+ * the middle of the span to its ends: then no constant shift (the offset
+ * at the middle is the best one) keeps every answer after its request.
+ */
+export function driftCanReorder(c: ClockOffset): boolean {
+  if (c.driftPpm === null) return false;
+  const low = Math.max(0, Math.abs(c.driftPpm) - (c.driftPpmError ?? 0)) * 1e-6;
+  return (low * c.spanSeconds) / 2 > (c.delaySeconds ?? 0) + REORDER_MARGIN_SECONDS;
+}
+
+/** `+41 ppm (± 0.1 ppm at 95 %, 3.72 ms over the 90.7 s its messages span)`. */
+export function driftText(c: ClockOffset, driftPpm: number): string {
+  const moved = msText(Math.abs(driftPpm) * 1e-6 * c.spanSeconds);
+  const span = String(Math.round(c.spanSeconds * 10) / 10);
+  return `${driftPpmText(driftPpm)} ppm (± ${c.driftPpmError} ppm at 95 %, ${moved} ms over the ${span} s its messages span)`;
+}
+
+/** `+41`, `-3.2`, `0`. */
+const driftPpmText = (p: number): string => `${p > 0 ? '+' : ''}${p}`;
+
+/** `its clock drifting +41 ppm against file 0 moves its offset 3.72 ms over …`: what a constant shift leaves at the ends. */
+export function driftWarningText(c: ClockOffset, driftPpm: number, other: string): string {
+  const change = Math.abs(driftPpm) * 1e-6 * c.spanSeconds;
+  const span = String(Math.round(c.spanSeconds * 10) / 10);
+  const delay = c.delaySeconds === null ? '' : `the one-way delay ${msText(c.delaySeconds)} ms plus `;
+  return `its clock drifting ${driftPpmText(driftPpm)} ppm against ${other} moves its offset ${msText(change)} ms over the ${span} s its messages span: a constant shift of its times (as editcap -t: --time-shift, --align) leaves it off by up to ${msText(change / 2)} ms at one end or the other, more than ${delay}1 ms: answers may still show before their requests there`;
+}
+
+/** `clock 2.315 s ahead of file 0 (41 messages seen in both, one-way delay 0.4 ms)`, and `, drifting +41 ppm (…)` with a drift. */
 export function clockText(c: ClockOffset, other = 'file 0'): string {
   const size = secondsText(Math.abs(c.offsetSeconds));
   const way = size === '0' ? 'level with' : c.offsetSeconds > 0 ? `${size} s ahead of` : `${size} s behind`;
@@ -192,5 +263,6 @@ export function clockText(c: ClockOffset, other = 'file 0'): string {
     c.delaySeconds === null
       ? 'one direction only: the offset is this plus or minus the one-way delay'
       : `one-way delay ${msText(c.delaySeconds)} ms`;
-  return `clock ${way} ${other} (${seen}, ${delay})`;
+  const drift = c.driftPpm === null ? '' : `, drifting ${driftText(c, c.driftPpm)}`;
+  return `clock ${way} ${other} (${seen}, ${delay})${drift}`;
 }

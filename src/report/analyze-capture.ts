@@ -12,6 +12,8 @@ import {
   ClockOffsets,
   canReorder,
   clockText,
+  driftCanReorder,
+  driftWarningText,
   secondsText,
 } from '../capture/clock-offsets.js';
 import { cliClockAdvice } from '../capture/clock-warning-words.js';
@@ -257,19 +259,24 @@ export async function measureClockOffsets(
 
 /**
  * A file whose clock is off file 0's by enough to show an answer before its
- * request (clock-offsets.ts canReorder): said, with the shift that undoes it.
+ * request (clock-offsets.ts canReorder): said, with the shift that undoes it;
+ * and one whose clock drifts by enough that no constant shift does
+ * (driftCanReorder): said, with what is left at the ends.
  */
 export function clockWarnings(
   files: readonly CaptureFile[],
   offsets: readonly (ClockOffset | null)[],
 ): string[] {
-  return offsets.flatMap((c, k) =>
-    c === null || !canReorder(c)
+  return offsets.flatMap((c, k) => [
+    ...(c === null || !canReorder(c)
       ? []
       : [
           `${files[k].name}: ${clockText(c, files[0].name)}: ${cliClockAdvice(k, secondsText(-c.offsetSeconds))}`,
-        ],
-  );
+        ]),
+    ...(c === null || c.driftPpm === null || !driftCanReorder(c)
+      ? []
+      : [`${files[k].name}: ${driftWarningText(c, c.driftPpm, files[0].name)}`]),
+  ]);
 }
 
 /** A message of a merged capture, for the clock offsets: its file, time, addresses and text. */

@@ -142,7 +142,16 @@ describe('the bounded matcher (ClockOffsets)', () => {
     c.note(2, 103, '10.0.0.1:5060', '10.0.0.2:5060', 'A');
     c.note(2, 104, '10.0.0.2:5060', '10.0.0.1:5060', 'B');
     c.note(1, 103, '10.0.0.2:5060', '10.0.0.1:5060', 'B');
-    expect(c.pair(1, 2)).toEqual({ offsetSeconds: 2, delaySeconds: 1, samples: 2, directions: 2 });
+    expect(c.pair(1, 2)).toEqual({
+      offsetSeconds: 2,
+      delaySeconds: 1,
+      samples: 2,
+      directions: 2,
+      // Two messages 3 s apart: too few to tell a drift.
+      driftPpm: null,
+      driftPpmError: null,
+      spanSeconds: 3,
+    });
     expect(c.pair(2, 1)?.offsetSeconds).toBe(-2);
     expect(c.againstFirst()).toEqual([null, null, null]);
   });
