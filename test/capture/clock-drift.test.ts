@@ -7,6 +7,7 @@
  * a call every 10 s and its copy as a host with a drifting clock captured it
  * (test/fixtures/drifting-clocks.ts: what editcap -t cannot make).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fitDrift, MIN_DRIFT_SAMPLES, MIN_DRIFT_SPAN_SECONDS } from '../../src/capture/clock-drift.js';
 import { ClockOffsets, driftCanReorder } from '../../src/capture/clock-offsets.js';
 import { parseSeconds } from '../../src/capture/time-shift.js';
-import { analyzeCapture } from '../../src/report/analyze-capture.js';
+import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
 import { README_CLOCK, writeDriftingPair } from '../fixtures/drifting-clocks.js';
+import { hasTshark } from '../helpers/corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-drift-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -161,3 +163,26 @@ describe('two captures of SIPp calls, one host clock 2.315 s ahead and drifting 
     expect(Math.abs(c.offsetSeconds - README_CLOCK.theta)).toBeLessThan(1e-4);
   });
 });
+
+describe.skipIf(!hasTshark)(
+  'with a drift, --time-shift is still editcap -t then mergecap (Wireshark 4)',
+  () => {
+    it('the same messages, frames, times and calls as sipscope on mergecap of the editcap-shifted copy', async () => {
+      const [a, b] = writeDriftingPair(dir, 'editcap', README_CLOCK);
+      const shifted = join(dir, 'editcap-bob-shifted.pcap');
+      const merged = join(dir, 'editcap-merged.pcapng');
+      execFileSync('editcap', ['-t', '-2.31686', b, shifted]);
+      execFileSync('mergecap', ['-w', merged, a, shifted]);
+      const ours = await analyzeCapture([a, b], { timeShifts: [null, parseSeconds('-2.31686')!] });
+      const theirs = await analyzeCapture(merged);
+      const ladder = (r: AnalysisResult) =>
+        Array.from({ length: r.messages.length }, (_, i) => {
+          const m = r.messages.get(i);
+          return [m.frame, m.ts, m.src, m.dst, m.method ?? m.status, m.retransmission];
+        });
+      expect(ladder(ours)).toEqual(ladder(theirs));
+      expect(ours.stats).toEqual(theirs.stats);
+      expect(ours.calls).toEqual(theirs.calls);
+    });
+  },
+);
