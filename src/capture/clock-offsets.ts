@@ -25,9 +25,10 @@
  * length) so a copy is found if it comes within that many messages of the
  * other file; a message seen twice in one file (a retransmission, a mirror
  * copy) is ambiguous and never matched. At most MAX_SAMPLES differences are
- * kept per pair of address and direction (the first ones, each with its
- * time in the lower file, which the drift's fit reads), at most MAX_PATHS
- * address pairs per pair of files.
+ * kept per pair of address and direction, each with its time in the lower
+ * file (which the drift's fit reads): past that, every other one is dropped
+ * and one in 2, then 4, … kept, so that they span the whole capture. At most
+ * MAX_PATHS address pairs per pair of files.
  */
 import { hash32, pathHash } from '../analyze/hash.js';
 import { type DriftGroup, fitDrift, ppm, ppmUp, sampleSpan } from './clock-drift.js';
@@ -59,13 +60,39 @@ const MAX_RECENT = 16384;
 const MAX_SAMPLES = 65536;
 const MAX_PATHS = 1024;
 
-/** One address pair of a pair of files: the differences of each direction, and when they were (lower file's clock). */
+/**
+ * One direction of an address pair: its differences and when they were (on
+ * the lower file's clock). Thinned when full: every other one dropped, and
+ * from then on one in `every` kept, so that what is kept spans the capture.
+ */
+class Direction implements DriftGroup {
+  readonly d: number[] = [];
+  readonly at: number[] = [];
+  /** Messages matched, kept or not. */
+  seen = 0;
+  private every = 1;
+
+  add(at: number, d: number): void {
+    if (this.seen++ % this.every !== 0) return;
+    if (this.d.length === MAX_SAMPLES) {
+      for (let k = 0; 2 * k < MAX_SAMPLES; k++) {
+        this.d[k] = this.d[2 * k];
+        this.at[k] = this.at[2 * k];
+      }
+      this.d.length = this.at.length = MAX_SAMPLES / 2;
+      this.every *= 2;
+      // The message that filled it is of the next stride only if it falls on it.
+      if ((this.seen - 1) % this.every !== 0) return;
+    }
+    this.d.push(d);
+    this.at.push(at);
+  }
+}
+
+/** One address pair of a pair of files: "forward" is src < dst (as strings). */
 interface PathSamples {
-  /** src < dst (as strings): "forward". */
-  fwd: number[];
-  rev: number[];
-  fwdAt: number[];
-  revAt: number[];
+  fwd: Direction;
+  rev: Direction;
 }
 
 /** One file's recent messages: key → time (NaN: seen twice), and the keys in arrival order. */
@@ -123,12 +150,9 @@ export class ClockOffsets {
     let p = paths.get(name);
     if (p === undefined) {
       if (paths.size >= MAX_PATHS) return;
-      paths.set(name, (p = { fwd: [], rev: [], fwdAt: [], revAt: [] }));
+      paths.set(name, (p = { fwd: new Direction(), rev: new Direction() }));
     }
-    const list = fwd ? p.fwd : p.rev;
-    if (list.length >= MAX_SAMPLES) return;
-    list.push(d);
-    (fwd ? p.fwdAt : p.revAt).push(at);
+    (fwd ? p.fwd : p.rev).add(at, d);
   }
 
   /** File j's clock against file i's (i, j in either order), or null when no message was seen in both. */
@@ -139,7 +163,11 @@ export class ClockOffsets {
     const paths = this.pairs.get(lo * this.files + hi);
     if (paths === undefined) return null;
     const groups: DriftGroup[] = [];
-    for (const p of paths.values()) groups.push({ at: p.fwdAt, d: p.fwd }, { at: p.revAt, d: p.rev });
+    const seen: number[] = [];
+    for (const p of paths.values()) {
+      groups.push(p.fwd, p.rev);
+      seen.push(p.fwd.seen, p.rev.seen);
+    }
     const fit = fitDrift(groups);
     const span = sampleSpan(groups);
     // With a drift, each difference as it would have been at the middle of the span.
@@ -148,13 +176,18 @@ export class ClockOffsets {
       fit === null ? g.d : g.d.map((d, k) => d - fit.slope * (g.at[k] - mid));
     const both: { theta: number; delay: number; n: number }[] = [];
     const oneWay: number[] = [];
+    let oneWaySeen = 0;
     for (let k = 0; k < groups.length; k += 2) {
       const [f, r] = [level(groups[k]), level(groups[k + 1])];
+      const n = seen[k] + seen[k + 1];
       if (f.length > 0 && r.length > 0) {
         const mf = median(f);
         const mr = median(r);
-        both.push({ theta: (mf + mr) / 2, delay: Math.abs(mf - mr) / 2, n: f.length + r.length });
-      } else oneWay.push(...f, ...r);
+        both.push({ theta: (mf + mr) / 2, delay: Math.abs(mf - mr) / 2, n });
+      } else {
+        oneWay.push(...f, ...r);
+        oneWaySeen += n;
+      }
     }
     const sign = i < j ? 1 : -1;
     const drift = {
@@ -174,7 +207,7 @@ export class ClockOffsets {
     return {
       offsetSeconds: sign * median(oneWay),
       delaySeconds: null,
-      samples: oneWay.length,
+      samples: oneWaySeen,
       directions: 1,
       ...drift,
     };

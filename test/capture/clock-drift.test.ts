@@ -83,6 +83,23 @@ describe('drift fit over the messages two hosts both captured (Theil–Sen, shar
     expect(c.pair(1, 0)!.driftPpm).toBe(-p.driftPpm!);
   });
 
+  it('past 65,536 messages a direction, what is kept is thinned, not cut: the span, the count and the middle are of the whole', () => {
+    const c = new ClockOffsets(2);
+    const n = 70_000;
+    for (let k = 0; k < n; k++) {
+      const t = 1000 + k * 0.02;
+      c.note(0, t, '10.0.0.1:5060', '10.0.0.2:5060', `NOTIFY ${k}`);
+      c.note(1, t + 3 + 20e-6 * (t - 1000), '10.0.0.1:5060', '10.0.0.2:5060', `NOTIFY ${k}`);
+    }
+    const p = c.pair(0, 1)!;
+    expect(p.samples).toBe(n);
+    // Kept: every other message from the 65,537th on, so the span ends within one of the last.
+    expect(p.spanSeconds).toBeGreaterThanOrEqual((n - 2) * 0.02 - 1e-6);
+    expect(Math.abs(p.driftPpm! - 20)).toBeLessThan(0.1);
+    // One direction: the median difference, at the middle of the whole span once levelled.
+    expect(Math.abs(p.offsetSeconds - (3 + 20e-6 * (p.spanSeconds / 2)))).toBeLessThan(1e-6);
+  });
+
   it('the two directions share the slope: a large one-way delay does not read as drift', () => {
     // Forward messages in the first half only, backward in the second: a fit that ignored the
     // direction would take the delay's 2·50 ms step for a slope.
