@@ -17,7 +17,7 @@ export interface CaptureSourceFile {
   linkTypes: string[];
   frames: number;
   bytes: number;
-  /** Of a merged capture's file: its clock against file 0's (null for file 0, or none measured). */
+  /** Of a merged capture's file: its clock against file 0's, offset and drift (null for file 0, or none measured). */
   clock?: ClockOffset | null;
   /** The seconds its frame times were moved by (only when they were). */
   timeShiftSeconds?: number;
