@@ -95,8 +95,10 @@ describe('G.113 Appendix I codec values', () => {
     expect(impairmentOf('G722/8000')).toEqual({ reason: expect.stringContaining('wideband') });
     expect(impairmentOf('GSM/8000')).toEqual({ reason: expect.stringContaining('no Bpl') });
     expect(impairmentOf('opus/48000/2')).toEqual({
-      reason: 'OPUS has no Ie and Bpl in ITU-T G.113 Appendix I',
+      reason:
+        'ITU-T G.113 has no entry for Opus (neither Appendix I Ie nor Appendix IV Ie,wb and Bpl): it is not rated',
     });
+    expect(impairmentOf('iLBC/8000')).toEqual({ reason: 'ILBC has no Ie and Bpl in ITU-T G.113 Appendix I' });
     expect(impairmentOf('96')).toEqual({ reason: expect.stringContaining('no codec name') });
   });
 
