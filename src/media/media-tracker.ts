@@ -15,6 +15,7 @@ import { callId, cseq } from '../sip/accessors.js';
 import type { SipMessage } from '../sip/message.js';
 import { sdpOf } from '../sip/sdp.js';
 import type { TlsKeyLog } from '../tls/keylog.js';
+import { AmrWbModes } from './amr-wb-mode.js';
 import type { FingerprintCheck } from './dtls-fingerprint.js';
 import { isDtls } from './dtls-records.js';
 import { type DtlsHello, DtlsSrtp } from './dtls-srtp.js';
@@ -95,6 +96,8 @@ interface ActiveStream {
   dtmf: DtmfEvents | null;
   /** Its RFC 2198 blocks, made at its first red packet. */
   red: StreamRed | null;
+  /** The AMR-WB modes its packets showed: made when its SDP maps a payload type to AMR-WB. */
+  amrWb: AmrWbModes | null;
   /** Its SRTP (null for RTP). */
   srtp: StreamSrtp | null;
   firstFrame: number;
@@ -324,6 +327,7 @@ export class MediaTracker {
       playout: new PlayoutBuffer(),
       dtmf: null,
       red: null,
+      amrWb: AmrWbModes.forSdp(endpoint.rtpmap),
       srtp: null,
       firstFrame: p.frame,
       lastFrame: p.frame,
@@ -347,6 +351,10 @@ export class MediaTracker {
     const quiet = kind === 'red' ? this.redOf(s, h, p, srtp) : kind;
     s.stats.add(h, p.ts, quiet === 'cn', quiet === 'event');
     if (quiet !== 'event') s.playout.add(h.timestamp, p.ts, s.stats.rate, h.marker);
+    // A voice packet outside RFC 2198 in a stream that has some: its timestamp came, nothing to recover.
+    if (kind === null && s.red !== null) s.red.recovery.primary(h.timestamp);
+    if (s.amrWb !== null && srtp === null)
+      s.amrWb.add(h.payloadType, p.bytes, h.headerLength, h.payloadLength);
     // Only a payload type the SDP mapped to telephone-event gets here: other streams pay nothing.
     if (kind === 'event') {
       s.dtmf ??= new DtmfEvents(clockRateOf(s.setup.rtpmap, h.payloadType));
@@ -423,7 +431,14 @@ export class MediaTracker {
     const codecs = summary.payloadTypes.map((pt) => codecName(e.rtpmap, pt) ?? String(pt));
     const loss = { lossRuns: s.stats.lossRuns, late: s.playout.late, lateRuns: s.playout.lateRuns };
     const quality = streamQuality(
-      { ...summary, media: e.media, codecs, ...(rtcp === null ? {} : { rtcp }) },
+      {
+        ...summary,
+        media: e.media,
+        codecs,
+        ...(rtcp === null ? {} : { rtcp }),
+        ...(s.red === null ? {} : { red: s.red.voice() }),
+        ...(s.amrWb === null ? {} : { amrWb: s.amrWb.mode() }),
+      },
       loss,
     );
     this.opts.onStream?.(

@@ -11,11 +11,16 @@
  * Gateways send DTMF so (`a=rtpmap:104 red/8000`, `a=fmtp:104 101/101/101`),
  * Chrome its Opus (`a=rtpmap:63 red/48000/2`, `a=fmtp:63 111/111`). Made
  * at a stream's first red packet: other streams pay nothing.
+ *
+ * Voice blocks (neither comfort noise nor telephone events) tell which codec
+ * the primaries carry and which lost packets redundancy brought back
+ * (red-recovery.ts), for the stream's estimated MOS (stream-quality.ts).
  */
 import type { SdpRtpMap } from '../sip/sdp.js';
 import { DtmfEvents } from './dtmf-events.js';
 import { clockRateOf, codecName, quietPayload } from './media-map.js';
 import { parseRed } from './red.js';
+import { RedRecovery } from './red-recovery.js';
 import type { RedSummary } from './rtp-stream-record.js';
 import { parseTelephoneEvent } from './telephone-event.js';
 
@@ -25,6 +30,9 @@ const MAX_TYPES = 128;
 export class StreamRed {
   /** Payloads red.ts refused. */
   malformed = 0;
+  /** The payload type of the first voice primary block (null: none yet). */
+  voicePayloadType: number | null = null;
+  readonly recovery = new RedRecovery();
   private readonly types: number[] = [];
 
   constructor(private readonly rtpmap: Readonly<Record<string, SdpRtpMap>>) {}
@@ -56,14 +64,39 @@ export class StreamRed {
       const b = red.blocks[i];
       if (this.types.length < MAX_TYPES && !this.types.includes(b.pt)) this.types.push(b.pt);
       // A zero-length block holds nothing to read (a sender's empty primary).
-      if (b.length === 0 || quietPayload(this.rtpmap, b.pt) !== 'event') continue;
-      stream.dtmf ??= new DtmfEvents(clockRateOf(this.rtpmap, b.pt));
+      if (b.length === 0) continue;
       const primary = i === last;
+      const kind = quietPayload(this.rtpmap, b.pt);
+      if (kind === null) {
+        this.voiceBlock(b.pt, primary, (timestamp - b.offset) >>> 0);
+        continue;
+      }
+      if (kind !== 'event') continue;
+      stream.dtmf ??= new DtmfEvents(clockRateOf(this.rtpmap, b.pt));
       const event = parseTelephoneEvent(bytes, b.start, b.length);
       stream.dtmf.add(event, (timestamp - b.offset) >>> 0, primary && marker, frame, ts, !primary);
     }
     const kind = quietPayload(this.rtpmap, red.blocks[last].pt);
     return kind === 'red' ? null : kind;
+  }
+
+  /** What its voice blocks showed, for the estimate: the primaries' codec (null: none), the packets recovered. */
+  voice(): { primary: string | null; recovered: number } {
+    const pt = this.voicePayloadType;
+    return {
+      primary: pt === null ? null : (codecName(this.rtpmap, pt) ?? String(pt)),
+      recovered: this.recovery.recovered,
+    };
+  }
+
+  /** A voice block for RTP timestamp `ts`: the stream's primary, or redundancy that may stand for a lost one. */
+  private voiceBlock(pt: number, primary: boolean, ts: number): void {
+    if (!primary) {
+      this.recovery.redundant(ts);
+      return;
+    }
+    this.voicePayloadType ??= pt;
+    this.recovery.primary(ts);
   }
 
   summary(): RedSummary {

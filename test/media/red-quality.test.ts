@@ -1,0 +1,131 @@
+/**
+ * The estimated MOS of RFC 2198 voice: a `red` stream is rated as the codec
+ * of its primary blocks, its lost packets counted after recovery from the
+ * redundant blocks of later packets (RFC 2198 §1: "If a packet is lost, the
+ * receiver can use the redundant encoding in a subsequent packet to recover
+ * the lost data"). On samples/dtmf-red-call.pcap (the IVR's prompt, µ-law in
+ * red 105, each packet carrying the one before it, packet 50 of 150 lost)
+ * and on timestamp sequences built here (src/media/red-recovery.ts).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RedRecovery } from '../../src/media/red-recovery.js';
+import { streamQuality } from '../../src/media/stream-quality.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
+
+const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
+
+/**
+ * Packets `0…count-1` of 20 ms at 8 kHz (timestamps 160 apart), each
+ * carrying the `depth` packets before it as redundancy, those of `lost`
+ * never arriving: what the listener could still play.
+ */
+function recover(count: number, depth: number, lost: ReadonlySet<number>): number {
+  const r = new RedRecovery();
+  for (let i = 0; i < count; i++) {
+    if (lost.has(i)) continue;
+    for (let d = Math.min(depth, i); d >= 1; d--) r.redundant(160 * (i - d));
+    r.primary(160 * i);
+  }
+  return r.recovered;
+}
+
+describe('RFC 2198 §1: lost packets a later packet carries', () => {
+  it('recovers a packet the next one repeats', () => {
+    // Packet 50 lost; packet 51 carries 50 as redundancy.
+    expect(recover(150, 1, new Set([50]))).toBe(1);
+  });
+
+  it('cannot recover what no packet that came repeats', () => {
+    // One copy each: of the run 50, 51, 52 only 52 comes back (in 53); 51 and 50 were only in lost packets.
+    expect(recover(150, 1, new Set([50, 51, 52]))).toBe(1);
+    // No redundancy at all, or the last packet lost (nothing after it): nothing recovered.
+    expect(recover(150, 0, new Set([50]))).toBe(0);
+    expect(recover(150, 2, new Set([149]))).toBe(0);
+  });
+
+  it('recovers a run as long as the redundancy depth', () => {
+    // Two copies each: 50 and 51 both in 52.
+    expect(recover(150, 2, new Set([50, 51]))).toBe(2);
+  });
+
+  it('takes a recovery back when the primary turns up late (reordered)', () => {
+    const r = new RedRecovery();
+    r.primary(0);
+    r.redundant(160); // packet 2's copy of packet 1, before packet 1 itself
+    r.primary(320);
+    expect(r.recovered).toBe(1);
+    r.primary(160);
+    expect(r.recovered).toBe(0);
+  });
+
+  it('does not count a copy further back than the 14-bit offset reaches', () => {
+    const r = new RedRecovery();
+    r.primary(100_000);
+    r.redundant(100_000 - (1 << 14));
+    expect(r.recovered).toBe(0);
+  });
+});
+
+describe('MOS of a RED stream', () => {
+  it('rates the prompt of samples/dtmf-red-call.pcap as PCMU with its lost packet recovered', async () => {
+    const r = await analyzeCapture(join(SAMPLES, 'dtmf-red-call.pcap'));
+    const prompt = r.streams.find((s) => s.codecs.join() === 'red/8000');
+    expect(prompt).toMatchObject({ expected: 150, lost: 1 });
+    // Nothing lost after recovery: R = 93.2, MOS 4.41, as a clean G.711 stream.
+    expect(prompt?.quality).toMatchObject({
+      model: 'G.107',
+      codec: 'PCMU',
+      r: 93.2,
+      mos: 4.41,
+      ppl: 0,
+      lostPackets: 0,
+      recoveredPackets: 1,
+    });
+    const q = prompt?.quality;
+    expect(q !== undefined && 'assumptions' in q ? q.assumptions : []).toContain(
+      "RED (RFC 2198) rated as its primary PCMU; 1 lost packet recovered from later packets' redundant blocks, not counted lost",
+    );
+  });
+
+  it('counts as lost what redundancy did not bring back', () => {
+    // 150 expected, 3 lost in one run, 1 recovered: 2 lost (1.33%), one run.
+    // p = 1/148, q = 1/2 → BurstR = 1/(0.006757 + 0.5) = 1.973333
+    // Ie,eff = 95·1.333333/(1.333333/1.973333 + 25.1) = 126.666667/25.775676 = 4.914175
+    // R = 93.2 − 4.914175 = 88.285825; MOS = 1 + 3.090004 + 88.285825·28.285825·11.714175·7e-6 = 4.294773
+    const q = streamQuality(
+      {
+        media: 'audio',
+        codecs: ['red/8000'],
+        expected: 150,
+        lost: 3,
+        meanDeltaMs: 20,
+        red: { primary: 'PCMU/8000', recovered: 1 },
+      },
+      { lossRuns: 1, late: 0, lateRuns: 0 },
+    );
+    expect(q).toMatchObject({
+      codec: 'PCMU',
+      lostPackets: 2,
+      recoveredPackets: 1,
+      ppl: 1.33,
+      burstR: 1.97,
+      r: 88.3,
+      mos: 4.29,
+    });
+  });
+
+  it('gives a RED stream without voice, or of an unrated codec, its reason', () => {
+    const base = { media: 'audio', codecs: ['red/8000'], expected: 150, lost: 0, meanDeltaMs: 20 };
+    const none = { lossRuns: 0, late: 0, lateRuns: 0 };
+    expect(streamQuality({ ...base, red: { primary: null, recovered: 0 } }, none)).toMatchObject({
+      mos: null,
+      reason: 'RED whose blocks carried no voice (only comfort noise or telephone events)',
+    });
+    expect(streamQuality({ ...base, red: { primary: 'opus/48000/2', recovered: 0 } }, none)).toMatchObject({
+      mos: null,
+      codec: 'opus/48000/2',
+      reason: expect.stringMatching(/^RED of ITU-T G\.113 has no entry for Opus/),
+    });
+  });
+});
