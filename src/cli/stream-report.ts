@@ -8,6 +8,7 @@
  */
 import { keysText } from '../media/dtmf-events.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import { modelName } from '../media/quality-limits.js';
 import { srtpNote } from '../media/sdes.js';
 import type { AnalysedPacket, StreamAnalysis, StreamAnalysisSummary } from '../media/stream-analysis.js';
 
@@ -72,13 +73,16 @@ export function qualityLine(s: RtpStreamRecord): string[] {
   const q = s.quality;
   if (q === undefined) return [];
   if (q.r === null) return [`MOS (E-model, ITU-T G.107): none: ${q.reason}`];
+  const red = q.recoveredPackets === undefined ? '' : `, ${q.recoveredPackets} recovered by RED`;
   const loss =
-    `loss ${q.ppl}% (${q.lostPackets} lost${q.lossFrom === 'rtcp' ? ' as its receiver reported in RTCP' : ''}, ` +
+    `loss ${q.ppl}% (${q.lostPackets} lost${q.lossFrom === 'rtcp' ? ' as its receiver reported in RTCP' : ''}${red}, ` +
     `${q.latePackets} past the ${q.jitterBufferMs} ms jitter buffer, BurstR ${q.burstR})`;
   const delay =
     q.delayMs === null ? 'delay not counted (no RTCP round trip)' : `one-way delay ${q.delayMs} ms`;
+  const wb = q.model === 'G.107.1';
+  const ie = wb ? `Ie,wb ${q.ie} Bpl,wb ${q.bpl}` : `Ie ${q.ie} Bpl ${q.bpl}`;
   return [
-    `MOS (E-model, ITU-T G.107): ${q.mos.toFixed(2)}, R ${q.r.toFixed(1)}; ${q.codec} Ie ${q.ie} Bpl ${q.bpl}, ${loss}, ${delay}`,
+    `MOS (${modelName(q.model)}): ${q.mos.toFixed(2)}, R ${q.r.toFixed(1)}${wb ? ' of 129' : ''}; ${q.codec} ${ie}, ${loss}, ${delay}`,
   ];
 }
 

@@ -48,6 +48,28 @@ describe('the MOS cell', () => {
     expect(qualityCell(stream(rated(69.9, 3.59), 40)).poor).toBe(false);
   });
 
+  it('names the wideband E-model (G.107.1) and its scale, and warns under MOS 3.6 there too (R 90.3)', () => {
+    const wb = (r: number, mos: number): RtpStream['quality'] =>
+      ({
+        ...(rated(r, mos) as object),
+        model: 'G.107.1',
+        codec: 'AMR-WB',
+        ie: 20,
+        bpl: 4.3,
+        ieEff: 43.81,
+        delayMs: null,
+        recoveredPackets: 2,
+        assumptions: ['AMR-WB (G.722.2) 12.65 kbit/s, diotic (G.113 Tables IV.3 and IV.4)'],
+      }) as RtpStream['quality'];
+    const c = qualityCell(stream(wb(85.2, 3.41)));
+    expect(c.title).toBe(
+      'R 85.2 (wideband E-model, ITU-T G.107.1, on its 0–129 scale, estimated from the capture); AMR-WB: Ie,wb 20, Bpl,wb 4.3, Ie,eff 43.81; loss 2%: 10 lost, 0 later than the 60 ms jitter buffer, burst ratio 1, 2 recovered by RED; delay not counted. Assumed: AMR-WB (G.722.2) 12.65 kbit/s, diotic (G.113 Tables IV.3 and IV.4)',
+    );
+    // R 85.2 would be fine on G.107's scale; on G.107.1's it is Rx 66.0, under 70: poor. R 95 (Rx 73.6) is not.
+    expect(c.poor).toBe(true);
+    expect(qualityCell(stream(wb(95, 3.83))).poor).toBe(false);
+  });
+
   it('says why a stream has no MOS, and nothing for an older server', () => {
     expect(qualityCell(stream({ r: null, mos: null, codec: 'OPUS', reason: 'no values' }))).toEqual({
       mos: '–',

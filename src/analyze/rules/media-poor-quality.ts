@@ -1,4 +1,4 @@
-import { poorQuality } from '../../media/quality-limits.js';
+import { minR, poorQuality } from '../../media/quality-limits.js';
 import { streamRule } from './stream-rule.js';
 
 export const mediaPoorQuality = streamRule(
@@ -20,7 +20,9 @@ export const mediaPoorQuality = streamRule(
       'packets lost before the capture point or reported lost by the receiver in RTCP, the packets a fixed 60 ms ' +
       'jitter buffer would have dropped as late, how bursty the loss was, and the one-way delay when RTCP gave a ' +
       'round trip. A stream of 50 expected packets or more whose R is under 70 (MOS 3.6, G.107 Annex B) is ' +
-      'reported: from there many users are dissatisfied. It is an estimate of what the network did to the call, ' +
+      'reported: from there many users are dissatisfied. A wideband stream (AMR-WB) is rated by the wideband ' +
+      'E-model of ITU-T G.107.1, whose R goes to 129 and gives its MOS from R / 1.29: the line is the same MOS ' +
+      '3.6, R 90.3 on that scale. It is an estimate of what the network did to the call, ' +
       'not a measurement of the sound (PESQ, POLQA): echo, noise and levels are taken at their defaults.',
   },
   (s) => {
@@ -28,6 +30,7 @@ export const mediaPoorQuality = streamRule(
     const q = s.quality;
     if (q === undefined || q.r === null || !poorQuality(s)) return null;
     const delay = q.delayMs === null ? 'delay not known' : `${q.delayMs} ms one way`;
-    return `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) is estimated at MOS ${q.mos.toFixed(2)} (E-model R ${q.r.toFixed(1)}, under 70): ${q.codec}, ${q.ppl}% of its packets lost or too late for a ${q.jitterBufferMs} ms jitter buffer (burst ratio ${q.burstR}), ${delay}`;
+    const model = q.model === 'G.107.1' ? 'wideband E-model' : 'E-model';
+    return `${s.media} RTP ${s.src} → ${s.dst} (SSRC ${s.ssrc}) is estimated at MOS ${q.mos.toFixed(2)} (${model} R ${q.r.toFixed(1)}, under ${minR(q.model)}): ${q.codec}, ${q.ppl}% of its packets lost or too late for a ${q.jitterBufferMs} ms jitter buffer (burst ratio ${q.burstR}), ${delay}`;
   },
 );

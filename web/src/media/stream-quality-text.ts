@@ -4,13 +4,13 @@
  * tooltip, and the facts of the stream's details. Pure: no DOM; the text
  * is set as text by the views (codec names come from the SDP).
  */
-import { poorQuality } from '../../../src/media/quality-limits.js';
+import { modelName, poorQuality } from '../../../src/media/quality-limits.js';
 import type { RtpStream } from '../api/types.js';
 
 export interface QualityCell {
   /** `4.36`; `–` when the stream has no estimate. */
   mos: string;
-  /** R under 70 (MOS 3.6), as media.poor-quality reports it: drawn with the warning colour. */
+  /** Under MOS 3.6 (R 70; 90.3 on G.107.1's scale), as media.poor-quality reports it: drawn with the warning colour. */
   poor: boolean;
   /** What the figure is made of, or why there is none; null when the server gave no estimate. */
   title: string | null;
@@ -59,7 +59,11 @@ function qualityText(q: Rated): string {
     `loss ${q.ppl}%: ${q.lostPackets} lost${q.lossFrom === 'rtcp' ? ' (as its receiver reported in RTCP)' : ''}, ` +
     `${q.latePackets} later than the ${q.jitterBufferMs} ms jitter buffer, burst ratio ${q.burstR}`;
   const delay = q.delayMs === null ? 'delay not counted' : `one-way delay ${q.delayMs} ms (Id ${q.id})`;
-  return `R ${q.r.toFixed(1)} (E-model, ITU-T G.107, estimated from the capture); ${q.codec}: Ie ${q.ie}, Bpl ${q.bpl}, Ie,eff ${q.ieEff}; ${loss}; ${delay}. Assumed: ${q.assumptions.join('; ')}`;
+  const wb = q.model === 'G.107.1';
+  const ie = wb ? `Ie,wb ${q.ie}, Bpl,wb ${q.bpl}` : `Ie ${q.ie}, Bpl ${q.bpl}`;
+  const scale = wb ? ', on its 0–129 scale' : '';
+  const red = q.recoveredPackets === undefined ? '' : `, ${q.recoveredPackets} recovered by RED`;
+  return `R ${q.r.toFixed(1)} (${modelName(q.model)}${scale}, estimated from the capture); ${q.codec}: ${ie}, Ie,eff ${q.ieEff}; ${loss}${red}; ${delay}. Assumed: ${q.assumptions.join('; ')}`;
 }
 
 /** The details' facts: the MOS and what it is made of, and what the receiver reported in XR; none without either. */
