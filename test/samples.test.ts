@@ -256,6 +256,7 @@ describe('bundled samples', () => {
         'dtls-roles-swapped.pcap': ['dtls.setup-role-mismatch'],
         'dtls-both-clients.pcap': ['dtls.setup-role-mismatch'],
         'dtmf-red-call.pcap': ['media.packet-loss'],
+        'amr-wb-call.pcap': ['media.packet-loss', 'media.poor-quality'],
         't38-reinvite-rtp-kept.pcap': ['media.format-not-negotiated'],
       };
       expect([s.file, rules]).toEqual([s.file, expected[s.file] ?? []]);

@@ -1,15 +1,18 @@
 /**
  * Which AMR-WB mode a stream carried (src/media/amr-wb-mode.ts), read from
- * RFC 4867 payloads built here field by field, and the wideband MOS
- * (ITU-T G.107.1) of a call whose SDP maps payload type 97 to AMR-WB:
+ * RFC 4867 payloads built field by field (test/fixtures/amr-wb-call.ts),
+ * and the wideband MOS (ITU-T G.107.1) of a call whose SDP maps payload
+ * type 97 to AMR-WB:
  *
  *   alice 10.0.0.1:49170                       bob 10.0.0.2:3456
  *     |--INVITE (SDP: 97 AMR-WB/16000)--------->|
  *     |<-----------------200 OK (same SDP)-------|
  *     |--ACK------------------------------------>|
  *     |==RTP 97, 12.65 kbit/s, 20 ms============>|
+ *     |<=RTP 97, 23.85 kbit/s, 20 ms=============|
  */
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,30 +21,14 @@ import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { AmrWbModes, amrWbFrameMode } from '../../src/media/amr-wb-mode.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { edit, withBody } from '../analyze/flow-edit.js';
-import { flowToFrames } from '../fixtures/flow-capture.js';
-import { ALICE, BOB, sdp, T0 } from '../fixtures/flows/builder.js';
-import { basicCall } from '../fixtures/flows/calls.js';
-import { byTime, rtpPacket, udpFrameAt } from '../fixtures/rtp-frames.js';
+import { AMR_WB_LOST, amrWbCallFrames, amrWbPayload } from '../fixtures/amr-wb-call.js';
+import { hasTshark } from '../helpers/corpus.js';
 
-/**
- * One frame of mode `ft`, bandwidth-efficient (RFC 4867 §4.4.1): CMR 15 (none
- * requested), F 0, FT, Q 1, then the speech bits (zero here), padded to a byte.
- */
-function bandwidthEfficient(ft: number, speechBits: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil((10 + speechBits) / 8));
-  out[0] = (15 << 4) | (0 << 3) | (ft >> 1); // CMR(4) F(1) FT bits 3..1
-  out[1] = ((ft & 1) << 7) | (1 << 6); // FT bit 0, Q
-  return out;
-}
+const SAMPLE = new URL('../../samples/amr-wb-call.pcap', import.meta.url).pathname;
 
-/** The same frame octet-aligned (§4.4.2): the CMR byte, a ToC byte F FT Q P P, whole speech bytes. */
-function octetAligned(ft: number, speechBits: number): Uint8Array {
-  const out = new Uint8Array(2 + Math.ceil(speechBits / 8));
-  out[0] = 15 << 4;
-  out[1] = (ft << 3) | (1 << 2);
-  return out;
-}
+const bandwidthEfficient = (ft: number, speechBits?: number) =>
+  amrWbPayload(ft, 'bandwidth-efficient', speechBits);
+const octetAligned = (ft: number, speechBits?: number) => amrWbPayload(ft, 'octet-aligned', speechBits);
 
 describe('RFC 4867: the mode of a one-frame AMR-WB payload', () => {
   it('reads every speech mode in both packings (3GPP TS 26.201 frame sizes: 132 … 477 bits)', () => {
@@ -87,32 +74,13 @@ describe('RFC 4867: the mode of a one-frame AMR-WB payload', () => {
   });
 });
 
-const AMR_SDP = (e: { ip: string }, port: number) =>
-  sdp(e as typeof ALICE, port).replace(
-    'RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000',
-    'RTP/AVP 97\r\na=rtpmap:97 AMR-WB/16000',
-  );
-
-/** The call above, its 500 packets of 12.65 kbit/s (FT 2) bandwidth-efficient, `lost` not sent. */
+/** The caller's stream (12.65 kbit/s) of the call of test/fixtures/amr-wb-call.ts, `lost` not sent. */
 async function amrCall(lost: ReadonlySet<number>) {
-  const flow = edit(
-    edit(basicCall(), 0, (t) => withBody(t, AMR_SDP(ALICE, 49170))),
-    3,
-    (t) => withBody(t, AMR_SDP(BOB, 3456)),
-  );
-  const rtp = [];
-  for (let i = 0; i < 500; i++) {
-    if (lost.has(i)) continue;
-    const pkt = rtpPacket(97, 1000 + i, 320 * i, 0xa, bandwidthEfficient(2, 253));
-    rtp.push(
-      udpFrameAt({ ip: ALICE.ip, port: 49170 }, { ip: BOB.ip, port: 3456 }, T0 + 2 + 0.02 * i, pkt, i),
-    );
-  }
   const file = join(mkdtempSync(join(tmpdir(), 'sipscope-amr-wb-')), 'call.pcap');
-  writeFileSync(file, writePcap(byTime(flowToFrames(flow), rtp), { linkType: LinkType.ETHERNET }));
+  writeFileSync(file, writePcap(amrWbCallFrames(lost), { linkType: LinkType.ETHERNET }));
   const r = await analyzeCapture(file);
-  expect(r.streams.length).toBe(1);
-  return r.streams[0].quality;
+  expect(r.streams.length).toBe(2);
+  return r.streams.find((s) => s.src === '10.0.0.1:49170')?.quality;
 }
 
 describe('G.107.1: the wideband MOS of an AMR-WB stream', () => {
@@ -132,7 +100,44 @@ describe('G.107.1: the wideband MOS of an AMR-WB stream', () => {
 
   it('rates 10 packets of 500 lost (2%) as formula 7-15 does, under the MOS 3.6 line', async () => {
     // Ppl = 10/500 = 2%: Ie,eff = 43.809524, R = 85.190476 → 85.2, MOS 3.41 (e-model-wb.test.ts)
-    const q = await amrCall(new Set([100, 150, 200, 250, 300, 350, 400, 420, 440, 460]));
+    const q = await amrCall(AMR_WB_LOST);
     expect(q).toMatchObject({ model: 'G.107.1', r: 85.2, mos: 3.41, ppl: 2, ieEff: 43.81, lostPackets: 10 });
+  });
+});
+
+describe('samples/amr-wb-call.pcap against tshark', () => {
+  it('reads the modes tshark AMR dissector reads (bandwidth-efficient): FT 2 in the caller 490 packets, FT 8 in the callee 500', async () => {
+    const r = await analyzeCapture(SAMPLE);
+    const notes = r.streams.map((s) =>
+      s.quality !== undefined && 'assumptions' in s.quality ? s.quality.assumptions : [],
+    );
+    expect(notes[0]).toContain('AMR-WB mode 12.65 kbit/s read in 490 packets');
+    expect(notes[1]).toContain('AMR-WB mode 23.85 kbit/s read in 500 packets');
+    expect(r.streams.map((s) => s.quality?.mos)).toEqual([3.41, 4.39]);
+    if (!hasTshark) return;
+    // tshark follows the SDP to its AMR-WB dissector; the packing is a preference (octet-aligned by default).
+    const out = execFileSync(
+      'tshark',
+      [
+        '-r',
+        SAMPLE,
+        '-o',
+        'amr.encoding.version:RFC 3267 BW-efficient',
+        '-Y',
+        'amr',
+        '-T',
+        'fields',
+        '-e',
+        'ip.src',
+        '-e',
+        'amr.toc.f',
+        '-e',
+        'amr.wb.toc.ft',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const counts = new Map<string, number>();
+    for (const line of out.trim().split('\n')) counts.set(line, (counts.get(line) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ '10.0.0.1\t0\t2': 490, '10.0.0.2\t0\t8': 500 });
   });
 });
