@@ -78,9 +78,10 @@ export interface RtpStreamRecord extends RtpStreamSummary {
    */
   srtp?: SrtpSummary;
   /**
-   * How it sounded, estimated: the E-model's R and MOS (ITU-T G.107) from
-   * its codec, loss, late packets and delay, or why there is none
-   * (stream-quality.ts). Absent on records stored before it was made.
+   * How it sounded, estimated: the E-model's R and MOS (ITU-T G.107; the
+   * wideband G.107.1 for AMR-WB, `quality.model`) from its codec, loss
+   * (after RFC 2198 recovery for red), late packets and delay, or why there
+   * is none (stream-quality.ts). Absent on records stored before it was made.
    */
   quality?: StreamQuality;
 }
