@@ -48,7 +48,7 @@ const HEADS: Array<[string, string, string]> = [
   [
     'MOS',
     'num',
-    'estimated: E-model (ITU-T G.107) from the codec, loss, late packets and delay; hover for how',
+    'estimated: E-model (ITU-T G.107; G.107.1 for wideband AMR-WB, on the same MOS scale) from the codec, loss, late packets and delay; hover for how',
   ],
   ['Time (s)', 'num', 'first–last packet, seconds since the ladder’s first message (as its time gutter)'],
   ['Setup', '', 'the message whose SDP announced the address'],
