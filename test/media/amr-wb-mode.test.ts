@@ -21,8 +21,14 @@ import { LinkType } from '../../src/capture/link-types.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { AmrWbModes, amrWbFrameMode } from '../../src/media/amr-wb-mode.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
-import { AMR_WB_LOST, amrWbCallFrames, amrWbPayload } from '../fixtures/amr-wb-call.js';
+import { AMR_WB_LOST, amrWbCall, amrWbCallFrames, amrWbPayload } from '../fixtures/amr-wb-call.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { ALICE, BOB, T0 } from '../fixtures/flows/builder.js';
+import { byTime, rtpPacket, udpFrameAt } from '../fixtures/rtp-frames.js';
 import { hasTshark } from '../helpers/corpus.js';
+
+/** The nine AMR-WB speech frame types. */
+const AMR_WB_KBPS_FT = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 const SAMPLE = new URL('../../samples/amr-wb-call.pcap', import.meta.url).pathname;
 
@@ -114,30 +120,51 @@ describe('samples/amr-wb-call.pcap against tshark', () => {
     expect(notes[0]).toContain('AMR-WB mode 12.65 kbit/s read in 490 packets');
     expect(notes[1]).toContain('AMR-WB mode 23.85 kbit/s read in 500 packets');
     expect(r.streams.map((s) => s.quality?.mos)).toEqual([3.41, 4.39]);
-    if (!hasTshark) return;
     // tshark follows the SDP to its AMR-WB dissector; the packing is a preference (octet-aligned by default).
-    const out = execFileSync(
-      'tshark',
-      [
-        '-r',
-        SAMPLE,
-        '-o',
-        'amr.encoding.version:RFC 3267 BW-efficient',
-        '-Y',
-        'amr',
-        '-T',
-        'fields',
-        '-e',
-        'ip.src',
-        '-e',
-        'amr.toc.f',
-        '-e',
-        'amr.wb.toc.ft',
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const theirs = tsharkAmr(SAMPLE, 'RFC 3267 BW-efficient', ['ip.src', 'amr.toc.f', 'amr.wb.toc.ft']);
+    if (theirs === null) return;
     const counts = new Map<string, number>();
-    for (const line of out.trim().split('\n')) counts.set(line, (counts.get(line) ?? 0) + 1);
+    for (const line of theirs) counts.set(line, (counts.get(line) ?? 0) + 1);
     expect(Object.fromEntries(counts)).toEqual({ '10.0.0.1\t0\t2': 490, '10.0.0.2\t0\t8': 500 });
+  });
+});
+
+/** tshark's AMR-WB reading of `file`: its `-T fields` lines, one a packet, or null without tshark. */
+function tsharkAmr(file: string, packing: string, fields: string[]): string[] | null {
+  if (!hasTshark) return null;
+  const args = ['-r', file, '-o', `amr.encoding.version:${packing}`, '-Y', 'amr', '-T', 'fields'];
+  const out = execFileSync('tshark', [...args, ...fields.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  // Not trimmed: an empty last field (no expert info) leaves a trailing tab.
+  return out.split('\n').filter((line) => line.length > 0);
+}
+
+describe('the frames built here, as tshark reads them', () => {
+  it('are the nine modes in both packings, with the sizes tshark expects (no expert info)', () => {
+    for (const [packing, pref] of [
+      ['bandwidth-efficient', 'RFC 3267 BW-efficient'],
+      ['octet-aligned', 'RFC 3267 octet aligned'],
+    ] as const) {
+      const rtp = AMR_WB_KBPS_FT.map((ft) => {
+        const pkt = rtpPacket(97, ft, 320 * ft, 0xc, amrWbPayload(ft, packing));
+        return udpFrameAt(
+          { ip: ALICE.ip, port: 49170 },
+          { ip: BOB.ip, port: 3456 },
+          T0 + 2 + 0.02 * ft,
+          pkt,
+          ft,
+        );
+      });
+      const file = join(mkdtempSync(join(tmpdir(), 'sipscope-amr-wb-')), `${packing}.pcap`);
+      writeFileSync(file, writePcap(byTime(flowToFrames(amrWbCall()), rtp), { linkType: LinkType.ETHERNET }));
+      for (const ft of AMR_WB_KBPS_FT) {
+        const p = amrWbPayload(ft, packing);
+        expect(amrWbFrameMode(p, 0, p.length)).toBe(ft);
+      }
+      const theirs = tsharkAmr(file, pref, ['amr.toc.f', 'amr.wb.toc.ft', '_ws.expert']);
+      if (theirs !== null) expect(theirs).toEqual(AMR_WB_KBPS_FT.map((ft) => `0\t${ft}\t`));
+    }
   });
 });
