@@ -71,6 +71,7 @@ import { sdpAnswerCodecNotOffered } from './rules/sdp-answer-codec-not-offered.j
 import { sdpAnswerDtlsSetup } from './rules/sdp-answer-dtls-setup.js';
 import { sdpAnswerMissing } from './rules/sdp-answer-missing.js';
 import { sdpAnswerMlinesMismatch } from './rules/sdp-answer-mlines-mismatch.js';
+import { sdpDtlsFingerprintMissing } from './rules/sdp-dtls-fingerprint-missing.js';
 import { sdpMalformed } from './rules/sdp-malformed.js';
 import { sdpPortZeroMisuse } from './rules/sdp-port-zero-misuse.js';
 import { sdpPrivateAddress } from './rules/sdp-private-address.js';
@@ -162,6 +163,7 @@ export const RULES: readonly Rule[] = [
   sdpAnswerMlinesMismatch,
   sdpAnswerCodecNotOffered,
   sdpAnswerDtlsSetup,
+  sdpDtlsFingerprintMissing,
   sdpPortZeroMisuse,
   sdpPrivateAddress,
   mediaOneWay,

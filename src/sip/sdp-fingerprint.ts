@@ -71,6 +71,57 @@ export function fingerprintsOf(
   return own.length > 0 ? own : fingerprintLines(sdp.attributes);
 }
 
+/**
+ * An m= line whose transport is DTLS, which a=fingerprint authenticates:
+ * RFC 5764 §8's UDP/TLS/RTP/SAVP(F) and DCCP/TLS/RTP/SAVP(F) ("TLS" over a
+ * datagram transport is DTLS there), RFC 7850's TCP/DTLS/RTP/SAVP(F), RFC
+ * 8841's UDP/DTLS/SCTP and TCP/DTLS/SCTP, RFC 7345's UDP/TLS/UDPTL. Not
+ * TLS over TCP (TCP/TLS/..., RFC 8122 §4), whose certificate may be checked
+ * by other means. Matched case-insensitively; RTP/AVP is turned away by
+ * the first test.
+ */
+export function isDtlsProto(proto: string): boolean {
+  if (!/tls/i.test(proto)) return false;
+  const p = proto.toUpperCase();
+  return p.startsWith('UDP/TLS/') || p.startsWith('DCCP/TLS/') || p.includes('DTLS/');
+}
+
+/**
+ * Does media `i` of `sdp` have an a=fingerprint: its own, the session's
+ * (RFC 8122 §5), or, for a media in an a=group:BUNDLE, that of another
+ * media of the group? RFC 8859 puts fingerprint in the TRANSPORT category,
+ * and RFC 9143 §7.1.3 (RFC 8843 before it): "In a subsequent offer or in
+ * an answer (initial or subsequent), the offerer and answerer MUST include
+ * IDENTICAL and TRANSPORT multiplexing category SDP attributes (BUNDLE
+ * attributes) only in the tagged "m=" section".
+ */
+export function hasFingerprint(sdp: Pick<Sdp, 'attributes' | 'media'>, i: number): boolean {
+  const m = sdp.media[i];
+  if (hasAttribute(m.attributes, 'fingerprint') || hasAttribute(sdp.attributes, 'fingerprint')) return true;
+  const mid = attributeValue(m.attributes, 'mid');
+  if (mid === undefined) return false;
+  for (const a of sdp.attributes) {
+    if (a.name !== 'group' || a.value === undefined) continue;
+    const [semantics, ...mids] = a.value.trim().split(/[ \t]+/);
+    if (semantics.toUpperCase() !== 'BUNDLE' || !mids.includes(mid)) continue;
+    for (const other of sdp.media) {
+      const om = attributeValue(other.attributes, 'mid');
+      if (om !== undefined && mids.includes(om) && hasAttribute(other.attributes, 'fingerprint')) return true;
+    }
+  }
+  return false;
+}
+
+function hasAttribute(attributes: readonly SdpAttribute[], name: string): boolean {
+  for (const a of attributes) if (a.name === name) return true;
+  return false;
+}
+
+function attributeValue(attributes: readonly SdpAttribute[], name: string): string | undefined {
+  for (const a of attributes) if (a.name === name) return a.value?.trim();
+  return undefined;
+}
+
 const ROLES: ReadonlySet<string> = new Set(['active', 'passive', 'actpass', 'holdconn']);
 
 /** The a=setup value of a list of attributes (the first), `invalid` for one outside RFC 4145 §4's roles. */

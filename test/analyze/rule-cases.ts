@@ -45,6 +45,17 @@ const multipart = (body: string): string =>
     .replace(`Content-Length: ${SDP_OFFER.length}`, `Content-Length: ${body.length}`)
     .replace(SDP_OFFER, body);
 
+/** INVITE with its SDP offer edited (Content-Length follows). */
+const offerWith = (edit: (sdp: string) => string): string => {
+  const body = edit(SDP_OFFER);
+  return INVITE.replace(`Content-Length: ${SDP_OFFER.length}`, `Content-Length: ${body.length}`).replace(
+    SDP_OFFER,
+    body,
+  );
+};
+const DTLS_OFFER = (sdp: string): string => sdp.replace('RTP/AVP', 'UDP/TLS/RTP/SAVPF');
+const FINGERPRINT = 'a=fingerprint:sha-256 49:98:87:00:11:22:33:44:55:66:77:88:99:AA:BB:CC\r\n';
+
 export const MESSAGE_CASES: Case[] = [
   {
     rule: 'start-line.malformed',
@@ -181,5 +192,16 @@ export const MESSAGE_CASES: Case[] = [
     trigger: { text: INVITE.replace('a=rtpmap:8 PCMA/8000', 'a=rtpmap:8 PCMA/8k00') },
     severity: 'warning',
     clean: { text: INVITE },
+  },
+  {
+    rule: 'sdp.dtls-fingerprint-missing',
+    behaviour:
+      'RFC 5763 §5: the SDP of a DTLS-SRTP stream carries the a=fingerprint the handshake is checked against',
+    trigger: { text: offerWith(DTLS_OFFER) },
+    severity: 'error',
+    rangeStarts: 'm=audio 49170 UDP/TLS/RTP/SAVPF 0 8',
+    names: ['INVITE', 'm=audio (line 1, UDP/TLS/RTP/SAVPF)'],
+    // A session-level a=fingerprint applies to every m= section (RFC 8122 §5).
+    clean: { text: offerWith((sdp) => DTLS_OFFER(sdp).replace('t=0 0\r\n', `t=0 0\r\n${FINGERPRINT}`)) },
   },
 ];
