@@ -1,7 +1,8 @@
 /**
- * dtls.fingerprint-mismatch and dtls.setup-role-mismatch (RFC 5763 §5) on
- * the real captures of the shared corpus (skipped when absent): none of
- * them breaks either rule, so none may get the findings. Every capture whose bytes hold an a=fingerprint
+ * dtls.fingerprint-mismatch, dtls.setup-role-mismatch and
+ * sdp.dtls-fingerprint-missing (RFC 5763 §5) on the real captures of the
+ * shared corpus (skipped when absent): none of them breaks these rules, so
+ * none may get the findings. Every capture whose bytes hold an a=fingerprint
  * line (WebRTC SDP) is analysed; what the analysis says of each DTLS side it
  * checked must not be a mismatch either.
  */
@@ -24,13 +25,15 @@ describe.skipIf(!corpusPresent)('corpus: DTLS certificates against a=fingerprint
   });
 
   it.each(WITH_FINGERPRINT.map((f) => [f.slice(f.lastIndexOf('/') + 1), f]))(
-    '%s: no dtls.fingerprint-mismatch nor dtls.setup-role-mismatch, no stream whose certificate is called a mismatch',
+    '%s: no dtls.fingerprint-mismatch, dtls.setup-role-mismatch nor sdp.dtls-fingerprint-missing, no stream whose certificate is called a mismatch',
     async (_, file) => {
       const r = await analyzeCapture(file);
       expect(r.findings.filter((f) => f.rule === 'dtls.fingerprint-mismatch')).toEqual([]);
       // RFC 5763 §5 roles: its WebRTC capture has no DTLS datagram (tshark finds none), nothing to judge.
       expect(r.findings.filter((f) => f.rule === 'dtls.setup-role-mismatch')).toEqual([]);
       expect(r.streams.filter((s) => s.srtp?.dtls?.fingerprint?.match === false)).toEqual([]);
+      // Its UDP/TLS/RTP/SAVPF m= lines all carry an a=fingerprint (tshark: the websocket capture's 5 DTLS SDPs).
+      expect(r.findings.filter((f) => f.rule === 'sdp.dtls-fingerprint-missing')).toEqual([]);
     },
   );
 });
