@@ -48,8 +48,10 @@ import type { DecoderOptions } from '../decode/decoder.js';
 import type { Payload } from '../decode/payload.js';
 import { MediaTracker, type MediaTrackerOptions, type RtpStreamRecord } from '../media/media-tracker.js';
 import { createPipeline } from '../pipeline.js';
+import type { CallDtmf } from '../report/call-dtmf.js';
 import type { SipMessage } from '../sip/message.js';
 import { sdpOf } from '../sip/sdp.js';
+import { CallDigits } from './call-digits.js';
 import { Emitter } from './emitter.js';
 import { type LiveTls, type LiveTlsOptions, type LiveTlsStats, liveTls, liveTlsStats } from './live-tls.js';
 import { StreamCalls } from './stream-calls.js';
@@ -99,6 +101,8 @@ export interface LiveEvents {
   call: [CallRecord, CallFinalDetail];
   /** An RTP stream is over (idle for `idleSeconds`, or the input ended), `call` set (null: its SDP's call is not known). */
   stream: [RtpStreamRecord];
+  /** A call's DTMF digits as `analyze` gives its `dtmf`, once every stream it set up is out (call-digits.ts); fed only when listened to. */
+  dtmf: [number, CallDtmf[]];
 }
 
 export interface LiveStats {
@@ -131,8 +135,11 @@ export interface LiveStats {
   captureTime: number | null;
   /** SIP over TLS (null: no TLS connection seen). */
   tls: LiveTlsStats | null;
-  /** Sizes of the hot state: what memory follows (`streams`: RTP streams still flowing; `sdpMessages`: calls of SDP messages remembered for them). */
-  hot: HotStats & { records: number; streams: number; sdpMessages: number };
+  /**
+   * Sizes of the hot state: what memory follows (`streams`: RTP streams still flowing; `sdpMessages`: calls of
+   * SDP messages remembered for them; `digits`: calls and INFO requests whose DTMF digits wait, call-digits.ts).
+   */
+  hot: HotStats & { records: number; streams: number; sdpMessages: number; digits: number };
 }
 
 export class LivePipeline extends Emitter<LiveEvents> {
@@ -141,6 +148,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
   private readonly analyzer;
   private readonly media: MediaTracker;
   private readonly streamCalls: StreamCalls;
+  private readonly digits: CallDigits;
   private readonly tls: LiveTls | null;
   /** Streams finished by `end()` before the calls were handed out: emitted once their final call is known. */
   private endStreams: RtpStreamRecord[] | null = null;
@@ -217,6 +225,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     });
     // A stream whose last packet came before its call was handed out is finished idle + 1 s (the sweep) later.
     this.streamCalls = new StreamCalls(idle + 2);
+    this.digits = new CallDigits(idle + 2, (call, d) => this.emit('dtmf', call, d));
     this.pipeline = createPipeline({
       decoder: opts.decoder,
       media: this.media,
@@ -266,6 +275,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     const streams = this.endStreams;
     this.endStreams = null;
     for (const st of streams) this.stream(st);
+    this.digits.end();
     this.analyzer.end();
     this.ended = true;
     this.txs.clear();
@@ -331,6 +341,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
         records: this.txs.size + this.dialogs.size,
         streams: this.media.activeStreams,
         sdpMessages: this.streamCalls.size,
+        digits: this.digits.size,
       },
     };
   }
@@ -375,6 +386,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
       if (c.touched !== undefined) for (const other of c.touched) this.touched.add(other);
     }
     this.analyzer.onMessage(msg, id, c);
+    if (this.has('dtmf')) this.digits.message(id, msg, c);
     if (this.has('message')) this.emit('message', { id, msg, correlation: c });
   }
 
@@ -396,6 +408,7 @@ export class LivePipeline extends Emitter<LiveEvents> {
     st.call = call;
     this.counts.streams++;
     this.emit('stream', st);
+    if (this.has('dtmf')) this.digits.stream(st);
     this.analyzer.onStream(st, call);
   }
 
@@ -407,14 +420,17 @@ export class LivePipeline extends Emitter<LiveEvents> {
     for (const t of detail.transactions) this.analyzer.onTransactionFinal(t);
     for (const d of detail.dialogs) this.analyzer.onDialogFinal(d);
     this.analyzer.onCallFinal(call);
-    this.streamCalls.handedOut(call, this.now);
+    const streams = this.streamCalls.handedOut(call, this.now);
     this.retiring.push([this.now, detail.transactions.map((t) => t.id), detail.dialogs.map((d) => d.id)]);
     this.emit('call', call, detail);
+    // After the call: its digits go now when no stream can still name it.
+    if (this.has('dtmf')) this.digits.handedOut(call, this.now, streams);
   }
 
   /** Forgets the records of calls handed out more than `retireAfter` ago (and the calls of SDP messages kept for streams). */
   private retire(): void {
     this.streamCalls.advance(this.now);
+    this.digits.advance(this.now);
     const q = this.retiring;
     while (this.retireHead < q.length && q[this.retireHead][0] + this.retireAfter < this.now) {
       const [, txs, dialogs] = q[this.retireHead++];

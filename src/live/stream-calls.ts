@@ -68,9 +68,12 @@ export class StreamCalls {
     if (this.hot.size > this.max) this.hot.delete(this.hot.keys().next().value as number);
   }
 
-  /** `call` was handed out as over at capture time `now`: its messages with SDP take its final id. */
-  handedOut(call: CallRecord, now: number): void {
-    if (this.hot.size === 0) return;
+  /**
+   * `call` was handed out as over at capture time `now`: its messages with
+   * SDP take its final id. Returns whether it had any (streams may still name it).
+   */
+  handedOut(call: CallRecord, now: number): boolean {
+    if (this.hot.size === 0) return false;
     let any = false;
     for (const id of call.messages) {
       if (!this.hot.delete(id)) continue;
@@ -78,11 +81,12 @@ export class StreamCalls {
       this.order.push(id);
       any = true;
     }
-    if (!any) return;
+    if (!any) return false;
     this.retiring.push([now, this.orderBase + this.order.length]);
     while (this.final.size > this.max) this.final.delete(this.order[this.orderHead++]);
     if (this.retiring.length - this.head > this.max) this.head++;
     this.compact();
+    return true;
   }
 
   /** The call of message `id` (null: not a message with SDP, or forgotten). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openCapture } from '../../src/capture/read-file.js';
 import { createDecoder } from '../../src/decode/decoder.js';
 import type { Payload } from '../../src/decode/payload.js';
+import type { LivePipeline } from '../../src/live/live-pipeline.js';
 import type { SipMessage } from '../../src/sip/message.js';
 import { hep3 } from '../capture/hep-build.js';
 
@@ -23,6 +24,23 @@ export async function sendHep(port: number, msgs: SipMessage[]): Promise<void> {
     );
   }
   await new Promise<void>((resolve) => sock.end(resolve));
+}
+
+/** Pushes a flow's messages into a live pipeline as UDP payloads (frames 1, 2, …), as a HEP collector hands them. */
+export function pushFlow(live: LivePipeline, msgs: readonly SipMessage[]): void {
+  msgs.forEach((m, i) => {
+    const s = m.source;
+    if (s !== null)
+      live.pushPayload({
+        transport: 'udp',
+        src: s.src,
+        dst: s.dst,
+        bytes: m.raw,
+        frame: i + 1,
+        frames: [i + 1],
+        ts: s.ts,
+      });
+  });
 }
 
 /** Sends packets (HEP3) over one TCP connection, in order. */
