@@ -143,8 +143,9 @@ serve
 live
   Captures on one or more interfaces (dumpcap, else tcpdump: needs root or
   the wireshark group) and/or collects HEP, and prints each message, each
-  finding, each finished call and each finished RTP stream (on the
-  addresses the SDP announced; capture the RTP too) as a line. Ctrl-C (or SIGTERM) flushes the
+  finding, each finished call, each finished RTP stream (on the
+  addresses the SDP announced; capture the RTP too) and each call's DTMF
+  digits (once its streams are out) as a line. Ctrl-C (or SIGTERM) flushes the
   calls in progress and prints a summary (packets, messages, calls,
   findings, drops).
     -i, --interface IFACE  capture on IFACE (repeatable)
@@ -155,7 +156,8 @@ live
     --tool dumpcap|tcpdump which capture tool (default: dumpcap when found)
     -B, --buffer MiB       kernel capture buffer per interface (default 32)
     --json                 NDJSON events {"type":"message"|"call"|"finding"|
-                           "stream"|"stats", …}, shapes as in analyze --json
+                           "stream"|"dtmf"|"stats", …}, shapes as in analyze
+                           --json
     --stats SECONDS        with --json, a stats event this often (default 10;
                            0: only at the end)
     --tls-keylog KEYLOG    decrypt SIP over TLS with this NSS key log, as for

@@ -7,6 +7,7 @@
  *   {"type":"message","message":{…}}   a message as in `analyze --json` (+ "hep" when a HEP agent sent it)
  *   {"type":"call","call":{…}}         a finished call as in `analyze --json`
  *   {"type":"stream","stream":{…}}     a finished RTP stream as in `analyze --json` `streams`
+ *   {"type":"dtmf","call":N,"dtmf":[…]} a call's digits as its `dtmf` in `analyze --json`, once its streams are out
  *   {"type":"finding","finding":{…}}   as in `analyze --json`
  *   {"type":"stats","stats":{…}}       every --stats seconds and once at the end
  *
@@ -22,6 +23,7 @@ import type { LiveMessage } from '../live/live-pipeline.js';
 import { createLiveSession, type LiveSession, type LiveSessionStats } from '../live/live-session.js';
 import { type LiveTlsStats, readTlsPorts } from '../live/live-tls.js';
 import type { RtpStreamRecord } from '../media/media-tracker.js';
+import { type CallDtmf, dtmfLine } from '../report/call-dtmf.js';
 import { callJson } from '../report/model-json.js';
 import { readTlsKeyOptions } from '../tls/key-options.js';
 import { Output } from './output.js';
@@ -128,6 +130,10 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
       out.line(`{"type":"stream","stream":${JSON.stringify(st)}}`);
       flushSoon();
     });
+    live.on('dtmf', (call, digits) => {
+      out.line(`{"type":"dtmf","call":${call},"dtmf":${JSON.stringify(digits)}}`);
+      flushSoon();
+    });
     live.on('finding', (f) => {
       out.line(`{"type":"finding","finding":${JSON.stringify(f)}}`);
       flushSoon();
@@ -143,6 +149,10 @@ export async function runLive(args: string[], out = new Output()): Promise<numbe
     });
     live.on('stream', (st) => {
       out.line(streamLine(st));
+      flushSoon();
+    });
+    live.on('dtmf', (call, digits) => {
+      out.line(callDtmfLine(call, digits));
       flushSoon();
     });
     live.on('finding', (f) => {
@@ -240,6 +250,15 @@ export function callLine(c: CallRecord): string {
   return termSafe(
     `== call ${c.id} ${c.kind} ${state}: ${c.from ?? '-'} -> ${c.to ?? '-'}, ${c.messages.length} messages, setup ${secs(c.setupMs)}, duration ${secs(c.durationMs)}, Call-ID ${c.callIds.join(', ')}`,
   );
+}
+
+/**
+ * A call's digits, worded as `analyze`'s call report words them (`DTMF: 1 2 #
+ * (RFC 4733, stream 0), 5 (SIP INFO)`), on a line of its own: they are known
+ * once the call's streams are out, after its call line.
+ */
+export function callDtmfLine(call: number, digits: readonly CallDtmf[]): string {
+  return termSafe(`== call ${call} DTMF: ${dtmfLine(digits)}`);
 }
 
 /** A finished RTP stream, with the figures of `analyze`'s stream table (the codecs come from the wire's SDP). */

@@ -20,8 +20,8 @@ import type { CallRecord } from '../../src/correlate/model.js';
 import { createLivePipeline, type LiveMessage } from '../../src/live/live-pipeline.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hep3 } from '../capture/hep-build.js';
-import { basicCall } from '../fixtures/flows/index.js';
-import { TLS_FIXTURES, tlsFixtureHep } from './hep-send.js';
+import { basicCall, dtmfCall, T0 } from '../fixtures/flows/index.js';
+import { pushFlow, sendHep, TLS_FIXTURES, tlsFixtureHep } from './hep-send.js';
 import { freePort, liveSkipReason, runSipp } from './sipp.js';
 import { opensslAvailable, tlsSipExchange } from './tls-peers.js';
 
@@ -183,6 +183,59 @@ describe('sipscope live --hep (HEP only: runs without privileges)', () => {
       pipeline: { messages: 7, calls: 1, callsByState: { completed: 1 } },
       hep: { udpPackets: 4, tcpPackets: 3, sip: 7, bad: 0 },
     });
+  }, 60_000);
+
+  it('a call with DTMF in SIP INFO: its digits as a dtmf event (--json) and a DTMF line worded as analyze words it', async () => {
+    const msgs = dtmfCall();
+    for (const json of [true, false]) {
+      const { r, port } = await liveOnFreePort((p) => [
+        '--hep',
+        String(p),
+        '--stats',
+        '0',
+        ...(json ? ['--json'] : []),
+      ]);
+      await sendHep(port, msgs);
+      await until(r, () => r.stdout().split('\n').filter(Boolean).length >= msgs.length);
+      r.child.kill('SIGINT');
+      expect(await r.exit).toBe(0);
+      if (json) {
+        const ev = events(r.stdout());
+        // The call is handed out at the end, then its digits (its SDP set up streams: none came over HEP).
+        expect(ev.map((e) => e.type).slice(msgs.length)).toEqual(['call', 'dtmf', 'stats']);
+        expect(ev[msgs.length + 1]).toEqual({
+          type: 'dtmf',
+          call: 0,
+          dtmf: [
+            {
+              digit: '5',
+              ts: T0 + 7,
+              frame: 6,
+              durationMs: 160,
+              method: 'info',
+              src: '10.0.0.1:5060',
+              message: 5,
+              ended: true,
+            },
+            {
+              digit: '*',
+              ts: T0 + 7.5,
+              frame: 8,
+              durationMs: null,
+              method: 'info',
+              src: '10.0.0.1:5060',
+              message: 7,
+              ended: true,
+            },
+          ],
+        });
+      } else {
+        const lines = r.stdout().split('\n');
+        const call = lines.findIndex((l) => l.startsWith('== call 0 call completed'));
+        expect(call).toBeGreaterThan(0);
+        expect(lines[call + 1]).toBe('== call 0 DTMF: 5 * (SIP INFO)');
+      }
+    }
   }, 60_000);
 
   it('--tls-keylog: SIP over TLS sent by HEP is held until its key is logged, then decrypted in its own frames', async () => {
@@ -367,19 +420,7 @@ describe('sipscope live text lines', () => {
     const calls: CallRecord[] = [];
     p.on('message', (m) => got.push(m));
     p.on('call', (c) => calls.push(c));
-    for (const [i, m] of basicCall().entries()) {
-      const s = m.source;
-      if (s !== null)
-        p.pushPayload({
-          transport: 'udp',
-          src: s.src,
-          dst: s.dst,
-          bytes: m.raw,
-          frame: i + 1,
-          frames: [i + 1],
-          ts: s.ts,
-        });
-    }
+    pushFlow(p, basicCall());
     p.end();
     expect(messageLine(got[0])).toBe(
       '      1 22:13:20.000000  10.0.0.1:5060 -> 10.0.0.2:5060  UDP  INVITE sip:bob@10.0.0.2 SIP/2.0  basic-1@10.0.0.1',
