@@ -3,13 +3,14 @@
  * stored captures hold is a gauge (it falls when a capture is deleted): packets,
  * bytes, SIP messages, decode errors, calls by state, findings by rule. What
  * the server did since it started is a counter: uploads, analyses, events,
- * drops.
+ * drops. The process's own CPU and memory follow (process-metrics.ts).
  */
 import type { Store } from '../src/store/store.js';
 import type { WindowStore } from '../src/store/window-store.js';
 import type { CaptureService } from './capture-service.js';
 import { liveEvictions, liveMetricLines } from './live-metrics.js';
 import type { LiveMonitor } from './live-monitor.js';
+import { processMetricLines } from './process-metrics.js';
 import { metric } from './prometheus-text.js';
 
 interface CaptureFacts {
@@ -105,6 +106,7 @@ export class Metrics {
       this.live === undefined ? 0 : liveEvictions(this.live.windows),
     );
     if (this.live !== undefined) out.push(...liveMetricLines(this.live.monitor, this.live.windows));
+    out.push(...processMetricLines());
     return `${out.join('\n')}\n`;
   }
 
