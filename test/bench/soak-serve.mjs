@@ -100,8 +100,17 @@ console.log(
   `soak:serve: ${rate} calls/s for ${values.minutes} min into serve --live lo --window-calls ${values['window-calls']} (capture ${liveId}, data ${data}); every ${every} s, warm-up ${warmup} s`,
 );
 console.log(
-  '     t s   RSS MB   disk MB   window calls   on disk   written   deleted   dropped   packets lost',
+  '     t s   RSS MB   heap MB   ext MB   rest MB   disk MB   window calls   on disk   written   deleted   dropped   packets lost',
 );
+// The server's own memory figures (GET /metrics, server/process-metrics.ts):
+// the main thread's V8 heap (committed), memory V8 counts outside it, and
+// what is left of RSS (the allocator, SQLite, the worker threads' heaps).
+const processMemory = async () => {
+  const r = await fetch(`${base}/metrics`);
+  const text = await r.text();
+  const v = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1e6;
+  return { heap: v('nodejs_heap_size_total_bytes'), ext: v('nodejs_external_memory_bytes') };
+};
 let sampling = false;
 const sampler = setInterval(async () => {
   if (sampling) return;
@@ -113,11 +122,16 @@ const sampler = setInterval(async () => {
     const c = await json(`/api/captures/${liveId}`);
     const w = c.live?.window ?? {};
     const p = c.live?.persist ?? {};
-    samples.push({ t, rss, disk, c });
+    const { heap, ext } = await processMemory();
+    const rest = rss === null ? null : rss - heap - ext;
+    samples.push({ t, rss, heap, ext, rest, disk, c });
     console.log(
       [
         t.toFixed(0).padStart(8),
         rss === null ? '-'.padStart(7) : rss.toFixed(1).padStart(7),
+        heap.toFixed(1).padStart(8),
+        ext.toFixed(1).padStart(7),
+        rest === null ? '-'.padStart(8) : rest.toFixed(1).padStart(8),
         disk.toFixed(1).padStart(8),
         String(w.calls ?? '-').padStart(13),
         String(p.onDisk ?? '-').padStart(8),
@@ -148,6 +162,7 @@ if (after.length < 2) {
   console.log(`\nnot enough samples after the ${warmup} s warm-up to judge (run longer)`);
   process.exit(1);
 }
+const mean = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
 const judge = (what, key, unit) => {
   const first = after[0][key];
   const xs = after.map((x) => x[key]);
@@ -163,6 +178,18 @@ console.log(
 );
 console.log(`CPU ${(100 * cpu).toFixed(0)}% of a core`);
 const rssFlat = judge('RSS', 'rss', 'MB');
+// Where RSS went, said (not judged): the heap V8 holds for the main thread,
+// and the rest of the process.
+for (const [what, key] of [
+  ['main heap', 'heap'],
+  ['rest of RSS', 'rest'],
+]) {
+  const xs = after.map((x) => x[key]).filter(Number.isFinite);
+  if (xs.length > 0)
+    console.log(
+      `${what} after warm-up: first ${xs[0].toFixed(1)} MB, min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, mean of the first third ${mean(xs.slice(0, Math.ceil(xs.length / 3))).toFixed(1)}, of the last third ${mean(xs.slice(-Math.ceil(xs.length / 3))).toFixed(1)}`,
+    );
+}
 const diskFlat = values.memory || judge('disk', 'disk', 'MB');
 console.log(rssFlat && diskFlat ? 'RSS and disk stayed within 10%: flat' : 'NOT flat');
 process.exit(rssFlat && diskFlat ? 0 : 1);
