@@ -169,9 +169,18 @@ const judge = (what, key, unit) => {
   const max = Math.max(...xs);
   const growth = (100 * (max - first)) / first;
   console.log(
-    `${what} after warm-up: first ${first.toFixed(1)} ${unit}, min ${Math.min(...xs).toFixed(1)}, max ${max.toFixed(1)} (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%)`,
+    `${what} after warm-up: first ${first.toFixed(1)} ${unit}, min ${Math.min(...xs).toFixed(1)}, max ${max.toFixed(1)} (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%), ${thirds(xs)}`,
   );
   return max <= first * 1.1;
+};
+// The means of the first, middle and last third: a trend, apart from the
+// rise and fall between full collections that a single sample catches.
+const thirds = (xs) => {
+  const k = Math.ceil(xs.length / 3);
+  return `means of the thirds ${[xs.slice(0, k), xs.slice(k, 2 * k), xs.slice(2 * k)]
+    .filter((t) => t.length > 0)
+    .map((t) => mean(t).toFixed(1))
+    .join(', ')}`;
 };
 console.log(
   `\ncalls placed ${placed}; SIP messages ${last?.stats?.sipMessages ?? '-'}; packets lost ${last?.live?.droppedPackets ?? '-'}; calls written ${last?.live?.persist?.writtenCalls ?? '-'}, deleted ${last?.live?.persist?.deletedCalls ?? '-'}, dropped ${(last?.live?.persist?.droppedCalls ?? 0) + (last?.live?.persist?.droppedDeletes ?? 0)}`,
@@ -187,7 +196,7 @@ for (const [what, key] of [
   const xs = after.map((x) => x[key]).filter(Number.isFinite);
   if (xs.length > 0)
     console.log(
-      `${what} after warm-up: first ${xs[0].toFixed(1)} MB, min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, mean of the first third ${mean(xs.slice(0, Math.ceil(xs.length / 3))).toFixed(1)}, of the last third ${mean(xs.slice(-Math.ceil(xs.length / 3))).toFixed(1)}`,
+      `${what} after warm-up: first ${xs[0].toFixed(1)} MB, min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}, ${thirds(xs)}`,
     );
 }
 const diskFlat = values.memory || judge('disk', 'disk', 'MB');
