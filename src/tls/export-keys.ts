@@ -20,11 +20,26 @@
  */
 import type { Payload } from '../decode/payload.js';
 import { CT_HANDSHAKE, parseHandshakeFragments, parseRecords } from '../media/dtls-records.js';
-import { HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE } from './hello.js';
+import { HS_CLIENT_HELLO, HS_CLIENT_KEY_EXCHANGE, HS_SERVER_HELLO } from './hello.js';
 import { TlsKeyLog } from './keylog.js';
 import { hexOf, KeyLogIndex } from './keylog-filter.js';
 import { HandshakeReader, RECORD_INVALID, RECORD_NEED_MORE, recordLength } from './record.js';
 import { clearHandshake, newTlsStats, type Side, TlsConnection } from './session.js';
+
+/**
+ * A chunk that starts with a handshake record (RFC 5246 §6.2.1, legacy_record_version 3.x) whose
+ * first message is a ClientHello (1) or a ServerHello (2), itself of legacy_version 3.x.
+ */
+function startsHello(b: Uint8Array): boolean {
+  return (
+    b.length >= 11 &&
+    b[0] === CT_HANDSHAKE &&
+    b[1] === 3 &&
+    b[2] <= 4 &&
+    (b[5] === HS_CLIENT_HELLO || b[5] === HS_SERVER_HELLO) &&
+    b[9] === 3
+  );
+}
 
 /** Bytes of one direction's clear handshake kept while its records are put together (certificate chains included). */
 const MAX_CLEAR_BYTES = 256 * 1024;
@@ -69,25 +84,43 @@ export class ExportKeys {
     for (const p of this.rsaPrefixes) this.want(this.index.rsaLinesOf(p));
   }
 
-  /** A TCP payload of an exported TLS connection (`pair`: its two ends, either order). */
+  /**
+   * A TCP payload of an exported TLS connection (`pair`: its two ends, either order). The four-tuple
+   * may carry one connection after another (the client's port reused): each has its own handshake and
+   * so its own lines. A direction is forgotten at its FIN or RST (the analysis forgets it there too,
+   * sip/extractor.ts), and one read past its handshake starts over at a chunk that begins with a
+   * ClientHello or a ServerHello record (a new connection whose predecessor's FIN was not captured:
+   * the reassembler starts the new one at its SYN, decode/tcp-reassembly.ts).
+   */
   tcp(p: Payload, pair: string): void {
     const key = `${p.src.ip} ${p.src.port} ${p.dst.ip} ${p.dst.port}`;
     let d = this.dirs.get(key);
-    if (d === undefined) {
-      let conn = this.conns.get(pair);
-      if (conn === undefined) {
-        conn = new TlsConnection(this.rsa, newTlsStats());
-        this.conns.set(pair, conn);
-      }
-      d = { conn, side: null, buf: new Uint8Array(0), hs: new HandshakeReader(), done: false };
-      this.dirs.set(key, d);
+    if (d === undefined || (d.done && startsHello(p.bytes))) d = this.begin(key, pair);
+    if (!d.done) {
+      if (p.gap === true) this.stop(d);
+      else this.read(d, p.bytes);
     }
-    if (d.done) return;
-    if (p.gap === true) {
-      this.stop(d);
-      return;
+    if (p.fin === true) this.end(key, `${p.dst.ip} ${p.dst.port} ${p.src.ip} ${p.src.port}`, pair, d);
+  }
+
+  private begin(key: string, pair: string): Direction {
+    let conn = this.conns.get(pair);
+    if (conn === undefined) {
+      conn = new TlsConnection(this.rsa, newTlsStats());
+      this.conns.set(pair, conn);
     }
-    this.read(d, p.bytes);
+    const d: Direction = { conn, side: null, buf: new Uint8Array(0), hs: new HandshakeReader(), done: false };
+    this.dirs.set(key, d);
+    return d;
+  }
+
+  /** The direction `key` was closed: the connection is forgotten with its last direction (`reverse` the other). */
+  private end(key: string, reverse: string, pair: string, d: Direction): void {
+    this.stop(d);
+    this.dirs.delete(key);
+    if (this.dirs.has(reverse)) return;
+    this.conns.delete(pair);
+    this.pending.delete(d.conn);
   }
 
   /** A DTLS datagram of an exported DTLS-SRTP handshake: its ClientHello's random (RFC 6347 §4.2.1, offset 2). */

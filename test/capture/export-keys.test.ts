@@ -16,7 +16,7 @@ import { encodeDsb, encodeEpb, encodeIdb, encodeShb } from '../../src/capture/pc
 import { openCapture } from '../../src/capture/read-file.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
-import { masterSecretLine, tsharkCSeqs } from '../helpers/exported-keys.js';
+import { masterSecretLine, secretBlocks, tsharkCSeqs } from '../helpers/exported-keys.js';
 
 const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-export-keys-'));
@@ -44,25 +44,6 @@ async function exportAll(
   const path = join(dir, name);
   writeFileSync(path, Buffer.concat(out));
   return path;
-}
-
-/** The file's key log blocks in order, each with the number of frames written before it. */
-function secretBlocks(path: string): { afterFrames: number; text: string }[] {
-  const b = readFileSync(path);
-  const found: { afterFrames: number; text: string }[] = [];
-  let frames = 0;
-  for (let i = 0; i + 8 <= b.length; ) {
-    const type = b.readUInt32LE(i);
-    const len = b.readUInt32LE(i + 4);
-    if (type === 6) frames++;
-    if (type === 10)
-      found.push({
-        afterFrames: frames,
-        text: b.toString('latin1', i + 16, i + 16 + b.readUInt32LE(i + 12)),
-      });
-    i += len;
-  }
-  return found;
 }
 
 describe('keys of a pcapng export', () => {

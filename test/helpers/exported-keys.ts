@@ -1,8 +1,8 @@
 /**
  * What a pcapng export carries of TLS keys, seen by its readers: the key log
- * text of its Decryption Secrets Blocks (sipscope's reader), and the SIP
- * tshark reads in it with no key option given (TLS and SIP told on `port`,
- * the fixtures' ports not being 5061).
+ * text of its Decryption Secrets Blocks (sipscope's reader), where they are
+ * among its frames, and the SIP tshark reads in it with no key option given
+ * (TLS and SIP told on `port`, the fixtures' ports not being 5061).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,17 +15,40 @@ export async function fileKeyLog(file: string): Promise<string[]> {
   return reader.info.tlsKeyLog ?? [];
 }
 
+/** The file's key log blocks (pcapng §4.7, type 10) in order, each with the number of frames (EPBs) written before it. */
+export function secretBlocks(path: string): { afterFrames: number; text: string }[] {
+  const b = readFileSync(path);
+  const found: { afterFrames: number; text: string }[] = [];
+  let frames = 0;
+  for (let i = 0; i + 8 <= b.length; ) {
+    const type = b.readUInt32LE(i);
+    const len = b.readUInt32LE(i + 4);
+    if (type === 6) frames++;
+    if (type === 10)
+      found.push({
+        afterFrames: frames,
+        text: b.toString('latin1', i + 16, i + 16 + b.readUInt32LE(i + 12)),
+      });
+    i += len;
+  }
+  return found;
+}
+
 /** The CLIENT_RANDOM line of a key log file (the client's own, for a TLS 1.2 fixture: one session). */
 export const masterSecretLine = (keyLog: string): string | undefined =>
   readFileSync(keyLog, 'latin1')
     .split('\n')
     .find((l) => l.startsWith('CLIENT_RANDOM '));
 
-/** The CSeq of every SIP frame tshark reads in `file` (a frame of two messages: both, comma-separated). */
-export function tsharkCSeqs(file: string, port: number): string[] {
+/**
+ * The CSeq of every SIP frame tshark reads in `file` (a frame of two messages: both, comma-separated);
+ * with `keyLog`, that key log file given to it as well.
+ */
+export function tsharkCSeqs(file: string, port: number, keyLog?: string): string[] {
   const out = execFileSync(
     'tshark',
     [
+      ...(keyLog === undefined ? [] : ['-o', `tls.keylog_file:${keyLog}`]),
       '-r',
       file,
       '-d',

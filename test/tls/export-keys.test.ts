@@ -15,13 +15,13 @@ const SECRET = '0e'.repeat(48);
 const LOG = `CLIENT_RANDOM ${R} ${SECRET}\nCLIENT_RANDOM ${OTHER} ${SECRET}\n`;
 
 /** A ClientHello body: legacy_version 0x0303, the random, no session id, one suite, null compression. */
-function clientHelloBody(): Uint8Array {
-  return Uint8Array.from([0x03, 0x03, ...Buffer.from(R, 'hex'), 0, 0, 2, 0x13, 0x01, 1, 0]);
+function clientHelloBody(random = R): Uint8Array {
+  return Uint8Array.from([0x03, 0x03, ...Buffer.from(random, 'hex'), 0, 0, 2, 0x13, 0x01, 1, 0]);
 }
 
 /** TLSPlaintext (RFC 8446 §5.1): handshake (22), version 0x0301, length, then the handshake message. */
-function clientHelloRecord(): Uint8Array {
-  const body = clientHelloBody();
+function clientHelloRecord(random = R): Uint8Array {
+  const body = clientHelloBody(random);
   const msg = Uint8Array.from([1, 0, 0, body.length, ...body]);
   return Uint8Array.from([22, 3, 1, 0, msg.length, ...msg]);
 }
@@ -69,6 +69,31 @@ describe('ExportKeys', () => {
     const huge = new ExportKeys(LOG);
     huge.tcp(tcp(Uint8Array.from([22, 3, 1, 0xff, 0xff, 1, 0xff, 0xff, 0xff])), PAIR);
     for (const k of [keys, gap, huge]) expect(k.take()).toBeNull();
+  });
+
+  it('gives each TLS connection on a reused four-tuple the lines of its own ClientHello: after a FIN (RFC 9293 §3.6), and at a new ClientHello whose predecessor FIN was not captured', () => {
+    // An application_data record (RFC 8446 §5.2): the first protected record ends the clear handshake.
+    const protectedRecord = Uint8Array.from([23, 3, 3, 0, 4, 1, 2, 3, 4]);
+    const closed = new ExportKeys(LOG);
+    closed.tcp(tcp(clientHelloRecord()), PAIR);
+    expect(closed.take()).toBe(`CLIENT_RANDOM ${R} ${SECRET}\n`);
+    closed.tcp(tcp(protectedRecord, { fin: true }), PAIR);
+    closed.tcp(tcp(clientHelloRecord(OTHER), { frame: 30, frames: [30] }), PAIR);
+    expect(closed.take()).toBe(`CLIENT_RANDOM ${OTHER} ${SECRET}\n`);
+    const unclosed = new ExportKeys(LOG);
+    unclosed.tcp(tcp(clientHelloRecord()), PAIR);
+    unclosed.tcp(tcp(protectedRecord), PAIR);
+    expect(unclosed.take()).toBe(`CLIENT_RANDOM ${R} ${SECRET}\n`);
+    unclosed.tcp(tcp(clientHelloRecord(OTHER)), PAIR);
+    expect(unclosed.take()).toBe(`CLIENT_RANDOM ${OTHER} ${SECRET}\n`);
+    expect(unclosed.lines).toBe(2);
+    // Past the handshake, a chunk that is not a hello reads as nothing (protected bytes are never parsed).
+    const after = new ExportKeys(`${LOG}CLIENT_RANDOM ${'00'.repeat(32)} ${SECRET}\n`);
+    after.tcp(tcp(clientHelloRecord()), PAIR);
+    after.tcp(tcp(protectedRecord), PAIR);
+    after.take();
+    after.tcp(tcp(Uint8Array.from([22, 3, 3, 0, 6, 0, 0, 0, 0, 0, 0])), PAIR);
+    expect(after.take()).toBeNull();
   });
 
   it('names the lines of a DTLS ClientHello (RFC 6347 §4.2.1: the random at offset 2 of its first fragment), not of a later fragment', () => {
