@@ -10,10 +10,12 @@ import { createDecoder } from '../decode/decoder.js';
 import { endpointString } from '../decode/payload.js';
 import { isDtls } from '../media/dtls-records.js';
 import { ExportKeys } from '../tls/export-keys.js';
+import { connectionIndex, pairKey } from './export-connections.js';
 import type { Frame } from './frame.js';
 import { type FrameSource, framesFrom } from './frame-source.js';
 import { encodeDsb, encodeEpb, encodeIdb, encodeShb, type PcapngInterface } from './pcapng-writer.js';
 import type { CaptureReader } from './read-file.js';
+import { rsaMasterSecrets } from './rsa-look-ahead.js';
 
 /** UDP datagrams `src` → `dst` (endpoint strings) from frame `firstFrame` to `lastFrame`: an RTP stream. */
 export interface FrameSpan {
@@ -85,10 +87,18 @@ export async function streamFrames(
       waitingBytes += block.length;
     }
   };
+  const maxHeld = tls.maxHeldBytes ?? MAX_HELD_BYTES;
+  let lookedAhead = false;
   /** The key log lines due before the frame read, the waiting blocks once no connection waits. */
   const settleKeys = async (end: boolean) => {
     if (keys === null) return;
-    if (end || waitingBytes > MAX_HELD_BYTES) keys.release();
+    if (!end && waitingBytes > maxHeld && !lookedAhead && tls.rsaKeys !== undefined) {
+      // Too much to hold: the RSA-opened secrets read ahead, once for the whole export (rsa-look-ahead.ts).
+      lookedAhead = true;
+      keys.addDerived(await rsaMasterSecrets(source, conns, tls.rsaKeys));
+    }
+    // What the look-ahead did not find (no ClientKeyExchange to come) is waited for no more.
+    if (end || waitingBytes > maxHeld) keys.release();
     const text = keys.take();
     const dsb = text === null ? null : encodeDsb(text);
     if (waiting === null) {
@@ -211,7 +221,10 @@ export async function streamFrames(
   return written;
 }
 
-/** Bytes held at most while an RSA-keyed connection waits for its ClientKeyExchange (one round trip). */
+/**
+ * Bytes held while an RSA-keyed connection waits for its ClientKeyExchange (one round trip, usually
+ * a few kB); past them the file is read ahead for the secrets instead (rsa-look-ahead.ts).
+ */
 const MAX_HELD_BYTES = 8 << 20;
 
 /** What a pcapng of calls over TLS needs to be read decrypted (store.ts CallsFrames). */
@@ -225,25 +238,13 @@ export interface TlsExport {
   keyLog?: string;
   /** Servers' RSA private keys (PEM): a connection they open gets its CLIENT_RANDOM line (never the key). */
   rsaKeys?: readonly string[];
+  /**
+   * Bytes held while an RSA-keyed connection waits for its ClientKeyExchange before the source is
+   * read ahead for the secrets instead (default 8 MiB; 0 reads ahead at once).
+   */
+  maxHeldBytes?: number;
   /** Filled in: the key log lines written, and of them those derived with an RSA key. */
   counts?: { keyLines: number; derived: number };
-}
-
-const pairKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);
-
-/** The connections' last frames by their two ends (either order), and the last of all (0 for none). */
-function connectionIndex(conns: NonNullable<TlsExport['connections']>): {
-  byPair: Map<string, number>;
-  last: number;
-} {
-  const byPair = new Map<string, number>();
-  let last = 0;
-  for (const c of conns) {
-    const k = pairKey(c.a, c.b);
-    byPair.set(k, Math.max(byPair.get(k) ?? 0, c.lastFrame));
-    last = Math.max(last, c.lastFrame);
-  }
-  return { byPair, last };
 }
 
 /**

@@ -16,7 +16,10 @@
  * That secret is known at the ClientKeyExchange, but a reader looks the
  * secret up at the ServerHello (session.ts, and so sipscope reading the file
  * back): from that ServerHello until the ClientKeyExchange the export holds
- * what it writes (`holding`), then writes the line first.
+ * what it writes (`holding`), then writes the line first. When that is too
+ * much to hold, the export reads the file ahead for the secrets
+ * (capture/rsa-look-ahead.ts, another ExportKeys with the RSA keys alone) and
+ * gives them here (`addDerived`): the connections waiting for them wait no more.
  */
 import type { Payload } from '../decode/payload.js';
 import { CT_HANDSHAKE, parseHandshakeFragments, parseRecords } from '../media/dtls-records.js';
@@ -64,6 +67,8 @@ export class ExportKeys {
   private readonly rsaPrefixes = new Set<string>();
   /** Lines written already (or about to be). */
   private readonly written = new Set<string>();
+  /** CLIENT_RANDOM lines of master secrets opened with an RSA key (here, or by a look-ahead). */
+  private readonly fromRsa = new Set<string>();
   private fresh: string[] = [];
   /** Connections between their ServerHello and ClientKeyExchange, to be opened with an RSA key. */
   private readonly pending = new Set<TlsConnection>();
@@ -77,11 +82,22 @@ export class ExportKeys {
     for (const pem of rsaKeys) this.rsa?.addRsaKey(pem);
   }
 
-  /** More key log text: an input file's Decryption Secrets Block, as it is read. */
+  /**
+   * More key log text: an input file's Decryption Secrets Block, as it is read. A connection
+   * waiting for its ClientKeyExchange whose master secret it gives waits no more.
+   */
   addText(text: string): void {
     this.index.add(text);
+    for (const c of this.pending)
+      if (c.random !== null && this.index.hasMasterSecret(hexOf(c.random))) this.pending.delete(c);
     for (const r of this.randoms) this.want(this.index.linesOf(r));
     for (const p of this.rsaPrefixes) this.want(this.index.rsaLinesOf(p));
+  }
+
+  /** CLIENT_RANDOM lines of master secrets an RSA key opened further on in the file (rsa-look-ahead.ts). */
+  addDerived(lines: readonly string[]): void {
+    for (const l of lines) this.fromRsa.add(l);
+    if (lines.length > 0) this.addText(lines.join('\n'));
   }
 
   /**
@@ -210,10 +226,8 @@ export class ExportKeys {
     const random = conn.random;
     if (master === null || random === null || this.index.hasMasterSecret(hexOf(random))) return;
     const line = `CLIENT_RANDOM ${hexOf(random)} ${hexOf(master)}`;
-    if (this.written.has(line)) return;
-    this.written.add(line);
-    this.fresh.push(line);
-    this.derived++;
+    this.fromRsa.add(line);
+    this.want([line]);
   }
 
   private session(random: string): void {
@@ -226,6 +240,7 @@ export class ExportKeys {
       if (!this.written.has(l)) {
         this.written.add(l);
         this.fresh.push(l);
+        if (this.fromRsa.has(l)) this.derived++;
       }
   }
 

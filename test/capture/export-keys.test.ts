@@ -16,7 +16,12 @@ import { encodeDsb, encodeEpb, encodeIdb, encodeShb } from '../../src/capture/pc
 import { openCapture } from '../../src/capture/read-file.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
-import { masterSecretLine, secretBlocks, tsharkCSeqs } from '../helpers/exported-keys.js';
+import {
+  masterSecretLine,
+  secretBlocks,
+  tsharkCSeqs,
+  tsharkHandshakeFrames,
+} from '../helpers/exported-keys.js';
 
 const TLS = new URL('../fixtures/tls/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-export-keys-'));
@@ -88,6 +93,47 @@ describe('keys of a pcapng export', () => {
     expect(back.length).toBe(18);
     expect((await analyzeCapture(out)).stats.sipMessages).toBe(7);
   });
+
+  it('held past its bound (forced to 0 bytes), reads the file ahead for the RSA-opened master secrets (RFC 5246 §8.1): each line still before its ServerHello, the frames the same as when held', async () => {
+    const rsaKeys = [readFileSync(join(TLS, 'rsa-server.key'), 'latin1')];
+    for (const [file, port, sessions] of [
+      [join(TLS, 'tls12-rsa-aes128-sha.pcap'), 15170, 1],
+      [join(TLS, 'port-reuse', 'tls12-rsa-two-sessions.pcap'), 15173, 2],
+    ] as const) {
+      const held = await exportAll(file, { tlsRsaKeys: rsaKeys }, { rsaKeys }, 'rsa-held.pcapng');
+      const counts = { keyLines: 0, derived: 0 };
+      const ahead = await exportAll(
+        file,
+        { tlsRsaKeys: rsaKeys },
+        { rsaKeys, maxHeldBytes: 0, counts },
+        'rsa-ahead.pcapng',
+      );
+      expect(counts).toEqual({ keyLines: sessions, derived: sessions });
+      // The same frames and the same lines (a connection whose ClientHello comes after the look-ahead
+      // gets its line there, before its ServerHello: early does no harm).
+      const frames = async (f: string) => {
+        const all: string[] = [];
+        for await (const x of openCapture(f)) all.push(Buffer.from(x.data).toString('hex'));
+        return all;
+      };
+      expect(await frames(ahead)).toEqual(await frames(held));
+      const blocks = secretBlocks(ahead);
+      expect(blocks).toHaveLength(sessions);
+      // Never later than when held (that layout is checked above: before the ServerHello).
+      const heldBlocks = secretBlocks(held);
+      expect(blocks.map((b) => b.text)).toEqual(heldBlocks.map((b) => b.text));
+      for (const [i, b] of blocks.entries())
+        expect(b.afterFrames).toBeLessThanOrEqual(heldBlocks[i].afterFrames);
+      if (hasTshark) {
+        const clientHellos = tsharkHandshakeFrames(ahead, port, 1);
+        const serverHellos = tsharkHandshakeFrames(ahead, port, 2);
+        blocks.forEach((b, i) => {
+          expect(b.afterFrames + 1).toBeGreaterThanOrEqual(clientHellos[i]);
+          expect(b.afterFrames + 1).toBeLessThanOrEqual(serverHellos[i]);
+        });
+      }
+    }
+  }, 30_000);
 
   it("writes Wireshark's RSA line (encrypted pre-master prefix, pre-master secret) of the exported ClientKeyExchange only, before it", async () => {
     const file = join(TLS, 'tls12-rsa-aes128-sha.pcap');

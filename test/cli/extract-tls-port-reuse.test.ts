@@ -7,7 +7,6 @@
  * file then reads decrypted with no key given: in tshark, every SIP frame the
  * original capture shows with the key log.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/cli/extract-command.js';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { hasTshark } from '../helpers/corpus.js';
-import { secretBlocks, tsharkCSeqs } from '../helpers/exported-keys.js';
+import { secretBlocks, tsharkCSeqs, tsharkHandshakeFrames } from '../helpers/exported-keys.js';
 import { spyOutput } from '../helpers/spy-output.js';
 
 let err = '';
@@ -41,30 +40,6 @@ function sessions(keyLog: string): string[][] {
   return [...by.values()];
 }
 
-/** Numbers of the frames tshark reads a handshake message of `type` in (1 ClientHello, 2 ServerHello). */
-function handshakeFrames(file: string, port: number, type: number): number[] {
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-d',
-      `tcp.port==${port},tls`,
-      '-Y',
-      `tls.handshake.type==${type}`,
-      '-T',
-      'fields',
-      '-e',
-      'frame.number',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out
-    .split('\n')
-    .filter((l) => l !== '')
-    .map(Number);
-}
-
 const sorted = (t: string) =>
   t
     .split('\n')
@@ -88,7 +63,7 @@ describe('sipscope extract of TLS connections one after another on one four-tupl
     expect(again.stats.sipMessages).toBe(14);
     expect(again.calls.map((c) => c.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
     if (hasTshark) {
-      expect(blocks.map((b) => b.afterFrames + 1)).toEqual(handshakeFrames(out, 15172, 1));
+      expect(blocks.map((b) => b.afterFrames + 1)).toEqual(tsharkHandshakeFrames(out, 15172, 1));
       const withKeys = tsharkCSeqs(file, 15172, keys);
       expect(withKeys).toHaveLength(12);
       expect(tsharkCSeqs(out, 15172)).toEqual(withKeys);
@@ -110,7 +85,7 @@ describe('sipscope extract of TLS connections one after another on one four-tupl
     expect(blocks.map((b) => sorted(b.text))).toEqual(logged);
     expect((await analyzeCapture(out)).stats.sipMessages).toBe(14);
     if (hasTshark) {
-      expect(blocks.map((b) => b.afterFrames + 1)).toEqual(handshakeFrames(out, 15173, 2));
+      expect(blocks.map((b) => b.afterFrames + 1)).toEqual(tsharkHandshakeFrames(out, 15173, 2));
       const withKeys = tsharkCSeqs(file, 15173, keys);
       expect(withKeys).toHaveLength(12);
       expect(tsharkCSeqs(out, 15173)).toEqual(withKeys);

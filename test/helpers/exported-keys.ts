@@ -66,3 +66,27 @@ export function tsharkCSeqs(file: string, port: number, keyLog?: string): string
   );
   return out.split('\n').filter((l) => l !== '');
 }
+
+/** Numbers of the frames tshark reads a handshake message of `type` in (1 ClientHello, 2 ServerHello), TLS told on `port`. */
+export function tsharkHandshakeFrames(file: string, port: number, type: number): number[] {
+  const out = execFileSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-d',
+      `tcp.port==${port},tls`,
+      '-Y',
+      `tls.handshake.type==${type}`,
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(Number);
+}
