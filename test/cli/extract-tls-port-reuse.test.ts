@@ -68,7 +68,7 @@ describe('sipscope extract of TLS connections one after another on one four-tupl
       expect(withKeys).toHaveLength(12);
       expect(tsharkCSeqs(out, 15172)).toEqual(withKeys);
     }
-  });
+  }, 30_000);
 
   it('--tls-key, RSA key exchange (RFC 5246 §7.4.7.1): each connection gets the CLIENT_RANDOM line of its own master secret, before its own ServerHello', async () => {
     const file = join(REUSE, 'tls12-rsa-two-sessions.pcap');
@@ -90,5 +90,5 @@ describe('sipscope extract of TLS connections one after another on one four-tupl
       expect(withKeys).toHaveLength(12);
       expect(tsharkCSeqs(out, 15173)).toEqual(withKeys);
     }
-  });
+  }, 30_000);
 });

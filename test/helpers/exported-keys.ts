@@ -40,53 +40,35 @@ export const masterSecretLine = (keyLog: string): string | undefined =>
     .split('\n')
     .find((l) => l.startsWith('CLIENT_RANDOM '));
 
+/** One field of the frames tshark shows for `filter` in `file` (its lines, empty ones left out), given `options` first. */
+function tsharkField(file: string, options: string[], filter: string, field: string): string[] {
+  const out = execFileSync('tshark', [...options, '-r', file, '-Y', filter, '-T', 'fields', '-e', field], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return out.split('\n').filter((l) => l !== '');
+}
+
 /**
  * The CSeq of every SIP frame tshark reads in `file` (a frame of two messages: both, comma-separated);
  * with `keyLog`, that key log file given to it as well.
  */
 export function tsharkCSeqs(file: string, port: number, keyLog?: string): string[] {
-  const out = execFileSync(
-    'tshark',
-    [
-      ...(keyLog === undefined ? [] : ['-o', `tls.keylog_file:${keyLog}`]),
-      '-r',
-      file,
-      '-d',
-      `tcp.port==${port},tls`,
-      '-d',
-      `tls.port==${port},sip`,
-      '-Y',
-      'sip',
-      '-T',
-      'fields',
-      '-e',
-      'sip.CSeq',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  const keys = keyLog === undefined ? [] : ['-o', `tls.keylog_file:${keyLog}`];
+  return tsharkField(
+    file,
+    [...keys, '-d', `tcp.port==${port},tls`, '-d', `tls.port==${port},sip`],
+    'sip',
+    'sip.CSeq',
   );
-  return out.split('\n').filter((l) => l !== '');
 }
 
 /** Numbers of the frames tshark reads a handshake message of `type` in (1 ClientHello, 2 ServerHello), TLS told on `port`. */
 export function tsharkHandshakeFrames(file: string, port: number, type: number): number[] {
-  const out = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-d',
-      `tcp.port==${port},tls`,
-      '-Y',
-      `tls.handshake.type==${type}`,
-      '-T',
-      'fields',
-      '-e',
-      'frame.number',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return out
-    .split('\n')
-    .filter((l) => l !== '')
-    .map(Number);
+  return tsharkField(
+    file,
+    ['-d', `tcp.port==${port},tls`],
+    `tls.handshake.type==${type}`,
+    'frame.number',
+  ).map(Number);
 }
