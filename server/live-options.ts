@@ -17,6 +17,8 @@
  *   --heap-growth PERCENT      how far the heap grows between full collections,
  *                              live or not (default 50; 0: V8's own, up to 300;
  *                              heap-growth.ts)
+ *   --heap-compact yes|no      compact the heap at every full collection (default: yes
+ *                              with a live capture, no without; heap-growth.ts)
  */
 
 import { readTlsPorts } from '../src/live/live-tls.js';
@@ -37,6 +39,7 @@ export const LIVE_SERVE_OPTIONS = {
   'live-pcap-size': { type: 'string' },
   'live-pcap-files': { type: 'string' },
   'heap-growth': { type: 'string' },
+  'heap-compact': { type: 'string' },
   'tls-port': { type: 'string', multiple: true },
 } as const;
 
@@ -53,6 +56,7 @@ export interface LiveServeValues {
   'live-pcap-size'?: string;
   'live-pcap-files'?: string;
   'heap-growth'?: string;
+  'heap-compact'?: string;
   'tls-port'?: string[];
   /** serve's own flag: --tls-port goes with it. */
   'tls-keylog'?: string;
@@ -60,13 +64,13 @@ export interface LiveServeValues {
 
 /**
  * The live options the flags ask for (undefined: none) and the heap growth
- * the process is to run with (heap-growth.ts), or the one line saying which
- * flag is wrong.
+ * and compaction the process is to run with (heap-growth.ts), or the one
+ * line saying which flag is wrong.
  */
 export function liveServeOptions(
   v: LiveServeValues,
   parseSize: (s: string) => number | undefined,
-): { live: LiveServerOptions | undefined; heapGrowth: number } | { error: string } {
+): { live: LiveServerOptions | undefined; heapGrowth: number; heapCompact: boolean } | { error: string } {
   const interfaces = (v.live ?? []).filter((i) => i !== '');
   const count = (flag: keyof LiveServeValues): number | undefined | string => {
     const s = v[flag] as string | undefined;
@@ -112,10 +116,15 @@ export function liveServeOptions(
   if (growth !== undefined && !(/^\d{1,4}$/.test(growth) && Number(growth) <= MAX_HEAP_GROWTH))
     return { error: `--heap-growth must be a whole percent from 0 to ${MAX_HEAP_GROWTH}, got '${growth}'` };
   const heapGrowth = growth === undefined ? DEFAULT_HEAP_GROWTH : Number(growth);
+  const compact = v['heap-compact'];
+  if (compact !== undefined && compact !== 'yes' && compact !== 'no')
+    return { error: `--heap-compact must be yes or no, got '${compact}'` };
+  // A live window turns over for days: compacting keeps its heap near what it holds (heap-growth.ts).
+  const heapCompact = compact === undefined ? live : compact === 'yes';
   if (!live) {
     if (maxCalls !== undefined || maxMessages !== undefined || maxBytes !== undefined)
       return needs('--window-calls, --window-messages and --window-bytes', '--live IFACE or --hep PORT');
-    return { live: undefined, heapGrowth };
+    return { live: undefined, heapGrowth, heapCompact };
   }
   const out: LiveServerOptions = {};
   if (interfaces.length > 0) out.interfaces = interfaces;
@@ -135,5 +144,5 @@ export function liveServeOptions(
     if (typeof fileBytes === 'number') out.pcap.fileBytes = fileBytes;
     if (typeof files === 'number') out.pcap.files = files;
   }
-  return { live: out, heapGrowth };
+  return { live: out, heapGrowth, heapCompact };
 }

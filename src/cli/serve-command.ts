@@ -1,19 +1,20 @@
 /**
  * `sipscope serve [FILE...] [--host H] [--port P] [--data DIR] [--upload-limit BYTES] [--no-samples]
  *  [--keep AGE] [--max-size SIZE] [--memory] [--live IFACE … --filter BPF] [--hep PORT [--hep-key KEY] [--hep-host ADDR]]
- *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT]`:
+ *  [--window-calls N] [--window-messages N] [--window-bytes SIZE] [--live-pcap DIR] [--heap-growth PERCENT] [--heap-compact yes|no]`:
  * the web UI and its API (server/), with the bundled samples analysed and
  * listed, or the captures named (serve-files.ts). Analyses are kept in the
  * data directory's SQLite database (src/store/data-dir.ts) and survive a restart; `--memory` keeps them in
  * memory only. `--live`/`--hep` add a live capture (server/live-options.ts),
  * whose window's ended calls are kept in the database too (src/store/live-persist.ts).
- * `--heap-growth` sets how far the heap grows between full collections (server/heap-growth.ts).
+ * `--heap-growth` sets how far the heap grows between full collections, `--heap-compact` whether
+ * each compacts it (server/heap-growth.ts).
  * Runs until SIGINT or SIGTERM, then closes cleanly.
  */
 import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DEFAULT_UPLOAD_LIMIT } from '../../server/app.js';
-import { setHeapGrowth } from '../../server/heap-growth.js';
+import { setHeapCompaction, setHeapGrowth } from '../../server/heap-growth.js';
 import { LiveStartError } from '../../server/live-monitor.js';
 import { LIVE_SERVE_OPTIONS, liveServeOptions } from '../../server/live-options.js';
 import { packageRoot } from '../../server/package-root.js';
@@ -132,6 +133,7 @@ export async function runServe(args: string[]): Promise<number> {
   // A server that runs for days holds a steady amount (a live window, an upload's calls in
   // progress): its heap need not grow to 4× that between collections.
   setHeapGrowth(liveOpts.heapGrowth);
+  setHeapCompaction(liveOpts.heapCompact);
   const host = values.host ?? DEFAULT_HOST;
   const data = resolveDataDir({ flag: values.data });
   const dataDir = data.root;

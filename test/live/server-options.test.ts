@@ -50,24 +50,38 @@ describe('serve live flags', () => {
         pcap: { dir: '/var/lib/sipscope/ring', fileBytes: 100 * 1024 * 1024, files: 24 },
       },
       heapGrowth: 50,
+      heapCompact: true,
     });
     expect(opts({ hep: '9060' })).toEqual({
       live: { hep: { port: 9060, authKey: undefined }, window: {} },
       heapGrowth: 50,
+      heapCompact: true,
     });
     // HEP listens on every interface unless told one (README "Security defaults").
     expect(opts({ hep: '9060', 'hep-host': '127.0.0.1' })).toEqual({
       live: { hep: { port: 9060, authKey: undefined, host: '127.0.0.1' }, window: {} },
       heapGrowth: 50,
+      heapCompact: true,
     });
   });
 
   it('lets the heap grow 50% between full collections, live or not, or what --heap-growth says', () => {
     expect(opts({ live: ['lo'] })).toMatchObject({ heapGrowth: 50 });
-    expect(opts({})).toEqual({ live: undefined, heapGrowth: 50 });
-    expect(opts({ 'heap-growth': '0' })).toEqual({ live: undefined, heapGrowth: 0 });
+    expect(opts({})).toEqual({ live: undefined, heapGrowth: 50, heapCompact: false });
+    expect(opts({ 'heap-growth': '0' })).toEqual({ live: undefined, heapGrowth: 0, heapCompact: false });
     expect(opts({ live: ['lo'], 'heap-growth': '0' })).toMatchObject({ heapGrowth: 0 });
     expect(opts({ hep: '9060', 'heap-growth': '200' })).toMatchObject({ heapGrowth: 200 });
+  });
+
+  it('compacts the heap at every full collection with a live capture, not without, or as --heap-compact says', () => {
+    expect(opts({ live: ['lo'] })).toMatchObject({ heapCompact: true });
+    expect(opts({ hep: '9060' })).toMatchObject({ heapCompact: true });
+    expect(opts({})).toMatchObject({ heapCompact: false });
+    expect(opts({ live: ['lo'], 'heap-compact': 'no' })).toMatchObject({ heapCompact: false });
+    expect(opts({ 'heap-compact': 'yes' })).toMatchObject({ heapCompact: true });
+    expect(opts({ live: ['lo'], 'heap-compact': 'always' })).toEqual({
+      error: "--heap-compact must be yes or no, got 'always'",
+    });
   });
 
   it('--tls-port adds ports of SIP over TLS to 5061 (RFC 3261 §26.2), whose connections wait for their key', () => {
