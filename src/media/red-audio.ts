@@ -77,17 +77,21 @@ interface Sequenced {
  * `list` (in sequence order, duplicates out) with, before each packet that
  * follows a gap in the sequence numbers, as many of its redundant blocks
  * as packets were lost (the latest), those whose timestamp lies strictly
- * between the packets before and after the gap and whose payload type
- * `playable` accepts. `recovered`: how many were put in.
+ * between the packets before and after the gap and that `ticks` plays;
+ * and before the first packet, the copies leadIn finds. `recovered`: how
+ * many were put in. `ticks`: a block's length in RTP timestamp units, null
+ * when it is not played (telephone events, comfort noise, another clock);
+ * `clock`: the stream's RTP clock rate.
  */
 export function recoverLost<T extends Sequenced>(
   list: readonly T[],
   copies: ReadonlyMap<RtpPacket, readonly RtpPacket[]>,
-  playable: (payloadType: number) => boolean,
+  ticks: (p: RtpPacket) => number | null,
+  clock: number,
 ): { list: T[]; recovered: number } {
-  if (copies.size === 0) return { list: [...list], recovered: 0 };
-  const out: T[] = [];
-  let recovered = 0;
+  if (copies.size === 0 || list.length === 0) return { list: [...list], recovered: 0 };
+  const out: T[] = leadIn(list[0], copies.get(list[0].p) ?? [], ticks, clock);
+  let recovered = out.length;
   let prev: T | undefined;
   for (const x of list) {
     const blocks = copies.get(x.p);
@@ -96,9 +100,7 @@ export function recoverLost<T extends Sequenced>(
       const after = prev.p.timestamp;
       const fill = blocks.filter(
         (c) =>
-          playable(c.payloadType) &&
-          ((c.timestamp - after) | 0) > 0 &&
-          ((x.p.timestamp - c.timestamp) | 0) > 0,
+          ticks(c) !== null && ((c.timestamp - after) | 0) > 0 && ((x.p.timestamp - c.timestamp) | 0) > 0,
       );
       for (const c of fill.slice(-lost)) {
         out.push({ ...x, p: c });
@@ -109,4 +111,37 @@ export function recoverLost<T extends Sequenced>(
     prev = x;
   }
   return { list: out, recovered };
+}
+
+/**
+ * The copies the stream's first packet (`first`, the lowest sequence number
+ * received) carries of packets before it, oldest first: RFC 2198 blocks have
+ * no sequence numbers, so a copy is taken for packet first.seq − k only when
+ * the copies tile back from the first packet without a gap or overlap (the
+ * latest ends exactly at the first packet's timestamp, each older one
+ * exactly where the next starts: one packet a frame, as RFC 2198 senders
+ * send), and is played; the walk stops at the first that does not.
+ * Telephone events (a timestamp that stays put) and comfort noise are not
+ * played. Each is given the arrival time of the first packet less its
+ * offset at `clock`, so the audio starts that much earlier and the rest of
+ * the stream stays where it was (rtp-audio.ts stereo places a stream by its
+ * first sample's time).
+ */
+function leadIn<T extends Sequenced>(
+  first: T,
+  blocks: readonly RtpPacket[],
+  ticks: (p: RtpPacket) => number | null,
+  clock: number,
+): T[] {
+  const out: T[] = [];
+  let end = first.p.timestamp;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const c = blocks[i];
+    const n = ticks(c);
+    if (n === null || n <= 0 || ((end - c.timestamp) | 0) !== n) break;
+    const before = (first.p.timestamp - c.timestamp) >>> 0;
+    out.unshift({ ...first, p: { ...c, ts: first.p.ts - before / clock } });
+    end = c.timestamp;
+  }
+  return out;
 }

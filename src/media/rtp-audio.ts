@@ -33,7 +33,8 @@
  *
  * RFC 2198 redundancy (`red`, red-audio.ts) is played as its primary
  * blocks, a packet lost filled from the next packet's redundant block of
- * its time when there is one (`recovered`).
+ * its time when there is one (`recovered`), and packets lost before the
+ * first received from its copies of them (the audio then starts earlier).
  */
 import { ALAW_TO_PCM, ULAW_TO_PCM } from './g711.js';
 import { G722Decoder } from './g722.js';
@@ -284,10 +285,16 @@ export function streamAudio(
   const filled =
     red === null
       ? { list: sequenced.list, recovered: 0 }
-      : recoverLost(sequenced.list, red.copies, (pt) => {
-          const c = typeOf(pt);
-          return c !== null && c !== 'silence' && c.clock === clock && c.perTick === perTick;
-        });
+      : recoverLost(
+          sequenced.list,
+          red.copies,
+          (p) => {
+            const c = typeOf(p.payloadType);
+            if (c === null || c === 'silence' || c.clock !== clock || c.perTick !== perTick) return null;
+            return Math.ceil(c.frames(p.payload) / perTick);
+          },
+          clock,
+        );
   const decoders = new Map<number, StreamDecoder>();
   try {
     const audio = layOut(filled.list, sequenced.duplicates, byType, main, decoders, maxSeconds);

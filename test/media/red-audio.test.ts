@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadOpus } from '../../src/media/opus.js';
-import { streamAudio } from '../../src/media/rtp-audio.js';
+import { stereo, streamAudio } from '../../src/media/rtp-audio.js';
 import type { RtpPacket } from '../../src/media/rtp-packet.js';
 import { toneBytes } from '../fixtures/g711-encode.js';
 import { opusTonePackets } from '../fixtures/opus-call.js';
@@ -76,6 +76,41 @@ describe('streamAudio of RFC 2198 red packets', () => {
     const a = streamAudio(inRed(10, 2), RED);
     expect(a.samples).toEqual(whole.samples);
     expect([a.decoded, a.recovered]).toEqual([10, 0]);
+  });
+
+  it('plays the copies the first packet received carries of packets lost before it, starting the audio that much earlier', () => {
+    // Packet 0 lost: packet 1 carries it at offset 160 (RFC 2198 §3), one 20 ms frame before it.
+    const one = streamAudio(inRed(10, 1, [0]), RED);
+    expect(one.samples).toEqual(whole.samples);
+    expect([one.decoded, one.recovered]).toEqual([10, 1]);
+    expect(one.start).toBeCloseTo(whole.start, 9);
+    // Packets 0 and 1 lost, two copies in packet 2: both played; one copy only: packet 1 only.
+    const two = streamAudio(inRed(10, 2, [0, 1]), RED);
+    expect(two.samples).toEqual(whole.samples);
+    expect(two.recovered).toBe(2);
+    const short = streamAudio(inRed(10, 1, [0, 1]), RED);
+    expect(short.recovered).toBe(1);
+    expect(short.start).toBeCloseTo(whole.start + 0.02, 9);
+    expect(short.samples).toEqual(whole.samples.subarray(160));
+  });
+
+  it('plays no copy before the first packet that is not a whole frame before it (no sequence number tells which packet it was)', () => {
+    const packets = inRed(10, 0, [0]);
+    // A copy 200 units back of a 160-byte frame: it would overlap the first packet, so it was no packet of one frame.
+    packets[0] = { ...packets[0], payload: redPayload([{ pt: 0, offset: 200, data: tone(0) }], 0, tone(1)) };
+    const a = streamAudio(packets, RED);
+    expect(a.recovered).toBe(0);
+    expect(a.samples).toEqual(whole.samples.subarray(160));
+    expect(a.start).toBeCloseTo(whole.start + 0.02, 9);
+  });
+
+  it('keeps a stream whose first packet was lost in time with the other side of the call in stereo', () => {
+    const left = streamAudio(inRed(10, 1, [0]), RED);
+    const s = stereo([left], [whole]);
+    const l = s.samples.filter((_, i) => i % 2 === 0);
+    const r = s.samples.filter((_, i) => i % 2 === 1);
+    expect(l.length).toBe(whole.samples.length);
+    expect(l).toEqual(r);
   });
 
   it('plays a red payload cut short as silence and the rest of the stream', () => {
