@@ -8,6 +8,14 @@
  * (reordered) takes it back. stream-quality.ts counts the stream's lost
  * packets less these.
  *
+ * A redundant block older than the first packet the stream's redundancy was
+ * read from (its floor, `packet`) is not counted: it stands for a packet
+ * before the first received, which RFC 3550 A.3 does not count lost either
+ * (the expected count starts at the first sequence number received), so
+ * it recovers nothing from the loss the estimate takes (a capture that
+ * started mid-stream, or the stream's first packet lost). The audio still
+ * plays it (red-audio.ts leadIn).
+ *
  * Bounded: timestamps are kept while within twice the 14-bit offset's reach
  * (§3) of the newest, MAX_KEPT at most; a redundant block further back than
  * the offset can reach is not counted.
@@ -56,9 +64,17 @@ export class RedRecovery {
   private readonly primaries = new TimestampWindow();
   private readonly fromRedundancy = new TimestampWindow();
   private newest: number | null = null;
+  /** The RTP timestamp of the first packet seen: redundancy before it stands for no packet counted lost. */
+  private floor: number | null = null;
+
+  /** A red packet of RTP timestamp `ts` came (before its blocks are given): the first sets the floor. */
+  packet(ts: number): void {
+    this.floor ??= ts;
+  }
 
   /** A primary voice block at RTP timestamp `ts` came. */
   primary(ts: number): void {
+    this.floor ??= ts;
     if (this.newest === null || (ts - this.newest) >>> 0 < 2 ** 31) this.newest = ts;
     if (this.fromRedundancy.delete(ts)) this.recovered--;
     this.primaries.add(ts);
@@ -71,6 +87,8 @@ export class RedRecovery {
     // Behind the newest primary by more than an offset reaches (a reordered old packet's): not counted.
     const behind = this.newest === null ? 0 : (this.newest - ts) >>> 0;
     if (behind >= REACH && behind < 2 ** 31) return;
+    // Before the first packet: RFC 3550 A.3 never counted it lost.
+    if (this.floor !== null && ((ts - this.floor) | 0) < 0) return;
     if (this.primaries.has(ts) || this.fromRedundancy.has(ts)) return;
     this.fromRedundancy.add(ts);
     this.recovered++;

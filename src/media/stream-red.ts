@@ -59,6 +59,7 @@ export class StreamRed {
       this.malformed++;
       return null;
     }
+    this.recovery.packet(timestamp);
     const last = red.count - 1;
     for (let i = 0; i <= last; i++) {
       const b = red.blocks[i];

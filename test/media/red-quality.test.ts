@@ -24,6 +24,7 @@ function recover(count: number, depth: number, lost: ReadonlySet<number>): numbe
   const r = new RedRecovery();
   for (let i = 0; i < count; i++) {
     if (lost.has(i)) continue;
+    r.packet(160 * i);
     for (let d = Math.min(depth, i); d >= 1; d--) r.redundant(160 * (i - d));
     r.primary(160 * i);
   }
@@ -47,6 +48,12 @@ describe('RFC 2198 §1: lost packets a later packet carries', () => {
   it('recovers a run as long as the redundancy depth', () => {
     // Two copies each: 50 and 51 both in 52.
     expect(recover(150, 2, new Set([50, 51]))).toBe(2);
+  });
+
+  it('counts no recovery of a packet before the first received (RFC 3550 A.3 never counted it lost)', () => {
+    // Packet 0 lost: the expected count starts at packet 1, so its copy in packet 1 recovers nothing.
+    expect(recover(150, 1, new Set([0]))).toBe(0);
+    expect(recover(150, 2, new Set([0, 1, 50]))).toBe(1);
   });
 
   it('takes a recovery back when the primary turns up late (reordered)', () => {
