@@ -109,7 +109,8 @@ export function streamQuality(s: QualityInput, pattern: LossPattern): StreamQual
   const codec = impairmentOf(voice, s.amrWb?.mode ?? null);
   if ('reason' in codec) return unrated(voice, red === null ? codec.reason : `RED of ${codec.reason}`);
   if (s.expected <= 0) return unrated(codec.codec, 'no packets expected');
-  return rated(codec, s, pattern, red?.recovered ?? null);
+  // A voice stream whose telephone events went in RFC 2198 (stream-red.ts): its event packets recovered likewise.
+  return rated(codec, s, pattern, red !== null, (red ?? s.red)?.recovered ?? null);
 }
 
 function unrated(codec: string | null, reason: string): UnratedQuality {
@@ -120,6 +121,7 @@ function rated(
   codec: CodecImpairment,
   s: QualityInput,
   pattern: LossPattern,
+  redVoice: boolean,
   recoveredByRed: number | null,
 ): RatedQuality {
   const assumptions = [codec.entry, `fixed jitter buffer of ${JITTER_BUFFER_MS} ms`];
@@ -130,7 +132,7 @@ function rated(
   const fromRtcp = reported !== null && reported > seenLost;
   // RFC 2198 §1: a lost packet whose data a later packet's redundant block carried is heard.
   const recovered = recoveredByRed === null || fromRtcp ? 0 : Math.min(recoveredByRed, seenLost);
-  if (recoveredByRed !== null) assumptions.push(redNote(codec.codec, recovered, fromRtcp));
+  if (recoveredByRed !== null) assumptions.push(redNote(redVoice ? codec.codec : null, recovered, fromRtcp));
   const seen = seenLost - recovered;
   const lost = fromRtcp ? reported : seen;
   const counted = Math.min(lost + pattern.late, s.expected);
@@ -183,10 +185,14 @@ function wideband(s: QualityInput): string[] {
   ];
 }
 
-/** What was done with a RED stream (RFC 2198): rated as its primary codec, less the lost packets redundancy recovered. */
-function redNote(codec: string, recovered: number, fromRtcp: boolean): string {
-  if (fromRtcp)
-    return `RED (RFC 2198) rated as its primary ${codec}; loss as its RTCP said, recovery not counted`;
+/**
+ * What was done with a stream of RFC 2198 packets: a RED voice stream rated
+ * as its primary `codec`, another (its telephone events in RED: `codec`
+ * null) as it is; either less the lost packets redundancy recovered.
+ */
+function redNote(codec: string | null, recovered: number, fromRtcp: boolean): string {
+  const what = codec === null ? 'RFC 2198 redundancy' : `RED (RFC 2198) rated as its primary ${codec}`;
+  if (fromRtcp) return `${what}; loss as its RTCP said, recovery not counted`;
   const n = recovered === 1 ? '1 lost packet' : `${recovered} lost packets`;
-  return `RED (RFC 2198) rated as its primary ${codec}; ${n} recovered from later packets' redundant blocks, not counted lost`;
+  return `${what}; ${n} recovered from later packets' redundant blocks, not counted lost`;
 }

@@ -15,6 +15,12 @@
  * Voice blocks (neither comfort noise nor telephone events) tell which codec
  * the primaries carry and which lost packets redundancy brought back
  * (red-recovery.ts), for the stream's estimated MOS (stream-quality.ts).
+ * So do telephone-event blocks: an RFC 4733 packet is known by the end of
+ * what it covers, its timestamp plus its duration (§2.3.5: the duration
+ * grows in each packet of an event), so a copy whose end no packet that
+ * came carried stands for a lost event packet the receiver still got. (An
+ * event's end packet is sent three times with the same duration, §2.5.1.4:
+ * losing one of the three is not counted recovered, it lost nothing.)
  */
 import type { SdpRtpMap } from '../sip/sdp.js';
 import { DtmfEvents } from './dtmf-events.js';
@@ -33,6 +39,8 @@ export class StreamRed {
   /** The payload type of the first voice primary block (null: none yet). */
   voicePayloadType: number | null = null;
   readonly recovery = new RedRecovery();
+  /** The same for telephone-event blocks, known by timestamp + duration. */
+  readonly eventRecovery = new RedRecovery();
   private readonly types: number[] = [];
 
   constructor(private readonly rtpmap: Readonly<Record<string, SdpRtpMap>>) {}
@@ -61,6 +69,11 @@ export class StreamRed {
     }
     this.recovery.packet(timestamp);
     const last = red.count - 1;
+    const top = red.blocks[last];
+    if (top.length > 0 && quietPayload(this.rtpmap, top.pt) === 'event') {
+      const e = parseTelephoneEvent(bytes, top.start, top.length);
+      if (e !== null) this.eventRecovery.packet((timestamp + e.duration) >>> 0);
+    }
     for (let i = 0; i <= last; i++) {
       const b = red.blocks[i];
       if (this.types.length < MAX_TYPES && !this.types.includes(b.pt)) this.types.push(b.pt);
@@ -74,19 +87,25 @@ export class StreamRed {
       }
       if (kind !== 'event') continue;
       stream.dtmf ??= new DtmfEvents(clockRateOf(this.rtpmap, b.pt));
+      const at = (timestamp - b.offset) >>> 0;
       const event = parseTelephoneEvent(bytes, b.start, b.length);
-      stream.dtmf.add(event, (timestamp - b.offset) >>> 0, primary && marker, frame, ts, !primary);
+      if (event !== null) {
+        const covered = (at + event.duration) >>> 0;
+        if (primary) this.eventRecovery.primary(covered);
+        else this.eventRecovery.redundant(covered);
+      }
+      stream.dtmf.add(event, at, primary && marker, frame, ts, !primary);
     }
     const kind = quietPayload(this.rtpmap, red.blocks[last].pt);
     return kind === 'red' ? null : kind;
   }
 
-  /** What its voice blocks showed, for the estimate: the primaries' codec (null: none), the packets recovered. */
+  /** What its blocks showed, for the estimate: the voice primaries' codec (null: none), the packets recovered (voice and events). */
   voice(): { primary: string | null; recovered: number } {
     const pt = this.voicePayloadType;
     return {
       primary: pt === null ? null : (codecName(this.rtpmap, pt) ?? String(pt)),
-      recovered: this.recovery.recovered,
+      recovered: this.recovery.recovered + this.eventRecovery.recovered,
     };
   }
 

@@ -172,6 +172,44 @@ describe('StreamRed: one red stream, payload by payload', () => {
     expect(s.dtmf?.events().map((e) => [e.digit, e.timestamp])).toEqual([['6', 8160]]);
   });
 
+  /**
+   * Digit 5 at timestamp 8000 as RFC 4733 sends it (durations 160…480, then
+   * the end at 640 three times, §2.5.1.4), each packet with copies of the
+   * two before (a=fmtp:104 101/101/101), those of `lost` not arriving: the
+   * event packets recovered for the estimate.
+   */
+  function eventsRecovered(lost: ReadonlySet<number>): number {
+    const packets = [
+      [false, 160],
+      [false, 320],
+      [false, 480],
+      [true, 640],
+      [true, 640],
+      [true, 640],
+    ] as const;
+    const red = new StreamRed(rtpmap);
+    const s: { dtmf: DtmfEvents | null } = { dtmf: null };
+    packets.forEach(([end, d], i) => {
+      if (lost.has(i)) return;
+      const copies = packets
+        .slice(Math.max(0, i - 2), i)
+        .map(([e, c]) => ({ pt: 101, offset: 0, data: event(5, e, c) }));
+      const b = redPayload(copies, 101, event(5, end, d));
+      red.add(b, 0, b.length, 8000, i === 0, i, i * 0.02, s);
+    });
+    return red.voice().recovered;
+  }
+
+  it('counts a lost event packet whose copy came as recovered, by its timestamp plus duration (RFC 4733 §2.3.5)', () => {
+    expect(eventsRecovered(new Set())).toBe(0);
+    expect(eventsRecovered(new Set([1]))).toBe(1);
+    expect(eventsRecovered(new Set([1, 2]))).toBe(2);
+    // The first end packet lost, two more with its duration came: nothing was lost to recover.
+    expect(eventsRecovered(new Set([3]))).toBe(0);
+    // The first packet lost: before the first received, never counted lost (RFC 3550 A.3).
+    expect(eventsRecovered(new Set([0]))).toBe(0);
+  });
+
   it('places a redundant block at the packet timestamp minus its offset, across the 32-bit wrap', () => {
     const red = new StreamRed(rtpmap);
     const s: { dtmf: DtmfEvents | null } = { dtmf: null };

@@ -95,6 +95,25 @@ describe('MOS of a RED stream', () => {
     );
   });
 
+  it('rates the caller of samples/dtmf-red-call.pcap with its two lost event packets recovered from the copies of the next', async () => {
+    const r = await analyzeCapture(join(SAMPLES, 'dtmf-red-call.pcap'));
+    const caller = r.streams.find((s) => s.codecs.join() === 'PCMU/8000,red/8000');
+    // RFC 3550 A.3: sequence numbers 1054 and 1055 never came, 63 expected, 61 received (tshark: Lost 2, 3.2%).
+    expect(caller).toMatchObject({ expected: 63, packets: 61, lost: 2 });
+    // Both were telephone events (the end of 1, the first packet of #) that packet 1056 repeats.
+    expect(caller?.quality).toMatchObject({
+      codec: 'PCMU',
+      mos: 4.41,
+      ppl: 0,
+      lostPackets: 0,
+      recoveredPackets: 2,
+    });
+    const q = caller?.quality;
+    expect(q !== undefined && 'assumptions' in q ? q.assumptions : []).toContain(
+      "RFC 2198 redundancy; 2 lost packets recovered from later packets' redundant blocks, not counted lost",
+    );
+  });
+
   it('counts as lost what redundancy did not bring back', () => {
     // 150 expected, 3 lost in one run, 1 recovered: 2 lost (1.33%), one run.
     // p = 1/148, q = 1/2 → BurstR = 1/(0.006757 + 0.5) = 1.973333
