@@ -75,43 +75,43 @@ describe('RFC 2198 §1: lost packets a later packet carries', () => {
 });
 
 describe('MOS of a RED stream', () => {
-  it('rates the prompt of samples/dtmf-red-call.pcap as PCMU with its lost packet recovered', async () => {
+  /** The sample's two streams: the figures RFC 3550 A.3 counts (tshark's Lost column alike), the estimate, its note. */
+  const sample = [
+    {
+      // The prompt: µ-law in red 105, packet 50 lost, its audio in 51's copy.
+      what: 'the prompt, its lost packet recovered',
+      codecs: 'red/8000',
+      stream: { expected: 150, lost: 1 },
+      recovered: 1,
+      note: "RED (RFC 2198) rated as its primary PCMU; 1 lost packet recovered from later packets' redundant blocks, not counted lost",
+    },
+    {
+      // The caller: sequence numbers 1054 and 1055 never came (63 expected, 61 received, tshark: Lost 2, 3.2%);
+      // both were telephone events (the end of 1, the first packet of #) that packet 1056 repeats.
+      what: 'the caller, its two lost event packets recovered from the copies of the next',
+      codecs: 'PCMU/8000,red/8000',
+      stream: { expected: 63, packets: 61, lost: 2 },
+      recovered: 2,
+      note: "RFC 2198 redundancy; 2 lost packets recovered from later packets' redundant blocks, not counted lost",
+    },
+  ];
+
+  it.each(sample)('rates $what in samples/dtmf-red-call.pcap as clean PCMU', async (c) => {
     const r = await analyzeCapture(join(SAMPLES, 'dtmf-red-call.pcap'));
-    const prompt = r.streams.find((s) => s.codecs.join() === 'red/8000');
-    expect(prompt).toMatchObject({ expected: 150, lost: 1 });
+    const s = r.streams.find((x) => x.codecs.join() === c.codecs);
+    expect(s).toMatchObject(c.stream);
     // Nothing lost after recovery: R = 93.2, MOS 4.41, as a clean G.711 stream.
-    expect(prompt?.quality).toMatchObject({
+    expect(s?.quality).toMatchObject({
       model: 'G.107',
       codec: 'PCMU',
       r: 93.2,
       mos: 4.41,
       ppl: 0,
       lostPackets: 0,
-      recoveredPackets: 1,
+      recoveredPackets: c.recovered,
     });
-    const q = prompt?.quality;
-    expect(q !== undefined && 'assumptions' in q ? q.assumptions : []).toContain(
-      "RED (RFC 2198) rated as its primary PCMU; 1 lost packet recovered from later packets' redundant blocks, not counted lost",
-    );
-  });
-
-  it('rates the caller of samples/dtmf-red-call.pcap with its two lost event packets recovered from the copies of the next', async () => {
-    const r = await analyzeCapture(join(SAMPLES, 'dtmf-red-call.pcap'));
-    const caller = r.streams.find((s) => s.codecs.join() === 'PCMU/8000,red/8000');
-    // RFC 3550 A.3: sequence numbers 1054 and 1055 never came, 63 expected, 61 received (tshark: Lost 2, 3.2%).
-    expect(caller).toMatchObject({ expected: 63, packets: 61, lost: 2 });
-    // Both were telephone events (the end of 1, the first packet of #) that packet 1056 repeats.
-    expect(caller?.quality).toMatchObject({
-      codec: 'PCMU',
-      mos: 4.41,
-      ppl: 0,
-      lostPackets: 0,
-      recoveredPackets: 2,
-    });
-    const q = caller?.quality;
-    expect(q !== undefined && 'assumptions' in q ? q.assumptions : []).toContain(
-      "RFC 2198 redundancy; 2 lost packets recovered from later packets' redundant blocks, not counted lost",
-    );
+    const q = s?.quality;
+    expect(q !== undefined && 'assumptions' in q ? q.assumptions : []).toContain(c.note);
   });
 
   it('counts as lost what redundancy did not bring back', () => {

@@ -9,7 +9,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callWav, streamWav } from '../../src/media/audio-files.js';
-import { type AnalysisResult, analyzeCapture } from '../../src/report/analyze-capture.js';
 import { DTMF_CALLER_MEDIA, DTMF_IVR_MEDIA } from '../fixtures/dtmf-call.js';
 import { RED_VOICE_PT, sdpWithRed } from '../fixtures/dtmf-red-call.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
@@ -17,7 +16,15 @@ import { T0 } from '../fixtures/flows/builder.js';
 import { dtmfCall } from '../fixtures/flows/dtmf-flows.js';
 import { redVoiceFrames } from '../fixtures/red-frames.js';
 import { byTime, rtpFrames } from '../fixtures/rtp-frames.js';
-import { CALLER_KEY_2, captureWriter, IVR_KEY, keyed, srtpCallFrames } from '../fixtures/srtp-call.js';
+import {
+  type Analysed,
+  analysePairs,
+  CALLER_KEY_2,
+  captureWriter,
+  IVR_KEY,
+  keyed,
+  srtpCallFrames,
+} from '../fixtures/srtp-call.js';
 
 const write = captureWriter('sipscope-srtp-red-');
 
@@ -57,45 +64,45 @@ const savpRed = (e: Parameters<typeof sdpWithRed>[0], port: number): string =>
   }\r\n`;
 
 describe('an SDES-SRTP call whose prompt is in RFC 2198 redundancy', () => {
-  let srtpFile: string;
-  let clearFile: string;
-  let srtp: AnalysisResult;
-  let clear: AnalysisResult;
+  let srtp: Analysed;
+  let clear: Analysed;
   beforeAll(async () => {
-    srtpFile = write('srtp-red.pcap', srtpCallFrames(savpRed, undefined, media()));
-    clearFile = write('clear-red.pcap', byTime(flowToFrames(dtmfCall(T0, sdpWithRed)), media()));
-    [srtp, clear] = await Promise.all([analyzeCapture(srtpFile), analyzeCapture(clearFile)]);
+    [srtp, clear] = await analysePairs(
+      write,
+      ['srtp-red.pcap', srtpCallFrames(savpRed, undefined, media())],
+      ['clear-red.pcap', byTime(flowToFrames(dtmfCall(T0, sdpWithRed)), media())],
+    );
   });
 
   it('decrypts the red stream and reads its blocks as in clear (RFC 3711 §3.1: the payload is encrypted whole)', () => {
-    const red = srtp.streams[1];
+    const red = srtp.r.streams[1];
     expect(red.codecs).toEqual(['red/8000']);
     expect(red.srtp).toMatchObject({ decrypted: true, verified: 99, authFailures: 0 });
     expect(red.red).toEqual({ payloadTypes: [0], codecs: ['PCMU/8000'] });
-    expect(red.red).toEqual(clear.streams[1].red);
+    expect(red.red).toEqual(clear.r.streams[1].red);
     expect([red.packets, red.lost]).toEqual([99, 1]);
   });
 
   it('counts the lost packet the next one carries as recovered for the estimate, as in clear (RFC 2198 §1)', () => {
-    const q = srtp.streams[1].quality;
+    const q = srtp.r.streams[1].quality;
     expect(q).toMatchObject({ codec: 'PCMU', recoveredPackets: 1, lostPackets: 0 });
-    expect(q).toEqual(clear.streams[1].quality);
+    expect(q).toEqual(clear.r.streams[1].quality);
   });
 
   it('plays the same WAVE as the call in clear, the lost packet from its copy, the stream alone and the call in stereo', async () => {
-    const a = await streamWav(srtpFile, keyed(srtp)[1]);
-    const b = await streamWav(clearFile, clear.streams[1]);
+    const a = await streamWav(srtp.file, keyed(srtp.r)[1]);
+    const b = await streamWav(clear.file, clear.r.streams[1]);
     expect([a.recovered, b.recovered]).toEqual([1, 1]);
     expect(Buffer.from(a.wav).equals(Buffer.from(b.wav))).toBe(true);
     // 100 packets of 160 samples, none missing, after the 44-byte header.
     expect(a.wav.length).toBe(44 + 2 * 100 * 160);
-    const ca = await callWav(srtpFile, keyed(srtp), DTMF_CALLER_MEDIA.ip);
-    const cb = await callWav(clearFile, clear.streams, DTMF_CALLER_MEDIA.ip);
+    const ca = await callWav(srtp.file, keyed(srtp.r), DTMF_CALLER_MEDIA.ip);
+    const cb = await callWav(clear.file, clear.r.streams, DTMF_CALLER_MEDIA.ip);
     expect([ca.recovered, ca.left, ca.right]).toEqual([1, [0], [1]]);
     expect(Buffer.from(ca.wav).equals(Buffer.from(cb.wav))).toBe(true);
   });
 
   it('read back without the key, the red payloads are ciphertext: not one block of PCMU in them is played', async () => {
-    await expect(streamWav(srtpFile, srtp.streams[1])).rejects.toThrow(/no packet is PCMU/);
+    await expect(streamWav(srtp.file, srtp.r.streams[1])).rejects.toThrow(/no packet is PCMU/);
   });
 });
