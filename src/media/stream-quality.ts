@@ -43,7 +43,7 @@ export interface RatedQuality {
   /** Packets lost (never seen, or the receiver's RTCP count: `lossFrom`) and packets past the jitter buffer. */
   lostPackets: number;
   latePackets: number;
-  /** A RED stream's lost packets that later packets' redundant blocks brought back (RFC 2198 §1), not counted in lostPackets. */
+  /** A stream's lost packets (voice or events in red) that later packets' redundant blocks brought back (RFC 2198 §1), not counted in lostPackets. */
   recoveredPackets?: number;
   lossFrom: 'capture' | 'rtcp';
   jitterBufferMs: number;
@@ -73,7 +73,7 @@ export interface QualityInput {
   lost: number;
   meanDeltaMs: number | null;
   rtcp?: RtcpSummary;
-  /** An RFC 2198 stream's voice blocks (stream-red.ts): their primaries' codec, the lost packets redundancy recovered. */
+  /** An RFC 2198 stream's blocks (stream-red.ts): its voice primaries' codec, the lost packets (voice and events) redundancy recovered. */
   red?: { primary: string | null; recovered: number };
   /** An AMR-WB stream's mode (RFC 4867 frame type) most of its packets showed (amr-wb-mode.ts), null when none did. */
   amrWb?: { mode: number; packets: number } | null;
