@@ -22,6 +22,13 @@ export function hash32Range(s: string, start: number, end: number): number {
   return h >>> 0 || 1;
 }
 
+/** Hash of the bytes of `b`. */
+export function hash32Bytes(b: Uint8Array): number {
+  let h = OFFSET;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], PRIME);
+  return h >>> 0 || 1;
+}
+
 /** Hash of `s` ignoring ASCII case. */
 export function hash32i(s: string): number {
   let h = OFFSET;

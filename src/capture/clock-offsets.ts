@@ -29,8 +29,18 @@
  * file (which the drift's fit reads): past that, every other one is dropped
  * and one in 2, then 4, … kept, so that they span the whole capture. At most
  * MAX_PATHS address pairs per pair of files.
+ *
+ * SIP over TCP (and over TLS, WebSocket) is measured from its TCP segments
+ * instead (`noteSegment`): the two files' copies of a segment go into one
+ * reassembler, which takes the second for a retransmission and drops it, so
+ * the second file never yields the message. A segment carrying data is what
+ * both capture points saw, as a datagram is: its key is the hash of its
+ * bytes, its src → dst and its sequence number, and a segment seen twice in
+ * one file (a retransmission) is ambiguous as a message is. The bytes need
+ * not be readable: TLS records are the same in both files.
  */
-import { hash32, pathHash } from '../analyze/hash.js';
+import { hash32, hash32Bytes, mix, pathHash } from '../analyze/hash.js';
+import { type Endpoint, endpointString } from '../decode/payload.js';
 import { type DriftGroup, fitDrift, ppm, ppmUp, sampleSpan } from './clock-drift.js';
 
 /** A file's clock against another's (file 0's in `source.files`). */
@@ -132,11 +142,35 @@ export class ClockOffsets {
   note(file: number, ts: number, src: string, dst: string, text: string): void {
     if (file < 0 || file >= this.files) return;
     const key = ((pathHash(src, 0, dst, 0) ^ hash32(text)) >>> 0) * 2 ** 21 + (text.length & 0x1fffff);
+    this.compare(file, ts, key, src, dst);
+  }
+
+  /**
+   * A TCP segment of file `file` at `ts` from `src` to `dst`, its sequence
+   * number `seq` and its data `data` (nothing noted without data).
+   */
+  noteSegment(file: number, ts: number, src: Endpoint, dst: Endpoint, seq: number, data: Uint8Array): void {
+    if (file < 0 || file >= this.files || data.length === 0) return;
+    const path = pathHash(src.ip, src.port, dst.ip, dst.port);
+    const key = (mix(path ^ hash32Bytes(data), seq) >>> 0) * 2 ** 21 + (data.length & 0x1fffff);
+    this.compare(file, ts, key, src, dst);
+  }
+
+  /** Notes `key` in `file` at `ts`: its difference with each other file that saw it once (endpoints printed only then). */
+  private compare(
+    file: number,
+    ts: number,
+    key: number,
+    src: Endpoint | string,
+    dst: Endpoint | string,
+  ): void {
     if (!this.recent[file].add(key, ts)) return;
     for (let other = 0; other < this.files; other++) {
       if (other === file) continue;
       const t = this.recent[other].times.get(key);
       if (t === undefined || Number.isNaN(t)) continue;
+      if (typeof src !== 'string') src = endpointString(src);
+      if (typeof dst !== 'string') dst = endpointString(dst);
       if (other < file) this.sample(other, file, src, dst, t, ts - t);
       else this.sample(file, other, src, dst, ts, t - ts);
     }

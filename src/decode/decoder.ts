@@ -43,9 +43,18 @@ export interface DecoderOptions {
   /**
    * Told of every TCP segment decoded, with the frames that carried it (its
    * IP fragments'): what a call's pcap export keeps of a TLS connection
-   * (capture/frame-export.ts).
+   * (capture/frame-export.ts); and with its sequence number, data (a view,
+   * valid during the call) and time, what a merged capture's clocks are
+   * measured from (capture/clock-segments.ts).
    */
-  onTcpSegment?: (src: Endpoint, dst: Endpoint, frames: readonly number[]) => void;
+  onTcpSegment?: (
+    src: Endpoint,
+    dst: Endpoint,
+    frames: readonly number[],
+    seq: number,
+    data: Uint8Array,
+    ts: number,
+  ) => void;
 }
 
 export interface PacketDecoder {
@@ -357,7 +366,7 @@ class Decoder implements PacketDecoder {
           this.stats.decoded++;
           const src = this.endpoint(v6, src4, src6, f.srcPort);
           const dst = this.endpoint(v6, dst4, dst6, f.dstPort);
-          this.onTcpSegment?.(src, dst, frames ?? [no]);
+          this.onTcpSegment?.(src, dst, frames ?? [no], f.seq, r.payload, ts);
           const gapBytes = this.tcp.stats.gapBytes;
           this.tcp.push(
             {
