@@ -16,6 +16,7 @@ import {
   driftWarningText,
   secondsText,
 } from '../capture/clock-offsets.js';
+import { clockSegmentDecoder } from '../capture/clock-segments.js';
 import { cliClockAdvice } from '../capture/clock-warning-words.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
@@ -25,7 +26,7 @@ import { type CaptureReader, openCapture } from '../capture/read-file.js';
 import { shiftedReader, shiftSeconds, type TimeShift } from '../capture/time-shift.js';
 import { createCorrelator } from '../correlate/correlator.js';
 import type { CallRecord, DialogRecord, TransactionRecord } from '../correlate/model.js';
-import { endpointString } from '../decode/payload.js';
+import { endpointString, type Transport } from '../decode/payload.js';
 import { MediaTracker, type RtpStreamRecord } from '../media/media-tracker.js';
 import type { SrtpSetup } from '../media/srtp.js';
 import { createPipeline, type PipelineOptions } from '../pipeline.js';
@@ -157,7 +158,7 @@ export async function analyzeCapture(
   });
   const infoDigits: InfoDigit[] = [];
   const pipeline = createPipeline({
-    decoder: opts.decoder,
+    decoder: clockSegmentDecoder(opts.decoder, clocks, merged?.origins ?? null),
     media,
     // Nothing here keeps a message past onMessage (records hold copies), and openCapture never
     // reuses a chunk: datagrams need no copy of their own unless a caller's onMessage may keep them.
@@ -246,7 +247,7 @@ export async function measureClockOffsets(
   const clocks = new ClockOffsets(paths.length);
   const tlsKeys = tlsKeysOf(opts.tlsKeyLog, opts.tlsRsaKeys);
   const pipeline = createPipeline({
-    decoder: opts.decoder,
+    decoder: clockSegmentDecoder(opts.decoder, clocks, merged.origins),
     extractor: { datagramViews: true, tlsKeys },
     onMessage: (msg) => noteClock(clocks, merged.origins, msg),
   });
@@ -279,13 +280,21 @@ export function clockWarnings(
   ]);
 }
 
-/** A message of a merged capture, for the clock offsets: its file, time, addresses and text. */
+/**
+ * A message of a merged capture, for the clock offsets: its file, time,
+ * addresses and text. Not one a TCP stream of the capture carried (over
+ * TLS, WebSocket too): its segments were noted (clock-segments.ts), and the
+ * second file's copy never comes out of the reassembler.
+ */
 export function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipMessage): void {
   const src = msg.source;
-  const o = src === null ? undefined : origins.of(src.frame);
-  if (src !== null && o !== undefined)
+  if (src === null || (src.hep === undefined && overTcp(src.transport))) return;
+  const o = origins.of(src.frame);
+  if (o !== undefined)
     clocks.note(o.file, src.ts, endpointString(src.src), endpointString(src.dst), msg.text);
 }
+
+const overTcp = (t: Transport): boolean => t === 'tcp' || t === 'tls' || t === 'ws' || t === 'wss';
 
 /**
  * What the analysis of `files` read: the first file, or with `merged`

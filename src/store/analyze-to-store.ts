@@ -33,6 +33,7 @@ import { Buffer } from 'node:buffer';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import type { Finding } from '../analyze/finding.js';
 import { ClockOffsets } from '../capture/clock-offsets.js';
+import { clockSegmentDecoder } from '../capture/clock-segments.js';
 import { CaptureError } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';
 import {
@@ -500,6 +501,8 @@ async function analyse(
   /** The frame being pushed and its place in the file (`at` -1: none, or not placed). One object for all. */
   const frame = { no: -1, data: NO_BYTES, at: -1 };
   const pipeline = createPipeline({
+    // Merged files: their TCP segments, as decoded, for the clock offsets.
+    decoder: clockSegmentDecoder(undefined, clocks, origins),
     // Nothing keeps a message past onMessage (records and rows hold copies), and fileChunks reads
     // each chunk into a fresh buffer: a datagram's message can be a view of its frame's bytes.
     extractor: { datagramViews: true, tlsKeys },

@@ -1,0 +1,183 @@
+/**
+ * The clock offset of merged captures of SIP over TCP and TLS, measured from
+ * the TCP segments both capture points saw (capture/clock-segments.ts): the
+ * reassembler takes the second file's copy of a segment for a retransmission
+ * (RFC 9293 §3.10.7.4: bytes already received) and drops it, so the second
+ * file yields no message, but each segment carrying data is in both files
+ * with the same bytes, src → dst and sequence number, as a datagram is.
+ * NTP's estimate (RFC 5905 §8) then reads as it does for UDP.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClockOffsets } from '../../src/capture/clock-offsets.js';
+import { clockSegmentDecoder } from '../../src/capture/clock-segments.js';
+import { FrameOrigins } from '../../src/capture/frame-origins.js';
+import { writePcap } from '../../src/capture/pcap-writer.js';
+import { parseSeconds } from '../../src/capture/time-shift.js';
+import { analyzeCapture, measureClockOffsets } from '../../src/report/analyze-capture.js';
+import { flowToFrames } from '../fixtures/flow-capture.js';
+import { basicCall } from '../fixtures/flows/index.js';
+import { hasTshark } from '../helpers/corpus.js';
+import { writeTwoHosts } from './two-hosts.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sipscope-clock-tcp-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const THETA = 2.315;
+const DELAY = 0.0004;
+const tcpCall = () => basicCall({ transport: 'tcp' });
+const TCP_SAMPLE = new URL('../../samples/tcp-call.pcap', import.meta.url).pathname;
+const TLS = new URL('../fixtures/tls/tls13-aes128gcm.pcap', import.meta.url).pathname;
+const TLS_KEYS = new URL('../fixtures/tls/tls13-aes128gcm.keylog', import.meta.url).pathname;
+
+describe('clock offset of two capture points on one TCP connection (RFC 5905 §8 from its segments)', () => {
+  const [a, b] = writeTwoHosts(dir, 'tcp', tcpCall(), { theta: THETA, delay: DELAY });
+
+  it('recovers the offset and the one-way delay to the microsecond, as for UDP', async () => {
+    const r = await analyzeCapture([a, b]);
+    const c = r.source.files![1].clock!;
+    expect(c.directions).toBe(2);
+    // One segment per message (each under the 1460-byte MSS), each seen in both files.
+    expect(c.samples).toBe(tcpCall().length);
+    expect(Math.abs(c.offsetSeconds - THETA)).toBeLessThan(1e-6);
+    expect(Math.abs(c.delaySeconds! - DELAY)).toBeLessThan(1e-6);
+    // The same figures as the UDP call captured the same way.
+    const [ua, ub] = writeTwoHosts(dir, 'udp', basicCall(), { theta: THETA, delay: DELAY });
+    const udp = (await analyzeCapture([ua, ub])).source.files![1].clock!;
+    expect(c.offsetSeconds).toBe(udp.offsetSeconds);
+    expect(c.delaySeconds).toBe(udp.delaySeconds);
+  });
+
+  it('the second file copy of each message is dropped by the reassembler: the messages are those of one file', async () => {
+    const r = await analyzeCapture([a, b]);
+    expect(r.stats.sipMessages).toBe(tcpCall().length);
+    expect(new Set(Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i).file))).toEqual(
+      new Set([0]),
+    );
+  });
+
+  it('--align measures the same offset (its first pass notes the segments too)', async () => {
+    const [c] = (await measureClockOffsets([a, b])).slice(1);
+    expect(Math.abs(c!.offsetSeconds - THETA)).toBeLessThan(1e-6);
+  });
+
+  it('a capture of SIP over TCP and its copy shifted by 2.5 s: 2.5 s, from every segment with data', async () => {
+    const r = await analyzeCapture([TCP_SAMPLE, TCP_SAMPLE], { timeShifts: [null, parseSeconds('2.5')!] });
+    const c = r.source.files![1].clock!;
+    expect(c.offsetSeconds).toBe(2.5);
+    expect(c.delaySeconds).toBe(0);
+    // tshark -Y "tcp.len > 0" lists 16 segments with data in the sample (its 7 messages cut at 200 bytes).
+    expect(c.samples).toBe(16);
+  });
+
+  it('a TCP segment retransmitted within one file is ambiguous and not matched', async () => {
+    const flow = tcpCall();
+    const frames = flowToFrames(flow);
+    // The INVITE's segment (after the handshake's three) again 0.5 s later, as a retransmission.
+    const invite = frames[3];
+    const later = invite.nsec + 500_000_000;
+    const again = { ...invite, sec: invite.sec + Math.floor(later / 1e9), nsec: later % 1e9 };
+    const withRetransmission = [...frames, again].sort((x, y) => x.sec - y.sec || x.nsec - y.nsec);
+    const p0 = join(dir, 'retransmitted.pcap');
+    const p1 = join(dir, 'once.pcap');
+    writeFileSync(p0, writePcap(withRetransmission, { linkType: 1 }));
+    writeFileSync(p1, writePcap(frames, { linkType: 1 }));
+    // File 1 0.75 s ahead: both of file 0 copies come before its own.
+    const r = await analyzeCapture([p0, p1], { timeShifts: [null, parseSeconds('0.75')!] });
+    const c = r.source.files![1].clock!;
+    expect(c.samples).toBe(flow.length - 1);
+    expect(c.offsetSeconds).toBe(0.75);
+  });
+
+  it('a single file has no clock, and its decoder options are left as they were (nothing noted)', async () => {
+    const r = await analyzeCapture(TCP_SAMPLE);
+    expect(r.source.files).toBeUndefined();
+    const opts = { maxIssues: 5 };
+    expect(clockSegmentDecoder(opts, null, null)).toBe(opts);
+    expect(clockSegmentDecoder(undefined, null, null)).toBeUndefined();
+  });
+});
+
+describe('SIP over TLS: the encrypted segments are the same in both files', () => {
+  it('measures the offset without the key log, and the same with it (no message counted twice)', async () => {
+    const shifts = [null, parseSeconds('-0.75')!];
+    const clear = await analyzeCapture([TLS, TLS], { timeShifts: shifts });
+    expect(clear.stats.sipMessages).toBe(0);
+    const c = clear.source.files![1].clock!;
+    expect(c.offsetSeconds).toBe(-0.75);
+    expect(c.directions).toBe(2);
+    // tshark -Y "tcp.len > 0" lists 11 segments with data: the handshake's and the records'.
+    expect(c.samples).toBe(11);
+    const keyed = await analyzeCapture([TLS, TLS], {
+      timeShifts: shifts,
+      tlsKeyLog: readFileSync(TLS_KEYS, 'utf8'),
+    });
+    expect(keyed.stats.sipMessages).toBeGreaterThan(0);
+    expect(keyed.source.files![1].clock).toEqual(c);
+  });
+});
+
+describe('the segment matcher (ClockOffsets.noteSegment)', () => {
+  const A = { ip: '10.0.0.1', port: 5060 };
+  const B = { ip: '10.0.0.2', port: 5060 };
+  const bytes = new TextEncoder().encode('OPTIONS sip:b SIP/2.0\r\n\r\n');
+
+  it('never matches a segment its own file saw twice (a TCP retransmission)', () => {
+    const c = new ClockOffsets(2);
+    c.noteSegment(0, 100, A, B, 1000, bytes);
+    c.noteSegment(0, 100.2, A, B, 1000, bytes);
+    c.noteSegment(1, 101, A, B, 1000, bytes);
+    expect(c.pair(0, 1)).toBeNull();
+  });
+
+  it('needs the same sequence number and src → dst, not only the same bytes', () => {
+    const c = new ClockOffsets(2);
+    c.noteSegment(0, 100, A, B, 1000, bytes);
+    c.noteSegment(1, 101, A, B, 2000, bytes);
+    c.noteSegment(1, 101, B, A, 1000, bytes);
+    expect(c.pair(0, 1)).toBeNull();
+    c.noteSegment(1, 101, A, B, 1000, bytes);
+    expect(c.pair(0, 1)?.offsetSeconds).toBe(1);
+  });
+
+  it('notes nothing for a segment without data (SYN, ACK)', () => {
+    const c = new ClockOffsets(2);
+    c.noteSegment(0, 100, A, B, 1000, new Uint8Array(0));
+    c.noteSegment(1, 101, A, B, 1000, new Uint8Array(0));
+    expect(c.pair(0, 1)).toBeNull();
+  });
+
+  it('takes each segment file from the frame that completed it', () => {
+    const clocks = new ClockOffsets(2);
+    const origins = new FrameOrigins();
+    origins.note(1, 0, 1);
+    origins.note(2, 1, 1);
+    const opts = clockSegmentDecoder(undefined, clocks, origins)!;
+    opts.onTcpSegment!(A, B, [1], 1000, bytes, 100);
+    opts.onTcpSegment!(A, B, [2], 1000, bytes, 100.5);
+    expect(clocks.pair(0, 1)?.offsetSeconds).toBe(0.5);
+  });
+});
+
+describe.skipIf(!hasTshark)('what tshark shows of the same merge (mergecap)', () => {
+  it('tshark dissects SIP once for the TCP pair and twice for the UDP pair, as sipscope keeps them', async () => {
+    const [a, b] = writeTwoHosts(dir, 'tshark-tcp', tcpCall(), { theta: THETA, delay: DELAY });
+    const [ua, ub] = writeTwoHosts(dir, 'tshark-udp', basicCall(), { theta: THETA, delay: DELAY });
+    const sipFrames = (x: string, y: string, name: string): number => {
+      const merged = join(dir, `${name}.pcapng`);
+      execFileSync('mergecap', ['-w', merged, x, y]);
+      const out = execFileSync('tshark', ['-r', merged, '-Y', 'sip'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      return out
+        .toString()
+        .split('\n')
+        .filter((l) => l.trim() !== '').length;
+    };
+    expect((await analyzeCapture([a, b])).stats.sipMessages).toBe(sipFrames(a, b, 'tcp-merged'));
+    expect((await analyzeCapture([ua, ub])).stats.sipMessages).toBe(sipFrames(ua, ub, 'udp-merged'));
+  });
+});
