@@ -22,10 +22,11 @@ export function hash32Range(s: string, start: number, end: number): number {
   return h >>> 0 || 1;
 }
 
-/** Hash of the bytes of `b`. */
-export function hash32Bytes(b: Uint8Array): number {
+/** Hash of the bytes of `b` (its first `max`). */
+export function hash32Bytes(b: Uint8Array, max = b.length): number {
   let h = OFFSET;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], PRIME);
+  const end = Math.min(b.length, max);
+  for (let i = 0; i < end; i++) h = Math.imul(h ^ b[i], PRIME);
   return h >>> 0 || 1;
 }
 

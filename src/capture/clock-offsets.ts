@@ -35,9 +35,12 @@
  * reassembler, which takes the second for a retransmission and drops it, so
  * the second file never yields the message. A segment carrying data is what
  * both capture points saw, as a datagram is: its key is the hash of its
- * bytes, its src → dst and its sequence number, and a segment seen twice in
- * one file (a retransmission) is ambiguous as a message is. The bytes need
- * not be readable: TLS records are the same in both files.
+ * bytes (the first SEGMENT_HASHED), its length, its src → dst and its
+ * sequence number, and a segment seen twice in one file (a retransmission)
+ * is ambiguous as a message is. The bytes need not be readable: TLS records
+ * are the same in both files. Every TCP connection's segments count, SIP or
+ * not (over TLS they are not told apart without the keys); each file keeps
+ * MAX_RECENT of them apart from its messages.
  */
 import { hash32, hash32Bytes, mix, pathHash } from '../analyze/hash.js';
 import { type Endpoint, endpointString } from '../decode/payload.js';
@@ -69,6 +72,12 @@ export interface ClockOffset {
 const MAX_RECENT = 16384;
 const MAX_SAMPLES = 65536;
 const MAX_PATHS = 1024;
+/**
+ * Bytes of a segment's data hashed: all of a SIP message's segment, the
+ * start of a bulk transfer's (its length, sequence number and path are in
+ * the key too: a retransmission with other bytes past these is not told).
+ */
+const SEGMENT_HASHED = 1024;
 
 /**
  * One direction of an address pair: its differences and when they were (on
@@ -131,18 +140,21 @@ class Recent {
 
 export class ClockOffsets {
   private readonly recent: Recent[];
+  /** Each file's recent TCP segments: apart, so that a busy TCP connection does not push SIP messages out. */
+  private readonly segments: Recent[];
   /** By `i * files + j` (i < j): the address pairs' differences t_j - t_i. */
   private readonly pairs = new Map<number, Map<string, PathSamples>>();
 
   constructor(readonly files: number) {
     this.recent = Array.from({ length: files }, () => new Recent());
+    this.segments = Array.from({ length: files }, () => new Recent());
   }
 
   /** A SIP message of file `file` at `ts` (seconds) from `src` to `dst` (printable endpoints), its text `text`. */
   note(file: number, ts: number, src: string, dst: string, text: string): void {
     if (file < 0 || file >= this.files) return;
     const key = ((pathHash(src, 0, dst, 0) ^ hash32(text)) >>> 0) * 2 ** 21 + (text.length & 0x1fffff);
-    this.compare(file, ts, key, src, dst);
+    this.compare(this.recent, file, ts, key, src, dst);
   }
 
   /**
@@ -152,22 +164,24 @@ export class ClockOffsets {
   noteSegment(file: number, ts: number, src: Endpoint, dst: Endpoint, seq: number, data: Uint8Array): void {
     if (file < 0 || file >= this.files || data.length === 0) return;
     const path = pathHash(src.ip, src.port, dst.ip, dst.port);
-    const key = (mix(path ^ hash32Bytes(data), seq) >>> 0) * 2 ** 21 + (data.length & 0x1fffff);
-    this.compare(file, ts, key, src, dst);
+    const key =
+      (mix(path ^ hash32Bytes(data, SEGMENT_HASHED), seq) >>> 0) * 2 ** 21 + (data.length & 0x1fffff);
+    this.compare(this.segments, file, ts, key, src, dst);
   }
 
   /** Notes `key` in `file` at `ts`: its difference with each other file that saw it once (endpoints printed only then). */
   private compare(
+    recent: readonly Recent[],
     file: number,
     ts: number,
     key: number,
     src: Endpoint | string,
     dst: Endpoint | string,
   ): void {
-    if (!this.recent[file].add(key, ts)) return;
+    if (!recent[file].add(key, ts)) return;
     for (let other = 0; other < this.files; other++) {
       if (other === file) continue;
-      const t = this.recent[other].times.get(key);
+      const t = recent[other].times.get(key);
       if (t === undefined || Number.isNaN(t)) continue;
       if (typeof src !== 'string') src = endpointString(src);
       if (typeof dst !== 'string') dst = endpointString(dst);

@@ -150,6 +150,15 @@ describe('the segment matcher (ClockOffsets.noteSegment)', () => {
     expect(c.pair(0, 1)).toBeNull();
   });
 
+  it('a busy TCP connection does not push the SIP messages out of the recent ones', () => {
+    const c = new ClockOffsets(2);
+    c.note(0, 100, '10.0.0.1:5060', '10.0.0.2:5060', 'INVITE x');
+    // More segments than either file remembers (MAX_RECENT, 16384) between the message and its copy.
+    for (let k = 0; k < 20_000; k++) c.noteSegment(0, 100 + k * 1e-5, A, B, 1000 + 1460 * k, bytes);
+    c.note(1, 101, '10.0.0.1:5060', '10.0.0.2:5060', 'INVITE x');
+    expect(c.pair(0, 1)?.samples).toBe(1);
+  });
+
   it('takes each segment file from the frame that completed it', () => {
     const clocks = new ClockOffsets(2);
     const origins = new FrameOrigins();
