@@ -125,19 +125,28 @@ describe('the segment matcher (ClockOffsets.noteSegment)', () => {
   const B = { ip: '10.0.0.2', port: 5060 };
   const bytes = new TextEncoder().encode('OPTIONS sip:b SIP/2.0\r\n\r\n');
 
-  it('never matches a segment its own file saw twice (a TCP retransmission)', () => {
+  /** A matcher of two files told `segments`: [file, time, from, to, sequence number] of `bytes`. */
+  const told = (segments: [number, number, typeof A, typeof A, number][]): ClockOffsets => {
     const c = new ClockOffsets(2);
-    c.noteSegment(0, 100, A, B, 1000, bytes);
-    c.noteSegment(0, 100.2, A, B, 1000, bytes);
-    c.noteSegment(1, 101, A, B, 1000, bytes);
+    for (const [file, ts, from, to, seq] of segments) c.noteSegment(file, ts, from, to, seq, bytes);
+    return c;
+  };
+
+  it('never matches a segment its own file saw twice (a TCP retransmission)', () => {
+    const c = told([
+      [0, 100, A, B, 1000],
+      [0, 100.2, A, B, 1000],
+      [1, 101, A, B, 1000],
+    ]);
     expect(c.pair(0, 1)).toBeNull();
   });
 
   it('needs the same sequence number and src → dst, not only the same bytes', () => {
-    const c = new ClockOffsets(2);
-    c.noteSegment(0, 100, A, B, 1000, bytes);
-    c.noteSegment(1, 101, A, B, 2000, bytes);
-    c.noteSegment(1, 101, B, A, 1000, bytes);
+    const c = told([
+      [0, 100, A, B, 1000],
+      [1, 101, A, B, 2000],
+      [1, 101, B, A, 1000],
+    ]);
     expect(c.pair(0, 1)).toBeNull();
     c.noteSegment(1, 101, A, B, 1000, bytes);
     expect(c.pair(0, 1)?.offsetSeconds).toBe(1);

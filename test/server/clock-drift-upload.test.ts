@@ -5,14 +5,14 @@
  * row's warnings say it, and aligning (a constant shift, as editcap -t)
  * takes the offset's warning away but not the drift's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { README_CLOCK, writeDriftingPair } from '../fixtures/drifting-clocks.js';
 import { spyOutput } from '../helpers/spy-output.js';
-import { settled, testServer } from './helpers.js';
+import { alignSettled, testServer, uploadMergedSettled } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-drift-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,10 +23,7 @@ describe('a merged upload whose clocks drift', { timeout: 60_000 }, () => {
   it('gives the drift the CLI gives, warns of it, and keeps that warning once aligned', async () => {
     const s = await testServer();
     try {
-      const form = new FormData();
-      for (const p of [alice, bob]) form.append('file', new Blob([readFileSync(p)]), basename(p));
-      const res = await fetch(`${s.url}/api/captures`, { method: 'POST', body: form });
-      const first = await settled(s, ((await res.json()) as { id: string }).id);
+      const first = await uploadMergedSettled(s, [alice, bob]);
       expect(first.status).toBe('ready');
       const cli = (await analyzeCapture([alice, bob])).source.files![1].clock;
       expect(first.source!.files![1].clock).toEqual(cli);
@@ -39,13 +36,7 @@ describe('a merged upload whose clocks drift', { timeout: 60_000 }, () => {
       const drift = first.warnings!.filter((w) => w.includes('answers may still show'));
       expect(drift).toHaveLength(1);
 
-      const align = await fetch(`${s.url}/api/captures/${first.id}/time-shift`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ align: true }),
-      });
-      expect(align.status).toBe(202);
-      const after = await settled(s, first.id);
+      const after = await alignSettled(s, first.id);
       expect(after.source!.files![1].timeShiftSeconds).toBe(-2.31686);
       expect(after.source!.files![1].clock!.driftPpm).toBe(41);
       expect(after.warnings).toEqual(drift);

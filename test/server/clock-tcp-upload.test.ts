@@ -5,15 +5,15 @@
  * --json` does (the SQLite store by analyze-to-store.ts, the memory one by
  * analyze-capture.ts), warns of it, and aligning levels the clocks.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { writeTwoHosts } from '../capture/two-hosts.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { spyOutput } from '../helpers/spy-output.js';
-import { settled, sqliteTestServer, testServer } from './helpers.js';
+import { alignSettled, sqliteTestServer, testServer, uploadMergedSettled } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-tcp-clock-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,23 +28,14 @@ describe('a merged upload of SIP over TCP from two hosts', { timeout: 60_000 }, 
     it(`${kind}: gives the clock the CLI gives from the TCP segments, warns of it, and align levels it`, async () => {
       const s = kind === 'SQLite' ? await sqliteTestServer() : await testServer();
       try {
-        const form = new FormData();
-        for (const p of [alice, bob]) form.append('file', new Blob([readFileSync(p)]), basename(p));
-        const res = await fetch(`${s.url}/api/captures`, { method: 'POST', body: form });
-        const first = await settled(s, ((await res.json()) as { id: string }).id);
+        const first = await uploadMergedSettled(s, [alice, bob]);
         expect(first.status).toBe('ready');
         const cli = (await analyzeCapture([alice, bob])).source.files![1].clock;
         expect(first.source!.files![1].clock).toEqual(cli);
         expect(first.source!.files![1].clock!.offsetSeconds).toBe(2.315);
         expect(first.warnings!.filter((w) => w.includes('answers may show before'))).toHaveLength(1);
 
-        const align = await fetch(`${s.url}/api/captures/${first.id}/time-shift`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ align: true }),
-        });
-        expect(align.status).toBe(202);
-        const after = await settled(s, first.id);
+        const after = await alignSettled(s, first.id);
         expect(after.source!.files![1].timeShiftSeconds).toBe(-2.315);
         expect(after.source!.files![1].clock!.offsetSeconds).toBe(0);
         expect(after.warnings).toEqual([]);

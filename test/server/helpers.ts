@@ -125,6 +125,26 @@ export async function settled(s: StartedServer, id: string): Promise<CaptureInfo
   }
 }
 
+/** Several files uploaded as one merged capture (one `file` part each), once its analysis has ended. */
+export async function uploadMergedSettled(s: StartedServer, paths: readonly string[]): Promise<CaptureInfo> {
+  const form = new FormData();
+  for (const p of paths) form.append('file', new Blob([readFileSync(p)]), basename(p));
+  const res = await fetch(`${s.url}/api/captures`, { method: 'POST', body: form });
+  if (res.status !== 202) throw new Error(`upload: ${res.status}`);
+  return settled(s, ((await res.json()) as { id: string }).id);
+}
+
+/** `POST /api/captures/:id/time-shift {"align":true}`, once the analysis again has ended. */
+export async function alignSettled(s: StartedServer, id: string): Promise<CaptureInfo> {
+  const res = await fetch(`${s.url}/api/captures/${id}/time-shift`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ align: true }),
+  });
+  if (res.status !== 202) throw new Error(`align: ${res.status}`);
+  return settled(s, id);
+}
+
 export async function uploadReady(s: StartedServer, file: string): Promise<CaptureInfo> {
   const info = await settled(s, await uploadRaw(s, file));
   if (info.status !== 'ready') throw new Error(`${file}: ${info.status} ${info.error}`);
