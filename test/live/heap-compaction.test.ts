@@ -6,11 +6,10 @@
  * old generation near what it holds. Each case runs in a child process (V8
  * flags are per process) with the growth `serve` uses (50%).
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { collectOutput } from '../helpers/child-output.js';
+import { childJson } from '../helpers/child-output.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MODULE = pathToFileURL(fileURLToPath(new URL('../../server/heap-growth.ts', import.meta.url))).href;
@@ -47,19 +46,7 @@ process.stdout.write(JSON.stringify({ mean: sum / samples, kept, held: window.le
 `;
 
 function run(compact: 'yes' | 'no'): Promise<{ mean: number; kept: number; held: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', TSX, '--input-type=module', '-e', CHILD, compact],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const o = collectOutput(child);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(o.out()));
-      else reject(new Error(`child exited ${code}: ${o.err()}`));
-    });
-  });
+  return childJson(['--expose-gc', '--import', TSX, '--input-type=module', '-e', CHILD, compact]);
 }
 
 describe('heap compaction', () => {

@@ -7,12 +7,11 @@
  * generation stays within a small multiple of what is kept, well below what
  * V8 lets it reach by itself.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_HEAP_GROWTH, setHeapGrowth } from '../../server/heap-growth.js';
-import { collectOutput } from '../helpers/child-output.js';
+import { childJson } from '../helpers/child-output.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MODULE = pathToFileURL(fileURLToPath(new URL('../../server/heap-growth.ts', import.meta.url))).href;
@@ -36,19 +35,7 @@ process.stdout.write(JSON.stringify({ peak, kept, held: held.length }));
 `;
 
 function run(percent: number): Promise<{ peak: number; kept: number; held: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', TSX, '--input-type=module', '-e', CHILD, String(percent)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const o = collectOutput(child);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(o.out()));
-      else reject(new Error(`child exited ${code}: ${o.err()}`));
-    });
-  });
+  return childJson(['--expose-gc', '--import', TSX, '--input-type=module', '-e', CHILD, String(percent)]);
 }
 
 describe('heap growth', () => {
