@@ -5,7 +5,7 @@
  * each file moved back by the clock offset the last analysis measured
  * against file 0 (capture/clock-offsets.ts), as `analyze --align` does.
  */
-import { secondsText } from '../src/capture/clock-offsets.js';
+import { secondsText } from '../src/capture/clock-text.js';
 import { parseSeconds, shiftSeconds, type TimeShift } from '../src/capture/time-shift.js';
 import type { CaptureRecord } from '../src/store/store.js';
 

@@ -7,16 +7,9 @@
 
 import { createAnalyzer } from '../analyze/analyzer.js';
 import { countBySeverity, type Finding } from '../analyze/finding.js';
-import {
-  type ClockOffset,
-  ClockOffsets,
-  canReorder,
-  clockText,
-  driftCanReorder,
-  driftWarningText,
-  secondsText,
-} from '../capture/clock-offsets.js';
+import { type ClockOffset, ClockOffsets, canReorder, driftCanReorder } from '../capture/clock-offsets.js';
 import { clockSegmentDecoder } from '../capture/clock-segments.js';
+import { clockText, driftWarningText, secondsText } from '../capture/clock-text.js';
 import { cliClockAdvice } from '../capture/clock-warning-words.js';
 import type { CaptureFormat } from '../capture/frame.js';
 import type { FrameOrigins } from '../capture/frame-origins.js';

@@ -120,12 +120,22 @@ describe.skipIf(!chromiumPresent)('several files uploaded at once in the web UI'
       expect(await warning.textContent()).toContain(
         'clock 2.315 s ahead of e2e-alice.pcap (7 messages seen in both, one-way delay 0.4 ms): answers may show before their requests',
       );
+      // The file's own line says its clock as analyze does.
+      expect(
+        await page()
+          .locator(`tr.capture-row[data-capture-id="${id}"] .capture-files > div`)
+          .nth(1)
+          .textContent(),
+      ).toMatch(
+        /, \d+(\.\d)? kB; clock 2\.315 s ahead of file 0 \(7 messages seen in both, one-way delay 0\.4 ms\)$/,
+      );
       await page().screenshot({ path: join(SCREENSHOTS, 'merged-clock-warning.png') });
       await warning.locator('[data-action="align-clocks"]').click();
-      // Analysed again with file 1 moved back: ready, no warning, the shift told on its line.
+      // Analysed again with file 1 moved back: ready, no warning, the shift and the level clock told on its line.
       await page()
         .locator(`tr.capture-row[data-capture-id="${id}"] .capture-files > div`, {
-          hasText: /^file 1: e2e-bob\.pcap: pcap, 7 frames, .*, times moved by -2\.315 s$/,
+          hasText:
+            /^file 1: e2e-bob\.pcap: pcap, 7 frames, .*, times moved by -2\.315 s; clock level with file 0 \(7 messages seen in both, one-way delay 0\.4 ms\)$/,
         })
         .waitFor({ timeout: 60_000 });
       await page().locator(`tr.capture-row[data-capture-id="${id}"][data-status="ready"]`).waitFor();

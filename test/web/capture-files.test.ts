@@ -59,6 +59,26 @@ describe('a merged capture told as text', () => {
     expect(lines[1]).toMatch(/^file 1: .*: pcap, 30 frames, \d+(\.\d)? kB, times moved by -2\.315 s$/);
   });
 
+  it('says a file clock against file 0 as analyze says it: two capture points of the same messages, one 2.5 s ahead', async () => {
+    const whole = join(SAMPLES_DIR, 'sipp-10-calls.pcap');
+    let text = '';
+    writeJsonReport(
+      await analyzeCapture([whole, whole], { timeShifts: [null, parseSeconds('2.5')!] }),
+      (s) => {
+        text += s;
+      },
+    );
+    const source: CaptureSource = JSON.parse(text).source;
+    const lines = mergedFilesLines(source);
+    expect(lines[0]).not.toContain('clock');
+    expect(source.files![1].clock).toMatchObject({ offsetSeconds: 2.5, samples: 60 });
+    expect(lines[1]).toMatch(
+      /, times moved by 2\.5 s; clock 2\.5 s ahead of file 0 \(60 messages seen in both, one-way delay 0 ms\)$/,
+    );
+    // Rotated files have no message in common: no clock to say.
+    expect(mergedFilesLines(doc.source).some((l) => l.includes('clock'))).toBe(false);
+  });
+
   it('tells a message frame with its file and its number there, as analyze A B numbers files', () => {
     const last = doc.messages.at(-1)!;
     expect(last.file).toBe(1);

@@ -5,12 +5,15 @@
  * came from and its number there. Pure text: the file names are the
  * uploader's, shown through textContent only (dom.ts `h`).
  */
+import { clockText } from '../../src/capture/clock-text.js';
 import type { CaptureInfo, CaptureSource } from './api/types.js';
 import { bytesText, countOf } from './format.js';
 
 /**
  * One line per file of a merged capture (`file 0: a.pcap: pcap, 25 frames,
- * 11.9 kB`, with `, times moved by -2.315 s` for a file given a time shift);
+ * 11.9 kB`, with `, times moved by -2.315 s` for a file given a time shift,
+ * and for a file with messages in common with file 0 its clock as `analyze`
+ * says it: `; clock 2.315 s ahead of file 0 (…), drifting +41 ppm (…)`);
  * [] for one file.
  */
 export function mergedFilesLines(source: CaptureSource | undefined): string[] {
@@ -19,7 +22,8 @@ export function mergedFilesLines(source: CaptureSource | undefined): string[] {
   return files.map(
     (f, k) =>
       `file ${k}: ${f.file}: ${f.format}, ${countOf(f.frames, 'frame')}, ${bytesText(f.bytes)}` +
-      (f.timeShiftSeconds === undefined ? '' : `, times moved by ${f.timeShiftSeconds} s`),
+      (f.timeShiftSeconds === undefined ? '' : `, times moved by ${f.timeShiftSeconds} s`) +
+      (f.clock ? `; ${clockText(f.clock)}` : ''),
   );
 }
 
