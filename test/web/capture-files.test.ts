@@ -70,13 +70,13 @@ describe('a merged capture told as text', () => {
     );
     const source: CaptureSource = JSON.parse(text).source;
     const lines = mergedFilesLines(source);
-    expect(lines[0]).not.toContain('clock');
+    expect(lines[0]).not.toContain('; clock');
     expect(source.files![1].clock).toMatchObject({ offsetSeconds: 2.5, samples: 60 });
     expect(lines[1]).toMatch(
       /, times moved by 2\.5 s; clock 2\.5 s ahead of file 0 \(60 messages seen in both, one-way delay 0 ms\)$/,
     );
     // Rotated files have no message in common: no clock to say.
-    expect(mergedFilesLines(doc.source).some((l) => l.includes('clock'))).toBe(false);
+    expect(mergedFilesLines(doc.source).some((l) => l.includes('; clock'))).toBe(false);
   });
 
   it('tells a message frame with its file and its number there, as analyze A B numbers files', () => {
