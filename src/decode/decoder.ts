@@ -23,7 +23,7 @@ import { decodeIpv6, walkIpv6Extensions } from './ipv6.js';
 import { hex16, NEXT_NONE, u16, u32 } from './layer.js';
 import type { DecodeIssue, Endpoint, Payload } from './payload.js';
 import { ETHER_TYPES, IP_PROTOCOLS, LINK_TYPES, UDP_CARRIERS, UDP_TUNNELS } from './registry.js';
-import { decodeSctp } from './sctp.js';
+import { decodeSctp, type SctpChunk } from './sctp.js';
 import { SctpReassembler, type SctpReassemblyOptions } from './sctp-reassembly.js';
 import { decodeTcp } from './tcp.js';
 import { TcpReassembler, type TcpReassemblyOptions } from './tcp-reassembly.js';
@@ -52,6 +52,21 @@ export interface DecoderOptions {
     dst: Endpoint,
     frames: readonly number[],
     seq: number,
+    data: Uint8Array,
+    ts: number,
+  ) => void;
+  /**
+   * Told of every SCTP DATA or I-DATA chunk with user data, before duplicate
+   * TSNs are dropped, with the frames that carried it, its stream, TSN, data
+   * (a view, valid during the call) and time: what a merged capture's clocks
+   * are measured from (capture/clock-segments.ts).
+   */
+  onSctpChunk?: (
+    src: Endpoint,
+    dst: Endpoint,
+    frames: readonly number[],
+    stream: number,
+    tsn: number,
     data: Uint8Array,
     ts: number,
   ) => void;
@@ -90,6 +105,7 @@ class Decoder implements PacketDecoder {
   private readonly sctp: SctpReassembler;
   private readonly maxDepth: number;
   private readonly onTcpSegment: DecoderOptions['onTcpSegment'];
+  private readonly onSctpChunk: DecoderOptions['onSctpChunk'];
   private readonly v4names = new Map<number, string>();
   /**
    * The last few IPv4 endpoints handed out, shared by the payloads that name
@@ -105,6 +121,7 @@ class Decoder implements PacketDecoder {
     this.sctp = new SctpReassembler(opts.sctp);
     this.maxDepth = opts.maxDepth ?? 24;
     this.onTcpSegment = opts.onTcpSegment;
+    this.onSctpChunk = opts.onSctpChunk;
     this.stats = emptyStats(this.frags.stats, this.tcp.stats, this.sctp.stats);
     this.log = new DecodeLog(this.stats, opts.maxIssues ?? 1000);
   }
@@ -401,6 +418,8 @@ class Decoder implements PacketDecoder {
           const dst = this.endpoint(v6, dst4, dst6, f.dstPort);
           // The verification tag names the association (RFC 9260 §8.5), so a new one on the same ports starts afresh.
           const key = `${src.ip} ${src.port} ${dst.ip} ${dst.port} ${f.verificationTag}`;
+          if (this.onSctpChunk !== undefined)
+            tellChunks(this.onSctpChunk, src, dst, f.chunks, frames ?? [no], ts);
           const issue = this.sctp.push(key, src, dst, f.chunks, frames ?? [no], ts, out);
           if (issue !== undefined) this.log.report(no, 'sctp', issue, false);
           return;
@@ -455,4 +474,18 @@ function mergeFrames(a: number[] | null, b: number[]): number[] {
     if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
   }
   return out;
+}
+
+/** Each chunk of a packet with user data (DATA, I-DATA) to `tell`. */
+function tellChunks(
+  tell: NonNullable<DecoderOptions['onSctpChunk']>,
+  src: Endpoint,
+  dst: Endpoint,
+  chunks: readonly SctpChunk[],
+  frames: readonly number[],
+  ts: number,
+): void {
+  for (const c of chunks)
+    if (c.data !== undefined && c.tsn !== undefined && c.data.length > 0)
+      tell(src, dst, frames, c.stream ?? 0, c.tsn, c.data, ts);
 }
