@@ -41,6 +41,13 @@
  * are the same in both files. Every TCP connection's segments count, SIP or
  * not (over TLS they are not told apart without the keys); each file keeps
  * MAX_RECENT of them apart from its messages.
+ *
+ * SIP over SCTP likewise (`noteChunk`): the reassembler drops a DATA chunk
+ * whose TSN it has seen (RFC 9260 §6.2), so the second file's copy of each
+ * chunk is dropped. Each DATA or I-DATA chunk with user data is keyed as a
+ * segment is, its stream and TSN in place of the sequence number; a chunk
+ * retransmitted within one file is ambiguous. Chunks share the segments'
+ * rings.
  */
 import { hash32, hash32Bytes, mix, pathHash } from '../analyze/hash.js';
 import { type Endpoint, endpointString } from '../decode/payload.js';
@@ -78,6 +85,8 @@ const MAX_PATHS = 1024;
  * the key too: a retransmission with other bytes past these is not told).
  */
 const SEGMENT_HASHED = 1024;
+/** Mixed into an SCTP chunk's stream and TSN so that its key is not a TCP segment's. */
+const SCTP_TAG = 132;
 
 /**
  * One direction of an address pair: its differences and when they were (on
@@ -140,7 +149,7 @@ class Recent {
 
 export class ClockOffsets {
   private readonly recent: Recent[];
-  /** Each file's recent TCP segments: apart, so that a busy TCP connection does not push SIP messages out. */
+  /** Each file's recent TCP segments and SCTP chunks: apart, so that a busy connection does not push SIP messages out. */
   private readonly segments: Recent[];
   /** By `i * files + j` (i < j): the address pairs' differences t_j - t_i. */
   private readonly pairs = new Map<number, Map<string, PathSamples>>();
@@ -162,6 +171,37 @@ export class ClockOffsets {
    * number `seq` and its data `data` (nothing noted without data).
    */
   noteSegment(file: number, ts: number, src: Endpoint, dst: Endpoint, seq: number, data: Uint8Array): void {
+    this.noteData(file, ts, src, dst, seq, data);
+  }
+
+  /**
+   * An SCTP DATA (or I-DATA) chunk of file `file` at `ts` from `src` to
+   * `dst`, on stream `stream` with TSN `tsn`, its user data `data` (nothing
+   * noted without data). Keyed as a TCP segment is, by the TSN and stream
+   * for the sequence number; a chunk seen twice in one file (retransmitted)
+   * is ambiguous.
+   */
+  noteChunk(
+    file: number,
+    ts: number,
+    src: Endpoint,
+    dst: Endpoint,
+    stream: number,
+    tsn: number,
+    data: Uint8Array,
+  ): void {
+    this.noteData(file, ts, src, dst, mix(mix(SCTP_TAG, stream), tsn), data);
+  }
+
+  /** Data both capture points saw of a connection or an association, `seq` where it is in it. */
+  private noteData(
+    file: number,
+    ts: number,
+    src: Endpoint,
+    dst: Endpoint,
+    seq: number,
+    data: Uint8Array,
+  ): void {
     if (file < 0 || file >= this.files || data.length === 0) return;
     const path = pathHash(src.ip, src.port, dst.ip, dst.port);
     const key =
@@ -253,7 +293,7 @@ export class ClockOffsets {
       };
     if (oneWay.length === 0) return null;
     return {
-      offsetSeconds: sign * median(oneWay),
+      offsetSeconds: micro(sign * median(oneWay)),
       delaySeconds: null,
       samples: oneWaySeen,
       directions: 1,

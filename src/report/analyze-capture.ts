@@ -276,18 +276,21 @@ export function clockWarnings(
 /**
  * A message of a merged capture, for the clock offsets: its file, time,
  * addresses and text. Not one a TCP stream of the capture carried (over
- * TLS, WebSocket too): its segments were noted (clock-segments.ts), and the
- * second file's copy never comes out of the reassembler.
+ * TLS, WebSocket too) nor an SCTP association: its segments or chunks were
+ * noted (clock-segments.ts), and the second file's copy never comes out of
+ * the reassembler.
  */
 export function noteClock(clocks: ClockOffsets, origins: FrameOrigins, msg: SipMessage): void {
   const src = msg.source;
-  if (src === null || (src.hep === undefined && overTcp(src.transport))) return;
+  if (src === null || (src.hep === undefined && bySegments(src.transport))) return;
   const o = origins.of(src.frame);
   if (o !== undefined)
     clocks.note(o.file, src.ts, endpointString(src.src), endpointString(src.dst), msg.text);
 }
 
-const overTcp = (t: Transport): boolean => t === 'tcp' || t === 'tls' || t === 'ws' || t === 'wss';
+/** Transports whose messages a merged capture measures from their segments or chunks (clock-segments.ts). */
+const bySegments = (t: Transport): boolean =>
+  t === 'tcp' || t === 'tls' || t === 'ws' || t === 'wss' || t === 'sctp';
 
 /**
  * What the analysis of `files` read: the first file, or with `merged`
