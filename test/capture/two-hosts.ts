@@ -10,13 +10,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import { flowToFrames } from '../fixtures/flow-capture.js';
+import { type FlowCaptureOptions, flowToFrames } from '../fixtures/flow-capture.js';
 import { ALICE } from '../fixtures/flows/index.js';
 
 export interface TwoHosts {
   theta: number;
   delay: number;
   keep?: (m: SipMessage) => boolean;
+  /** How the messages are cut into frames (flow-capture.ts). */
+  capture?: FlowCaptureOptions;
 }
 
 const fromAlice = (m: SipMessage) => m.source?.src.ip === ALICE.ip;
@@ -36,7 +38,8 @@ export function writeTwoHosts(dir: string, name: string, flow: SipMessage[], o: 
     .map((m) => at(m, (fromAlice(m) ? ts(m) + o.delay : ts(m)) + o.theta));
   const paths: [string, string] = [join(dir, `${name}-alice.pcap`), join(dir, `${name}-bob.pcap`)];
   // Each host's file in its own time order (a message received comes `delay` after it was sent).
-  const inOrder = (ms: SipMessage[]) => flowToFrames(ms).sort((a, b) => a.sec - b.sec || a.nsec - b.nsec);
+  const inOrder = (ms: SipMessage[]) =>
+    flowToFrames(ms, o.capture).sort((a, b) => a.sec - b.sec || a.nsec - b.nsec);
   writeFileSync(paths[0], writePcap(inOrder(alice), { linkType: 1 }));
   writeFileSync(paths[1], writePcap(inOrder(bob), { linkType: 1 }));
   return paths;

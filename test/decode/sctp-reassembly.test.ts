@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createDecoder } from '../../src/decode/decoder.js';
-import { bytesOf, concat, ethernet, frame, hex, ipv4Packet } from '../helpers/packet-builders.js';
+import { ethernetIpv4Sctp, frame, hex, sctpData } from '../helpers/packet-builders.js';
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
 
-/** A DATA chunk (RFC 9260 §3.3.1) with its padding. flags: B=2, E=1, U=4. */
-function data(tsn: number, stream: number, ssn: number, flags: number, user: string): Uint8Array {
-  const body = bytesOf(user);
-  const len = 16 + body.length;
-  const chunk = concat(
-    Uint8Array.of(0, flags, len >> 8, len & 0xff),
-    Uint8Array.of(tsn >>> 24, (tsn >>> 16) & 0xff, (tsn >>> 8) & 0xff, tsn & 0xff),
-    Uint8Array.of(stream >> 8, stream & 0xff, ssn >> 8, ssn & 0xff),
-    hex('00000000'), // PPID
-    body,
-  );
-  return concat(chunk, new Uint8Array((4 - (len % 4)) % 4));
-}
+const data = sctpData;
 
-/** Ethernet/IPv4/SCTP 10.0.0.1:5060 → 10.0.0.2:5060 with the given chunks. */
-function packet(...chunks: Uint8Array[]): Uint8Array {
-  const sctp = concat(
-    hex(`
-      13c4 13c4   # ports 5060 → 5060
-      0000abcd    # verification tag
-      00000000    # checksum (not verified)
-    `),
-    ...chunks,
-  );
-  return ethernet(0x0800, ipv4Packet({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 132, payload: sctp }));
-}
+/** Ethernet/IPv4/SCTP 10.0.0.1:5060 → 10.0.0.2:5060, verification tag 0xabcd, with the given chunks. */
+const packet = (...chunks: Uint8Array[]): Uint8Array =>
+  ethernetIpv4Sctp({ src: '10.0.0.1', dst: '10.0.0.2', sport: 5060, dport: 5060, chunks });
 
 function feed(...packets: Uint8Array[]) {
   const d = createDecoder();

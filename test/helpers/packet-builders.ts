@@ -1,5 +1,5 @@
 /**
- * Small builders for test frames: Ethernet / IPv4 / IPv6 / UDP / TCP with
+ * Small builders for test frames: Ethernet / IPv4 / IPv6 / UDP / TCP / SCTP with
  * correct lengths and checksums, IPv4 fragmenting, a `Frame` wrapper and a
  * `hex` parser for commented hex fixtures. Test-only: the decoders never
  * import this.
@@ -311,4 +311,35 @@ export function ipv4Fragments(o: Omit<Ipv4Spec, 'frag'>, fragmentSize: number): 
     frames.push(ethernet(0x0800, packet));
   }
   return frames;
+}
+
+/** An SCTP DATA chunk (RFC 9260 §3.3.1) with its padding, PPID 0. flags: B=2, E=1, U=4. */
+export function sctpData(tsn: number, stream: number, ssn: number, flags: number, user: Bytes): Uint8Array {
+  const body = bytesOf(user);
+  const len = 16 + body.length;
+  const chunk = concat(
+    Uint8Array.of(0, flags, len >> 8, len & 0xff),
+    u32(tsn >>> 0),
+    u16(stream),
+    u16(ssn),
+    u32(0),
+    body,
+  );
+  return concat(chunk, new Uint8Array((4 - (len % 4)) % 4));
+}
+
+export interface SctpSpec {
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  /** Verification tag (RFC 9260 §8.5). Default 0xabcd. */
+  tag?: number;
+  chunks: Uint8Array[];
+}
+
+/** Ethernet / IPv4 / SCTP with the given chunks (checksum 0: not verified by the decoder). */
+export function ethernetIpv4Sctp(o: SctpSpec): Uint8Array {
+  const sctp = concat(u16(o.sport), u16(o.dport), u32((o.tag ?? 0xabcd) >>> 0), u32(0), ...o.chunks);
+  return ethernet(0x0800, ipv4Packet({ src: o.src, dst: o.dst, protocol: 132, payload: sctp }));
 }
