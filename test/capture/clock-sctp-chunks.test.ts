@@ -7,7 +7,6 @@
  * user data, src → dst, stream and TSN, as a datagram is. NTP's estimate
  * (RFC 5905 §8) then reads as it does for UDP.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,12 +17,13 @@ import { FrameOrigins } from '../../src/capture/frame-origins.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { parseSeconds } from '../../src/capture/time-shift.js';
 import { createDecoder } from '../../src/decode/decoder.js';
-import { analyzeCapture, measureClockOffsets } from '../../src/report/analyze-capture.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { hasTshark } from '../helpers/corpus.js';
 import { ethernetIpv4Sctp, frame, hex, sctpData } from '../helpers/packet-builders.js';
-import { writeTwoHosts } from './two-hosts.js';
+import { tsharkMergedSipFrames, withCopyLater, writeTwoHosts } from './two-hosts.js';
+import { describeStreamPair } from './two-hosts-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-clock-sctp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,33 +41,15 @@ function writeCall(name: string, edit = (frames: ReturnType<typeof flowToFrames>
   return p;
 }
 
-describe('clock offset of two capture points on one SCTP association (RFC 5905 §8 from its DATA chunks)', () => {
-  const [a, b] = writeTwoHosts(dir, 'sctp', sctpCall(), { theta: THETA, delay: DELAY });
+describeStreamPair(
+  'clock offset of two capture points on one SCTP association (RFC 5905 §8 from its DATA chunks)',
+  dir,
+  'sctp',
+  { theta: THETA, delay: DELAY },
+  'as a duplicate TSN (RFC 9260 §6.2)',
+);
 
-  it('recovers the offset and the one-way delay to the microsecond, as for UDP', async () => {
-    const r = await analyzeCapture([a, b]);
-    const c = r.source.files![1].clock!;
-    expect(c.directions).toBe(2);
-    // One DATA chunk per message (each under the 1452 bytes a packet holds), each seen in both files.
-    expect(c.samples).toBe(sctpCall().length);
-    expect(Math.abs(c.offsetSeconds - THETA)).toBeLessThan(1e-6);
-    expect(Math.abs(c.delaySeconds! - DELAY)).toBeLessThan(1e-6);
-    const [ua, ub] = writeTwoHosts(dir, 'udp', basicCall(), { theta: THETA, delay: DELAY });
-    const udp = (await analyzeCapture([ua, ub])).source.files![1].clock!;
-    expect(c.offsetSeconds).toBe(udp.offsetSeconds);
-    expect(c.delaySeconds).toBe(udp.delaySeconds);
-  });
-
-  it('the second file copy of each chunk is dropped as a duplicate TSN (RFC 9260 §6.2): the messages are those of one file', async () => {
-    const r = await analyzeCapture([a, b]);
-    expect(r.stats.sipMessages).toBe(sctpCall().length);
-    expect(new Set(Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i).file))).toEqual(
-      new Set([0]),
-    );
-    // Nor are they SIP retransmissions: they never reach the correlator.
-    expect(r.stats.retransmissions).toBe(0);
-  });
-
+describe('DATA chunks fragmented, retransmitted, in a single file', () => {
   it('each fragment of a fragmented message (RFC 9260 §6.9) is one more chunk seen in both', async () => {
     const [fa, fb] = writeTwoHosts(dir, 'sctp-fragments', sctpCall(), {
       theta: THETA,
@@ -84,19 +66,9 @@ describe('clock offset of two capture points on one SCTP association (RFC 5905 �
     expect(r.stats.sipMessages).toBe(sctpCall().length);
   });
 
-  it('--align measures the same offset (its first pass notes the chunks too)', async () => {
-    const [c] = (await measureClockOffsets([a, b])).slice(1);
-    expect(Math.abs(c!.offsetSeconds - THETA)).toBeLessThan(1e-6);
-  });
-
   it('a DATA chunk retransmitted within one file is ambiguous and not matched', async () => {
     // The INVITE's chunk (the first frame) again 0.5 s later, as a retransmission with its TSN.
-    const p0 = writeCall('retransmitted', (frames) => {
-      const invite = frames[0];
-      const later = invite.nsec + 500_000_000;
-      const again = { ...invite, sec: invite.sec + Math.floor(later / 1e9), nsec: later % 1e9 };
-      return [...frames, again].sort((x, y) => x.sec - y.sec || x.nsec - y.nsec);
-    });
+    const p0 = writeCall('retransmitted', (frames) => withCopyLater(frames, 0, 0.5));
     const p1 = writeCall('once');
     // File 1 0.75 s ahead: both of file 0 copies come before its own.
     const r = await analyzeCapture([p0, p1], { timeShifts: [null, parseSeconds('0.75')!] });
@@ -181,13 +153,7 @@ describe('the chunk matcher (ClockOffsets.noteChunk)', () => {
 describe.skipIf(!hasTshark)('what tshark shows of the same merge (mergecap)', () => {
   it('tshark dissects SIP once for the SCTP pair, the second copies being retransmissions, as sipscope keeps them', async () => {
     const [a, b] = writeTwoHosts(dir, 'tshark-sctp', sctpCall(), { theta: THETA, delay: DELAY });
-    const merged = join(dir, 'sctp-merged.pcapng');
-    execFileSync('mergecap', ['-w', merged, a, b]);
-    const out = execFileSync('tshark', ['-r', merged, '-Y', 'sip'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const sipFrames = out
-      .toString()
-      .split('\n')
-      .filter((l) => l.trim() !== '').length;
+    const sipFrames = tsharkMergedSipFrames(dir, a, b, 'sctp-merged');
     expect((await analyzeCapture([a, b])).stats.sipMessages).toBe(sipFrames);
   });
 });

@@ -7,7 +7,6 @@
  * with the same bytes, src → dst and sequence number, as a datagram is.
  * NTP's estimate (RFC 5905 §8) then reads as it does for UDP.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +16,12 @@ import { clockSegmentDecoder } from '../../src/capture/clock-segments.js';
 import { FrameOrigins } from '../../src/capture/frame-origins.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { parseSeconds } from '../../src/capture/time-shift.js';
-import { analyzeCapture, measureClockOffsets } from '../../src/report/analyze-capture.js';
+import { analyzeCapture } from '../../src/report/analyze-capture.js';
 import { flowToFrames } from '../fixtures/flow-capture.js';
 import { basicCall } from '../fixtures/flows/index.js';
 import { hasTshark } from '../helpers/corpus.js';
-import { writeTwoHosts } from './two-hosts.js';
+import { tsharkMergedSipFrames, withCopyLater, writeTwoHosts } from './two-hosts.js';
+import { describeStreamPair } from './two-hosts-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sipscope-clock-tcp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,37 +33,15 @@ const TCP_SAMPLE = new URL('../../samples/tcp-call.pcap', import.meta.url).pathn
 const TLS = new URL('../fixtures/tls/tls13-aes128gcm.pcap', import.meta.url).pathname;
 const TLS_KEYS = new URL('../fixtures/tls/tls13-aes128gcm.keylog', import.meta.url).pathname;
 
-describe('clock offset of two capture points on one TCP connection (RFC 5905 §8 from its segments)', () => {
-  const [a, b] = writeTwoHosts(dir, 'tcp', tcpCall(), { theta: THETA, delay: DELAY });
+describeStreamPair(
+  'clock offset of two capture points on one TCP connection (RFC 5905 §8 from its segments)',
+  dir,
+  'tcp',
+  { theta: THETA, delay: DELAY },
+  'by the reassembler as a retransmission (RFC 9293 §3.10.7.4)',
+);
 
-  it('recovers the offset and the one-way delay to the microsecond, as for UDP', async () => {
-    const r = await analyzeCapture([a, b]);
-    const c = r.source.files![1].clock!;
-    expect(c.directions).toBe(2);
-    // One segment per message (each under the 1460-byte MSS), each seen in both files.
-    expect(c.samples).toBe(tcpCall().length);
-    expect(Math.abs(c.offsetSeconds - THETA)).toBeLessThan(1e-6);
-    expect(Math.abs(c.delaySeconds! - DELAY)).toBeLessThan(1e-6);
-    // The same figures as the UDP call captured the same way.
-    const [ua, ub] = writeTwoHosts(dir, 'udp', basicCall(), { theta: THETA, delay: DELAY });
-    const udp = (await analyzeCapture([ua, ub])).source.files![1].clock!;
-    expect(c.offsetSeconds).toBe(udp.offsetSeconds);
-    expect(c.delaySeconds).toBe(udp.delaySeconds);
-  });
-
-  it('the second file copy of each message is dropped by the reassembler: the messages are those of one file', async () => {
-    const r = await analyzeCapture([a, b]);
-    expect(r.stats.sipMessages).toBe(tcpCall().length);
-    expect(new Set(Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i).file))).toEqual(
-      new Set([0]),
-    );
-  });
-
-  it('--align measures the same offset (its first pass notes the segments too)', async () => {
-    const [c] = (await measureClockOffsets([a, b])).slice(1);
-    expect(Math.abs(c!.offsetSeconds - THETA)).toBeLessThan(1e-6);
-  });
-
+describe('captures of SIP over TCP merged with a copy of their own', () => {
   it('a capture of SIP over TCP and its copy shifted by 2.5 s: 2.5 s, from every segment with data', async () => {
     const r = await analyzeCapture([TCP_SAMPLE, TCP_SAMPLE], { timeShifts: [null, parseSeconds('2.5')!] });
     const c = r.source.files![1].clock!;
@@ -77,10 +55,7 @@ describe('clock offset of two capture points on one TCP connection (RFC 5905 §8
     const flow = tcpCall();
     const frames = flowToFrames(flow);
     // The INVITE's segment (after the handshake's three) again 0.5 s later, as a retransmission.
-    const invite = frames[3];
-    const later = invite.nsec + 500_000_000;
-    const again = { ...invite, sec: invite.sec + Math.floor(later / 1e9), nsec: later % 1e9 };
-    const withRetransmission = [...frames, again].sort((x, y) => x.sec - y.sec || x.nsec - y.nsec);
+    const withRetransmission = withCopyLater(frames, 3, 0.5);
     const p0 = join(dir, 'retransmitted.pcap');
     const p1 = join(dir, 'once.pcap');
     writeFileSync(p0, writePcap(withRetransmission, { linkType: 1 }));
@@ -184,17 +159,7 @@ describe.skipIf(!hasTshark)('what tshark shows of the same merge (mergecap)', ()
   it('tshark dissects SIP once for the TCP pair and twice for the UDP pair, as sipscope keeps them', async () => {
     const [a, b] = writeTwoHosts(dir, 'tshark-tcp', tcpCall(), { theta: THETA, delay: DELAY });
     const [ua, ub] = writeTwoHosts(dir, 'tshark-udp', basicCall(), { theta: THETA, delay: DELAY });
-    const sipFrames = (x: string, y: string, name: string): number => {
-      const merged = join(dir, `${name}.pcapng`);
-      execFileSync('mergecap', ['-w', merged, x, y]);
-      const out = execFileSync('tshark', ['-r', merged, '-Y', 'sip'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      return out
-        .toString()
-        .split('\n')
-        .filter((l) => l.trim() !== '').length;
-    };
+    const sipFrames = (x: string, y: string, name: string) => tsharkMergedSipFrames(dir, x, y, name);
     expect((await analyzeCapture([a, b])).stats.sipMessages).toBe(sipFrames(a, b, 'tcp-merged'));
     expect((await analyzeCapture([ua, ub])).stats.sipMessages).toBe(sipFrames(ua, ub, 'udp-merged'));
   });

@@ -6,11 +6,13 @@
  * bytes and the same src → dst: what two capture points without NAT between
  * them see. `keep` chooses the messages file 1 has (all by default).
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePcap } from '../../src/capture/pcap-writer.js';
+import type { AnalysisResult } from '../../src/report/analyze-capture.js';
 import type { SipMessage } from '../../src/sip/message.js';
-import { type FlowCaptureOptions, flowToFrames } from '../fixtures/flow-capture.js';
+import { type FlowCaptureOptions, flowToFrames, type TimedFrame } from '../fixtures/flow-capture.js';
 import { ALICE } from '../fixtures/flows/index.js';
 
 export interface TwoHosts {
@@ -43,4 +45,27 @@ export function writeTwoHosts(dir: string, name: string, flow: SipMessage[], o: 
   writeFileSync(paths[0], writePcap(inOrder(alice), { linkType: 1 }));
   writeFileSync(paths[1], writePcap(inOrder(bob), { linkType: 1 }));
   return paths;
+}
+
+/** The files the messages of `r` came from. */
+export function messageFiles(r: AnalysisResult): Set<number | undefined> {
+  return new Set(Array.from({ length: r.messages.length }, (_, i) => r.messages.get(i).file));
+}
+
+/** `frames` with frame `k` again `seconds` later (a retransmission of its bytes), in time order. */
+export function withCopyLater(frames: TimedFrame[], k: number, seconds: number): TimedFrame[] {
+  const later = frames[k].nsec + Math.round(seconds * 1e9);
+  const again = { ...frames[k], sec: frames[k].sec + Math.floor(later / 1e9), nsec: later % 1e9 };
+  return [...frames, again].sort((x, y) => x.sec - y.sec || x.nsec - y.nsec);
+}
+
+/** How many frames tshark dissects as SIP (`-Y sip`) in `mergecap` of files `a` and `b` (written in `dir`). */
+export function tsharkMergedSipFrames(dir: string, a: string, b: string, name: string): number {
+  const merged = join(dir, `${name}.pcapng`);
+  execFileSync('mergecap', ['-w', merged, a, b]);
+  const out = execFileSync('tshark', ['-r', merged, '-Y', 'sip'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return out
+    .toString()
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 }
